@@ -1,0 +1,284 @@
+"""The plan specification: a development plan as data.
+
+The YAML format is documented in docs/plan-spec.md; these models are its single definition.
+Everything here is plan text turned into typed values — no statistics, no assessment.
+"""
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ASCII_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in a plan file must not pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Nature(str, Enum):
+    expected = "expected"  # 预期性
+    binding = "binding"  # 约束性
+
+
+class Direction(str, Enum):
+    increase = "increase"
+    decrease = "decrease"
+
+
+class TargetKind(str, Enum):
+    level = "level"  # an amount: 亿元, 万元/人
+    share = "share"  # a percentage of a whole, moved in percentage points
+    count = "count"  # a number of things: platforms, enterprises
+    index = "index"  # a composite score such as 两化融合发展水平
+    ratio = "ratio"  # a quotient that grows by percent, e.g. patents per 亿元 revenue
+    average_annual_growth = "average_annual_growth"  # the target is itself a growth rate
+    cumulative_change = "cumulative_change"  # [-16%]: change over the whole period
+
+
+class Comparator(str, Enum):
+    ge = ">="
+    gt = ">"
+    le = "<="
+    lt = "<"
+    approx = "≈"  # 左右: within a tolerance
+    eq = "="
+
+
+class PriceBasis(str, Enum):
+    current = "current"  # 当年价
+    constant = "constant"  # 不变价 / 可比价
+    not_applicable = "not_applicable"
+
+
+class GrowthUnit(str, Enum):
+    percent = "percent"  # 年均增长 6%
+    percentage_points = "percentage_points"  # 每年提高 0.6 个百分点
+    per_year = "per_year"  # 每年增加 0.6 万元/人, 4 个
+
+
+class PathShape(str, Enum):
+    geometric = "geometric"
+    linear = "linear"
+    compound = "compound"  # cumulative change compounded over the period
+
+
+class Point(Strict):
+    year: int
+    value: float
+
+
+class Target(Strict):
+    year: int
+    value: float
+    comparator: Comparator = Comparator.ge
+    # For ≈ (左右): relative tolerance; None means the `approx_tolerance` setting.
+    tolerance: float | None = Field(default=None, ge=0, lt=1)
+    text: str | None = None  # as printed, e.g. "30 左右", ">6", "[-16%]"
+
+
+class StatedGrowth(Strict):
+    value: float
+    unit: GrowthUnit
+    text: str | None = None  # as printed: "0.6 个百分点"
+
+
+class Category(Strict):
+    id: str = Field(pattern=ASCII_ID)
+    name: str
+    name_en: str | None = None
+
+
+class Indicator(Strict):
+    id: str = Field(pattern=ASCII_ID)
+    name: str
+    name_en: str | None = None
+    category: str
+    unit: str
+    nature: Nature
+    direction: Direction = Direction.increase
+    kind: TargetKind
+    baseline: Point | None = None  # None when the plan prints "—"
+    target: Target
+    stated_growth: StatedGrowth | None = None
+    path: PathShape | None = None  # None: follow stated_growth, else the kind's default
+    price_basis: PriceBasis = PriceBasis.current
+    concept: str | None = None  # statistical definition id, e.g. sei_share_of_output
+    definition: str | None = None  # the definition in words (口径)
+    scope: str | None = None  # 规上 / 全部 / 全社会
+    lead_department: str | None = None  # 牵头单位
+    frequency: Literal["annual", "quarterly", "monthly"] = "annual"
+    section: str  # where the plan states it, e.g. "二(四) 专栏1"
+    notes: list[str] = Field(default_factory=list)
+    # Warning settings as Chinese indicator cards carry them (触警阈值 / 优质阈值).
+    alert_threshold: float | None = None
+    excellence_threshold: float | None = None
+
+    @property
+    def path_shape(self) -> PathShape:
+        if self.path is not None:
+            return self.path
+        if self.kind == TargetKind.cumulative_change:
+            return PathShape.compound
+        if self.stated_growth is not None:
+            return (
+                PathShape.geometric
+                if self.stated_growth.unit == GrowthUnit.percent
+                else PathShape.linear
+            )
+        if self.kind in (TargetKind.level, TargetKind.ratio):
+            return PathShape.geometric
+        return PathShape.linear
+
+
+class Cluster(Strict):
+    """An industry cluster with a scale target (万亿级电子信息 …)."""
+
+    id: str = Field(pattern=ASCII_ID)
+    name: str
+    name_en: str | None = None
+    scale_target: float  # in `unit`
+    unit: str = "亿元"
+    measure: str = "产值"  # what the scale counts; the plan says only "万亿级"
+    target_year: int
+    target_text: str  # as printed: 万亿级
+    industries: list[str] = Field(default_factory=list)  # industry ids
+    gbt4754_divisions: list[str] = Field(default_factory=list)
+    section: str
+
+
+class ProductGroup(Strict):
+    name: str
+    products: list[str]
+
+
+class Industry(Strict):
+    """An industry direction of 三: strategic emerging, pillar or future."""
+
+    id: str = Field(pattern=ASCII_ID)
+    name: str
+    name_en: str | None = None
+    group: Literal["strategic_emerging", "pillar", "future"]
+    section: str
+    text: str = ""  # the plan's paragraph, for search and citation
+    sub_industries: list[str] = Field(default_factory=list)
+    key_products: list[ProductGroup] = Field(default_factory=list)  # 专栏2–12
+    key_products_section: str | None = None
+    gbt4754_divisions: list[str] = Field(default_factory=list)  # only where the mapping is clear
+    cluster: str | None = None
+
+
+class TextItem(Strict):
+    """A searchable, citable piece of plan text: a task, safeguard, technology or platform."""
+
+    id: str = Field(pattern=ASCII_ID)
+    title: str
+    section: str
+    text: str
+    industries: list[str] = Field(default_factory=list)
+    indicators: list[str] = Field(default_factory=list)
+
+
+class RegionGroup(Strict):
+    id: str = Field(pattern=ASCII_ID)
+    name: str
+    name_en: str | None = None
+    parent: str | None = None
+    districts: list[str] = Field(default_factory=list)  # GB/T 2260 codes
+
+
+class District(Strict):
+    code: str = Field(pattern=r"^\d{6}$")
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+
+
+class FunctionalZone(Strict):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    host_districts: list[str] = Field(default_factory=list)  # codes; empty if it spans several
+    note: str | None = None
+
+
+class Regions(Strict):
+    whole_code: str = Field(pattern=r"^\d{6}$")  # 500000 = 全市
+    whole_name: str
+    districts: list[District] = Field(default_factory=list)
+    groups: list[RegionGroup] = Field(default_factory=list)
+    functional_zones: list[FunctionalZone] = Field(default_factory=list)
+
+
+class PlanMeta(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    title: str
+    title_en: str | None = None
+    issuer: str
+    document_number: str | None = None
+    issued: date | None = None
+    base_year: int
+    target_year: int
+    source_text: str | None = None  # where the full text is
+    notes: list[str] = Field(default_factory=list)  # table footnotes, as printed
+
+    @model_validator(mode="after")
+    def _years(self) -> "PlanMeta":
+        if self.target_year <= self.base_year:
+            raise ValueError(
+                f"target_year {self.target_year} must be after base_year {self.base_year}"
+            )
+        return self
+
+
+class Plan(Strict):
+    plan: PlanMeta
+    categories: list[Category]
+    indicators: list[Indicator]
+    clusters: list[Cluster] = Field(default_factory=list)
+    industries: list[Industry] = Field(default_factory=list)
+    technologies: list[TextItem] = Field(default_factory=list)  # 专栏13
+    platforms: list[TextItem] = Field(default_factory=list)  # 专栏14
+    tasks: list[TextItem] = Field(default_factory=list)  # 四
+    safeguards: list[TextItem] = Field(default_factory=list)  # 五
+    regions: Regions | None = None
+
+    @field_validator("indicators")
+    @classmethod
+    def _unique_ids(cls, v: list[Indicator]) -> list[Indicator]:
+        seen: set[str] = set()
+        dupes = [i.id for i in v if i.id in seen or seen.add(i.id)]
+        if dupes:
+            raise ValueError(f"duplicate indicator ids: {', '.join(dupes)}")
+        return v
+
+    @model_validator(mode="after")
+    def _references(self) -> "Plan":
+        problems = []
+        cats = {c.id for c in self.categories}
+        for i, ind in enumerate(self.indicators):
+            if ind.category not in cats:
+                problems.append(f"indicators[{i}] ({ind.id}): unknown category '{ind.category}'")
+        industries = {x.id for x in self.industries}
+        for i, cl in enumerate(self.clusters):
+            for ref in cl.industries:
+                if ref not in industries:
+                    problems.append(f"clusters[{i}] ({cl.id}): unknown industry '{ref}'")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    def category_name(self, category_id: str, lang: str = "zh") -> str:
+        for c in self.categories:
+            if c.id == category_id:
+                return (c.name_en or c.name) if lang == "en" else c.name
+        return category_id

@@ -1,0 +1,121 @@
+"""Settings, declared once.
+
+Every threshold or tolerance that no official source fixes is a `Setting` here, with its default,
+its meaning and where the default comes from. docs/methodology.md documents each one (a test checks),
+and `zhizao settings` lists them. Override on the command line with `-s name value`, or in Python
+with `Settings(overrides)`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help_zh: str
+    help_en: str
+    basis: str  # where the default comes from: an official source, or "zhizao default"
+
+
+ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "on_track_ratio", 0.95,
+        "观察增速与所需增速之比不低于该值为“基本符合预期”",
+        "Observed/required growth ratio at or above which an indicator is on track",
+        "Eurostat SDG / Statistics Canada / Open SDG ProgressMeasure (0.95)",
+    ),
+    Setting(
+        "behind_ratio", 0.6,
+        "比值低于该值为“严重滞后”，介于两者之间为“滞后于预期”",
+        "Ratio below which an indicator is seriously behind (between this and on_track: behind)",
+        "Eurostat SDG / Open SDG ProgressMeasure (0.6)",
+    ),
+    Setting(
+        "ahead_ratio", 1.10,
+        "比值不低于该值为“快于预期”",
+        "Ratio at or above which an indicator is ahead of the plan",
+        "zhizao default: no official source fixes this cut-off",
+    ),
+    Setting(
+        "approx_tolerance", 0.02,
+        "“左右”目标的相对容差（±2%）",
+        "Relative tolerance of an approximate (左右, ≈) target",
+        "zhizao default: no official source fixes this tolerance",
+    ),
+    Setting(
+        "near_epsilon", 0.05,
+        "“近X”“约X”等限定词对应区间的相对宽度（近X ∈ [X·(1−ε), X]）",
+        "Relative width of the interval for 近X (nearly) and 约X (about)",
+        "zhizao default (shared/design/data-model.md suggests the form, not the value)",
+    ),
+    Setting(
+        "rebase_baseline", True,
+        "基期数据以统计年鉴最终公布数据为准（专栏1注1）：有可比终值时替换规划印刷基期值",
+        "Replace a printed baseline by a final published figure for the base year (plan note 1)",
+        "Plan text 专栏1 注1 (现状数据以统计年鉴最终公布数据为准)",
+    ),
+    Setting(
+        "min_grade_alone", "C",
+        "能单独决定状态的最低来源等级（D级来源永不单独决定状态）",
+        "Lowest source grade that may decide a status on its own (grade D never does)",
+        "shared/data/README.md: grade D is never the only support for a status",
+    ),
+)
+
+
+def _collect() -> tuple[Setting, ...]:
+    found: list[Setting] = list(ASSESSMENT_SETTINGS)
+    # Other areas declare their settings beside their code; collected here so there is one list.
+    try:
+        from zhizao.analytics.monitoring.settings import MONITORING_SETTINGS  # noqa: PLC0415
+
+        found.extend(MONITORING_SETTINGS)
+    except ImportError:
+        pass
+    return tuple(found)
+
+
+SETTINGS: tuple[Setting, ...] = _collect()
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class Settings(Mapping[str, Any]):
+    """Defaults plus overrides; unknown names and wrong types are refused."""
+
+    def __init__(self, overrides: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None):
+        self._values = {s.name: s.default for s in SETTINGS}
+        for name, value in dict(overrides or {}).items():
+            if name not in _BY_NAME:
+                raise KeyError(f"unknown setting '{name}' (see `zhizao settings`)")
+            self._values[name] = _coerce(_BY_NAME[name].default, value)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+def _coerce(default: Any, value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(default, str):
+        if isinstance(default, bool):
+            low = value.strip().lower()
+            if low in ("1", "true", "yes", "on"):
+                return True
+            if low in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(f"expected true/false, got {value!r}")
+        return type(default)(value)
+    return value

@@ -1,0 +1,248 @@
+"""The statistics store: one DuckDB file behind a narrow interface.
+
+Everything else in zhizao reads and writes statistics through `Store`, so that a PostgreSQL
+backend (the multi-user server on the roadmap) can replace DuckDB without touching analytics.
+Rows are only ever added: a revision is a new row with a later vintage, never an update.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id VARCHAR PRIMARY KEY,
+    kind VARCHAR NOT NULL,          -- bundled | import | synthetic
+    file VARCHAR,
+    sha256 VARCHAR,
+    rows INTEGER,
+    imported_at TIMESTAMP NOT NULL,
+    note VARCHAR
+);
+CREATE TABLE IF NOT EXISTS sources (
+    source_id VARCHAR PRIMARY KEY,
+    title VARCHAR,
+    publisher VARCHAR,
+    url VARCHAR,
+    published DATE,
+    accessed DATE,
+    grade VARCHAR NOT NULL          -- A B C D none
+);
+CREATE TABLE IF NOT EXISTS series (
+    series VARCHAR PRIMARY KEY,     -- a plan indicator id, or a published series as named by its publisher
+    unit VARCHAR NOT NULL,
+    price_basis VARCHAR,
+    concept VARCHAR,
+    scope VARCHAR,
+    note VARCHAR
+);
+CREATE TABLE IF NOT EXISTS links (
+    plan_id VARCHAR,
+    indicator VARCHAR NOT NULL,
+    series VARCHAR,                 -- NULL for derived links, which name numerator and denominator
+    comparability VARCHAR NOT NULL, -- comparable | different_definition | proxy
+    transform VARCHAR NOT NULL,     -- identity | chain_real_growth | derived_ratio | chain_annual_changes | cumulative_from_levels
+    numerator VARCHAR,
+    numerator_unit VARCHAR,         -- derived ratios convert each input to these units first
+    denominator VARCHAR,
+    denominator_unit VARCHAR,
+    scale DOUBLE,
+    region VARCHAR,
+    note VARCHAR,
+    batch_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS observations (
+    obs_id BIGINT PRIMARY KEY,
+    series VARCHAR NOT NULL,
+    region VARCHAR NOT NULL,
+    industry VARCHAR NOT NULL,
+    period_type VARCHAR NOT NULL,   -- year | ytd | month
+    year INTEGER NOT NULL,
+    month INTEGER,
+    period_key VARCHAR NOT NULL,    -- 2024 | 2024-09 (1–9月) | 2024-09M (9月当月)
+    value DOUBLE NOT NULL,          -- in the series' unit
+    qualifier VARCHAR NOT NULL,     -- exact | more_than | at_least | nearly | about | at_most | less_than
+    value_text VARCHAR,             -- as printed
+    unit VARCHAR NOT NULL,
+    unit_original VARCHAR,
+    price_basis VARCHAR,
+    status VARCHAR NOT NULL,        -- preliminary | final
+    vintage DATE,                   -- when the value became known; NULL if unknown
+    source_id VARCHAR,
+    quote VARCHAR,
+    note VARCHAR,
+    batch_id VARCHAR NOT NULL,
+    synthetic BOOLEAN NOT NULL DEFAULT FALSE
+);
+"""
+
+OBSERVATION_COLUMNS = [
+    "obs_id", "series", "region", "industry", "period_type", "year", "month", "period_key",
+    "value", "qualifier", "value_text", "unit", "unit_original", "price_basis", "status",
+    "vintage", "source_id", "quote", "note", "batch_id", "synthetic",
+]
+SOURCE_COLUMNS = ["source_id", "title", "publisher", "url", "published", "accessed", "grade"]
+SERIES_COLUMNS = ["series", "unit", "price_basis", "concept", "scope", "note"]
+LINK_COLUMNS = [
+    "plan_id", "indicator", "series", "comparability", "transform", "numerator", "numerator_unit",
+    "denominator", "denominator_unit", "scale", "region", "note", "batch_id",
+]
+
+
+def default_db_path() -> Path:
+    """--db, else $ZHIZAO_DB, else ~/.local/share/zhizao/zhizao.duckdb (documented in docs/cli.md)."""
+    env = os.environ.get("ZHIZAO_DB")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "zhizao" / "zhizao.duckdb"
+
+
+def source_id_for(url: str | None, title: str | None) -> str:
+    key = f"{url or ''}|{title or ''}"
+    return "src_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass
+class Batch:
+    """Everything one import adds; committed in one transaction or not at all."""
+
+    kind: str
+    file: str | None
+    sha256: str | None
+    note: str | None = None
+    observations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    series: pd.DataFrame = field(default_factory=pd.DataFrame)
+    links: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+class Store:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else default_db_path()
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            self.con.execute(SCHEMA)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- reading -------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        return self.con.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+
+    def observations(self, as_of: date | None = None, series: list[str] | None = None) -> pd.DataFrame:
+        """Observations joined with their source, as known on `as_of` (rows of unknown vintage
+        are left out of an as-of view: we cannot say they were known then)."""
+        sql = """
+            SELECT o.*, s.title AS source_title, s.publisher, s.url AS source_url,
+                   s.published, s.accessed, s.grade
+            FROM observations o LEFT JOIN sources s USING (source_id)
+            WHERE 1=1
+        """
+        params: list = []
+        if as_of is not None:
+            sql += " AND o.vintage IS NOT NULL AND o.vintage <= ?"
+            params.append(as_of)
+        if series:
+            sql += f" AND o.series IN ({','.join('?' * len(series))})"
+            params.extend(series)
+        sql += " ORDER BY o.series, o.region, o.period_key, o.obs_id"
+        return self.con.execute(sql, params).df()
+
+    def sources(self) -> pd.DataFrame:
+        return self.con.execute(
+            """SELECT s.*, count(o.obs_id) AS observations FROM sources s
+               LEFT JOIN observations o USING (source_id) GROUP BY ALL ORDER BY s.grade, s.url"""
+        ).df()
+
+    def series(self) -> pd.DataFrame:
+        return self.con.execute("SELECT * FROM series ORDER BY series").df()
+
+    def links(self, plan_id: str | None = None) -> pd.DataFrame:
+        if plan_id is None:
+            return self.con.execute("SELECT * FROM links").df()
+        return self.con.execute(
+            "SELECT * FROM links WHERE plan_id IS NULL OR plan_id = ?", [plan_id]
+        ).df()
+
+    def batches(self) -> pd.DataFrame:
+        return self.con.execute("SELECT * FROM batches ORDER BY imported_at").df()
+
+    def series_units(self) -> dict[str, str]:
+        return dict(self.con.execute("SELECT series, unit FROM series").fetchall())
+
+    def has_batch_with_sha(self, sha256: str) -> bool:
+        return self.con.execute("SELECT count(*) FROM batches WHERE sha256 = ?", [sha256]).fetchone()[0] > 0
+
+    def existing_keys(self) -> pd.DataFrame:
+        """Keys already stored, to refuse re-importing the same value from the same source."""
+        return self.con.execute(
+            """SELECT o.series, o.region, o.industry, o.period_key, s.url AS source_url,
+                      o.vintage, o.value FROM observations o LEFT JOIN sources s USING (source_id)"""
+        ).df()
+
+    # --- writing -------------------------------------------------------------------------
+    def commit(self, batch: Batch) -> str:
+        """Write a batch atomically; returns its id. Nothing is written if any step fails."""
+        batch_id = "b_" + datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute(
+                "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [batch_id, batch.kind, batch.file, batch.sha256, len(batch.observations), now, batch.note],
+            )
+            if len(batch.sources):
+                src = batch.sources[SOURCE_COLUMNS].drop_duplicates("source_id")
+                self.con.register("new_sources", src)
+                self.con.execute(
+                    "INSERT INTO sources SELECT * FROM new_sources WHERE source_id NOT IN (SELECT source_id FROM sources)"
+                )
+                self.con.unregister("new_sources")
+            if len(batch.series):
+                ser = batch.series.reindex(columns=SERIES_COLUMNS).drop_duplicates("series")
+                self.con.register("new_series", ser)
+                self.con.execute(
+                    "INSERT INTO series SELECT * FROM new_series WHERE series NOT IN (SELECT series FROM series)"
+                )
+                self.con.unregister("new_series")
+            if len(batch.links):
+                lk = batch.links.reindex(columns=LINK_COLUMNS).assign(batch_id=batch_id)
+                self.con.register("new_links", lk)
+                self.con.execute("INSERT INTO links SELECT * FROM new_links")
+                self.con.unregister("new_links")
+            if len(batch.observations):
+                start = self.con.execute("SELECT coalesce(max(obs_id), 0) FROM observations").fetchone()[0]
+                obs = batch.observations.reindex(columns=OBSERVATION_COLUMNS).copy()
+                obs["obs_id"] = range(start + 1, start + 1 + len(obs))
+                obs["batch_id"] = batch_id
+                obs["synthetic"] = obs["synthetic"].fillna(False).astype(bool)
+                self.con.register("new_obs", obs)
+                self.con.execute("INSERT INTO observations SELECT * FROM new_obs")
+                self.con.unregister("new_obs")
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return batch_id
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("observations", "sources", "series", "links", "batches"):
+            out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return out

@@ -130,7 +130,11 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path), read_only=read_only)
         if not read_only:
-            self.con.execute(SCHEMA)
+            self._run(SCHEMA)
+
+    def _run(self, sql: str, params: list | None = None) -> None:
+        """Execute a statement and drain its result (DuckDB 2 keeps results open until fetched)."""
+        self.con.execute(sql, params or []).fetchall()
 
     def close(self) -> None:
         self.con.close()
@@ -143,7 +147,7 @@ class Store:
 
     # --- reading -------------------------------------------------------------------------
     def is_empty(self) -> bool:
-        return self.con.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+        return self.con.execute("SELECT count(*) FROM batches").fetchall()[0][0] == 0
 
     def observations(self, as_of: date | None = None, series: list[str] | None = None) -> pd.DataFrame:
         """Observations joined with their source, as known on `as_of` (rows of unknown vintage
@@ -187,7 +191,7 @@ class Store:
         return dict(self.con.execute("SELECT series, unit FROM series").fetchall())
 
     def has_batch_with_sha(self, sha256: str) -> bool:
-        return self.con.execute("SELECT count(*) FROM batches WHERE sha256 = ?", [sha256]).fetchone()[0] > 0
+        return self.con.execute("SELECT count(*) FROM batches WHERE sha256 = ?", [sha256]).fetchall()[0][0] > 0
 
     def existing_keys(self) -> pd.DataFrame:
         """Keys already stored, to refuse re-importing the same value from the same source."""
@@ -201,48 +205,48 @@ class Store:
         """Write a batch atomically; returns its id. Nothing is written if any step fails."""
         batch_id = "b_" + datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        self.con.execute("BEGIN TRANSACTION")
+        self._run("BEGIN TRANSACTION")
         try:
-            self.con.execute(
+            self._run(
                 "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [batch_id, batch.kind, batch.file, batch.sha256, len(batch.observations), now, batch.note],
             )
             if len(batch.sources):
                 src = batch.sources[SOURCE_COLUMNS].drop_duplicates("source_id")
                 self.con.register("new_sources", src)
-                self.con.execute(
+                self._run(
                     "INSERT INTO sources SELECT * FROM new_sources WHERE source_id NOT IN (SELECT source_id FROM sources)"
                 )
                 self.con.unregister("new_sources")
             if len(batch.series):
                 ser = batch.series.reindex(columns=SERIES_COLUMNS).drop_duplicates("series")
                 self.con.register("new_series", ser)
-                self.con.execute(
+                self._run(
                     "INSERT INTO series SELECT * FROM new_series WHERE series NOT IN (SELECT series FROM series)"
                 )
                 self.con.unregister("new_series")
             if len(batch.links):
                 lk = batch.links.reindex(columns=LINK_COLUMNS).assign(batch_id=batch_id)
                 self.con.register("new_links", lk)
-                self.con.execute("INSERT INTO links SELECT * FROM new_links")
+                self._run("INSERT INTO links SELECT * FROM new_links")
                 self.con.unregister("new_links")
             if len(batch.observations):
-                start = self.con.execute("SELECT coalesce(max(obs_id), 0) FROM observations").fetchone()[0]
+                start = self.con.execute("SELECT coalesce(max(obs_id), 0) FROM observations").fetchall()[0][0]
                 obs = batch.observations.reindex(columns=OBSERVATION_COLUMNS).copy()
                 obs["obs_id"] = range(start + 1, start + 1 + len(obs))
                 obs["batch_id"] = batch_id
                 obs["synthetic"] = obs["synthetic"].fillna(False).astype(bool)
                 self.con.register("new_obs", obs)
-                self.con.execute("INSERT INTO observations SELECT * FROM new_obs")
+                self._run("INSERT INTO observations SELECT * FROM new_obs")
                 self.con.unregister("new_obs")
-            self.con.execute("COMMIT")
+            self._run("COMMIT")
         except Exception:
-            self.con.execute("ROLLBACK")
+            self._run("ROLLBACK")
             raise
         return batch_id
 
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("observations", "sources", "series", "links", "batches"):
-            out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         return out

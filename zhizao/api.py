@@ -1,0 +1,112 @@
+"""The Python API: what the CLI does, returning data frames and dicts for notebooks.
+
+    import zhizao.api as zz
+    plan = zz.load_plan()                     # the embedded Chongqing plan
+    result = zz.assess(year=2024)             # dict, as `zhizao assess --format json`
+    zz.scorecard(result)                      # one row per indicator (pandas)
+    zz.observations()                         # every stored value with its source
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
+from zhizao.analytics.assessment import assess_plan
+from zhizao.plan.lint import findings_frame, lint_plan
+from zhizao.plan.load import load_plan
+from zhizao.settings import Settings
+from zhizao.store.importing import BUNDLED, ImportSummary, import_file, load_bundled
+from zhizao.store.store import Store
+
+__all__ = [
+    "load_plan", "open_store", "assess", "scorecard", "observations", "sources", "lint",
+    "import_data", "Settings",
+]
+
+BUNDLED_PLAN_ID = "chongqing-manufacturing-2021-2025"
+
+
+def open_store(db: str | Path | None = None, plan=None, *, bundled: bool = True) -> Store:
+    """Open (or create) the store; a new store for the embedded plan gets the bundled real data."""
+    store = Store(db)
+    plan = plan or load_plan()
+    if bundled and store.is_empty() and plan.plan.id == BUNDLED_PLAN_ID:
+        load_bundled(store, plan)
+    return store
+
+
+def _as_date(as_of: str | date | None) -> date | None:
+    if as_of is None or isinstance(as_of, date):
+        return as_of
+    return date.fromisoformat(as_of)
+
+
+def assess(
+    plan=None,
+    *,
+    year: int | None = None,
+    as_of: str | date | None = None,
+    db: str | Path | None = None,
+    store: Store | None = None,
+    lang: str = "zh",
+    settings: Mapping[str, Any] | Settings | None = None,
+) -> dict:
+    """Assess every indicator of `plan` (a Plan, a path, or None for the embedded plan)."""
+    plan = plan if plan is not None and not isinstance(plan, (str, Path)) else load_plan(plan)
+    own = store is None
+    store = store or open_store(db, plan)
+    try:
+        when = _as_date(as_of)
+        obs = store.observations(as_of=when)
+        links = store.links(plan.plan.id)
+    finally:
+        if own:
+            store.close()
+    settings = settings if isinstance(settings, Settings) else Settings(settings)
+    return assess_plan(plan, obs, links, year=year, settings=settings, lang=lang,
+                       as_of=when.isoformat() if when else None)
+
+
+SCORECARD_COLUMNS = [
+    "id", "name", "category_name", "nature_label", "unit", "baseline", "target", "data_year", "actual",
+    "qualifier", "planned", "completion", "time_elapsed", "growth_ratio", "required_growth",
+    "remaining_growth", "projected", "status", "status_label", "status_definite", "binding_alert", "reason",
+]
+
+
+def scorecard(result: dict) -> pd.DataFrame:
+    """One row per indicator: the assessment as a table."""
+    rows = []
+    for i in result["indicators"]:
+        rows.append({
+            **{k: i.get(k) for k in SCORECARD_COLUMNS},
+            "baseline": i["baseline"]["value"],
+            "target": f"{i['target']['comparator']}{i['target']['value']:g}".replace(">=", "≥").replace("<=", "≤"),
+        })
+    return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
+
+
+def observations(db: str | Path | None = None, *, as_of: str | date | None = None,
+                 series: list[str] | None = None) -> pd.DataFrame:
+    with open_store(db) as store:
+        return store.observations(as_of=_as_date(as_of), series=series)
+
+
+def sources(db: str | Path | None = None) -> pd.DataFrame:
+    with open_store(db) as store:
+        return store.sources()
+
+
+def lint(plan=None, lang: str = "zh") -> pd.DataFrame:
+    plan = plan if plan is not None and not isinstance(plan, (str, Path)) else load_plan(plan)
+    return findings_frame(lint_plan(plan), lang)
+
+
+def import_data(path: str | Path, *, plan=None, db: str | Path | None = None) -> ImportSummary:
+    """Import a CSV/XLSX (long format) or a links YAML; all or nothing (raises ImportFailed)."""
+    plan = plan if plan is not None and not isinstance(plan, (str, Path)) else load_plan(plan)
+    with open_store(db, plan) as store:
+        return import_file(store, path, plan)

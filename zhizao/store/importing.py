@@ -1,0 +1,340 @@
+"""Imports into the store: a user's file, a links file, or the bundled real data.
+
+All three go through the same validation (zhizao.ingest.table) and land in one transaction:
+an import with any problem writes nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+import yaml
+
+from zhizao.ingest.table import ImportProblem, read_table, validate_rows
+from zhizao.plan.spec import Plan
+from zhizao.store.store import Batch, Store, source_id_for
+
+HISTORY_YEARS = 5  # years before the base year accepted as context for trends
+
+
+class ImportFailed(Exception):
+    """The file was refused; `problems` lists every problem found. The store is unchanged."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = problems
+        super().__init__(f"import refused: {len(problems)} problem(s); nothing was written")
+
+
+@dataclass
+class ImportSummary:
+    batch_id: str
+    file: str
+    observations: int
+    sources: int
+    series: int
+    links: int
+
+
+def plan_window(plan: Plan) -> tuple[int, int]:
+    return plan.plan.base_year - HISTORY_YEARS, plan.plan.target_year
+
+
+def region_resolver(plan: Plan):
+    """Region code for a code or a name; names match districts, aliases and functional zones."""
+    names: dict[str, str] = {}
+    codes: set[str] = set()
+    if plan.regions:
+        r = plan.regions
+        codes.add(r.whole_code)
+        names[r.whole_name] = r.whole_code
+        names["全市"] = r.whole_code
+        for d in r.districts:
+            codes.add(d.code)
+            for n in [d.name, *d.aliases]:
+                names[n] = d.code
+        for z in r.functional_zones:
+            codes.add(z.code)
+            for n in [z.name, *z.aliases]:
+                names[n] = z.code
+
+    def resolve(text: str) -> str | None:
+        t = (text or "").strip()
+        if t in codes:
+            return t
+        if not plan.regions and re.fullmatch(r"\d{6}", t):
+            return t  # a plan without a region list accepts any 6-digit GB/T 2260 code
+        return names.get(t) or names.get(t.replace("（", "(").replace("）", ")"))
+
+    return resolve
+
+
+def _series_units(store: Store, plan: Plan) -> dict[str, str]:
+    units = store.series_units()
+    units.update({ind.id: ind.unit for ind in plan.indicators})
+    return units
+
+
+def import_file(store: Store, path: str | Path, plan: Plan) -> ImportSummary:
+    """Validate a CSV/XLSX file in the documented long format and commit it, or refuse it whole."""
+    path = Path(path)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return import_links(store, path, plan)
+    raw = path.read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    df = read_table(path)
+    rows, problems = validate_rows(
+        df, file=path.name, series_units=_series_units(store, plan),
+        resolve_region=region_resolver(plan), window=plan_window(plan),
+        default_region=plan.regions.whole_code if plan.regions else "500000",
+    )
+    problems += _already_stored(store, rows, path.name)
+    if problems:
+        raise ImportFailed(problems)
+    batch = _batch_from_rows(rows, kind="import", file=str(path), sha256=sha)
+    batch_id = store.commit(batch)
+    return ImportSummary(batch_id, str(path), len(batch.observations), len(batch.sources), 0, 0)
+
+
+def _already_stored(store: Store, rows: pd.DataFrame, file: str) -> list[ImportProblem]:
+    """The same value from the same source and vintage is refused: re-importing is a mistake,
+    while a revision (new vintage or new value) is welcome."""
+    if rows.empty:
+        return []
+    existing = store.existing_keys()
+    if existing.empty:
+        return []
+    ex = set(
+        zip(existing["series"], existing["region"], existing["industry"], existing["period_key"],
+            existing["source_url"].fillna(""), existing["vintage"].astype(str).replace({"NaT": "", "None": ""}),
+            existing["value"].round(9))
+    )
+    out = []
+    for r in rows.itertuples():
+        key = (r.series, r.region, r.industry, r.period_key, r.source_url or "", r.vintage or "", round(r.value, 9))
+        if key in ex:
+            out.append(ImportProblem(
+                file=file, row=int(r.row), column="value", value=str(r.value_text), code="already_in_store",
+                message_zh=f"第{r.row}行：该数值（{r.series}，{r.period_key}，同一来源与版本日期）已在数据库中；修订值请给出新的版本日期",
+                message_en=f"row {r.row}: this value ({r.series}, {r.period_key}, same source and vintage) is already stored; give a revision a new vintage date",
+            ))
+    return out
+
+
+def _batch_from_rows(rows: pd.DataFrame, *, kind: str, file: str | None, sha256: str | None,
+                     note: str | None = None, series: pd.DataFrame | None = None,
+                     links: pd.DataFrame | None = None, synthetic: bool = False) -> Batch:
+    rows = rows.copy()
+    rows["source_id"] = [source_id_for(u, t) for u, t in zip(rows["source_url"], rows["source_title"])]
+    sources = pd.DataFrame({
+        "source_id": rows["source_id"], "title": rows["source_title"], "publisher": rows["publisher"],
+        "url": rows["source_url"], "published": pd.to_datetime(rows["published"], errors="coerce").dt.date,
+        "accessed": pd.to_datetime(rows["accessed"], errors="coerce").dt.date, "grade": rows["grade"],
+    })
+    obs = rows.assign(
+        vintage=pd.to_datetime(rows["vintage"], errors="coerce").dt.date,
+        synthetic=synthetic,
+    )
+    return Batch(kind=kind, file=file, sha256=sha256, note=note, observations=obs, sources=sources,
+                 series=series if series is not None else pd.DataFrame(),
+                 links=links if links is not None else pd.DataFrame())
+
+
+# --- links -----------------------------------------------------------------------------------
+LINK_TRANSFORMS = {"identity", "derived_ratio", "chain_real_growth", "chain_annual_changes", "cumulative_from_levels"}
+COMPARABILITIES = {"comparable", "different_definition", "proxy"}
+
+
+def read_links(path_or_text, plan: Plan, name: str) -> tuple[pd.DataFrame, pd.DataFrame, list[ImportProblem]]:
+    """Parse a links YAML (series attributes + links), checking every entry."""
+    data = yaml.safe_load(path_or_text) or {}
+    problems: list[ImportProblem] = []
+    ids = {i.id for i in plan.indicators} | {f"cluster:{c.id}" for c in plan.clusters}
+
+    def bad(where: str, value, code: str, zh: str, en: str):
+        problems.append(ImportProblem(file=name, row=None, column=where, value=str(value), code=code,
+                                      message_zh=zh, message_en=en))
+
+    series = pd.DataFrame(data.get("series") or [])
+    for i, s in enumerate(data.get("series") or []):
+        if not s.get("series") or not s.get("unit"):
+            bad(f"series[{i}]", s, "bad_series", "序列须给出 series 与 unit", "a series needs 'series' and 'unit'")
+    links = []
+    for i, lk in enumerate(data.get("links") or []):
+        where = f"links[{i}]"
+        lk = dict(lk)
+        lk.setdefault("transform", "identity")
+        if lk.get("indicator") not in ids:
+            bad(where, lk.get("indicator"), "unknown_indicator",
+                f"{where}：规划中没有指标“{lk.get('indicator')}”", f"{where}: the plan has no indicator '{lk.get('indicator')}'")
+        if lk["transform"] not in LINK_TRANSFORMS:
+            bad(where, lk["transform"], "bad_transform", f"{where}：未知的换算方式", f"{where}: unknown transform")
+        if lk.get("comparability") not in COMPARABILITIES:
+            bad(where, lk.get("comparability"), "bad_comparability",
+                f"{where}：可比性须为 comparable / different_definition / proxy",
+                f"{where}: comparability must be comparable, different_definition or proxy")
+        if lk["transform"] == "derived_ratio":
+            if not (lk.get("numerator") and lk.get("denominator")):
+                bad(where, lk, "bad_link", f"{where}：派生比率须给出分子与分母", f"{where}: a derived ratio needs numerator and denominator")
+        elif not lk.get("series"):
+            bad(where, lk, "bad_link", f"{where}：须给出 series", f"{where}: 'series' is required")
+        lk["plan_id"] = data.get("plan_id") or plan.plan.id
+        links.append(lk)
+    return series, pd.DataFrame(links), problems
+
+
+def import_links(store: Store, path: Path, plan: Plan) -> ImportSummary:
+    text = path.read_text(encoding="utf-8")
+    series, links, problems = read_links(text, plan, path.name)
+    if problems:
+        raise ImportFailed(problems)
+    batch = Batch(kind="links", file=str(path), sha256=hashlib.sha256(text.encode()).hexdigest(),
+                  series=series, links=links)
+    batch_id = store.commit(batch)
+    return ImportSummary(batch_id, str(path), 0, 0, len(series), len(links))
+
+
+# --- bundled real data -----------------------------------------------------------------------
+BUNDLED = "chongqing"
+_PRELIM_IN_NAME = re.compile(r"[（(]\s*(?:政府工作报告)?预计\s*[)）]")
+_PRELIM_INNER = re.compile(r"[，,]\s*预计|预计")
+
+# Who runs a site is a fact about the address, not a guess about the page: used as publisher.
+_PUBLISHERS = {
+    "cq.gov.cn": "重庆市人民政府", "tjj.cq.gov.cn": "重庆市统计局", "ws.cq.gov.cn": "万盛经开区管委会",
+    "cqrd.gov.cn": "重庆市人大常委会", "bishan.gov.cn": "璧山区人民政府", "cqcs.gov.cn": "长寿区人民政府",
+    "cq.people.com.cn": "人民网重庆频道", "en.people.cn": "人民网英文版", "cnews.chinadaily.com.cn": "中国日报网",
+    "cq.news.cn": "新华网重庆频道", "cq.xinhuanet.com": "新华网重庆频道", "epaper.cqrb.cn": "重庆日报",
+    "news.cqnews.net": "华龙网", "cq.cqnews.net": "华龙网", "www.hkcd.com": "香港商报", "cqcb.com": "重庆晨报上游新闻",
+    "www.ichongqing.info": "iChongqing", "app.ichongqing.info": "iChongqing", "news.cgtn.com": "CGTN",
+    "epaper.cena.com.cn": "中国电子报", "big5.cri.cn": "国际在线",
+}
+
+
+def bundled_dir():
+    return resources.files("zhizao.resources").joinpath("datasets", BUNDLED)
+
+
+def normalise_series_name(name: str) -> tuple[str, bool]:
+    """(series, preliminary): '软件业务收入(预计)' → ('软件业务收入', True); parentheses half-width."""
+    prelim = bool(_PRELIM_IN_NAME.search(name))
+    out = _PRELIM_IN_NAME.sub("", name)
+    def inner(m: re.Match) -> str:
+        nonlocal prelim
+        body = m.group(1)
+        if "预计" in body:
+            prelim = True
+            body = _PRELIM_INNER.sub("", body).strip("，, ")
+        return f"({body})" if body else ""
+    out = re.sub(r"[（(]([^()（）]*)[)）]", inner, out)
+    return out.strip(), prelim
+
+
+def vintage_from_url(url: str | None, year: int) -> str | None:
+    """The publication date an address carries (…/t20230320_…, /2022-08/18/, /2025/0121/ …).
+    A month without a day gives the month's last day: the value was known by then at the latest."""
+    if not url:
+        return None
+    path = urlparse(url).path + "?" + (urlparse(url).query or "")
+    patterns = [
+        (r"t(20\d{2})(\d{2})(\d{2})_", True),
+        (r"/(20\d{2})[-/]?(\d{2})[-/](\d{2})(?:/|$)", True),
+        (r"/(20\d{2})/(\d{2})(\d{2})/", True),
+        (r"/(20\d{2})(\d{2})(\d{2})/", True),
+        (r"/(20\d{2})(\d{2})/", False),
+        (r"/(20\d{2})-(\d{2})/", False),
+    ]
+    for pat, has_day in patterns:
+        m = re.search(pat, path)
+        if not m:
+            continue
+        y, mo = int(m.group(1)), int(m.group(2))
+        d = int(m.group(3)) if has_day else None
+        try:
+            dt = date(y, mo, d if d else monthrange(y, mo)[1])
+        except ValueError:
+            continue
+        if year - 1 <= dt.year <= date.today().year:  # a release for `year` cannot predate it
+            return dt.isoformat()
+    return None
+
+
+def _source_fields(url: str, quote: str) -> tuple[str | None, str | None]:
+    host = urlparse(url).netloc if url else ""
+    if host == "github.com":
+        title = quote.split(";")[0].strip() if quote else None
+        publisher = "国家统计局、科学技术部等（统计年鉴的公开机器可读副本）" if title and "年鉴" in title else None
+        return title, publisher
+    pub = _PUBLISHERS.get(host) or _PUBLISHERS.get(host.removeprefix("www."))
+    return None, pub
+
+
+def bundled_rows(plan: Plan) -> pd.DataFrame:
+    """The four bundled CSVs as rows of the import format (strings), before validation."""
+    d = bundled_dir()
+    out = []
+
+    def add(indicator, period, value, unit, url, grade, quote, region="", file=""):
+        series, prelim = normalise_series_name(indicator)
+        prelim = prelim or ("预计" in (quote or "")) or ("初步核算" in (quote or ""))
+        year = int(str(period)[:4])
+        title, publisher = _source_fields(url, quote)
+        out.append({
+            "series": series, "region": region, "industry": "", "period": str(period), "value": value,
+            "unit": unit, "status": "preliminary" if prelim else "final", "source_title": title or "",
+            "source_url": url or "", "publisher": publisher or "", "published": "", "accessed": "",
+            "grade": grade or "none", "quote": quote or "", "vintage": vintage_from_url(url, year) or "",
+            "note": f"bundled:{file}; indicator as published: {indicator}",
+        })
+
+    for name in ("annual.csv", "yearbook_datasets.csv"):
+        df = pd.read_csv(d.joinpath(name), dtype=str, keep_default_na=False)
+        for r in df.itertuples():
+            add(r.indicator, r.year, r.value, r.unit, r.source_url, r.source_grade, r.quote, file=name)
+    mon = pd.read_csv(d.joinpath("monthly_cumulative.csv"), dtype=str, keep_default_na=False)
+    for r in mon.itertuples():
+        add(r.indicator, r.period, r.value, r.unit, r.source_url, r.source_grade, r.quote, file="monthly_cumulative.csv")
+    dis = pd.read_csv(d.joinpath("districts.csv"), dtype=str, keep_default_na=False)
+    for r in dis.itertuples():
+        name, period = r.indicator, r.year
+        for tag, month in (("(前三季度)", 9), ("(一季度)", 3)):
+            if tag in name:
+                name, period = name.replace(tag, ""), f"{r.year}-{month:02d}"
+        add(name, period, r.value, r.unit, r.source_url, r.source_grade, r.quote, region=r.district,
+            file="districts.csv")
+    rows = pd.DataFrame(out)
+    rows.insert(0, "_row", range(2, len(rows) + 2))
+    return rows
+
+
+def load_bundled(store: Store, plan: Plan) -> ImportSummary:
+    """Load the bundled real Chongqing statistics with their sources and links (all or nothing)."""
+    links_text = bundled_dir().joinpath("links.yaml").read_text(encoding="utf-8")
+    series_attr, links, problems = read_links(links_text, plan, "links.yaml")
+    rows = bundled_rows(plan)
+    # Register every published series under the unit it is first published in.
+    first_units = rows.groupby("series", sort=False)["unit"].first().to_frame()
+    series = (series_attr.set_index("series").combine_first(first_units) if not series_attr.empty
+              else first_units).reset_index(names="series")
+    series_units = {**{i.id: i.unit for i in plan.indicators}, **dict(zip(series["series"], series["unit"]))}
+    price = {s: p for s, p in zip(series.get("series", []), series.get("price_basis", [])) if isinstance(p, str)}
+    rows["price_basis"] = rows["series"].map(price).fillna("")
+    valid, row_problems = validate_rows(
+        rows, file="bundled:" + BUNDLED, series_units=series_units, resolve_region=region_resolver(plan),
+        window=plan_window(plan), default_region=plan.regions.whole_code if plan.regions else "500000",
+    )
+    problems += row_problems
+    if problems:
+        raise ImportFailed(problems)
+    batch = _batch_from_rows(valid, kind="bundled", file=f"zhizao/resources/datasets/{BUNDLED}", sha256=None,
+                             note="real published Chongqing statistics, 2019–2024 (shared/data/chongqing)",
+                             series=series, links=links)
+    batch_id = store.commit(batch)
+    return ImportSummary(batch_id, batch.file, len(batch.observations), batch.sources["source_id"].nunique(),
+                         len(series), len(links))

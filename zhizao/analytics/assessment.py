@@ -5,6 +5,7 @@ Pure: (plan, observations, links, year, settings) → a JSON-able dict (docs/ass
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from typing import Any
 
@@ -96,7 +97,10 @@ def assess_indicator(
         base_cands = [c for lk in ind_links if lk.get("transform") in (None, "identity", "derived_ratio")
                       for c in candidates_for_link(ind, lk, obs, printed, base_year, region)
                       if c["year"] == base_year]
-        final_base = [c for c in base_cands if decides(c) and c["status"] == "final" and c["qualifier"] == "exact"]
+        # Only a final, exact figure at least as precise as the printed one replaces it:
+        # 2.27万 must not replace a printed 22655, while 3725609.5万元 replaces 370亿元.
+        final_base = [c for c in base_cands if decides(c) and c["status"] == "final" and c["qualifier"] == "exact"
+                      and _precision(c) >= _sig_digits(f"{printed:g}")]
         if final_base and settings["rebase_baseline"]:
             best, _ = _pick(final_base)
             if not math.isclose(best["value"], printed, rel_tol=1e-9):
@@ -155,6 +159,24 @@ def assess_indicator(
         reason=None,
     )
     return result
+
+
+def _sig_digits(text: str | None) -> int:
+    """Significant digits of a number as printed ("2.27万" → 3, "3725609.5" → 8, "370" → 3)."""
+    if not text:
+        return 0
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", str(text))
+    if not m:
+        return 0
+    digits = m.group(0).replace(",", "").replace(".", "").lstrip("0")
+    return len(digits)
+
+
+def _precision(c: dict) -> int:
+    if c["derivation"] is not None:
+        texts = [i.get("value_text") for i in c["derivation"].get("inputs", [])]
+        return min((_sig_digits(t) for t in texts), default=0)
+    return _sig_digits(c["sources"][0].get("value_text") if c["sources"] else None)
 
 
 def _has_path(ind: Indicator, baseline: float | None) -> bool:

@@ -89,27 +89,35 @@ class ImportProblem:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: BOM, then strict UTF-8, then charset-normalizer, then GB18030."""
+    """Decode CSV bytes → (text, encoding): BOM, strict UTF-8, charset-normalizer, GB18030."""
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return data.decode(enc), enc
     candidates = ["utf-8"]
-    best = charset_normalizer.from_bytes(data).best()
-    guess = (best.encoding if best else "").lower().replace("-", "_")
-    # Chinese statistics files are UTF-8 or GB*; other guesses on short GBK text (big5, cp949 …)
-    # are usually wrong, so only GB and UTF guesses are trusted, GB read as its superset GB18030.
-    if guess in ("gb2312", "gbk", "gb18030", "hz"):
-        candidates.append("gb18030")
-    elif guess.startswith("utf"):
-        candidates.append(guess)
+    if not _is_utf8(data):
+        best = charset_normalizer.from_bytes(data).best()
+        guess = (best.encoding if best else "").lower().replace("-", "_")
+        # Chinese statistics files are UTF-8 or GB*. On short GBK text the detector's other
+        # guesses (big5, cp949, utf_16 …) are usually wrong, so only a GB guess is trusted,
+        # read as its superset GB18030; anything else falls through to the fixed order.
+        if guess in ("gb2312", "gbk", "gb18030", "hz"):
+            candidates.append("gb18030")
     candidates += ["utf-8-sig", "gb18030"]
     for enc in candidates:
         try:
             return data.decode(enc), enc
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError:
             continue
     raise TableReadError("无法识别文件编码（请另存为UTF-8或GBK的CSV）",
                          "cannot decode the file (save it as UTF-8 or GBK CSV)")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _csv_records(text: str) -> list[tuple[int, list[str]]]:
@@ -172,19 +180,13 @@ def _frame(records: list[tuple[int, list[str]]]) -> pd.DataFrame:
         len(c) >= width and c[width - 1].strip() for _, c in data
     ):
         width -= 1
-    table = {name: [] for name in ["_row", "_extra"]}
-    cols: list[list[str]] = [[] for _ in range(width)]
-    for n, cells in data:
-        padded = cells[:width] + [""] * (width - len(cells))
-        for j, c in enumerate(padded):
-            cols[j].append(c)
-        table["_row"].append(n)
-        table["_extra"].append(" | ".join(c for c in cells[width:] if c.strip()))
-    df = pd.DataFrame({j: col for j, col in enumerate(cols)}, dtype=object)
+    body = [cells[:width] + [""] * (width - len(cells)) for _, cells in data]
+    df = pd.DataFrame(body, columns=range(width), dtype=object)
     df.columns = header[:width]
-    df["_row"] = pd.Series(table["_row"], dtype="int64")
-    if any(table["_extra"]):
-        df["_extra"] = table["_extra"]
+    df["_row"] = pd.Series([n for n, _ in data], dtype="int64")
+    extra = [" | ".join(c for c in cells[width:] if c.strip()) for _, cells in data]
+    if any(extra):
+        df["_extra"] = extra
     return df
 
 
@@ -285,7 +287,7 @@ def validate_rows(
                       f'Row 1: the header "{shown}" means the same column ({key}) as '
                       f'"{headers[key]}": delete one of them.')
         else:
-            headers[key], positions[key] = str(name), pos
+            headers[key], positions[key] = str(name).strip(), pos
     missing = [k for k in REQUIRED
                if k not in positions and not (k == "period" and "year" in positions)]
     for key in missing:
@@ -370,17 +372,14 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
 
     unit_original = required("unit", "单位（如亿元、%）")
     value_text = required("value", "数字")
-    value = qualifier = None
+    pv = None
     if value_text:
         try:
             pv = parse_value(value_text, unit_original)
-            qualifier, value = pv.qualifier, pv.number
         except ValueParseError as exc:
-            pv = None
             out.add(row, "value", value_text, "bad_value", f"无法解析为数字：{exc.reason_zh}。",
                     f"is not a number: {exc.reason_en}.")
-    else:
-        pv = None
+    value, qualifier = (pv.number, pv.qualifier) if pv else (None, None)
     if unit_original:
         value = _check_unit(pv, value, unit_original, target_unit, row, out)
 

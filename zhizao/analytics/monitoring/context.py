@@ -1,0 +1,124 @@
+"""What the warning rules read: aggregate series by subject, plus the enterprise panel if any.
+
+A context is built either from enterprise micro-data (`context_from_panel`, the fast path) or from
+aggregate levels already summed elsewhere (`context_from_levels`, used by the published-series seam
+and by the plain-pandas baseline of the bench). Rules never see where the numbers came from.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from zhizao.analytics.monitoring.panel import CITY_MEASURES, Panel, group_sums
+from zhizao.analytics.monitoring.periods import PERIODS_PER_YEAR, slot_of, year_month_of
+from zhizao.codes.industries import CLUSTERS, DIVISIONS, OTHER_CLUSTER, cluster_name
+from zhizao.codes.regions import CITY_CODE, CITY_NAME, CITY_NAME_EN, DISTRICTS, FUNCTIONAL_ZONES, NO_ZONE, NO_ZONE_NAME
+
+SUBJECT_TYPES = ("city", "district", "zone", "industry", "cluster")
+GROUP_COLUMNS = {"district": "district", "zone": "zone", "industry": "industry", "cluster": "cluster"}
+SUBJECT_LABELS = {
+    "city": ("全市", "City"), "district": ("区县", "District"), "zone": ("功能区", "Functional zone"),
+    "industry": ("行业大类", "Industry division"), "cluster": ("产业集群", "Plan cluster"),
+    "enterprise": ("企业", "Enterprise"),
+}
+
+
+@dataclass
+class SeriesSet:
+    """Series of one subject type: ids, names and levels (subjects × T) per measure."""
+
+    subject_type: str
+    ids: list[str]
+    names: list[str]
+    levels: dict[str, np.ndarray]
+    names_en: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MonitoringContext:
+    first_year: int
+    n_slots: int
+    latest: int  # last reporting period with data
+    series: dict[str, SeriesSet]
+    panel: Panel | None = None
+    basis: dict[str, str] = field(default_factory=dict)  # measure → constant/current/physical
+    cache: dict = field(default_factory=dict)  # derived arrays shared between rules
+
+    def slot(self, year: int, month: int) -> int:
+        return int(slot_of(year, month, self.first_year))
+
+    def period(self, slot: int) -> tuple[int, int]:
+        y, m = year_month_of(slot, self.first_year)
+        return int(y), int(m)
+
+    @property
+    def city(self) -> SeriesSet:
+        return self.series["city"]
+
+
+def subject_name(subject_type: str, subject_id: str, lang: str = "zh") -> str:
+    """Label of an aggregate subject from the code tables (English falls back to the code)."""
+    if subject_type == "city":
+        return CITY_NAME if lang == "zh" else CITY_NAME_EN
+    if subject_type == "district":
+        return DISTRICTS.get(subject_id, subject_id) if lang == "zh" else subject_id
+    if subject_type == "industry":
+        return DIVISIONS.get(subject_id, subject_id) if lang == "zh" else f"Division {subject_id}"
+    if subject_type == "cluster":
+        if subject_id in CLUSTERS or subject_id == OTHER_CLUSTER[0]:
+            return cluster_name(subject_id, lang)
+        return subject_id
+    if subject_type == "zone":
+        if subject_id == NO_ZONE:
+            return NO_ZONE_NAME if lang == "zh" else "Outside functional zones"
+        return FUNCTIONAL_ZONES.get(subject_id, (subject_id,))[0] if lang == "zh" else subject_id
+    return subject_id
+
+
+def context_from_panel(panel: Panel) -> MonitoringContext:
+    series: dict[str, SeriesSet] = {}
+    T = panel.n_slots
+    city_levels = {m: panel.city_totals[m].reshape(1, T) for m in panel.city_totals}
+    series["city"] = SeriesSet("city", [CITY_CODE], [CITY_NAME], city_levels, [CITY_NAME_EN])
+    for st, col in GROUP_COLUMNS.items():
+        if col not in panel.enterprises.columns:
+            continue
+        ids, sums = group_sums(panel, col, "value_added")
+        series[st] = SeriesSet(st, ids, [subject_name(st, i) for i in ids], {"value_added": sums},
+                               [subject_name(st, i, "en") for i in ids])
+    rep = panel.reported.any(axis=0)
+    latest = int(np.nonzero(rep)[0].max())
+    return MonitoringContext(panel.first_year, T, latest, series, panel, dict(panel.price_basis))
+
+
+def context_from_levels(levels: pd.DataFrame, basis: dict[str, str] | None = None) -> MonitoringContext:
+    """Context from aggregate single-period levels.
+
+    levels: long frame with subject_type, subject_id, year, month, and one column per measure
+    (value_added required). Subject types other than city carry value_added only.
+    """
+    first_year = int(levels["year"].min())
+    T = (int(levels["year"].max()) - first_year + 1) * PERIODS_PER_YEAR
+    s = slot_of(levels["year"].to_numpy(), levels["month"].to_numpy(), first_year)
+    series: dict[str, SeriesSet] = {}
+    for st in [t for t in SUBJECT_TYPES if t in set(levels["subject_type"])]:
+        mask = (levels["subject_type"] == st).to_numpy()
+        sub = levels[mask]
+        ids = sorted(sub["subject_id"].astype(str).unique())
+        pos = {k: i for i, k in enumerate(ids)}
+        r = sub["subject_id"].astype(str).map(pos).to_numpy()
+        measures = CITY_MEASURES if st == "city" else ("value_added",)
+        lv = {}
+        for m in measures:
+            if m not in sub.columns:
+                continue
+            a = np.full((len(ids), T), np.nan)
+            a[r, s[mask]] = sub[m].to_numpy(dtype=float)
+            lv[m] = a
+        series[st] = SeriesSet(st, ids, [subject_name(st, i) for i in ids], lv,
+                               [subject_name(st, i, "en") for i in ids])
+    city = series["city"].levels["value_added"][0]
+    latest = int(np.nonzero(~np.isnan(city))[0].max())
+    return MonitoringContext(first_year, T, latest, series, None, dict(basis or {}))

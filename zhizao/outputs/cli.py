@@ -1,0 +1,312 @@
+"""The `zhizao` command. Thin: parses options, calls zhizao.api, prints. Reference: docs/cli.md."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from zhizao import api
+from zhizao.plan.load import PlanError
+from zhizao.settings import SETTINGS, Settings
+from zhizao.store.importing import ImportFailed
+
+app = typer.Typer(
+    help="智造 zhizao — 规划实施监测预警 / plan-implementation monitoring and early warning.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+plan_app = typer.Typer(help="规划：查看与一致性检查 / the plan: show and lint.", no_args_is_help=True)
+data_app = typer.Typer(help="数据：导入、查看、来源 / statistics: import, list, sources.", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+app.add_typer(data_app, name="data")
+
+# Pipes and CI logs get a wide table rather than rich's 80-column default.
+_WIDTH = None if sys.stdout.isatty() else 200
+console = Console(width=_WIDTH)
+err = Console(stderr=True, width=_WIDTH)
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+DbOpt = typer.Option(None, "--db", help="DuckDB 文件；缺省用 $ZHIZAO_DB，再缺省 ~/.local/share/zhizao/zhizao.duckdb")
+PlanOpt = typer.Option(None, "--plan", help="规划 YAML 文件；缺省为内置重庆规划 / plan file (default: embedded Chongqing plan)")
+LangOpt = typer.Option(Lang.zh, "--lang", help="输出语言 / output language")
+FmtOpt = typer.Option(Fmt.table, "--format", help="输出格式 / output format")
+
+
+def _plan(plan: Optional[Path]):
+    try:
+        return api.load_plan(plan)
+    except PlanError as e:
+        err.print(f"[red]{e}[/red]")
+        raise typer.Exit(2) from None
+
+
+def _settings(pairs: list[str]) -> Settings:
+    overrides = {}
+    for p in pairs or []:
+        if "=" not in p:
+            err.print(f"[red]-s expects name=value, got {p!r}[/red]")
+            raise typer.Exit(2)
+        k, v = p.split("=", 1)
+        overrides[k.strip()] = v.strip()
+    try:
+        return Settings(overrides)
+    except (KeyError, ValueError) as e:
+        err.print(f"[red]{e}[/red]")
+        raise typer.Exit(2) from None
+
+
+def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None) -> None:
+    if fmt == Fmt.json:
+        sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=2) + "\n")
+    elif fmt == Fmt.csv:
+        sys.stdout.write(df.to_csv(index=False))
+    else:
+        t = Table(title=title, show_lines=False)
+        for c in df.columns:
+            t.add_column(str(c))
+        for row in df.itertuples(index=False):
+            t.add_row(*["" if (v is None or (isinstance(v, float) and pd.isna(v))) else str(v) for v in row])
+        console.print(t)
+
+
+# --- plan ------------------------------------------------------------------------------------
+@plan_app.command("show")
+def plan_show(
+    plan: Optional[Path] = typer.Argument(None, help="规划 YAML；缺省为内置重庆规划"),
+    section: str = typer.Option("indicators", help="indicators|clusters|industries|technologies|platforms|tasks|safeguards|regions"),
+    search: Optional[str] = typer.Option(None, "--search", help="在规划文本中检索（中文）/ search the plan text"),
+    fmt: Fmt = FmtOpt,
+    lang: Lang = LangOpt,
+):
+    """显示规划内容 / show the plan's indicators, clusters, industries, tasks …"""
+    p = _plan(plan)
+    en = lang == Lang.en
+    if section == "indicators":
+        df = pd.DataFrame([{
+            "id": i.id, "name": (i.name_en or i.name) if en else i.name,
+            "category": p.category_name(i.category, lang.value), "nature": i.nature.value,
+            "unit": i.unit, "kind": i.kind.value,
+            "baseline": None if i.baseline is None else f"{i.baseline.value:g} ({i.baseline.year})",
+            "target": i.target.text or f"{i.target.comparator.value}{i.target.value:g}",
+            "stated_growth": i.stated_growth.text if i.stated_growth else None,
+            "price_basis": i.price_basis.value, "section": i.section,
+        } for i in p.indicators])
+    elif section == "clusters":
+        df = pd.DataFrame([c.model_dump() for c in p.clusters])
+    elif section == "industries":
+        df = pd.DataFrame([{"id": x.id, "name": x.name, "group": x.group, "section": x.section,
+                            "sub_industries": "、".join(x.sub_industries),
+                            "key_products": sum(len(g.products) for g in x.key_products),
+                            "gbt4754": ",".join(x.gbt4754_divisions), "cluster": x.cluster} for x in p.industries])
+    elif section in ("technologies", "platforms", "tasks", "safeguards"):
+        df = pd.DataFrame([{"id": t.id, "section": t.section, "title": t.title, "text": t.text[:80] + "…"}
+                           for t in getattr(p, section)])
+    elif section == "regions":
+        r = p.regions
+        group_of = {c: g.name for g in (r.groups if r else []) for c in g.districts}
+        df = pd.DataFrame([{"code": d.code, "name": d.name, "group": group_of.get(d.code)} for d in (r.districts if r else [])]
+                          + [{"code": z.code, "name": z.name, "group": "功能区 / functional zone"} for z in (r.functional_zones if r else [])])
+    else:
+        err.print(f"[red]unknown section {section!r}[/red]")
+        raise typer.Exit(2)
+    if search:
+        from zhizao.plan.search import search_plan
+        df = search_plan(p, search)
+    if fmt == Fmt.table:
+        console.print(f"[bold]{p.plan.title}[/bold]  {p.plan.document_number or ''}  {p.plan.base_year}–{p.plan.target_year}")
+    _emit(df, fmt)
+
+
+@plan_app.command("lint")
+def plan_lint(
+    plan: Optional[Path] = typer.Argument(None, help="规划 YAML；缺省为内置重庆规划"),
+    fmt: Fmt = FmtOpt,
+    lang: Lang = LangOpt,
+):
+    """检查规划数字的内部一致性 / check a plan's internal consistency (exit 1 on errors)."""
+    p = _plan(plan)
+    df = api.lint(p, lang.value)
+    if df.empty and fmt == Fmt.table:
+        console.print("没有发现问题 / no problems found")
+    else:
+        _emit(df, fmt, title="规划一致性检查 / plan lint")
+    if (df["severity"] == "error").any():
+        raise typer.Exit(1)
+
+
+# --- data ------------------------------------------------------------------------------------
+@data_app.command("import")
+def data_import(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV (UTF-8/GBK)、XLSX 或 links YAML"),
+    db: Optional[Path] = DbOpt,
+    plan: Optional[Path] = PlanOpt,
+    lang: Lang = LangOpt,
+):
+    """导入数据（全部成功或全部不导入）/ import a file, all or nothing."""
+    p = _plan(plan)
+    try:
+        s = api.import_data(file, plan=p, db=db)
+    except ImportFailed as e:
+        from zhizao.ingest.table import problems_frame
+        err.print(f"[red]导入被拒绝：发现 {len(e.problems)} 个问题，数据库未改变 / import refused: "
+                  f"{len(e.problems)} problem(s), nothing was written[/red]")
+        df = problems_frame(e.problems, lang.value)
+        t = Table(show_lines=False)
+        for c in df.columns:
+            t.add_column(str(c))
+        for row in df.itertuples(index=False):
+            t.add_row(*["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in row])
+        err.print(t)
+        raise typer.Exit(1) from None
+    console.print(f"已导入 / imported: {s.observations} 条观测值 observations, {s.sources} 个来源 sources, "
+                  f"{s.links} 条关联 links （批次 batch {s.batch_id}）")
+
+
+@data_app.command("list")
+def data_list(
+    series: Optional[list[str]] = typer.Option(None, "--series", help="只列出这些序列 / only these series"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD：只显示当日已知的数据"),
+    db: Optional[Path] = DbOpt,
+    fmt: Fmt = FmtOpt,
+):
+    """列出观测值及其来源、等级、版本 / list observations with source, grade and vintage."""
+    df = api.observations(db, as_of=as_of, series=series)
+    cols = ["series", "region", "period_key", "value", "unit", "qualifier", "value_text", "price_basis",
+            "status", "grade", "vintage", "source_url"]
+    _emit(df[cols] if fmt == Fmt.table else df, fmt)
+
+
+@data_app.command("sources")
+def data_sources(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt):
+    """列出数据来源 / list sources with grade and number of values."""
+    _emit(api.sources(db), fmt)
+
+
+# --- assess ----------------------------------------------------------------------------------
+@app.command("assess")
+def assess(
+    plan: Optional[Path] = PlanOpt,
+    year: Optional[int] = typer.Option(None, "--year", help="评估年份；缺省为有数据的最近年份 / evaluation year"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD：按当日已知数据重现评估"),
+    db: Optional[Path] = DbOpt,
+    fmt: Fmt = FmtOpt,
+    lang: Lang = LangOpt,
+    setting: Optional[list[str]] = typer.Option(None, "-s", "--set", help="覆盖设置 name=value，见 zhizao settings"),
+):
+    """评估规划目标进展（记分卡）/ assess progress towards the plan's targets (the scorecard)."""
+    p = _plan(plan)
+    result = api.assess(p, year=year, as_of=as_of, db=db, lang=lang.value, settings=_settings(setting))
+    if fmt == Fmt.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    card = api.scorecard(result)
+    if fmt == Fmt.csv:
+        sys.stdout.write(card.to_csv(index=False))
+        return
+    _print_scorecard(result, card, lang.value)
+
+
+def _fmt_num(v, digits=4) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "—"
+    return f"{v:.{digits}g}"
+
+
+def _pct(v) -> str:
+    return "—" if v is None or (isinstance(v, float) and pd.isna(v)) else f"{100 * v:.0f}%"
+
+
+STATUS_STYLE = {"achieved": "bold green", "ahead": "green", "on_track": "cyan", "behind": "yellow",
+                "seriously_behind": "bold red", "no_comparable_data": "dim"}
+QUAL_MARK = {"more_than": "超", "at_least": "≥", "nearly": "近", "about": "约", "at_most": "≤", "less_than": "<"}
+
+
+def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
+    en = lang == "en"
+    p = result["plan"]
+    console.print(f"[bold]{p['title_en'] if en and p.get('title_en') else p['title']}[/bold]  {p.get('document_number') or ''}")
+    console.print(("Evaluation year" if en else "评估年份") + f": {result['year']}" +
+                  (f"   as of {result['as_of']}" if result["as_of"] else ""))
+    counts = result["summary"]["counts"]
+    from zhizao.analytics.progress import status_label
+    console.print("  ".join(f"[{STATUS_STYLE[s]}]{status_label(s, lang)} {n}[/]" for s, n in counts.items()))
+    t = Table(show_lines=False)
+    heads = (["Indicator", "Nature", "Unit", "Baseline", "Target", "Year", "Actual", "Completion", "Time", "Ratio", "Status"]
+             if en else ["指标", "属性", "单位", "基期", "目标", "年份", "实际", "完成度", "时间进度", "增速比", "状态"])
+    for h in heads:
+        t.add_column(h)
+    for ind in result["indicators"]:
+        b = ind["baseline"]
+        base = "—" if b["value"] is None else _fmt_num(b["value"], 6) + ("*" if b["rebased"] else "")
+        actual = "—" if ind["actual"] is None else QUAL_MARK.get(ind["qualifier"], "") + _fmt_num(ind["actual"], 6)
+        status = ind["status_label"] + ("" if ind["status_definite"] else ("?" + ("" if not ind.get("status_if_high_label") else f"/{ind['status_if_high_label']}")))
+        name = (ind["name_en"] or ind["name"]) if en else ind["name"]
+        t.add_row(
+            ("★ " if ind["binding"] else "") + name, ind["nature_label"], ind["unit"], base,
+            ind["target"]["text"] or str(ind["target"]["value"]), str(ind["data_year"] or "—"), actual,
+            _pct(ind["completion"]), _pct(ind["time_elapsed"]), _fmt_num(ind["growth_ratio"], 3),
+            f"[{STATUS_STYLE[ind['status']]}]{status}[/]",
+        )
+    console.print(t)
+    notes = (["★ binding indicator; * baseline re-based on the final published figure (plan note 1);",
+              "? the published value is qualified (超/近…): the worse reading is shown, the better after '/'.",
+              "Details, sources and inputs: zhizao assess --format json"] if en else
+             ["★ 约束性指标；* 基期值已按统计年鉴最终数替换（专栏1注1）；",
+              "? 公布值带限定词（超/近…），显示较保守的判断，“/”后为较乐观的判断。",
+              "明细、来源与计算输入：zhizao assess --format json"])
+    for n in notes:
+        console.print(f"[dim]{n}[/dim]")
+    if result["summary"]["binding_behind"]:
+        console.print(("[bold red]Binding indicators needing attention: " if en else "[bold red]需关注的约束性指标：")
+                      + "、".join(_names(result, result["summary"]["binding_behind"], en)) + "[/]")
+
+
+def _names(result: dict, ids: list[str], en: bool) -> list[str]:
+    by_id = {i["id"]: i for i in result["indicators"]}
+    return [((by_id[i]["name_en"] or by_id[i]["name"]) if en else by_id[i]["name"]) + f"（{by_id[i]['status_label']}）"
+            for i in ids]
+
+
+@app.command("settings")
+def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
+    """列出所有设置及缺省值和依据 / list settings with defaults and where they come from."""
+    df = pd.DataFrame([{"name": s.name, "default": s.default,
+                        "meaning": s.help_en if lang == Lang.en else s.help_zh, "basis": s.basis} for s in SETTINGS])
+    _emit(df, fmt)
+
+
+def _register_optional() -> None:
+    """Commands of later areas register themselves here when present."""
+    try:
+        from zhizao.outputs.cli_monitoring import register
+    except ImportError:
+        return
+    register(app)
+
+
+_register_optional()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -25,7 +25,7 @@ def rank_rows(obs: pd.DataFrame) -> pd.DataFrame:
         _status_rank=(obs["status"] != "final").astype(int),
         _grade_rank=obs["grade"].fillna("none").map(GRADE_RANK).fillna(4),
         _exact_rank=(obs["qualifier"] != "exact").astype(int),
-        _vintage=pd.to_datetime(obs["vintage"]).fillna(pd.Timestamp.min),
+        _vintage=pd.to_datetime(obs["vintage"]).fillna(pd.Timestamp("1900-01-01")),
     )
     ranked = ranked.sort_values(
         ["_status_rank", "_grade_rank", "_exact_rank", "_vintage", "obs_id"],

@@ -54,7 +54,8 @@ def region_resolver(plan: Plan):
         r = plan.regions
         codes.add(r.whole_code)
         names[r.whole_name] = r.whole_code
-        names["全市"] = r.whole_code
+        for word in ("全市", "全省", "全区", "合计", "总计"):
+            names[word] = r.whole_code
         for d in r.districts:
             codes.add(d.code)
             for n in [d.name, *d.aliases]:
@@ -94,12 +95,31 @@ def import_file(store: Store, path: str | Path, plan: Plan) -> ImportSummary:
         resolve_region=region_resolver(plan), window=plan_window(plan),
         default_region=plan.regions.whole_code if plan.regions else "500000",
     )
+    rows = with_vintage(rows)
     problems += _already_stored(store, rows, path.name)
     if problems:
         raise ImportFailed(problems)
     batch = _batch_from_rows(rows, kind="import", file=str(path), sha256=sha)
     batch_id = store.commit(batch)
     return ImportSummary(batch_id, str(path), len(batch.observations), len(batch.sources), 0, 0)
+
+
+def _text(v) -> str:
+    return "" if v is None or v is pd.NaT or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+
+def _day(v) -> str:
+    return _text(v)[:10]
+
+
+def with_vintage(rows: pd.DataFrame) -> pd.DataFrame:
+    """When a value became known: its vintage, else its publication date, else unknown (NULL).
+    The access date is not used: it says when we read it, not when it was published."""
+    if rows.empty:
+        return rows
+    rows = rows.copy()
+    rows["vintage"] = [_day(v) or _day(p) or None for v, p in zip(rows["vintage"], rows["published"])]
+    return rows
 
 
 def _already_stored(store: Store, rows: pd.DataFrame, file: str) -> list[ImportProblem]:
@@ -112,12 +132,12 @@ def _already_stored(store: Store, rows: pd.DataFrame, file: str) -> list[ImportP
         return []
     ex = set(
         zip(existing["series"], existing["region"], existing["industry"], existing["period_key"],
-            existing["source_url"].fillna(""), existing["vintage"].astype(str).replace({"NaT": "", "None": ""}),
+            existing["source_url"].fillna(""), [_day(v) for v in existing["vintage"]],
             existing["value"].round(9))
     )
     out = []
     for r in rows.itertuples():
-        key = (r.series, r.region, r.industry, r.period_key, r.source_url or "", r.vintage or "", round(r.value, 9))
+        key = (r.series, r.region, r.industry, r.period_key, _text(r.source_url), _day(r.vintage), round(r.value, 9))
         if key in ex:
             out.append(ImportProblem(
                 file=file, row=int(r.row), column="value", value=str(r.value_text), code="already_in_store",
@@ -332,6 +352,7 @@ def load_bundled(store: Store, plan: Plan) -> ImportSummary:
     problems += row_problems
     if problems:
         raise ImportFailed(problems)
+    valid = with_vintage(valid)
     batch = _batch_from_rows(valid, kind="bundled", file=f"zhizao/resources/datasets/{BUNDLED}", sha256=None,
                              note="real published Chongqing statistics, 2019–2024 (shared/data/chongqing)",
                              series=series, links=links)

@@ -235,7 +235,7 @@ class Store:
                 obs = batch.observations.reindex(columns=OBSERVATION_COLUMNS).copy()
                 obs["obs_id"] = range(start + 1, start + 1 + len(obs))
                 obs["batch_id"] = batch_id
-                obs["synthetic"] = obs["synthetic"].fillna(False).astype(bool)
+                obs["synthetic"] = obs["synthetic"].astype("boolean").fillna(False).astype(bool)
                 self.con.register("new_obs", obs)
                 self._run("INSERT INTO observations SELECT * FROM new_obs")
                 self.con.unregister("new_obs")

@@ -109,6 +109,6 @@ def pelt_l2(x: np.ndarray, penalty: float, min_size: int = 2) -> list[int]:
     while t > 0:
         s = last[t]
         if s > 0:
-            cps.append(s)
+            cps.append(int(s))
         t = s
     return sorted(cps)

@@ -1,0 +1,52 @@
+"""Write docs/cli.md from the CLI's own --help, so the reference cannot drift (a test checks)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import typer
+from typer.main import get_command
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+INTRO = """# CLI reference
+
+Generated from `zhizao --help` by `python scripts/gen_cli_docs.py`; `tests/test_docs.py` fails when
+this file and the CLI disagree.
+
+The store is the DuckDB file given by `--db`, else the `ZHIZAO_DB` environment variable, else
+`~/.local/share/zhizao/zhizao.duckdb` (`$XDG_DATA_HOME/zhizao/zhizao.duckdb` when that is set).
+A new store for the embedded plan is loaded with the bundled real Chongqing data.
+Every command has a Python twin in `zhizao.api` returning data frames or dicts.
+"""
+
+
+def render() -> str:
+    from typer.testing import CliRunner
+
+    from zhizao.outputs.cli import app
+
+    runner = CliRunner()
+    root = get_command(app)
+    parts = [INTRO]
+
+    def walk(cmd: click.Command, path: list[str]) -> None:
+        if len(path) > 1:
+            parts.append(f"\n## `{' '.join(path)}`\n\n")
+        out = runner.invoke(app, [*path[1:], "--help"], env={"COLUMNS": "100", "TERMINAL_WIDTH": "100", "NO_COLOR": "1"},
+                            terminal_width=100, prog_name="zhizao").output
+        parts.append("```text\n" + "\n".join(line.rstrip() for line in out.strip("\n").splitlines()) + "\n```\n")
+        if hasattr(cmd, "list_commands"):
+            ctx = type(cmd).context_class(cmd) if hasattr(type(cmd), "context_class") else click.Context(cmd)
+            for name in sorted(cmd.list_commands(ctx)):
+                walk(cmd.get_command(ctx, name), path + [name])
+
+    walk(root, ["zhizao"])
+    return "".join(parts)
+
+
+if __name__ == "__main__":
+    (ROOT / "docs" / "cli.md").write_text(render(), encoding="utf-8")
+    print("wrote docs/cli.md")

@@ -72,8 +72,8 @@ def assess(
 
 SCORECARD_COLUMNS = [
     "id", "name", "category_name", "nature_label", "unit", "baseline", "target", "data_year", "actual",
-    "qualifier", "planned", "completion", "time_elapsed", "growth_ratio", "required_growth",
-    "remaining_growth", "projected", "status", "status_label", "status_definite", "binding_alert", "reason",
+    "qualifier", "planned", "completion", "time_elapsed", "growth_ratio", "planned_growth",
+    "required_growth", "projected", "status", "status_label", "status_definite", "binding_alert", "reason",
 ]
 
 

@@ -28,9 +28,9 @@ def test_level_geometric_path():
     assert approx(p.planned, 151.5716566510398)  # 100·2^(3/5)
     assert approx(p.completion, 0.5) and approx(p.time_elapsed, 0.6)
     assert approx(p.observed_growth, 0.14471424255333187)  # 1.5^(1/3) − 1
-    assert approx(p.required_growth, 0.1486983549970351)  # 2^(1/5) − 1
+    assert approx(p.planned_growth, 0.1486983549970351)  # 2^(1/5) − 1
     assert approx(p.growth_ratio, 0.9732067483612534)
-    assert approx(p.remaining_growth, 0.15470053837925146)  # (200/150)^(1/2) − 1
+    assert approx(p.required_growth, 0.15470053837925146)  # (200/150)^(1/2) − 1
     assert approx(p.projected, 196.55560456566727)
     assert p.status == "on_track" and p.status_definite
 
@@ -40,9 +40,9 @@ def test_share_in_percentage_points_is_linear():
             stated_growth={"value": 0.6, "unit": "percentage_points"})
     p = assess_progress(i, 32, 2022, 33.0, "exact", S)
     assert approx(p.planned, 33.2) and approx(p.completion, 1 / 3)
-    assert approx(p.observed_growth, 0.5) and approx(p.required_growth, 0.6)
+    assert approx(p.observed_growth, 0.5) and approx(p.planned_growth, 0.6)
     assert approx(p.growth_ratio, 0.5 / 0.6)
-    assert approx(p.remaining_growth, 2 / 3) and approx(p.projected, 34.5)
+    assert approx(p.required_growth, 2 / 3) and approx(p.projected, 34.5)
     assert p.status == "behind"
 
 
@@ -69,7 +69,7 @@ def test_cumulative_decrease_compounds_never_sums():
     assert approx(planned_value(i, None, 2023), -9.932611280091596)
     p = assess_progress(i, None, 2023, -10.0, "exact", S)
     assert approx(p.completion, 0.625)
-    assert approx(p.observed_growth, -0.03451061539437028) and approx(p.required_growth, -0.03426970109249006)
+    assert approx(p.observed_growth, -0.03451061539437028) and approx(p.planned_growth, -0.03426970109249006)
     assert approx(p.growth_ratio, 1.0070299504868754)
     assert p.status == "on_track"
     assert assess_progress(i, None, 2024, -16.5, "exact", S).status == "achieved"
@@ -115,7 +115,7 @@ def test_average_growth_target():
     p = assess_average_growth(i, {2021: 8.0, 2022: 3.0, 2023: 6.5}, S)
     g = (1.08 * 1.03 * 1.065) ** (1 / 3) - 1
     assert approx(p.observed_growth, g) and approx(p.growth_ratio, g / 0.06)
-    assert approx(p.remaining_growth, (1.06 ** 5 / (1.08 * 1.03 * 1.065)) ** 0.5 - 1)
+    assert approx(p.required_growth, (1.06 ** 5 / (1.08 * 1.03 * 1.065)) ** 0.5 - 1)
 
 
 kinds = st.sampled_from(["level", "share", "count", "index", "ratio"])

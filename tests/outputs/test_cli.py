@@ -24,7 +24,7 @@ def test_assess_json_contract(db):
     out = json.loads(r.stdout)
     assert set(out) >= {"plan", "year", "indicators", "summary", "clusters"}
     keys = {"id", "name", "nature", "status", "status_label", "actual", "planned", "target", "completion",
-            "required_growth", "projected", "sources"}
+            "required_growth", "planned_growth", "projected", "sources"}
     assert all(keys <= set(i) for i in out["indicators"]) and len(out["indicators"]) == 20
     assert {i["status"] for i in out["indicators"]} <= {
         "achieved", "ahead", "on_track", "behind", "seriously_behind", "no_comparable_data"}

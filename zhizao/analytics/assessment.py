@@ -201,7 +201,7 @@ def _skeleton(ind: Indicator, plan: Plan, baseline_info: dict, lang: str) -> dic
         "binding_alert": False, "deterioration": False, "data_year": None,
         "actual": None, "actual_text": None, "qualifier": None, "actual_derivation": None,
         "planned": None, "time_elapsed": None, "completion": None, "observed_growth": None,
-        "required_growth": None, "growth_ratio": None, "remaining_growth": None, "projected": None,
+        "planned_growth": None, "growth_ratio": None, "required_growth": None, "projected": None,
         "sources": [], "conflicts": [], "method": None, "reason": None,
     }
 

@@ -127,9 +127,9 @@ class Progress:
     time_elapsed: float
     completion: float | None
     observed_growth: float | None
-    required_growth: float | None
+    planned_growth: float | None
     growth_ratio: float | None
-    remaining_growth: float | None
+    required_growth: float | None
     projected: float | None
     status: str
     status_definite: bool
@@ -226,9 +226,9 @@ def assess_progress(
         time_elapsed=res["time_elapsed"],
         completion=res["completion"],
         observed_growth=res["observed_growth"],
-        required_growth=res["required_growth"],
+        planned_growth=res["planned_growth"],
         growth_ratio=res["growth_ratio"],
-        remaining_growth=res["remaining_growth"],
+        required_growth=res["required_growth"],
         projected=res["projected"],
         status=worse,
         status_definite=definite,
@@ -271,9 +271,9 @@ def _progress_at(ind: Indicator, baseline: float | None, year: int, v: float, s)
         "time_elapsed": n / N,
         "completion": completion,
         "observed_growth": observed,
-        "required_growth": required,
+        "planned_growth": required,
         "growth_ratio": ratio,
-        "remaining_growth": remaining,
+        "required_growth": remaining,
         "projected": projected,
         "status": status,
         "method": method,
@@ -301,8 +301,8 @@ def assess_average_growth(ind: Indicator, rates: dict[int, float], settings) -> 
     status = "achieved" if achieved else _status_from_ratio(ratio, settings)
     return Progress(
         data_year=years[-1], actual=100 * observed, planned=100 * g, time_elapsed=n / N,
-        completion=completion, observed_growth=observed, required_growth=g, growth_ratio=ratio,
-        remaining_growth=remaining, projected=100 * observed, status=status, status_definite=True,
+        completion=completion, observed_growth=observed, planned_growth=g, growth_ratio=ratio,
+        required_growth=remaining, projected=100 * observed, status=status, status_definite=True,
         status_if_high=None, deterioration=ratio is not None and ratio < 0,
         method="年均增速目标：已实现几何平均增速/目标增速",
     )

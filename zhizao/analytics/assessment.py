@@ -306,6 +306,8 @@ def assess_clusters(plan: Plan, obs: pd.DataFrame, links: pd.DataFrame, year: in
             "year": latest["year"] if latest else None,
             "share_of_target": (latest["value"] / cl.scale_target) if latest else None,
             "comparability": latest["comparability"] if latest else None,
+            "grade": latest["grade"] if latest else None,
+            "value_text": latest["value_text"] if latest else None,
             "evidence": evidence,
         })
     return out

@@ -203,7 +203,7 @@ def _candidate(link, year, value, qualifier, status, grade, vintage, sources, de
         "comparability": link.get("comparability", "comparable"),
         "link_note": _clean(link.get("note")),
         "year": year,
-        "value": float(value),
+        "value": float(f"{float(value):.12g}"),  # drop float noise such as -2.0000000000000018
         "qualifier": qualifier or "exact",
         "status": status,
         "grade": _clean(grade) or "none",

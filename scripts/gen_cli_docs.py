@@ -4,9 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
 import typer
-from typer.main import get_command
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -23,27 +21,35 @@ Every command has a Python twin in `zhizao.api` returning data frames or dicts.
 """
 
 
+def _commands(app: typer.Typer) -> list[tuple[str, typer.Typer | None]]:
+    """(name, sub-app or None) for each command of a Typer app, sorted by name."""
+    out = []
+    for c in app.registered_commands:
+        out.append((c.name or c.callback.__name__.replace("_", "-"), None))
+    for g in app.registered_groups:
+        out.append((g.name or g.typer_instance.info.name, g.typer_instance))
+    return sorted(out, key=lambda x: x[0])
+
+
 def render() -> str:
     from typer.testing import CliRunner
 
     from zhizao.outputs.cli import app
 
     runner = CliRunner()
-    root = get_command(app)
     parts = [INTRO]
 
-    def walk(cmd: click.Command, path: list[str]) -> None:
+    def walk(sub: typer.Typer | None, path: list[str]) -> None:
         if len(path) > 1:
             parts.append(f"\n## `{' '.join(path)}`\n\n")
         out = runner.invoke(app, [*path[1:], "--help"], env={"COLUMNS": "100", "TERMINAL_WIDTH": "100", "NO_COLOR": "1"},
                             terminal_width=100, prog_name="zhizao").output
         parts.append("```text\n" + "\n".join(line.rstrip() for line in out.strip("\n").splitlines()) + "\n```\n")
-        if hasattr(cmd, "list_commands"):
-            ctx = type(cmd).context_class(cmd) if hasattr(type(cmd), "context_class") else click.Context(cmd)
-            for name in sorted(cmd.list_commands(ctx)):
-                walk(cmd.get_command(ctx, name), path + [name])
+        if sub is not None:
+            for name, child in _commands(sub):
+                walk(child, path + [name])
 
-    walk(root, ["zhizao"])
+    walk(app, ["zhizao"])
     return "".join(parts)
 
 

@@ -19,7 +19,7 @@ SERIES = {"GDP": "亿元", "工业增加值增长率": "%", "新能源汽车产�
           "战新占比提高": "百分点", "两化融合": "指数"}
 REGIONS = {"渝北区": "500112", "500112": "500112", "璧山区": "500120"}
 KW = dict(series_units=SERIES, resolve_region=REGIONS.get, window=(2021, 2025), default_region="CQ")
-REAL = Path("/work/shared/data/chongqing")
+REAL = Path(__file__).resolve().parents[2] / "zhizao" / "resources" / "datasets" / "chongqing"  # bundled copy
 
 
 def write_csv(path: Path, rows: list[list[str]], encoding: str) -> Path:
@@ -221,7 +221,6 @@ def test_import_table_unreadable(tmp_path):
     assert out.empty and [p.code for p in problems] == ["unreadable_file"]
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="shared data not present")
 @pytest.mark.parametrize("name", ["annual", "monthly_cumulative", "districts", "yearbook_datasets"])
 def test_real_files_import(name):
     df = read_table(REAL / f"{name}.csv")

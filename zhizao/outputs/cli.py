@@ -292,16 +292,17 @@ def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
     _emit(df, fmt)
 
 
-def _register_optional() -> None:
-    """Commands of later areas register themselves here when present."""
-    try:
-        from zhizao.outputs.cli_monitoring import register
-    except ImportError:
-        return
-    register(app)
+def _register_areas() -> None:
+    """Each output area adds its own commands (report, serve, monitor …)."""
+    from zhizao.outputs.cli_monitoring import register as monitoring
+    from zhizao.outputs.reports.cli import register as reports
+    from zhizao.outputs.web.cli import register as web
+
+    for register in (reports, web, monitoring):
+        register(app)
 
 
-_register_optional()
+_register_areas()
 
 
 def main() -> None:

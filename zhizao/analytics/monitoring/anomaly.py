@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import numpy as np
+from statsmodels.tsa.seasonal import STL
 
 MAD_SCALE = 1.4826
 
@@ -26,14 +27,16 @@ def robust_z(x: np.ndarray) -> np.ndarray:
     return (x - med) / mad
 
 
-def trailing_robust_z(x: np.ndarray, window: int) -> np.ndarray:
-    """Robust z of x[t] against x[t−window … t−1] (needs ≥ window/2 finite points)."""
+def trailing_robust_z(x: np.ndarray, window: int, min_points: int | None = None) -> np.ndarray:
+    """Robust z of x[t] against x[t−window … t−1]; NaN until min_points (default: window) finite
+    past points exist — a MAD from a handful of points flags everything."""
     x = np.asarray(x, dtype=float)
     out = np.full_like(x, np.nan)
+    need = window if min_points is None else min_points
     for t in range(len(x)):
         past = x[max(0, t - window):t]
         past = past[np.isfinite(past)]
-        if len(past) < max(3, window // 2) or not np.isfinite(x[t]):
+        if len(past) < max(3, need) or not np.isfinite(x[t]):
             continue
         med = np.median(past)
         mad = np.median(np.abs(past - med)) * MAD_SCALE
@@ -47,8 +50,6 @@ def stl_residual_z(levels: np.ndarray, period: int) -> np.ndarray:
 
     Requires positive, finite levels; NaN output otherwise.
     """
-    from statsmodels.tsa.seasonal import STL  # noqa: PLC0415  (slow import, only when needed)
-
     y = np.asarray(levels, dtype=float)
     if not (np.isfinite(y).all() and (y > 0).all()) or len(y) < 2 * period + 1:
         return np.full_like(y, np.nan)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from zhizao.analytics.monitoring.panel import CITY_MEASURES, Panel, group_sums
+from zhizao.analytics.monitoring.panel import CITY_MEASURES, Panel, chain_index, comparable_pairs, one_hot
 from zhizao.analytics.monitoring.periods import PERIODS_PER_YEAR, slot_of, year_month_of
 from zhizao.codes.industries import CLUSTERS, DIVISIONS, OTHER_CLUSTER, cluster_name
 from zhizao.codes.regions import CITY_CODE, CITY_NAME, CITY_NAME_EN, DISTRICTS, FUNCTIONAL_ZONES, NO_ZONE, NO_ZONE_NAME
@@ -78,18 +78,30 @@ def subject_name(subject_type: str, subject_id: str, lang: str = "zh") -> str:
 
 
 def context_from_panel(panel: Panel) -> MonitoringContext:
+    """Aggregate series from the panel: value-added sums (they add up, for growth and contributions)
+    and a comparable-enterprise chained index (`value_added_comparable`, for the anomaly rules)."""
     series: dict[str, SeriesSet] = {}
     T = panel.n_slots
+    num, den = comparable_pairs(panel)
+    any_report = panel.reported.any(axis=0)
     city_levels = {m: panel.city_totals[m].reshape(1, T) for m in panel.city_totals}
+    city_levels["value_added_comparable"] = chain_index(city_levels["value_added"], num.sum(axis=0)[None, :],
+                                                        den.sum(axis=0)[None, :])
     series["city"] = SeriesSet("city", [CITY_CODE], [CITY_NAME], city_levels, [CITY_NAME_EN])
     for st, col in GROUP_COLUMNS.items():
         if col not in panel.enterprises.columns:
             continue
-        ids, sums = group_sums(panel, col, "value_added")
-        series[st] = SeriesSet(st, ids, [subject_name(st, i) for i in ids], {"value_added": sums},
+        codes, uniq = pd.factorize(panel.enterprises[col].astype(str), sort=True)
+        M = one_hot(codes, len(uniq))
+        sums = M @ panel.values["value_added"]
+        sums[:, ~any_report] = np.nan
+        comp = chain_index(sums, M @ num, M @ den)
+        ids = [str(u) for u in uniq]
+        series[st] = SeriesSet(st, ids, [subject_name(st, i) for i in ids],
+                               {"value_added": sums, "value_added_comparable": comp},
                                [subject_name(st, i, "en") for i in ids])
-    rep = panel.reported.any(axis=0)
-    latest = int(np.nonzero(rep)[0].max())
+    del num, den
+    latest = int(np.nonzero(any_report)[0].max())
     return MonitoringContext(panel.first_year, T, latest, series, panel, dict(panel.price_basis))
 
 
@@ -97,7 +109,8 @@ def context_from_levels(levels: pd.DataFrame, basis: dict[str, str] | None = Non
     """Context from aggregate single-period levels.
 
     levels: long frame with subject_type, subject_id, year, month, and one column per measure
-    (value_added required). Subject types other than city carry value_added only.
+    (value_added required; value_added_comparable optional: a comparable-enterprise chained index,
+    used by the anomaly rules when present). Other subject types than the city carry these two only.
     """
     first_year = int(levels["year"].min())
     T = (int(levels["year"].max()) - first_year + 1) * PERIODS_PER_YEAR
@@ -109,7 +122,7 @@ def context_from_levels(levels: pd.DataFrame, basis: dict[str, str] | None = Non
         ids = sorted(sub["subject_id"].astype(str).unique())
         pos = {k: i for i, k in enumerate(ids)}
         r = sub["subject_id"].astype(str).map(pos).to_numpy()
-        measures = CITY_MEASURES if st == "city" else ("value_added",)
+        measures = (*CITY_MEASURES, "value_added_comparable") if st == "city" else ("value_added", "value_added_comparable")
         lv = {}
         for m in measures:
             if m not in sub.columns:

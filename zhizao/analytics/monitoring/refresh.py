@@ -15,7 +15,7 @@ import pandas as pd
 from zhizao.analytics.monitoring.context import MonitoringContext, context_from_panel
 from zhizao.analytics.monitoring.contributions import contributions
 from zhizao.analytics.monitoring.growth import pct
-from zhizao.analytics.monitoring.panel import PERIODS_PER_YEAR, build_panel, prev_year, ytd
+from zhizao.analytics.monitoring.panel import PERIODS_PER_YEAR, build_panel, no_hugepage_advice, prev_year, ytd
 from zhizao.analytics.monitoring.warnings import RULES, WARNING_COLUMNS, empty_warnings, lights, slot_for
 from zhizao.codes.industries import cluster_of
 from zhizao.settings import Settings
@@ -64,12 +64,42 @@ def growth_table(ctx: MonitoringContext, slot: int) -> pd.DataFrame:
 
 
 def city_path(ctx: MonitoringContext) -> pd.DataFrame:
+    """The city's value added per period: constant prices (value, ytd, growth) and, when the data
+    carry it, current prices (value_current, ytd_current, nominal growth)."""
     L = ctx.city.levels["value_added"][0]
     Y = ytd(L)
     years, months = zip(*(ctx.period(t) for t in range(ctx.n_slots)))
     d = pd.DataFrame({"year": years, "month": months, "value": L, "ytd": Y,
                       "month_growth_pct": pct(L, prev_year(L)), "ytd_growth_pct": pct(Y, prev_year(Y))})
+    cur = ctx.city.levels.get("value_added_current")
+    if cur is not None:
+        C = ytd(cur[0])
+        d["value_current"], d["ytd_current"] = cur[0], C
+        d["ytd_growth_current_pct"] = pct(C, prev_year(C))
     return d.iloc[:ctx.latest + 1]
+
+
+def observations(result: MonitoringResult) -> pd.DataFrame:
+    """The refresh as tidy observations: subject_type, subject_id, subject_name, year, month,
+    measure, span (ytd | month), kind (level | growth_pct), price (constant | current), value."""
+    y, m = result.period
+    g = result.growth
+    rows = []
+    for span, level, growth in (("ytd", "ytd", "ytd_growth_pct"), ("month", "month_value", "month_growth_pct")):
+        for kind, col in (("level", level), ("growth_pct", growth)):
+            rows.append(g[["subject_type", "subject_id", "subject_name"]].assign(
+                year=y, month=m, measure="value_added", span=span, kind=kind, price="constant", value=g[col]))
+    p = result.city_path
+    if "ytd_current" in p:
+        now = p[(p["year"] == y) & (p["month"] == m)]
+        city = g[g["subject_type"] == "city"].iloc[0]
+        for span, kind, col in (("ytd", "level", "ytd_current"), ("ytd", "growth_pct", "ytd_growth_current_pct"),
+                                ("month", "level", "value_current")):
+            rows.append(pd.DataFrame([{"subject_type": "city", "subject_id": city["subject_id"],
+                                       "subject_name": city["subject_name"], "year": y, "month": m,
+                                       "measure": "value_added", "span": span, "kind": kind, "price": "current",
+                                       "value": float(now[col].iloc[0])}]))
+    return pd.concat(rows, ignore_index=True)
 
 
 def contribution_table(ctx: MonitoringContext, slot: int) -> pd.DataFrame:
@@ -132,8 +162,9 @@ def refresh(enterprises: pd.DataFrame, monthly: pd.DataFrame, prices: pd.DataFra
             progress: Callable[[str], None] | None = None) -> MonitoringResult:
     """Full monitoring refresh. `progress(step)` is called after each step of STEPS."""
     steps = _Steps(progress)
-    panel = build_panel(prepare_enterprises(enterprises), monthly, prices)
-    ctx = context_from_panel(panel)
+    with no_hugepage_advice():
+        panel = build_panel(prepare_enterprises(enterprises), monthly, prices)
+        ctx = context_from_panel(panel)
     steps("panel")
     return _refresh(ctx, period, settings, rules, steps)
 

@@ -18,7 +18,7 @@ import pandas as pd
 from zhizao.analytics.monitoring.anomaly import MAD_SCALE, cusum, pelt_l2, stl_residual_z, trailing_robust_z
 from zhizao.analytics.monitoring.context import SUBJECT_LABELS, MonitoringContext
 from zhizao.analytics.monitoring.growth import pct, required_rest_growth
-from zhizao.analytics.monitoring.panel import PERIODS_PER_YEAR, prev_year, ytd, yoy_pct
+from zhizao.analytics.monitoring.panel import CITY_MEASURES, PERIODS_PER_YEAR, prev_year, ytd, yoy_pct
 from zhizao.analytics.monitoring.periods import parse_period, period_label
 from zhizao.analytics.monitoring.settings import parse_floats
 from zhizao.settings import Settings
@@ -242,7 +242,7 @@ def lights(ctx: MonitoringContext, slot: int, settings: Settings | None = None) 
                          "measure": "value_added", "light": light, "score": LIGHT_SCORE[light], **ev})
     if "city" in ctx.series:
         scores, parts = [], {}
-        for measure in ctx.city.levels:
+        for measure in [m for m in CITY_MEASURES if m in ctx.city.levels]:
             stat, ev = _light_stat(_ytd_growth(ctx, "city", measure)[0], slot, s)
             light = light_of(stat, cut)
             if light is not None:
@@ -258,6 +258,14 @@ def lights(ctx: MonitoringContext, slot: int, settings: Settings | None = None) 
                          "score": LIGHT_SCORE[light], "method": "composite", "index": _num(index, 2),
                          "components": parts})
     return pd.DataFrame(rows)
+
+
+def _light_severity(subject_type: str, measure: str, extreme: bool) -> str:
+    """偏热/偏冷 are frequent by construction (|z| > 1 for a third of normal periods): low. 过热/过冷:
+    medium, and high for the city's composite index."""
+    if not extreme:
+        return "low"
+    return "high" if (subject_type == "city" and measure == "composite") else "medium"
 
 
 @register("five_light", AGGREGATE_TYPES, "五色灯景气信号（非绿灯）", "Five-light signal (not green)",
@@ -280,7 +288,7 @@ def five_light_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFr
         rows.append({
             "subject_type": r["subject_type"], "subject_id": r["subject_id"],
             "subject_name": r["subject_name"], "period": _period_text(ctx, slot), "rule": "five_light",
-            "severity": "high" if extreme else "medium", "evidence": ev,
+            "severity": _light_severity(r["subject_type"], r["measure"], extreme), "evidence": ev,
             "explanation_zh": f"{lab_zh}，{_label(r['subject_type'], 'zh')}{r['subject_name']}{what_zh}"
                               f"亮{r['light']}信号。",
             "explanation_en": f"{lab_en}: {_label(r['subject_type'], 'en')} {r['subject_id']} "
@@ -291,10 +299,41 @@ def five_light_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFr
 
 # --- anomalies, persistent deviations, turning points -----------------------------------------------
 
+def _relative(ctx: MonitoringContext, st: str) -> np.ndarray:
+    """What the anomaly rules watch: the city's own level, and for a part its share of the city.
+
+    Levels are the comparable-enterprise chained index when the context has one (同口径: enterprises
+    entering or leaving the directory each January would otherwise look like shocks), else the sums.
+    A shock common to the whole city (a published base effect, the Spring Festival) moves every
+    part's level but not its share, so parts are flagged only when they behave differently.
+    """
+    def level(kind: str) -> np.ndarray:
+        lv = ctx.series[kind].levels
+        return lv.get("value_added_comparable", lv["value_added"])
+
+    def make():
+        L = level(st)
+        if st == "city":
+            return L
+        city = level("city")[0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(city > 0, L / city, np.nan)
+    return _cached(ctx, ("relative", st), make)
+
+
+def _watched(st: str, lang: str, growth: bool = False) -> str:
+    """Name of the watched quantity (see `_relative`)."""
+    if st == "city":
+        return ("当月同比增速" if growth else "规上工业增加值当期值") if lang == "zh" else \
+            ("monthly YoY growth" if growth else "value added")
+    return ("占全市比重的当月同比变化" if growth else "规上工业增加值占全市比重") if lang == "zh" else \
+        ("YoY change of its share of the city" if growth else "share of the city's value added")
+
+
 def _residual_z(ctx: MonitoringContext, st: str, i: int, slot: int, s: Settings) -> tuple[np.ndarray, str]:
     """Standardised series up to `slot`: robust-STL residual z if long enough, else YoY robust z."""
     def make():
-        L = _va(ctx, st)[i, :slot + 1]
+        L = _relative(ctx, st)[i, :slot + 1]
         if slot + 1 >= int(s["anomaly_min_periods_stl"]):
             z = stl_residual_z(L, PERIODS_PER_YEAR)
             if np.isfinite(z).any():
@@ -346,33 +385,46 @@ def anomaly_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame
 
     def text(st, name, sid, ev, lz, le):
         d_zh = "异常偏高" if ev["direction"] == "up" else "异常偏低"
-        return (f"{lz}，{_label(st, 'zh')}{name}规上工业增加值当期值{d_zh}（稳健z={ev['z']:.1f}）。",
-                f"{le}: {_label(st, 'en')} {sid} value added is abnormally "
+        return (f"{lz}，{_label(st, 'zh')}{name}{_watched(st, 'zh')}{d_zh}（稳健z={ev['z']:.1f}）。",
+                f"{le}: {_label(st, 'en')} {sid} {_watched(st, 'en')} is abnormally "
                 f"{'high' if ev['direction'] == 'up' else 'low'} (robust z = {ev['z']:.1f}).")
     return _aggregate_rule_rows(ctx, slot, s, "anomaly", hits, text)
 
 
+def _yoy_z(ctx: MonitoringContext, st: str, window: int) -> np.ndarray:
+    """Robust z of single-period YoY growth against its trailing window (causal), subjects × T."""
+    def make():
+        Y = _cached(ctx, ("yoy_rel", st), lambda: yoy_pct(_relative(ctx, st)))
+        return np.vstack([trailing_robust_z(row, window) for row in Y])
+    return _cached(ctx, ("yoy_z", st, window), make)
+
+
 @register("cusum_shift", AGGREGATE_TYPES, "持续偏离（CUSUM）", "Persistent deviation (CUSUM)",
-          ("anomaly_min_periods_stl", "anomaly_short_window", "cusum_k", "cusum_h", "spring_festival_march"))
+          ("anomaly_short_window", "cusum_k", "cusum_h", "spring_festival_march"))
 def cusum_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
-    k, h = float(s["cusum_k"]), float(s["cusum_h"])
+    """Tabular CUSUM on the YoY growth's robust z (trailing window). STL residuals would not do:
+    the STL trend absorbs a level shift within a few periods, while YoY growth keeps it for a year.
+    z is clipped at ±H/2 so that one outlier (the `anomaly` rule's job) cannot signal alone: at least
+    three deviating periods in a row are needed."""
+    k, h, window = float(s["cusum_k"]), float(s["cusum_h"]), int(s["anomaly_short_window"])
     hits = []
     for st in _subject_types(ctx, AGGREGATE_TYPES):
+        Z = _yoy_z(ctx, st, window)
+
+        def run(i, st=st, Z=Z):  # causal: one pass over the whole series serves every slot
+            return cusum(np.clip(Z[i], -h / 2, h / 2), k, h)
         for i in range(len(ctx.series[st].ids)):
-            z, method = _residual_z(ctx, st, i, slot, s)
-            if not np.isfinite(z).any():
-                continue
-            hi, lo, sig = cusum(np.clip(z, -h, h), k, h)  # clip: one outlier alone is `anomaly`'s job
-            if sig[-1] != 0:
+            hi, lo, sig = _cached(ctx, ("cusum", st, i, window, k, h), lambda i=i: run(i))
+            if sig[slot] != 0:
                 hits.append((st, i, _aggregate_severity(st),
-                             {"direction": "up" if sig[-1] > 0 else "down", "s_high": _num(hi[-1]),
-                              "s_low": _num(lo[-1]), "k": k, "h": h, "method": method}))
+                             {"direction": "up" if sig[slot] > 0 else "down", "s_high": _num(hi[slot]),
+                              "s_low": _num(lo[slot]), "k": k, "h": h, "z": _num(Z[i, slot])}))
 
     def text(st, name, sid, ev, lz, le):
         d_zh = "持续高于" if ev["direction"] == "up" else "持续低于"
-        return (f"{lz}，{_label(st, 'zh')}{name}规上工业增加值{d_zh}常态（CUSUM越过{ev['h']:g}σ）。",
-                f"{le}: {_label(st, 'en')} {sid} value added has stayed "
-                f"{'above' if ev['direction'] == 'up' else 'below'} its normal path (CUSUM beyond {ev['h']:g}σ).")
+        return (f"{lz}，{_label(st, 'zh')}{name}{_watched(st, 'zh', True)}{d_zh}近期常态（CUSUM越过{ev['h']:g}σ）。",
+                f"{le}: {_label(st, 'en')} {sid} {_watched(st, 'en', True)} has stayed "
+                f"{'above' if ev['direction'] == 'up' else 'below'} its recent norm (CUSUM beyond {ev['h']:g}σ).")
     return _aggregate_rule_rows(ctx, slot, s, "cusum_shift", hits, text)
 
 
@@ -382,7 +434,7 @@ def change_point_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.Data
     c, min_size, recent = float(s["change_point_penalty"]), int(s["change_point_min_size"]), int(s["change_point_recent"])
     hits = []
     for st in _subject_types(ctx, AGGREGATE_TYPES):
-        Y = _cached(ctx, ("yoy", st), lambda st=st: yoy_pct(_va(ctx, st)))
+        Y = _cached(ctx, ("yoy_rel", st), lambda st=st: yoy_pct(_relative(ctx, st)))
         for i in range(len(ctx.series[st].ids)):
             g = Y[i, :slot + 1]
             idx = np.nonzero(np.isfinite(g))[0]
@@ -408,9 +460,9 @@ def change_point_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.Data
 
     def text(st, name, sid, ev, lz, le):
         d_zh = "加快" if ev["shift_pp"] > 0 else "放缓"
-        return (f"{lz}，{_label(st, 'zh')}{name}当月同比增速自{ev['change_at']}起{d_zh}，均值由"
+        return (f"{lz}，{_label(st, 'zh')}{name}{_watched(st, 'zh', True)}自{ev['change_at']}起{d_zh}，均值由"
                 f"{ev['mean_before_pct']:.1f}%变为{ev['mean_after_pct']:.1f}%。",
-                f"{le}: {_label(st, 'en')} {sid} monthly YoY growth shifted at {ev['change_at']}, from "
+                f"{le}: {_label(st, 'en')} {sid} {_watched(st, 'en', True)} shifted at {ev['change_at']}, from "
                 f"{ev['mean_before_pct']:.1f}% to {ev['mean_after_pct']:.1f}% on average.")
     return _aggregate_rule_rows(ctx, slot, s, "change_point", hits, text)
 

@@ -34,7 +34,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "indicators": ("20 项主要指标", "The plan's indicators"),
     "clusters": ("六大产业集群规模进展", "Progress of the six industry clusters"),
     "binding": ("约束性", "binding"),
-    "expected": ("预期性", "expected"),
     "value": ("数值", "Value"),
     "target": ("目标", "Target"),
     "baseline": ("基期", "Baseline"),
@@ -46,6 +45,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "share_of_target": ("达目标比例", "Share of target"),
     "comparability": ("可比性", "Comparability"),
     "evidence": ("依据", "Evidence"),
+    "comp_comparable": ("可比", "comparable"),
+    "comp_different_definition": ("口径不同", "different definition"),
+    "comp_proxy": ("近似替代", "proxy"),
     # indicator
     "chart": ("实际值、规划路径、目标与预测", "Actual, planned path, target and projection"),
     "actual": ("实际值", "Actual"),
@@ -106,6 +108,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "related_indicators": ("相关指标", "Related indicators"),
     "related_industries": ("相关产业", "Related industries"),
     "related_items": ("提及本产业的任务、技术与平台", "Tasks, technologies and platforms naming it"),
+    "items_naming_indicator": ("提及本指标的任务、技术与平台", "Tasks, technologies and platforms naming it"),
     "related_data": ("相关数据", "Related data"),
     "group_strategic_emerging": ("战略性新兴产业", "Strategic emerging"),
     "group_pillar": ("支柱产业", "Pillar"),
@@ -118,7 +121,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "groups": ("一区两群", "Regional groups (一区两群)"),
     "functional_zones": ("功能区（不在地图上）", "Functional zones (not on the map)"),
     "district": ("区县", "District"),
-    "districts_with_data": ("有数据的区县", "Districts with data"),
     "linked_indicator": ("对应规划指标", "Plan indicator"),
     "host_districts": ("所在区县", "Host districts"),
     # data
@@ -146,6 +148,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # downloads
     "reports": ("评估报告", "Evaluation reports"),
     "report_unavailable": ("报告模块尚未安装，暂不可下载", "The report module is not installed yet"),
+    "report_failed": ("本机无法生成该格式的报告", "This machine cannot build the report in that format"),
     "data_downloads": ("数据", "Data"),
     "scorecard": ("指标评估表", "Scorecard"),
     "all_observations": ("全部观测值（含来源）", "All observations (with sources)"),

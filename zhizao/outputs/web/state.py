@@ -6,8 +6,9 @@ cached and thrown away as soon as the DuckDB file changes (its mtime and size, a
 Reads do not touch the file (checked: opening and closing a store leaves the mtime alone), so
 the cache survives until an import — from this app or from the CLI — writes.
 
-One lock serialises all store access: DuckDB allows one read-write connection per file per
-process configuration, and an upload must not interleave with a read.
+Reads open short-lived connections to the same DuckDB file from this one process, which DuckDB
+allows (one database instance per process, many connections); imports take the lock so that two
+uploads are never committed at once. Run one server process: the cache lives in it.
 """
 from __future__ import annotations
 
@@ -31,10 +32,10 @@ class WebState:
         self._lock = threading.RLock()
         self._cache: dict[Any, Any] = {}
         self._stamp: tuple | None = None
+        self.region_names = _region_names(self.plan)
         # Create the store (and load the bundled data into a new one) now, so that this
         # first write does not invalidate the first cached page.
-        with self._lock:
-            api.open_store(self.db, self.plan).close()
+        api.open_store(self.db, self.plan).close()
 
     # --- cache ------------------------------------------------------------------------------
     def stamp(self) -> tuple:
@@ -47,15 +48,30 @@ class WebState:
                 parts.append(None)
         return tuple(parts)
 
-    def _cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """`compute()` once per key until the store file changes.
+
+        The computation runs outside the lock, so a slow one (a PDF report) does not hold up
+        other pages; two simultaneous misses may both compute, and a result computed while an
+        import changed the file is returned but not kept.
+        """
         with self._lock:
-            stamp = self.stamp()
-            if stamp != self._stamp:
-                self._cache.clear()
-                self._stamp = stamp
-            if key not in self._cache:
-                self._cache[key] = compute()
-            return self._cache[key]
+            self._refresh()
+            if key in self._cache:
+                return self._cache[key]
+            stamp = self._stamp
+        value = compute()
+        with self._lock:
+            self._refresh()
+            if self._stamp == stamp:
+                return self._cache.setdefault(key, value)
+        return value
+
+    def _refresh(self) -> None:
+        stamp = self.stamp()
+        if stamp != self._stamp:
+            self._cache.clear()
+            self._stamp = stamp
 
     def invalidate(self) -> None:
         with self._lock:
@@ -65,24 +81,27 @@ class WebState:
     # --- reads ------------------------------------------------------------------------------
     def assessment(self, lang: str = "zh", year: int | None = None, as_of: date | None = None) -> dict:
         """The cached `api.assess` result; callers must not mutate it."""
-        return self._cached(
+        return self.cached(
             ("assess", lang, year, as_of),
             lambda: api.assess(self.plan, year=year, as_of=as_of, db=self.db, lang=lang),
         )
 
     def scorecard(self, lang: str = "zh") -> pd.DataFrame:
-        return self._cached(("scorecard", lang), lambda: api.scorecard(self.assessment(lang)))
+        return self.cached(("scorecard", lang), lambda: api.scorecard(self.assessment(lang)))
 
-    def _read(self, what: str) -> pd.DataFrame:
+    def _read(self, what: str, as_of: date | None = None) -> pd.DataFrame:
         def compute():
             with api.open_store(self.db, self.plan) as store:
                 if what == "links":
                     return store.links(self.plan.plan.id)
+                if what == "observations":
+                    return store.observations(as_of=as_of)
                 return getattr(store, what)()
-        return self._cached(("frame", what), compute)
+        return self.cached(("frame", what, as_of), compute)
 
-    def observations(self) -> pd.DataFrame:
-        return self._read("observations")
+    def observations(self, as_of: date | None = None) -> pd.DataFrame:
+        """Observations with their sources; with `as_of`, only those known by that date."""
+        return self._read("observations", as_of)
 
     def sources(self) -> pd.DataFrame:
         return self._read("sources")
@@ -94,7 +113,7 @@ class WebState:
         return self._read("batches")
 
     def counts(self) -> dict[str, int]:
-        return self._cached(("counts",), lambda: _counts(self))
+        return self.cached(("counts",), lambda: _counts(self))
 
     def warm(self) -> None:
         """Compute what the first page views need (both languages), e.g. at start-up."""
@@ -111,6 +130,15 @@ class WebState:
                 return api.import_data(path, plan=self.plan, db=self.db)
             finally:
                 self.invalidate()
+
+
+def _region_names(plan: Plan) -> dict[str, str]:
+    """Region code → name: the whole city, the 38 districts and the functional zones."""
+    if not plan.regions:
+        return {}
+    r = plan.regions
+    return {r.whole_code: r.whole_name, **{d.code: d.name for d in r.districts},
+            **{z.code: z.name for z in r.functional_zones}}
 
 
 def _counts(state: WebState) -> dict[str, int]:

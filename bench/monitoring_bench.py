@@ -1,0 +1,231 @@
+"""Scale benchmark of the full monitoring refresh: zhizao (numpy panel) vs plain pandas.
+
+    python bench/monitoring_bench.py [--scale province|national|both] [--impl both|zhizao|pandas]
+
+Each measured run is a fresh subprocess (so peak RSS is per run): it loads the synthetic parquet
+files, then times `refresh` (growth, contributions, five lights, every warning rule) at the
+latest period. Data are generated once per scale into --data-dir (reused when present).
+Reported: load time, refresh wall time, peak RSS of the whole process (ru_maxrss, includes the
+loaded data), peak RSS sampled during the refresh, speed-up vs pandas, whether both produced the
+same results, and PASS/FAIL against the targets.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+SCALES = {
+    # enterprises in the first year (entries come on top), calendar months, start, seed
+    "province": {"n": 7_000, "months": 72, "start": "2019-01", "seed": 11, "target_s": 1.0},
+    "national": {"n": 500_000, "months": 60, "start": "2020-01", "seed": 12, "target_s": 10.0},
+}
+MEMORY_TARGET_GIB = 6.0
+# Steps on the ~80 aggregate series: identical code in both implementations (see pandas_baseline.py)
+SHARED_STEPS = ("lights", "target_gap", "five_light", "anomaly", "cusum_shift", "change_point", "drag")
+SPEEDUP_TARGET = 5.0
+COLUMNS = ["enterprise_id", "year", "month", "value_added", "output", "revenue", "profit", "electricity"]
+GIB = 1024 ** 3
+
+
+# --- child processes -------------------------------------------------------------------------------
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+class _Sampler(threading.Thread):
+    """Samples RSS every few ms: the peak during the refresh alone (ru_maxrss also covers loading)."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak = _rss_bytes()
+        self._halt = threading.Event()
+
+    def run(self):
+        while not self._halt.is_set():
+            self.peak = max(self.peak, _rss_bytes())
+            time.sleep(0.005)
+
+    def stop(self) -> int:
+        self._halt.set()
+        self.join()
+        return max(self.peak, _rss_bytes())
+
+
+def child_generate(scale: str, out: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from zhizao.synth import generate
+
+    c = SCALES[scale]
+    t = time.perf_counter()
+    d = generate(c["n"], c["months"], c["start"], c["seed"])
+    d.write(out)
+    info = {"scale": scale, **{k: c[k] for k in ("n", "months", "start", "seed")},
+            "rows": len(d.monthly), "enterprises": len(d.enterprises), "seconds": time.perf_counter() - t}
+    (out / "bench.json").write_text(json.dumps(info))
+
+
+def child_run(impl: str, data: Path, out: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from zhizao.analytics.monitoring.refresh import STEPS, refresh
+    from pandas_baseline import refresh_pandas
+
+    t = time.perf_counter()
+    monthly = pq.read_table(data / "monthly.parquet", columns=COLUMNS).to_pandas(self_destruct=True, split_blocks=True)
+    enterprises = pd.read_parquet(data / "enterprises.parquet")
+    prices = pd.read_parquet(data / "prices.parquet")
+    load_s = time.perf_counter() - t
+    rss_loaded = _rss_bytes()
+
+    stamps: dict[str, float] = {}
+
+    def progress(step: str) -> None:
+        stamps[step] = time.perf_counter()
+        print(f"STEP {step}", flush=True)
+
+    print(f"STEPS {len(STEPS)}", flush=True)
+    sampler = _Sampler()
+    sampler.start()
+    t = time.perf_counter()
+    if impl == "zhizao":
+        r = refresh(enterprises, monthly, prices, progress=progress)
+        res = {"period": r.period, "growth": r.growth, "contributions": r.contributions,
+               "enterprises": r.enterprises, "warnings": r.warnings}
+    else:
+        res = refresh_pandas(enterprises, monthly, prices, progress=progress)
+    refresh_s = time.perf_counter() - t
+    peak_refresh = sampler.stop()
+    steps, prev = {}, t
+    for name, at in sorted(stamps.items(), key=lambda kv: kv[1]):
+        steps[name], prev = at - prev, at
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    g = res["growth"]
+    city = g[g["subject_type"] == "city"]
+    c = res["contributions"]
+    pull = c.set_index(["subject_type", "subject_id"])["pull_pp"]
+    w = res["warnings"]
+    summary = {
+        "impl": impl, "rows": len(monthly), "enterprises": len(enterprises), "period": list(res["period"]),
+        "load_s": load_s, "refresh_s": refresh_s, "maxrss_gib": maxrss / GIB,
+        "refresh_peak_gib": peak_refresh / GIB, "loaded_gib": rss_loaded / GIB, "steps": steps,
+        "shared_s": sum(v for k, v in steps.items() if k in SHARED_STEPS),
+        "city_ytd_growth": float(city["ytd_growth_pct"].iloc[0]),
+        "pulls": {f"{a}:{b}": float(v) for (a, b), v in pull.items()},
+        "enterprise_pull_sum": float(res["enterprises"]["pull_pp"].sum()),
+        "warnings": sorted(f"{r}|{s}" for r, s in zip(w["rule"], w["subject_id"])),
+    }
+    out.write_text(json.dumps(summary))
+
+
+# --- parent ----------------------------------------------------------------------------------------
+
+def _spawn(args: list[str], progress, task) -> None:
+    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
+    for line in proc.stdout:
+        if line.startswith("STEPS "):
+            progress.update(task, total=int(line.split()[1]), completed=0)
+        elif line.startswith("STEP "):
+            progress.update(task, advance=1)
+    if proc.wait() != 0:
+        raise SystemExit(f"child failed: {' '.join(args)}")
+
+
+def _same(a: dict, b: dict) -> bool:
+    if abs(a["city_ytd_growth"] - b["city_ytd_growth"]) > 1e-6:
+        return False
+    if set(a["pulls"]) != set(b["pulls"]) or any(abs(a["pulls"][k] - b["pulls"][k]) > 1e-6 for k in a["pulls"]):
+        return False
+    return a["warnings"] == b["warnings"] and abs(a["enterprise_pull_sum"] - b["enterprise_pull_sum"]) < 1e-6
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", choices=["province", "national", "both"], default="both")
+    ap.add_argument("--impl", choices=["both", "zhizao", "pandas"], default="both")
+    ap.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "zhizao-bench")
+    ap.add_argument("--child", choices=["generate", "run"], help=argparse.SUPPRESS)
+    ap.add_argument("--child-scale", help=argparse.SUPPRESS)
+    ap.add_argument("--child-impl", help=argparse.SUPPRESS)
+    ap.add_argument("--child-data", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.child == "generate":
+        child_generate(a.child_scale, a.child_data)
+        return 0
+    if a.child == "run":
+        child_run(a.child_impl, a.child_data, a.child_out)
+        return 0
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    console = Console(width=200)
+    scales = ["province", "national"] if a.scale == "both" else [a.scale]
+    impls = ["zhizao", "pandas"] if a.impl == "both" else [a.impl]
+    results: dict[str, dict[str, dict]] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console) as progress:
+        for scale in scales:
+            data = a.data_dir / scale
+            c = SCALES[scale]
+            meta = data / "bench.json"
+            fresh = meta.exists() and all(json.loads(meta.read_text()).get(k) == c[k] for k in ("n", "months", "start", "seed"))
+            if not fresh:
+                task = progress.add_task(f"{scale}: generating synthetic data", total=None)
+                data.mkdir(parents=True, exist_ok=True)
+                _spawn(["--child", "generate", "--child-scale", scale, "--child-data", str(data)], progress, task)
+                progress.update(task, total=1, completed=1)
+            results[scale] = {}
+            for impl in impls:
+                out = data / f"result-{impl}.json"
+                task = progress.add_task(f"{scale}: {impl} refresh", total=None)
+                _spawn(["--child", "run", "--child-impl", impl, "--child-data", str(data), "--child-out", str(out)],
+                       progress, task)
+                results[scale][impl] = json.loads(out.read_text())
+
+    t = Table(title="Monitoring refresh benchmark (2 cores; wall time of the refresh, data already loaded)")
+    for col in ("scale", "impl", "rows", "load s", "refresh s", "of which shared s", "peak RSS GiB",
+                "refresh peak GiB", "speed-up", "speed-up excl. shared", "same results", "time", "memory",
+                "speed-up ≥5×"):
+        t.add_column(col, justify="right" if col not in ("scale", "impl") else "left")
+    ok_all = True
+    for scale, rs in results.items():
+        z, p = rs.get("zhizao"), rs.get("pandas")
+        for impl, r in rs.items():
+            is_z = impl == "zhizao"
+            speed = p["refresh_s"] / z["refresh_s"] if (z and p) else None
+            speed_x = ((p["refresh_s"] - p["shared_s"]) / (z["refresh_s"] - z["shared_s"])) if (z and p) else None
+            same = _same(z, p) if (z and p) else None
+            checks = [r["refresh_s"] < SCALES[scale]["target_s"], r["maxrss_gib"] < MEMORY_TARGET_GIB,
+                      speed is not None and speed >= SPEEDUP_TARGET]
+            if is_z:
+                ok_all &= all(checks[:2]) and (speed is None or checks[2]) and same is not False
+            pf = (lambda ok: "[green]PASS[/]" if ok else "[red]FAIL[/]") if is_z else (lambda ok: "—")
+            t.add_row(scale, impl, f"{r['rows']:,}", f"{r['load_s']:.2f}", f"{r['refresh_s']:.2f}",
+                      f"{r['shared_s']:.2f}", f"{r['maxrss_gib']:.2f}", f"{r['refresh_peak_gib']:.2f}",
+                      f"{speed:.1f}×" if (speed and is_z) else "", f"{speed_x:.1f}×" if (speed_x and is_z) else "",
+                      "" if same is None or not is_z else ("yes" if same else "[red]NO[/]"),
+                      pf(checks[0]), pf(checks[1]), pf(checks[2]) if speed is not None else "—")
+    console.print(t)
+    console.print(f"Targets: province < {SCALES['province']['target_s']} s, national < {SCALES['national']['target_s']} s, "
+                  f"peak RSS < {MEMORY_TARGET_GIB} GiB, ≥ {SPEEDUP_TARGET}× faster than pandas. 'shared' = the "
+                  f"aggregate-series steps ({', '.join(SHARED_STEPS)}), same code in both.")
+    return 0 if ok_all else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,172 @@
+"""Chromium (Debian's /usr/bin/chromium, headless) against a live server on localhost.
+
+Every page loads without console errors and without a single request leaving 127.0.0.1, the
+charts draw on a non-blank canvas, the map shows 38 regions, the upload works end to end, the
+language switch sticks. Screenshots go to test-artifacts/screenshots/.
+"""
+from __future__ import annotations
+
+import json
+from urllib.parse import urlparse
+from urllib.request import urlopen
+
+import pytest
+
+from webtest_support import BAD_CSV, BAD_PROBLEMS, GOOD_CSV, SCREENSHOTS
+
+# Counts painted pixels and distinct colours of the chart's canvas (sampled every 7th pixel).
+CANVAS_PIXELS = """(id) => {
+  const canvas = document.querySelector('#' + id + ' canvas');
+  if (!canvas) return null;
+  const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0; const colours = new Set();
+  for (let i = 0; i < d.length; i += 28) {
+    if (d[i + 3] > 0) { painted++; colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]); }
+  }
+  return {painted, colours: colours.size, width: canvas.width, height: canvas.height};
+}"""
+
+MAP_STATE = """() => {
+  const chart = echarts.getInstanceByDom(document.getElementById('chart-map'));
+  const data = chart.getOption().series[0].data;
+  const geo = echarts.getMap('chongqing');
+  const features = (geo.geoJSON || geo.geoJson).features.map(f => f.properties.adcode);
+  const series = chart.getModel().getSeriesByIndex(0);
+  return {data: data.length, features: features.length,
+          joined: data.filter(d => features.includes(d.name)).length,
+          regions: series.coordinateSystem.regions.length, drawn: series.getData().count()};
+}"""
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) that fails the test on console errors and refuses any
+    request that would leave the machine."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    errors: list[str] = []
+    outside: list[str] = []
+
+    def guard(route):
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.base = live_server.url
+    yield pg
+    context.close()
+    assert errors == [], f"console errors: {errors}"
+    assert outside == [], f"requests to the network: {outside}"
+
+
+def visit(page, path: str, shot: str | None = None):
+    response = page.goto(page.base + path)
+    assert response.status == 200, path
+    page.wait_for_load_state("networkidle")
+    if shot:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
+    return response
+
+
+def assert_chart_drawn(page, chart_id: str):
+    page.wait_for_selector(f'#{chart_id}[data-ready="1"] canvas')
+    px = page.evaluate(CANVAS_PIXELS, chart_id)
+    assert px and px["width"] > 100 and px["height"] > 100
+    assert px["painted"] > 500 and px["colours"] > 3, px
+
+
+@pytest.mark.parametrize("path,shot", [
+    ("/", "overview"), ("/indicator/software_revenue", "indicator-software-revenue"),
+    ("/indicator/energy_intensity_reduction", "indicator-energy-intensity"),
+    ("/plan", "plan"), ("/plan?q=动力电池", "plan-search"),
+    ("/plan/industry/new_energy_connected_vehicles", "plan-industry"),
+    ("/districts", "districts"), ("/districts?layer=groups", "districts-groups"),
+    ("/data", "data"), ("/downloads", "downloads"),
+])
+def test_page_loads_cleanly(page, path, shot):
+    visit(page, path, shot)
+    assert page.locator("main h1").count() >= 1
+    for chart in page.locator("[data-chart]").all():
+        assert_chart_drawn(page, chart.get_attribute("id"))
+
+
+def test_charts_draw_on_overview_and_indicator(page):
+    visit(page, "/")
+    assert_chart_drawn(page, "chart-clusters")
+    assert page.locator("#indicator-cards .card").count() == 20
+    assert page.locator("#indicator-cards svg.spark").count() >= 10
+    page.locator('#indicator-cards a[data-indicator="software_revenue"]').click()
+    page.wait_for_url("**/indicator/software_revenue")
+    assert_chart_drawn(page, "chart-indicator")
+    names = page.evaluate("() => echarts.getInstanceByDom(document.getElementById('chart-indicator'))"
+                          ".getOption().series.map(s => s.name)")
+    assert {"规划路径", "实际值", "目标", "按现趋势预测"} <= set(names)
+
+
+@pytest.mark.parametrize("query", ["", "?layer=groups"])
+def test_map_shows_all_38_districts(page, query):
+    visit(page, "/districts" + query)
+    page.wait_for_selector('#chart-map[data-ready="1"] canvas')
+    state = page.evaluate(MAP_STATE)
+    assert state == {"data": 38, "features": 38, "joined": 38, "regions": 38, "drawn": 38}
+    assert_chart_drawn(page, "chart-map")
+    assert page.locator("#functional-zones tbody tr").count() == 4
+
+
+def _observations(live_server) -> int:
+    with urlopen(live_server.url + "/data?format=json") as r:
+        return json.load(r)["counts"]["observations"]
+
+
+def test_upload_end_to_end(page, live_server, tmp_path):
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(GOOD_CSV, encoding="utf-8")
+    bad.write_text(BAD_CSV, encoding="utf-8")
+    start = _observations(live_server)
+
+    visit(page, "/data")
+    page.set_input_files("#upload-file", str(bad))
+    with page.expect_navigation():
+        page.click("#upload-form button[type=submit]")
+    assert page.locator("#upload-refused").is_visible()
+    assert page.locator("#problems tbody tr").count() == BAD_PROBLEMS
+    page.screenshot(path=str(SCREENSHOTS / "upload-refused.png"), full_page=True)
+    assert _observations(live_server) == start, "a refused file changes nothing"
+
+    page.set_input_files("#upload-file", str(good))
+    with page.expect_navigation():
+        page.click("#upload-form button[type=submit]")
+    assert page.locator("#upload-ok").is_visible()
+    assert "good.csv" in page.locator("#upload-ok").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "upload-imported.png"), full_page=True)
+    assert _observations(live_server) == start + 2
+
+
+def test_language_switch_is_remembered(page):
+    visit(page, "/")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.locator("header nav a").first.inner_text() == "总览"
+    page.click("#lang-switch")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator("header nav a").first.inner_text() == "Overview"
+    visit(page, "/districts", "districts-en")  # no ?lang: the cookie keeps English
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert "District map" in page.locator("main h1").inner_text()
+    page.click("#lang-switch")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+
+
+def test_projector_width_is_readable(page):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    visit(page, "/", "overview-1920")
+    size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert size >= 18
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow

@@ -1,0 +1,36 @@
+"""Monthly operations monitoring and early warning (规上工业 monthly data).
+
+Modules: periods (YTD ↔ month, 1–2月), growth, contributions (贡献率/拉动), panel (enterprise-scale
+numpy path), context, anomaly, warnings (rule registry), forecast, projects, refresh (the full refresh).
+
+zhizao.settings collects MONITORING_SETTINGS while it is itself being imported. So zhizao.settings
+is imported first, here, before any submodule: were `monitoring.settings` imported first, the
+collection would meet it half-initialised and silently miss its settings. Other names are lazy.
+"""
+from __future__ import annotations
+
+import importlib
+
+import zhizao.settings  # noqa: F401,E402  (import order: see above)
+
+_EXPORTS = {
+    "refresh": "refresh", "refresh_context": "refresh", "MonitoringResult": "refresh", "observations": "refresh",
+    "RULES": "warnings", "run_rules": "warnings", "lights": "warnings", "WARNING_COLUMNS": "warnings",
+    "add_growth": "growth", "target_gap": "growth", "required_rest_growth": "growth",
+    "contributions": "contributions", "contribution_table": "contributions",
+    "pulls_from_growth": "contributions", "rank": "contributions",
+    "ytd_to_month": "periods", "month_to_ytd": "periods", "merge_jan_feb": "periods",
+    "ytd_growth_to_month_growth": "periods", "parse_period": "periods", "period_label": "periods",
+    "build_panel": "panel", "context_from_panel": "context", "context_from_levels": "context",
+    "forecast_year": "forecast", "forecast_from_ytd_growth": "forecast", "backtest": "forecast",
+    "project_progress": "projects",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        module = importlib.import_module(f"zhizao.analytics.monitoring.{_EXPORTS[name]}")
+        return getattr(module, name)
+    raise AttributeError(name)

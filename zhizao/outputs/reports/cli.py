@@ -1,0 +1,49 @@
+"""`zhizao report`: the evaluation report in DOCX, HTML, PDF and XLSX. The lead wires `register`
+into the main CLI; this module imports nothing from zhizao.outputs.cli (no import cycle)."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+err = Console(stderr=True)
+out = Console()
+
+
+class ReportLang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `report` command to `app`."""
+
+    @app.command("report")
+    def report(
+        plan: Optional[Path] = typer.Option(None, "--plan", help="规划 YAML 文件；缺省为内置重庆规划 / plan file"),
+        year: Optional[int] = typer.Option(None, "--year", help="评估年份；缺省为有数据的最近年份 / evaluation year"),
+        as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD：按当日已知数据评估 / data known on"),
+        fmt: str = typer.Option("docx,html,pdf,xlsx", "--format", help="逗号分隔 / comma-separated: docx,html,pdf,xlsx"),
+        out_dir: Path = typer.Option(Path("."), "--out", help="输出目录 / output directory"),
+        lang: ReportLang = typer.Option(ReportLang.zh, "--lang", help="报告语言 / report language"),
+        db: Optional[Path] = typer.Option(None, "--db", help="DuckDB 文件；缺省用 $ZHIZAO_DB 或默认位置 / the store"),
+    ):
+        """生成中期/终期评估报告 / write the evaluation report (DOCX, HTML, PDF, XLSX)."""
+        from zhizao import api
+        from zhizao.outputs.reports import (FontMissing, PdfConversionError, build_report, previous_assessment)
+        from zhizao.plan.load import PlanError
+
+        try:
+            p = api.load_plan(plan)
+            result = api.assess(p, year=year, as_of=as_of, db=db, lang=lang.value)
+            obs = api.observations(db, as_of=as_of)
+            prev = previous_assessment(result, p, db)
+            paths = build_report(result, obs, p, formats=fmt, out_dir=out_dir, lang=lang.value, previous=prev)
+        except (PlanError, ValueError, FontMissing, PdfConversionError) as e:
+            err.print(f"[red]{e}[/red]")
+            raise typer.Exit(2) from None
+        for kind, path in paths.items():
+            out.print(f"{kind}: {path}")

@@ -1,0 +1,104 @@
+"""PDF: the DOCX converted by LibreOffice headless, fonts embedded (LibreOffice embeds subsets).
+
+A plain `soffice --headless --convert-to pdf` keeps the TOC field's stored result, so the PDF's
+contents would lack page numbers. We therefore run the same headless LibreOffice with a small
+Basic macro that updates the document's indexes before exporting; `update_toc=False` gives the
+plain conversion. Each run uses its own temporary LibreOffice profile, so parallel conversions
+(and a desktop LibreOffice the user has open) do not collide.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from zhizao.outputs.reports.fonts import find_cjk_fonts
+
+INSTALL_HINT = ("LibreOffice is needed for PDF output: apt-get install libreoffice-writer-nogui "
+                "(or libreoffice-writer), or leave pdf out of --format")
+
+MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub ToPdf(src As String, dst As String)
+  Dim doc As Object
+  On Error GoTo Failed
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  load(0).Name = &quot;Hidden&quot;
+  load(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(src), &quot;_blank&quot;, 0, load())
+  indexes = doc.getDocumentIndexes()
+  For i = 0 To indexes.getCount() - 1
+    indexes.getByIndex(i).update()
+  Next i
+  doc.refresh()
+  Dim out(0) As New com.sun.star.beans.PropertyValue
+  out(0).Name = &quot;FilterName&quot;
+  out(0).Value = &quot;writer_pdf_Export&quot;
+  doc.storeToURL(ConvertToURL(dst), out())
+Cleanup:
+  On Error Resume Next
+  If Not IsNull(doc) Then doc.close(True)
+  Exit Sub
+Failed:
+  Resume Cleanup
+End Sub
+</script:module>
+"""
+class PdfConversionError(RuntimeError):
+    """LibreOffice is missing or did not produce the PDF."""
+
+
+def find_soffice() -> str:
+    """The LibreOffice executable; PdfConversionError with what to install if there is none."""
+    for name in ("soffice", "libreoffice"):
+        exe = shutil.which(name)
+        if exe:
+            return exe
+    raise PdfConversionError(f"soffice not found on PATH. {INSTALL_HINT}")
+
+
+def _profile(exe: str, tmp: Path, with_macro: bool, timeout: float) -> str:
+    """A throwaway LibreOffice user profile, holding the conversion macro when needed.
+
+    LibreOffice fills a new profile's Basic library on first start (overwriting what is there),
+    so the profile is initialised first and the macro written into it afterwards.
+    """
+    profile = tmp / "profile"
+    url = profile.as_uri()
+    if with_macro:
+        subprocess.run([exe, "--headless", "--norestore", "--terminate_after_init", f"-env:UserInstallation={url}"],
+                       capture_output=True, timeout=timeout, check=False)
+        module = profile / "user" / "basic" / "Standard" / "Module1.xba"
+        if not module.is_file():
+            raise PdfConversionError(f"LibreOffice did not initialise its profile in {profile}")
+        module.write_text(MACRO, encoding="utf-8")
+    return url
+
+
+def docx_to_pdf(docx: Path, pdf: Path, *, update_toc: bool = True, timeout: float = 240) -> Path:
+    """Convert `docx` to `pdf` with LibreOffice headless; raises PdfConversionError on failure."""
+    exe = find_soffice()
+    find_cjk_fonts()  # without Noto CJK LibreOffice would substitute (or drop) the Chinese glyphs
+    docx, pdf = Path(docx).resolve(), Path(pdf).resolve()
+    with tempfile.TemporaryDirectory(prefix="zhizao-soffice-") as tmp_name:
+        tmp = Path(tmp_name)
+        out = tmp / (docx.stem + ".pdf")
+        if update_toc:
+            macro = f'macro:///Standard.Module1.ToPdf("{docx}","{out}")'
+            cmd = [exe, "--headless", "--invisible", "--norestore", "--nologo",
+                   f"-env:UserInstallation={_profile(exe, tmp, True, timeout)}", macro]
+        else:
+            cmd = [exe, "--headless", "--norestore", f"-env:UserInstallation={_profile(exe, tmp, False, timeout)}",
+                   "--convert-to", "pdf", "--outdir", str(tmp), str(docx)]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as e:
+            raise PdfConversionError(f"LibreOffice did not finish within {timeout:.0f} s converting {docx}") from e
+        if not out.is_file() or out.stat().st_size == 0:
+            raise PdfConversionError(f"LibreOffice produced no PDF from {docx} (exit {proc.returncode}): "
+                                     f"{(proc.stderr or proc.stdout).strip()[-800:]}")
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(out), pdf)
+    return pdf

@@ -1,0 +1,221 @@
+"""XLSX: the scorecard (status cells coloured) and every stored observation, Chinese headers.
+
+Numbers are written unrounded, exactly as the assessment and the store hold them, so the workbook
+can be recomputed from; the report's rounding is only a display format here.
+"""
+from __future__ import annotations
+
+import math
+import zipfile
+from datetime import datetime, time
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from zhizao.outputs.reports.content import report_kind, scorecard_order
+from zhizao.outputs.reports.files import normalise_zip
+from zhizao.outputs.reports.model import Report
+from zhizao.outputs.reports.style import HEADER_FILL, STATUS_FILL
+from zhizao.outputs.reports.text import (growth_is_rate, ind_name, planned_growth, required_growth, status_label,
+                                         t)
+from zhizao.settings import ASSESSMENT_SETTINGS
+
+SHEETS = {"scorecard": ("记分卡", "Scorecard"), "observations": ("观测值", "Observations"),
+          "clusters": ("产业集群", "Clusters"), "about": ("说明", "About")}
+
+# (key, 中文, English, number format)
+SCORECARD_COLUMNS = [
+    ("id", "指标代码", "id", None), ("name", "指标", "indicator", None), ("category", "领域", "area", None),
+    ("nature", "属性", "nature", None), ("binding", "约束性", "binding", None), ("unit", "单位", "unit", None),
+    ("kind", "指标类型", "kind", None), ("direction", "方向", "direction", None),
+    ("price_basis", "价格口径", "price basis", None),
+    ("baseline_year", "基期年份", "baseline year", "0"), ("baseline", "基期值", "baseline", "General"),
+    ("printed_baseline", "规划印刷基期值", "printed baseline", "General"), ("rebased", "基期已替换", "re-based", None),
+    ("target_year", "目标年份", "target year", "0"), ("target", "目标值", "target", "General"),
+    ("comparator", "目标比较符", "comparator", None), ("target_text", "目标（印刷）", "target as printed", None),
+    ("data_year", "数据年份", "data year", "0"), ("actual", "实际值", "actual", "General"),
+    ("qualifier", "限定词", "qualifier", None), ("actual_text", "公布值文本", "value as published", None),
+    ("planned", "规划路径值", "planned", "General"), ("completion", "完成度", "completion", "0.0%"),
+    ("time_elapsed", "时间进度", "time elapsed", "0.0%"),
+    ("observed_growth", "观察年均增速/增量", "observed growth per year", "growth"),
+    ("planned_growth", "规划所需年均增速/增量", "planned growth per year", "growth"),
+    ("growth_ratio", "增速比", "growth ratio", "0.00"),
+    ("required_growth", "此后所需年均增速/增量", "required growth from now on", "growth"),
+    ("projected", "目标年预测值", "projected", "General"), ("status", "状态代码", "status code", None),
+    ("status_label", "状态", "status", None), ("status_definite", "状态确定", "status definite", None),
+    ("status_if_high", "较乐观一端状态", "optimistic status", None),
+    ("binding_alert", "约束性指标预警", "binding alert", None), ("reason", "无数据原因", "reason", None),
+    ("method", "方法", "method", None),
+]
+
+OBS_HEADERS = {
+    "obs_id": "观测值编号", "series": "统计序列", "region": "地区代码", "industry": "行业代码",
+    "period_type": "期别类型", "year": "年份", "month": "月份", "period_key": "期别", "value": "数值",
+    "qualifier": "限定词", "value_text": "公布文本", "unit": "单位", "unit_original": "原始单位",
+    "price_basis": "价格口径", "status": "数据性质", "vintage": "发布/版本日期", "source_id": "来源编号",
+    "quote": "原文摘录", "note": "备注", "batch_id": "导入批次", "synthetic": "合成数据",
+    "source_title": "来源标题", "publisher": "发布者", "source_url": "来源地址", "published": "发布日期",
+    "accessed": "访问日期", "grade": "来源等级",
+}
+
+BOLD = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor=HEADER_FILL)
+
+
+def _plain(v):
+    """A cell value openpyxl writes the same way every time (no NaN/NaT, no numpy scalars)."""
+    if v is None:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        return str(v)
+    if isinstance(v, pd.Timestamp):
+        v = v.to_pydatetime()
+    if isinstance(v, datetime):
+        return v.date() if v.time() == time(0) else v.replace(tzinfo=None)
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and math.isinf(v):
+        return str(v)
+    if isinstance(v, (list, dict)):
+        return str(v)
+    return v
+
+
+def _header(ws, labels: list[str]) -> None:
+    ws.append(labels)
+    for cell in ws[1]:
+        cell.font = BOLD
+        cell.fill = HEAD_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.freeze_panes = "A2"
+
+
+def _widths(ws, widths: dict[int, float] | None = None, default: float = 12) -> None:
+    for i in range(1, ws.max_column + 1):
+        ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(i, default)
+
+
+def _scorecard_row(ind: dict, plan, lang: str) -> dict:
+    b, tg = ind["baseline"], ind["target"]
+    yes_no = (lambda x: None if x is None else (("yes" if x else "no") if lang == "en" else ("是" if x else "否")))
+    return {
+        "id": ind["id"], "name": ind_name(ind, lang), "category": plan.category_name(ind["category"], lang),
+        "nature": t("binding" if ind.get("binding") else "expected", lang), "binding": yes_no(ind.get("binding")),
+        "unit": ind["unit"], "kind": ind.get("kind"), "direction": ind.get("direction"),
+        "price_basis": ind.get("price_basis"), "baseline_year": b.get("year"), "baseline": b.get("value"),
+        "printed_baseline": b.get("printed_value"), "rebased": yes_no(b.get("rebased")),
+        "target_year": tg.get("year"), "target": tg.get("value"), "comparator": tg.get("comparator"),
+        "target_text": tg.get("text"), "data_year": ind.get("data_year"), "actual": ind.get("actual"),
+        "qualifier": ind.get("qualifier"), "actual_text": ind.get("actual_text"), "planned": ind.get("planned"),
+        "completion": ind.get("completion"), "time_elapsed": ind.get("time_elapsed"),
+        "observed_growth": ind.get("observed_growth"), "planned_growth": planned_growth(ind),
+        "growth_ratio": ind.get("growth_ratio"), "required_growth": required_growth(ind),
+        "projected": ind.get("projected"), "status": ind["status"], "status_label": status_label(ind["status"], lang),
+        "status_definite": yes_no(ind.get("status_definite")),
+        "status_if_high": status_label(ind["status_if_high"], lang) if ind.get("status_if_high") else None,
+        "binding_alert": yes_no(ind.get("binding_alert")), "reason": ind.get("reason"), "method": ind.get("method"),
+    }
+
+
+def _scorecard_sheet(wb: Workbook, result: dict, plan, lang: str) -> None:
+    ws = wb.active
+    ws.title = SHEETS["scorecard"][lang == "en"]
+    _header(ws, [c[2] if lang == "en" else c[1] for c in SCORECARD_COLUMNS])
+    status_col = [c[0] for c in SCORECARD_COLUMNS].index("status_label") + 1
+    for r, ind in enumerate(scorecard_order(result), start=2):
+        row = _scorecard_row(ind, plan, lang)
+        for c, (key, _, _, fmt) in enumerate(SCORECARD_COLUMNS, start=1):
+            cell = ws.cell(row=r, column=c, value=_plain(row[key]))
+            if fmt == "growth":
+                cell.number_format = "0.00%" if growth_is_rate(ind) else "0.000"
+            elif fmt:
+                cell.number_format = fmt
+        ws.cell(row=r, column=status_col).fill = PatternFill("solid", fgColor=STATUS_FILL[ind["status"]])
+    ws.auto_filter.ref = ws.dimensions
+    _widths(ws, {1: 30, 2: 36, 3: 12, status_col: 16, len(SCORECARD_COLUMNS) - 1: 40, len(SCORECARD_COLUMNS): 40})
+
+
+def _observations_sheet(wb: Workbook, observations: pd.DataFrame, lang: str) -> None:
+    ws = wb.create_sheet(SHEETS["observations"][lang == "en"])
+    cols = list(observations.columns)
+    _header(ws, [c if lang == "en" else OBS_HEADERS.get(c, c) for c in cols])
+    date_cols = {i for i, c in enumerate(cols, start=1) if pd.api.types.is_datetime64_any_dtype(observations[c])}
+    for r, values in enumerate(observations.itertuples(index=False, name=None), start=2):
+        for c, v in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=_plain(v))
+            if c in date_cols and cell.value is not None:
+                cell.number_format = "yyyy-mm-dd"
+    ws.auto_filter.ref = ws.dimensions
+    wide = {i: 40 for i, c in enumerate(cols, start=1) if c in ("series", "quote", "note", "source_url", "source_title")}
+    _widths(ws, wide)
+
+
+def _clusters_sheet(wb: Workbook, result: dict, plan, lang: str) -> None:
+    ws = wb.create_sheet(SHEETS["clusters"][lang == "en"])
+    heads = (["id", "cluster", "scale target", "unit", "target as printed", "target year", "latest scale", "qualifier",
+              "year", "share of target", "comparability"] if lang == "en" else
+             ["集群代码", "产业集群", "规模目标", "单位", "目标（印刷）", "目标年份", "最新规模", "限定词", "年份", "占目标比例", "可比性"])
+    _header(ws, heads)
+    names = {c.id: ((c.name_en or c.name) if lang == "en" else c.name) for c in getattr(plan, "clusters", [])}
+    for c in result.get("clusters") or []:
+        ws.append([_plain(v) for v in (c["id"], names.get(c["id"], c["name"]), c.get("target"), c.get("unit"),
+                                       c.get("target_text"), c.get("target_year"), c.get("actual"), c.get("qualifier"),
+                                       c.get("year"), c.get("share_of_target"), c.get("comparability"))])
+        ws.cell(row=ws.max_row, column=10).number_format = "0.0%"
+    _widths(ws, {2: 16})
+
+
+def _about_sheet(wb: Workbook, report: Report, result: dict, observations: pd.DataFrame | None, lang: str) -> None:
+    ws = wb.create_sheet(SHEETS["about"][lang == "en"])
+    p = result["plan"]
+    en = lang == "en"
+    rows = [
+        ("Report" if en else "报告", report.title),
+        ("Kind" if en else "类型", t(report_kind(result), lang)),
+        ("Plan" if en else "规划", p.get("title_en") if en and p.get("title_en") else p["title"]),
+        ("Document number" if en else "文号", p.get("document_number")),
+        (t("eval_year", lang), result["year"]),
+        (t("as_of", lang), result.get("as_of") or t("as_of_all", lang)),
+        ("Observations stored" if en else "观测值数", 0 if observations is None else len(observations)),
+        (),
+        ("Status" if en else "状态", "Code" if en else "代码"),
+    ]
+    for row in rows:
+        ws.append(list(row))
+    legend_start = ws.max_row
+    ws.cell(row=legend_start, column=1).font = BOLD
+    for s, fill in STATUS_FILL.items():
+        ws.append([status_label(s, lang), s])
+        ws.cell(row=ws.max_row, column=1).fill = PatternFill("solid", fgColor=fill)
+    ws.append([])
+    ws.append(["Setting" if en else "评估参数", "Value" if en else "取值", "Meaning" if en else "含义"])
+    ws.cell(row=ws.max_row, column=1).font = BOLD
+    for s in ASSESSMENT_SETTINGS:
+        ws.append([s.name, _plain(result.get("settings", {}).get(s.name, s.default)), s.help_en if en else s.help_zh])
+    _widths(ws, {1: 22, 2: 60, 3: 60})
+
+
+def render_xlsx(report: Report, result: dict, observations: pd.DataFrame | None, plan, path: Path) -> Path:
+    lang = report.lang
+    wb = Workbook()
+    _scorecard_sheet(wb, result, plan, lang)
+    _observations_sheet(wb, observations if observations is not None else pd.DataFrame(), lang)
+    _clusters_sheet(wb, result, plan, lang)
+    _about_sheet(wb, report, result, observations, lang)
+    when = datetime.combine(report.doc_date, time(0))
+    wb.properties.creator = wb.properties.lastModifiedBy = "zhizao"
+    wb.properties.title = report.title
+    wb.properties.created = wb.properties.modified = when
+    path = Path(path)
+    # ExcelWriter directly: openpyxl's save() would stamp `modified` with the clock.
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    normalise_zip(path)
+    return path

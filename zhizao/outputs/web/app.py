@@ -1,0 +1,78 @@
+"""The dashboard application: `create_app(db, plan)`.
+
+Layout: pages/*.py hold one router per page, templates/ the Jinja2 pages, static/ the CSS, the
+page script and the vendored ECharts (no CDN: the dashboard must work with no network).
+"""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from zhizao.outputs.web.auth import current_user
+from zhizao.outputs.web.i18n import COOKIE, LANGS, request_lang, t
+from zhizao.outputs.web.pages import data, districts, downloads, indicator, overview, plan
+from zhizao.outputs.web.render import TEMPLATES, wants_json, with_params
+from zhizao.outputs.web.state import WebState
+
+STATIC = Path(__file__).parent / "static"
+ROUTERS = (overview.router, indicator.router, plan.router, districts.router, data.router, downloads.router)
+
+
+def create_app(db=None, plan=None, *, warm: bool = True) -> FastAPI:
+    """The dashboard for the store at `db` (default: $ZHIZAO_DB, then the user data folder) and
+    `plan` (default: the embedded Chongqing plan). `warm` computes the first pages' assessments
+    at start-up so the first visitor does not wait for them."""
+    state = WebState(db, plan)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if warm:
+            state.warm()
+            downloads.report_builder()  # import the reports module now, not on a visitor's click
+        yield
+
+    app = FastAPI(title="zhizao dashboard", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.web = state
+    # The one authorisation point: every page, JSON twin, download and upload is behind it.
+    # /static holds only code, styles and licences, no data, so it is mounted outside.
+    for router in ROUTERS:
+        app.include_router(router, dependencies=[Depends(current_user)])
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.middleware("http")
+    async def remember_language(request: Request, call_next):
+        response = await call_next(request)
+        chosen = request.query_params.get("lang")
+        if chosen in LANGS and request.cookies.get(COOKIE) != chosen:
+            response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax")
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return _error(request, 422, detail)
+
+    return app
+
+
+def _error(request: Request, status: int, detail: str, headers=None):
+    if wants_json(request) or "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"status": status, "detail": detail}, status_code=status, headers=headers)
+    lang = request_lang(request)
+    title = t("not_found" if status == 404 else "error", lang)
+    return TEMPLATES.TemplateResponse(
+        request, "error.html",
+        {"status": status, "detail": detail, "title": title, "lang": lang, "t": lambda k: t(k, lang),
+         "page": "error", "json_url": with_params(request, format="json"),
+         "lang_url": with_params(request, format=None, lang="en" if lang == "zh" else "zh"), "data": {}, "charts": {}},
+        status_code=status, headers=headers)

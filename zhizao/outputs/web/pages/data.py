@@ -1,0 +1,119 @@
+"""Data: the stored observations (filterable) and the browser upload.
+
+The upload goes through `zhizao.api.import_data`, the same call as `zhizao data import`, so the
+checks and the all-or-nothing rule are the CLI's; this page only shows every problem in a table.
+"""
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
+
+from zhizao.ingest._errors import IngestError
+from zhizao.ingest.table import ImportProblem
+from zhizao.outputs.web.i18n import t
+from zhizao.outputs.web.pages.common import Ctx, page_context
+from zhizao.outputs.web.pages.indicator import linked_series
+from zhizao.outputs.web.render import jsonable, respond, wants_json
+from zhizao.store.importing import ImportFailed
+
+router = APIRouter()
+
+PAGE_SIZE = 100
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+UPLOAD_SUFFIXES = (".csv", ".xlsx")
+COLUMNS = ["obs_id", "series", "region", "region_name", "industry", "period_key", "value", "value_text", "unit",
+           "qualifier", "price_basis", "status", "grade", "vintage", "source_title", "publisher", "source_url",
+           "quote", "batch_id"]
+
+
+def filtered(ctx: Ctx, q: str, indicator: str | None, region: str | None) -> pd.DataFrame:
+    obs = ctx.user.visible(ctx.state.observations())
+    if indicator:
+        obs = obs[obs["series"].isin(list(linked_series(ctx.state.links(), indicator)))]
+    if region:
+        obs = obs[obs["region"] == region]
+    obs = obs.assign(region_name=obs["region"].map(ctx.region_name))
+    if q:
+        hay = obs["series"] + " " + obs["region_name"] + " " + obs["quote"].fillna("")
+        obs = obs[hay.str.contains(q, regex=False)]
+    return obs.reindex(columns=COLUMNS)
+
+
+def data_page_data(ctx: Ctx, q: str = "", indicator: str | None = None, region: str | None = None,
+                   page: int = 1) -> dict:
+    obs = filtered(ctx, q, indicator, region)
+    pages = max(1, math.ceil(len(obs) / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    batches = ctx.state.batches()
+    return {
+        "counts": ctx.state.counts(),
+        "filters": {"q": q, "indicator": indicator, "region": region},
+        "total": len(obs), "page": page, "pages": pages, "page_size": PAGE_SIZE,
+        "observations": jsonable(obs.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]),
+        "batches": jsonable(batches.sort_values("imported_at", ascending=False)),
+        "upload": None,
+    }
+
+
+@router.get("/data")
+def data_page(ctx: Ctx = Depends(page_context), q: str = Query("", max_length=100),
+              indicator: str | None = Query(None), region: str | None = Query(None),
+              page: int = Query(1, ge=1)):
+    data = data_page_data(ctx, q.strip(), indicator, region, page)
+    return respond(ctx.request, "data.html", data, lang=ctx.lang, user=ctx.user, page="data",
+                   title=t("nav_data", ctx.lang) + " · " + t("app_title", ctx.lang))
+
+
+def _problem(name: str, code: str, zh: str, en: str) -> ImportProblem:
+    return ImportProblem(file=name, row=None, column=None, value=None, code=code, message_zh=zh, message_en=en)
+
+
+def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
+    """Import one uploaded file; returns {ok, file, summary} or {ok: False, problems}."""
+    name = Path(upload.filename or "upload").name  # a bare name: the browser's path means nothing here
+    suffix = Path(name).suffix.lower()
+    content = upload.file.read(MAX_UPLOAD_BYTES + 1)
+    problems: list[ImportProblem] = []
+    summary = None
+    if suffix not in UPLOAD_SUFFIXES:
+        problems.append(_problem(name, "unsupported_file", f"只接受 CSV 或 XLSX 文件，收到“{name}”",
+                                 f"only CSV or XLSX files are accepted, got '{name}'"))
+    elif len(content) > MAX_UPLOAD_BYTES:
+        problems.append(_problem(name, "file_too_large", "文件超过 20 MB：请拆分后分别上传",
+                                 "the file is over 20 MB: split it and upload the parts"))
+    else:
+        # Saved under its own name so that problems cite the user's file, not a temporary name.
+        with tempfile.TemporaryDirectory(prefix="zhizao-upload-") as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(content)
+            try:
+                summary = ctx.state.import_file(path)
+            except ImportFailed as e:
+                problems = list(e.problems)
+            except IngestError as e:  # unreadable file (encoding, damaged workbook, .xls)
+                problems.append(_problem(name, "unreadable_file", e.reason_zh, e.reason_en))
+    if problems:
+        return {"ok": False, "file": name, "problems": [
+            {"file": p.file, "row": p.row, "column": p.column, "value": p.value, "code": p.code,
+             "message": p.message_en if ctx.lang == "en" else p.message_zh} for p in problems]}
+    return {"ok": True, "file": name, "summary": {"batch_id": summary.batch_id, "observations": summary.observations,
+                                                 "sources": summary.sources}}
+
+
+@router.post("/data/upload")
+def upload(ctx: Ctx = Depends(page_context), file: UploadFile = File(...)):
+    if not ctx.user.can_import:
+        raise HTTPException(403, "this user may not import data")
+    result = import_upload(ctx, file)
+    data = data_page_data(ctx)
+    data["upload"] = result
+    # A refusal is 422 for programs (the JSON twin); the HTML page that explains it is a normal
+    # page (200), so the browser does not report a failed load on top of the problems table.
+    refused = not result["ok"] and wants_json(ctx.request)
+    return respond(ctx.request, "data.html", data, lang=ctx.lang, user=ctx.user, page="data",
+                   title=t("nav_data", ctx.lang) + " · " + t("app_title", ctx.lang),
+                   status_code=422 if refused else 200)

@@ -1,0 +1,138 @@
+"""Plan browser: every section of the plan, searchable in Chinese, each item linked to the
+indicators and data that concern it."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import RedirectResponse
+
+from zhizao.outputs.web.i18n import pick, t
+from zhizao.outputs.web.pages.common import Ctx, not_found, page_context
+from zhizao.outputs.web.render import respond, wants_json
+from zhizao.plan.search import search_plan
+
+router = APIRouter()
+
+# kind (as search_plan names it) → the Plan attribute holding those items
+TEXT_KINDS = {"technology": "technologies", "platform": "platforms", "task": "tasks", "safeguard": "safeguards"}
+KINDS = ("indicator", "cluster", "industry", *TEXT_KINDS)
+
+
+def _status_by_id(ctx: Ctx) -> dict[str, dict]:
+    return {i["id"]: i for i in ctx.state.assessment(ctx.lang)["indicators"]}
+
+
+def _indicator_refs(ctx: Ctx, ids: list[str]) -> list[dict]:
+    by_id = _status_by_id(ctx)
+    return [{"id": i, "name": pick(by_id[i]["name"], by_id[i].get("name_en"), ctx.lang),
+             "status": by_id[i]["status"], "status_label": by_id[i]["status_label"]} for i in ids if i in by_id]
+
+
+def _industry_refs(ctx: Ctx, ids: list[str]) -> list[dict]:
+    names = {x.id: pick(x.name, x.name_en, ctx.lang) for x in ctx.plan.industries}
+    return [{"id": i, "name": names.get(i, i)} for i in ids]
+
+
+def sections(ctx: Ctx) -> dict:
+    """The whole plan as lists of short items (title, section, link), in the plan's order."""
+    plan = ctx.plan
+    by_id = _status_by_id(ctx)
+    out = {
+        "indicator": [{"id": i.id, "title": pick(i.name, i.name_en, ctx.lang), "section": i.section,
+                       "status": by_id[i.id]["status"], "status_label": by_id[i.id]["status_label"]}
+                      for i in plan.indicators],
+        "cluster": [{"id": c.id, "title": c.target_text + pick(c.name, c.name_en, ctx.lang), "section": c.section}
+                    for c in plan.clusters],
+        "industry": [{"id": x.id, "title": pick(x.name, x.name_en, ctx.lang), "section": x.section, "group": x.group,
+                      "group_label": t("group_" + x.group, ctx.lang),
+                      "products": [p for g in x.key_products for p in g.products]} for x in plan.industries],
+    }
+    for kind, attr in TEXT_KINDS.items():
+        out[kind] = [{"id": x.id, "title": x.title, "section": x.section, "indicators": x.indicators}
+                     for x in getattr(plan, attr)]
+    return out
+
+
+@router.get("/plan")
+def plan_page(ctx: Ctx = Depends(page_context), q: str = Query("", max_length=100)):
+    q = q.strip()
+    results = None
+    if q:
+        hits = search_plan(ctx.plan, q)
+        results = [{**h, "url": f"/plan/{h['kind']}/{h['id']}"} for h in hits.to_dict(orient="records")]
+    meta = ctx.plan.plan
+    data = {
+        "plan": {"id": meta.id, "title": pick(meta.title, meta.title_en, ctx.lang), "issuer": meta.issuer,
+                 "document_number": meta.document_number, "issued": meta.issued, "base_year": meta.base_year,
+                 "target_year": meta.target_year, "notes": meta.notes},
+        "query": q, "results": results, "sections": sections(ctx), "kinds": list(KINDS),
+    }
+    return respond(ctx.request, "plan.html", data, lang=ctx.lang, user=ctx.user, page="plan",
+                   title=t("nav_plan", ctx.lang) + " · " + t("app_title", ctx.lang))
+
+
+def _data_query(ctx: Ctx, *names: str) -> list[dict]:
+    """Links into the data page for words that stored series names contain (汽车, 电子…), with
+    how many observations each finds; words that find nothing are left out."""
+    series = ctx.user.visible(ctx.state.observations())["series"]
+    out = []
+    for n in dict.fromkeys(n for n in names if n):
+        count = int(series.str.contains(n, regex=False).sum())
+        if count:
+            out.append({"q": n, "url": "/data?" + urlencode({"q": n}), "count": count})
+    return out
+
+
+def _mentions(plan, industry_ids: set[str]) -> list[dict]:
+    """Tasks, technologies and platforms that name one of these industries."""
+    return [{"kind": k, "id": i.id, "title": i.title, "section": i.section, "indicators": i.indicators}
+            for k, attr in TEXT_KINDS.items() for i in getattr(plan, attr) if industry_ids & set(i.industries)]
+
+
+def _their_indicators(mentions: list[dict]) -> list[str]:
+    return list(dict.fromkeys(i for m in mentions for i in m["indicators"]))
+
+
+@router.get("/plan/{kind}/{item_id}")
+def plan_item(kind: str, item_id: str, ctx: Ctx = Depends(page_context)):
+    plan = ctx.plan
+    if kind == "indicator":
+        if item_id not in {i.id for i in plan.indicators}:
+            raise not_found(f"indicator '{item_id}'")
+        return RedirectResponse(f"/indicator/{item_id}" + ("?format=json" if wants_json(ctx.request) else ""))
+    result = ctx.state.assessment(ctx.lang)
+    data: dict = {"kind": kind, "kind_label": t("kind_" + kind, ctx.lang) if kind in KINDS else kind}
+    if kind == "industry":
+        x = next((x for x in plan.industries if x.id == item_id), None)
+        if x is None:
+            raise not_found(f"industry '{item_id}'")
+        cluster = next((c for c in result["clusters"] if c["id"] == x.cluster), None)
+        mentions = _mentions(plan, {x.id})
+        data.update(item=x.model_dump(), title=pick(x.name, x.name_en, ctx.lang),
+                    group_label=t("group_" + x.group, ctx.lang), cluster=cluster, related_items=mentions,
+                    indicators=_indicator_refs(ctx, _their_indicators(mentions)),
+                    data_links=_data_query(ctx, x.name, *x.sub_industries, *(m["title"] for m in mentions),
+                                           *([cluster["name"]] if cluster else [])))
+    elif kind == "cluster":
+        c = next((c for c in plan.clusters if c.id == item_id), None)
+        if c is None:
+            raise not_found(f"cluster '{item_id}'")
+        progress = next((p for p in result["clusters"] if p["id"] == c.id), None)
+        mentions = _mentions(plan, set(c.industries))
+        data.update(item=c.model_dump(), title=c.target_text + pick(c.name, c.name_en, ctx.lang), cluster=progress,
+                    industries=_industry_refs(ctx, c.industries), related_items=mentions,
+                    indicators=_indicator_refs(ctx, _their_indicators(mentions)),
+                    data_links=_data_query(ctx, c.name, *(e["series"] for e in (progress or {}).get("evidence", []))))
+    elif kind in TEXT_KINDS:
+        x = next((x for x in getattr(plan, TEXT_KINDS[kind]) if x.id == item_id), None)
+        if x is None:
+            raise not_found(f"{kind} '{item_id}'")
+        data.update(item=x.model_dump(), title=x.title, indicators=_indicator_refs(ctx, x.indicators),
+                    industries=_industry_refs(ctx, x.industries),
+                    data_links=[{"q": r["name"], "url": f"/data?indicator={r['id']}"}
+                                for r in _indicator_refs(ctx, x.indicators)])
+    else:
+        raise not_found(f"plan section kind '{kind}'")
+    return respond(ctx.request, "plan_item.html", data, lang=ctx.lang, user=ctx.user, page="plan_item",
+                   title=data["title"] + " · " + t("app_title", ctx.lang))

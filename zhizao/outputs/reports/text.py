@@ -178,14 +178,12 @@ def growth(ind: dict, v, lang: str) -> str:
 
 def planned_growth(ind: dict):
     """Growth per year the plan needs over the whole period, baseline → target."""
-    # The assessment renamed its fields (required_growth → planned_growth, remaining_growth →
-    # required_growth); read both so a report can still be built from a JSON saved before.
-    return ind.get("planned_growth") if "planned_growth" in ind else ind.get("required_growth")
+    return ind.get("planned_growth")
 
 
 def required_growth(ind: dict):
     """Growth per year still needed from the data year to reach the target."""
-    return ind.get("required_growth") if "planned_growth" in ind else ind.get("remaining_growth")
+    return ind.get("required_growth")
 
 
 def actual_text(value, qualifier: str | None, lang: str) -> str:

@@ -108,7 +108,19 @@ def fmt_qualified(v: Any, qualifier: str | None, lang: str = "zh") -> str:
     return (en if lang == "en" else zh) + fmt_num(v)
 
 
-TEMPLATES.env.filters.update(num=fmt_num, pct=fmt_pct, target_text=target_text, qualified=fmt_qualified)
+def qual_label(code: Any, lang: str = "zh") -> str:
+    """精确/超过/近 … instead of the stored code (exact, more_than, nearly …)."""
+    from zhizao.ingest.values import QUALIFIERS, qualifier_label
+    return qualifier_label(code, lang) if code in QUALIFIERS else ("" if code is None else str(code))
+
+
+def obs_status(code: Any, lang: str = "zh") -> str:
+    labels = {"final": ("最终", "final"), "preliminary": ("初步/预计", "preliminary")}
+    return labels[code][lang == "en"] if code in labels else ("" if code is None else str(code))
+
+
+TEMPLATES.env.filters.update(num=fmt_num, pct=fmt_pct, target_text=target_text, qualified=fmt_qualified,
+                             qual_label=qual_label, obs_status=obs_status)
 TEMPLATES.env.globals.update(STATUS_ORDER=STATUS_ORDER, NAV=NAV)
 
 

@@ -78,7 +78,23 @@ def test_anomalies_are_recorded_and_present(small):
     slot = lambda y, m: y * 11 + m  # noqa: E731
     assert (slot(rows["year"], rows["month"]) < slot(stop["year"], stop["month"])).all()
     clean = generate(400, 36, "2022-01", seed=3, anomalies=None)
-    assert clean.anomalies.empty
+    assert not (clean.anomalies["category"] == "injected").any()
+
+
+def test_structural_events_are_recorded_separately(small):
+    a = small.anomalies
+    s = a[a["category"] == "structural"]
+    assert set(s["kind"]) == {"industry_trend", "city_path"} and (a.loc[a["category"] == "injected", "kind"] != "industry_trend").all()
+    # 汽车 (36): +18 pp relative growth in 2024 after 0 in 2023 — a level step and a YoY shift at 1—2月
+    auto = s[(s["kind"] == "industry_trend") & (s["subject_id"] == "36") & (s["year"] == 2024)].iloc[0]
+    assert auto["month"] == 2 and auto["level_step_pct"] == 18.0 and auto["growth_shift_pp"] == 18.0
+    # the first generated year's successor has no observed YoY before it: its shift is unknown
+    assert s[(s["kind"] == "industry_trend") & (s["year"] == 2023)]["growth_shift_pp"].isna().all()
+    city = s[s["kind"] == "city_path"]
+    assert (city["subject_type"] == "city").all() and (city["growth_shift_pp"].abs() >= 3.0).all()
+    assert small.metadata["anomalies"]["structural_counts"]["industry_trend"] == (s["kind"] == "industry_trend").sum()
+    flat = generate(100, 24, "2023-01", seed=1, industry_trends=False)
+    assert not (flat.anomalies["kind"] == "industry_trend").any()
 
 
 def test_deterministic_for_a_seed():

@@ -295,7 +295,7 @@ def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
 def _register_areas() -> None:
     """Each output area adds its own commands (report, serve, monitor …)."""
     from zhizao.outputs.cli_monitoring import register as monitoring
-    from zhizao.outputs.reports.cli import register as reports
+    from zhizao.outputs.reports.cli import register_all as reports  # report and brief
     from zhizao.outputs.web.cli import register as web
 
     for register in (reports, web, monitoring):

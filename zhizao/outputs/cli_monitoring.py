@@ -1,8 +1,11 @@
 """CLI commands of monthly monitoring: synth, monitor, warnings, forecast.
 
-`register(app)` adds them to the main Typer app. For now they read SYNTHETIC enterprise data written
-by `zhizao synth`; `load_monitoring_inputs` is the seam where the published series from the store
-will be connected.
+`register(app)` adds them to the main Typer app. Two sources (`--source`), never mixed in one table:
+- synthetic (default): the SYNTHETIC enterprise data written by `zhizao synth` (`--data DIR`);
+- published: the real published monthly growth rates in the store (`--db PATH`), with their source
+  grade and address (zhizao.analytics.monitoring.published). They are sparse, so what is missing is
+  said, not filled in.
+`load_monitoring_inputs` is the seam that reads either.
 """
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import numpy as np
 import pandas as pd
@@ -36,7 +39,16 @@ LABELS = {
     "target_pct": ("目标%", "Target %"), "required_rest_pct": ("余下月份需增长%", "Needed rest %"),
     "through_month": ("截至月份", "Through month"), "growth_lo": ("下限%", "Low %"),
     "growth_hi": ("上限%", "High %"), "level": ("全年预测值(万元)", "Annual level (10k yuan)"),
+    "series": ("指标（按公布名称）", "Series (as published)"), "grade": ("来源等级", "Grade"),
+    "source_url": ("来源地址", "Source"), "status": ("状态", "Status"), "sources": ("来源数", "Sources"),
+    "conflict": ("各来源数值（不一致时）", "Values if sources disagree"), "note": ("说明", "Note"),
+    "history_points": ("历史公布点数", "Published history points"),
+    "prev_annual_growth_pct": ("上年全年增长%", "Last year's growth %"), "model": ("模型", "Model"),
+    "backtest_n": ("回测次数", "Backtest n"), "backtest_mae_pp": ("回测MAE(百分点)", "Backtest MAE (pp)"),
+    "backtest_naive_mae_pp": ("朴素法MAE(百分点)", "Naive MAE (pp)"), "ref": ("来源", "Source"),
 }
+SOURCES = ("synthetic", "published")
+PUBLISHED_VIEWS = {"city": "city", "industry": "industry", "cluster": "industry", "district": "district"}
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 LIGHT_EN = {"过热": "red (overheated)", "偏热": "yellow (warm)", "正常": "green (normal)",
@@ -51,13 +63,29 @@ class MonitoringInputs:
     projects: pd.DataFrame = field(default_factory=pd.DataFrame)
     project_monthly: pd.DataFrame = field(default_factory=pd.DataFrame)
     metadata: dict = field(default_factory=dict)
-    source: str = "synthetic"
+    source: str = "synthetic"  # synthetic | data | published
+    # source == "published": the store's published growth rows (monitoring.published.PublishedData);
+    # enterprises and monthly are then empty (nothing enterprise-level is published)
+    published: Any = None
 
 
-def load_monitoring_inputs(data_dir: Path | str = DEFAULT_DATA) -> MonitoringInputs:
-    """The inputs of monitoring. SEAM: today the synthetic parquet files written by `zhizao synth`;
-    the lead will add the published monthly series from the store here (as aggregate levels, see
-    zhizao.analytics.monitoring.context.context_from_levels)."""
+def load_monitoring_inputs(data_dir: Path | str = DEFAULT_DATA, *, source: str = "synthetic",
+                           db: Path | str | None = None) -> MonitoringInputs:
+    """The inputs of monitoring.
+
+    source="synthetic" (default): the parquet files written by `zhizao synth` in `data_dir`.
+    source="published": the published monthly growth rates in the store at `db` (default store; a
+    new store gets the bundled data), in `.published`; growth rates only, so there are no enterprise
+    frames and `refresh` does not apply (see zhizao.analytics.monitoring.published).
+    """
+    if source == "published":
+        from zhizao.analytics.monitoring.published import load_published  # noqa: PLC0415
+
+        pub = load_published(db)
+        return MonitoringInputs(pd.DataFrame(), pd.DataFrame(), None, metadata={"synthetic": False, "db": pub.db},
+                                source="published", published=pub)
+    if source != "synthetic":
+        raise ValueError(f"unknown source {source!r}; use one of {SOURCES}")
     from zhizao.codes.uscc import valid_mask  # noqa: PLC0415
     from zhizao.synth import SynthData  # noqa: PLC0415
 
@@ -131,6 +159,181 @@ def _run_refresh(inputs: MonitoringInputs, period, settings, console: Console, l
                        progress=lambda step: prog.update(task, advance=1, description=step))
 
 
+# --- published source -----------------------------------------------------------------------------
+
+def _check_source(source: str) -> str:
+    if source not in SOURCES:
+        raise typer.BadParameter(f"--source must be one of {', '.join(SOURCES)}")
+    return source
+
+
+def _published_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt: str) -> None:
+    if fmt == "table":
+        console.print("[bold cyan]" + ("公布数据（真实、零星：只有已公布的月份与指标；每行附来源等级与地址）" if lang == "zh" else
+                                        "PUBLISHED data (real, sparse: only the months and series that were published; "
+                                        "each row with its source grade and address)") + f"[/]  store: {inputs.published.db}")
+
+
+def _published_period(inputs: MonitoringInputs, period: Optional[str]) -> tuple[int, int]:
+    from zhizao.analytics.monitoring.periods import parse_period  # noqa: PLC0415
+    from zhizao.analytics.monitoring.published import latest_period  # noqa: PLC0415
+
+    if period:
+        return parse_period(period)
+    p = latest_period(inputs.published)
+    if p is None:
+        raise typer.BadParameter("the store has no published 规模以上工业增加值累计增长率; import it first")
+    return p
+
+
+def _emit_published(df: pd.DataFrame, fmt: str, lang: str, title: str, console: Console) -> None:
+    """As _emit; in table format the source addresses become numbered references listed below the
+    table (full addresses stay in json/csv), and empty columns are dropped."""
+    if fmt != "table" or "source_url" not in df:
+        _emit(df, fmt, lang, title, console)
+        return
+    urls = [u for u in dict.fromkeys(df["source_url"]) if isinstance(u, str) and u]
+    ref = {u: f"[{i + 1}]" for i, u in enumerate(urls)}
+    view = df.assign(source_url=df["source_url"].map(lambda u: ref.get(u, "")))
+    view = view[[c for c in view.columns if not (view[c].isna() | (view[c].astype(str) == "")).all()]]
+    _emit(view.rename(columns={"source_url": "ref"}), fmt, lang, title, console)
+    grades = dict(zip(df["source_url"], df["grade"])) if "grade" in df else {}
+    for u in urls:
+        console.print(f"  {ref[u]} {grades.get(u, '')} {u}", overflow="fold")
+
+
+def _say_missing(console: Console, lang: str, what_zh: str, what_en: str) -> None:
+    console.print("[yellow]" + (what_zh if lang == "zh" else what_en) + "[/]")
+
+
+def _city_line(inputs, y: int, m: int, s, console: Console, lang: str, fmt: str) -> None:
+    """The city's YTD growth, target gap and light at the period (table format), or what is missing."""
+    from zhizao.analytics.monitoring.published import city_path, periods  # noqa: PLC0415
+
+    p = city_path(inputs.published, s, lang)
+    row = p[(p["year"] == y) & (p["month"] == m)]
+    if row.empty:
+        have = ", ".join(f"{a}-{b:02d}" for a, b in periods(inputs.published) if a == y) or "—"
+        _say_missing(console, lang, f"全市规模以上工业增加值累计增长率 {y}-{m:02d} 未公布（{y}年已公布：{have}），不计算目标差距。",
+                     f"The city's YTD value-added growth is not published for {y}-{m:02d} (published in {y}: {have}); "
+                     f"no target gap.")
+        return
+    _emit_published(row[["year", "month", "ytd_growth_pct", "target_pct", "gap_pp", "required_rest_pct", "light",
+                         "grade", "source_url"]].reset_index(drop=True), fmt, lang,
+                    "全市（公布数）" if lang == "zh" else "City (published)", console)
+    if fmt == "table":
+        _say_missing(console, lang, "余下月份需增长%为近似值：上年各月水平未公布，按各月等量（s = m/12）估算。",
+                     "'Needed rest %' is approximate: last year's monthly levels are not published; months taken as equal (s = m/12).")
+
+
+def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
+    from zhizao.analytics.monitoring.published import city_path, growth_table  # noqa: PLC0415
+
+    view = PUBLISHED_VIEWS.get(by)
+    if view is None:
+        raise typer.BadParameter(f"--by {by} is not available with --source published: nothing at that level is "
+                                 f"published; use one of {', '.join(PUBLISHED_VIEWS)}")
+    _published_banner(inputs, console, lang, fmt)
+    if view != "city" and not period:  # default: the latest period with a published value at this level
+        from zhizao.analytics.monitoring.published import latest_period  # noqa: PLC0415
+
+        latest = latest_period(inputs.published, view)
+        period = f"{latest[0]}-{latest[1]:02d}" if latest else None
+    y, m = _published_period(inputs, period)
+    if view == "city":
+        df = city_path(inputs.published, s, lang)
+        title = "全市规上工业增加值累计增长（公布数）与目标路径" if lang == "zh" else "City YTD value-added growth (published) and the target path"
+        _emit_published(df, fmt, lang, title, console)
+        if fmt == "table":
+            _say_missing(console, lang, "只列已公布的月份；余下月份需增长%为近似值（上年各月水平未公布，按各月等量估算）。",
+                         "Only published months are listed; 'needed rest %' is approximate (last year's monthly "
+                         "levels are not published; months taken as equal).")
+        return
+    df = growth_table(inputs.published, (y, m), view, s, lang)
+    title = (f"{y}年1—{m}月 规上工业增加值累计增长（公布数，{'分产业' if view == 'industry' else '分区县'}）" if lang == "zh"
+             else f"{y}-{m:02d} YTD growth (published, by {'industry' if view == 'industry' else 'district'})")
+    if fmt == "table":
+        if df["ytd_growth_pct"].notna().sum() == 0:
+            _say_missing(console, lang, f"{y}-{m:02d} 没有公布的{'产业' if view == 'industry' else '区县'}累计增速。",
+                         f"Nothing published for {y}-{m:02d} at this level.")
+        cols = ["subject_name", *(["series"] if view != "industry" else []), "ytd_growth_pct", "light", "grade",
+                "source_url", "conflict", "note"]
+        _emit_published(df[cols], fmt, lang, title, console)
+        _city_line(inputs, y, m, s, console, lang, fmt)
+    else:
+        _emit(df, fmt, lang, title, console)
+
+
+def _warnings_published(inputs, period, severity, rule, fmt, limit, lang, s, console) -> None:
+    from zhizao.analytics.monitoring.published import NOT_RUN, warnings_table  # noqa: PLC0415
+
+    _published_banner(inputs, console, lang, fmt)
+    y, m = _published_period(inputs, period)
+    w = warnings_table(inputs.published, (y, m), s)
+    w = w[w["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER.get(severity, 2)]
+    if rule:
+        w = w[w["rule"].isin(rule)]
+    w = w.sort_values(["severity", "rule"], key=lambda c: c.map(SEVERITY_ORDER) if c.name == "severity" else c)
+    if fmt == "table":
+        col = "explanation_zh" if lang == "zh" else "explanation_en"
+        view = w.assign(grade=w["evidence"].map(lambda e: e.get("grade")), source_url=w["evidence"].map(lambda e: e.get("source_url")))
+        view = view[["severity", "rule", "subject_name", col, "grade", "source_url"]].rename(columns={col: "explanation"}).head(limit)
+        if lang == "zh":
+            view = view.assign(severity=view["severity"].map(SEVERITY_ZH))
+        _emit_published(view.reset_index(drop=True), fmt, lang, f"{y}-{m:02d}: {len(w)} " + ("条预警（公布数）" if lang == "zh" else "warnings (published)"), console)
+    else:
+        _emit(w.reset_index(drop=True), fmt, lang, "", console)
+    console.print("未运行的规则（公布数据不足）：" if lang == "zh" else "Rules not run on published data:")
+    for k, v in NOT_RUN.items():
+        console.print(f"  {k}: {v[0 if lang == 'zh' else 1]}")
+
+
+def _forecast_published(inputs, period, fmt, lang, console) -> None:
+    from zhizao.analytics.monitoring.published import forecast  # noqa: PLC0415
+
+    _published_banner(inputs, console, lang, fmt)
+    y, m = _published_period(inputs, period)
+    f = forecast(inputs.published, (y, m))
+    if not np.isfinite(f["ytd_growth_pct"]):
+        _say_missing(console, lang, f"无法预测：{'、'.join(f['missing'])} 未公布。",
+                     f"No forecast: {', '.join(f['missing'])} not published.")
+        raise typer.Exit(2)
+    keys = ("year", "through_month", "ytd_growth_pct", "prev_annual_growth_pct", "growth_pct", "model", "ytd_grade",
+            "ytd_source_url", "prev_grade", "prev_source_url", "backtest_n", "backtest_mae_pp", "backtest_naive_mae_pp")
+    title = "全年增速预测（公布数，公布增速模型；无预测区间：公布点太少）" if lang == "zh" else \
+        "Annual growth forecast (published data, published-rate model; no interval: too few points)"
+    if fmt != "table":
+        _emit(pd.DataFrame([{k: f.get(k) for k in keys}]), fmt, lang, title, console)
+    else:  # one forecast: a vertical table reads better than 13 narrow columns
+        zh = lang == "zh"
+        refs = {u: f"[{i + 1}]" for i, u in enumerate(dict.fromkeys(u for u in (f["ytd_source_url"], f["prev_source_url"]) if u))}
+        items = [
+            ("年份" if zh else "Year", str(y)), ("截至月份" if zh else "Through month", f"{m}"),
+            ("累计增长%（公布）" if zh else "YTD growth % (published)",
+             f"{f['ytd_growth_pct']:.1f}  {f['ytd_grade']} {refs.get(f['ytd_source_url'], '')}"),
+            ("上年全年增长%（公布）" if zh else "Last year's growth % (published)",
+             f"{f['prev_annual_growth_pct']:.1f}  {f['prev_grade']} {refs.get(f['prev_source_url'], '')}"
+             if np.isfinite(f["prev_annual_growth_pct"]) else "—"),
+            ("全年增长%（预测）" if zh else "Annual growth % (forecast)", f"{f['growth_pct']:.2f}"),
+            ("模型" if zh else "Model", f["model"]),
+        ]
+        if f.get("backtest_n"):
+            items.append(("回测（已公布年份）" if zh else "Backtest (published years)",
+                          f"n={f['backtest_n']}, MAE {f['backtest_mae_pp']:.2f} pp" + ("（朴素法 " if zh else " (naive ")
+                          + f"{f['backtest_naive_mae_pp']:.2f} pp)"))
+        t = Table(title=title, show_header=False)
+        t.add_column("")
+        t.add_column("")
+        for k, v in items:
+            t.add_row(k, v)
+        console.print(t)
+        for u, r in refs.items():
+            console.print(f"  {r} {u}", overflow="fold")
+    if f["missing"]:
+        _say_missing(console, lang, f"缺：{'、'.join(f['missing'])}（已退化为朴素法）。",
+                     f"Missing: {', '.join(f['missing'])} (fell back to the naive forecast).")
+
+
 def register(app: typer.Typer) -> None:
     """Add the monitoring commands to `app`."""
 
@@ -169,18 +372,26 @@ def register(app: typer.Typer) -> None:
     @app.command("monitor")
     def monitor_cmd(
         period: Optional[str] = typer.Option(None, "--period", help="YYYY-MM (default: latest)"),
-        by: str = typer.Option("district", "--by", help="city|district|zone|industry|cluster|enterprise|project"),
+        by: Optional[str] = typer.Option(None, "--by", help="city|district|zone|industry|cluster|enterprise|project "
+                                         "(default: district; industry for --source published)"),
         fmt: str = typer.Option("table", "--format", help="table|json|csv"),
-        data: Path = typer.Option(DEFAULT_DATA, "--data", help="data directory"),
+        data: Path = typer.Option(DEFAULT_DATA, "--data", help="data directory (--source synthetic)"),
         top: int = typer.Option(20, "--top", help="rows for --by enterprise"),
         lang: str = typer.Option("zh", "--lang", help="zh | en"),
         set_: Optional[List[str]] = typer.Option(None, "--set", help="setting override NAME=VALUE (repeatable)"),
+        source: str = typer.Option("synthetic", "--source", help="synthetic | published (real published rates in the store)"),
+        db: Optional[Path] = typer.Option(None, "--db", help="store for --source published (default: $ZHIZAO_DB, else the user store)"),
     ) -> None:
         """月度监测：累计/当月增速、贡献率与拉动、位次 / Monthly growth, contributions and ranks."""
         from zhizao.analytics.monitoring.growth import target_gap  # noqa: PLC0415
         from zhizao.analytics.monitoring.projects import project_progress  # noqa: PLC0415
 
         console = Console(stderr=fmt != "table")
+        if _check_source(source) == "published":
+            inputs = load_monitoring_inputs(source="published", db=db)
+            _monitor_published(inputs, period, by or "industry", fmt, lang, _settings(set_), console)
+            return
+        by = by or "district"
         inputs = load_monitoring_inputs(data)
         _synthetic_banner(inputs, console, lang, fmt)
         s = _settings(set_)
@@ -224,9 +435,15 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(200, "--limit", help="max rows in table format"),
         lang: str = typer.Option("zh", "--lang", help="zh | en"),
         set_: Optional[List[str]] = typer.Option(None, "--set", help="setting override NAME=VALUE (repeatable)"),
+        source: str = typer.Option("synthetic", "--source", help="synthetic | published (target gap and five lights only)"),
+        db: Optional[Path] = typer.Option(None, "--db", help="store for --source published"),
     ) -> None:
         """预警：目标差距、五色灯、异常与转折、企业风险、拖累 / Early warnings."""
         console = Console(stderr=fmt != "table")
+        if _check_source(source) == "published":
+            inputs = load_monitoring_inputs(source="published", db=db)
+            _warnings_published(inputs, period, severity, rule, fmt, limit, lang, _settings(set_), console)
+            return
         inputs = load_monitoring_inputs(data)
         _synthetic_banner(inputs, console, lang, fmt)
         r = _run_refresh(inputs, period, _settings(set_), console, lang)
@@ -251,11 +468,16 @@ def register(app: typer.Typer) -> None:
         data: Path = typer.Option(DEFAULT_DATA, "--data", help="data directory"),
         lang: str = typer.Option("zh", "--lang", help="zh | en"),
         set_: Optional[List[str]] = typer.Option(None, "--set", help="setting override NAME=VALUE (repeatable)"),
+        source: str = typer.Option("synthetic", "--source", help="synthetic | published (published-rate model, no interval)"),
+        db: Optional[Path] = typer.Option(None, "--db", help="store for --source published"),
     ) -> None:
         """全年增速与总量预测（含预测区间）/ Forecast of the year's growth and level."""
         from zhizao.analytics.monitoring.forecast import forecast_year  # noqa: PLC0415
 
         console = Console(stderr=fmt != "table")
+        if _check_source(source) == "published":
+            _forecast_published(load_monitoring_inputs(source="published", db=db), period, fmt, lang, console)
+            return
         inputs = load_monitoring_inputs(data)
         _synthetic_banner(inputs, console, lang, fmt)
         s = _settings(set_)

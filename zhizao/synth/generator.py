@@ -13,7 +13,9 @@ deflator shaped by the national PPI; output = value added / VA ratio; electricit
 intensity × noise; revenue, profit and employment follow output.
 
 Calibration, in this order:
-1. Known anomalies are injected and recorded (the ground-truth frame).
+1. Known anomalies are injected and recorded (the ground-truth frame, category "injected"); the
+   assumed industry trend changes and the jumps of the calibrated city path (step 2) are recorded
+   there too, as category "structural" (real structure a turning-point rule should see, not anomalies).
 2. Growth: for every year after the first, each reporting period is scaled by one common factor
    so that the city's constant-price value added reproduces the published 累计增长率 path exactly:
    published 1–N月 anchors (reference.CITY_VA_YTD_GROWTH: e.g. 2024 8.7 / 8.6 / 8.3 / 8.1 / 7.9 /
@@ -47,6 +49,11 @@ from zhizao.synth import reference as R
 GENERATOR_VERSION = "1"
 ENTERPRISE_KINDS = ("sharp_fall", "consecutive_decline", "stopped_reporting", "output_power_divergence")
 AGGREGATE_KINDS = ("district_shock", "industry_shift")
+STRUCTURAL_KINDS = ("industry_trend", "city_path")
+# A change of the calibrated city's single-period YoY growth of at least this many points from one
+# reporting period to the next is recorded as a structural event of the city (the published YTD
+# anchors, interpolated, make the implied monthly path jump: 2021 1—3月 35.4% → 4月 ~4%)
+CITY_PATH_SHIFT_PP = 3.0
 EXPECTED_RULES = {
     "sharp_fall": "enterprise_sharp_fall",
     "consecutive_decline": "enterprise_consecutive_decline",
@@ -54,6 +61,10 @@ EXPECTED_RULES = {
     "output_power_divergence": "enterprise_output_power_divergence",
     "district_shock": "anomaly",
     "industry_shift": "change_point,cusum_shift",
+    # not an anomaly: the assumed relative industry trend changes each January (real structure that
+    # turning-point rules should see; its level step also shows in the anomaly rule for a period or two)
+    "industry_trend": "change_point,cusum_shift",
+    "city_path": "change_point,cusum_shift",
 }
 # Per enterprise-year for enterprise kinds; per year for aggregate kinds.
 DEFAULT_ANOMALY_RATES = {"sharp_fall": 0.002, "consecutive_decline": 0.0015, "stopped_reporting": 0.0015,
@@ -132,12 +143,14 @@ def generate(n_enterprises: int = 6700, months: int = 72, start: str = "2019-01"
 
     edits = _Edits(n, S)
     truth = _inject(ent, active, edits, last_slot, anomalies, n_years, rng)
+    truth += _structural_events(ent, y0, n_years, last_slot) if industry_trends else []
     active &= ~edits.dropped
     va = A * active  # constant-price value added
     del A
     edits.apply(va)
     factor, calib = _growth_factors(va.sum(axis=0), slot_year, slot_month, last_slot, y0)
     va *= factor
+    truth += _city_path_events(va.sum(axis=0), last_slot)
     D = _deflators(ind_codes, slot_year, slot_month, y0)  # industries × S
     va_ratio = np.array([R.INDUSTRY_PARAMS[k][2] for k in ind_codes])[ind_idx]
     out_const = va / va_ratio[:, None]
@@ -389,6 +402,51 @@ def _enterprise_anomaly(kind: str, r: int, s: int, span: int, edits: _Edits, las
             "slot": s, "periods": span, "factor": f}
 
 
+def _structural_events(ent: pd.DataFrame, y0: int, n_years: int, last_slot: int) -> list[dict]:
+    """The assumed industry trends (reference.INDUSTRY_TREND_PP) as ground-truth events of category
+    "structural": at 1–2月 of year y the division's level steps by pp_y % against the rest
+    (`level_step_pct`), and its year-on-year growth shifts by pp_y − pp_(y−1) points
+    (`growth_shift_pp`; unknown in the second generated year, whose previous YoY is not observed)."""
+    present = set(ent["industry"])
+    out = []
+    for code in sorted(R.INDUSTRY_TREND_PP):
+        if code not in present:
+            continue
+        pp = R.INDUSTRY_TREND_PP[code]
+        for y in range(y0 + 1, y0 + n_years):
+            slot = int(slot_of(y, 2, y0))
+            if slot > last_slot:
+                break
+            level = float(pp.get(y, 0.0))
+            shift = level - float(pp.get(y - 1, 0.0)) if y - 1 > y0 else float("nan")
+            if level == 0 and not (np.isfinite(shift) and shift != 0):  # nothing changes
+                continue
+            out.append({"kind": "industry_trend", "subject_type": "industry", "subject_id": code,
+                        "enterprise_id": None, "slot": slot, "periods": None, "factor": 1 + level / 100,
+                        "level_step_pct": level, "growth_shift_pp": shift})
+    return out
+
+
+def _city_path_events(city: np.ndarray, last_slot: int) -> list[dict]:
+    """Jumps of the calibrated city's single-period YoY growth (≥ CITY_PATH_SHIFT_PP from the
+    period before) as structural events of the city: real turns of the published path, not anomalies.
+    The level moves about as much against last year's pattern, so level_step_pct = growth_shift_pp."""
+    P = PERIODS_PER_YEAR
+    c = city[:last_slot + 1]
+    if len(c) <= P + 1:
+        return []
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = (c[P:] / c[:-P] - 1) * 100
+    out = []
+    for j in range(1, len(g)):
+        shift = float(g[j] - g[j - 1])
+        if np.isfinite(shift) and abs(shift) >= CITY_PATH_SHIFT_PP:
+            out.append({"kind": "city_path", "subject_type": "city", "subject_id": "500000", "enterprise_id": None,
+                        "slot": P + j, "periods": None, "factor": 1 + shift / 100, "level_step_pct": shift,
+                        "growth_shift_pp": shift})
+    return out
+
+
 # --- calibration -----------------------------------------------------------------------------------
 
 def _target_path(year: int) -> tuple[dict[int, float], str]:
@@ -505,8 +563,10 @@ def _price_frame(ind_codes, D, slot_year, slot_month, last_slot: int) -> pd.Data
 
 
 def _truth_frame(truth: list[dict], ent: pd.DataFrame, y0: int) -> pd.DataFrame:
-    cols = ["anomaly_id", "kind", "subject_type", "subject_id", "subject_name", "enterprise_id", "year",
-            "month", "periods", "factor", "expected_rules", "synthetic"]
+    """The ground-truth table: injected anomalies (category "injected") and the assumed industry
+    trend changes (category "structural", with level_step_pct and growth_shift_pp)."""
+    cols = ["anomaly_id", "kind", "category", "subject_type", "subject_id", "subject_name", "enterprise_id", "year",
+            "month", "periods", "factor", "level_step_pct", "growth_shift_pp", "expected_rules", "synthetic"]
     rows = []
     for i, t in enumerate(truth):
         if t["enterprise_id"] is not None:
@@ -514,11 +574,14 @@ def _truth_frame(truth: list[dict], ent: pd.DataFrame, y0: int) -> pd.DataFrame:
             sid, name = e["credit_code"], e["name"]
         else:
             sid = t["subject_id"]
-            name = DISTRICTS.get(sid) if t["subject_type"] == "district" else DIVISIONS.get(sid)
+            name = {"district": DISTRICTS, "industry": DIVISIONS}.get(t["subject_type"], {}).get(sid, "全市")
         y, m = year_month_of(t["slot"], y0)
-        rows.append({"anomaly_id": i + 1, "kind": t["kind"], "subject_type": t["subject_type"],
+        rows.append({"anomaly_id": i + 1, "kind": t["kind"],
+                     "category": "structural" if t["kind"] in STRUCTURAL_KINDS else "injected",
+                     "subject_type": t["subject_type"],
                      "subject_id": sid, "subject_name": name, "enterprise_id": t["enterprise_id"],
                      "year": int(y), "month": int(m), "periods": t["periods"], "factor": round(t["factor"], 4),
+                     "level_step_pct": t.get("level_step_pct", np.nan), "growth_shift_pp": t.get("growth_shift_pp", np.nan),
                      "expected_rules": EXPECTED_RULES[t["kind"]], "synthetic": True})
     d = pd.DataFrame(rows, columns=cols)
     for c in ("enterprise_id", "periods"):
@@ -591,7 +654,12 @@ def _metadata(seed, n_enterprises, months, start, slot_year, slot_month, last_sl
                   "investment": "万元"},
         "periods": "month = 2 holds January and February together (1–2月); there are no January rows",
         "anomalies": {"rates": _rates(anomalies),
-                      "counts": {str(k): int(v) for k, v in truth["kind"].value_counts().items()}},
+                      "counts": {str(k): int(v) for k, v in truth.loc[truth["category"] == "injected", "kind"]
+                                 .value_counts().items()},
+                      "structural_counts": {str(k): int(v) for k, v in truth.loc[truth["category"] == "structural", "kind"]
+                                            .value_counts().items()},
+                      "note": "anomalies.parquet is the ground truth: category 'injected' (anomalies) and "
+                              "'structural' (the assumed industry trend changes, real structure, not anomalies)"},
         "calibration": {
             "method": "one common factor per reporting period to the published YTD growth path; one level constant",
             "city_va_ytd_growth": achieved,

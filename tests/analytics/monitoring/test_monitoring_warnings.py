@@ -46,7 +46,7 @@ def test_every_setting_has_a_basis_and_unconfirmed_light_cutoffs_say_so():
 def test_monitoring_settings_collected_whatever_the_import_order(first):
     code = f"import {first}\nfrom zhizao.settings import Settings\nprint(Settings()['anomaly_z'])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "3.5"
+    assert out.stdout.strip() == "4.5"
 
 
 # --- target gap -------------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ def test_five_light_fixed_method():
 
 def test_five_light_history_method_cold():
     vals = [100.0] * 11 + [105.0] * 11 + [110.25] * 11 + [99.0] * 2
-    w = fired(ctx_from(city_levels(vals)), "five_light", 34)
+    w = fired(ctx_from(city_levels(vals)), "five_light", 34, light_method="history")
     ev = w[w["evidence"].map(lambda e: e.get("measure")) == "value_added"]["evidence"].iloc[0]
     assert ev["light"] == "过冷" and ev["z"] < -2
 

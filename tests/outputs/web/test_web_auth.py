@@ -12,7 +12,8 @@ from zhizao.outputs.web.auth import ANONYMOUS_CITY_USER, User, current_user
 
 
 # Values for the path parameters of the page routes, to reach every route with a real URL.
-SAMPLE = {"indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive", "name": "observations"}
+SAMPLE = {"indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive", "name": "observations",
+          "adcode": "500112", "subject_type": "district", "subject_id": "500112"}
 
 
 def every_route() -> list[tuple[str, str]]:

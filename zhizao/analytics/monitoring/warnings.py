@@ -15,7 +15,8 @@ from typing import Callable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from zhizao.analytics.monitoring.anomaly import MAD_SCALE, cusum, pelt_l2, stl_residual_z, trailing_robust_z
+from zhizao.analytics.monitoring.anomaly import (MAD_SCALE, cusum, pelt_l2_many, stl_residual_z_rows,
+                                                 trailing_robust_z)
 from zhizao.analytics.monitoring.context import SUBJECT_LABELS, MonitoringContext
 from zhizao.analytics.monitoring.growth import pct, required_rest_growth
 from zhizao.analytics.monitoring.panel import CITY_MEASURES, PERIODS_PER_YEAR, prev_year, ytd, yoy_pct
@@ -202,19 +203,38 @@ def light_of(value: float, cutoffs: tuple[float, ...]) -> str | None:
 
 def _light_stat(series: np.ndarray, slot: int, s: Settings) -> tuple[float, dict]:
     """The value compared with the cut-offs: growth itself (fixed) or its robust z (history)."""
-    g = series[slot]
+    stat, ev = _light_stats(np.asarray(series, dtype=float)[None, :], slot, s)
+    return stat[0], ev[0]
+
+
+def _light_stats(G: np.ndarray, slot: int, s: Settings) -> tuple[np.ndarray, list[dict]]:
+    """`_light_stat` of every row of G (subjects × periods) at once."""
+    g = G[:, slot]
     if s["light_method"] == "fixed":
-        return g, {"method": "fixed", "growth_pct": _num(g)}
+        return g, [{"method": "fixed", "growth_pct": _num(x)} for x in g]
     n = int(s["light_history_periods"])
-    past = series[max(0, slot - n):slot]
-    past = past[np.isfinite(past)]
-    if len(past) < 3 or not np.isfinite(g):
-        return float("nan"), {"method": "history", "growth_pct": _num(g), "history_points": len(past)}
-    center = float(np.median(past))
-    sigma = max(float(np.median(np.abs(past - center))) * MAD_SCALE, float(s["light_min_sigma_pp"]))
-    z = (g - center) / sigma
-    return z, {"method": "history", "growth_pct": _num(g), "center_pct": _num(center),
-               "sigma_pp": _num(sigma), "z": _num(z), "history_points": len(past)}
+    P = G[:, max(0, slot - n):slot]
+    fin = np.isfinite(P)
+    cnt = fin.sum(axis=1)
+    center = np.full(len(G), np.nan)
+    mad = np.full(len(G), np.nan)
+    full = fin.all(axis=1) & (cnt >= 3)
+    if full.any():  # every past value finite: medians along the rows
+        center[full] = np.median(P[full], axis=1)
+        mad[full] = np.median(np.abs(P[full] - center[full, None]), axis=1)
+    for i in np.nonzero(~full & (cnt >= 3))[0]:
+        past = P[i][fin[i]]
+        center[i] = np.median(past)
+        mad[i] = np.median(np.abs(past - center[i]))
+    ok = (cnt >= 3) & np.isfinite(g)
+    sigma = np.maximum(mad * MAD_SCALE, float(s["light_min_sigma_pp"]))
+    with np.errstate(invalid="ignore"):
+        z = np.where(ok, (g - center) / sigma, np.nan)
+    ev = [{"method": "history", "growth_pct": _num(g[i]), "center_pct": _num(center[i]),
+           "sigma_pp": _num(sigma[i]), "z": _num(z[i]), "history_points": int(cnt[i])} if ok[i] else
+          {"method": "history", "growth_pct": _num(g[i]), "history_points": int(cnt[i])}
+          for i in range(len(G))]
+    return z, ev
 
 
 def _cutoffs(s: Settings) -> tuple[float, ...]:
@@ -232,14 +252,13 @@ def lights(ctx: MonitoringContext, slot: int, settings: Settings | None = None) 
     rows = []
     for st in _subject_types(ctx, AGGREGATE_TYPES):
         ss = ctx.series[st]
-        G = _ytd_growth(ctx, st)
+        stats, evs = _light_stats(_ytd_growth(ctx, st), slot, s)
         for i, sid in enumerate(ss.ids):
-            stat, ev = _light_stat(G[i], slot, s)
-            light = light_of(stat, cut)
+            light = light_of(stats[i], cut)
             if light is None:
                 continue
             rows.append({"subject_type": st, "subject_id": sid, "subject_name": ss.names[i],
-                         "measure": "value_added", "light": light, "score": LIGHT_SCORE[light], **ev})
+                         "measure": "value_added", "light": light, "score": LIGHT_SCORE[light], **evs[i]})
     if "city" in ctx.series:
         scores, parts = [], {}
         for measure in [m for m in CITY_MEASURES if m in ctx.city.levels]:
@@ -330,18 +349,38 @@ def _watched(st: str, lang: str, growth: bool = False) -> str:
         ("YoY change of its share of the city" if growth else "share of the city's value added")
 
 
-def _residual_z(ctx: MonitoringContext, st: str, i: int, slot: int, s: Settings) -> tuple[np.ndarray, str]:
-    """Standardised series up to `slot`: robust-STL residual z if long enough, else YoY robust z."""
+def _anomaly_z(ctx: MonitoringContext, st: str, slot: int, s: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """Standardised value at `slot` of every series of a subject type, and the method used:
+    robust-STL residual z of the series up to `slot` if long enough, else the robust z of its YoY
+    growth against the trailing window. The series of all aggregate types are fitted together, in
+    one batched STL, once per slot."""
+    min_periods, window = int(s["anomaly_min_periods_stl"]), int(s["anomaly_short_window"])
+    floor = float(s["anomaly_min_sigma_pct"])  # % of the level, or pp of YoY growth
+    need = min(int(s["anomaly_short_min_points"]), window)
+
     def make():
-        L = _relative(ctx, st)[i, :slot + 1]
-        if slot + 1 >= int(s["anomaly_min_periods_stl"]):
-            z = stl_residual_z(L, PERIODS_PER_YEAR)
-            if np.isfinite(z).any():
-                return z, "stl"
-        yoy = yoy_pct(L[None, :])[0]
-        return trailing_robust_z(yoy, int(s["anomaly_short_window"])), "yoy_robust_z"
-    key = ("resid", st, i, slot, int(s["anomaly_min_periods_stl"]), int(s["anomaly_short_window"]))
-    return _cached(ctx, key, make)
+        types = _subject_types(ctx, AGGREGATE_TYPES)
+        R = np.vstack([_relative(ctx, t)[:, :slot + 1] for t in types])
+        z = np.full(len(R), np.nan)
+        method = np.full(len(R), "yoy_robust_z", dtype=object)
+        has = np.zeros(len(R), dtype=bool)
+        if slot + 1 >= min_periods:
+            Z = stl_residual_z_rows(R, PERIODS_PER_YEAR, min_scale=floor / 100)
+            has = np.isfinite(Z).any(axis=1)
+            z[has], method[has] = Z[has, -1], "stl"
+        out, at = {}, 0
+        for t in types:
+            n = len(ctx.series[t].ids)
+            zt, mt, ht = z[at:at + n], method[at:at + n], has[at:at + n]
+            if not ht.all():  # causal: the trailing z at `slot` is the same on the whole series
+                Zy = _yoy_z(ctx, t, window) if (floor == 0 and need == window) else _cached(
+                    ctx, ("yoy_z", t, window, floor, need),
+                    lambda t=t: trailing_robust_z(_yoy_rel(ctx, t), window, need, min_scale=floor))
+                zt[~ht] = Zy[~ht, slot]
+            out[t] = (zt, mt)
+            at += n
+        return out
+    return _cached(ctx, ("anomaly_z", slot, min_periods, window, floor, need), make)[st]
 
 
 def _aggregate_rule_rows(ctx, slot, s, rule, hits, text):
@@ -371,17 +410,19 @@ def _aggregate_severity(st: str) -> str:
 
 
 @register("anomaly", AGGREGATE_TYPES, "异常值（稳健STL残差）", "Outlier (robust STL residual)",
-          ("anomaly_min_periods_stl", "anomaly_z", "anomaly_short_window", "spring_festival_march"))
+          ("anomaly_min_periods_stl", "anomaly_z", "anomaly_min_sigma_pct", "anomaly_short_window",
+           "anomaly_short_min_points", "spring_festival_march"))
 def anomaly_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
     thr = float(s["anomaly_z"])
     hits = []
     for st in _subject_types(ctx, AGGREGATE_TYPES):
-        for i in range(len(ctx.series[st].ids)):
-            z, method = _residual_z(ctx, st, i, slot, s)
-            if len(z) and np.isfinite(z[-1]) and abs(z[-1]) >= thr:
-                hits.append((st, i, _aggregate_severity(st),
-                             {"z": _num(z[-1]), "threshold": thr, "method": method,
-                              "direction": "up" if z[-1] > 0 else "down"}))
+        z, method = _anomaly_z(ctx, st, slot, s)
+        with np.errstate(invalid="ignore"):
+            flagged = np.nonzero(np.abs(z) >= thr)[0]
+        for i in flagged:
+            hits.append((st, int(i), _aggregate_severity(st),
+                         {"z": _num(z[i]), "threshold": thr, "method": method[i],
+                          "direction": "up" if z[i] > 0 else "down"}))
 
     def text(st, name, sid, ev, lz, le):
         d_zh = "异常偏高" if ev["direction"] == "up" else "异常偏低"
@@ -394,9 +435,12 @@ def anomaly_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame
 def _yoy_z(ctx: MonitoringContext, st: str, window: int) -> np.ndarray:
     """Robust z of single-period YoY growth against its trailing window (causal), subjects × T."""
     def make():
-        Y = _cached(ctx, ("yoy_rel", st), lambda: yoy_pct(_relative(ctx, st)))
-        return np.vstack([trailing_robust_z(row, window) for row in Y])
+        return trailing_robust_z(_yoy_rel(ctx, st), window)
     return _cached(ctx, ("yoy_z", st, window), make)
+
+
+def _yoy_rel(ctx: MonitoringContext, st: str) -> np.ndarray:
+    return _cached(ctx, ("yoy_rel", st), lambda: yoy_pct(_relative(ctx, st)))
 
 
 @register("cusum_shift", AGGREGATE_TYPES, "持续偏离（CUSUM）", "Persistent deviation (CUSUM)",
@@ -410,15 +454,12 @@ def cusum_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
     hits = []
     for st in _subject_types(ctx, AGGREGATE_TYPES):
         Z = _yoy_z(ctx, st, window)
-
-        def run(i, st=st, Z=Z):  # causal: one pass over the whole series serves every slot
-            return cusum(np.clip(Z[i], -h / 2, h / 2), k, h)
-        for i in range(len(ctx.series[st].ids)):
-            hi, lo, sig = _cached(ctx, ("cusum", st, i, window, k, h), lambda i=i: run(i))
-            if sig[slot] != 0:
-                hits.append((st, i, _aggregate_severity(st),
-                             {"direction": "up" if sig[slot] > 0 else "down", "s_high": _num(hi[slot]),
-                              "s_low": _num(lo[slot]), "k": k, "h": h, "z": _num(Z[i, slot])}))
+        # causal: one pass over every series of the type serves every slot
+        hi, lo, sig = _cached(ctx, ("cusum", st, window, k, h), lambda Z=Z: cusum(np.clip(Z, -h / 2, h / 2), k, h))
+        for i in np.nonzero(sig[:, slot])[0]:
+            hits.append((st, int(i), _aggregate_severity(st),
+                         {"direction": "up" if sig[i, slot] > 0 else "down", "s_high": _num(hi[i, slot]),
+                          "s_low": _num(lo[i, slot]), "k": k, "h": h, "z": _num(Z[i, slot])}))
 
     def text(st, name, sid, ev, lz, le):
         d_zh = "持续高于" if ev["direction"] == "up" else "持续低于"
@@ -429,34 +470,37 @@ def cusum_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
 
 
 @register("change_point", AGGREGATE_TYPES, "增速转折（PELT变点）", "Turning point in growth (PELT)",
-          ("change_point_penalty", "change_point_min_size", "change_point_recent", "spring_festival_march"))
+          ("change_point_penalty", "change_point_min_size", "change_point_min_points", "change_point_recent",
+           "spring_festival_march"))
 def change_point_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
     c, min_size, recent = float(s["change_point_penalty"]), int(s["change_point_min_size"]), int(s["change_point_recent"])
-    hits = []
+    need = max(2 * min_size + 1, int(s["change_point_min_points"]))
+    todo = []  # (subject type, row, finite slots, values, noise)
     for st in _subject_types(ctx, AGGREGATE_TYPES):
-        Y = _cached(ctx, ("yoy_rel", st), lambda st=st: yoy_pct(_relative(ctx, st)))
-        for i in range(len(ctx.series[st].ids)):
-            g = Y[i, :slot + 1]
-            idx = np.nonzero(np.isfinite(g))[0]
-            if len(idx) < 2 * min_size + 1:
-                continue
-            x = g[idx]
-            noise = np.median(np.abs(np.diff(x) - np.median(np.diff(x)))) * MAD_SCALE / np.sqrt(2)
-            if not noise > 0:
-                continue
-            cps = pelt_l2(x, c * noise ** 2 * np.log(len(x)), min_size)
-            if not cps:
-                continue
-            cp = cps[-1]
-            age = len(x) - 1 - cp
-            if age >= recent:
-                continue
-            before = x[(cps[-2] if len(cps) > 1 else 0):cp].mean()
-            after = x[cp:].mean()
-            cy, cm = ctx.period(int(idx[cp]))
-            hits.append((st, i, "low", {"change_at": f"{cy}-{cm:02d}", "mean_before_pct": _num(before),
-                                        "mean_after_pct": _num(after), "shift_pp": _num(after - before),
-                                        "age_periods": int(age), "noise_pp": _num(noise)}))
+        Y = _yoy_rel(ctx, st)[:, :slot + 1]
+        fin = np.isfinite(Y)
+        for i in np.nonzero(fin.sum(axis=1) >= need)[0]:
+            idx = np.nonzero(fin[i])[0]
+            x = Y[i, idx]
+            dx = np.diff(x)
+            noise = np.median(np.abs(dx - np.median(dx))) * MAD_SCALE / np.sqrt(2)
+            if noise > 0:
+                todo.append((st, int(i), idx, x, noise))
+    found = pelt_l2_many([t[3] for t in todo], [c * t[4] ** 2 * np.log(len(t[3])) for t in todo], min_size)
+    hits = []
+    for (st, i, idx, x, noise), cps in zip(todo, found):
+        if not cps:
+            continue
+        cp = cps[-1]
+        age = len(x) - 1 - cp
+        if age >= recent:
+            continue
+        before = x[(cps[-2] if len(cps) > 1 else 0):cp].mean()
+        after = x[cp:].mean()
+        cy, cm = ctx.period(int(idx[cp]))
+        hits.append((st, i, "low", {"change_at": f"{cy}-{cm:02d}", "mean_before_pct": _num(before),
+                                    "mean_after_pct": _num(after), "shift_pp": _num(after - before),
+                                    "age_periods": int(age), "noise_pp": _num(noise)}))
 
     def text(st, name, sid, ev, lz, le):
         d_zh = "加快" if ev["shift_pp"] > 0 else "放缓"

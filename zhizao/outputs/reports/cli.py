@@ -1,5 +1,7 @@
-"""`zhizao report`: the evaluation report in DOCX, HTML, PDF and XLSX. The lead wires `register`
-into the main CLI; this module imports nothing from zhizao.outputs.cli (no import cycle)."""
+"""`zhizao report` (the evaluation report in DOCX, HTML, PDF and XLSX) and `zhizao brief` (the
+monthly brief of monitoring, DOCX and HTML). The main CLI calls `register_all(app)` (both);
+`register` and `register_brief` add one each. This module imports nothing from zhizao.outputs.cli
+(no import cycle)."""
 from __future__ import annotations
 
 from enum import Enum
@@ -47,3 +49,34 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         for kind, path in paths.items():
             out.print(f"{kind}: {path}")
+
+
+def register_brief(app: typer.Typer) -> None:
+    """Add the `brief` command (monthly brief, 月度经济运行分析) to `app`."""
+
+    @app.command("brief")
+    def brief(
+        period: Optional[str] = typer.Option(None, "--period", help="报告期 YYYY-MM；缺省为最新 / period (default: latest)"),
+        fmt: str = typer.Option("docx,html", "--format", help="逗号分隔 / comma-separated: docx,html"),
+        out_dir: Path = typer.Option(Path("."), "--out", help="输出目录 / output directory"),
+        data: Optional[Path] = typer.Option(
+            None, "--data", help="zhizao synth 写出的目录；缺省用 $ZHIZAO_MONITORING_DATA，再缺省 ./zhizao-synth / data folder"),
+        lang: ReportLang = typer.Option(ReportLang.zh, "--lang", help="语言 / language"),
+    ):
+        """生成月度经济运行分析（DOCX、HTML）/ write the monthly brief of monitoring (DOCX, HTML)."""
+        from zhizao.outputs.reports.brief import build_brief
+        from zhizao.outputs.reports.fonts import FontMissing
+
+        try:
+            paths = build_brief(data, period=period, formats=fmt, out_dir=out_dir, lang=lang.value)
+        except (FileNotFoundError, ValueError, FontMissing) as e:
+            err.print(f"[red]{e}[/red]")
+            raise typer.Exit(2) from None
+        for kind, path in paths.items():
+            out.print(f"{kind}: {path}")
+
+
+def register_all(app: typer.Typer) -> None:
+    """Both commands of this area: `report` and `brief`."""
+    register(app)
+    register_brief(app)

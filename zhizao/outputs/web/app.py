@@ -16,29 +16,38 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from zhizao.outputs.web.auth import current_user
 from zhizao.outputs.web.i18n import COOKIE, LANGS, request_lang, t
-from zhizao.outputs.web.pages import data, districts, downloads, indicator, overview, plan
+from zhizao.outputs.monitoring_view import default_data_dir
+from zhizao.outputs.web.monitoring_state import MonitoringState
+from zhizao.outputs.web.pages import data, districts, downloads, indicator, monitoring, overview, plan
 from zhizao.outputs.web.render import TEMPLATES, wants_json, with_params
 from zhizao.outputs.web.state import WebState
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (overview.router, indicator.router, plan.router, districts.router, data.router, downloads.router)
+ROUTERS = (overview.router, indicator.router, plan.router, districts.router, monitoring.router, data.router,
+           downloads.router)
 
 
-def create_app(db=None, plan=None, *, warm: bool = True) -> FastAPI:
+def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path | None = None) -> FastAPI:
     """The dashboard for the store at `db` (default: $ZHIZAO_DB, then the user data folder) and
     `plan` (default: the embedded Chongqing plan). `warm` computes the first pages' assessments
-    at start-up so the first visitor does not wait for them."""
+    (and the latest monitoring refresh) at start-up so the first visitor does not wait for them.
+    `monitoring_data` is the folder written by `zhizao synth` that the monitoring page reads
+    (default: $ZHIZAO_MONITORING_DATA, else ./zhizao-synth); without data there the page says how
+    to create it."""
     state = WebState(db, plan)
+    monitoring_state = MonitoringState(monitoring_data if monitoring_data is not None else default_data_dir())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if warm:
             state.warm()
             downloads.report_builder()  # import the reports module now, not on a visitor's click
+            monitoring_state.warm()
         yield
 
     app = FastAPI(title="zhizao dashboard", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = state
+    app.state.monitoring = monitoring_state
     # The one authorisation point: every page, JSON twin, download and upload is behind it.
     # /static holds only code, styles and licences, no data, so it is mounted outside.
     for router in ROUTERS:

@@ -27,7 +27,8 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 STATUS_ORDER = ("achieved", "ahead", "on_track", "behind", "seriously_behind", "no_comparable_data")
 
 NAV = (("overview", "/", "nav_overview"), ("plan", "/plan", "nav_plan"),
-       ("districts", "/districts", "nav_districts"), ("data", "/data", "nav_data"),
+       ("districts", "/districts", "nav_districts"), ("monitoring", "/monitoring", "nav_monitoring"),
+       ("data", "/data", "nav_data"),
        ("downloads", "/downloads", "nav_downloads"))
 
 

@@ -105,7 +105,9 @@ def downloads_data(ctx: Ctx) -> dict:
                     "links": [{"format": f, "url": f"/download/{n}?format={f}"} for f in TABLE_FORMATS]}
                    for n in TABLES],
         "json_twins": ["/?format=json", "/indicator/{id}?format=json", "/plan?format=json",
-                       "/plan/{kind}/{id}?format=json", "/districts?format=json", "/data?format=json",
+                       "/plan/{kind}/{id}?format=json", "/districts?format=json", "/monitoring?format=json",
+                       "/monitoring/district/{adcode}?format=json",
+                       "/monitoring/subject/{type}/{id}?format=json", "/data?format=json",
                        "/downloads?format=json"],
     }
 

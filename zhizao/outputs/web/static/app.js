@@ -12,6 +12,10 @@
   function draw(el, opt) {
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(opt);
+    // Data items may carry a link (monitoring: a district, an industry): a click follows it.
+    chart.on("click", function (p) {
+      if (p.data && typeof p.data === "object" && p.data.url) { window.location.href = p.data.url; }
+    });
     charts.push(chart);
     return chart;
   }

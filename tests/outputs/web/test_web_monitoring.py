@@ -1,0 +1,370 @@
+"""The monitoring page (/monitoring): city summary, district map by adcode, pulls by division and
+cluster, warnings with drill-down to their evidence, each district's enterprises — always labelled
+SYNTHETIC — and one browser test. The data are a small `zhizao synth` folder made here."""
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlparse
+
+import pytest
+from fastapi.testclient import TestClient
+
+from webtest_support import SCREENSHOTS, free_port
+from zhizao.analytics.monitoring.refresh import refresh
+from zhizao.codes.regions import DISTRICTS
+from zhizao.codes.uscc import valid_mask
+from zhizao.outputs.web.app import create_app
+from zhizao.synth import generate
+
+LABEL_ZH = "合成数据（演示用，非真实企业）"
+LABEL_EN = "Synthetic data (demo, not real enterprises)"
+PERIOD = "2024-06"
+# More enterprise anomalies than the default, so that a small folder has enterprise warnings too.
+ANOMALIES = {"sharp_fall": 0.03, "consecutive_decline": 0.02, "stopped_reporting": 0.02,
+             "output_power_divergence": 0.02, "district_shock": 1.0, "industry_shift": 0.5}
+
+
+@pytest.fixture(scope="module")
+def synth_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("monitoring-synth") / "data"
+    generate(300, 36, "2022-01", seed=2, anomalies=ANOMALIES).write(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def expected(synth_dir):
+    """The refresh the page must show, computed here with the analytics' own entry point."""
+    from zhizao.outputs.cli_monitoring import load_monitoring_inputs
+
+    inputs = load_monitoring_inputs(synth_dir)
+    return SimpleNamespace(inputs=inputs,
+                           at=refresh(inputs.enterprises, inputs.monthly, inputs.prices, period=PERIOD),
+                           latest=refresh(inputs.enterprises, inputs.monthly, inputs.prices))
+
+
+@pytest.fixture(scope="module")
+def mclient(bundled_db, synth_dir):
+    app = create_app(db=bundled_db, monitoring_data=synth_dir, warm=False)
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def mc(mclient):
+    mclient.cookies.clear()
+    return mclient
+
+
+def _city(r):
+    return r.growth[r.growth["subject_type"] == "city"].iloc[0]
+
+
+# --- the page and its JSON twin ------------------------------------------------------------------
+def test_page_and_json_twin_say_synthetic_and_match_the_refresh(mc, expected):
+    html = mc.get("/monitoring")
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert LABEL_ZH in html.text and 'id="synthetic-banner"' in html.text
+    for chart in ("map", "cluster_pulls", "industry_pulls"):
+        assert f'id="chart-option-{chart}"' in html.text
+    j = mc.get("/monitoring?format=json").json()
+    assert j["page"] == "monitoring" and j["synthetic"] is True and j["synthetic_label"] == LABEL_ZH
+    r = expected.latest
+    assert j["period"] == f"{r.period[0]}-{r.period[1]:02d}"
+    assert j["city"]["ytd_growth_pct"] == pytest.approx(float(_city(r)["ytd_growth_pct"]))
+    assert j["city"]["warnings_total"] == len(r.warnings)
+    # 38 districts joined to the boundaries by adcode, values from the refresh
+    assert [d["id"] for d in j["districts"]] == list(DISTRICTS)
+    assert j["join"]["geojson_features"] == j["join"]["joined"] == j["join"]["districts"] == 38
+    c = r.contributions
+    pulls = dict(zip(c.loc[c["subject_type"] == "district", "subject_id"], c.loc[c["subject_type"] == "district", "pull_pp"]))
+    for d in j["districts"]:
+        if d["has_data"]:
+            assert d["pull_pp"] == pytest.approx(pulls[d["id"]])
+        else:
+            assert d["id"] not in pulls and d["ytd_growth_pct"] is None
+    # pulls by division and by cluster, each adding up to the city's growth
+    for kind in ("industries", "clusters"):
+        assert sum(x["pull_pp"] for x in j[kind]) == pytest.approx(float(_city(r)["ytd_growth_pct"]), abs=1e-6)
+    assert {x["id"] for x in j["industries"]} == set(c.loc[c["subject_type"] == "industry", "subject_id"])
+
+
+def test_map_and_bars_chart_options(mc):
+    from zhizao.outputs.web.pages.monitoring import growth_map, pull_bars
+
+    j = mc.get("/monitoring?format=json").json()
+    option = growth_map(j, "zh")
+    series = option["series"][0]
+    assert series["nameProperty"] == "adcode" and series["map"] == "chongqing"
+    assert [d["name"] for d in series["data"]] == list(DISTRICTS)
+    assert all(d["url"].startswith("/monitoring/district/") for d in series["data"])
+    bars = pull_bars(j["clusters"], "t", "zh")
+    assert len(bars["series"][0]["data"]) == len(j["clusters"]) == len(bars["yAxis"]["data"])
+
+
+def test_period_and_language(mc, expected):
+    j = mc.get(f"/monitoring?period={PERIOD}&lang=en&format=json").json()
+    assert j["period"] == PERIOD and j["lang"] == "en" and j["synthetic_label"] == LABEL_EN
+    assert j["city"]["ytd_growth_pct"] == pytest.approx(float(_city(expected.at)["ytd_growth_pct"]))
+    html = mc.get(f"/monitoring?period={PERIOD}").text  # the cookie keeps English
+    assert LABEL_EN in html and '<html lang="en">' in html and "Monitoring" in html
+    assert [p["period"] for p in j["periods"]][0] == j["periods"][0]["period"] >= PERIOD
+    for bad in ("2022-06", "2031-01", "abc"):  # 2022 has no previous year in the data
+        r = mc.get(f"/monitoring?period={bad}&format=json")
+        assert r.status_code == 422 and "period" in r.json()["detail"]
+
+
+def test_warning_filters(mc, expected):
+    j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
+    w = expected.at.warnings
+    assert j["warning_filter"]["total"] == len(j["warnings"]) == len(w)
+    for sev in ("high", "medium", "low"):
+        f = mc.get(f"/monitoring?period={PERIOD}&severity={sev}&format=json").json()
+        assert len(f["warnings"]) == int((w["severity"] == sev).sum()) == j["warning_counts"][sev]
+        assert all(x["severity"] == sev for x in f["warnings"])
+    rule = w["rule"].iloc[0]
+    f = mc.get(f"/monitoring?period={PERIOD}&rule={rule}&severity=&format=json").json()
+    assert f["warnings"] and all(x["rule"] == rule for x in f["warnings"])
+    assert len(f["warnings"]) == int((w["rule"] == rule).sum())
+    html = mc.get(f"/monitoring?period={PERIOD}&rule={rule}").text
+    assert html.count(f'data-rule="{rule}"') == len(f["warnings"])
+    assert mc.get("/monitoring?severity=urgent&format=json").status_code == 422
+    assert mc.get("/monitoring?rule=no_such_rule&format=json").status_code == 422
+
+
+# --- drill-down to the evidence ----------------------------------------------------------------------
+def test_every_kind_of_warning_drills_down_to_its_evidence(mc):
+    j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
+    one_per_type = {}
+    for w in j["warnings"]:
+        one_per_type.setdefault(w["subject_type"], w)
+    assert {"district", "industry", "enterprise"} <= set(one_per_type)
+    for st, w in one_per_type.items():
+        assert w["url"] == f"/monitoring/subject/{st}/{w['subject_id']}?period={PERIOD}"
+        d = mc.get(w["url"] + "&format=json").json()
+        assert d["page"] == "monitoring_subject" and d["synthetic"] is True
+        assert d["subject"] == {**d["subject"], "type": st, "id": w["subject_id"]}
+        same = [x for x in d["warnings"] if x["rule"] == w["rule"]]
+        assert same and same[0]["evidence"] == w["evidence"] and same[0]["explanation"] == w["explanation"]
+        s = d["series"]
+        assert s["periods"][-1] == PERIOD and len(s["value"]) == len(s["periods"])
+        html = mc.get(w["url"]).text
+        assert LABEL_ZH in html and 'id="chart-option-series"' in html
+        assert w["explanation"] in html
+        for key in w["evidence"]:
+            assert f"<th>{key}</th>" in html
+
+
+def test_subject_series_are_the_refresh_numbers(mc, expected):
+    r = expected.at
+    d = mc.get(f"/monitoring/subject/city/500000?period={PERIOD}&format=json").json()
+    path = r.city_path.set_index(["year", "month"])["ytd_growth_pct"]
+    assert d["series"]["ytd_growth_pct"][-1] == pytest.approx(float(path.loc[(2024, 6)]))
+    assert d["info"]["target_pct"] == 6.0
+    code = r.warnings.loc[r.warnings["subject_type"] == "enterprise", "subject_id"].iloc[0]
+    e = mc.get(f"/monitoring/subject/enterprise/{code}?period={PERIOD}&format=json").json()
+    row = r.enterprises[r.enterprises["credit_code"] == code].iloc[0]
+    assert e["info"]["district"] == row["district"] and e["info"]["ytd"] == pytest.approx(float(row["ytd"]))
+    assert "electricity_growth_pct" in e["series"]
+    assert mc.get("/monitoring/subject/enterprise/91500000NOTACODE00?format=json").status_code == 404
+    assert mc.get("/monitoring/subject/planet/x").status_code == 404
+
+
+# --- each district's enterprises ---------------------------------------------------------------------
+def test_district_enterprise_list(mc, expected):
+    r = expected.at
+    warned = r.warnings[r.warnings["subject_type"] == "enterprise"]
+    codes = dict(zip(r.enterprises["credit_code"], r.enterprises["district"]))
+    adcode = codes[warned["subject_id"].iloc[0]]
+    j = mc.get(f"/monitoring/district/{adcode}?period={PERIOD}&format=json").json()
+    assert j["page"] == "monitoring_district" and j["synthetic"] is True
+    ents = j["enterprises"]
+    mine = r.enterprises[(r.enterprises["district"] == adcode)
+                         & ((r.enterprises["ytd"] > 0) | (r.enterprises["ytd_prev"] > 0) | r.enterprises["reported"])]
+    assert len(ents) == len(mine) > 0
+    assert all(e["district"] == adcode for e in ents)
+    assert valid_mask([e["credit_code"] for e in ents]).all()
+    assert sum(e["ytd"] for e in ents) == pytest.approx(float(mine["ytd"].sum()))
+    by_code = {e["credit_code"]: e for e in ents}
+    for code in warned["subject_id"]:
+        if codes[code] == adcode:
+            assert set(warned.loc[warned["subject_id"] == code, "rule"]) == {w["rule"] for w in by_code[code]["warnings"]}
+    for key in ("credit_code", "name", "industry", "industry_name", "ytd", "ytd_growth_pct", "warnings", "url"):
+        assert key in ents[0]
+    html = mc.get(f"/monitoring/district/{adcode}?period={PERIOD}").text
+    assert LABEL_ZH in html and ents[0]["credit_code"] in html and DISTRICTS[adcode] in html
+    assert html.count('data-credit-code="') == len(ents)
+    assert mc.get("/monitoring/district/999999").status_code == 404
+    # a district without enterprises in the data is a page saying so, not an error
+    empty = next(c for c in DISTRICTS if c not in set(r.enterprises["district"]))
+    e = mc.get(f"/monitoring/district/{empty}?format=json").json()
+    assert e["enterprises"] == [] and e["district"]["has_data"] is False
+
+
+def test_navigation_links_the_page(mc):
+    html = mc.get("/").text
+    assert 'href="/monitoring"' in html and "运行监测" in html
+    assert 'class="active" aria-current="page">运行监测' in mc.get("/monitoring/subject/city/500000").text
+
+
+# --- without data, with changed data -----------------------------------------------------------------
+def test_missing_data_says_how_to_create_it(bundled_db, tmp_path):
+    missing = tmp_path / "not-there"
+    app = create_app(db=bundled_db, monitoring_data=missing, warm=False)
+    with TestClient(app) as c:
+        for url in ("/monitoring", "/monitoring/district/500112", "/monitoring/subject/city/500000"):
+            r = c.get(url)
+            assert r.status_code == 200 and f"zhizao synth --out {missing}" in r.text
+            j = c.get(url + "?format=json").json()
+            assert j["available"] is False and j["reason"] == "missing"
+        assert c.get("/monitoring/brief?format=html").status_code == 404
+
+
+def test_default_folder_comes_from_the_environment(bundled_db, synth_dir, monkeypatch):
+    monkeypatch.setenv("ZHIZAO_MONITORING_DATA", str(synth_dir))
+    app = create_app(db=bundled_db, warm=False)
+    assert app.state.monitoring.data_dir == synth_dir
+    monkeypatch.delenv("ZHIZAO_MONITORING_DATA")
+    assert create_app(db=bundled_db, warm=False).state.monitoring.data_dir == Path("zhizao-synth")
+
+
+def test_refresh_is_cached_per_folder_state_and_period(bundled_db, synth_dir, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(synth_dir, data)
+    app = create_app(db=bundled_db, monitoring_data=data, warm=False)
+    state = app.state.monitoring
+    with TestClient(app) as c:
+        c.get(f"/monitoring?period={PERIOD}")
+        first = state.result((2024, 6))
+        t = time.perf_counter()
+        assert c.get(f"/monitoring?period={PERIOD}").status_code == 200
+        assert time.perf_counter() - t < 1.0
+        assert state.result((2024, 6)) is first
+        assert state.result(None) is not first  # another period, another refresh
+        meta = data / "metadata.json"
+        st = meta.stat()
+        os.utime(meta, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # `zhizao synth` rewrote the folder
+        assert state.result((2024, 6)) is not first
+
+
+def test_brief_download(mc):
+    r = mc.get(f"/monitoring/brief?format=html&period={PERIOD}")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "zhizao-brief-2024-06-zh.html" in r.headers["content-disposition"]
+    assert LABEL_ZH in r.text and "总体运行" in r.text
+    assert mc.get("/monitoring/brief?format=pdf").status_code == 422
+
+
+# --- in the browser ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def monitoring_server(bundled_db, synth_dir, tmp_path_factory):
+    """uvicorn on a free localhost port over the small synthetic folder (as conftest's live_server)."""
+    import shutil
+
+    import uvicorn
+
+    db = tmp_path_factory.mktemp("live-monitoring") / "store.duckdb"
+    shutil.copy(bundled_db, db)
+    app = create_app(db=db, monitoring_data=synth_dir)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+MAP_STATE = """() => {
+  const chart = echarts.getInstanceByDom(document.getElementById('chart-map'));
+  const data = chart.getOption().series[0].data;
+  const features = (echarts.getMap('chongqing').geoJSON || echarts.getMap('chongqing').geoJson).features
+    .map(f => f.properties.adcode);
+  const series = chart.getModel().getSeriesByIndex(0);
+  return {data: data.length, joined: data.filter(d => features.includes(d.name)).length,
+          regions: series.coordinateSystem.regions.length, drawn: series.getData().count()};
+}"""
+
+CANVAS_PIXELS = """(id) => {
+  const canvas = document.querySelector('#' + id + ' canvas');
+  if (!canvas) return null;
+  const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let painted = 0; const colours = new Set();
+  for (let i = 0; i < d.length; i += 28) {
+    if (d[i + 3] > 0) { painted++; colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]); }
+  }
+  return {painted, colours: colours.size, width: canvas.width, height: canvas.height};
+}"""
+
+
+def test_monitoring_page_in_the_browser(browser, monitoring_server):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    errors: list[str] = []
+    outside: list[str] = []
+
+    def guard(route):
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        response = page.goto(monitoring_server + f"/monitoring?period={PERIOD}")
+        assert response.status == 200
+        page.wait_for_load_state("networkidle")
+        assert page.locator("#synthetic-banner").inner_text().startswith(LABEL_ZH)
+        page.wait_for_selector('#chart-map[data-ready="1"] canvas')
+        assert page.evaluate(MAP_STATE) == {"data": 38, "joined": 38, "regions": 38, "drawn": 38}
+        for chart in ("chart-industry_pulls", "chart-cluster_pulls", "chart-map"):
+            page.wait_for_selector(f'#{chart}[data-ready="1"] canvas')
+            px = page.evaluate(CANVAS_PIXELS, chart)
+            assert px and px["width"] > 100 and px["height"] > 100
+            assert px["painted"] > 500 and px["colours"] > 3, (chart, px)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "monitoring.png"), full_page=True)
+        # drill down from the warning list to the evidence page
+        page.locator("#warning-table a").first.click()
+        page.wait_for_load_state("networkidle")
+        assert re.search(r"/monitoring/subject/[a-z]+/", page.url)
+        page.wait_for_selector('#chart-series[data-ready="1"] canvas')
+        assert page.locator("#subject-warnings table.evidence").count() >= 1
+    finally:
+        context.close()
+    assert errors == [], f"console errors: {errors}"
+    assert outside == [], f"requests to the network: {outside}"
+
+
+def test_serve_passes_the_monitoring_folder(monkeypatch, bundled_db, synth_dir):
+    import typer
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from zhizao.outputs.web.cli import register
+
+    app = typer.Typer()
+    register(app)
+
+    @app.command("other")
+    def other():
+        pass
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda application, **kw: seen.update(app=application))
+    result = CliRunner().invoke(app, ["serve", "--db", str(bundled_db), "--monitoring-data", str(synth_dir)])
+    assert result.exit_code == 0, result.output
+    assert seen["app"].state.monitoring.data_dir == synth_dir

@@ -1,0 +1,345 @@
+"""Monthly monitoring (运行监测): the city at a reporting period, districts on the map coloured by
+YTD growth, the industries' and clusters' pulls, the warnings with their evidence, and each
+district's enterprises.
+
+The data are the `zhizao synth` folder given to `create_app(monitoring_data=…)` (default:
+$ZHIZAO_MONITORING_DATA, else ./zhizao-synth), refreshed once per (folder state, period) by
+`MonitoringState`. Every page and JSON twin showing synthetic data says so (`synthetic: true` and a
+banner). Numbers come from `zhizao.outputs.monitoring_view`, as in the monthly brief.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import Response
+
+from zhizao.outputs import monitoring_view as mv
+from zhizao.outputs.web.i18n import t
+from zhizao.outputs.web.monitoring_state import MonitoringState, MonitoringUnavailable
+from zhizao.outputs.web.pages.common import Ctx, not_found, page_context
+from zhizao.outputs.web.pages.districts import MAP_NAME, geojson_adcodes
+from zhizao.outputs.web.render import respond
+
+router = APIRouter()
+
+# Low growth blue, high growth red, as the five lights (过冷 blue … 过热 red).
+GROWTH_COLOURS = ["#2166ac", "#67a9cf", "#d1e5f0", "#fddbc7", "#ef8a62", "#b2182b"]
+POSITIVE, NEGATIVE = "#2166ac", "#c0392b"
+SERIES_COLOURS = {"value": "#b9c7dc", "ytd_growth": "#1f4e99", "month_growth": "#e08214", "output": "#5aae61",
+                  "electricity": "#c51b7d"}
+BRIEF_FORMATS = {"html": "text/html; charset=utf-8",
+                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+SEVERITIES = ("high", "medium", "low")
+SUBJECT_TYPES = ("city", "district", "zone", "industry", "cluster", "enterprise")
+
+
+def monitoring_state(ctx: Ctx) -> MonitoringState:
+    return ctx.request.app.state.monitoring
+
+
+def _title(ctx: Ctx, what: str | None = None) -> str:
+    return (what + " · " if what else "") + t("nav_monitoring", ctx.lang) + " · " + t("app_title", ctx.lang)
+
+
+def _load(ctx: Ctx, period: str | None):
+    """(data, result) at the requested period; MonitoringUnavailable without data, 422 for a bad period."""
+    state = monitoring_state(ctx)
+    data = state.data()
+    try:
+        p = mv.check_period(data, period)
+    except ValueError as e:
+        raise HTTPException(422, f"period: {e}") from None
+    if p is None and not data.periods:
+        raise HTTPException(422, "period: the data cover less than two years; nothing to compare with")
+    return data, state.result(p)
+
+
+def _base(ctx: Ctx, data, result) -> dict:
+    """What every monitoring page says first: where the numbers come from, and that they are synthetic."""
+    return {
+        "available": True,
+        "synthetic": bool(data.synthetic),
+        "synthetic_label": mv.SYNTHETIC_LABEL["en" if ctx.lang == "en" else "zh"] if data.synthetic else None,
+        "notice": data.metadata.get("notice"),
+        "data_dir": str(data.data_dir),
+        "period": mv.period_key(result.period),
+        "period_label": mv.period_label(result.period, ctx.lang),
+        "price_basis": result.price_basis.get("value_added"),
+        "periods": [{"period": mv.period_key(p), "label": mv.period_label(p, ctx.lang)} for p in reversed(data.periods)],
+    }
+
+
+def _unavailable(ctx: Ctx, e: MonitoringUnavailable, page: str):
+    state = monitoring_state(ctx)
+    data = {
+        "available": False, "reason": e.reason, "data_dir": str(state.data_dir),
+        "message": mv.synth_hint(state.data_dir, ctx.lang) if e.reason == "missing" else e.message,
+        "command": f"zhizao synth --out {state.data_dir}", "env": mv.DATA_ENV,
+    }
+    return respond(ctx.request, "monitoring_missing.html", data, lang=ctx.lang, user=ctx.user, page=page,
+                   title=_title(ctx))
+
+
+def _q(period: str) -> str:
+    return f"?period={period}"
+
+
+def subject_url(st: str, sid: str, period: str) -> str:
+    return f"/monitoring/subject/{st}/{sid}" + _q(period)
+
+
+def district_url(code: str, period: str) -> str:
+    return f"/monitoring/district/{code}" + _q(period)
+
+
+def _visible_warnings(ctx: Ctx, rows: list[dict]) -> list[dict]:
+    """Enterprise warnings only for users who may see the enterprise's district (auth.User)."""
+    return [w for w in rows if w["subject_type"] != "enterprise" or ctx.user.can_see_region(w["district"] or "")]
+
+
+def _with_urls(rows: list[dict], period: str) -> list[dict]:
+    return [{**w, "url": subject_url(w["subject_type"], w["subject_id"], period)} for w in rows]
+
+
+# --- charts ---------------------------------------------------------------------------------------
+def _r(v, nd: int = 2):
+    return None if v is None else round(v, nd)
+
+
+def growth_map(d: dict, lang: str) -> dict:
+    rows = d["districts"]
+    vals = [r["ytd_growth_pct"] for r in rows if r["ytd_growth_pct"] is not None]
+    city = d["city"]["ytd_growth_pct"] or 0.0
+    # Centred on the city; the scale spans most districts (one outlier would wash out the rest),
+    # the few beyond it take the end colours.
+    devs = sorted(abs(v - city) for v in vals)
+    span = max(devs[int(0.9 * (len(devs) - 1))] if devs else 0.0, 2.0)
+    pull = t("mon_pull", lang)
+    return {
+        "animation": False, "tooltip": {"trigger": "item"},
+        "title": {"text": f"{t('mon_map', lang)}（{d['period_label']}）" if lang != "en"
+                  else f"{t('mon_map', lang)} ({d['period_label']})", "left": "center", "textStyle": {"fontSize": 16}},
+        "visualMap": {"type": "continuous", "min": round(city - span, 1), "max": round(city + span, 1),
+                      "calculable": True, "left": 10, "bottom": 10, "inRange": {"color": GROWTH_COLOURS},
+                      "text": ["%", ""], "precision": 1},
+        "series": [{
+            "type": "map", "map": MAP_NAME, "nameProperty": "adcode", "roam": True, "top": 50, "bottom": 10,
+            "label": {"show": False}, "select": {"disabled": True}, "emphasis": {"label": {"show": True}},
+            "itemStyle": {"borderColor": "#ffffff", "borderWidth": 0.8, "areaColor": "#e6e6e6"},
+            "data": [{"name": r["id"], "value": _r(r["ytd_growth_pct"], 1), "district": r["name"],
+                      "value_text": "—" if r["ytd_growth_pct"] is None else f"{r['ytd_growth_pct']:.1f}%",
+                      "group_name": "" if r["pull_pp"] is None else f"{pull} {r['pull_pp']:.2f}",
+                      "url": r["url"]} for r in rows],
+        }],
+    }
+
+
+def pull_bars(rows: list[dict], title: str | None, lang: str) -> dict:
+    rows = sorted(rows, key=lambda r: (-(r["pull_pp"] if r["pull_pp"] is not None else -1e9), r["id"]))
+    return {
+        "animation": False, "textStyle": {"fontSize": 13},
+        **({"title": {"text": title, "left": 0, "textStyle": {"fontSize": 14}}} if title else {}),
+        "grid": {"left": 200, "right": 60, "top": 36 if title else 10, "bottom": 24},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "xAxis": {"type": "value", "name": "pp"},
+        "yAxis": {"type": "category", "inverse": True, "data": [r["name"] for r in rows],
+                  "axisLabel": {"width": 180, "overflow": "truncate"}},
+        "series": [{"type": "bar", "name": t("mon_pull", lang),
+                    "label": {"show": True, "position": "right", "formatter": "{c}"},
+                    "data": [{"value": _r(r["pull_pp"]), "url": r.get("url"),
+                              "itemStyle": {"color": POSITIVE if (r["pull_pp"] or 0) >= 0 else NEGATIVE}}
+                             for r in rows]}],
+    }
+
+
+def series_chart(s: dict, subject_type: str, lang: str, target: float | None = None) -> dict:
+    """Monthly chart of one subject: the level as bars (right axis), growth rates as lines (%)."""
+    x = s["periods"]
+    value_name = t("mon_value", lang)
+    series = [{"name": value_name, "type": "bar", "yAxisIndex": 1, "data": [_r(v, 1) for v in s["value"]],
+               "itemStyle": {"color": SERIES_COLOURS["value"]}}]
+    if subject_type == "enterprise":
+        lines = [("value_added_growth_pct", t("mon_month_growth", lang), "month_growth"),
+                 ("output_growth_pct", "产值同比" if lang != "en" else "Output YoY", "output"),
+                 ("electricity_growth_pct", "用电量同比" if lang != "en" else "Electricity YoY", "electricity")]
+    else:
+        lines = [("ytd_growth_pct", t("mon_ytd_growth", lang), "ytd_growth"),
+                 ("month_growth_pct", t("mon_month_growth", lang), "month_growth")]
+    for key, name, colour in lines:
+        if key in s:
+            line = {"name": name, "type": "line", "yAxisIndex": 0, "connectNulls": False, "symbolSize": 5,
+                    "data": [_r(v) for v in s[key]], "itemStyle": {"color": SERIES_COLOURS[colour]},
+                    "lineStyle": {"width": 2.5 if colour == "ytd_growth" else 1.5}}
+            if colour == "ytd_growth" and target is not None:
+                line["markLine"] = {"symbol": "none", "data": [{"yAxis": target}],
+                                    "lineStyle": {"color": "#c51b7d", "type": "dashed"},
+                                    "label": {"formatter": f"{t('mon_target', lang)} {target:g}%",
+                                              "position": "insideStartTop"}}
+            series.append(line)
+    return {
+        "animation": False, "textStyle": {"fontSize": 13}, "legend": {"top": 0},
+        "tooltip": {"trigger": "axis"}, "grid": {"left": 60, "right": 80, "top": 40, "bottom": 60},
+        "xAxis": {"type": "category", "data": x, "axisLabel": {"rotate": 45}},
+        "yAxis": [{"type": "value", "name": "%", "scale": True},
+                  {"type": "value", "name": value_name, "splitLine": {"show": False}}],
+        "dataZoom": [{"type": "inside"}],
+        "series": series,
+    }
+
+
+# --- pages ----------------------------------------------------------------------------------------
+def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | None) -> dict:
+    from zhizao.analytics.monitoring.warnings import RULES  # noqa: PLC0415
+
+    d = _base(ctx, data, result)
+    period = d["period"]
+    city = mv.city_summary(result)
+    districts = [{**r, "url": district_url(r["id"], period)} for r in mv.district_rows(result, ctx.lang)]
+    industries = [{**r, "url": subject_url("industry", r["id"], period)} for r in mv.part_rows(result, "industry", ctx.lang)]
+    clusters = [{**r, "url": subject_url("cluster", r["id"], period)} for r in mv.part_rows(result, "cluster", ctx.lang)]
+    zones = [{**r, "url": subject_url("zone", r["id"], period)} for r in mv.part_rows(result, "zone", ctx.lang)]
+    all_warnings = _visible_warnings(ctx, mv.warning_rows(result, ctx.lang))
+    shown = [w for w in all_warnings if (not severity or w["severity"] == severity) and (not rule or w["rule"] == rule)]
+    codes = [r["id"] for r in districts]
+    return {
+        **d, "city": {**city, "url": subject_url("city", city["subject_id"], period),
+                      "light_label": mv.light_label(city["light"], ctx.lang),
+                      "composite_light_label": mv.light_label(city["composite_light"], ctx.lang)},
+        "districts": districts, "industries": industries, "clusters": clusters, "zones": zones,
+        "join": {"geojson_features": len(geojson_adcodes()), "joined": len(set(geojson_adcodes()) & set(codes)),
+                 "districts": len(codes), "with_data": sum(r["has_data"] for r in districts)},
+        "warnings": _with_urls(shown, period),
+        "warning_filter": {"severity": severity, "rule": rule, "shown": len(shown), "total": len(all_warnings)},
+        "warning_counts": {s: sum(w["severity"] == s for w in all_warnings) for s in SEVERITIES},
+        "severities": [{"id": s, "label": mv.severity_label(s, ctx.lang)} for s in SEVERITIES],
+        "rules": [{"id": k, "title": mv.rule_title(k, ctx.lang)} for k in RULES],
+        "brief": [{"format": f, "url": f"/monitoring/brief?format={f}&period={period}"} for f in BRIEF_FORMATS],
+    }
+
+
+@router.get("/monitoring")
+def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query(None),
+                    severity: str | None = Query(None), rule: str | None = Query(None)):
+    from zhizao.analytics.monitoring.warnings import RULES  # noqa: PLC0415
+
+    severity, rule = severity or None, rule or None  # the form sends empty fields
+    if severity and severity not in SEVERITIES:
+        raise HTTPException(422, f"severity must be one of {', '.join(SEVERITIES)}, got {severity!r}")
+    if rule and rule not in RULES:
+        raise HTTPException(422, f"rule must be one of {', '.join(RULES)}, got {rule!r}")
+    try:
+        data, result = _load(ctx, period)
+    except MonitoringUnavailable as e:
+        return _unavailable(ctx, e, "monitoring")
+    d = monitoring_data(ctx, data, result, severity, rule)
+    charts = {"map": growth_map(d, ctx.lang),
+              "cluster_pulls": pull_bars(d["clusters"], t("mon_pulls_cluster", ctx.lang), ctx.lang),
+              "industry_pulls": pull_bars(d["industries"], None, ctx.lang)}
+    return respond(ctx.request, "monitoring.html", d, lang=ctx.lang, user=ctx.user, page="monitoring",
+                   title=_title(ctx, d["period_label"]), charts=charts)
+
+
+@router.get("/monitoring/district/{adcode}")
+def monitoring_district(adcode: str, ctx: Ctx = Depends(page_context), period: str | None = Query(None)):
+    from zhizao.codes.regions import DISTRICTS  # noqa: PLC0415
+
+    if adcode not in DISTRICTS:
+        raise not_found(f"district '{adcode}' (a GB/T 2260 code of one of Chongqing's 38 districts)")
+    if not ctx.user.can_see_region(adcode):
+        raise HTTPException(403, f"this user may not see the enterprises of district {adcode}")
+    try:
+        data, result = _load(ctx, period)
+    except MonitoringUnavailable as e:
+        return _unavailable(ctx, e, "monitoring_district")
+    d = _base(ctx, data, result)
+    p = d["period"]
+    row = next(r for r in mv.district_rows(result, ctx.lang) if r["id"] == adcode)
+    enterprises = mv.enterprise_rows(result, adcode, ctx.lang)
+    for e in enterprises:
+        e["url"] = subject_url("enterprise", e["credit_code"], p)
+    d.update({
+        "district": {**row, "url": subject_url("district", adcode, p) if row["has_data"] else None},
+        "warnings": _with_urls(mv.warning_rows(result, ctx.lang, subject_type="district", subject_id=adcode), p),
+        "enterprise_warnings": _with_urls([w for w in mv.warning_rows(result, ctx.lang, subject_type="enterprise")
+                                           if w["district"] == adcode], p),
+        "enterprises": enterprises,
+        "counts": {"enterprises": len(enterprises), "with_warnings": sum(bool(e["warnings"]) for e in enterprises)},
+    })
+    return respond(ctx.request, "monitoring_district.html", d, lang=ctx.lang, user=ctx.user,
+                   page="monitoring_district", title=_title(ctx, row["name"]))
+
+
+@router.get("/monitoring/subject/{subject_type}/{subject_id}")
+def monitoring_subject(subject_type: str, subject_id: str, ctx: Ctx = Depends(page_context),
+                       period: str | None = Query(None)):
+    if subject_type not in SUBJECT_TYPES:
+        raise not_found(f"subject type '{subject_type}' (one of {', '.join(SUBJECT_TYPES)})")
+    try:
+        data, result = _load(ctx, period)
+    except MonitoringUnavailable as e:
+        return _unavailable(ctx, e, "monitoring_subject")
+    series = mv.subject_series(result, subject_type, subject_id)
+    if series is None:
+        raise not_found(f"{subject_type} '{subject_id}' in the monitoring data")
+    d = _base(ctx, data, result)
+    p = d["period"]
+    info = None
+    if subject_type == "enterprise":
+        info = mv.enterprise_info(result, subject_id, ctx.lang)
+        if not ctx.user.can_see_region(info["district"]):
+            raise HTTPException(403, f"this user may not see the enterprises of district {info['district']}")
+        info["district_url"] = district_url(info["district"], p)
+        name = info["name"]
+    else:
+        name = mv.subject_display(result, subject_type, subject_id, ctx.lang)
+        part = next((r for r in mv.part_rows(result, subject_type, ctx.lang) if r["id"] == subject_id), None)
+        info = part or {"id": subject_id, "name": name}
+        if subject_type == "city":
+            info = {**info, **mv.city_summary(result)}
+        if subject_type == "district":
+            info["district_url"] = district_url(subject_id, p)
+    target = float(mv.city_summary(result)["target_pct"]) if subject_type == "city" else None
+    light = mv.light_detail(result, subject_type, subject_id)
+    d.update({
+        "subject": {"type": subject_type, "type_label": mv.subject_type_label(subject_type, ctx.lang),
+                    "id": subject_id, "name": name},
+        "info": info,
+        "light": light,
+        "light_label": mv.light_label(light["light"], ctx.lang) if light else None,
+        "warnings": mv.warning_rows(result, ctx.lang, subject_type=subject_type, subject_id=subject_id),
+        "series": series,
+    })
+    charts = {"series": series_chart(series, subject_type, ctx.lang, target)}
+    return respond(ctx.request, "monitoring_subject.html", d, lang=ctx.lang, user=ctx.user,
+                   page="monitoring_subject", title=_title(ctx, name), charts=charts)
+
+
+@router.get("/monitoring/brief")
+def monitoring_brief(ctx: Ctx = Depends(page_context), period: str | None = Query(None),
+                     format: str = Query("html")):
+    """The monthly brief (zhizao brief) of the period, built once per folder state."""
+    if format not in BRIEF_FORMATS:
+        raise HTTPException(422, f"brief format must be one of {', '.join(BRIEF_FORMATS)}")
+    if ctx.user.level != "city":
+        raise HTTPException(403, "the brief lists enterprises of every district")
+    try:
+        data, result = _load(ctx, period)
+    except MonitoringUnavailable as e:
+        raise HTTPException(404, mv.synth_hint(monitoring_state(ctx).data_dir, ctx.lang)
+                            if e.reason == "missing" else e.message) from None
+    from zhizao.outputs.reports.brief import brief_stem, build_brief_from  # noqa: PLC0415
+
+    def build() -> bytes:
+        with tempfile.TemporaryDirectory(prefix="zhizao-web-brief-") as tmp:
+            paths = build_brief_from(data, result, formats=[format], out_dir=Path(tmp), lang=ctx.lang)
+            return Path(paths[format]).read_bytes()
+
+    try:
+        body = monitoring_state(ctx).cached(("brief", result.period, ctx.lang, format), build)
+    except RuntimeError as e:  # CJK fonts missing on this machine; the message names the package
+        raise HTTPException(503, str(e)) from None
+    filename = f"{brief_stem(result.period, ctx.lang)}.{format}"
+    return Response(body, media_type=BRIEF_FORMATS[format],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

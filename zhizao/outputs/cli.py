@@ -9,10 +9,10 @@ from typing import Optional
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from zhizao import api
+from zhizao.outputs.console import make_console
 from zhizao.plan.load import PlanError
 from zhizao.settings import SETTINGS, Settings
 from zhizao.store.importing import ImportFailed
@@ -26,10 +26,8 @@ data_app = typer.Typer(help="数据：导入、查看、来源 / statistics: imp
 app.add_typer(plan_app, name="plan")
 app.add_typer(data_app, name="data")
 
-# Pipes and CI logs get a wide table rather than rich's 80-column default.
-_WIDTH = None if sys.stdout.isatty() else 200
-console = Console(width=_WIDTH)
-err = Console(stderr=True, width=_WIDTH)
+console = make_console()
+err = make_console(stderr=True)
 
 
 class Fmt(str, Enum):

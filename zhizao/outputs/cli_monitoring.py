@@ -18,7 +18,7 @@ from typing import Any, List, Optional
 import numpy as np
 import pandas as pd
 import typer
-from rich.console import Console
+from zhizao.outputs.console import make_console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -350,7 +350,7 @@ def register(app: typer.Typer) -> None:
         """生成合成企业月度数据（带注入异常及其真值表）/ Write SYNTHETIC enterprise data."""
         from zhizao.synth import generate  # noqa: PLC0415
 
-        console = Console(stderr=True)
+        console = make_console(stderr=True)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=console, transient=True) as prog:
             prog.add_task("生成合成数据…" if lang == "zh" else "Generating synthetic data…")
@@ -386,7 +386,7 @@ def register(app: typer.Typer) -> None:
         from zhizao.analytics.monitoring.growth import target_gap  # noqa: PLC0415
         from zhizao.analytics.monitoring.projects import project_progress  # noqa: PLC0415
 
-        console = Console(stderr=fmt != "table")
+        console = make_console(stderr=fmt != "table")
         if _check_source(source) == "published":
             inputs = load_monitoring_inputs(source="published", db=db)
             _monitor_published(inputs, period, by or "industry", fmt, lang, _settings(set_), console)
@@ -439,7 +439,7 @@ def register(app: typer.Typer) -> None:
         db: Optional[Path] = typer.Option(None, "--db", help="store for --source published"),
     ) -> None:
         """预警：目标差距、五色灯、异常与转折、企业风险、拖累 / Early warnings."""
-        console = Console(stderr=fmt != "table")
+        console = make_console(stderr=fmt != "table")
         if _check_source(source) == "published":
             inputs = load_monitoring_inputs(source="published", db=db)
             _warnings_published(inputs, period, severity, rule, fmt, limit, lang, _settings(set_), console)
@@ -474,7 +474,7 @@ def register(app: typer.Typer) -> None:
         """全年增速与总量预测（含预测区间）/ Forecast of the year's growth and level."""
         from zhizao.analytics.monitoring.forecast import forecast_year  # noqa: PLC0415
 
-        console = Console(stderr=fmt != "table")
+        console = make_console(stderr=fmt != "table")
         if _check_source(source) == "published":
             _forecast_published(load_monitoring_inputs(source="published", db=db), period, fmt, lang, console)
             return

@@ -7,12 +7,11 @@ language switch sticks. Screenshots go to test-artifacts/screenshots/.
 from __future__ import annotations
 
 import json
-from urllib.parse import urlparse
 from urllib.request import urlopen
 
 import pytest
 
-from webtest_support import BAD_CSV, BAD_PROBLEMS, GOOD_CSV, SCREENSHOTS
+from webtest_support import BAD_CSV, BAD_PROBLEMS, GOOD_CSV, SCREENSHOTS, guarded_page
 
 # Counts painted pixels and distinct colours of the chart's canvas (sampled every 7th pixel).
 CANVAS_PIXELS = """(id) => {
@@ -40,27 +39,9 @@ MAP_STATE = """() => {
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser context (no cookies) that fails the test on console errors and refuses any
-    request that would leave the machine."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    errors: list[str] = []
-    outside: list[str] = []
-
-    def guard(route):
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            return route.continue_()
-        outside.append(route.request.url)
-        return route.abort()
-
-    context.route("**/*", guard)
-    pg = context.new_page()
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.base = live_server.url
-    yield pg
-    context.close()
-    assert errors == [], f"console errors: {errors}"
-    assert outside == [], f"requests to the network: {outside}"
+    with guarded_page(browser) as pg:
+        pg.base = live_server.url
+        yield pg
 
 
 def visit(page, path: str, shot: str | None = None):

@@ -9,12 +9,11 @@ import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlparse
 
 import pytest
 from fastapi.testclient import TestClient
 
-from webtest_support import SCREENSHOTS, free_port
+from webtest_support import SCREENSHOTS, free_port, guarded_page
 from zhizao.analytics.monitoring.refresh import refresh
 from zhizao.codes.regions import DISTRICTS
 from zhizao.codes.uscc import valid_mask
@@ -309,21 +308,7 @@ CANVAS_PIXELS = """(id) => {
 
 
 def test_monitoring_page_in_the_browser(browser, monitoring_server):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    errors: list[str] = []
-    outside: list[str] = []
-
-    def guard(route):
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            return route.continue_()
-        outside.append(route.request.url)
-        return route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with guarded_page(browser) as page:
         response = page.goto(monitoring_server + f"/monitoring?period={PERIOD}")
         assert response.status == 200
         page.wait_for_load_state("networkidle")
@@ -343,10 +328,6 @@ def test_monitoring_page_in_the_browser(browser, monitoring_server):
         assert re.search(r"/monitoring/subject/[a-z]+/", page.url)
         page.wait_for_selector('#chart-series[data-ready="1"] canvas')
         assert page.locator("#subject-warnings table.evidence").count() >= 1
-    finally:
-        context.close()
-    assert errors == [], f"console errors: {errors}"
-    assert outside == [], f"requests to the network: {outside}"
 
 
 def test_serve_passes_the_monitoring_folder(monkeypatch, bundled_db, synth_dir):

@@ -3,7 +3,9 @@ are not packages, so a second `conftest` import could resolve to another folder'
 from __future__ import annotations
 
 import socket
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 from zhizao import api
 
@@ -36,3 +38,29 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def guarded_page(browser):
+    """A fresh browser page (no cookies) that fails the test on console errors and refuses, and
+    reports, any request that would leave the machine."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    errors: list[str] = []
+    outside: list[str] = []
+
+    def guard(route):
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors == [], f"console errors: {errors}"
+    assert outside == [], f"requests to the network: {outside}"

@@ -20,6 +20,7 @@ import pandas as pd
 from zhizao.outputs.reports.changes import Previous, find_saved, previous_assessment, saved_payload
 from zhizao.outputs.reports.content import build_content
 from zhizao.outputs.reports.fonts import FontMissing, find_cjk_fonts
+from zhizao.outputs.reports.files import parse_formats
 from zhizao.outputs.reports.to_pdf import PdfConversionError, docx_to_pdf, find_soffice
 
 __all__ = ["build_report", "previous_assessment", "report_stem", "FORMATS", "FontMissing", "PdfConversionError"]
@@ -36,13 +37,7 @@ def report_stem(result: dict, lang: str) -> str:
 
 
 def _formats(formats: Iterable[str] | str) -> list[str]:
-    if isinstance(formats, str):
-        formats = formats.split(",")
-    wanted = [f.strip().lower() for f in formats if f.strip()]
-    unknown = sorted(set(wanted) - set(FORMATS))
-    if unknown or not wanted:
-        raise ValueError(f"unknown report format(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(FORMATS)}")
-    return [f for f in FORMATS if f in wanted]
+    return parse_formats(formats, FORMATS, "report")
 
 
 def build_report(

@@ -22,6 +22,7 @@ from typing import Iterable
 
 from zhizao.outputs import monitoring_view as mv
 from zhizao.outputs.reports.model import Bullets, Cell, Figure, Heading, Para, Report, Table
+from zhizao.outputs.reports.files import parse_formats
 
 FORMATS = ("docx", "html")
 LOW_LIMIT = 30  # low-severity warnings listed; the rest are counted
@@ -122,13 +123,7 @@ def brief_stem(period: tuple[int, int], lang: str) -> str:
 
 
 def _formats(formats: Iterable[str] | str) -> list[str]:
-    if isinstance(formats, str):
-        formats = formats.split(",")
-    wanted = [f.strip().lower() for f in formats if f.strip()]
-    unknown = sorted(set(wanted) - set(FORMATS))
-    if unknown or not wanted:
-        raise ValueError(f"unknown brief format(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(FORMATS)}")
-    return [f for f in FORMATS if f in wanted]
+    return parse_formats(formats, FORMATS, "brief")
 
 
 def _light(light: str | None, lang: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Iterable
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time ZIP can store
 
@@ -18,3 +19,14 @@ def normalise_zip(path: Path) -> None:
             info.external_attr = 0o600 << 16
             info.create_system = 0
             z.writestr(info, data)
+
+
+def parse_formats(formats: Iterable[str] | str, allowed: tuple[str, ...], what: str) -> list[str]:
+    """'docx,html' or a list → the known formats in their canonical order; unknown ones refused."""
+    if isinstance(formats, str):
+        formats = formats.split(",")
+    wanted = [f.strip().lower() for f in formats if f.strip()]
+    unknown = sorted(set(wanted) - set(allowed))
+    if unknown or not wanted:
+        raise ValueError(f"unknown {what} format(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(allowed)}")
+    return [f for f in allowed if f in wanted]

@@ -55,3 +55,12 @@ def test_english_report(built, tmp_path):
     for ind in result["indicators"]:
         assert ind["name_en"] in html
         assert ind["status_label"] in html
+
+
+def test_pdf_is_byte_identical_when_rebuilt(built, tmp_path):
+    """LibreOffice stamps the clock into the PDF; zhizao replaces those stamps (to_pdf.stabilise_pdf)."""
+    again = build_report(built.result, built.observations, built.plan, formats=("pdf",), out_dir=tmp_path,
+                         previous=built.previous)
+    data = again["pdf"].read_bytes()
+    assert b"D:19800101000000" in data
+    assert data == built.bytes["pdf"]

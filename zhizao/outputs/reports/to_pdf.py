@@ -8,6 +8,8 @@ plain conversion. Each run uses its own temporary LibreOffice profile, so parall
 """
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 import subprocess
 import tempfile
@@ -101,4 +103,34 @@ def docx_to_pdf(docx: Path, pdf: Path, *, update_toc: bool = True, timeout: floa
                                      f"{(proc.stderr or proc.stdout).strip()[-800:]}")
         pdf.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(out), pdf)
+    stabilise_pdf(pdf)
     return pdf
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:\d{14}[^)]*\)")
+_PDF_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
+_PDF_CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
+
+
+def stabilise_pdf(pdf: Path) -> None:
+    """Make the PDF depend only on its content: LibreOffice stamps the clock into /CreationDate and
+    derives /ID and /DocChecksum from it (and ignores SOURCE_DATE_EPOCH). Each is replaced by a value of the same
+    length, so every byte offset in the cross-reference table stays valid."""
+    data = Path(pdf).read_bytes()
+
+    def fixed_date(m: re.Match) -> bytes:
+        old = m.group(0)
+        stamp = old[old.index(b"(D:") + 3:old.index(b"(D:") + 17]
+        return old.replace(stamp, b"19800101000000", 1)
+
+    data = _PDF_DATE.sub(fixed_date, data)
+    digest = hashlib.md5(_PDF_CHECKSUM.sub(b"", _PDF_ID.sub(b"", data))).hexdigest().upper().encode()
+    data = _PDF_CHECKSUM.sub(lambda m: m.group(0).replace(m.group(1), digest[:len(m.group(1))], 1), data)
+
+    def fixed_id(m: re.Match) -> bytes:
+        old = m.group(0)
+        for part in (m.group(1), m.group(2)):
+            old = old.replace(part, (digest * 2)[:len(part)], 1)
+        return old
+
+    Path(pdf).write_bytes(_PDF_ID.sub(fixed_id, data))

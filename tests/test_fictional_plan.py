@@ -72,3 +72,14 @@ def test_grade_d_alone_never_decides(result):
     p = ind["parks"]
     assert p["status"] == "no_comparable_data"
     assert p["other_evidence"] and p["other_evidence"][0]["grade"] == "D"
+
+
+def test_store_for_another_plan_holds_only_its_own_data(tmp_path):
+    plan = zz.load_plan(ASSETS / "fictional-plan.yaml")
+    db = tmp_path / "own.duckdb"
+    zz.import_data(ASSETS / "fictional-links.yaml", plan=plan, db=db)
+    zz.import_data(ASSETS / "fictional-data.csv", plan=plan, db=db)
+    with zz.open_store(db, plan) as store:
+        kinds = set(store.batches()["kind"])
+    assert kinds == {"links", "import"}  # the bundled Chongqing data is loaded only for the embedded plan
+    assert len(zz.observations(db)) == 12

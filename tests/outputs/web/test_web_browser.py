@@ -11,30 +11,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from webtest_support import BAD_CSV, BAD_PROBLEMS, GOOD_CSV, SCREENSHOTS, guarded_page
-
-# Counts painted pixels and distinct colours of the chart's canvas (sampled every 7th pixel).
-CANVAS_PIXELS = """(id) => {
-  const canvas = document.querySelector('#' + id + ' canvas');
-  if (!canvas) return null;
-  const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  let painted = 0; const colours = new Set();
-  for (let i = 0; i < d.length; i += 28) {
-    if (d[i + 3] > 0) { painted++; colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]); }
-  }
-  return {painted, colours: colours.size, width: canvas.width, height: canvas.height};
-}"""
-
-MAP_STATE = """() => {
-  const chart = echarts.getInstanceByDom(document.getElementById('chart-map'));
-  const data = chart.getOption().series[0].data;
-  const geo = echarts.getMap('chongqing');
-  const features = (geo.geoJSON || geo.geoJson).features.map(f => f.properties.adcode);
-  const series = chart.getModel().getSeriesByIndex(0);
-  return {data: data.length, features: features.length,
-          joined: data.filter(d => features.includes(d.name)).length,
-          regions: series.coordinateSystem.regions.length, drawn: series.getData().count()};
-}"""
+from webtest_support import BAD_CSV, BAD_PROBLEMS, CANVAS_PIXELS, GOOD_CSV, MAP_STATE, SCREENSHOTS, guarded_page
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 
-from webtest_support import SCREENSHOTS, free_port, guarded_page
+from webtest_support import CANVAS_PIXELS, MAP_STATE, SCREENSHOTS, free_port, guarded_page
 from zhizao.analytics.monitoring.refresh import refresh
 from zhizao.codes.regions import DISTRICTS
 from zhizao.codes.uscc import valid_mask
@@ -285,28 +285,6 @@ def monitoring_server(bundled_db, synth_dir, tmp_path_factory):
     thread.join(timeout=10)
 
 
-MAP_STATE = """() => {
-  const chart = echarts.getInstanceByDom(document.getElementById('chart-map'));
-  const data = chart.getOption().series[0].data;
-  const features = (echarts.getMap('chongqing').geoJSON || echarts.getMap('chongqing').geoJson).features
-    .map(f => f.properties.adcode);
-  const series = chart.getModel().getSeriesByIndex(0);
-  return {data: data.length, joined: data.filter(d => features.includes(d.name)).length,
-          regions: series.coordinateSystem.regions.length, drawn: series.getData().count()};
-}"""
-
-CANVAS_PIXELS = """(id) => {
-  const canvas = document.querySelector('#' + id + ' canvas');
-  if (!canvas) return null;
-  const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  let painted = 0; const colours = new Set();
-  for (let i = 0; i < d.length; i += 28) {
-    if (d[i + 3] > 0) { painted++; colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]); }
-  }
-  return {painted, colours: colours.size, width: canvas.width, height: canvas.height};
-}"""
-
-
 def test_monitoring_page_in_the_browser(browser, monitoring_server):
     with guarded_page(browser) as page:
         response = page.goto(monitoring_server + f"/monitoring?period={PERIOD}")
@@ -314,7 +292,8 @@ def test_monitoring_page_in_the_browser(browser, monitoring_server):
         page.wait_for_load_state("networkidle")
         assert page.locator("#synthetic-banner").inner_text().startswith(LABEL_ZH)
         page.wait_for_selector('#chart-map[data-ready="1"] canvas')
-        assert page.evaluate(MAP_STATE) == {"data": 38, "joined": 38, "regions": 38, "drawn": 38}
+        state = page.evaluate(MAP_STATE)
+        assert {k: state[k] for k in ("data", "joined", "regions", "drawn")} == {"data": 38, "joined": 38, "regions": 38, "drawn": 38}
         for chart in ("chart-industry_pulls", "chart-cluster_pulls", "chart-map"):
             page.wait_for_selector(f'#{chart}[data-ready="1"] canvas')
             px = page.evaluate(CANVAS_PIXELS, chart)

@@ -18,6 +18,10 @@ The store is the DuckDB file given by `--db`, else the `ZHIZAO_DB` environment v
 `~/.local/share/zhizao/zhizao.duckdb` (`$XDG_DATA_HOME/zhizao/zhizao.duckdb` when that is set).
 A new store for the embedded plan is loaded with the bundled real Chongqing data.
 Every command has a Python twin in `zhizao.api` returning data frames or dicts.
+
+Exit status: 0 done; 1 a finding or refusal the command reports (an import refused with its problems
+table, lint errors) or an internal error (one line, no traceback; `ZHIZAO_DEBUG=1` shows the
+traceback); 2 a mistake in the command line or its input files, with a message naming what to do.
 """
 
 

@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
@@ -15,6 +16,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from zhizao.analytics.assessment import assess_plan
+from zhizao.errors import UserError
 from zhizao.plan.lint import findings_frame, lint_plan
 from zhizao.plan.load import load_plan
 from zhizao.settings import Settings
@@ -39,9 +41,16 @@ def open_store(db: str | Path | None = None, plan=None, *, bundled: bool = True)
 
 
 def _as_date(as_of: str | date | None) -> date | None:
+    """A date from YYYY-MM-DD (also YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD); UserError otherwise."""
     if as_of is None or isinstance(as_of, date):
         return as_of
-    return date.fromisoformat(as_of)
+    text = str(as_of).strip()
+    m = re.fullmatch(r"(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})", text)
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3])) if m else date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"日期“{text[:40]}”无效：请写成 YYYY-MM-DD，如 2024-06-30",
+                        f"invalid date '{text[:40]}': write it as YYYY-MM-DD, e.g. 2024-06-30") from None
 
 
 def assess(

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from zhizao import api
+from zhizao.errors import UserError
 from zhizao.outputs.console import make_console
 from zhizao.plan.load import PlanError
 from zhizao.settings import SETTINGS, Settings
@@ -304,7 +305,36 @@ _register_areas()
 
 
 def main() -> None:
-    app()
+    """The command's entry point: a user never sees a Python traceback.
+
+    Expected failures are handled where they happen (bad options exit 2 with a message); this
+    is the last net for the unexpected: one line saying what failed and that nothing was
+    written (imports are transactional), exit 1. ZHIZAO_DEBUG=1 shows the traceback."""
+    import os
+
+    try:
+        app()
+    except UserError as e:
+        lang = "en" if "en" in _lang_args(sys.argv) else "zh"
+        err.print(e.reason(lang), style="red", markup=False, highlight=False)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        err.print("[yellow]已中断 / interrupted[/yellow]")
+        raise SystemExit(130) from None
+    except Exception as e:  # noqa: BLE001 — the last net, by design
+        if os.environ.get("ZHIZAO_DEBUG"):
+            raise
+        what = f"{type(e).__name__}: {str(e)[:300]}"
+        err.print(f"内部错误，操作未完成（导入不会只写入一部分）：{what}\n"
+                  f"internal error, the command did not complete (an import never writes half): {what}\n"
+                  "设置 ZHIZAO_DEBUG=1 可查看详细信息并报告此问题 / set ZHIZAO_DEBUG=1 for details and report it.",
+                  style="red", markup=False, highlight=False)
+        raise SystemExit(1) from None
+
+
+def _lang_args(argv: list[str]) -> list[str]:
+    """The value of --lang on the command line (for messages raised before a command parsed it)."""
+    return [v for k, v in zip(argv, argv[1:]) if k == "--lang"] + [a.split("=", 1)[1] for a in argv if a.startswith("--lang=")]
 
 
 if __name__ == "__main__":

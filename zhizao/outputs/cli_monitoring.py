@@ -18,6 +18,7 @@ from typing import Any, List, Optional
 import numpy as np
 import pandas as pd
 import typer
+from zhizao.errors import MonitoringDataMissing
 from zhizao.outputs.console import make_console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -91,7 +92,11 @@ def load_monitoring_inputs(data_dir: Path | str = DEFAULT_DATA, *, source: str =
 
     d = Path(data_dir)
     if not (d / "metadata.json").exists():
-        raise FileNotFoundError(f"no monitoring data in {d}: run `zhizao synth --out {d}` first")
+        raise MonitoringDataMissing(
+            f"“{d}”中没有监测数据：请先运行 `zhizao synth --out {d}`（合成演示数据），或用 --data 指定数据目录，"
+            "或用 --source published 读取已发布的月度数据",
+            f"no monitoring data in {d}: run `zhizao synth --out {d}` first (synthetic demo data), point --data "
+            "at your data folder, or use --source published for the published monthly series")
     s = SynthData.read(d)
     bad = int((~valid_mask(s.enterprises["credit_code"].to_numpy(dtype=str))).sum())
     if bad:  # a wrong check character means a mistyped or corrupted code: refuse rather than guess

@@ -85,8 +85,11 @@ def display_name(filename: str | None) -> str:
     """The user's file name as problems cite it: no directories (the browser's path means nothing
     here), no control characters, at most 255 characters."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if c.isprintable()).strip()
-    return name[:255] or "upload"
+    name = "".join(c for c in name if c.isprintable()).strip() or "upload"
+    if len(name) > 255:  # cut the stem, keep the suffix (it decides how the file is read)
+        suffix = Path(name).suffix[:16]
+        name = name[: 255 - len(suffix)] + suffix
+    return name
 
 
 def temp_name(name: str) -> str:

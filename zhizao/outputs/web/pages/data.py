@@ -12,7 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Query, UploadFile
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from zhizao.ingest._errors import IngestError
 from zhizao.ingest.table import ImportProblem
@@ -144,11 +146,23 @@ def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
 
 
 @router.post("/data/upload")
-def upload(ctx: Ctx = Depends(page_context), file: UploadFile = File(...)):
+async def upload(ctx: Ctx = Depends(page_context)):
     if not ctx.user.can_import:
         raise HTTPException(403, "this user may not import data")
-    result = import_upload(ctx, file)
-    data = data_page_data(ctx)
+    # Read by hand: a form without a chosen file sends the field as text, which a typed
+    # UploadFile parameter would turn into a bare validation error.
+    try:
+        file = (await ctx.request.form()).get("file")
+    except Exception:  # a malformed multipart body
+        file = None
+    if isinstance(file, StarletteUploadFile):
+        result = await run_in_threadpool(import_upload, ctx, file)
+    else:  # no file chosen (a form field without a file name arrives as text)
+        result = {"ok": False, "file": "", "problems": [
+            {"file": "", "row": None, "column": None, "value": None, "code": "no_file",
+             "message": "No file was chosen: choose a CSV or XLSX file, then upload" if ctx.lang == "en"
+             else "没有选择文件：请先选择 CSV 或 XLSX 文件再上传"}]}
+    data = await run_in_threadpool(data_page_data, ctx)
     data["upload"] = result
     # A refusal is 422 for programs (the JSON twin); the HTML page that explains it is a normal
     # page (200), so the browser does not report a failed load on top of the problems table.

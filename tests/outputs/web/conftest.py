@@ -34,9 +34,13 @@ def fresh_db(bundled_db, tmp_path) -> Path:
     return path
 
 
+# TestClient sends "Host: testserver"; the app accepts only named hosts (security.py).
+TEST_HOSTS = ["testserver"]
+
+
 @pytest.fixture(scope="session")
 def shared_app(bundled_db):
-    return create_app(db=bundled_db)
+    return create_app(db=bundled_db, allowed_hosts=TEST_HOSTS)
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +58,7 @@ def client(_shared_client):
 
 @pytest.fixture
 def fresh_client(fresh_db):
-    app = create_app(db=fresh_db, warm=False)
+    app = create_app(db=fresh_db, warm=False, allowed_hosts=TEST_HOSTS)
     with TestClient(app) as c:
         c.db = fresh_db
         yield c

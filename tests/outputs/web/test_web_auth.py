@@ -36,7 +36,7 @@ def test_the_app_serves_only_the_page_routers_and_static(shared_app):
 
 @pytest.fixture(scope="module")
 def refusing_client(tmp_path_factory, bundled_db):
-    app = create_app(db=bundled_db, warm=False)
+    app = create_app(db=bundled_db, warm=False, allowed_hosts=["testserver"])
 
     def refuse():
         raise HTTPException(403, "refused by the test")

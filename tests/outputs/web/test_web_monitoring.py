@@ -48,7 +48,7 @@ def expected(synth_dir):
 
 @pytest.fixture(scope="module")
 def mclient(bundled_db, synth_dir):
-    app = create_app(db=bundled_db, monitoring_data=synth_dir, warm=False)
+    app = create_app(db=bundled_db, monitoring_data=synth_dir, warm=False, allowed_hosts=["testserver"])
     with TestClient(app) as c:
         yield c
 
@@ -213,7 +213,7 @@ def test_navigation_links_the_page(mc):
 # --- without data, with changed data -----------------------------------------------------------------
 def test_missing_data_says_how_to_create_it(bundled_db, tmp_path):
     missing = tmp_path / "not-there"
-    app = create_app(db=bundled_db, monitoring_data=missing, warm=False)
+    app = create_app(db=bundled_db, monitoring_data=missing, warm=False, allowed_hosts=["testserver"])
     with TestClient(app) as c:
         for url in ("/monitoring", "/monitoring/district/500112", "/monitoring/subject/city/500000"):
             r = c.get(url)
@@ -236,7 +236,7 @@ def test_refresh_is_cached_per_folder_state_and_period(bundled_db, synth_dir, tm
 
     data = tmp_path / "data"
     shutil.copytree(synth_dir, data)
-    app = create_app(db=bundled_db, monitoring_data=data, warm=False)
+    app = create_app(db=bundled_db, monitoring_data=data, warm=False, allowed_hosts=["testserver"])
     state = app.state.monitoring
     with TestClient(app) as c:
         c.get(f"/monitoring?period={PERIOD}")

@@ -5,11 +5,12 @@ import io
 
 import openpyxl
 
-from webtest_support import BAD_CSV, BAD_PROBLEMS, GOOD_CSV, store_counts
+from webtest_support import BAD_CSV, BAD_PROBLEMS, GOOD_CSV, csrf_headers, store_counts
 
 
 def _post(client, name: str, content: bytes, fmt: str = "json"):
-    return client.post(f"/data/upload?format={fmt}", files={"file": (name, content, "application/octet-stream")})
+    return client.post(f"/data/upload?format={fmt}", files={"file": (name, content, "application/octet-stream")},
+                       headers=csrf_headers(client))
 
 
 def test_valid_csv_is_imported(fresh_client):
@@ -42,7 +43,8 @@ def test_problems_table_in_html_and_english(fresh_client):
     r = _post(fresh_client, "bad.csv", BAD_CSV.encode("utf-8"), fmt="html")
     assert r.status_code == 200  # the page explaining the refusal is an ordinary page
     assert 'id="problems"' in r.text and r.text.count("<code>") == BAD_PROBLEMS and "数据库未改变" in r.text
-    r = fresh_client.post("/data/upload?lang=en&format=json", files={"file": ("bad.csv", BAD_CSV.encode())})
+    r = fresh_client.post("/data/upload?lang=en&format=json", files={"file": ("bad.csv", BAD_CSV.encode())},
+                          headers=csrf_headers(fresh_client))
     messages = [p["message"] for p in r.json()["upload"]["problems"]]
     assert len(messages) == BAD_PROBLEMS and all(m.startswith("Row ") for m in messages)
     assert any("is not a number" in m for m in messages)

@@ -29,6 +29,13 @@ BAD_CSV = (
 BAD_PROBLEMS = 4
 
 
+def csrf_headers(client) -> dict[str, str]:
+    """The CSRF header a script sends: the zhizao_csrf cookie's value, got by a first GET."""
+    if "zhizao_csrf" not in client.cookies:
+        client.get("/data?format=json")
+    return {"X-CSRF-Token": client.cookies["zhizao_csrf"]}
+
+
 def store_counts(db: Path) -> dict[str, int]:
     with api.open_store(db) as store:
         return store.counts()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Iterable
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +21,7 @@ from zhizao.outputs.monitoring_view import default_data_dir
 from zhizao.outputs.web.monitoring_state import MonitoringState
 from zhizao.outputs.web.pages import data, districts, downloads, indicator, monitoring, overview, plan
 from zhizao.outputs.web.render import TEMPLATES, wants_json, with_params
+from zhizao.outputs.web.security import SecurityMiddleware, allowed_hosts as default_allowed_hosts, csrf_protect
 from zhizao.outputs.web.state import WebState
 
 STATIC = Path(__file__).parent / "static"
@@ -27,13 +29,15 @@ ROUTERS = (overview.router, indicator.router, plan.router, districts.router, mon
            downloads.router)
 
 
-def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path | None = None) -> FastAPI:
+def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path | None = None,
+               allowed_hosts: Iterable[str] | None = None) -> FastAPI:
     """The dashboard for the store at `db` (default: $ZHIZAO_DB, then the user data folder) and
     `plan` (default: the embedded Chongqing plan). `warm` computes the first pages' assessments
     (and the latest monitoring refresh) at start-up so the first visitor does not wait for them.
     `monitoring_data` is the folder written by `zhizao synth` that the monitoring page reads
     (default: $ZHIZAO_MONITORING_DATA, else ./zhizao-synth); without data there the page says how
-    to create it."""
+    to create it. `allowed_hosts`: Host names accepted besides localhost, 127.0.0.1, ::1 and those
+    in $ZHIZAO_ALLOWED_HOSTS (security.py); any other Host answers 400."""
     state = WebState(db, plan)
     monitoring_state = MonitoringState(monitoring_data if monitoring_data is not None else default_data_dir())
 
@@ -50,8 +54,9 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
     app.state.monitoring = monitoring_state
     # The one authorisation point: every page, JSON twin, download and upload is behind it.
     # /static holds only code, styles and licences, no data, so it is mounted outside.
+    # csrf_protect lets only same-origin POSTs with the token through (GETs pass).
     for router in ROUTERS:
-        app.include_router(router, dependencies=[Depends(current_user)])
+        app.include_router(router, dependencies=[Depends(current_user), Depends(csrf_protect)])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")
@@ -61,6 +66,9 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
         if chosen in LANGS and request.cookies.get(COOKIE) != chosen:
             response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax")
         return response
+
+    # Added last, so outermost: the Host check and the headers cover errors and static files too.
+    app.add_middleware(SecurityMiddleware, allowed=default_allowed_hosts(allowed_hosts))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

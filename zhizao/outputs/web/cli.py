@@ -6,28 +6,51 @@ Run without the main CLI: `python -m zhizao.outputs.web.cli --port 8000`.
 """
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="监听地址；只在本机访问时保持 127.0.0.1 / address to bind"),
+    host: str = typer.Option(
+        "127.0.0.1", "--host",
+        help="监听地址；看板无登录，非本机地址（如 0.0.0.0）会把无需认证的上传开放给网络 / address to bind; "
+             "nothing is authenticated: a non-loopback address exposes an unauthenticated upload to the network"),
     port: int = typer.Option(8000, "--port", help="端口 / port"),
     db: Optional[Path] = typer.Option(None, "--db", help="DuckDB 文件；缺省用 $ZHIZAO_DB / database file"),
     monitoring_data: Optional[Path] = typer.Option(
         None, "--monitoring-data",
         help="运行监测页读取的 zhizao synth 目录；缺省用 $ZHIZAO_MONITORING_DATA，再缺省 ./zhizao-synth / monitoring data folder"),
+    allowed_host: Optional[List[str]] = typer.Option(
+        None, "--allowed-host",
+        help="允许的 Host 名（可重复；另加 $ZHIZAO_ALLOWED_HOSTS，逗号分隔）；缺省只有 localhost、127.0.0.1、::1 和 --host "
+             "/ Host name browsers may use (repeatable; also $ZHIZAO_ALLOWED_HOSTS); default: loopback names and --host"),
 ) -> None:
     """启动网页看板 / serve the web dashboard (http://HOST:PORT/)."""
     import uvicorn
 
     from zhizao.outputs.web.app import create_app
 
+    if not is_loopback(host):
+        typer.echo(f"警告：看板没有登录，监听 {host} 使网络上任何人都能查看并上传数据；只在可信网络上这样做。\n"
+                   f"warning: nothing is authenticated; bound to {host}, anyone on the network can view and upload "
+                   "data. Do this only on a trusted network.", err=True)
+    hosts = [host, *(allowed_host or [])]
     typer.echo(f"zhizao dashboard: http://{host}:{port}/  (Ctrl+C 停止 / to stop)")
     # One process, one worker: the assessment cache and the DuckDB lock live in this process.
-    uvicorn.run(create_app(db=db, monitoring_data=monitoring_data), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db=db, monitoring_data=monitoring_data, allowed_hosts=hosts),
+                host=host, port=port, log_level="warning")
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a name: it may resolve to any address
+        return False
 
 
 def register(app: typer.Typer) -> None:

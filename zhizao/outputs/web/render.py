@@ -21,6 +21,7 @@ from jinja2 import Undefined
 
 from zhizao.outputs.web.auth import User
 from zhizao.outputs.web.i18n import t
+from zhizao.outputs.web.security import csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -151,5 +152,6 @@ def respond(request: Request, template: str, data: dict, *, lang: str, user: Use
         "t": lambda key: t(key, lang),
         "json_url": with_params(request, format="json"),
         "lang_url": with_params(request, format=None, lang=other),
+        "csrf_token": csrf_token(request),
     }
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)

@@ -5,12 +5,16 @@ checks and the all-or-nothing rule are the CLI's; this page only shows every pro
 """
 from __future__ import annotations
 
+import logging
 import math
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Query, UploadFile
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from zhizao.ingest._errors import IngestError
 from zhizao.ingest.table import ImportProblem
@@ -21,6 +25,7 @@ from zhizao.outputs.web.render import jsonable, respond, wants_json
 from zhizao.store.importing import ImportFailed
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -54,9 +59,15 @@ def data_page_data(ctx: Ctx, q: str = "", indicator: str | None = None, region: 
         "filters": {"q": q, "indicator": indicator, "region": region},
         "total": len(obs), "page": page, "pages": pages, "page_size": PAGE_SIZE,
         "observations": jsonable(obs.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]),
-        "batches": jsonable(batches.sort_values("imported_at", ascending=False)),
+        # Only the file's own name: a batch's full path is the server's (a temporary folder for uploads).
+        "batches": [{**b, "file": _base_name(b.get("file"))}
+                    for b in jsonable(batches.sort_values("imported_at", ascending=False))],
         "upload": None,
     }
+
+
+def _base_name(file: str | None) -> str | None:
+    return file.replace("\\", "/").rsplit("/", 1)[-1] if file else file
 
 
 @router.get("/data")
@@ -72,30 +83,60 @@ def _problem(name: str, code: str, zh: str, en: str) -> ImportProblem:
     return ImportProblem(file=name, row=None, column=None, value=None, code=code, message_zh=zh, message_en=en)
 
 
-def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
-    """Import one uploaded file; returns {ok, file, summary} or {ok: False, problems}."""
-    name = Path(upload.filename or "upload").name  # a bare name: the browser's path means nothing here
+def display_name(filename: str | None) -> str:
+    """The user's file name as problems cite it: no directories (the browser's path means nothing
+    here), no control characters, at most 255 characters."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable()).strip() or "upload"
+    if len(name) > 255:  # cut the stem, keep the suffix (it decides how the file is read)
+        suffix = Path(name).suffix[:16]
+        name = name[: 255 - len(suffix)] + suffix
+    return name
+
+
+def temp_name(name: str) -> str:
+    """A name that is safe to create in the temporary folder: its suffix kept, the stem cut to
+    120 bytes of UTF-8 (file systems allow 255) and never '.' or '..'."""
     suffix = Path(name).suffix.lower()
-    content = upload.file.read(MAX_UPLOAD_BYTES + 1)
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    stem = stem.encode("utf-8")[:120].decode("utf-8", "ignore").strip(". ") or "upload"
+    return stem + suffix
+
+
+def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
+    """Import one uploaded file; returns {ok, file, summary} or {ok: False, problems}. Never raises:
+    whatever goes wrong is a listed problem."""
+    name = display_name(upload.filename)
+    suffix = Path(name).suffix.lower()
     problems: list[ImportProblem] = []
     summary = None
-    if suffix not in UPLOAD_SUFFIXES:
-        problems.append(_problem(name, "unsupported_file", f"只接受 CSV 或 XLSX 文件，收到“{name}”",
-                                 f"only CSV or XLSX files are accepted, got '{name}'"))
-    elif len(content) > MAX_UPLOAD_BYTES:
-        problems.append(_problem(name, "file_too_large", "文件超过 20 MB：请拆分后分别上传",
-                                 "the file is over 20 MB: split it and upload the parts"))
-    else:
-        # Saved under its own name so that problems cite the user's file, not a temporary name.
-        with tempfile.TemporaryDirectory(prefix="zhizao-upload-") as tmp:
-            path = Path(tmp) / name
-            path.write_bytes(content)
-            try:
-                summary = ctx.state.import_file(path)
-            except ImportFailed as e:
-                problems = list(e.problems)
-            except IngestError as e:  # unreadable file (encoding, damaged workbook, .xls)
-                problems.append(_problem(name, "unreadable_file", e.reason_zh, e.reason_en))
+    try:
+        content = upload.file.read(MAX_UPLOAD_BYTES + 1)
+        if suffix not in UPLOAD_SUFFIXES:
+            problems.append(_problem(name, "unsupported_file", f"只接受 CSV 或 XLSX 文件，收到“{name}”",
+                                     f"only CSV or XLSX files are accepted, got '{name}'"))
+        elif len(content) > MAX_UPLOAD_BYTES:
+            problems.append(_problem(name, "file_too_large", "文件超过 20 MB：请拆分后分别上传",
+                                     "the file is over 20 MB: split it and upload the parts"))
+        else:
+            # Saved under (a safe form of) its own name, so that the import history shows the
+            # user's file; problems are mapped back to the full name below.
+            with tempfile.TemporaryDirectory(prefix="zhizao-upload-") as tmp:
+                path = Path(tmp) / temp_name(name)
+                path.write_bytes(content)
+                try:
+                    summary = ctx.state.import_file(path)
+                except ImportFailed as e:
+                    problems = [replace(p, file=name) if p.file in (path.name, str(path)) else p for p in e.problems]
+                except IngestError as e:  # unreadable file (encoding, damaged workbook, .xls)
+                    problems.append(_problem(name, "unreadable_file", e.reason_zh, e.reason_en))
+    except Exception as e:  # a bug or an input no check foresaw: a listed problem, never a 500
+        log.exception("upload of %r failed", name)
+        problems = [_problem(
+            name, "import_error",
+            f"导入失败（{type(e).__name__}），未写入任何数据：请检查文件格式（docs/data-import.md）后重试；仍失败请把文件交给维护人员",
+            f"the import failed ({type(e).__name__}) and nothing was written: check the file's format "
+            "(docs/data-import.md) and try again; if it still fails, give the file to the maintainers")]
     if problems:
         return {"ok": False, "file": name, "problems": [
             {"file": p.file, "row": p.row, "column": p.column, "value": p.value, "code": p.code,
@@ -105,11 +146,23 @@ def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
 
 
 @router.post("/data/upload")
-def upload(ctx: Ctx = Depends(page_context), file: UploadFile = File(...)):
+async def upload(ctx: Ctx = Depends(page_context)):
     if not ctx.user.can_import:
         raise HTTPException(403, "this user may not import data")
-    result = import_upload(ctx, file)
-    data = data_page_data(ctx)
+    # Read by hand: a form without a chosen file sends the field as text, which a typed
+    # UploadFile parameter would turn into a bare validation error.
+    try:
+        file = (await ctx.request.form()).get("file")
+    except Exception:  # a malformed multipart body
+        file = None
+    if isinstance(file, StarletteUploadFile):
+        result = await run_in_threadpool(import_upload, ctx, file)
+    else:  # no file chosen (a form field without a file name arrives as text)
+        result = {"ok": False, "file": "", "problems": [
+            {"file": "", "row": None, "column": None, "value": None, "code": "no_file",
+             "message": "No file was chosen: choose a CSV or XLSX file, then upload" if ctx.lang == "en"
+             else "没有选择文件：请先选择 CSV 或 XLSX 文件再上传"}]}
+    data = await run_in_threadpool(data_page_data, ctx)
     data["upload"] = result
     # A refusal is 422 for programs (the JSON twin); the HTML page that explains it is a normal
     # page (200), so the browser does not report a failed load on top of the problems table.

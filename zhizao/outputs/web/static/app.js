@@ -1,8 +1,23 @@
 // Draws every chart on the page. Options come from the server as JSON (<script id="chart-option-NAME">),
 // so this file only adds what JSON cannot carry: the map registration and tooltip formatters.
+// No inline script anywhere (the Content-Security-Policy forbids it): page behaviour lives here too.
 (function () {
   "use strict";
   var charts = [];
+
+  // Text from the store (series names, notes, district names) must never be read as HTML:
+  // ECharts pastes a formatter's return value into the tooltip as HTML.
+  function escapeHtml(v) {
+    return String(v == null ? "" : v).replace(/[&<>"'`]/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" }[c];
+    });
+  }
+  window.zhizaoEscapeHtml = escapeHtml;
+
+  // Only links within the dashboard are followed (never javascript:, never another site).
+  function localUrl(u) {
+    return typeof u === "string" && u.charAt(0) === "/" && u.charAt(1) !== "/" && u.charAt(1) !== "\\";
+  }
 
   function option(name) {
     var el = document.getElementById("chart-option-" + name);
@@ -14,7 +29,7 @@
     chart.setOption(opt);
     // Data items may carry a link (monitoring: a district, an industry): a click follows it.
     chart.on("click", function (p) {
-      if (p.data && typeof p.data === "object" && p.data.url) { window.location.href = p.data.url; }
+      if (p.data && typeof p.data === "object" && localUrl(p.data.url)) { window.location.href = p.data.url; }
     });
     charts.push(chart);
     return chart;
@@ -32,7 +47,7 @@
         opt.tooltip.formatter = function (p) {
           var d = p.data || {};
           var v = d.value_text != null ? d.value_text : (d.value != null ? d.value : "—");
-          return (d.district || p.name) + "<br>" + (d.group_name || "") + "<br>" + v;
+          return escapeHtml(d.district || p.name) + "<br>" + escapeHtml(d.group_name || "") + "<br>" + escapeHtml(v);
         };
         draw(el, opt);
         el.setAttribute("data-ready", "1");
@@ -40,6 +55,16 @@
       .catch(function (e) { console.error(e); });
   }
 
+  // A select that submits its form on change (districts: the layer; the period list then resets).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
+    sel.addEventListener("change", function () {
+      var reset = sel.getAttribute("data-reset");
+      if (reset && sel.form.elements[reset]) { sel.form.elements[reset].value = ""; }
+      sel.form.submit();
+    });
+  });
+
+  if (typeof echarts === "undefined") { return; }
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var opt = option(el.getAttribute("data-chart"));
     if (!opt) { return; }

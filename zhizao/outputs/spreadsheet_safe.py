@@ -20,6 +20,7 @@ Choices (docs/reports.md §Spreadsheet safety):
 """
 from __future__ import annotations
 
+import csv
 import io
 import math
 import re
@@ -29,10 +30,10 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# Control characters XML 1.0 cannot hold; openpyxl's ILLEGAL_CHARACTERS_RE, copied so that the CLI's
+# CSV path does not import openpyxl (start-up time).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 
 
@@ -65,13 +66,15 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(df: pd.DataFrame, target: str | Path | IO[str] | None = None, *, bom: bool = False) -> str | None:
-    """`df.to_csv(index=False)` with text neutralised. `bom`: UTF-8 with a byte-order mark (Excel
-    on Chinese Windows otherwise reads a file as GBK); only for a path target."""
+    """`df.to_csv(index=False)` with text neutralised and every text cell in double quotes (OWASP):
+    unquoted, a CR inside a text (`a\r=1+1`) starts a new row in Excel, whose first cell is a
+    formula; numbers stay unquoted. `bom`: UTF-8 with a byte-order mark (Excel on Chinese Windows
+    otherwise reads a file as GBK); only for a path target. Returns the text when `target` is None."""
     safe = neutralise_frame(df)
     if isinstance(target, (str, Path)):
-        safe.to_csv(target, index=False, encoding="utf-8-sig" if bom else "utf-8")
+        safe.to_csv(target, index=False, encoding="utf-8-sig" if bom else "utf-8", quoting=csv.QUOTE_NONNUMERIC)
         return None
-    return safe.to_csv(target, index=False)
+    return safe.to_csv(target, index=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
 def xlsx_cell(v: Any) -> Any:
@@ -112,6 +115,8 @@ def write_xlsx(df: pd.DataFrame, target: str | Path | IO[bytes], sheet_name: str
     """One sheet, header row then `df`'s rows, written by openpyxl's write-only (streaming) mode:
     about ten times faster than `DataFrame.to_excel` and memory flat in the number of rows. Every
     text cell is a string cell (data_type 's'), never a formula."""
+    from openpyxl import Workbook  # noqa: PLC0415 (lazy: the CLI's CSV path does not need it)
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_name[:31])
     ws.append([xlsx_cell(str(c)) for c in df.columns])

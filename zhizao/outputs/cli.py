@@ -14,6 +14,7 @@ from rich.table import Table
 from zhizao import api
 from zhizao.errors import UserError
 from zhizao.outputs.console import make_console
+from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.plan.load import PlanError
 from zhizao.settings import SETTINGS, Settings
 from zhizao.store.importing import ImportFailed
@@ -74,8 +75,8 @@ def _settings(pairs: list[str]) -> Settings:
 def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None) -> None:
     if fmt == Fmt.json:
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=2) + "\n")
-    elif fmt == Fmt.csv:
-        sys.stdout.write(df.to_csv(index=False))
+    elif fmt == Fmt.csv:  # text neutralised: CSV is opened in spreadsheets (formula injection)
+        sys.stdout.write(write_csv(df))
     else:
         t = Table(title=title, show_lines=False)
         for c in df.columns:
@@ -217,7 +218,7 @@ def assess(
         return
     card = api.scorecard(result)
     if fmt == Fmt.csv:
-        sys.stdout.write(card.to_csv(index=False))
+        sys.stdout.write(write_csv(card))
         return
     _print_scorecard(result, card, lang.value)
 

@@ -20,6 +20,7 @@ import pandas as pd
 import typer
 from zhizao.errors import MonitoringDataMissing
 from zhizao.outputs.console import make_console
+from zhizao.outputs.spreadsheet_safe import write_csv
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -130,7 +131,7 @@ def _emit(df: pd.DataFrame, fmt: str, lang: str, title: str, console: Console) -
         for c in out.columns:
             if out[c].map(lambda v: isinstance(v, dict)).any():
                 out[c] = out[c].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v)
-        sys.stdout.write(out.to_csv(index=False))
+        sys.stdout.write(write_csv(out))  # text neutralised against formula injection
     else:
         t = Table(title=title, show_lines=False)
         for c in df.columns:

@@ -5,7 +5,6 @@ can be recomputed from; the report's rounding is only a display format here.
 """
 from __future__ import annotations
 
-import math
 import zipfile
 from datetime import datetime, time
 from pathlib import Path
@@ -22,6 +21,7 @@ from zhizao.outputs.reports.model import Report
 from zhizao.outputs.reports.style import HEADER_FILL, STATUS_FILL
 from zhizao.outputs.reports.text import (growth_is_rate, ind_name, planned_growth, required_growth, status_label,
                                          t)
+from zhizao.outputs.spreadsheet_safe import ILLEGAL_CHARACTERS_RE, xlsx_cell
 from zhizao.settings import ASSESSMENT_SETTINGS
 
 SHEETS = {"scorecard": ("记分卡", "Scorecard"), "observations": ("观测值", "Observations"),
@@ -67,29 +67,14 @@ HEAD_FILL = PatternFill("solid", fgColor=HEADER_FILL)
 
 
 def _plain(v):
-    """A cell value openpyxl writes the same way every time (no NaN/NaT, no numpy scalars)."""
-    if v is None:
-        return None
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        return str(v)
-    if isinstance(v, pd.Timestamp):
-        v = v.to_pydatetime()
-    if isinstance(v, datetime):
-        return v.date() if v.time() == time(0) else v.replace(tzinfo=None)
-    if hasattr(v, "item"):
-        v = v.item()
-    if isinstance(v, float) and math.isinf(v):
-        return str(v)
-    if isinstance(v, (list, dict)):
-        return str(v)
-    return v
+    """A cell value openpyxl writes the same way every time (no NaN/NaT, no numpy scalars), text
+    neutralised against formula injection: a text such as `=HYPERLINK(…)` from an imported quote
+    or a plan title is a string cell with a leading `'`, never a formula."""
+    return xlsx_cell(v)
 
 
 def _header(ws, labels: list[str]) -> None:
-    ws.append(labels)
+    ws.append([_plain(x) for x in labels])
     for cell in ws[1]:
         cell.font = BOLD
         cell.fill = HEAD_FILL
@@ -188,17 +173,18 @@ def _about_sheet(wb: Workbook, report: Report, result: dict, observations: pd.Da
         ("Status" if en else "状态", "Code" if en else "代码"),
     ]
     for row in rows:
-        ws.append(list(row))
+        ws.append([_plain(v) for v in row])
     legend_start = ws.max_row
     ws.cell(row=legend_start, column=1).font = BOLD
     for s, fill in STATUS_FILL.items():
-        ws.append([status_label(s, lang), s])
+        ws.append([_plain(status_label(s, lang)), _plain(s)])
         ws.cell(row=ws.max_row, column=1).fill = PatternFill("solid", fgColor=fill)
     ws.append([])
     ws.append(["Setting" if en else "评估参数", "Value" if en else "取值", "Meaning" if en else "含义"])
     ws.cell(row=ws.max_row, column=1).font = BOLD
     for s in ASSESSMENT_SETTINGS:
-        ws.append([s.name, _plain(result.get("settings", {}).get(s.name, s.default)), s.help_en if en else s.help_zh])
+        ws.append([_plain(s.name), _plain(result.get("settings", {}).get(s.name, s.default)),
+                   _plain(s.help_en if en else s.help_zh)])
     _widths(ws, {1: 22, 2: 60, 3: 60})
 
 
@@ -211,7 +197,7 @@ def render_xlsx(report: Report, result: dict, observations: pd.DataFrame | None,
     _about_sheet(wb, report, result, observations, lang)
     when = datetime.combine(report.doc_date, time(0))
     wb.properties.creator = wb.properties.lastModifiedBy = "zhizao"
-    wb.properties.title = report.title
+    wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", report.title)
     wb.properties.created = wb.properties.modified = when
     path = Path(path)
     # ExcelWriter directly: openpyxl's save() would stamp `modified` with the clock.

@@ -3,14 +3,18 @@ CSV / XLSX / JSON."""
 from __future__ import annotations
 
 import importlib
-import io
+import json
+import os
 import tempfile
+import weakref
 from pathlib import Path
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
 
+from zhizao.outputs.spreadsheet_safe import write_csv, write_xlsx
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.pages.common import Ctx, When, evaluation_options, page_context
 from zhizao.outputs.web.render import jsonable, respond
@@ -73,17 +77,45 @@ def table(ctx: Ctx, name: str) -> pd.DataFrame:
     return ctx.state.sources()
 
 
-def _table_response(df: pd.DataFrame, name: str, fmt: str) -> Response:
-    filename = f"zhizao-{name}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    if fmt == "json":
-        return JSONResponse(jsonable(df), headers=headers)
+class TableFile:
+    """One produced download on disk. Kept in the state's cache per store state; the file is
+    removed when the last reference goes (cache dropped and no response still sending it)."""
+
+    def __init__(self, suffix: str):
+        fd, self.path = tempfile.mkstemp(prefix="zhizao-download-", suffix=suffix)
+        os.close(fd)
+        weakref.finalize(self, _remove, self.path)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def table_file(df: pd.DataFrame, name: str, fmt: str) -> TableFile:
+    """The file of one table. CSV and XLSX text is neutralised against formula injection
+    (zhizao.outputs.spreadsheet_safe); JSON is for programs and left as stored."""
+    f = TableFile("." + fmt)
     if fmt == "csv":
         # UTF-8 with BOM: Excel on Chinese Windows otherwise reads the file as GBK.
-        return Response(df.to_csv(index=False).encode("utf-8-sig"), media_type=TABLE_FORMATS["csv"], headers=headers)
-    buf = io.BytesIO()
-    df.to_excel(buf, index=False, sheet_name=name[:31])
-    return Response(buf.getvalue(), media_type=TABLE_FORMATS["xlsx"], headers=headers)
+        write_csv(df, f.path, bom=True)
+    elif fmt == "xlsx":
+        write_xlsx(df, f.path, sheet_name=name)
+    else:  # as JSONResponse renders it
+        Path(f.path).write_bytes(json.dumps(jsonable(df), ensure_ascii=False, allow_nan=False,
+                                            separators=(",", ":")).encode("utf-8"))
+    return f
+
+
+def _table_response(ctx: Ctx, name: str, fmt: str) -> Response:
+    # Built once per store state (an XLSX of 100k observations takes seconds), then sent from disk.
+    key = ("download", name, fmt, ctx.lang, ctx.user.id, ctx.user.level, ctx.user.region)
+    f = ctx.state.cached(key, lambda: table_file(table(ctx, name), name, fmt))
+    # The background task holds `f` until the file is sent, so a cache drop cannot remove it mid-way.
+    return FileResponse(f.path, media_type=TABLE_FORMATS[fmt], filename=f"zhizao-{name}.{fmt}",
+                        background=BackgroundTask(lambda: f))
 
 
 @router.get("/download/{name}")
@@ -92,7 +124,7 @@ def download_table(name: str, ctx: Ctx = Depends(page_context), format: str = Qu
         raise HTTPException(404, f"no download named '{name}'")
     if format not in TABLE_FORMATS:
         raise HTTPException(422, f"format must be one of {', '.join(TABLE_FORMATS)}")
-    return _table_response(table(ctx, name), name, format)
+    return _table_response(ctx, name, format)
 
 
 def downloads_data(ctx: Ctx) -> dict:

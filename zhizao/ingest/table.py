@@ -178,8 +178,8 @@ def _is_utf8(data: bytes) -> bool:
 def _csv_records(text: str) -> list[tuple[int, list[str]]]:
     # Judged on the first lines, not the first alone: a title line above the header has neither.
     head = text[:65536].splitlines()[:HEADER_SCAN_ROWS]
-    tabs = sum("\t" in line and "," not in line for line in head)
-    delimiter = "\t" if tabs > sum("," in line for line in head) else ","
+    tabs = sum("\t" in line for line in head)
+    delimiter = "\t" if tabs > sum("," in line and "\t" not in line for line in head) else ","
     # csv.reader counts a quoted multi-line cell as one record, as a spreadsheet shows it.
     return [(i + 1, cells) for i, cells in enumerate(csv.reader(io.StringIO(text, newline=""),
                                                                   delimiter=delimiter))]

@@ -478,6 +478,8 @@ def validate_rows(
     too_long = _too_long_cells(df, columns)
     fields = columns[: int(df.attrs.get("fields", len(columns)))]
     records, seen = [], {}
+    # Whole columns as lists: reading cell by cell through pandas cost half the time.
+    col_values = {k: df.iloc[:, p].tolist() for k, p in positions.items()}
     for i in range(len(df)):
         row = int(row_numbers[i])
         if widths is not None and widths[i] < len(fields):
@@ -494,7 +496,7 @@ def validate_rows(
                     "（Excel单元格上限）：请缩短。",
                     f"in column \"{_shorten(str(df.columns[pos]).strip())}\" is longer than "
                     f"{MAX_CELL_CHARS} characters (Excel's cell limit): shorten it.")
-        cells = {k: _cell(df.iat[i, p]) for k, p in positions.items()}
+        cells = {k: _cell(v[i]) for k, v in col_values.items()}
         rec = _validate_row(cells, row, out, series_units, lookup,
                             resolve_region, window, default_region)
         if _cell(extras[i]):

@@ -8,6 +8,7 @@ difference of two percentages, so no factor turns one into the other.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -75,6 +76,7 @@ ALIASES: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # pure; an import asks the same few units
 def normalize_unit(unit: str) -> str:
     """Canonical spelling: NFKC (full-width → half-width), no spaces, aliases resolved."""
     text = unicodedata.normalize("NFKC", unit or "").strip()
@@ -93,6 +95,7 @@ def unit_info(unit: str) -> tuple[str, float]:
     return UNITS[norm]
 
 
+@functools.lru_cache(maxsize=4096)  # pure; an import asks the same few units
 def unit_scale_word(unit: str) -> str | None:
     """The scale word a unit starts with, e.g. 亿 for 亿元, 万亿 for 万亿元, None for 元 or 百分点.
 
@@ -133,6 +136,7 @@ BOUNDS: dict[str, tuple[float, float, str]] = {
 UNKNOWN_UNIT_LIMIT = 1e15  # |value| in its own unit when the unit is not in UNITS
 
 
+@functools.lru_cache(maxsize=4096)  # pure; an import asks the same few units
 def value_bounds(unit: str) -> tuple[float, float, str]:
     """(lowest, highest, bound unit) of a sane value in `unit`; see `BOUNDS`."""
     try:

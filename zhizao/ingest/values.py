@@ -90,6 +90,7 @@ _PATTERN = re.compile(
 )
 _NOTE = re.compile(r"^(?P<body>[^()]*)\((?P<note>[^()]*)\)$")
 _QUOTES = "“”‘’\"'「」『』"
+_NO_QUOTES = dict.fromkeys(map(ord, _QUOTES))
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def qualifier_label(code: str, lang: str = "zh") -> str:
 
 def _normalize(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
-    s = s.replace("\u2212", "-").translate({ord(q): None for q in _QUOTES}).strip()
+    s = s.replace("\u2212", "-").translate(_NO_QUOTES).strip()
     # Spaces only matter between two digits (then they separate two numbers).
     return re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", s)
 

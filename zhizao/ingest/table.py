@@ -747,10 +747,6 @@ def import_table(path: str | Path, **kwargs) -> tuple[pd.DataFrame, list[ImportP
     file = kwargs.pop("file", Path(path).name)
     try:
         df = read_table(path)
-    except (TableReadError, OSError) as exc:
-        zh = exc.reason_zh if isinstance(exc, IngestError) else str(exc)
-        en = exc.reason_en if isinstance(exc, IngestError) else str(exc)
-        return pd.DataFrame(columns=OUTPUT_COLUMNS), [ImportProblem(
-            file, None, None, None, "unreadable_file", f"文件“{file}”无法读取：{zh}。",
-            f"File '{file}' cannot be read: {en}.")]
+    except TableReadError as exc:
+        return pd.DataFrame(columns=OUTPUT_COLUMNS), [exc.problem(file)]
     return validate_rows(df, file=file, **kwargs)

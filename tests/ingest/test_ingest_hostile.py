@@ -191,7 +191,7 @@ def test_truncated_last_row_refused(tmp_path):
     assert out.empty
     [p] = problems
     assert (p.row, p.code) == (4, "missing_fields")
-    assert "等级、版本日期" in p.message_zh and "等级、版本日期" in p.message_en
+    assert "等级、版本日期" in p.message_zh and "等级, 版本日期" in p.message_en
 
 
 # ---------------------------------------------------------------- statistics bureau layouts

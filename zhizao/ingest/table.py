@@ -483,12 +483,13 @@ def validate_rows(
     for i in range(len(df)):
         row = int(row_numbers[i])
         if widths is not None and widths[i] < len(fields):
-            names = "、".join(_shorten(str(n).strip()) or f"第{p + 1}列" for p, n in fields[widths[i]:])
+            lost = [_shorten(str(n).strip()) or f"#{p + 1}" for p, n in fields[widths[i]:]]
             out.add(row, None, None, "missing_fields",
-                    f"只有{widths[i]}个字段，缺少“{names}”列（表头有{len(fields)}列）：该行可能被截断，"
-                    "请补全或删除该行。",
-                    f"has only {widths[i]} fields; the columns {names} are missing (the header has "
-                    f"{len(fields)}): the row looks cut off; complete or delete it.")
+                    f"只有{widths[i]}个字段，缺少“{'、'.join(lost)}”列（表头有{len(fields)}列）："
+                    "该行可能被截断，请补全或删除该行。",
+                    f"has only {widths[i]} fields; the columns {', '.join(lost)} are missing (the "
+                    f"header has {len(fields)}): the row looks cut off; complete or delete it.")
+            continue  # its blank cells are not the user's: one problem for the row
         for pos in too_long.get(i, ()):
             text = str(df.iat[i, pos])
             out.add(row, None, text, "cell_too_long",

@@ -247,3 +247,17 @@ def test_tab_separated_with_title_line(tmp_path):
     path.write_text("重庆市2024年统计表\n指标\t时期\t数值\t单位\nGDP\t2024\t1,234.5\t亿元\n", encoding="utf-8")
     out, problems = run(path)
     assert problems == [] and out["value"].tolist() == [1234.5]
+
+
+def test_a_million_columns_is_one_problem(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("指标,时期,数值,单位" + ",x" * 1_000_000 + "\nGDP,2024,1,亿元\n", encoding="utf-8")
+    _, problems = run(path)
+    assert [p.code for p in problems] == ["unreadable_file"] and "1000" in problems[0].message_en
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf\x8c\x87,a\n", b"\xff\xfe\x00\xd8\x00", b"\xfe\xff\x00"])
+def test_bom_then_invalid_bytes(tmp_path, data):  # found by the fuzz suite
+    path = tmp_path / "bom.csv"
+    path.write_bytes(data)
+    assert [p.code for p in run(path)[1]] == ["unreadable_file"]

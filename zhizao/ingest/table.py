@@ -47,6 +47,7 @@ MAX_CELL_CHARS = 32_767
 csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 MAX_XLSX_UNPACKED = 1 << 30  # bytes inside the zip; more is a zip bomb, not a statistics table
 HEADER_SCAN_ROWS = 30  # title and unit lines above the header
+MAX_COLUMNS = 1000  # the long format has about 18; a million commas is not a table
 _INTERNAL = ("_row", "_extra", "_width")
 
 
@@ -112,7 +113,16 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode CSV bytes → (text, encoding): BOM, strict UTF-8, charset-normalizer, GB18030."""
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
-            return data.decode(enc), enc
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                raise TableReadError(
+                    f"文件开头标明是{enc.upper()}编码，但内容不是（文件可能已损坏）；请重新另存为UTF-8的CSV",
+                    f"the file starts with a {enc.upper()} mark but is not {enc.upper()} "
+                    "(perhaps damaged); save it again as UTF-8 CSV") from None
+            if _looks_binary(text):
+                raise _binary()
+            return text, enc
     candidates = ["utf-8"]
     if not _is_utf8(data):
         best = charset_normalizer.from_bytes(data).best()
@@ -312,6 +322,10 @@ def _frame(records: list[tuple[int, list[str]]]) -> pd.DataFrame:
         len(c) >= width and c[width - 1].strip() for _, c in data
     ):
         width -= 1
+    if width > MAX_COLUMNS:
+        raise TableReadError(f"表头有{width}列，超过{MAX_COLUMNS}列；导入文件为每行一个数值的长表（约18列）",
+                             f"the header has {width} columns, more than {MAX_COLUMNS}; an import "
+                             "file is the long format, one value per row (about 18 columns)")
     body = [cells[:width] + [""] * (width - len(cells)) for _, cells in data]
     df = pd.DataFrame(body, columns=range(width), dtype=object)
     df.columns = header[:width]

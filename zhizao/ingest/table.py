@@ -95,7 +95,7 @@ OUTPUT_COLUMNS = [
 
 @dataclass(frozen=True)
 class ImportProblem:
-    """One problem in an import file; `row` is the spreadsheet row (header = 1)."""
+    """One problem in an import file; `row` is the spreadsheet row number (None: the whole file)."""
 
     file: str
     row: int | None

@@ -15,6 +15,7 @@ Single quarters other than the first (二季度, 三季度, 四季度) are not c
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ _QUARTERS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)  # pure; a large import repeats a few periods
 def parse_period(text: str) -> Period:
     """Parse period text (see module doc); raises `PeriodError`."""
     raw = "" if text is None else str(text)

@@ -1,9 +1,13 @@
 """Read an import file (CSV or XLSX) and validate every row, collecting all problems at once.
 
-`read_table` returns the cells as text plus `_row`, the spreadsheet row number (header = 1).
+`read_table` returns the cells as text plus `_row`, the spreadsheet row number. It finds the
+header row itself (statistics bureau tables put a title and a `单位：亿元` line above it and
+`注：…` footnotes below the data) and raises only `TableReadError`, which a caller turns into
+one problem with `exc.problem(file)`.
 `validate_rows` checks every cell of every row and returns either the normalised rows (no
 problems) or an empty frame and the full list of `ImportProblem`s, so a user fixes a file in
-one pass instead of one error per attempt.
+one pass instead of one error per attempt. Every accepted value is finite and within
+`units.BOUNDS`.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +27,28 @@ import pandas as pd
 
 from ._errors import IngestError
 from .periods import Period, PeriodError, parse_period
-from .units import UnitError, convert, normalize_unit, unit_info
+from .units import UnitError, convert, normalize_unit, out_of_bounds, unit_info
 from .values import ValueParseError, parse_value
 
 
 class TableReadError(IngestError):
-    """The file cannot be read as a table (unknown format, undecodable text)."""
+    """The file cannot be read as a table (unknown format, undecodable or binary content,
+    damaged workbook, no header row). The only exception `read_table` raises."""
+
+    def problem(self, file: str) -> ImportProblem:
+        """This error as the single `unreadable_file` problem of an import."""
+        return ImportProblem(file, None, None, None, "unreadable_file",
+                             f"文件“{file}”无法读取：{self.reason_zh}。",
+                             f"File '{file}' cannot be read: {self.reason_en}.")
+
+
+# Excel's own limit for one cell; the csv module's default (131,072) raised an error instead.
+MAX_CELL_CHARS = 32_767
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+MAX_XLSX_UNPACKED = 1 << 30  # bytes inside the zip; more is a zip bomb, not a statistics table
+HEADER_SCAN_ROWS = 30  # title and unit lines above the header
+MAX_COLUMNS = 1000  # the long format has about 18; a million commas is not a table
+_INTERNAL = ("_row", "_extra", "_width")
 
 
 # canonical column → accepted headers (compared case-insensitively, NFKC, spaces stripped)
@@ -74,7 +95,7 @@ OUTPUT_COLUMNS = [
 
 @dataclass(frozen=True)
 class ImportProblem:
-    """One problem in an import file; `row` is the spreadsheet row (header = 1)."""
+    """One problem in an import file; `row` is the spreadsheet row number (None: the whole file)."""
 
     file: str
     row: int | None
@@ -92,7 +113,16 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode CSV bytes → (text, encoding): BOM, strict UTF-8, charset-normalizer, GB18030."""
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
-            return data.decode(enc), enc
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                raise TableReadError(
+                    f"文件开头标明是{enc.upper()}编码，但内容不是（文件可能已损坏）；请重新另存为UTF-8的CSV",
+                    f"the file starts with a {enc.upper()} mark but is not {enc.upper()} "
+                    "(perhaps damaged); save it again as UTF-8 CSV") from None
+            if _looks_binary(text):
+                raise _binary()
+            return text, enc
     candidates = ["utf-8"]
     if not _is_utf8(data):
         best = charset_normalizer.from_bytes(data).best()
@@ -103,13 +133,48 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         if guess in ("gb2312", "gbk", "gb18030", "hz"):
             candidates.append("gb18030")
     candidates += ["utf-8-sig", "gb18030"]
+    if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            return data.decode(utf16), utf16
+        raise _binary()
     for enc in candidates:
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
+        if _looks_binary(text):
+            raise _binary()
+        return text, enc
     raise TableReadError("无法识别文件编码（请另存为UTF-8或GBK的CSV）",
                          "cannot decode the file (save it as UTF-8 or GBK CSV)")
+
+
+def _binary() -> TableReadError:
+    return TableReadError("文件含有二进制内容（如NUL字节），不是文本CSV；请用Excel另存为CSV或XLSX",
+                          "the file holds binary content (such as NUL bytes), not CSV text; save it "
+                          "again as CSV or XLSX")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a BOM: NULs in (almost) every other byte."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    for enc, zeros in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                return None
+            return None if _looks_binary(text) else enc
+    return None
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters other than tab and line breaks: garbage decoded as text."""
+    sample = text[:65536]
+    bad = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f\v") + sample.count("\ufffd")
+    return bad > max(2, len(sample) // 1000)
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -121,8 +186,10 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _csv_records(text: str) -> list[tuple[int, list[str]]]:
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first and "," not in first else ","
+    # Judged on the first lines, not the first alone: a title line above the header has neither.
+    head = text[:65536].splitlines()[:HEADER_SCAN_ROWS]
+    tabs = sum("\t" in line for line in head)
+    delimiter = "\t" if tabs > sum("," in line and "\t" not in line for line in head) else ","
     # csv.reader counts a quoted multi-line cell as one record, as a spreadsheet shows it.
     return [(i + 1, cells) for i, cells in enumerate(csv.reader(io.StringIO(text, newline=""),
                                                                   delimiter=delimiter))]
@@ -160,12 +227,70 @@ def _xlsx_records(path: Path) -> list[tuple[int, list[str]]]:
     import openpyxl
 
     try:
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TableReadError("不是有效的Excel（.xlsx）文件，可能已损坏；请用Excel重新另存为.xlsx",
+                             "not a valid Excel (.xlsx) file, perhaps damaged; save it again as "
+                             ".xlsx") from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise TableReadError("Excel文件解压后超过1 GB，不像统计表；请拆分或另存为CSV",
+                             "the Excel file unpacks to more than 1 GB, not a statistics table; "
+                             "split it or save it as CSV")
+    try:
         wb = openpyxl.load_workbook(path, data_only=True)
+        ws = wb.worksheets[0]
+        records = {row[0].row: [_cell_text(c.value, c.number_format) for c in row]
+                   for row in ws.iter_rows() if row}
+        # A cell merged down a column (the same indicator for several years) shows its value
+        # in every row; merged titles and footnotes across columns stay in their first cell.
+        for rng in ws.merged_cells.ranges:
+            if rng.min_col == rng.max_col and rng.min_row in records:
+                top = records[rng.min_row][rng.min_col - 1]
+                for r in range(rng.min_row + 1, rng.max_row + 1):
+                    if r in records and len(records[r]) >= rng.min_col:
+                        records[r][rng.min_col - 1] = top
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise TableReadError(f"无法打开Excel文件：{exc}", f"cannot open the Excel file: {exc}") from exc
-    ws = wb.worksheets[0]
-    return [(row[0].row, [_cell_text(c.value, c.number_format) for c in row])
-            for row in ws.iter_rows() if row]
+        raise TableReadError(f"无法打开Excel文件（{type(exc).__name__}），可能已损坏；请用Excel重新另存为.xlsx",
+                             f"cannot open the Excel file ({type(exc).__name__}), perhaps damaged; "
+                             "save it again as .xlsx") from exc
+    return sorted(records.items())
+
+
+_UNIT_LINE = re.compile(r"^(?:计量)?单位\s*[:：]\s*(?P<unit>\S+)$")
+_FOOTNOTE = re.compile(r"^(?:注|附注|说明|备注|资料来源|数据来源|来源)\s*\d*\s*[:：]|^[*※]")
+
+
+def _header_keys(cells: list[str]) -> set[str]:
+    return {k for k in (_HEADER_LOOKUP.get(_norm_header(c)) for c in cells) if k}
+
+
+def _find_header(rows: list[tuple[int, list[str]]]) -> int:
+    """Index of the header among the first rows: the first holding the series, value and
+    period (or year) columns, else the one naming most known columns."""
+    best, best_n, first_n = 0, 0, None
+    for i, (_, cells) in enumerate(rows[:HEADER_SCAN_ROWS]):
+        keys = _header_keys(cells)
+        if {"series", "value"} <= keys and keys & {"period", "year"}:
+            return i
+        first_n = len(keys) if first_n is None else first_n
+        if len(keys) > best_n:
+            best, best_n = i, len(keys)
+    if best_n >= 2:
+        return best  # its missing columns are reported as such
+    if not first_n:
+        raise TableReadError(
+            f"找不到表头行：前{HEADER_SCAN_ROWS}行中没有一行含有“指标、时期、数值、单位”等列名；"
+            "请把表头放在第1行（标题行之下也可），列名见docs/data-import.md",
+            f"no header row: none of the first {HEADER_SCAN_ROWS} rows names the columns "
+            "series, period, value, unit (or their Chinese names); put the header in row 1 "
+            "(below a title is fine), see docs/data-import.md")
+    return 0
+
+
+def _only_cell(cells: list[str]) -> str | None:
+    filled = [c.strip() for c in cells if c.strip()]
+    return filled[0] if len(filled) == 1 else None
 
 
 def _frame(records: list[tuple[int, list[str]]]) -> pd.DataFrame:
@@ -173,47 +298,96 @@ def _frame(records: list[tuple[int, list[str]]]) -> pd.DataFrame:
     rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
     if not rows:
         return pd.DataFrame({"_row": pd.Series([], dtype="int64")})
-    (_, header), data = rows[0], rows[1:]
+    h = _find_header(rows)
+    (header_row, header), data = rows[h], rows[h + 1:]
+    header = [f"{c} " if c in _INTERNAL else c for c in header]  # a column may not pose as ours
+    # `单位：亿元` above a header without a unit column gives every row that unit.
+    unit_line = None
+    if "unit" not in _header_keys(header):
+        for _, cells in rows[:h]:
+            for c in cells:
+                m = _UNIT_LINE.match(unicodedata.normalize("NFKC", c).strip())
+                unit_line = unit_line or (m and m["unit"])
+    # Footnotes (注：…, 资料来源：…) are one-cell rows; so are the lines that continue them.
+    kept, in_notes = [], False
+    for n, cells in data:
+        only = _only_cell(cells)
+        in_notes = only is not None and (in_notes or bool(_FOOTNOTE.match(only)))
+        if not in_notes:
+            kept.append((n, cells))
+    data = kept
     width = len(header)
     # Trailing blank header cells with nothing under them are spreadsheet leftovers.
     while width and not header[width - 1].strip() and not any(
         len(c) >= width and c[width - 1].strip() for _, c in data
     ):
         width -= 1
+    if width > MAX_COLUMNS:
+        raise TableReadError(f"表头有{width}列，超过{MAX_COLUMNS}列；导入文件为每行一个数值的长表（约18列）",
+                             f"the header has {width} columns, more than {MAX_COLUMNS}; an import "
+                             "file is the long format, one value per row (about 18 columns)")
     body = [cells[:width] + [""] * (width - len(cells)) for _, cells in data]
     df = pd.DataFrame(body, columns=range(width), dtype=object)
     df.columns = header[:width]
+    if unit_line:
+        df["单位"] = unit_line
     df["_row"] = pd.Series([n for n, _ in data], dtype="int64")
     extra = [" | ".join(c for c in cells[width:] if c.strip()) for _, cells in data]
     if any(extra):
         df["_extra"] = extra
+    # A row with fewer fields than the header was cut short (a truncated file): not padded
+    # silently, but reported by validate_rows.
+    widths = [len(cells) for _, cells in data]
+    if any(w < width for w in widths):
+        df["_width"] = pd.Series(widths, dtype="int64")
+    df.attrs["header_row"] = header_row
+    df.attrs["fields"] = width  # header columns (a 单位 column from a unit line comes after)
     return df
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read a CSV (UTF-8, UTF-8-BOM, GBK/GB18030) or XLSX (first sheet) as text cells.
 
-    The result has the file's headers as columns, every cell as a string, `_row` (the
-    spreadsheet row number, header = 1) and, only if some row is longer than the header,
-    `_extra` (its surplus cells). Blank rows are skipped but still counted.
+    The header is the first of the first rows that names the series, value and period
+    columns (title rows above it and `注：…` footnote rows below the data are skipped; a
+    `单位：X` line above a header without a unit column becomes a 单位 column). The result
+    has the file's headers as columns, every cell as a string, `_row` (the spreadsheet row
+    number; `df.attrs["header_row"]` is the header's), only if some row is longer than the
+    header `_extra` (its surplus cells), and only if some row is shorter `_width` (its number
+    of fields). Blank rows are skipped but still counted.
+
+    Raises only `TableReadError` (use `exc.problem(file)` for the import's problem list).
     """
     path = Path(path)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # a name too long for the file system, a vanished file …
+        raise TableReadError(f"无法打开文件（{exc.strerror or type(exc).__name__}）",
+                             f"cannot open the file ({exc.strerror or type(exc).__name__})") from exc
     suffix = path.suffix.lower()
-    if suffix == ".xls":
+    if suffix == ".xls" or data[:4] == b"\xd0\xcf\x11\xe0":
         raise TableReadError("不支持旧版.xls文件，请另存为.xlsx或CSV",
                              "old .xls files are not supported; save as .xlsx or CSV")
     if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
         return _frame(_xlsx_records(path))
     text, _encoding = decode_bytes(data)
-    return _frame(_csv_records(text))
+    try:
+        records = _csv_records(text)
+    except csv.Error as exc:  # defensive: the limits above leave no known cause
+        raise TableReadError(f"CSV格式错误（{exc}）", f"malformed CSV ({exc})") from exc
+    return _frame(records)
 
 
 # ---------------------------------------------------------------- validation
 
 
 def _norm_header(name: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(name))).lower()
+    # BOMs and zero-width spaces come from concatenated or web-copied files.
+    text = unicodedata.normalize("NFKC", str(name)).translate(_INVISIBLE)
+    return re.sub(r"\s+", "", text).lower()
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
 
 
 _HEADER_LOOKUP = {_norm_header(a): key for key, names in COLUMN_ALIASES.items() for a in names}
@@ -228,6 +402,16 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
+_SHOWN_CHARS = 80
+
+
+def _shorten(text: str | None) -> str | None:
+    """A value as quoted in a problem: a 100,000-character cell is cited, not copied."""
+    if text is None or len(text) <= _SHOWN_CHARS:
+        return text
+    return f"{text[:_SHOWN_CHARS]}…（共{len(text)}字 / {len(text)} chars）"
+
+
 class _Collector:
     """Collects problems with bilingual messages naming file, row, column and value."""
 
@@ -237,6 +421,7 @@ class _Collector:
     def add(self, row: int | None, key: str | None, value: str | None, code: str,
             zh: str, en: str) -> None:
         column = self.headers.get(key, key) if key else None
+        value = _shorten(value)
         where_zh = f"第{row}行" if row is not None else f"文件“{self.file}”"
         where_en = f"Row {row}" if row is not None else f"File '{self.file}'"
         if column is not None:
@@ -270,21 +455,21 @@ def validate_rows(
     headers: dict[str, str] = {}  # canonical → header as written
     positions: dict[str, int] = {}
     out = _Collector(file, headers)
-    for pos, name in enumerate(df.columns):
-        if name in ("_row", "_extra"):
-            continue
+    hr = int(df.attrs.get("header_row", 1))
+    columns = [(pos, name) for pos, name in enumerate(df.columns) if name not in _INTERNAL]
+    for pos, name in columns:
         key = _HEADER_LOOKUP.get(_norm_header(name))
-        shown = str(name).strip() or f"(第{pos + 1}列)"
+        shown = _shorten(str(name).strip()) or f"(第{pos + 1}列)"
         if key is None:
-            out.whole(1, shown, "unknown_column",
-                      f"第1行的表头“{shown}”不是可识别的列名：请改为标准列名（如指标、时期、数值、单位）"
+            out.whole(hr, shown, "unknown_column",
+                      f"第{hr}行的表头“{shown}”不是可识别的列名：请改为标准列名（如指标、时期、数值、单位）"
                       "或删除该列。",
-                      f'Row 1: the header "{shown}" is not a known column: rename it to a standard '
+                      f'Row {hr}: the header "{shown}" is not a known column: rename it to a standard '
                       "column (series, period, value, unit …) or delete the column.")
         elif key in positions:
-            out.whole(1, shown, "duplicate_column",
-                      f"第1行的表头“{shown}”与“{headers[key]}”表示同一列（{key}）：请删除其中一列。",
-                      f'Row 1: the header "{shown}" means the same column ({key}) as '
+            out.whole(hr, shown, "duplicate_column",
+                      f"第{hr}行的表头“{shown}”与“{headers[key]}”表示同一列（{key}）：请删除其中一列。",
+                      f'Row {hr}: the header "{shown}" means the same column ({key}) as '
                       f'"{headers[key]}": delete one of them.')
         else:
             headers[key], positions[key] = str(name).strip(), pos
@@ -303,10 +488,31 @@ def validate_rows(
     lookup = {_norm_header(s): s for s in series_units}
     row_numbers = df["_row"].tolist() if "_row" in df else [i + 2 for i in range(len(df))]
     extras = df["_extra"].tolist() if "_extra" in df else [""] * len(df)
+    widths = df["_width"].tolist() if "_width" in df else None
+    too_long = _too_long_cells(df, columns)
+    fields = columns[: int(df.attrs.get("fields", len(columns)))]
     records, seen = [], {}
+    # Whole columns as lists: reading cell by cell through pandas cost half the time.
+    col_values = {k: df.iloc[:, p].tolist() for k, p in positions.items()}
     for i in range(len(df)):
-        cells = {k: _cell(df.iat[i, p]) for k, p in positions.items()}
-        rec = _validate_row(cells, int(row_numbers[i]), out, series_units, lookup,
+        row = int(row_numbers[i])
+        if widths is not None and widths[i] < len(fields):
+            lost = [_shorten(str(n).strip()) or f"#{p + 1}" for p, n in fields[widths[i]:]]
+            out.add(row, None, None, "missing_fields",
+                    f"只有{widths[i]}个字段，缺少“{'、'.join(lost)}”列（表头有{len(fields)}列）："
+                    "该行可能被截断，请补全或删除该行。",
+                    f"has only {widths[i]} fields; the columns {', '.join(lost)} are missing (the "
+                    f"header has {len(fields)}): the row looks cut off; complete or delete it.")
+            continue  # its blank cells are not the user's: one problem for the row
+        for pos in too_long.get(i, ()):
+            text = str(df.iat[i, pos])
+            out.add(row, None, text, "cell_too_long",
+                    f"位于“{_shorten(str(df.columns[pos]).strip())}”列，超过{MAX_CELL_CHARS}个字符"
+                    "（Excel单元格上限）：请缩短。",
+                    f"in column \"{_shorten(str(df.columns[pos]).strip())}\" is longer than "
+                    f"{MAX_CELL_CHARS} characters (Excel's cell limit): shorten it.")
+        cells = {k: _cell(v[i]) for k, v in col_values.items()}
+        rec = _validate_row(cells, row, out, series_units, lookup,
                             resolve_region, window, default_region)
         if _cell(extras[i]):
             out.add(int(row_numbers[i]), None, _cell(extras[i]), "extra_cells",
@@ -328,6 +534,19 @@ def validate_rows(
     if out.problems:
         return pd.DataFrame(columns=OUTPUT_COLUMNS), out.problems
     return _output_frame(records), []
+
+
+def _too_long_cells(df: pd.DataFrame, columns: list[tuple[int, object]]) -> dict[int, list[int]]:
+    """Row index → positions of cells over MAX_CELL_CHARS (vectorised: one pass per column)."""
+    found: dict[int, list[int]] = {}
+    for pos, _ in columns:
+        col = df.iloc[:, pos]
+        if col.dtype != object:
+            continue
+        lengths = col.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
+        for i in (lengths > MAX_CELL_CHARS).nonzero()[0]:
+            found.setdefault(int(i), []).append(pos)
+    return found
 
 
 def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: dict[str, str],
@@ -465,12 +684,20 @@ def _check_unit(pv, value: float | None, unit: str, target: str | None, row: int
                     "不是可识别的单位：请使用标准单位，如亿元、万元、%、百分点、万辆。",
                     "is not a known unit: use a standard unit such as 亿元, 万元, %, 百分点, 万辆.")
             return None
-    needs = {"%": "percent", "倍": "multiple"}
+    needs = {"%": "percent", "倍": "multiple", "百分点": "percentage_point"}
     if pv is not None and pv.mark and dimension != needs[pv.mark]:
         out.add(row, "value", pv.text, "unit_mismatch",
                 f"带有“{pv.mark}”，但“单位”列是“{unit}”：请去掉数值中的“{pv.mark}”或改正单位。",
                 f"carries '{pv.mark}' but the unit column says '{unit}': remove the "
                 f"'{pv.mark}' from the value or correct the unit.")
+        return None
+    if value is not None and (bounds := out_of_bounds(value, unit)) is not None:
+        lo, hi, bound_unit = bounds
+        out.add(row, "value", pv.text, "value_out_of_range",
+                f"超出合理范围：以“{unit}”为单位的数值须在{lo:g}至{hi:g}{bound_unit}之间；"
+                "请检查数字、量级（万/亿）和单位。",
+                f"is outside the sane range: a value in '{unit}' must lie between {lo:g} and "
+                f"{hi:g} {bound_unit}; check the number, its scale (万/亿) and the unit.")
         return None
     if target is None:
         return value
@@ -535,10 +762,6 @@ def import_table(path: str | Path, **kwargs) -> tuple[pd.DataFrame, list[ImportP
     file = kwargs.pop("file", Path(path).name)
     try:
         df = read_table(path)
-    except (TableReadError, OSError) as exc:
-        zh = exc.reason_zh if isinstance(exc, IngestError) else str(exc)
-        en = exc.reason_en if isinstance(exc, IngestError) else str(exc)
-        return pd.DataFrame(columns=OUTPUT_COLUMNS), [ImportProblem(
-            file, None, None, None, "unreadable_file", f"文件“{file}”无法读取：{zh}。",
-            f"File '{file}' cannot be read: {en}.")]
+    except TableReadError as exc:
+        return pd.DataFrame(columns=OUTPUT_COLUMNS), [exc.problem(file)]
     return validate_rows(df, file=file, **kwargs)

@@ -8,6 +8,8 @@ difference of two percentages, so no factor turns one into the other.
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 import unicodedata
 
@@ -74,6 +76,7 @@ ALIASES: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # pure; an import asks the same few units
 def normalize_unit(unit: str) -> str:
     """Canonical spelling: NFKC (full-width → half-width), no spaces, aliases resolved."""
     text = unicodedata.normalize("NFKC", unit or "").strip()
@@ -92,6 +95,7 @@ def unit_info(unit: str) -> tuple[str, float]:
     return UNITS[norm]
 
 
+@functools.lru_cache(maxsize=4096)  # pure; an import asks the same few units
 def unit_scale_word(unit: str) -> str | None:
     """The scale word a unit starts with, e.g. 亿 for 亿元, 万亿 for 万亿元, None for 元 or 百分点.
 
@@ -109,6 +113,50 @@ def unit_scale_word(unit: str) -> str | None:
             if rest_dim == dim and abs(rest_factor * scale - factor) <= 1e-9 * factor:
                 return word
     return None
+
+
+# Sane range of a value by dimension: (lowest, highest, unit they are written in), inclusive.
+# A value outside is absurd (a typo, a wrong unit, a hostile file) and is refused at import
+# (`value_out_of_range`). Kept generous: China's GDP is about 1.3e6 亿元. Documented in
+# docs/data-import.md ("Values zhizao refuses").
+BOUNDS: dict[str, tuple[float, float, str]] = {
+    "money": (-1e9, 1e9, "亿元"),  # negative: losses, decreases
+    "money_usd": (-1e8, 1e8, "亿美元"),
+    "percent": (-1000.0, 10000.0, "%"),  # shares, growth (profits can fall by more than 100 %)
+    "percentage_point": (-1000.0, 1000.0, "百分点"),
+    "index": (-1e6, 1e6, "指数"),
+    "multiple": (0.0, 1e4, "倍"),
+    "mass": (0.0, 1e13, "吨"),
+    "energy": (0.0, 1e13, "吨标准煤"),
+    "money_per_person": (-1e9, 1e9, "元/人"),
+    "water_per_money": (0.0, 1e6, "立方米/万元"),
+    "energy_per_money": (0.0, 1e3, "吨标准煤/万元"),
+    "count": (0.0, 1e13, ""),  # in the counted noun itself (个, 家, 辆 …): never negative
+}
+UNKNOWN_UNIT_LIMIT = 1e15  # |value| in its own unit when the unit is not in UNITS
+
+
+@functools.lru_cache(maxsize=4096)  # pure; an import asks the same few units
+def value_bounds(unit: str) -> tuple[float, float, str]:
+    """(lowest, highest, bound unit) of a sane value in `unit`; see `BOUNDS`."""
+    try:
+        dim = unit_info(unit)[0]
+    except UnitError:
+        return -UNKNOWN_UNIT_LIMIT, UNKNOWN_UNIT_LIMIT, unit
+    if dim.startswith("count:"):
+        lo, hi, _ = BOUNDS["count"]
+        return lo, hi, dim[6:]
+    return BOUNDS[dim]
+
+
+def out_of_bounds(value: float, unit: str) -> tuple[float, float, str] | None:
+    """None when `value` (in `unit`) is finite and within `value_bounds(unit)`, else the bounds."""
+    lo, hi, bound_unit = value_bounds(unit)
+    try:
+        v = convert(value, unit, bound_unit) if bound_unit != unit else value
+    except UnitError:
+        v = value
+    return None if math.isfinite(v) and lo <= v <= hi else (lo, hi, bound_unit)
 
 
 def same_unit(a: str, b: str) -> bool:

@@ -16,12 +16,20 @@ Rules (the lead documents these for users):
   Other Chinese numerals (三千, 两万, 2万3千) are refused: write digits.
 * A trailing parenthesis is a note, not a number: `2.4倍(即增长1.4倍)` → 2.4, note 即增长1.4倍.
 * A unit written into the value (`37万辆` with unit 万辆) is tolerated and removed.
-* Full-width characters, thousands separators (1,234.5), a leading +/−, a `%` or `倍`
-  suffix and e-notation (1e-05) are accepted.
+* Full-width characters, thousands separators (1,234.5), a leading +/−, a `%`, `倍` or
+  `(个)百分点` suffix and e-notation (1e-05) are accepted.
+* A change word before the number gives its sign, as the bundled data stores decreases:
+  下降/减少/回落/降低/下滑/下跌 → negative (`下降4.1%` → −4.1), 增长/提高/上升/增加/上涨 → as
+  written (`增长-3.1%` stays −3.1, as NBS tables print it). A decrease word with a minus
+  sign (`下降-2%`) is ambiguous and refused.
+* Only finite numbers are values: `1e400`, a 400-digit number, `inf` and `nan` are refused, and
+  so is text longer than `MAX_VALUE_CHARS` (no printed value is that long).
 """
 
 from __future__ import annotations
 
+import decimal
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -64,15 +72,25 @@ def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+MAX_VALUE_CHARS = 500  # longer text is not a printed value (and would slow the regexes)
+
+# change word → sign it gives the number; `同比`/`比上年` before it add nothing
+CHANGE_WORDS: dict[str, int] = {
+    **dict.fromkeys(("增长", "提高", "上升", "增加", "上涨", "增"), 1),
+    **dict.fromkeys(("下降", "减少", "回落", "降低", "下滑", "下跌", "降"), -1),
+}
+_CHANGE = rf"(?:同比|比上年|较上年|比上年同期|较上年同期)?(?P<change>{'|'.join(sorted(CHANGE_WORDS, key=len, reverse=True))})"
+
 _SCALE = r"[百千]?(?:万亿|万|亿)?"
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?"
 _PATTERN = re.compile(
-    rf"^(?P<pre>{_alt(_PREFIXES)})?(?P<sign>[+-])?(?P<num>{_NUMBER})?(?P<mid>余|多)?"
-    rf"(?P<scale>{_SCALE})(?P<post>余|多)?(?P<level>级)?(?P<mark>%|倍)?"
+    rf"^(?:{_CHANGE})?(?P<pre>{_alt(_PREFIXES)})?(?P<sign>[+-])?(?P<num>{_NUMBER})?(?P<mid>余|多)?"
+    rf"(?P<scale>{_SCALE})(?P<post>余|多)?(?P<level>级)?(?P<mark>%|倍|个?百分点)?"
     rf"(?P<suf>{_alt(w for w in _SUFFIXES if w not in ('余', '多', '级'))})?$"
 )
 _NOTE = re.compile(r"^(?P<body>[^()]*)\((?P<note>[^()]*)\)$")
 _QUOTES = "“”‘’\"'「」『』"
+_NO_QUOTES = dict.fromkeys(map(ord, _QUOTES))
 
 
 @dataclass(frozen=True)
@@ -85,7 +103,7 @@ class ParsedValue:
     scale_factor: float
     text: str
     unit_scale: str | None = None  # scale word dropped because the unit already carries it
-    mark: str | None = None  # '%' or '倍' when the value carried one
+    mark: str | None = None  # '%', '倍' or '百分点' when the value carried one
     note: str | None = None  # trailing parenthesis, e.g. 即增长1.4倍
 
     def qualifier_label(self, lang: str = "zh") -> str:
@@ -99,7 +117,7 @@ def qualifier_label(code: str, lang: str = "zh") -> str:
 
 def _normalize(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
-    s = s.replace("\u2212", "-").translate({ord(q): None for q in _QUOTES}).strip()
+    s = s.replace("\u2212", "-").translate(_NO_QUOTES).strip()
     # Spaces only matter between two digits (then they separate two numbers).
     return re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", s)
 
@@ -141,7 +159,7 @@ def _strip_unit(body: str, unit: str | None) -> str:
     scale = unit_scale_word(norm)
     base = norm[len(scale):] if scale else norm
     for word in (norm, base):
-        if word and word not in ("%", "倍") and body.endswith(word) and body != word:
+        if word and word not in ("%", "倍", "百分点") and body.endswith(word) and body != word:
             return body[: -len(word)]
     return body
 
@@ -153,12 +171,18 @@ def parse_value(text: str, unit: str | None = None) -> ParsedValue:
     """
     if text is None or not str(text).strip():
         raise ValueParseError("数值为空", "the value is empty")
+    if len(str(text)) > MAX_VALUE_CHARS:
+        raise ValueParseError(f"超过{MAX_VALUE_CHARS}个字符，不是一个数值",
+                              f"it is longer than {MAX_VALUE_CHARS} characters; not a value")
     s = _normalize(str(text))
     if s in {"-", "—", "--", "——", "…", "/"}:
         raise ValueParseError(
             "只有占位符号，没有数值；无数据时请删去该行",
             "only a placeholder, no number; leave the row out when there is no data",
         )
+    if s.lower().lstrip("+-") in ("inf", "infinity", "nan"):
+        raise ValueParseError("不是有限数（inf、nan），请填写实际数值",
+                              "not a finite number (inf, nan); give the actual value")
     note = None
     m_note = _NOTE.match(s)
     if m_note:
@@ -198,9 +222,21 @@ def parse_value(text: str, unit: str | None = None) -> ParsedValue:
         unit_scale = None
     factor = _scale_factor(scale)
     # Decimal keeps 2.01万 = 20100.0 exactly (float 2.01 * 1e4 would not be).
-    number = float(mantissa * Decimal(int(factor)))
-    if m["sign"] == "-":
+    try:
+        number = float(mantissa * Decimal(int(factor)))
+    except decimal.DecimalException:  # 1e999999999: beyond Decimal's own exponent range
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueParseError("数值过大，超出可表示范围（不是有限数）",
+                              "the number is too large to represent (not finite)")
+    if m["change"] and CHANGE_WORDS[m["change"]] < 0 and m["sign"] == "-":
+        raise ValueParseError(
+            f"“{m['change']}”后又带负号，方向不明：写“{m['change']}2.0%”或“-2.0%”",
+            f"'{m['change']}' (a decrease) followed by a minus sign is ambiguous: write "
+            f"'{m['change']}2.0%' or '-2.0%'")
+    if (m["sign"] == "-") != (m["change"] is not None and CHANGE_WORDS[m["change"]] < 0):
         number = -number
+    mark = "百分点" if m["mark"] and m["mark"].endswith("百分点") else m["mark"]
     return ParsedValue(
         number=number,
         qualifier=qualifier,
@@ -208,7 +244,7 @@ def parse_value(text: str, unit: str | None = None) -> ParsedValue:
         scale_factor=factor,
         text=str(text),
         unit_scale=unit_scale,
-        mark=m["mark"],
+        mark=mark,
         note=note,
     )
 

@@ -304,7 +304,13 @@ _register_areas()
 
 
 def main() -> None:
-    app()
+    from zhizao.store.store import StoreBusy
+
+    try:
+        app()
+    except StoreBusy as e:  # any command: the file is held by another process (docs/dashboard.md)
+        err.print(f"{e.message_zh}\n{e.message_en}", style="red", markup=False, highlight=False)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -199,3 +199,38 @@ def test_an_upload_while_the_file_is_held_lists_store_busy(fresh_db, good_csv, m
             st.import_file(good_csv)
     (p,) = info.value.problems
     assert p.code == "store_busy" and p.file == "good.csv" and "请稍后重试" in p.message_zh
+
+
+def test_a_cached_monitoring_period_does_not_wait_for_another_periods_refresh(tmp_path, monkeypatch):
+    from zhizao.outputs import monitoring_view as mv
+    from zhizao.outputs.web import monitoring_state as ms_module
+    from zhizao.synth.generator import generate
+
+    folder = tmp_path / "synth"
+    generate(60, 24, "2023-01", seed=3).write(folder)
+    ms = ms_module.MonitoringState(folder)
+    latest = ms.result(None)
+    started, release, calls = threading.Event(), threading.Event(), []
+    real = mv.refresh_at
+
+    def slow_refresh(data, key):
+        calls.append(key)
+        started.set()
+        release.wait(DEADLOCK_GUARD)
+        return real(data, key)
+
+    monkeypatch.setattr(ms_module.mv, "refresh_at", slow_refresh)
+    other = (2023, 6)
+    slow = [_in_thread(ms.result, other) for _ in range(3)]
+    try:
+        assert started.wait(DEADLOCK_GUARD)
+        reader, out = _in_thread(ms.result, None)
+        reader.join(DEADLOCK_GUARD / 2)
+        assert not reader.is_alive(), "a cached period waited for another period's refresh"
+        assert out["value"] is latest
+    finally:
+        release.set()
+    for t, _ in slow:
+        t.join(DEADLOCK_GUARD)
+    assert calls == [other]  # three requests, one refresh
+    assert all(o["value"] is slow[0][1]["value"] for _, o in slow)

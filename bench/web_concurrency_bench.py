@@ -5,8 +5,8 @@
 
 Starts `python -m zhizao.outputs.web.cli` on a free 127.0.0.1 port over a scratch copy of the
 store (bundled data), warms each page once, then for `--seconds` runs `--readers` threads that
-request the pages in turn and `--uploaders` threads that each upload a small valid CSV (a new
-source each time, so none is refused as a duplicate) in a loop. Prints p50/p95/p99 per page and
+request the pages in turn and `--uploaders` threads that each upload a valid CSV of `--rows`
+rows (a new source per row, so none is refused as a duplicate) in a loop. Prints p50/p95/p99 per page and
 for uploads, and the errors (any status other than 200, or no answer). Only 127.0.0.1 is ever
 contacted; every loop ends at the deadline. `--check` exits 1 if a page's p95 is over 300 ms or
 there was any error. The client shares this machine's cores with the server, so the numbers are
@@ -46,12 +46,13 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), q[94], q[98]
 
 
-def upload(base: str, who: int, i: int) -> float:
-    """One valid two-row CSV under a source address never used before; raises on a refusal."""
+def upload(base: str, who: int, i: int, rows: int) -> float:
+    """One valid CSV of `rows` rows, each under a source address never used before; raises on a
+    refusal."""
     tag = f"{who}-{i}-{uuid.uuid4().hex[:8]}"
-    csv = ("series,region,period,value,unit,source_url,grade,vintage,quote\n"
-           f"软件业务收入,500000,2024,{3000 + i % 500},亿元,https://example.org/bench/{tag},B,2025-01-20,bench\n"
-           f"规上工业总产值,渝北区,2024,{6000 + i % 500},亿元,https://example.org/bench/{tag}-yb,C,2025-02-01,bench\n")
+    csv = "series,region,period,value,unit,source_url,grade,vintage,quote\n" + "".join(
+        f"规上工业总产值,渝北区,2024,{6000 + j % 500},亿元,https://example.org/bench/{tag}/{j},C,2025-02-01,bench\n"
+        for j in range(rows))
     boundary = "zhizao" + uuid.uuid4().hex
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench-{tag}.csv\"\r\n"
             f"Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n").encode("utf-8")
@@ -70,10 +71,12 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=60, help="how long readers and uploaders run (≤ 600)")
     ap.add_argument("--readers", type=int, default=50, help="reader threads (≤ 200)")
     ap.add_argument("--uploaders", type=int, default=5, help="uploader threads (≤ 20)")
+    ap.add_argument("--rows", type=int, default=2, help="rows per uploaded CSV (≤ 150000: the 20 MB upload limit)")
     ap.add_argument("--check", action="store_true", help=f"exit 1 on any error or a page p95 over {BUDGET_MS:.0f} ms")
     args = ap.parse_args()
     seconds = max(1.0, min(args.seconds, 600.0))
     readers, uploaders = max(0, min(args.readers, 200)), max(0, min(args.uploaders, 20))
+    rows = max(1, min(args.rows, 150_000))
 
     tmp = Path(tempfile.mkdtemp(prefix="zhizao-conc-bench-"))
     try:
@@ -91,7 +94,8 @@ def main() -> int:
             startup = wait_until_up(base, proc)
             for path in PAGES:  # one cache miss each, not measured
                 get(base + quote(path, safe="/?=&"))
-            print(f"server up in {startup:.1f} s; {readers} readers, {uploaders} uploaders for {seconds:g} s")
+            print(f"server up in {startup:.1f} s; {readers} readers, {uploaders} uploaders ({rows} rows each) "
+                  f"for {seconds:g} s")
             times: dict[str, list[float]] = defaultdict(list)
             errors: dict[str, list[str]] = defaultdict(list)
             lock = threading.Lock()
@@ -117,7 +121,7 @@ def main() -> int:
             def uploader(k: int):
                 i = 0
                 while time.monotonic() < deadline:
-                    record("POST /data/upload", lambda: upload(base, k, i))
+                    record("POST /data/upload", lambda: upload(base, k, i, rows))
                     i += 1
 
             threads = ([threading.Thread(target=reader, args=(k,)) for k in range(readers)]

@@ -45,6 +45,14 @@ BUSY_WAIT = 1.0  # seconds a read waits for the file when an earlier value can b
 RETRY_AFTER = "5"
 
 
+class StoreBusyPage(HTTPException):
+    """503 with the reason and Retry-After: another process holds the store and no earlier value
+    of the page can be served."""
+
+    def __init__(self, busy: StoreBusy):
+        super().__init__(503, f"{busy.message_zh} / {busy.message_en}", headers={"Retry-After": RETRY_AFTER})
+
+
 class SingleFlight:
     """Concurrent calls of `run(key, f)` for one key: the first computes, the others wait for it
     and get its result (or its exception). Nothing is kept once the computation ends."""
@@ -178,12 +186,13 @@ class WebState:
 
         try:
             return self._flights.run((version, key), lead)
-        except StoreBusy as e:
+        except (StoreBusy, StoreBusyPage) as e:  # the latter from a nested read (scorecard → assessment)
             with self._lock:
                 if key in self._stale:
                     return self._stale[key]
-            raise HTTPException(503, f"{e.message_zh} / {e.message_en}",
-                                headers={"Retry-After": RETRY_AFTER}) from None
+            if isinstance(e, StoreBusyPage):
+                raise
+            raise StoreBusyPage(e) from None
 
     def _values(self, version: tuple) -> dict | None:
         """The dict that holds `version`'s values (call under `_lock`); None for an old version."""
@@ -247,7 +256,7 @@ class WebState:
                 self.assessment(lang)
             self.observations()
             self.links()
-        except HTTPException:
+        except StoreBusyPage:
             pass
 
     # --- writes -----------------------------------------------------------------------------

@@ -313,8 +313,13 @@ def main() -> None:
     written (imports are transactional), exit 1. ZHIZAO_DEBUG=1 shows the traceback."""
     import os
 
+    from zhizao.store.store import StoreBusy
+
     try:
         app()
+    except StoreBusy as e:  # any command: the file is held by another process (docs/dashboard.md)
+        err.print(f"{e.message_zh}\n{e.message_en}", style="red", markup=False, highlight=False)
+        raise SystemExit(2) from None
     except UserError as e:
         lang = "en" if "en" in _lang_args(sys.argv) else "zh"
         err.print(e.reason(lang), style="red", markup=False, highlight=False)

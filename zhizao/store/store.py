@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
+import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -123,12 +126,65 @@ class Batch:
     links: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+LOCK_TIMEOUT_ENV = "ZHIZAO_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 10.0  # seconds an open waits for another process to release the file
+
+
+def default_lock_timeout() -> float:
+    """$ZHIZAO_LOCK_TIMEOUT (seconds, ≥ 0), else 10."""
+    try:
+        return max(0.0, float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
+
+
+class StoreBusy(Exception):
+    """Another process holds the DuckDB file (DuckDB allows one writing process per file) and did
+    not release it within the lock timeout. Nothing was read or written."""
+
+    def __init__(self, path: Path, waited: float, detail: str = ""):
+        pid = re.search(r"PID (\d+)", detail)
+        who_zh = f"（进程 {pid.group(1)}）" if pid else ""
+        who_en = f" (process {pid.group(1)})" if pid else ""
+        self.path, self.waited = path, waited
+        self.message_zh = (f"数据库正被另一个进程使用{who_zh}（如 zhizao serve 正在导入，或另一条 zhizao 命令）；"
+                           f"已等待 {waited:g} 秒。请稍后重试：{path}")
+        self.message_en = (f"the database is in use by another process{who_en} (e.g. zhizao serve importing, "
+                           f"or another zhizao command); waited {waited:g} s. Try again later: {path}")
+        super().__init__(f"{self.message_zh} / {self.message_en}")
+
+
+def _is_lock_conflict(e: Exception) -> bool:
+    return isinstance(e, duckdb.IOException) and "Could not set lock" in str(e)
+
+
+def connect(path: Path, *, read_only: bool = False, lock_timeout: float | None = None) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retrying with backoff while another process holds the file's lock;
+    StoreBusy after `lock_timeout` seconds (default: default_lock_timeout())."""
+    timeout = default_lock_timeout() if lock_timeout is None else max(0.0, lock_timeout)
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as e:
+            if not _is_lock_conflict(e):
+                raise
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise StoreBusy(path, timeout, str(e)) from None
+            # Jitter so that two waiting processes do not retry in step.
+            time.sleep(min(left, delay * random.uniform(0.5, 1.0)))
+            delay = min(delay * 2, 0.5)
+
+
 class Store:
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
+                 lock_timeout: float | None = None):
         self.path = Path(path) if path is not None else default_db_path()
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con = connect(self.path, read_only=read_only, lock_timeout=lock_timeout)
         if not read_only:
             self._run(SCHEMA)
 

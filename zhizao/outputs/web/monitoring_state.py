@@ -6,6 +6,10 @@ per state of the folder, and each refresh per (folder state, period). The folder
 mtime and size of the folder and of each of its files (`monitoring_view.data_stamp`): rewriting
 the data with `zhizao synth --out` drops the cache at the next request. Refreshes are kept for the
 most recently used periods only (each holds its tables; the panel is shared).
+
+The lock guards the dicts only: loading and refreshing run outside it, once per (folder state,
+key) however many requests miss together (`SingleFlight`), so a cached period never waits for
+another period's refresh.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from zhizao.outputs import monitoring_view as mv
+from zhizao.outputs.web.state import SingleFlight
 
 MAX_PERIODS = 24
 
@@ -31,64 +36,89 @@ class MonitoringUnavailable(Exception):
 class MonitoringState:
     def __init__(self, data_dir: Path | str):
         self.data_dir = Path(data_dir)
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # dict operations only
+        self._flights = SingleFlight()
         self._stamp: Any = object()  # never equal to a real stamp: the first call loads
         self._data: mv.MonitoringData | None = None
         self._error: MonitoringUnavailable | None = None
         self._results: OrderedDict = OrderedDict()
         self._extra: dict = {}
 
-    def _sync(self) -> None:
-        stamp = mv.data_stamp(self.data_dir)
-        if stamp != self._stamp:
-            self._stamp = stamp
-            self._data, self._error = None, None
-            self._results.clear()
-            self._extra.clear()
+    def _sync(self) -> Any:
+        """The folder's state; a new one drops everything derived from the old."""
+        stamp = mv.data_stamp(self.data_dir)  # reads the folder: outside the lock
+        with self._lock:
+            if stamp != self._stamp:
+                self._stamp = stamp
+                self._data, self._error = None, None
+                self._results.clear()
+                self._extra.clear()
+        return stamp
+
+    def _loaded(self) -> tuple[Any, mv.MonitoringData]:
+        stamp = self._sync()
+        with self._lock:
+            if self._stamp == stamp and (self._data is not None or self._error is not None):
+                data, error = self._data, self._error
+            else:
+                data = error = None
+        if data is None and error is None:
+            data, error = self._flights.run(("data", stamp), lambda: self._load(stamp))
+        if error is not None:
+            raise error
+        return stamp, data
+
+    def _load(self, stamp: Any):
+        data = error = None
+        if stamp is None:
+            error = MonitoringUnavailable("missing", str(self.data_dir))
+        else:
+            try:
+                data = mv.load_data(self.data_dir)
+            except (FileNotFoundError, ValueError, KeyError, OSError) as e:
+                error = MonitoringUnavailable("invalid", f"{type(e).__name__}: {e}")
+        with self._lock:
+            if self._stamp == stamp:
+                self._data, self._error = data, error
+        return data, error
 
     def data(self) -> mv.MonitoringData:
         """The loaded folder; MonitoringUnavailable when there is none or it is refused."""
-        with self._lock:
-            self._sync()
-            if self._data is None and self._error is None:
-                if self._stamp is None:
-                    self._error = MonitoringUnavailable("missing", str(self.data_dir))
-                else:
-                    try:
-                        self._data = mv.load_data(self.data_dir)
-                    except (FileNotFoundError, ValueError, KeyError, OSError) as e:
-                        self._error = MonitoringUnavailable("invalid", f"{type(e).__name__}: {e}")
-            if self._error is not None:
-                raise self._error
-            return self._data
+        return self._loaded()[1]
 
     def result(self, period: tuple[int, int] | None):
         """The refresh at `period` (None = the latest), computed once per folder state."""
+        stamp, data = self._loaded()
+        key = period or data.context.period(data.context.latest)
         with self._lock:
-            data = self.data()
-            key = period or data.context.period(data.context.latest)
-            if key in self._results:
+            if self._stamp == stamp and key in self._results:
                 self._results.move_to_end(key)
                 return self._results[key]
+
+        def compute():
             r = mv.refresh_at(data, key)
-            self._results[key] = r
-            while len(self._results) > MAX_PERIODS:
-                self._results.popitem(last=False)
+            with self._lock:
+                if self._stamp == stamp:
+                    self._results[key] = r
+                    while len(self._results) > MAX_PERIODS:
+                        self._results.popitem(last=False)
             return r
+        return self._flights.run(("result", stamp, key), compute)
 
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
         """Anything else derived from the data (the brief's files), until the folder changes."""
+        stamp = self._sync()
         with self._lock:
-            self._sync()
-            if key in self._extra:
+            if self._stamp == stamp and key in self._extra:
                 return self._extra[key]
-            stamp = self._stamp
-        value = compute()  # outside the lock: a slow build does not hold up the pages
-        with self._lock:
-            self._sync()
-            if self._stamp == stamp:
-                return self._extra.setdefault(key, value)
-        return value
+
+        def lead():
+            value = compute()
+            with self._lock:
+                if self._stamp == stamp:
+                    self._extra[key] = value
+            return value
+        return self._flights.run(("extra", stamp, key), lead)
 
     def warm(self) -> None:
         """Load the folder and refresh the latest period, if there is data (start-up)."""

@@ -2,36 +2,122 @@
 
 An assessment takes about half a second; a page must answer in well under 300 ms. So every read
 of the store (assessments per (lang, year, as_of), observations, sources, links, batches) is
-cached and thrown away as soon as the DuckDB file changes (its mtime and size, and the WAL's).
-Reads do not touch the file (checked: opening and closing a store leaves the mtime alone), so
-the cache survives until an import — from this app or from the CLI — writes.
+cached per *version* of the store: (the count of this app's finished imports, the DuckDB file's
+and its WAL's mtime and size). Reads do not touch the file (checked: opening and closing a store
+leaves the mtime alone), so the cache survives until an import — from this app or from the CLI —
+writes.
 
-Reads open short-lived connections to the same DuckDB file from this one process, which DuckDB
-allows (one database instance per process, many connections); imports take the lock so that two
-uploads are never committed at once. Run one server process: the cache lives in it.
+Concurrency (docs/dashboard.md §Concurrency):
+
+- **Reads never wait for writes.** An upload takes `_import_lock` (uploads serialise among
+  themselves only); `_lock` guards the dicts and is never held while computing or importing.
+  While this app imports, the version is frozen: pages are served from the cache of the last
+  committed state (a DuckDB read in the same process sees the committed state, never a partial
+  import), and the new version starts when the import ends.
+- **Single flight.** Concurrent misses for the same (version, key) wait on one computation.
+- **Another process holding the file** (a CLI import): opening retries with backoff
+  (`zhizao.store.store.connect`); if the file stays locked, a page is served from the value it
+  had in an earlier version, else 503 with Retry-After. An upload refused for that reason lists
+  the problem `store_busy`. The server never keeps the file open between requests.
+
+Run one server process: the cache lives in it.
 """
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
+from fastapi import HTTPException
 
 from zhizao import api
+from zhizao.ingest.table import ImportProblem
 from zhizao.plan.spec import Plan
-from zhizao.store.importing import ImportSummary
-from zhizao.store.store import default_db_path
+from zhizao.store.importing import ImportFailed, ImportSummary
+from zhizao.store.store import Store, StoreBusy, default_db_path, default_lock_timeout
+
+MAX_STALE = 64  # values kept from earlier versions, served only while another process holds the file
+BUSY_WAIT = 1.0  # seconds a read waits for the file when an earlier value can be served instead
+RETRY_AFTER = "5"
+
+
+class StoreBusyPage(HTTPException):
+    """503 with the reason and Retry-After: another process holds the store and no earlier value
+    of the page can be served."""
+
+    def __init__(self, busy: StoreBusy):
+        super().__init__(503, f"{busy.message_zh} / {busy.message_en}", headers={"Retry-After": RETRY_AFTER})
+
+
+class SingleFlight:
+    """Concurrent calls of `run(key, f)` for one key: the first computes, the others wait for it
+    and get its result (or its exception). Nothing is kept once the computation ends."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: dict[Any, tuple[Future, int]] = {}
+
+    def run(self, key: Any, compute: Callable[[], Any]) -> Any:
+        me = threading.get_ident()
+        with self._lock:
+            call = self._calls.get(key)
+            if call is None:
+                call = self._calls[key] = (Future(), me)
+                leader = True
+            else:
+                leader = False
+        future, owner = call
+        if not leader:
+            if owner == me:  # a computation that asks for its own key: compute, do not wait on itself
+                return compute()
+            return future.result()
+        try:
+            value = compute()
+        except BaseException as e:
+            future.set_exception(e)
+            raise
+        else:
+            future.set_result(value)
+            return value
+        finally:
+            with self._lock:
+                self._calls.pop(key, None)
+
+
+class _Loaded:
+    """What `api.assess` reads from a store, read in one short connection: the file is not held
+    while the assessment computes (another process may be waiting for it)."""
+
+    def __init__(self, observations: pd.DataFrame, links: pd.DataFrame):
+        self._obs, self._links = observations, links
+
+    def observations(self, as_of=None, series=None) -> pd.DataFrame:
+        return self._obs
+
+    def links(self, plan_id=None) -> pd.DataFrame:
+        return self._links
 
 
 class WebState:
-    def __init__(self, db: str | Path | None, plan: Plan | None):
+    def __init__(self, db: str | Path | None, plan: Plan | None, *, lock_timeout: float | None = None):
         self.db = Path(db) if db is not None else default_db_path()
         self.plan = plan or api.load_plan()
-        self._lock = threading.RLock()
-        self._cache: dict[Any, Any] = {}
-        self._stamp: tuple | None = None
+        self.lock_timeout = default_lock_timeout() if lock_timeout is None else lock_timeout
+        self._lock = threading.Lock()  # dict operations only
+        self._import_lock = threading.Lock()  # uploads, one at a time
+        self._flights = SingleFlight()
+        self._fresh: dict[Any, Any] = {}  # values of the current version
+        self._stale: OrderedDict = OrderedDict()  # each key's value from an earlier version
+        self._gen = 0  # imports finished by this app
+        self._writing = 0
+        self._version: tuple | None = None
+        self._pending: dict[Any, Any] = {}  # the next version's first pages, computed by the importer
+        self._pending_version: tuple | None = None
+        self._tls = threading.local()
         self.region_names = _region_names(self.plan)
         # Create the store (and load the bundled data into a new one) now, so that this
         # first write does not invalidate the first cached page.
@@ -48,50 +134,97 @@ class WebState:
                 parts.append(None)
         return tuple(parts)
 
+    def _sync(self) -> tuple:
+        """The current version; a new one moves the current values to the fallbacks."""
+        pending = getattr(self._tls, "pending", None)
+        if pending is not None:  # the importer preparing the next version
+            return pending
+        stamp = self.stamp()  # stat outside the lock
+        with self._lock:
+            if self._writing:  # our own import is running: keep serving the last committed state
+                return self._version
+            version = (self._gen, stamp)
+            if version != self._version:
+                self._replace(version, {})
+            return version
+
+    def _replace(self, version: tuple, values: dict) -> None:
+        """Make `version` current (call under `_lock`); the old values become fallbacks."""
+        for k, v in self._fresh.items():
+            self._stale[k] = v
+            self._stale.move_to_end(k)
+        while len(self._stale) > MAX_STALE:
+            self._stale.popitem(last=False)
+        self._fresh, self._version = values, version
+
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """`compute()` once per key until the store file changes.
+        """`compute()` once per key and store version; concurrent misses share one computation.
 
-        The computation runs outside the lock, so a slow one (a PDF report) does not hold up
-        other pages; two simultaneous misses may both compute, and a result computed while an
-        import changed the file is returned but not kept.
+        A value computed while the version changed is returned but not kept. If another process
+        holds the file, the key's value from an earlier version is returned, else 503.
         """
+        version = self._sync()
         with self._lock:
-            self._refresh()
-            if key in self._cache:
-                return self._cache[key]
-            stamp = self._stamp
-        value = compute()
-        with self._lock:
-            self._refresh()
-            if self._stamp == stamp:
-                return self._cache.setdefault(key, value)
-        return value
+            values = self._values(version)
+            if values is not None and key in values:
+                return values[key]
+            has_fallback = key in self._stale
 
-    def _refresh(self) -> None:
-        stamp = self.stamp()
-        if stamp != self._stamp:
-            self._cache.clear()
-            self._stamp = stamp
+        def lead():
+            before = getattr(self._tls, "wait", None)
+            # With an earlier value to serve, do not keep the visitor waiting for the file.
+            self._tls.wait = min(BUSY_WAIT, self.lock_timeout) if has_fallback else self.lock_timeout
+            try:
+                value = compute()
+            finally:
+                self._tls.wait = before
+            with self._lock:
+                values = self._values(version)
+                if values is not None:
+                    values[key] = value
+            return value
+
+        try:
+            return self._flights.run((version, key), lead)
+        except (StoreBusy, StoreBusyPage) as e:  # the latter from a nested read (scorecard → assessment)
+            with self._lock:
+                if key in self._stale:
+                    return self._stale[key]
+            if isinstance(e, StoreBusyPage):
+                raise
+            raise StoreBusyPage(e) from None
+
+    def _values(self, version: tuple) -> dict | None:
+        """The dict that holds `version`'s values (call under `_lock`); None for an old version."""
+        if version == self._version:
+            return self._fresh
+        if version == self._pending_version:
+            return self._pending
+        return None
 
     def invalidate(self) -> None:
         with self._lock:
-            self._cache.clear()
-            self._stamp = None
+            self._gen += 1
+
+    def _open(self) -> Store:
+        """A short-lived connection; waits for another process as long as `cached` decided."""
+        return Store(self.db, lock_timeout=getattr(self._tls, "wait", None) or self.lock_timeout)
 
     # --- reads ------------------------------------------------------------------------------
     def assessment(self, lang: str = "zh", year: int | None = None, as_of: date | None = None) -> dict:
         """The cached `api.assess` result; callers must not mutate it."""
-        return self.cached(
-            ("assess", lang, year, as_of),
-            lambda: api.assess(self.plan, year=year, as_of=as_of, db=self.db, lang=lang),
-        )
+        def compute():
+            with self._open() as store:
+                loaded = _Loaded(store.observations(as_of=as_of), store.links(self.plan.plan.id))
+            return api.assess(self.plan, year=year, as_of=as_of, store=loaded, lang=lang)
+        return self.cached(("assess", lang, year, as_of), compute)
 
     def scorecard(self, lang: str = "zh") -> pd.DataFrame:
         return self.cached(("scorecard", lang), lambda: api.scorecard(self.assessment(lang)))
 
     def _read(self, what: str, as_of: date | None = None) -> pd.DataFrame:
         def compute():
-            with api.open_store(self.db, self.plan) as store:
+            with self._open() as store:
                 if what == "links":
                     return store.links(self.plan.plan.id)
                 if what == "observations":
@@ -116,20 +249,57 @@ class WebState:
         return self.cached(("counts",), lambda: _counts(self))
 
     def warm(self) -> None:
-        """Compute what the first page views need (both languages), e.g. at start-up."""
-        for lang in ("zh", "en"):
-            self.assessment(lang)
-        self.observations()
-        self.links()
+        """Compute what the first page views need (both languages), e.g. at start-up. A store
+        held by another process is not an error here: the pages compute when it is free."""
+        try:
+            for lang in ("zh", "en"):
+                self.assessment(lang)
+            self.observations()
+            self.links()
+        except StoreBusyPage:
+            pass
 
     # --- writes -----------------------------------------------------------------------------
     def import_file(self, path: Path) -> ImportSummary:
-        """`api.import_data` under the lock; raises ImportFailed (nothing written) on any problem."""
-        with self._lock:
+        """`api.import_data`, one upload at a time; raises ImportFailed (nothing written) on any
+        problem, including `store_busy` when another process holds the file too long."""
+        path = Path(path)
+        with self._import_lock:
+            self._sync()
+            with self._lock:
+                self._writing += 1
+            done = False
             try:
-                return api.import_data(path, plan=self.plan, db=self.db)
+                summary = api.import_data(path, plan=self.plan, db=self.db)
+                done = True
+                self._prepare_next()
+                return summary
+            except StoreBusy as e:
+                raise ImportFailed([ImportProblem(
+                    file=path.name, row=None, column=None, value=None, code="store_busy",
+                    message_zh=e.message_zh, message_en=e.message_en)]) from None
             finally:
-                self.invalidate()
+                with self._lock:
+                    self._writing -= 1
+                    if done:
+                        self._gen += 1
+                        # The prepared pages become current unless the file changed since.
+                        if self._pending_version == (self._gen, self.stamp()):
+                            self._replace(self._pending_version, self._pending)
+                    self._pending, self._pending_version = {}, None
+
+    def _prepare_next(self) -> None:
+        """After a commit, compute the first pages of the new version while the readers are still
+        served the old one, so that they do not all wait for it when the import ends."""
+        with self._lock:
+            self._pending, self._pending_version = {}, (self._gen + 1, self.stamp())
+        self._tls.pending = self._pending_version
+        try:
+            self.warm()
+        except Exception:  # noqa: BLE001 - the import is committed; a page that fails will say why itself
+            pass
+        finally:
+            self._tls.pending = None
 
 
 def _region_names(plan: Plan) -> dict[str, str]:
@@ -142,5 +312,5 @@ def _region_names(plan: Plan) -> dict[str, str]:
 
 
 def _counts(state: WebState) -> dict[str, int]:
-    with api.open_store(state.db, state.plan) as store:
+    with state._open() as store:
         return store.counts()

@@ -29,7 +29,7 @@ def hostile_client(bundled_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("hostile-web") / "h.duckdb"
     db.write_bytes(bundled_db.read_bytes())
     plant(db)
-    with TestClient(create_app(db=db, warm=False)) as c:
+    with TestClient(create_app(db=db, warm=False, allowed_hosts=["testserver"])) as c:
         yield c
 
 
@@ -92,7 +92,7 @@ def test_table_files_are_built_once_per_store_state(fresh_db, monkeypatch):
     calls = []
     real = downloads.table_file
     monkeypatch.setattr(downloads, "table_file", lambda df, name, fmt: calls.append((name, fmt)) or real(df, name, fmt))
-    with TestClient(create_app(db=fresh_db, warm=False)) as c:
+    with TestClient(create_app(db=fresh_db, warm=False, allowed_hosts=["testserver"])) as c:
         first = c.get("/download/observations?format=xlsx")
         second = c.get("/download/observations?format=xlsx")
         assert first.status_code == second.status_code == 200 and first.content == second.content

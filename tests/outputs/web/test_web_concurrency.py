@@ -17,7 +17,7 @@ from zhizao.outputs.web.app import create_app
 from zhizao.outputs.web.state import WebState
 from zhizao.store.importing import ImportFailed
 
-from webtest_support import GOOD_CSV
+from webtest_support import GOOD_CSV, csrf_headers
 
 DEADLOCK_GUARD = 60  # seconds; only reached when a read is blocked, which is the failure
 
@@ -157,7 +157,7 @@ def test_a_computation_that_fails_is_not_kept_and_its_waiters_get_the_error(fres
 @pytest.fixture
 def busy_app(fresh_db, monkeypatch):
     monkeypatch.setenv("ZHIZAO_LOCK_TIMEOUT", "0.3")
-    app = create_app(db=fresh_db, warm=False)
+    app = create_app(db=fresh_db, warm=False, allowed_hosts=["testserver"])
     with TestClient(app) as c:
         c.db = fresh_db
         yield c
@@ -166,6 +166,7 @@ def busy_app(fresh_db, monkeypatch):
 def test_pages_while_another_process_writes_are_never_500(busy_app, good_csv):
     c = busy_app
     old = c.get("/data?format=json").json()
+    token = csrf_headers(c)
     assert c.get("/?format=json").status_code == 200
     with held_by_another_process(c.db, WRITE_A_BATCH):
         # The file changed, so the cache is out of date, but the writer still holds it: the
@@ -182,7 +183,7 @@ def test_pages_while_another_process_writes_are_never_500(busy_app, good_csv):
         assert r.status_code == 503 and "in use by another process" in r.text
         # An upload is refused with the problem listed, nothing written.
         with good_csv.open("rb") as f:
-            r = c.post("/data/upload?format=json", files={"file": ("good.csv", f, "text/csv")})
+            r = c.post("/data/upload?format=json", files={"file": ("good.csv", f, "text/csv")}, headers=token)
         assert r.status_code == 422
         assert [p["code"] for p in r.json()["upload"]["problems"]] == ["store_busy"]
     # Released: the other process's batch shows.

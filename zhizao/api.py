@@ -145,7 +145,18 @@ def sources(db: str | Path | None = None) -> pd.DataFrame:
 
 def lint(plan=None, lang: str = "zh") -> pd.DataFrame:
     plan = plan if plan is not None and not isinstance(plan, (str, Path)) else load_plan(plan)
-    return findings_frame(lint_plan(plan), lang)
+    findings = lint_plan(plan)
+    if plan.plan.id == BUNDLED_PLAN_ID:
+        from zhizao.plan.lint import Finding
+        from zhizao.store.importing import bundled_mismatches
+
+        for p in bundled_mismatches(plan):  # the bundled data is loaded into stores of this plan id
+            findings.append(Finding(
+                str(p.value), "bundled_links_match", "warning",
+                f"内置数据 {p.message_zh}：该关联不会载入；请保留内置指标编号，或给规划另起 plan.id",
+                f"bundled data {p.message_en}: that link is not loaded; keep the bundled indicator ids "
+                "or give the plan its own plan.id"))
+    return findings_frame(findings, lang)
 
 
 def import_data(path: str | Path, *, plan=None, db: str | Path | None = None) -> ImportSummary:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from calendar import monthrange
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -40,6 +40,7 @@ class ImportSummary:
     sources: int
     series: int
     links: int
+    skipped: list[ImportProblem] = field(default_factory=list)  # entries left out (bundled links only)
 
 
 def plan_window(plan: Plan) -> tuple[int, int]:
@@ -335,8 +336,14 @@ def bundled_rows(plan: Plan) -> pd.DataFrame:
 
 def load_bundled(store: Store, plan: Plan) -> ImportSummary:
     """Load the bundled real Chongqing statistics with their sources and links (all or nothing)."""
-    links_text = bundled_dir().joinpath("links.yaml").read_text(encoding="utf-8")
-    series_attr, links, problems = read_links(links_text, plan, "links.yaml")
+    series_attr, links, problems = read_links(bundled_links_text(), plan, "links.yaml")
+    # A custom plan that keeps the bundled plan id but renames or drops indicators: the bundled links
+    # to those indicators cannot apply; they are left out and named in the batch note (and plan lint).
+    skipped = [p for p in problems if p.code == "unknown_indicator"]
+    problems = [p for p in problems if p.code != "unknown_indicator"]
+    if skipped:
+        known = {i.id for i in plan.indicators} | {f"cluster:{c.id}" for c in plan.clusters}
+        links = links[links["indicator"].isin(known)].reset_index(drop=True)
     rows = bundled_rows(plan)
     # Register every published series under the unit it is first published in.
     first_units = rows.groupby("series", sort=False)["unit"].first().to_frame()
@@ -354,8 +361,19 @@ def load_bundled(store: Store, plan: Plan) -> ImportSummary:
         raise ImportFailed(problems)
     valid = with_vintage(valid)
     batch = _batch_from_rows(valid, kind="bundled", file=f"zhizao/resources/datasets/{BUNDLED}", sha256=None,
-                             note="real published Chongqing statistics, 2019–2024 (shared/data/chongqing)",
+                             note="real published Chongqing statistics, 2019–2024 (shared/data/chongqing)"
+                             + "".join(f"; not loaded: {p.message_en}" for p in skipped),
                              series=series, links=links)
     batch_id = store.commit(batch)
     return ImportSummary(batch_id, batch.file, len(batch.observations), batch.sources["source_id"].nunique(),
-                         len(series), len(links))
+                         len(series), len(links), skipped)
+
+
+def bundled_links_text() -> str:
+    return bundled_dir().joinpath("links.yaml").read_text(encoding="utf-8")
+
+
+def bundled_mismatches(plan: Plan) -> list[ImportProblem]:
+    """Bundled links naming indicators `plan` does not have (a custom plan with the bundled id)."""
+    _, _, problems = read_links(bundled_links_text(), plan, "links.yaml")
+    return [p for p in problems if p.code == "unknown_indicator"]

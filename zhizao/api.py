@@ -159,8 +159,9 @@ def lint(plan=None, lang: str = "zh") -> pd.DataFrame:
     return findings_frame(findings, lang)
 
 
-def import_data(path: str | Path, *, plan=None, db: str | Path | None = None) -> ImportSummary:
-    """Import a CSV/XLSX (long format) or a links YAML; all or nothing (raises ImportFailed)."""
+def import_data(path: str | Path, *, plan=None, db: str | Path | None = None, progress=None) -> ImportSummary:
+    """Import a CSV/XLSX (long format) or a links YAML; all or nothing (raises ImportFailed).
+    `progress(stage, rows)` is called as each stage starts: read, validate, check, write."""
     plan = plan if plan is not None and not isinstance(plan, (str, Path)) else load_plan(plan)
     with open_store(db, plan) as store:
-        return import_file(store, path, plan)
+        return import_file(store, path, plan, progress=progress)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -160,8 +161,11 @@ def data_import(
     """导入数据（全部成功或全部不导入）/ import a file, all or nothing."""
     p = _plan(plan)
     try:
-        s = api.import_data(file, plan=p, db=db)
+        with _import_progress() as progress:
+            s = api.import_data(file, plan=p, db=db, progress=progress)
     except ImportFailed as e:
+        from rich.text import Text
+
         from zhizao.ingest.table import problems_frame
         err.print(f"[red]导入被拒绝：发现 {len(e.problems)} 个问题，数据库未改变 / import refused: "
                   f"{len(e.problems)} problem(s), nothing was written[/red]")
@@ -169,12 +173,33 @@ def data_import(
         t = Table(show_lines=False)
         for c in df.columns:
             t.add_column(str(c))
-        for row in df.itertuples(index=False):
-            t.add_row(*["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in row])
+        for row in df.itertuples(index=False):  # Text: a value like "[/red]" is data, not markup
+            t.add_row(*[Text("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)) for v in row])
         err.print(t)
         raise typer.Exit(1) from None
     console.print(f"已导入 / imported: {s.observations} 条观测值 observations, {s.sources} 个来源 sources, "
                   f"{s.links} 条关联 links （批次 batch {s.batch_id}）")
+
+
+_STAGE_LABELS = {"read": "读取文件 / reading", "validate": "逐行校验 / validating",
+                 "check": "与已有数据比对 / checking against the store", "write": "写入数据库 / writing"}
+
+
+@contextmanager
+def _import_progress():
+    """Stage progress on stderr: a live line on a terminal, one line per stage in a log."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    def label(stage, rows):
+        return _STAGE_LABELS.get(stage, stage) + (f" · {rows} 行 rows" if rows is not None else "")
+
+    if not err.is_terminal:
+        yield lambda stage, rows: err.print(label(stage, rows), markup=False, highlight=False)
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("", total=None)
+        yield lambda stage, rows: bar.update(task, description=label(stage, rows))
 
 
 @data_app.command("list")

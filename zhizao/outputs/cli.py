@@ -52,7 +52,7 @@ def _plan(plan: Optional[Path]):
     try:
         return api.load_plan(plan)
     except PlanError as e:
-        err.print(f"[red]{e}[/red]")
+        err.print(str(e), style="red", markup=False, highlight=False)  # plan text is data, not markup
         raise typer.Exit(2) from None
 
 

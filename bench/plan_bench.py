@@ -2,8 +2,9 @@
 
     python bench/plan_bench.py [--indicators 10000]
 
-Prints the time and peak memory of load_plan and lint_plan. Issue 7 measured 70 s and 873 MB
-before the loader parsed the YAML once (C loader when available) and lint became linear.
+Prints the time and peak memory of load_plan and lint_plan. On the shared 2-core dev machine (under
+load, tracemalloc on): before parsing once, 139 s and 675 MB; after (libyaml, one parse, iterative
+checks), 9.8 s and 247 MB; lint 0.5 s either way.
 """
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from zhizao.store.store import Store
 
 __all__ = [
     "load_plan", "open_store", "assess", "scorecard", "observations", "sources", "lint",
-    "import_data", "Settings",
+    "import_data", "withdraw", "batches", "Settings",
 ]
 
 BUNDLED_PLAN_ID = "chongqing-manufacturing-2021-2025"
@@ -69,7 +69,7 @@ def assess(
     store = store or open_store(db, plan)
     try:
         when = _as_date(as_of)
-        obs = store.observations(as_of=when)
+        obs = store.observations(as_of=when, include_nonfinite=True)  # the assessment notes and drops them
         links = store.links(plan.plan.id)
     finally:
         if own:
@@ -99,9 +99,52 @@ def scorecard(result: dict) -> pd.DataFrame:
 
 
 def observations(db: str | Path | None = None, *, as_of: str | date | None = None,
-                 series: list[str] | None = None) -> pd.DataFrame:
+                 series: list[str] | None = None, include_withdrawn: bool = False) -> pd.DataFrame:
+    """Stored values that count; `include_withdrawn` adds withdrawn batches' rows with their withdrawal."""
     with open_store(db) as store:
-        return store.observations(as_of=_as_date(as_of), series=series)
+        return store.observations(as_of=_as_date(as_of), series=series, include_withdrawn=include_withdrawn)
+
+
+def batches(db: str | Path | None = None) -> pd.DataFrame:
+    """Every import batch with its withdrawal (when, by whom, why) if it was withdrawn."""
+    with open_store(db) as store:
+        return store.batches()
+
+
+class WithdrawRefused(Exception):
+    """A withdrawal that cannot be made; the store is unchanged."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        self.message_zh, self.message_en = message_zh, message_en
+        super().__init__(message_en)
+
+
+def withdraw(batch_id: str, reason: str | None = None, *, db: str | Path | None = None,
+             by: str | None = None) -> dict:
+    """Withdraw an import batch: recorded (when, by whom, why), never deleted; its values and links
+    stop counting everywhere. The bundled batch cannot be withdrawn (start a new store instead)."""
+    if by is None:
+        import getpass
+        try:
+            by = getpass.getuser()
+        except Exception:  # no user name in some containers: the record still has when and why
+            by = None
+    with open_store(db) as store:
+        info = store.batch(batch_id)
+        if info is None:
+            raise WithdrawRefused(
+                f"数据库中没有批次“{batch_id[:80]}”；用 zhizao data batches 查看批次号",
+                f"no batch '{batch_id[:80]}' in the store; see the batch ids with zhizao data batches")
+        if info["kind"] == "bundled":
+            raise WithdrawRefused(
+                "内置数据批次不能撤回；如需不含内置数据的数据库，请用 --db 新建一个并只导入自己的文件",
+                "the bundled batch cannot be withdrawn; for a store without it, create a new one with --db "
+                "and import your own files")
+        if pd.notna(info.get("withdrawn_at")):
+            raise WithdrawRefused(
+                f"批次 {batch_id} 已于 {info['withdrawn_at']:%Y-%m-%d %H:%M} 撤回",
+                f"batch {batch_id} was already withdrawn on {info['withdrawn_at']:%Y-%m-%d %H:%M}")
+        return store.withdraw(batch_id, reason=reason, by=by)
 
 
 def sources(db: str | Path | None = None) -> pd.DataFrame:
@@ -111,11 +154,23 @@ def sources(db: str | Path | None = None) -> pd.DataFrame:
 
 def lint(plan=None, lang: str = "zh") -> pd.DataFrame:
     plan = plan if plan is not None and not isinstance(plan, (str, Path)) else load_plan(plan)
-    return findings_frame(lint_plan(plan), lang)
+    findings = lint_plan(plan)
+    if plan.plan.id == BUNDLED_PLAN_ID:
+        from zhizao.plan.lint import Finding
+        from zhizao.store.importing import bundled_mismatches
+
+        for p in bundled_mismatches(plan):  # the bundled data is loaded into stores of this plan id
+            findings.append(Finding(
+                str(p.value), "bundled_links_match", "warning",
+                f"内置数据 {p.message_zh}：该关联不会载入；请保留内置指标编号，或给规划另起 plan.id",
+                f"bundled data {p.message_en}: that link is not loaded; keep the bundled indicator ids "
+                "or give the plan its own plan.id"))
+    return findings_frame(findings, lang)
 
 
-def import_data(path: str | Path, *, plan=None, db: str | Path | None = None) -> ImportSummary:
-    """Import a CSV/XLSX (long format) or a links YAML; all or nothing (raises ImportFailed)."""
+def import_data(path: str | Path, *, plan=None, db: str | Path | None = None, progress=None) -> ImportSummary:
+    """Import a CSV/XLSX (long format) or a links YAML; all or nothing (raises ImportFailed).
+    `progress(stage, rows)` is called as each stage starts: read, validate, check, write."""
     plan = plan if plan is not None and not isinstance(plan, (str, Path)) else load_plan(plan)
     with open_store(db, plan) as store:
-        return import_file(store, path, plan)
+        return import_file(store, path, plan, progress=progress)

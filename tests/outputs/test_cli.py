@@ -81,3 +81,10 @@ def test_as_of_reproduces_an_earlier_view(db):
     assert early["as_of"] == "2022-06-30"
     assert sum(i["status"] != "no_comparable_data" for i in early["indicators"]) < \
         sum(i["status"] != "no_comparable_data" for i in late["indicators"])
+
+
+def test_plan_problems_with_markup_like_text_exit_2(tmp_path):
+    f = tmp_path / "markup.yaml"
+    f.write_text('plan: {id: "[/red]", title: t}\n', encoding="utf-8")
+    r = runner.invoke(app, ["plan", "lint", str(f)])
+    assert r.exit_code == 2 and "[/red]" in r.output  # before: rich MarkupError traceback

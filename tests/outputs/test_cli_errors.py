@@ -53,3 +53,15 @@ def test_debug_shows_the_traceback(monkeypatch):
     monkeypatch.setenv("ZHIZAO_DEBUG", "1")
     with pytest.raises(RuntimeError):
         cli.main()
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01\x02PK\x03\x04garbage\xff\xfe" * 50, b"\xff\xfe\xfa" * 100])
+def test_import_of_unreadable_file_is_a_problem_not_a_traceback(content, tmp_path):
+    bad = tmp_path / "garbage.csv"
+    bad.write_bytes(content)
+    r = run(["data", "import", str(bad)], tmp_path)
+    assert r.returncode == 1, r.stderr
+    assert "unreadable_file" in r.stderr or "无法读取" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    listed = run(["data", "batches", "--format", "csv"], tmp_path)
+    assert "garbage.csv" not in listed.stdout

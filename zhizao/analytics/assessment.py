@@ -313,6 +313,29 @@ def assess_clusters(plan: Plan, obs: pd.DataFrame, links: pd.DataFrame, year: in
     return out
 
 
+def _drop_nonfinite(obs: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[dict]]:
+    """inf/NaN values (stored before imports refused them) cannot be assessed: leave them out and say
+    which batches hold them, so the user can withdraw those batches."""
+    if obs.empty or "value" not in obs:
+        return obs, []
+    values = pd.to_numeric(obs["value"], errors="coerce")
+    bad = ~values.map(lambda v: isinstance(v, float) and math.isfinite(v))
+    if not bad.any():
+        return obs, []
+    out = []
+    for batch_id, rows in obs[bad].groupby(obs.loc[bad, "batch_id"].fillna("?") if "batch_id" in obs else "?"):
+        series = "、".join(sorted(map(str, rows["series"].unique()))[:5])
+        n = len(rows)
+        out.append({
+            "batch_id": batch_id, "count": n, "series": sorted(map(str, rows["series"].unique()))[:20],
+            "message": (f"batch {batch_id}: {n} non-finite value(s) ({series}) were ignored; "
+                        f"withdraw the batch with: zhizao data withdraw {batch_id}") if lang == "en" else
+                       (f"批次 {batch_id} 中 {n} 个数值为无穷大或非数（{series}），评估时已忽略；"
+                        f"请撤回该批次：zhizao data withdraw {batch_id}"),
+        })
+    return obs[~bad], out
+
+
 def assess_plan(
     plan: Plan,
     obs: pd.DataFrame,
@@ -325,6 +348,7 @@ def assess_plan(
     """The evaluation of every indicator of `plan` for `year` (default: the latest year with
     data, at most the target year)."""
     settings = settings or Settings()
+    obs, ignored = _drop_nonfinite(obs, lang)
     if year is None:
         years = obs.loc[obs["period_type"] == "year", "year"] if not obs.empty else pd.Series(dtype=int)
         year = min(int(years.max()), plan.plan.target_year) if len(years) else plan.plan.base_year
@@ -343,6 +367,7 @@ def assess_plan(
         "summary": {
             "counts": {s: counts.get(s, 0) for s in STATUSES},
             "binding_behind": [i["id"] for i in indicators if i["binding_alert"]],
+            "ignored_values": ignored,
         },
         "indicators": indicators,
         "clusters": assess_clusters(plan, obs, links, year, lang),

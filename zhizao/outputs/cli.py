@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -24,7 +25,7 @@ app = typer.Typer(
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 plan_app = typer.Typer(help="规划：查看与一致性检查 / the plan: show and lint.", no_args_is_help=True)
-data_app = typer.Typer(help="数据：导入、查看、来源 / statistics: import, list, sources.", no_args_is_help=True)
+data_app = typer.Typer(help="数据：导入、查看、来源、撤回 / statistics: import, list, sources, withdraw.", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 app.add_typer(data_app, name="data")
 
@@ -53,7 +54,7 @@ def _plan(plan: Optional[Path]):
     try:
         return api.load_plan(plan)
     except PlanError as e:
-        err.print(f"[red]{e}[/red]")
+        err.print(str(e), style="red", markup=False, highlight=False)  # plan text is data, not markup
         raise typer.Exit(2) from None
 
 
@@ -162,8 +163,11 @@ def data_import(
     """导入数据（全部成功或全部不导入）/ import a file, all or nothing."""
     p = _plan(plan)
     try:
-        s = api.import_data(file, plan=p, db=db)
+        with _import_progress() as progress:
+            s = api.import_data(file, plan=p, db=db, progress=progress)
     except ImportFailed as e:
+        from rich.text import Text
+
         from zhizao.ingest.table import problems_frame
         err.print(f"[red]导入被拒绝：发现 {len(e.problems)} 个问题，数据库未改变 / import refused: "
                   f"{len(e.problems)} problem(s), nothing was written[/red]")
@@ -171,26 +175,80 @@ def data_import(
         t = Table(show_lines=False)
         for c in df.columns:
             t.add_column(str(c))
-        for row in df.itertuples(index=False):
-            t.add_row(*["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in row])
+        for row in df.itertuples(index=False):  # Text: a value like "[/red]" is data, not markup
+            t.add_row(*[Text("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)) for v in row])
         err.print(t)
         raise typer.Exit(1) from None
     console.print(f"已导入 / imported: {s.observations} 条观测值 observations, {s.sources} 个来源 sources, "
                   f"{s.links} 条关联 links （批次 batch {s.batch_id}）")
 
 
+_STAGE_LABELS = {"read": "读取文件 / reading", "validate": "逐行校验 / validating",
+                 "check": "与已有数据比对 / checking against the store", "write": "写入数据库 / writing"}
+
+
+@contextmanager
+def _import_progress():
+    """Stage progress on stderr: a live line on a terminal, one line per stage in a log."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    def label(stage, rows):
+        return _STAGE_LABELS.get(stage, stage) + (f" · {rows} 行 rows" if rows is not None else "")
+
+    if not err.is_terminal:
+        yield lambda stage, rows: err.print(label(stage, rows), markup=False, highlight=False)
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("", total=None)
+        yield lambda stage, rows: bar.update(task, description=label(stage, rows))
+
+
 @data_app.command("list")
 def data_list(
     series: Optional[list[str]] = typer.Option(None, "--series", help="只列出这些序列 / only these series"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD：只显示当日已知的数据"),
+    include_withdrawn: bool = typer.Option(False, "--include-withdrawn",
+                                           help="也列出已撤回批次的数值（含撤回时间与原因）/ also withdrawn batches' values"),
     db: Optional[Path] = DbOpt,
     fmt: Fmt = FmtOpt,
 ):
     """列出观测值及其来源、等级、版本 / list observations with source, grade and vintage."""
-    df = api.observations(db, as_of=as_of, series=series)
+    df = api.observations(db, as_of=as_of, series=series, include_withdrawn=include_withdrawn)
     cols = ["series", "region", "period_key", "value", "unit", "qualifier", "value_text", "price_basis",
             "status", "grade", "vintage", "source_url"]
+    if include_withdrawn:
+        cols += ["batch_id", "withdrawn_at", "withdrawal_reason"]
     _emit(df[cols] if fmt == Fmt.table else df, fmt)
+
+
+@data_app.command("batches")
+def data_batches(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt):
+    """列出导入批次及撤回记录 / list import batches with their withdrawal (when, by whom, why)."""
+    _emit(api.batches(db), fmt)
+
+
+@data_app.command("withdraw")
+def data_withdraw(
+    batch: str = typer.Argument(..., help="批次号，见 zhizao data batches / batch id"),
+    reason: Optional[str] = typer.Option(None, "--reason", help="撤回原因（记录在案）/ why, recorded"),
+    db: Optional[Path] = DbOpt,
+    lang: Lang = LangOpt,
+):
+    """撤回一个导入批次：记录在案、不删除，其数值不再参与评估 / withdraw an import batch (recorded, never deleted)."""
+    try:
+        info = api.withdraw(batch, reason, db=db)
+    except api.WithdrawRefused as e:
+        err.print(e.message_en if lang == Lang.en else e.message_zh, style="red", markup=False)
+        raise typer.Exit(2) from None
+    when = f"{info['withdrawn_at']:%Y-%m-%d %H:%M}"
+    if lang == Lang.en:
+        console.print(f"withdrawn: batch {batch} ({info['rows']} values, {info['file'] or ''}) on {when}; "
+                      "its values and links no longer count. List them with data list --include-withdrawn.",
+                      markup=False)
+    else:
+        console.print(f"已撤回：批次 {batch}（{info['rows']} 条数值，{info['file'] or ''}），{when}；"
+                      "其数值与关联不再参与评估。用 data list --include-withdrawn 查看。", markup=False)
 
 
 @data_app.command("sources")
@@ -273,6 +331,8 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
               "明细、来源与计算输入：zhizao assess --format json"])
     for n in notes:
         console.print(f"[dim]{n}[/dim]")
+    for ignored in result["summary"].get("ignored_values", []):
+        console.print(ignored["message"], style="yellow", markup=False)
     if result["summary"]["binding_behind"]:
         console.print(("[bold red]Binding indicators needing attention: " if en else "[bold red]需关注的约束性指标：")
                       + "、".join(_names(result, result["summary"]["binding_behind"], en)) + "[/]")

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from zhizao.plan.spec import Plan
+from zhizao.plan.spec import Plan, reference_problems
 
 DEFAULT_PLAN = "chongqing-manufacturing-2021-2025.yaml"
 
@@ -59,24 +60,148 @@ def _load(path: Path) -> Plan:
         raise PlanError([PlanProblem(name, "", None, "file not found / 文件不存在")]) from None
     except UnicodeDecodeError as e:
         raise PlanError([PlanProblem(name, "", None, f"not UTF-8 text: {e}")]) from None
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise PlanError([PlanProblem(name, "", line, f"YAML syntax error: {e}")]) from None
+    except OSError as e:  # a directory, a name too long, no permission …
+        raise PlanError([PlanProblem(name, "", None, f"cannot read the file: {e.strerror or e}")]) from None
+    data, node, found = read_yaml(text)
+    problems = [PlanProblem(name, path_text, line, reason) for line, path_text, reason in found]
+    if data is None and problems:
+        raise PlanError(problems)
     if not isinstance(data, dict):
         raise PlanError([PlanProblem(name, "", 1, "expected a mapping with 'plan' and 'indicators'")])
+    for loc, reason in reference_problems(data):
+        problems.append(PlanProblem(name, _path_text(loc, data), _line_of(node, loc), reason))
     try:
-        return Plan.model_validate(data)
+        # References were checked above on the raw data, with lines; the model need not repeat them.
+        plan = Plan.model_validate(data, context={"references_checked": True})
     except ValidationError as e:
-        problems = []
         for err in e.errors():
             loc = list(err["loc"])
-            path_text = _path_text(loc, data)
-            problems.append(PlanProblem(name, path_text, _line_of(node, loc), _reason(err)))
+            problems.append(PlanProblem(name, _path_text(loc, data), _line_of(node, loc), _reason(err)))
         raise PlanError(problems) from None
+    if problems:
+        raise PlanError(problems)
+    return plan
+
+
+# --- YAML, parsed once ----------------------------------------------------------------------
+MAX_DEPTH = 50  # a plan is about 6 levels deep; this refuses pathological nesting before recursion
+MAX_EXPANSION = 4  # aliases may at most multiply the document's nodes by this (billion laughs)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+
+
+def read_yaml(text: str, *, aliases: bool = True) -> tuple[Any, yaml.Node | None, list[tuple[int | None, str, str]]]:
+    """Parse YAML once: (data, composed node, problems as (line, path, reason)).
+
+    Problems: syntax errors, nesting deeper than MAX_DEPTH, duplicate keys (YAML keeps only the last),
+    aliases (refused when `aliases` is False, else limited in expansion). `data` is None when the
+    document cannot be used at all; duplicate keys still give data, so they are listed with the rest."""
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+            return None, None, [(mark.line + 1 if mark else None, "", f"YAML syntax error: {_short(e)}")]
+        except RecursionError:
+            return None, None, [(None, "", f"nested too deeply (more than {MAX_DEPTH} levels)")]
+        if node is None:
+            return None, None, []
+        problems = _walk(node, aliases)
+        if any(reason.startswith(("nested too deeply", "aliases", "YAML aliases")) for _, _, reason in problems):
+            return None, node, problems
+        try:
+            data = loader.construct_document(node)
+        except yaml.YAMLError as e:  # e.g. a !!python tag: safe construction refuses it
+            mark = getattr(e, "problem_mark", None)
+            return None, node, problems + [(mark.line + 1 if mark else None, "", f"YAML: {_short(e)}")]
+        return data, node, problems
+    finally:
+        loader.dispose()
+
+
+def _short(e: Exception, limit: int = 300) -> str:
+    text = " ".join(str(e).split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _walk(root: yaml.Node, aliases: bool) -> list[tuple[int | None, str, str]]:
+    """Depth, duplicate keys and alias expansion, iteratively (no recursion) and once per node.
+    Paths are kept as (parent, part) links and written out only for a problem."""
+    problems: list[tuple[int | None, str, str]] = []
+    seen: set[int] = set()
+    has_alias = False
+    stack: list = [(root, None, 1)]
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
+    while stack:
+        node, where, depth = stack.pop()
+        if id(node) in seen:  # reached again: an alias
+            if not aliases:
+                return [(node.start_mark.line + 1, _where(where),
+                         "YAML aliases (*name) are not allowed in this file; write the entry out")]
+            has_alias = True
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            return [(node.start_mark.line + 1, _where(where), f"nested too deeply (more than {MAX_DEPTH} levels)")]
+        cls = type(node)
+        if cls is mapping or isinstance(node, mapping):
+            first: dict[str, int] = {}
+            for k, v in node.value:
+                key = k.value if type(k) is yaml.ScalarNode else None
+                if key is not None and key != "<<":
+                    if key in first:
+                        problems.append((k.start_mark.line + 1, _where((where, key)),
+                                         f"duplicate key (first on line {first[key]}); YAML would keep only the last"))
+                    else:
+                        first[key] = k.start_mark.line + 1
+                if type(v) is not yaml.ScalarNode or not aliases:
+                    stack.append((v, (where, key), depth + 1))
+                if type(k) is not yaml.ScalarNode or not aliases:
+                    stack.append((k, (where, key), depth + 1))
+        elif cls is sequence or isinstance(node, sequence):
+            for i, v in enumerate(node.value):
+                if type(v) is not yaml.ScalarNode or not aliases:
+                    stack.append((v, (where, i), depth + 1))
+    # Scalars are only walked where aliases are refused: an aliased scalar cannot expand.
+    if has_alias and _expanded(root, MAX_EXPANSION * len(seen) + 10_000) is None:
+        return [(None, "", "YAML aliases expand too much (billion laughs); write the entries out")]
+    problems.sort(key=lambda p: p[0] or 0)
+    return problems
+
+
+def _where(link) -> str:
+    parts = []
+    while link is not None:
+        link, part = link
+        parts.append(part)
+    out = ""
+    for part in reversed(parts):
+        out += f"[{part}]" if isinstance(part, int) else (("." if out else "") + _short(str(part), 80))
+    return out
+
+
+def _expanded(root: yaml.Node, limit: int) -> int | None:
+    """Node count with aliases expanded, or None once it passes `limit` (memoised, iterative)."""
+    size: dict[int, int] = {}
+    pending: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        kids = ([x for kv in node.value for x in kv] if isinstance(node, yaml.MappingNode)
+                else node.value if isinstance(node, yaml.SequenceNode) else [])
+        kids = [k for k in kids if type(k) is not yaml.ScalarNode]  # containers only, as `_walk` counts
+        if done:
+            size[id(node)] = 1 + sum(size[id(k)] for k in kids)
+            pending.discard(id(node))
+            if size[id(node)] > limit:
+                return None
+        elif id(node) in pending:  # its own descendant: a recursive alias never ends
+            return None
+        elif id(node) not in size:
+            pending.add(id(node))
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if id(k) not in size)
+    return size[id(root)]
 
 
 def _reason(err: dict) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 ASCII_ID = r"^[a-z][a-z0-9_]*$"
 
@@ -246,29 +246,13 @@ class Plan(Strict):
     safeguards: list[TextItem] = Field(default_factory=list)  # 五
     regions: Regions | None = None
 
-    @field_validator("indicators")
-    @classmethod
-    def _unique_ids(cls, v: list[Indicator]) -> list[Indicator]:
-        seen: set[str] = set()
-        dupes = [i.id for i in v if i.id in seen or seen.add(i.id)]
-        if dupes:
-            raise ValueError(f"duplicate indicator ids: {', '.join(dupes)}")
-        return v
-
     @model_validator(mode="after")
-    def _references(self) -> "Plan":
-        problems = []
-        cats = {c.id for c in self.categories}
-        for i, ind in enumerate(self.indicators):
-            if ind.category not in cats:
-                problems.append(f"indicators[{i}] ({ind.id}): unknown category '{ind.category}'")
-        industries = {x.id for x in self.industries}
-        for i, cl in enumerate(self.clusters):
-            for ref in cl.industries:
-                if ref not in industries:
-                    problems.append(f"clusters[{i}] ({cl.id}): unknown industry '{ref}'")
+    def _references(self, info: ValidationInfo) -> "Plan":
+        if (info.context or {}).get("references_checked"):  # the loader checked the raw data, with lines
+            return self
+        problems = reference_problems(self.model_dump(mode="json"))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("; ".join(f"{_loc_text(loc)}: {reason}" for loc, reason in problems[:50]))
         return self
 
     def indicator(self, indicator_id: str) -> Indicator:
@@ -282,3 +266,68 @@ class Plan(Strict):
             if c.id == category_id:
                 return (c.name_en or c.name) if lang == "en" else c.name
         return category_id
+
+
+# --- references between parts of a plan ------------------------------------------------------
+TEXT_SECTIONS = ("technologies", "platforms", "tasks", "safeguards")
+
+
+def _loc_text(loc: list) -> str:
+    return "".join(f"[{x}]" if isinstance(x, int) else (f".{x}" if i else str(x)) for i, x in enumerate(loc))
+
+
+def reference_problems(data: dict) -> list[tuple[list, str]]:
+    """Unknown or duplicate ids across the plan, as (location, reason); on raw YAML data, so it runs
+    (and reports together with every other problem) even when parts of the plan are malformed.
+    Linear in the plan's size."""
+    out: list[tuple[list, str]] = []
+
+    def items(*path):
+        cur = data
+        for part in path:
+            cur = cur.get(part) if isinstance(cur, dict) else None
+        return [(i, x) for i, x in enumerate(cur)] if isinstance(cur, list) else []
+
+    def ids(path: tuple, key: str = "id") -> set:
+        seen: dict = {}
+        for i, x in items(*path):
+            v = x.get(key) if isinstance(x, dict) else None
+            if not isinstance(v, (str, int)):
+                continue
+            if v in seen:
+                out.append(([*path, i, key], f"duplicate {key} '{v}' (first at {_loc_text([*path, seen[v]])})"))
+            else:
+                seen[v] = i
+        return set(seen)
+
+    def refs(path: tuple, key: str, known: set, what: str, many: bool = True) -> None:
+        for i, x in items(*path):
+            if not isinstance(x, dict):
+                continue
+            vals = x.get(key)
+            vals = (vals if isinstance(vals, list) else []) if many else ([] if vals is None else [vals])
+            for j, v in enumerate(vals):
+                if isinstance(v, (str, int)) and v not in known:
+                    loc = [*path, i, key, j] if many else [*path, i, key]
+                    out.append((loc, f"unknown {what} '{v}'"))
+
+    categories = ids(("categories",))
+    indicators = ids(("indicators",))
+    clusters = ids(("clusters",))
+    industries = ids(("industries",))
+    for section in TEXT_SECTIONS:
+        ids((section,))
+    refs(("indicators",), "category", categories, "category", many=False)
+    refs(("clusters",), "industries", industries, "industry")
+    refs(("industries",), "cluster", clusters, "cluster", many=False)
+    for section in TEXT_SECTIONS:
+        refs((section,), "industries", industries, "industry")
+        refs((section,), "indicators", indicators, "indicator")
+    if isinstance(data.get("regions"), dict):
+        districts = ids(("regions", "districts"), "code")
+        zones = ids(("regions", "functional_zones"), "code")
+        groups = ids(("regions", "groups"))
+        refs(("regions", "groups"), "districts", districts | zones, "district code")
+        refs(("regions", "groups"), "parent", groups, "region group", many=False)
+        refs(("regions", "functional_zones"), "host_districts", districts, "district code")
+    return out

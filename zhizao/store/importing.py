@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from calendar import monthrange
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import pandas as pd
 import yaml
 
-from zhizao.ingest.table import ImportProblem, read_table, validate_rows
+from zhizao.ingest.table import ImportProblem, TableReadError, read_table, validate_rows
 from zhizao.plan.spec import Plan
 from zhizao.store.store import Batch, Store, source_id_for
 
@@ -40,6 +40,7 @@ class ImportSummary:
     sources: int
     series: int
     links: int
+    skipped: list[ImportProblem] = field(default_factory=list)  # entries left out (bundled links only)
 
 
 def plan_window(plan: Plan) -> tuple[int, int]:
@@ -82,26 +83,45 @@ def _series_units(store: Store, plan: Plan) -> dict[str, str]:
     return units
 
 
-def import_file(store: Store, path: str | Path, plan: Plan) -> ImportSummary:
-    """Validate a CSV/XLSX file in the documented long format and commit it, or refuse it whole."""
+STAGES = ("read", "validate", "check", "write")  # what an import reports to its progress callback
+
+
+def import_file(store: Store, path: str | Path, plan: Plan, progress=None) -> ImportSummary:
+    """Validate a CSV/XLSX file in the documented long format and commit it, or refuse it whole.
+    `progress(stage, rows)` is called as each of STAGES starts (rows known after reading)."""
     path = Path(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         return import_links(store, path, plan)
-    raw = path.read_bytes()
-    sha = hashlib.sha256(raw).hexdigest()
-    df = read_table(path)
+    step = progress or (lambda stage, rows: None)
+    step("read", None)
+    try:
+        df = read_table(path)
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    except TableReadError as e:
+        raise ImportFailed([e.problem(path.name)]) from None
+    except OSError as e:  # read_table opened it, so this is rare: permissions changed, file removed
+        raise ImportFailed([TableReadError(f"无法打开：{e.strerror or e}", f"cannot open: {e.strerror or e}")
+                            .problem(path.name)]) from None
+    step("validate", len(df))
     rows, problems = validate_rows(
         df, file=path.name, series_units=_series_units(store, plan),
         resolve_region=region_resolver(plan), window=plan_window(plan),
         default_region=plan.regions.whole_code if plan.regions else "500000",
     )
     rows = with_vintage(rows)
+    step("check", len(rows))
     problems += _already_stored(store, rows, path.name)
     if problems:
         raise ImportFailed(problems)
+    step("write", len(rows))
     batch = _batch_from_rows(rows, kind="import", file=str(path), sha256=sha)
     batch_id = store.commit(batch)
-    return ImportSummary(batch_id, str(path), len(batch.observations), len(batch.sources), 0, 0)
+    return ImportSummary(batch_id, str(path), len(batch.observations), _distinct_sources(batch), 0, 0)
+
+
+def _distinct_sources(batch: Batch) -> int:
+    """Sources, not rows: the batch carries one source row per observation."""
+    return int(batch.sources["source_id"].nunique()) if len(batch.sources) else 0
 
 
 def _text(v) -> str:
@@ -127,7 +147,7 @@ def _already_stored(store: Store, rows: pd.DataFrame, file: str) -> list[ImportP
     while a revision (new vintage or new value) is welcome."""
     if rows.empty:
         return []
-    existing = store.existing_keys()
+    existing = store.existing_keys(series=sorted(set(rows["series"])))  # only what the file can clash with
     if existing.empty:
         return []
     ex = set(
@@ -171,28 +191,70 @@ LINK_TRANSFORMS = {"identity", "derived_ratio", "chain_real_growth", "chain_annu
 COMPARABILITIES = {"comparable", "different_definition", "proxy"}
 
 
+def _clip(value, limit: int = 120) -> str:
+    """A value for a message: never the str() of an unbounded structure."""
+    text = value if isinstance(value, str) else repr(value) if isinstance(value, (int, float, bool)) or value is None \
+        else f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def read_links(path_or_text, plan: Plan, name: str) -> tuple[pd.DataFrame, pd.DataFrame, list[ImportProblem]]:
-    """Parse a links YAML (series attributes + links), checking every entry."""
-    data = yaml.safe_load(path_or_text) or {}
+    """Parse a links YAML (series attributes + links), checking every entry. Aliases are refused
+    (a links file is short; an alias bomb is not); YAML errors become problems with their line."""
+    from zhizao.plan.load import read_yaml
+
+    text = path_or_text if isinstance(path_or_text, str) else path_or_text.read()
     problems: list[ImportProblem] = []
     ids = {i.id for i in plan.indicators} | {f"cluster:{c.id}" for c in plan.clusters}
 
-    def bad(where: str, value, code: str, zh: str, en: str):
-        problems.append(ImportProblem(file=name, row=None, column=where, value=str(value), code=code,
+    def bad(where: str, value, code: str, zh: str, en: str, row: int | None = None):
+        problems.append(ImportProblem(file=name, row=row, column=where, value=_clip(value), code=code,
                                       message_zh=zh, message_en=en))
 
-    series = pd.DataFrame(data.get("series") or [])
-    for i, s in enumerate(data.get("series") or []):
-        if not s.get("series") or not s.get("unit"):
+    data, _, found = read_yaml(text, aliases=False)
+    for line, where, reason in found:
+        bad(where, "", "bad_yaml", f"第{line or '?'}行：YAML 无法使用（{reason}）",
+            f"line {line or '?'}: unusable YAML ({reason})", row=line)
+    if found:
+        return pd.DataFrame(), pd.DataFrame(), problems
+    data = data if data is not None else {}
+    if not isinstance(data, dict):
+        bad("", data, "bad_yaml", "关联文件须为含 series 与 links 的映射", "a links file must be a mapping with 'series' and 'links'")
+        return pd.DataFrame(), pd.DataFrame(), problems
+    entries = {}
+    for key in ("series", "links"):
+        val = data.get(key) or []
+        if not isinstance(val, list):
+            bad(key, val, "bad_yaml", f"{key} 须为列表", f"'{key}' must be a list")
+            val = []
+        entries[key] = val
+    if not isinstance(data.get("plan_id") or "", str):
+        bad("plan_id", data.get("plan_id"), "bad_yaml", "plan_id 须为文本", "'plan_id' must be text")
+
+    good_series = []
+    for i, s in enumerate(entries["series"]):
+        if not isinstance(s, dict) or not s.get("series") or not s.get("unit"):
             bad(f"series[{i}]", s, "bad_series", "序列须给出 series 与 unit", "a series needs 'series' and 'unit'")
+        elif not all(isinstance(v, (str, int, float, type(None))) for v in s.values()):
+            bad(f"series[{i}]", s, "bad_series", "序列的各项须为文本或数字", "series fields must be text or numbers")
+        else:
+            good_series.append(s)
+    series = pd.DataFrame(good_series)
     links = []
-    for i, lk in enumerate(data.get("links") or []):
+    for i, lk in enumerate(entries["links"]):
         where = f"links[{i}]"
+        if not isinstance(lk, dict):
+            bad(where, lk, "bad_link", f"{where}：每条关联须为映射", f"{where}: each link must be a mapping")
+            continue
         lk = dict(lk)
+        if not all(isinstance(v, (str, int, float, type(None))) for v in lk.values()):
+            bad(where, lk, "bad_link", f"{where}：关联的各项须为文本或数字", f"{where}: link fields must be text or numbers")
+            continue
         lk.setdefault("transform", "identity")
+        ind = _clip(lk.get("indicator"), 80)
         if lk.get("indicator") not in ids:
             bad(where, lk.get("indicator"), "unknown_indicator",
-                f"{where}：规划中没有指标“{lk.get('indicator')}”", f"{where}: the plan has no indicator '{lk.get('indicator')}'")
+                f"{where}：规划中没有指标“{ind}”", f"{where}: the plan has no indicator '{ind}'")
         if lk["transform"] not in LINK_TRANSFORMS:
             bad(where, lk["transform"], "bad_transform", f"{where}：未知的换算方式", f"{where}: unknown transform")
         if lk.get("comparability") not in COMPARABILITIES:
@@ -210,7 +272,13 @@ def read_links(path_or_text, plan: Plan, name: str) -> tuple[pd.DataFrame, pd.Da
 
 
 def import_links(store: Store, path: Path, plan: Plan) -> ImportSummary:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ImportFailed([ImportProblem(
+            file=path.name[:200], row=None, column="", value="", code="unreadable_file",
+            message_zh=f"关联文件须为 UTF-8 文本（第 {e.start} 字节无法解码）",
+            message_en=f"a links file must be UTF-8 text (byte {e.start} cannot be decoded)")]) from None
     series, links, problems = read_links(text, plan, path.name)
     if problems:
         raise ImportFailed(problems)
@@ -335,8 +403,14 @@ def bundled_rows(plan: Plan) -> pd.DataFrame:
 
 def load_bundled(store: Store, plan: Plan) -> ImportSummary:
     """Load the bundled real Chongqing statistics with their sources and links (all or nothing)."""
-    links_text = bundled_dir().joinpath("links.yaml").read_text(encoding="utf-8")
-    series_attr, links, problems = read_links(links_text, plan, "links.yaml")
+    series_attr, links, problems = read_links(bundled_links_text(), plan, "links.yaml")
+    # A custom plan that keeps the bundled plan id but renames or drops indicators: the bundled links
+    # to those indicators cannot apply; they are left out and named in the batch note (and plan lint).
+    skipped = [p for p in problems if p.code == "unknown_indicator"]
+    problems = [p for p in problems if p.code != "unknown_indicator"]
+    if skipped:
+        known = {i.id for i in plan.indicators} | {f"cluster:{c.id}" for c in plan.clusters}
+        links = links[links["indicator"].isin(known)].reset_index(drop=True)
     rows = bundled_rows(plan)
     # Register every published series under the unit it is first published in.
     first_units = rows.groupby("series", sort=False)["unit"].first().to_frame()
@@ -354,8 +428,19 @@ def load_bundled(store: Store, plan: Plan) -> ImportSummary:
         raise ImportFailed(problems)
     valid = with_vintage(valid)
     batch = _batch_from_rows(valid, kind="bundled", file=f"zhizao/resources/datasets/{BUNDLED}", sha256=None,
-                             note="real published Chongqing statistics, 2019–2024 (shared/data/chongqing)",
+                             note="real published Chongqing statistics, 2019–2024 (shared/data/chongqing)"
+                             + "".join(f"; not loaded: {p.message_en}" for p in skipped),
                              series=series, links=links)
     batch_id = store.commit(batch)
-    return ImportSummary(batch_id, batch.file, len(batch.observations), batch.sources["source_id"].nunique(),
-                         len(series), len(links))
+    return ImportSummary(batch_id, batch.file, len(batch.observations), _distinct_sources(batch),
+                         len(series), len(links), skipped)
+
+
+def bundled_links_text() -> str:
+    return bundled_dir().joinpath("links.yaml").read_text(encoding="utf-8")
+
+
+def bundled_mismatches(plan: Plan) -> list[ImportProblem]:
+    """Bundled links naming indicators `plan` does not have (a custom plan with the bundled id)."""
+    _, _, problems = read_links(bundled_links_text(), plan, "links.yaml")
+    return [p for p in problems if p.code == "unknown_indicator"]

@@ -83,6 +83,12 @@ CREATE TABLE IF NOT EXISTS observations (
     batch_id VARCHAR NOT NULL,
     synthetic BOOLEAN NOT NULL DEFAULT FALSE
 );
+CREATE TABLE IF NOT EXISTS withdrawals (   -- a withdrawn batch stays stored but stops counting
+    batch_id VARCHAR PRIMARY KEY,
+    withdrawn_at TIMESTAMP NOT NULL,
+    withdrawn_by VARCHAR,
+    reason VARCHAR
+);
 """
 
 OBSERVATION_COLUMNS = [
@@ -178,6 +184,10 @@ def connect(path: Path, *, read_only: bool = False, lock_timeout: float | None =
             delay = min(delay * 2, 0.5)
 
 
+class UnknownBatch(LookupError):
+    """Withdrawing a batch that is not in the store."""
+
+
 class Store:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
                  lock_timeout: float | None = None):
@@ -186,7 +196,17 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = connect(self.path, read_only=read_only, lock_timeout=lock_timeout)
         if not read_only:
-            self._run(SCHEMA)
+            self._run(SCHEMA)  # IF NOT EXISTS: also upgrades a store made by an older schema
+        # A read-only connection to an old store has no withdrawals table: nothing is withdrawn.
+        self._withdrawals = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'withdrawals'"
+        ).fetchall()[0][0] > 0
+
+    def _active(self, alias: str) -> str:
+        """SQL condition: the row's batch has not been withdrawn."""
+        if not self._withdrawals:
+            return "TRUE"
+        return f"{alias}.batch_id NOT IN (SELECT batch_id FROM withdrawals)"
 
     def _run(self, sql: str, params: list | None = None) -> None:
         """Execute a statement and drain its result (DuckDB 2 keeps results open until fetched)."""
@@ -205,15 +225,27 @@ class Store:
     def is_empty(self) -> bool:
         return self.con.execute("SELECT count(*) FROM batches").fetchall()[0][0] == 0
 
-    def observations(self, as_of: date | None = None, series: list[str] | None = None) -> pd.DataFrame:
+    def observations(self, as_of: date | None = None, series: list[str] | None = None, *,
+                     include_withdrawn: bool = False, include_nonfinite: bool = False) -> pd.DataFrame:
         """Observations joined with their source, as known on `as_of` (rows of unknown vintage
-        are left out of an as-of view: we cannot say they were known then)."""
-        sql = """
+        are left out of an as-of view: we cannot say they were known then).
+
+        Withdrawn batches and non-finite values (inf/NaN stored before imports refused them) are
+        left out unless asked for; with `include_withdrawn` the withdrawal columns say which."""
+        wd = ", w.withdrawn_at, w.withdrawn_by, w.reason AS withdrawal_reason" if include_withdrawn else ""
+        join = " LEFT JOIN withdrawals w ON w.batch_id = o.batch_id" if include_withdrawn and self._withdrawals else ""
+        if include_withdrawn and not self._withdrawals:
+            wd = ", NULL::TIMESTAMP AS withdrawn_at, NULL AS withdrawn_by, NULL AS withdrawal_reason"
+        sql = f"""
             SELECT o.*, s.title AS source_title, s.publisher, s.url AS source_url,
-                   s.published, s.accessed, s.grade
-            FROM observations o LEFT JOIN sources s USING (source_id)
+                   s.published, s.accessed, s.grade{wd}
+            FROM observations o LEFT JOIN sources s USING (source_id){join}
             WHERE 1=1
         """
+        if not include_withdrawn:
+            sql += " AND " + self._active("o")
+        if not include_nonfinite:
+            sql += " AND isfinite(o.value)"
         params: list = []
         if as_of is not None:
             sql += " AND o.vintage IS NOT NULL AND o.vintage <= ?"
@@ -224,37 +256,69 @@ class Store:
         sql += " ORDER BY o.series, o.region, o.period_key, o.obs_id"
         return self.con.execute(sql, params).df()
 
-    def sources(self) -> pd.DataFrame:
+    def nonfinite(self) -> pd.DataFrame:
+        """Stored inf/NaN values (imports refuse them now; older stores may hold some), by batch."""
         return self.con.execute(
-            """SELECT s.*, count(o.obs_id) AS observations FROM sources s
-               LEFT JOIN observations o USING (source_id) GROUP BY ALL ORDER BY s.grade, s.url"""
+            f"""SELECT o.batch_id, o.series, o.period_key, o.region, o.value_text
+                FROM observations o WHERE NOT isfinite(o.value) AND {self._active("o")}
+                ORDER BY o.batch_id, o.series, o.period_key"""
+        ).df()
+
+    def sources(self) -> pd.DataFrame:
+        """Sources with the number of values that still count (withdrawn batches left out)."""
+        return self.con.execute(
+            f"""SELECT s.*, count(o.obs_id) AS observations FROM sources s
+               LEFT JOIN observations o ON o.source_id = s.source_id AND {self._active("o")}
+               GROUP BY ALL ORDER BY s.grade, s.url"""
         ).df()
 
     def series(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM series ORDER BY series").df()
 
     def links(self, plan_id: str | None = None) -> pd.DataFrame:
+        active = self._active("l")
         if plan_id is None:
-            return self.con.execute("SELECT * FROM links").df()
+            return self.con.execute(f"SELECT * FROM links l WHERE {active}").df()
         return self.con.execute(
-            "SELECT * FROM links WHERE plan_id IS NULL OR plan_id = ?", [plan_id]
+            f"SELECT * FROM links l WHERE (plan_id IS NULL OR plan_id = ?) AND {active}", [plan_id]
         ).df()
 
     def batches(self) -> pd.DataFrame:
-        return self.con.execute("SELECT * FROM batches ORDER BY imported_at").df()
+        """Every batch, withdrawn ones included with when, by whom and why."""
+        if not self._withdrawals:
+            return self.con.execute(
+                """SELECT *, NULL::TIMESTAMP AS withdrawn_at, NULL AS withdrawn_by, NULL AS withdrawal_reason
+                   FROM batches ORDER BY imported_at"""
+            ).df()
+        return self.con.execute(
+            """SELECT b.*, w.withdrawn_at, w.withdrawn_by, w.reason AS withdrawal_reason
+               FROM batches b LEFT JOIN withdrawals w USING (batch_id) ORDER BY b.imported_at"""
+        ).df()
+
+    def batch(self, batch_id: str) -> dict | None:
+        df = self.batches()
+        rows = df[df["batch_id"] == batch_id]
+        return None if rows.empty else rows.iloc[0].to_dict()
 
     def series_units(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT series, unit FROM series").fetchall())
 
     def has_batch_with_sha(self, sha256: str) -> bool:
-        return self.con.execute("SELECT count(*) FROM batches WHERE sha256 = ?", [sha256]).fetchall()[0][0] > 0
-
-    def existing_keys(self) -> pd.DataFrame:
-        """Keys already stored, to refuse re-importing the same value from the same source."""
         return self.con.execute(
-            """SELECT o.series, o.region, o.industry, o.period_key, s.url AS source_url,
-                      o.vintage, o.value FROM observations o LEFT JOIN sources s USING (source_id)"""
-        ).df()
+            f"SELECT count(*) FROM batches b WHERE sha256 = ? AND {self._active('b')}", [sha256]
+        ).fetchall()[0][0] > 0
+
+    def existing_keys(self, series: list[str] | None = None) -> pd.DataFrame:
+        """Keys already stored (withdrawn batches do not count: their values may be imported again),
+        to refuse re-importing the same value from the same source; only `series` when given."""
+        sql = f"""SELECT o.series, o.region, o.industry, o.period_key, s.url AS source_url,
+                         o.vintage, o.value FROM observations o LEFT JOIN sources s USING (source_id)
+                  WHERE {self._active("o")}"""
+        params: list = []
+        if series is not None:
+            sql += f" AND o.series IN (SELECT unnest(?::VARCHAR[]))"
+            params.append(list(series))
+        return self.con.execute(sql, params).df()
 
     # --- writing -------------------------------------------------------------------------
     def commit(self, batch: Batch) -> str:
@@ -300,6 +364,19 @@ class Store:
             self._run("ROLLBACK")
             raise
         return batch_id
+
+    def withdraw(self, batch_id: str, reason: str | None = None, by: str | None = None) -> dict:
+        """Record a batch as withdrawn (its rows stay stored but stop counting); returns the batch."""
+        if not self._withdrawals:
+            raise RuntimeError("store opened read-only without a withdrawals table")
+        info = self.batch(batch_id)
+        if info is None:
+            raise UnknownBatch(batch_id)
+        if pd.notna(info.get("withdrawn_at")):
+            return info
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        self._run("INSERT INTO withdrawals VALUES (?, ?, ?, ?)", [batch_id, now, by, reason])
+        return self.batch(batch_id)
 
     def counts(self) -> dict[str, int]:
         out = {}

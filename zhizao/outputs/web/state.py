@@ -95,7 +95,7 @@ class _Loaded:
     def __init__(self, observations: pd.DataFrame, links: pd.DataFrame):
         self._obs, self._links = observations, links
 
-    def observations(self, as_of=None, series=None) -> pd.DataFrame:
+    def observations(self, as_of=None, series=None, **_) -> pd.DataFrame:
         return self._obs
 
     def links(self, plan_id=None) -> pd.DataFrame:
@@ -215,7 +215,9 @@ class WebState:
         """The cached `api.assess` result; callers must not mutate it."""
         def compute():
             with self._open() as store:
-                loaded = _Loaded(store.observations(as_of=as_of), store.links(self.plan.plan.id))
+                # non-finite values too: the assessment lists them as ignored (summary.ignored_values)
+                loaded = _Loaded(store.observations(as_of=as_of, include_nonfinite=True),
+                                 store.links(self.plan.plan.id))
             return api.assess(self.plan, year=year, as_of=as_of, store=loaded, lang=lang)
         return self.cached(("assess", lang, year, as_of), compute)
 

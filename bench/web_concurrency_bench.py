@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from web_bench import free_port, get, wait_until_up  # noqa: E402
 
 BUDGET_MS = 300.0
+TOKEN: dict[str, str] = {}  # base address → the CSRF token uploads send
 PAGES = ["/", "/?format=json", "/?lang=en", "/indicator/software_revenue", "/plan", "/plan?q=动力电池",
          "/districts", "/data", "/data?format=json", "/downloads"]
 
@@ -44,6 +45,16 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
         return v, v, v
     q = statistics.quantiles(values, n=100, method="inclusive")
     return statistics.median(values), q[94], q[98]
+
+
+def csrf_token(base: str) -> str:
+    """The dashboard's CSRF cookie, as a script gets it: one GET, then send it back as a header."""
+    with urlopen(base + "/data?format=json", timeout=60) as r:
+        for header in r.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            if name.strip() == "zhizao_csrf":
+                return rest.split(";", 1)[0]
+    raise RuntimeError("the dashboard set no zhizao_csrf cookie")
 
 
 def upload(base: str, who: int, i: int, rows: int) -> float:
@@ -57,7 +68,8 @@ def upload(base: str, who: int, i: int, rows: int) -> float:
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench-{tag}.csv\"\r\n"
             f"Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n").encode("utf-8")
     req = Request(base + "/data/upload?format=json", data=body, method="POST",
-                  headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+                  headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                           "X-CSRF-Token": TOKEN[base], "Cookie": f"zhizao_csrf={TOKEN[base]}"})
     start = time.perf_counter()
     with urlopen(req, timeout=120) as r:
         answer = json.loads(r.read())
@@ -92,6 +104,7 @@ def main() -> int:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             startup = wait_until_up(base, proc)
+            TOKEN[base] = csrf_token(base)
             for path in PAGES:  # one cache miss each, not measured
                 get(base + quote(path, safe="/?=&"))
             print(f"server up in {startup:.1f} s; {readers} readers, {uploaders} uploaders ({rows} rows each) "

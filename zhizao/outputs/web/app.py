@@ -19,6 +19,7 @@ from zhizao.outputs.web.auth import current_user
 from zhizao.outputs.web.i18n import COOKIE, LANGS, request_lang, t
 from zhizao.outputs.monitoring_view import default_data_dir
 from zhizao.outputs.web.monitoring_state import MonitoringState
+from zhizao.outputs.web.page_cache import PageCache
 from zhizao.outputs.web.pages import data, districts, downloads, indicator, monitoring, overview, plan
 from zhizao.outputs.web.render import TEMPLATES, wants_json, with_params
 from zhizao.outputs.web.security import SecurityMiddleware, allowed_hosts as default_allowed_hosts, csrf_protect
@@ -58,6 +59,10 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(current_user), Depends(csrf_protect)])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    # Innermost middleware (added first): kept answers never carry the language cookie, which the
+    # middleware around it sets for each visitor; the security middleware gives the CSRF token.
+    app.add_middleware(PageCache, state=state, user_of=current_user)
 
     @app.middleware("http")
     async def remember_language(request: Request, call_next):

@@ -88,6 +88,9 @@ class SingleFlight:
                 self._calls.pop(key, None)
 
 
+MAX_KEPT = 5000  # values kept by `keep` per store version
+
+
 class _Loaded:
     """What `api.assess` reads from a store, read in one short connection: the file is not held
     while the assessment computes (another process may be waiting for it)."""
@@ -193,6 +196,23 @@ class WebState:
             if isinstance(e, StoreBusyPage):
                 raise
             raise StoreBusyPage(e) from None
+
+    def peek(self, key: Any) -> tuple[Any, tuple]:
+        """(the value kept for `key` in the current version or None, that version); never
+        computes and never waits for the file. With `keep`, for callers that compute elsewhere
+        (page_cache.py: whole answers, produced by the routes)."""
+        version = self._sync()
+        with self._lock:
+            values = self._values(version)
+            return (values.get(key) if values is not None else None), version
+
+    def keep(self, key: Any, value: Any, version: tuple) -> None:
+        """Keep `value` for `key` if `version` (from `peek`) is still current and the version
+        holds fewer than MAX_KEPT values (endless distinct queries must not fill the memory)."""
+        with self._lock:
+            values = self._values(version)
+            if values is not None and (key in values or len(values) < MAX_KEPT):
+                values[key] = value
 
     def _values(self, version: tuple) -> dict | None:
         """The dict that holds `version`'s values (call under `_lock`); None for an old version."""

@@ -1,0 +1,74 @@
+"""Whole answers of the store's pages, kept per store version: a repeated view costs a lookup.
+
+Pages are pure functions of (store version, plan, path, query, language, user), so a GET answer
+can be replayed until the store changes. Computing a page's data and rendering it take 2–30 ms of
+CPU; with 50 visitors on 2 cores that alone queues requests past the 300 ms budget (issue 7,
+bench/web_concurrency_bench.py). Entries live in `WebState`'s versioned cache, so they follow the
+same rules as every cached read: dropped when the store changes, never served across versions.
+
+Not kept: anything but a complete 200 answer; answers that set a cookie; the monitoring pages
+(they read the monitoring folder, not the store); downloads (cached as files by their own page);
+static files. The CSRF token a page carries (the visitor's own) is cut out before keeping and put
+back for each visitor.
+"""
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from zhizao.outputs.web.i18n import request_lang
+from zhizao.outputs.web.security import csrf_token
+
+CACHED_PREFIXES = ("/indicator/", "/plan", "/districts")
+CACHED_PATHS = ("/", "/data", "/downloads")
+TOKEN_MARK = b"\x00zhizao-csrf\x00"  # never in a rendered page
+TOKEN_FIELD = b'name="csrf_token" value="%s"'  # as templates/data.html renders the visitor's token
+
+
+def cacheable(path: str) -> bool:
+    return path in CACHED_PATHS or path.startswith(CACHED_PREFIXES)
+
+
+class PageCache:
+    """Pure ASGI middleware; sits inside SecurityMiddleware, which sets the CSRF token."""
+
+    def __init__(self, app, state, user_of):
+        self.app, self.state, self.user_of = app, state, user_of
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "GET" or not cacheable(scope["path"]):
+            return await self.app(scope, receive, send)
+        request = Request(scope)
+        try:
+            user = self.user_of(request)
+        except Exception:  # refused: let the routes answer as they do
+            return await self.app(scope, receive, send)
+        key = ("page", scope["path"], scope.get("query_string", b""), request_lang(request), user.id)
+        field = TOKEN_FIELD % csrf_token(request).encode()
+        hit, version = self.state.peek(key)
+        if hit is not None:
+            status, headers, body = hit
+            body = body.replace(TOKEN_FIELD % TOKEN_MARK, field)
+            await send({"type": "http.response.start", "status": status,
+                        "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        start: dict = {}
+        chunks: list[bytes] = []
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    _keep(start, b"".join(chunks))
+            await send(message)
+
+        def _keep(start: dict, body: bytes) -> None:
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            if start.get("status") != 200 or any(k.lower() == b"set-cookie" for k, _ in headers):
+                return
+            self.state.keep(key, (200, headers, body.replace(field, TOKEN_FIELD % TOKEN_MARK)), version)
+
+        await self.app(scope, receive, capture)

@@ -9,7 +9,7 @@ from datetime import date
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 ASCII_ID = r"^[a-z][a-z0-9_]*$"
 
@@ -23,6 +23,7 @@ class Strict(BaseModel):
 class Nature(str, Enum):
     expected = "expected"  # 预期性
     binding = "binding"  # 约束性
+    unstated = "unstated"  # the plan does not say (many action plans print no 属性 column)
 
 
 class Direction(str, Enum):
@@ -47,6 +48,24 @@ class Comparator(str, Enum):
     lt = "<"
     approx = "≈"  # 左右: within a tolerance
     eq = "="
+    between = "between"  # a range (5—6%): value ≤ actual ≤ upper
+
+
+# How plan files may also write a comparator (as printed in Chinese texts, or in full width).
+COMPARATOR_ALIASES = {"≥": ">=", "≧": ">=", "＞": ">", "≤": "<=", "≦": "<=", "＜": "<", "＝": "=", "==": "=",
+                      "~": "≈", "～": "≈", "左右": "≈", "约": "≈", "range": "between", "区间": "between"}
+
+
+class Qualifier(str, Enum):
+    """How a printed number is qualified; the same codes as observations (zhizao.ingest.values)."""
+
+    exact = "exact"
+    more_than = "more_than"  # 超过50
+    at_least = "at_least"  # 不低于, 以上
+    nearly = "nearly"  # 近80
+    about = "about"  # 约, 左右
+    at_most = "at_most"  # 不超过, 以内
+    less_than = "less_than"  # 不足, 低于
 
 
 class PriceBasis(str, Enum):
@@ -67,18 +86,43 @@ class PathShape(str, Enum):
     compound = "compound"  # cumulative change compounded over the period
 
 
+def _comparator_alias(v):
+    return COMPARATOR_ALIASES.get(v.strip(), v.strip()) if isinstance(v, str) else v
+
+
 class Point(Strict):
     year: int
     value: float
+    qualifier: Qualifier = Qualifier.exact  # a baseline printed "超过50" is {value: 50, qualifier: more_than}
+    text: str | None = None  # as printed
 
 
 class Target(Strict):
-    year: int
+    # None: the plan names no year (an undated tier such as 33618's 万亿级): judged achieved or
+    # not, never for pace.
+    year: int | None
     value: float
     comparator: Comparator = Comparator.ge
+    upper: float | None = None  # with comparator `between`: the upper end (value is the lower)
     # For ≈ (左右): relative tolerance; None means the `approx_tolerance` setting.
     tolerance: float | None = Field(default=None, ge=0, lt=1)
-    text: str | None = None  # as printed, e.g. "30 左右", ">6", "[-16%]"
+    # 保持…以上: the condition must hold in every year of the plan period, not only at the end.
+    every_year: bool = False
+    text: str | None = None  # as printed, e.g. "30 左右", ">6", "[-16%]", "5—6%"
+
+    @field_validator("comparator", mode="before")
+    @classmethod
+    def _aliases(cls, v):
+        return _comparator_alias(v)
+
+    @model_validator(mode="after")
+    def _range(self) -> "Target":
+        if self.comparator == Comparator.between:
+            if self.upper is None or self.upper < self.value:
+                raise ValueError("comparator 'between' needs `upper` ≥ `value` (the range's two ends)")
+        elif self.upper is not None:
+            raise ValueError("`upper` is only for comparator 'between' (a range)")
+        return self
 
 
 class StatedGrowth(Strict):
@@ -102,8 +146,8 @@ class Indicator(Strict):
     nature: Nature
     direction: Direction = Direction.increase
     kind: TargetKind
-    baseline: Point | None = None  # None when the plan prints "—"
-    target: Target
+    baseline: Point | None = None  # None when the plan prints "—" or no baseline at all
+    target: Target | None = None  # None: tracked without a target (监测指标, e.g. 绿色工厂 count)
     stated_growth: StatedGrowth | None = None
     path: PathShape | None = None  # None: follow stated_growth, else the kind's default
     price_basis: PriceBasis = PriceBasis.current
@@ -113,6 +157,8 @@ class Indicator(Strict):
     lead_department: str | None = None  # 牵头单位
     frequency: Literal["annual", "quarterly", "monthly"] = "annual"
     section: str  # where the plan states it, e.g. "二(四) 专栏1"
+    # Where the target is printed when that is not the plan's own text: a companion plan, a page.
+    source: str | None = None
     notes: list[str] = Field(default_factory=list)
     # Warning settings as Chinese indicator cards carry them (触警阈值 / 优质阈值).
     alert_threshold: float | None = None
@@ -144,7 +190,7 @@ class Cluster(Strict):
     scale_target: float  # in `unit`
     unit: str = "亿元"
     measure: str = "产值"  # what the scale counts; the plan says only "万亿级"
-    target_year: int
+    target_year: int | None  # None: an undated tier (33618: 万亿级 with no year)
     target_text: str  # as printed: 万亿级
     industries: list[str] = Field(default_factory=list)  # industry ids
     gbt4754_divisions: list[str] = Field(default_factory=list)
@@ -205,9 +251,19 @@ class FunctionalZone(Strict):
     note: str | None = None
 
 
+class Geometry(Strict):
+    """The region map: a GeoJSON FeatureCollection whose features carry GB/T 2260 codes."""
+
+    # A file bundled with zhizao (`geo/…` under zhizao/resources) or a path relative to the plan file.
+    file: str
+    code_property: str = "adcode"  # the feature property holding the code the data join on
+    licence: str | None = None  # who drew it and under which licence, shown under the map
+
+
 class Regions(Strict):
     whole_code: str = Field(pattern=r"^\d{6}$")  # 500000 = 全市
     whole_name: str
+    geometry: Geometry | None = None  # None: the plan has no map
     districts: list[District] = Field(default_factory=list)
     groups: list[RegionGroup] = Field(default_factory=list)
     functional_zones: list[FunctionalZone] = Field(default_factory=list)
@@ -224,6 +280,12 @@ class PlanMeta(Strict):
     target_year: int
     source_text: str | None = None  # where the full text is
     notes: list[str] = Field(default_factory=list)  # table footnotes, as printed
+    # The plan's own words that baselines follow the final published figures (专栏1注1), cited
+    # when a baseline is re-based; None: re-basing is zhizao's default practice, cited as such.
+    baseline_rule: str | None = None
+    # How the plan names its clusters as a group (六大产业集群, “33618”现代制造业集群体系); None: 产业集群.
+    cluster_heading: str | None = None
+    cluster_heading_en: str | None = None
 
     @model_validator(mode="after")
     def _years(self) -> "PlanMeta":

@@ -153,11 +153,12 @@ def _already_stored(store: Store, rows: pd.DataFrame, file: str) -> list[ImportP
     ex = set(
         zip(existing["series"], existing["region"], existing["industry"], existing["period_key"],
             existing["source_url"].fillna(""), [_day(v) for v in existing["vintage"]],
-            existing["value"].round(9))
+            existing["value"].round(9), existing["basis"].fillna("level"), existing["basis_from"].fillna(""))
     )
     out = []
     for r in rows.itertuples():
-        key = (r.series, r.region, r.industry, r.period_key, _text(r.source_url), _day(r.vintage), round(r.value, 9))
+        key = (r.series, r.region, r.industry, r.period_key, _text(r.source_url), _day(r.vintage), round(r.value, 9),
+               getattr(r, "basis", None) or "level", _text(getattr(r, "basis_from", None)))
         if key in ex:
             out.append(ImportProblem(
                 file=file, row=int(r.row), column="value", value=str(r.value_text), code="already_in_store",

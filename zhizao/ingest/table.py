@@ -632,6 +632,10 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
             out.add(row, "value", value_text, "bad_value", f"无法解析为数字：{exc.reason_zh}。",
                     f"is not a number: {exc.reason_en}.")
     value, qualifier = (pv.number, pv.qualifier) if pv else (None, None)
+    unit_out = target_unit
+    if (basis is not None and basis.basis in _RELATIVE and unit_original
+            and normalize_unit(unit_original) in ("%", "百分点")):
+        unit_out = target_unit = normalize_unit(unit_original)  # 比上年增长10% of a series counted in 家
     if unit_original:
         value = _check_unit(pv, value, unit_original, target_unit, row, out)
 
@@ -664,7 +668,7 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
         "period_type": period.period_type, "year": period.year, "month": period.month,
         "period_key": period.key, "value": float(value), "qualifier": qualifier,
         "basis": basis.basis, "basis_from": basis.start,
-        "value_text": value_text, "unit": target_unit, "unit_original": unit_original,
+        "value_text": value_text, "unit": unit_out, "unit_original": unit_original,
         "price_basis": price_basis, "status": status,
         **{k: get(k) or None for k in ("source_title", "source_url", "publisher", "published",
                                        "accessed")},
@@ -673,6 +677,7 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
     }
 
 
+_RELATIVE = ("change_on_previous_year", "cumulative_since", "average_over")  # changes: %, not the level's unit
 _BASIS_COLUMN = {"basis": ("口径列", "the basis column"), "series": ("指标名称", "the series name"),
                  "value": ("数值", "the value"), "period": ("时期", "the period")}
 

@@ -252,7 +252,7 @@ def _identity(ind: Indicator, link: dict, rows: pd.DataFrame, base_year: int, up
 def _compounded(ind: Indicator, link: dict, rows: pd.DataFrame, base_year: int) -> list[dict]:
     """A cumulative change since the base year from annual changes: (1 + r₁)(1 + r₂)… − 1."""
     out: list[dict] = []
-    best, others = select_best(rows, ["period_key"])
+    best, _ = select_best(rows, ["period_key"])
     by_year = {int(r["year"]): r for _, r in best.iterrows()}
     chain = B.consecutive_from(by_year, base_year + 1)
     for y, r in sorted(by_year.items()):

@@ -23,7 +23,7 @@ def plant(db: Path) -> None:
         con.execute(
             """INSERT INTO observations SELECT max(obs_id) + 1, ?, '500000', 'ALL', 'year', 2024, NULL, '2024', ?,
                       'exact', ?, '亿元', '亿元', 'current', 'final', DATE '2024-03-01', ?, ?, ?,
-                      (SELECT min(batch_id) FROM batches), FALSE FROM observations""",
+                      (SELECT min(batch_id) FROM batches), FALSE, 'level', NULL FROM observations""",
             [PLANTED["series"], VALUE, PLANTED["value_text"], SOURCE_ID, PLANTED["quote"], PLANTED["note"]])
     finally:
         con.close()

@@ -101,12 +101,12 @@ def _plant_inf(db):
         s.con.execute("""INSERT INTO observations
             SELECT obs_id + 1000000, series, region, industry, period_type, 2024, month, '2024', 'inf'::DOUBLE,
                    qualifier, '1e400', unit, unit_original, price_basis, status, vintage, source_id, quote, note,
-                   'b_bad', synthetic
+                   'b_bad', synthetic, basis, basis_from
             FROM observations WHERE series = '软件业务收入' ORDER BY obs_id LIMIT 1""")
         s.con.execute("""INSERT INTO observations
             SELECT obs_id + 2000000, series, region, industry, period_type, 2024, month, '2024', 'nan'::DOUBLE,
                    qualifier, 'nan', unit, unit_original, price_basis, status, vintage, source_id, quote, note,
-                   'b_bad', synthetic
+                   'b_bad', synthetic, basis, basis_from
             FROM observations WHERE series = '软件业务收入' ORDER BY obs_id LIMIT 1""")
 
 

@@ -111,11 +111,11 @@ def assess_indicator(
         baseline_info["value"] = 0.0 if ind.kind == TargetKind.cumulative_change else None
 
     # 2. Candidates from every link.
-    cands = [c for lk in ind_links for c in candidates_for_link(ind, lk, obs, baseline, base_year, region)]
+    cands = [c for lk in ind_links for c in candidates_for_link(ind, lk, obs, baseline, base_year, region, up_to=year)]
     deciding = [c for c in cands if decides(c) and base_year < c["year"] <= year]
     other = []
     for c in cands:
-        if decides(c):
+        if decides(c) or c["year"] > year:  # later years are not evidence for this one
             continue
         reason = (
             c["unusable_reason"]

@@ -7,7 +7,9 @@ A link says how a series informs an indicator (shared/design/data-model.md):
 - `chain_annual_changes`: a cumulative change compounded from annual changes (%);
 - `cumulative_from_levels`: a cumulative change from a level series: L_t / L_base − 1.
 Only links marked `comparable` may decide a status; the others come back as labelled evidence.
-Pure functions: data frames in, lists of dicts out.
+The basis of each value (level, change on the previous year, cumulative, average, stock) decides
+what it may stand for (zhizao.analytics.basis); a value it cannot use comes back unusable with
+the reason, never dropped. Pure functions: data frames in, lists of dicts out.
 """
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ from typing import Any
 
 import pandas as pd
 
+from zhizao.analytics import basis as B
 from zhizao.analytics.selection import GRADE_RANK, select_best
+from zhizao.ingest.basis import basis_label
 from zhizao.ingest.units import UnitError, convert
 from zhizao.plan.spec import Indicator, PriceBasis, TargetKind
 
@@ -40,7 +44,17 @@ def source_record(row: pd.Series | dict, role: str) -> dict:
         "value_text": _clean(g("value_text")),
         "unit": _clean(g("unit")),
         "role": role,
+        **_basis_fields(row),
     }
+
+
+def _basis_fields(row) -> dict:
+    basis, start = B.row_basis(row)
+    out = {"basis": basis, "basis_from": start,
+           "basis_label": f"{basis_label(basis, start, 'zh')} / {basis_label(basis, start, 'en')}"}
+    if basis == B.STOCK:
+        out["basis_note"] = B.stock_note(start)
+    return out
 
 
 def _clean(v: Any) -> Any:
@@ -87,26 +101,21 @@ def _latest_vintage(vintages: list) -> str | None:
 
 
 def candidates_for_link(
-    ind: Indicator, link: dict, obs: pd.DataFrame, baseline: float | None, base_year: int, region: str
+    ind: Indicator, link: dict, obs: pd.DataFrame, baseline: float | None, base_year: int, region: str,
+    up_to: int | None = None,
 ) -> list[dict]:
-    """Annual candidate values for `ind` from one link, each with its sources and derivation."""
+    """Annual candidate values for `ind` from one link, each with its sources and derivation.
+    `up_to` (the evaluation year) keeps later values out of what is derived for earlier years."""
     transform = link.get("transform") or "identity"
     region = link.get("region") or region
     out: list[dict] = []
     if transform == "identity":
-        rows = annual_rows(obs, link["series"], region)
-        for _, r in rows.iterrows():
-            try:
-                value = convert(float(r["value"]), r["unit"], ind.unit)
-            except UnitError as e:
-                out.append(_unusable(ind, link, r, f"单位无法换算 / unit not convertible: {e}"))
-                continue
-            out.append(_candidate(link, int(r["year"]), value, r["qualifier"], r["status"], r.get("grade"),
-                                  r.get("vintage"), [source_record(r, "actual")], None, r.get("price_basis"),
-                                  obs_ids=[int(r["obs_id"])]))
+        out += _identity(ind, link, annual_rows(obs, link["series"], region), base_year, up_to)
     elif transform == "derived_ratio":
-        num, _ = select_best(annual_rows(obs, link["numerator"], region), ["period_key"])
-        den, _ = select_best(annual_rows(obs, link["denominator"], region), ["period_key"])
+        num_rows = _inputs(link, annual_rows(obs, link["numerator"], region), transform, out)
+        den_rows = _inputs(link, annual_rows(obs, link["denominator"], region), transform, out)
+        num, _ = select_best(num_rows, ["period_key"])
+        den, _ = select_best(den_rows, ["period_key"])
         dens = {int(r["year"]): r for _, r in den.iterrows()}
         for _, n in num.iterrows():
             d = dens.get(int(n["year"]))
@@ -115,7 +124,13 @@ def candidates_for_link(
             try:
                 nv = convert(float(n["value"]), n["unit"], link.get("numerator_unit") or n["unit"])
                 dv = convert(float(d["value"]), d["unit"], link.get("denominator_unit") or d["unit"])
-            except UnitError:
+            except UnitError as e:
+                # Never nothing: the ratio is listed with why it could not be formed.
+                out.append(_unusable(ind, link, n, f"派生比率的输入单位与关联声明的单位不符，无法换算（{e.reason_zh}）；"
+                                     f"请改正关联文件中的 numerator_unit / denominator_unit / unit mismatch in a "
+                                     f"derived ratio: {e.reason_en}; correct numerator_unit / denominator_unit in "
+                                     "the links file", value=None, sources=[source_record(n, "numerator"),
+                                                                            source_record(d, "denominator")]))
                 continue
             if dv == 0:
                 continue
@@ -141,7 +156,7 @@ def candidates_for_link(
                                   [source_record(n, "numerator"), source_record(d, "denominator")], deriv,
                                   n.get("price_basis"), obs_ids=[int(n["obs_id"]), int(d["obs_id"])]))
     elif transform in ("chain_real_growth", "chain_annual_changes"):
-        rows, _ = select_best(annual_rows(obs, link["series"], region), ["period_key"])
+        rows, _ = select_best(_inputs(link, annual_rows(obs, link["series"], region), transform, out), ["period_key"])
         by_year = {int(r["year"]): r for _, r in rows.iterrows()}
         if transform == "chain_real_growth" and baseline is None:
             return out
@@ -169,7 +184,7 @@ def candidates_for_link(
                                   obs_ids=[int(u["obs_id"]) for u in used]))
             y += 1
     elif transform == "cumulative_from_levels":
-        rows, _ = select_best(annual_rows(obs, link["series"], region), ["period_key"])
+        rows, _ = select_best(_inputs(link, annual_rows(obs, link["series"], region), transform, out), ["period_key"])
         by_year = {int(r["year"]): r for _, r in rows.iterrows()}
         base = by_year.get(base_year)
         if base is not None and float(base["value"]) > 0:
@@ -189,6 +204,135 @@ def candidates_for_link(
     return out
 
 
+def _inputs(link: dict, rows: pd.DataFrame, transform: str, out: list[dict]) -> pd.DataFrame:
+    """The rows whose basis the derived link can use; the others are listed unusable in `out`."""
+    if rows.empty:
+        return rows
+    keep = []
+    for _, r in rows.iterrows():
+        reason = B.input_reason(transform, *B.row_basis(r))
+        keep.append(reason is None)
+        if reason is not None:
+            out.append(_unusable(None, link, r, reason, value=None))
+    return rows[keep]
+
+
+def _identity(ind: Indicator, link: dict, rows: pd.DataFrame, base_year: int, up_to: int | None) -> list[dict]:
+    """Candidates from a series that is the indicator's measure, by the basis of each value."""
+    out: list[dict] = []
+    changes, averages, annual = [], [], []
+    for _, r in rows.iterrows():
+        basis, start = B.row_basis(r)
+        if ind.kind == TargetKind.cumulative_change and basis == B.CHANGE:
+            changes.append(r)  # compounded below
+            continue
+        reason = B.identity_reason(ind.kind, basis, start, base_year)
+        if reason is not None:
+            out.append(_unusable(ind, link, r, reason))
+            continue
+        if ind.kind == TargetKind.average_annual_growth and basis == B.AVERAGE:
+            averages.append(r)  # fills years without an annual rate, below
+            continue
+        try:
+            value = convert(float(r["value"]), r["unit"], ind.unit)
+        except UnitError as e:
+            out.append(_unusable(ind, link, r, f"单位无法换算 / unit not convertible: {e}"))
+            continue
+        annual.append(r)
+        out.append(_candidate(link, int(r["year"]), value, r["qualifier"], r["status"], r.get("grade"),
+                              r.get("vintage"), [source_record(r, "actual")], None, r.get("price_basis"),
+                              obs_ids=[int(r["obs_id"])]))
+    if changes:
+        out += _compounded(ind, link, pd.DataFrame(changes), base_year)
+    if averages:
+        out += _from_average(ind, link, pd.DataFrame(averages), pd.DataFrame(annual), base_year, up_to)
+    return out
+
+
+def _compounded(ind: Indicator, link: dict, rows: pd.DataFrame, base_year: int) -> list[dict]:
+    """A cumulative change since the base year from annual changes: (1 + r₁)(1 + r₂)… − 1."""
+    out: list[dict] = []
+    best, _ = select_best(rows, ["period_key"])
+    by_year = {int(r["year"]): r for _, r in best.iterrows()}
+    chain = B.consecutive_from(by_year, base_year + 1)
+    for y, r in sorted(by_year.items()):
+        if y in chain or y <= base_year:
+            if y <= base_year:
+                out.append(_unusable(ind, link, r, f"基期及以前的比上年变化不计入自{base_year}年起的累计 / an annual "
+                                     f"change up to the base year is not part of the change since {base_year}"))
+            continue
+        gap = next(g for g in range(base_year + 1, y) if g not in by_year)
+        out.append(_unusable(ind, link, r, f"缺少{gap}年的比上年变化，无法累计到{y}年 / the annual change of {gap} "
+                             f"is missing, so the changes cannot be compounded to {y}"))
+    if str(rows.iloc[0]["unit"]).strip() != "%":
+        return out + [_unusable(ind, link, by_year[y], "比上年变化不是百分比，无法连乘 / the annual changes are "
+                                "not percentages and cannot be compounded") for y in chain]
+    used: list = []
+    for y in chain:
+        used.append(by_year[y])
+        value = B.compound_changes([float(u["value"]) for u in used])
+        deriv = {"formula": "Π(1 + 比上年变化率) − 1 / Π(1 + annual change) − 1", "base": 0.0,
+                 "inputs": [{"year": int(u["year"]), "series": link["series"], "value": float(u["value"]),
+                             "unit": "%", "value_text": _clean(u.get("value_text")),
+                             "basis": "change_on_previous_year"} for u in used]}
+        cand = _candidate(link, y, value, _combined_qualifier([u["qualifier"] for u in used]),
+                          "final" if all(u["status"] == "final" for u in used) else "preliminary",
+                          _worst_grade([u.get("grade") for u in used]),
+                          _latest_vintage([u.get("vintage") for u in used]),
+                          [source_record(u, "annual_change") for u in used], deriv, None,
+                          obs_ids=[int(u["obs_id"]) for u in used])
+        cand["transform"] = "chain_annual_changes"  # derived, so a published cumulative value wins
+        out.append(cand)
+    return out
+
+
+def _from_average(ind: Indicator, link: dict, averages: pd.DataFrame, annual: pd.DataFrame, base_year: int,
+                  up_to: int | None) -> list[dict]:
+    """Average-growth targets: an average since the base year gives the rate of the years that have
+    no annual rate (so that the product of the rates equals the average's); annual rates are never
+    replaced. Only the latest average up to the evaluation year is used."""
+    out: list[dict] = []
+    best, others = select_best(averages, ["period_key"])
+    usable = best[best["year"] <= up_to] if up_to is not None else best
+    chosen = usable.loc[usable["year"].idxmax()] if not usable.empty else None
+    for _, r in pd.concat([best, others]).iterrows():
+        if chosen is not None and int(r["obs_id"]) == int(chosen["obs_id"]):
+            continue
+        why = ("评估年份之后的期间年均值 / a period average after the evaluation year"
+               if up_to is not None and int(r["year"]) > up_to else
+               "已采用更晚或更优的期间年均值 / a later or better period average is used")
+        out.append(_unusable(ind, link, r, why))
+    if chosen is None:
+        return out
+    year = int(chosen["year"])
+    known_rows, _ = select_best(annual, ["period_key"]) if not annual.empty else (annual, annual)
+    known_rows = {int(r["year"]): r for _, r in known_rows.iterrows()} if not annual.empty else {}
+    known = {y: float(r["value"]) for y, r in known_rows.items() if base_year < y <= year}
+    filled = B.implied_rates(float(chosen["value"]), base_year, year, known)
+    if not filled:
+        out.append(_unusable(ind, link, chosen, "逐年增速齐全，按逐年增速判断；期间年均值仅作对照 / every year has "
+                             "an annual rate, which decides; the period average is shown for comparison"))
+        return out
+    used_known = [known_rows[y] for y in sorted(known)]
+    n, m = year - base_year, len(filled)
+    for y, rate in sorted(filled.items()):
+        deriv = {"formula": f"((1 + 年均)^{n} ÷ Π(1 + 已知年增速))^(1/{m}) − 1 / implied by the average "
+                            f"{base_year + 1}–{year} and the known annual rates",
+                 "inputs": [{"year": year, "series": link["series"], "value": float(chosen["value"]), "unit": "%",
+                             "value_text": _clean(chosen.get("value_text")), "basis": "average_over",
+                             "basis_from": str(base_year)}]
+                 + [{"year": int(u["year"]), "series": link["series"], "value": float(u["value"]), "unit": "%",
+                     "value_text": _clean(u.get("value_text"))} for u in used_known]}
+        rows = [chosen, *used_known]
+        cand = _candidate(link, y, rate, chosen["qualifier"], chosen["status"],
+                          _worst_grade([u.get("grade") for u in rows]), _latest_vintage([u.get("vintage") for u in rows]),
+                          [source_record(chosen, "average")] + [source_record(u, "annual_rate") for u in used_known],
+                          deriv, chosen.get("price_basis"), obs_ids=[int(u["obs_id"]) for u in rows])
+        cand["transform"] = "average_over"
+        out.append(cand)
+    return out
+
+
 def _ratio_qualifier(qn: str, qd: str) -> str:
     if qd == "exact":
         return qn
@@ -203,7 +347,7 @@ def _candidate(link, year, value, qualifier, status, grade, vintage, sources, de
         "comparability": link.get("comparability", "comparable"),
         "link_note": _clean(link.get("note")),
         "year": year,
-        "value": float(f"{float(value):.12g}"),  # drop float noise such as -2.0000000000000018
+        "value": None if value is None else float(f"{float(value):.12g}"),  # drop float noise (-2.0000000000000018)
         "qualifier": qualifier or "exact",
         "status": status,
         "grade": _clean(grade) or "none",
@@ -217,10 +361,15 @@ def _candidate(link, year, value, qualifier, status, grade, vintage, sources, de
     }
 
 
-def _unusable(ind, link, r, reason) -> dict:
-    c = _candidate(link, int(r["year"]), float(r["value"]), r["qualifier"], r["status"], r.get("grade"),
-                   r.get("vintage"), [source_record(r, "actual")], None, r.get("price_basis"),
-                   obs_ids=[int(r["obs_id"])])
+_KEEP = object()
+
+
+def _unusable(ind, link, r, reason, value=_KEEP, sources=None) -> dict:
+    """A value listed with why it cannot decide. `value=None` for an input of a derived link (its
+    number is not in the indicator's terms)."""
+    c = _candidate(link, int(r["year"]), float(r["value"]) if value is _KEEP else value, r["qualifier"],
+                   r["status"], r.get("grade"), r.get("vintage"), sources or [source_record(r, "actual")], None,
+                   r.get("price_basis"), obs_ids=[int(r["obs_id"])])
     c.update(usable=False, unusable_reason=reason)
     return c
 

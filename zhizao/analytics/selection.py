@@ -37,7 +37,8 @@ def rank_rows(obs: pd.DataFrame) -> pd.DataFrame:
 
 def select_best(obs: pd.DataFrame, key: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(chosen, others): one preferred row per key, and the rows it was preferred over."""
-    key = key or KEY
+    if key is None:  # values on different bases (比上年, 累计, 年均 …) are not versions of one another
+        key = KEY + [c for c in ("basis", "basis_from") if c in obs.columns]
     if obs.empty:
         return obs, obs
     ranked = rank_rows(obs)

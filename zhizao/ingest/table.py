@@ -26,6 +26,8 @@ import charset_normalizer
 import pandas as pd
 
 from ._errors import IngestError
+from .basis import NEEDS_FROM, Basis, BasisError, basis_in_name, basis_in_text, parse_basis, stock_year, \
+    strip_stock_words
 from .periods import Period, PeriodError, parse_period
 from .units import UnitError, convert, normalize_unit, out_of_bounds, unit_info
 from .values import ValueParseError, parse_value
@@ -71,6 +73,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "quote": ("quote", "原文", "引文"),
     "vintage": ("vintage", "版本日期"),
     "note": ("note", "备注"),
+    "basis": ("basis", "口径", "数据口径", "数据性质", "基础", "数值性质"),
 }
 REQUIRED = ("series", "period", "value", "unit")  # a year column may stand in for period
 _COLUMN_ZH = {"series": "指标", "region": "地区", "industry": "行业", "period": "时期",
@@ -89,7 +92,7 @@ OUTPUT_COLUMNS = [
     "series", "region", "industry", "period_type", "year", "month", "period_key", "value",
     "qualifier", "value_text", "unit", "unit_original", "price_basis", "status",
     "source_title", "source_url", "publisher", "published", "accessed", "grade", "quote",
-    "vintage", "note", "row",
+    "vintage", "note", "basis", "basis_from", "row",
 ]
 
 
@@ -521,13 +524,13 @@ def validate_rows(
         if rec is None or missing:  # without all key columns, duplicates mean nothing
             continue
         key = (rec["series"], rec["region"], rec["industry"], rec["period_key"],
-               rec["source_url"] or "", rec["vintage"] or "")
+               rec["source_url"] or "", rec["vintage"] or "", rec["basis"], rec["basis_from"] or "")
         if key in seen:
             out.add(rec["row"], "series", cells.get("series"), "duplicate_key",
-                    f"：与第{seen[key]}行重复（指标、地区、行业、时期、网址、版本日期均相同）；"
+                    f"：与第{seen[key]}行重复（指标、地区、行业、时期、网址、版本日期、口径均相同）；"
                     "请删除其中一行，或用“版本日期”区分不同版本。",
-                    f"duplicates row {seen[key]} (same series, region, industry, period, URL and "
-                    "vintage); delete one, or tell versions apart with the vintage column.")
+                    f"duplicates row {seen[key]} (same series, region, industry, period, URL, "
+                    "vintage and basis); delete one, or tell versions apart with the vintage column.")
         else:
             seen[key] = rec["row"]
             records.append(rec)
@@ -565,10 +568,15 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
     series_text = required("series", "指标编号或名称")
     series = lookup.get(_norm_header(series_text)) if series_text else None
     if series_text and series is None:
+        example = f"{{series: {_shorten(series_text)}, unit: {get('unit') or '亿元'}}}"
         out.add(row, "series", series_text, "unknown_series",
-                "不是已登记的指标或序列：请使用规划指标编号或已登记的发布序列名称。",
-                "is not a registered indicator or series: use a plan indicator id or the name "
-                "of a registered published series.")
+                "不是规划指标编号，也不是已登记的发布序列。请改用规划指标编号；或先登记该序列：在关联文件"
+                f"（links YAML）的 series: 下写一项 - {example}，在 links: 下把它关联到指标，"
+                "用 zhizao data import 导入该关联文件后再导入本文件（见 docs/data-import.md“Links (YAML)”一节）。",
+                "is neither a plan indicator id nor a registered published series. Use the plan's "
+                f"indicator id, or register the series first: in a links YAML file add - {example} under "
+                "series: and link it to an indicator under links:, import that file with zhizao data import, "
+                "then this one (docs/data-import.md, section \"Links (YAML)\").")
     target_unit = series_units.get(series) if series else None
 
     region = default_region
@@ -587,18 +595,47 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
                 "is not an industry code: use a 2–4 digit GB/T 4754 code or an ASCII id, or "
                 "leave it blank for all industries.")
 
+    stated: list[tuple[str, Basis]] = []  # (column it comes from, basis) for the contradiction check
+    if get("basis"):
+        try:
+            if (b := parse_basis(c["basis"])) is not None:
+                stated.append(("basis", b))
+        except BasisError as exc:
+            out.add(row, "basis", c["basis"], "bad_basis", f"不是可识别的口径：{exc.reason_zh}。",
+                    f"is not a recognised basis: {exc.reason_en}.")
+    if series_text and (b := basis_in_name(series_text)) is not None:
+        stated.append(("series", b))
+    if get("period") and (b := basis_in_text(c["period"])[0]) is not None and b.basis == "stock_as_of":
+        stated.append(("period", b))  # 截至2022年3月 in the period column: a stock counted in 2022
+        c = {**c, "period": str(stock_year(b.start))}
     period = _check_period(c, row, out, window)
 
     unit_original = required("unit", "单位（如亿元、%）")
     value_text = required("value", "数字")
     pv = None
+    number_text = value_text
     if value_text:
         try:
-            pv = parse_value(value_text, unit_original)
+            b, number_text = basis_in_text(value_text)
+            if b is not None:
+                stated.append(("value", b))
+        except BasisError as exc:
+            out.add(row, "value", value_text, "bad_basis", f"的口径无法识别：{exc.reason_zh}。",
+                    f"states a basis that cannot be read: {exc.reason_en}.")
+    basis = _resolve_basis(stated, period, row, out)
+    if basis is not None and basis.basis == "stock_as_of" and number_text:
+        number_text = strip_stock_words(number_text)
+    if value_text:
+        try:
+            pv = parse_value(number_text, unit_original)
         except ValueParseError as exc:
             out.add(row, "value", value_text, "bad_value", f"无法解析为数字：{exc.reason_zh}。",
                     f"is not a number: {exc.reason_en}.")
     value, qualifier = (pv.number, pv.qualifier) if pv else (None, None)
+    unit_out = target_unit
+    if (basis is not None and basis.basis in _RELATIVE and unit_original
+            and normalize_unit(unit_original) in ("%", "百分点")):
+        unit_out = target_unit = normalize_unit(unit_original)  # 比上年增长10% of a series counted in 家
     if unit_original:
         value = _check_unit(pv, value, unit_original, target_unit, row, out)
 
@@ -622,19 +659,88 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
                 "不是网址：请填写以http://或https://开头的完整地址。",
                 "is not a web address: give the full address starting with http:// or https://.")
 
-    if len(out.problems) > start or None in (series, period, value):
+    if len(out.problems) > start or None in (series, period, value, basis):
         return None
+    if basis.basis == "stock_as_of" and period.period_type != "year":
+        period = Period("year", period.year)  # a stock counts for the year of its date
     return {
         "series": series, "region": region, "industry": industry,
         "period_type": period.period_type, "year": period.year, "month": period.month,
         "period_key": period.key, "value": float(value), "qualifier": qualifier,
-        "value_text": value_text, "unit": target_unit, "unit_original": unit_original,
+        "basis": basis.basis, "basis_from": basis.start,
+        "value_text": value_text, "unit": unit_out, "unit_original": unit_original,
         "price_basis": price_basis, "status": status,
         **{k: get(k) or None for k in ("source_title", "source_url", "publisher", "published",
                                        "accessed")},
         "grade": grade, "quote": get("quote") or None, "vintage": get("vintage") or None,
         "note": get("note") or None, "row": row,
     }
+
+
+_RELATIVE = ("change_on_previous_year", "cumulative_since", "average_over")  # changes: %, not the level's unit
+_BASIS_COLUMN = {"basis": ("口径列", "the basis column"), "series": ("指标名称", "the series name"),
+                 "value": ("数值", "the value"), "period": ("时期", "the period")}
+
+
+def _resolve_basis(stated: list[tuple[str, Basis]], period: Period | None, row: int,
+                   out: _Collector) -> Basis | None:
+    """One basis from the basis column, the series name, the value and the period; a
+    contradiction is a problem (never a silent choice). None when a problem was added."""
+    if not stated:
+        return Basis("level")
+    where = lambda k, lang: _BASIS_COLUMN[k][0 if lang == "zh" else 1]  # noqa: E731
+    codes = {b.basis for _, b in stated}
+    starts = {b.start for _, b in stated if b.start is not None}
+    ends = {b.end for _, b in stated if b.end is not None}
+    if len(codes) > 1 or len(starts) > 1 or len(ends) > 1:
+        zh = "；".join(f"{where(k, 'zh')}“{b.text}”为{b.label('zh')}" for k, b in stated)
+        en = "; ".join(f"{where(k, 'en')} '{b.text}' says {b.label('en')}" for k, b in stated)
+        key = next((k for k, _ in stated if k == "basis"), stated[0][0])
+        out.add(row, key, stated[0][1].text, "basis_conflict",
+                f"：口径互相矛盾（{zh}）；请改正其中之一，使指标名称、数值和口径列一致。",
+                f"the basis is contradictory ({en}); correct one so that the series name, the value "
+                "and the basis column agree.")
+        return None
+    code, start = codes.pop(), (starts.pop() if starts else None)
+    end = ends.pop() if ends else None
+    key = stated[0][0]
+    if period is None:
+        return Basis(code, start, end)
+    if code == "stock_as_of" and start is None:  # 存量 without a date: as of the period's end
+        start = f"{period.year}-{period.month or 12:02d}"
+    if code in NEEDS_FROM and start is None:
+        out.add(row, key, stated[0][1].text, "basis_needs_year",
+                "：未写明起算年份，无法与目标比较；请写成“较2020年累计下降13.5%”“2021—2025年年均”"
+                "“十四五以来年均”，或在口径列填写 cumulative_since 2020 / average_over 2020。",
+                "does not say from which year; write 较2020年累计下降13.5%, 2021—2025年年均 or "
+                "十四五以来年均, or give the basis column cumulative_since 2020 / average_over 2020.")
+        return None
+    if code == "stock_as_of":
+        if stock_year(start) != period.year:
+            out.add(row, key, stated[0][1].text, "basis_period_conflict",
+                    f"：截至日期{start}与时期{period.label('zh')}不在同一年；时期请填写该日期所在年份。",
+                    f"the stock's date {start} is not in the period {period.label('en')}; give the "
+                    "date's year as the period.")
+            return None
+    elif code in ("cumulative_since", "average_over"):
+        if int(start) >= period.year:
+            out.add(row, key, stated[0][1].text, "basis_period_conflict",
+                    f"：起算年份{start}不早于时期{period.label('zh')}；请检查年份。",
+                    f"the year it is measured from ({start}) is not before the period "
+                    f"{period.label('en')}; check the years.")
+            return None
+        if end is not None and end != period.year:
+            out.add(row, key, stated[0][1].text, "basis_period_conflict",
+                    f"：所述期间截至{end}年，但时期为{period.label('zh')}；时期请填写{end}。",
+                    f"the stated period ends in {end} but the row's period is {period.label('en')}; "
+                    f"give {end} as the period.")
+            return None
+        if period.period_type != "year":
+            out.add(row, key, stated[0][1].text, "basis_period_conflict",
+                    f"：累计或年均口径只用于年度数据，时期{period.label('zh')}不是年份。",
+                    f"cumulative and average bases are for annual values; {period.label('en')} is not a year.")
+            return None
+    return Basis(code, start, end)
 
 
 def _check_period(c: dict[str, str], row: int, out: _Collector,

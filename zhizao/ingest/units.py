@@ -28,6 +28,9 @@ SCALE_WORDS: dict[str, float] = {
 
 # Things counted; each noun is its own dimension (辆 never converts to 台).
 _COUNT_NOUNS = ("个", "家", "件", "台", "辆", "人", "片", "项", "套", "户", "人年")
+# 家 is the measure word of 个 for enterprises and institutions (年鉴 企业单位数（个）, releases 2121家):
+# the same count, so they convert 1:1. Other nouns count different things.
+_SAME_COUNT = {"家": "个"}
 
 UNITS: dict[str, tuple[str, float]] = {
     # money (yuan); 万亿 alone is the releases' shorthand for 万亿元 (see ALIASES)
@@ -45,7 +48,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "元/人": ("money_per_person", 1.0), "万元/人": ("money_per_person", 1e4),
     "立方米/万元": ("water_per_money", 1.0),
     "吨标准煤/万元": ("energy_per_money", 1.0),
-    **{f"{p}{n}": (f"count:{n}", f) for n in _COUNT_NOUNS
+    **{f"{p}{n}": (f"count:{_SAME_COUNT.get(n, n)}", f) for n in _COUNT_NOUNS
        for p, f in (("", 1.0), ("千", 1e3), ("万", 1e4), ("亿", 1e8))},
 }
 

@@ -18,6 +18,7 @@ import pandas as pd
 import yaml
 
 from zhizao.ingest.table import ImportProblem, TableReadError, read_table, validate_rows
+from zhizao.ingest.units import UnitError, convert
 from zhizao.plan.spec import Plan
 from zhizao.store.store import Batch, Store, source_id_for
 
@@ -153,11 +154,12 @@ def _already_stored(store: Store, rows: pd.DataFrame, file: str) -> list[ImportP
     ex = set(
         zip(existing["series"], existing["region"], existing["industry"], existing["period_key"],
             existing["source_url"].fillna(""), [_day(v) for v in existing["vintage"]],
-            existing["value"].round(9))
+            existing["value"].round(9), existing["basis"].fillna("level"), existing["basis_from"].fillna(""))
     )
     out = []
     for r in rows.itertuples():
-        key = (r.series, r.region, r.industry, r.period_key, _text(r.source_url), _day(r.vintage), round(r.value, 9))
+        key = (r.series, r.region, r.industry, r.period_key, _text(r.source_url), _day(r.vintage), round(r.value, 9),
+               getattr(r, "basis", None) or "level", _text(getattr(r, "basis_from", None)))
         if key in ex:
             out.append(ImportProblem(
                 file=file, row=int(r.row), column="value", value=str(r.value_text), code="already_in_store",
@@ -271,6 +273,35 @@ def read_links(path_or_text, plan: Plan, name: str) -> tuple[pd.DataFrame, pd.Da
     return series, pd.DataFrame(links), problems
 
 
+def _ratio_unit_problems(links: pd.DataFrame, series: pd.DataFrame, store: Store, plan: Plan,
+                         name: str) -> list[ImportProblem]:
+    """A derived ratio whose declared input unit cannot take the input series' unit would yield no
+    value: refused at import where the series' unit is known (else the assessment says why)."""
+    if links.empty or "transform" not in links:
+        return []
+    units = {**_series_units(store, plan),
+             **({str(k): str(v) for k, v in zip(series["series"], series["unit"])} if not series.empty else {})}
+    out = []
+    for i, lk in links.iterrows():
+        if lk.get("transform") != "derived_ratio":
+            continue
+        for role in ("numerator", "denominator"):
+            want, name_ = lk.get(f"{role}_unit"), lk.get(role)
+            have = units.get(name_) if isinstance(name_, str) else None
+            if not isinstance(want, str) or not want or have is None:
+                continue
+            try:
+                convert(1.0, have, want)
+            except UnitError as e:
+                out.append(ImportProblem(
+                    file=name, row=None, column=f"links[{i}].{role}_unit", value=_clip(want), code="unit_mismatch",
+                    message_zh=f"links[{i}]：{role}“{_clip(name_, 80)}”的单位是“{have}”，不能换算为声明的"
+                               f"{role}_unit“{want}”（{e.reason_zh}）；请改正 {role}_unit",
+                    message_en=f"links[{i}]: the {role} '{_clip(name_, 80)}' is in '{have}', which does not "
+                               f"convert to the declared {role}_unit '{want}' ({e.reason_en}); correct {role}_unit"))
+    return out
+
+
 def import_links(store: Store, path: Path, plan: Plan) -> ImportSummary:
     try:
         text = path.read_bytes().decode("utf-8")
@@ -280,6 +311,7 @@ def import_links(store: Store, path: Path, plan: Plan) -> ImportSummary:
             message_zh=f"关联文件须为 UTF-8 文本（第 {e.start} 字节无法解码）",
             message_en=f"a links file must be UTF-8 text (byte {e.start} cannot be decoded)")]) from None
     series, links, problems = read_links(text, plan, path.name)
+    problems += _ratio_unit_problems(links, series, store, plan, path.name)
     if problems:
         raise ImportFailed(problems)
     batch = Batch(kind="links", file=str(path), sha256=hashlib.sha256(text.encode()).hexdigest(),

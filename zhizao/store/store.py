@@ -81,7 +81,9 @@ CREATE TABLE IF NOT EXISTS observations (
     quote VARCHAR,
     note VARCHAR,
     batch_id VARCHAR NOT NULL,
-    synthetic BOOLEAN NOT NULL DEFAULT FALSE
+    synthetic BOOLEAN NOT NULL DEFAULT FALSE,
+    basis VARCHAR DEFAULT 'level',  -- level | change_on_previous_year | cumulative_since | average_over | stock_as_of
+    basis_from VARCHAR              -- the year a cumulative/average change is measured from (2020); a stock's date (2022-03)
 );
 CREATE TABLE IF NOT EXISTS withdrawals (   -- a withdrawn batch stays stored but stops counting
     batch_id VARCHAR PRIMARY KEY,
@@ -94,7 +96,12 @@ CREATE TABLE IF NOT EXISTS withdrawals (   -- a withdrawn batch stays stored but
 OBSERVATION_COLUMNS = [
     "obs_id", "series", "region", "industry", "period_type", "year", "month", "period_key",
     "value", "qualifier", "value_text", "unit", "unit_original", "price_basis", "status",
-    "vintage", "source_id", "quote", "note", "batch_id", "synthetic",
+    "vintage", "source_id", "quote", "note", "batch_id", "synthetic", "basis", "basis_from",
+]
+# Columns added after the first release: an older store file gains them when opened for writing.
+MIGRATIONS = [
+    "ALTER TABLE observations ADD COLUMN IF NOT EXISTS basis VARCHAR DEFAULT 'level'",
+    "ALTER TABLE observations ADD COLUMN IF NOT EXISTS basis_from VARCHAR",
 ]
 SOURCE_COLUMNS = ["source_id", "title", "publisher", "url", "published", "accessed", "grade"]
 SERIES_COLUMNS = ["series", "unit", "price_basis", "concept", "scope", "note"]
@@ -197,6 +204,12 @@ class Store:
         self.con = connect(self.path, read_only=read_only, lock_timeout=lock_timeout)
         if not read_only:
             self._run(SCHEMA)  # IF NOT EXISTS: also upgrades a store made by an older schema
+            for sql in MIGRATIONS:
+                self._run(sql)
+        # Read-only on an old store: its values are levels, as they were when written.
+        self._has_basis = self.con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'observations' "
+            "AND column_name = 'basis'").fetchall()[0][0] > 0
         # A read-only connection to an old store has no withdrawals table: nothing is withdrawn.
         self._withdrawals = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'withdrawals'"
@@ -236,8 +249,9 @@ class Store:
         join = " LEFT JOIN withdrawals w ON w.batch_id = o.batch_id" if include_withdrawn and self._withdrawals else ""
         if include_withdrawn and not self._withdrawals:
             wd = ", NULL::TIMESTAMP AS withdrawn_at, NULL AS withdrawn_by, NULL AS withdrawal_reason"
+        old = "" if self._has_basis else ", 'level' AS basis, NULL::VARCHAR AS basis_from"
         sql = f"""
-            SELECT o.*, s.title AS source_title, s.publisher, s.url AS source_url,
+            SELECT o.*{old}, s.title AS source_title, s.publisher, s.url AS source_url,
                    s.published, s.accessed, s.grade{wd}
             FROM observations o LEFT JOIN sources s USING (source_id){join}
             WHERE 1=1
@@ -311,8 +325,9 @@ class Store:
     def existing_keys(self, series: list[str] | None = None) -> pd.DataFrame:
         """Keys already stored (withdrawn batches do not count: their values may be imported again),
         to refuse re-importing the same value from the same source; only `series` when given."""
+        basis = "o.basis, o.basis_from" if self._has_basis else "'level' AS basis, NULL AS basis_from"
         sql = f"""SELECT o.series, o.region, o.industry, o.period_key, s.url AS source_url,
-                         o.vintage, o.value FROM observations o LEFT JOIN sources s USING (source_id)
+                         o.vintage, o.value, {basis} FROM observations o LEFT JOIN sources s USING (source_id)
                   WHERE {self._active("o")}"""
         params: list = []
         if series is not None:
@@ -356,8 +371,12 @@ class Store:
                 obs["obs_id"] = range(start + 1, start + 1 + len(obs))
                 obs["batch_id"] = batch_id
                 obs["synthetic"] = obs["synthetic"].astype("boolean").fillna(False).astype(bool)
+                obs["basis"] = obs["basis"].astype(object).where(obs["basis"].notna(), "level")
+                obs["basis_from"] = obs["basis_from"].astype(object)
                 self.con.register("new_obs", obs)
-                self._run("INSERT INTO observations SELECT * FROM new_obs")
+                # Named columns: a migrated store has the newer columns in another order.
+                cols = ", ".join(OBSERVATION_COLUMNS)
+                self._run(f"INSERT INTO observations ({cols}) SELECT {cols} FROM new_obs")
                 self.con.unregister("new_obs")
             self._run("COMMIT")
         except Exception:

@@ -108,9 +108,34 @@ def _load(path: Path) -> Plan:
             loc = list(err["loc"])
             problems.append(PlanProblem(name, _path_text(loc, data), _line_of(node, loc), _reason(err)))
         raise PlanError(problems) from None
+    plan, geo_problem = _resolve_geometry(plan, path)
+    if geo_problem:
+        problems.append(PlanProblem(name, "regions.geometry.file", _line_of(node, ["regions", "geometry", "file"]),
+                                    geo_problem))
     if problems:
         raise PlanError(problems)
     return plan
+
+
+GEO_SUFFIXES = (".geojson", ".json")
+
+
+def _resolve_geometry(plan: Plan, path: Path) -> tuple[Plan, str | None]:
+    """The map file as an absolute path (a bundled `geo/…` file stays as written): a path in a plan
+    is relative to the plan file, wherever zhizao runs from."""
+    geo = plan.regions.geometry if plan.regions else None
+    if geo is None:
+        return plan, None
+    if not geo.file.lower().endswith(GEO_SUFFIXES):
+        return plan, "the map must be a GeoJSON file (.geojson or .json) / 地图须为 GeoJSON 文件"
+    if geo.file.startswith("geo/"):
+        found = resources.files("zhizao.resources").joinpath(geo.file).is_file()
+        return plan, None if found else f"no bundled map '{geo.file}' (zhizao/resources/geo) / 没有该内置地图文件"
+    where = Path(geo.file) if Path(geo.file).is_absolute() else path.resolve().parent / geo.file
+    if not where.is_file():
+        return plan, f"map file not found: {where} / 地图文件不存在"
+    regions = plan.regions.model_copy(update={"geometry": geo.model_copy(update={"file": str(where)})})
+    return plan.model_copy(update={"regions": regions}), None
 
 
 # --- YAML, parsed once ----------------------------------------------------------------------

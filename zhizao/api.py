@@ -20,7 +20,7 @@ from zhizao.errors import UserError
 from zhizao.plan.lint import findings_frame, lint_plan
 from zhizao.plan.load import load_plan
 from zhizao.settings import Settings
-from zhizao.store.importing import BUNDLED, ImportSummary, import_file, load_bundled
+from zhizao.store.importing import BUNDLED, ImportSummary, bundled_links_name, import_file, load_bundled
 from zhizao.store.store import Store
 
 __all__ = [
@@ -35,7 +35,7 @@ def open_store(db: str | Path | None = None, plan=None, *, bundled: bool = True)
     """Open (or create) the store; a new store for the embedded plan gets the bundled real data."""
     store = Store(db)
     plan = plan or load_plan()
-    if bundled and store.is_empty() and plan.plan.id == BUNDLED_PLAN_ID:
+    if bundled and store.is_empty() and bundled_links_name(plan.plan.id):  # an embedded plan's id
         load_bundled(store, plan)
     return store
 
@@ -155,7 +155,7 @@ def sources(db: str | Path | None = None) -> pd.DataFrame:
 def lint(plan=None, lang: str = "zh") -> pd.DataFrame:
     plan = plan if plan is not None and not isinstance(plan, (str, Path)) else load_plan(plan)
     findings = lint_plan(plan)
-    if plan.plan.id == BUNDLED_PLAN_ID:
+    if bundled_links_name(plan.plan.id):
         from zhizao.plan.lint import Finding
         from zhizao.store.importing import bundled_mismatches
 

@@ -53,9 +53,10 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "rebase_baseline", True,
-        "基期数据以统计年鉴最终公布数据为准（专栏1注1）：有可比终值时替换规划印刷基期值",
-        "Replace a printed baseline by a final published figure for the base year (plan note 1)",
-        "Plan text 专栏1 注1 (现状数据以统计年鉴最终公布数据为准)",
+        "基期值以最终公布数据为准：有可比终值时替换规划印刷基期值（规划有此规定时引用其原文，见 plan.baseline_rule）",
+        "Replace a printed baseline by a final published figure for the base year (citing the plan's own "
+        "rule where it states one: plan.baseline_rule)",
+        "The plan's own rule (plan.baseline_rule) where it states one; otherwise zhizao's default practice",
     ),
     Setting(
         "min_grade_alone", "C",
@@ -64,6 +65,21 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
         "shared/data/README.md: grade D is never the only support for a status",
     ),
 )
+
+
+# Cited when a baseline is re-based and the plan states no rule of its own (plan.baseline_rule).
+DEFAULT_BASELINE_RULE = ("zhizao 默认做法：以最终公布数据替换规划印刷的基期值",
+                         "zhizao's default practice: final published figures replace printed baselines")
+
+
+def baseline_rule(plan, lang: str = "zh") -> str:
+    """Why a baseline may be re-based: the plan's own words (plan.baseline_rule), else zhizao's practice."""
+    meta = plan.get("plan", plan) if isinstance(plan, dict) else getattr(plan, "plan", plan)
+    # a Plan, its PlanMeta, an assessment result or its "plan" part
+    rule = meta.get("baseline_rule") if isinstance(meta, dict) else getattr(meta, "baseline_rule", None)
+    if rule:
+        return rule if lang != "en" else f"the plan's rule: {rule}"
+    return DEFAULT_BASELINE_RULE[lang == "en"]
 
 
 def _collect() -> tuple[Setting, ...]:

@@ -359,6 +359,9 @@ def assess_plan(
             "id": plan.plan.id, "title": plan.plan.title, "title_en": plan.plan.title_en,
             "issuer": plan.plan.issuer, "document_number": plan.plan.document_number,
             "base_year": plan.plan.base_year, "target_year": plan.plan.target_year,
+            # Plan-specific words the outputs cite (none of them hard-coded there).
+            "baseline_rule": plan.plan.baseline_rule, "cluster_heading": plan.plan.cluster_heading,
+            "cluster_heading_en": plan.plan.cluster_heading_en,
         },
         "year": year,
         "as_of": as_of,

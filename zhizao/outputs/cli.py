@@ -323,10 +323,12 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
             f"[{STATUS_STYLE[ind['status']]}]{status}[/]",
         )
     console.print(t)
-    notes = (["★ binding indicator; * baseline re-based on the final published figure (plan note 1);",
+    from zhizao.settings import baseline_rule
+    rule = baseline_rule(result, lang)
+    notes = ([f"★ binding indicator; * baseline re-based on the final published figure ({rule});",
               "? the published value is qualified (超/近…): the worse reading is shown, the better after '/'.",
               "Details, sources and inputs: zhizao assess --format json"] if en else
-             ["★ 约束性指标；* 基期值已按统计年鉴最终数替换（专栏1注1）；",
+             [f"★ 约束性指标；* 基期值已按最终公布数替换（{rule}）；",
               "? 公布值带限定词（超/近…），显示较保守的判断，“/”后为较乐观的判断。",
               "明细、来源与计算输入：zhizao assess --format json"])
     for n in notes:

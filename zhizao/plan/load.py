@@ -1,6 +1,7 @@
 """Read a plan YAML file into a validated `Plan`, reporting every problem at once."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 from zhizao.plan.spec import Plan, reference_problems
 
 DEFAULT_PLAN = "chongqing-manufacturing-2021-2025.yaml"
+PLAN_ID = r"[a-z0-9][a-z0-9_\-]*"  # as PlanMeta.id: a name without a suffix or folder
 
 
 @dataclass(frozen=True)
@@ -40,16 +42,44 @@ def default_plan_path() -> Path:
     return Path(str(resources.files("zhizao.resources.plans").joinpath(DEFAULT_PLAN)))
 
 
+def embedded_plans() -> list[Path]:
+    """The plan files bundled with zhizao, the default first; a plan's id is its file stem."""
+    folder = default_plan_path().parent
+    found = sorted(p for p in folder.glob("*.yaml") if p.name != DEFAULT_PLAN)
+    return [default_plan_path(), *found]
+
+
+def embedded_plan_path(plan_id: str) -> Path | None:
+    """The bundled file of the plan `plan_id` (its file stem), or None."""
+    return next((p for p in embedded_plans() if p.stem == plan_id), None)
+
+
 def load_plan(path: str | Path | None = None) -> Plan:
-    """Load and validate a plan; the embedded Chongqing plan when `path` is None."""
+    """Load and validate a plan: the default embedded plan when `path` is None, an embedded plan
+    by its id (`chongqing-manufacturing-2023-2027`), else a plan file."""
     if path is None:
         return _load_default()
+    text = str(path).strip()
+    if len(text) <= 200 and re.fullmatch(PLAN_ID, text) and not Path(text).exists():  # an id, not a file
+        bundled = embedded_plan_path(text)
+        if bundled is None:
+            ids = ", ".join(p.stem for p in embedded_plans())
+            raise PlanError([PlanProblem(text, "", None,
+                                         f"no such plan file or embedded plan / 没有该规划文件或内置规划 "
+                                         f"(embedded / 内置: {ids})")])
+        return _load_embedded(bundled.name)
     return _load(Path(path))
 
 
 @lru_cache(maxsize=1)
 def _load_default() -> Plan:
     return _load(default_plan_path())
+
+
+@lru_cache(maxsize=8)
+def _load_embedded(name: str) -> Plan:
+    path = default_plan_path().parent / name
+    return _load_default() if name == DEFAULT_PLAN else _load(path)
 
 
 def _load(path: Path) -> Plan:
@@ -78,9 +108,34 @@ def _load(path: Path) -> Plan:
             loc = list(err["loc"])
             problems.append(PlanProblem(name, _path_text(loc, data), _line_of(node, loc), _reason(err)))
         raise PlanError(problems) from None
+    plan, geo_problem = _resolve_geometry(plan, path)
+    if geo_problem:
+        problems.append(PlanProblem(name, "regions.geometry.file", _line_of(node, ["regions", "geometry", "file"]),
+                                    geo_problem))
     if problems:
         raise PlanError(problems)
     return plan
+
+
+GEO_SUFFIXES = (".geojson", ".json")
+
+
+def _resolve_geometry(plan: Plan, path: Path) -> tuple[Plan, str | None]:
+    """The map file as an absolute path (a bundled `geo/…` file stays as written): a path in a plan
+    is relative to the plan file, wherever zhizao runs from."""
+    geo = plan.regions.geometry if plan.regions else None
+    if geo is None:
+        return plan, None
+    if not geo.file.lower().endswith(GEO_SUFFIXES):
+        return plan, "the map must be a GeoJSON file (.geojson or .json) / 地图须为 GeoJSON 文件"
+    if geo.file.startswith("geo/"):
+        found = resources.files("zhizao.resources").joinpath(geo.file).is_file()
+        return plan, None if found else f"no bundled map '{geo.file}' (zhizao/resources/geo) / 没有该内置地图文件"
+    where = Path(geo.file) if Path(geo.file).is_absolute() else path.resolve().parent / geo.file
+    if not where.is_file():
+        return plan, f"map file not found: {where} / 地图文件不存在"
+    regions = plan.regions.model_copy(update={"geometry": geo.model_copy(update={"file": str(where)})})
+    return plan.model_copy(update={"regions": regions}), None
 
 
 # --- YAML, parsed once ----------------------------------------------------------------------

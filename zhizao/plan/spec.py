@@ -195,6 +195,7 @@ class Cluster(Strict):
     industries: list[str] = Field(default_factory=list)  # industry ids
     gbt4754_divisions: list[str] = Field(default_factory=list)
     section: str
+    source: str | None = None  # as Indicator.source: where the target is printed, if not the plan's own text
 
 
 class ProductGroup(Strict):

@@ -435,7 +435,8 @@ def bundled_rows(plan: Plan) -> pd.DataFrame:
 
 def load_bundled(store: Store, plan: Plan) -> ImportSummary:
     """Load the bundled real Chongqing statistics with their sources and links (all or nothing)."""
-    series_attr, links, problems = read_links(bundled_links_text(), plan, "links.yaml")
+    links_name = bundled_links_name(plan.plan.id) or "links.yaml"
+    series_attr, links, problems = read_links(bundled_links_text(plan.plan.id), plan, links_name)
     # A custom plan that keeps the bundled plan id but renames or drops indicators: the bundled links
     # to those indicators cannot apply; they are left out and named in the batch note (and plan lint).
     skipped = [p for p in problems if p.code == "unknown_indicator"]
@@ -468,11 +469,22 @@ def load_bundled(store: Store, plan: Plan) -> ImportSummary:
                          len(series), len(links), skipped)
 
 
-def bundled_links_text() -> str:
-    return bundled_dir().joinpath("links.yaml").read_text(encoding="utf-8")
+def bundled_links_name(plan_id: str) -> str | None:
+    """The bundled links file (links*.yaml) whose `plan_id` is `plan_id`: each embedded plan has one."""
+    for f in sorted((x for x in bundled_dir().iterdir() if x.name.startswith("links") and x.name.endswith(".yaml")),
+                    key=lambda x: x.name):
+        m = re.search(r"^plan_id:\s*(\S+)\s*$", f.read_text(encoding="utf-8"), re.M)
+        if m and m.group(1) == plan_id:
+            return f.name
+    return None
+
+
+def bundled_links_text(plan_id: str | None = None) -> str:
+    name = (bundled_links_name(plan_id) if plan_id else None) or "links.yaml"
+    return bundled_dir().joinpath(name).read_text(encoding="utf-8")
 
 
 def bundled_mismatches(plan: Plan) -> list[ImportProblem]:
     """Bundled links naming indicators `plan` does not have (a custom plan with the bundled id)."""
-    _, _, problems = read_links(bundled_links_text(), plan, "links.yaml")
+    _, _, problems = read_links(bundled_links_text(plan.plan.id), plan, bundled_links_name(plan.plan.id) or "links.yaml")
     return [p for p in problems if p.code == "unknown_indicator"]

@@ -98,7 +98,7 @@ def test_map_and_bars_chart_options(mc):
     j = mc.get("/monitoring?format=json").json()
     option = growth_map(j, "zh")
     series = option["series"][0]
-    assert series["nameProperty"] == "adcode" and series["map"] == "chongqing"
+    assert series["nameProperty"] == "adcode" and option["geoUrl"] == "/geo/chongqing-districts.geojson"
     assert [d["name"] for d in series["data"]] == list(DISTRICTS)
     assert all(d["url"].startswith("/monitoring/district/") for d in series["data"])
     bars = pull_bars(j["clusters"], "t", "zh")

@@ -89,7 +89,7 @@ CANVAS_PIXELS = """(id) => {
 MAP_STATE = """() => {
   const chart = echarts.getInstanceByDom(document.getElementById('chart-map'));
   const data = chart.getOption().series[0].data;
-  const geo = echarts.getMap('chongqing');
+  const geo = echarts.getMap(chart.getOption().series[0].map);  // registered under the plan's name
   const features = (geo.geoJSON || geo.geoJson).features.map(f => f.properties.adcode);
   const series = chart.getModel().getSeriesByIndex(0);
   return {data: data.length, features: features.length,

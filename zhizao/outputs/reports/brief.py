@@ -291,10 +291,10 @@ def _industries(result, lang: str) -> list:
         pull = sum(r["pull_pp"] or 0 for r in plan)
         lead = max(plan, key=lambda r: r["pull_pp"] or -1e9)
         blocks.append(Para(
-            f"规划六大产业集群合计拉动全市增长{pp2(pull)}个百分点，贡献率{g1(share)}；其中{lead['name']}拉动最大"
+            f"规划{len(plan)}个产业集群合计拉动全市增长{pp2(pull)}个百分点，贡献率{g1(share)}；其中{lead['name']}拉动最大"
             f"（{pp2(lead['pull_pp'])}个百分点，增长{g1(lead['ytd_growth_pct'])}，贡献率{g1(lead['contribution_pct'])}）。"
             if zh else
-            f"The plan's six clusters together pulled the city's growth by {pp2(pull)} pp (contribution {g1(share)}); "
+            f"The plan's {len(plan)} clusters together pulled the city's growth by {pp2(pull)} pp (contribution {g1(share)}); "
             f"{lead['name']} pulled most ({pp2(lead['pull_pp'])} pp, growth {g1(lead['ytd_growth_pct'])}, "
             f"contribution {g1(lead['contribution_pct'])})."))
     blocks.append(Heading(2, _t("s_clusters", lang), "clusters"))
@@ -433,9 +433,11 @@ def _data_notes(data, result, settings, fc: dict, lang: str) -> list:
         ("预警规则：" if zh else "Warning rules: ") + ("；" if zh else "; ").join(
             f"{(r.title_en if lang == 'en' else r.title_zh)}（{name}）" if zh else f"{r.title_en} ({name})"
             for name, r in RULES.items()),
-        ("目标：全年增长目标取规划专栏1“工业增加值年均增长6%”（全部工业口径），用作规上工业的近似目标。" if zh else
-         "Target: the plan's 6% a year for industrial value added (all industry), used as a proxy for enterprises "
-         "above designated size."),
+        (f"目标：全年增长目标取设置 target_annual_growth_pct（{settings['target_annual_growth_pct']:g}%，"
+         "缺省为规划的工业增加值年均增速，全部工业口径），用作规上工业的近似目标。" if zh else
+         f"Target: the setting target_annual_growth_pct ({settings['target_annual_growth_pct']:g}%, by default the "
+         "plan's yearly growth of industrial value added, all industry), used as a proxy for enterprises above "
+         "designated size."),
     ]))
     blocks.append(Heading(2, _t("s_settings", lang), "settings"))
     used = sorted({n for r in RULES.values() for n in r.settings} | {"target_annual_growth_pct", "forecast_alpha",

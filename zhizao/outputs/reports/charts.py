@@ -137,7 +137,7 @@ def indicator_chart(ind: dict, lang: str) -> bytes:
         return _png(fig)
 
 
-def clusters_chart(clusters: list[dict], names: dict[str, str], lang: str) -> bytes:
+def clusters_chart(clusters: list[dict], names: dict[str, str], lang: str, heading: str | None = None) -> bytes:
     """Each cluster's latest scale against its scale target (horizontal bars)."""
     with _cjk_style():
         fig = Figure(figsize=(7.2, 3.4))
@@ -166,7 +166,8 @@ def clusters_chart(clusters: list[dict], names: dict[str, str], lang: str) -> by
         ax.set_yticklabels(labels)
         ax.set_xlim(0, xmax * 1.55)
         ax.set_xlabel(clusters[0]["unit"] if clusters else "")
-        ax.set_title(t("c_clusters_title", lang), loc="left", fontsize=10)
+        heading = heading or ("the clusters" if lang == "en" else "产业集群")  # the plan's cluster_heading
+        ax.set_title(t("c_clusters_title", lang).format(heading[:1].upper() + heading[1:]), loc="left", fontsize=10)
         handles, labels_ = ax.get_legend_handles_labels()
         if any(c.get("comparability") not in (None, "comparable") for c in rows):
             handles.append(Patch(facecolor="#9DC3E6", hatch="///", edgecolor="black", linewidth=0))

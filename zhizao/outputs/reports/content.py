@@ -13,9 +13,9 @@ import pandas as pd
 from zhizao.outputs.reports import charts
 from zhizao.outputs.reports.changes import Previous, compare
 from zhizao.outputs.reports.model import Bullets, Cell, Figure, Heading, Para, Report, Table
-from zhizao.outputs.reports.text import (STATUSES, actual_text, growth, ind_name, num, pct, planned_growth, ratio,
+from zhizao.outputs.reports.text import (STATUSES, actual_text, cluster_heading, growth, ind_name, num, pct, planned_growth, ratio,
                                          required_growth, status_label, status_text, t)
-from zhizao.settings import ASSESSMENT_SETTINGS
+from zhizao.settings import ASSESSMENT_SETTINGS, baseline_rule
 
 NO_DATA = "no_comparable_data"
 
@@ -252,13 +252,13 @@ def _indicator_text(ind: dict, lang: str) -> str:
     return s
 
 
-def _indicator_notes(ind: dict, lang: str) -> list[str]:
+def _indicator_notes(ind: dict, lang: str, rule: str = "") -> list[str]:
     zh = _zh(lang)
     notes = []
     b = ind["baseline"]
     if b.get("rebased") and b.get("printed_value") is not None:
-        notes.append(f"基期值按最终公布数{num(b['value'])}替换规划印刷值{num(b['printed_value'])}（专栏1注1）。" if zh else
-                     f"Baseline re-based to the final figure {num(b['value'])} (printed: {num(b['printed_value'])}).")
+        notes.append(f"基期值按最终公布数{num(b['value'])}替换规划印刷值{num(b['printed_value'])}（{rule}）。" if zh else
+                     f"Baseline re-based to the final figure {num(b['value'])} (printed: {num(b['printed_value'])}; {rule}).")
     d = ind.get("actual_derivation")
     if d and d.get("formula"):
         inputs = _join([f"{x.get('series')} {num(x.get('value'))}{x.get('unit') or ''}" for x in d.get("inputs") or []
@@ -295,7 +295,7 @@ def _categories(result: dict, plan, lang: str) -> list:
                                  (f"图{fig_no}　{ind_name(ind, lang)}：实际值、规划路径、目标、预测与所需路径" if _zh(lang) else
                                   f"Figure {fig_no}. {ind_name(ind, lang)}: actual, planned path, target, "
                                   "projection and required path"), f"fig-{ind['id']}"))
-            notes = _indicator_notes(ind, lang)
+            notes = _indicator_notes(ind, lang, baseline_rule(result, lang))
             if notes:
                 blocks.append(Bullets(notes))
     return blocks
@@ -308,13 +308,14 @@ def _cluster_names(plan, lang: str) -> dict[str, str]:
 def _clusters(result: dict, plan, lang: str) -> list:
     zh = _zh(lang)
     clusters = result.get("clusters") or []
-    blocks: list = [Heading(1, t("s_clusters", lang), "clusters")]
-    if not clusters:
-        return blocks + [Para("规划未设产业集群规模目标。" if zh else "The plan sets no cluster scale targets.")]
+    if not clusters:  # no clusters, no cluster section
+        return []
+    heading = cluster_heading(result, lang)
+    blocks: list = [Heading(1, t("s_clusters", lang).format(heading), "clusters")]
     names = _cluster_names(plan, lang)
-    blocks.append(Para("规划提出培育六大产业集群并给出规模目标（“万亿级”等）。下表为各集群最新公布规模与目标之比；"
+    blocks.append(Para(f"规划提出{heading}并给出规模目标（“万亿级”等）。下表为各集群最新公布规模与目标之比；"
                        "规划未界定规模口径，近似替代口径的数据单独标明。" if zh else
-                       "The plan sets scale targets for six industry clusters (\"trillion-yuan class\" …). The table "
+                       f"The plan sets scale targets for {heading} (\"trillion-yuan class\" …). The table "
                        "compares each cluster's latest published scale with its target; the plan does not define the "
                        "measure, so proxies are marked."))
     rows = []
@@ -334,8 +335,8 @@ def _clusters(result: dict, plan, lang: str) -> list:
     blocks.append(Table([t("h_cluster", lang), t("h_scale_target", lang), t("h_unit", lang), t("c_cluster_actual", lang),
                          t("h_year", lang), t("h_share", lang), t("h_comparability", lang)], rows, "clusters",
                         widths=[1.6, 1.6, 0.8, 1.3, 0.9, 1.1, 1.2]))
-    blocks.append(Figure(charts.clusters_chart(clusters, names, lang),
-                         "图　六大产业集群最新规模与目标" if zh else "Figure. The six clusters against their scale targets",
+    blocks.append(Figure(charts.clusters_chart(clusters, names, lang, heading=heading),
+                         f"图　{heading}最新规模与目标" if zh else f"Figure. {heading[:1].upper() + heading[1:]} against their scale targets",
                          "fig-clusters"))
     items = []
     for c in clusters:
@@ -355,7 +356,8 @@ def _clusters(result: dict, plan, lang: str) -> list:
 def _no_data(result: dict, lang: str) -> list:
     zh = _zh(lang)
     inds = [i for i in result["indicators"] if i["status"] == NO_DATA]
-    blocks: list = [Heading(1, t("s_nodata", lang), "no-data")]
+    # Numbered after the cluster section, or in its place when the plan has no clusters.
+    blocks: list = [Heading(1, t("s_nodata" if result.get("clusters") else "s_nodata_4", lang), "no-data")]
     if not inds:
         return blocks + [Para("所有指标均有可比数据。" if zh else "Every indicator has comparable data.")]
     blocks.append(Para(f"以下{len(inds)}项指标没有可据以判断状态的数据。所列其他证据口径不同、为近似替代或来源等级不足，"
@@ -534,9 +536,9 @@ def _method(result: dict, lang: str) -> list:
         "Values not used are listed in appendix A.",
         f"D级来源永不单独决定状态（可单独决定状态的最低等级：{g('min_grade_alone')}级）。" if zh else
         f"Grade D never decides a status alone (lowest grade that may: {g('min_grade_alone')}).",
-        "基期值以统计年鉴最终公布数据为准（专栏1注1）：有可比终值时替换规划印刷值，两者都列出。" if zh else
-        "Baselines follow the final yearbook figure (plan table note 1): a comparable final value replaces the printed "
-        "baseline, and both are shown.",
+        f"基期值以最终公布数据为准（{baseline_rule(result, lang)}）：有可比终值时替换规划印刷值，两者都列出。" if zh else
+        f"Baselines follow the final published figure ({baseline_rule(result, lang)}): a comparable final value "
+        "replaces the printed baseline, and both are shown.",
         "推算值：规划使用的占比、比率可由两个公布数推算（如利润总额 ÷ 营业收入），推算值注明公式及两个输入值的来源。" if zh else
         "Derived values: shares and ratios the plan uses may be derived from two published numbers (e.g. profit ÷ revenue); "
         "a derived value states its formula and both inputs' sources.",

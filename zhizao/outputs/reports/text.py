@@ -10,7 +10,7 @@ import math
 from zhizao.analytics.progress import STATUSES, status_label
 
 __all__ = ["STATUSES", "status_label", "t", "num", "pct", "ratio", "growth", "actual_text", "qual_mark",
-           "ind_name", "planned_growth", "required_growth"]
+           "ind_name", "planned_growth", "required_growth", "cluster_heading"]
 
 LABELS: dict[str, tuple[str, str]] = {
     # report kinds and title page
@@ -30,8 +30,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "s_summary": ("一、评估概要", "1. Summary"),
     "s_scorecard": ("二、指标评估总表", "2. Scorecard"),
     "s_categories": ("三、分领域评估", "3. Indicators by area"),
-    "s_clusters": ("四、六大产业集群规模目标", "4. The six industry clusters"),
+    "s_clusters": ("四、{}规模目标", "4. Scale targets of {}"),  # the plan's cluster_heading
     "s_nodata": ("五、无可比数据的指标", "5. Indicators without comparable data"),
+    "s_nodata_4": ("四、无可比数据的指标", "4. Indicators without comparable data"),  # a plan without clusters
     "s_sources": ("附录一　数据来源", "Appendix A. Data sources"),
     "s_method": ("附录二　评估方法", "Appendix B. Methodology"),
     "s_binding": ("约束性指标", "Binding indicators"),
@@ -94,7 +95,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "c_required": ("此后所需路径", "required path from now on"),
     "c_no_data": ("无可比数据", "no comparable data"),
     "c_year": ("年份", "year"),
-    "c_clusters_title": ("六大产业集群：最新规模与目标", "The six clusters: latest scale against target"),
+    "c_clusters_title": ("{}：最新规模与目标", "{}: latest scale against target"),  # the plan's cluster_heading
     "c_cluster_target": ("规模目标", "scale target"),
     "c_cluster_actual": ("最新规模", "latest scale"),
     "c_cluster_proxy": ("最新规模（近似替代口径）", "latest scale (proxy measure)"),
@@ -189,6 +190,14 @@ def required_growth(ind: dict):
 def actual_text(value, qualifier: str | None, lang: str) -> str:
     """A value with its qualifier mark: 超26000, ≥8000."""
     return "—" if _missing(value) else qual_mark(qualifier, lang) + num(value)
+
+
+def cluster_heading(result: dict, lang: str) -> str:
+    """How the plan names its clusters as a group (plan.cluster_heading), else a neutral word."""
+    p = result.get("plan") or {}
+    if lang == "en":
+        return p.get("cluster_heading_en") or p.get("cluster_heading") or "the industry clusters"
+    return p.get("cluster_heading") or "产业集群"
 
 
 def ind_name(ind: dict, lang: str) -> str:

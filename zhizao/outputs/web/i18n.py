@@ -31,8 +31,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "apply": ("查看", "Show"),
     "counts_by_status": ("各状态指标数", "Indicators by status"),
     "binding_behind": ("需关注的约束性指标", "Binding indicators needing attention"),
-    "indicators": ("20 项主要指标", "The plan's indicators"),
-    "clusters": ("六大产业集群规模进展", "Progress of the six industry clusters"),
+    "indicators": ("主要指标", "The plan's indicators"),
+    # {} is the plan's cluster_heading (六大产业集群, “33618”现代制造业集群体系 …): see cluster_heading()
+    "clusters": ("{}规模进展", "Progress of {}"),
     "binding": ("约束性", "binding"),
     "value": ("数值", "Value"),
     "target": ("目标", "Target"),
@@ -118,7 +119,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "map_title": ("区县数据地图", "District map"),
     "layer": ("数据序列", "Series"),
     "no_district_data": ("库中没有区县数据", "The store has no district data"),
-    "groups": ("一区两群", "Regional groups (一区两群)"),
+    "groups": ("区域分组", "Regional groups"),
+    "no_map": ("本规划未提供区域地图（regions.geometry），区县以表格列出",
+               "This plan names no region map (regions.geometry); the districts are listed as a table"),
     "functional_zones": ("功能区（不在地图上）", "Functional zones (not on the map)"),
     "district": ("区县", "District"),
     "linked_indicator": ("对应规划指标", "Plan indicator"),
@@ -223,6 +226,14 @@ def request_lang(request: Request) -> str:
         return q
     c = request.cookies.get(COOKIE)
     return c if c in LANGS else "zh"
+
+
+def cluster_heading(plan, lang: str) -> str:
+    """The cluster section's heading in the plan's words (plan.cluster_heading), else neutral ones."""
+    meta = plan.plan
+    name = (meta.cluster_heading_en or meta.cluster_heading or "the industry clusters") if lang == "en" \
+        else (meta.cluster_heading or "产业集群")
+    return t("clusters", lang).format(name)
 
 
 def pick(zh: str | None, en: str | None, lang: str) -> str | None:

@@ -19,7 +19,7 @@ from zhizao.outputs import monitoring_view as mv
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.monitoring_state import MonitoringState, MonitoringUnavailable
 from zhizao.outputs.web.pages.common import Ctx, not_found, page_context
-from zhizao.outputs.web.pages.districts import MAP_NAME, geojson_adcodes
+from zhizao.outputs.web.pages.districts import GEO_URL, MAP_NAME, geojson_adcodes
 from zhizao.outputs.web.render import respond
 
 router = APIRouter()
@@ -133,6 +133,7 @@ def growth_map(d: dict, lang: str) -> dict:
                       "group_name": "" if r["pull_pp"] is None else f"{pull} {r['pull_pp']:.2f}",
                       "url": r["url"]} for r in rows],
         }],
+        "geoUrl": GEO_URL,
     }
 
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 
 from zhizao.analytics.progress import status_label
 from zhizao.outputs.web.charts import STATUS_COLOURS, clusters_chart, sparkline
-from zhizao.outputs.web.i18n import pick, t
+from zhizao.outputs.web.i18n import cluster_heading, pick, t
 from zhizao.outputs.web.pages.common import Ctx, When, evaluation_options, page_context
 from zhizao.outputs.web.render import STATUS_ORDER, respond
 
@@ -46,6 +46,7 @@ def overview_data(ctx: Ctx, result: dict) -> dict:
                             "status_label": by_id[b]["status_label"]} for b in result["summary"]["binding_behind"]],
         "indicators": cards,
         "clusters": [{**c, "display_name": pick(c["name"], c.get("name_en"), ctx.lang)} for c in result["clusters"]],
+        "cluster_heading": cluster_heading(ctx.plan, ctx.lang),
         "years": list(range(ctx.plan.plan.base_year + 1, ctx.plan.plan.target_year + 1)),
     }
 
@@ -54,7 +55,7 @@ def overview_data(ctx: Ctx, result: dict) -> dict:
 def overview(ctx: Ctx = Depends(page_context), when: When = Depends(evaluation_options)):
     result = ctx.state.assessment(ctx.lang, when.year, when.as_of)
     data = overview_data(ctx, result)
-    charts = {"clusters": clusters_chart(result["clusters"], ctx.lang)}
+    charts = {"clusters": clusters_chart(result["clusters"], ctx.lang)} if result["clusters"] else {}
     sparks = {i["id"]: sparkline(i) for i in result["indicators"]}
     title = pick(ctx.plan.plan.title, ctx.plan.plan.title_en, ctx.lang)
     return respond(ctx.request, "overview.html", data, lang=ctx.lang, user=ctx.user, page="overview",

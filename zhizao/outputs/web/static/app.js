@@ -36,8 +36,11 @@
   }
 
   function drawMap(el, opt) {
-    // Boundaries come from the package (zhizao/resources/geo), joined by adcode (nameProperty).
-    fetch("/geo/chongqing-districts.geojson", { credentials: "same-origin" })
+    // Boundaries are the plan's own map (opt.geoUrl, served by the dashboard), joined by code (nameProperty).
+    var url = opt.geoUrl;
+    delete opt.geoUrl;
+    if (!localUrl(url)) { return; }
+    fetch(url, { credentials: "same-origin" })
       .then(function (r) {
         if (!r.ok) { throw new Error("district boundaries: HTTP " + r.status); }
         return r.json();

@@ -42,6 +42,11 @@ REASONS = {
                     "cannot be judged, only whether the target is met and the gap"),
     "undated_target": ("目标未注明年份，不判断进度；仅判断是否达到目标及差距",
                        "the target has no year: no pace is judged, only whether it is met and the gap"),
+    "target_equals_baseline": ("目标值与基期值相同，无从计算进度；仅判断是否达到目标及差距",
+                               "the target equals the baseline, so no pace can be computed: only whether it is met "
+                               "and the gap"),
+    "zero_growth_target": ("目标增速为0，无从计算进度；仅判断是否达到目标", "the target growth is zero, so no pace can "
+                           "be computed: only whether it is met"),
     "beyond_range": ("数值超出目标区间", "the value is beyond the target range"),
     "unbounded_value": ("公布值只给出一侧界限（如“不足X”），无法确认达到目标",
                         "the published value is bounded on one side only (e.g. less than X): the target cannot be confirmed"),

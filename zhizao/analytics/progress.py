@@ -342,6 +342,9 @@ def assess_progress(
             res = _progress_at(ind, b, data_year, v, settings, t0, T)
             results.append((b, v, res))
             met, _ = meets_target(ind, Interval.exact(v), tol)
+            if not met and res["status"] == "no_comparable_data":  # the target equals the baseline: no pace
+                reason = "target_equals_baseline"
+                res["status"] = "not_met"
             statuses.append("achieved" if met else res["status"])
     status, definite, if_high = _combine(statuses)
     if not results:  # every reading is unbounded or past a range: report at the printed value
@@ -524,7 +527,7 @@ def assess_average_growth(ind: Indicator, rates: dict[int, float], settings, *, 
         else:
             g_met = g
         achieved = growth_factor >= (1 + g_met) ** N if d > 0 else growth_factor <= (1 + g_met) ** N
-        status = "achieved" if achieved else _status_from_ratio(ratio, settings)
+        status = "achieved" if achieved else ("not_met" if ratio is None else _status_from_ratio(ratio, settings))
     return Progress(
         data_year=years[-1], actual=100 * observed, planned=100 * g, time_elapsed=n / N,
         completion=completion, observed_growth=observed, planned_growth=g, growth_ratio=ratio,
@@ -532,5 +535,5 @@ def assess_average_growth(ind: Indicator, rates: dict[int, float], settings, *, 
         status_definite=True, status_if_high=None, deterioration=ratio is not None and ratio < 0,
         method="年均增速目标：已实现几何平均增速/目标增速",
         gap=0.0 if status == "achieved" else ind.target.value - 100 * observed,
-        reason_code="beyond_range" if status == "not_met" else None,
+        reason_code=None if status != "not_met" else ("zero_growth_target" if g == 0 else "beyond_range"),
     )

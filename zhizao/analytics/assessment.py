@@ -177,6 +177,9 @@ def assess_indicator(
             best, _ = _pick(stored)
             baseline, baseline_qualifier = best["value"], best["qualifier"]
             baseline_info.update(value=baseline, qualifier=baseline_qualifier, source="store",
+                                 label=(f"规划未列基期值，采用数据库中{base_year}年的可比数值（{best['series']}）"
+                                        if lang != "en" else f"the plan prints no baseline: the comparable {base_year} "
+                                        f"value in the store ({best['series']}) is used"),
                                  source_record=best["sources"][0], sources=best["sources"],
                                  derivation=best["derivation"], series=best["series"])
     if baseline is not None and baseline_qualifier != "exact" and ind.kind != TargetKind.cumulative_change:

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from zhizao.analytics.assessment import assess_plan
+from zhizao.analytics.progress import target_display
 from zhizao.errors import UserError
 from zhizao.plan.lint import findings_frame, lint_plan
 from zhizao.plan.load import load_plan
@@ -93,7 +94,7 @@ def scorecard(result: dict) -> pd.DataFrame:
         rows.append({
             **{k: i.get(k) for k in SCORECARD_COLUMNS},
             "baseline": i["baseline"]["value"],
-            "target": f"{i['target']['comparator']}{i['target']['value']:g}".replace(">=", "≥").replace("<=", "≤"),
+            "target": target_display(i["target"], result.get("lang", "zh")),
         })
     return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
 

@@ -15,20 +15,67 @@ from zhizao.analytics.evidence import candidates_for_link, price_basis_conflict
 from zhizao.analytics.progress import (
     STATUSES,
     assess_average_growth,
+    assess_every_year,
     assess_progress,
+    assess_without_pace,
+    baseline_band,
     planned_value,
     status_label,
+    target_display,
 )
 from zhizao.analytics.selection import GRADE_RANK, deciding_grade
 from zhizao.plan.spec import Indicator, Plan, TargetKind
 from zhizao.settings import Settings
 
-NATURE_LABELS = {"expected": ("预期性", "expected"), "binding": ("约束性", "binding")}
+NATURE_LABELS = {"expected": ("预期性", "expected"), "binding": ("约束性", "binding"),
+                 "unstated": ("未注明", "not stated")}
 COMPARABILITY_LABELS = {
     "comparable": ("可比", "comparable"),
     "different_definition": ("口径不同", "different definition"),
     "proxy": ("近似替代", "proxy"),
 }
+# Why an indicator has no status, or a status without a pace judgement: `reason_code` in the JSON.
+REASONS = {
+    "no_target": ("规划未设目标值，仅监测最新数值与趋势", "the plan sets no target: tracked (latest value and trend) only"),
+    "no_baseline": ("规划未给出基期值，数据库中也没有可比的基期年数值，无法判断进度；仅判断是否达到目标及差距",
+                    "the plan prints no baseline and the store holds no comparable base-year value: the pace "
+                    "cannot be judged, only whether the target is met and the gap"),
+    "undated_target": ("目标未注明年份，不判断进度；仅判断是否达到目标及差距",
+                       "the target has no year: no pace is judged, only whether it is met and the gap"),
+    "target_equals_baseline": ("目标值与基期值相同，无从计算进度；仅判断是否达到目标及差距",
+                               "the target equals the baseline, so no pace can be computed: only whether it is met "
+                               "and the gap"),
+    "zero_growth_target": ("目标增速为0，无从计算进度；仅判断是否达到目标", "the target growth is zero, so no pace can "
+                           "be computed: only whether it is met"),
+    "beyond_range": ("数值超出目标区间", "the value is beyond the target range"),
+    "unbounded_value": ("公布值只给出一侧界限（如“不足X”），无法确认达到目标",
+                        "the published value is bounded on one side only (e.g. less than X): the target cannot be confirmed"),
+    "every_year_failed": ("“保持”类目标须逐年达到，以下年份未达到：{years}",
+                          "the target must hold every year and was not met in: {years}"),
+    "every_year_unsure": ("“保持”类目标须逐年达到，以下年份的公布值带限定词，无法确认：{years}",
+                          "the target must hold every year; qualified values leave these years unsure: {years}"),
+    "every_year_missing": ("已有数据的年份均达到；以下年份没有数据：{years}",
+                           "met in every year with data; no data for: {years}"),
+    "average_growth_gap": ("年均增速目标需要自基期起逐年连续的增速，缺少：{years}",
+                           "an average-growth target needs consecutive annual rates from the base year; missing: {years}"),
+    "before_year": ("评估年份之前没有可比数据", "no comparable value up to the evaluation year"),
+    "only_base_year": ("只有基期值，无法判断进度", "only a base-year value: progress cannot be measured"),
+    "not_deciding": ("可比数据来源等级不足或价格口径不符（见其他证据）",
+                     "comparable values exist but none may decide (source grade or price basis; see other evidence)"),
+    "only_other_evidence": ("仅有口径不同或近似替代的数据，不据此判断状态",
+                            "only series with a different definition or proxies were published; they do not decide the status"),
+    "no_data": ("未找到公开发布的数据", "no published value found"),
+}
+
+
+def reason_text(code: str | None, lang: str, **kw) -> str | None:
+    if code is None:
+        return None
+    zh, en = REASONS[code]
+    text = en if lang == "en" else zh
+    if "years" in kw:
+        kw["years"] = ("、" if lang != "en" else ", ").join(str(y) for y in kw["years"])
+    return text.format(**kw) if kw else text
 
 
 def _label(pair: tuple[str, str], lang: str) -> str:
@@ -70,6 +117,9 @@ def _neg(date_text: str) -> str:
     return "".join(chr(ord("9") - ord(ch) + ord("0")) if ch.isdigit() else ch for ch in date_text)
 
 
+PERIOD_KINDS = (TargetKind.cumulative_change, TargetKind.average_annual_growth)
+
+
 def assess_indicator(
     ind: Indicator,
     plan: Plan,
@@ -79,7 +129,12 @@ def assess_indicator(
     settings: Settings,
     lang: str = "zh",
 ) -> dict:
+    tg = ind.target
+    # Period targets (cumulative, average growth) run from the plan's base year when no baseline is printed.
     base_year = ind.baseline.year if ind.baseline else plan.plan.base_year
+    # A period target printed without a year covers the plan period; other undated targets have no path.
+    target_year = None if tg is None else (tg.year if tg.year is not None else (
+        plan.plan.target_year if ind.kind in PERIOD_KINDS else None))
     region = plan.regions.whole_code if plan.regions else "500000"
     ind_links = links_for(ind, links)
     printed = ind.baseline.value if ind.baseline else None
@@ -89,30 +144,54 @@ def assess_indicator(
         return (c["comparability"] == "comparable" and c["usable"]
                 and price_basis_conflict(ind, c) is None and deciding_grade(c["grade"], min_grade))
 
-    # 1. Re-base the baseline on a final comparable figure for the base year (plan note 1).
+    def base_year_candidates(b):
+        return [c for lk in ind_links if lk.get("transform") in (None, "identity", "derived_ratio")
+                for c in candidates_for_link(ind, lk, obs, b, base_year, region) if c["year"] == base_year]
+
+    # 1. The baseline: printed (re-based on a final comparable figure, plan note 1), else a comparable
+    #    base-year value from the store, labelled as such.
     baseline = printed
-    baseline_info: dict[str, Any] = {"year": base_year, "value": printed, "printed_value": printed,
-                                     "rebased": False, "source": None}
+    baseline_qualifier = ind.baseline.qualifier.value if ind.baseline else "exact"
+    baseline_info: dict[str, Any] = {
+        "year": base_year, "value": printed, "printed_value": printed, "rebased": False,
+        "qualifier": baseline_qualifier if printed is not None else None,
+        "text": ind.baseline.text if ind.baseline else None,
+        "source": "plan" if printed is not None else None, "source_record": None,
+    }
     if ind.kind != TargetKind.cumulative_change and printed is not None:
-        base_cands = [c for lk in ind_links if lk.get("transform") in (None, "identity", "derived_ratio")
-                      for c in candidates_for_link(ind, lk, obs, printed, base_year, region)
-                      if c["year"] == base_year]
         # Only a final, exact figure at least as precise as the printed one replaces it:
         # 2.27万 must not replace a printed 22655, while 3725609.5万元 replaces 370亿元.
-        final_base = [c for c in base_cands if decides(c) and c["status"] == "final" and c["qualifier"] == "exact"
-                      and _precision(c) >= _sig_digits(f"{printed:g}")]
+        final_base = [c for c in base_year_candidates(printed) if decides(c) and c["status"] == "final"
+                      and c["qualifier"] == "exact" and _precision(c) >= _sig_digits(f"{printed:g}")]
         if final_base and settings["rebase_baseline"]:
             best, _ = _pick(final_base)
-            if not math.isclose(best["value"], printed, rel_tol=1e-9):
-                baseline = best["value"]
-                baseline_info.update(value=baseline, rebased=True, source=best["sources"][0],
+            if not math.isclose(best["value"], printed, rel_tol=1e-9) or baseline_qualifier != "exact":
+                baseline, baseline_qualifier = best["value"], "exact"
+                baseline_info.update(value=baseline, rebased=True, qualifier="exact", source_record=best["sources"][0],
                                      derivation=best["derivation"])
-    else:
-        baseline_info["value"] = 0.0 if ind.kind == TargetKind.cumulative_change else None
+    elif ind.kind == TargetKind.cumulative_change:
+        baseline_info["value"] = 0.0
+    elif ind.kind != TargetKind.average_annual_growth:
+        stored = [c for c in base_year_candidates(None) if decides(c)]
+        if stored:
+            best, _ = _pick(stored)
+            baseline, baseline_qualifier = best["value"], best["qualifier"]
+            baseline_info.update(value=baseline, qualifier=baseline_qualifier, source="store",
+                                 label=(f"规划未列基期值，采用数据库中{base_year}年的可比数值（{best['series']}）"
+                                        if lang != "en" else f"the plan prints no baseline: the comparable {base_year} "
+                                        f"value in the store ({best['series']}) is used"),
+                                 source_record=best["sources"][0], sources=best["sources"],
+                                 derivation=best["derivation"], series=best["series"])
+    if baseline is not None and baseline_qualifier != "exact" and ind.kind != TargetKind.cumulative_change:
+        lo, hi = baseline_band(baseline, baseline_qualifier, settings["near_epsilon"])
+        baseline_info.update(low=lo, high=hi)
 
     # 2. Candidates from every link.
     cands = [c for lk in ind_links for c in candidates_for_link(ind, lk, obs, baseline, base_year, region, up_to=year)]
-    deciding = [c for c in cands if decides(c) and base_year < c["year"] <= year]
+    # Targets judged on the value alone (no target, undated, held every year) may use the base year's value.
+    level_only = tg is None or target_year is None
+    first_year = base_year if level_only else base_year + 1
+    deciding = [c for c in cands if decides(c) and first_year <= c["year"] <= year]
     other = []
     for c in cands:
         if decides(c) or c["year"] > year:  # later years are not evidence for this one
@@ -130,21 +209,31 @@ def assess_indicator(
     result = _skeleton(ind, plan, baseline_info, lang)
     result["other_evidence"] = sorted(other, key=lambda e: (e["year"], e["series"]))
     result["history"] = history
-    result["path"] = [{"year": y, "planned": planned_value(ind, baseline, y) if _has_path(ind, baseline) else None}
-                      for y in range(base_year, ind.target.year + 1)]
+    has_path = target_year is not None and (ind.kind in PERIOD_KINDS or baseline is not None) and target_year > base_year
+    result["path"] = [] if not has_path else [
+        {"year": y, "planned": planned_value(ind, baseline, y, base_year, target_year)}
+        for y in range(base_year, target_year + 1)]
 
+    if tg is None:
+        return _finish_tracked(result, ind, deciding, lang)
+    if tg.every_year:
+        return _finish_every_year(result, ind, plan, deciding, base_year, year, settings, lang)
     if ind.kind == TargetKind.average_annual_growth:
-        return _finish_average_growth(result, ind, deciding, settings, lang)
-    if not deciding or (baseline is None and ind.kind != TargetKind.cumulative_change):
+        return _finish_average_growth(result, ind, deciding, base_year, target_year, settings, lang)
+    if not deciding:
         return _no_data(result, ind, cands, other, base_year, year, lang)
 
     latest_year = max(c["year"] for c in deciding)
     chosen, conflicts = _pick([c for c in deciding if c["year"] == latest_year])
-    prog = assess_progress(ind, baseline, latest_year, chosen["value"], chosen["qualifier"], settings)
-    result.update(prog.as_dict())
+    if target_year is None or (baseline is None and ind.kind != TargetKind.cumulative_change):
+        code = "undated_target" if target_year is None else "no_baseline"
+        prog = assess_without_pace(ind, latest_year, chosen["value"], chosen["qualifier"], settings, code,
+                                   target_year=target_year, base_year=base_year)
+    else:
+        prog = assess_progress(ind, baseline, latest_year, chosen["value"], chosen["qualifier"], settings,
+                               base_year=base_year, baseline_qualifier=baseline_qualifier, target_year=target_year)
+    _set_progress(result, ind, prog, lang)
     result.update(
-        status_label=status_label(prog.status, lang),
-        status_if_high_label=status_label(prog.status_if_high, lang) if prog.status_if_high else None,
         actual_text=chosen["sources"][0].get("value_text") if chosen["derivation"] is None else None,
         actual_published=chosen["value"],
         qualifier=chosen["qualifier"],
@@ -155,10 +244,18 @@ def assess_indicator(
         sources=chosen["sources"],
         conflicts=[_evidence_record(c, "按选用规则未采用 / not selected by the selection rule", lang)
                    for c in conflicts],
-        binding_alert=ind.nature.value == "binding" and prog.status in ("behind", "seriously_behind"),
-        reason=None,
     )
     return result
+
+
+def _set_progress(result: dict, ind: Indicator, prog, lang: str, **reason_kw) -> None:
+    result.update(prog.as_dict())
+    result.update(
+        status_label=status_label(prog.status, lang),
+        status_if_high_label=status_label(prog.status_if_high, lang) if prog.status_if_high else None,
+        binding_alert=ind.nature.value == "binding" and prog.status in ("behind", "seriously_behind", "not_met"),
+        reason=reason_text(prog.reason_code, lang, **reason_kw),
+    )
 
 
 def _sig_digits(text: str | None) -> int:
@@ -179,11 +276,8 @@ def _precision(c: dict) -> int:
     return _sig_digits(c["sources"][0].get("value_text") if c["sources"] else None)
 
 
-def _has_path(ind: Indicator, baseline: float | None) -> bool:
-    return ind.kind in (TargetKind.cumulative_change, TargetKind.average_annual_growth) or baseline is not None
-
-
 def _skeleton(ind: Indicator, plan: Plan, baseline_info: dict, lang: str) -> dict:
+    tg = ind.target
     return {
         "id": ind.id, "name": ind.name, "name_en": ind.name_en,
         "category": ind.category, "category_name": plan.category_name(ind.category, lang),
@@ -191,55 +285,115 @@ def _skeleton(ind: Indicator, plan: Plan, baseline_info: dict, lang: str) -> dic
         "binding": ind.nature.value == "binding",
         "unit": ind.unit, "kind": ind.kind.value, "direction": ind.direction.value,
         "price_basis": ind.price_basis.value, "path_shape": ind.path_shape.value,
-        "section": ind.section, "lead_department": ind.lead_department,
+        "section": ind.section, "lead_department": ind.lead_department, "target_source": ind.source,
         "baseline": baseline_info,
-        "target": {"year": ind.target.year, "value": ind.target.value, "comparator": ind.target.comparator.value,
-                   "text": ind.target.text, "tolerance": ind.target.tolerance},
+        "target": None if tg is None else {
+            "year": tg.year, "value": tg.value, "comparator": tg.comparator.value, "upper": tg.upper,
+            "every_year": tg.every_year, "text": tg.text, "tolerance": tg.tolerance,
+            "display": target_display(tg, lang)},
         "stated_growth": ind.stated_growth.model_dump(mode="json") if ind.stated_growth else None,
         "status": "no_comparable_data", "status_label": status_label("no_comparable_data", lang),
         "status_definite": True, "status_if_high": None, "status_if_high_label": None,
         "binding_alert": False, "deterioration": False, "data_year": None,
         "actual": None, "actual_text": None, "qualifier": None, "actual_derivation": None,
         "planned": None, "time_elapsed": None, "completion": None, "observed_growth": None,
-        "planned_growth": None, "growth_ratio": None, "required_growth": None, "projected": None,
-        "sources": [], "conflicts": [], "method": None, "reason": None,
+        "planned_growth": None, "growth_ratio": None, "required_growth": None, "projected": None, "gap": None,
+        "sources": [], "conflicts": [], "method": None, "reason": None, "reason_code": None,
     }
 
 
 def _no_data(result, ind, cands, other, base_year, year, lang) -> dict:
     comparable = [c for c in cands if c["comparability"] == "comparable"]
     if any(c["year"] > year for c in comparable) and not any(c["year"] <= year for c in comparable if c["year"] > base_year):
-        why = ("评估年份之前没有可比数据", "no comparable value up to the evaluation year")
+        code = "before_year"
     elif comparable and all(c["year"] <= base_year for c in comparable):
-        why = ("只有基期值，无法判断进度", "only a base-year value: progress cannot be measured")
+        code = "only_base_year"
     elif comparable:
-        why = ("可比数据来源等级不足或价格口径不符（见其他证据）",
-               "comparable values exist but none may decide (source grade or price basis; see other evidence)")
+        code = "not_deciding"
     elif other:
-        why = ("仅有口径不同或近似替代的数据，不据此判断状态",
-               "only series with a different definition or proxies were published; they do not decide the status")
+        code = "only_other_evidence"
     else:
-        why = ("未找到公开发布的数据", "no published value found")
-    if ind.kind != TargetKind.cumulative_change and ind.baseline is None:
-        why = ("规划未给出基期值", "the plan gives no baseline")
-    result["reason"] = why[1] if lang == "en" else why[0]
+        code = "no_data"
+    result["reason_code"] = code
+    result["reason"] = reason_text(code, lang)
     result["binding_alert"] = ind.nature.value == "binding"
     return result
 
 
-def _finish_average_growth(result, ind, deciding, settings, lang) -> dict:
-    rates = {}
-    for y in sorted({c["year"] for c in deciding}):
-        best, _ = _pick([c for c in deciding if c["year"] == y])
-        rates[y] = best["value"]
-    try:
-        prog = assess_average_growth(ind, rates, settings)
-    except ValueError as e:
-        result["reason"] = str(e)
+def _chosen_by_year(deciding: list[dict]) -> dict[int, dict]:
+    return {y: _pick([c for c in deciding if c["year"] == y])[0] for y in sorted({c["year"] for c in deciding})}
+
+
+def _set_actual(result: dict, chosen: dict) -> None:
+    result.update(
+        data_year=chosen["year"], actual=chosen["value"], actual_published=chosen["value"],
+        qualifier=chosen["qualifier"], actual_derivation=chosen["derivation"],
+        actual_text=chosen["sources"][0].get("value_text") if chosen["derivation"] is None and chosen["sources"] else None,
+        actual_transform=chosen["transform"], actual_series=chosen["series"],
+        actual_observation_status=chosen["status"], sources=chosen["sources"],
+    )
+
+
+def _finish_tracked(result, ind, deciding, lang) -> dict:
+    """An indicator without a target: its latest value and trend, never a status of progress."""
+    result.update(status="tracked", status_label=status_label("tracked", lang), reason_code="no_target",
+                  reason=reason_text("no_target", lang), method="仅监测：最新值与趋势")
+    by_year = _chosen_by_year(deciding)
+    if not by_year:
         return result
-    result.update(prog.as_dict())
-    result["status_label"] = status_label(prog.status, lang)
-    result["binding_alert"] = ind.nature.value == "binding" and prog.status in ("behind", "seriously_behind")
+    last = max(by_year)
+    _set_actual(result, by_year[last])
+    prev = [y for y in by_year if y < last]
+    if prev:
+        y0 = max(prev)
+        a, z = by_year[y0]["value"], by_year[last]["value"]
+        result["trend"] = {
+            "from_year": y0, "from_value": a, "to_year": last, "to_value": z, "change": z - a,
+            "change_per_year": (z - a) / (last - y0),
+            "growth_per_year": (z / a) ** (1 / (last - y0)) - 1 if a > 0 and z > 0 else None,
+        }
+    return result
+
+
+def _finish_every_year(result, ind, plan, deciding, base_year, year, settings, lang) -> dict:
+    """保持…以上: each year of the period so far is checked; a failing year is named."""
+    by_year = _chosen_by_year(deciding)
+    end = ind.target.year if ind.target.year is not None else plan.plan.target_year
+    years = list(range(base_year + 1, min(year, end) + 1))
+    if not by_year or not years:
+        code = "no_data" if not by_year else "only_base_year"
+        result.update(reason_code=code, reason=reason_text(code, lang), binding_alert=ind.nature.value == "binding")
+        return result
+    values = {y: (c["value"], c["qualifier"]) for y, c in by_year.items()}
+    prog, detail = assess_every_year(ind, values, years, complete=year >= end, settings=settings)
+    names = {"every_year_failed": detail["failed_years"], "every_year_unsure": detail["unsure_years"],
+             "every_year_missing": detail["missing_years"]}
+    _set_progress(result, ind, prog, lang, **({"years": names[prog.reason_code]} if prog.reason_code else {}))
+    chosen = by_year[prog.data_year]
+    _set_actual(result, chosen)
+    result["actual"] = prog.actual
+    result["every_year"] = {"checked": {str(y): ok for y, ok in detail["years"].items()}, **{
+        k: detail[k] for k in ("failed_years", "unsure_years", "missing_years")}}
+    return result
+
+
+def _finish_average_growth(result, ind, deciding, base_year, target_year, settings, lang) -> dict:
+    rates = {y: c["value"] for y, c in _chosen_by_year(deciding).items()}
+    if not rates:
+        result["reason_code"] = "no_data"
+        result["reason"] = reason_text("no_data", lang)
+        result["binding_alert"] = ind.nature.value == "binding"
+        return result
+    try:
+        prog = assess_average_growth(ind, rates, settings, base_year=base_year, target_year=target_year)
+    except ValueError:
+        have = [y for y in rates if y > base_year]
+        missing = [y for y in range(base_year + 1, max(have, default=base_year + 1) + 1) if y not in rates]
+        result["reason_code"] = "average_growth_gap"
+        result["reason"] = reason_text("average_growth_gap", lang, years=missing)
+        result["binding_alert"] = ind.nature.value == "binding"
+        return result
+    _set_progress(result, ind, prog, lang)
     return result
 
 

@@ -16,22 +16,54 @@ from dataclasses import asdict, dataclass
 
 from zhizao.plan.spec import Comparator, Direction, Indicator, PathShape, TargetKind
 
-STATUSES = ("achieved", "ahead", "on_track", "behind", "seriously_behind", "no_comparable_data")
+STATUSES = ("achieved", "ahead", "on_track", "behind", "seriously_behind", "not_met", "no_comparable_data", "tracked")
 STATUS_LABELS = {
     "achieved": ("提前实现", "achieved"),
     "ahead": ("快于预期", "ahead of plan"),
     "on_track": ("基本符合预期", "on track"),
     "behind": ("滞后于预期", "behind plan"),
     "seriously_behind": ("严重滞后", "seriously behind"),
+    # A value exists but the pace cannot be judged (no baseline, undated target) or a condition failed
+    # (保持…以上 missed in a year, a value beyond a range): never counted as a pace status.
+    "not_met": ("尚未达到", "not yet met"),
     "no_comparable_data": ("无可比数据", "no comparable data"),
+    "tracked": ("仅监测", "tracked (no target)"),
 }
 # Worse statuses come later; the conservative reading of an interval is the worse one.
-_RANK = {s: i for i, s in enumerate(STATUSES[:-1])}
+_RANK = {s: i for i, s in enumerate(("achieved", "ahead", "on_track", "behind", "seriously_behind", "not_met",
+                                     "no_comparable_data"))}
+PACE_STATUSES = ("ahead", "on_track", "behind", "seriously_behind")
+COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "≈": "≈", "=": "", "between": ""}
 
 
 def status_label(status: str, lang: str = "zh") -> str:
     zh, en = STATUS_LABELS[status]
     return en if lang == "en" else zh
+
+
+def _g(v: float) -> str:
+    return f"{v:g}"
+
+
+def target_display(target, lang: str = "zh") -> str:
+    """A target as printed when the plan gives its text, else built from comparator and value
+    (≥36, 5—6, 保持≥28); `target` is a spec Target or the assessment's target dict."""
+    if target is None:
+        return "—"
+    get = (lambda k: target.get(k)) if isinstance(target, dict) else (lambda k: getattr(target, k))
+    if get("text"):
+        return get("text")
+    comp = get("comparator")
+    comp = getattr(comp, "value", comp)
+    if comp == "between":
+        s = f"{_g(get('value'))}—{_g(get('upper'))}"
+    else:
+        s = COMPARATOR_SIGNS.get(comp, "") + _g(get("value"))
+        if comp == "≈":
+            s = f"{_g(get('value'))}左右" if lang != "en" else f"about {_g(get('value'))}"
+    if get("every_year"):
+        s = (f"保持{s}" if lang != "en" else f"{s} every year")
+    return s
 
 
 @dataclass(frozen=True)
@@ -64,8 +96,40 @@ def interval_for(value: float, qualifier: str, epsilon: float) -> Interval:
     return Interval.exact(value)
 
 
+def baseline_band(value: float, qualifier: str | None, epsilon: float) -> tuple[float, float]:
+    """The readings of a qualified baseline. A printed baseline rounds a known figure, so 超过50 is read
+    as [50, 50·(1+ε)] and 近80 as [80·(1−ε), 80], not as an open bound (docs/methodology.md §2)."""
+    w = abs(value) * epsilon
+    if qualifier in ("more_than", "at_least"):
+        return value, value + w
+    if qualifier in ("nearly", "at_most", "less_than"):
+        return value - w, value
+    if qualifier == "about":
+        return value - w, value + w
+    return value, value
+
+
 def _sign(ind: Indicator) -> int:
     return -1 if ind.direction == Direction.decrease else 1
+
+
+def _path_sign(ind: Indicator, b: float, target: float) -> int:
+    # A range is approached from whichever side the baseline lies on.
+    if ind.target.comparator == Comparator.between:
+        return -1 if target < b else 1
+    return _sign(ind)
+
+
+def path_target(ind: Indicator, baseline: float | None) -> float:
+    """The value the planned path runs to: the target, or for a range its end nearer the baseline."""
+    t = ind.target
+    if t.comparator != Comparator.between:
+        return t.value
+    if baseline is not None and baseline > t.upper:
+        return t.upper
+    if baseline is not None and t.value <= baseline <= t.upper:
+        return t.upper if _sign(ind) > 0 else t.value
+    return t.value
 
 
 def base_value(ind: Indicator, baseline: float | None) -> float:
@@ -77,23 +141,35 @@ def base_value(ind: Indicator, baseline: float | None) -> float:
     return baseline
 
 
-def planned_value(ind: Indicator, baseline: float | None, year: int | float) -> float:
+def _years(ind: Indicator, base_year: int | None, target_year: int | None) -> tuple[int, int]:
+    """(t0, T): the base year is the printed baseline's, else the caller's (the plan's base year, never
+    guessed); the target year is the target's, else the caller's (the plan period, for period targets)."""
+    t0 = base_year if base_year is not None else (ind.baseline.year if ind.baseline is not None else None)
+    T = ind.target.year if ind.target.year is not None else target_year
+    if t0 is None:
+        raise ValueError(f"{ind.id}: the base year is needed (the plan's base year)")
+    if T is None:
+        raise ValueError(f"{ind.id}: an undated target has no path")
+    if T <= t0:
+        raise ValueError(f"{ind.id}: target year {T} is not after base year {t0}")
+    return t0, T
+
+
+def planned_value(ind: Indicator, baseline: float | None, year: int | float, base_year: int | None = None,
+                  target_year: int | None = None) -> float:
     """Value on the planned path in `year`; equals the target exactly in the target year."""
+    if ind.kind == TargetKind.average_annual_growth:
+        return ind.target.value  # the path of an average-growth target is the constant rate itself
     b = base_value(ind, baseline)
-    t0, T, target = _base_year(ind, baseline), ind.target.year, ind.target.value
+    t0, T = _years(ind, base_year, target_year)
+    target = path_target(ind, b)
     tau = (year - t0) / (T - t0)
     shape = ind.path_shape
-    if ind.kind == TargetKind.average_annual_growth:
-        return target  # the path of an average-growth target is the constant rate itself
     if shape == PathShape.compound:
         return 100.0 * ((1 + target / 100.0) ** tau - 1)
     if shape == PathShape.geometric and b > 0 and target > 0:
         return b * (target / b) ** tau
     return b + (target - b) * tau
-
-
-def _base_year(ind: Indicator, baseline: float | None) -> int:
-    return ind.baseline.year if ind.baseline is not None else ind.target.year - 5
 
 
 def meets_target(ind: Indicator, v: Interval, tolerance: float) -> tuple[bool, bool]:
@@ -102,6 +178,10 @@ def meets_target(ind: Indicator, v: Interval, tolerance: float) -> tuple[bool, b
     comp = ind.target.comparator
     if comp == Comparator.eq:  # "reach T": in the desired direction
         comp = Comparator.ge if ind.direction == Direction.increase else Comparator.le
+    if comp == Comparator.between:
+        U = ind.target.upper
+        return (v.low >= T and v.high <= U), (v.high >= T and v.low <= U and not (v.high == T and v.high_open)
+                                              and not (v.low == U and v.low_open))
     if comp == Comparator.approx:
         tol = ind.target.tolerance if ind.target.tolerance is not None else tolerance
         band = abs(T) * tol
@@ -119,12 +199,35 @@ def meets_target(ind: Indicator, v: Interval, tolerance: float) -> tuple[bool, b
     raise ValueError(comp)
 
 
+def gap_to_target(ind: Indicator, v: float, tolerance: float) -> float:
+    """What is still missing: (target − value), in the indicator's unit; 0 once met. For a range,
+    the distance to its nearer end."""
+    if meets_target(ind, Interval.exact(v), tolerance)[0]:
+        return 0.0
+    t = ind.target
+    if t.comparator == Comparator.between:
+        return (t.value - v) if v < t.value else (t.upper - v)
+    return t.value - v
+
+
+def beyond_range(ind: Indicator, v: float, baseline: float | None) -> bool:
+    """A value past the far end of a range (5—6 % reached 7 % from 4 %): not met, and no pace."""
+    t = ind.target
+    if t.comparator != Comparator.between:
+        return False
+    if baseline is None or baseline < t.value:
+        return v > t.upper
+    if baseline > t.upper:
+        return v < t.value
+    return v < t.value or v > t.upper
+
+
 @dataclass(frozen=True)
 class Progress:
     data_year: int
     actual: float  # the conservative end of the interval
-    planned: float
-    time_elapsed: float
+    planned: float | None
+    time_elapsed: float | None
     completion: float | None
     observed_growth: float | None
     planned_growth: float | None
@@ -136,6 +239,8 @@ class Progress:
     status_if_high: str | None
     deterioration: bool
     method: str
+    gap: float | None = None  # target − actual (0 once met); for a range, to its nearer end
+    reason_code: str | None = None  # why the pace is not judged (see assessment.REASONS)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -179,6 +284,14 @@ def _status_from_ratio(ratio: float | None, s) -> str:
     return "seriously_behind"
 
 
+def _combine(statuses: list[str]) -> tuple[str, bool, str | None]:
+    """(reported, definite, optimistic): the worse reading decides; the better is shown when they differ."""
+    worse = max(statuses, key=lambda s: _RANK[s])
+    best = min(statuses, key=lambda s: _RANK[s])
+    definite = len(set(statuses)) == 1
+    return worse, definite, None if definite else best
+
+
 def assess_progress(
     ind: Indicator,
     baseline: float | None,
@@ -186,66 +299,89 @@ def assess_progress(
     value: float,
     qualifier: str,
     settings,
+    *,
+    base_year: int | None = None,
+    baseline_qualifier: str | None = "exact",
+    target_year: int | None = None,
 ) -> Progress:
     """Status of `ind` given its (re-based) baseline and the value observed in `data_year`.
 
     `value` is in the indicator's own terms: a level, a share, or (cumulative kinds) the
-    cumulative % change since the base year. Qualified values are assessed at both ends of their
-    interval; the status is definite only when both ends agree, else the worse one is reported.
+    cumulative % change since the base year. Qualified values — and qualified baselines (超过50) —
+    are assessed at both ends of their interval; the status is definite only when every reading
+    agrees, else the worse one is reported and the better one is `status_if_high`.
+    `base_year` defaults to the printed baseline's year (the plan's base year when none is printed);
+    `target_year` serves period targets (cumulative) printed without a year.
     """
     if ind.kind == TargetKind.average_annual_growth:
         raise ValueError("use assess_average_growth for average-annual-growth targets")
+    t0, T = _years(ind, base_year, target_year)
+    tol = settings["approx_tolerance"]
     interval = interval_for(value, qualifier, settings["near_epsilon"])
-    d = _sign(ind)
-    conservative = interval.low if d > 0 else interval.high
-    optimistic = interval.high if d > 0 else interval.low
-
-    statuses = []
-    results = {}
-    for end_name, v in (("conservative", conservative), ("optimistic", optimistic)):
-        if math.isinf(v):
-            statuses.append("achieved")
-            continue
-        res = _progress_at(ind, baseline, data_year, v, settings)
-        results[end_name] = res
-        met, _ = meets_target(ind, Interval.exact(v), settings["approx_tolerance"])
-        statuses.append("achieved" if met else res["status"])
-    # The interval as a whole may meet a target its end points alone do not:
-    # 超6 is (6, ∞), entirely above a target of ">6".
-    met_all, _ = meets_target(ind, interval, settings["approx_tolerance"])
-    if met_all:
-        statuses = ["achieved", "achieved"]
-    low_status, high_status = statuses
-    worse = max(low_status, high_status, key=lambda s: _RANK[s])
-    definite = low_status == high_status
-    res = results.get("conservative") or results["optimistic"]
+    cumulative = ind.kind == TargetKind.cumulative_change
+    if cumulative:
+        bands = [0.0]
+    else:
+        lo, hi = baseline_band(base_value(ind, baseline), baseline_qualifier, settings["near_epsilon"])
+        bands = [lo] if lo == hi else [lo, hi]
+    met_all, _ = meets_target(ind, interval, tol)
+    statuses: list[str] = []
+    results: list[tuple[float, float, dict]] = []
+    reason = None
+    for b in bands:
+        d = _path_sign(ind, b, path_target(ind, b))
+        ends = (interval.low, interval.high) if d > 0 else (interval.high, interval.low)  # conservative first
+        for v in ends:
+            if met_all or math.isinf(v) and meets_target(ind, Interval.exact(v), tol)[0]:
+                statuses.append("achieved")
+                continue
+            if math.isinf(v) or beyond_range(ind, v, b):
+                statuses.append("not_met")  # 不足X for a target to increase: the reading has no lower end
+                reason = "unbounded_value" if math.isinf(v) else "beyond_range"
+                continue
+            res = _progress_at(ind, b, data_year, v, settings, t0, T)
+            results.append((b, v, res))
+            met, _ = meets_target(ind, Interval.exact(v), tol)
+            if not met and res["status"] == "no_comparable_data":  # the target equals the baseline: no pace
+                reason = "target_equals_baseline"
+                res["status"] = "not_met"
+            statuses.append("achieved" if met else res["status"])
+    status, definite, if_high = _combine(statuses)
+    if not results:  # every reading is unbounded or past a range: report at the printed value
+        v = value
+        results.append((bands[0], v, _progress_at(ind, bands[0], data_year, v, settings, t0, T)))
+    # The numbers shown are those of the conservative reading: the worse status, then the baseline end
+    # farther from the target and the value end nearer the baseline.
+    d0 = _sign(ind)
+    b, v, res = max(results, key=lambda r: (_RANK.get(r[2]["status"], 0), d0 * r[0], -d0 * r[1]))
     return Progress(
         data_year=data_year,
-        actual=conservative if not math.isinf(conservative) else value,
+        actual=v,
         planned=res["planned"],
         time_elapsed=res["time_elapsed"],
         completion=res["completion"],
         observed_growth=res["observed_growth"],
         planned_growth=res["planned_growth"],
         growth_ratio=res["growth_ratio"],
-        required_growth=res["required_growth"],
+        required_growth=res["required_growth"] if status != "achieved" else None,
         projected=res["projected"],
-        status=worse,
+        status=status,
         status_definite=definite,
-        status_if_high=None if definite else high_status,
+        status_if_high=if_high,
         deterioration=res["growth_ratio"] is not None and res["growth_ratio"] < 0,
         method=res["method"],
+        gap=gap_to_target(ind, v, tol) if not math.isinf(v) else 0.0,
+        reason_code=reason if status == "not_met" else None,
     )
 
 
-def _progress_at(ind: Indicator, baseline: float | None, year: int, v: float, s) -> dict:
+def _progress_at(ind: Indicator, b: float, year: int, v: float, s, t0: int, T: int) -> dict:
     cumulative = ind.kind == TargetKind.cumulative_change
     shape = ind.path_shape
-    b = base_value(ind, baseline)
-    t0, T, target = _base_year(ind, baseline), ind.target.year, ind.target.value
+    target = path_target(ind, b)
     n, N = year - t0, T - t0
-    d = _sign(ind)
-    planned = planned_value(ind, baseline, year)
+    d = _path_sign(ind, b, target)
+    planned = planned_value(ind, b, year, t0, T)
     distance = target - b
     completion = (v - b) / distance if distance != 0 else None
     observed = _growth(shape, b, v, n, cumulative)
@@ -280,29 +416,124 @@ def _progress_at(ind: Indicator, baseline: float | None, year: int, v: float, s)
     }
 
 
-def assess_average_growth(ind: Indicator, rates: dict[int, float], settings) -> Progress:
+def assess_without_pace(ind: Indicator, data_year: int, value: float, qualifier: str, settings, reason_code: str,
+                        *, target_year: int | None = None, base_year: int | None = None) -> Progress:
+    """A target whose pace cannot be judged (no baseline, an undated target): met or not, the gap,
+    and — when the target has a year — the growth per year still needed. Never a pace status."""
+    tol = settings["approx_tolerance"]
+    interval = interval_for(value, qualifier, settings["near_epsilon"])
+    definitely, possibly = meets_target(ind, interval, tol)
+    status = "achieved" if definitely else "not_met"
+    d = _sign(ind)
+    v = interval.low if d > 0 else interval.high
+    if math.isinf(v):
+        v = value
+    T = ind.target.year if ind.target.year is not None else target_year
+    required = None
+    shape = ind.path_shape
+    cumulative = ind.kind == TargetKind.cumulative_change
+    if status != "achieved" and T is not None and data_year < T:
+        target = ind.target.value if ind.target.comparator != Comparator.between else (
+            ind.target.value if v < ind.target.value else ind.target.upper)
+        required = _growth(shape, v, target, T - data_year, cumulative)
+        if required is None and shape == PathShape.geometric:
+            shape = PathShape.linear
+            required = _growth(shape, v, target, T - data_year, cumulative)
+    elapsed = None
+    if T is not None and base_year is not None and T > base_year:
+        elapsed = (data_year - base_year) / (T - base_year)
+    return Progress(
+        data_year=data_year, actual=v, planned=None, time_elapsed=elapsed, completion=None,
+        observed_growth=None, planned_growth=None, growth_ratio=None, required_growth=required, projected=None,
+        status=status, status_definite=definitely or not possibly,
+        status_if_high=None if (definitely or not possibly) else "achieved",
+        deterioration=False,
+        method="仅判断是否达到目标及差距（无法判断进度）",
+        gap=gap_to_target(ind, v, tol), reason_code=None if status == "achieved" else reason_code,
+    )
+
+
+def assess_every_year(ind: Indicator, values: dict[int, tuple[float, str]], years: list[int], complete: bool,
+                      settings) -> tuple[Progress, dict]:
+    """保持…以上: the condition must hold in each of `years` (the period so far). Any year that
+    definitely fails makes it not met, named; all years met → on track, achieved once the period is
+    `complete`. A year without data is named and keeps it from being achieved."""
+    tol = settings["approx_tolerance"]
+    eps = settings["near_epsilon"]
+    checks, failed, unsure, missing = {}, [], [], []
+    for y in years:
+        if y not in values:
+            missing.append(y)
+            continue
+        definitely, possibly = meets_target(ind, interval_for(*values[y], eps), tol)
+        checks[y] = definitely
+        if not possibly:
+            failed.append(y)
+        elif not definitely:
+            unsure.append(y)
+    last = max(values) if values else years[-1]
+    v, q = values[last]
+    if failed:
+        status, definite, high, code = "not_met", True, None, "every_year_failed"
+    elif unsure:
+        status, definite, high, code = "not_met", False, ("achieved" if complete and not missing else "on_track"), \
+            "every_year_unsure"
+    else:
+        status = "achieved" if complete and not missing else "on_track"
+        definite, high, code = True, None, ("every_year_missing" if missing else None)
+    prog = Progress(
+        data_year=last, actual=interval_for(v, q, eps).low if _sign(ind) > 0 else interval_for(v, q, eps).high,
+        planned=None, time_elapsed=None, completion=None, observed_growth=None, planned_growth=None,
+        growth_ratio=None, required_growth=None, projected=None, status=status, status_definite=definite,
+        status_if_high=high, deterioration=False, method="每年均须达到（保持…以上）：逐年检验",
+        gap=gap_to_target(ind, v, tol), reason_code=code,
+    )
+    if math.isinf(prog.actual):
+        prog = Progress(**{**prog.as_dict(), "actual": v})
+    return prog, {"years": checks, "failed_years": failed, "unsure_years": unsure, "missing_years": missing}
+
+
+def assess_average_growth(ind: Indicator, rates: dict[int, float], settings, *, base_year: int | None = None,
+                          target_year: int | None = None) -> Progress:
     """Targets that are themselves an average annual growth rate (年均增长 g%).
 
-    `rates` maps year → observed growth (%) for consecutive years after the base year.
-    Achieved once the compounded growth so far already reaches (1+g)^N.
+    `rates` maps year → observed growth (%) for consecutive years after the base year (the printed
+    baseline's year, else `base_year`: the plan's). Achieved once the compounded growth so far already
+    reaches (1+g)^N (a range only at the end of the period).
     """
-    t0 = ind.baseline.year if ind.baseline else ind.target.year - 5
-    T, g = ind.target.year, ind.target.value / 100.0
-    years = sorted(y for y in rates if y > t0)
+    t0, T = _years(ind, base_year, target_year)
+    g = ind.target.value / 100.0
+    years = sorted(y for y in rates if t0 < y <= T)
     if not years or years != list(range(t0 + 1, years[-1] + 1)):
         raise ValueError("average-growth assessment needs consecutive annual rates from the base year")
     n, N = len(years), T - t0
+    d = _sign(ind)
     growth_factor = math.prod(1 + rates[y] / 100.0 for y in years)
-    observed = growth_factor ** (1 / n) - 1
-    ratio = observed / abs(g) if g != 0 else None
+    observed = growth_factor ** (1 / n) - 1 if growth_factor > 0 else -1.0
+    ratio = d * observed / abs(g) if g != 0 else None
     completion = (growth_factor - 1) / ((1 + g) ** N - 1) if g != 0 else None
-    remaining = (((1 + g) ** N / growth_factor) ** (1 / (N - n)) - 1) if n < N else None
-    achieved = growth_factor >= (1 + g) ** N
-    status = "achieved" if achieved else _status_from_ratio(ratio, settings)
+    remaining = None
+    if n < N and growth_factor > 0:
+        remaining = ((1 + g) ** N / growth_factor) ** (1 / (N - n)) - 1
+    comp = ind.target.comparator
+    if comp == Comparator.between:
+        inside = meets_target(ind, Interval.exact(100 * observed), settings["approx_tolerance"])[0]
+        achieved = n == N and inside
+        status = "achieved" if achieved else ("not_met" if n == N else _status_from_ratio(ratio, settings))
+    else:
+        if comp == Comparator.approx:
+            tol = ind.target.tolerance if ind.target.tolerance is not None else settings["approx_tolerance"]
+            g_met = g - d * abs(g) * tol
+        else:
+            g_met = g
+        achieved = growth_factor >= (1 + g_met) ** N if d > 0 else growth_factor <= (1 + g_met) ** N
+        status = "achieved" if achieved else ("not_met" if ratio is None else _status_from_ratio(ratio, settings))
     return Progress(
         data_year=years[-1], actual=100 * observed, planned=100 * g, time_elapsed=n / N,
         completion=completion, observed_growth=observed, planned_growth=g, growth_ratio=ratio,
-        required_growth=remaining, projected=100 * observed, status=status, status_definite=True,
-        status_if_high=None, deterioration=ratio is not None and ratio < 0,
+        required_growth=remaining if status != "achieved" else None, projected=100 * observed, status=status,
+        status_definite=True, status_if_high=None, deterioration=ratio is not None and ratio < 0,
         method="年均增速目标：已实现几何平均增速/目标增速",
+        gap=0.0 if status == "achieved" else ind.target.value - 100 * observed,
+        reason_code=None if status != "not_met" else ("zero_growth_target" if g == 0 else "beyond_range"),
     )

@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from zhizao import api
+from zhizao.analytics.progress import target_display
 from zhizao.errors import UserError
 from zhizao.outputs.console import make_console
 from zhizao.outputs.spreadsheet_safe import write_csv
@@ -104,8 +105,9 @@ def plan_show(
             "id": i.id, "name": (i.name_en or i.name) if en else i.name,
             "category": p.category_name(i.category, lang.value), "nature": i.nature.value,
             "unit": i.unit, "kind": i.kind.value,
-            "baseline": None if i.baseline is None else f"{i.baseline.value:g} ({i.baseline.year})",
-            "target": i.target.text or f"{i.target.comparator.value}{i.target.value:g}",
+            "baseline": None if i.baseline is None else f"{i.baseline.text or f'{i.baseline.value:g}'} ({i.baseline.year})",
+            "target": None if i.target is None else target_display(i.target, lang.value)
+            + (f" ({i.target.year})" if i.target.year is not None else ""),
             "stated_growth": i.stated_growth.text if i.stated_growth else None,
             "price_basis": i.price_basis.value, "section": i.section,
         } for i in p.indicators])
@@ -292,7 +294,7 @@ def _pct(v) -> str:
 
 
 STATUS_STYLE = {"achieved": "bold green", "ahead": "green", "on_track": "cyan", "behind": "yellow",
-                "seriously_behind": "bold red", "no_comparable_data": "dim"}
+                "seriously_behind": "bold red", "not_met": "magenta", "no_comparable_data": "dim", "tracked": "blue"}
 QUAL_MARK = {"more_than": "超", "at_least": "≥", "nearly": "近", "about": "约", "at_most": "≤", "less_than": "<"}
 
 
@@ -312,13 +314,14 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
         t.add_column(h)
     for ind in result["indicators"]:
         b = ind["baseline"]
-        base = "—" if b["value"] is None else _fmt_num(b["value"], 6) + ("*" if b["rebased"] else "")
+        base = "—" if b["value"] is None else (QUAL_MARK.get(b.get("qualifier") or "", "") + _fmt_num(b["value"], 6)
+                                               + ("*" if b["rebased"] else "") + ("†" if b.get("source") == "store" else ""))
         actual = "—" if ind["actual"] is None else QUAL_MARK.get(ind["qualifier"], "") + _fmt_num(ind["actual"], 6)
         status = ind["status_label"] + ("" if ind["status_definite"] else ("?" + ("" if not ind.get("status_if_high_label") else f"/{ind['status_if_high_label']}")))
         name = (ind["name_en"] or ind["name"]) if en else ind["name"]
         t.add_row(
             ("★ " if ind["binding"] else "") + name, ind["nature_label"], ind["unit"], base,
-            ind["target"]["text"] or str(ind["target"]["value"]), str(ind["data_year"] or "—"), actual,
+            target_display(ind["target"], lang), str(ind["data_year"] or "—"), actual,
             _pct(ind["completion"]), _pct(ind["time_elapsed"]), _fmt_num(ind["growth_ratio"], 3),
             f"[{STATUS_STYLE[ind['status']]}]{status}[/]",
         )
@@ -326,9 +329,11 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
     from zhizao.settings import baseline_rule
     rule = baseline_rule(result, lang)
     notes = ([f"★ binding indicator; * baseline re-based on the final published figure ({rule});",
+              "† the plan prints no baseline: the base-year value in the store is used;",
               "? the published value is qualified (超/近…): the worse reading is shown, the better after '/'.",
               "Details, sources and inputs: zhizao assess --format json"] if en else
              [f"★ 约束性指标；* 基期值已按最终公布数替换（{rule}）；",
+              "† 规划未给出基期值，采用数据库中的基期年数值；",
               "? 公布值带限定词（超/近…），显示较保守的判断，“/”后为较乐观的判断。",
               "明细、来源与计算输入：zhizao assess --format json"])
     for n in notes:

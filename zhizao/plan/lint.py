@@ -26,6 +26,10 @@ class Finding:
     message_en: str
 
 
+SEVERITY_LABELS = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
+PERIOD_KINDS = (TargetKind.cumulative_change, TargetKind.average_annual_growth)
+
+
 def lint_plan(plan: Plan) -> list[Finding]:
     out: list[Finding] = []
     for ind in plan.indicators:
@@ -37,19 +41,23 @@ def lint_plan(plan: Plan) -> list[Finding]:
 def findings_frame(findings: list[Finding], lang: str = "zh") -> pd.DataFrame:
     df = pd.DataFrame([asdict(f) for f in findings], columns=["indicator", "check", "severity", "message_zh", "message_en"])
     df["message"] = df["message_en"] if lang == "en" else df["message_zh"]
-    return df[["indicator", "check", "severity", "message"]]
+    df["severity_label"] = df["severity"].map(lambda s: SEVERITY_LABELS[s][1 if lang == "en" else 0])
+    return df[["indicator", "check", "severity", "severity_label", "message"]]
 
 
 def _growth_consistency(ind: Indicator) -> list[Finding]:
     g, b, t = ind.stated_growth, ind.baseline, ind.target
-    if g is None or b is None or ind.kind == TargetKind.cumulative_change:
+    if (g is None or b is None or t is None or t.year is None or ind.kind in PERIOD_KINDS
+            or t.comparator == Comparator.between or t.every_year):
         return []
     n = t.year - b.year
     if n <= 0:
         return []
     if g.unit == GrowthUnit.percent:
+        if b.value <= 0:
+            return []
         reached = b.value * (1 + g.value / 100) ** n
-        needed = ((t.value / b.value) ** (1 / n) - 1) * 100 if b.value > 0 and t.value > 0 else None
+        needed = ((t.value / b.value) ** (1 / n) - 1) * 100 if t.value > 0 else None
         needed_text = f"{needed:.2f}%" if needed is not None else "—"
         stated_text = f"{g.value:g}%"
     else:
@@ -72,11 +80,13 @@ def _growth_consistency(ind: Indicator) -> list[Finding]:
 
 def _semantics(ind: Indicator, plan: Plan) -> list[Finding]:
     out = []
+    meta = plan.plan
 
     def f(check, severity, zh, en):
         out.append(Finding(ind.id, check, severity, f"{ind.name}：{zh}", f"{ind.name_en or ind.id}: {en}"))
 
     pct = ind.unit.strip() in ("%", "％")
+    t, b = ind.target, ind.baseline
     if ind.kind in (TargetKind.share, TargetKind.cumulative_change, TargetKind.average_annual_growth) and not pct:
         f("unit_matches_kind", "error", f"类型为{ind.kind.value}，单位应为%，实为“{ind.unit}”",
           f"kind {ind.kind.value} needs unit %, got '{ind.unit}'")
@@ -86,27 +96,74 @@ def _semantics(ind: Indicator, plan: Plan) -> list[Finding]:
     if ind.stated_growth and ind.stated_growth.unit == GrowthUnit.percent and ind.kind == TargetKind.share:
         f("growth_unit_matches_kind", "warning", "比重类指标的年均增速通常以百分点表示，这里为百分比",
           "a share usually moves in percentage points, but the stated growth is in percent")
-    if ind.baseline is None and ind.kind not in (TargetKind.cumulative_change, TargetKind.average_annual_growth):
-        f("baseline_present", "error", "缺少基期值，无法评估进度", "no baseline: progress cannot be assessed")
-    if ind.baseline and ind.baseline.year != plan.plan.base_year:
-        f("baseline_year", "warning", f"基期年份{ind.baseline.year}与规划基期{plan.plan.base_year}不同",
-          f"baseline year {ind.baseline.year} differs from the plan's base year {plan.plan.base_year}")
-    if ind.target.year != plan.plan.target_year:
-        f("target_year", "info", f"目标年份{ind.target.year}与规划目标年{plan.plan.target_year}不同",
-          f"target year {ind.target.year} differs from the plan's target year {plan.plan.target_year}")
+    if ind.nature.value == "unstated":
+        f("nature_unstated", "info", "规划未注明指标属性（预期性/约束性）：标为“未注明”，不按约束性指标处理",
+          "the plan does not state the attribute (expected/binding): shown as not stated, never treated as binding")
+    if b and b.qualifier.value != "exact":
+        f("baseline_qualified", "info", f"基期值带限定词（{b.text or b.qualifier.value}）：进度按区间两端分别计算，"
+          "两端结论一致时状态才确定", f"the baseline is qualified ({b.text or b.qualifier.value}): the pace is "
+          "computed at both ends of its range and the status is definite only when both agree")
+    if b and b.year != meta.base_year:
+        f("baseline_year", "warning", f"基期年份{b.year}与规划基期{meta.base_year}不同",
+          f"baseline year {b.year} differs from the plan's base year {meta.base_year}")
+    if t is None:
+        f("no_target", "info", "未设目标值：仅监测最新数值与趋势，不评价进度",
+          "no target: the latest value and trend are tracked, no progress is judged")
+        if ind.stated_growth:
+            f("growth_without_target", "warning", "给出了年均增速但没有目标值：增速不参与评估",
+              "a stated growth without a target: it is not used")
+        return out
+    level_kind = ind.kind not in PERIOD_KINDS
+    if b is None and level_kind and t.year is not None and not t.every_year:
+        f("baseline_missing", "info",
+          f"规划未给出基期值：若数据库导入了{meta.base_year}年的可比数值，据此判断进度；否则只判断是否达到目标、"
+          "差距和此后所需增速，不判断进度",
+          f"no printed baseline: the pace is judged from a comparable {meta.base_year} value if one is imported; "
+          "otherwise only whether the target is met, the gap and the growth still needed")
+    if t.year is None:
+        if level_kind and not t.every_year:
+            f("target_undated", "info", "目标未注明年份：只判断是否达到及差距，不判断进度",
+              "undated target: judged met or not, with the gap; never for pace")
+        elif not level_kind:
+            f("target_undated", "info", f"目标未注明年份：按规划期{meta.base_year}—{meta.target_year}年计算",
+              f"undated target: the plan period {meta.base_year}–{meta.target_year} applies")
+        if ind.stated_growth and level_kind:
+            f("growth_undated_target", "warning", "给出了年均增速但目标未注明年份：无法核对增速能否达到目标",
+              "a stated growth with an undated target: whether it reaches the target cannot be checked")
+    else:
+        start = b.year if b else meta.base_year
+        if t.year <= start:
+            f("target_after_base", "error", f"目标年份{t.year}不晚于基期年份{start}，无法计算进度",
+              f"target year {t.year} is not after the base year {start}: progress cannot be computed")
+        elif t.year != meta.target_year:
+            f("target_year", "info", f"目标年份{t.year}与规划目标年{meta.target_year}不同",
+              f"target year {t.year} differs from the plan's target year {meta.target_year}")
     up = ind.direction == Direction.increase
-    if up and ind.target.comparator in (Comparator.le, Comparator.lt):
+    between = t.comparator == Comparator.between
+    if up and t.comparator in (Comparator.le, Comparator.lt):
         f("comparator_direction", "error", "方向为提高，但目标比较符为≤/<", "direction is increase but the comparator is ≤/<")
-    if not up and ind.target.comparator in (Comparator.ge, Comparator.gt):
+    if not up and t.comparator in (Comparator.ge, Comparator.gt):
         f("comparator_direction", "error", "方向为下降，但目标比较符为≥/>", "direction is decrease but the comparator is ≥/>")
-    if ind.baseline and ind.kind != TargetKind.cumulative_change:
-        if up and ind.target.value < ind.baseline.value:
+    if b and level_kind and not between and not t.every_year:
+        if up and t.value < b.value:
             f("target_beyond_baseline", "error", "方向为提高，但目标低于基期值", "direction is increase but the target is below the baseline")
-        if not up and ind.target.value > ind.baseline.value:
+        if not up and t.value > b.value:
             f("target_beyond_baseline", "error", "方向为下降，但目标高于基期值", "direction is decrease but the target is above the baseline")
-    if ind.kind == TargetKind.cumulative_change and (ind.target.value < 0) != (not up):
+    if b and level_kind and between and t.value <= b.value <= t.upper:
+        f("baseline_in_range", "info", "基期值已在目标区间内：只判断是否保持在区间内",
+          "the baseline is already inside the target range: only staying inside is judged")
+    if ind.kind == TargetKind.cumulative_change and not between and (t.value < 0) != (not up):
         f("cumulative_sign", "error", "累计变化目标的符号与方向不符", "the sign of the cumulative change contradicts the direction")
-    if ind.target.comparator == Comparator.approx and ind.target.tolerance is None:
+    if not level_kind and min(t.value, t.upper if t.upper is not None else t.value) <= -100:
+        f("change_above_minus_100", "error", "变化率目标不能低于或等于−100%", "a rate of change cannot be −100 % or less")
+    if t.every_year:
+        if t.comparator == Comparator.eq:
+            f("every_year_comparator", "warning", "“保持”类目标通常写作≥/≤（保持…以上/以下），这里为“=”，按达到该值的方向判断",
+              "a target held every year is usually ≥/≤ (保持…以上/以下); '=' is read in the indicator's direction")
+        if ind.kind == TargetKind.cumulative_change:
+            f("every_year_cumulative", "warning", "累计变化目标不能逐年保持：每年的累计值按同一目标检验",
+              "a cumulative change cannot be held every year: each year's cumulative value is checked against it")
+    if t.comparator == Comparator.approx and t.tolerance is None:
         f("approx_tolerance", "info", "“左右”目标未给容差，使用设置 approx_tolerance 的默认值",
           "approximate target without its own tolerance: the approx_tolerance setting applies")
     return out

@@ -119,9 +119,11 @@ class Target(Strict):
     def _range(self) -> "Target":
         if self.comparator == Comparator.between:
             if self.upper is None or self.upper < self.value:
-                raise ValueError("comparator 'between' needs `upper` ≥ `value` (the range's two ends)")
+                raise ValueError("区间目标（between）需要 upper ≥ value（区间两端）/ comparator 'between' needs "
+                                 "`upper` ≥ `value` (the range's two ends)")
         elif self.upper is not None:
-            raise ValueError("`upper` is only for comparator 'between' (a range)")
+            raise ValueError("upper 只用于区间目标（comparator: between）/ `upper` is only for comparator "
+                             "'between' (a range)")
         return self
 
 
@@ -291,9 +293,8 @@ class PlanMeta(Strict):
     @model_validator(mode="after")
     def _years(self) -> "PlanMeta":
         if self.target_year <= self.base_year:
-            raise ValueError(
-                f"target_year {self.target_year} must be after base_year {self.base_year}"
-            )
+            raise ValueError(f"目标年 target_year {self.target_year} 须晚于基期年 base_year {self.base_year} / "
+                             f"target_year {self.target_year} must be after base_year {self.base_year}")
         return self
 
 

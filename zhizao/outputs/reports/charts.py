@@ -78,12 +78,13 @@ def indicator_chart(ind: dict, lang: str) -> bytes:
             (h,) = ax.plot(xs, ys, color=PATH, linestyle="--", linewidth=1.2)
             handles[t("c_path", lang)] = h
             years += xs
-        tg = ind["target"]
-        (h,) = ax.plot([tg["year"]], [tg["value"]], marker="*", markersize=13, color=TARGET, linestyle="none")
-        handles[f"{t('c_target', lang)} {tg.get('text') or num(tg['value'])}"] = h
-        ax.annotate(tg.get("text") or num(tg["value"]), (tg["year"], tg["value"]), xytext=(6, 4),
-                    textcoords="offset points", color=TARGET, fontsize=8)
-        years.append(tg["year"])
+        tg = ind["target"] or {}
+        if tg.get("year") is not None:  # tracked or undated: no target point to draw
+            (h,) = ax.plot([tg["year"]], [tg["value"]], marker="*", markersize=13, color=TARGET, linestyle="none")
+            handles[f"{t('c_target', lang)} {tg.get('display') or tg.get('text') or num(tg['value'])}"] = h
+            ax.annotate(tg.get("display") or tg.get("text") or num(tg["value"]), (tg["year"], tg["value"]), xytext=(6, 4),
+                        textcoords="offset points", color=TARGET, fontsize=8)
+            years.append(tg["year"])
 
         for ev in ind.get("other_evidence") or []:
             if ev.get("value") is None or ev.get("year") is None or (ev.get("unit") not in (None, ind["unit"])):

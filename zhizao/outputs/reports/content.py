@@ -10,11 +10,12 @@ from datetime import date
 
 import pandas as pd
 
+from zhizao.analytics.progress import target_display
 from zhizao.outputs.reports import charts
 from zhizao.outputs.reports.changes import Previous, compare
 from zhizao.outputs.reports.model import Bullets, Cell, Figure, Heading, Para, Report, Table
-from zhizao.outputs.reports.text import (STATUSES, actual_text, cluster_heading, growth, ind_name, num, pct, planned_growth, ratio,
-                                         required_growth, status_label, status_text, t)
+from zhizao.outputs.reports.text import (STATUSES, actual_text, cluster_heading, growth, ind_name, num, pct, planned_growth,
+                                         qual_mark, ratio, required_growth, status_label, status_text, t)
 from zhizao.settings import ASSESSMENT_SETTINGS, baseline_rule
 
 NO_DATA = "no_comparable_data"
@@ -33,18 +34,18 @@ def _paren(s: str, lang: str) -> str:
     return f"（{s}）" if _zh(lang) else f" ({s})"
 
 
-def _target_text(ind: dict) -> str:
-    tg = ind["target"]
-    return tg.get("text") or num(tg["value"])
+def _target_text(ind: dict, lang: str = "zh") -> str:
+    return target_display(ind["target"], lang)  # "—" for an indicator tracked without a target
 
 
-def _baseline_text(ind: dict) -> str:
+def _baseline_text(ind: dict, lang: str = "zh") -> str:
     b = ind["baseline"]
-    return num(b["value"]) + ("*" if b.get("rebased") else "")
+    return (qual_mark(b.get("qualifier"), lang) + num(b["value"]) + ("*" if b.get("rebased") else "")
+            + ("†" if b.get("source") == "store" else ""))
 
 
 def _nature(ind: dict, lang: str) -> str:
-    return t("binding" if ind.get("binding") else "expected", lang)
+    return ind.get("nature_label") or t("binding" if ind.get("binding") else "expected", lang)
 
 
 def _status_cell(ind: dict, lang: str) -> Cell:
@@ -205,8 +206,8 @@ def _scorecard(result: dict, lang: str) -> list:
             Cell(("★ " if ind.get("binding") else "") + ind_name(ind, lang)),
             Cell(_nature(ind, lang), align="center"),
             Cell(ind["unit"], align="center"),
-            Cell(_baseline_text(ind), align="right"),
-            Cell(_target_text(ind), align="right"),
+            Cell(_baseline_text(ind, lang), align="right"),
+            Cell(_target_text(ind, lang), align="right"),
             Cell(str(ind["data_year"]) if ind.get("data_year") else "—", align="center"),
             Cell(actual_text(ind.get("actual"), ind.get("qualifier"), lang), align="right"),
             Cell(num(ind.get("planned")), align="right"),
@@ -218,6 +219,8 @@ def _scorecard(result: dict, lang: str) -> list:
     base, target = result["plan"]["base_year"], result["plan"]["target_year"]
     notes = (f"基期为{base}年，目标为{target}年。" if _zh(lang) else f"Baseline year {base}; target year {target}. ")
     notes += " ".join([t("binding_mark_note", lang), t("rebased_note", lang), t("indefinite_note", lang)])
+    if any(i["baseline"].get("source") == "store" for i in result["indicators"]):
+        notes += " " + t("store_baseline_note", lang)
     return [Heading(1, t("s_scorecard", lang), "scorecard"),
             Table(scorecard_header(lang), rows, "scorecard", widths=SCORECARD_WIDTHS["en" if lang == "en" else "zh"], landscape=True),
             Para(notes, "note")]
@@ -225,6 +228,8 @@ def _scorecard(result: dict, lang: str) -> list:
 
 def _indicator_text(ind: dict, lang: str) -> str:
     zh = _zh(lang)
+    if ind["status"] in ("tracked", "not_met") or ind.get("every_year"):
+        return _value_only_text(ind, lang)
     if ind["status"] == NO_DATA:
         reason = ind.get("reason") or ""
         return (f"状态：{status_text(ind, lang)}。{reason}。其他证据见第五部分。" if zh else
@@ -239,7 +244,7 @@ def _indicator_text(ind: dict, lang: str) -> str:
          f"(planned path {num(ind.get('planned'))}); completion {pct(ind.get('completion'))}, time elapsed "
          f"{pct(ind.get('time_elapsed'))}; observed {growth(ind, ind.get('observed_growth'), lang)} a year against "
          f"{growth(ind, planned_growth(ind), lang)} planned, growth ratio {ratio(ind.get('growth_ratio'))}. ")
-    if ind.get("projected") is not None and y < tg["year"]:
+    if ind.get("projected") is not None and tg.get("year") is not None and y < tg["year"]:
         s += (f"按现趋势{tg['year']}年预计{num(ind['projected'])}{unit}（目标{_target_text(ind)}）" if zh else
               f"On the observed trend {tg['year']} would reach {num(ind['projected'])} {unit} (target {_target_text(ind)})")
         if ind["status"] == "achieved":
@@ -252,10 +257,38 @@ def _indicator_text(ind: dict, lang: str) -> str:
     return s
 
 
+def _value_only_text(ind: dict, lang: str) -> str:
+    """Statuses without a pace (tracked, not met, held every year): the value, the gap and why."""
+    zh = _zh(lang)
+    unit = ind["unit"]
+    s = f"状态：{status_text(ind, lang)}。" if zh else f"Status: {status_text(ind, lang)}. "
+    if ind.get("actual") is not None:
+        s += (f"{ind['data_year']}年实际值{actual_text(ind['actual'], ind.get('qualifier'), lang)}{unit}" if zh else
+              f"Actual {ind['data_year']}: {actual_text(ind['actual'], ind.get('qualifier'), lang)} {unit}")
+        if ind.get("target"):
+            s += (f"，目标{_target_text(ind, lang)}" if zh else f"; target {_target_text(ind, lang)}")
+            if ind.get("gap"):
+                gap_unit = ("个百分点" if zh else " pp") if unit == "%" else ("" if zh else " ") + unit
+                s += (f"，差距{num(ind['gap'])}{gap_unit}" if zh else f", gap {num(ind['gap'])}{gap_unit}")
+            if required_growth(ind) is not None:
+                s += (f"，此后需年均{growth(ind, required_growth(ind), lang)}" if zh else
+                      f", needing {growth(ind, required_growth(ind), lang)} a year from now on")
+        tr = ind.get("trend")
+        if tr:
+            s += (f"，比{tr['from_year']}年{'增加' if tr['change'] >= 0 else '减少'}{num(abs(tr['change']))}{unit}" if zh else
+                  f", {num(tr['change'])} {unit} since {tr['from_year']}")
+        s += "。" if zh else ". "
+    if ind.get("reason"):
+        s += ind["reason"] + ("。" if zh else ".")
+    return s
+
+
 def _indicator_notes(ind: dict, lang: str, rule: str = "") -> list[str]:
     zh = _zh(lang)
     notes = []
     b = ind["baseline"]
+    if b.get("label"):
+        notes.append(b["label"] + ("。" if zh else "."))
     if b.get("rebased") and b.get("printed_value") is not None:
         notes.append(f"基期值按最终公布数{num(b['value'])}替换规划印刷值{num(b['printed_value'])}（{rule}）。" if zh else
                      f"Baseline re-based to the final figure {num(b['value'])} (printed: {num(b['printed_value'])}; {rule}).")
@@ -421,7 +454,7 @@ def _source_rows(ind: dict, names: dict[str, str], lang: str) -> list[list[Cell]
                      _src_cell(url, name or names.get(url or "", ""))])
 
     b = ind["baseline"]
-    bs = b.get("source")
+    bs = b.get("source_record")
     if bs:
         add("r_baseline", b.get("year"), b.get("value"), "exact", bs.get("series"), bs.get("grade"),
             bs.get("observation_status"), bs.get("vintage"), bs.get("url"), bs.get("publisher") or bs.get("title"))
@@ -500,6 +533,10 @@ def _method(result: dict, lang: str) -> list:
         "on_track": (f"{g('on_track_ratio')} ≤ 增速比 < {g('ahead_ratio')}", f"{g('on_track_ratio')} ≤ ratio < {g('ahead_ratio')}"),
         "behind": (f"{g('behind_ratio')} ≤ 增速比 < {g('on_track_ratio')}", f"{g('behind_ratio')} ≤ ratio < {g('on_track_ratio')}"),
         "seriously_behind": (f"增速比 < {g('behind_ratio')}（含背离目标的变化）", f"ratio < {g('behind_ratio')} (including moving away from the target)"),
+        "not_met": ("尚未达到目标，且无法判断进度（规划未给基期值、目标未注明年份、数值超出目标区间等），或“保持”类目标有年份未达到；"
+                    "原因逐项注明", "not yet met and the pace cannot be judged (no baseline, an undated target, a value "
+                    "beyond a range …), or a target to be held every year was missed in a year; the reason is given"),
+        "tracked": ("规划未设目标值，仅监测最新值与趋势", "the plan sets no target: latest value and trend only"),
         NO_DATA: ("没有可比、来源等级足够的数据（口径不同、近似替代、D级来源单独支持或价格口径不符的数据只作其他证据）",
                   "no comparable value from a sufficient source (different definitions, proxies, grade-D-only values "
                   "and a wrong price basis are shown as other evidence only)"),

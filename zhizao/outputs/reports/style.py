@@ -8,7 +8,9 @@ STATUS_FILL = {
     "on_track": "DDEBF7",
     "behind": "FFEB9C",
     "seriously_behind": "FFC7CE",
+    "not_met": "E4D2EC",
     "no_comparable_data": "E7E6E6",
+    "tracked": "DEEBF7",
 }
 STATUS_COLOR = {
     "achieved": "1E7B34",
@@ -16,6 +18,8 @@ STATUS_COLOR = {
     "on_track": "2E75B6",
     "behind": "BF8F00",
     "seriously_behind": "C00000",
+    "not_met": "762A83",
     "no_comparable_data": "7F7F7F",
+    "tracked": "4393C3",
 }
 HEADER_FILL = "D9E2F3"

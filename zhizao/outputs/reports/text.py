@@ -109,6 +109,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "derived": ("推算值", "derived"),
     "rebased_note": ("* 基期值已按最终公布数替换规划印刷值", "* baseline re-based on the final published figure"),
     "binding_mark_note": ("★ 约束性指标", "★ binding indicator"),
+    "store_baseline_note": ("† 规划未列基期值，采用数据库中基期年的可比数值。",
+                            "† the plan prints no baseline: the comparable base-year value in the store is used."),
     "indefinite_note": ("状态后的“或……”：公布值带限定词（超/近/约……），按较保守一端判断，括号内为较乐观一端的结果。",
                         "“or …” after a status: the published value is qualified (more than / nearly …); "
                         "the conservative end decides, the optimistic reading follows."),

@@ -88,11 +88,12 @@ def _widths(ws, widths: dict[int, float] | None = None, default: float = 12) -> 
 
 
 def _scorecard_row(ind: dict, plan, lang: str) -> dict:
-    b, tg = ind["baseline"], ind["target"]
+    b, tg = ind["baseline"], ind["target"] or {}
     yes_no = (lambda x: None if x is None else (("yes" if x else "no") if lang == "en" else ("是" if x else "否")))
     return {
         "id": ind["id"], "name": ind_name(ind, lang), "category": plan.category_name(ind["category"], lang),
-        "nature": t("binding" if ind.get("binding") else "expected", lang), "binding": yes_no(ind.get("binding")),
+        "nature": ind.get("nature_label") or t("binding" if ind.get("binding") else "expected", lang),
+        "binding": yes_no(ind.get("binding")),
         "unit": ind["unit"], "kind": ind.get("kind"), "direction": ind.get("direction"),
         "price_basis": ind.get("price_basis"), "baseline_year": b.get("year"), "baseline": b.get("value"),
         "printed_baseline": b.get("printed_value"), "rebased": yes_no(b.get("rebased")),

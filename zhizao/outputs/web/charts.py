@@ -10,7 +10,8 @@ from zhizao.outputs.web.i18n import pick, t
 
 STATUS_COLOURS = {
     "achieved": "#1b7837", "ahead": "#5aae61", "on_track": "#2166ac",
-    "behind": "#e08214", "seriously_behind": "#c51b7d", "no_comparable_data": "#8c8c8c",
+    "behind": "#e08214", "seriously_behind": "#c51b7d", "not_met": "#762a83", "no_comparable_data": "#8c8c8c",
+    "tracked": "#4393c3",
 }
 PALETTE = {"actual": "#1f4e99", "planned": "#8c8c8c", "target": "#c51b7d", "projection": "#e08214",
            "evidence": "#b0b0b0"}
@@ -52,7 +53,7 @@ def indicator_chart(ind: dict, plan, lang: str) -> dict:
         series.append({"name": t("actual", lang), "type": "line", "data": [[str(y), v] for y, v in actual],
                        "lineStyle": {"width": 3}, "symbolSize": 9, "color": PALETTE["actual"]})
     target = ind.get("target") or {}
-    if target.get("value") is not None:
+    if target.get("value") is not None and target.get("year") is not None:  # an undated target has no point
         series.append({"name": t("target", lang), "type": "scatter", "symbol": "diamond", "symbolSize": 16,
                        "data": [[str(target["year"]), target["value"]]], "color": PALETTE["target"]})
     if ind.get("projected") is not None and ind.get("data_year") and ind.get("actual") is not None:

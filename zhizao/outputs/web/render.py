@@ -25,7 +25,7 @@ from zhizao.outputs.web.security import csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
-STATUS_ORDER = ("achieved", "ahead", "on_track", "behind", "seriously_behind", "no_comparable_data")
+STATUS_ORDER = ("achieved", "ahead", "on_track", "behind", "seriously_behind", "not_met", "no_comparable_data", "tracked")
 
 NAV = (("overview", "/", "nav_overview"), ("plan", "/plan", "nav_plan"),
        ("districts", "/districts", "nav_districts"), ("monitoring", "/monitoring", "nav_monitoring"),
@@ -96,6 +96,8 @@ def fmt_pct(v: Any, digits: int = 1) -> str:
 def target_text(target: dict | None) -> str:
     if not target:
         return "—"
+    if target.get("display"):  # the assessment's: ≥36, 5—6, 保持≥28 (comparator aliases printed as symbols)
+        return target["display"]
     sign = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "≈": "≈", "=": ""}.get(target.get("comparator"), "")
     return target.get("text") or f"{sign}{fmt_num(target.get('value'))}"
 

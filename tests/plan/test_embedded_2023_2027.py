@@ -136,15 +136,11 @@ def test_lint_has_no_errors_but_missing_baselines(plan):
     assert set(errors["check"]) <= {"baseline_present"}, errors.to_string()
 
 
-@pytest.mark.xfail(strict=False, reason="lint still calls a missing baseline an error (issue 8 item 3, "
-                                        "another engineer's part); the spec allows targets without baseline")
 def test_lint_is_clean_of_errors(plan):
     f = zz.lint(plan)
     assert not (f["severity"] == "error").any(), f[f["severity"] == "error"].to_string()
 
 
-@pytest.mark.xfail(strict=False, reason="the assessment does not yet handle unstated nature, targets without "
-                                        "baseline and undated targets (issue 8, another engineer's part)")
 def test_assess_2024_runs_and_shows_targets_without_data(plan, tmp_path):
     out = zz.assess(plan, db=tmp_path / "a.duckdb", year=2024)
     by_id = {i["id"]: i for i in out["indicators"]}

@@ -160,6 +160,8 @@ def plans(db: str | Path | None = None) -> pd.DataFrame:
             linked = store.linked_plan_ids()
             texts = {i: store.plan_text(i) for i in registered["plan_id"]}
     reg = {r["plan_id"]: r for r in registered.to_dict(orient="records")}
+    # as resolve_plan(None): a store registered only for other plans defaults to its first one
+    default_id = BUNDLED_PLAN_ID if not reg or BUNDLED_PLAN_ID in reg else next(iter(reg))
     rows = []
 
     def row(plan_id: str, kind: str, source: str, obj: Plan | None, note: str | None = None) -> dict:
@@ -167,7 +169,7 @@ def plans(db: str | Path | None = None) -> pd.DataFrame:
         return {
             "id": plan_id, "title": obj.plan.title if obj else (r or {}).get("title"),
             "period": f"{obj.plan.base_year}–{obj.plan.target_year}" if obj else None,
-            "kind": kind, "source": source, "default": plan_id == BUNDLED_PLAN_ID,
+            "kind": kind, "source": source, "default": plan_id == default_id,
             "registered_at": r["registered_at"] if r else None,
             "indicators": len(obj.indicators) if obj else None,
             "in_store": r is not None or plan_id in linked, "note": note,
@@ -260,10 +262,26 @@ def scorecard(result: dict) -> pd.DataFrame:
 
 
 def observations(db: str | Path | None = None, *, as_of: str | date | None = None,
-                 series: list[str] | None = None, include_withdrawn: bool = False) -> pd.DataFrame:
-    """Stored values that count; `include_withdrawn` adds withdrawn batches' rows with their withdrawal."""
-    with open_store(db) as store:
-        return store.observations(as_of=_as_date(as_of), series=series, include_withdrawn=include_withdrawn)
+                 series: list[str] | None = None, include_withdrawn: bool = False, plan=None) -> pd.DataFrame:
+    """Stored values that count; `include_withdrawn` adds withdrawn batches' rows with their withdrawal.
+    With `plan` (a Plan, path or id), only the series its indicators use (directly or through its links)."""
+    when = _as_date(as_of)
+    if plan is not None:
+        plan = resolve_plan(plan, db, register=False)
+    with open_store(db, plan) as store:
+        obs = store.observations(as_of=when, series=series, include_withdrawn=include_withdrawn)
+        if plan is not None:
+            obs = obs[obs["series"].isin(plan_series(plan, store.links(plan.plan.id)))].reset_index(drop=True)
+        return obs
+
+
+def plan_series(plan: Plan, links: pd.DataFrame) -> set[str]:
+    """The series a plan's indicators read: their own ids and every series its links name."""
+    names = {i.id for i in plan.indicators}
+    for col in ("series", "numerator", "denominator"):
+        if col in links:
+            names |= {x for x in links[col].dropna()}
+    return names
 
 
 def batches(db: str | Path | None = None) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import weakref
 from pathlib import Path
 
 import pandas as pd
+from zhizao import api
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
@@ -44,6 +45,8 @@ def build_report_bytes(build, ctx: Ctx, when: When, fmt: str) -> bytes:
     build_report(result, observations, plan, formats=[fmt], out_dir, lang) -> {format: path}."""
     result = ctx.state.assessment(ctx.lang, when.year, when.as_of)
     observations = ctx.user.visible(ctx.state.observations(when.as_of))
+    # only this plan's values: the store may hold other plans' series too
+    observations = observations[observations["series"].isin(api.plan_series(ctx.plan, ctx.state.links()))]
     with tempfile.TemporaryDirectory(prefix="zhizao-web-report-") as tmp:
         paths = build(result, observations, ctx.plan, formats=[fmt], out_dir=Path(tmp), lang=ctx.lang)
         return Path(paths[fmt]).read_bytes()
@@ -131,16 +134,16 @@ def downloads_data(ctx: Ctx) -> dict:
     available = report_builder() is not None
     return {
         "reports": {"available": available, "message": None if available else t("report_unavailable", ctx.lang),
-                    "links": [{"format": f, "url": f"/download/report?format={f}"} for f in REPORT_FORMATS]},
+                    "links": [{"format": f, "url": f"{ctx.base}/download/report?format={f}"} for f in REPORT_FORMATS]},
         "tables": [{"name": n, "label": t({"observations": "all_observations", "scorecard": "scorecard",
                                            "sources": "sources_list"}[n], ctx.lang),
-                    "links": [{"format": f, "url": f"/download/{n}?format={f}"} for f in TABLE_FORMATS]}
+                    "links": [{"format": f, "url": f"{ctx.base}/download/{n}?format={f}"} for f in TABLE_FORMATS]}
                    for n in TABLES],
-        "json_twins": ["/?format=json", "/indicator/{id}?format=json", "/plan?format=json",
-                       "/plan/{kind}/{id}?format=json", "/districts?format=json", "/monitoring?format=json",
-                       "/monitoring/district/{adcode}?format=json",
-                       "/monitoring/subject/{type}/{id}?format=json", "/data?format=json",
-                       "/downloads?format=json"],
+        "json_twins": [*(ctx.base + u for u in ("/?format=json", "/indicator/{id}?format=json", "/plan?format=json",
+                                                "/plan/{kind}/{id}?format=json", "/districts?format=json")),
+                       "/monitoring?format=json", "/monitoring/district/{adcode}?format=json",
+                       "/monitoring/subject/{type}/{id}?format=json", ctx.base + "/data?format=json",
+                       ctx.base + "/downloads?format=json", "/plans?format=json", "/p/{plan_id}/?format=json"],
     }
 
 

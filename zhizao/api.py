@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -264,24 +265,44 @@ def scorecard(result: dict) -> pd.DataFrame:
 def observations(db: str | Path | None = None, *, as_of: str | date | None = None,
                  series: list[str] | None = None, include_withdrawn: bool = False, plan=None) -> pd.DataFrame:
     """Stored values that count; `include_withdrawn` adds withdrawn batches' rows with their withdrawal.
-    With `plan` (a Plan, path or id), only the series its indicators use (directly or through its links)."""
+    With `plan` (a Plan, path or id), the series that only other plans use are left out."""
     when = _as_date(as_of)
     if plan is not None:
         plan = resolve_plan(plan, db, register=False)
     with open_store(db, plan) as store:
         obs = store.observations(as_of=when, series=series, include_withdrawn=include_withdrawn)
         if plan is not None:
-            obs = obs[obs["series"].isin(plan_series(plan, store.links(plan.plan.id)))].reset_index(drop=True)
+            obs = obs[~obs["series"].isin(other_plans_series(store, plan))].reset_index(drop=True)
         return obs
 
 
 def plan_series(plan: Plan, links: pd.DataFrame) -> set[str]:
     """The series a plan's indicators read: their own ids and every series its links name."""
-    names = {i.id for i in plan.indicators}
-    for col in ("series", "numerator", "denominator"):
-        if col in links:
-            names |= {x for x in links[col].dropna()}
-    return names
+    return {i.id for i in plan.indicators} | _link_series(links)
+
+
+def _link_series(links: pd.DataFrame) -> set[str]:
+    return {x for col in ("series", "numerator", "denominator") if col in links for x in links[col].dropna()}
+
+
+@lru_cache(maxsize=32)
+def _indicator_ids(text: str) -> frozenset[str]:
+    try:
+        return frozenset(i.id for i in parse_plan(text).indicators)
+    except PlanError:
+        return frozenset()
+
+
+def other_plans_series(store: Store, plan: Plan) -> set[str]:
+    """Series that other plans of the store use (their links, their indicator ids) and `plan` does
+    not: one plan's pages and reports leave them out. Values no plan names stay visible to all."""
+    links = store.links()
+    mine = plan_series(plan, links[links["plan_id"].isna() | (links["plan_id"] == plan.plan.id)])
+    others = _link_series(links[links["plan_id"].notna() & (links["plan_id"] != plan.plan.id)])
+    for plan_id in store.plans()["plan_id"]:
+        if plan_id != plan.plan.id:
+            others |= _indicator_ids(store.plan_text(plan_id))
+    return others - mine
 
 
 def batches(db: str | Path | None = None) -> pd.DataFrame:

@@ -253,13 +253,15 @@ class WebState:
             with self._open() as store:
                 if what == "links":
                     return store.links(self.plan.plan.id)
-                if what == "observations":
-                    return store.observations(as_of=as_of)
+                if what == "observations":  # without the series only other plans of the store use
+                    obs = store.observations(as_of=as_of)
+                    return obs[~obs["series"].isin(api.other_plans_series(store, self.plan))].reset_index(drop=True)
                 return getattr(store, what)()
         return self.cached(("frame", what, as_of), compute)
 
     def observations(self, as_of: date | None = None) -> pd.DataFrame:
-        """Observations with their sources; with `as_of`, only those known by that date."""
+        """Observations with their sources (not the series only other plans use); with `as_of`,
+        only those known by that date."""
         return self._read("observations", as_of)
 
     def sources(self) -> pd.DataFrame:
@@ -341,6 +343,7 @@ class WebPlans:
         self.db = self.default.db
         self._states: dict[str, WebState] = {self.default.plan.plan.id: self.default}
         self._broken: dict[str, str] = {}  # registered plans that cannot be read: id → why
+        self._last_registered: list[str] = [self.default.plan.plan.id]
 
     def loaded(self, plan_id: str) -> WebState | None:
         """The plan's state if it is already served; never touches the store."""
@@ -366,11 +369,19 @@ class WebPlans:
             return self._states.setdefault(plan_id, state)
 
     def registered(self) -> list[str]:
-        """Plan ids registered in the store (cached per store version)."""
+        """Plan ids registered in the store (cached per store version); while another process holds
+        the file, the last list read (a page must not fail for its switcher)."""
         def compute():
             with self.default._open() as store:
                 return list(store.plans()["plan_id"])
-        return self.default.cached(("registered_plans",), compute)
+        try:
+            ids = self.default.cached(("registered_plans",), compute)
+        except StoreBusyPage:
+            with self._lock:
+                return list(self._last_registered)
+        with self._lock:
+            self._last_registered = ids
+        return ids
 
     def listing(self, lang: str = "zh") -> list[dict]:
         """The plans served, the default first: id, title and address."""

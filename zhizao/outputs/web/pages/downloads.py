@@ -10,7 +10,6 @@ import weakref
 from pathlib import Path
 
 import pandas as pd
-from zhizao import api
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
@@ -45,8 +44,6 @@ def build_report_bytes(build, ctx: Ctx, when: When, fmt: str) -> bytes:
     build_report(result, observations, plan, formats=[fmt], out_dir, lang) -> {format: path}."""
     result = ctx.state.assessment(ctx.lang, when.year, when.as_of)
     observations = ctx.user.visible(ctx.state.observations(when.as_of))
-    # only this plan's values: the store may hold other plans' series too
-    observations = observations[observations["series"].isin(api.plan_series(ctx.plan, ctx.state.links()))]
     with tempfile.TemporaryDirectory(prefix="zhizao-web-report-") as tmp:
         paths = build(result, observations, ctx.plan, formats=[fmt], out_dir=Path(tmp), lang=ctx.lang)
         return Path(paths[fmt]).read_bytes()

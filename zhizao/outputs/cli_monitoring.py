@@ -92,10 +92,10 @@ def check_monitoring_plan(plan: Optional[str], db, source: str):
     if source != "published" and p.plan.id != api.BUNDLED_PLAN_ID:
         raise UserError(
             f"合成监测数据按内置默认规划 {api.BUNDLED_PLAN_ID} 的区县与产业生成，不适用于规划“{p.plan.id}”；"
-            "请用 --source published 读取该规划数据库中已公布的月度数据",
+            "该规划请用 zhizao monitor/warnings/forecast --source published 读取其数据库中已公布的月度数据",
             f"the synthetic monitoring data is generated for the embedded default plan {api.BUNDLED_PLAN_ID}'s "
-            f"districts and industries and does not fit plan '{p.plan.id}'; use --source published for the "
-            "published monthly data in its store")
+            f"districts and industries and does not fit plan '{p.plan.id}'; for that plan use zhizao "
+            "monitor/warnings/forecast --source published (the published monthly data in its store)")
     return p
 
 

@@ -38,9 +38,8 @@ PLAN_ENV = "ZHIZAO_PLAN"  # read by the CLI (--plan's default), not by these fun
 def open_store(db: str | Path | None = None, plan=None, *, bundled: bool = True) -> Store:
     """Open (or create) the store; a new store for the embedded plan gets the bundled real data."""
     store = Store(db)
-    if plan is None:  # no plan named: a store registered for other plans gets no Chongqing data
-        ids = list(store.plans()["plan_id"])
-        if ids and BUNDLED_PLAN_ID not in ids:
+    if plan is None:  # no plan named: a store registered for other plans gets no bundled data
+        if _default_id(list(store.plans()["plan_id"]), store.linked_plan_ids()) != BUNDLED_PLAN_ID:
             return store
         plan = load_plan()
     if bundled and store.is_empty() and plan.plan.id == BUNDLED_PLAN_ID:
@@ -81,22 +80,27 @@ def _registered(store: Store, plan_id: str) -> Plan:
             "name its file again with --plan PATH") from None
 
 
+def _default_id(registered: list[str], linked: list[str]) -> str | None:
+    """The plan a store is for when none is named: the embedded default if the store has it (or
+    no plan at all), else the first registered plan; None if only unregistered plans' links."""
+    if BUNDLED_PLAN_ID in registered or BUNDLED_PLAN_ID in linked or not (registered or linked):
+        return BUNDLED_PLAN_ID
+    return registered[0] if registered else None
+
+
 def _store_default(store: Store) -> Plan | None:
-    """The plan a store is for when none is named: None for the embedded default plan."""
-    registered = store.plans()
-    ids = list(registered["plan_id"])
-    if BUNDLED_PLAN_ID in ids:
+    """The store's own plan when none is named: None for the embedded default plan."""
+    registered, linked = list(store.plans()["plan_id"]), store.linked_plan_ids()
+    found = _default_id(registered, linked)
+    if found == BUNDLED_PLAN_ID:
         return None
-    if ids:  # a store made for other plans: never silently show the default plan instead
-        return _registered(store, ids[0])
-    linked = [i for i in store.linked_plan_ids() if i != BUNDLED_PLAN_ID]
-    if linked and BUNDLED_PLAN_ID not in store.linked_plan_ids():
-        raise UserError(
-            f"数据库 {store.path} 存放的是规划 {'、'.join(linked)} 的数据，但未登记该规划文件；"
-            "请用 --plan 文件路径 指定一次（之后可用编号）",
-            f"the store {store.path} holds data for plan(s) {', '.join(linked)} but does not know their file; "
-            "name it once with --plan PATH (its id works afterwards)")
-    return None
+    if found is not None:  # a store made for other plans: never silently show the default plan instead
+        return _registered(store, found)
+    raise UserError(
+        f"数据库 {store.path} 存放的是规划 {'、'.join(linked)} 的数据，但未登记该规划文件；"
+        "请用 --plan 文件路径 指定一次（之后可用编号）",
+        f"the store {store.path} holds data for plan(s) {', '.join(linked)} but does not know their file; "
+        "name it once with --plan PATH (its id works afterwards)")
 
 
 def resolve_plan(plan=None, db: str | Path | None = None, *, register: bool = True) -> Plan:
@@ -161,8 +165,7 @@ def plans(db: str | Path | None = None) -> pd.DataFrame:
             linked = store.linked_plan_ids()
             texts = {i: store.plan_text(i) for i in registered["plan_id"]}
     reg = {r["plan_id"]: r for r in registered.to_dict(orient="records")}
-    # as resolve_plan(None): a store registered only for other plans defaults to its first one
-    default_id = BUNDLED_PLAN_ID if not reg or BUNDLED_PLAN_ID in reg else next(iter(reg))
+    default_id = _default_id(list(reg), linked)  # as resolve_plan(None)
     rows = []
 
     def row(plan_id: str, kind: str, source: str, obj: Plan | None, note: str | None = None) -> dict:

@@ -150,3 +150,43 @@ def test_an_upload_under_a_plans_address_answers_for_that_plan(bundled_db, tmp_p
         assert r.status_code == 200 and r.json()["upload"]["ok"], r.text
         assert before is None
         assert client.get(f"/p/{FICTIONAL}/indicator/output?format=json").json()["indicator"]["actual"] == 1200
+
+
+@pytest.fixture(scope="module")
+def two_plans_server(two_plans_db, tmp_path_factory):
+    import threading
+    import time
+
+    import uvicorn
+
+    from webtest_support import free_port
+
+    db = tmp_path_factory.mktemp("live-plans") / "store.duckdb"
+    shutil.copy(two_plans_db, db)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(db=db, warm=False), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the test server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_choosing_a_plan_in_the_switcher_opens_its_overview(browser, two_plans_server):
+    from webtest_support import guarded_page
+
+    with guarded_page(browser) as page:  # fails on console errors (a CSP refusal is one)
+        page.goto(two_plans_server + "/")
+        page.select_option("#plan-switch", FICTIONAL)
+        page.wait_for_url(f"**/p/{FICTIONAL}/")
+        assert page.locator("#indicator-cards .card").count() == len(F_IDS)
+        page.locator('#indicator-cards a[data-indicator="output"]').click()
+        page.wait_for_url(f"**/p/{FICTIONAL}/indicator/output")
+        page.select_option("#plan-switch", CHONGQING)
+        page.wait_for_url(f"**/p/{CHONGQING}/")
+        assert page.locator("#indicator-cards .card").count() == 20

@@ -17,6 +17,13 @@ this file and the CLI disagree.
 The store is the DuckDB file given by `--db`, else the `ZHIZAO_DB` environment variable, else
 `~/.local/share/zhizao/zhizao.duckdb` (`$XDG_DATA_HOME/zhizao/zhizao.duckdb` when that is set).
 A new store for the embedded plan is loaded with the bundled real Chongqing data.
+
+The plan is `--plan ID|PATH` on every command that uses one, else the `ZHIZAO_PLAN` environment
+variable, else the store's own plan: the embedded default when the store has its data (or nothing
+yet), else the first plan registered in the store. A plan file used once is registered in the store
+(its text, so it loads even if the file moves) and can then be named by its id; `zhizao plan list`
+lists the embedded and registered plans. Statistics are shared by the plans of a store; links belong
+to one plan (`data import --plan`). An unknown id exits 2, listing the known ids.
 Every command has a Python twin in `zhizao.api` returning data frames or dicts.
 
 Exit status: 0 done; 1 a finding or refusal the command reports (an import refused with its problems

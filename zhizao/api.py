@@ -1,7 +1,8 @@
 """The Python API: what the CLI does, returning data frames and dicts for notebooks.
 
     import zhizao.api as zz
-    plan = zz.load_plan()                     # the embedded Chongqing plan
+    plan = zz.load_plan()                     # the embedded default plan
+    plan = zz.resolve_plan("x.yaml", db=...)  # a file or an id; remembered by the store (zz.plans())
     result = zz.assess(year=2024)             # dict, as `zhizao assess --format json`
     zz.scorecard(result)                      # one row per indicator (pandas)
     zz.observations()                         # every stored value with its source
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -19,26 +21,192 @@ from zhizao.analytics.assessment import assess_plan
 from zhizao.analytics.progress import target_display
 from zhizao.errors import UserError
 from zhizao.plan.lint import findings_frame, lint_plan
-from zhizao.plan.load import load_plan
+from zhizao.plan.load import PlanError, embedded_plan_ids, load_plan, looks_like_path, parse_plan
+from zhizao.plan.spec import Plan
 from zhizao.settings import Settings
-from zhizao.store.importing import BUNDLED, ImportSummary, bundled_links_name, import_file, load_bundled
-from zhizao.store.store import Store
+from zhizao.store.importing import (BUNDLED, ImportSummary, bundled_links_name, import_file, load_bundled,
+                                     load_bundled_links)
+from zhizao.store.store import Store, default_db_path
 
 __all__ = [
-    "load_plan", "open_store", "assess", "scorecard", "observations", "sources", "lint",
+    "load_plan", "resolve_plan", "plans", "open_store", "assess", "scorecard", "observations", "sources", "lint",
     "import_data", "withdraw", "batches", "Settings",
 ]
 
 BUNDLED_PLAN_ID = "chongqing-manufacturing-2021-2025"
+PLAN_ENV = "ZHIZAO_PLAN"  # read by the CLI (--plan's default), not by these functions
 
 
 def open_store(db: str | Path | None = None, plan=None, *, bundled: bool = True) -> Store:
     """Open (or create) the store; a new store for the embedded plan gets the bundled real data."""
     store = Store(db)
-    plan = plan or load_plan()
-    if bundled and store.is_empty() and bundled_links_name(plan.plan.id):  # an embedded plan's id
-        load_bundled(store, plan)
+    if plan is None:  # no plan named: a store registered for other plans gets no bundled data
+        if _default_id(list(store.plans()["plan_id"]), store.linked_plan_ids()) != BUNDLED_PLAN_ID:
+            return store
+        plan = load_plan()
+    if bundled and bundled_links_name(plan.plan.id):  # an embedded plan's id
+        if store.is_empty():
+            load_bundled(store, plan)
+        elif (store.batches()["kind"] == "bundled").any():  # the statistics are there, for another plan
+            load_bundled_links(store, plan)
     return store
+
+
+# --- which plan --------------------------------------------------------------------------------
+class UnknownPlan(UserError):
+    """A --plan id that is neither embedded nor registered in the store."""
+
+
+def _store_if_exists(db: str | Path | None) -> Store | None:
+    path = Path(db) if db is not None else default_db_path()
+    if str(path) != ":memory:" and not path.is_file():
+        return None  # asking which plans a store knows must not create one
+    return Store(path)
+
+
+def known_plan_ids(db: str | Path | None = None) -> list[str]:
+    """Embedded plan ids, then those registered in the store at `db`."""
+    ids = list(embedded_plan_ids())
+    store = _store_if_exists(db)
+    if store is not None:
+        with store:
+            ids += [i for i in store.plans()["plan_id"] if i not in ids]
+    return ids
+
+
+def _registered(store: Store, plan_id: str) -> Plan:
+    text = store.plan_text(plan_id)
+    try:
+        return parse_plan(text, f"{store.path} → plans[{plan_id}]")
+    except PlanError as e:  # a plan registered by an older zhizao whose spec has changed since
+        raise UserError(
+            f"数据库登记的规划“{plan_id}”已无法读取：{e.problems[0]}；请用 --plan 文件路径 重新指定规划文件",
+            f"the plan '{plan_id}' registered in the store can no longer be read: {e.problems[0]}; "
+            "name its file again with --plan PATH") from None
+
+
+def _default_id(registered: list[str], linked: list[str]) -> str | None:
+    """The plan a store is for when none is named: the embedded default if the store has it (or
+    no plan at all), else the first registered plan; None if only unregistered plans' links."""
+    if BUNDLED_PLAN_ID in registered or BUNDLED_PLAN_ID in linked or not (registered or linked):
+        return BUNDLED_PLAN_ID
+    return registered[0] if registered else None
+
+
+def _store_default(store: Store) -> Plan | None:
+    """The store's own plan when none is named: None for the embedded default plan."""
+    registered, linked = list(store.plans()["plan_id"]), store.linked_plan_ids()
+    found = _default_id(registered, linked)
+    if found == BUNDLED_PLAN_ID:
+        return None
+    if found is not None:  # a store made for other plans: never silently show the default plan instead
+        return _registered(store, found)
+    raise UserError(
+        f"数据库 {store.path} 存放的是规划 {'、'.join(linked)} 的数据，但未登记该规划文件；"
+        "请用 --plan 文件路径 指定一次（之后可用编号）",
+        f"the store {store.path} holds data for plan(s) {', '.join(linked)} but does not know their file; "
+        "name it once with --plan PATH (its id works afterwards)")
+
+
+def resolve_plan(plan=None, db: str | Path | None = None, *, register: bool = True) -> Plan:
+    """The plan to use: a Plan, a YAML path, an embedded or registered plan id, or None.
+
+    None is the store's plan: the embedded default, unless the store at `db` was made for other
+    plans (then the first registered one). With `register`, a plan named by path or embedded id is
+    remembered in the store (its text, so the id names it later even if the file moves).
+    Unknown ids raise UnknownPlan listing the known ones; bad files raise PlanError."""
+    if plan is not None and not isinstance(plan, (str, Path)):
+        return plan
+    if isinstance(plan, str) and not plan.strip():
+        plan = None
+    kind = source = text = None
+    if plan is None:
+        store = _store_if_exists(db)
+        if store is not None:
+            with store:
+                found = _store_default(store)
+            if found is not None:
+                return found
+        obj, kind, source = load_plan(), "embedded", BUNDLED_PLAN_ID
+    elif looks_like_path(plan):
+        path = Path(plan).expanduser()
+        obj = load_plan(path)  # PlanError with every problem when the file cannot be used
+        kind, source, text = "file", str(path.resolve()), path.read_text(encoding="utf-8")
+    elif str(plan) in embedded_plan_ids():
+        obj, kind, source = load_plan(str(plan)), "embedded", str(plan)
+    else:
+        store = _store_if_exists(db)
+        if store is not None:
+            with store:
+                if store.plan_text(str(plan)) is not None:
+                    return _registered(store, str(plan))
+        known = known_plan_ids(db)
+        raise UnknownPlan(
+            f"没有编号为“{str(plan)[:80]}”的规划。已知规划：{'、'.join(known)}。规划文件请写路径（如 ./plan.yaml），"
+            "用过一次后即可用编号；zhizao plan list 列出全部",
+            f"no plan with id '{str(plan)[:80]}'. Known plans: {', '.join(known)}. Give a plan file as a path "
+            "(e.g. ./plan.yaml); once used, its id works too; zhizao plan list shows them all")
+    if register:
+        if text is None:
+            from zhizao.plan.load import embedded_plans
+            text = next(p for p in embedded_plans() if p.stem == source).read_text(encoding="utf-8")
+        with Store(db) as store:
+            store.register_plan(obj.plan.id, obj.plan.title, kind, source, text)
+    return obj
+
+
+def plans(db: str | Path | None = None) -> pd.DataFrame:
+    """Every plan zhizao knows here: the embedded ones and those registered in the store, with
+    whether the store holds them (registered, or links naming them)."""
+    from zhizao.plan.load import embedded_plans
+
+    store = _store_if_exists(db)
+    registered = pd.DataFrame(columns=["plan_id", "kind", "source", "registered_at"])
+    linked: list[str] = []
+    texts: dict[str, str] = {}
+    if store is not None:
+        with store:
+            registered = store.plans()
+            linked = store.linked_plan_ids()
+            texts = {i: store.plan_text(i) for i in registered["plan_id"]}
+    reg = {r["plan_id"]: r for r in registered.to_dict(orient="records")}
+    default_id = _default_id(list(reg), linked)  # as resolve_plan(None)
+    rows = []
+
+    def row(plan_id: str, kind: str, source: str, obj: Plan | None, note: str | None = None) -> dict:
+        r = reg.get(plan_id)
+        return {
+            "id": plan_id, "title": obj.plan.title if obj else (r or {}).get("title"),
+            "period": f"{obj.plan.base_year}–{obj.plan.target_year}" if obj else None,
+            "kind": kind, "source": source, "default": plan_id == default_id,
+            "registered_at": r["registered_at"] if r else None,
+            "indicators": len(obj.indicators) if obj else None,
+            "in_store": r is not None or plan_id in linked, "note": note,
+        }
+
+    for path in embedded_plans():
+        r = reg.get(path.stem)
+        if r is not None and r["kind"] == "file":
+            continue  # a file plan that took an embedded plan's id: listed below, as the store knows it
+        try:
+            obj, note = load_plan(path.stem), None
+        except PlanError as e:
+            obj, note = None, str(e.problems[0])
+        rows.append(row(path.stem, "embedded", path.stem, obj, note))
+    for plan_id, r in reg.items():
+        if r["kind"] == "embedded":
+            continue
+        try:
+            obj, note = parse_plan(texts[plan_id], plan_id), None
+        except PlanError as e:
+            obj, note = None, str(e.problems[0])
+        rows.append(row(plan_id, "file", r["source"], obj, note))
+    for plan_id in linked:
+        if not any(x["id"] == plan_id for x in rows):
+            rows.append(row(plan_id, "unknown", "", None,
+                            "数据库有该规划的关联但未登记其文件：用 --plan 文件路径 指定一次 / links name this plan "
+                            "but its file is not registered: name it once with --plan PATH"))
+    return pd.DataFrame(rows)
 
 
 def _as_date(as_of: str | date | None) -> date | None:
@@ -64,8 +232,11 @@ def assess(
     lang: str = "zh",
     settings: Mapping[str, Any] | Settings | None = None,
 ) -> dict:
-    """Assess every indicator of `plan` (a Plan, a path, or None for the embedded plan)."""
-    plan = plan if plan is not None and not isinstance(plan, (str, Path)) else load_plan(plan)
+    """Assess every indicator of `plan` (a Plan, a path, an id, or None: see `resolve_plan`)."""
+    if store is None:
+        plan = resolve_plan(plan, db)
+    elif not isinstance(plan, Plan):  # the caller's store: ids are looked up there, nothing registered
+        plan = resolve_plan(plan, getattr(store, "path", None), register=False)
     own = store is None
     store = store or open_store(db, plan)
     try:
@@ -100,10 +271,46 @@ def scorecard(result: dict) -> pd.DataFrame:
 
 
 def observations(db: str | Path | None = None, *, as_of: str | date | None = None,
-                 series: list[str] | None = None, include_withdrawn: bool = False) -> pd.DataFrame:
-    """Stored values that count; `include_withdrawn` adds withdrawn batches' rows with their withdrawal."""
-    with open_store(db) as store:
-        return store.observations(as_of=_as_date(as_of), series=series, include_withdrawn=include_withdrawn)
+                 series: list[str] | None = None, include_withdrawn: bool = False, plan=None) -> pd.DataFrame:
+    """Stored values that count; `include_withdrawn` adds withdrawn batches' rows with their withdrawal.
+    With `plan` (a Plan, path or id), the series that only other plans use are left out."""
+    when = _as_date(as_of)
+    if plan is not None:
+        plan = resolve_plan(plan, db, register=False)
+    with open_store(db, plan) as store:
+        obs = store.observations(as_of=when, series=series, include_withdrawn=include_withdrawn)
+        if plan is not None:
+            obs = obs[~obs["series"].isin(other_plans_series(store, plan))].reset_index(drop=True)
+        return obs
+
+
+def plan_series(plan: Plan, links: pd.DataFrame) -> set[str]:
+    """The series a plan's indicators read: their own ids and every series its links name."""
+    return {i.id for i in plan.indicators} | _link_series(links)
+
+
+def _link_series(links: pd.DataFrame) -> set[str]:
+    return {x for col in ("series", "numerator", "denominator") if col in links for x in links[col].dropna()}
+
+
+@lru_cache(maxsize=32)
+def _indicator_ids(text: str) -> frozenset[str]:
+    try:
+        return frozenset(i.id for i in parse_plan(text).indicators)
+    except PlanError:
+        return frozenset()
+
+
+def other_plans_series(store: Store, plan: Plan) -> set[str]:
+    """Series that other plans of the store use (their links, their indicator ids) and `plan` does
+    not: one plan's pages and reports leave them out. Values no plan names stay visible to all."""
+    links = store.links()
+    mine = plan_series(plan, links[links["plan_id"].isna() | (links["plan_id"] == plan.plan.id)])
+    others = _link_series(links[links["plan_id"].notna() & (links["plan_id"] != plan.plan.id)])
+    for plan_id in store.plans()["plan_id"]:
+        if plan_id != plan.plan.id:
+            others |= _indicator_ids(store.plan_text(plan_id))
+    return others - mine
 
 
 def batches(db: str | Path | None = None) -> pd.DataFrame:
@@ -153,8 +360,8 @@ def sources(db: str | Path | None = None) -> pd.DataFrame:
         return store.sources()
 
 
-def lint(plan=None, lang: str = "zh") -> pd.DataFrame:
-    plan = plan if plan is not None and not isinstance(plan, (str, Path)) else load_plan(plan)
+def lint(plan=None, lang: str = "zh", *, db: str | Path | None = None) -> pd.DataFrame:
+    plan = resolve_plan(plan, db, register=False)
     findings = lint_plan(plan)
     if bundled_links_name(plan.plan.id):
         from zhizao.plan.lint import Finding
@@ -171,7 +378,8 @@ def lint(plan=None, lang: str = "zh") -> pd.DataFrame:
 
 def import_data(path: str | Path, *, plan=None, db: str | Path | None = None, progress=None) -> ImportSummary:
     """Import a CSV/XLSX (long format) or a links YAML; all or nothing (raises ImportFailed).
-    `progress(stage, rows)` is called as each stage starts: read, validate, check, write."""
-    plan = plan if plan is not None and not isinstance(plan, (str, Path)) else load_plan(plan)
+    `progress(stage, rows)` is called as each stage starts: read, validate, check, write.
+    Links are recorded for `plan` (see `resolve_plan`); values are shared by every plan."""
+    plan = resolve_plan(plan, db)
     with open_store(db, plan) as store:
         return import_file(store, path, plan, progress=progress)

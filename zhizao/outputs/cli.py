@@ -46,16 +46,23 @@ class Lang(str, Enum):
 
 
 DbOpt = typer.Option(None, "--db", help="DuckDB 文件；缺省用 $ZHIZAO_DB，再缺省 ~/.local/share/zhizao/zhizao.duckdb")
-PlanOpt = typer.Option(None, "--plan", help="规划 YAML 文件；缺省为内置重庆规划 / plan file (default: embedded Chongqing plan)")
+PLAN_HELP = ("规划：编号或 YAML 文件路径（用过一次的文件可用编号，见 zhizao plan list）；缺省为数据库所属规划，再缺省为内置默认规划 "
+             "/ plan id or YAML path (a file once used is known by its id: zhizao plan list); default: the store's plan, "
+             "else the embedded default")
+PlanOpt = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help=PLAN_HELP)
 LangOpt = typer.Option(Lang.zh, "--lang", help="输出语言 / output language")
 FmtOpt = typer.Option(Fmt.table, "--format", help="输出格式 / output format")
 
 
-def _plan(plan: Optional[Path]):
+def _plan(plan: Optional[str], db: Optional[Path] = None, lang: "Lang | str" = "zh", *, register: bool = True):
+    """The plan named by --plan / ZHIZAO_PLAN (id or path) or the store's; exit 2 with the reason."""
     try:
-        return api.load_plan(plan)
+        return api.resolve_plan(plan, db, register=register)
     except PlanError as e:
         err.print(str(e), style="red", markup=False, highlight=False)  # plan text is data, not markup
+        raise typer.Exit(2) from None
+    except UserError as e:
+        err.print(e.reason(getattr(lang, "value", lang)), style="red", markup=False, highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -91,14 +98,16 @@ def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None) -> None:
 # --- plan ------------------------------------------------------------------------------------
 @plan_app.command("show")
 def plan_show(
-    plan: Optional[Path] = typer.Argument(None, help="规划 YAML；缺省为内置重庆规划"),
+    plan: Optional[str] = typer.Argument(None, help="规划编号或 YAML 文件（同 --plan）/ plan id or file (as --plan)"),
+    plan_opt: Optional[str] = PlanOpt,
+    db: Optional[Path] = DbOpt,
     section: str = typer.Option("indicators", help="indicators|clusters|industries|technologies|platforms|tasks|safeguards|regions"),
     search: Optional[str] = typer.Option(None, "--search", help="在规划文本中检索（中文）/ search the plan text"),
     fmt: Fmt = FmtOpt,
     lang: Lang = LangOpt,
 ):
     """显示规划内容 / show the plan's indicators, clusters, industries, tasks …"""
-    p = _plan(plan)
+    p = _plan(plan or plan_opt, db, lang, register=False)
     en = lang == Lang.en
     if section == "indicators":
         df = pd.DataFrame([{
@@ -139,12 +148,14 @@ def plan_show(
 
 @plan_app.command("lint")
 def plan_lint(
-    plan: Optional[Path] = typer.Argument(None, help="规划 YAML；缺省为内置重庆规划"),
+    plan: Optional[str] = typer.Argument(None, help="规划编号或 YAML 文件（同 --plan）/ plan id or file (as --plan)"),
+    plan_opt: Optional[str] = PlanOpt,
+    db: Optional[Path] = DbOpt,
     fmt: Fmt = FmtOpt,
     lang: Lang = LangOpt,
 ):
     """检查规划数字的内部一致性 / check a plan's internal consistency (exit 1 on errors)."""
-    p = _plan(plan)
+    p = _plan(plan or plan_opt, db, lang, register=False)
     df = api.lint(p, lang.value)
     if df.empty and fmt == Fmt.table:
         console.print("没有发现问题 / no problems found")
@@ -154,16 +165,42 @@ def plan_lint(
         raise typer.Exit(1)
 
 
+@plan_app.command("list")
+def plan_list(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
+    """列出内置规划与数据库登记的规划 / list the embedded plans and those registered in the store."""
+    df = api.plans(db)
+    if fmt != Fmt.table:
+        _emit(df, fmt)
+        return
+    en = lang == Lang.en
+    kinds = {"embedded": ("内置", "embedded"), "file": ("文件", "file"), "unknown": ("未登记", "not registered")}
+    view = pd.DataFrame({
+        ("ID" if en else "编号"): df["id"] + df["default"].map({True: " *", False: ""}),
+        ("Title" if en else "名称"): df["title"],
+        ("Period" if en else "期间"): df["period"],
+        ("Kind" if en else "类型"): df["kind"].map(lambda k: kinds.get(k, (k, k))[en]),
+        ("Indicators" if en else "指标数"): df["indicators"].map(lambda n: "" if pd.isna(n) else str(int(n))),
+        ("In this store" if en else "在本数据库"): df["in_store"].map(lambda b: ("yes" if en else "是") if b else ("no" if en else "否")),
+        ("Registered" if en else "登记时间"): df["registered_at"].map(lambda t: "" if pd.isna(t) else f"{t:%Y-%m-%d %H:%M}"),
+        ("Source" if en else "来源"): df["source"],
+    })
+    _emit(view, fmt, title="规划 / plans")
+    console.print(("* the default plan; give another with --plan ID|PATH or ZHIZAO_PLAN" if en else
+                   "* 默认规划；用 --plan 编号或路径（或环境变量 ZHIZAO_PLAN）指定其他规划"), markup=False)
+    for note in df["note"].dropna():
+        err.print(note, style="yellow", markup=False, highlight=False)
+
+
 # --- data ------------------------------------------------------------------------------------
 @data_app.command("import")
 def data_import(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV (UTF-8/GBK)、XLSX 或 links YAML"),
     db: Optional[Path] = DbOpt,
-    plan: Optional[Path] = PlanOpt,
+    plan: Optional[str] = PlanOpt,
     lang: Lang = LangOpt,
 ):
-    """导入数据（全部成功或全部不导入）/ import a file, all or nothing."""
-    p = _plan(plan)
+    """导入数据（全部成功或全部不导入）；关联记在所选规划下 / import a file, all or nothing; links are for the chosen plan."""
+    p = _plan(plan, db, lang)
     try:
         with _import_progress() as progress:
             s = api.import_data(file, plan=p, db=db, progress=progress)
@@ -213,10 +250,15 @@ def data_list(
     include_withdrawn: bool = typer.Option(False, "--include-withdrawn",
                                            help="也列出已撤回批次的数值（含撤回时间与原因）/ also withdrawn batches' values"),
     db: Optional[Path] = DbOpt,
+    plan: Optional[str] = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN",
+                                       help="只列出该规划的指标用到的数值（编号或路径）；缺省列出全部 / only the values this "
+                                            "plan's indicators use (id or path); default: all"),
     fmt: Fmt = FmtOpt,
+    lang: Lang = LangOpt,
 ):
     """列出观测值及其来源、等级、版本 / list observations with source, grade and vintage."""
-    df = api.observations(db, as_of=as_of, series=series, include_withdrawn=include_withdrawn)
+    p = _plan(plan, db, lang, register=False) if plan else None
+    df = api.observations(db, as_of=as_of, series=series, include_withdrawn=include_withdrawn, plan=p)
     cols = ["series", "region", "period_key", "value", "unit", "qualifier", "value_text", "price_basis",
             "status", "grade", "vintage", "source_url"]
     if include_withdrawn:
@@ -262,7 +304,7 @@ def data_sources(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt):
 # --- assess ----------------------------------------------------------------------------------
 @app.command("assess")
 def assess(
-    plan: Optional[Path] = PlanOpt,
+    plan: Optional[str] = PlanOpt,
     year: Optional[int] = typer.Option(None, "--year", help="评估年份；缺省为有数据的最近年份 / evaluation year"),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD：按当日已知数据重现评估"),
     db: Optional[Path] = DbOpt,
@@ -271,7 +313,7 @@ def assess(
     setting: Optional[list[str]] = typer.Option(None, "-s", "--set", help="覆盖设置 name=value，见 zhizao settings"),
 ):
     """评估规划目标进展（记分卡）/ assess progress towards the plan's targets (the scorecard)."""
-    p = _plan(plan)
+    p = _plan(plan, db, lang)
     result = api.assess(p, year=year, as_of=as_of, db=db, lang=lang.value, settings=_settings(setting))
     if fmt == Fmt.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -71,19 +71,65 @@ class MonitoringInputs:
     published: Any = None
 
 
+PLAN_HELP = ("规划（编号或路径，亦可用 ZHIZAO_PLAN）：--source published 按该规划打开数据库；合成数据只适用于内置默认规划 "
+             "/ plan id or path (or ZHIZAO_PLAN): --source published opens the store for it; the synthetic data fits "
+             "the embedded default plan only")
+
+
+def check_monitoring_plan(plan: Optional[str], db, source: str):
+    """The plan named for monitoring (None if none). The synthetic data is generated for the embedded
+    default plan's districts and industries: another plan is refused rather than shown its figures."""
+    if plan is None:
+        return None
+    from zhizao import api  # noqa: PLC0415
+    from zhizao.errors import UserError  # noqa: PLC0415
+    from zhizao.plan.load import PlanError  # noqa: PLC0415
+
+    try:
+        p = api.resolve_plan(plan, db, register=False)
+    except PlanError as e:
+        raise UserError(f"规划文件无法使用：{e}", f"the plan file cannot be used: {e}") from None
+    if source != "published" and p.plan.id != api.BUNDLED_PLAN_ID:
+        raise UserError(
+            f"合成监测数据按内置默认规划 {api.BUNDLED_PLAN_ID} 的区县与产业生成，不适用于规划“{p.plan.id}”；"
+            "该规划请用 zhizao monitor/warnings/forecast --source published 读取其数据库中已公布的月度数据",
+            f"the synthetic monitoring data is generated for the embedded default plan {api.BUNDLED_PLAN_ID}'s "
+            f"districts and industries and does not fit plan '{p.plan.id}'; for that plan use zhizao "
+            "monitor/warnings/forecast --source published (the published monthly data in its store)")
+    return p
+
+
+def _plan_or_exit(plan: Optional[str], db, source: str, lang: str):
+    """check_monitoring_plan for a command: the reason in the user's language, exit 2."""
+    from zhizao.errors import UserError  # noqa: PLC0415
+
+    try:
+        return check_monitoring_plan(plan, db, source)
+    except UserError as e:
+        make_console(stderr=True).print(e.reason(lang), style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
 def load_monitoring_inputs(data_dir: Path | str = DEFAULT_DATA, *, source: str = "synthetic",
-                           db: Path | str | None = None) -> MonitoringInputs:
+                           db: Path | str | None = None, plan=None) -> MonitoringInputs:
     """The inputs of monitoring.
 
     source="synthetic" (default): the parquet files written by `zhizao synth` in `data_dir`.
     source="published": the published monthly growth rates in the store at `db` (default store; a
     new store gets the bundled data), in `.published`; growth rates only, so there are no enterprise
-    frames and `refresh` does not apply (see zhizao.analytics.monitoring.published).
+    frames and `refresh` does not apply (see zhizao.analytics.monitoring.published). `plan` (a Plan)
+    is the plan the store is opened for: a new store gets the bundled data only for the embedded one.
     """
     if source == "published":
-        from zhizao.analytics.monitoring.published import load_published  # noqa: PLC0415
+        from zhizao.analytics.monitoring.published import from_observations, load_published  # noqa: PLC0415
 
-        pub = load_published(db)
+        if plan is None:
+            pub = load_published(db)
+        else:
+            from zhizao.api import open_store  # noqa: PLC0415
+
+            with open_store(db, plan) as store:
+                pub = from_observations(store.observations(), str(store.path))
         return MonitoringInputs(pd.DataFrame(), pd.DataFrame(), None, metadata={"synthetic": False, "db": pub.db},
                                 source="published", published=pub)
     if source != "synthetic":
@@ -352,9 +398,14 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed"),
         no_anomalies: bool = typer.Option(False, "--no-anomalies", help="inject no anomalies"),
         lang: str = typer.Option("zh", "--lang", help="zh | en"),
+        plan: Optional[str] = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN",
+                                           help="规划（编号或路径）；合成数据只为内置默认规划生成 / plan id or path; "
+                                                "synthetic data is generated for the embedded default plan only"),
     ) -> None:
         """生成合成企业月度数据（带注入异常及其真值表）/ Write SYNTHETIC enterprise data."""
         from zhizao.synth import generate  # noqa: PLC0415
+
+        _plan_or_exit(plan, None, "synthetic", lang)
 
         console = make_console(stderr=True)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -387,14 +438,16 @@ def register(app: typer.Typer) -> None:
         set_: Optional[List[str]] = typer.Option(None, "--set", help="setting override NAME=VALUE (repeatable)"),
         source: str = typer.Option("synthetic", "--source", help="synthetic | published (real published rates in the store)"),
         db: Optional[Path] = typer.Option(None, "--db", help="store for --source published (default: $ZHIZAO_DB, else the user store)"),
+        plan: Optional[str] = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help=PLAN_HELP),
     ) -> None:
         """月度监测：累计/当月增速、贡献率与拉动、位次 / Monthly growth, contributions and ranks."""
         from zhizao.analytics.monitoring.growth import target_gap  # noqa: PLC0415
         from zhizao.analytics.monitoring.projects import project_progress  # noqa: PLC0415
 
         console = make_console(stderr=fmt != "table")
-        if _check_source(source) == "published":
-            inputs = load_monitoring_inputs(source="published", db=db)
+        p = _plan_or_exit(plan, db, _check_source(source), lang)
+        if source == "published":
+            inputs = load_monitoring_inputs(source="published", db=db, plan=p)
             _monitor_published(inputs, period, by or "industry", fmt, lang, _settings(set_), console)
             return
         by = by or "district"
@@ -443,11 +496,13 @@ def register(app: typer.Typer) -> None:
         set_: Optional[List[str]] = typer.Option(None, "--set", help="setting override NAME=VALUE (repeatable)"),
         source: str = typer.Option("synthetic", "--source", help="synthetic | published (target gap and five lights only)"),
         db: Optional[Path] = typer.Option(None, "--db", help="store for --source published"),
+        plan: Optional[str] = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help=PLAN_HELP),
     ) -> None:
         """预警：目标差距、五色灯、异常与转折、企业风险、拖累 / Early warnings."""
         console = make_console(stderr=fmt != "table")
-        if _check_source(source) == "published":
-            inputs = load_monitoring_inputs(source="published", db=db)
+        p = _plan_or_exit(plan, db, _check_source(source), lang)
+        if source == "published":
+            inputs = load_monitoring_inputs(source="published", db=db, plan=p)
             _warnings_published(inputs, period, severity, rule, fmt, limit, lang, _settings(set_), console)
             return
         inputs = load_monitoring_inputs(data)
@@ -476,13 +531,15 @@ def register(app: typer.Typer) -> None:
         set_: Optional[List[str]] = typer.Option(None, "--set", help="setting override NAME=VALUE (repeatable)"),
         source: str = typer.Option("synthetic", "--source", help="synthetic | published (published-rate model, no interval)"),
         db: Optional[Path] = typer.Option(None, "--db", help="store for --source published"),
+        plan: Optional[str] = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help=PLAN_HELP),
     ) -> None:
         """全年增速与总量预测（含预测区间）/ Forecast of the year's growth and level."""
         from zhizao.analytics.monitoring.forecast import forecast_year  # noqa: PLC0415
 
         console = make_console(stderr=fmt != "table")
-        if _check_source(source) == "published":
-            _forecast_published(load_monitoring_inputs(source="published", db=db), period, fmt, lang, console)
+        p = _plan_or_exit(plan, db, _check_source(source), lang)
+        if source == "published":
+            _forecast_published(load_monitoring_inputs(source="published", db=db, plan=p), period, fmt, lang, console)
             return
         inputs = load_monitoring_inputs(data)
         _synthetic_banner(inputs, console, lang, fmt)

@@ -54,20 +54,26 @@ def embedded_plan_path(plan_id: str) -> Path | None:
     return next((p for p in embedded_plans() if p.stem == plan_id), None)
 
 
+def embedded_plan_ids() -> list[str]:
+    return [p.stem for p in embedded_plans()]
+
+
+def looks_like_path(text: str | Path) -> bool:
+    """A --plan value is a file when it exists, ends in .yaml/.yml or has a folder in it; else an id."""
+    t = str(text)
+    return isinstance(text, Path) or t.lower().endswith((".yaml", ".yml")) or "/" in t or "\\" in t or Path(t).is_file()
+
+
 def load_plan(path: str | Path | None = None) -> Plan:
-    """Load and validate a plan: the default embedded plan when `path` is None, an embedded plan
-    by its id (`chongqing-manufacturing-2023-2027`), else a plan file."""
+    """Load and validate a plan: the embedded default when None, a YAML file, or an embedded plan id."""
     if path is None:
         return _load_default()
-    text = str(path).strip()
-    if len(text) <= 200 and re.fullmatch(PLAN_ID, text) and not Path(text).exists():  # an id, not a file
-        bundled = embedded_plan_path(text)
-        if bundled is None:
-            ids = ", ".join(p.stem for p in embedded_plans())
-            raise PlanError([PlanProblem(text, "", None,
-                                         f"no such plan file or embedded plan / 没有该规划文件或内置规划 "
-                                         f"(embedded / 内置: {ids})")])
-        return _load_embedded(bundled.name)
+    if not looks_like_path(path):
+        if str(path) in embedded_plan_ids():
+            return _load_embedded(str(path))
+        known = "、".join(embedded_plan_ids())
+        raise PlanError([PlanProblem(str(path), "", None,
+                                     f"no embedded plan with this id / 没有此编号的内置规划 (embedded: {known})")])
     return _load(Path(path))
 
 
@@ -77,9 +83,10 @@ def _load_default() -> Plan:
 
 
 @lru_cache(maxsize=8)
-def _load_embedded(name: str) -> Plan:
-    path = default_plan_path().parent / name
-    return _load_default() if name == DEFAULT_PLAN else _load(path)
+def _load_embedded(plan_id: str) -> Plan:
+    if default_plan_path().stem == plan_id:
+        return _load_default()
+    return _load(default_plan_path().parent / f"{plan_id}.yaml")
 
 
 def _load(path: Path) -> Plan:
@@ -92,6 +99,11 @@ def _load(path: Path) -> Plan:
         raise PlanError([PlanProblem(name, "", None, f"not UTF-8 text: {e}")]) from None
     except OSError as e:  # a directory, a name too long, no permission …
         raise PlanError([PlanProblem(name, "", None, f"cannot read the file: {e.strerror or e}")]) from None
+    return parse_plan(text, name)
+
+
+def parse_plan(text: str, name: str = "<plan>") -> Plan:
+    """A plan from its YAML text (e.g. as a store's plans registry keeps it); PlanError if unusable."""
     data, node, found = read_yaml(text)
     problems = [PlanProblem(name, path_text, line, reason) for line, path_text, reason in found]
     if data is None and problems:

@@ -469,6 +469,25 @@ def load_bundled(store: Store, plan: Plan) -> ImportSummary:
                          len(series), len(links), skipped)
 
 
+def load_bundled_links(store: Store, plan: Plan) -> ImportSummary | None:
+    """An embedded plan opened in a store that already holds the bundled statistics (loaded for
+    another embedded plan): add this plan's bundled links, once. None when there is nothing to do."""
+    name = bundled_links_name(plan.plan.id)
+    if name is None or plan.plan.id in store.linked_plan_ids():
+        return None
+    series_attr, links, problems = read_links(bundled_links_text(plan.plan.id), plan, name)
+    known = {i.id for i in plan.indicators} | {f"cluster:{c.id}" for c in plan.clusters}
+    problems = [p for p in problems if p.code != "unknown_indicator"]
+    if problems:
+        raise ImportFailed(problems)
+    links = links[links["indicator"].isin(known)].reset_index(drop=True) if len(links) else links
+    batch = Batch(kind="bundled", file=f"zhizao/resources/datasets/{BUNDLED}/{name}", sha256=None,
+                  note=f"links of the embedded plan {plan.plan.id} to the bundled statistics",
+                  series=series_attr, links=links)
+    batch_id = store.commit(batch)
+    return ImportSummary(batch_id, batch.file, 0, 0, len(series_attr), len(links))
+
+
 def bundled_links_name(plan_id: str) -> str | None:
     """The bundled links file (links*.yaml) whose `plan_id` is `plan_id`: each embedded plan has one."""
     for f in sorted((x for x in bundled_dir().iterdir() if x.name.startswith("links") and x.name.endswith(".yaml")),

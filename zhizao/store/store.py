@@ -91,6 +91,15 @@ CREATE TABLE IF NOT EXISTS withdrawals (   -- a withdrawn batch stays stored but
     withdrawn_by VARCHAR,
     reason VARCHAR
 );
+CREATE TABLE IF NOT EXISTS plans (         -- plans used with this store, so an id names them later
+    plan_id VARCHAR PRIMARY KEY,
+    title VARCHAR,
+    kind VARCHAR NOT NULL,          -- embedded | file
+    source VARCHAR NOT NULL,        -- the embedded plan id, or the file's absolute path
+    yaml VARCHAR NOT NULL,          -- the plan's text when registered (a moved file still loads)
+    sha256 VARCHAR NOT NULL,
+    registered_at TIMESTAMP NOT NULL
+);
 """
 
 OBSERVATION_COLUMNS = [
@@ -105,6 +114,7 @@ MIGRATIONS = [
 ]
 SOURCE_COLUMNS = ["source_id", "title", "publisher", "url", "published", "accessed", "grade"]
 SERIES_COLUMNS = ["series", "unit", "price_basis", "concept", "scope", "note"]
+PLAN_COLUMNS = ["plan_id", "title", "kind", "source", "sha256", "registered_at"]
 LINK_COLUMNS = [
     "plan_id", "indicator", "series", "comparability", "transform", "numerator", "numerator_unit",
     "denominator", "denominator_unit", "scale", "region", "note", "batch_id",
@@ -402,3 +412,37 @@ class Store:
         for table in ("observations", "sources", "series", "links", "batches"):
             out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         return out
+
+    # --- plans registry ----------------------------------------------------------------------
+    def _has_plans(self) -> bool:
+        return self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'plans'").fetchall()[0][0] > 0
+
+    def register_plan(self, plan_id: str, title: str | None, kind: str, source: str, text: str) -> bool:
+        """Remember a plan (its text as given); written only when new or changed. True if written."""
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        row = self.con.execute("SELECT sha256, kind, source FROM plans WHERE plan_id = ?", [plan_id]).fetchall()
+        if row and row[0] == (sha, kind, source):
+            return False
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        self._run("INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  [plan_id, title, kind, source, text, sha, now])
+        return True
+
+    def plans(self) -> pd.DataFrame:
+        """Registered plans (without their text), oldest first."""
+        if not self._has_plans():
+            return pd.DataFrame(columns=PLAN_COLUMNS)
+        return self.con.execute(f"SELECT {', '.join(PLAN_COLUMNS)} FROM plans ORDER BY registered_at, plan_id").df()
+
+    def plan_text(self, plan_id: str) -> str | None:
+        if not self._has_plans():
+            return None
+        row = self.con.execute("SELECT yaml FROM plans WHERE plan_id = ?", [plan_id]).fetchall()
+        return row[0][0] if row else None
+
+    def linked_plan_ids(self) -> list[str]:
+        """Plan ids that links in this store name (withdrawn batches left out)."""
+        return [r[0] for r in self.con.execute(
+            f"SELECT DISTINCT plan_id FROM links l WHERE plan_id IS NOT NULL AND {self._active('l')} ORDER BY 1"
+        ).fetchall()]

@@ -7,12 +7,12 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
-from zhizao.outputs.web.app import ROUTERS, create_app
+from zhizao.outputs.web.app import PLAN_PREFIX, PLAN_ROUTERS, ROUTERS, create_app
 from zhizao.outputs.web.auth import ANONYMOUS_CITY_USER, User, current_user
 
 
 # Values for the path parameters of the page routes, to reach every route with a real URL.
-SAMPLE = {"indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive", "name": "observations",
+SAMPLE = {"plan_id": "chongqing-manufacturing-2021-2025", "indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive", "name": "observations",
           "adcode": "500112", "subject_type": "district", "subject_id": "500112"}
 
 
@@ -23,6 +23,8 @@ def every_route() -> list[tuple[str, str]]:
         for r in router.routes:
             assert isinstance(r, APIRoute)
             out += [(m, r.path.format(**SAMPLE)) for m in sorted(r.methods)]
+            if router in PLAN_ROUTERS:  # the same pages under each plan's prefix
+                out += [(m, (PLAN_PREFIX + r.path).format(**SAMPLE)) for m in sorted(r.methods)]
     return out
 
 
@@ -30,7 +32,7 @@ def test_the_app_serves_only_the_page_routers_and_static(shared_app):
     # Every route reaches the app through `include_router(..., dependencies=[Depends(current_user)])`;
     # anything else would be a route outside the authorisation point.
     others = [r for r in shared_app.routes if not (isinstance(r, Mount) and r.path == "/static")]
-    assert len(others) == len(ROUTERS)
+    assert len(others) == len(ROUTERS) + len(PLAN_ROUTERS)
     assert len(every_route()) >= 10
 
 

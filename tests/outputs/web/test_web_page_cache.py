@@ -86,5 +86,5 @@ def test_errors_and_monitoring_are_not_kept(client, counted):
     assert client.get("/indicator/nope").status_code == 404  # not a replay of a kept 404 either way
     from zhizao.outputs.web.page_cache import cacheable
 
-    assert not cacheable("/monitoring") and not cacheable("/download/observations")
+    assert not cacheable("/monitoring") and not cacheable("/download/observations") and not cacheable("/downloads")
     assert not cacheable("/static/app.js") and cacheable("/indicator/x") and cacheable("/")

@@ -14,6 +14,9 @@ from zhizao.outputs.console import make_console
 err = make_console(stderr=True)
 out = make_console()
 
+PLAN_HELP = ("规划：编号或 YAML 文件路径；缺省为数据库所属规划，再缺省为内置默认规划 / plan id or YAML path; "
+             "default: the store's plan, else the embedded default")
+
 
 class ReportLang(str, Enum):
     zh = "zh"
@@ -25,7 +28,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("report")
     def report(
-        plan: Optional[Path] = typer.Option(None, "--plan", help="规划 YAML 文件；缺省为内置重庆规划 / plan file"),
+        plan: Optional[str] = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help=PLAN_HELP),
         year: Optional[int] = typer.Option(None, "--year", help="评估年份；缺省为有数据的最近年份 / evaluation year"),
         as_of: Optional[str] = typer.Option(None, "--as-of", help="YYYY-MM-DD：按当日已知数据评估 / data known on"),
         fmt: str = typer.Option("docx,html,pdf,xlsx", "--format", help="逗号分隔 / comma-separated: docx,html,pdf,xlsx"),
@@ -35,13 +38,19 @@ def register(app: typer.Typer) -> None:
     ):
         """生成中期/终期评估报告 / write the evaluation report (DOCX, HTML, PDF, XLSX)."""
         from zhizao import api
+        from zhizao.errors import UserError
         from zhizao.outputs.reports import (FontMissing, PdfConversionError, build_report, previous_assessment)
         from zhizao.plan.load import PlanError
 
         try:
-            p = api.load_plan(plan)
+            p = api.resolve_plan(plan, db)
+        except (UserError, PlanError) as e:
+            err.print(e.reason(lang.value) if isinstance(e, UserError) else str(e), style="red", markup=False,
+                      highlight=False)
+            raise typer.Exit(2) from None
+        try:
             result = api.assess(p, year=year, as_of=as_of, db=db, lang=lang.value)
-            obs = api.observations(db, as_of=as_of)
+            obs = api.observations(db, as_of=as_of, plan=p)  # only this plan's values: the store may hold others
             prev = previous_assessment(result, p, db)
             paths = build_report(result, obs, p, formats=fmt, out_dir=out_dir, lang=lang.value, previous=prev)
         except (PlanError, ValueError, FontMissing, PdfConversionError) as e:
@@ -62,11 +71,17 @@ def register_brief(app: typer.Typer) -> None:
         data: Optional[Path] = typer.Option(
             None, "--data", help="zhizao synth 写出的目录；缺省用 $ZHIZAO_MONITORING_DATA，再缺省 ./zhizao-synth / data folder"),
         lang: ReportLang = typer.Option(ReportLang.zh, "--lang", help="语言 / language"),
+        plan: Optional[str] = typer.Option(
+            None, "--plan", envvar="ZHIZAO_PLAN",
+            help="规划（编号或路径）；合成监测数据只适用于内置默认规划 / plan id or path; the synthetic monitoring "
+                 "data fits the embedded default plan only"),
     ):
         """生成月度经济运行分析（DOCX、HTML）/ write the monthly brief of monitoring (DOCX, HTML)."""
+        from zhizao.outputs.cli_monitoring import _plan_or_exit
         from zhizao.outputs.reports.brief import build_brief
         from zhizao.outputs.reports.fonts import FontMissing
 
+        _plan_or_exit(plan, None, "synthetic", lang.value)
         try:
             paths = build_brief(data, period=period, formats=fmt, out_dir=out_dir, lang=lang.value)
         except (FileNotFoundError, ValueError, FontMissing) as e:

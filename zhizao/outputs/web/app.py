@@ -2,6 +2,8 @@
 
 Layout: pages/*.py hold one router per page, templates/ the Jinja2 pages, static/ the CSS, the
 page script and the vendored ECharts (no CDN: the dashboard must work with no network).
+Every plan in the store is served under /p/<plan_id>/ (its pages and their JSON twins); the
+default plan also at / (docs/dashboard.md §Plans). Monitoring is not per plan.
 """
 from __future__ import annotations
 
@@ -20,49 +22,56 @@ from zhizao.outputs.web.i18n import COOKIE, LANGS, request_lang, t
 from zhizao.outputs.monitoring_view import default_data_dir
 from zhizao.outputs.web.monitoring_state import MonitoringState
 from zhizao.outputs.web.page_cache import PageCache
-from zhizao.outputs.web.pages import data, districts, downloads, indicator, monitoring, overview, plan
+from zhizao.outputs.web.pages import data, districts, downloads, indicator, monitoring, overview, plan, plans
 from zhizao.outputs.web.render import TEMPLATES, wants_json, with_params
 from zhizao.outputs.web.security import SecurityMiddleware, allowed_hosts as default_allowed_hosts, csrf_protect
-from zhizao.outputs.web.state import WebState
+from zhizao.outputs.web.state import WebPlans
 
 STATIC = Path(__file__).parent / "static"
-ROUTERS = (overview.router, indicator.router, plan.router, districts.router, monitoring.router, data.router,
-           downloads.router)
+# A plan's pages: at / for the default plan and at /p/<plan_id>/ for every plan in the store.
+PLAN_ROUTERS = (overview.router, indicator.router, plan.router, districts.router, data.router, downloads.router)
+ROUTERS = (*PLAN_ROUTERS, monitoring.router, plans.router)
+PLAN_PREFIX = "/p/{plan_id}"
 
 
 def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path | None = None,
                allowed_hosts: Iterable[str] | None = None) -> FastAPI:
     """The dashboard for the store at `db` (default: $ZHIZAO_DB, then the user data folder) and
-    `plan` (default: the embedded Chongqing plan). `warm` computes the first pages' assessments
+    its plans: `plan` (a Plan, a YAML path or a plan id; default: the store's own plan, see
+    api.resolve_plan) is served at / and every plan registered in the store at /p/<id>/. `warm` computes the first pages' assessments
     (and the latest monitoring refresh) at start-up so the first visitor does not wait for them.
     `monitoring_data` is the folder written by `zhizao synth` that the monitoring page reads
     (default: $ZHIZAO_MONITORING_DATA, else ./zhizao-synth); without data there the page says how
     to create it. `allowed_hosts`: Host names accepted besides localhost, 127.0.0.1, ::1 and those
     in $ZHIZAO_ALLOWED_HOSTS (security.py); any other Host answers 400."""
-    state = WebState(db, plan)
+    plans_state = WebPlans(db, plan)  # UserError / PlanError when the plan cannot be used
+    state = plans_state.default
     monitoring_state = MonitoringState(monitoring_data if monitoring_data is not None else default_data_dir())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if warm:
-            state.warm()
+            plans_state.warm()
             downloads.report_builder()  # import the reports module now, not on a visitor's click
             monitoring_state.warm()
         yield
 
     app = FastAPI(title="zhizao dashboard", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.web = state
+    app.state.web = state  # the default plan's
+    app.state.plans = plans_state
     app.state.monitoring = monitoring_state
     # The one authorisation point: every page, JSON twin, download and upload is behind it.
     # /static holds only code, styles and licences, no data, so it is mounted outside.
     # csrf_protect lets only same-origin POSTs with the token through (GETs pass).
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(current_user), Depends(csrf_protect)])
+    for router in PLAN_ROUTERS:
+        app.include_router(router, prefix=PLAN_PREFIX, dependencies=[Depends(current_user), Depends(csrf_protect)])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     # Innermost middleware (added first): kept answers never carry the language cookie, which the
     # middleware around it sets for each visitor; the security middleware gives the CSRF token.
-    app.add_middleware(PageCache, state=state, user_of=current_user)
+    app.add_middleware(PageCache, plans=plans_state, user_of=current_user)
 
     @app.middleware("http")
     async def remember_language(request: Request, call_next):
@@ -94,7 +103,8 @@ def _error(request: Request, status: int, detail: str, headers=None):
     title = t("not_found" if status == 404 else "error", lang)
     return TEMPLATES.TemplateResponse(
         request, "error.html",
-        {"status": status, "detail": detail, "title": title, "lang": lang, "t": lambda k: t(k, lang),
+        {"status": status, "detail": detail, "title": title, "lang": lang, "t": lambda k: t(k, lang), "base": "",
+         "plans": [],
          "page": "error", "json_url": with_params(request, format="json"),
          "lang_url": with_params(request, format=None, lang="en" if lang == "zh" else "zh"), "data": {}, "charts": {}},
         status_code=status, headers=headers)

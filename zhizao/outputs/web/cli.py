@@ -20,6 +20,11 @@ def serve(
              "nothing is authenticated: a non-loopback address exposes an unauthenticated upload to the network"),
     port: int = typer.Option(8000, "--port", help="端口 / port"),
     db: Optional[Path] = typer.Option(None, "--db", help="DuckDB 文件；缺省用 $ZHIZAO_DB / database file"),
+    plan: Optional[str] = typer.Option(
+        None, "--plan", envvar="ZHIZAO_PLAN",
+        help="默认规划（首页 /）：编号或 YAML 路径；数据库中的其他规划在 /p/编号/；缺省为数据库所属规划 / the default plan "
+             "(served at /): id or YAML path; the store's other plans are at /p/<id>/; default: the store's plan"),
+    lang: str = typer.Option("zh", "--lang", help="消息语言 / message language: zh | en"),
     monitoring_data: Optional[Path] = typer.Option(
         None, "--monitoring-data",
         help="运行监测页读取的 zhizao synth 目录；缺省用 $ZHIZAO_MONITORING_DATA，再缺省 ./zhizao-synth / monitoring data folder"),
@@ -31,17 +36,29 @@ def serve(
     """启动网页看板 / serve the web dashboard (http://HOST:PORT/)."""
     import uvicorn
 
+    from zhizao.errors import UserError
     from zhizao.outputs.web.app import create_app
+    from zhizao.plan.load import PlanError
 
     if not is_loopback(host):
         typer.echo(f"警告：看板没有登录，监听 {host} 使网络上任何人都能查看并上传数据；只在可信网络上这样做。\n"
                    f"warning: nothing is authenticated; bound to {host}, anyone on the network can view and upload "
                    "data. Do this only on a trusted network.", err=True)
     hosts = [host, *(allowed_host or [])]
+    try:  # the plan is resolved before listening: a wrong --plan is a message, not a broken server
+        app = create_app(db=db, plan=plan, monitoring_data=monitoring_data, allowed_hosts=hosts)
+    except UserError as e:
+        typer.echo(e.reason(lang), err=True)
+        raise typer.Exit(2) from None
+    except PlanError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2) from None
+    served = app.state.plans.listing(lang)
     typer.echo(f"zhizao dashboard: http://{host}:{port}/  (Ctrl+C 停止 / to stop)")
+    for p in served:
+        typer.echo(f"  {'*' if p['default'] else ' '} {p['id']}  http://{host}:{port}{p['url']}  {p['title']}")
     # One process, one worker: the assessment cache and the DuckDB lock live in this process.
-    uvicorn.run(create_app(db=db, monitoring_data=monitoring_data, allowed_hosts=hosts),
-                host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def is_loopback(host: str) -> bool:

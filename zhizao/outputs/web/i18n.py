@@ -21,6 +21,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_downloads": ("下载", "Downloads"),
     "json_twin": ("本页 JSON", "This page as JSON"),
     "switch_lang": ("English", "中文"),
+    "plan_switch": ("规划", "Plan"),
+    "plan_switch_go": ("切换", "Go"),
+    "plans_title": ("本数据库中的规划", "Plans in this store"),
+    "plans_note": ("每项规划有自己的页面地址（/p/规划编号/）；默认规划也在首页 /。用 zhizao plan list 查看，zhizao serve --plan 选择默认规划。",
+                   "Each plan has its own addresses (/p/<plan id>/); the default plan is also at /. "
+                   "See zhizao plan list; zhizao serve --plan picks the default."),
+    "plan_name": ("规划", "Plan"),
+    "default_plan": ("默认", "default"),
     # overview
     "plan_period": ("规划期", "Plan period"),
     "eval_year": ("评估年份", "Evaluation year"),

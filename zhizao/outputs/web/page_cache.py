@@ -1,7 +1,8 @@
 """Whole answers of the store's pages, kept per store version: a repeated view costs a lookup.
 
 Pages are pure functions of (store version, plan, path, query, language, user), so a GET answer
-can be replayed until the store changes. Computing a page's data and rendering it take 2–30 ms of
+can be replayed until the store changes; it is kept in its plan's state (/ and its pages: the
+default plan's; /p/<id>/…: that plan's). Computing a page's data and rendering it take 2–30 ms of
 CPU; with 50 visitors on 2 cores that alone queues requests past the 300 ms budget (issue 7,
 bench/web_concurrency_bench.py). Entries live in `WebState`'s versioned cache, so they follow the
 same rules as every cached read: dropped when the store changes, never served across versions.
@@ -19,7 +20,7 @@ from zhizao.outputs.web.i18n import request_lang
 from zhizao.outputs.web.security import csrf_token
 
 CACHED_PREFIXES = ("/indicator/", "/plan", "/districts")
-CACHED_PATHS = ("/", "/data", "/downloads")
+CACHED_PATHS = ("/", "/data")  # not /downloads: it also shows whether the report module is installed
 TOKEN_MARK = b"\x00zhizao-csrf\x00"  # never in a rendered page
 TOKEN_FIELD = b'name="csrf_token" value="%s"'  # as templates/data.html renders the visitor's token
 
@@ -31,11 +32,21 @@ def cacheable(path: str) -> bool:
 class PageCache:
     """Pure ASGI middleware; sits inside SecurityMiddleware, which sets the CSRF token."""
 
-    def __init__(self, app, state, user_of):
-        self.app, self.state, self.user_of = app, state, user_of
+    def __init__(self, app, plans, user_of):
+        self.app, self.plans, self.user_of = app, plans, user_of
+
+    def _state(self, path: str):
+        """The state of the plan whose page `path` is (only plans already served), or None."""
+        if not path.startswith("/p/"):
+            return self.plans.default if cacheable(path) else None
+        plan_id, _, rest = path[3:].partition("/")
+        return self.plans.loaded(plan_id) if cacheable("/" + rest) else None
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "GET" or not cacheable(scope["path"]):
+        if scope["type"] != "http" or scope["method"] != "GET":
+            return await self.app(scope, receive, send)
+        state = self._state(scope["path"])
+        if state is None:
             return await self.app(scope, receive, send)
         request = Request(scope)
         try:
@@ -44,7 +55,7 @@ class PageCache:
             return await self.app(scope, receive, send)
         key = ("page", scope["path"], scope.get("query_string", b""), request_lang(request), user.id)
         field = TOKEN_FIELD % csrf_token(request).encode()
-        hit, version = self.state.peek(key)
+        hit, version = state.peek(key)
         if hit is not None:
             status, headers, body = hit
             body = body.replace(TOKEN_FIELD % TOKEN_MARK, field)
@@ -69,6 +80,6 @@ class PageCache:
             headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
             if start.get("status") != 200 or any(k.lower() == b"set-cookie" for k, _ in headers):
                 return
-            self.state.keep(key, (200, headers, body.replace(field, TOKEN_FIELD % TOKEN_MARK)), version)
+            state.keep(key, (200, headers, body.replace(field, TOKEN_FIELD % TOKEN_MARK)), version)
 
         await self.app(scope, receive, capture)

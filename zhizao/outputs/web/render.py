@@ -149,7 +149,11 @@ def respond(request: Request, template: str, data: dict, *, lang: str, user: Use
     if wants_json(request):
         return JSONResponse(jsonable({"page": page, "lang": lang, **data}), status_code=status_code)
     other = "en" if lang == "zh" else "zh"
+    plans = request.app.state.plans
+    plan_id = request.path_params.get("plan_id") or plans.default.plan.plan.id
     context = {
+        "base": f"/p/{request.path_params['plan_id']}" if "plan_id" in request.path_params else "",
+        "plans": plans.listing(lang), "current_plan": plan_id,
         "data": data, "charts": charts or {}, "lang": lang, "user": user, "page": page, "title": title,
         "t": lambda key: t(key, lang),
         "json_url": with_params(request, format="json"),

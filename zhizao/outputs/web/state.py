@@ -106,12 +106,16 @@ class _Loaded:
 
 
 class WebState:
-    def __init__(self, db: str | Path | None, plan: Plan | None, *, lock_timeout: float | None = None):
+    """One plan's view of the store: its plan, its cached reads. `plan`: a Plan, a path, an id, or
+    None for the store's own plan (api.resolve_plan). `import_lock` is shared by the plans of one app."""
+
+    def __init__(self, db: str | Path | None, plan: Plan | str | Path | None, *, lock_timeout: float | None = None,
+                 import_lock: threading.Lock | None = None):
         self.db = Path(db) if db is not None else default_db_path()
-        self.plan = plan or api.load_plan()
+        self.plan = api.resolve_plan(plan, self.db)
         self.lock_timeout = default_lock_timeout() if lock_timeout is None else lock_timeout
         self._lock = threading.Lock()  # dict operations only
-        self._import_lock = threading.Lock()  # uploads, one at a time
+        self._import_lock = import_lock or threading.Lock()  # uploads, one at a time
         self._flights = SingleFlight()
         self._fresh: dict[Any, Any] = {}  # values of the current version
         self._stale: OrderedDict = OrderedDict()  # each key's value from an earlier version
@@ -249,13 +253,15 @@ class WebState:
             with self._open() as store:
                 if what == "links":
                     return store.links(self.plan.plan.id)
-                if what == "observations":
-                    return store.observations(as_of=as_of)
+                if what == "observations":  # without the series only other plans of the store use
+                    obs = store.observations(as_of=as_of)
+                    return obs[~obs["series"].isin(api.other_plans_series(store, self.plan))].reset_index(drop=True)
                 return getattr(store, what)()
         return self.cached(("frame", what, as_of), compute)
 
     def observations(self, as_of: date | None = None) -> pd.DataFrame:
-        """Observations with their sources; with `as_of`, only those known by that date."""
+        """Observations with their sources (not the series only other plans use); with `as_of`,
+        only those known by that date."""
         return self._read("observations", as_of)
 
     def sources(self) -> pd.DataFrame:
@@ -322,6 +328,87 @@ class WebState:
             pass
         finally:
             self._tls.pending = None
+
+
+class WebPlans:
+    """Every plan the dashboard serves: the default one (at / and /p/<id>/) and the others
+    registered in the store (at /p/<id>/), each with its own WebState and cache; they share the
+    store file and one upload lock. A plan registered while the app runs is served from its first visit."""
+
+    def __init__(self, db: str | Path | None, default: Plan | str | Path | None, *, lock_timeout: float | None = None):
+        self._import_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self.lock_timeout = lock_timeout
+        self.default = WebState(db, default, lock_timeout=lock_timeout, import_lock=self._import_lock)
+        self.db = self.default.db
+        self._states: dict[str, WebState] = {self.default.plan.plan.id: self.default}
+        self._broken: dict[str, str] = {}  # registered plans that cannot be read: id → why
+        self._last_registered: list[str] = [self.default.plan.plan.id]
+
+    def loaded(self, plan_id: str) -> WebState | None:
+        """The plan's state if it is already served; never touches the store."""
+        with self._lock:
+            return self._states.get(plan_id)
+
+    def get(self, plan_id: str) -> WebState | None:
+        """The plan's state, loading a plan registered in the store; None if the store has no such plan."""
+        state = self.loaded(plan_id)
+        if state is not None:
+            return state
+        if plan_id not in self.registered():
+            return None
+        from zhizao.errors import UserError
+        from zhizao.plan.load import PlanError
+        try:
+            state = WebState(self.db, plan_id, lock_timeout=self.lock_timeout, import_lock=self._import_lock)
+        except (UserError, PlanError) as e:  # e.g. registered by an older zhizao: listed, not served
+            with self._lock:
+                self._broken[plan_id] = str(e)
+            return None
+        with self._lock:
+            return self._states.setdefault(plan_id, state)
+
+    def registered(self) -> list[str]:
+        """Plan ids registered in the store (cached per store version); while another process holds
+        the file, the last list read (a page must not fail for its switcher)."""
+        def compute():
+            with self.default._open() as store:
+                return list(store.plans()["plan_id"])
+        try:
+            ids = self.default.cached(("registered_plans",), compute)
+        except StoreBusyPage:
+            with self._lock:
+                return list(self._last_registered)
+        with self._lock:
+            self._last_registered = ids
+        return ids
+
+    def listing(self, lang: str = "zh") -> list[dict]:
+        """The plans served, the default first: id, title and address."""
+        ids = [self.default.plan.plan.id, *[i for i in self.registered() if i != self.default.plan.plan.id]]
+        out = []
+        for plan_id in ids:
+            state = self.get(plan_id)
+            if state is None:
+                continue
+            meta = state.plan.plan
+            out.append({"id": plan_id, "title": (meta.title_en or meta.title) if lang == "en" else meta.title,
+                        "period": f"{meta.base_year}–{meta.target_year}", "default": state is self.default,
+                        "url": f"/p/{plan_id}/"})
+        return out
+
+    def states(self) -> list[WebState]:
+        with self._lock:
+            return list(self._states.values())
+
+    def warm(self) -> None:
+        """Load every registered plan and compute its first pages."""
+        try:
+            self.listing()
+        except StoreBusyPage:
+            return
+        for state in self.states():
+            state.warm()
 
 
 def _region_names(plan: Plan) -> dict[str, str]:

@@ -22,14 +22,40 @@ class Ctx:
     def plan(self):
         return self.state.plan
 
+    @property
+    def base(self) -> str:
+        """The plan's address prefix: "" at the default plan's own URLs, /p/<id> under /p/."""
+        return plan_base(self.request)
+
     def region_name(self, code: str | None) -> str:
         return self.state.region_names.get(code or "", code or "")
+
+
+def plan_base(request: Request) -> str:
+    plan_id = request.path_params.get("plan_id")
+    return f"/p/{plan_id}" if plan_id else ""
+
+
+def plan_state(request: Request) -> WebState:
+    """The state of the plan the address names (/p/<id>/…), else the default plan's; 404 naming
+    the plans served when the store has no such plan."""
+    plan_id = request.path_params.get("plan_id")
+    plans = request.app.state.plans
+    if plan_id is None:
+        return plans.default
+    state = plans.get(plan_id)
+    if state is None:
+        known = ", ".join(p["id"] for p in plans.listing())
+        raise HTTPException(404, f"数据库中没有规划“{plan_id[:80]}”；可选：{known} / no plan '{plan_id[:80]}' in "
+                                 f"this store; plans: {known} (zhizao plan list; a plan file is added by using it "
+                                 "once with --plan PATH)")
+    return state
 
 
 def page_context(request: Request, user: User = Depends(current_user),
                  lang: str = Depends(request_lang)) -> Ctx:
     # `current_user` is the same dependency app.py puts on every router; FastAPI calls it once.
-    return Ctx(request=request, user=user, lang=lang, state=request.app.state.web)
+    return Ctx(request=request, user=user, lang=lang, state=plan_state(request))
 
 
 @dataclass(frozen=True)

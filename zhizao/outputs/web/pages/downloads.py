@@ -131,16 +131,16 @@ def downloads_data(ctx: Ctx) -> dict:
     available = report_builder() is not None
     return {
         "reports": {"available": available, "message": None if available else t("report_unavailable", ctx.lang),
-                    "links": [{"format": f, "url": f"/download/report?format={f}"} for f in REPORT_FORMATS]},
+                    "links": [{"format": f, "url": f"{ctx.base}/download/report?format={f}"} for f in REPORT_FORMATS]},
         "tables": [{"name": n, "label": t({"observations": "all_observations", "scorecard": "scorecard",
                                            "sources": "sources_list"}[n], ctx.lang),
-                    "links": [{"format": f, "url": f"/download/{n}?format={f}"} for f in TABLE_FORMATS]}
+                    "links": [{"format": f, "url": f"{ctx.base}/download/{n}?format={f}"} for f in TABLE_FORMATS]}
                    for n in TABLES],
-        "json_twins": ["/?format=json", "/indicator/{id}?format=json", "/plan?format=json",
-                       "/plan/{kind}/{id}?format=json", "/districts?format=json", "/monitoring?format=json",
-                       "/monitoring/district/{adcode}?format=json",
-                       "/monitoring/subject/{type}/{id}?format=json", "/data?format=json",
-                       "/downloads?format=json"],
+        "json_twins": [*(ctx.base + u for u in ("/?format=json", "/indicator/{id}?format=json", "/plan?format=json",
+                                                "/plan/{kind}/{id}?format=json", "/districts?format=json")),
+                       "/monitoring?format=json", "/monitoring/district/{adcode}?format=json",
+                       "/monitoring/subject/{type}/{id}?format=json", ctx.base + "/data?format=json",
+                       ctx.base + "/downloads?format=json", "/plans?format=json", "/p/{plan_id}/?format=json"],
     }
 
 

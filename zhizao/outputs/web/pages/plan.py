@@ -60,7 +60,7 @@ def plan_page(ctx: Ctx = Depends(page_context), q: str = Query("", max_length=10
     results = None
     if q:
         hits = search_plan(ctx.plan, q)
-        results = [{**h, "url": f"/plan/{h['kind']}/{h['id']}"} for h in hits.to_dict(orient="records")]
+        results = [{**h, "url": f"{ctx.base}/plan/{h['kind']}/{h['id']}"} for h in hits.to_dict(orient="records")]
     meta = ctx.plan.plan
     data = {
         "plan": {"id": meta.id, "title": pick(meta.title, meta.title_en, ctx.lang), "issuer": meta.issuer,
@@ -80,7 +80,7 @@ def _data_query(ctx: Ctx, *names: str) -> list[dict]:
     for n in dict.fromkeys(n for n in names if n):
         count = int(series.str.contains(n, regex=False).sum())
         if count:
-            out.append({"q": n, "url": "/data?" + urlencode({"q": n}), "count": count})
+            out.append({"q": n, "url": f"{ctx.base}/data?" + urlencode({"q": n}), "count": count})
     return out
 
 
@@ -100,7 +100,7 @@ def plan_item(kind: str, item_id: str, ctx: Ctx = Depends(page_context)):
     if kind == "indicator":
         if item_id not in {i.id for i in plan.indicators}:
             raise not_found(f"indicator '{item_id}'")
-        return RedirectResponse(f"/indicator/{item_id}" + ("?format=json" if wants_json(ctx.request) else ""))
+        return RedirectResponse(f"{ctx.base}/indicator/{item_id}" + ("?format=json" if wants_json(ctx.request) else ""))
     result = ctx.state.assessment(ctx.lang)
     data: dict = {"kind": kind, "kind_label": t("kind_" + kind, ctx.lang) if kind in KINDS else kind}
     if kind == "industry":
@@ -130,7 +130,7 @@ def plan_item(kind: str, item_id: str, ctx: Ctx = Depends(page_context)):
             raise not_found(f"{kind} '{item_id}'")
         data.update(item=x.model_dump(), title=x.title, indicators=_indicator_refs(ctx, x.indicators),
                     industries=_industry_refs(ctx, x.industries),
-                    data_links=[{"q": r["name"], "url": f"/data?indicator={r['id']}"}
+                    data_links=[{"q": r["name"], "url": f"{ctx.base}/data?indicator={r['id']}"}
                                 for r in _indicator_refs(ctx, x.indicators)])
     else:
         raise not_found(f"plan section kind '{kind}'")

@@ -128,7 +128,7 @@ def test_dashboard_shows_nothing_of_chongqing_and_no_map(fictional_db):
         assert j["map"] is None and j["join"]["geojson_features"] == 0
         html = c.get("/districts?lang=zh").text
         assert 'id="no-map"' in html and 'id="chart-map"' not in html and "cnmaps" not in html
-        assert c.get(f"/geo/plan/{plan.plan.id}.geojson").status_code == 404
+        assert c.get(f"/p/{plan.plan.id}/geo.geojson").status_code == 404
 
 
 def test_report_shows_nothing_of_chongqing(fictional_db, tmp_path):
@@ -183,7 +183,7 @@ def test_chongqing_plan_keeps_its_map_footer_and_cluster_heading(tmp_path):
         home = c.get("/?lang=zh").text
         assert "渝府发〔2021〕18号" in home and "六大产业集群规模进展" in home
         j = c.get("/districts?format=json").json()
-        assert j["map"]["url"] == f"/geo/plan/{plan.plan.id}.geojson" and j["join"]["joined"] == 38
+        assert j["map"]["url"] == f"/p/{plan.plan.id}/geo.geojson" and j["join"]["joined"] == 38
         new = c.get(j["map"]["url"])
         old = c.get("/geo/chongqing-districts.geojson")  # the historical address keeps working
         assert new.status_code == old.status_code == 200 and new.content == old.content
@@ -211,7 +211,7 @@ def test_a_plan_names_its_own_map_beside_it(tmp_path):
     assert Path(plan.regions.geometry.file).is_absolute()  # relative to the plan file, not the working folder
     with _client(plan, tmp_path / "r.duckdb") as c:
         j = c.get("/districts?format=json").json()
-        assert j["map"] == {"url": f"/geo/plan/{plan.plan.id}.geojson", "code_property": "code",
+        assert j["map"] == {"url": f"/p/{plan.plan.id}/geo.geojson", "code_property": "code",
                             "licence": "虚构地图（测试用）"}
         assert j["join"] == {"geojson_features": 2, "joined": 2, "plan_districts": 2}
         assert c.get(j["map"]["url"]).json() == geo

@@ -77,7 +77,9 @@ def known_plan_ids(db: str | Path | None = None) -> list[str]:
 def _registered(store: Store, plan_id: str) -> Plan:
     text = store.plan_text(plan_id)
     try:
-        return parse_plan(text, f"{store.path} → plans[{plan_id}]")
+        source = store.plans().set_index("plan_id")["source"].get(plan_id)
+        folder = Path(source).parent if isinstance(source, str) and looks_like_path(source) else None
+        return parse_plan(text, f"{store.path} → plans[{plan_id}]", folder=folder)
     except PlanError as e:  # a plan registered by an older zhizao whose spec has changed since
         raise UserError(
             f"数据库登记的规划“{plan_id}”已无法读取：{e.problems[0]}；请用 --plan 文件路径 重新指定规划文件",

@@ -99,11 +99,12 @@ def _load(path: Path) -> Plan:
         raise PlanError([PlanProblem(name, "", None, f"not UTF-8 text: {e}")]) from None
     except OSError as e:  # a directory, a name too long, no permission …
         raise PlanError([PlanProblem(name, "", None, f"cannot read the file: {e.strerror or e}")]) from None
-    return parse_plan(text, name)
+    return parse_plan(text, name, folder=path.resolve().parent)
 
 
-def parse_plan(text: str, name: str = "<plan>") -> Plan:
-    """A plan from its YAML text (e.g. as a store's plans registry keeps it); PlanError if unusable."""
+def parse_plan(text: str, name: str = "<plan>", *, folder: Path | None = None) -> Plan:
+    """A plan from its YAML text (e.g. as a store's plans registry keeps it); PlanError if unusable.
+    `folder`: where the plan file is (a map file named in it is relative to it); default: here."""
     data, node, found = read_yaml(text)
     problems = [PlanProblem(name, path_text, line, reason) for line, path_text, reason in found]
     if data is None and problems:
@@ -120,7 +121,7 @@ def parse_plan(text: str, name: str = "<plan>") -> Plan:
             loc = list(err["loc"])
             problems.append(PlanProblem(name, _path_text(loc, data), _line_of(node, loc), _reason(err)))
         raise PlanError(problems) from None
-    plan, geo_problem = _resolve_geometry(plan, path)
+    plan, geo_problem = _resolve_geometry(plan, folder or Path.cwd())
     if geo_problem:
         problems.append(PlanProblem(name, "regions.geometry.file", _line_of(node, ["regions", "geometry", "file"]),
                                     geo_problem))
@@ -132,7 +133,7 @@ def parse_plan(text: str, name: str = "<plan>") -> Plan:
 GEO_SUFFIXES = (".geojson", ".json")
 
 
-def _resolve_geometry(plan: Plan, path: Path) -> tuple[Plan, str | None]:
+def _resolve_geometry(plan: Plan, folder: Path) -> tuple[Plan, str | None]:
     """The map file as an absolute path (a bundled `geo/…` file stays as written): a path in a plan
     is relative to the plan file, wherever zhizao runs from."""
     geo = plan.regions.geometry if plan.regions else None
@@ -143,7 +144,7 @@ def _resolve_geometry(plan: Plan, path: Path) -> tuple[Plan, str | None]:
     if geo.file.startswith("geo/"):
         found = resources.files("zhizao.resources").joinpath(geo.file).is_file()
         return plan, None if found else f"no bundled map '{geo.file}' (zhizao/resources/geo) / 没有该内置地图文件"
-    where = Path(geo.file) if Path(geo.file).is_absolute() else path.resolve().parent / geo.file
+    where = Path(geo.file) if Path(geo.file).is_absolute() else folder / geo.file
     if not where.is_file():
         return plan, f"map file not found: {where} / 地图文件不存在"
     regions = plan.regions.model_copy(update={"geometry": geo.model_copy(update={"file": str(where)})})

@@ -33,7 +33,7 @@ def test_map_option_names_every_district_by_adcode(client):
     j = client.get("/districts?format=json").json()
     option = map_option(j, "zh")
     series = option["series"][0]
-    assert series["nameProperty"] == "adcode" and option["geoUrl"] == j["map"]["url"] == f"/geo/plan/{PLAN.plan.id}.geojson"
+    assert series["nameProperty"] == "adcode" and option["geoUrl"] == j["map"]["url"] == f"/p/{PLAN.plan.id}/geo.geojson"
     assert {d["name"] for d in series["data"]} == DISTRICT_CODES
     shown = [d for d in series["data"] if d["value"] is not None]
     assert len(shown) == max(p["districts"] for p in j["current"]["periods"]) > 0

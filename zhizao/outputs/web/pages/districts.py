@@ -61,7 +61,7 @@ def plan_geometry(plan) -> tuple[bytes | None, tuple[str, ...], str | None]:
 
 
 def geo_url(plan) -> str:
-    return f"/geo/plan/{plan.plan.id}.geojson"
+    return f"/p/{plan.plan.id}/geo.geojson"
 
 
 def geojson_bytes() -> bytes:
@@ -78,14 +78,13 @@ def geojson():
     return Response(geojson_bytes(), media_type="application/geo+json", headers=GEO_HEADERS)
 
 
-@router.get("/geo/plan/{plan_id}.geojson")
-def plan_geojson(plan_id: str, ctx: Ctx = Depends(page_context)):
-    """The map of the plan with this id (its own file: bundled, or beside the plan file)."""
-    if plan_id != ctx.plan.plan.id:
-        raise not_found(f"plan '{plan_id[:80]}'")
+@router.get("/geo.geojson")
+def plan_geojson(ctx: Ctx = Depends(page_context)):
+    """The plan's map (its own file: bundled, or beside the plan file): /p/<plan id>/geo.geojson,
+    and /geo.geojson for the default plan."""
     data, _, problem = plan_geometry(ctx.plan)
     if data is None:
-        raise not_found(problem or f"plan '{plan_id}' has no map (regions.geometry)")
+        raise not_found(problem or f"plan '{ctx.plan.plan.id}' has no map (regions.geometry)")
     return Response(data, media_type="application/geo+json", headers=GEO_HEADERS)
 
 

@@ -71,6 +71,8 @@ def test_every_target_is_encoded_with_number_unit_year_and_source(plan, row):
         assert t.comparator == (Comparator.gt if strict else Comparator.le if x.direction == Direction.decrease
                                 else Comparator.ge)
         assert x.nature == (Nature.unstated if not row["attribute"] else x.nature)
+        # the printed sentence is kept as the indicator's note; the target shows as ≥4, >800 …
+        assert t.text is None and any(note.startswith("原文：") and row["target"] in note for note in x.notes)
     assert x.source == row["source_url"]  # each target cites its pages
     companion = row["category"].removeprefix("重庆·")
     assert x.section == companion  # the (companion) plan and its part

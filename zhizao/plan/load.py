@@ -61,7 +61,7 @@ def embedded_plan_ids() -> list[str]:
 def looks_like_path(text: str | Path) -> bool:
     """A --plan value is a file when it exists, ends in .yaml/.yml or has a folder in it; else an id."""
     t = str(text)
-    return isinstance(text, Path) or t.lower().endswith((".yaml", ".yml")) or "/" in t or "\\" in t or Path(t).is_file()
+    return t.lower().endswith((".yaml", ".yml")) or "/" in t or "\\" in t or Path(t).is_file()
 
 
 def load_plan(path: str | Path | None = None) -> Plan:
@@ -73,7 +73,7 @@ def load_plan(path: str | Path | None = None) -> Plan:
             return _load_embedded(str(path))
         known = "、".join(embedded_plan_ids())
         raise PlanError([PlanProblem(str(path), "", None,
-                                     f"no embedded plan with this id / 没有此编号的内置规划 (embedded: {known})")])
+                                     f"no such plan file or embedded plan id / 没有此规划文件或内置规划编号 (embedded / 内置: {known})")])
     return _load(Path(path))
 
 

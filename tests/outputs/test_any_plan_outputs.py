@@ -7,10 +7,10 @@ from pathlib import Path
 
 import yaml
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, example, given, settings as hsettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from strategies import plan_and_data  # noqa: E402
+from strategies import links_frame, make_plan, obs_frame, plan_and_data  # noqa: E402
 
 from zhizao import api  # noqa: E402
 from zhizao.outputs.reports.build import build_report  # noqa: E402
@@ -32,6 +32,10 @@ def _csv(obs) -> str:
     return "\n".join(lines) + "\n"
 
 
+@example(data=(make_plan([  # found by this test: an undated cumulative change crashed the report's chart
+    {"id": "i1", "name": "指标1", "unit": "%", "direction": "decrease", "kind": "cumulative_change",
+     "target": {"year": None, "value": -1.0, "comparator": "<="}}], base_year=2015, target_year=2017),
+    obs_frame([{"series": "i1", "year": 2016, "value": -0.5, "unit": "%"}]), links_frame([])))
 @given(data=plan_and_data(max_indicators=3))
 @hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])

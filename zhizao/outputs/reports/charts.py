@@ -113,12 +113,12 @@ def indicator_chart(ind: dict, lang: str) -> bytes:
             x0, y0 = ind["data_year"], ind["actual"]
             ax.annotate(actual_text(y0, ind.get("qualifier"), lang), (x0, y0), xytext=(-6, 8),
                         textcoords="offset points", ha="right", color=ACTUAL, fontsize=8)
-            if ind.get("projected") is not None and x0 < tg["year"]:
+            if ind.get("projected") is not None and tg.get("year") is not None and x0 < tg["year"]:
                 (h,) = ax.plot([x0, tg["year"]], [y0, ind["projected"]], color=color, linestyle=":", linewidth=1.8)
                 handles[f"{t('c_projection', lang)} {num(ind['projected'])}"] = h
                 ax.annotate(num(ind["projected"]), (tg["year"], ind["projected"]), xytext=(6, -10),
                             textcoords="offset points", color=color, fontsize=8)
-            if required_growth(ind) is not None and x0 < tg["year"] and status != "achieved":
+            if required_growth(ind) is not None and tg.get("year") is not None and x0 < tg["year"] and status != "achieved":
                 (h,) = ax.plot([x0, tg["year"]], [y0, tg["value"]], color="black", linestyle="-.", linewidth=1)
                 handles[f"{t('c_required', lang)}（{growth(ind, required_growth(ind), lang)}）"
                         if lang != "en" else

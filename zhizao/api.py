@@ -413,12 +413,12 @@ def draft_plan(plan=None, *, to_year: int = 2030, db: str | Path | None = None, 
     """Reference values for the plan after `plan` (docs/methodology.md §7): the plan-file skeleton
     (YAML) and one row per indicator (zhizao.analytics.next_plan.COLUMNS). `in_force`: the plan in
     force (id, path or Plan), default the one found by `in_force_plan`; `base_year`: default the
-    latest complete calendar year (at most `to_year` − 1)."""
+    latest complete calendar year."""
     from zhizao.analytics.next_plan import draft
 
     plan = resolve_plan(plan, db, register=False)
     if base_year is None:
-        base_year = min(date.today().year - 1, int(to_year) - 1)
+        base_year = date.today().year - 1
     if not isinstance(to_year, int) or not base_year < to_year <= base_year + 20:
         raise UserError(f"目标年 --to {to_year} 须在基期年{base_year}之后、至多20年（如 {base_year + 5}）",
                         f"--to {to_year} must be after the base year {base_year} and at most 20 years later "

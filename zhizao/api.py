@@ -410,8 +410,8 @@ def in_force_plan(plan: Plan, db: str | Path | None = None) -> Plan | None:
 
 def draft_plan(plan=None, *, to_year: int = 2030, db: str | Path | None = None, in_force=None, lang: str = "zh",
                base_year: int | None = None) -> tuple[str, pd.DataFrame]:
-    """Reference values for the plan after `plan` (docs/methodology.md §7): the plan-file skeleton
-    (YAML) and one row per indicator (zhizao.analytics.next_plan.COLUMNS). `in_force`: the plan in
+    """Reference values for the plan after `plan` (docs/methodology.md §Reference values for the next
+    plan): the plan-file skeleton (YAML) and one row per indicator (zhizao.analytics.next_plan.COLUMNS). `in_force`: the plan in
     force (id, path or Plan), default the one found by `in_force_plan`; `base_year`: default the
     latest complete calendar year."""
     from zhizao.analytics.next_plan import draft

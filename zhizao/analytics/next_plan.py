@@ -2,7 +2,7 @@
 
 Pure: (plan, assessment result, plan in force, years) → (plan-file skeleton as YAML, table). The
 observed path is the assessment's own selection (its `history` rows marked `chosen`), never a
-second selection rule. Method and basis: docs/methodology.md §7.
+second selection rule. Method and basis: docs/methodology.md §Reference values for the next plan.
 """
 from __future__ import annotations
 
@@ -334,7 +334,7 @@ def _yaml(plan: Plan, indicators: list[dict], base_year: int, to_year: int, in_f
             "title_en": f"Reference draft following {meta.title_en or meta.id} ({base_year + 1}–{to_year})",
             "issuer": meta.issuer, "base_year": base_year, "target_year": to_year,
             "notes": ["本文件由 zhizao plan draft 生成：目标值均为趋势参考值（待定），由起草人确定；"
-                      "方法见 docs/methodology.md §7。",
+                      "方法见 docs/methodology.md §Reference values for the next plan。",
                       *([f"现行规划：{in_force.plan.title}"] if in_force is not None else [])],
             "baseline_rule": meta.baseline_rule, "cluster_heading": meta.cluster_heading,
             "cluster_heading_en": meta.cluster_heading_en,
@@ -348,7 +348,3 @@ def _yaml(plan: Plan, indicators: list[dict], base_year: int, to_year: int, in_f
             "目标为参考值（待定），任务、集群等章节由起草人补充。\n")
     return head + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120)
 
-
-def draft_lint_ok(plan: Plan) -> bool:
-    """No lint errors in a draft (used by tests and the CLI as a guard)."""
-    return not any(f.severity == "error" for f in lint_plan(plan))

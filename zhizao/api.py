@@ -30,7 +30,7 @@ from zhizao.store.store import Store, default_db_path
 
 __all__ = [
     "load_plan", "resolve_plan", "plans", "open_store", "assess", "scorecard", "observations", "sources", "lint",
-    "import_data", "withdraw", "batches", "Settings",
+    "import_data", "withdraw", "batches", "Settings", "draft_plan",
 ]
 
 BUNDLED_PLAN_ID = "chongqing-manufacturing-2021-2025"
@@ -385,3 +385,46 @@ def import_data(path: str | Path, *, plan=None, db: str | Path | None = None, pr
     plan = resolve_plan(plan, db)
     with open_store(db, plan) as store:
         return import_file(store, path, plan, progress=progress)
+
+
+def in_force_plan(plan: Plan, db: str | Path | None = None) -> Plan | None:
+    """The plan in force after `plan` ends: an embedded or registered plan for the same region whose
+    period covers the year after `plan`'s target year (the latest issued first); None if there is none."""
+    whole = plan.regions.whole_code if plan.regions else None
+    if whole is None:
+        return None
+    found = []
+    for plan_id in known_plan_ids(db):
+        if plan_id == plan.plan.id:
+            continue
+        try:
+            other = resolve_plan(plan_id, db, register=False)
+        except (UserError, PlanError):
+            continue
+        if (other.regions and other.regions.whole_code == whole
+                and other.plan.base_year <= plan.plan.target_year < other.plan.target_year):
+            found.append(other)
+    found.sort(key=lambda p: (p.plan.issued or date.min, p.plan.target_year), reverse=True)
+    return found[0] if found else None
+
+
+def draft_plan(plan=None, *, to_year: int = 2030, db: str | Path | None = None, in_force=None, lang: str = "zh",
+               base_year: int | None = None) -> tuple[str, pd.DataFrame]:
+    """Reference values for the plan after `plan` (docs/methodology.md §Reference values for the next
+    plan): the plan-file skeleton (YAML) and one row per indicator (zhizao.analytics.next_plan.COLUMNS). `in_force`: the plan in
+    force (id, path or Plan), default the one found by `in_force_plan`; `base_year`: default the
+    latest complete calendar year."""
+    from zhizao.analytics.next_plan import draft
+
+    plan = resolve_plan(plan, db, register=False)
+    if base_year is None:
+        base_year = date.today().year - 1
+    if not isinstance(to_year, int) or not base_year < to_year <= base_year + 20:
+        raise UserError(f"目标年 --to {to_year} 须在基期年{base_year}之后、至多20年（如 {base_year + 5}）",
+                        f"--to {to_year} must be after the base year {base_year} and at most 20 years later "
+                        f"(e.g. {base_year + 5})")
+    other = in_force_plan(plan, db) if in_force is None else resolve_plan(in_force, db, register=False)
+    if other is not None and other.plan.id == plan.plan.id:
+        raise UserError("--in-force 不能与 --from 为同一规划", "--in-force must be another plan than --from")
+    result = assess(plan, year=base_year, db=db, lang=lang)
+    return draft(plan, result, to_year=to_year, base_year=base_year, in_force=other, lang=lang)

@@ -165,6 +165,56 @@ def plan_lint(
         raise typer.Exit(1)
 
 
+@plan_app.command("draft")
+def plan_draft(
+    from_plan: Optional[str] = typer.Option(None, "--from", envvar="ZHIZAO_PLAN",
+                                            help="据以外推的规划（编号或路径），缺省同 --plan / the plan to extrapolate "
+                                                 "(id or path); default as --plan"),
+    to_year: int = typer.Option(2030, "--to", help="参考值的目标年 / the year of the reference values"),
+    in_force: Optional[str] = typer.Option(None, "--in-force",
+                                           help="现行规划（编号或路径）；缺省为同一地区、期间覆盖原规划目标年次年的规划 / the "
+                                                "plan in force; default: one for the same region whose period covers "
+                                                "the year after the plan's target year"),
+    base_year: Optional[int] = typer.Option(None, "--base-year",
+                                            help="基期年；缺省为最近一个完整年度 / base year; default: the latest "
+                                                 "complete year"),
+    out: Optional[Path] = typer.Option(None, "--out", help="把规划文件骨架（YAML）写入该文件 / write the plan-file "
+                                                           "skeleton (YAML) to this file"),
+    db: Optional[Path] = DbOpt,
+    fmt: Fmt = FmtOpt,
+    lang: Lang = LangOpt,
+):
+    """下一期规划参考值：趋势外推及区间、现行规划目标、增速核对 / reference values for the next plan."""
+    p = _plan(from_plan, db, lang, register=False)
+    force = _plan(in_force, db, lang, register=False) if in_force else None
+    try:
+        text, df = api.draft_plan(p, to_year=to_year, db=db, in_force=force, lang=lang.value, base_year=base_year)
+    except UserError as e:
+        err.print(e.reason(lang.value), style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    en = lang == Lang.en
+    if out is not None:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as e:
+            err.print(f"cannot write {out}: {e.strerror or e} / 无法写入 {out}：请检查目录是否存在、是否有写权限",
+                      style="red", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+    if fmt != Fmt.table:
+        _emit(df, fmt)
+    else:
+        view = df.copy()
+        for c in ("latest_value", "reference_value", "low", "high", "in_force_target", "latest_year", "in_force_year"):
+            view[c] = view[c].map(lambda v: "" if pd.isna(v) else f"{v:.6g}" if isinstance(v, float) else str(v))
+        view = view.drop(columns=["kind", "in_force_plan"])
+        _emit(view, fmt, title="Reference values for the next plan" if en else "下一期规划参考值")
+    if out is not None:
+        err.print(f"plan-file skeleton written to {out}" if en else f"规划文件骨架已写入 {out}", markup=False)
+    elif fmt == Fmt.table:
+        err.print("write the plan-file skeleton with --out FILE" if en else "用 --out 文件 保存规划文件骨架（YAML）",
+                  markup=False)
+
+
 @plan_app.command("list")
 def plan_list(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
     """列出内置规划与数据库登记的规划 / list the embedded plans and those registered in the store."""

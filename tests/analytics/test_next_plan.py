@@ -1,0 +1,164 @@
+"""Reference values for the next plan (docs/methodology.md §7): trend extrapolation with a
+prediction interval, the plan in force matched by concept or name, and a skeleton that lints."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import yaml
+
+from zhizao.analytics.next_plan import (COLUMNS, PLACEHOLDER, draft, match_in_force, normalised_name,
+                                        observed_path, trend_reference)
+from zhizao.plan.lint import lint_plan
+from zhizao.plan.load import load_plan, parse_plan
+
+IN_FORCE = "chongqing-manufacturing-2023-2027"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan()
+
+
+@pytest.fixture(scope="module")
+def in_force():
+    return load_plan(IN_FORCE)
+
+
+# --- golden reference values on synthetic paths ------------------------------------------------
+def test_exact_geometric_path_extrapolates_exactly_with_no_spread():
+    ref = trend_reference([(y, 100 * 1.1 ** (y - 2019)) for y in range(2019, 2024)], "log_linear", 2030)
+    assert ref.value == pytest.approx(100 * 1.1 ** 11, rel=1e-9)
+    assert ref.low == pytest.approx(ref.value, rel=1e-9) and ref.high == pytest.approx(ref.value, rel=1e-9)
+
+
+def test_exact_linear_path_extrapolates_exactly():
+    ref = trend_reference([(y, 30 + 0.5 * (y - 2020)) for y in range(2020, 2026)], "linear", 2030)
+    assert ref.value == pytest.approx(35.0) and ref.low == pytest.approx(35.0) and ref.high == pytest.approx(35.0)
+
+
+@pytest.mark.parametrize("method, truth, noise", [
+    ("linear", lambda y: 40 + 1.2 * (y - 2019), [0.6, -0.5, 0.4, -0.7, 0.3, -0.1, 0.2]),
+    ("log_linear", lambda y: 500 * 1.08 ** (y - 2019), [1.02, 0.97, 1.03, 0.98, 1.01, 0.99, 1.0]),
+])
+def test_noisy_path_interval_covers_the_trend_and_widens_with_the_horizon(method, truth, noise):
+    pts = [(y, truth(y) + n if method == "linear" else truth(y) * n) for y, n in zip(range(2019, 2026), noise)]
+    ref = trend_reference(pts, method, 2030)
+    assert ref.low < truth(2030) < ref.high
+    assert ref.low < ref.value < ref.high
+    near = trend_reference(pts, method, 2027)
+    assert (ref.high - ref.low) / ref.value > (near.high - near.low) / near.value
+
+
+def test_average_growth_reference_is_the_geometric_mean_rate():
+    exact = trend_reference([(y, 6.0) for y in range(2021, 2026)], "cagr", 2030, start_year=2025)
+    assert exact.value == pytest.approx(6.0) and exact.low == pytest.approx(6.0) and exact.high == pytest.approx(6.0)
+    rates = [8.0, 5.0, 6.5, 5.5, 6.0]
+    noisy = trend_reference(list(zip(range(2021, 2026), rates)), "cagr", 2030, start_year=2025)
+    mean = math.prod(1 + r / 100 for r in rates) ** (1 / 5) - 1
+    assert noisy.value == pytest.approx(100 * mean) and noisy.low < 6.0 < noisy.high
+
+
+def test_cumulative_change_reference_covers_the_new_period_only():
+    # −3 % a year since 2020, published as the change since 2020: the next period 2025→2030 is 0.97^5 − 1
+    pts = [(y, 100 * (0.97 ** (y - 2020) - 1)) for y in range(2021, 2024)]
+    ref = trend_reference(pts, "cumulative", 2030, start_year=2025, origin_year=2020)
+    assert ref.value == pytest.approx(100 * (0.97 ** 5 - 1), rel=1e-9)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2])
+def test_fewer_than_three_points_give_no_value_and_say_why(n):
+    ref = trend_reference([(2020 + i, 10.0 + i) for i in range(n)], "linear", 2030)
+    assert ref.value is None and ref.low is None and ref.high is None
+    assert ("少于3个" in ref.reason if n else "没有可比" in ref.reason) and ref.reason_en
+
+
+def test_qualified_values_are_left_out_of_the_fit_and_the_printed_baseline_is_kept(plan):
+    ind = plan.indicator("industrial_output_above_scale")
+    hist = [{"year": 2021, "value": 27000, "qualifier": "exact", "chosen": True},
+            {"year": 2023, "value": 26000, "qualifier": "more_than", "chosen": True},
+            {"year": 2023, "value": 1, "qualifier": "exact", "chosen": False}]
+    pts, zh, _ = observed_path(ind, {"history": hist, "baseline": {"year": 2020, "value": 22655,
+                                                                   "qualifier": "exact"}}, 2025)
+    assert pts == [(2020, 22655.0), (2021, 27000.0)]
+    assert any("2023" in n and "未用于拟合" in n for n in zh) and any("基期值" in n for n in zh)
+
+
+# --- the plan in force -------------------------------------------------------------------------
+def test_names_normalise_to_what_is_measured():
+    assert normalised_name("战略性新兴产业增加值占规模以上工业增加值比重") == normalised_name("战略性新兴产业占比") == "战略性新兴产业"
+    assert normalised_name("工业增加值占地区生产总值比重") != normalised_name("制造业增加值占地区生产总值比重")
+
+
+def test_chongqing_in_force_match(plan, in_force):
+    other, how, _ = match_in_force(plan.indicator("sei_output_share"), in_force)
+    assert other.id == "sei_va_share" and other.target.value == 36 and other.target.year == 2027
+    assert "按名称匹配" in how and "口径不同" in how  # output share vs value-added share
+    other, how, _ = match_in_force(plan.indicator("rd_institution_share"), in_force)
+    assert other.target.value == 40 and "concept" in how
+    assert match_in_force(plan.indicator("software_revenue"), in_force)[0] is None
+
+
+# --- the draft ---------------------------------------------------------------------------------
+def _history(values: dict[int, float]) -> list[dict]:
+    return [{"year": y, "value": v, "qualifier": "exact", "chosen": True} for y, v in values.items()]
+
+
+@pytest.fixture(scope="module")
+def drafted(plan, in_force):
+    result = {"indicators": [
+        {"id": "software_revenue", "history": _history({y: 2000 * 1.2 ** (y - 2020) for y in range(2020, 2026)})},
+        # a share falling against its direction: the reference is no target
+        {"id": "digital_design_tools_rate", "history": _history({2021: 80.0, 2022: 79.0, 2023: 78.0, 2024: 77.0,
+                                                                 2025: 76.0})},
+        {"id": "sei_output_share", "history": _history({2021: 30.0, 2022: 31.0, 2023: 32.0})},
+        {"id": "energy_intensity_reduction", "history": _history({2021: -3.0, 2022: -5.91, 2023: -8.73})},
+    ]}
+    return draft(plan, result, to_year=2030, base_year=2025, in_force=in_force)
+
+
+def test_table_has_the_contract_columns_and_one_row_per_indicator(plan, drafted):
+    _, df = drafted
+    assert list(df.columns) == COLUMNS and list(df["indicator"]) == [i.id for i in plan.indicators]
+    sw = df.set_index("indicator").loc["software_revenue"]
+    assert sw["reference_value"] == pytest.approx(2000 * 1.2 ** 10) and sw["latest_year"] == 2025
+    assert "对数线性" in sw["method"] and "2020—2025" in sw["method"]
+    sei = df.set_index("indicator").loc["sei_output_share"]
+    assert sei["reference_value"] == pytest.approx(39.0) and sei["in_force_target"] == 36 and sei["in_force_year"] == 2027
+    assert "重庆" in sei["in_force_plan"]
+    none = df.set_index("indicator").loc["profit_margin"]
+    assert math.isnan(none["reference_value"]) and "没有可比" in none["note"]
+
+
+def test_stated_growth_is_checked_by_the_lint_from_the_latest_value(drafted):
+    _, df = drafted
+    check = df.set_index("indicator").loc["software_revenue", "stated_growth_check"]
+    reached = 2000 * 1.2 ** 5 * 1.18 ** 5
+    assert "18%" in check and f"{reached:.4g}" in check and "2025" in check
+
+
+def test_skeleton_loads_and_lints_without_errors(drafted):
+    text, df = drafted
+    p = parse_plan(text)
+    assert p.plan.base_year == 2025 and p.plan.target_year == 2030
+    assert not [f for f in lint_plan(p) if f.severity == "error"]
+    sw = p.indicator("software_revenue")
+    assert sw.target.text == PLACEHOLDER[0] and sw.target.year == 2030 and sw.nature.value == "expected"
+    assert sw.target.value == pytest.approx(2000 * 1.2 ** 10, rel=1e-3)
+    assert sw.baseline.year == 2025 and sw.baseline.value == pytest.approx(2000 * 1.2 ** 5, rel=1e-3)
+    assert any("参考值" in n for n in sw.notes)
+    falling = p.indicator("digital_design_tools_rate")
+    assert falling.target is None and any("方向相反" in n for n in falling.notes)
+    assert "方向相反" in df.set_index("indicator").loc["digital_design_tools_rate", "note"]
+    assert p.indicator("energy_intensity_reduction").target.value < 0
+    assert p.indicator("energy_intensity_reduction").nature.value == "binding"
+    assert yaml.safe_load(text)["plan"]["id"].endswith("-draft-2030")
+
+
+def test_english_table(plan, in_force):
+    result = {"indicators": [{"id": "rd_expenditure", "history": _history({2019: 336, 2020: 373, 2021: 425,
+                                                                           2022: 479, 2023: 500})}]}
+    _, df = draft(plan, result, to_year=2030, base_year=2025, in_force=in_force, lang="en")
+    row = df.set_index("indicator").loc["rd_expenditure"]
+    assert row["name"].startswith("R&D") and "log-linear" in row["method"] and "matched by concept" in row["note"]
+    assert "Chongqing" in row["in_force_plan"] or row["in_force_plan"]

@@ -33,8 +33,24 @@ def test_sei_share_shows_value_added_share_as_different_definition(by_id):
 
 
 def test_no_data_says_so(by_id):
+    # Was labour_productivity, which now has data (below); enterprise_led_platforms has only proxies.
+    ep = by_id["enterprise_led_platforms"]
+    assert ep["status"] == "no_comparable_data" and ep["reason"] and ep["actual"] is None
+
+
+def test_labour_productivity_from_official_csv(by_id):
+    # New data (issue 9): 2021 全员劳动生产率 41.9 万元/人·年, official.csv row 71 (市委宣传部发布会, grade C),
+    # above the 2025 target of 40 → achieved (was no_comparable_data).
     lp = by_id["labour_productivity"]
-    assert lp["status"] == "no_comparable_data" and lp["reason"] and lp["actual"] is None
+    assert lp["status"] == "achieved" and lp["actual"] == 41.9
+
+
+def test_industrial_va_share_derived_from_new_rows(by_id):
+    # New data (issue 9): 2022 工业增加值 8276 (annual.csv / official.csv row 29) ÷ 地区生产总值 28771.8
+    # (五经普修订后, official.csv row 24 / yearbook_datasets.csv) = 28.76 % → on_track (was no_comparable_data).
+    s = by_id["industrial_va_share_of_gdp"]
+    assert s["actual_derivation"] and math.isclose(s["actual"], 8276 / 28771.8 * 100, rel_tol=1e-9)
+    assert s["status"] == "on_track"
 
 
 def test_baseline_rebased_on_yearbook_final_figure(by_id):

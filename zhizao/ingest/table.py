@@ -13,6 +13,7 @@ one pass instead of one error per attempt. Every accepted value is finite and wi
 from __future__ import annotations
 
 import csv
+from calendar import monthrange
 import datetime as dt
 import io
 import re
@@ -26,6 +27,7 @@ import charset_normalizer
 import pandas as pd
 
 from ._errors import IngestError
+from .names import date_from_url, read_series_name, source_defaults
 from .basis import NEEDS_FROM, Basis, BasisError, basis_in_name, basis_in_text, parse_basis, stock_year, \
     strip_stock_words
 from .periods import Period, PeriodError, parse_period
@@ -441,6 +443,16 @@ class _Collector:
         self.problems.append(ImportProblem(self.file, row, column, None, code, zh, en))
 
 
+def canonical_columns(df: pd.DataFrame) -> dict[str, str]:
+    """Canonical column name → the file's header for it (first one), as validate_rows reads them."""
+    out: dict[str, str] = {}
+    for name in df.columns:
+        key = _HEADER_LOOKUP.get(_norm_header(name)) if name not in _INTERNAL else None
+        if key and key not in out:
+            out[key] = name
+    return out
+
+
 def validate_rows(
     df: pd.DataFrame,
     *,
@@ -449,11 +461,14 @@ def validate_rows(
     resolve_region: Callable[[str], str | None],
     window: tuple[int, int],
     default_region: str,
+    targets: str = "refuse",
 ) -> tuple[pd.DataFrame, list[ImportProblem]]:
     """Validate every row; return (normalised rows, []) or (empty frame, all problems).
 
     Values are converted to each series' unit (`series_units[series]`); see the module
-    constants for accepted price bases, statuses and grades.
+    constants for accepted price bases, statuses and grades. A row whose series name says it
+    restates a target (`…(2025年规划目标)`) is not a value: refused (`target_not_value`), or with
+    `targets="skip"` left out and listed in the result's `attrs["skipped"]`.
     """
     headers: dict[str, str] = {}  # canonical → header as written
     positions: dict[str, int] = {}
@@ -494,7 +509,7 @@ def validate_rows(
     widths = df["_width"].tolist() if "_width" in df else None
     too_long = _too_long_cells(df, columns)
     fields = columns[: int(df.attrs.get("fields", len(columns)))]
-    records, seen = [], {}
+    records, seen, skipped = [], {}, []
     # Whole columns as lists: reading cell by cell through pandas cost half the time.
     col_values = {k: df.iloc[:, p].tolist() for k, p in positions.items()}
     for i in range(len(df)):
@@ -515,6 +530,14 @@ def validate_rows(
                     f"in column \"{_shorten(str(df.columns[pos]).strip())}\" is longer than "
                     f"{MAX_CELL_CHARS} characters (Excel's cell limit): shorten it.")
         cells = {k: _cell(v[i]) for k, v in col_values.items()}
+        if cells.get("series") and read_series_name(cells["series"]).target:
+            (skipped.append if targets == "skip" else out.problems.append)(ImportProblem(
+                file, row, headers.get("series"), _shorten(cells["series"]), "target_not_value",
+                f"第{row}行“{_shorten(cells['series'])}”是规划目标的重述，不是统计值：请不要作为数值导入"
+                "（目标写在规划文件中）。",
+                f"Row {row}: '{_shorten(cells['series'])}' restates a target, not a statistic: do not import "
+                "it as a value (targets belong in the plan file)."))
+            continue
         rec = _validate_row(cells, row, out, series_units, lookup,
                             resolve_region, window, default_region)
         if _cell(extras[i]):
@@ -536,7 +559,9 @@ def validate_rows(
             records.append(rec)
     if out.problems:
         return pd.DataFrame(columns=OUTPUT_COLUMNS), out.problems
-    return _output_frame(records), []
+    frame = _output_frame(records)
+    frame.attrs["skipped"] = skipped
+    return frame, []
 
 
 def _too_long_cells(df: pd.DataFrame, columns: list[tuple[int, object]]) -> dict[int, list[int]]:
@@ -567,6 +592,14 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
 
     series_text = required("series", "指标编号或名称")
     series = lookup.get(_norm_header(series_text)) if series_text else None
+    # What the name says beyond the series: 预计, the period, 修订, 约, a year range (§Series names).
+    name = read_series_name(series_text) if series_text else None
+    if name is not None and not name.changed:
+        name = None
+    if series is None and name is not None:
+        series = lookup.get(_norm_header(name.series))
+    if name is not None and series is not None and name.month is not None:
+        c = _period_from_name(c, name.month, row, out)
     if series_text and series is None:
         example = f"{{series: {_shorten(series_text)}, unit: {get('unit') or '亿元'}}}"
         out.add(row, "series", series_text, "unknown_series",
@@ -605,6 +638,8 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
                     f"is not a recognised basis: {exc.reason_en}.")
     if series_text and (b := basis_in_name(series_text)) is not None:
         stated.append(("series", b))
+    elif name is not None and name.basis is not None:
+        stated.append(("series", name.basis))
     if get("period") and (b := basis_in_text(c["period"])[0]) is not None and b.basis == "stock_as_of":
         stated.append(("period", b))  # 截至2022年3月 in the period column: a stock counted in 2022
         c = {**c, "period": str(stock_year(b.start))}
@@ -632,6 +667,8 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
             out.add(row, "value", value_text, "bad_value", f"无法解析为数字：{exc.reason_zh}。",
                     f"is not a number: {exc.reason_en}.")
     value, qualifier = (pv.number, pv.qualifier) if pv else (None, None)
+    if name is not None and name.about and qualifier == "exact":
+        qualifier = "about"  # 新能源汽车产量(约) 130: the name qualifies the value
     unit_out = target_unit
     if (basis is not None and basis.basis in _RELATIVE and unit_original
             and normalize_unit(unit_original) in ("%", "百分点")):
@@ -645,13 +682,20 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
                      "preliminary/final（或预计、初步核算、快报、最终、年鉴）")
     if status is None:
         text = " ".join(filter(None, (series_text, value_text, get("quote"))))
-        status = "preliminary" if any(m in text for m in PRELIMINARY_MARKERS) else "final"
+        prelim = any(m in text for m in PRELIMINARY_MARKERS) and not (name is not None and name.revised)
+        status = "preliminary" if prelim else "final"
     grade = "none"
     if get("grade"):
         grade = GRADES.get(c["grade"].upper())
         if grade is None:
             out.add(row, "grade", c["grade"], "bad_grade", "不是有效等级：请填写A、B、C、D或none。",
                     "is not a valid grade: use A, B, C, D or none.")
+    if re.fullmatch(r"\d{4}-\d{2}", get("published") or ""):
+        # A page dated to the month only (2024-01): known by the month's last day at the latest.
+        y, m = map(int, c["published"].split("-"))
+        if 1 <= m <= 12:
+            c = {**c, "published": dt.date(y, m, monthrange(y, m)[1]).isoformat()}
+            get = c.get
     for key in ("published", "accessed", "vintage"):
         _check_date(c, key, row, out)
     if get("source_url") and not _URL.fullmatch(c["source_url"]):
@@ -663,6 +707,14 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
         return None
     if basis.basis == "stock_as_of" and period.period_type != "year":
         period = Period("year", period.year)  # a stock counts for the year of its date
+    url = get("source_url") or None
+    title, publisher = source_defaults(url, get("quote"))
+    vintage = get("vintage") or None
+    if vintage is None and not get("published"):
+        vintage = date_from_url(url, period.year)  # …/t20230320_…: known by that date
+    note = get("note") or None
+    if name is not None:
+        note = "；".join(filter(None, [note, f"名称原文 / as published: {series_text}"]))
     return {
         "series": series, "region": region, "industry": industry,
         "period_type": period.period_type, "year": period.year, "month": period.month,
@@ -670,10 +722,10 @@ def _validate_row(c: dict[str, str], row: int, out: _Collector, series_units: di
         "basis": basis.basis, "basis_from": basis.start,
         "value_text": value_text, "unit": unit_out, "unit_original": unit_original,
         "price_basis": price_basis, "status": status,
-        **{k: get(k) or None for k in ("source_title", "source_url", "publisher", "published",
-                                       "accessed")},
-        "grade": grade, "quote": get("quote") or None, "vintage": get("vintage") or None,
-        "note": get("note") or None, "row": row,
+        **{k: get(k) or None for k in ("source_url", "published", "accessed")},
+        "source_title": get("source_title") or title, "publisher": get("publisher") or publisher,
+        "grade": grade, "quote": get("quote") or None, "vintage": vintage,
+        "note": note, "row": row,
     }
 
 
@@ -741,6 +793,24 @@ def _resolve_basis(stated: list[tuple[str, Basis]], period: Period | None, row: 
                     f"cumulative and average bases are for annual values; {period.label('en')} is not a year.")
             return None
     return Basis(code, start, end)
+
+
+def _period_from_name(c: dict[str, str], month: int, row: int, out: _Collector) -> dict[str, str]:
+    """A year-to-date tag in the name (一季度, 前三季度, 1-9月) sets the month of a yearly period;
+    a period column with another month is a conflict."""
+    key = "period" if c.get("period") else "year"
+    text = c.get(key, "")
+    if re.fullmatch(r"\d{4}", text):
+        return {**c, "period": f"{text}-{month:02d}"}
+    try:
+        p = parse_period(text)
+    except PeriodError:
+        return c  # reported by _check_period
+    if p.month is not None and p.month != month:
+        out.add(row, key, text, "period_year_conflict",
+                f"与指标名称所写的1—{month}月不一致：请改正其中之一。",
+                f"disagrees with the series name, which says January–{month}: correct one of them.")
+    return c
 
 
 def _check_period(c: dict[str, str], row: int, out: _Collector,

@@ -35,7 +35,7 @@ _SAME_COUNT = {"家": "个"}
 UNITS: dict[str, tuple[str, float]] = {
     # money (yuan); 万亿 alone is the releases' shorthand for 万亿元 (see ALIASES)
     "元": ("money", 1.0), "千元": ("money", 1e3), "万元": ("money", 1e4),
-    "百万元": ("money", 1e6), "亿元": ("money", 1e8), "万亿元": ("money", 1e12),
+    "百万元": ("money", 1e6), "十亿元": ("money", 1e9), "亿元": ("money", 1e8), "万亿元": ("money", 1e12),
     "美元": ("money_usd", 1.0), "万美元": ("money_usd", 1e4), "亿美元": ("money_usd", 1e8),
     # shares and growth
     "%": ("percent", 1.0),
@@ -49,7 +49,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "立方米/万元": ("water_per_money", 1.0),
     "吨标准煤/万元": ("energy_per_money", 1.0),
     **{f"{p}{n}": (f"count:{_SAME_COUNT.get(n, n)}", f) for n in _COUNT_NOUNS
-       for p, f in (("", 1.0), ("千", 1e3), ("万", 1e4), ("亿", 1e8))},
+       for p, f in (("", 1.0), ("千", 1e3), ("万", 1e4), ("百万", 1e6), ("亿", 1e8))},
 }
 
 _DIMENSION_ZH = {
@@ -76,6 +76,9 @@ ALIASES: dict[str, str] = {
     "percentage points": "百分点",
     "万亿": "万亿元",
     "index": "指数",
+    # English releases (人民网英文版, 中国日报网): the value stays as printed, the unit says its scale
+    "million yuan": "百万元", "billion yuan": "十亿元", "trillion yuan": "万亿元",
+    "million vehicles": "百万辆", "万元/人·年": "万元/人",
 }
 
 

@@ -17,7 +17,8 @@ from urllib.parse import urlparse
 import pandas as pd
 import yaml
 
-from zhizao.ingest.table import ImportProblem, TableReadError, read_table, validate_rows
+from zhizao.ingest.names import read_series_name
+from zhizao.ingest.table import ImportProblem, TableReadError, canonical_columns, read_table, validate_rows
 from zhizao.ingest.units import UnitError, convert
 from zhizao.plan.spec import Plan
 from zhizao.store.store import Batch, Store, source_id_for
@@ -322,115 +323,92 @@ def import_links(store: Store, path: Path, plan: Plan) -> ImportSummary:
 
 # --- bundled real data -----------------------------------------------------------------------
 BUNDLED = "chongqing"
-_PRELIM_IN_NAME = re.compile(r"[（(]\s*(?:政府工作报告)?预计\s*[)）]")
-_PRELIM_INNER = re.compile(r"[，,]\s*预计|预计")
-
-# Who runs a site is a fact about the address, not a guess about the page: used as publisher.
-_PUBLISHERS = {
-    "cq.gov.cn": "重庆市人民政府", "tjj.cq.gov.cn": "重庆市统计局", "ws.cq.gov.cn": "万盛经开区管委会",
-    "cqrd.gov.cn": "重庆市人大常委会", "bishan.gov.cn": "璧山区人民政府", "cqcs.gov.cn": "长寿区人民政府",
-    "cq.people.com.cn": "人民网重庆频道", "en.people.cn": "人民网英文版", "cnews.chinadaily.com.cn": "中国日报网",
-    "cq.news.cn": "新华网重庆频道", "cq.xinhuanet.com": "新华网重庆频道", "epaper.cqrb.cn": "重庆日报",
-    "news.cqnews.net": "华龙网", "cq.cqnews.net": "华龙网", "www.hkcd.com": "香港商报", "cqcb.com": "重庆晨报上游新闻",
-    "www.ichongqing.info": "iChongqing", "app.ichongqing.info": "iChongqing", "news.cgtn.com": "CGTN",
-    "epaper.cena.com.cn": "中国电子报", "big5.cri.cn": "国际在线",
-}
+# Loaded in this order through the users' import (read_table + validate_rows); the 2025 files and
+# official.csv (publication dates, first releases and revisions) come from shared/data/chongqing.
+BUNDLED_FILES = ("annual.csv", "yearbook_datasets.csv", "monthly_cumulative.csv", "districts.csv",
+                 "annual_2025.csv", "yearbook_datasets_2025.csv", "monthly_cumulative_2025.csv",
+                 "districts_2025.csv", "official.csv")
 
 
 def bundled_dir():
     return resources.files("zhizao.resources").joinpath("datasets", BUNDLED)
 
 
-def normalise_series_name(name: str) -> tuple[str, bool]:
-    """(series, preliminary): '软件业务收入(预计)' → ('软件业务收入', True); parentheses half-width."""
-    prelim = bool(_PRELIM_IN_NAME.search(name))
-    out = _PRELIM_IN_NAME.sub("", name)
-    def inner(m: re.Match) -> str:
-        nonlocal prelim
-        body = m.group(1)
-        if "预计" in body:
-            prelim = True
-            body = _PRELIM_INNER.sub("", body).strip("，, ")
-        return f"({body})" if body else ""
-    out = re.sub(r"[（(]([^()（）]*)[)）]", inner, out)
-    return out.strip(), prelim
+def bundled_tables() -> list[tuple[str, pd.DataFrame]]:
+    """The bundled CSVs as `read_table` reads a user's file."""
+    out = []
+    for name in BUNDLED_FILES:
+        with resources.as_file(bundled_dir().joinpath(name)) as path:
+            out.append((name, read_table(path)))
+    return out
 
 
-def vintage_from_url(url: str | None, year: int) -> str | None:
-    """The publication date an address carries (…/t20230320_…, /2022-08/18/, /2025/0121/ …).
-    A month without a day gives the month's last day: the value was known by then at the latest."""
-    if not url:
-        return None
-    path = urlparse(url).path + "?" + (urlparse(url).query or "")
-    patterns = [
-        (r"t(20\d{2})(\d{2})(\d{2})_", True),
-        (r"/(20\d{2})[-/]?(\d{2})[-/](\d{2})(?:/|$)", True),
-        (r"/(20\d{2})/(\d{2})(\d{2})/", True),
-        (r"/(20\d{2})(\d{2})(\d{2})/", True),
-        (r"/(20\d{2})(\d{2})/", False),
-        (r"/(20\d{2})-(\d{2})/", False),
-    ]
-    for pat, has_day in patterns:
-        m = re.search(pat, path)
-        if not m:
-            continue
-        y, mo = int(m.group(1)), int(m.group(2))
-        d = int(m.group(3)) if has_day else None
-        try:
-            dt = date(y, mo, d if d else monthrange(y, mo)[1])
-        except ValueError:
-            continue
-        if year - 1 <= dt.year <= date.today().year:  # a release for `year` cannot predate it
-            return dt.isoformat()
-    return None
+def _registered_units(tables: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
+    """Every published series (its name read as the import reads it) under the unit it is first
+    published in; a unit in Chinese is preferred to an English one (billion yuan)."""
+    units: dict[str, str] = {}
+    for _, df in tables:
+        cols = canonical_columns(df)
+        for text, unit in zip(df[cols["series"]], df[cols["unit"]]):
+            name = read_series_name(text)
+            if name.target or not unit:
+                continue
+            have = units.get(name.series)
+            if have is None or (not _cjk_or_percent(have) and _cjk_or_percent(unit)):
+                units[name.series] = unit
+    return pd.DataFrame({"series": list(units), "unit": list(units.values())})
 
 
-def _source_fields(url: str, quote: str) -> tuple[str | None, str | None]:
-    host = urlparse(url).netloc if url else ""
-    if host == "github.com":
-        title = quote.split(";")[0].strip() if quote else None
-        publisher = "国家统计局、科学技术部等（统计年鉴的公开机器可读副本）" if title and "年鉴" in title else None
-        return title, publisher
-    pub = _PUBLISHERS.get(host) or _PUBLISHERS.get(host.removeprefix("www."))
-    return None, pub
+def _cjk_or_percent(unit: str) -> bool:
+    return "%" in unit or any("\u4e00" <= ch <= "\u9fff" for ch in unit)
 
 
 def bundled_rows(plan: Plan) -> pd.DataFrame:
-    """The four bundled CSVs as rows of the import format (strings), before validation."""
-    d = bundled_dir()
-    out = []
+    """The bundled rows as validated by the users' import (all files; registered series)."""
+    series = _bundled_series(plan, bundled_tables())
+    valid, problems, _ = _validate_bundled(plan, bundled_tables(), series)
+    if problems:
+        raise ImportFailed(problems)
+    return valid
 
-    def add(indicator, period, value, unit, url, grade, quote, region="", file=""):
-        series, prelim = normalise_series_name(indicator)
-        prelim = prelim or ("预计" in (quote or "")) or ("初步核算" in (quote or ""))
-        year = int(str(period)[:4])
-        title, publisher = _source_fields(url, quote)
-        out.append({
-            "series": series, "region": region, "industry": "", "period": str(period), "value": value,
-            "unit": unit, "status": "preliminary" if prelim else "final", "source_title": title or "",
-            "source_url": url or "", "publisher": publisher or "", "published": "", "accessed": "",
-            "grade": grade or "none", "quote": quote or "", "vintage": vintage_from_url(url, year) or "",
-            "note": f"bundled:{file}; indicator as published: {indicator}",
-        })
 
-    for name in ("annual.csv", "yearbook_datasets.csv"):
-        df = pd.read_csv(d.joinpath(name), dtype=str, keep_default_na=False)
-        for r in df.itertuples():
-            add(r.indicator, r.year, r.value, r.unit, r.source_url, r.source_grade, r.quote, file=name)
-    mon = pd.read_csv(d.joinpath("monthly_cumulative.csv"), dtype=str, keep_default_na=False)
-    for r in mon.itertuples():
-        add(r.indicator, r.period, r.value, r.unit, r.source_url, r.source_grade, r.quote, file="monthly_cumulative.csv")
-    dis = pd.read_csv(d.joinpath("districts.csv"), dtype=str, keep_default_na=False)
-    for r in dis.itertuples():
-        name, period = r.indicator, r.year
-        for tag, month in (("(前三季度)", 9), ("(一季度)", 3)):
-            if tag in name:
-                name, period = name.replace(tag, ""), f"{r.year}-{month:02d}"
-        add(name, period, r.value, r.unit, r.source_url, r.source_grade, r.quote, region=r.district,
-            file="districts.csv")
-    rows = pd.DataFrame(out)
-    rows.insert(0, "_row", range(2, len(rows) + 2))
-    return rows
+def _bundled_series(plan: Plan, tables) -> pd.DataFrame:
+    series_attr, _, _ = read_links(bundled_links_text(plan.plan.id), plan, "links.yaml")
+    first = _registered_units(tables).set_index("series")
+    return (series_attr.set_index("series").combine_first(first) if not series_attr.empty
+            else first).reset_index(names="series")
+
+
+def _validate_bundled(plan: Plan, tables, series: pd.DataFrame):
+    """Each file through validate_rows; rows repeated across files (the same value from the same
+    address and date) are kept once. Returns (rows, problems, skipped target rows)."""
+    series_units = {**{i.id: i.unit for i in plan.indicators}, **dict(zip(series["series"], series["unit"]))}
+    price = {s: p for s, p in zip(series.get("series", []), series.get("price_basis", [])) if isinstance(p, str)}
+    frames, problems, skipped = [], [], []
+    for name, df in tables:
+        valid, found = validate_rows(
+            df, file=f"bundled:{name}", series_units=series_units, resolve_region=region_resolver(plan),
+            window=plan_window(plan), default_region=plan.regions.whole_code if plan.regions else "500000",
+            targets="skip")
+        problems += found
+        skipped += valid.attrs.get("skipped", [])
+        if len(valid):
+            valid = valid.copy()
+            valid["note"] = [f"bundled:{name}" + (f"; {n}" if isinstance(n, str) and n else "") for n in valid["note"]]
+            # Series attributes the CSVs lack (price basis) come from the links file.
+            valid["price_basis"] = [pb if isinstance(pb, str) and pb else price.get(s) for s, pb in
+                                    zip(valid["series"], valid["price_basis"])]
+            frames.append(valid)
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if len(rows):
+        key = ["series", "region", "industry", "period_key", "source_url", "vintage", "published", "basis",
+               "basis_from", "value"]
+        # The copy with a publication date and title (official.csv) is the one kept.
+        rich = rows["published"].notna().astype(int) + rows["source_title"].notna().astype(int)
+        order = rows.assign(_rich=rich).sort_values("_rich", ascending=False, kind="stable")
+        keep = ~order[[k for k in key if k != "published"]].astype(str).duplicated()
+        rows = order.loc[keep].drop(columns="_rich").sort_index().reset_index(drop=True)
+    return rows, problems, skipped
 
 
 def load_bundled(store: Store, plan: Plan) -> ImportSummary:
@@ -444,25 +422,17 @@ def load_bundled(store: Store, plan: Plan) -> ImportSummary:
     if skipped:
         known = {i.id for i in plan.indicators} | {f"cluster:{c.id}" for c in plan.clusters}
         links = links[links["indicator"].isin(known)].reset_index(drop=True)
-    rows = bundled_rows(plan)
-    # Register every published series under the unit it is first published in.
-    first_units = rows.groupby("series", sort=False)["unit"].first().to_frame()
-    series = (series_attr.set_index("series").combine_first(first_units) if not series_attr.empty
-              else first_units).reset_index(names="series")
-    series_units = {**{i.id: i.unit for i in plan.indicators}, **dict(zip(series["series"], series["unit"]))}
-    price = {s: p for s, p in zip(series.get("series", []), series.get("price_basis", [])) if isinstance(p, str)}
-    rows["price_basis"] = rows["series"].map(price).fillna("")
-    valid, row_problems = validate_rows(
-        rows, file="bundled:" + BUNDLED, series_units=series_units, resolve_region=region_resolver(plan),
-        window=plan_window(plan), default_region=plan.regions.whole_code if plan.regions else "500000",
-    )
+    tables = bundled_tables()
+    series = _bundled_series(plan, tables)
+    valid, row_problems, targets = _validate_bundled(plan, tables, series)
     problems += row_problems
     if problems:
         raise ImportFailed(problems)
     valid = with_vintage(valid)
     batch = _batch_from_rows(valid, kind="bundled", file=f"zhizao/resources/datasets/{BUNDLED}", sha256=None,
-                             note="real published Chongqing statistics, 2019–2024 (shared/data/chongqing)"
-                             + "".join(f"; not loaded: {p.message_en}" for p in skipped),
+                             note="real published Chongqing statistics, 2019–2025 (shared/data/chongqing)"
+                             + "".join(f"; not loaded: {p.message_en}" for p in skipped)
+                             + "".join(f"; not a value ({p.file}): {p.message_en}" for p in targets),
                              series=series, links=links)
     batch_id = store.commit(batch)
     return ImportSummary(batch_id, batch.file, len(batch.observations), _distinct_sources(batch),

@@ -43,8 +43,10 @@ def test_city_rows_best_source_and_latest_period(data):
     # two sources publish 1—9月 8.1: the A-grade government page is used, and both are counted
     assert sep["ytd_growth_pct"] == pytest.approx(8.1) and sep["grade"] == "A" and sep["sources"] == 2
     assert "cq.gov.cn" in sep["source_url"] and sep["conflict"] == ""
-    assert P.latest_period(data) == (2024, 10)
-    assert P.latest_period(data, "industry") == (2024, 9)
+    # monthly_cumulative_2025.csv (issue 9): 规上工业增加值 1—6月 5.6 % (cqrd.gov.cn, A) is the latest city
+    # period; 1—6月 汽车/材料 … 产业 (rxcm95.cn, C) and 1—9月 汽车 12.6 % (tjj.cq.gov.cn, A) for industries.
+    assert P.latest_period(data) == (2025, 6)
+    assert P.latest_period(data, "industry") == (2025, 9)
 
 
 def test_industry_table_says_what_is_missing(data):
@@ -112,6 +114,8 @@ def test_cli_warnings_and_forecast_published(db):
     r = runner.invoke(app, ["forecast", "--source", "published", "--db", str(db), "--format", "json"])
     assert r.exit_code == 0, r.output
     f = json.loads(r.stdout)[0]
-    assert f["growth_pct"] == pytest.approx(7.6833, abs=1e-3) and f["ytd_source_url"].startswith("http")
+    # The latest period is now 2025-06 (规上工业增加值 1—6月 5.6 %, monthly_cumulative_2025.csv, cqrd.gov.cn A)
+    # with 2024's 7.3 % for the rest of the year: 6/12 × 5.6 + 6/12 × 7.3 = 6.45 (was 7.6833 from 2024-10).
+    assert f["growth_pct"] == pytest.approx(6 / 12 * 5.6 + 6 / 12 * 7.3, abs=1e-3) and f["ytd_source_url"].startswith("http")
     r = runner.invoke(app, ["forecast", "--source", "published", "--db", str(db), "--period", "2023-09"])
     assert r.exit_code == 2 and "2023-09" in r.output

@@ -203,7 +203,7 @@ def _main_table(result: dict, finals: dict[str, dict], plan, lang: str) -> list:
                        "“预计”类结论依据目标年之前的数据，括号内注明数据年份。" if zh else
                        f"Table 1 lists each main indicator's baseline ({base}), target ({target}), latest actual value "
                        "and result. 'Expected' results rest on data older than the target year, whose year is given."))
-    blocks.append(Table(header, rows, "final-indicators", widths=[0.5, 2.6, 0.8, 0.8, 0.9, 1.0, 1.3, 1.4, 1.6],
+    blocks.append(Table(header, rows, "final-indicators", widths=[8, 30, 11, 12, 15, 16, 22, 22, 20],
                         small=True))
     # One subsection per indicator area: each indicator's sentence, and its chart where it has data.
     fig = 1

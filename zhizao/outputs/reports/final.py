@@ -164,7 +164,9 @@ def _actual_year(ind: dict, f: dict, lang: str) -> str:
     if ind.get("actual") is None:
         return "—"
     y = ind.get("data_year") or f.get("data_year")
-    return f"{actual_text(ind['actual'], ind.get('qualifier'), lang)}（{y}）" if _zh(lang) else \
+    # A number may not be followed by a line break before "（" (UAX 14): a zero-width space lets a
+    # narrow cell break there instead of inside the number.
+    return f"{actual_text(ind['actual'], ind.get('qualifier'), lang)}\u200b（{y}）" if _zh(lang) else \
         f"{actual_text(ind['actual'], ind.get('qualifier'), lang)} ({y})"
 
 
@@ -203,6 +205,7 @@ def _main_table(result: dict, finals: dict[str, dict], plan, lang: str) -> list:
                        "“预计”类结论依据目标年之前的数据，括号内注明数据年份。" if zh else
                        f"Table 1 lists each main indicator's baseline ({base}), target ({target}), latest actual value "
                        "and result. 'Expected' results rest on data older than the target year, whose year is given."))
+    blocks.append(Para("表1　主要指标完成情况" if zh else "Table 1. Main indicators", "caption"))
     blocks.append(Table(header, rows, "final-indicators", widths=[8, 30, 11, 12, 15, 16, 22, 22, 20],
                         small=True))
     # One subsection per indicator area: each indicator's sentence, and its chart where it has data.
@@ -270,6 +273,7 @@ def _tasks(result: dict, finals: dict[str, dict], plan, observations: pd.DataFra
         "(Table 2). The store holds no progress data on tasks or major projects (project counts, investment completed, "
         "plants in operation)" + (" and no data by industry" if not has_industry_data else "")
         + ": the table shows only what linked data can say; the lead departments must report each task's progress."))
+    blocks.append(Para("表2　重点任务相关数据" if zh else "Table 2. Key tasks and linked data", "caption"))
     blocks.append(Table(["序号", "重点任务（规划出处）", "相关数据反映的进展"] if zh else ["No.", "Task", "What linked data shows"],
                         rows, "final-tasks", widths=[0.5, 3.0, 4.5], small=True))
     return blocks
@@ -380,12 +384,14 @@ def _problems(result: dict, finals: dict[str, dict], lang: str, n: int) -> list:
                          f"{_j([ind_name(i, lang) for i in old], lang)}. Re-assess when the {target} data is published.")
         blocks.append(Bullets(items))
     caliber = []
+    # One line for all indicators with other-definition evidence, not one line each.
+    odd = [ind_name(i, lang) for i in inds
+           if any(e.get("comparability") not in (None, "comparable") for e in i.get("other_evidence") or [])]
+    if odd:
+        caliber.append(f"{_j(odd, lang)}等{len(odd)}项指标另有口径不同或近似替代的数据，不能直接用于评估，需统一统计口径"
+                       if zh else f"{len(odd)} indicator(s) also have values of other definitions or proxies that "
+                       f"cannot be used: {_j(odd, lang)}")
     for i in inds:
-        ev = [e for e in i.get("other_evidence") or [] if e.get("comparability") not in (None, "comparable")]
-        if ev:
-            labels = sorted({e.get("comparability_label") or ("口径不同" if zh else "different definition") for e in ev})
-            caliber.append(f"{ind_name(i, lang)}：另有{len(ev)}条{_j(labels, lang)}的数据，不能直接用于评估" if zh else
-                           f"{ind_name(i, lang)}: {len(ev)} value(s) with {', '.join(labels)} definitions cannot be used")
         if (i.get("baseline") or {}).get("rebased"):
             b = i["baseline"]
             caliber.append(f"{ind_name(i, lang)}：基期值按最终公布数{num(b.get('value'))}替换规划印刷值{num(b.get('printed_value'))}"
@@ -459,18 +465,19 @@ def _next(result: dict, finals: dict[str, dict], draft: pd.DataFrame | None, lan
     for r in draft.itertuples(index=False):
         g = lambda k: getattr(r, k, None)  # noqa: E731
         latest = "—" if g("latest_value") is None or pd.isna(g("latest_value")) else \
-            (f"{_fmt(g('latest_value'))}（{_fmt(g('latest_year'))}）" if zh else f"{_fmt(g('latest_value'))} ({_fmt(g('latest_year'))})")
+            (f"{_fmt(g('latest_value'))}\u200b（{_fmt(g('latest_year'))}）" if zh else f"{_fmt(g('latest_value'))} ({_fmt(g('latest_year'))})")
         rng = "—" if g("low") is None or pd.isna(g("low")) else f"{_fmt(g('low'))}～{_fmt(g('high'))}"
         inf = "—" if g("in_force_target") is None or (isinstance(g("in_force_target"), float) and pd.isna(g("in_force_target"))) \
-            else (f"{_fmt(g('in_force_target'))}（{_fmt(g('in_force_year'))}）" if zh else
+            else (f"{_fmt(g('in_force_target'))}\u200b（{_fmt(g('in_force_year'))}）" if zh else
                   f"{_fmt(g('in_force_target'))} ({_fmt(g('in_force_year'))})")
         note = _j([str(x) for x in (g("stated_growth_check"), g("note")) if x is not None and str(x) not in ("", "nan", "None")], lang)
         rows.append([Cell(str(g("name") or g("indicator"))), Cell(str(g("unit") or ""), align="center"),
                      Cell(latest, align="right"), Cell(_fmt(g("reference_value")), align="right"), Cell(rng, align="right"),
                      Cell(inf, align="right"), Cell(note or "—")])
+    blocks.append(Para(f"表3　{to_year}年目标设定参考值" if zh else f"Table 3. Reference values for {to_year}", "caption"))
     blocks.append(Table(["指标", "单位", "最新值（年份）", f"{to_year}年参考值", "区间", "现行规划目标（年份）", "说明"] if zh else
                         ["Indicator", "Unit", "Latest (year)", f"{to_year} reference", "Interval", "Plan in force (year)", "Note"],
-                        rows, "final-draft", widths=[2.4, 0.8, 1.4, 1.1, 1.5, 1.4, 2.4], small=True))
+                        rows, "final-draft", widths=[2.4, 0.7, 1.4, 1.1, 1.7, 1.4, 2.2], small=True))
     return blocks
 
 

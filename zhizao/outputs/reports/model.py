@@ -15,7 +15,7 @@ class Heading:
 @dataclass
 class Para:
     text: str
-    style: str = "body"  # body | note | alert | lead
+    style: str = "body"  # body | note | alert | lead | caption (a table's title, above it)
 
 
 @dataclass

@@ -513,8 +513,9 @@ def render_docx(report: Report, path: Path, *, pdf_fonts: bool = False) -> Path:
             if isinstance(b, Heading):
                 doc.add_heading(nobreak(b.text), level=b.level)
             elif isinstance(b, Para):
-                style = "Note" if b.style == "note" else "Normal"
+                style = {"note": "Note", "caption": "Caption"}.get(b.style, "Normal")
                 p = doc.add_paragraph(style=doc.styles[style])
+                p.paragraph_format.keep_with_next = b.style == "caption" or None
                 run = p.add_run(nobreak(b.text))
                 if b.style in ("lead", "alert") and not (gongwen and b.style == "lead"):
                     run.bold = True

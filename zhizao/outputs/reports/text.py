@@ -22,7 +22,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "as_of_all": ("使用数据库中全部已知数据（不限发布日期）", "all values in the store, whatever their publication date"),
     "doc_no": ("规划文号", "Plan document"),
     "period": ("规划期", "Plan period"),
-    "generated_by": ("由 zhizao（智造）依据公开统计数据生成", "Produced by zhizao from published statistics"),
+    "generated_by": ("由“智造”平台依据公开统计数据生成", "Produced by zhizao from published statistics"),
     "toc": ("目录", "Contents"),
     "toc_hint": ("（目录将在打开文档或更新域时生成）", "(the contents are built when the document's fields are updated)"),
     "page": ("第 {} 页", "Page {}"),

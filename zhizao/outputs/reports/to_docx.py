@@ -317,7 +317,7 @@ GW_MARGINS = {"top_margin": Mm(37), "bottom_margin": Mm(35), "left_margin": Mm(2
 GW_FOOTER_DISTANCE = Mm(28)  # 页码 about 7 mm below the 版心 (§7.5)
 GW_BODY_PT = 16
 GW_LINES, GW_CHARS = 22, 28
-GW_LINE_PITCH = round(225 / GW_LINES / 25.4 * 1440)  # twips per line: 579
+GW_LINE_PITCH = int(225 / GW_LINES / 25.4 * 1440)  # twips per line, rounded down so 22 fit: 579
 # w:charSpace is the extra pitch per character over the body size, in 1/4096 pt: 156 mm / 28 − 16 pt.
 GW_CHAR_SPACE = round((156 / GW_CHARS / 25.4 * 72 - GW_BODY_PT) * 4096)
 

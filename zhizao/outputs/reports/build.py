@@ -40,6 +40,9 @@ def build_report(
     lang: str = "zh",
     *,
     previous: dict | None = None,
+    style: str = "auto",
+    draft: pd.DataFrame | None = None,
+    draft_error: str | None = None,
 ) -> dict[str, Path]:
     """Write the report in `formats` to `out_dir`; returns {format: path}, plus "json".
 
@@ -64,19 +67,20 @@ def build_report(
     stem = report_stem(result, lang)
 
     prev = find_saved(out, result) or (Previous(previous, "assessment") if previous else None)
-    report = build_content(result, observations, plan, lang, prev)
+    report = build_content(result, observations, plan, lang, prev, style=style, draft=draft, draft_error=draft_error)
 
     paths: dict[str, Path] = {}
     if "docx" in wanted or "pdf" in wanted:
         from zhizao.outputs.reports.to_docx import render_docx
 
         with tempfile.TemporaryDirectory(prefix="zhizao-report-") as tmp:
-            docx = out / f"{stem}.docx" if "docx" in wanted else Path(tmp) / f"{stem}.docx"
-            render_docx(report, docx)
             if "docx" in wanted:
-                paths["docx"] = docx
+                paths["docx"] = render_docx(report, out / f"{stem}.docx")
             if "pdf" in wanted:
-                paths["pdf"] = docx_to_pdf(docx, out / f"{stem}.pdf")
+                # The PDF is made from a copy naming the free substitutes of the 公文 faces (fonts.py),
+                # which LibreOffice here has; the DOCX names the faces the recipients' Word has.
+                src = render_docx(report, Path(tmp) / f"{stem}.docx", pdf_fonts=True)
+                paths["pdf"] = docx_to_pdf(src, out / f"{stem}.pdf")
     if "html" in wanted:
         from zhizao.outputs.reports.to_html import render_html
 

@@ -64,8 +64,11 @@ def _hex(c: str) -> str:
     return "#" + c
 
 
-def indicator_chart(ind: dict, lang: str) -> bytes:
-    """Actual values (marker by qualifier), planned path, target, projection and required path."""
+def indicator_chart(ind: dict, lang: str, final: dict | None = None) -> bytes:
+    """Actual values (marker by qualifier), planned path, target, projection and required path.
+
+    With `final` (ind["final"] of a final evaluation) the title shows the final status and the
+    projection is the final one, with its interval; the mid-term pace lines are left out."""
     with _cjk_style():
         fig = Figure(figsize=(7.2, 3.7))
         ax = fig.add_subplot(1, 1, 1)
@@ -108,17 +111,28 @@ def indicator_chart(ind: dict, lang: str) -> bytes:
             handles[t(QUAL_LEGEND[marker] if deciding else "c_actual_d", lang)] = h
 
         status = ind["status"]
-        color = _hex(STATUS_COLOR[status])
+        color = _hex(STATUS_COLOR[final["status"] if final else status])
         if ind.get("actual") is not None and ind.get("data_year") is not None:
             x0, y0 = ind["data_year"], ind["actual"]
             ax.annotate(actual_text(y0, ind.get("qualifier"), lang), (x0, y0), xytext=(-6, 8),
                         textcoords="offset points", ha="right", color=ACTUAL, fontsize=8)
-            if ind.get("projected") is not None and tg.get("year") is not None and x0 < tg["year"]:
+            proj = (final or {}).get("projection")
+            if proj and proj.get("value") is not None:
+                lo, hi = proj.get("low", proj["value"]), proj.get("high", proj["value"])
+                h = ax.errorbar([proj["year"]], [proj["value"]], yerr=[[proj["value"] - lo], [hi - proj["value"]]],
+                                fmt="s", color=color, markersize=6, capsize=4, linewidth=1.2)
+                ax.plot([x0, proj["year"]], [y0, proj["value"]], color=color, linestyle=":", linewidth=1.4)
+                handles[f"{t('c_projection_final', lang)} {num(proj['value'])}（{num(lo)}～{num(hi)}）" if lang != "en" else
+                        f"{t('c_projection_final', lang)} {num(proj['value'])} ({num(lo)} to {num(hi)})"] = h
+                years.append(proj["year"])
+            if final is not None:
+                pass  # the mid-term projection and required path do not apply once the period has ended
+            elif ind.get("projected") is not None and tg.get("year") is not None and x0 < tg["year"]:
                 (h,) = ax.plot([x0, tg["year"]], [y0, ind["projected"]], color=color, linestyle=":", linewidth=1.8)
                 handles[f"{t('c_projection', lang)} {num(ind['projected'])}"] = h
                 ax.annotate(num(ind["projected"]), (tg["year"], ind["projected"]), xytext=(6, -10),
                             textcoords="offset points", color=color, fontsize=8)
-            if required_growth(ind) is not None and tg.get("year") is not None and x0 < tg["year"] and status != "achieved":
+            if final is None and required_growth(ind) is not None and tg.get("year") is not None and x0 < tg["year"] and status != "achieved":
                 (h,) = ax.plot([x0, tg["year"]], [y0, tg["value"]], color="black", linestyle="-.", linewidth=1)
                 handles[f"{t('c_required', lang)}（{growth(ind, required_growth(ind), lang)}）"
                         if lang != "en" else
@@ -130,7 +144,8 @@ def indicator_chart(ind: dict, lang: str) -> bytes:
             ax.set_xticks(list(range(lo, hi + 1)))
         ax.set_title(f"{ind_name(ind, lang)}（{ind['unit']}）" if lang != "en" else
                      f"{ind_name(ind, lang)} ({ind['unit']})", loc="left", fontsize=10)
-        ax.set_title(status_text(ind, lang), loc="right", fontsize=10, color=color)
+        ax.set_title(final.get("label") or "" if final else status_text(ind, lang), loc="right", fontsize=10,
+                     color=color)
         ax.grid(axis="y", color="#E0E0E0", linewidth=0.6)
         ax.legend(list(handles.values()), list(handles.keys()), loc="upper center", bbox_to_anchor=(0.5, -0.1),
                   ncol=3, fontsize=7.5, frameon=False)
@@ -174,5 +189,24 @@ def clusters_chart(clusters: list[dict], names: dict[str, str], lang: str, headi
             handles.append(Patch(facecolor="#9DC3E6", hatch="///", edgecolor="black", linewidth=0))
             labels_.append(t("c_cluster_proxy", lang))
         ax.legend(handles, labels_, loc="lower right", fontsize=7.5, frameon=False)
+        fig.tight_layout()
+        return _png(fig)
+
+
+def final_counts_chart(rows: list[tuple[str, str, int]], lang: str) -> bytes:
+    """How many indicators in each final status: (status, label, n), bars coloured by status."""
+    with _cjk_style():
+        fig = Figure(figsize=(7.2, 0.42 * max(len(rows), 3) + 0.8))
+        ax = fig.add_subplot(1, 1, 1)
+        rows = rows[::-1]
+        ys = list(range(len(rows)))
+        ax.barh(ys, [n for _, _, n in rows], color=[_hex(STATUS_COLOR.get(s, "7F7F7F")) for s, _, _ in rows], height=0.6)
+        for y, (_, _, n) in zip(ys, rows):
+            ax.text(n + 0.1, y, str(n), va="center", fontsize=9)
+        ax.set_yticks(ys)
+        ax.set_yticklabels([label for _, label, _ in rows])
+        ax.set_xlim(0, max([n for _, _, n in rows] + [1]) * 1.15 + 0.5)
+        ax.xaxis.set_visible(False)
+        ax.spines["bottom"].set_visible(False)
         fig.tight_layout()
         return _png(fig)

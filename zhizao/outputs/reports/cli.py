@@ -23,6 +23,28 @@ class ReportLang(str, Enum):
     en = "en"
 
 
+class ReportStyle(str, Enum):
+    auto = "auto"
+    standard = "standard"
+    gongwen = "gongwen"
+
+
+def _draft(p, db, lang: str, target_year: int):
+    """Next-plan reference values for the final report's chapter 七 (zhizao.api.draft_plan), or why there are none."""
+    from zhizao import api
+    from zhizao.errors import UserError
+
+    fn = getattr(api, "draft_plan", None)
+    if fn is None:
+        return None, None  # this version cannot: the chapter says so
+    try:
+        return fn(p, to_year=target_year + 5, db=db, lang=lang)[1], None
+    except UserError as e:
+        return None, e.reason(lang)
+    except (ValueError, KeyError) as e:  # the report goes on; chapter 七 says why the table is missing
+        return None, str(e)
+
+
 def register(app: typer.Typer) -> None:
     """Add the `report` command to `app`."""
 
@@ -35,6 +57,10 @@ def register(app: typer.Typer) -> None:
         out_dir: Path = typer.Option(Path("."), "--out", help="输出目录 / output directory"),
         lang: ReportLang = typer.Option(ReportLang.zh, "--lang", help="报告语言 / report language"),
         db: Optional[Path] = typer.Option(None, "--db", help="DuckDB 文件；缺省用 $ZHIZAO_DB 或默认位置 / the store"),
+        style: ReportStyle = typer.Option(
+            ReportStyle.auto, "--style",
+            help="版式：auto＝中文终期评估用公文版式（GB/T 9704-2012），其余用 standard；gongwen 公文版式 / layout: auto = "
+                 "gongwen for the Chinese final report, else standard"),
     ):
         """生成中期/终期评估报告 / write the evaluation report (DOCX, HTML, PDF, XLSX)."""
         from zhizao import api
@@ -52,7 +78,12 @@ def register(app: typer.Typer) -> None:
             result = api.assess(p, year=year, as_of=as_of, db=db, lang=lang.value)
             obs = api.observations(db, as_of=as_of, plan=p)  # only this plan's values: the store may hold others
             prev = previous_assessment(result, p, db)
-            paths = build_report(result, obs, p, formats=fmt, out_dir=out_dir, lang=lang.value, previous=prev)
+            from zhizao.outputs.reports.final import is_final
+
+            draft, draft_error = (_draft(p, db, lang.value, result["plan"]["target_year"]) if is_final(result)
+                                  else (None, None))
+            paths = build_report(result, obs, p, formats=fmt, out_dir=out_dir, lang=lang.value, previous=prev,
+                                 style=style.value, draft=draft, draft_error=draft_error)
         except (PlanError, ValueError, FontMissing, PdfConversionError) as e:
             err.print(f"[red]{e}[/red]")
             raise typer.Exit(2) from None

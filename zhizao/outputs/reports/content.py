@@ -57,8 +57,22 @@ def _category_names(plan, lang: str) -> list[tuple[str, str]]:
 
 
 def report_kind(result: dict) -> str:
-    """终期评估 once the evaluation year reaches the target year; 中期评估 before."""
-    return "final_eval" if result["year"] and result["year"] >= result["plan"]["target_year"] else "mid_eval"
+    """终期评估 once the evaluation year reaches the target year (result["evaluation"]); 中期评估 before."""
+    from zhizao.outputs.reports.final import is_final
+
+    return "final_eval" if is_final(result) else "mid_eval"
+
+
+STYLES = ("auto", "standard", "gongwen")
+
+
+def style_for(style: str, final: bool, lang: str) -> str:
+    """`auto`: the 公文 layout for the Chinese final report (the document a director signs), else standard."""
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {', '.join(STYLES)}, not {style!r}")
+    if style == "auto":
+        return "gongwen" if final and lang != "en" else "standard"
+    return style
 
 
 def document_date(result: dict, observations: pd.DataFrame | None) -> date:
@@ -593,10 +607,21 @@ def _method(result: dict, lang: str) -> list:
 
 # --- the whole report ------------------------------------------------------------------------
 def build_content(result: dict, observations: pd.DataFrame | None, plan, lang: str = "zh",
-                  previous: Previous | None = None) -> Report:
-    """The report as format-neutral blocks, in reading order."""
+                  previous: Previous | None = None, *, style: str = "auto", draft: pd.DataFrame | None = None,
+                  draft_error: str | None = None) -> Report:
+    """The report as format-neutral blocks, in reading order: the 终期评估 draft (final.py) for the
+    target year, the mid-term layout before it. `draft` holds the next-plan reference values."""
+    from zhizao.outputs.reports.final import final_blocks, is_final
+
     lines, sub = _title(result, lang)
     title = ("" if _zh(lang) else " ").join(lines)
+    final = is_final(result)
+    common = dict(lang=lang, title=title, subtitle=sub, title_lines=lines, doc_date=document_date(result, observations),
+                  plan_id=result["plan"]["id"], year=result.get("year"), as_of=result.get("as_of"), final=final,
+                  style=style_for(style, final, lang))
+    if final:
+        return Report(blocks=final_blocks(result, observations, plan, lang, mid_clusters=_clusters, draft=draft,
+                                          draft_error=draft_error), **common)
     blocks: list = []
     blocks += _summary(result, lang, previous)
     blocks += _scorecard(result, lang)
@@ -605,5 +630,4 @@ def build_content(result: dict, observations: pd.DataFrame | None, plan, lang: s
     blocks += _no_data(result, lang)
     blocks += _sources(result, observations, plan, lang)
     blocks += _method(result, lang)
-    return Report(lang=lang, title=title, subtitle=sub, title_lines=lines, blocks=blocks, doc_date=document_date(result, observations),
-                  plan_id=result["plan"]["id"], year=result.get("year"), as_of=result.get("as_of"))
+    return Report(blocks=blocks, **common)

@@ -60,3 +60,18 @@ def find_cjk_fonts() -> CjkFonts:
             raise FontMissing(f"font {family!r} not found (fc-match, {known}); {INSTALL_HINT}")
         found[family] = path
     return CjkFonts(sans=found[SANS], serif=found[SERIF])
+
+
+# 公文 (GB/T 9704-2012) faces, named in the DOCX: the recipients' Word (government machines) has them.
+GW_TITLE = "方正小标宋简体"
+GW_HEI = "黑体"
+GW_KAI = "楷体_GB2312"
+GW_FANG = "仿宋_GB2312"
+GW_SONG = "宋体"  # page numbers: 4号半角宋体
+# What the PDF made here uses instead (free, from fonts-noto-cjk): a heavy 宋体-style face for 小标宋, the
+# 黑体-style sans for 黑体, the 宋体-style serif for 仿宋 and 宋体, and its bold for 楷体 (there is no free
+# 楷体 in fonts-noto-cjk; bold keeps level-2 headings apart from body text). (face, bold)
+GW_PDF_SUBSTITUTES = {GW_TITLE: (SERIF, True), GW_HEI: (SANS, False), GW_KAI: (SERIF, True),
+                      GW_FANG: (SERIF, False), GW_SONG: (SERIF, False)}
+# Word's substitutes on a machine without the 公文 faces (w:altName in the font table).
+GW_ALT_NAMES = {GW_TITLE: "宋体", GW_HEI: "SimHei", GW_KAI: "楷体", GW_FANG: "仿宋", GW_SONG: "SimSun"}

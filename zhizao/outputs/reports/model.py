@@ -15,7 +15,7 @@ class Heading:
 @dataclass
 class Para:
     text: str
-    style: str = "body"  # body | note | alert | lead
+    style: str = "body"  # body | note | alert | lead | caption (a table's title, above it)
 
 
 @dataclass
@@ -62,3 +62,5 @@ class Report:
     plan_id: str = ""
     year: int | None = None
     as_of: str | None = None
+    final: bool = False  # the 终期评估 layout (final.py)
+    style: str = "standard"  # standard | gongwen (GB/T 9704-2012 公文 layout), see style_for

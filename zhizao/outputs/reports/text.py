@@ -22,7 +22,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "as_of_all": ("使用数据库中全部已知数据（不限发布日期）", "all values in the store, whatever their publication date"),
     "doc_no": ("规划文号", "Plan document"),
     "period": ("规划期", "Plan period"),
-    "generated_by": ("由 zhizao（智造）依据公开统计数据生成", "Produced by zhizao from published statistics"),
+    "generated_by": ("由“智造”平台依据公开统计数据生成", "Produced by zhizao from published statistics"),
     "toc": ("目录", "Contents"),
     "toc_hint": ("（目录将在打开文档或更新域时生成）", "(the contents are built when the document's fields are updated)"),
     "page": ("第 {} 页", "Page {}"),
@@ -92,6 +92,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "c_other_values": ("未采用的公布值", "published values not used"),
     "c_evidence": ("其他证据（口径不同，不据此判断）", "other evidence (not comparable, does not decide)"),
     "c_projection": ("按现趋势预测", "projection on the observed trend"),
+    "c_projection_final": ("预测目标年值及区间", "projected to the target year, with interval"),
     "c_required": ("此后所需路径", "required path from now on"),
     "c_no_data": ("无可比数据", "no comparable data"),
     "c_year": ("年份", "year"),
@@ -115,6 +116,25 @@ LABELS: dict[str, tuple[str, str]] = {
                         "“or …” after a status: the published value is qualified (more than / nearly …); "
                         "the conservative end decides, the optimistic reading follows."),
 }
+
+
+# 终期评估 (final evaluation) statuses, as the assessment labels them (contract A in docs/reports.md).
+FINAL_LABELS: dict[str, tuple[str, str]] = {
+    "completed": ("已完成", "completed"),
+    "basically_completed": ("基本完成", "basically completed"),
+    "not_completed": ("未完成", "not completed"),
+    "expected_completed": ("预计完成", "expected to be completed"),
+    "expected_basically_completed": ("预计基本完成", "expected to be basically completed"),
+    "expected_difficult": ("预计难以完成", "unlikely to be completed"),
+    "undetermined": ("无法判断", "cannot be judged"),
+    "no_data": ("无可比数据", "no comparable data"),
+    "tracked": ("仅监测", "tracked only"),
+}
+
+
+def final_label(status: str, lang: str) -> str:
+    zh, en = FINAL_LABELS.get(status, (status, status))
+    return en if lang == "en" else zh
 
 
 def t(key: str, lang: str) -> str:

@@ -36,6 +36,7 @@ figure { margin: 0.8rem 0; text-align: center; } figure img { max-width: 100%; }
 figcaption { font-size: 0.85rem; color: #444; }
 p.note { font-size: 0.85rem; color: #595959; } p.lead { font-weight: bold; }
 p.alert { font-weight: bold; color: #C00000; }
+p.caption { text-align: center; font-size: 0.9rem; margin-bottom: 0.2rem; }
 __STATUS__
 """
 

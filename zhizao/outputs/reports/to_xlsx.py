@@ -19,7 +19,7 @@ from zhizao.outputs.reports.content import report_kind, scorecard_order
 from zhizao.outputs.reports.files import normalise_zip
 from zhizao.outputs.reports.model import Report
 from zhizao.outputs.reports.style import HEADER_FILL, STATUS_FILL
-from zhizao.outputs.reports.text import (growth_is_rate, ind_name, planned_growth, required_growth, status_label,
+from zhizao.outputs.reports.text import (STATUSES, growth_is_rate, ind_name, planned_growth, required_growth, status_label,
                                          t)
 from zhizao.outputs.spreadsheet_safe import ILLEGAL_CHARACTERS_RE, xlsx_cell
 from zhizao.settings import ASSESSMENT_SETTINGS
@@ -177,7 +177,8 @@ def _about_sheet(wb: Workbook, report: Report, result: dict, observations: pd.Da
         ws.append([_plain(v) for v in row])
     legend_start = ws.max_row
     ws.cell(row=legend_start, column=1).font = BOLD
-    for s, fill in STATUS_FILL.items():
+    for s in STATUSES:  # the mid-term statuses the scorecard sheet codes
+        fill = STATUS_FILL[s]
         ws.append([_plain(status_label(s, lang)), _plain(s)])
         ws.cell(row=ws.max_row, column=1).fill = PatternFill("solid", fgColor=fill)
     ws.append([])

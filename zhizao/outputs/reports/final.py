@@ -1,0 +1,532 @@
+"""The 终期评估 (final evaluation) draft: chapters 一 to 七 and the annex, in prose built from the data.
+
+Used when the evaluation year has reached the plan's target year (result["evaluation"]["kind"] ==
+"final"). Statuses come from ind["final"] (contract A, docs/reports.md); next-plan reference values
+from zhizao.api.draft_plan (contract B). Either may be missing from an older assessment: the
+chapter then says so instead of guessing a status.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from zhizao.outputs.reports import charts
+from zhizao.outputs.reports.model import Bullets, Cell, Figure, Heading, Para, Table
+from zhizao.outputs.reports.style import FINAL_STATUSES
+from zhizao.outputs.reports.text import actual_text, cluster_heading, final_label, ind_name, num, pct, qual_mark
+
+NUMERALS = "一二三四五六七八九十"
+DONE = ("completed", "basically_completed", "expected_completed", "expected_basically_completed")
+SHORT = ("not_completed", "expected_difficult")
+
+
+def _zh(lang: str) -> bool:
+    return lang != "en"
+
+
+def _j(items, lang: str) -> str:
+    return ("、" if _zh(lang) else ", ").join(items)
+
+
+def _cn(k: int) -> str:
+    """1 → 一, 12 → 十二 (enough for the plan's sections)."""
+    if k <= 10:
+        return NUMERALS[k - 1]
+    tens, ones = divmod(k, 10)
+    return ("" if tens == 1 else NUMERALS[tens - 1]) + "十" + (NUMERALS[ones - 1] if ones else "")
+
+
+def is_final(result: dict) -> bool:
+    """The final layout: the assessment says so (contract A), else the year has reached the target year."""
+    ev = result.get("evaluation")
+    if isinstance(ev, dict) and ev.get("kind"):
+        return ev["kind"] == "final"
+    year, target = result.get("year"), (result.get("plan") or {}).get("target_year")
+    return bool(year and target and year >= target)
+
+
+def final_of(ind: dict, lang: str) -> dict:
+    """ind["final"], or an explicit 无法判断 when the assessment carries no final judgement."""
+    f = ind.get("final")
+    if isinstance(f, dict) and f.get("status"):
+        return f
+    return {"status": "undetermined", "label": final_label("undetermined", lang), "data_year": ind.get("data_year"),
+            "projected": False, "projection": None, "completion_pct": None, "over_completed": False,
+            "text": ("本次评估结果未含终期判定，请用支持终期评估的zhizao版本重新评估" if _zh(lang) else
+                     "The assessment carries no final-evaluation judgement: assess again with a zhizao version "
+                     "that makes one"), "missing": True}
+
+
+def _label(f: dict, lang: str) -> str:
+    """The status label; a projection names its data year: 预计完成（据2023年数据）."""
+    label = f.get("label") or final_label(f["status"], lang)
+    if f.get("projected") and f.get("data_year"):
+        label += f"（据{f['data_year']}年数据）" if _zh(lang) else f" (from {f['data_year']} data)"
+    return label
+
+
+def _counts(result: dict, finals: dict[str, dict]) -> dict[str, int]:
+    counts = (result.get("summary") or {}).get("final_counts")
+    if isinstance(counts, dict) and counts:
+        return counts
+    out: dict[str, int] = {}
+    for f in finals.values():
+        out[f["status"]] = out.get(f["status"], 0) + 1
+    return out
+
+
+def _end(s: str, lang: str) -> str:
+    s = s.rstrip()
+    return s if not s or s[-1] in "。.；;！？" else s + ("。" if _zh(lang) else ".")
+
+
+def _sentence(ind: dict, f: dict, lang: str) -> str:
+    return f"{ind_name(ind, lang)}：{_end(f.get('text') or _label(f, lang), lang)}" if _zh(lang) else \
+        f"{ind_name(ind, lang)}: {_end(f.get('text') or _label(f, lang), lang)}"
+
+
+# --- 一、总体评价 -------------------------------------------------------------------------------
+def _overall(result: dict, finals: dict[str, dict], lang: str) -> list:
+    zh = _zh(lang)
+    inds = result["indicators"]
+    counts = _counts(result, finals)
+    c = lambda s: counts.get(s, 0)  # noqa: E731
+    p = result["plan"]
+    blocks: list = [Heading(1, "一、总体评价" if zh else "1. Overall assessment", "f-overall")]
+    binding = [i for i in inds if i.get("binding")]
+    if binding:
+        ids = (result.get("summary") or {}).get("binding_final") or [i["id"] for i in binding]
+        order = [i for k in ids for i in binding if i["id"] == k] + [i for i in binding if i["id"] not in ids]
+        done = [i for i in order if finals[i["id"]]["status"] in DONE]
+        blocks.append(Para(
+            (f"规划设约束性指标{len(order)}项，" + (f"其中{len(done)}项已完成或预计完成。" if done else "尚无一项可确认完成。"))
+            if zh else f"The plan has {len(order)} binding indicator(s); {len(done)} completed or expected to be.", "lead"))
+        blocks.append(Bullets([_sentence(i, finals[i["id"]], lang) for i in order]))
+    else:
+        blocks.append(Para("规划未设约束性指标。" if zh else "The plan has no binding indicators."))
+    measured = c("completed") + c("basically_completed") + c("not_completed")
+    projected = c("expected_completed") + c("expected_basically_completed") + c("expected_difficult")
+    data_years = sorted({f["data_year"] for f in finals.values() if f.get("projected") and f.get("data_year")})
+    if zh:
+        s = (f"规划确定主要指标{len(inds)}项。按{p['target_year']}年实际数据，已完成{c('completed')}项、基本完成"
+             f"{c('basically_completed')}项、未完成{c('not_completed')}项（共{measured}项）")
+        s += (f"；{projected}项{p['target_year']}年数据尚未公布，按{_j([str(y) for y in data_years], lang)}年数据预测，"
+              f"预计完成{c('expected_completed')}项、预计基本完成{c('expected_basically_completed')}项、预计难以完成"
+              f"{c('expected_difficult')}项" if projected else "")
+        s += (f"；无法判断{c('undetermined')}项，无可比数据{c('no_data')}项" +
+              (f"，仅监测{c('tracked')}项" if c("tracked") else "") + "。")
+    else:
+        s = (f"The plan sets {len(inds)} main indicators. On {p['target_year']} data: {c('completed')} completed, "
+             f"{c('basically_completed')} basically completed, {c('not_completed')} not completed")
+        s += (f"; {projected} have no {p['target_year']} data yet and are projected from "
+              f"{', '.join(str(y) for y in data_years)} data: {c('expected_completed')} expected completed, "
+              f"{c('expected_basically_completed')} expected basically completed, {c('expected_difficult')} unlikely"
+              if projected else "")
+        s += f"; {c('undetermined')} cannot be judged, {c('no_data')} have no comparable data" + (
+            f", {c('tracked')} tracked only." if c("tracked") else ".")
+    blocks.append(Para(s))
+    if any(f.get("missing") for f in finals.values()):
+        blocks.append(Para("注意：本次评估结果未含终期判定（已完成/未完成等），各指标暂列为“无法判断”。请用支持终期评估的"
+                           "zhizao版本重新评估后再生成本报告。" if zh else
+                           "Note: the assessment carries no final-evaluation judgements, so every indicator is shown as "
+                           "'cannot be judged'. Assess again with a zhizao version that makes them, then rebuild.", "alert"))
+    rows, chart_rows = [], []
+    for s_ in FINAL_STATUSES:
+        names = [ind_name(i, lang) for i in inds if finals[i["id"]]["status"] == s_]
+        if not names and not counts.get(s_):
+            continue
+        rows.append([Cell(final_label(s_, lang), status=s_, align="center"), Cell(str(counts.get(s_, len(names))), align="right"),
+                     Cell(_j(names, lang) or "—")])
+        chart_rows.append((s_, final_label(s_, lang), counts.get(s_, len(names))))
+    blocks.append(Table(["完成情况" if zh else "Result", "指标数" if zh else "Count", "指标" if zh else "Indicators"],
+                        rows, "final-counts", widths=[1.6, 0.8, 5.6]))
+    if chart_rows:
+        blocks.append(Figure(charts.final_counts_chart(chart_rows, lang),
+                             "图1　主要指标完成情况" if zh else "Figure 1. Main indicators by result", "fig-final-counts",
+                             width_cm=14.0))
+    return blocks
+
+
+# --- 二、主要指标完成情况 ---------------------------------------------------------------------------
+def _source_text(ind: dict, lang: str) -> str:
+    srcs = [s for s in ind.get("sources") or [] if s.get("role") in (None, "actual")]
+    pubs = []
+    for s in srcs:
+        name = s.get("publisher") or s.get("title")
+        if name and name not in pubs:
+            pubs.append(name)
+    d = ind.get("actual_derivation")
+    if d and d.get("formula") and not pubs:
+        return "推算" if _zh(lang) else "derived"
+    return _j(pubs[:2], lang) or "—"
+
+
+def _actual_year(ind: dict, f: dict, lang: str) -> str:
+    if ind.get("actual") is None:
+        return "—"
+    y = ind.get("data_year") or f.get("data_year")
+    # A number may not be followed by a line break before "（" (UAX 14): a zero-width space lets a
+    # narrow cell break there instead of inside the number.
+    return f"{actual_text(ind['actual'], ind.get('qualifier'), lang)}\u200b（{y}）" if _zh(lang) else \
+        f"{actual_text(ind['actual'], ind.get('qualifier'), lang)} ({y})"
+
+
+def _baseline(ind: dict, lang: str) -> str:
+    b = ind.get("baseline") or {}
+    return "—" if b.get("value") is None else qual_mark(b.get("qualifier"), lang) + num(b["value"])
+
+
+def _target(ind: dict, lang: str) -> str:
+    from zhizao.analytics.progress import target_display
+
+    return target_display(ind["target"], lang) if ind.get("target") else "—"
+
+
+def _nature(ind: dict, lang: str) -> str:
+    if ind.get("nature_label") and _zh(lang):
+        return ind["nature_label"]
+    return ("约束性" if ind.get("binding") else "预期性") if _zh(lang) else ("binding" if ind.get("binding") else "expected")
+
+
+def _main_table(result: dict, finals: dict[str, dict], plan, lang: str) -> list:
+    zh = _zh(lang)
+    inds = result["indicators"]
+    blocks: list = [Heading(1, "二、主要指标完成情况" if zh else "2. Main indicators", "f-indicators")]
+    rows = []
+    for k, ind in enumerate(inds, 1):
+        f = finals[ind["id"]]
+        rows.append([Cell(str(k), align="center"), Cell(ind_name(ind, lang)), Cell(ind.get("unit") or "", align="center"),
+                     Cell(_nature(ind, lang), align="center"), Cell(_baseline(ind, lang), align="right"),
+                     Cell(_target(ind, lang), align="right"), Cell(_actual_year(ind, f, lang), align="right"),
+                     Cell(_label(f, lang), status=f["status"], align="center"), Cell(_source_text(ind, lang))])
+    header = (["序号", "指标", "单位", "属性", "基期值", "目标值", "实际值（年份）", "完成情况", "数据来源"] if zh else
+              ["No.", "Indicator", "Unit", "Nature", "Baseline", "Target", "Actual (year)", "Result", "Source"])
+    base, target = result["plan"]["base_year"], result["plan"]["target_year"]
+    blocks.append(Para(f"表1列出规划主要指标的基期值（{base}年）、目标值（{target}年）、最新实际值及完成情况。"
+                       "“预计”类结论依据目标年之前的数据，括号内注明数据年份。" if zh else
+                       f"Table 1 lists each main indicator's baseline ({base}), target ({target}), latest actual value "
+                       "and result. 'Expected' results rest on data older than the target year, whose year is given."))
+    blocks.append(Para("表1　主要指标完成情况" if zh else "Table 1. Main indicators", "caption"))
+    blocks.append(Table(header, rows, "final-indicators", widths=[8, 30, 11, 12, 15, 16, 22, 22, 20],
+                        small=True))
+    # One subsection per indicator area: each indicator's sentence, and its chart where it has data.
+    fig = 1
+    cats = [(c.id, (c.name_en or c.name) if lang == "en" else c.name) for c in plan.categories]
+    for n, (cat_id, cat_name) in enumerate([c for c in cats if any(i["category"] == c[0] for i in inds)], 1):
+        blocks.append(Heading(2, f"（{_cn(n)}）{cat_name}" if zh else f"2.{n} {cat_name}", f"f-cat-{cat_id}"))
+        for k, ind in enumerate([i for i in inds if i["category"] == cat_id], 1):
+            f = finals[ind["id"]]
+            lead = f"{k}．{ind_name(ind, lang)}" + ("（约束性）" if zh and ind.get("binding") else "")
+            blocks.append(Para(f"{lead}。{_end(f.get('text') or _label(f, lang), lang)}" if zh else
+                               f"{k}. {ind_name(ind, lang)}. {_end(f.get('text') or _label(f, lang), lang)}"))
+            if ind.get("history") and ind.get("actual") is not None:
+                fig += 1
+                blocks.append(Figure(charts.indicator_chart(ind, lang, final=f),
+                                     f"图{fig}　{ind_name(ind, lang)}" if zh else f"Figure {fig}. {ind_name(ind, lang)}",
+                                     f"fig-final-{ind['id']}", width_cm=14.5))
+    return blocks
+
+
+# --- 三、重点任务和重大工程进展 -------------------------------------------------------------------
+def _cluster_share(result: dict) -> dict[str, dict]:
+    return {c["id"]: c for c in result.get("clusters") or []}
+
+
+def _tasks(result: dict, finals: dict[str, dict], plan, observations: pd.DataFrame | None, lang: str) -> list:
+    zh = _zh(lang)
+    blocks: list = [Heading(1, "三、重点任务和重大工程进展" if zh else "3. Key tasks and major projects", "f-tasks")]
+    tasks = list(getattr(plan, "tasks", None) or [])
+    if not tasks:
+        return blocks + [Para("规划未列出重点任务条目，本章无内容可评。" if zh else "The plan lists no key tasks.")]
+    by_id = {i["id"]: i for i in result["indicators"]}
+    industries = {x.id: x for x in getattr(plan, "industries", None) or []}
+    clusters = _cluster_share(result)
+    cnames = {c.id: ((c.name_en or c.name) if lang == "en" else c.name) for c in getattr(plan, "clusters", None) or []}
+    has_industry_data = observations is not None and "industry" in observations and \
+        (observations["industry"].fillna("ALL") != "ALL").any()
+    rows, with_data = [], 0
+    for k, task in enumerate(tasks, 1):
+        shows = []
+        for iid in task.indicators:
+            if iid in by_id:
+                shows.append(f"{ind_name(by_id[iid], lang)}{'：' if zh else ': '}{_label(finals[iid], lang)}")
+        seen = set()
+        for ind_id in task.industries:
+            cl = getattr(industries.get(ind_id), "cluster", None)
+            if cl and cl in clusters and cl not in seen:
+                seen.add(cl)
+                c = clusters[cl]
+                if c.get("actual") is not None:
+                    shows.append(f"{cnames.get(cl, c['name'])}{c.get('year')}年{actual_text(c['actual'], c.get('qualifier'), lang)}"
+                                 f"{c.get('unit') or ''}，为规模目标的{pct(c.get('share_of_target'))}" if zh else
+                                 f"{cnames.get(cl, c['name'])}: {actual_text(c['actual'], c.get('qualifier'), lang)} "
+                                 f"{c.get('unit') or ''} in {c.get('year')}, {pct(c.get('share_of_target'))} of its target")
+        if shows:
+            with_data += 1
+        rows.append([Cell(str(k), align="center"), Cell(f"{task.title}（{task.section}）" if zh and task.section else task.title),
+                     Cell(("；" if zh else "; ").join(shows) or ("无关联数据" if zh else "no linked data"))])
+    blocks.append(Para(
+        f"规划列出重点任务{len(tasks)}项，其中{with_data}项可由关联的主要指标或产业集群数据反映进展（表2）。"
+        "数据库中没有重点任务和重大工程的进度数据（项目数、投资完成额、建成投产情况等），"
+        + ("也没有按行业分列的数据，" if not has_industry_data else "")
+        + "以下仅为关联数据所能说明的内容；各项任务和重大工程的完成情况需由牵头部门补充。" if zh else
+        f"The plan lists {len(tasks)} key tasks; for {with_data} of them linked indicators or cluster data show progress "
+        "(Table 2). The store holds no progress data on tasks or major projects (project counts, investment completed, "
+        "plants in operation)" + (" and no data by industry" if not has_industry_data else "")
+        + ": the table shows only what linked data can say; the lead departments must report each task's progress."))
+    blocks.append(Para("表2　重点任务相关数据" if zh else "Table 2. Key tasks and linked data", "caption"))
+    blocks.append(Table(["序号", "重点任务（规划出处）", "相关数据反映的进展"] if zh else ["No.", "Task", "What linked data shows"],
+                        rows, "final-tasks", widths=[0.5, 3.0, 4.5], small=True))
+    return blocks
+
+
+# --- 四、产业集群 -----------------------------------------------------------------------------
+def _clusters(result: dict, plan, lang: str, mid_clusters) -> list:
+    blocks = mid_clusters(result, plan, lang)
+    if not blocks:
+        return []
+    heading = cluster_heading(result, lang)
+    blocks[0] = Heading(1, f"四、{heading}发展情况" if _zh(lang) else f"4. {heading[:1].upper() + heading[1:]}", "f-clusters")
+    return blocks
+
+
+# --- 五、区县落实情况 -------------------------------------------------------------------------
+KEY_SERIES = ("规上工业总产值", "规上工业产值", "工业增加值", "规上工业增加值增长率", "工业增加值增长率")
+
+
+def _districts(plan, observations: pd.DataFrame | None, lang: str, n: int) -> list:
+    zh = _zh(lang)
+    blocks: list = [Heading(1, f"{_cn(n)}、区县落实情况" if zh else f"{n}. Districts", "f-districts")]
+    regions = getattr(plan, "regions", None)
+    groups = list(getattr(regions, "groups", None) or [])
+    districts = {d.code: d.name for d in getattr(regions, "districts", None) or []}
+    if not groups or not districts:
+        return blocks + [Para("规划未划分区域板块，本章从略。" if zh else "The plan defines no regional groups.")]
+    obs = pd.DataFrame() if observations is None else observations
+    if not obs.empty and "region" in obs:
+        obs = obs[obs["region"].isin(districts.keys())]
+    tops = [g for g in groups if not g.parent]
+    top_names = _j([(g.name_en or g.name) if lang == "en" else g.name for g in tops], lang)
+    with_data = set(obs["region"]) if not obs.empty else set()
+    blocks.append(Para(
+        f"规划按{top_names}布局。{len(districts)}个区县中，{len(with_data)}个在数据库中有公开的区县统计数据，"
+        f"{len(districts) - len(with_data)}个没有。区县数据取自各区县公开的统计公报和政府工作报告，年份和口径不一，"
+        "只列出最新值，不汇总、不据此判断完成情况；缺数据的区县需由区县经济信息委报送。" if zh else
+        f"The plan is laid out by {top_names}. Of {len(districts)} districts, {len(with_data)} have published district "
+        f"statistics in the store and {len(districts) - len(with_data)} have none. District figures come from the "
+        "districts' own bulletins, with different years and definitions: the latest values are listed, not summed "
+        "and not judged; the districts without data must report them."))
+    for g in groups:
+        members = list(g.districts) or [d for c in groups if c.parent == g.id for d in c.districts]
+        if not g.districts:  # a parent: its children follow
+            continue
+        gname = (g.name_en or g.name) if lang == "en" else g.name
+        parent = next((x for x in groups if x.id == g.parent), None)
+        if parent is not None:
+            gname = (f"{parent.name}·{gname}" if zh else f"{parent.name_en or parent.name}: {gname}")
+        blocks.append(Heading(2, gname, f"f-grp-{g.id}"))
+        rows, missing = [], []
+        for code in members:
+            sub = obs[obs["region"] == code] if not obs.empty else obs
+            if sub.empty:
+                missing.append(districts.get(code, code))
+                continue
+            latest = sub.sort_values("year").groupby("series", sort=False).tail(1)
+            keyed = latest[latest["series"].isin(KEY_SERIES)]
+            show = (keyed if not keyed.empty else latest).head(3)
+            items = [f"{r.series} {int(r.year)}年 {actual_text(r.value, r.qualifier, lang)}{r.unit or ''}" if zh else
+                     f"{r.series} {int(r.year)}: {actual_text(r.value, r.qualifier, lang)} {r.unit or ''}"
+                     for r in show.itertuples()]
+            rows.append([Cell(districts.get(code, code)), Cell(("；" if zh else "; ").join(items))])
+        blocks.append(Para(f"共{len(members)}个区县，{len(rows)}个有数据" + (f"；无数据：{_j(missing, lang)}。" if missing else "。")
+                           if zh else f"{len(members)} districts, {len(rows)} with data"
+                           + (f"; none for {_j(missing, lang)}." if missing else ".")))
+        if rows:
+            blocks.append(Table(["区县", "最新公开数据"] if zh else ["District", "Latest published data"], rows,
+                                f"final-districts-{g.id}", widths=[1.2, 6.0], small=True))
+    return blocks
+
+
+# --- 六、存在的主要问题 ------------------------------------------------------------------------
+def _problems(result: dict, finals: dict[str, dict], lang: str, n: int) -> list:
+    zh = _zh(lang)
+    inds = result["indicators"]
+    blocks: list = [Heading(1, f"{_cn(n)}、存在的主要问题" if zh else f"{n}. Main problems", "f-problems")]
+    k = 0
+    short = [i for i in inds if finals[i["id"]]["status"] in SHORT]
+    if short:
+        k += 1
+        blocks.append(Heading(2, f"（{_cn(k)}）部分指标未完成或预计难以完成" if zh else
+                              f"{n}.{k} Targets not completed or unlikely", "f-p-short"))
+        items = []
+        for i in short:
+            f = finals[i["id"]]
+            gap = ""
+            if f.get("completion_pct") is not None:
+                gap = (f"（完成{num(f['completion_pct'])}%）" if zh else f" ({num(f['completion_pct'])}% of target)")
+            items.append(_sentence(i, f, lang).rstrip("。.") + gap + ("。" if zh else "."))
+        blocks.append(Bullets(items))
+    gaps = [i for i in inds if finals[i["id"]]["status"] in ("no_data", "undetermined")]
+    old = [i for i in inds if finals[i["id"]].get("projected")]
+    if gaps or old:
+        k += 1
+        blocks.append(Heading(2, f"（{_cn(k)}）数据缺口" if zh else f"{n}.{k} Data gaps", "f-p-gaps"))
+        items = []
+        for i in gaps:
+            f = finals[i["id"]]
+            why = i.get("reason") if f["status"] == "no_data" and i.get("reason") else f.get("text")
+            items.append(f"{ind_name(i, lang)}（{_label(f, lang)}）：{_end(why or '', lang)}" if zh else
+                         f"{ind_name(i, lang)} ({_label(f, lang)}): {_end(why or '', lang)}")
+        if old:
+            target = result["plan"]["target_year"]
+            items.append(f"{len(old)}项指标尚无{target}年数据，结论依据早年数据预测：{_j([ind_name(i, lang) for i in old], lang)}。"
+                         f"{target}年数据公布后应重新评估。" if zh else
+                         f"{len(old)} indicator(s) have no {target} data and rest on projections: "
+                         f"{_j([ind_name(i, lang) for i in old], lang)}. Re-assess when the {target} data is published.")
+        blocks.append(Bullets(items))
+    caliber = []
+    # One line for all indicators with other-definition evidence, not one line each.
+    odd = [ind_name(i, lang) for i in inds
+           if any(e.get("comparability") not in (None, "comparable") for e in i.get("other_evidence") or [])]
+    if odd:
+        caliber.append(f"{_j(odd, lang)}等{len(odd)}项指标另有口径不同或近似替代的数据，不能直接用于评估，需统一统计口径"
+                       if zh else f"{len(odd)} indicator(s) also have values of other definitions or proxies that "
+                       f"cannot be used: {_j(odd, lang)}")
+    for i in inds:
+        if (i.get("baseline") or {}).get("rebased"):
+            b = i["baseline"]
+            caliber.append(f"{ind_name(i, lang)}：基期值按最终公布数{num(b.get('value'))}替换规划印刷值{num(b.get('printed_value'))}"
+                           if zh else f"{ind_name(i, lang)}: baseline re-based to {num(b.get('value'))} "
+                           f"(printed {num(b.get('printed_value'))})")
+    proxies = [c for c in result.get("clusters") or [] if c.get("comparability") not in (None, "comparable")]
+    if proxies:
+        caliber.append(("产业集群规模口径未在规划中界定，" + _j([c["name"] for c in proxies], lang) + "只有近似替代口径的数据")
+                       if zh else "The plan does not define the cluster scale measure; only proxies exist for "
+                       + _j([c["name"] for c in proxies], lang))
+    if caliber:
+        k += 1
+        blocks.append(Heading(2, f"（{_cn(k)}）统计口径问题" if zh else f"{n}.{k} Definitions", "f-p-caliber"))
+        blocks.append(Bullets([_end(x, lang) for x in caliber]))
+    if k == 0:
+        blocks.append(Para("各指标均已完成或预计完成，数据齐全，未发现需要单列的问题。" if zh else
+                           "Every indicator is completed or expected to be, with full data: no problem to list."))
+    return blocks
+
+
+# --- 七、下一步建议与“十五五”目标设定参考 -------------------------------------------------------------
+def _fmt(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "—"
+    if isinstance(v, (int, float)):
+        return num(v)
+    return str(v)
+
+
+def _next(result: dict, finals: dict[str, dict], draft: pd.DataFrame | None, lang: str, n: int,
+          draft_error: str | None = None) -> list:
+    zh = _zh(lang)
+    inds = result["indicators"]
+    target = result["plan"]["target_year"]
+    blocks: list = [Heading(1, f"{_cn(n)}、下一步建议与“十五五”目标设定参考" if zh else
+                            f"{n}. Next steps and reference values for the next plan", "f-next")]
+    short = [ind_name(i, lang) for i in inds if finals[i["id"]]["status"] in SHORT]
+    gaps = [ind_name(i, lang) for i in inds if finals[i["id"]]["status"] in ("no_data", "undetermined")]
+    items = []
+    if short:
+        items.append(f"对未完成或预计难以完成的{len(short)}项指标（{_j(short, lang)}），分析差距成因，在下一轮规划中作为重点延续推进。"
+                     if zh else f"Analyse why {len(short)} indicator(s) fell short ({_j(short, lang)}) and carry them "
+                     "forward as priorities in the next plan.")
+    if gaps:
+        items.append(f"对无可比数据或无法判断的{len(gaps)}项指标（{_j(gaps, lang)}），明确统计口径、数据来源和牵头部门，"
+                     "确保下一轮规划的指标可监测、可评估。" if zh else
+                     f"Fix the definition, source and lead department of the {len(gaps)} indicator(s) without "
+                     f"comparable data ({_j(gaps, lang)}) so that the next plan can be monitored.")
+    items.append(f"{target}年统计数据正式公布后，以终值重新评估并更新本报告。" if zh else
+                 f"Re-assess with the final {target} statistics when they are published and update this report.")
+    blocks.append(Heading(2, "（一）下一步建议" if zh else f"{n}.1 Next steps", "f-next-steps"))
+    blocks.append(Bullets(items))
+    blocks.append(Heading(2, "（二）“十五五”目标设定参考值" if zh else f"{n}.2 Reference values for the next plan", "f-next-ref"))
+    if draft is None or len(draft) == 0:
+        why = draft_error or ("本版本zhizao尚不能生成下一轮规划参考值" if zh else
+                              "this zhizao version cannot compute next-plan reference values")
+        blocks.append(Para((f"暂无“十五五”目标设定参考值：{why}。可用 zhizao plan draft 生成后补入。" if zh else
+                            f"No reference values for the next plan: {why}. Generate them with `zhizao plan draft`."),
+                           "note"))
+        return blocks
+    to_year = next((int(v) for v in draft.get("reference_year", pd.Series(dtype=float)).dropna()), target + 5)
+    in_force = next((str(v) for v in draft["in_force_plan"].dropna() if str(v)), "") if "in_force_plan" in draft else ""
+    blocks.append(Para(
+        f"按各指标已观测的变化趋势外推到{to_year}年，得到参考值及其区间（表3）；"
+        + (f"现行规划（{in_force}）已设目标的，一并列出其目标值；" if in_force else "")
+        + "参考值是趋势的延续，不是目标建议，设定目标还需结合发展战略和政策力度。" if zh else
+        f"Each indicator's observed trend, extended to {to_year}, gives a reference value with an interval (Table 3)"
+        + (f"; targets of the plan in force ({in_force}) are listed beside them" if in_force else "")
+        + ". A reference value continues the trend; it is not a proposed target."))
+    rows = []
+    for r in draft.itertuples(index=False):
+        g = lambda k: getattr(r, k, None)  # noqa: E731
+        latest = "—" if g("latest_value") is None or pd.isna(g("latest_value")) else \
+            (f"{_fmt(g('latest_value'))}\u200b（{_fmt(g('latest_year'))}）" if zh else f"{_fmt(g('latest_value'))} ({_fmt(g('latest_year'))})")
+        rng = "—" if g("low") is None or pd.isna(g("low")) else f"{_fmt(g('low'))}～{_fmt(g('high'))}"
+        inf = "—" if g("in_force_target") is None or (isinstance(g("in_force_target"), float) and pd.isna(g("in_force_target"))) \
+            else (f"{_fmt(g('in_force_target'))}\u200b（{_fmt(g('in_force_year'))}）" if zh else
+                  f"{_fmt(g('in_force_target'))} ({_fmt(g('in_force_year'))})")
+        note = _j([str(x) for x in (g("stated_growth_check"), g("note")) if x is not None and str(x) not in ("", "nan", "None")], lang)
+        rows.append([Cell(str(g("name") or g("indicator"))), Cell(str(g("unit") or ""), align="center"),
+                     Cell(latest, align="right"), Cell(_fmt(g("reference_value")), align="right"), Cell(rng, align="right"),
+                     Cell(inf, align="right"), Cell(note or "—")])
+    blocks.append(Para(f"表3　{to_year}年目标设定参考值" if zh else f"Table 3. Reference values for {to_year}", "caption"))
+    blocks.append(Table(["指标", "单位", "最新值（年份）", f"{to_year}年参考值", "区间", "现行规划目标（年份）", "说明"] if zh else
+                        ["Indicator", "Unit", "Latest (year)", f"{to_year} reference", "Interval", "Plan in force (year)", "Note"],
+                        rows, "final-draft", widths=[2.4, 0.7, 1.4, 1.1, 1.7, 1.4, 2.2], small=True))
+    return blocks
+
+
+# --- 附件：指标口径与数据来源 ----------------------------------------------------------------------
+def _annex(result: dict, lang: str) -> list:
+    zh = _zh(lang)
+    blocks: list = [Heading(1, "附件：指标口径与数据来源" if zh else "Annex: definitions and sources", "f-annex")]
+    blocks.append(Para("下表列出每项指标评估所用的统计口径（统计序列、价格口径、推算公式）和数据来源（发布机构、发布日期、来源地址）。"
+                       "来源等级：A为政府网站，B为主流或官方媒体，C为他站转载的A、B级文本，D为二次汇编或自媒体。" if zh else
+                       "Each indicator's definition (series, price basis, formula) and sources (publisher, date, address). "
+                       "Grades: A government site, B mainstream or official media, C a reprint, D secondary compilation."))
+    rows = []
+    for k, ind in enumerate(result["indicators"], 1):
+        caliber = [x for x in (ind.get("actual_series"),) if x]
+        d = ind.get("actual_derivation")
+        if d and d.get("formula"):
+            caliber.append(("推算：" if zh else "derived: ") + d["formula"])
+        if ind.get("price_basis") in ("constant", "comparable"):
+            caliber.append("不变价" if zh else "constant prices")
+        srcs = []
+        for s in ind.get("sources") or []:
+            who = s.get("publisher") or s.get("title") or ""
+            when = str(s.get("vintage") or s.get("published") or "")[:10]
+            grade = s.get("grade")
+            txt = " ".join(x for x in (who, when, (f"{grade}级" if zh else f"grade {grade}") if grade else "") if x)
+            srcs.append((txt, s.get("url")))
+        src_cell = Cell(("；" if zh else "; ").join(t for t, _ in srcs) or ("无" if zh else "none"))
+        url = next((u for _, u in srcs if u), None)
+        if url:
+            src_cell = Cell(f"{src_cell.text} {url}", href=url)
+        rows.append([Cell(str(k), align="center"), Cell(ind_name(ind, lang)),
+                     Cell(("；" if zh else "; ").join(caliber) or "—"), src_cell])
+    blocks.append(Table(["序号", "指标", "统计口径", "数据来源"] if zh else ["No.", "Indicator", "Definition", "Sources"],
+                        rows, "final-annex", widths=[0.5, 2.2, 2.4, 4.6], small=True))
+    return blocks
+
+
+def final_blocks(result: dict, observations: pd.DataFrame | None, plan, lang: str, *, mid_clusters,
+                 draft: pd.DataFrame | None = None, draft_error: str | None = None) -> list:
+    """Every chapter of the 终期评估 draft, in reading order."""
+    finals = {i["id"]: final_of(i, lang) for i in result["indicators"]}
+    blocks = _overall(result, finals, lang) + _main_table(result, finals, plan, lang)
+    blocks += _tasks(result, finals, plan, observations, lang)
+    clusters = _clusters(result, plan, lang, mid_clusters)
+    blocks += clusters
+    n = 5 if clusters else 4  # chapters after 四 move up when the plan has no clusters
+    blocks += _districts(plan, observations, lang, n)
+    blocks += _problems(result, finals, lang, n + 1)
+    blocks += _next(result, finals, draft, lang, n + 2, draft_error)
+    blocks += _annex(result, lang)
+    return blocks
+

@@ -22,9 +22,10 @@ def fonts():
 
 @pytest.fixture(scope="session")
 def assessed(tmp_path_factory):
-    """A real assessment from a fresh store (the bundled data load themselves)."""
+    """A real mid-term assessment (2024) from a fresh store (the bundled data load themselves); the
+    final-year report has its own tests (test_final_report.py)."""
     db = tmp_path_factory.mktemp("report-store") / "x.duckdb"
-    result = api.assess(db=db)
+    result = api.assess(db=db, year=2024)
     plan = api.load_plan()
     return SimpleNamespace(db=db, result=result, plan=plan, observations=api.observations(db),
                            previous=previous_assessment(result, plan, db))

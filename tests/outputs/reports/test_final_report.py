@@ -23,10 +23,12 @@ CHAPTERS_ZH = ["一、总体评价", "二、主要指标完成情况", "三、�
 CODE = re.compile(r"(?<![A-Za-z])[a-z_]{4,}(?![A-Za-z])")
 URL = re.compile(r"https?://\S+|www\.\S+|\S+\.(?:html?|pdf|xlsx?|shtml|cn|com)\S*")
 UNITS = {"kgce", "tce"}
+# Publishers' own titles may be English ("NBS … CSV export"): a source's title is quoted, not a code.
+SOURCE_TITLE = re.compile(r"NBS data\.stats\.gov\.cn[^；<]*|[A-Z][A-Za-z .,'()-]{12,}")
 
 
 def codes(text: str) -> set[str]:
-    return {m for m in CODE.findall(URL.sub(" ", text)) if m not in UNITS}
+    return {m for m in CODE.findall(SOURCE_TITLE.sub(" ", URL.sub(" ", text))) if m not in UNITS}
 
 
 @pytest.fixture(scope="module")

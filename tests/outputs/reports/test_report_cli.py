@@ -20,9 +20,10 @@ def _app() -> typer.Typer:
 
 def test_report_command_writes_the_files(built, tmp_path):
     out = tmp_path / "out"
-    res = CliRunner().invoke(_app(), ["report", "--format", "html,xlsx", "--out", str(out), "--db", str(built.db)])
-    assert res.exit_code == 0, res.output
     year = built.result["year"]
+    res = CliRunner().invoke(_app(), ["report", "--format", "html,xlsx", "--out", str(out), "--db", str(built.db),
+                                      "--year", str(year)])
+    assert res.exit_code == 0, res.output
     assert (out / f"zhizao-report-{year}-zh.html").is_file()
     assert (out / f"zhizao-report-{year}-zh.xlsx").is_file()
     assert (out / f"zhizao-report-{year}-zh.json").is_file()

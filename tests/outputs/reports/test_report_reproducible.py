@@ -47,7 +47,7 @@ def test_a_saved_earlier_report_is_the_comparison(built, tmp_path):
 
 
 def test_english_report(built, tmp_path):
-    result = api.assess(db=built.db, lang="en")
+    result = api.assess(db=built.db, lang="en", year=built.result["year"])
     paths = build_report(result, built.observations, built.plan, formats=("html", "xlsx"), out_dir=tmp_path, lang="en")
     html = unescape(paths["html"].read_text(encoding="utf-8"))
     assert paths["html"].name.endswith("-en.html") and '<html lang="en">' in html

@@ -23,7 +23,7 @@ from zhizao.analytics.progress import (
     status_label,
     target_display,
 )
-from zhizao.analytics.selection import GRADE_RANK, deciding_grade
+from zhizao.analytics.selection import GRADE_RANK, deciding_grade, pick
 from zhizao.plan.spec import Indicator, Plan, TargetKind
 from zhizao.settings import Settings
 
@@ -99,22 +99,8 @@ def _isnull(v: Any) -> bool:
 
 
 def _pick(cands: list[dict]) -> tuple[dict, list[dict]]:
-    """Best candidate for one year, by the selection rule; the rest are conflicts."""
-    def key(c):
-        return (
-            c["status"] != "final",
-            GRADE_RANK.get(c["grade"], 4),
-            c["qualifier"] != "exact",
-            c["transform"] != "identity",  # a published value over one we derived
-            "" if c["vintage"] is None else _neg(c["vintage"]),
-        )
-    ordered = sorted(cands, key=key)
-    return ordered[0], ordered[1:]
-
-
-def _neg(date_text: str) -> str:
-    # Later dates first: invert digits so that a plain ascending sort puts them first.
-    return "".join(chr(ord("9") - ord(ch) + ord("0")) if ch.isdigit() else ch for ch in date_text)
+    """Best candidate for one year, by the selection rule (zhizao.analytics.selection); the rest are conflicts."""
+    return pick(cands)
 
 
 PERIOD_KINDS = (TargetKind.cumulative_change, TargetKind.average_annual_growth)

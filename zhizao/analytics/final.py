@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from zhizao.analytics.progress import Interval, interval_for, meets_target
+from zhizao.analytics.progress import Interval, beyond_range, interval_for, meets_target
 from zhizao.plan.spec import Comparator, Direction, Indicator, PathShape, TargetKind
 
 FINAL_STATUSES = ("completed", "basically_completed", "not_completed", "expected_completed",
@@ -116,7 +116,7 @@ def _reading(ind: Indicator, v: float, baseline: float | None, settings, binding
     """completed | basically | not for one exact reading."""
     if meets_target(ind, Interval.exact(v), settings["approx_tolerance"])[0]:
         return "completed"
-    if math.isinf(v) or binding:
+    if math.isinf(v) or binding or beyond_range(ind, v, baseline):
         return "not"
     share = change_share(ind, v, baseline)
     return "basically" if share is not None and share >= settings["basic_completion_share"] else "not"

@@ -64,6 +64,34 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
         "Lowest source grade that may decide a status on its own (grade D never does)",
         "shared/data/README.md: grade D is never the only support for a status",
     ),
+    Setting(
+        "assumed_annual_release", "03-31",
+        "未注明发布日期的年度数值，假定于次年该日（月-日）已知（统计公报一般于次年3月发布）",
+        "An annual value without a known date is assumed known on this day (MM-DD) of the following year "
+        "(the statistical communiqué)",
+        "zhizao assumption: provincial statistical communiqués appear by the end of March of the following year",
+    ),
+    Setting(
+        "assumed_monthly_release_days", 20,
+        "未注明发布日期的月度/累计数值，假定于该月结束后若干天已知",
+        "A monthly or year-to-date value without a known date is assumed known this many days after its month",
+        "zhizao assumption: monthly releases appear about 20 days after the month",
+    ),
+    Setting(
+        "basic_completion_share", 0.95,
+        "终期评估：未达到目标但完成所需变化量的该比例及以上为“基本完成”（约束性指标不适用）",
+        "Final evaluation: a target not met but with at least this share of the required change reached is "
+        "basically completed (never for binding indicators)",
+        "zhizao default: no official cut-off; 0.95 mirrors the on-track ratio and the UN SDG report's "
+        "'met or almost met' band",
+    ),
+    Setting(
+        "projection_min_volatility", 0.02,
+        "终期评估外推：每年相对波动的下限（数据点太少无法估计残差时使用）",
+        "Final evaluation projection: lower bound of the yearly relative volatility (used when too few "
+        "points leave no residuals)",
+        "zhizao default",
+    ),
 )
 
 

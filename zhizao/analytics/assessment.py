@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from zhizao.analytics.evidence import candidates_for_link, price_basis_conflict
+from zhizao.analytics.final import evaluation_kind, final_evaluation, final_summary
 from zhizao.analytics.progress import (
     STATUSES,
     assess_average_growth,
@@ -23,7 +24,7 @@ from zhizao.analytics.progress import (
     status_label,
     target_display,
 )
-from zhizao.analytics.selection import GRADE_RANK, deciding_grade
+from zhizao.analytics.selection import GRADE_RANK, deciding_grade, pick
 from zhizao.plan.spec import Indicator, Plan, TargetKind
 from zhizao.settings import Settings
 
@@ -65,6 +66,8 @@ REASONS = {
     "only_other_evidence": ("仅有口径不同或近似替代的数据，不据此判断状态",
                             "only series with a different definition or proxies were published; they do not decide the status"),
     "no_data": ("未找到公开发布的数据", "no published value found"),
+    "not_released": ("截至{as_of}尚未发布可比数据（该日期之后发布的数值不计入）",
+                     "no comparable value had been released by {as_of} (values released later are left out)"),
 }
 
 
@@ -99,22 +102,8 @@ def _isnull(v: Any) -> bool:
 
 
 def _pick(cands: list[dict]) -> tuple[dict, list[dict]]:
-    """Best candidate for one year, by the selection rule; the rest are conflicts."""
-    def key(c):
-        return (
-            c["status"] != "final",
-            GRADE_RANK.get(c["grade"], 4),
-            c["qualifier"] != "exact",
-            c["transform"] != "identity",  # a published value over one we derived
-            "" if c["vintage"] is None else _neg(c["vintage"]),
-        )
-    ordered = sorted(cands, key=key)
-    return ordered[0], ordered[1:]
-
-
-def _neg(date_text: str) -> str:
-    # Later dates first: invert digits so that a plain ascending sort puts them first.
-    return "".join(chr(ord("9") - ord(ch) + ord("0")) if ch.isdigit() else ch for ch in date_text)
+    """Best candidate for one year, by the selection rule (zhizao.analytics.selection); the rest are conflicts."""
+    return pick(cands)
 
 
 PERIOD_KINDS = (TargetKind.cumulative_change, TargetKind.average_annual_growth)
@@ -507,6 +496,18 @@ def assess_plan(
         years = obs.loc[obs["period_type"] == "year", "year"] if not obs.empty else pd.Series(dtype=int)
         year = min(int(years.max()), plan.plan.target_year) if len(years) else plan.plan.base_year
     indicators = [assess_indicator(ind, plan, obs, links, year, settings, lang) for ind in plan.indicators]
+    if as_of:
+        for i in indicators:  # values may exist but were not yet released on that date: say so
+            if i["reason_code"] == "no_data":
+                i.update(reason_code="not_released", reason=reason_text("not_released", lang, as_of=str(as_of)[:10]))
+    evaluation = evaluation_kind(year, plan.plan.target_year)
+    by_id = {ind.id: ind for ind in plan.indicators}
+    for i in indicators:
+        i["final"] = (final_evaluation(i, by_id[i["id"]], plan.plan.target_year, settings, lang)
+                      if evaluation["kind"] == "final" else None)
+        if i["final"] is not None:  # no mid-term wording in a final evaluation; the pace label stays available
+            i["pace_status_label"] = i["status_label"]
+            i["status_label"] = i["final"]["label"]
     counts = Counter(i["status"] for i in indicators)
     return {
         "plan": {
@@ -518,6 +519,7 @@ def assess_plan(
             "cluster_heading_en": plan.plan.cluster_heading_en,
         },
         "year": year,
+        "evaluation": evaluation,
         "as_of": as_of,
         "lang": lang,
         "settings": dict(settings),
@@ -525,6 +527,7 @@ def assess_plan(
             "counts": {s: counts.get(s, 0) for s in STATUSES},
             "binding_behind": [i["id"] for i in indicators if i["binding_alert"]],
             "ignored_values": ignored,
+            **(final_summary(indicators) if evaluation["kind"] == "final" else {}),
         },
         "indicators": indicators,
         "clusters": assess_clusters(plan, obs, links, year, lang),

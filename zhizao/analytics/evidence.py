@@ -39,6 +39,9 @@ def source_record(row: pd.Series | dict, role: str) -> dict:
         "quote": _clean(g("quote")),
         "observation_status": _clean(g("status")),
         "vintage": _date(g("vintage")),
+        # when the value became known; assumed (from its period, publication or import) when no vintage is known
+        "known_since": _date(g("known_since")),
+        "vintage_assumed": bool(_clean(g("vintage_assumed"))) if _clean(g("vintage_assumed")) is not None else None,
         "series": _clean(g("series")),
         "period": _clean(g("period_key")),
         "value_text": _clean(g("value_text")),

@@ -519,7 +519,7 @@ def assess_average_growth(ind: Indicator, rates: dict[int, float], settings, *, 
     if comp == Comparator.between:
         inside = meets_target(ind, Interval.exact(100 * observed), settings["approx_tolerance"])[0]
         achieved = n == N and inside
-        status = "achieved" if achieved else ("not_met" if n == N else _status_from_ratio(ratio, settings))
+        status = "achieved" if achieved else ("not_met" if n == N or ratio is None else _status_from_ratio(ratio, settings))
     else:
         if comp == Comparator.approx:
             tol = ind.target.tolerance if ind.target.tolerance is not None else settings["approx_tolerance"]

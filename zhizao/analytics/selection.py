@@ -1,10 +1,15 @@
-"""Which of several published values for the same period to use.
+"""Which of several published values for the same period to use — the one rule, in one place.
 
-The rule (docs/methodology.md §Selection): final over preliminary, then the higher source grade,
-then an exact value over a qualified one (超/近/约 …), then the latest vintage, then the latest
-import. Every other value stays visible as a conflict.
+The rule (docs/methodology.md §1): final over preliminary, then the higher source grade, then an
+exact value over a qualified one (超/近/约 …), then a published value over one zhizao derived, then a
+value with a known vintage over one without, the later known vintage first, then the latest import.
+An undated value never beats a dated revision: its date is unknown, not early or late.
+Every other value stays visible as a conflict. `rank_rows` (data frames of observations) and
+`pick` (the assessment's candidates) apply the same `preference` key.
 """
 from __future__ import annotations
+
+from typing import Any
 
 import pandas as pd
 
@@ -17,22 +22,58 @@ def deciding_grade(grade: str | None, min_grade: str) -> bool:
     return GRADE_RANK.get(grade or "none", 4) <= GRADE_RANK[min_grade]
 
 
+def _day(v: Any) -> str | None:
+    if v is None:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(v)[:10] or None
+
+
+def _neg(text: str) -> str:
+    # Later dates first under an ascending sort: invert each digit.
+    return "".join(chr(ord("9") - ord(ch) + ord("0")) if ch.isdigit() else ch for ch in text)
+
+
+def preference(status: str | None, grade: str | None, qualifier: str | None, *, derived: bool = False,
+               vintage: Any = None, obs_id: int | None = None) -> tuple:
+    """Sort key: the preferred value sorts first."""
+    day = _day(vintage)
+    grade = grade if isinstance(grade, str) else "none"
+    return (
+        status != "final",
+        GRADE_RANK.get(grade, 4),
+        (qualifier or "exact") != "exact",
+        bool(derived),
+        day is None,                     # a known vintage over an unknown one
+        _neg(day) if day else "",        # the later known vintage first
+        -(obs_id or 0),                  # then the latest import
+    )
+
+
+def candidate_key(c: dict) -> tuple:
+    """`preference` for an assessment candidate (zhizao.analytics.evidence._candidate)."""
+    return preference(c["status"], c["grade"], c["qualifier"], derived=c["transform"] != "identity",
+                      vintage=c["vintage"], obs_id=max(c.get("obs_ids") or [0]))
+
+
+def pick(cands: list[dict]) -> tuple[dict, list[dict]]:
+    """The preferred candidate and the rest (its conflicts)."""
+    ordered = sorted(cands, key=candidate_key)
+    return ordered[0], ordered[1:]
+
+
 def rank_rows(obs: pd.DataFrame) -> pd.DataFrame:
-    """`obs` sorted so that, within each key, the preferred row comes first."""
+    """`obs` sorted so that, within each key, the preferred row comes first (the `preference` key)."""
     if obs.empty:
         return obs
-    ranked = obs.assign(
-        _status_rank=(obs["status"] != "final").astype(int),
-        _grade_rank=obs["grade"].fillna("none").map(GRADE_RANK).fillna(4),
-        _exact_rank=(obs["qualifier"] != "exact").astype(int),
-        _vintage=pd.to_datetime(obs["vintage"]).fillna(pd.Timestamp("1900-01-01")),
-    )
-    ranked = ranked.sort_values(
-        ["_status_rank", "_grade_rank", "_exact_rank", "_vintage", "obs_id"],
-        ascending=[True, True, True, False, False],
-        kind="stable",
-    )
-    return ranked.drop(columns=["_status_rank", "_grade_rank", "_exact_rank", "_vintage"])
+    keys = [preference(s, g, q, vintage=v, obs_id=int(i) if pd.notna(i) else 0)
+            for s, g, q, v, i in zip(obs["status"], obs["grade"], obs["qualifier"], obs["vintage"], obs["obs_id"])]
+    order = sorted(range(len(obs)), key=lambda k: keys[k])
+    return obs.iloc[order]
 
 
 def select_best(obs: pd.DataFrame, key: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -387,6 +387,9 @@ def _pct(v) -> str:
 
 STATUS_STYLE = {"achieved": "bold green", "ahead": "green", "on_track": "cyan", "behind": "yellow",
                 "seriously_behind": "bold red", "not_met": "magenta", "no_comparable_data": "dim", "tracked": "blue"}
+FINAL_STYLE = {"completed": "bold green", "basically_completed": "green", "not_completed": "bold red",
+               "expected_completed": "cyan", "expected_basically_completed": "cyan", "expected_difficult": "yellow",
+               "undetermined": "magenta", "no_data": "dim", "tracked": "blue"}
 QUAL_MARK = {"more_than": "超", "at_least": "≥", "nearly": "近", "about": "约", "at_most": "≤", "less_than": "<"}
 
 
@@ -396,12 +399,23 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
     console.print(f"[bold]{p['title_en'] if en and p.get('title_en') else p['title']}[/bold]  {p.get('document_number') or ''}")
     console.print(("Evaluation year" if en else "评估年份") + f": {result['year']}" +
                   (f"   as of {result['as_of']}" if result["as_of"] else ""))
-    counts = result["summary"]["counts"]
-    from zhizao.analytics.progress import status_label
-    console.print("  ".join(f"[{STATUS_STYLE[s]}]{status_label(s, lang)} {n}[/]" for s, n in counts.items()))
+    final = (result.get("evaluation") or {}).get("kind") == "final"
+    if final:  # 终期评估: completion of each target, never the mid-term pace labels
+        from zhizao.analytics.final import final_label, num, pct_text
+        fc = result["summary"]["final_counts"]
+        console.print("  ".join(f"[{FINAL_STYLE[s]}]{final_label(s, lang)} {n}[/]" for s, n in fc.items()))
+    else:
+        counts = result["summary"]["counts"]
+        from zhizao.analytics.progress import status_label
+        console.print("  ".join(f"[{STATUS_STYLE[s]}]{status_label(s, lang)} {n}[/]" for s, n in counts.items()))
     t = Table(show_lines=False)
     heads = (["Indicator", "Nature", "Unit", "Baseline", "Target", "Year", "Actual", "Completion", "Time", "Ratio", "Status"]
              if en else ["指标", "属性", "单位", "基期", "目标", "年份", "实际", "完成度", "时间进度", "增速比", "状态"])
+    if final:
+        heads = (["Indicator", "Nature", "Unit", "Baseline", "Target", "Year", "Actual", "Share of target",
+                  f"Projected {result['evaluation']['target_year']}", "Final evaluation"] if en else
+                 ["指标", "属性", "单位", "基期", "目标", "年份", "实际", "完成率",
+                  f"{result['evaluation']['target_year']}年外推（90%区间）", "终期评价"])
     for h in heads:
         t.add_column(h)
     for ind in result["indicators"]:
@@ -411,6 +425,17 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
         actual = "—" if ind["actual"] is None else QUAL_MARK.get(ind["qualifier"], "") + _fmt_num(ind["actual"], 6)
         status = ind["status_label"] + ("" if ind["status_definite"] else ("?" + ("" if not ind.get("status_if_high_label") else f"/{ind['status_if_high_label']}")))
         name = (ind["name_en"] or ind["name"]) if en else ind["name"]
+        if final:
+            f = ind["final"]
+            proj = f["projection"]
+            t.add_row(
+                ("★ " if ind["binding"] else "") + name, ind["nature_label"], ind["unit"], base,
+                target_display(ind["target"], lang), str(f["data_year"] or "—"), actual,
+                "—" if f["completion_pct"] is None else pct_text(f["completion_pct"]) + "%",
+                "—" if not proj else f"{num(proj['value'])} ({num(proj['low'])}—{num(proj['high'])})",
+                f"[{FINAL_STYLE[f['status']]}]{f['label']}[/]",
+            )
+            continue
         t.add_row(
             ("★ " if ind["binding"] else "") + name, ind["nature_label"], ind["unit"], base,
             target_display(ind["target"], lang), str(ind["data_year"] or "—"), actual,
@@ -428,13 +453,25 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
               "† 规划未给出基期值，采用数据库中的基期年数值；",
               "? 公布值带限定词（超/近…），显示较保守的判断，“/”后为较乐观的判断。",
               "明细、来源与计算输入：zhizao assess --format json"])
+    if final:
+        notes[2] = ("Projected: the latest data extended on its trend to the target year (docs/methodology.md §3a)."
+                    if en else "外推：最新数据按趋势推算至目标年（docs/methodology.md §3a）。")
     for n in notes:
         console.print(f"[dim]{n}[/dim]")
     for ignored in result["summary"].get("ignored_values", []):
         console.print(ignored["message"], style="yellow", markup=False)
-    if result["summary"]["binding_behind"]:
+    # Missing data is not a failure: binding indicators without data are listed apart, not in red.
+    by_id = {i["id"]: i for i in result["indicators"]}
+    alerts = result["summary"]["binding_behind"]
+    nodata = [i for i in alerts if by_id[i]["status"] == "no_comparable_data"]
+    failing = [i for i in alerts if i not in nodata and not (final and by_id[i]["final"]["status"] in (
+        "completed", "expected_completed", "undetermined", "no_data"))]
+    if failing:
         console.print(("[bold red]Binding indicators needing attention: " if en else "[bold red]需关注的约束性指标：")
-                      + "、".join(_names(result, result["summary"]["binding_behind"], en)) + "[/]")
+                      + "、".join(_names(result, failing, en)) + "[/]")
+    if nodata:
+        console.print(("[yellow]Binding indicators without comparable data (not a failure): " if en else
+                       "[yellow]缺少可比数据的约束性指标（不是未完成）：") + "、".join(_names(result, nodata, en)) + "[/]")
 
 
 def _names(result: dict, ids: list[str], en: bool) -> list[str]:

@@ -201,6 +201,23 @@ def connect(path: Path, *, read_only: bool = False, lock_timeout: float | None =
             delay = min(delay * 2, 0.5)
 
 
+def _known_since_sql(settings=None) -> tuple[str, str]:
+    """SQL for when a value became known (known or assumed) and what an assumed date rests on."""
+    from zhizao.settings import Settings  # noqa: PLC0415 (settings are analytics' concern; read here once)
+
+    s = settings if settings is not None else Settings()
+    month, day = (int(x) for x in str(s["assumed_annual_release"]).split("-"))
+    lag = int(s["assumed_monthly_release_days"])
+    by_period = (f"CASE WHEN o.period_type = 'year' THEN make_date(o.year + 1, {month}, {day}) "
+                 f"ELSE CAST(last_day(make_date(o.year, coalesce(o.month, 12), 1)) + INTERVAL {lag} DAY AS DATE) END")
+    rule = f"CAST(least({by_period}, CAST(bt.imported_at AS DATE)) AS DATE)"
+    known = f"coalesce(o.vintage, s.published, {rule})"
+    assumed_from = ("CASE WHEN o.vintage IS NOT NULL THEN NULL WHEN s.published IS NOT NULL THEN 'published' "
+                    f"WHEN bt.imported_at IS NOT NULL AND CAST(bt.imported_at AS DATE) < {by_period} THEN 'imported' "
+                    "WHEN o.period_type = 'year' THEN 'annual_release' ELSE 'monthly_release' END")
+    return known, assumed_from
+
+
 class UnknownBatch(LookupError):
     """Withdrawing a batch that is not in the store."""
 
@@ -249,9 +266,16 @@ class Store:
         return self.con.execute("SELECT count(*) FROM batches").fetchall()[0][0] == 0
 
     def observations(self, as_of: date | None = None, series: list[str] | None = None, *,
-                     include_withdrawn: bool = False, include_nonfinite: bool = False) -> pd.DataFrame:
-        """Observations joined with their source, as known on `as_of` (rows of unknown vintage
-        are left out of an as-of view: we cannot say they were known then).
+                     include_withdrawn: bool = False, include_nonfinite: bool = False,
+                     settings=None) -> pd.DataFrame:
+        """Observations joined with their source, as known on `as_of`.
+
+        `known_since` is when a value became known: its vintage, else an ASSUMED date
+        (`vintage_assumed` true, `vintage_assumed_from` says from what): the source's publication
+        date, else the period's usual release (an annual value on `assumed_annual_release` of the
+        next year, a monthly or year-to-date value `assumed_monthly_release_days` after its month),
+        never later than the value's import (it was known then). `vintage` stays the known date only.
+        An as-of view keeps the values with `known_since <= as_of` (docs/methodology.md §1).
 
         Withdrawn batches and non-finite values (inf/NaN stored before imports refused them) are
         left out unless asked for; with `include_withdrawn` the withdrawal columns say which."""
@@ -260,10 +284,15 @@ class Store:
         if include_withdrawn and not self._withdrawals:
             wd = ", NULL::TIMESTAMP AS withdrawn_at, NULL AS withdrawn_by, NULL AS withdrawal_reason"
         old = "" if self._has_basis else ", 'level' AS basis, NULL::VARCHAR AS basis_from"
+        known, assumed_from = _known_since_sql(settings)
         sql = f"""
+            SELECT * FROM (
             SELECT o.*{old}, s.title AS source_title, s.publisher, s.url AS source_url,
-                   s.published, s.accessed, s.grade{wd}
+                   s.published, s.accessed, s.grade{wd},
+                   {known} AS known_since, o.vintage IS NULL AS vintage_assumed,
+                   {assumed_from} AS vintage_assumed_from
             FROM observations o LEFT JOIN sources s USING (source_id){join}
+                 LEFT JOIN batches bt ON bt.batch_id = o.batch_id
             WHERE 1=1
         """
         if not include_withdrawn:
@@ -271,12 +300,13 @@ class Store:
         if not include_nonfinite:
             sql += " AND isfinite(o.value)"
         params: list = []
-        if as_of is not None:
-            sql += " AND o.vintage IS NOT NULL AND o.vintage <= ?"
-            params.append(as_of)
         if series:
             sql += f" AND o.series IN ({','.join('?' * len(series))})"
             params.extend(series)
+        sql += ") o WHERE 1=1"
+        if as_of is not None:
+            sql += " AND o.known_since <= ?"
+            params.append(as_of)
         sql += " ORDER BY o.series, o.region, o.period_key, o.obs_id"
         return self.con.execute(sql, params).df()
 

@@ -241,14 +241,16 @@ def assess(
         plan = resolve_plan(plan, getattr(store, "path", None), register=False)
     own = store is None
     store = store or open_store(db, plan)
+    settings = settings if isinstance(settings, Settings) else Settings(settings)
     try:
         when = _as_date(as_of)
-        obs = store.observations(as_of=when, include_nonfinite=True)  # the assessment notes and drops them
+        # non-finite values too: the assessment notes and drops them; the settings carry the assumed
+        # release dates that --as-of uses
+        obs = store.observations(as_of=when, include_nonfinite=True, settings=settings)
         links = store.links(plan.plan.id)
     finally:
         if own:
             store.close()
-    settings = settings if isinstance(settings, Settings) else Settings(settings)
     return assess_plan(plan, obs, links, year=year, settings=settings, lang=lang,
                        as_of=when.isoformat() if when else None)
 

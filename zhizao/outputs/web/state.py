@@ -98,7 +98,7 @@ class _Loaded:
     def __init__(self, observations: pd.DataFrame, links: pd.DataFrame):
         self._obs, self._links = observations, links
 
-    def observations(self, as_of=None, series=None, **_) -> pd.DataFrame:
+    def observations(self, as_of=None, series=None, **_) -> pd.DataFrame:  # already read as asked
         return self._obs
 
     def links(self, plan_id=None) -> pd.DataFrame:

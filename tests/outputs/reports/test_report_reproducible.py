@@ -35,11 +35,12 @@ def test_no_previous_evaluation_is_said(built, tmp_path):
 
 def test_a_saved_earlier_report_is_the_comparison(built, tmp_path):
     year = built.result["year"]
-    earlier = api.assess(db=built.db, year=year - 1, as_of=f"{year}-06-30")
+    # what was knowable in mid-year one year before (assumed release dates count: docs/methodology.md §1)
+    earlier = api.assess(db=built.db, year=year - 1, as_of=f"{year - 1}-06-30")
     build_report(earlier, None, built.plan, formats=("html",), out_dir=tmp_path)
     paths = build_report(built.result, built.observations, built.plan, formats=("html",), out_dir=tmp_path)
     html = paths["html"].read_text(encoding="utf-8")
-    assert f"与上一期报告（zhizao-report-{year - 1}-asof-{year}-06-30-zh.json" in html
+    assert f"与上一期报告（zhizao-report-{year - 1}-asof-{year - 1}-06-30-zh.json" in html
     changed = [i for i in built.result["indicators"]
                if i["status"] != {e["id"]: e for e in earlier["indicators"]}[i["id"]]["status"]]
     assert changed, "the as-of view one year earlier should differ somewhere"

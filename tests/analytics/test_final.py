@@ -235,3 +235,19 @@ def test_values_left_out_by_as_of_are_not_released_not_missing():
     i = res["indicators"][0]
     assert i["reason_code"] == "not_released" and "截至2021-01-01尚未发布" in i["reason"]
     assert "未找到公开发布的数据" not in i["reason"]
+
+
+def test_two_points_are_no_trend_the_latest_value_is_held():
+    """5.85 (2020) → 6.92 (2021) is one change: projected to 2025 it stays 6.92 with a wide interval
+    (a trend through two points gave 11.2 with a narrow one)."""
+    from zhizao.analytics.final import project
+    from zhizao.settings import Settings
+
+    ind = make_plan([{"id": "m", "name": "利润率", "unit": "%", "kind": "share",
+                      "baseline": {"year": 2020, "value": 5.85}, "target": {"year": 2025, "value": 6, "comparator": ">"}}]
+                    ).indicators[0]
+    p = project(ind, {2020: 5.85, 2021: 6.92}, 2025, Settings())
+    assert p["value"] == pytest.approx(6.92)
+    assert p["low"] < 5.85 and p["high"] > 8  # ±1.645 · 1.07 · √4 ≈ ±3.5
+    three = project(ind, {2020: 5.0, 2021: 6.0, 2022: 7.0}, 2025, Settings())
+    assert three["value"] == pytest.approx(10.0)  # three points on a line: the trend is extended

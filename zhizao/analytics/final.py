@@ -158,18 +158,23 @@ def project(ind: Indicator, points: dict[int, float], year: int, settings) -> di
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
     y0 = my + slope * (year - mx)
     h = year - xs[-1]
-    # Two points give a slope without residuals: its error grows with the horizon itself, not its root.
-    floor = settings["projection_min_volatility"] * (max(h, 1) if len(points) == 2 else math.sqrt(max(h, 1)))
+    floor = settings["projection_min_volatility"] * math.sqrt(max(h, 1))
     if not log:
         floor *= max(abs(raw[-1]), 1e-9)
     se = floor
+    if n == 2:
+        # One change is no trend (a year's +18 % would compound to +90 % in four): hold the latest value,
+        # a random walk whose yearly step is that change, so the interval widens with the root of the horizon.
+        y0 = ys[-1]
+        se = max(floor, abs(ys[-1] - ys[0]) / max(xs[-1] - xs[0], 1) * math.sqrt(max(h, 1)))
     if n >= 3:
         s = math.sqrt(sum((y - (my + slope * (x - mx))) ** 2 for x, y in zip(xs, ys)) / (n - 2))
         se = max(se, s * math.sqrt(1 + 1 / n + (year - mx) ** 2 / sxx))
     lo, hi = y0 - Z90 * se, y0 + Z90 * se
     back = (lambda y: math.exp(y)) if log else (lambda y: y)
     conv = (lambda v: 100.0 * (v - 1)) if cumulative else (lambda v: v)
-    method = ("对数线性趋势（基期值及各年选用值），90%区间据残差" if log else "线性趋势（基期值及各年选用值），90%区间据残差")
+    method = ("仅有一个年度变化，按最新值持平外推，90%区间据该变化（随机游走）" if n == 2 else
+              "对数线性趋势（基期值及各年选用值），90%区间据残差" if log else "线性趋势（基期值及各年选用值），90%区间据残差")
     return {"year": year, "value": conv(back(y0)), "low": conv(back(lo)), "high": conv(back(hi)),
             "method": method, "points": n}
 

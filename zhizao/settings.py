@@ -53,7 +53,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "rebase_baseline", True,
-        "基期值以最终公布数据为准：有可比终值时替换规划印刷基期值（规划有此规定时引用其原文，见 plan.baseline_rule）",
+        "基期值以最终公布数据为准：有可比终值时替换规划印刷基期值（规划有此规定时引用规划原文）",
         "Replace a printed baseline by a final published figure for the base year (citing the plan's own "
         "rule where it states one: plan.baseline_rule)",
         "The plan's own rule (plan.baseline_rule) where it states one; otherwise zhizao's default practice",

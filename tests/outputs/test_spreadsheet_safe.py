@@ -211,8 +211,8 @@ def test_report_xlsx(hostile_db, tmp_path):
     assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
     obs = wb["观测值"]
     head = [c.value for c in obs[1]]
-    id_col = head.index("来源编号") + 1
-    rows = [r for r in range(2, obs.max_row + 1) if obs.cell(r, id_col).value == SOURCE_ID]
+    url_col = head.index("来源地址") + 1  # the planted row's source (its id is not in the Chinese workbook)
+    rows = [r for r in range(2, obs.max_row + 1) if obs.cell(r, url_col).value == "http://x.example/a"]
     assert len(rows) == 1
     row = rows[0]
     col = {"series": "统计序列", "quote": "原文摘录", "note": "备注", "value_text": "公布文本", "source_title": "来源标题",

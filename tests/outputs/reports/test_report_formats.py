@@ -161,19 +161,30 @@ def test_xlsx_scorecard_and_observations(built):
     assert wb.sheetnames[:2] == ["记分卡", "观测值"]
     card, obs = wb["记分卡"], wb["观测值"]
     header = [c.value for c in card[1]]
-    assert header[:3] == ["指标代码", "指标", "领域"] and "状态" in header
+    assert header[:2] == ["指标", "领域"] and "状态" in header
+    assert "指标代码" not in header and "状态代码" not in header  # codes only in the English workbook
     assert card.max_row - 1 == len(built.result["indicators"])
     status_col = header.index("状态") + 1
-    code_col = header.index("状态代码") + 1
     actual_col = header.index("实际值") + 1
-    by_id = {i["id"]: i for i in built.result["indicators"]}
+    by_name = {i["name"]: i for i in built.result["indicators"]}
     for r in range(2, card.max_row + 1):
-        ind = by_id[card.cell(r, 1).value]
-        assert card.cell(r, code_col).value == ind["status"]
+        ind = by_name[card.cell(r, 1).value]
+        assert card.cell(r, status_col).value == ind["status_label"]
         assert card.cell(r, status_col).fill.fgColor.rgb[-6:] == STATUS_FILL[ind["status"]]
         assert card.cell(r, actual_col).value == ind["actual"]  # unrounded
     assert obs.max_row - 1 == len(built.observations)  # every stored value
     assert [c.value for c in obs[1]][:2] == ["观测值编号", "统计序列"]
+    assert "导入批次" not in [c.value for c in obs[1]]
+
+
+def test_english_xlsx_keeps_the_codes_for_programs(built, tmp_path):
+    from zhizao import api
+    from zhizao.outputs.reports import build_report
+
+    result = api.assess(db=built.db, lang="en", year=built.result["year"])
+    paths = build_report(result, built.observations, built.plan, formats=("xlsx",), out_dir=tmp_path, lang="en")
+    header = [c.value for c in load_workbook(paths["xlsx"]).worksheets[0][1]]
+    assert header[0] == "id" and "status code" in header
 
 
 def test_saved_json_is_the_assessment(built):

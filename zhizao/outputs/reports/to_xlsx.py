@@ -51,6 +51,27 @@ SCORECARD_COLUMNS = [
     ("binding_alert", "约束性指标预警", "binding alert", None), ("reason", "无数据原因", "reason", None),
     ("method", "方法", "method", None),
 ]
+# Final evaluations (the target year) add these (docs/methodology.md §3a).
+FINAL_COLUMNS = [
+    ("final_label", "终期评价", "final evaluation", None), ("completion_pct", "完成率（%）", "completion (%)", "0.0"),
+    ("projection", "目标年外推值", "projected to the target year", "General"),
+    ("projection_low", "外推区间下限", "projection low", "General"),
+    ("projection_high", "外推区间上限", "projection high", "General"), ("final_text", "终期评价说明", "final evaluation note", None),
+]
+# Codes a Chinese reader must not see: the Chinese workbook leaves out these columns (the English one
+# keeps them for programs) and shows the others' codes as words.
+CODE_COLUMNS = {"id", "status"}
+ZH_WORDS = {
+    "kind": {"level": "总量", "share": "比重", "count": "数量", "index": "指数", "ratio": "比率",
+             "average_annual_growth": "年均增速", "cumulative_change": "累计变化"},
+    "direction": {"increase": "提高", "decrease": "降低"},
+    "price_basis": {"current": "当年价", "constant": "不变价", "not_applicable": "不适用"},
+    "comparator": {">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "≈": "左右", "=": "等于", "between": "区间"},
+    "period_type": {"year": "年度", "ytd": "年初累计", "month": "当月"},
+    "status_obs": {"final": "最终", "preliminary": "初步/预计"},
+    "industry": {"ALL": "全部行业"},
+}
+OBS_CODE_COLUMNS = {"source_id", "batch_id", "vintage_assumed_from"}
 
 OBS_HEADERS = {
     "obs_id": "观测值编号", "series": "统计序列", "region": "地区代码", "industry": "行业代码",
@@ -59,7 +80,8 @@ OBS_HEADERS = {
     "price_basis": "价格口径", "status": "数据性质", "vintage": "发布/版本日期", "source_id": "来源编号",
     "quote": "原文摘录", "note": "备注", "batch_id": "导入批次", "synthetic": "合成数据",
     "source_title": "来源标题", "publisher": "发布者", "source_url": "来源地址", "published": "发布日期",
-    "accessed": "访问日期", "grade": "来源等级",
+    "accessed": "访问日期", "grade": "来源等级", "basis": "数值口径", "basis_from": "口径起点",
+    "known_since": "已知日期（含推定）", "vintage_assumed": "日期为推定",
 }
 
 BOLD = Font(bold=True)
@@ -110,14 +132,37 @@ def _scorecard_row(ind: dict, plan, lang: str) -> dict:
     }
 
 
+def _final_cells(ind: dict) -> dict:
+    f = ind.get("final") or {}
+    proj = f.get("projection") or {}
+    return {"final_label": f.get("label"), "completion_pct": f.get("completion_pct"), "projection": proj.get("value"),
+            "projection_low": proj.get("low"), "projection_high": proj.get("high"), "final_text": f.get("text")}
+
+
+def _in_words(row: dict) -> dict:
+    """The Chinese workbook's cells: codes as the words a reader uses."""
+    out = dict(row)
+    for key in ("kind", "direction", "price_basis", "comparator"):
+        out[key] = ZH_WORDS[key].get(row.get(key), row.get(key))
+    if row.get("qualifier"):
+        from zhizao.ingest.values import QUALIFIERS, qualifier_label
+        out["qualifier"] = qualifier_label(row["qualifier"]) if row["qualifier"] in QUALIFIERS else row["qualifier"]
+    return out
+
+
 def _scorecard_sheet(wb: Workbook, result: dict, plan, lang: str) -> None:
     ws = wb.active
     ws.title = SHEETS["scorecard"][lang == "en"]
-    _header(ws, [c[2] if lang == "en" else c[1] for c in SCORECARD_COLUMNS])
-    status_col = [c[0] for c in SCORECARD_COLUMNS].index("status_label") + 1
+    final = (result.get("evaluation") or {}).get("kind") == "final"
+    columns = [c for c in SCORECARD_COLUMNS + (FINAL_COLUMNS if final else [])
+               if lang == "en" or c[0] not in CODE_COLUMNS]
+    _header(ws, [c[2] if lang == "en" else c[1] for c in columns])
+    status_col = [c[0] for c in columns].index("status_label") + 1
     for r, ind in enumerate(scorecard_order(result), start=2):
-        row = _scorecard_row(ind, plan, lang)
-        for c, (key, _, _, fmt) in enumerate(SCORECARD_COLUMNS, start=1):
+        row = {**_scorecard_row(ind, plan, lang), **_final_cells(ind)}
+        if lang != "en":
+            row = _in_words(row)
+        for c, (key, _, _, fmt) in enumerate(columns, start=1):
             cell = ws.cell(row=r, column=c, value=_plain(row[key]))
             if fmt == "growth":
                 cell.number_format = "0.00%" if growth_is_rate(ind) else "0.000"
@@ -125,11 +170,14 @@ def _scorecard_sheet(wb: Workbook, result: dict, plan, lang: str) -> None:
                 cell.number_format = fmt
         ws.cell(row=r, column=status_col).fill = PatternFill("solid", fgColor=STATUS_FILL[ind["status"]])
     ws.auto_filter.ref = ws.dimensions
-    _widths(ws, {1: 30, 2: 36, 3: 12, status_col: 16, len(SCORECARD_COLUMNS) - 1: 40, len(SCORECARD_COLUMNS): 40})
+    name_col = [c[0] for c in columns].index("name") + 1
+    _widths(ws, {name_col: 36, status_col: 16, len(columns) - 1: 40, len(columns): 40})
 
 
 def _observations_sheet(wb: Workbook, observations: pd.DataFrame, lang: str) -> None:
     ws = wb.create_sheet(SHEETS["observations"][lang == "en"])
+    if lang != "en" and len(observations.columns):
+        observations = _observations_in_words(observations)
     cols = list(observations.columns)
     _header(ws, [c if lang == "en" else OBS_HEADERS.get(c, c) for c in cols])
     date_cols = {i for i, c in enumerate(cols, start=1) if pd.api.types.is_datetime64_any_dtype(observations[c])}
@@ -143,17 +191,44 @@ def _observations_sheet(wb: Workbook, observations: pd.DataFrame, lang: str) -> 
     _widths(ws, wide)
 
 
+def _observations_in_words(obs: pd.DataFrame) -> pd.DataFrame:
+    """The observations for a Chinese reader: internal ids left out, codes as words."""
+    from zhizao.ingest.basis import basis_label
+    from zhizao.ingest.values import QUALIFIERS, qualifier_label
+
+    obs = obs.drop(columns=[c for c in OBS_CODE_COLUMNS if c in obs.columns])
+    words = {"period_type": ZH_WORDS["period_type"], "status": ZH_WORDS["status_obs"], "industry": ZH_WORDS["industry"],
+             "price_basis": ZH_WORDS["price_basis"]}
+    for col, mapping in words.items():
+        if col in obs.columns:
+            obs[col] = obs[col].map(lambda v, m=mapping: m.get(v, v))
+    if "qualifier" in obs.columns:
+        obs["qualifier"] = obs["qualifier"].map(lambda v: qualifier_label(v) if v in QUALIFIERS else v)
+    if "basis" in obs.columns:
+        obs["basis"] = [basis_label(b, f) if isinstance(b, str) else b
+                        for b, f in zip(obs["basis"], obs.get("basis_from", [None] * len(obs)))]
+    for col in ("synthetic", "vintage_assumed"):
+        if col in obs.columns:
+            obs[col] = obs[col].map(lambda v: None if v is None or v is pd.NA else ("是" if bool(v) else "否"))
+    return obs
+
+
 def _clusters_sheet(wb: Workbook, result: dict, plan, lang: str) -> None:
     ws = wb.create_sheet(SHEETS["clusters"][lang == "en"])
     heads = (["id", "cluster", "scale target", "unit", "target as printed", "target year", "latest scale", "qualifier",
               "year", "share of target", "comparability"] if lang == "en" else
-             ["集群代码", "产业集群", "规模目标", "单位", "目标（印刷）", "目标年份", "最新规模", "限定词", "年份", "占目标比例", "可比性"])
+             ["序号", "产业集群", "规模目标", "单位", "目标（印刷）", "目标年份", "最新规模", "限定词", "年份", "占目标比例", "可比性"])
+    comparability = {"comparable": "可比", "different_definition": "口径不同", "proxy": "近似替代"}
     _header(ws, heads)
     names = {c.id: ((c.name_en or c.name) if lang == "en" else c.name) for c in getattr(plan, "clusters", [])}
-    for c in result.get("clusters") or []:
-        ws.append([_plain(v) for v in (c["id"], names.get(c["id"], c["name"]), c.get("target"), c.get("unit"),
-                                       c.get("target_text"), c.get("target_year"), c.get("actual"), c.get("qualifier"),
-                                       c.get("year"), c.get("share_of_target"), c.get("comparability"))])
+    for k, c in enumerate(result.get("clusters") or [], start=1):
+        zh = lang != "en"
+        ws.append([_plain(v) for v in (k if zh else c["id"], names.get(c["id"], c["name"]), c.get("target"), c.get("unit"),
+                                       c.get("target_text"), c.get("target_year"), c.get("actual"),
+                                       _in_words({"qualifier": c.get("qualifier")})["qualifier"] if zh else c.get("qualifier"),
+                                       c.get("year"), c.get("share_of_target"),
+                                       comparability.get(c.get("comparability"), c.get("comparability")) if zh
+                                       else c.get("comparability"))])
         ws.cell(row=ws.max_row, column=10).number_format = "0.0%"
     _widths(ws, {2: 16})
 
@@ -171,7 +246,7 @@ def _about_sheet(wb: Workbook, report: Report, result: dict, observations: pd.Da
         (t("as_of", lang), result.get("as_of") or t("as_of_all", lang)),
         ("Observations stored" if en else "观测值数", 0 if observations is None else len(observations)),
         (),
-        ("Status" if en else "状态", "Code" if en else "代码"),
+        ("Status", "Code") if en else ("状态（颜色图例）",),
     ]
     for row in rows:
         ws.append([_plain(v) for v in row])
@@ -179,14 +254,16 @@ def _about_sheet(wb: Workbook, report: Report, result: dict, observations: pd.Da
     ws.cell(row=legend_start, column=1).font = BOLD
     for s in STATUSES:  # the mid-term statuses the scorecard sheet codes
         fill = STATUS_FILL[s]
-        ws.append([_plain(status_label(s, lang)), _plain(s)])
+        ws.append([_plain(status_label(s, lang))] + ([_plain(s)] if en else []))
         ws.cell(row=ws.max_row, column=1).fill = PatternFill("solid", fgColor=fill)
     ws.append([])
-    ws.append(["Setting" if en else "评估参数", "Value" if en else "取值", "Meaning" if en else "含义"])
+    ws.append(["Setting", "Value", "Meaning"] if en else ["评估参数", "取值"])
     ws.cell(row=ws.max_row, column=1).font = BOLD
-    for s in ASSESSMENT_SETTINGS:
-        ws.append([_plain(s.name), _plain(result.get("settings", {}).get(s.name, s.default)),
-                   _plain(s.help_en if en else s.help_zh)])
+    for s in ASSESSMENT_SETTINGS:  # the Chinese workbook names a setting by its meaning, not its code
+        value = result.get("settings", {}).get(s.name, s.default)
+        ws.append([_plain(s.name if en else s.help_zh), _plain(value if not isinstance(value, bool) or en
+                                                               else ("是" if value else "否")),
+                   *([_plain(s.help_en)] if en else [])])
     _widths(ws, {1: 22, 2: 60, 3: 60})
 
 

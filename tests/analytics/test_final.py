@@ -251,3 +251,18 @@ def test_two_points_are_no_trend_the_latest_value_is_held():
     assert p["low"] < 5.85 and p["high"] > 8  # ±1.645 · 1.07 · √4 ≈ ±3.5
     three = project(ind, {2020: 5.0, 2021: 6.0, 2022: 7.0}, 2025, Settings())
     assert three["value"] == pytest.approx(10.0)  # three points on a line: the trend is extended
+
+
+def test_a_revised_table_is_not_known_before_its_latest_figure(tmp_path):
+    """The revised GDP table runs to 2024: as of mid-2023 the 2022 share is derived from the first
+    release (8276 ÷ 29129.03), today from the revision (8276 ÷ 28771.8)."""
+    from zhizao import api
+
+    db = tmp_path / "s.duckdb"
+
+    def share(as_of):
+        r = api.assess(db=db, year=2022, as_of=as_of)
+        return next(i for i in r["indicators"] if i["id"] == "industrial_va_share_of_gdp")["actual"]
+
+    assert share("2023-06-30") == pytest.approx(8276 / 29129.03 * 100)
+    assert share(date.today().isoformat()) == pytest.approx(8276 / 28771.8 * 100)

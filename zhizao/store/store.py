@@ -210,10 +210,14 @@ def _known_since_sql(settings=None) -> tuple[str, str]:
     lag = int(s["assumed_monthly_release_days"])
     by_period = (f"CASE WHEN o.period_type = 'year' THEN make_date(o.year + 1, {month}, {day}) "
                  f"ELSE CAST(last_day(make_date(o.year, coalesce(o.month, 12), 1)) + INTERVAL {lag} DAY AS DATE) END")
-    rule = f"CAST(least({by_period}, CAST(bt.imported_at AS DATE)) AS DATE)"
+    # A source is no older than its latest figure: a table of revised GDP 2019–2024 was not known
+    # before the 2024 figure was released, so its 2022 value was not known in 2023 either.
+    in_source = f"max({by_period}) OVER (PARTITION BY coalesce(o.source_id, CAST(o.obs_id AS VARCHAR)))"
+    rule = f"CAST(least({in_source}, CAST(bt.imported_at AS DATE)) AS DATE)"
     known = f"coalesce(o.vintage, s.published, {rule})"
     assumed_from = ("CASE WHEN o.vintage IS NOT NULL THEN NULL WHEN s.published IS NOT NULL THEN 'published' "
-                    f"WHEN bt.imported_at IS NOT NULL AND CAST(bt.imported_at AS DATE) < {by_period} THEN 'imported' "
+                    f"WHEN bt.imported_at IS NOT NULL AND CAST(bt.imported_at AS DATE) < {in_source} THEN 'imported' "
+                    f"WHEN {in_source} > {by_period} THEN 'latest_in_source' "
                     "WHEN o.period_type = 'year' THEN 'annual_release' ELSE 'monthly_release' END")
     return known, assumed_from
 
@@ -272,9 +276,10 @@ class Store:
 
         `known_since` is when a value became known: its vintage, else an ASSUMED date
         (`vintage_assumed` true, `vintage_assumed_from` says from what): the source's publication
-        date, else the period's usual release (an annual value on `assumed_annual_release` of the
-        next year, a monthly or year-to-date value `assumed_monthly_release_days` after its month),
-        never later than the value's import (it was known then). `vintage` stays the known date only.
+        date, else the usual release of the LATEST period in the same source (a source is no older
+        than its newest figure; an annual value on `assumed_annual_release` of the next year, a
+        monthly or year-to-date value `assumed_monthly_release_days` after its month), never later
+        than the value's import (it was known then). `vintage` stays the known date only.
         An as-of view keeps the values with `known_since <= as_of` (docs/methodology.md §1).
 
         Withdrawn batches and non-finite values (inf/NaN stored before imports refused them) are

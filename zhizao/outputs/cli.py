@@ -408,7 +408,10 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
         counts = result["summary"]["counts"]
         from zhizao.analytics.progress import status_label
         console.print("  ".join(f"[{STATUS_STYLE[s]}]{status_label(s, lang)} {n}[/]" for s, n in counts.items()))
-    t = Table(show_lines=False)
+    # A terminal narrower than the full table (it needs about 150 columns) gets the columns a reader
+    # decides on; the name column folds instead of ending in "…". Pipes and logs get every column.
+    compact = console.width < 150
+    t = Table(show_lines=console.width < 110, expand=False)  # folded names need the row rules
     heads = (["Indicator", "Nature", "Unit", "Baseline", "Target", "Year", "Actual", "Completion", "Time", "Ratio", "Status"]
              if en else ["指标", "属性", "单位", "基期", "目标", "年份", "实际", "完成度", "时间进度", "增速比", "状态"])
     if final:
@@ -416,19 +419,29 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
                   f"Projected {result['evaluation']['target_year']}", "Final evaluation"] if en else
                  ["指标", "属性", "单位", "基期", "目标", "年份", "实际", "完成率",
                   f"{result['evaluation']['target_year']}年外推（90%区间）", "终期评价"])
-    for h in heads:
-        t.add_column(h)
+    keep = [0, 4, 5, 6, 7, len(heads) - 1] if compact else list(range(len(heads)))
+    for k in keep:
+        if k == 0:
+            t.add_column(heads[k], overflow="fold", ratio=1, min_width=10)
+        else:
+            t.add_column(heads[k], no_wrap=True)
+
+    def add_row(*cells):
+        t.add_row(*[cells[k] for k in keep])
+
     for ind in result["indicators"]:
         b = ind["baseline"]
         base = "—" if b["value"] is None else (QUAL_MARK.get(b.get("qualifier") or "", "") + _fmt_num(b["value"], 6)
                                                + ("*" if b["rebased"] else "") + ("†" if b.get("source") == "store" else ""))
         actual = "—" if ind["actual"] is None else QUAL_MARK.get(ind["qualifier"], "") + _fmt_num(ind["actual"], 6)
+        if compact and ind["actual"] is not None:
+            actual += ind["unit"] if ind["unit"] in ("%",) else f" {ind['unit']}"
         status = ind["status_label"] + ("" if ind["status_definite"] else ("?" + ("" if not ind.get("status_if_high_label") else f"/{ind['status_if_high_label']}")))
         name = (ind["name_en"] or ind["name"]) if en else ind["name"]
         if final:
             f = ind["final"]
             proj = f["projection"]
-            t.add_row(
+            add_row(
                 ("★ " if ind["binding"] else "") + name, ind["nature_label"], ind["unit"], base,
                 target_display(ind["target"], lang), str(f["data_year"] or "—"), actual,
                 "—" if f["completion_pct"] is None else pct_text(f["completion_pct"]) + "%",
@@ -436,7 +449,7 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
                 f"[{FINAL_STYLE[f['status']]}]{f['label']}[/]",
             )
             continue
-        t.add_row(
+        add_row(
             ("★ " if ind["binding"] else "") + name, ind["nature_label"], ind["unit"], base,
             target_display(ind["target"], lang), str(ind["data_year"] or "—"), actual,
             _pct(ind["completion"]), _pct(ind["time_elapsed"]), _fmt_num(ind["growth_ratio"], 3),

@@ -151,3 +151,20 @@ def test_assess_2024_runs_and_shows_targets_without_data(plan, tmp_path):
     for i in ("quality_competitiveness_index", "tech_renovation_investment_share", "unicorn_enterprises"):
         assert by_id[i]["status"] == "no_comparable_data"
     assert by_id["revenue_above_scale"]["actual"] == pytest.approx(2.8)  # 2.8万亿元 in 2024, converted
+
+
+def test_one_store_holds_both_embedded_plans(tmp_path):
+    """The store made for the 2021—2025 plan gets the 2023—2027 plan's bundled links when that plan
+    is opened in it (once), so both assess from the same statistics."""
+    db = tmp_path / "both.duckdb"
+    first = zz.assess(None, db=db, year=2024)
+    second = zz.assess(PLAN_ID, db=db, year=2024)
+    by_id = {i["id"]: i for i in second["indicators"]}
+    assert by_id["revenue_above_scale"]["actual"] == pytest.approx(2.8)  # linked here, not only in a new store
+    assert any(i["status"] != "no_comparable_data" for i in first["indicators"])
+    with zz.open_store(db) as store:
+        assert {DEFAULT_ID, PLAN_ID} <= set(store.linked_plan_ids())
+        bundled = store.batches().query("kind == 'bundled'")
+    zz.assess(PLAN_ID, db=db, year=2024)  # opening again adds nothing
+    with zz.open_store(db) as store:
+        assert len(store.batches().query("kind == 'bundled'")) == len(bundled) == 2

@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,12 @@ import zhizao.api as zz
 import zhizao.store.store as store_module
 from zhizao.store.store import Store, StoreBusy
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from store_holder import held_by_another_process  # noqa: E402
+
 ASSETS = Path(__file__).parents[1] / "assets"
 PLAN = ASSETS / "fictional-plan.yaml"
 
-HOLDER = """
-import sys, duckdb
-con = duckdb.connect(sys.argv[1])
-if len(sys.argv) > 2:
-    con.execute(sys.argv[2]).fetchall()
-print("holding", flush=True)
-sys.stdin.readline()
-con.close()
-"""
 
 # The CLI, with a marker file touched when the open starts waiting for the lock.
 WAITING_CLI = """
@@ -44,20 +37,6 @@ sys.argv = ["zhizao", *sys.argv[2:]]
 from zhizao.outputs.cli import main
 main()
 """
-
-
-@contextmanager
-def held_by_another_process(db: Path, sql: str | None = None):
-    """A second process holding `db` open for writing (as `zhizao data import` does) until exit."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), *([sql] if sql else [])],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "holding"
-        yield proc
-    finally:
-        proc.stdin.write("\n")
-        proc.stdin.flush()
-        proc.wait(timeout=60)
 
 
 @pytest.fixture

@@ -2,10 +2,8 @@
 never gives a 500 (docs/dashboard.md §Concurrency). Ordering is forced with events, not timed."""
 from __future__ import annotations
 
-import subprocess
 import sys
 import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,32 +17,15 @@ from zhizao.store.importing import ImportFailed
 
 from webtest_support import GOOD_CSV, csrf_headers
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from store_holder import held_by_another_process  # noqa: E402
+
 DEADLOCK_GUARD = 60  # seconds; only reached when a read is blocked, which is the failure
 
-HOLDER = """
-import sys, duckdb
-con = duckdb.connect(sys.argv[1])
-if len(sys.argv) > 2:
-    con.execute(sys.argv[2]).fetchall()
-print("holding", flush=True)
-sys.stdin.readline()
-con.close()
-"""
 # What a CLI import does first: commit a batch row (the file changes) and keep the file open.
 WRITE_A_BATCH = "INSERT INTO batches VALUES ('b_other_process', 'import', 'x.csv', NULL, 0, now(), NULL)"
 
 
-@contextmanager
-def held_by_another_process(db: Path, sql: str | None = None):
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), *([sql] if sql else [])],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "holding"
-        yield proc
-    finally:
-        proc.stdin.write("\n")
-        proc.stdin.flush()
-        proc.wait(timeout=60)
 
 
 def _in_thread(fn, *args):

@@ -4,6 +4,8 @@ Pure: (plan, observations, links, year, settings) → a JSON-able dict (docs/ass
 """
 from __future__ import annotations
 
+from zhizao import labels
+
 import math
 import re
 from collections import Counter
@@ -28,47 +30,10 @@ from zhizao.analytics.selection import GRADE_RANK, deciding_grade, pick
 from zhizao.plan.spec import Indicator, Plan, TargetKind
 from zhizao.settings import Settings
 
-NATURE_LABELS = {"expected": ("预期性", "expected"), "binding": ("约束性", "binding"),
-                 "unstated": ("未注明", "not stated")}
-COMPARABILITY_LABELS = {
-    "comparable": ("可比", "comparable"),
-    "different_definition": ("口径不同", "different definition"),
-    "proxy": ("近似替代", "proxy"),
-}
+NATURE_LABELS = labels.NATURE
+COMPARABILITY_LABELS = labels.COMPARABILITY
 # Why an indicator has no status, or a status without a pace judgement: `reason_code` in the JSON.
-REASONS = {
-    "no_target": ("规划未设目标值，仅监测最新数值与趋势", "the plan sets no target: tracked (latest value and trend) only"),
-    "no_baseline": ("规划未给出基期值，数据库中也没有可比的基期年数值，无法判断进度；仅判断是否达到目标及差距",
-                    "the plan prints no baseline and the store holds no comparable base-year value: the pace "
-                    "cannot be judged, only whether the target is met and the gap"),
-    "undated_target": ("目标未注明年份，不判断进度；仅判断是否达到目标及差距",
-                       "the target has no year: no pace is judged, only whether it is met and the gap"),
-    "target_equals_baseline": ("目标值与基期值相同，无从计算进度；仅判断是否达到目标及差距",
-                               "the target equals the baseline, so no pace can be computed: only whether it is met "
-                               "and the gap"),
-    "zero_growth_target": ("目标增速为0，无从计算进度；仅判断是否达到目标", "the target growth is zero, so no pace can "
-                           "be computed: only whether it is met"),
-    "beyond_range": ("数值超出目标区间", "the value is beyond the target range"),
-    "unbounded_value": ("公布值只给出一侧界限（如“不足X”），无法确认达到目标",
-                        "the published value is bounded on one side only (e.g. less than X): the target cannot be confirmed"),
-    "every_year_failed": ("“保持”类目标须逐年达到，以下年份未达到：{years}",
-                          "the target must hold every year and was not met in: {years}"),
-    "every_year_unsure": ("“保持”类目标须逐年达到，以下年份的公布值带限定词，无法确认：{years}",
-                          "the target must hold every year; qualified values leave these years unsure: {years}"),
-    "every_year_missing": ("已有数据的年份均达到；以下年份没有数据：{years}",
-                           "met in every year with data; no data for: {years}"),
-    "average_growth_gap": ("年均增速目标需要自基期起逐年连续的增速，缺少：{years}",
-                           "an average-growth target needs consecutive annual rates from the base year; missing: {years}"),
-    "before_year": ("评估年份之前没有可比数据", "no comparable value up to the evaluation year"),
-    "only_base_year": ("只有基期值，无法判断进度", "only a base-year value: progress cannot be measured"),
-    "not_deciding": ("可比数据来源等级不足或价格口径不符（见其他证据）",
-                     "comparable values exist but none may decide (source grade or price basis; see other evidence)"),
-    "only_other_evidence": ("仅有口径不同或近似替代的数据，不据此判断状态",
-                            "only series with a different definition or proxies were published; they do not decide the status"),
-    "no_data": ("未找到公开发布的数据", "no published value found"),
-    "not_released": ("截至{as_of}尚未发布可比数据（该日期之后发布的数值不计入）",
-                     "no comparable value had been released by {as_of} (values released later are left out)"),
-}
+REASONS = labels.REASON
 
 
 def reason_text(code: str | None, lang: str, **kw) -> str | None:

@@ -13,6 +13,8 @@ the result out (docs/assessment-json.md, docs/methodology.md §3a). Rules:
 """
 from __future__ import annotations
 
+from zhizao import labels
+
 import math
 from collections import Counter
 
@@ -21,17 +23,7 @@ from zhizao.plan.spec import Comparator, Direction, Indicator, PathShape, Target
 
 FINAL_STATUSES = ("completed", "basically_completed", "not_completed", "expected_completed",
                   "expected_basically_completed", "expected_difficult", "undetermined", "no_data", "tracked")
-FINAL_LABELS = {
-    "completed": ("已完成", "completed"),
-    "basically_completed": ("基本完成", "basically completed"),
-    "not_completed": ("未完成", "not completed"),
-    "expected_completed": ("预计完成", "expected to be completed"),
-    "expected_basically_completed": ("预计基本完成", "expected to be basically completed"),
-    "expected_difficult": ("预计难以完成", "unlikely to be completed"),
-    "undetermined": ("无法判断", "cannot be determined"),
-    "no_data": ("无可比数据", "no comparable data"),
-    "tracked": ("仅监测", "tracked (no target)"),
-}
+FINAL_LABELS = labels.FINAL_STATUS
 Z90 = 1.645  # two-sided 90 % normal interval
 QUAL_ZH = {"more_than": "超", "at_least": "不低于", "nearly": "近", "about": "约", "at_most": "不超过", "less_than": "不足"}
 QUAL_EN = {"more_than": "over ", "at_least": "at least ", "nearly": "nearly ", "about": "about ",

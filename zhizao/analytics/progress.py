@@ -11,24 +11,15 @@ Conventions
 """
 from __future__ import annotations
 
+from zhizao import labels
+
 import math
 from dataclasses import asdict, dataclass
 
 from zhizao.plan.spec import Comparator, Direction, Indicator, PathShape, TargetKind
 
 STATUSES = ("achieved", "ahead", "on_track", "behind", "seriously_behind", "not_met", "no_comparable_data", "tracked")
-STATUS_LABELS = {
-    "achieved": ("提前实现", "achieved"),
-    "ahead": ("快于预期", "ahead of plan"),
-    "on_track": ("基本符合预期", "on track"),
-    "behind": ("滞后于预期", "behind plan"),
-    "seriously_behind": ("严重滞后", "seriously behind"),
-    # A value exists but the pace cannot be judged (no baseline, undated target) or a condition failed
-    # (保持…以上 missed in a year, a value beyond a range): never counted as a pace status.
-    "not_met": ("尚未达到", "not yet met"),
-    "no_comparable_data": ("无可比数据", "no comparable data"),
-    "tracked": ("仅监测", "tracked (no target)"),
-}
+STATUS_LABELS = labels.STATUS
 # Worse statuses come later; the conservative reading of an interval is the worse one.
 _RANK = {s: i for i, s in enumerate(("achieved", "ahead", "on_track", "behind", "seriously_behind", "not_met",
                                      "no_comparable_data"))}

@@ -46,3 +46,8 @@ def cluster_name(cluster_id: str, lang: str = "zh") -> str:
         return OTHER_CLUSTER[1] if lang == "zh" else OTHER_CLUSTER[2]
     name, name_en, _ = CLUSTERS[cluster_id]
     return name if lang == "zh" else name_en
+
+
+def division_name(code: str, lang: str = "zh") -> str:
+    """The division's name in the reader's language (English names: issue 10, reports part)."""
+    return DIVISIONS.get(str(code), str(code))

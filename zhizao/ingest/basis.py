@@ -18,6 +18,8 @@ name that states one (only unambiguous forms: 累计 alone also means year-to-da
 """
 from __future__ import annotations
 
+from zhizao import labels
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,13 +29,7 @@ from ._errors import IngestError
 BASES = ("level", "change_on_previous_year", "cumulative_since", "average_over", "stock_as_of")
 NEEDS_FROM = ("cumulative_since", "average_over", "stock_as_of")
 
-LABELS = {
-    "level": ("水平值", "level"),
-    "change_on_previous_year": ("比上年变化", "change on the previous year"),
-    "cumulative_since": ("累计变化", "cumulative change"),
-    "average_over": ("期间年均", "average over a period"),
-    "stock_as_of": ("时点存量", "stock as of a date"),
-}
+LABELS = labels.BASIS
 
 # first year of each five-year plan (十四五 = 2021–2025); 以来 counts from the year before
 FIVE_YEAR_PLANS = {"十五": 2001, "十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}

@@ -9,6 +9,8 @@
 """
 from __future__ import annotations
 
+from zhizao import labels
+
 import json
 import sys
 from dataclasses import dataclass, field
@@ -26,35 +28,12 @@ from rich.table import Table
 
 DEFAULT_DATA = Path("zhizao-synth")
 
-LABELS = {
-    "subject_type": ("类型", "Type"), "subject_id": ("代码", "Code"), "subject_name": ("名称", "Name"),
-    "period": ("期别", "Period"), "rule": ("规则", "Rule"), "severity": ("级别", "Severity"),
-    "explanation": ("说明", "Explanation"), "ytd_growth_pct": ("累计增长%", "YTD growth %"),
-    "month_growth_pct": ("当月增长%", "Month growth %"), "share_prev_pct": ("上年比重%", "Share (prev) %"),
-    "contribution_pct": ("贡献率%", "Contribution %"), "pull_pp": ("拉动(百分点)", "Pull (pp)"),
-    "rank": ("位次", "Rank"), "light": ("信号灯", "Light"), "year": ("年", "Year"), "month": ("月", "Month"),
-    "ytd": ("累计值(万元)", "YTD (10k yuan)"), "growth_pct": ("增长%", "Growth %"),
-    "completion_pct": ("完成率%", "Completion %"), "schedule_pct": ("序时进度%", "Schedule %"),
-    "gap_pp": ("差距(百分点)", "Gap (pp)"), "planned_investment": ("计划投资(万元)", "Planned (10k yuan)"),
-    "cumulative_investment": ("累计完成(万元)", "Done (10k yuan)"), "name": ("名称", "Name"),
-    "credit_code": ("统一社会信用代码", "Credit code"), "district_name": ("区县", "District"),
-    "target_pct": ("目标%", "Target %"), "required_rest_pct": ("余下月份需增长%", "Needed rest %"),
-    "through_month": ("截至月份", "Through month"), "growth_lo": ("下限%", "Low %"),
-    "growth_hi": ("上限%", "High %"), "level": ("全年预测值(万元)", "Annual level (10k yuan)"),
-    "series": ("指标（按公布名称）", "Series (as published)"), "grade": ("来源等级", "Grade"),
-    "source_url": ("来源地址", "Source"), "status": ("状态", "Status"), "sources": ("来源数", "Sources"),
-    "conflict": ("各来源数值（不一致时）", "Values if sources disagree"), "note": ("说明", "Note"),
-    "history_points": ("历史公布点数", "Published history points"),
-    "prev_annual_growth_pct": ("上年全年增长%", "Last year's growth %"), "model": ("模型", "Model"),
-    "backtest_n": ("回测次数", "Backtest n"), "backtest_mae_pp": ("回测MAE(百分点)", "Backtest MAE (pp)"),
-    "backtest_naive_mae_pp": ("朴素法MAE(百分点)", "Naive MAE (pp)"), "ref": ("来源", "Source"),
-}
+LABELS = labels.COLUMN
 SOURCES = ("synthetic", "published")
 PUBLISHED_VIEWS = {"city": "city", "industry": "industry", "cluster": "industry", "district": "district"}
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
-LIGHT_EN = {"过热": "red (overheated)", "偏热": "yellow (warm)", "正常": "green (normal)",
-            "偏冷": "light blue (cool)", "过冷": "blue (cold)"}
+SEVERITY_ZH = {k: v[0] for k, v in labels.SEVERITY.items()}
+LIGHT_EN = {k: v[1] for k, v in labels.LIGHT.items()}
 
 
 @dataclass

@@ -11,6 +11,8 @@ aggregate series) is built once per directory state and refreshed per period wit
 """
 from __future__ import annotations
 
+from zhizao import labels
+
 import math
 import os
 from dataclasses import dataclass, field
@@ -22,10 +24,10 @@ import pandas as pd
 
 DATA_ENV = "ZHIZAO_MONITORING_DATA"
 DEFAULT_DATA = Path("zhizao-synth")
-SYNTHETIC_LABEL = {"zh": "合成数据（演示用，非真实企业）", "en": "Synthetic data (demo, not real enterprises)"}
+SYNTHETIC_LABEL = {"zh": labels.ORIGIN["synthetic"][0], "en": labels.ORIGIN["synthetic"][1]}
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-SEVERITY_LABEL = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
-LIGHT_EN = {"过热": "overheated", "偏热": "warm", "正常": "normal", "偏冷": "cool", "过冷": "cold"}
+SEVERITY_LABEL = labels.SEVERITY
+LIGHT_EN = {k: v[1].split(" (")[0] for k, v in labels.LIGHT.items()}
 LIGHT_COLOURS = {"过热": "#d73027", "偏热": "#f4c430", "正常": "#1a9850", "偏冷": "#74add1", "过冷": "#313695"}
 PART_TYPES = ("district", "zone", "industry", "cluster")
 

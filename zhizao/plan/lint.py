@@ -6,6 +6,8 @@ Pure: Plan → list of findings. Severity `error` means the indicator cannot be 
 """
 from __future__ import annotations
 
+from zhizao import labels
+
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -26,7 +28,7 @@ class Finding:
     message_en: str
 
 
-SEVERITY_LABELS = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
+SEVERITY_LABELS = labels.LINT_SEVERITY
 PERIOD_KINDS = (TargetKind.cumulative_change, TargetKind.average_annual_growth)
 
 

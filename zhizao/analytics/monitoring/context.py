@@ -6,6 +6,8 @@ and by the plain-pandas baseline of the bench). Rules never see where the number
 """
 from __future__ import annotations
 
+from zhizao import labels
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,11 +20,7 @@ from zhizao.codes.regions import CITY_CODE, CITY_NAME, CITY_NAME_EN, DISTRICTS, 
 
 SUBJECT_TYPES = ("city", "district", "zone", "industry", "cluster")
 GROUP_COLUMNS = {"district": "district", "zone": "zone", "industry": "industry", "cluster": "cluster"}
-SUBJECT_LABELS = {
-    "city": ("全市", "City"), "district": ("区县", "District"), "zone": ("功能区", "Functional zone"),
-    "industry": ("行业大类", "Industry division"), "cluster": ("产业集群", "Plan cluster"),
-    "enterprise": ("企业", "Enterprise"),
-}
+SUBJECT_LABELS = labels.SUBJECT_TYPE
 
 
 @dataclass

@@ -9,6 +9,8 @@ a monitor would have said at the time (used by scripts/detection_quality.py).
 """
 from __future__ import annotations
 
+from zhizao import labels
+
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
@@ -27,10 +29,9 @@ from zhizao.settings import Settings
 WARNING_COLUMNS = ["subject_type", "subject_id", "subject_name", "period", "rule", "severity",
                    "evidence", "explanation_zh", "explanation_en"]
 SEVERITIES = ("high", "medium", "low")
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+SEVERITY_ZH = {k: v[0] for k, v in labels.SEVERITY.items()}
 LIGHTS = ("过热", "偏热", "正常", "偏冷", "过冷")
-LIGHTS_EN = {"过热": "overheated (red)", "偏热": "warm (yellow)", "正常": "normal (green)",
-             "偏冷": "cool (light blue)", "过冷": "cold (blue)"}
+LIGHTS_EN = {k: v[1] for k, v in labels.LIGHT.items()}
 LIGHT_SCORE = {"过热": 5, "偏热": 4, "正常": 3, "偏冷": 2, "过冷": 1}
 AGGREGATE_TYPES = ("city", "district", "zone", "industry", "cluster")
 PART_TYPES = ("district", "zone", "industry", "cluster")

@@ -6,6 +6,8 @@ Chart options ride along separately (`charts`): they are presentation, not data.
 """
 from __future__ import annotations
 
+from zhizao import formatting, labels
+
 import math
 from datetime import date, datetime
 from pathlib import Path
@@ -72,25 +74,12 @@ def _missing(v: Any) -> bool:
 
 
 def fmt_num(v: Any, digits: int | None = None) -> str:
-    """Numbers for people: thousands separators for large values, few decimals, '—' for none."""
-    if _missing(v):
-        return "—"
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    if digits is None:
-        digits = 1 if abs(x) >= 100 else 2 if abs(x) >= 1 else 3
-    text = f"{x:,.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    """Numbers for people (zhizao.formatting.number); text passes through."""
+    return formatting.number(v, digits)
 
 
 def fmt_pct(v: Any, digits: int = 1) -> str:
-    if _missing(v):
-        return "—"
-    return f"{float(v) * 100:.{digits}f}%"
+    return formatting.share(v, digits)
 
 
 def target_text(target: dict | None) -> str:
@@ -119,8 +108,7 @@ def qual_label(code: Any, lang: str = "zh") -> str:
 
 
 def obs_status(code: Any, lang: str = "zh") -> str:
-    labels = {"final": ("最终", "final"), "preliminary": ("初步/预计", "preliminary")}
-    return labels[code][lang == "en"] if code in labels else ("" if code is None else str(code))
+    return labels.label("obs_status", code, lang)
 
 
 TEMPLATES.env.filters.update(num=fmt_num, pct=fmt_pct, target_text=target_text, qualified=fmt_qualified,

@@ -1,0 +1,125 @@
+"""Numbers and dates as a reader writes them, one function per kind of number.
+
+Every output (CLI, dashboard, reports, spreadsheets' text cells, analytics' explanations) formats
+through here, so that a value prints the same everywhere and never as `6.92339`, `3.032e+04`,
+`-0%`, `NaT` or `00:00:00`. Missing values (None, NaN, inf, NaT) print as `MISSING`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+MISSING = "—"
+
+
+def _float(v: Any) -> float | None:
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _trim(text: str) -> str:
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "", "-") else text
+
+
+def number(v: Any, digits: int | None = None, grouping: bool = True) -> str:
+    """A level: 26,833.9 · 86.7 · 6.92 · 0.899. `digits` fixes the decimals (trailing zeros dropped);
+    by default fewer decimals the larger the number. Never scientific notation, never -0."""
+    x = _float(v)
+    if x is None:
+        return MISSING if not isinstance(v, str) else v
+    if digits is None:
+        a = abs(x)
+        digits = 0 if a >= 10000 else 1 if a >= 100 else 2 if a >= 1 else 3
+    text = f"{x:,.{digits}f}" if grouping else f"{x:.{digits}f}"
+    return _trim(text)
+
+
+def significant(v: Any, figures: int = 4) -> str:
+    """`figures` significant digits but all integer digits: 26833.86 → 26834, 1.5654 → 1.565."""
+    x = _float(v)
+    if x is None:
+        return MISSING
+    if x == 0:
+        return "0"
+    decimals = max(0, figures - 1 - math.floor(math.log10(abs(x))))
+    return _trim(f"{x:.{decimals}f}")
+
+
+def percent(v: Any, digits: int = 1) -> str:
+    """A value already in percent: 7.3 → 7.3%."""
+    x = _float(v)
+    return MISSING if x is None else _trim(f"{x:.{digits}f}") + "%"
+
+
+def share(v: Any, digits: int = 1) -> str:
+    """A fraction as a percentage: 0.452 → 45.2%."""
+    x = _float(v)
+    return MISSING if x is None else percent(100 * x, digits)
+
+
+def points(v: Any, lang: str = "zh", digits: int = 1, signed: bool = True) -> str:
+    """A difference of percentages: +0.3个百分点 / +0.3 pp."""
+    x = _float(v)
+    if x is None:
+        return MISSING
+    text = _trim(f"{x:.{digits}f}")
+    if signed and text != "0" and not text.startswith("-"):
+        text = "+" + text
+    return text + (" pp" if lang == "en" else "个百分点")
+
+
+def ratio(v: Any, digits: int = 2) -> str:
+    x = _float(v)
+    return MISSING if x is None else _trim(f"{x:.{digits}f}")
+
+
+def value(v: Any, unit: str | None, lang: str = "zh") -> str:
+    """A value with its unit, formatted by what the unit says it is."""
+    unit = (unit or "").strip()
+    if unit == "%":
+        return percent(v, 2 if (_float(v) is not None and abs(_float(v)) < 10) else 1)
+    if unit in ("百分点", "个百分点", "pp"):
+        return points(v, lang, signed=False)
+    text = number(v)
+    if text == MISSING or not unit:
+        return text
+    return f"{text} {unit}" if lang == "en" else f"{text}{unit}"
+
+
+def date(v: Any) -> str:
+    """A date without a time of day (2024-06-30); a datetime keeps its time only when it has one."""
+    if v is None:
+        return MISSING
+    if v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+        return MISSING
+    if isinstance(v, pd.Timestamp):
+        v = v.to_pydatetime()
+    if isinstance(v, dt.datetime):
+        if (v.hour, v.minute, v.second) == (0, 0, 0):
+            return v.date().isoformat()
+        return v.strftime("%Y-%m-%d %H:%M")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    text = str(v)
+    if text in ("NaT", "nan", "None", ""):
+        return MISSING
+    return text[:-9] if text.endswith(" 00:00:00") else text
+
+
+def source_text(title: str | None, publisher: str | None, grade: str | None, url: str | None,
+                lang: str = "zh") -> str:
+    """A source as a reader cites it: publisher and title first, the grade in words, the address last."""
+    from zhizao import labels  # noqa: PLC0415 - stub; the reports part moves this
+    head = " ".join(x for x in (publisher, f"《{title}》" if title and lang != "en" else title) if x)
+    parts = [head, labels.label("grade", grade or "none", lang), url or ""]
+    return " · ".join(p for p in parts if p)

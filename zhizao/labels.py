@@ -1,0 +1,524 @@
+"""Every label a reader sees for a code: one table per kind of code, (中文, English) each.
+
+The one label source for all outputs (CLI, dashboard, reports, spreadsheets) and for the
+analytics' explanations. A code without a label here must not reach a Chinese reader:
+`code_words()` lists the codes the output tests scan for.
+"""
+from __future__ import annotations
+
+Pair = tuple[str, str]
+
+# Interface strings of the dashboard (web).
+UI: dict[str, tuple[str, str]] = {
+    "app_title": ("智造 · 规划实施监测", "Zhizao · plan monitoring"),
+    "nav_overview": ("总览", "Overview"),
+    "nav_plan": ("规划浏览", "Plan"),
+    "nav_districts": ("区县", "Districts"),
+    "nav_data": ("数据", "Data"),
+    "nav_downloads": ("下载", "Downloads"),
+    "json_twin": ("本页 JSON", "This page as JSON"),
+    "switch_lang": ("English", "中文"),
+    "plan_switch": ("规划", "Plan"),
+    "plan_switch_go": ("切换", "Go"),
+    "plans_title": ("本数据库中的规划", "Plans in this store"),
+    "plans_note": ("每项规划有自己的页面地址（/p/规划编号/）；默认规划也在首页 /。用 zhizao plan list 查看，zhizao serve --plan 选择默认规划。",
+                   "Each plan has its own addresses (/p/<plan id>/); the default plan is also at /. "
+                   "See zhizao plan list; zhizao serve --plan picks the default."),
+    "plan_name": ("规划", "Plan"),
+    "default_plan": ("默认", "default"),
+    # overview
+    "plan_period": ("规划期", "Plan period"),
+    "eval_year": ("评估年份", "Evaluation year"),
+    "as_of": ("截至（数据公布日期）", "Known as of"),
+    "time_elapsed": ("规划期已过", "Plan period elapsed"),
+    "time_elapsed_eval": ("按评估年份", "at the evaluation year"),
+    "time_elapsed_today": ("按今天日期", "by today's date"),
+    "apply": ("查看", "Show"),
+    "counts_by_status": ("各状态指标数", "Indicators by status"),
+    "binding_behind": ("需关注的约束性指标", "Binding indicators needing attention"),
+    "indicators": ("主要指标", "The plan's indicators"),
+    # {} is the plan's cluster_heading (六大产业集群, “33618”现代制造业集群体系 …): see cluster_heading()
+    "clusters": ("{}规模进展", "Progress of {}"),
+    "binding": ("约束性", "binding"),
+    "value": ("数值", "Value"),
+    "target": ("目标", "Target"),
+    "baseline": ("基期", "Baseline"),
+    "data_year": ("数据年份", "Data year"),
+    "no_data": ("暂无可比数据", "no comparable data"),
+    "cluster": ("集群", "Cluster"),
+    "scale_target": ("规模目标", "Scale target"),
+    "latest": ("最新规模", "Latest scale"),
+    "share_of_target": ("达目标比例", "Share of target"),
+    "comparability": ("可比性", "Comparability"),
+    "evidence": ("依据", "Evidence"),
+    "comp_comparable": ("可比", "comparable"),
+    "comp_different_definition": ("口径不同", "different definition"),
+    "comp_proxy": ("近似替代", "proxy"),
+    # indicator
+    "chart": ("实际值、规划路径、目标与预测", "Actual, planned path, target and projection"),
+    "actual": ("实际值", "Actual"),
+    "planned": ("规划路径", "Planned path"),
+    "projection": ("按现趋势预测", "Projection on current trend"),
+    "calc_inputs": ("计算依据", "Calculation inputs"),
+    "growth_ratio": ("增速比（观察/所需）", "Growth ratio (observed/required)"),
+    "observed_growth": ("观察年均增速", "Observed growth per year"),
+    "planned_growth": ("规划期所需年均增速（基期→目标）", "Planned growth per year (baseline → target)"),
+    "required_growth": ("此后每年所需增速", "Growth still needed per year from now on"),
+    "completion": ("完成度", "Completion"),
+    "planned_at_year": ("序时进度值", "Planned value at data year"),
+    "projected": ("目标年预测值", "Projected at target year"),
+    "rebased": ("基期已按最终公布数据替换", "Baseline re-based on the final published figure"),
+    "printed_baseline": ("规划印刷基期值", "Baseline as printed in the plan"),
+    "derivation": ("推算过程", "Derivation"),
+    "method": ("方法", "Method"),
+    "status": ("状态", "Status"),
+    "status_range": ("若取区间乐观端", "At the interval's optimistic end"),
+    "reason": ("原因", "Reason"),
+    "history": ("候选数值（含各版本）", "Values considered (all vintages)"),
+    "sources": ("所用数值的来源", "Sources of the value used"),
+    "conflicts": ("同期其他数值（按选用规则未采用）", "Other values for the same period (not selected)"),
+    "other_evidence": ("其他证据（不决定状态）", "Other evidence (never decides the status)"),
+    "stored_obs": ("数据库中的相关观测值", "Related observations in the store"),
+    "year": ("年份", "Year"),
+    "period": ("时期", "Period"),
+    "series": ("序列", "Series"),
+    "region": ("地区", "Region"),
+    "qualifier": ("限定", "Qualifier"),
+    "obs_status": ("数据状态", "Data status"),
+    "grade": ("等级", "Grade"),
+    "vintage": ("版本日期", "Vintage"),
+    "source": ("来源", "Source"),
+    "quote": ("原文", "Quote"),
+    "chosen": ("采用", "Used"),
+    "deciding": ("可决定状态", "May decide"),
+    "transform": ("换算", "Transform"),
+    "note": ("备注", "Note"),
+    "unit": ("单位", "Unit"),
+    "section": ("规划章节", "Plan section"),
+    "lead_department": ("牵头单位", "Lead department"),
+    "none": ("无", "none"),
+    # plan browser
+    "search": ("搜索规划（中文）", "Search the plan (Chinese text)"),
+    "search_button": ("搜索", "Search"),
+    "results": ("搜索结果", "Results"),
+    "no_results": ("没有匹配的内容", "Nothing matches"),
+    "kind_indicator": ("指标", "Indicators"),
+    "kind_cluster": ("产业集群", "Clusters"),
+    "kind_industry": ("产业方向", "Industries"),
+    "kind_technology": ("关键技术（专栏13）", "Key technologies (panel 13)"),
+    "kind_platform": ("创新平台（专栏14）", "Platforms (panel 14)"),
+    "kind_task": ("重点任务", "Tasks"),
+    "kind_safeguard": ("保障措施", "Safeguards"),
+    "key_products": ("重点产品", "Key products"),
+    "sub_industries": ("细分领域", "Sub-industries"),
+    "related_indicators": ("相关指标", "Related indicators"),
+    "related_industries": ("相关产业", "Related industries"),
+    "related_items": ("提及本产业的任务、技术与平台", "Tasks, technologies and platforms naming it"),
+    "items_naming_indicator": ("提及本指标的任务、技术与平台", "Tasks, technologies and platforms naming it"),
+    "related_data": ("相关数据", "Related data"),
+    "group_strategic_emerging": ("战略性新兴产业", "Strategic emerging"),
+    "group_pillar": ("支柱产业", "Pillar"),
+    "group_future": ("未来产业", "Future"),
+    "plan_notes": ("规划注释", "Plan notes"),
+    # districts
+    "map_title": ("区县数据地图", "District map"),
+    "layer": ("数据序列", "Series"),
+    "no_district_data": ("库中没有区县数据", "The store has no district data"),
+    "groups": ("区域分组", "Regional groups"),
+    "no_map": ("本规划未提供区域地图（regions.geometry），区县以表格列出",
+               "This plan names no region map (regions.geometry); the districts are listed as a table"),
+    "functional_zones": ("功能区（不在地图上）", "Functional zones (not on the map)"),
+    "district": ("区县", "District"),
+    "linked_indicator": ("对应规划指标", "Plan indicator"),
+    "host_districts": ("所在区县", "Host districts"),
+    # monitoring
+    "nav_monitoring": ("运行监测", "Monitoring"),
+    "mon_title": ("规上工业运行监测", "Monthly industrial monitoring"),
+    "mon_period": ("报告期（累计）", "Reporting period (year to date)"),
+    "mon_no_data": ("没有监测数据", "No monitoring data"),
+    "mon_bad_data": ("监测数据无法读取", "The monitoring data cannot be read"),
+    "mon_data_dir": ("数据目录", "Data folder"),
+    "mon_city": ("全市", "City"),
+    "mon_ytd_growth": ("累计增速", "YTD growth"),
+    "mon_month_growth": ("当月增速", "Single-period growth"),
+    "mon_nominal_growth": ("现价累计增速", "YTD growth, current prices"),
+    "mon_target": ("全年目标", "Annual target"),
+    "mon_gap": ("与目标差距", "Gap to target"),
+    "mon_required": ("余下月份需增长", "Growth needed in the remaining months"),
+    "mon_light": ("信号灯", "Light"),
+    "mon_composite": ("综合景气信号", "Composite signal"),
+    "mon_map": ("各区县累计增速", "YTD growth by district"),
+    "mon_pulls_industry": ("分行业拉动（GB/T 4754 大类，百分点）", "Pull by GB/T 4754 division (pp)"),
+    "mon_pulls_cluster": ("分产业集群拉动（百分点）", "Pull by plan cluster (pp)"),
+    "mon_ytd": ("累计增加值（万元，不变价）", "YTD value added (10k yuan, constant prices)"),
+    "mon_value": ("当期增加值（万元）", "Value added in the period (10k yuan)"),
+    "mon_share": ("上年比重", "Share last year"),
+    "mon_contribution": ("贡献率", "Contribution"),
+    "mon_pull": ("拉动（百分点）", "Pull (pp)"),
+    "mon_rank": ("位次", "Rank"),
+    "mon_warnings": ("预警", "Warnings"),
+    "mon_severity": ("级别", "Severity"),
+    "mon_rule": ("规则", "Rule"),
+    "mon_subject": ("对象", "Subject"),
+    "mon_explanation": ("说明", "Explanation"),
+    "mon_evidence": ("依据（规则证据）", "Evidence (the rule's inputs)"),
+    "mon_all": ("全部", "all"),
+    "mon_drill": ("详情", "Details"),
+    "mon_enterprises": ("企业名单", "Enterprises"),
+    "mon_credit_code": ("统一社会信用代码", "Credit code"),
+    "mon_enterprise": ("企业", "Enterprise"),
+    "mon_industry": ("行业大类", "Industry division"),
+    "mon_cluster": ("产业集群", "Plan cluster"),
+    "mon_size": ("规模", "Size"),
+    "mon_reported": ("本期报送", "Reported"),
+    "mon_series": ("月度序列", "Monthly series"),
+    "mon_no_warnings": ("本期无预警", "No warnings in this period"),
+    "mon_none_data": ("该区县在数据中没有企业", "The data hold no enterprise in this district"),
+    "mon_zones": ("功能区", "Functional zones"),
+    "mon_districts": ("区县", "Districts"),
+    "mon_industries": ("行业", "Industries"),
+    "mon_brief": ("月度经济运行分析", "Monthly brief"),
+    "mon_entry_exit": ("进入/退出名录年份", "Entered / left the directory"),
+    "mon_type": ("类型", "Type"),
+    "mon_back": ("返回运行监测", "Back to monitoring"),
+    "mon_periods_note": ("期别以月份标注，02 为 1—2 月合计", "Periods are labelled by month; 02 is January and February together"),
+    # data
+    "upload": ("上传数据文件（CSV / XLSX）", "Upload a data file (CSV / XLSX)"),
+    "upload_help": ("与命令行 zhizao data import 相同的校验；任何一行有问题则整个文件不导入。",
+                    "Same checks as `zhizao data import`; if any row has a problem nothing is imported."),
+    "upload_button": ("上传并导入", "Upload and import"),
+    "imported": ("已导入", "Imported"),
+    "refused": ("导入被拒绝：数据库未改变", "Import refused: the store is unchanged"),
+    "problems": ("问题", "Problems"),
+    "file": ("文件", "File"),
+    "row": ("行", "Row"),
+    "column": ("列", "Column"),
+    "code": ("代码", "Code"),
+    "message": ("说明", "Message"),
+    "observations": ("观测值", "Observations"),
+    "filter": ("筛选（序列/地区）", "Filter (series/region)"),
+    "batches": ("导入记录", "Import history"),
+    "rows": ("行数", "Rows"),
+    "imported_at": ("导入时间", "Imported at"),
+    "page": ("页", "Page"),
+    "prev": ("上一页", "Previous"),
+    "next": ("下一页", "Next"),
+    "total": ("共", "Total"),
+    # downloads
+    "reports": ("评估报告", "Evaluation reports"),
+    "report_unavailable": ("报告模块尚未安装，暂不可下载", "The report module is not installed yet"),
+    "report_failed": ("本机无法生成该格式的报告", "This machine cannot build the report in that format"),
+    "data_downloads": ("数据", "Data"),
+    "scorecard": ("指标评估表", "Scorecard"),
+    "all_observations": ("全部观测值（含来源）", "All observations (with sources)"),
+    "sources_list": ("来源清单", "Sources"),
+    "json_twins": ("各页面的 JSON", "Every page as JSON"),
+    # errors
+    "not_found": ("未找到", "Not found"),
+    "error": ("出错了", "Something went wrong"),
+    "back_home": ("返回总览", "Back to the overview"),
+}
+
+# Words of the reports (DOCX, HTML, PDF, XLSX).
+REPORT: dict[str, tuple[str, str]] = {
+    # report kinds and title page
+    "final_eval": ("终期评估报告", "final evaluation report"),
+    "mid_eval": ("中期评估报告", "mid-term evaluation report"),
+    "impl_of": ("实施情况", "implementation: "),
+    "eval_year": ("评估年份", "Evaluation year"),
+    "as_of": ("数据截至", "Data as known on"),
+    "as_of_all": ("使用数据库中全部已知数据（不限发布日期）", "all values in the store, whatever their publication date"),
+    "doc_no": ("规划文号", "Plan document"),
+    "period": ("规划期", "Plan period"),
+    "generated_by": ("由“智造”平台依据公开统计数据生成", "Produced by zhizao from published statistics"),
+    "toc": ("目录", "Contents"),
+    "toc_hint": ("（目录将在打开文档或更新域时生成）", "(the contents are built when the document's fields are updated)"),
+    "page": ("第 {} 页", "Page {}"),
+    # section titles
+    "s_summary": ("一、评估概要", "1. Summary"),
+    "s_scorecard": ("二、指标评估总表", "2. Scorecard"),
+    "s_categories": ("三、分领域评估", "3. Indicators by area"),
+    "s_clusters": ("四、{}规模目标", "4. Scale targets of {}"),  # the plan's cluster_heading
+    "s_nodata": ("五、无可比数据的指标", "5. Indicators without comparable data"),
+    "s_nodata_4": ("四、无可比数据的指标", "4. Indicators without comparable data"),  # a plan without clusters
+    "s_sources": ("附录一　数据来源", "Appendix A. Data sources"),
+    "s_method": ("附录二　评估方法", "Appendix B. Methodology"),
+    "s_binding": ("约束性指标", "Binding indicators"),
+    "s_counts": ("各状态指标数", "Indicators by status"),
+    "s_changes": ("与上次评估相比的变化", "Changes since the last report"),
+    # table headers
+    "h_indicator": ("指标", "Indicator"),
+    "h_nature": ("属性", "Nature"),
+    "h_unit": ("单位", "Unit"),
+    "h_baseline": ("基期值", "Baseline"),
+    "h_target": ("目标值", "Target"),
+    "h_year": ("数据年份", "Year"),
+    "h_actual": ("实际值", "Actual"),
+    "h_planned": ("规划路径值", "Planned"),
+    "h_completion": ("完成度", "Compl."),
+    "h_time": ("时间进度", "Time"),
+    "h_ratio": ("增速比", "Ratio"),
+    "h_status": ("状态", "Status"),
+    "h_count": ("指标数", "Count"),
+    "h_indicators": ("指标", "Indicators"),
+    "h_prev_status": ("上次状态", "Previous status"),
+    "h_prev_value": ("上次数据", "Previous value"),
+    "h_new_value": ("本次数据", "Current value"),
+    "h_cluster": ("产业集群", "Cluster"),
+    "h_scale_target": ("规模目标", "Scale target"),
+    "h_share": ("占目标比例", "Share of target"),
+    "h_comparability": ("可比性", "Comparability"),
+    "h_series": ("统计序列", "Series"),
+    "h_value": ("数值", "Value"),
+    "h_note": ("说明", "Note"),
+    "h_grade": ("来源等级", "Grade"),
+    "h_role": ("用途", "Role"),
+    "h_obs_status": ("数据性质", "Release"),
+    "h_vintage": ("发布/版本日期", "Vintage"),
+    "h_source": ("来源", "Source"),
+    "h_setting": ("参数", "Setting"),
+    "h_meaning": ("含义", "Meaning"),
+    "h_basis": ("依据", "Basis"),
+    "h_rule": ("判定规则", "Rule"),
+    # roles in the sources appendix
+    "r_baseline": ("基期值", "baseline"),
+    "r_chosen": ("采用值", "used"),
+    "r_not_chosen": ("未采用值", "not used"),
+    "r_evidence": ("其他证据", "other evidence"),
+    "r_conflict": ("未采用值", "not used"),
+    "r_cluster": ("集群规模", "cluster scale"),
+    "final": ("终值", "final"),
+    "preliminary": ("初步数", "preliminary"),
+    # chart legend
+    "c_path": ("规划路径", "planned path"),
+    "c_target": ("目标", "target"),
+    "c_actual": ("实际值", "actual"),
+    "c_actual_d": ("实际值（D级来源，不单独决定状态）", "actual (grade D, never decides alone)"),
+    "c_qualified_up": ("实际值（超/不低于）", "actual (more than / at least)"),
+    "c_qualified_down": ("实际值（近/不高于）", "actual (nearly / at most)"),
+    "c_qualified_about": ("实际值（约）", "actual (about)"),
+    "c_other_values": ("未采用的公布值", "published values not used"),
+    "c_evidence": ("其他证据（口径不同，不据此判断）", "other evidence (not comparable, does not decide)"),
+    "c_projection": ("按现趋势预测", "projection on the observed trend"),
+    "c_projection_final": ("预测目标年值及区间", "projected to the target year, with interval"),
+    "c_required": ("此后所需路径", "required path from now on"),
+    "c_no_data": ("无可比数据", "no comparable data"),
+    "c_year": ("年份", "year"),
+    "c_clusters_title": ("{}：最新规模与目标", "{}: latest scale against target"),  # the plan's cluster_heading
+    "c_cluster_target": ("规模目标", "scale target"),
+    "c_cluster_actual": ("最新规模", "latest scale"),
+    "c_cluster_proxy": ("最新规模（近似替代口径）", "latest scale (proxy measure)"),
+    # small words
+    "binding": ("约束性", "binding"),
+    "expected": ("预期性", "expected"),
+    "none": ("无", "none"),
+    "or": ("或", "or"),
+    "per_year_pp": ("个百分点/年", " pp per year"),
+    "per_year": ("/年", " per year"),
+    "derived": ("推算值", "derived"),
+    "rebased_note": ("* 基期值已按最终公布数替换规划印刷值", "* baseline re-based on the final published figure"),
+    "binding_mark_note": ("★ 约束性指标", "★ binding indicator"),
+    "store_baseline_note": ("† 规划未列基期值，采用数据库中基期年的可比数值。",
+                            "† the plan prints no baseline: the comparable base-year value in the store is used."),
+    "indefinite_note": ("状态后的“或……”：公布值带限定词（超/近/约……），按较保守一端判断，括号内为较乐观一端的结果。",
+                        "“or …” after a status: the published value is qualified (more than / nearly …); "
+                        "the conservative end decides, the optimistic reading follows."),
+}
+
+# Column headers of monitoring tables (CLI, CSV).
+COLUMN: dict[str, tuple[str, str]] = {
+    "subject_type": ("类型", "Type"), "subject_id": ("代码", "Code"), "subject_name": ("名称", "Name"),
+    "period": ("期别", "Period"), "rule": ("规则", "Rule"), "severity": ("级别", "Severity"),
+    "explanation": ("说明", "Explanation"), "ytd_growth_pct": ("累计增长%", "YTD growth %"),
+    "month_growth_pct": ("当月增长%", "Month growth %"), "share_prev_pct": ("上年比重%", "Share (prev) %"),
+    "contribution_pct": ("贡献率%", "Contribution %"), "pull_pp": ("拉动(百分点)", "Pull (pp)"),
+    "rank": ("位次", "Rank"), "light": ("信号灯", "Light"), "year": ("年", "Year"), "month": ("月", "Month"),
+    "ytd": ("累计值(万元)", "YTD (10k yuan)"), "growth_pct": ("增长%", "Growth %"),
+    "completion_pct": ("完成率%", "Completion %"), "schedule_pct": ("序时进度%", "Schedule %"),
+    "gap_pp": ("差距(百分点)", "Gap (pp)"), "planned_investment": ("计划投资(万元)", "Planned (10k yuan)"),
+    "cumulative_investment": ("累计完成(万元)", "Done (10k yuan)"), "name": ("名称", "Name"),
+    "credit_code": ("统一社会信用代码", "Credit code"), "district_name": ("区县", "District"),
+    "target_pct": ("目标%", "Target %"), "required_rest_pct": ("余下月份需增长%", "Needed rest %"),
+    "through_month": ("截至月份", "Through month"), "growth_lo": ("下限%", "Low %"),
+    "growth_hi": ("上限%", "High %"), "level": ("全年预测值(万元)", "Annual level (10k yuan)"),
+    "series": ("指标（按公布名称）", "Series (as published)"), "grade": ("来源等级", "Grade"),
+    "source_url": ("来源地址", "Source"), "status": ("状态", "Status"), "sources": ("来源数", "Sources"),
+    "conflict": ("各来源数值（不一致时）", "Values if sources disagree"), "note": ("说明", "Note"),
+    "history_points": ("历史公布点数", "Published history points"),
+    "prev_annual_growth_pct": ("上年全年增长%", "Last year's growth %"), "model": ("模型", "Model"),
+    "backtest_n": ("回测次数", "Backtest n"), "backtest_mae_pp": ("回测MAE(百分点)", "Backtest MAE (pp)"),
+    "backtest_naive_mae_pp": ("朴素法MAE(百分点)", "Naive MAE (pp)"), "ref": ("来源", "Source"),
+}
+
+# Why an indicator has no status, or a status without a pace judgement (`reason_code`).
+REASON: dict[str, tuple[str, str]] = {
+    "no_target": ("规划未设目标值，仅监测最新数值与趋势", "the plan sets no target: tracked (latest value and trend) only"),
+    "no_baseline": ("规划未给出基期值，数据库中也没有可比的基期年数值，无法判断进度；仅判断是否达到目标及差距",
+                    "the plan prints no baseline and the store holds no comparable base-year value: the pace "
+                    "cannot be judged, only whether the target is met and the gap"),
+    "undated_target": ("目标未注明年份，不判断进度；仅判断是否达到目标及差距",
+                       "the target has no year: no pace is judged, only whether it is met and the gap"),
+    "target_equals_baseline": ("目标值与基期值相同，无从计算进度；仅判断是否达到目标及差距",
+                               "the target equals the baseline, so no pace can be computed: only whether it is met "
+                               "and the gap"),
+    "zero_growth_target": ("目标增速为0，无从计算进度；仅判断是否达到目标", "the target growth is zero, so no pace can "
+                           "be computed: only whether it is met"),
+    "beyond_range": ("数值超出目标区间", "the value is beyond the target range"),
+    "unbounded_value": ("公布值只给出一侧界限（如“不足X”），无法确认达到目标",
+                        "the published value is bounded on one side only (e.g. less than X): the target cannot be confirmed"),
+    "every_year_failed": ("“保持”类目标须逐年达到，以下年份未达到：{years}",
+                          "the target must hold every year and was not met in: {years}"),
+    "every_year_unsure": ("“保持”类目标须逐年达到，以下年份的公布值带限定词，无法确认：{years}",
+                          "the target must hold every year; qualified values leave these years unsure: {years}"),
+    "every_year_missing": ("已有数据的年份均达到；以下年份没有数据：{years}",
+                           "met in every year with data; no data for: {years}"),
+    "average_growth_gap": ("年均增速目标需要自基期起逐年连续的增速，缺少：{years}",
+                           "an average-growth target needs consecutive annual rates from the base year; missing: {years}"),
+    "before_year": ("评估年份之前没有可比数据", "no comparable value up to the evaluation year"),
+    "only_base_year": ("只有基期值，无法判断进度", "only a base-year value: progress cannot be measured"),
+    "not_deciding": ("可比数据来源等级不足或价格口径不符（见其他证据）",
+                     "comparable values exist but none may decide (source grade or price basis; see other evidence)"),
+    "only_other_evidence": ("仅有口径不同或近似替代的数据，不据此判断状态",
+                            "only series with a different definition or proxies were published; they do not decide the status"),
+    "no_data": ("未找到公开发布的数据", "no published value found"),
+    "not_released": ("截至{as_of}尚未发布可比数据（该日期之后发布的数值不计入）",
+                     "no comparable value had been released by {as_of} (values released later are left out)"),
+}
+
+# Mid-term (pace) statuses of the assessment.
+STATUS: dict[str, tuple[str, str]] = {
+    "achieved": ("提前实现", "achieved"),
+    "ahead": ("快于预期", "ahead of plan"),
+    "on_track": ("基本符合预期", "on track"),
+    "behind": ("滞后于预期", "behind plan"),
+    "seriously_behind": ("严重滞后", "seriously behind"),
+    # A value exists but the pace cannot be judged (no baseline, undated target) or a condition failed
+    # (保持…以上 missed in a year, a value beyond a range): never counted as a pace status.
+    "not_met": ("尚未达到", "not yet met"),
+    "no_comparable_data": ("无可比数据", "no comparable data"),
+    "tracked": ("仅监测", "tracked (no target)"),
+}
+
+# 终期评估 (final evaluation) statuses.
+FINAL_STATUS: dict[str, tuple[str, str]] = {
+    "completed": ("已完成", "completed"),
+    "basically_completed": ("基本完成", "basically completed"),
+    "not_completed": ("未完成", "not completed"),
+    "expected_completed": ("预计完成", "expected to be completed"),
+    "expected_basically_completed": ("预计基本完成", "expected to be basically completed"),
+    "expected_difficult": ("预计难以完成", "unlikely to be completed"),
+    "undetermined": ("无法判断", "cannot be determined"),
+    "no_data": ("无可比数据", "no comparable data"),
+    "tracked": ("仅监测", "tracked (no target)"),
+}
+
+# Nature of an indicator (预期性/约束性).
+NATURE: dict[str, Pair] = {"expected": ("预期性", "expected"), "binding": ("约束性", "binding"),
+                           "unstated": ("未注明", "not stated")}
+
+# How comparable a published series is with the plan's indicator.
+COMPARABILITY: dict[str, Pair] = {
+    "comparable": ("可比", "comparable"),
+    "different_definition": ("口径不同", "different definition"),
+    "proxy": ("近似替代", "proxy"),
+}
+
+# How a published series becomes the indicator's value (links' `transform`).
+TRANSFORM: dict[str, Pair] = {
+    "identity": ("直接采用", "taken as published"),
+    "derived_ratio": ("由两项数据相除得出", "derived as a ratio of two series"),
+    "chain_real_growth": ("基期值按逐年实际增速链乘（不变价）", "baseline chained with real growth rates (constant prices)"),
+    "chain_annual_changes": ("逐年变化率累乘", "annual changes chained"),
+    "cumulative_from_levels": ("由逐年水平值计算累计变化", "cumulative change computed from levels"),
+}
+
+# What a stored value measures (observations' `basis`).
+BASIS: dict[str, Pair] = {
+    "level": ("水平值", "level"),
+    "change_on_previous_year": ("比上年变化", "change on the previous year"),
+    "cumulative_since": ("累计变化", "cumulative change"),
+    "average_over": ("期间年均", "average over a period"),
+    "stock_as_of": ("时点存量", "stock as of a date"),
+}
+
+# Price basis of a value.
+PRICE_BASIS: dict[str, Pair] = {
+    "constant": ("不变价", "constant prices"), "current": ("现价", "current prices"),
+    "comparable": ("可比价", "comparable prices"),
+}
+
+# Publication status of an observation.
+OBS_STATUS: dict[str, Pair] = {"final": ("最终", "final"), "preliminary": ("初步/预计", "preliminary")}
+
+# Warning severities (monitoring) and plan-check severities (plan lint).
+SEVERITY: dict[str, Pair] = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
+LINT_SEVERITY: dict[str, Pair] = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
+
+# Five-light business-climate signal (景气信号灯); the codes are the Chinese words.
+LIGHT: dict[str, Pair] = {"过热": ("过热", "overheated (red)"), "偏热": ("偏热", "warm (yellow)"),
+                          "正常": ("正常", "normal (green)"), "偏冷": ("偏冷", "cool (light blue)"),
+                          "过冷": ("过冷", "cold (blue)")}
+
+# Kinds of monitored subject.
+SUBJECT_TYPE: dict[str, Pair] = {
+    "city": ("全市", "City"), "district": ("区县", "District"), "zone": ("功能区", "Functional zone"),
+    "industry": ("行业大类", "Industry division"), "cluster": ("产业集群", "Plan cluster"),
+    "enterprise": ("企业", "Enterprise"),
+}
+
+# Source grades of the bundled data, explained in words (A best).
+GRADE: dict[str, Pair] = {
+    "A": ("A 政府网站原文", "A: the government's own site"),
+    "B": ("B 主流或官方媒体", "B: mainstream or official media"),
+    "C": ("C 其他网站转载的政府或官方媒体原文", "C: an official text reprinted on another site"),
+    "D": ("D 二手整理或自媒体（慎用，不单独作为判断依据）",
+          "D: secondary compilation or self-media (use with care, never the only support)"),
+    "none": ("无来源地址", "no source address"),
+}
+
+# Keys of the evidence dictionaries, as column headers.
+EVIDENCE_KEY: dict[str, Pair] = {
+    "measure": ("度量", "measure"), "score": ("得分", "score"), "method": ("方法", "method"),
+    "value": ("数值", "value"), "threshold": ("阈值", "threshold"), "z": ("标准分", "z-score"),
+}
+
+# Data origin: synthetic data are always labelled as such.
+ORIGIN: dict[str, Pair] = {
+    "synthetic": ("合成数据（演示用，非真实企业）", "Synthetic data (demo, not real enterprises)"),
+    "published": ("公开发布数据", "published data"),
+}
+
+TABLES: dict[str, dict[str, Pair]] = {
+    "ui": UI, "report": REPORT, "column": COLUMN, "reason": REASON, "status": STATUS,
+    "final_status": FINAL_STATUS, "nature": NATURE, "comparability": COMPARABILITY, "transform": TRANSFORM,
+    "basis": BASIS, "price_basis": PRICE_BASIS, "obs_status": OBS_STATUS, "severity": SEVERITY,
+    "lint_severity": LINT_SEVERITY, "light": LIGHT, "subject_type": SUBJECT_TYPE, "grade": GRADE,
+    "evidence_key": EVIDENCE_KEY, "origin": ORIGIN,
+}
+# Tables whose codes are identifiers (snake_case English) that must never show in a Chinese output.
+CODE_TABLES = ("status", "final_status", "nature", "comparability", "transform", "basis", "price_basis",
+               "obs_status", "severity", "subject_type", "reason", "evidence_key")
+
+
+def label(table: str, code, lang: str = "zh") -> str:
+    """The reader's word for `code` in `table`; an unknown code is returned as it is (and is a bug
+    the code-word scan finds in Chinese outputs)."""
+    if code is None:
+        return ""
+    pair = TABLES[table].get(code)
+    if pair is None:
+        return str(code)
+    return pair[1] if lang == "en" else pair[0]
+
+
+def code_words() -> set[str]:
+    """Codes that a Chinese output must not print: the snake_case ids of the code tables."""
+    words: set[str] = set()
+    for name in CODE_TABLES:
+        words.update(k for k in TABLES[name] if "_" in k)
+    return words | {"identity", "proxy", "measure", "score", "method", "five_light", "SYNTHETIC"}
+
+
+def unit_label(unit: str | None, lang: str = "zh") -> str:
+    """A unit as the reader writes it: unchanged in Chinese; in English 亿元 → 100 million yuan …"""
+    return unit or ""

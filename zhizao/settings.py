@@ -4,6 +4,10 @@ Every threshold or tolerance that no official source fixes is a `Setting` here, 
 its meaning and where the default comes from. docs/methodology.md documents each one (a test checks),
 and `zhizao settings` lists them. Override on the command line with `-s name value`, or in Python
 with `Settings(overrides)`.
+
+Both lists are here — the assessment's (ASSESSMENT_SETTINGS) and monthly monitoring's
+(MONITORING_SETTINGS): this is a base module that every layer imports, so it imports no layer
+itself (docs/architecture.md); the analytics receive the values in a `Settings`.
 """
 from __future__ import annotations
 
@@ -95,6 +99,234 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
 )
 
 
+# --- monthly monitoring and early warning (zhizao.analytics.monitoring) ----------------------------
+# Rule bodies read these by name from a `Settings`; none is a literal in a rule. The NBS 预警信号系统
+# critical values (临界点) are NOT published (methods.md §2.1/§6 item 5), so the five-light cut-offs
+# are project choices, documented as such.
+_NBS_UNCONFIRMED = (
+    "zhizao default: NBS five-light 临界点 are not published (methods.md §2.1, §6 item 5 — "
+    "unconfirmed); bands follow methods.md [D] suggestion"
+)
+
+# Where a monitoring default was tuned on the synthetic ground truth: the measurement behind it.
+DQ = "scripts/detection_quality.py, 6 seeds × 2 worlds, docs/monitoring.md §Detection quality"
+
+MONITORING_SETTINGS: tuple[Setting, ...] = (
+    # --- target path -------------------------------------------------------------------------
+    Setting(
+        "target_annual_growth_pct", 6.0,
+        "规上工业增加值全年增长目标（%），用于累计增速与目标路径的差距",
+        "Annual growth target (%) of 规上 industrial value added used by the target-path rule",
+        "Plan 专栏1: 工业增加值年均增长6% (全部工业, 不变价) — applied to 规上 as a proxy "
+        "(different definition)",
+    ),
+    Setting(
+        "target_gap_medium_pp", 0.0,
+        "累计增速低于目标超过该值（百分点）为“中”级预警",
+        "YTD growth below target by more than this (pp) gives a medium warning",
+        "zhizao default",
+    ),
+    Setting(
+        "target_gap_high_pp", 1.0,
+        "累计增速低于目标超过该值（百分点），或余下月份所需增速高于当前累计增速该值以上，为“高”级预警",
+        "Gap (pp) beyond which, or required-rest-of-year growth this far above YTD growth, the "
+        "warning is high",
+        "zhizao default",
+    ),
+    # --- five lights ---------------------------------------------------------------------------
+    Setting(
+        "light_method", "fixed",
+        "五色灯临界值方法：fixed=固定增速临界值（缺省）；history=相对自身历史的稳健z值",
+        "Five-light critical values: fixed growth cut-offs (default) or history (robust z against own history)",
+        _NBS_UNCONFIRMED + "; fixed is the default because a history-relative light can call a falling "
+        "series 过热 when its past fell faster, which readers take as a wrong signal",
+    ),
+    Setting(
+        "light_z_cutoffs", "2,1,-1,-2",
+        "history法的z临界值：过热/偏热/偏冷/过冷的分界（由高到低）",
+        "z cut-offs (high to low) between 过热|偏热|正常|偏冷|过冷 for the history method",
+        _NBS_UNCONFIRMED + " (green = ±1σ, yellow/light blue = ±1–2σ, red/blue beyond ±2σ)",
+    ),
+    Setting(
+        "light_fixed_cutoffs", "12,9,5,3",
+        "fixed法的累计增速临界值（%，由高到低）：≥12过热，9–12偏热，5–9正常，3–5偏冷，<3过冷",
+        "Growth cut-offs (%, high to low) for the fixed method",
+        _NBS_UNCONFIRMED + " (fixed values chosen around the 6% plan rate)",
+    ),
+    Setting(
+        "light_history_periods", 33,
+        "history法用于估计中心与离散度的历史期数（报告期，1—2月合并为一期，每年11期）",
+        "Number of past reporting periods (11 a year, 1–2月 merged) for the history method",
+        "zhizao default (three years)",
+    ),
+    Setting(
+        "light_min_sigma_pp", 1.5,
+        "history法离散度下限（百分点），避免平稳序列的小波动被亮灯",
+        "Floor on the robust σ (pp) of the history method, so flat series do not light up",
+        "zhizao default",
+    ),
+    Setting(
+        "light_composite_green_band", "83.3,116.7",
+        "全市综合预警指数（100=全部绿灯）的绿灯区间",
+        "Green band of the city composite index (100 = all indicators green)",
+        "zhizao default: inferred from published NBS readings, not a published rule (methods.md §2.1)",
+    ),
+    # --- anomalies and turning points ----------------------------------------------------------
+    Setting(
+        "anomaly_min_periods_stl", 36,
+        "使用稳健STL残差检测异常所需的最少报告期数；不足时改用同比增速的稳健z值",
+        "Minimum reporting periods for robust-STL anomalies; shorter series use robust z of YoY",
+        "methods.md §2.3 (STL needs ≥2 cycles; ≥36 months in practice [M])",
+    ),
+    Setting(
+        "anomaly_z", 4.5,
+        "稳健z值（中位数/MAD）超过该值判为异常值",
+        "Robust z (median/MAD) above which a point is an anomaly",
+        "Iglewicz–Hoaglin's 3.5 (methods.md §2.3 [M]) assumes independent points; robust-STL residuals of "
+        "short 11-period subseries understate the scale. 3.5 → 4.5 (with the floor and 11 points below): "
+        f"recall of injected shocks 0.54/0.48 → 0.83/0.78, precision 0.31/0.60 → 0.64/0.65 (no-trend/default world; {DQ})",
+    ),
+    Setting(
+        "anomaly_min_sigma_pct", 1.5,
+        "异常值稳健z的离散度下限（STL残差：水平值的%；短序列：同比增速的百分点）",
+        "Floor on the robust scale of the anomaly z (STL residuals: % of the level; short series: pp of YoY growth)",
+        "zhizao default: with fewer than ~45 periods robust STL fits most points exactly (residual MAD ~1e-15, "
+        f"so z of 10⁴–10¹³ on rounding noise); 0 → 1.5 removes those alarms ({DQ})",
+    ),
+    Setting(
+        "anomaly_short_window", 22,
+        "同比增速稳健z值的滚动窗口（报告期）：短序列的异常检测与CUSUM使用",
+        "Trailing window (reporting periods) of the YoY growth's robust z (short-series anomalies, CUSUM)",
+        "methods.md §2.3 step 3 (trailing 12–24 months)",
+    ),
+    Setting(
+        "anomaly_short_min_points", 11,
+        "短序列异常检测（同比增速稳健z）所需的最少历史点数（不超过滚动窗口）",
+        "Past YoY points the short-series anomaly z needs (at most the trailing window)",
+        "zhizao default: one year of YoY history; 22 (a full window) left shocks in the second and third "
+        f"year undetectable — every missed injected district shock was there ({DQ})",
+    ),
+    Setting(
+        "cusum_k", 0.5,
+        "CUSUM参考值K（以同比增速稳健z为单位）",
+        "CUSUM reference value K (in units of the YoY growth's robust z)",
+        "Montgomery / JMP: K = δ/2 for a 1σ shift (methods.md §2.3)",
+    ),
+    Setting(
+        "cusum_h", 8.0,
+        "CUSUM决策区间H（以同比增速稳健z为单位）",
+        "CUSUM decision interval H (in units of the YoY growth's robust z)",
+        "Montgomery: H = 4σ–5σ (methods.md §2.3) for independent points; YoY growth is strongly autocorrelated, "
+        "so the run length at H = 5 is far shorter than nominal. 5 → 8: same recall of injected shifts (9/16), "
+        f"hits −52 %/−41 %, precision 0.38/0.63 → 0.49/0.65 (no-trend/default world; {DQ})",
+    ),
+    Setting(
+        "change_point_penalty", 15.0,
+        "PELT(l2)惩罚系数c：pen = c·σ²·ln n（σ由一阶差分稳健估计）",
+        "PELT (l2) penalty factor c in pen = c·σ²·ln n (σ robustly from first differences)",
+        "zhizao default: the BIC-like c = 2 (methods.md §2.3 [M]) assumes independent noise, but YoY "
+        "growth of aggregates is autocorrelated; on synthetic data without anomalies or trends c = 2 "
+        "signalled in ~17% of series-periods, c = 10 in ~2%. 10 → 15 (with 9 points below): same recall of "
+        f"injected shifts (15/16), precision 0.50/0.73 → 0.61/0.80 (no-trend/default world; {DQ})",
+    ),
+    Setting(
+        "change_point_min_size", 3,
+        "PELT最小段长（报告期）",
+        "PELT minimum segment length (reporting periods)",
+        "methods.md §2.3 (min_size ≥ 3 for monthly data)",
+    ),
+    Setting(
+        "change_point_min_points", 9,
+        "变点检测所需的最少同比增速点数（不少于2倍最小段长加1）",
+        "YoY growth points a series needs before change points are looked for (at least 2·min size + 1)",
+        "zhizao default: 7 (2·3 + 1) let the noise estimate rest on 6 differences; in the first year of YoY "
+        f"data 95 % of change points were false alarms; 11 lost an early injected shift, 9 does not ({DQ})",
+    ),
+    Setting(
+        "change_point_recent", 4,
+        "变点距评估期不超过该期数才报告为转折点（须大于最小段长，新段至少有最小段长个点才能识别）",
+        "A change point is reported as a turning point while it is younger than this many periods "
+        "(must exceed the minimum segment length, which the new segment needs before it can be seen)",
+        "zhizao default",
+    ),
+    Setting(
+        "spring_festival_march", "downgrade",
+        "3月受春节影响时异常类预警的处理：downgrade=降为“低”级，suppress=不报，none=照常",
+        "How anomaly warnings in March (Spring Festival effect) are handled: downgrade, suppress or none",
+        "zhizao default (methods.md §2.3: treat 1–2月 together and flag March)",
+    ),
+    # --- enterprise distress -------------------------------------------------------------------
+    Setting(
+        "enterprise_sharp_fall_pct", -40.0,
+        "企业当期增加值同比降幅达到该值（%）为“大幅下滑”",
+        "Single-period YoY fall (%) of an enterprise's value added that counts as a sharp fall",
+        "zhizao default",
+    ),
+    Setting(
+        "enterprise_decline_periods", 3,
+        "企业连续同比下降的期数达到该值为“连续下滑”",
+        "Consecutive periods of YoY decline for a consecutive-decline warning",
+        "zhizao default (common practice: 连续3个月)",
+    ),
+    Setting(
+        "enterprise_decline_pct", -20.0,
+        "连续下滑中每期同比增速均低于该值（%）",
+        "Each period's YoY growth (%) must be below this in a consecutive decline",
+        "zhizao default",
+    ),
+    Setting(
+        "enterprise_stopped_periods", 1,
+        "本年已报送的企业连续该期数未报送或产值为零，判为“停报/停产”",
+        "Periods without a report (or with zero output), after reporting earlier this year",
+        "zhizao default",
+    ),
+    Setting(
+        "enterprise_divergence_pp", 30.0,
+        "企业产值（不变价）与用电量同比增速之差的绝对值达到该值（百分点）为“产值用电背离”",
+        "Absolute gap (pp) between YoY growth of output (constant prices) and of electricity use",
+        "zhizao default",
+    ),
+    Setting(
+        "enterprise_high_share_pct", 0.5,
+        "企业上年同期增加值占全市比重达到该值（%）时企业类预警为“高”级",
+        "Enterprise share (%) of the city's value added a year earlier above which its warnings are high",
+        "zhizao default",
+    ),
+    Setting(
+        "enterprise_medium_share_pct", 0.02,
+        "企业比重达到该值（%）为“中”级，低于为“低”级",
+        "Enterprise share (%) above which its warnings are medium (below: low)",
+        "zhizao default",
+    ),
+    # --- drag on the total ---------------------------------------------------------------------
+    Setting(
+        "drag_pp", -0.1,
+        "区县/行业对全市累计增长的拉动不高于该值（百分点）为“拖累”",
+        "Pull (pp) on the city's YTD growth at or below which a district or industry is dragging",
+        "zhizao default",
+    ),
+    Setting(
+        "drag_high_pp", -0.5,
+        "拉动不高于该值（百分点）为“高”级",
+        "Pull (pp) at or below which the drag warning is high",
+        "zhizao default",
+    ),
+    # --- forecast ------------------------------------------------------------------------------
+    Setting(
+        "forecast_alpha", 0.1,
+        "预测区间的显著性水平（0.1即90%预测区间）",
+        "Significance level of prediction intervals (0.1 = 90% interval)",
+        "zhizao default",
+    ),
+    Setting(
+        "forecast_simulations", 500,
+        "预测全年累计值时的模拟路径数",
+        "Simulated paths used to forecast the annual total",
+        "zhizao default",
+    ),
+)
+
+
 # Cited when a baseline is re-based and the plan states no rule of its own (plan.baseline_rule).
 DEFAULT_BASELINE_RULE = ("zhizao 默认做法：以最终公布数据替换规划印刷的基期值",
                          "zhizao's default practice: final published figures replace printed baselines")
@@ -110,19 +342,7 @@ def baseline_rule(plan, lang: str = "zh") -> str:
     return DEFAULT_BASELINE_RULE[lang == "en"]
 
 
-def _collect() -> tuple[Setting, ...]:
-    found: list[Setting] = list(ASSESSMENT_SETTINGS)
-    # Other areas declare their settings beside their code; collected here so there is one list.
-    try:
-        from zhizao.analytics.monitoring.settings import MONITORING_SETTINGS  # noqa: PLC0415
-
-        found.extend(MONITORING_SETTINGS)
-    except ImportError:
-        pass
-    return tuple(found)
-
-
-SETTINGS: tuple[Setting, ...] = _collect()
+SETTINGS: tuple[Setting, ...] = ASSESSMENT_SETTINGS + MONITORING_SETTINGS
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 

@@ -3,15 +3,11 @@
 Modules: periods (YTD ↔ month, 1–2月), growth, contributions (贡献率/拉动), panel (enterprise-scale
 numpy path), context, anomaly, warnings (rule registry), forecast, projects, refresh (the full refresh).
 
-zhizao.settings collects MONITORING_SETTINGS while it is itself being imported. So zhizao.settings
-is imported first, here, before any submodule: were `monitoring.settings` imported first, the
-collection would meet it half-initialised and silently miss its settings. Other names are lazy.
+The thresholds are declared in zhizao.settings (MONITORING_SETTINGS). Names are imported lazily.
 """
 from __future__ import annotations
 
 import importlib
-
-import zhizao.settings  # noqa: F401,E402  (import order: see above)
 
 _EXPORTS = {
     "refresh": "refresh", "refresh_context": "refresh", "MonitoringResult": "refresh", "observations": "refresh",

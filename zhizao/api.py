@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import getpass
 import re
 from datetime import date
 from functools import lru_cache
@@ -18,19 +19,21 @@ from typing import Any, Mapping
 import pandas as pd
 
 from zhizao.analytics.assessment import assess_plan
+from zhizao.analytics.monitoring.published import PublishedData, from_observations
+from zhizao.analytics.next_plan import draft
 from zhizao.analytics.progress import target_display
 from zhizao.errors import UserError
-from zhizao.plan.lint import findings_frame, lint_plan
-from zhizao.plan.load import PlanError, embedded_plan_ids, load_plan, looks_like_path, parse_plan
+from zhizao.plan.lint import Finding, findings_frame, lint_plan
+from zhizao.plan.load import PlanError, embedded_plan_ids, embedded_plans, load_plan, looks_like_path, parse_plan
 from zhizao.plan.spec import Plan
 from zhizao.settings import Settings
-from zhizao.store.importing import (BUNDLED, ImportSummary, bundled_links_name, import_file, load_bundled,
-                                     load_bundled_links)
+from zhizao.store.importing import (BUNDLED, ImportSummary, bundled_links_name, bundled_mismatches, import_file,
+                                     load_bundled, load_bundled_links)
 from zhizao.store.store import Store, default_db_path
 
 __all__ = [
     "load_plan", "resolve_plan", "plans", "open_store", "assess", "scorecard", "observations", "sources", "lint",
-    "import_data", "withdraw", "batches", "Settings", "draft_plan",
+    "import_data", "withdraw", "batches", "Settings", "draft_plan", "published_monitoring",
 ]
 
 BUNDLED_PLAN_ID = "chongqing-manufacturing-2021-2025"
@@ -150,7 +153,6 @@ def resolve_plan(plan=None, db: str | Path | None = None, *, register: bool = Tr
             "(e.g. ./plan.yaml); once used, its id works too; zhizao plan list shows them all")
     if register:
         if text is None:
-            from zhizao.plan.load import embedded_plans
             text = next(p for p in embedded_plans() if p.stem == source).read_text(encoding="utf-8")
         with Store(db) as store:
             store.register_plan(obj.plan.id, obj.plan.title, kind, source, text)
@@ -160,8 +162,6 @@ def resolve_plan(plan=None, db: str | Path | None = None, *, register: bool = Tr
 def plans(db: str | Path | None = None) -> pd.DataFrame:
     """Every plan zhizao knows here: the embedded ones and those registered in the store, with
     whether the store holds them (registered, or links naming them)."""
-    from zhizao.plan.load import embedded_plans
-
     store = _store_if_exists(db)
     registered = pd.DataFrame(columns=["plan_id", "kind", "source", "registered_at"])
     linked: list[str] = []
@@ -336,7 +336,6 @@ def withdraw(batch_id: str, reason: str | None = None, *, db: str | Path | None 
     """Withdraw an import batch: recorded (when, by whom, why), never deleted; its values and links
     stop counting everywhere. The bundled batch cannot be withdrawn (start a new store instead)."""
     if by is None:
-        import getpass
         try:
             by = getpass.getuser()
         except Exception:  # no user name in some containers: the record still has when and why
@@ -368,9 +367,6 @@ def lint(plan=None, lang: str = "zh", *, db: str | Path | None = None) -> pd.Dat
     plan = resolve_plan(plan, db, register=False)
     findings = lint_plan(plan)
     if bundled_links_name(plan.plan.id):
-        from zhizao.plan.lint import Finding
-        from zhizao.store.importing import bundled_mismatches
-
         for p in bundled_mismatches(plan):  # the bundled data is loaded into stores of this plan id
             findings.append(Finding(
                 str(p.value), "bundled_links_match", "warning",
@@ -416,8 +412,6 @@ def draft_plan(plan=None, *, to_year: int = 2030, db: str | Path | None = None, 
     plan): the plan-file skeleton (YAML) and one row per indicator (zhizao.analytics.next_plan.COLUMNS). `in_force`: the plan in
     force (id, path or Plan), default the one found by `in_force_plan`; `base_year`: default the
     latest complete calendar year."""
-    from zhizao.analytics.next_plan import draft
-
     plan = resolve_plan(plan, db, register=False)
     if base_year is None:
         base_year = date.today().year - 1
@@ -430,3 +424,11 @@ def draft_plan(plan=None, *, to_year: int = 2030, db: str | Path | None = None, 
         raise UserError("--in-force 不能与 --from 为同一规划", "--in-force must be another plan than --from")
     result = assess(plan, year=base_year, db=db, lang=lang)
     return draft(plan, result, to_year=to_year, base_year=base_year, in_force=other, lang=lang)
+
+
+def published_monitoring(db: str | Path | None = None, plan=None) -> PublishedData:
+    """The published monthly growth rows of the store at `db` for monitoring
+    (zhizao.analytics.monitoring.published): the default store, or the one opened for `plan` (a Plan);
+    a new store gets the bundled data. The store is read here, so the analytics stay free of I/O."""
+    with open_store(db, plan) as store:
+        return from_observations(store.observations(), str(store.path))

@@ -22,60 +22,21 @@ import pandas as pd
 import typer
 from zhizao.errors import MonitoringDataMissing
 from zhizao.outputs.console import make_console
+from zhizao.outputs.monitoring_inputs import (DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401 (re-exported)
+                                              MonitoringInputs, check_monitoring_plan, load_monitoring_inputs)
 from zhizao.outputs.spreadsheet_safe import write_csv
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-DEFAULT_DATA = Path("zhizao-synth")
-
 LABELS = labels.COLUMN
-SOURCES = ("synthetic", "published")
-PUBLISHED_VIEWS = {"city": "city", "industry": "industry", "cluster": "industry", "district": "district"}
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_ZH = {k: v[0] for k, v in labels.SEVERITY.items()}
 LIGHT_EN = {k: v[1] for k, v in labels.LIGHT.items()}
 
 
-@dataclass
-class MonitoringInputs:
-    enterprises: pd.DataFrame
-    monthly: pd.DataFrame
-    prices: pd.DataFrame | None
-    projects: pd.DataFrame = field(default_factory=pd.DataFrame)
-    project_monthly: pd.DataFrame = field(default_factory=pd.DataFrame)
-    metadata: dict = field(default_factory=dict)
-    source: str = "synthetic"  # synthetic | data | published
-    # source == "published": the store's published growth rows (monitoring.published.PublishedData);
-    # enterprises and monthly are then empty (nothing enterprise-level is published)
-    published: Any = None
-
-
 PLAN_HELP = ("规划（编号或路径，亦可用 ZHIZAO_PLAN）：--source published 按该规划打开数据库；合成数据只适用于内置默认规划 "
              "/ plan id or path (or ZHIZAO_PLAN): --source published opens the store for it; the synthetic data fits "
              "the embedded default plan only")
-
-
-def check_monitoring_plan(plan: Optional[str], db, source: str):
-    """The plan named for monitoring (None if none). The synthetic data is generated for the embedded
-    default plan's districts and industries: another plan is refused rather than shown its figures."""
-    if plan is None:
-        return None
-    from zhizao import api  # noqa: PLC0415
-    from zhizao.errors import UserError  # noqa: PLC0415
-    from zhizao.plan.load import PlanError  # noqa: PLC0415
-
-    try:
-        p = api.resolve_plan(plan, db, register=False)
-    except PlanError as e:
-        raise UserError(f"规划文件无法使用：{e}", f"the plan file cannot be used: {e}") from None
-    if source != "published" and p.plan.id != api.BUNDLED_PLAN_ID:
-        raise UserError(
-            f"合成监测数据按内置默认规划 {api.BUNDLED_PLAN_ID} 的区县与产业生成，不适用于规划“{p.plan.id}”；"
-            "该规划请用 zhizao monitor/warnings/forecast --source published 读取其数据库中已公布的月度数据",
-            f"the synthetic monitoring data is generated for the embedded default plan {api.BUNDLED_PLAN_ID}'s "
-            f"districts and industries and does not fit plan '{p.plan.id}'; for that plan use zhizao "
-            "monitor/warnings/forecast --source published (the published monthly data in its store)")
-    return p
 
 
 def _plan_or_exit(plan: Optional[str], db, source: str, lang: str):
@@ -87,48 +48,6 @@ def _plan_or_exit(plan: Optional[str], db, source: str, lang: str):
     except UserError as e:
         make_console(stderr=True).print(e.reason(lang), style="red", markup=False, highlight=False)
         raise typer.Exit(2) from None
-
-
-def load_monitoring_inputs(data_dir: Path | str = DEFAULT_DATA, *, source: str = "synthetic",
-                           db: Path | str | None = None, plan=None) -> MonitoringInputs:
-    """The inputs of monitoring.
-
-    source="synthetic" (default): the parquet files written by `zhizao synth` in `data_dir`.
-    source="published": the published monthly growth rates in the store at `db` (default store; a
-    new store gets the bundled data), in `.published`; growth rates only, so there are no enterprise
-    frames and `refresh` does not apply (see zhizao.analytics.monitoring.published). `plan` (a Plan)
-    is the plan the store is opened for: a new store gets the bundled data only for the embedded one.
-    """
-    if source == "published":
-        from zhizao.analytics.monitoring.published import from_observations, load_published  # noqa: PLC0415
-
-        if plan is None:
-            pub = load_published(db)
-        else:
-            from zhizao.api import open_store  # noqa: PLC0415
-
-            with open_store(db, plan) as store:
-                pub = from_observations(store.observations(), str(store.path))
-        return MonitoringInputs(pd.DataFrame(), pd.DataFrame(), None, metadata={"synthetic": False, "db": pub.db},
-                                source="published", published=pub)
-    if source != "synthetic":
-        raise ValueError(f"unknown source {source!r}; use one of {SOURCES}")
-    from zhizao.codes.uscc import valid_mask  # noqa: PLC0415
-    from zhizao.synth import SynthData  # noqa: PLC0415
-
-    d = Path(data_dir)
-    if not (d / "metadata.json").exists():
-        raise MonitoringDataMissing(
-            f"“{d}”中没有监测数据：请先运行 `zhizao synth --out {d}`（合成演示数据），或用 --data 指定数据目录，"
-            "或用 --source published 读取已发布的月度数据",
-            f"no monitoring data in {d}: run `zhizao synth --out {d}` first (synthetic demo data), point --data "
-            "at your data folder, or use --source published for the published monthly series")
-    s = SynthData.read(d)
-    bad = int((~valid_mask(s.enterprises["credit_code"].to_numpy(dtype=str))).sum())
-    if bad:  # a wrong check character means a mistyped or corrupted code: refuse rather than guess
-        raise ValueError(f"{bad} enterprises have an invalid 统一社会信用代码 (GB 32100 check failed)")
-    return MonitoringInputs(s.enterprises, s.monthly, s.prices if len(s.prices) else None, s.projects,
-                            s.project_monthly, s.metadata, "synthetic" if s.metadata.get("synthetic") else "data")
 
 
 def _lab(key: str, lang: str) -> str:

@@ -5,7 +5,7 @@ and lists, so that the dashboard (zhizao/outputs/web/pages/monitoring.py) and th
 (zhizao/outputs/reports/brief.py) print the same numbers. Nothing here formats for a medium.
 
 Data: the directory written by `zhizao synth` (read through
-`zhizao.outputs.cli_monitoring.load_monitoring_inputs`). The context (enterprise panel and
+`zhizao.outputs.monitoring_inputs.load_monitoring_inputs`). The context (enterprise panel and
 aggregate series) is built once per directory state and refreshed per period with
 `refresh_context`, which is what `refresh` does after building the same context.
 """
@@ -22,8 +22,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from zhizao.analytics.monitoring.context import SUBJECT_LABELS, context_from_panel
+from zhizao.analytics.monitoring.forecast import forecast_year
+from zhizao.analytics.monitoring.growth import pct, target_gap
+from zhizao.analytics.monitoring.panel import build_panel, no_hugepage_advice, prev_year, ytd
+from zhizao.analytics.monitoring.periods import PERIODS_PER_YEAR, parse_period
+from zhizao.analytics.monitoring.periods import period_label as _period_label
+from zhizao.analytics.monitoring.refresh import prepare_enterprises, refresh_context
+from zhizao.analytics.monitoring.warnings import RULES
+from zhizao.codes.industries import DIVISIONS, cluster_name
+from zhizao.codes.regions import DISTRICTS
+from zhizao.outputs.monitoring_inputs import DEFAULT_DATA, MonitoringInputs, load_monitoring_inputs
+from zhizao.settings import Settings
+
 DATA_ENV = "ZHIZAO_MONITORING_DATA"
-DEFAULT_DATA = Path("zhizao-synth")
 SYNTHETIC_LABEL = {"zh": labels.ORIGIN["synthetic"][0], "en": labels.ORIGIN["synthetic"][1]}
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_LABEL = labels.SEVERITY
@@ -64,9 +76,8 @@ def synth_hint(data_dir: Path | str, lang: str = "zh") -> str:
 @dataclass
 class MonitoringData:
     """The loaded inputs and the context built from them (shared by every period's refresh)."""
-
     data_dir: Path
-    inputs: Any  # zhizao.outputs.cli_monitoring.MonitoringInputs
+    inputs: MonitoringInputs
     context: Any  # zhizao.analytics.monitoring.context.MonitoringContext
     synthetic: bool
     metadata: dict = field(default_factory=dict)
@@ -74,7 +85,6 @@ class MonitoringData:
     @property
     def periods(self) -> list[tuple[int, int]]:
         """Reporting periods with a previous year to compare with (growth, contributions), oldest first."""
-        from zhizao.analytics.monitoring.periods import PERIODS_PER_YEAR  # noqa: PLC0415
 
         return [self.context.period(s) for s in range(PERIODS_PER_YEAR, self.context.latest + 1)]
 
@@ -82,11 +92,6 @@ class MonitoringData:
 def load_data(data_dir: Path | str) -> MonitoringData:
     """Read a `zhizao synth` folder and build the monitoring context. FileNotFoundError when the
     folder has no data; ValueError when the data are refused (e.g. invalid credit codes)."""
-    from zhizao.analytics.monitoring.context import context_from_panel  # noqa: PLC0415
-    from zhizao.analytics.monitoring.panel import build_panel, no_hugepage_advice  # noqa: PLC0415
-    from zhizao.analytics.monitoring.refresh import prepare_enterprises  # noqa: PLC0415
-    from zhizao.outputs.cli_monitoring import load_monitoring_inputs  # noqa: PLC0415
-
     d = Path(data_dir)
     inputs = load_monitoring_inputs(d)
     with no_hugepage_advice():
@@ -97,15 +102,11 @@ def load_data(data_dir: Path | str) -> MonitoringData:
 
 def refresh_at(data: MonitoringData, period: tuple[int, int] | None, settings=None):
     """`refresh_context` of the loaded data at `period` (None = the latest)."""
-    from zhizao.analytics.monitoring.refresh import refresh_context  # noqa: PLC0415
-
     return refresh_context(data.context, period=period, settings=settings)
 
 
 def check_period(data: MonitoringData, text: str | None) -> tuple[int, int] | None:
     """'YYYY-MM' → (year, month) among the data's periods; None for none given. ValueError otherwise."""
-    from zhizao.analytics.monitoring.periods import parse_period  # noqa: PLC0415
-
     if not text:
         return None
     y, m = parse_period(text)
@@ -135,9 +136,8 @@ def period_key(period: tuple[int, int]) -> str:
 
 
 def period_label(period: tuple[int, int], lang: str, kind: str = "ytd") -> str:
-    from zhizao.analytics.monitoring.periods import period_label as label  # noqa: PLC0415
 
-    return label(period[0], period[1], kind, lang)
+    return _period_label(period[0], period[1], kind, lang)
 
 
 def severity_label(sev: str, lang: str) -> str:
@@ -152,7 +152,6 @@ def light_label(light: str | None, lang: str) -> str | None:
 
 
 def rule_title(rule: str, lang: str) -> str:
-    from zhizao.analytics.monitoring.warnings import RULES  # noqa: PLC0415
 
     r = RULES.get(rule)
     if r is None:
@@ -161,7 +160,6 @@ def rule_title(rule: str, lang: str) -> str:
 
 
 def subject_type_label(st: str, lang: str) -> str:
-    from zhizao.analytics.monitoring.context import SUBJECT_LABELS  # noqa: PLC0415
 
     zh, en = SUBJECT_LABELS.get(st, (st, st))
     return en if lang == "en" else zh
@@ -187,9 +185,6 @@ def subject_display(result, st: str, sid: str, lang: str, fallback: str | None =
 def city_summary(result, settings=None) -> dict:
     """The city at the period: YTD and single-period growth, the target path, the composite light,
     the warnings by severity."""
-    from zhizao.analytics.monitoring.growth import target_gap  # noqa: PLC0415
-    from zhizao.settings import Settings  # noqa: PLC0415
-
     s = settings if settings is not None else Settings()
     y, m = result.period
     g = result.growth[result.growth["subject_type"] == "city"].iloc[0]
@@ -263,8 +258,6 @@ def part_rows(result, subject_type: str, lang: str = "zh") -> list[dict]:
 
 def district_rows(result, lang: str = "zh") -> list[dict]:
     """All 38 districts (GB/T 2260 order), with the district's row where the data have one."""
-    from zhizao.codes.regions import DISTRICTS  # noqa: PLC0415
-
     by_id = {r["id"]: r for r in part_rows(result, "district", lang)}
     out = []
     for code, name in DISTRICTS.items():
@@ -317,8 +310,6 @@ def warning_rows(result, lang: str = "zh", *, severity: str | None = None, rule:
 def enterprise_rows(result, district: str | None = None, lang: str = "zh") -> list[dict]:
     """Enterprises (of one district, or all) at the period: credit code, name, industry, YTD value
     added (constant prices), growth, 贡献率, 拉动 and their warnings; largest first."""
-    from zhizao.codes.industries import DIVISIONS, cluster_name  # noqa: PLC0415
-
     e = result.enterprises
     if e is None or e.empty:
         return []
@@ -371,9 +362,6 @@ def subject_series(result, subject_type: str, subject_id: str) -> dict | None:
     Enterprises: single-period value added (None where not reported), its YoY growth and, where the
     data have them, output and electricity YoY growth (the divergence rule's inputs).
     None when the subject is unknown."""
-    from zhizao.analytics.monitoring.growth import pct  # noqa: PLC0415
-    from zhizao.analytics.monitoring.panel import prev_year, ytd  # noqa: PLC0415
-
     ctx = result.context
     slot = ctx.slot(*result.period)
     periods = [period_key(ctx.period(t)) for t in range(slot + 1)]
@@ -412,9 +400,6 @@ def subject_series(result, subject_type: str, subject_id: str) -> dict | None:
 
 def enterprise_info(result, credit_code: str, lang: str = "zh") -> dict | None:
     """The enterprise's directory record and its row at the period."""
-    from zhizao.codes.industries import DIVISIONS, cluster_name  # noqa: PLC0415
-    from zhizao.codes.regions import DISTRICTS  # noqa: PLC0415
-
     p = result.context.panel if result.context is not None else None
     if p is None or "credit_code" not in p.enterprises:
         return None
@@ -460,9 +445,6 @@ def light_detail(result, subject_type: str, subject_id: str) -> dict | None:
 
 def forecast(result, settings=None) -> dict:
     """The year's growth forecast with its interval (`forecast_year`, settings' alpha and draws)."""
-    from zhizao.analytics.monitoring.forecast import forecast_year  # noqa: PLC0415
-    from zhizao.settings import Settings  # noqa: PLC0415
-
     s = settings if settings is not None else Settings()
     y, m = result.period
     f = forecast_year(result.city_path[["year", "month", "value"]], y, m, alpha=float(s["forecast_alpha"]),

@@ -6,6 +6,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+import zhizao.api as zz
 from zhizao.analytics.monitoring import published as P
 from zhizao.outputs.cli_monitoring import load_monitoring_inputs, register
 from zhizao.settings import Settings
@@ -26,7 +27,7 @@ def db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def data(db):
-    return P.load_published(db)
+    return zz.published_monitoring(db)
 
 
 def test_inputs_seam_reads_the_store(db):

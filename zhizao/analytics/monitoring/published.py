@@ -20,18 +20,21 @@ missing instead of filling it in:
 - the rules that need a continuous series or levels (anomalies, CUSUM, change points, drag,
   enterprise rules) are not run, and `not_run` says why.
 
-Nothing here is synthetic, and nothing here is mixed with synthetic numbers.
+Nothing here is synthetic, and nothing here is mixed with synthetic numbers. Nothing here reads the
+store either: the caller passes its observations to `from_observations` (zhizao.api.published_monitoring
+does both).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from zhizao.analytics.monitoring.forecast import forecast_from_ytd_growth
 from zhizao.analytics.monitoring.periods import FIRST_MONTH, PERIODS_PER_YEAR, period_label, slot_of
+from zhizao.analytics.monitoring.warnings import (LIGHTS_EN, WARNING_COLUMNS, _cutoffs, _light_severity, _light_stat,
+                                                  empty_warnings, light_of)
 from zhizao.codes.regions import CITY_CODE, CITY_NAME, DISTRICTS, FUNCTIONAL_ZONES
 from zhizao.settings import Settings
 
@@ -107,18 +110,6 @@ def from_observations(obs: pd.DataFrame, db: str = "") -> PublishedData:
                          a[["year", "value", "qualifier", "status", "grade", "vintage", "source_url"]].reset_index(drop=True), db)
 
 
-def load_published(db: str | Path | None = None) -> PublishedData:
-    """The published monitoring rows of the store at `db` (default store; a new one gets the
-    bundled data)."""
-    from zhizao.api import open_store  # noqa: PLC0415
-
-    store = open_store(db)
-    try:
-        return from_observations(store.observations(), str(store.path))
-    finally:
-        store.close()
-
-
 def _rank(d: pd.DataFrame) -> pd.DataFrame:
     """Best row first: final before preliminary, higher grade, exact, latest vintage."""
     return d.assign(_s=(d["status"] != "final").astype(int), _g=d["grade"].map(GRADE_RANK).fillna(9),
@@ -165,8 +156,6 @@ def _light(values: pd.DataFrame, year: int, month: int, s: Settings) -> tuple[st
     """Five-light of one subject's published YTD growth at (year, month) — the same statistic and
     cut-offs as `warnings.lights`, on the published points of its history; None with the reason
     when there are too few."""
-    from zhizao.analytics.monitoring.warnings import _cutoffs, _light_stat, light_of  # noqa: PLC0415
-
     first = int(values["year"].min())
     T = (max(int(values["year"].max()), year) - first + 1) * PERIODS_PER_YEAR
     series = np.full(T, np.nan)
@@ -269,9 +258,6 @@ def target_gap(data: PublishedData, period: tuple[int, int], settings: Settings 
 def warnings_table(data: PublishedData, period: tuple[int, int], settings: Settings | None = None) -> pd.DataFrame:
     """target_gap and five_light warnings from the published rates at `period` (WARNING_COLUMNS),
     each with its source grade and address in the evidence."""
-    from zhizao.analytics.monitoring.warnings import (LIGHTS_EN, WARNING_COLUMNS, _light_severity,  # noqa: PLC0415
-                                                      empty_warnings)
-
     s = settings or Settings()
     y, m = period
     lz, le = period_label(y, m, "ytd", "zh"), period_label(y, m, "ytd", "en")

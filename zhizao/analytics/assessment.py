@@ -26,7 +26,7 @@ from zhizao.analytics.progress import (
     status_label,
     target_display,
 )
-from zhizao.analytics.selection import GRADE_RANK, deciding_grade, pick
+from zhizao.analytics.selection import GRADE_RANK, deciding_grade, pick, select_best
 from zhizao.plan.spec import Indicator, Plan, TargetKind
 from zhizao.settings import Settings
 
@@ -384,7 +384,6 @@ def _evidence_record(c: dict, reason: str | None, lang: str) -> dict:
 def assess_clusters(plan: Plan, obs: pd.DataFrame, links: pd.DataFrame, year: int, lang: str = "zh") -> list[dict]:
     """Latest published scale of each cluster against its scale target (no status: the plan
     gives only an order of magnitude, 万亿级 …, and published cluster figures change definition)."""
-    from zhizao.analytics.selection import select_best
     out = []
     region = plan.regions.whole_code if plan.regions else "500000"
     for cl in plan.clusters:

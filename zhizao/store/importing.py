@@ -20,6 +20,7 @@ import yaml
 from zhizao.ingest.names import read_series_name
 from zhizao.ingest.table import ImportProblem, TableReadError, canonical_columns, read_table, validate_rows
 from zhizao.ingest.units import UnitError, convert
+from zhizao.plan.load import read_yaml
 from zhizao.plan.spec import Plan
 from zhizao.store.store import Batch, Store, source_id_for
 
@@ -204,8 +205,6 @@ def _clip(value, limit: int = 120) -> str:
 def read_links(path_or_text, plan: Plan, name: str) -> tuple[pd.DataFrame, pd.DataFrame, list[ImportProblem]]:
     """Parse a links YAML (series attributes + links), checking every entry. Aliases are refused
     (a links file is short; an alias bomb is not); YAML errors become problems with their line."""
-    from zhizao.plan.load import read_yaml
-
     text = path_or_text if isinstance(path_or_text, str) else path_or_text.read()
     problems: list[ImportProblem] = []
     ids = {i.id for i in plan.indicators} | {f"cluster:{c.id}" for c in plan.clusters}

@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from zhizao.settings import Settings
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
     batch_id VARCHAR PRIMARY KEY,
@@ -203,8 +205,6 @@ def connect(path: Path, *, read_only: bool = False, lock_timeout: float | None =
 
 def _known_since_sql(settings=None) -> tuple[str, str]:
     """SQL for when a value became known (known or assumed) and what an assumed date rests on."""
-    from zhizao.settings import Settings  # noqa: PLC0415 (settings are analytics' concern; read here once)
-
     s = settings if settings is not None else Settings()
     month, day = (int(x) for x in str(s["assumed_annual_release"]).split("-"))
     lag = int(s["assumed_monthly_release_days"])

@@ -1,6 +1,6 @@
 """Turn observations into annual values in an indicator's own terms, through its links.
 
-A link says how a series informs an indicator (shared/design/data-model.md):
+A link says how a series informs an indicator (docs/data-import.md §Links (YAML)):
 - `identity`: the series is the indicator's measure (a series named by the indicator id always is);
 - `derived_ratio`: numerator ÷ denominator × scale, each input converted to its declared unit;
 - `chain_real_growth`: a constant-price level, the baseline chained with real growth rates (%);

@@ -32,7 +32,7 @@ STATUS_ORDER = ("achieved", "ahead", "on_track", "behind", "seriously_behind", "
 
 NAV = (("overview", "/", "nav_overview"), ("plan", "/plan", "nav_plan"),
        ("districts", "/districts", "nav_districts"), ("monitoring", "/monitoring", "nav_monitoring"),
-       ("data", "/data", "nav_data"),
+       ("gaps", "/gaps", "nav_gaps"), ("data", "/data", "nav_data"),
        ("downloads", "/downloads", "nav_downloads"))
 
 
@@ -115,6 +115,17 @@ def obs_status(code: Any, lang: str = "zh") -> str:
     return labels.label("obs_status", code, lang)
 
 
+def fmt_date(v: Any) -> str:
+    """A date or time as people write it (2025-01-20, 2025-01-20 13:39): the JSON-ready ISO text
+    ("2025-01-20T13:39:15.246835") is read back first."""
+    if isinstance(v, str) and len(v) >= 10:
+        try:
+            v = datetime.fromisoformat(v)
+        except ValueError:
+            return v
+    return formatting.date(v)
+
+
 def grade_words(code: Any, lang: str = "zh") -> str:
     """A source grade in words (A 政府网站原文 …), never a bare letter."""
     return labels.label("grade", code if code in labels.GRADE else "none", lang)
@@ -127,7 +138,7 @@ def code_label(code: Any, table: str, lang: str = "zh") -> str:
 
 TEMPLATES.env.filters.update(num=fmt_num, pct=fmt_pct, target_text=target_text, qualified=fmt_qualified,
                              qual_label=qual_label, obs_status=obs_status, grade_words=grade_words,
-                             code_label=code_label, fdate=formatting.date)
+                             code_label=code_label, fdate=fmt_date)
 TEMPLATES.env.globals.update(STATUS_ORDER=STATUS_ORDER, NAV=NAV)
 
 
@@ -159,6 +170,11 @@ def cell_number(v: Any) -> float | None:
     ratio does not arrive as 0.45541184479."""
     text = formatting.significant(v, 6)
     return None if text == formatting.MISSING else float(text)
+
+
+def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """A table for export: object columns, so that a year stays 2023 (not 2023.0) beside a blank."""
+    return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
 def export_table(request: Request, tables: Tables, page: str, lang: str) -> Response:

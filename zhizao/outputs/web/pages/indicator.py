@@ -10,7 +10,7 @@ from zhizao.outputs.web.i18n import pick, t
 from zhizao.outputs.web.pages.common import Ctx, When, evaluation_options, not_found, page_context
 from zhizao.outputs.web.pages.plan import TEXT_KINDS
 from zhizao.outputs.web.pages.readout import conclusion, grade_words, weakest_grade
-from zhizao.outputs.web.render import cell_number, code_label, jsonable, obs_status, qual_label, respond
+from zhizao.outputs.web.render import frame, cell_number, code_label, jsonable, obs_status, qual_label, respond
 
 router = APIRouter()
 
@@ -63,7 +63,7 @@ def history_table(ind: dict, lang: str) -> pd.DataFrame:
              t("vintage", lang): formatting.date(h.get("vintage")), t("deciding", lang): _yes(h.get("deciding")),
              t("chosen", lang): _yes(h.get("chosen")), t("source", lang): h.get("source_url") or ""}
             for h in ind.get("history") or []]
-    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("year", "value", "qualifier", "series", "transform",
+    return frame(rows, columns=[t(k, lang) for k in ("year", "value", "qualifier", "series", "transform",
                                                             "obs_status", "grade", "vintage", "deciding", "chosen",
                                                             "source")])
 
@@ -77,7 +77,7 @@ def evidence_frame(rows: list[dict], lang: str) -> pd.DataFrame:
             t("source", lang): "；".join(formatting.source_text(s.get("title"), s.get("publisher"), s.get("grade"),
                                                                s.get("url"), lang) for s in e.get("sources") or [])}
            for e in rows]
-    return pd.DataFrame(out, columns=[t(k, lang) for k in ("series", "year", "value", "qualifier", "comparability",
+    return frame(out, columns=[t(k, lang) for k in ("series", "year", "value", "qualifier", "comparability",
                                                            "obs_status", "grade", "note", "source")])
 
 
@@ -91,7 +91,7 @@ def observations_table(obs: list[dict], lang: str) -> pd.DataFrame:
                                                        o.get("source_url"), lang),
              t("quote", lang): o.get("quote") or ""}
             for o in obs]
-    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("series", "region", "period", "value", "unit", "qualifier",
+    return frame(rows, columns=[t(k, lang) for k in ("series", "region", "period", "value", "unit", "qualifier",
                                                             "obs_status", "grade", "vintage", "comparability",
                                                             "source", "quote")])
 
@@ -102,7 +102,7 @@ def sources_table(ind: dict, lang: str) -> pd.DataFrame:
              t("grade", lang): grade_words(s.get("grade"), lang),
              t("source", lang): formatting.source_text(s.get("title"), s.get("publisher"), s.get("grade"), s.get("url"), lang),
              t("quote", lang): s.get("quote") or ""} for s in ind.get("sources") or []]
-    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("series", "period", "value", "unit", "grade", "source", "quote")])
+    return frame(rows, columns=[t(k, lang) for k in ("series", "period", "value", "unit", "grade", "source", "quote")])
 
 
 def indicator_tables(ind: dict, observations: list[dict], lang: str) -> dict:

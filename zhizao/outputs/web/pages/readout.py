@@ -25,7 +25,8 @@ def value_with_unit(v, unit: str | None, qualifier: str | None, lang: str) -> st
 
 def weakest_grade(ind: dict) -> str | None:
     """The weakest grade among the sources of the value used (a derived ratio has two)."""
-    grades = [s.get("grade") or "none" for s in ind.get("sources") or [] if s.get("role", "actual") == "actual"]
+    grades = [s.get("grade") or "none" for s in ind.get("sources") or []
+              if s.get("role", "actual") in ("actual", "numerator", "denominator")]
     grades = [g if g in GRADE_ORDER else "none" for g in grades]
     return max(grades, key=GRADE_ORDER.index) if grades else None
 

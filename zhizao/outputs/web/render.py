@@ -9,6 +9,7 @@ from __future__ import annotations
 from zhizao import formatting, labels
 
 import math
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,17 @@ def obs_status(code: Any, lang: str = "zh") -> str:
     return labels.label("obs_status", code, lang)
 
 
+_PLAIN = re.compile(r"[+-]?[\d,]*\.?\d+")
+
+
+def shown_value(value: Any, text: Any = None) -> str:
+    """A stored value as the page shows it: the published words when they say more than the number
+    (超2.6万, 30左右), else the number formatted (a yearbook's 6472.10649 → 6,472)."""
+    if isinstance(text, str) and text.strip() and not _PLAIN.fullmatch(text.strip()):
+        return text
+    return fmt_num(value) if value is not None else (text or formatting.MISSING)
+
+
 def fmt_date(v: Any) -> str:
     """A date or time as people write it (2025-01-20, 2025-01-20 13:39): the JSON-ready ISO text
     ("2025-01-20T13:39:15.246835") is read back first."""
@@ -138,7 +150,7 @@ def code_label(code: Any, table: str, lang: str = "zh") -> str:
 
 TEMPLATES.env.filters.update(num=fmt_num, pct=fmt_pct, target_text=target_text, qualified=fmt_qualified,
                              qual_label=qual_label, obs_status=obs_status, grade_words=grade_words,
-                             code_label=code_label, fdate=fmt_date)
+                             code_label=code_label, fdate=fmt_date, shown=shown_value)
 TEMPLATES.env.globals.update(STATUS_ORDER=STATUS_ORDER, NAV=NAV)
 
 

@@ -55,6 +55,13 @@ def missing_years(ind: dict, eval_year: int, base_year: int) -> list[int]:
     return list(range(int(ind["data_year"]) + 1, eval_year + 1))
 
 
+def year_span(years: list[int], lang: str = "zh") -> str:
+    """2022、2025 or 2020—2025: a run of years as a range, else listed."""
+    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}—{years[-1]}"
+    return ("、" if lang != "en" else ", ").join(str(y) for y in years)
+
+
 def gap_rows(ctx: Ctx, result: dict) -> list[dict]:
     lang, plan = ctx.lang, ctx.plan
     base_year, eval_year = plan.plan.base_year, int(result["year"])
@@ -74,10 +81,12 @@ def gap_rows(ctx: Ctx, result: dict) -> list[dict]:
         if spec.lead_department:
             where.append(t("gap_hint_department", lang).format(dept=spec.lead_department))
         years = missing_years(ind, eval_year, base_year) if any(g["kind"] != "low_grade" for g in found) else []
+        if any(g["kind"] == "no_baseline" for g in found) and base_year not in years:
+            years = [base_year, *years]
         unit = ind.get("unit")
         upload = []
         if found:
-            span = (f"{years[0]}—{years[-1]}" if len(years) > 1 else str(years[0])) if years else str(ind.get("data_year"))
+            span = year_span(years, lang) if years else str(ind.get("data_year"))
             unit_text = labels.unit_label(unit, lang)
             upload = [t("gap_upload_id", lang).format(name=pick(ind["name"], ind.get("name_en"), lang), id=s,
                                                       years=span, unit=unit_text) if s == ind["id"]

@@ -22,14 +22,16 @@ from zhizao.outputs.web.i18n import COOKIE, LANGS, request_lang, t
 from zhizao.outputs.monitoring_view import default_data_dir
 from zhizao.outputs.web.monitoring_state import MonitoringState
 from zhizao.outputs.web.page_cache import PageCache
-from zhizao.outputs.web.pages import data, districts, downloads, indicator, monitoring, overview, plan, plans
+from zhizao.outputs.web.pages import (completion, data, districts, downloads, gaps, indicator, monitoring, overview,
+                                      plan, plans)
 from zhizao.outputs.web.render import TEMPLATES, wants_json, with_params
 from zhizao.outputs.web.security import SecurityMiddleware, allowed_hosts as default_allowed_hosts, csrf_protect
 from zhizao.outputs.web.state import WebPlans
 
 STATIC = Path(__file__).parent / "static"
 # A plan's pages: at / for the default plan and at /p/<plan_id>/ for every plan in the store.
-PLAN_ROUTERS = (overview.router, indicator.router, plan.router, districts.router, data.router, downloads.router)
+PLAN_ROUTERS = (overview.router, indicator.router, plan.router, districts.router, data.router, downloads.router,
+                gaps.router, completion.router)
 ROUTERS = (*PLAN_ROUTERS, monitoring.router, plans.router)
 PLAN_PREFIX = "/p/{plan_id}"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from zhizao import formatting, labels
 
 import math
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,12 @@ from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
-from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi import HTTPException, Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Undefined
 
+from zhizao.outputs.spreadsheet_safe import write_csv, xlsx_bytes
 from zhizao.outputs.web.auth import User
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.security import csrf_token
@@ -31,7 +33,7 @@ STATUS_ORDER = ("achieved", "ahead", "on_track", "behind", "seriously_behind", "
 
 NAV = (("overview", "/", "nav_overview"), ("plan", "/plan", "nav_plan"),
        ("districts", "/districts", "nav_districts"), ("monitoring", "/monitoring", "nav_monitoring"),
-       ("data", "/data", "nav_data"),
+       ("gaps", "/gaps", "nav_gaps"), ("data", "/data", "nav_data"),
        ("downloads", "/downloads", "nav_downloads"))
 
 
@@ -82,9 +84,12 @@ def fmt_pct(v: Any, digits: int = 1) -> str:
     return formatting.share(v, digits)
 
 
-def target_text(target: dict | None) -> str:
+def target_text(target: dict | None, lang: str = "zh") -> str:
     if not target:
         return "—"
+    if lang == "en":  # the plan prints 30左右; an English reader gets "about 30"
+        from zhizao.analytics.progress import target_display
+        return target_display(target, "en")
     if target.get("display"):  # the assessment's: ≥36, 5—6, 保持≥28 (comparator aliases printed as symbols)
         return target["display"]
     sign = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "≈": "≈", "=": ""}.get(target.get("comparator"), "")
@@ -111,8 +116,41 @@ def obs_status(code: Any, lang: str = "zh") -> str:
     return labels.label("obs_status", code, lang)
 
 
+_PLAIN = re.compile(r"[+-]?[\d,]*\.?\d+")
+
+
+def shown_value(value: Any, text: Any = None) -> str:
+    """A stored value as the page shows it: the published words when they say more than the number
+    (超2.6万, 30左右), else the number formatted (a yearbook's 6472.10649 → 6,472)."""
+    if isinstance(text, str) and text.strip() and not _PLAIN.fullmatch(text.strip()):
+        return text
+    return fmt_num(value) if value is not None else (text or formatting.MISSING)
+
+
+def fmt_date(v: Any) -> str:
+    """A date or time as people write it (2025-01-20, 2025-01-20 13:39): the JSON-ready ISO text
+    ("2025-01-20T13:39:15.246835") is read back first."""
+    if isinstance(v, str) and len(v) >= 10:
+        try:
+            v = datetime.fromisoformat(v)
+        except ValueError:
+            return v
+    return formatting.date(v)
+
+
+def grade_words(code: Any, lang: str = "zh") -> str:
+    """A source grade in words (A 政府网站原文 …), never a bare letter."""
+    return labels.label("grade", code if code in labels.GRADE else "none", lang)
+
+
+def code_label(code: Any, table: str, lang: str = "zh") -> str:
+    """Any coded value (transform, comparability …) in the reader's words (zhizao.labels)."""
+    return labels.label(table, code, lang) if code not in (None, "") else ""
+
+
 TEMPLATES.env.filters.update(num=fmt_num, pct=fmt_pct, target_text=target_text, qualified=fmt_qualified,
-                             qual_label=qual_label, obs_status=obs_status)
+                             qual_label=qual_label, obs_status=obs_status, grade_words=grade_words,
+                             code_label=code_label, fdate=fmt_date, shown=shown_value)
 TEMPLATES.env.globals.update(STATUS_ORDER=STATUS_ORDER, NAV=NAV)
 
 
@@ -132,8 +170,57 @@ def wants_json(request: Request) -> bool:
     return request.query_params.get("format") == "json"
 
 
+# --- exports: every table of a page as CSV / XLSX (issue 10) ---------------------------------
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  "json": "application/json"}
+Tables = dict  # name -> a function returning the table's DataFrame (headers in the reader's language)
+
+
+def cell_number(v: Any) -> float | None:
+    """A number for a spreadsheet cell: a number (not text), at most 6 significant digits, so a
+    ratio does not arrive as 0.45541184479."""
+    text = formatting.significant(v, 6)
+    return None if text == formatting.MISSING else float(text)
+
+
+def frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """A table for export: object columns, so that a year stays 2023 (not 2023.0) beside a blank."""
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def export_table(request: Request, tables: Tables, page: str, lang: str) -> Response:
+    """`?table=NAME&format=csv|xlsx|json`: the page's table NAME as a file. Text goes through
+    spreadsheet_safe (no formula injection); CSV has a BOM (Excel on Chinese Windows reads GBK otherwise)."""
+    name = request.query_params.get("table", "")
+    fmt = request.query_params.get("format") or "csv"
+    if name not in tables:
+        names = ", ".join(tables) or labels.label("ui", "none", lang)
+        raise HTTPException(404, t("unknown_table", lang).format(name=name[:40], names=names))
+    if fmt not in EXPORT_FORMATS:
+        raise HTTPException(422, t("bad_export_format", lang).format(fmt=fmt[:20]))
+    df = tables[name]()
+    filename = f"zhizao-{page}-{name}.{fmt}"
+    if fmt == "csv":
+        body: bytes = ("\ufeff" + (write_csv(df) or "")).encode("utf-8")
+    elif fmt == "xlsx":
+        body = xlsx_bytes(df, sheet_name=name)
+    else:
+        return JSONResponse(jsonable(df))
+    return Response(body, media_type=EXPORT_FORMATS[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def export_links(request: Request, name: str) -> list[dict]:
+    """The CSV and XLSX addresses of this page's table `name` (the page's own query kept)."""
+    return [{"format": f, "url": with_params(request, table=name, format=f)} for f in ("csv", "xlsx")]
+
+
 def respond(request: Request, template: str, data: dict, *, lang: str, user: User,
-            page: str, title: str, charts: dict | None = None, status_code: int = 200):
+            page: str, title: str, charts: dict | None = None, status_code: int = 200,
+            tables: Tables | None = None):
+    if "table" in request.query_params:
+        return export_table(request, tables or {}, page, lang)
     if wants_json(request):
         return JSONResponse(jsonable({"page": page, "lang": lang, **data}), status_code=status_code)
     other = "en" if lang == "zh" else "zh"
@@ -144,8 +231,9 @@ def respond(request: Request, template: str, data: dict, *, lang: str, user: Use
         "plans": plans.listing(lang), "current_plan": plan_id,
         "data": data, "charts": charts or {}, "lang": lang, "user": user, "page": page, "title": title,
         "t": lambda key: t(key, lang),
-        "json_url": with_params(request, format="json"),
-        "lang_url": with_params(request, format=None, lang=other),
+        "json_url": with_params(request, format="json", table=None),
+        "lang_url": with_params(request, format=None, table=None, lang=other),
+        "export_links": lambda name: export_links(request, name),
         "csrf_token": csrf_token(request),
     }
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)

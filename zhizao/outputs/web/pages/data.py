@@ -20,7 +20,7 @@ from zhizao.ingest._errors import IngestError
 from zhizao.ingest.table import ImportProblem
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.pages.common import Ctx, page_context
-from zhizao.outputs.web.pages.indicator import linked_series
+from zhizao.outputs.web.pages.indicator import linked_series, observations_table
 from zhizao.outputs.web.render import jsonable, respond, wants_json
 from zhizao.store.importing import ImportFailed
 
@@ -75,8 +75,11 @@ def data_page(ctx: Ctx = Depends(page_context), q: str = Query("", max_length=10
               indicator: str | None = Query(None), region: str | None = Query(None),
               page: int = Query(1, ge=1)):
     data = data_page_data(ctx, q.strip(), indicator, region, page)
+    # The export is the whole filtered table, not the page of 100 on screen.
+    tables = {"observations": lambda: observations_table(jsonable(filtered(ctx, q.strip(), indicator, region)),
+                                                         ctx.lang)}
     return respond(ctx.request, "data.html", data, lang=ctx.lang, user=ctx.user, page="data",
-                   title=t("nav_data", ctx.lang) + " · " + t("app_title", ctx.lang))
+                   title=t("nav_data", ctx.lang) + " · " + t("app_title", ctx.lang), tables=tables)
 
 
 def _problem(name: str, code: str, zh: str, en: str) -> ImportProblem:

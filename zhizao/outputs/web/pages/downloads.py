@@ -136,7 +136,15 @@ def downloads_data(ctx: Ctx) -> dict:
                                            "sources": "sources_list"}[n], ctx.lang),
                     "links": [{"format": f, "url": f"{ctx.base}/download/{n}?format={f}"} for f in TABLE_FORMATS]}
                    for n in TABLES],
+        # issue 10: the print-ready completion table and the data gaps with their import template
+        "pages": [{"label": t("completion_title", ctx.lang), "url": f"{ctx.base}/completion",
+                   "links": [{"format": f, "url": f"{ctx.base}/completion?table=completion&format={f}"} for f in ("xlsx", "csv")]},
+                  {"label": t("nav_gaps", ctx.lang), "url": f"{ctx.base}/gaps",
+                   "links": [{"format": f, "url": f"{ctx.base}/gaps?table=gaps&format={f}"} for f in ("xlsx", "csv")]
+                   + [{"format": "template", "label": t("template_csv", ctx.lang),
+                       "url": f"{ctx.base}/gaps?table=template&format=csv"}]}],
         "json_twins": [*(ctx.base + u for u in ("/?format=json", "/indicator/{id}?format=json", "/plan?format=json",
+                                                "/completion?format=json", "/gaps?format=json",
                                                 "/plan/{kind}/{id}?format=json", "/districts?format=json")),
                        "/monitoring?format=json", "/monitoring/district/{adcode}?format=json",
                        "/monitoring/subject/{type}/{id}?format=json", ctx.base + "/data?format=json",

@@ -4,11 +4,13 @@ from __future__ import annotations
 import pandas as pd
 from fastapi import APIRouter, Depends
 
+from zhizao import formatting, labels
 from zhizao.outputs.web.charts import STATUS_COLOURS, indicator_chart
 from zhizao.outputs.web.i18n import pick, t
 from zhizao.outputs.web.pages.common import Ctx, When, evaluation_options, not_found, page_context
 from zhizao.outputs.web.pages.plan import TEXT_KINDS
-from zhizao.outputs.web.render import jsonable, respond
+from zhizao.outputs.web.pages.readout import conclusion, grade_words, weakest_grade
+from zhizao.outputs.web.render import frame, cell_number, code_label, jsonable, obs_status, qual_label, respond
 
 router = APIRouter()
 
@@ -49,6 +51,67 @@ def plan_items_for(plan, indicator_id: str) -> list[dict]:
             for kind, attr in TEXT_KINDS.items() for x in getattr(plan, attr) if indicator_id in x.indicators]
 
 
+def _yes(v) -> str:
+    return "✓" if v else ""
+
+
+def history_table(ind: dict, lang: str) -> pd.DataFrame:
+    rows = [{t("year", lang): h.get("year"), t("value", lang): cell_number(h.get("value")),
+             t("qualifier", lang): qual_label(h.get("qualifier"), lang), t("series", lang): h.get("series"),
+             t("transform", lang): code_label(h.get("transform"), "transform", lang),
+             t("obs_status", lang): obs_status(h.get("status"), lang), t("grade", lang): grade_words(h.get("grade"), lang),
+             t("vintage", lang): formatting.date(h.get("vintage")), t("deciding", lang): _yes(h.get("deciding")),
+             t("chosen", lang): _yes(h.get("chosen")), t("source", lang): h.get("source_url") or ""}
+            for h in ind.get("history") or []]
+    return frame(rows, columns=[t(k, lang) for k in ("year", "value", "qualifier", "series", "transform",
+                                                            "obs_status", "grade", "vintage", "deciding", "chosen",
+                                                            "source")])
+
+
+def evidence_frame(rows: list[dict], lang: str) -> pd.DataFrame:
+    out = [{t("series", lang): e.get("series"), t("year", lang): e.get("year"), t("value", lang): cell_number(e.get("value")),
+            t("qualifier", lang): qual_label(e.get("qualifier"), lang),
+            t("comparability", lang): code_label(e.get("comparability"), "comparability", lang),
+            t("obs_status", lang): obs_status(e.get("status"), lang), t("grade", lang): grade_words(e.get("grade"), lang),
+            t("note", lang): " ".join(x for x in (e.get("reason"), e.get("note")) if x),
+            t("source", lang): "；".join(formatting.source_text(s.get("title"), s.get("publisher"), s.get("grade"),
+                                                               s.get("url"), lang) for s in e.get("sources") or [])}
+           for e in rows]
+    return frame(out, columns=[t(k, lang) for k in ("series", "year", "value", "qualifier", "comparability",
+                                                           "obs_status", "grade", "note", "source")])
+
+
+def observations_table(obs: list[dict], lang: str) -> pd.DataFrame:
+    rows = [{t("series", lang): o.get("series"), t("region", lang): o.get("region_name"), t("period", lang): o.get("period_key"),
+             t("value", lang): cell_number(o.get("value")), t("unit", lang): labels.unit_label(o.get("unit"), lang),
+             t("qualifier", lang): qual_label(o.get("qualifier"), lang), t("obs_status", lang): obs_status(o.get("status"), lang),
+             t("grade", lang): grade_words(o.get("grade"), lang), t("vintage", lang): formatting.date(o.get("vintage")),
+             t("comparability", lang): code_label(o.get("comparability"), "comparability", lang),
+             t("source", lang): formatting.source_text(o.get("source_title"), o.get("publisher"), o.get("grade"),
+                                                       o.get("source_url"), lang),
+             t("quote", lang): o.get("quote") or ""}
+            for o in obs]
+    return frame(rows, columns=[t(k, lang) for k in ("series", "region", "period", "value", "unit", "qualifier",
+                                                            "obs_status", "grade", "vintage", "comparability",
+                                                            "source", "quote")])
+
+
+def sources_table(ind: dict, lang: str) -> pd.DataFrame:
+    rows = [{t("series", lang): s.get("series"), t("period", lang): s.get("period"),
+             t("value", lang): s.get("value_text"), t("unit", lang): labels.unit_label(s.get("unit"), lang),
+             t("grade", lang): grade_words(s.get("grade"), lang),
+             t("source", lang): formatting.source_text(s.get("title"), s.get("publisher"), s.get("grade"), s.get("url"), lang),
+             t("quote", lang): s.get("quote") or ""} for s in ind.get("sources") or []]
+    return frame(rows, columns=[t(k, lang) for k in ("series", "period", "value", "unit", "grade", "source", "quote")])
+
+
+def indicator_tables(ind: dict, observations: list[dict], lang: str) -> dict:
+    return {"history": lambda: history_table(ind, lang), "sources": lambda: sources_table(ind, lang),
+            "conflicts": lambda: evidence_frame(ind.get("conflicts") or [], lang),
+            "other_evidence": lambda: evidence_frame(ind.get("other_evidence") or [], lang),
+            "observations": lambda: observations_table(observations, lang)}
+
+
 @router.get("/indicator/{indicator_id}")
 def indicator_page(indicator_id: str, ctx: Ctx = Depends(page_context),
                    when: When = Depends(evaluation_options)):
@@ -62,6 +125,8 @@ def indicator_page(indicator_id: str, ctx: Ctx = Depends(page_context),
         "indicator": ind,
         "display_name": pick(ind["name"], ind.get("name_en"), ctx.lang),
         "colour": STATUS_COLOURS[ind["status"]],
+        "conclusion": conclusion(ind, ctx.lang),
+        "grade": weakest_grade(ind),
         "plan_text": {"definition": spec.definition, "scope": spec.scope, "concept": spec.concept,
                       "notes": spec.notes, "frequency": spec.frequency,
                       "alert_threshold": spec.alert_threshold, "excellence_threshold": spec.excellence_threshold},
@@ -71,4 +136,5 @@ def indicator_page(indicator_id: str, ctx: Ctx = Depends(page_context),
     }
     charts = {"indicator": indicator_chart(ind, ctx.plan, ctx.lang)}
     return respond(ctx.request, "indicator.html", data, lang=ctx.lang, user=ctx.user, page="indicator",
-                   title=data["display_name"] + " · " + t("app_title", ctx.lang), charts=charts)
+                   title=data["display_name"] + " · " + t("app_title", ctx.lang), charts=charts,
+                   tables=indicator_tables(ind, data["observations"], ctx.lang))

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 from fastapi import APIRouter, Depends
 
+from zhizao import labels
 from zhizao.analytics.progress import status_label
 from zhizao.outputs.web.charts import STATUS_COLOURS, clusters_chart, sparkline
 from zhizao.outputs.web.i18n import cluster_heading, pick, t
 from zhizao.outputs.web.pages.common import Ctx, When, evaluation_options, page_context
-from zhizao.outputs.web.render import STATUS_ORDER, respond
+from zhizao.outputs.web.pages.completion import completion_frame, completion_rows
+from zhizao.outputs.web.pages.readout import grade_words, weakest_grade
+from zhizao.outputs.web.render import frame, STATUS_ORDER, cell_number, respond
 
 router = APIRouter()
 
@@ -36,7 +40,8 @@ def overview_data(ctx: Ctx, result: dict) -> dict:
     counts = result["summary"]["counts"]
     by_id = {i["id"]: i for i in result["indicators"]}
     cards = [{**{k: i.get(k) for k in CARD_KEYS}, "name": pick(i["name"], i.get("name_en"), ctx.lang),
-              "colour": STATUS_COLOURS[i["status"]]} for i in result["indicators"]]
+              "colour": STATUS_COLOURS[i["status"]], **card_source(i, result["year"], ctx.lang)}
+             for i in result["indicators"]]
     return {
         "plan": result["plan"], "year": result["year"], "as_of": result["as_of"],
         "period": plan_period(ctx.plan, result["year"]),
@@ -45,10 +50,42 @@ def overview_data(ctx: Ctx, result: dict) -> dict:
         "binding_behind": [{"id": b, "name": pick(by_id[b]["name"], by_id[b].get("name_en"), ctx.lang),
                             "status_label": by_id[b]["status_label"]} for b in result["summary"]["binding_behind"]],
         "indicators": cards,
+        "stale": stale_summary(cards, result["year"], ctx.lang),
         "clusters": [{**c, "display_name": pick(c["name"], c.get("name_en"), ctx.lang)} for c in result["clusters"]],
         "cluster_heading": cluster_heading(ctx.plan, ctx.lang),
         "years": list(range(ctx.plan.plan.base_year + 1, ctx.plan.plan.target_year + 1)),
     }
+
+
+def card_source(ind: dict, eval_year: int, lang: str) -> dict:
+    """What a card says about its evidence: the data year and the source grade in words, and
+    whether the data are older than the evaluation year (a reader must see that, not a grey year)."""
+    grade = weakest_grade(ind)
+    year = ind.get("data_year")
+    return {"grade": grade, "grade_words": grade_words(grade, lang) if grade else None,
+            "stale": bool(year) and int(year) < int(eval_year)}
+
+
+def stale_summary(cards: list[dict], eval_year: int, lang: str) -> str | None:
+    """"7项状态依据的数据早于评估年份2025年（2021年 4项、2022年 3项）", or None when none is."""
+    old = [c["data_year"] for c in cards if c.get("stale")]
+    if not old:
+        return None
+    by_year = pd.Series(old).value_counts().sort_index()
+    years = ("、" if lang != "en" else ", ").join(
+        (f"{y}年 {n}项" if lang != "en" else f"{y}: {n}") for y, n in by_year.items())
+    return t("stale_summary", lang).format(n=len(old), year=eval_year, years=years)
+
+
+def clusters_frame(clusters: list[dict], lang: str) -> pd.DataFrame:
+    rows = [{t("cluster", lang): pick(c["name"], c.get("name_en"), lang), t("scale_target", lang): c.get("target_text"),
+             t("target", lang): cell_number(c.get("target")), t("unit", lang): labels.unit_label(c.get("unit"), lang),
+             t("latest", lang): cell_number(c.get("actual")), t("year", lang): c.get("year"),
+             t("share_of_target", lang): cell_number(c.get("share_of_target")),
+             t("comparability", lang): labels.label("comparability", c.get("comparability"), lang),
+             t("card_source", lang): grade_words(c.get("grade"), lang) if c.get("grade") else ""} for c in clusters]
+    return frame(rows, columns=[t(k, lang) for k in ("cluster", "scale_target", "target", "unit", "latest", "year",
+                                                            "share_of_target", "comparability", "card_source")])
 
 
 @router.get("/")
@@ -58,5 +95,8 @@ def overview(ctx: Ctx = Depends(page_context), when: When = Depends(evaluation_o
     charts = {"clusters": clusters_chart(result["clusters"], ctx.lang)} if result["clusters"] else {}
     sparks = {i["id"]: sparkline(i) for i in result["indicators"]}
     title = pick(ctx.plan.plan.title, ctx.plan.plan.title_en, ctx.lang)
+    tables = {"indicators": lambda: completion_frame(completion_rows(result, ctx.lang), ctx.lang),
+              "clusters": lambda: clusters_frame(result["clusters"], ctx.lang)}
     return respond(ctx.request, "overview.html", data, lang=ctx.lang, user=ctx.user, page="overview",
-                   title=t("nav_overview", ctx.lang) + " · " + title, charts={**charts, "sparks": sparks})
+                   title=t("nav_overview", ctx.lang) + " · " + title, charts={**charts, "sparks": sparks},
+                   tables=tables)

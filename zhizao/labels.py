@@ -217,6 +217,30 @@ UI: dict[str, tuple[str, str]] = {
     "not_found": ("未找到", "Not found"),
     "error": ("出错了", "Something went wrong"),
     "back_home": ("返回总览", "Back to the overview"),
+    # === issue 10: districts & monitoring ===
+    "no_data": ("无数据", "No data"),
+    "coverage": ("覆盖区县", "Districts covered"),
+    "own_district": ("本区", "My district"),
+    "compare_with": ("对比区县（可多选）", "Compare with (several)"),
+    "officer_title": ("本区与全市、与其他区县对比", "My district against the city and other districts"),
+    "officer_hint": ("选择本区或对比区县后，显示与全市的差距、在有数据区县中的位次和对比表",
+                     "Choose your district or districts to compare: the gap to the city, the rank among "
+                     "the districts with data and a comparison table"),
+    "rank_among": ("位次（有数据区县中，由高到低）", "Rank (among districts with data, highest first)"),
+    "diff_whole": ("与全市之差", "Difference from the city"),
+    "share_whole": ("占全市比重", "Share of the city"),
+    "whole_value": ("全市", "City"),
+    "none_chosen": ("不选", "none"),
+    "mon_groups": ("预警分组（按规则和对象类型）", "Warnings by rule and subject type"),
+    "mon_count": ("条数", "Count"),
+    "mon_page": ("第 {page}/{pages} 页", "Page {page} of {pages}"),
+    "mon_prev": ("上一页", "Previous"),
+    "mon_next": ("下一页", "Next"),
+    "mon_light_note": ("信号灯是各对象的景气状态（列于各表），不计入预警。区县、功能区、行业、集群与同类对象比较定灯，"
+                       "全市按全市临界值定灯；红色只表示高级别预警。",
+                       "The light is each subject's business-climate status (a column of the tables), not a "
+                       "warning. Districts, zones, industries and clusters are lit against their peers, the "
+                       "city against the city's cut-offs; red means a high-severity warning only."),
 }
 
 # Words of the reports (DOCX, HTML, PDF, XLSX).

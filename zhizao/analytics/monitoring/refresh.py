@@ -21,7 +21,7 @@ from zhizao.analytics.monitoring.warnings import (RULES, WARNING_COLUMNS, WARNIN
 from zhizao.codes.industries import cluster_of
 from zhizao.settings import Settings
 
-STEPS = ("panel", "growth", "contributions", "lights", *RULES)
+STEPS = ("panel", "growth", "contributions", "lights", *WARNING_RULES)
 
 
 @dataclass

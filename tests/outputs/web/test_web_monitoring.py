@@ -339,3 +339,97 @@ def test_serve_passes_the_monitoring_folder(monkeypatch, bundled_db, synth_dir):
     result = CliRunner().invoke(app, ["serve", "--db", str(bundled_db), "--monitoring-data", str(synth_dir)])
     assert result.exit_code == 0, result.output
     assert seen["app"].state.monitoring.data_dir == synth_dir
+
+
+# --- issue 10: grouped and paged warnings, the light as a status, one meaning for red ------------------
+def test_warnings_are_grouped_and_paged_without_five_lights(mc):
+    from zhizao.outputs.web.pages.monitoring import WARNINGS_PER_PAGE
+
+    j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
+    total = j["warning_filter"]["total"]
+    assert total > WARNINGS_PER_PAGE, "the fixture has more warnings than a page"
+    assert sum(g["count"] for g in j["warning_groups"]) == total
+    assert [g["count"] for g in j["warning_groups"]] == sorted((g["count"] for g in j["warning_groups"]), reverse=True)
+    assert all(w["rule"] != "five_light" for w in all_pages(mc, f"period={PERIOD}"))
+    assert all(g["rule"] != "five_light" for g in j["warning_groups"])
+    assert any(r["light"] for r in j["districts"])  # the light stays: a column of the subject tables
+    pg = j["warning_page"]
+    assert len(j["warnings"]) == WARNINGS_PER_PAGE and pg["page"] == 1 and pg["prev_url"] is None and pg["next_url"]
+    two = mc.get(pg["next_url"].split("#")[0] + "&format=json").json()
+    assert two["warning_page"]["page"] == 2 and two["warnings"] != j["warnings"]
+    g = j["warning_groups"][0]
+    grouped = mc.get(g["url"].split("#")[0] + "&format=json").json()
+    assert grouped["warning_filter"]["shown"] == g["count"]
+    assert all(w["rule"] == g["rule"] and w["subject_type"] == g["subject_type"] for w in grouped["warnings"])
+    assert mc.get(f"/monitoring?period={PERIOD}&rule=five_light&format=json").status_code == 422
+    assert mc.get(f"/monitoring?period={PERIOD}&type=town&format=json").status_code == 422
+    html = mc.get(f"/monitoring?period={PERIOD}").text
+    assert 'id="warning-groups"' in html and 'id="warning-pager"' in html and 'rel="next"' in html
+
+
+def test_districts_are_not_mostly_overheated_or_cold(mc):
+    """Before: the city's cut-offs put most districts at 过冷/过热; against their peers few are."""
+    j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
+    lit = [r["light"] for r in j["districts"] if r["light"]]
+    assert lit and sum(x in ("过冷", "过热") for x in lit) <= len(lit) // 4
+
+
+def test_red_means_a_high_severity_warning_only():
+    import re as re_
+    from importlib import resources
+
+    from zhizao.outputs.web.pages import monitoring as page
+
+    def reddish(hex_colour: str) -> bool:  # hue within 15° of red, saturated (#c0392b, #d73027, #b2182b)
+        import colorsys
+
+        h, _, sat = colorsys.rgb_to_hls(*(int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)))
+        return (h * 360 < 15 or h * 360 > 345) and sat > 0.5
+
+    assert not any(reddish(c) for c in [*page.GROWTH_COLOURS, page.POSITIVE, page.NEGATIVE])
+    css = resources.files("zhizao.outputs.web").joinpath("static/app.css").read_text(encoding="utf-8")
+    block = css[css.index("/* === issue 10: districts & monitoring === */"):]
+    for cls in (".neg", ".light-hot"):
+        colour = re_.search(re_.escape(cls) + r"\s*\{\s*color:\s*(#[0-9a-fA-F]{6})", block).group(1)
+        assert not reddish(colour), (cls, colour)
+
+
+def test_chinese_monitoring_pages_have_no_code_words(mc):
+    j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
+    urls = [f"/monitoring?period={PERIOD}", f"/monitoring?period={PERIOD}&page=2", j["city"]["url"],
+            j["industries"][0]["url"], j["warnings"][0]["url"], f"/monitoring/district/{j['districts'][0]['id']}"]
+    for url in urls:
+        words = code_words_in(mc.get(url).text)
+        assert not words, (url, words)
+
+
+def code_words_in(html: str) -> list[str]:
+    """Code words in what a reader sees (text, not markup, scripts or attribute values)."""
+    text = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return sorted(w for w in labels.code_words()
+                  if re.search(r"(?<![A-Za-z_])" + re.escape(w) + r"(?![A-Za-z_])", text))
+
+
+NARROW = 390
+OVERFLOW = "() => document.documentElement.scrollWidth"
+
+
+def test_districts_and_monitoring_at_390px_in_the_browser(browser, monitoring_server):
+    """A phone: no page overflows sideways; the map legend says 无数据; page 2 of the warnings opens;
+    no code word on the Chinese pages."""
+    with guarded_page(browser) as page:
+        page.set_viewport_size({"width": NARROW, "height": 844})
+        for url in ("/districts", "/districts?district=500102&compare=500105&compare=500120",
+                    f"/monitoring?period={PERIOD}"):
+            assert page.goto(monitoring_server + url).status == 200
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate(OVERFLOW) <= NARROW, (url, page.evaluate(OVERFLOW))
+            assert not code_words_in(page.content()), url
+            if url.startswith("/districts"):
+                assert "无数据" in page.locator("#map-legend").inner_text()
+        page.locator("#warning-pager a[rel=next]").click()
+        page.wait_for_load_state("networkidle")
+        assert "page=2" in page.url and "（21–" in page.locator("#warning-pager").inner_text()
+        assert page.locator("#warning-table tbody tr").count() >= 1
+        assert page.evaluate(OVERFLOW) <= NARROW

@@ -31,7 +31,9 @@ import numpy as np
 import pandas as pd
 
 from zhizao.analytics.monitoring.forecast import forecast_from_ytd_growth
+from zhizao.analytics.monitoring.lights import LIGHTS_EN, _cutoffs, _light_severity, _light_stat, light_of
 from zhizao.analytics.monitoring.periods import FIRST_MONTH, PERIODS_PER_YEAR, period_label, slot_of
+from zhizao.analytics.monitoring.warning_table import WARNING_COLUMNS, empty_warnings
 from zhizao.codes.regions import CITY_CODE, CITY_NAME, DISTRICTS, FUNCTIONAL_ZONES
 from zhizao.settings import Settings
 
@@ -165,7 +167,6 @@ def _light(values: pd.DataFrame, year: int, month: int, s: Settings) -> tuple[st
     """Five-light of one subject's published YTD growth at (year, month) — the same statistic and
     cut-offs as `warnings.lights`, on the published points of its history; None with the reason
     when there are too few."""
-    from zhizao.analytics.monitoring.warnings import _cutoffs, _light_stat, light_of  # noqa: PLC0415
 
     first = int(values["year"].min())
     T = (max(int(values["year"].max()), year) - first + 1) * PERIODS_PER_YEAR
@@ -269,8 +270,6 @@ def target_gap(data: PublishedData, period: tuple[int, int], settings: Settings 
 def warnings_table(data: PublishedData, period: tuple[int, int], settings: Settings | None = None) -> pd.DataFrame:
     """target_gap and five_light warnings from the published rates at `period` (WARNING_COLUMNS),
     each with its source grade and address in the evidence."""
-    from zhizao.analytics.monitoring.warnings import (LIGHTS_EN, WARNING_COLUMNS, _light_severity,  # noqa: PLC0415
-                                                      empty_warnings)
 
     s = settings or Settings()
     y, m = period

@@ -281,6 +281,30 @@ UI: dict[str, tuple[str, str]] = {
     "role_numerator": ("分子", "numerator"),
     "role_denominator": ("分母", "denominator"),
     "tbl_calc_inputs": ("计算依据", "Calculation inputs"),
+    # === issue 10: districts & monitoring ===
+    "no_data": ("无数据", "No data"),
+    "coverage": ("覆盖区县", "Districts covered"),
+    "own_district": ("本区", "My district"),
+    "compare_with": ("对比区县（可多选）", "Compare with (several)"),
+    "officer_title": ("本区与全市、与其他区县对比", "My district against the city and other districts"),
+    "officer_hint": ("选择本区或对比区县后，显示与全市的差距、在有数据区县中的位次和对比表",
+                     "Choose your district or districts to compare: the gap to the city, the rank among "
+                     "the districts with data and a comparison table"),
+    "rank_among": ("位次（有数据区县中，由高到低）", "Rank (among districts with data, highest first)"),
+    "diff_whole": ("与全市之差", "Difference from the city"),
+    "share_whole": ("占全市比重", "Share of the city"),
+    "whole_value": ("全市", "City"),
+    "none_chosen": ("不选", "none"),
+    "mon_groups": ("预警分组（按规则和对象类型）", "Warnings by rule and subject type"),
+    "mon_count": ("条数", "Count"),
+    "mon_page": ("第 {page}/{pages} 页", "Page {page} of {pages}"),
+    "mon_prev": ("上一页", "Previous"),
+    "mon_next": ("下一页", "Next"),
+    "mon_light_note": ("信号灯是各对象的景气状态（列于各表），不计入预警。区县、功能区、行业、集群与同类对象比较定灯，"
+                       "全市按全市临界值定灯；红色只表示高级别预警。",
+                       "The light is each subject's business-climate status (a column of the tables), not a "
+                       "warning. Districts, zones, industries and clusters are lit against their peers, the "
+                       "city against the city's cut-offs; red means a high-severity warning only."),
 }
 
 # Words of the reports (DOCX, HTML, PDF, XLSX).
@@ -519,9 +543,9 @@ SEVERITY: dict[str, Pair] = {"high": ("高", "high"), "medium": ("中", "medium"
 LINT_SEVERITY: dict[str, Pair] = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
 
 # Five-light business-climate signal (景气信号灯); the codes are the Chinese words.
-LIGHT: dict[str, Pair] = {"过热": ("过热", "overheated (red)"), "偏热": ("偏热", "warm (yellow)"),
+LIGHT: dict[str, Pair] = {"过热": ("过热", "overheated (orange ▲)"), "偏热": ("偏热", "warm (yellow)"),
                           "正常": ("正常", "normal (green)"), "偏冷": ("偏冷", "cool (light blue)"),
-                          "过冷": ("过冷", "cold (blue)")}
+                          "过冷": ("过冷", "cold (blue ▼)")}
 
 # Kinds of monitored subject.
 SUBJECT_TYPE: dict[str, Pair] = {
@@ -552,7 +576,42 @@ ORIGIN: dict[str, Pair] = {
     "published": ("公开发布数据", "published data"),
 }
 
+# === issue 10: districts & monitoring ===
+# Keys of the monitoring rules' and lights' evidence, and the codes their values hold.
+EVIDENCE_KEY.update({
+    "light": ("信号灯", "light"), "growth_pct": ("累计增速（%）", "YTD growth (%)"),
+    "center_pct": ("比较中心（%）", "centre compared with (%)"), "sigma_pp": ("离散度（百分点）", "spread (pp)"),
+    "peers": ("同类对象数", "peers"), "history_points": ("历史期数", "past periods"), "index": ("综合指数", "index"),
+    "components": ("各指标信号灯", "lights of the measures"), "ytd_growth_pct": ("累计增速（%）", "YTD growth (%)"),
+    "target_pct": ("全年目标（%）", "annual target (%)"), "gap_pp": ("差距（百分点）", "gap (pp)"),
+    "required_rest_pct": ("余下月份需增长（%）", "needed in the rest of the year (%)"),
+    "ytd": ("本年累计", "year to date"), "ytd_prev": ("上年同期累计", "same period last year"),
+    "annual_prev": ("上年全年", "last year"), "direction": ("方向", "direction"),
+    "s_high": ("向上累积和", "upper CUSUM"), "s_low": ("向下累积和", "lower CUSUM"), "k": ("容许偏差k", "slack k"),
+    "h": ("决策界限h", "decision limit h"), "change_at": ("转折期", "turning point"),
+    "mean_before_pct": ("转折前均值（%）", "mean before (%)"), "mean_after_pct": ("转折后均值（%）", "mean after (%)"),
+    "shift_pp": ("变化（百分点）", "shift (pp)"), "age_periods": ("距今期数", "periods ago"),
+    "noise_pp": ("噪声（百分点）", "noise (pp)"), "pull_pp": ("拉动（百分点）", "pull (pp)"),
+    "contribution_pct": ("贡献率（%）", "contribution (%)"), "share_prev_pct": ("上年比重（%）", "share last year (%)"),
+    "threshold_pp": ("阈值（百分点）", "threshold (pp)"), "threshold_pct": ("阈值（%）", "threshold (%)"),
+    "value_prev": ("上年同期值", "value a year earlier"), "periods": ("连续期数", "periods in a row"),
+    "min_periods": ("最少期数", "minimum periods"), "last_reported": ("上次报送", "last report"),
+    "last_value": ("上次报送值", "last value"), "periods_silent": ("未报送期数", "periods silent"),
+    "output_growth_pct": ("产值同比（%）", "output YoY (%)"),
+    "electricity_growth_pct": ("用电量同比（%）", "electricity YoY (%)"),
+    "spring_festival_march": ("春节错月降级", "Spring Festival downgrade"),
+})
+EVIDENCE_VALUE: dict[str, Pair] = {
+    "value_added": ("规上工业增加值", "value added"), "composite": ("综合指数", "composite index"),
+    "output": ("产值", "output"), "electricity": ("用电量", "electricity"),
+    "fixed": ("固定临界值", "fixed cut-offs"), "history": ("相对自身历史", "against its own history"),
+    "peers": ("相对同类对象", "against its peers"), "stl": ("稳健STL残差", "robust STL residual"),
+    "yoy_robust_z": ("同比增速稳健标准分", "robust z of YoY growth"),
+    "up": ("向上", "up"), "down": ("向下", "down"), True: ("是", "yes"), False: ("否", "no"),
+}
+
 TABLES: dict[str, dict[str, Pair]] = {
+    "evidence_value": EVIDENCE_VALUE,
     "ui": UI, "report": REPORT, "column": COLUMN, "reason": REASON, "status": STATUS,
     "final_status": FINAL_STATUS, "nature": NATURE, "comparability": COMPARABILITY, "transform": TRANSFORM,
     "basis": BASIS, "price_basis": PRICE_BASIS, "obs_status": OBS_STATUS, "severity": SEVERITY,

@@ -6,13 +6,21 @@ Releases and compilations write facts into the name: `软件业务收入(预计)
 (an approximate value), `工业增加值年均增长(2016—2025十年)` (an average over a range) and
 `软件业务收入(2025年规划目标)` (a target, not a value). `read_series_name` separates them; the import
 uses the clean series name and carries the rest into status, period, qualifier and basis.
+
+Releases also name one series several ways (`规上工业产值`, `规模工业产值` for `规上工业总产值`). The
+synonyms are data (resources/reference/series-synonyms.csv: published name → series, and why), so
+one series is one map layer; the import keeps the published name in the note ("名称原文").
 """
 from __future__ import annotations
 
+import csv
+import io
 import re
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 from urllib.parse import urlparse
 
 from .basis import Basis, basis_in_name
@@ -77,7 +85,19 @@ def read_series_name(text: str) -> SeriesName:
 
     if not flags["target"]:
         name = _PAREN.sub(inner, name).strip()
+        name = series_synonyms().get(name, name)
     return SeriesName(series=name, changed=name != original, **flags)
+
+
+SYNONYMS_FILE = "reference/series-synonyms.csv"
+
+
+@lru_cache(maxsize=1)
+def series_synonyms() -> dict[str, str]:
+    """Published name → the series it denotes (exact names, after the parenthesised tags are read)."""
+    text = resources.files("zhizao.resources").joinpath(SYNONYMS_FILE).read_text(encoding="utf-8")
+    return {r["published"].strip(): r["series"].strip() for r in csv.DictReader(io.StringIO(text))
+            if r.get("published") and r.get("series")}
 
 
 # --- the source address -----------------------------------------------------------------------

@@ -226,3 +226,31 @@ def test_run_rules_concatenates_and_parses_periods():
     ctx = ctx_from(city_levels([100.0] * 11 + [103.0] * 5))
     out = run_rules(ctx, "2022-06", rules=["target_gap", "drag"])
     assert out["rule"].tolist() == ["target_gap"] and out["period"].iloc[0] == "2022-06"
+
+
+# --- issue 10: the five lights are a status, and their cut-offs fit the subject ----------------------
+def test_five_lights_are_not_run_as_warnings_by_default():
+    from zhizao.analytics.monitoring.warnings import RULES, WARNING_RULES
+
+    assert RULES["five_light"].signal and "five_light" not in WARNING_RULES
+    assert set(WARNING_RULES) == {n for n in RULES if n != "five_light"}
+
+
+def test_parts_are_lit_against_their_peers_the_city_against_its_cut_offs():
+    """Districts growing 21–28 % while the city grows 25 %: the city's fixed cut-offs (≥12 过热) would
+    light every district 过热; against their peers only the outliers light up."""
+    import numpy as np
+
+    from zhizao.analytics.monitoring.lights import _subject_stats, light_of
+    from zhizao.settings import Settings
+
+    s = Settings({"light_method": "fixed"})
+    growth = np.array([[21.0], [22.0], [24.0], [25.0], [26.0], [28.0], [60.0], [-20.0]])
+    stats, evs, cut = _subject_stats(growth, "district", 0, s)
+    got = [light_of(z, cut) for z in stats]
+    assert got[:6] == ["正常"] * 6 and got[6] == "过热" and got[7] == "过冷"
+    assert evs[0]["method"] == "peers" and evs[0]["peers"] == 8
+    city_stats, _, city_cut = _subject_stats(np.array([[25.0]]), "city", 0, s)
+    assert light_of(city_stats[0], city_cut) == "过热"  # the city keeps the city's cut-offs
+    few, _, _ = _subject_stats(np.array([[5.0], [30.0]]), "zone", 0, s)
+    assert np.isnan(few).all()  # two peers are no spread

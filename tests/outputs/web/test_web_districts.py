@@ -58,3 +58,71 @@ def test_grouping_layer(client):
 def test_unknown_layer_falls_back_to_the_fullest(client):
     j = client.get("/districts?layer=nonsense&format=json").json()
     assert j["layer"] == j["layers"][0]["series"]
+
+
+# --- issue 10: coverage, 无数据, the district officer's view -----------------------------------------
+def test_default_layer_is_the_series_with_most_districts_and_coverage_counts_the_plan_districts(client):
+    j = client.get("/districts?format=json").json()
+    best = max(l["best_period_districts"] for l in j["layers"])
+    assert j["current"]["best_period_districts"] == best
+    shown = sum(r["value"] is not None for r in j["districts"])
+    assert j["coverage"] == {"with_data": shown, "no_data": 38 - shown, "districts": len(PLAN.regions.districts)}
+    assert shown == best
+    html = client.get("/districts").text
+    assert f"{shown}/38" in html and 'id="map-legend"' in html and f"无数据（{38 - shown}/38）" in html
+
+
+def test_near_duplicate_series_names_are_one_layer(client):
+    """规上工业产值 / 规模工业产值增长率 / 规上工业增加值累计增长率 … are layers of their series, not their own."""
+    from zhizao.ingest.names import series_synonyms
+
+    layers = {l["series"] for l in client.get("/districts?format=json").json()["layers"]}
+    assert not layers & set(series_synonyms()), layers & set(series_synonyms())
+    assert "规模以上工业总产值" in layers and "规模以上工业增加值增长率" in layers
+
+
+def test_officer_sees_own_district_against_the_city_rank_and_comparison(client):
+    layer = "规模以上工业增加值增长率"
+    j = client.get("/districts", params={"layer": layer, "period": "2024", "format": "json"}).json()
+    with_value = sorted((r for r in j["districts"] if r["value"] is not None), key=lambda r: -r["value"])
+    me, other = with_value[-1], with_value[0]
+    no_data = next(r for r in j["districts"] if r["value"] is None)
+    params = {"layer": layer, "period": "2024", "district": me["code"], "compare": [other["code"], no_data["code"]]}
+    o = client.get("/districts", params={**params, "format": "json"}).json()["officer"]
+    assert o["district"]["code"] == me["code"] and o["district"]["rank"] == len(with_value) == o["ranked"]
+    assert [r["code"] for r in o["rows"]] == [me["code"], other["code"], no_data["code"]]
+    assert o["rows"][2]["rank"] is None and o["rows"][2]["value_display"] == "—"
+    city = j["whole"]["value"]
+    assert city is not None and o["against"] == "diff_whole"
+    diff = me["value"] - city
+    assert o["district"]["diff_display"] == f"{'+' if diff > 0 else ''}{diff:.1f}个百分点".replace("-0.0", "0")
+    html = client.get("/districts", params=params).text  # a plain GET form: works without JavaScript
+    assert 'id="officer-form"' in html and 'name="compare" multiple' in html
+    assert 'id="compare-table"' in html and f"{len(with_value)}/{len(with_value)}" in html
+    assert 'id="chart-option-compare"' in html
+    assert client.get("/districts", params={"district": "999999"}).status_code == 422
+
+
+def test_a_level_is_compared_as_a_share_of_the_city(client):
+    j = client.get("/districts?format=json").json()
+    me = next(r for r in j["districts"] if r["value"] is not None)
+    o = client.get("/districts", params={"layer": j["layer"], "period": j["period"], "district": me["code"],
+                                         "format": "json"}).json()["officer"]
+    assert j["current"]["unit"] != "%" and o["against"] == "share_whole"
+    assert o["district"]["diff_display"].endswith("%")
+
+
+def test_second_embedded_plan_has_the_same_district_page(fresh_db):
+    from fastapi.testclient import TestClient
+
+    from zhizao.outputs.web.app import create_app
+
+    second = "chongqing-manufacturing-2023-2027"
+    api.assess(second, db=fresh_db, year=2024)
+    with TestClient(create_app(db=fresh_db, warm=False, allowed_hosts=["testserver"])) as c:
+        j = c.get(f"/p/{second}/districts?format=json").json()
+        n = len(api.load_plan(second).regions.districts)
+        assert j["coverage"]["districts"] == n and j["coverage"]["with_data"] >= 1
+        me = next(r for r in j["districts"] if r["value"] is not None)
+        html = c.get(f"/p/{second}/districts", params={"district": me["code"]}).text
+        assert 'id="officer-summary"' in html and "无数据" in html

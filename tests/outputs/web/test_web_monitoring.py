@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from webtest_support import CANVAS_PIXELS, MAP_STATE, SCREENSHOTS, free_port, guarded_page
+from zhizao import labels
 from zhizao.analytics.monitoring.refresh import refresh
 from zhizao.codes.regions import DISTRICTS
 from zhizao.codes.uscc import valid_mask
@@ -117,18 +118,29 @@ def test_period_and_language(mc, expected):
         assert r.status_code == 422 and "period" in r.json()["detail"]
 
 
+def all_pages(mc, query: str) -> list[dict]:
+    """Every warning the page lists for `query`, page after page."""
+    out, page = [], 1
+    while True:
+        j = mc.get(f"/monitoring?{query}&page={page}&format=json").json()
+        out += j["warnings"]
+        if page >= j["warning_page"]["pages"]:
+            return out
+        page += 1
+
+
 def test_warning_filters(mc, expected):
     j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
     w = expected.at.warnings
-    assert j["warning_filter"]["total"] == len(j["warnings"]) == len(w)
+    assert j["warning_filter"]["total"] == len(all_pages(mc, f"period={PERIOD}")) == len(w)
     for sev in ("high", "medium", "low"):
-        f = mc.get(f"/monitoring?period={PERIOD}&severity={sev}&format=json").json()
-        assert len(f["warnings"]) == int((w["severity"] == sev).sum()) == j["warning_counts"][sev]
-        assert all(x["severity"] == sev for x in f["warnings"])
+        f = all_pages(mc, f"period={PERIOD}&severity={sev}")
+        assert len(f) == int((w["severity"] == sev).sum()) == j["warning_counts"][sev]
+        assert all(x["severity"] == sev for x in f)
     rule = w["rule"].iloc[0]
     f = mc.get(f"/monitoring?period={PERIOD}&rule={rule}&severity=&format=json").json()
     assert f["warnings"] and all(x["rule"] == rule for x in f["warnings"])
-    assert len(f["warnings"]) == int((w["rule"] == rule).sum())
+    assert f["warning_filter"]["shown"] == int((w["rule"] == rule).sum())
     html = mc.get(f"/monitoring?period={PERIOD}&rule={rule}").text
     assert html.count(f'data-rule="{rule}"') == len(f["warnings"])
     assert mc.get("/monitoring?severity=urgent&format=json").status_code == 422
@@ -137,9 +149,8 @@ def test_warning_filters(mc, expected):
 
 # --- drill-down to the evidence ----------------------------------------------------------------------
 def test_every_kind_of_warning_drills_down_to_its_evidence(mc):
-    j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
     one_per_type = {}
-    for w in j["warnings"]:
+    for w in all_pages(mc, f"period={PERIOD}"):
         one_per_type.setdefault(w["subject_type"], w)
     assert {"district", "industry", "enterprise"} <= set(one_per_type)
     for st, w in one_per_type.items():
@@ -154,8 +165,8 @@ def test_every_kind_of_warning_drills_down_to_its_evidence(mc):
         html = mc.get(w["url"]).text
         assert LABEL_ZH in html and 'id="chart-option-series"' in html
         assert w["explanation"] in html
-        for key in w["evidence"]:
-            assert f"<th>{key}</th>" in html
+        for key in w["evidence"]:  # in words: a code never reaches the Chinese page
+            assert f"<th>{labels.label('evidence_key', key, 'zh')}</th>" in html and f"<th>{key}</th>" not in html
 
 
 def test_subject_series_are_the_refresh_numbers(mc, expected):
@@ -328,3 +339,97 @@ def test_serve_passes_the_monitoring_folder(monkeypatch, bundled_db, synth_dir):
     result = CliRunner().invoke(app, ["serve", "--db", str(bundled_db), "--monitoring-data", str(synth_dir)])
     assert result.exit_code == 0, result.output
     assert seen["app"].state.monitoring.data_dir == synth_dir
+
+
+# --- issue 10: grouped and paged warnings, the light as a status, one meaning for red ------------------
+def test_warnings_are_grouped_and_paged_without_five_lights(mc):
+    from zhizao.outputs.web.pages.monitoring import WARNINGS_PER_PAGE
+
+    j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
+    total = j["warning_filter"]["total"]
+    assert total > WARNINGS_PER_PAGE, "the fixture has more warnings than a page"
+    assert sum(g["count"] for g in j["warning_groups"]) == total
+    assert [g["count"] for g in j["warning_groups"]] == sorted((g["count"] for g in j["warning_groups"]), reverse=True)
+    assert all(w["rule"] != "five_light" for w in all_pages(mc, f"period={PERIOD}"))
+    assert all(g["rule"] != "five_light" for g in j["warning_groups"])
+    assert any(r["light"] for r in j["districts"])  # the light stays: a column of the subject tables
+    pg = j["warning_page"]
+    assert len(j["warnings"]) == WARNINGS_PER_PAGE and pg["page"] == 1 and pg["prev_url"] is None and pg["next_url"]
+    two = mc.get(pg["next_url"].split("#")[0] + "&format=json").json()
+    assert two["warning_page"]["page"] == 2 and two["warnings"] != j["warnings"]
+    g = j["warning_groups"][0]
+    grouped = mc.get(g["url"].split("#")[0] + "&format=json").json()
+    assert grouped["warning_filter"]["shown"] == g["count"]
+    assert all(w["rule"] == g["rule"] and w["subject_type"] == g["subject_type"] for w in grouped["warnings"])
+    assert mc.get(f"/monitoring?period={PERIOD}&rule=five_light&format=json").status_code == 422
+    assert mc.get(f"/monitoring?period={PERIOD}&type=town&format=json").status_code == 422
+    html = mc.get(f"/monitoring?period={PERIOD}").text
+    assert 'id="warning-groups"' in html and 'id="warning-pager"' in html and 'rel="next"' in html
+
+
+def test_districts_are_not_mostly_overheated_or_cold(mc):
+    """Before: the city's cut-offs put most districts at 过冷/过热; against their peers few are."""
+    j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
+    lit = [r["light"] for r in j["districts"] if r["light"]]
+    assert lit and sum(x in ("过冷", "过热") for x in lit) <= len(lit) // 4
+
+
+def test_red_means_a_high_severity_warning_only():
+    import re as re_
+    from importlib import resources
+
+    from zhizao.outputs.web.pages import monitoring as page
+
+    def reddish(hex_colour: str) -> bool:  # hue within 15° of red, saturated (#c0392b, #d73027, #b2182b)
+        import colorsys
+
+        h, _, sat = colorsys.rgb_to_hls(*(int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)))
+        return (h * 360 < 15 or h * 360 > 345) and sat > 0.5
+
+    assert not any(reddish(c) for c in [*page.GROWTH_COLOURS, page.POSITIVE, page.NEGATIVE])
+    css = resources.files("zhizao.outputs.web").joinpath("static/app.css").read_text(encoding="utf-8")
+    block = css[css.index("/* === issue 10: districts & monitoring === */"):]
+    for cls in (".neg", ".light-hot"):
+        colour = re_.search(re_.escape(cls) + r"\s*\{\s*color:\s*(#[0-9a-fA-F]{6})", block).group(1)
+        assert not reddish(colour), (cls, colour)
+
+
+def test_chinese_monitoring_pages_have_no_code_words(mc):
+    j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
+    urls = [f"/monitoring?period={PERIOD}", f"/monitoring?period={PERIOD}&page=2", j["city"]["url"],
+            j["industries"][0]["url"], j["warnings"][0]["url"], f"/monitoring/district/{j['districts'][0]['id']}"]
+    for url in urls:
+        words = code_words_in(mc.get(url).text)
+        assert not words, (url, words)
+
+
+def code_words_in(html: str) -> list[str]:
+    """Code words in what a reader sees (text, not markup, scripts or attribute values)."""
+    text = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return sorted(w for w in labels.code_words()
+                  if re.search(r"(?<![A-Za-z_])" + re.escape(w) + r"(?![A-Za-z_])", text))
+
+
+NARROW = 390
+OVERFLOW = "() => document.documentElement.scrollWidth"
+
+
+def test_districts_and_monitoring_at_390px_in_the_browser(browser, monitoring_server):
+    """A phone: no page overflows sideways; the map legend says 无数据; page 2 of the warnings opens;
+    no code word on the Chinese pages."""
+    with guarded_page(browser) as page:
+        page.set_viewport_size({"width": NARROW, "height": 844})
+        for url in ("/districts", "/districts?district=500102&compare=500105&compare=500120",
+                    f"/monitoring?period={PERIOD}"):
+            assert page.goto(monitoring_server + url).status == 200
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate(OVERFLOW) <= NARROW, (url, page.evaluate(OVERFLOW))
+            assert not code_words_in(page.content()), url
+            if url.startswith("/districts"):
+                assert "无数据" in page.locator("#map-legend").inner_text()
+        page.locator("#warning-pager a[rel=next]").click()
+        page.wait_for_load_state("networkidle")
+        assert "page=2" in page.url and "（21–" in page.locator("#warning-pager").inner_text()
+        assert page.locator("#warning-table tbody tr").count() >= 1
+        assert page.evaluate(OVERFLOW) <= NARROW

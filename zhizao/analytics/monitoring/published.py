@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 
 from zhizao.analytics.monitoring.forecast import forecast_from_ytd_growth
+from zhizao.analytics.monitoring.lights import LIGHTS_EN, _cutoffs, _light_severity, _light_stat, light_of
 from zhizao.analytics.monitoring.periods import FIRST_MONTH, PERIODS_PER_YEAR, period_label, slot_of
-from zhizao.analytics.monitoring.warnings import (LIGHTS_EN, WARNING_COLUMNS, _cutoffs, _light_severity, _light_stat,
-                                                  empty_warnings, light_of)
+from zhizao.analytics.monitoring.warning_table import WARNING_COLUMNS, empty_warnings
 from zhizao.codes.regions import CITY_CODE, CITY_NAME, DISTRICTS, FUNCTIONAL_ZONES
 from zhizao.settings import Settings
 

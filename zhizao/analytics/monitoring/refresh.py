@@ -16,11 +16,12 @@ from zhizao.analytics.monitoring.context import MonitoringContext, context_from_
 from zhizao.analytics.monitoring.contributions import contributions
 from zhizao.analytics.monitoring.growth import pct
 from zhizao.analytics.monitoring.panel import PERIODS_PER_YEAR, build_panel, no_hugepage_advice, prev_year, ytd
-from zhizao.analytics.monitoring.warnings import RULES, WARNING_COLUMNS, empty_warnings, lights, slot_for
+from zhizao.analytics.monitoring.warnings import (RULES, WARNING_COLUMNS, WARNING_RULES, empty_warnings, lights,
+                                                  slot_for)
 from zhizao.codes.industries import cluster_of
 from zhizao.settings import Settings
 
-STEPS = ("panel", "growth", "contributions", "lights", *RULES)
+STEPS = ("panel", "growth", "contributions", "lights", *WARNING_RULES)
 
 
 @dataclass
@@ -188,7 +189,7 @@ def _refresh(ctx: MonitoringContext, period, settings, rules, steps: _Steps) -> 
     lt = lights(ctx, slot, s)
     steps("lights")
     frames = []
-    for name in (list(rules) if rules is not None else list(RULES)):
+    for name in (list(rules) if rules is not None else list(WARNING_RULES)):  # the five lights are in `lt`
         frames.append(RULES[name](ctx, slot, s))
         steps(name)
     frames = [f for f in frames if len(f)]

@@ -4,6 +4,11 @@ listed beside it. A plan without geometry gets the same page with the table and 
 
 The map joins data to boundaries by code (GB/T 2260, in the plan's `code_property`), never by
 display name: names change (梁平县 → 梁平区) and a silent mismatch leaves a district blank.
+
+Published district data are sparse (a few districts per series and period), so the page says how
+many districts a layer covers (n/of the plan's districts), marks the rest 无数据 on the map, and
+lets a district officer set 本区 (`district`) and districts to compare with (`compare`, repeated):
+本区 against 全市, its rank among the districts with data, and a small comparison table and chart.
 """
 from __future__ import annotations
 
@@ -13,9 +18,10 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
+from zhizao import formatting
 from zhizao.analytics.selection import select_best
 from zhizao.outputs.web.i18n import pick, t
 from zhizao.outputs.web.pages.common import Ctx, not_found, page_context
@@ -29,6 +35,8 @@ MAP_NAME = "districts"  # the name a map is registered under with echarts.regist
 GROUP_LAYER = "groups"
 GROUP_COLOURS = ["#1f4e99", "#6a9fd8", "#e08214", "#5aae61", "#c51b7d", "#8c8c8c"]
 VALUE_COLOURS = ["#edf4fc", "#9ecae1", "#4292c6", "#08519c", "#08306b"]
+NO_DATA_COLOUR = "#e6e6e6"  # the 无数据 legend entry (page and map) uses the same grey
+COMPARE_COLOURS = {"self": "#1f4e99", "other": "#9ecae1", "whole": "#8c8c8c"}
 GEO_HEADERS = {"Cache-Control": "public, max-age=86400"}
 
 
@@ -116,10 +124,12 @@ def layers(ctx: Ctx) -> list[dict]:
         linked = links.loc[links["series"] == series, "indicator"].tolist() + ([series] if series in names else [])
         out.append({
             "series": series, "unit": g["unit"].iloc[0], "districts": int(g["region"].nunique()),
+            "best_period_districts": int(per.max()),
             "periods": [{"period": p, "districts": int(n)} for p, n in per.items()],
             "indicators": [{"id": i, "name": names[i]} for i in dict.fromkeys(linked) if i in names],
         })
-    return sorted(out, key=lambda x: -x["districts"])
+    # The default layer is the one a map shows most districts for: one period at a time.
+    return sorted(out, key=lambda x: (-x["best_period_districts"], -x["districts"], x["series"]))
 
 
 def _values(ctx: Ctx, series: str, period: str, regions: set[str] | None = None) -> dict[str, dict]:
@@ -133,8 +143,75 @@ def _values(ctx: Ctx, series: str, period: str, regions: set[str] | None = None)
     return {r["region"]: {k: r.get(k) for k in keep} for r in jsonable(chosen)}
 
 
-def districts_data(ctx: Ctx, layer: str | None, period: str | None) -> dict:
+def _check_codes(plan, district: str | None, compare: list[str]) -> None:
+    known = {d.code for d in plan.regions.districts} if plan.regions else set()
+    bad = [c for c in [district, *compare] if c and c not in known]
+    if bad:
+        raise HTTPException(422, f"不是本规划的区县代码：{'、'.join(bad)}；请从列表中选择 / "
+                                 f"not a district code of this plan: {', '.join(bad)}; choose one from the list")
+
+
+def _fmt(v, unit: str | None, lang: str) -> str:
+    return formatting.value(v, unit, lang) if v is not None else formatting.MISSING
+
+
+def _against_whole(v, whole, unit: str | None, lang: str) -> str | None:
+    """本区 against 全市: a rate's difference in percentage points; a level's share of the city."""
+    if v is None or whole is None:
+        return None
+    if _is_rate(unit):
+        return formatting.points(float(v) - float(whole), lang)
+    return formatting.percent(float(v) / float(whole) * 100) if float(whole) else None
+
+
+def _is_rate(unit: str | None) -> bool:
+    return (unit or "").strip() == "%"
+
+
+def officer_view(rows: list[dict], whole: dict | None, unit: str | None, district: str | None,
+                 compare: list[str], lang: str) -> dict | None:
+    """本区 vs 全市, its rank among the districts with data (highest first) and the chosen districts."""
+    if not district and not compare:
+        return None
+    ranked = sorted((r for r in rows if r.get("value") is not None), key=lambda r: -float(r["value"]))
+    rank = {r["code"]: i + 1 for i, r in enumerate(ranked)}
+    whole_value = whole.get("value") if whole else None
+    by_code = {r["code"]: r for r in rows}
+    chosen = list(dict.fromkeys(c for c in [district, *compare] if c))
+    table = [{"code": c, "name": by_code[c]["name"], "self": c == district, "value": by_code[c].get("value"),
+              "value_display": _fmt(by_code[c].get("value"), unit, lang), "rank": rank.get(c),
+              "diff_display": _against_whole(by_code[c].get("value"), whole_value, unit, lang) or formatting.MISSING}
+             for c in chosen]
+    me = next((r for r in table if r["self"]), None)
+    return {"district": me, "whole": {"value": whole_value, "value_display": _fmt(whole_value, unit, lang)},
+            "ranked": len(ranked), "rows": table,
+            # the label of diff_display: a difference for a rate, a share for a level
+            "against": "diff_whole" if _is_rate(unit) else "share_whole"}
+
+
+def compare_chart(view: dict, whole_name: str, unit: str | None, lang: str) -> dict:
+    """Small bar chart of the chosen districts and 全市 (districts without a value are left out)."""
+    rows = [r for r in view["rows"] if r["value"] is not None]
+    bars = [{"value": r["value"], "itemStyle": {"color": COMPARE_COLOURS["self" if r["self"] else "other"]}}
+            for r in rows]
+    names = [r["name"] for r in rows]
+    if view["whole"]["value"] is not None:
+        names.append(whole_name)
+        bars.append({"value": view["whole"]["value"], "itemStyle": {"color": COMPARE_COLOURS["whole"]}})
+    return {"animation": False, "grid": {"left": 90, "right": 40, "top": 10, "bottom": 24},
+            "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+            "xAxis": {"type": "value", "name": unit or ""},
+            "yAxis": {"type": "category", "inverse": True, "data": names,
+                      "axisLabel": {"width": 80, "overflow": "truncate"}},
+            "series": [{"type": "bar", "data": bars, "label": {"show": True, "position": "right"}}]}
+
+
+def districts_data(ctx: Ctx, layer: str | None, period: str | None, district: str | None = None,
+                   compare: list[str] | None = None) -> dict:
     plan = ctx.plan
+    compare = [c for c in (compare or []) if c]
+    district = district or (ctx.user.region if ctx.user.level == "district" else None)
+    _check_codes(plan, district, compare)
     all_layers = layers(ctx)
     by_series = {x["series"]: x for x in all_layers}
     if layer != GROUP_LAYER and layer not in by_series:
@@ -156,6 +233,13 @@ def districts_data(ctx: Ctx, layer: str | None, period: str | None) -> dict:
         rows.append({"code": d.code, "name": d.name, "group": g["id"] if g else None,
                      "group_name": pick(g["name"], g["name_en"], ctx.lang) if g else None,
                      **values.get(d.code, {"value": None})})
+    unit = current["unit"] if current else None
+    for r in rows:
+        r["value_display"] = (r.get("value_text") or _fmt(r["value"], unit, ctx.lang)) if r["value"] is not None \
+            else formatting.MISSING
+    with_data = sum(r["value"] is not None for r in rows)
+    whole_code = regions_.whole_code if regions_ else None
+    whole = (_values(ctx, layer, period, {whole_code}).get(whole_code) if current and whole_code else None)
     zones = []
     functional = regions_.functional_zones if regions_ else []
     zone_values = _values(ctx, layer, period, {z.code for z in functional}) if current else {}
@@ -167,6 +251,13 @@ def districts_data(ctx: Ctx, layer: str | None, period: str | None) -> dict:
     geo = regions_.geometry if regions_ else None
     return {
         "layer": layer, "period": period, "layers": all_layers, "current": current,
+        "coverage": {"with_data": with_data, "no_data": len(rows) - with_data, "districts": len(rows)}
+        if current else None,
+        "whole": {"code": whole_code, "name": regions_.whole_name if regions_ else None,
+                  "value": whole.get("value") if whole else None,
+                  "value_display": _fmt(whole.get("value") if whole else None, unit, ctx.lang)},
+        "selection": {"district": district, "compare": compare},
+        "officer": officer_view(rows, whole, unit, district, compare, ctx.lang) if current else None,
         "districts": rows, "groups": groups, "functional_zones": zones,
         # No geometry, no map: the plan names its own (regions.geometry); the table stays.
         "map": ({"url": geo_url(plan), "code_property": geo.code_property, "licence": geo.licence}
@@ -194,9 +285,15 @@ def map_option(data: dict, lang: str, map_name: str = MAP_NAME) -> dict:
         vals = [r["value"] for r in rows if r["value"] is not None]
         lo, hi = (min(vals), max(vals)) if vals else (0, 1)
         series["data"] = [{"name": r["code"], "value": r["value"], "district": r["name"],
-                           "value_text": r.get("value_text"), "group_name": r["group_name"]} for r in rows]
+                           "value_text": r.get("value_display") if r["value"] is not None else t("no_data", lang),
+                           "group_name": r["group_name"]} for r in rows]
         visual = {"type": "continuous", "min": lo, "max": hi if hi > lo else lo + 1, "calculable": True,
                   "left": 10, "bottom": 10, "inRange": {"color": VALUE_COLOURS}, "text": ["", data["current"]["unit"]]}
+        cov = data["coverage"]
+        # ECharts has no legend entry for items without a value: the 无数据 entry is a title line.
+        base["title"] = [base["title"], {"text": f"■ {t('no_data', lang)}（{cov['no_data']}/{cov['districts']}）",
+                                         "right": 10, "bottom": 10,
+                                         "textStyle": {"fontSize": 12, "color": "#555", "fontWeight": "normal"}}]
     else:
         leaf = [g for g in data["groups"] if g["leaf"]]
         index = {g["id"]: i for i, g in enumerate(leaf)}
@@ -210,8 +307,11 @@ def map_option(data: dict, lang: str, map_name: str = MAP_NAME) -> dict:
 
 @router.get("/districts")
 def districts_page(ctx: Ctx = Depends(page_context), layer: str | None = Query(None),
-                   period: str | None = Query(None)):
-    data = districts_data(ctx, layer, period)
+                   period: str | None = Query(None), district: str | None = Query(None),
+                   compare: list[str] = Query([])):
+    data = districts_data(ctx, layer, period, district or None, compare)
+    charts = {"map": map_option(data, ctx.lang, ctx.plan.plan.id)} if data["map"] else {}
+    if data["officer"] and any(r["value"] is not None for r in data["officer"]["rows"]):
+        charts["compare"] = compare_chart(data["officer"], data["whole"]["name"] or "", data["current"]["unit"], ctx.lang)
     return respond(ctx.request, "districts.html", data, lang=ctx.lang, user=ctx.user, page="districts",
-                   title=t("nav_districts", ctx.lang) + " · " + t("app_title", ctx.lang),
-                   charts={"map": map_option(data, ctx.lang, ctx.plan.plan.id)} if data["map"] else {})
+                   title=t("nav_districts", ctx.lang) + " · " + t("app_title", ctx.lang), charts=charts)

@@ -6,15 +6,24 @@ The data are the `zhizao synth` folder given to `create_app(monitoring_data=…)
 $ZHIZAO_MONITORING_DATA, else ./zhizao-synth), refreshed once per (folder state, period) by
 `MonitoringState`. Every page and JSON twin showing synthetic data says so (`synthetic: true` and a
 banner). Numbers come from `zhizao.outputs.monitoring_view`, as in the monthly brief.
+
+Warnings are grouped (by rule and subject type, counts first) and paged server-side (`page`); the
+five-light signal is each subject's status (the 信号灯 column), not a warning. Red means a
+high-severity warning only: growth above the city is orange, a negative pull purple.
 """
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
+from collections import Counter
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
+from zhizao import formatting, labels
+from zhizao.analytics.monitoring.warnings import RULES, WARNING_RULES
 from zhizao.outputs import monitoring_view as mv
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.monitoring_state import MonitoringState, MonitoringUnavailable
@@ -24,9 +33,11 @@ from zhizao.outputs.web.render import respond
 
 router = APIRouter()
 
-# Low growth blue, high growth red, as the five lights (过冷 blue … 过热 red).
-GROWTH_COLOURS = ["#2166ac", "#67a9cf", "#d1e5f0", "#fddbc7", "#ef8a62", "#b2182b"]
-POSITIVE, NEGATIVE = "#2166ac", "#c0392b"
+# Low growth blue, high growth orange, as the five lights (过冷 blue … 过热 orange): red is kept for
+# high-severity warnings, so that it means one thing on every page.
+GROWTH_COLOURS = ["#2166ac", "#67a9cf", "#d1e5f0", "#fee0b6", "#f1a340", "#b35806"]
+POSITIVE, NEGATIVE = "#2166ac", "#7b3294"
+WARNINGS_PER_PAGE = 20
 SERIES_COLOURS = {"value": "#b9c7dc", "ytd_growth": "#1f4e99", "month_growth": "#e08214", "output": "#5aae61",
                   "electricity": "#c51b7d"}
 BRIEF_FORMATS = {"html": "text/html; charset=utf-8",
@@ -62,7 +73,8 @@ def _base(ctx: Ctx, data, result) -> dict:
         "available": True,
         "synthetic": bool(data.synthetic),
         "synthetic_label": mv.SYNTHETIC_LABEL["en" if ctx.lang == "en" else "zh"] if data.synthetic else None,
-        "notice": data.metadata.get("notice"),
+        # The folder's notice is English; the Chinese page says it with synthetic_label alone.
+        "notice": data.metadata.get("notice") if ctx.lang == "en" else data.metadata.get("notice_zh"),
         "data_dir": str(data.data_dir),
         "period": mv.period_key(result.period),
         "period_label": mv.period_label(result.period, ctx.lang),
@@ -101,6 +113,25 @@ def _visible_warnings(ctx: Ctx, rows: list[dict]) -> list[dict]:
 
 def _with_urls(rows: list[dict], period: str) -> list[dict]:
     return [{**w, "url": subject_url(w["subject_type"], w["subject_id"], period)} for w in rows]
+
+
+SUBJECT_KEYS = {"subject_type", "subject_id", "subject_name"}
+
+
+def _evidence_value(v, lang: str) -> str:
+    if isinstance(v, dict):
+        return "、".join(f"{labels.label('evidence_value', k, lang)} {_evidence_value(x, lang)}" for k, x in v.items())
+    if isinstance(v, bool) or (isinstance(v, str) and v in labels.EVIDENCE_VALUE):
+        return labels.label("evidence_value", v, lang)
+    if isinstance(v, (int, float)):
+        return formatting.number(v)
+    return formatting.MISSING if v is None else str(v)
+
+
+def evidence_rows(ev: dict | None, lang: str) -> list[dict]:
+    """A rule's (or light's) evidence as the reader's words: labelled keys, formatted numbers."""
+    return [{"key": k, "label": labels.label("evidence_key", k, lang), "value": _evidence_value(v, lang)}
+            for k, v in (ev or {}).items() if k not in SUBJECT_KEYS]
 
 
 # --- charts ---------------------------------------------------------------------------------------
@@ -191,9 +222,26 @@ def series_chart(s: dict, subject_type: str, lang: str, target: float | None = N
 
 
 # --- pages ----------------------------------------------------------------------------------------
-def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | None) -> dict:
-    from zhizao.analytics.monitoring.warnings import RULES  # noqa: PLC0415
+def _warning_url(period: str, **params) -> str:
+    q = {"period": period, **{k: v for k, v in params.items() if v}}
+    return "/monitoring?" + urlencode(q) + "#warnings"
 
+
+def warning_groups(rows: list[dict], period: str) -> list[dict]:
+    """Warnings counted by (rule, subject type), the largest group first; each links to its rows."""
+    counts = Counter((w["rule"], w["subject_type"]) for w in rows)
+    first = {}
+    for w in rows:  # rows are most severe first: the first of a group is its worst
+        first.setdefault((w["rule"], w["subject_type"]), w)
+    return [{"rule": r, "rule_title": first[(r, st)]["rule_title"], "subject_type": st,
+             "subject_type_label": first[(r, st)]["subject_type_label"], "count": n,
+             "worst_severity": first[(r, st)]["severity"], "worst_severity_label": first[(r, st)]["severity_label"],
+             "url": _warning_url(period, rule=r, type=st)}
+            for (r, st), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | None,
+                    subject_type: str | None = None, page: int = 1) -> dict:
     d = _base(ctx, data, result)
     period = d["period"]
     city = mv.city_summary(result)
@@ -201,40 +249,64 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
     industries = [{**r, "url": subject_url("industry", r["id"], period)} for r in mv.part_rows(result, "industry", ctx.lang)]
     clusters = [{**r, "url": subject_url("cluster", r["id"], period)} for r in mv.part_rows(result, "cluster", ctx.lang)]
     zones = [{**r, "url": subject_url("zone", r["id"], period)} for r in mv.part_rows(result, "zone", ctx.lang)]
-    all_warnings = _visible_warnings(ctx, mv.warning_rows(result, ctx.lang))
-    shown = [w for w in all_warnings if (not severity or w["severity"] == severity) and (not rule or w["rule"] == rule)]
+    # The five lights are a status (the tables' light column), never listed as warnings.
+    all_warnings = [w for w in _visible_warnings(ctx, mv.warning_rows(result, ctx.lang)) if w["rule"] in WARNING_RULES]
+    shown = [w for w in all_warnings if (not severity or w["severity"] == severity) and (not rule or w["rule"] == rule)
+             and (not subject_type or w["subject_type"] == subject_type)]
+    pages = max(1, -(-len(shown) // WARNINGS_PER_PAGE))
+    page = min(max(1, page), pages)
+    at = (page - 1) * WARNINGS_PER_PAGE
+    keep = {"severity": severity, "rule": rule, "type": subject_type}
     codes = [r["id"] for r in districts]
     return {
         **d, "city": {**city, "url": subject_url("city", city["subject_id"], period),
+                      "warnings_total": len(all_warnings),
                       "light_label": mv.light_label(city["light"], ctx.lang),
                       "composite_light_label": mv.light_label(city["composite_light"], ctx.lang)},
         "districts": districts, "industries": industries, "clusters": clusters, "zones": zones,
         "join": {"geojson_features": len(geojson_adcodes()), "joined": len(set(geojson_adcodes()) & set(codes)),
                  "districts": len(codes), "with_data": sum(r["has_data"] for r in districts)},
-        "warnings": _with_urls(shown, period),
-        "warning_filter": {"severity": severity, "rule": rule, "shown": len(shown), "total": len(all_warnings)},
+        "warnings": _with_urls(shown[at:at + WARNINGS_PER_PAGE], period),
+        "warning_groups": warning_groups(all_warnings, period),
+        "warning_filter": {"severity": severity, "rule": rule, "type": subject_type, "shown": len(shown),
+                           "total": len(all_warnings)},
+        "warning_page": {"page": page, "pages": pages, "per_page": WARNINGS_PER_PAGE, "first": at + 1 if shown else 0,
+                         "last": min(at + WARNINGS_PER_PAGE, len(shown)),
+                         "prev_url": _warning_url(period, **keep, page=page - 1) if page > 1 else None,
+                         "next_url": _warning_url(period, **keep, page=page + 1) if page < pages else None},
         "warning_counts": {s: sum(w["severity"] == s for w in all_warnings) for s in SEVERITIES},
         "severities": [{"id": s, "label": mv.severity_label(s, ctx.lang)} for s in SEVERITIES],
-        "rules": [{"id": k, "title": mv.rule_title(k, ctx.lang)} for k in RULES],
+        "rules": [{"id": k, "title": mv.rule_title(k, ctx.lang)} for k in WARNING_RULES],
+        "subject_types": [{"id": k, "label": mv.subject_type_label(k, ctx.lang)}
+                          for k in SUBJECT_TYPES if any(RULES[r].subject_types and k in RULES[r].subject_types
+                                                        for r in WARNING_RULES)],
+        "light_counts": {st: dict(Counter(r["light"] for r in rows if r.get("light")))
+                         for st, rows in (("district", districts), ("industry", industries), ("cluster", clusters),
+                                          ("zone", zones))},
         "brief": [{"format": f, "url": f"/monitoring/brief?format={f}&period={period}"} for f in BRIEF_FORMATS],
     }
 
 
 @router.get("/monitoring")
 def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query(None),
-                    severity: str | None = Query(None), rule: str | None = Query(None)):
-    from zhizao.analytics.monitoring.warnings import RULES  # noqa: PLC0415
-
-    severity, rule = severity or None, rule or None  # the form sends empty fields
+                    severity: str | None = Query(None), rule: str | None = Query(None),
+                    type: str | None = Query(None), page: int = Query(1)):
+    severity, rule, type = severity or None, rule or None, type or None  # the form sends empty fields
     if severity and severity not in SEVERITIES:
-        raise HTTPException(422, f"severity must be one of {', '.join(SEVERITIES)}, got {severity!r}")
-    if rule and rule not in RULES:
-        raise HTTPException(422, f"rule must be one of {', '.join(RULES)}, got {rule!r}")
+        raise HTTPException(422, f"级别须为 {'、'.join(SEVERITIES)} 之一 / severity must be one of "
+                                 f"{', '.join(SEVERITIES)}, got {severity!r}")
+    if rule and rule not in WARNING_RULES:
+        raise HTTPException(422, f"规则须为 {'、'.join(WARNING_RULES)} 之一（信号灯是各表的状态列，不是预警）/ "
+                                 f"rule must be one of {', '.join(WARNING_RULES)} (the five lights are a status "
+                                 f"column, not a warning), got {rule!r}")
+    if type and type not in SUBJECT_TYPES:
+        raise HTTPException(422, f"对象类型须为 {'、'.join(SUBJECT_TYPES)} 之一 / type must be one of "
+                                 f"{', '.join(SUBJECT_TYPES)}, got {type!r}")
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:
         return _unavailable(ctx, e, "monitoring")
-    d = monitoring_data(ctx, data, result, severity, rule)
+    d = monitoring_data(ctx, data, result, severity, rule, type, page)
     charts = {"map": growth_map(d, ctx.lang),
               "cluster_pulls": pull_bars(d["clusters"], t("mon_pulls_cluster", ctx.lang), ctx.lang),
               "industry_pulls": pull_bars(d["industries"], None, ctx.lang)}
@@ -309,7 +381,10 @@ def monitoring_subject(subject_type: str, subject_id: str, ctx: Ctx = Depends(pa
         "info": info,
         "light": light,
         "light_label": mv.light_label(light["light"], ctx.lang) if light else None,
-        "warnings": mv.warning_rows(result, ctx.lang, subject_type=subject_type, subject_id=subject_id),
+        "light_rows": evidence_rows(light, ctx.lang),
+        "warnings": [{**w, "evidence_rows": evidence_rows(w["evidence"], ctx.lang)}
+                     for w in mv.warning_rows(result, ctx.lang, subject_type=subject_type, subject_id=subject_id)
+                     if w["rule"] in WARNING_RULES],
         "series": series,
     })
     charts = {"series": series_chart(series, subject_type, ctx.lang, target)}

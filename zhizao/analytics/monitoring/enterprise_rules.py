@@ -1,0 +1,151 @@
+"""Rules on enterprises: sharp falls, consecutive declines, stopped reporting, output–electricity
+divergence; severity from the enterprise's share of the city."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from zhizao.analytics.monitoring.context import MonitoringContext
+from zhizao.analytics.monitoring.panel import PERIODS_PER_YEAR
+from zhizao.analytics.monitoring.periods import period_label
+from zhizao.analytics.monitoring.warning_table import _frame, _num, _period_text, empty_warnings, register
+from zhizao.settings import Settings
+
+# --- enterprise distress ----------------------------------------------------------------------------
+
+def _enterprise_rows(ctx, slot, rule, idx, evidence, zh, en) -> pd.DataFrame:
+    """Rows for enterprise hits; severity from the enterprise's share of the city a year earlier."""
+    if not len(idx):
+        return empty_warnings()
+    p = ctx.panel
+    ent = p.enterprises
+    codes = ent["credit_code"].to_numpy()[idx] if "credit_code" in ent else ent["enterprise_id"].astype(str).to_numpy()[idx]
+    names = ent["name"].to_numpy()[idx] if "name" in ent else codes
+    sev = evidence.pop("_severity")
+    period = _period_text(ctx, slot)
+    rows = []
+    for j, i in enumerate(idx):
+        ev = {k: (_num(v[j]) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else
+                  (v[j].item() if isinstance(v, np.ndarray) else v)) for k, v in evidence.items()}
+        rows.append({"subject_type": "enterprise", "subject_id": str(codes[j]), "subject_name": str(names[j]),
+                     "period": period, "rule": rule, "severity": sev[j], "evidence": ev,
+                     "explanation_zh": zh(names[j], ev), "explanation_en": en(codes[j], ev)})
+    return _frame(rows)
+
+
+def _enterprise_severity(ctx: MonitoringContext, idx: np.ndarray, slot: int, s: Settings) -> np.ndarray:
+    p = ctx.panel
+    base_slot = slot - PERIODS_PER_YEAR if slot >= PERIODS_PER_YEAR else slot
+    total = np.nansum(p.values["value_added"][:, base_slot])
+    base = p.values["value_added"][idx, base_slot]
+    share = base / total * 100 if total > 0 else np.zeros(len(idx))
+    return np.where(share >= float(s["enterprise_high_share_pct"]), "high",
+                    np.where(share >= float(s["enterprise_medium_share_pct"]), "medium", "low"))
+
+
+def _enterprise_yoy(ctx: MonitoringContext, measure: str, slot: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(current, previous-year, growth %) at slot; growth NaN unless both periods were reported."""
+    p = ctx.panel
+    A = p.values[measure]
+    cur, prev = A[:, slot], A[:, slot - PERIODS_PER_YEAR]
+    ok = p.reported[:, slot] & p.reported[:, slot - PERIODS_PER_YEAR] & (prev > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(ok, (cur / prev - 1) * 100, np.nan)
+    return cur, prev, g
+
+
+def _has_panel(ctx: MonitoringContext, slot: int) -> bool:
+    return ctx.panel is not None and slot >= PERIODS_PER_YEAR
+
+
+@register("enterprise_sharp_fall", ("enterprise",), "企业增加值大幅下滑", "Enterprise: sharp fall",
+          ("enterprise_sharp_fall_pct", "enterprise_high_share_pct", "enterprise_medium_share_pct"))
+def sharp_fall_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
+    if not _has_panel(ctx, slot):
+        return empty_warnings()
+    cur, prev, g = _enterprise_yoy(ctx, "value_added", slot)
+    idx = np.nonzero(g <= float(s["enterprise_sharp_fall_pct"]))[0]
+    ev = {"growth_pct": g[idx], "value": cur[idx], "value_prev": prev[idx],
+          "threshold_pct": float(s["enterprise_sharp_fall_pct"]), "_severity": _enterprise_severity(ctx, idx, slot, s)}
+    y, m = ctx.period(slot)
+    lz, le = period_label(y, m, "month", "zh"), period_label(y, m, "month", "en")
+    return _enterprise_rows(ctx, slot, "enterprise_sharp_fall", idx, ev,
+                            lambda n, e: f"{lz}，{n}增加值同比{e['growth_pct']:.1f}%，大幅下滑。",
+                            lambda c, e: f"{le}: enterprise {c} value added changed {e['growth_pct']:.1f}% YoY (sharp fall).")
+
+
+@register("enterprise_consecutive_decline", ("enterprise",), "企业连续下滑", "Enterprise: consecutive declines",
+          ("enterprise_decline_periods", "enterprise_decline_pct", "enterprise_high_share_pct",
+           "enterprise_medium_share_pct"))
+def consecutive_decline_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
+    need = int(s["enterprise_decline_periods"])
+    if not _has_panel(ctx, slot) or slot - need + 1 < PERIODS_PER_YEAR:
+        return empty_warnings()
+    thr = float(s["enterprise_decline_pct"])
+    run = np.zeros(ctx.panel.n, dtype=np.int64)
+    alive = np.ones(ctx.panel.n, dtype=bool)
+    # Run length of qualifying declines ending at `slot`, looked back at most one year.
+    for t in range(slot, max(PERIODS_PER_YEAR - 1, slot - PERIODS_PER_YEAR), -1):
+        _, _, g = _enterprise_yoy(ctx, "value_added", t)
+        alive &= g < thr
+        run += alive
+        if not alive.any():
+            break
+    idx = np.nonzero(run >= need)[0]
+    _, _, g_now = _enterprise_yoy(ctx, "value_added", slot)
+    ev = {"periods": run[idx], "growth_pct": g_now[idx], "threshold_pct": thr, "min_periods": need,
+          "_severity": _enterprise_severity(ctx, idx, slot, s)}
+    y, m = ctx.period(slot)
+    lz, le = period_label(y, m, "month", "zh"), period_label(y, m, "month", "en")
+    return _enterprise_rows(ctx, slot, "enterprise_consecutive_decline", idx, ev,
+                            lambda n, e: f"{lz}，{n}增加值已连续{e['periods']}期同比下降（本期{e['growth_pct']:.1f}%）。",
+                            lambda c, e: f"{le}: enterprise {c} value added has fallen YoY for {e['periods']} "
+                                         f"periods in a row ({e['growth_pct']:.1f}% now).")
+
+
+@register("enterprise_stopped_reporting", ("enterprise",), "企业停报或停产", "Enterprise: stopped reporting",
+          ("enterprise_stopped_periods", "enterprise_high_share_pct", "enterprise_medium_share_pct"))
+def stopped_reporting_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
+    if ctx.panel is None:
+        return empty_warnings()
+    k = int(s["enterprise_stopped_periods"])
+    p = ctx.panel
+    year_start = slot - (slot % PERIODS_PER_YEAR)
+    last_ok = slot - k  # the period just before the gap must be in this year and reported
+    if last_ok < year_start:
+        return empty_warnings()
+    A = p.values["value_added"]
+    silent = np.ones(p.n, dtype=bool)
+    for t in range(last_ok + 1, slot + 1):
+        silent &= ~p.reported[:, t] | (A[:, t] <= 0)
+    idx = np.nonzero(silent & p.reported[:, last_ok] & (A[:, last_ok] > 0))[0]
+    ly, lm = ctx.period(last_ok)
+    ev = {"last_reported": f"{ly}-{lm:02d}", "last_value": A[idx, last_ok], "periods_silent": k,
+          "_severity": _enterprise_severity(ctx, idx, slot, s)}
+    y, m = ctx.period(slot)
+    lz, le = period_label(y, m, "month", "zh"), period_label(y, m, "month", "en")
+    return _enterprise_rows(ctx, slot, "enterprise_stopped_reporting", idx, ev,
+                            lambda n, e: f"{lz}，{n}未报送数据或产出为零（上次报送{e['last_reported']}）。",
+                            lambda c, e: f"{le}: enterprise {c} did not report or reported zero "
+                                         f"(last report {e['last_reported']}).")
+
+
+@register("enterprise_output_power_divergence", ("enterprise",), "企业产值与用电量背离",
+          "Enterprise: output–electricity divergence",
+          ("enterprise_divergence_pp", "enterprise_high_share_pct", "enterprise_medium_share_pct"))
+def divergence_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
+    if not _has_panel(ctx, slot) or "electricity" not in ctx.panel.values or "output" not in ctx.panel.values:
+        return empty_warnings()
+    _, _, g_out = _enterprise_yoy(ctx, "output", slot)
+    _, _, g_el = _enterprise_yoy(ctx, "electricity", slot)
+    gap = g_out - g_el
+    idx = np.nonzero(np.abs(gap) >= float(s["enterprise_divergence_pp"]))[0]
+    ev = {"output_growth_pct": g_out[idx], "electricity_growth_pct": g_el[idx], "gap_pp": gap[idx],
+          "threshold_pp": float(s["enterprise_divergence_pp"]), "_severity": _enterprise_severity(ctx, idx, slot, s)}
+    y, m = ctx.period(slot)
+    lz, le = period_label(y, m, "month", "zh"), period_label(y, m, "month", "en")
+    return _enterprise_rows(ctx, slot, "enterprise_output_power_divergence", idx, ev,
+                            lambda n, e: f"{lz}，{n}产值同比{e['output_growth_pct']:.1f}%而用电量同比"
+                                         f"{e['electricity_growth_pct']:.1f}%，相差{abs(e['gap_pp']):.1f}个百分点，需核实。",
+                            lambda c, e: f"{le}: enterprise {c} output changed {e['output_growth_pct']:.1f}% YoY "
+                                         f"but electricity use {e['electricity_growth_pct']:.1f}% — check the data.")

@@ -282,7 +282,7 @@ UI: dict[str, tuple[str, str]] = {
     "role_denominator": ("分母", "denominator"),
     "tbl_calc_inputs": ("计算依据", "Calculation inputs"),
     # === issue 10: districts & monitoring ===
-    "no_data": ("无数据", "No data"),
+    "no_data_short": ("无数据", "No data"),
     "coverage": ("覆盖区县", "Districts covered"),
     "own_district": ("本区", "My district"),
     "compare_with": ("对比区县（可多选）", "Compare with (several)"),

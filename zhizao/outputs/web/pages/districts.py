@@ -285,13 +285,13 @@ def map_option(data: dict, lang: str, map_name: str = MAP_NAME) -> dict:
         vals = [r["value"] for r in rows if r["value"] is not None]
         lo, hi = (min(vals), max(vals)) if vals else (0, 1)
         series["data"] = [{"name": r["code"], "value": r["value"], "district": r["name"],
-                           "value_text": r.get("value_display") if r["value"] is not None else t("no_data", lang),
+                           "value_text": r.get("value_display") if r["value"] is not None else t("no_data_short", lang),
                            "group_name": r["group_name"]} for r in rows]
         visual = {"type": "continuous", "min": lo, "max": hi if hi > lo else lo + 1, "calculable": True,
                   "left": 10, "bottom": 10, "inRange": {"color": VALUE_COLOURS}, "text": ["", data["current"]["unit"]]}
         cov = data["coverage"]
         # ECharts has no legend entry for items without a value: the 无数据 entry is a title line.
-        base["title"] = [base["title"], {"text": f"■ {t('no_data', lang)}（{cov['no_data']}/{cov['districts']}）",
+        base["title"] = [base["title"], {"text": f"■ {t('no_data_short', lang)}（{cov['no_data']}/{cov['districts']}）",
                                          "right": 10, "bottom": 10,
                                          "textStyle": {"fontSize": 12, "color": "#555", "fontWeight": "normal"}}]
     else:

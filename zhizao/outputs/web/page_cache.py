@@ -20,7 +20,7 @@ from zhizao.outputs.web.i18n import request_lang
 from zhizao.outputs.web.security import csrf_token
 
 CACHED_PREFIXES = ("/indicator/", "/plan", "/districts")
-CACHED_PATHS = ("/", "/data")  # not /downloads: it also shows whether the report module is installed
+CACHED_PATHS = ("/", "/data", "/completion", "/gaps")  # not /downloads: it also shows whether the report module is installed
 TOKEN_MARK = b"\x00zhizao-csrf\x00"  # never in a rendered page
 TOKEN_FIELD = b'name="csrf_token" value="%s"'  # as templates/data.html renders the visitor's token
 

@@ -49,7 +49,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
         "near_epsilon", 0.05,
         "“近X”“约X”等限定词对应区间的相对宽度（近X ∈ [X·(1−ε), X]）",
         "Relative width of the interval for 近X (nearly) and 约X (about)",
-        "zhizao default (shared/design/data-model.md suggests the form, not the value)",
+        "zhizao default: no official source fixes the width (the interval form: docs/methodology.md §1)",
     ),
     Setting(
         "rebase_baseline", True,
@@ -62,7 +62,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
         "min_grade_alone", "C",
         "能单独决定状态的最低来源等级（D级来源永不单独决定状态）",
         "Lowest source grade that may decide a status on its own (grade D never does)",
-        "shared/data/README.md: grade D is never the only support for a status",
+        "zhizao/resources/datasets/SHARED-DATA-README.md (source grades): grade D is never the only support for a status",
     ),
     Setting(
         "assumed_annual_release", "03-31",

@@ -324,7 +324,8 @@ def import_links(store: Store, path: Path, plan: Plan) -> ImportSummary:
 # --- bundled real data -----------------------------------------------------------------------
 BUNDLED = "chongqing"
 # Loaded in this order through the users' import (read_table + validate_rows); the 2025 files and
-# official.csv (publication dates, first releases and revisions) come from shared/data/chongqing.
+# official.csv (publication dates, first releases and revisions) are described in
+# zhizao/resources/datasets/SHARED-DATA-README.md.
 BUNDLED_FILES = ("annual.csv", "yearbook_datasets.csv", "monthly_cumulative.csv", "districts.csv",
                  "annual_2025.csv", "yearbook_datasets_2025.csv", "monthly_cumulative_2025.csv",
                  "districts_2025.csv", "official.csv")
@@ -430,7 +431,7 @@ def load_bundled(store: Store, plan: Plan) -> ImportSummary:
         raise ImportFailed(problems)
     valid = with_vintage(valid)
     batch = _batch_from_rows(valid, kind="bundled", file=f"zhizao/resources/datasets/{BUNDLED}", sha256=None,
-                             note="real published Chongqing statistics, 2019–2025 (shared/data/chongqing)"
+                             note="real published Chongqing statistics, 2019–2025 (zhizao/resources/datasets/chongqing)"
                              + "".join(f"; not loaded: {p.message_en}" for p in skipped)
                              + "".join(f"; not a value ({p.file}): {p.message_en}" for p in targets),
                              series=series, links=links)

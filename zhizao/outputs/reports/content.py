@@ -17,7 +17,7 @@ from zhizao.outputs.reports.changes import Previous, compare
 from zhizao.outputs.reports.model import Bullets, Cell, Figure, Heading, Para, Report, Table
 from zhizao.outputs.reports.text import (STATUSES, actual_text, cluster_heading, code_label, completion, growth, ind_name,
                                          num, pct, planned_growth, qual_mark, ratio, required_growth, status_label,
-                                         status_text, t, unit)
+                                         status_text, t, unit, with_unit)
 from zhizao.settings import ASSESSMENT_SETTINGS, baseline_rule
 
 NO_DATA = "no_comparable_data"
@@ -261,13 +261,13 @@ def _indicator_text(ind: dict, lang: str) -> str:
          f"时间进度{pct(ind.get('time_elapsed'))}；"
          f"年均{growth(ind, ind.get('observed_growth'), lang)}，规划所需{growth(ind, planned_growth(ind), lang)}，"
          f"增速比{ratio(ind.get('growth_ratio'))}。" if zh else
-         f"Status: {status_text(ind, lang)}. Actual {y}: {actual_text(ind['actual'], ind.get('qualifier'), lang)} {u} "
+         f"Status: {status_text(ind, lang)}. Actual {y}: {with_unit(actual_text(ind['actual'], ind.get('qualifier'), lang), ind['unit'], lang)} "
          f"(planned path {num(ind.get('planned'))}); completion {completion(ind.get('completion'), lang)}, time elapsed "
          f"{pct(ind.get('time_elapsed'))}; observed growth {growth(ind, ind.get('observed_growth'), lang)} against "
          f"{growth(ind, planned_growth(ind), lang)} planned, growth ratio {ratio(ind.get('growth_ratio'))}. ")
     if ind.get("projected") is not None and tg.get("year") is not None and y < tg["year"]:
         s += (f"按现趋势{tg['year']}年预计{num(ind['projected'])}{u}（目标{_target_text(ind, lang)}）" if zh else
-              f"On the observed trend {tg['year']} would reach {num(ind['projected'])} {u} "
+              f"On the observed trend {tg['year']} would reach {with_unit(num(ind['projected']), ind['unit'], lang)} "
               f"(target {_target_text(ind, lang)})")
         if ind["status"] == "achieved":
             s += "；已达到目标。" if zh else "; the target is already met."
@@ -287,19 +287,20 @@ def _value_only_text(ind: dict, lang: str) -> str:
     s = f"状态：{status_text(ind, lang)}。" if zh else f"Status: {status_text(ind, lang)}. "
     if ind.get("actual") is not None:
         s += (f"{ind['data_year']}年实际值{actual_text(ind['actual'], ind.get('qualifier'), lang)}{u}" if zh else
-              f"Actual {ind['data_year']}: {actual_text(ind['actual'], ind.get('qualifier'), lang)} {u}")
+              f"Actual {ind['data_year']}: {with_unit(actual_text(ind['actual'], ind.get('qualifier'), lang), unit_, lang)}")
         if ind.get("target"):
             s += (f"，目标{_target_text(ind, lang)}" if zh else f"; target {_target_text(ind, lang)}")
             if ind.get("gap"):
-                gap_unit = ("个百分点" if zh else " pp") if unit_ == "%" else ("" if zh else " ") + u
-                s += (f"，差距{num(ind['gap'])}{gap_unit}" if zh else f", gap {num(ind['gap'])}{gap_unit}")
+                gap = (formatting.points(ind["gap"], lang, signed=False) if unit_ == "%" else
+                       with_unit(num(ind["gap"]), unit_, lang))
+                s += (f"，差距{gap}" if zh else f", gap {gap}")
             if required_growth(ind) is not None:
                 s += (f"，此后需年均{growth(ind, required_growth(ind), lang)}" if zh else
                       f", needing {growth(ind, required_growth(ind), lang)} a year from now on")
         tr = ind.get("trend")
         if tr:
             s += (f"，比{tr['from_year']}年{'增加' if tr['change'] >= 0 else '减少'}{num(abs(tr['change']))}{u}" if zh else
-                  f", {num(tr['change'])} {u} since {tr['from_year']}")
+                  f", {with_unit(num(tr['change']), unit_, lang)} since {tr['from_year']}")
         s += "。" if zh else ". "
     if ind.get("reason"):
         s += ind["reason"] + ("。" if zh else ".")
@@ -317,7 +318,7 @@ def _indicator_notes(ind: dict, lang: str, rule: str = "") -> list[str]:
                      f"Baseline re-based to the final figure {num(b['value'])} (printed: {num(b['printed_value'])}; {rule}).")
     d = ind.get("actual_derivation")
     if d and d.get("formula"):
-        inputs = _join([f"{x.get('series')} {num(x.get('value'))}{'' if _zh(lang) else ' '}{unit(x.get('unit'), lang)}"
+        inputs = _join([f"{x.get('series')} {with_unit(num(x.get('value')), x.get('unit'), lang)}"
                         for x in d.get("inputs") or []
                         if x.get("value") is not None], lang)
         notes.append((f"实际值为推算值：{d['formula']}" if zh else f"Derived value: {d['formula']}")
@@ -403,7 +404,7 @@ def _clusters(result: dict, plan, lang: str) -> list:
                          f"{'；' + e['note'] if e.get('note') else ''}）"
                          if zh else
                          f"{names.get(c['id'], c['name'])}: {e.get('series')} {e.get('year')} "
-                         f"{actual_text(e.get('value'), e.get('qualifier'), lang)} {unit(e.get('unit'), lang)} "
+                         f"{with_unit(actual_text(e.get('value'), e.get('qualifier'), lang), e.get('unit'), lang)} "
                          f"({code_label('comparability', e.get('comparability'), lang)}, grade {e.get('grade')}"
                          f"{'; ' + e['note'] if e.get('note') else ''})")
     if items:
@@ -504,12 +505,13 @@ def _weak_sources(observations: pd.DataFrame, lang: str) -> Para | None:
     n_d, n_c = int((g == "D").sum()), int((g == "C").sum())
     if not (n_d or n_c):
         return None
-    return Para(f"较弱的来源：{n_d}个观测值来自D级来源（{labels.label('grade', 'D')}），{n_c}个来自C级来源"
-                f"（{labels.label('grade', 'C')}，应尽量以政府网站原文核对替换）。下表“来源”栏逐条注明来源等级。"
+    return Para(f"较弱的来源：{n_d}个观测值来自D级来源（二手整理或自媒体，慎用，永不单独决定状态），{n_c}个来自C级来源"
+                "（其他网站转载的政府或官方媒体原文），宜以政府网站原文核对替换。下表“来源”栏逐条注明来源等级。"
                 if _zh(lang) else
-                f"Weakest sources: {n_d} observations come from grade D sources ({labels.label('grade', 'D', 'en')}), "
-                f"{n_c} from grade C sources ({labels.label('grade', 'C', 'en')}; check them against the government's "
-                "own text where possible). The Source column gives each source's grade.", "alert")
+                f"Weakest sources: {n_d} observations come from grade D sources (secondary compilations or self-media: "
+                f"use with care, never deciding alone), {n_c} from grade C sources (official texts reprinted on another "
+                "site); check them against the government's "
+"own text where possible). The Source column gives each source's grade.", "alert")
 
 
 def _sources(result: dict, observations: pd.DataFrame | None, plan, lang: str) -> list:

@@ -12,7 +12,7 @@ import math
 from zhizao.analytics.progress import STATUSES, status_label
 
 __all__ = ["STATUSES", "status_label", "t", "num", "pct", "completion", "ratio", "growth", "actual_text", "qual_mark",
-           "ind_name", "planned_growth", "required_growth", "cluster_heading", "unit", "code_label"]
+           "ind_name", "planned_growth", "required_growth", "cluster_heading", "unit", "with_unit", "code_label"]
 
 LABELS = labels.REPORT
 
@@ -75,6 +75,18 @@ def ratio(v) -> str:
 def unit(u: str | None, lang: str) -> str:
     """The unit in the reader's language (亿元 → 100 million yuan in English)."""
     return labels.unit_label(u, lang)
+
+
+def with_unit(value_text: str, u: str | None, lang: str) -> str:
+    """A number and its unit in prose: 452亿元; 452 (100 million yuan), 28.8%, 1739 units."""
+    if lang != "en":
+        return f"{value_text}{u or ''}"
+    label = unit(u, lang)
+    if not label or value_text == formatting.MISSING:
+        return value_text
+    if label == "%":
+        return value_text + label
+    return f"{value_text} ({label})" if label[0].isdigit() else f"{value_text} {label}"
 
 
 def code_label(table: str, code, lang: str) -> str:

@@ -635,7 +635,7 @@ def _method(result: dict, lang: str) -> list:
     ]))
     blocks.append(Heading(2, "评估参数" if zh else "Settings", "m-settings"))
     rows = [[Cell(x.name), Cell(str(s.get(x.name, x.default)), align="center"), Cell(x.help_zh if zh else x.help_en),
-             Cell(x.basis)] for x in ASSESSMENT_SETTINGS]
+             Cell((x.basis_zh or x.basis) if zh else x.basis)] for x in ASSESSMENT_SETTINGS]
     blocks.append(Table([t("h_setting", lang), t("h_value", lang), t("h_meaning", lang), t("h_basis", lang)], rows,
                         "settings", widths=[1.6, 0.7, 3.2, 2.6], small=True))
     return blocks

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from zhizao import labels
+
 MISSING = "—"
 
 
@@ -118,8 +120,15 @@ def date(v: Any) -> str:
 
 def source_text(title: str | None, publisher: str | None, grade: str | None, url: str | None,
                 lang: str = "zh") -> str:
-    """A source as a reader cites it: publisher and title first, the grade in words, the address last."""
-    from zhizao import labels  # noqa: PLC0415 - stub; the reports part moves this
-    head = " ".join(x for x in (publisher, f"《{title}》" if title and lang != "en" else title) if x)
-    parts = [head, labels.label("grade", grade or "none", lang), url or ""]
+    """A source as a reader cites it: publisher and title first, the grade in words, the address last:
+    重庆市统计局《…统计公报》 · A 政府网站原文 · https://…"""
+    def clean(x):
+        return x.strip() if isinstance(x, str) and x.strip() else None
+
+    title, publisher, url = clean(title), clean(publisher), clean(url)
+    if title and lang != "en" and not title.startswith("《"):
+        title = f"《{title}》"
+    head = ("" if lang != "en" else ", ").join(x for x in (publisher, title) if x)
+    grade = clean(grade) or "none"
+    parts = [head, labels.label("grade", grade if grade in labels.GRADE else "none", lang), url or ""]
     return " · ".join(p for p in parts if p)

@@ -6,6 +6,8 @@ analytics' explanations. A code without a label here must not reach a Chinese re
 """
 from __future__ import annotations
 
+from zhizao.ingest.units import normalize_unit
+
 Pair = tuple[str, str]
 
 # Interface strings of the dashboard (web).
@@ -645,3 +647,50 @@ def code_words() -> set[str]:
 def unit_label(unit: str | None, lang: str = "zh") -> str:
     """A unit as the reader writes it: unchanged in Chinese; in English 亿元 → 100 million yuan …"""
     return unit or ""
+
+
+# --- reports, languages and sources (issue 10) ------------------------------------------------
+# Units of the embedded plans and the bundled data (canonical spellings of zhizao.ingest.units),
+# in English; the Chinese reader sees the unit as the plan prints it.
+UNIT: dict[str, Pair] = {
+    "元": ("元", "yuan"), "千元": ("千元", "thousand yuan"), "万元": ("万元", "10,000 yuan"),
+    "百万元": ("百万元", "million yuan"), "十亿元": ("十亿元", "billion yuan"),
+    "亿元": ("亿元", "100 million yuan"), "万亿元": ("万亿元", "trillion yuan"),
+    "美元": ("美元", "US dollars"), "万美元": ("万美元", "10,000 US dollars"),
+    "亿美元": ("亿美元", "100 million US dollars"),
+    "%": ("%", "%"), "百分点": ("百分点", "percentage points"), "个百分点": ("个百分点", "percentage points"),
+    "指数": ("指数", "index"), "倍": ("倍", "times"),
+    "吨": ("吨", "tonnes"), "万吨": ("万吨", "10,000 tonnes"),
+    "吨标准煤": ("吨标准煤", "tonnes of standard coal"), "万吨标准煤": ("万吨标准煤", "10,000 tonnes of standard coal"),
+    "亿吨标准煤": ("亿吨标准煤", "100 million tonnes of standard coal"),
+    "元/人": ("元/人", "yuan per person"), "万元/人": ("万元/人", "10,000 yuan per person"),
+    "立方米/万元": ("立方米/万元", "m³ per 10,000 yuan"), "吨标准煤/万元": ("吨标准煤/万元", "tonnes of standard coal per 10,000 yuan"),
+    "万家次": ("万家次", "10,000 enterprise visits"), "场": ("场", "events"),
+}
+# Counted nouns (个, 家, 件 …) and the scale words before them (万家, 亿片 …).
+COUNT_NOUN: dict[str, Pair] = {
+    "个": ("个", "units"), "家": ("家", "enterprises"), "件": ("件", "items"), "台": ("台", "sets"),
+    "辆": ("辆", "vehicles"), "人": ("人", "persons"), "片": ("片", "pieces"), "项": ("项", "items"),
+    "套": ("套", "sets"), "户": ("户", "households"), "人年": ("人年", "person-years"),
+}
+SCALE_WORD: dict[str, Pair] = {"千": ("千", "thousand"), "万": ("万", "10,000"), "百万": ("百万", "million"),
+                               "亿": ("亿", "100 million")}
+
+
+def unit_label(unit: str | None, lang: str = "zh") -> str:
+    """A unit as the reader writes it: unchanged in Chinese; in English 亿元 → 100 million yuan,
+    万家 → 10,000 enterprises. An unknown unit is returned as it is (the data's own word)."""
+    if not unit or lang != "en":
+        return unit or ""
+    head, paren, note = unit.partition("（")  # a data unit with a note: %（低于全国平均的幅度）
+    if paren and head:
+        return f"{unit_label(head, lang)} （{note}"
+    for u in (unit, normalize_unit(unit)):
+        if u in UNIT:
+            return UNIT[u][1]
+        if u in COUNT_NOUN:
+            return COUNT_NOUN[u][1]
+        for word, (_, en) in sorted(SCALE_WORD.items(), key=lambda kv: -len(kv[0])):
+            if u.startswith(word) and u[len(word):] in COUNT_NOUN:
+                return f"{en} {COUNT_NOUN[u[len(word):]][1]}"
+    return unit

@@ -11,11 +11,11 @@ Conventions
 """
 from __future__ import annotations
 
-from zhizao import labels
-
 import math
+import re
 from dataclasses import asdict, dataclass
 
+from zhizao import formatting, labels
 from zhizao.plan.spec import Comparator, Direction, Indicator, PathShape, TargetKind
 
 STATUSES = ("achieved", "ahead", "on_track", "behind", "seriously_behind", "not_met", "no_comparable_data", "tracked")
@@ -33,21 +33,28 @@ def status_label(status: str, lang: str = "zh") -> str:
 
 
 def _g(v: float) -> str:
-    return f"{v:g}"
+    return formatting.significant(v, 6)  # 30000, 1.45: never 3e+04
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 def target_display(target, lang: str = "zh") -> str:
     """A target as printed when the plan gives its text, else built from comparator and value
-    (≥36, 5—6, 保持≥28); `target` is a spec Target or the assessment's target dict."""
+    (≥36, 5—6, 保持≥28); `target` is a spec Target or the assessment's target dict. In English a
+    printed text with Chinese in it (30 左右, 保持≥28) is rebuilt from the parsed fields."""
     if target is None:
         return "—"
-    get = (lambda k: target.get(k)) if isinstance(target, dict) else (lambda k: getattr(target, k))
-    if get("text"):
-        return get("text")
+    get = (lambda k: target.get(k)) if isinstance(target, dict) else (lambda k: getattr(target, k, None))
+    text = get("text")
+    if text and (lang != "en" or not _CJK.search(text)):
+        return text.replace("—", "–") if lang == "en" else text
     comp = get("comparator")
     comp = getattr(comp, "value", comp)
+    if get("value") is None:
+        return "—"
     if comp == "between":
-        s = f"{_g(get('value'))}—{_g(get('upper'))}"
+        s = f"{_g(get('value'))}{'–' if lang == 'en' else '—'}{_g(get('upper'))}"
     else:
         s = COMPARATOR_SIGNS.get(comp, "") + _g(get("value"))
         if comp == "≈":

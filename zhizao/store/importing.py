@@ -323,7 +323,8 @@ def import_links(store: Store, path: Path, plan: Plan) -> ImportSummary:
 # --- bundled real data -----------------------------------------------------------------------
 BUNDLED = "chongqing"
 # Loaded in this order through the users' import (read_table + validate_rows); the 2025 files and
-# official.csv hold publication dates, first releases and revisions.
+# official.csv (publication dates, first releases and revisions) are described in
+# zhizao/resources/datasets/SHARED-DATA-README.md.
 BUNDLED_FILES = ("annual.csv", "yearbook_datasets.csv", "monthly_cumulative.csv", "districts.csv",
                  "annual_2025.csv", "yearbook_datasets_2025.csv", "monthly_cumulative_2025.csv",
                  "districts_2025.csv", "official.csv")

@@ -10,12 +10,14 @@ from datetime import date
 
 import pandas as pd
 
+from zhizao import formatting, labels
 from zhizao.analytics.progress import target_display
 from zhizao.outputs.reports import charts
 from zhizao.outputs.reports.changes import Previous, compare
 from zhizao.outputs.reports.model import Bullets, Cell, Figure, Heading, Para, Report, Table
-from zhizao.outputs.reports.text import (STATUSES, actual_text, cluster_heading, growth, ind_name, num, pct, planned_growth,
-                                         qual_mark, ratio, required_growth, status_label, status_text, t)
+from zhizao.outputs.reports.text import (STATUSES, actual_text, cluster_heading, code_label, completion, growth, ind_name,
+                                         num, pct, planned_growth, qual_mark, ratio, required_growth, status_label,
+                                         status_text, t, unit, with_unit)
 from zhizao.settings import ASSESSMENT_SETTINGS, baseline_rule
 
 NO_DATA = "no_comparable_data"
@@ -45,7 +47,11 @@ def _baseline_text(ind: dict, lang: str = "zh") -> str:
 
 
 def _nature(ind: dict, lang: str) -> str:
-    return ind.get("nature_label") or t("binding" if ind.get("binding") else "expected", lang)
+    if ind.get("nature"):
+        return code_label("nature", ind["nature"], lang)
+    if ind.get("nature_label") and _zh(lang):
+        return ind["nature_label"]
+    return t("binding" if ind.get("binding") else "expected", lang)
 
 
 def _status_cell(ind: dict, lang: str) -> Cell:
@@ -219,13 +225,13 @@ def _scorecard(result: dict, lang: str) -> list:
         rows.append([
             Cell(("★ " if ind.get("binding") else "") + ind_name(ind, lang)),
             Cell(_nature(ind, lang), align="center"),
-            Cell(ind["unit"], align="center"),
+            Cell(unit(ind["unit"], lang), align="center"),
             Cell(_baseline_text(ind, lang), align="right"),
             Cell(_target_text(ind, lang), align="right"),
             Cell(str(ind["data_year"]) if ind.get("data_year") else "—", align="center"),
             Cell(actual_text(ind.get("actual"), ind.get("qualifier"), lang), align="right"),
             Cell(num(ind.get("planned")), align="right"),
-            Cell(pct(ind.get("completion")), align="right"),
+            Cell(completion(ind.get("completion"), lang), align="right"),
             Cell(pct(ind.get("time_elapsed")), align="right"),
             Cell(ratio(ind.get("growth_ratio")), align="right"),
             _status_cell(ind, lang),
@@ -249,18 +255,20 @@ def _indicator_text(ind: dict, lang: str) -> str:
         return (f"状态：{status_text(ind, lang)}。{reason}。其他证据见第五部分。" if zh else
                 f"Status: {status_text(ind, lang)}. {reason}. Other evidence: section 5.")
     y, tg = ind["data_year"], ind["target"]
-    unit = ind["unit"]
-    s = (f"状态：{status_text(ind, lang)}。{y}年实际值{actual_text(ind['actual'], ind.get('qualifier'), lang)}{unit}"
-         f"（规划路径值{num(ind.get('planned'))}），完成度{pct(ind.get('completion'))}，时间进度{pct(ind.get('time_elapsed'))}；"
+    u = unit(ind["unit"], lang)
+    s = (f"状态：{status_text(ind, lang)}。{y}年实际值{actual_text(ind['actual'], ind.get('qualifier'), lang)}{u}"
+         f"（规划路径值{num(ind.get('planned'))}），完成度{completion(ind.get('completion'), lang)}，"
+         f"时间进度{pct(ind.get('time_elapsed'))}；"
          f"年均{growth(ind, ind.get('observed_growth'), lang)}，规划所需{growth(ind, planned_growth(ind), lang)}，"
          f"增速比{ratio(ind.get('growth_ratio'))}。" if zh else
-         f"Status: {status_text(ind, lang)}. Actual {y}: {actual_text(ind['actual'], ind.get('qualifier'), lang)} {unit} "
-         f"(planned path {num(ind.get('planned'))}); completion {pct(ind.get('completion'))}, time elapsed "
-         f"{pct(ind.get('time_elapsed'))}; observed {growth(ind, ind.get('observed_growth'), lang)} a year against "
+         f"Status: {status_text(ind, lang)}. Actual {y}: {with_unit(actual_text(ind['actual'], ind.get('qualifier'), lang), ind['unit'], lang)} "
+         f"(planned path {num(ind.get('planned'))}); completion {completion(ind.get('completion'), lang)}, time elapsed "
+         f"{pct(ind.get('time_elapsed'))}; observed growth {growth(ind, ind.get('observed_growth'), lang)} against "
          f"{growth(ind, planned_growth(ind), lang)} planned, growth ratio {ratio(ind.get('growth_ratio'))}. ")
     if ind.get("projected") is not None and tg.get("year") is not None and y < tg["year"]:
-        s += (f"按现趋势{tg['year']}年预计{num(ind['projected'])}{unit}（目标{_target_text(ind)}）" if zh else
-              f"On the observed trend {tg['year']} would reach {num(ind['projected'])} {unit} (target {_target_text(ind)})")
+        s += (f"按现趋势{tg['year']}年预计{num(ind['projected'])}{u}（目标{_target_text(ind, lang)}）" if zh else
+              f"On the observed trend {tg['year']} would reach {with_unit(num(ind['projected']), ind['unit'], lang)} "
+              f"(target {_target_text(ind, lang)})")
         if ind["status"] == "achieved":
             s += "；已达到目标。" if zh else "; the target is already met."
         elif required_growth(ind) is not None:
@@ -274,23 +282,25 @@ def _indicator_text(ind: dict, lang: str) -> str:
 def _value_only_text(ind: dict, lang: str) -> str:
     """Statuses without a pace (tracked, not met, held every year): the value, the gap and why."""
     zh = _zh(lang)
-    unit = ind["unit"]
+    unit_ = ind["unit"]
+    u = unit(unit_, lang)
     s = f"状态：{status_text(ind, lang)}。" if zh else f"Status: {status_text(ind, lang)}. "
     if ind.get("actual") is not None:
-        s += (f"{ind['data_year']}年实际值{actual_text(ind['actual'], ind.get('qualifier'), lang)}{unit}" if zh else
-              f"Actual {ind['data_year']}: {actual_text(ind['actual'], ind.get('qualifier'), lang)} {unit}")
+        s += (f"{ind['data_year']}年实际值{actual_text(ind['actual'], ind.get('qualifier'), lang)}{u}" if zh else
+              f"Actual {ind['data_year']}: {with_unit(actual_text(ind['actual'], ind.get('qualifier'), lang), unit_, lang)}")
         if ind.get("target"):
             s += (f"，目标{_target_text(ind, lang)}" if zh else f"; target {_target_text(ind, lang)}")
             if ind.get("gap"):
-                gap_unit = ("个百分点" if zh else " pp") if unit == "%" else ("" if zh else " ") + unit
-                s += (f"，差距{num(ind['gap'])}{gap_unit}" if zh else f", gap {num(ind['gap'])}{gap_unit}")
+                gap = (formatting.points(ind["gap"], lang, signed=False) if unit_ == "%" else
+                       with_unit(num(ind["gap"]), unit_, lang))
+                s += (f"，差距{gap}" if zh else f", gap {gap}")
             if required_growth(ind) is not None:
                 s += (f"，此后需年均{growth(ind, required_growth(ind), lang)}" if zh else
                       f", needing {growth(ind, required_growth(ind), lang)} a year from now on")
         tr = ind.get("trend")
         if tr:
-            s += (f"，比{tr['from_year']}年{'增加' if tr['change'] >= 0 else '减少'}{num(abs(tr['change']))}{unit}" if zh else
-                  f", {num(tr['change'])} {unit} since {tr['from_year']}")
+            s += (f"，比{tr['from_year']}年{'增加' if tr['change'] >= 0 else '减少'}{num(abs(tr['change']))}{u}" if zh else
+                  f", {with_unit(num(tr['change']), unit_, lang)} since {tr['from_year']}")
         s += "。" if zh else ". "
     if ind.get("reason"):
         s += ind["reason"] + ("。" if zh else ".")
@@ -308,7 +318,8 @@ def _indicator_notes(ind: dict, lang: str, rule: str = "") -> list[str]:
                      f"Baseline re-based to the final figure {num(b['value'])} (printed: {num(b['printed_value'])}; {rule}).")
     d = ind.get("actual_derivation")
     if d and d.get("formula"):
-        inputs = _join([f"{x.get('series')} {num(x.get('value'))}{x.get('unit') or ''}" for x in d.get("inputs") or []
+        inputs = _join([f"{x.get('series')} {with_unit(num(x.get('value')), x.get('unit'), lang)}"
+                        for x in d.get("inputs") or []
                         if x.get("value") is not None], lang)
         notes.append((f"实际值为推算值：{d['formula']}" if zh else f"Derived value: {d['formula']}")
                      + (_paren(inputs, lang) if inputs else "") + ("。" if zh else "."))
@@ -367,13 +378,12 @@ def _clusters(result: dict, plan, lang: str) -> list:
                        "measure, so proxies are marked."))
     rows = []
     for c in clusters:
-        comp = c.get("comparability")
-        comp_label = next((e.get("comparability_label") for e in c.get("evidence") or []
-                           if e.get("comparability") == comp and e.get("comparability_label")), comp or "—")
+        comp_label = code_label("comparability", c.get("comparability"), lang)
         rows.append([
             Cell(names.get(c["id"], c["name"])),
-            Cell(f"{num(c['target'])}{_paren(c.get('target_text') or '', lang) if c.get('target_text') else ''}", align="right"),
-            Cell(c.get("unit") or "", align="center"),
+            Cell(f"{num(c['target'])}{_paren(c['target_text'], lang) if c.get('target_text') and zh else ''}",
+                 align="right"),
+            Cell(unit(c.get("unit"), lang), align="center"),
             Cell(actual_text(c.get("actual"), c.get("qualifier"), lang), align="right"),
             Cell(str(c["year"]) if c.get("year") else "—", align="center"),
             Cell(pct(c.get("share_of_target")), align="right"),
@@ -390,11 +400,13 @@ def _clusters(result: dict, plan, lang: str) -> list:
         for e in c.get("evidence") or []:
             items.append(f"{names.get(c['id'], c['name'])}：{e.get('series')} {e.get('year')}年 "
                          f"{actual_text(e.get('value'), e.get('qualifier'), lang)}{e.get('unit') or ''}"
-                         f"（{e.get('comparability_label') or e.get('comparability')}，{e.get('grade')}级；{e.get('note') or ''}）"
+                         f"（{code_label('comparability', e.get('comparability'), lang)}，{e.get('grade')}级"
+                         f"{'；' + e['note'] if e.get('note') else ''}）"
                          if zh else
                          f"{names.get(c['id'], c['name'])}: {e.get('series')} {e.get('year')} "
-                         f"{actual_text(e.get('value'), e.get('qualifier'), lang)} {e.get('unit') or ''} "
-                         f"({e.get('comparability_label') or e.get('comparability')}, grade {e.get('grade')}; {e.get('note') or ''})")
+                         f"{with_unit(actual_text(e.get('value'), e.get('qualifier'), lang), e.get('unit'), lang)} "
+                         f"({code_label('comparability', e.get('comparability'), lang)}, grade {e.get('grade')}"
+                         f"{'; ' + e['note'] if e.get('note') else ''})")
     if items:
         blocks.append(Bullets(items))
     return blocks
@@ -419,94 +431,116 @@ def _no_data(result: dict, lang: str) -> list:
             blocks.append(Para("未找到其他证据。" if zh else "No other evidence was found.", "note"))
             continue
         # Evidence values are already in the indicator's unit (converted by the assessment).
-        rows = [[Cell(e.get("series") or ""), Cell(e.get("comparability_label") or e.get("comparability") or "", align="center"),
+        rows = [[Cell(e.get("series") or ""), Cell(code_label("comparability", e.get("comparability"), lang), align="center"),
                  Cell(str(e.get("year") or "—"), align="center"),
                  Cell(actual_text(e.get("value"), e.get("qualifier"), lang), align="right"),
                  Cell(e.get("grade") or "—", align="center"),
                  Cell(e.get("note") or e.get("reason") or "")] for e in ev]
         blocks.append(Table([t("h_series", lang), t("h_comparability", lang), t("c_year", lang),
-                             t("h_value", lang) + _paren(ind["unit"], lang), t("h_grade", lang), t("h_note", lang)],
+                             t("h_value", lang) + _paren(unit(ind["unit"], lang), lang), t("h_grade", lang), t("h_note", lang)],
                             rows, f"evidence-{ind['id']}", widths=[2.6, 1.0, 0.7, 1.1, 0.7, 3.0], small=True))
     return blocks
 
 
 # --- data-sources appendix -------------------------------------------------------------------
-def _source_names(observations: pd.DataFrame | None) -> dict[str, str]:
-    """url → publisher / title, for the addresses history rows carry alone."""
-    out: dict[str, str] = {}
+def _source_names(observations: pd.DataFrame | None) -> dict[str, tuple[str | None, str | None]]:
+    """url → (publisher, title), for the addresses history rows carry alone."""
+    out: dict[str, tuple[str | None, str | None]] = {}
     if observations is None or observations.empty or "source_url" not in observations:
         return out
     for row in observations[["source_url", "publisher", "source_title"]].drop_duplicates().itertuples(index=False):
-        url, pub, title = row
-        if isinstance(url, str) and url not in out:
-            out[url] = next((x for x in (pub, title) if isinstance(x, str) and x), "")
+        url, pub, title = (x if isinstance(x, str) and x else None for x in row)
+        if url and (url not in out or not any(out[url])):
+            out[url] = (pub, title)
     return out
 
 
-def _src_cell(url: str | None, name: str | None) -> Cell:
-    if not url:
-        return Cell(name or "—")
-    return Cell(f"{name} {url}" if name else url, href=url)
+def _src_cell(url: str | None, publisher: str | None, title: str | None, grade: str | None, lang: str) -> Cell:
+    """Publisher and title first, the grade in words, the address last (formatting.source_text)."""
+    return Cell(formatting.source_text(title, publisher, grade, url, lang) or "—", href=url or None)
 
 
 def _release(status: str | None, lang: str) -> str:
-    return t(status, lang) if status in ("final", "preliminary") else (status or "—")
+    return t(status, lang) if status in ("final", "preliminary") else code_label("obs_status", status, lang)
 
 
-def _source_rows(ind: dict, names: dict[str, str], lang: str) -> list[list[Cell]]:
+def _source_rows(ind: dict, names: dict, lang: str) -> list[list[Cell]]:
     rows, seen = [], set()
 
-    def add(role, year, value, qualifier, series, grade, status, vintage, url, name=None):
+    def add(role, year, value, qualifier, series, grade, status, vintage, url, publisher=None, title=None):
         key = (role, year, value, series, url)
         if key in seen:
             return
         seen.add(key)
+        if not (publisher or title):
+            publisher, title = names.get(url or "", (None, None))
         rows.append([Cell(t(role, lang)), Cell(str(year or "—"), align="center"),
                      Cell(actual_text(value, qualifier, lang), align="right"), Cell(series or "—"),
-                     Cell(grade or "—", align="center"), Cell(_release(status, lang), align="center"),
-                     Cell(str(vintage)[:10] if vintage else "—", align="center"),
-                     _src_cell(url, name or names.get(url or "", ""))])
+                     Cell(_release(status, lang), align="center"),
+                     Cell(formatting.date(vintage) if vintage else "—", align="center"),
+                     _src_cell(url, publisher, title, grade, lang)])
 
     b = ind["baseline"]
     bs = b.get("source_record")
     if bs:
         add("r_baseline", b.get("year"), b.get("value"), "exact", bs.get("series"), bs.get("grade"),
-            bs.get("observation_status"), bs.get("vintage"), bs.get("url"), bs.get("publisher") or bs.get("title"))
+            bs.get("observation_status"), bs.get("vintage"), bs.get("url"), bs.get("publisher"), bs.get("title"))
     for h in ind.get("history") or []:
         add("r_chosen" if h.get("chosen") else "r_not_chosen", h.get("year"), h.get("value"), h.get("qualifier"),
             h.get("series"), h.get("grade"), h.get("status"), h.get("vintage"), h.get("source_url"))
     for role, items in (("r_conflict", ind.get("conflicts") or []), ("r_evidence", ind.get("other_evidence") or [])):
         for e in items:
             srcs = e.get("sources") or [{}]
-            for s in srcs:
+            for src in srcs:
                 add(role, e.get("year"), e.get("value"), e.get("qualifier"), e.get("series"),
-                    s.get("grade") or e.get("grade"), s.get("observation_status") or e.get("status"),
-                    s.get("vintage"), s.get("url"), s.get("publisher") or s.get("title"))
+                    src.get("grade") or e.get("grade"), src.get("observation_status") or e.get("status"),
+                    src.get("vintage"), src.get("url"), src.get("publisher"), src.get("title"))
     return rows
+
+
+def _weak_sources(observations: pd.DataFrame, lang: str) -> Para | None:
+    """The bundled data's weakest sources named as such: grade D (secondary compilations, self-media)
+    and C (reprints on other sites)."""
+    g = observations["grade"].fillna("none")
+    n_d, n_c = int((g == "D").sum()), int((g == "C").sum())
+    if not (n_d or n_c):
+        return None
+    return Para(f"较弱的来源：{n_d}个观测值来自D级来源（二手整理或自媒体，慎用，永不单独决定状态），{n_c}个来自C级来源"
+                "（其他网站转载的政府或官方媒体原文），宜以政府网站原文核对替换。下表“来源”栏逐条注明来源等级。"
+                if _zh(lang) else
+                f"Weakest sources: {n_d} observations come from grade D sources (secondary compilations or self-media: "
+                f"use with care, never deciding alone), {n_c} from grade C sources (official texts reprinted on another "
+                "site); check them against the government's "
+"own text where possible). The Source column gives each source's grade.", "alert")
 
 
 def _sources(result: dict, observations: pd.DataFrame | None, plan, lang: str) -> list:
     zh = _zh(lang)
     blocks: list = [Heading(1, t("s_sources", lang), "sources")]
     blocks.append(Para(
-        "本附录列出报告中每个数字的来源、来源等级和发布（版本）日期。来源等级：A＝政府网站，B＝主流或官方媒体，"
-        "C＝他站转载的A/B级文本，D＝二次汇编或自媒体（不单独决定状态），none＝无地址。“—”表示来源未注明发布日期。"
+        "本附录列出报告中每个数字的来源（发布单位和标题、来源等级、网址）和发布（版本）日期。来源等级：A＝政府网站原文，"
+        "B＝主流或官方媒体，C＝其他网站转载的政府或官方媒体原文，D＝二手整理或自媒体（不单独决定状态）。"
+        "“—”表示来源未注明发布日期。"
         if zh else
-        "Every number in the report with its source, grade and vintage (publication date). Grades: A government site, "
-        "B mainstream or official media, C a reprint of an A/B text elsewhere, D a secondary compilation or self-media "
-        "(never decides alone), none no address. “—”: the source gives no date."))
+        "Every number in the report with its source (publisher and title, grade, address) and vintage (publication "
+        "date). Grades: A the government's own site, B mainstream or official media, C an official text reprinted "
+        "on another site, D a secondary compilation or self-media (never decides alone). “—”: the source gives no date."))
     if observations is not None and not observations.empty:
         by_grade = observations["grade"].fillna("none").value_counts().sort_index()
-        rows = [[Cell(str(g), align="center"), Cell(str(int(n)), align="right")] for g, n in by_grade.items()]
-        rows.append([Cell("合计" if zh else "total", align="center"), Cell(str(len(observations)), align="right")])
+        rows = [[Cell(labels.label("grade", g if g in labels.GRADE else "none", lang)), Cell(str(int(n)), align="right")]
+                for g, n in by_grade.items()]
+        rows.append([Cell("合计" if zh else "total"), Cell(str(len(observations)), align="right")])
         blocks.append(Para(f"数据库共存有{len(observations)}个观测值，来自{observations['source_url'].nunique()}个来源地址"
                            "（全部列于XLSX文件“观测值”表）：" if zh else
                            f"The store holds {len(observations)} observations from "
                            f"{observations['source_url'].nunique()} source addresses (all in the XLSX 'Observations' sheet):"))
-        blocks.append(Table([t("h_grade", lang), t("h_count", lang)], rows, "grades", widths=[1, 1]))
+        blocks.append(Table([t("h_grade", lang), t("h_count", lang)], rows, "grades", widths=[4, 1]))
+        weak = _weak_sources(observations, lang)
+        if weak:
+            blocks.append(weak)
     names = _source_names(observations)
-    header = [t(k, lang) for k in ("h_role", "c_year", "h_value", "h_series", "h_grade", "h_obs_status", "h_vintage", "h_source")]
-    widths = [0.9, 0.8, 0.9, 2.0, 0.6, 0.8, 1.1, 3.2]
+    header = [t(k, lang) for k in ("h_role", "c_year", "h_value", "h_series", "h_obs_status", "h_vintage", "h_source")]
+    widths = [0.9, 0.7, 0.9, 2.0, 0.8, 1.1, 3.8]
     for cat_id, cat_name in _category_names(plan, lang):
         inds = [i for i in result["indicators"] if i["category"] == cat_id]
         if inds:
@@ -525,9 +559,11 @@ def _sources(result: dict, observations: pd.DataFrame | None, plan, lang: str) -
             s = e.get("source") or {}
             cl_rows.append([Cell(cnames.get(c["id"], c["name"])), Cell(str(e.get("year") or "—"), align="center"),
                             Cell(actual_text(e.get("value"), e.get("qualifier"), lang), align="right"),
-                            Cell(e.get("series") or "—"), Cell(s.get("grade") or e.get("grade") or "—", align="center"),
-                            Cell("—", align="center"), Cell(str(s.get("vintage") or "—")[:10], align="center"),
-                            _src_cell(s.get("url"), names.get(s.get("url") or "", ""))])
+                            Cell(e.get("series") or "—"), Cell("—", align="center"),
+                            Cell(formatting.date(s.get("vintage")) if s.get("vintage") else "—", align="center"),
+                            _src_cell(s.get("url"), s.get("publisher") or names.get(s.get("url") or "", (None, None))[0],
+                                      s.get("title") or names.get(s.get("url") or "", (None, None))[1],
+                                      s.get("grade") or e.get("grade"), lang)])
     if cl_rows:
         blocks.append(Heading(2, t("h_cluster", lang), "src-clusters"))
         blocks.append(Table([t("h_cluster", lang)] + header[1:], cl_rows, "sources-clusters", widths=widths, small=True))
@@ -599,7 +635,7 @@ def _method(result: dict, lang: str) -> list:
     ]))
     blocks.append(Heading(2, "评估参数" if zh else "Settings", "m-settings"))
     rows = [[Cell(x.name), Cell(str(s.get(x.name, x.default)), align="center"), Cell(x.help_zh if zh else x.help_en),
-             Cell(x.basis)] for x in ASSESSMENT_SETTINGS]
+             Cell((x.basis_zh or x.basis) if zh else x.basis)] for x in ASSESSMENT_SETTINGS]
     blocks.append(Table([t("h_setting", lang), t("h_value", lang), t("h_meaning", lang), t("h_basis", lang)], rows,
                         "settings", widths=[1.6, 0.7, 3.2, 2.6], small=True))
     return blocks

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from zhizao import formatting, labels
+from zhizao.analytics.progress import target_display
 from zhizao.outputs.reports import charts
 from zhizao.outputs.reports.model import Bullets, Cell, Figure, Heading, Para, Table
 from zhizao.outputs.reports.style import FINAL_STATUSES
-from zhizao.outputs.reports.text import actual_text, cluster_heading, final_label, ind_name, num, pct, qual_mark
+from zhizao.outputs.reports.text import actual_text, cluster_heading, final_label, ind_name, num, pct, qual_mark, unit, with_unit
 
 NUMERALS = "一二三四五六七八九十"
 DONE = ("completed", "basically_completed", "expected_completed", "expected_basically_completed")
@@ -58,7 +60,8 @@ def final_of(ind: dict, lang: str) -> dict:
 
 def _label(f: dict, lang: str) -> str:
     """The status label; a projection names its data year: 预计完成（据2023年数据）."""
-    label = f.get("label") or final_label(f["status"], lang)
+    # The label in the report's language (the assessment's own label is in the language it ran in).
+    label = final_label(f["status"], lang) if f["status"] in labels.FINAL_STATUS else (f.get("label") or f["status"])
     if f.get("projected") and f.get("data_year"):
         label += f"（据{f['data_year']}年数据）" if _zh(lang) else f" (from {f['data_year']} data)"
     return label
@@ -176,12 +179,12 @@ def _baseline(ind: dict, lang: str) -> str:
 
 
 def _target(ind: dict, lang: str) -> str:
-    from zhizao.analytics.progress import target_display
-
     return target_display(ind["target"], lang) if ind.get("target") else "—"
 
 
 def _nature(ind: dict, lang: str) -> str:
+    if ind.get("nature") in labels.NATURE:
+        return labels.label("nature", ind["nature"], lang)
     if ind.get("nature_label") and _zh(lang):
         return ind["nature_label"]
     return ("约束性" if ind.get("binding") else "预期性") if _zh(lang) else ("binding" if ind.get("binding") else "expected")
@@ -194,7 +197,7 @@ def _main_table(result: dict, finals: dict[str, dict], plan, lang: str) -> list:
     rows = []
     for k, ind in enumerate(inds, 1):
         f = finals[ind["id"]]
-        rows.append([Cell(str(k), align="center"), Cell(ind_name(ind, lang)), Cell(ind.get("unit") or "", align="center"),
+        rows.append([Cell(str(k), align="center"), Cell(ind_name(ind, lang)), Cell(unit(ind.get("unit"), lang), align="center"),
                      Cell(_nature(ind, lang), align="center"), Cell(_baseline(ind, lang), align="right"),
                      Cell(_target(ind, lang), align="right"), Cell(_actual_year(ind, f, lang), align="right"),
                      Cell(_label(f, lang), status=f["status"], align="center"), Cell(_source_text(ind, lang))])
@@ -258,8 +261,8 @@ def _tasks(result: dict, finals: dict[str, dict], plan, observations: pd.DataFra
                 if c.get("actual") is not None:
                     shows.append(f"{cnames.get(cl, c['name'])}{c.get('year')}年{actual_text(c['actual'], c.get('qualifier'), lang)}"
                                  f"{c.get('unit') or ''}，为规模目标的{pct(c.get('share_of_target'))}" if zh else
-                                 f"{cnames.get(cl, c['name'])}: {actual_text(c['actual'], c.get('qualifier'), lang)} "
-                                 f"{c.get('unit') or ''} in {c.get('year')}, {pct(c.get('share_of_target'))} of its target")
+                                 f"{cnames.get(cl, c['name'])}: "
+                                 f"{with_unit(actual_text(c['actual'], c.get('qualifier'), lang), c.get('unit'), lang)} in {c.get('year')}, {pct(c.get('share_of_target'))} of its target")
         if shows:
             with_data += 1
         rows.append([Cell(str(k), align="center"), Cell(f"{task.title}（{task.section}）" if zh and task.section else task.title),
@@ -334,7 +337,7 @@ def _districts(plan, observations: pd.DataFrame | None, lang: str, n: int) -> li
             keyed = latest[latest["series"].isin(KEY_SERIES)]
             show = (keyed if not keyed.empty else latest).head(3)
             items = [f"{r.series} {int(r.year)}年 {actual_text(r.value, r.qualifier, lang)}{r.unit or ''}" if zh else
-                     f"{r.series} {int(r.year)}: {actual_text(r.value, r.qualifier, lang)} {r.unit or ''}"
+                     f"{r.series} {int(r.year)}: {with_unit(actual_text(r.value, r.qualifier, lang), r.unit, lang)}"
                      for r in show.itertuples()]
             rows.append([Cell(districts.get(code, code)), Cell(("；" if zh else "; ").join(items))])
         blocks.append(Para(f"共{len(members)}个区县，{len(rows)}个有数据" + (f"；无数据：{_j(missing, lang)}。" if missing else "。")
@@ -362,7 +365,8 @@ def _problems(result: dict, finals: dict[str, dict], lang: str, n: int) -> list:
             f = finals[i["id"]]
             gap = ""
             if f.get("completion_pct") is not None:
-                gap = (f"（完成{num(f['completion_pct'])}%）" if zh else f" ({num(f['completion_pct'])}% of target)")
+                gap = (f"（完成{formatting.percent(f['completion_pct'])}）" if zh else
+                       f" ({formatting.percent(f['completion_pct'])} of target)")
             items.append(_sentence(i, f, lang).rstrip("。.") + gap + ("。" if zh else "."))
         blocks.append(Bullets(items))
     gaps = [i for i in inds if finals[i["id"]]["status"] in ("no_data", "undetermined")]
@@ -471,7 +475,7 @@ def _next(result: dict, finals: dict[str, dict], draft: pd.DataFrame | None, lan
             else (f"{_fmt(g('in_force_target'))}\u200b（{_fmt(g('in_force_year'))}）" if zh else
                   f"{_fmt(g('in_force_target'))} ({_fmt(g('in_force_year'))})")
         note = _j([str(x) for x in (g("stated_growth_check"), g("note")) if x is not None and str(x) not in ("", "nan", "None")], lang)
-        rows.append([Cell(str(g("name") or g("indicator"))), Cell(str(g("unit") or ""), align="center"),
+        rows.append([Cell(str(g("name") or g("indicator"))), Cell(unit(str(g("unit") or ""), lang), align="center"),
                      Cell(latest, align="right"), Cell(_fmt(g("reference_value")), align="right"), Cell(rng, align="right"),
                      Cell(inf, align="right"), Cell(note or "—")])
     blocks.append(Para(f"表3　{to_year}年目标设定参考值" if zh else f"Table 3. Reference values for {to_year}", "caption"))
@@ -485,10 +489,12 @@ def _next(result: dict, finals: dict[str, dict], draft: pd.DataFrame | None, lan
 def _annex(result: dict, lang: str) -> list:
     zh = _zh(lang)
     blocks: list = [Heading(1, "附件：指标口径与数据来源" if zh else "Annex: definitions and sources", "f-annex")]
-    blocks.append(Para("下表列出每项指标评估所用的统计口径（统计序列、价格口径、推算公式）和数据来源（发布机构、发布日期、来源地址）。"
-                       "来源等级：A为政府网站，B为主流或官方媒体，C为他站转载的A、B级文本，D为二次汇编或自媒体。" if zh else
-                       "Each indicator's definition (series, price basis, formula) and sources (publisher, date, address). "
-                       "Grades: A government site, B mainstream or official media, C a reprint, D secondary compilation."))
+    blocks.append(Para("下表列出每项指标评估所用的统计口径（统计序列、价格口径、推算公式）和数据来源（发布单位和标题、来源等级、"
+                       "来源地址）。来源等级：A为政府网站原文，B为主流或官方媒体，C为其他网站转载的政府或官方媒体原文，"
+                       "D为二手整理或自媒体（慎用，不单独作为判断依据）。" if zh else
+                       "Each indicator's definition (series, price basis, formula) and sources (publisher and title, grade, "
+                       "address). Grades: A the government's own site, B mainstream or official media, C an official text "
+                       "reprinted on another site, D a secondary compilation or self-media (use with care, never deciding alone)."))
     rows = []
     for k, ind in enumerate(result["indicators"], 1):
         caliber = [x for x in (ind.get("actual_series"),) if x]
@@ -496,18 +502,22 @@ def _annex(result: dict, lang: str) -> list:
         if d and d.get("formula"):
             caliber.append(("推算：" if zh else "derived: ") + d["formula"])
         if ind.get("price_basis") in ("constant", "comparable"):
-            caliber.append("不变价" if zh else "constant prices")
-        srcs = []
+            caliber.append(labels.label("price_basis", ind["price_basis"], lang))
+        srcs, seen = [], set()
         for s in ind.get("sources") or []:
-            who = s.get("publisher") or s.get("title") or ""
-            when = str(s.get("vintage") or s.get("published") or "")[:10]
-            grade = s.get("grade")
-            txt = " ".join(x for x in (who, when, (f"{grade}级" if zh else f"grade {grade}") if grade else "") if x)
-            srcs.append((txt, s.get("url")))
-        src_cell = Cell(("；" if zh else "; ").join(t for t, _ in srcs) or ("无" if zh else "none"))
-        url = next((u for _, u in srcs if u), None)
-        if url:
-            src_cell = Cell(f"{src_cell.text} {url}", href=url)
+            key = (s.get("publisher"), s.get("title"), s.get("grade"), s.get("url"))
+            if key not in seen:
+                seen.add(key)
+                srcs.append(s)
+        # One address per cell (the renderers link the text's end): the linked source comes last.
+        linked = next((s for s in srcs if s.get("url")), None)
+        texts = [formatting.source_text(s.get("title"), s.get("publisher"), s.get("grade"), None, lang)
+                 for s in srcs if s is not linked and (s.get("title") or s.get("publisher"))]
+        if linked:
+            texts.append(formatting.source_text(linked.get("title"), linked.get("publisher"), linked.get("grade"),
+                                                linked["url"], lang))
+        src_cell = Cell(("；" if zh else "; ").join(texts) or ("无" if zh else "none"),
+                        href=linked["url"] if linked else None)
         rows.append([Cell(str(k), align="center"), Cell(ind_name(ind, lang)),
                      Cell(("；" if zh else "; ").join(caliber) or "—"), src_cell])
     blocks.append(Table(["序号", "指标", "统计口径", "数据来源"] if zh else ["No.", "Indicator", "Definition", "Sources"],

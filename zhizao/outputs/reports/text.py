@@ -11,8 +11,8 @@ import math
 
 from zhizao.analytics.progress import STATUSES, status_label
 
-__all__ = ["STATUSES", "status_label", "t", "num", "pct", "ratio", "growth", "actual_text", "qual_mark",
-           "ind_name", "planned_growth", "required_growth", "cluster_heading"]
+__all__ = ["STATUSES", "status_label", "t", "num", "pct", "completion", "ratio", "growth", "actual_text", "qual_mark",
+           "ind_name", "planned_growth", "required_growth", "cluster_heading", "unit", "with_unit", "code_label"]
 
 LABELS = labels.REPORT
 
@@ -45,17 +45,53 @@ def _missing(v) -> bool:
 
 
 def num(v) -> str:
-    """Four significant digits, never fewer than the integer digits: 26833.86 → 26834, 1.5654 → 1.565."""
-    return formatting.significant(v)
+    """Four significant digits, never fewer than the integer digits and never more than four
+    decimals: 26833.86 → 26834, 1.5654 → 1.565, 0.000780 → 0.0008."""
+    text = formatting.significant(v)
+    if "." in text and len(text.split(".")[1]) > 4:
+        text = formatting.number(v, 4, grouping=False)
+    return text
 
 
 def pct(v, digits: int = 1) -> str:
     """A fraction as a percentage: 0.452 → 45.2%."""
-    return formatting.MISSING if _missing(v) else f"{100 * float(v):.{digits}f}%".replace("-0.0%", "0.0%")
+    return formatting.share(v, digits)
+
+
+def completion(v, lang: str) -> str:
+    """Completion (a fraction) of the way from baseline to target. Past the target the ratio says
+    little (7.16 when the target sat near the baseline), so it reads 超过100%."""
+    if _missing(v):
+        return formatting.MISSING
+    if float(v) > 1:
+        return "over 100%" if lang == "en" else "超过100%"
+    return formatting.share(v)
 
 
 def ratio(v) -> str:
-    return "—" if _missing(v) else f"{float(v):.2f}"
+    return formatting.ratio(v)
+
+
+def unit(u: str | None, lang: str) -> str:
+    """The unit in the reader's language (亿元 → 100 million yuan in English)."""
+    return labels.unit_label(u, lang)
+
+
+def with_unit(value_text: str, u: str | None, lang: str) -> str:
+    """A number and its unit in prose: 452亿元; 452 (100 million yuan), 28.8%, 1739 units."""
+    if lang != "en":
+        return f"{value_text}{u or ''}"
+    label = unit(u, lang)
+    if not label or value_text == formatting.MISSING:
+        return value_text
+    if label == "%":
+        return value_text + label
+    return f"{value_text} ({label})" if label[0].isdigit() else f"{value_text} {label}"
+
+
+def code_label(table: str, code, lang: str) -> str:
+    """A code's word (labels.TABLES); "—" for none."""
+    return labels.label(table, code, lang) if code not in (None, "") else formatting.MISSING
 
 
 def growth_is_rate(ind: dict) -> bool:
@@ -68,15 +104,15 @@ def growth_is_rate(ind: dict) -> bool:
 
 
 def growth(ind: dict, v, lang: str) -> str:
-    """A per-year growth of `ind`: 7.42% or 0.3 个百分点/年."""
+    """A per-year growth of `ind`: 7.42% or 0.3个百分点/年 (0.3 pp per year)."""
     if _missing(v):
         return "—"
     if growth_is_rate(ind):
-        return f"{100 * float(v):.2f}%"
-    unit = ind.get("unit") or ""
-    if unit == "%":
-        return num(v) + t("per_year_pp", lang)
-    return f"{num(v)} {unit}{t('per_year', lang)}" if lang == "en" else f"{num(v)}{unit}{t('per_year', lang)}"
+        return formatting.percent(100 * float(v), 2)
+    u = ind.get("unit") or ""
+    if u == "%":
+        return formatting.points(v, lang, digits=2, signed=False) + ("/年" if lang != "en" else " per year")
+    return f"{num(v)} {unit(u, lang)}{t('per_year', lang)}" if lang == "en" else f"{num(v)}{u}{t('per_year', lang)}"
 
 
 def planned_growth(ind: dict):

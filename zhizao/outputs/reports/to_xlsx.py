@@ -1,7 +1,8 @@
 """XLSX: the scorecard (status cells coloured) and every stored observation, Chinese headers.
 
 Numbers are written unrounded, exactly as the assessment and the store hold them, so the workbook
-can be recomputed from; the report's rounding is only a display format here.
+can be recomputed from; the report's rounding is only a display format here (never Excel's General,
+which shows 28.7642761315).
 """
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from zhizao import labels
+
 from zhizao.outputs.reports.content import report_kind, scorecard_order
 from zhizao.outputs.reports.files import normalise_zip
 from zhizao.outputs.reports.model import Report
 from zhizao.outputs.reports.style import HEADER_FILL, STATUS_FILL
-from zhizao.outputs.reports.text import (STATUSES, growth_is_rate, ind_name, planned_growth, required_growth, status_label,
-                                         t)
+from zhizao.outputs.reports.text import (STATUSES, final_label, growth_is_rate, ind_name, planned_growth, required_growth,
+                                         status_label, t, unit)
 from zhizao.outputs.spreadsheet_safe import ILLEGAL_CHARACTERS_RE, xlsx_cell
 from zhizao.settings import ASSESSMENT_SETTINGS
 
@@ -95,8 +98,19 @@ def _plain(v):
     return xlsx_cell(v)
 
 
-def _header(ws, labels: list[str]) -> None:
-    ws.append([_plain(x) for x in labels])
+def level_format(v) -> str:
+    """The display format of a level, by its size as formatting.number rounds it: 26,813 · 746.2 ·
+    6.92 · 0.899 (the cell keeps the unrounded value)."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return "General"
+    a = abs(v)
+    if isinstance(v, int) or float(v).is_integer():
+        return "#,##0"
+    return "#,##0" if a >= 10000 else "#,##0.0" if a >= 100 else "#,##0.00" if a >= 1 else "0.000"
+
+
+def _header(ws, heads: list[str]) -> None:
+    ws.append([_plain(x) for x in heads])
     for cell in ws[1]:
         cell.font = BOLD
         cell.fill = HEAD_FILL
@@ -114,9 +128,10 @@ def _scorecard_row(ind: dict, plan, lang: str) -> dict:
     yes_no = (lambda x: None if x is None else (("yes" if x else "no") if lang == "en" else ("是" if x else "否")))
     return {
         "id": ind["id"], "name": ind_name(ind, lang), "category": plan.category_name(ind["category"], lang),
-        "nature": ind.get("nature_label") or t("binding" if ind.get("binding") else "expected", lang),
+        "nature": (labels.label("nature", ind["nature"], lang) if ind.get("nature") in labels.NATURE else
+                   ind.get("nature_label") or t("binding" if ind.get("binding") else "expected", lang)),
         "binding": yes_no(ind.get("binding")),
-        "unit": ind["unit"], "kind": ind.get("kind"), "direction": ind.get("direction"),
+        "unit": unit(ind["unit"], lang), "kind": ind.get("kind"), "direction": ind.get("direction"),
         "price_basis": ind.get("price_basis"), "baseline_year": b.get("year"), "baseline": b.get("value"),
         "printed_baseline": b.get("printed_value"), "rebased": yes_no(b.get("rebased")),
         "target_year": tg.get("year"), "target": tg.get("value"), "comparator": tg.get("comparator"),
@@ -132,10 +147,11 @@ def _scorecard_row(ind: dict, plan, lang: str) -> dict:
     }
 
 
-def _final_cells(ind: dict) -> dict:
+def _final_cells(ind: dict, lang: str) -> dict:
     f = ind.get("final") or {}
     proj = f.get("projection") or {}
-    return {"final_label": f.get("label"), "completion_pct": f.get("completion_pct"), "projection": proj.get("value"),
+    label = final_label(f["status"], lang) if f.get("status") in labels.FINAL_STATUS else f.get("label")
+    return {"final_label": label, "completion_pct": f.get("completion_pct"), "projection": proj.get("value"),
             "projection_low": proj.get("low"), "projection_high": proj.get("high"), "final_text": f.get("text")}
 
 
@@ -159,13 +175,15 @@ def _scorecard_sheet(wb: Workbook, result: dict, plan, lang: str) -> None:
     _header(ws, [c[2] if lang == "en" else c[1] for c in columns])
     status_col = [c[0] for c in columns].index("status_label") + 1
     for r, ind in enumerate(scorecard_order(result), start=2):
-        row = {**_scorecard_row(ind, plan, lang), **_final_cells(ind)}
+        row = {**_scorecard_row(ind, plan, lang), **_final_cells(ind, lang)}
         if lang != "en":
             row = _in_words(row)
         for c, (key, _, _, fmt) in enumerate(columns, start=1):
             cell = ws.cell(row=r, column=c, value=_plain(row[key]))
             if fmt == "growth":
                 cell.number_format = "0.00%" if growth_is_rate(ind) else "0.000"
+            elif fmt == "General":
+                cell.number_format = level_format(cell.value)
             elif fmt:
                 cell.number_format = fmt
         ws.cell(row=r, column=status_col).fill = PatternFill("solid", fgColor=STATUS_FILL[ind["status"]])
@@ -186,6 +204,8 @@ def _observations_sheet(wb: Workbook, observations: pd.DataFrame, lang: str) -> 
             cell = ws.cell(row=r, column=c, value=_plain(v))
             if c in date_cols and cell.value is not None:
                 cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, float):
+                cell.number_format = level_format(cell.value)
     ws.auto_filter.ref = ws.dimensions
     wide = {i: 40 for i, c in enumerate(cols, start=1) if c in ("series", "quote", "note", "source_url", "source_title")}
     _widths(ws, wide)
@@ -218,18 +238,19 @@ def _clusters_sheet(wb: Workbook, result: dict, plan, lang: str) -> None:
     heads = (["id", "cluster", "scale target", "unit", "target as printed", "target year", "latest scale", "qualifier",
               "year", "share of target", "comparability"] if lang == "en" else
              ["序号", "产业集群", "规模目标", "单位", "目标（印刷）", "目标年份", "最新规模", "限定词", "年份", "占目标比例", "可比性"])
-    comparability = {"comparable": "可比", "different_definition": "口径不同", "proxy": "近似替代"}
     _header(ws, heads)
     names = {c.id: ((c.name_en or c.name) if lang == "en" else c.name) for c in getattr(plan, "clusters", [])}
     for k, c in enumerate(result.get("clusters") or [], start=1):
         zh = lang != "en"
-        ws.append([_plain(v) for v in (k if zh else c["id"], names.get(c["id"], c["name"]), c.get("target"), c.get("unit"),
+        ws.append([_plain(v) for v in (k if zh else c["id"], names.get(c["id"], c["name"]), c.get("target"),
+                                       unit(c.get("unit"), lang),
                                        c.get("target_text"), c.get("target_year"), c.get("actual"),
                                        _in_words({"qualifier": c.get("qualifier")})["qualifier"] if zh else c.get("qualifier"),
                                        c.get("year"), c.get("share_of_target"),
-                                       comparability.get(c.get("comparability"), c.get("comparability")) if zh
-                                       else c.get("comparability"))])
+                                       labels.label("comparability", c.get("comparability"), lang))])
         ws.cell(row=ws.max_row, column=10).number_format = "0.0%"
+        for col in (3, 7):
+            ws.cell(row=ws.max_row, column=col).number_format = level_format(ws.cell(row=ws.max_row, column=col).value)
     _widths(ws, {2: 16})
 
 

@@ -11,11 +11,13 @@ from typing import Optional
 import pandas as pd
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from zhizao import api
+from zhizao import api, formatting, labels
 from zhizao.analytics.progress import target_display
+from zhizao.codes.industries import division_name
 from zhizao.errors import UserError
-from zhizao.outputs.console import make_console
+from zhizao.outputs.console import cell, make_console
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.plan.load import PlanError
 from zhizao.settings import SETTINGS, Settings
@@ -30,6 +32,20 @@ data_app = typer.Typer(help="数据：导入、查看、来源、撤回 / statis
 app.add_typer(plan_app, name="plan")
 app.add_typer(data_app, name="data")
 
+
+def _show_version(value: bool) -> None:
+    if value:
+        from zhizao import __version__
+
+        typer.echo(f"zhizao {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                       help="显示版本号并退出 / print the version and exit")) -> None:
+    """智造 zhizao — 规划实施监测预警 / plan-implementation monitoring and early warning."""
+
 console = make_console()
 err = make_console(stderr=True)
 
@@ -43,6 +59,17 @@ class Fmt(str, Enum):
 class Lang(str, Enum):
     zh = "zh"
     en = "en"
+
+
+class Section(str, Enum):
+    indicators = "indicators"
+    clusters = "clusters"
+    industries = "industries"
+    technologies = "technologies"
+    platforms = "platforms"
+    tasks = "tasks"
+    safeguards = "safeguards"
+    regions = "regions"
 
 
 DbOpt = typer.Option(None, "--db", help="DuckDB 文件；缺省用 $ZHIZAO_DB，再缺省 ~/.local/share/zhizao/zhizao.duckdb")
@@ -81,18 +108,43 @@ def _settings(pairs: list[str]) -> Settings:
         raise typer.Exit(2) from None
 
 
-def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None) -> None:
+def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None, lang: "Lang | str" = "zh",
+          kinds: dict[str, str] | None = None, folds: tuple[str, ...] = ()) -> None:
+    """JSON and CSV keep the codes (machine formats); a table gets the reader's headers (labels.CLI_COLUMN)
+    and cells through zhizao.formatting (`kinds`: column → console.cell kind); `folds` wrap, the rest don't."""
     if fmt == Fmt.json:
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=2) + "\n")
     elif fmt == Fmt.csv:  # text neutralised: CSV is opened in spreadsheets (formula injection)
         sys.stdout.write(write_csv(df))
     else:
+        lang = getattr(lang, "value", lang)
+        kinds = kinds or {}
         t = Table(title=title, show_lines=False)
         for c in df.columns:
-            t.add_column(str(c))
+            t.add_column(labels.label("cli_column", c, lang) if c in labels.CLI_COLUMN else str(c),
+                         overflow="fold", no_wrap=bool(folds) and c not in folds)
         for row in df.itertuples(index=False):
-            t.add_row(*["" if (v is None or (isinstance(v, float) and pd.isna(v))) else str(v) for v in row])
+            t.add_row(*[Text(cell(v, kinds.get(c, "auto"), lang)) for c, v in zip(df.columns, row)])
         console.print(t)
+
+
+def _labelled(df: pd.DataFrame, columns: dict[str, str], lang: "Lang | str") -> pd.DataFrame:
+    """Codes in `columns` (column → labels table) as the reader's words, for table output."""
+    lang = getattr(lang, "value", lang)
+    return df.assign(**{c: df[c].map(lambda v, t=t: v if v is None or (isinstance(v, float) and pd.isna(v))
+                                     else labels.label(t, getattr(v, "value", v), lang))
+                        for c, t in columns.items() if c in df})
+
+
+def _check_year(p, year: Optional[int]) -> None:
+    """An evaluation year inside the plan's period (after the base year, up to the target year)."""
+    if year is None:
+        return
+    lo, hi = p.plan.base_year + 1, p.plan.target_year
+    if not lo <= year <= hi:
+        raise UserError(f"评估年份 {year} 不在规划期内：--year 可取 {lo}—{hi}（基期 {p.plan.base_year} 年之后、目标年 {hi} 年及以前）",
+                        f"evaluation year {year} is outside the plan period: --year takes {lo}–{hi} (after the "
+                        f"base year {p.plan.base_year}, up to the target year {hi})")
 
 
 # --- plan ------------------------------------------------------------------------------------
@@ -101,7 +153,7 @@ def plan_show(
     plan: Optional[str] = typer.Argument(None, help="规划编号或 YAML 文件（同 --plan）/ plan id or file (as --plan)"),
     plan_opt: Optional[str] = PlanOpt,
     db: Optional[Path] = DbOpt,
-    section: str = typer.Option("indicators", help="indicators|clusters|industries|technologies|platforms|tasks|safeguards|regions"),
+    section: Section = typer.Option(Section.indicators, help="规划的哪一部分 / which part of the plan"),
     search: Optional[str] = typer.Option(None, "--search", help="在规划文本中检索（中文）/ search the plan text"),
     fmt: Fmt = FmtOpt,
     lang: Lang = LangOpt,
@@ -109,24 +161,38 @@ def plan_show(
     """显示规划内容 / show the plan's indicators, clusters, industries, tasks …"""
     p = _plan(plan or plan_opt, db, lang, register=False)
     en = lang == Lang.en
+    section = section.value
     if section == "indicators":
         df = pd.DataFrame([{
             "id": i.id, "name": (i.name_en or i.name) if en else i.name,
             "category": p.category_name(i.category, lang.value), "nature": i.nature.value,
-            "unit": i.unit, "kind": i.kind.value,
-            "baseline": None if i.baseline is None else f"{i.baseline.text or f'{i.baseline.value:g}'} ({i.baseline.year})",
+            "unit": labels.unit_label(i.unit, lang.value), "kind": i.kind.value,
+            "baseline": None if i.baseline is None else
+            f"{i.baseline.text or formatting.number(i.baseline.value)} ({i.baseline.year})",
             "target": None if i.target is None else target_display(i.target, lang.value)
             + (f" ({i.target.year})" if i.target.year is not None else ""),
             "stated_growth": i.stated_growth.text if i.stated_growth else None,
             "price_basis": i.price_basis.value, "section": i.section,
         } for i in p.indicators])
     elif section == "clusters":
-        df = pd.DataFrame([c.model_dump() for c in p.clusters])
+        ind_name = {x.id: x.name for x in p.industries}
+        df = pd.DataFrame([{"id": c.id, "name": (c.name_en or c.name) if en else c.name,
+                            "scale_target": formatting.value(c.scale_target, labels.unit_label(c.unit, lang.value),
+                                                             lang.value),
+                            "target_year": c.target_year, "target_text": c.target_text,
+                            "industries": ("; " if en else "、").join(x if en else ind_name.get(x, x) for x in c.industries),
+                            "gbt4754": ("; " if en else "、").join(
+                                f"{d} {division_name(d, lang.value)}" if division_name(d, lang.value) != d else d
+                                for d in c.gbt4754_divisions),
+                            "section": c.section} for c in p.clusters])
     elif section == "industries":
         df = pd.DataFrame([{"id": x.id, "name": x.name, "group": x.group, "section": x.section,
                             "sub_industries": "、".join(x.sub_industries),
                             "key_products": sum(len(g.products) for g in x.key_products),
-                            "gbt4754": ",".join(x.gbt4754_divisions), "cluster": x.cluster} for x in p.industries])
+                            "gbt4754": ("; " if en else "、").join(
+                                f"{d} {division_name(d, lang.value)}" if division_name(d, lang.value) != d else d
+                                for d in x.gbt4754_divisions),
+                            "cluster": x.cluster} for x in p.industries])
     elif section in ("technologies", "platforms", "tasks", "safeguards"):
         df = pd.DataFrame([{"id": t.id, "section": t.section, "title": t.title, "text": t.text[:80] + "…"}
                            for t in getattr(p, section)])
@@ -134,16 +200,16 @@ def plan_show(
         r = p.regions
         group_of = {c: g.name for g in (r.groups if r else []) for c in g.districts}
         df = pd.DataFrame([{"code": d.code, "name": d.name, "group": group_of.get(d.code)} for d in (r.districts if r else [])]
-                          + [{"code": z.code, "name": z.name, "group": "功能区 / functional zone"} for z in (r.functional_zones if r else [])])
-    else:
-        err.print(f"[red]unknown section {section!r}[/red]")
-        raise typer.Exit(2)
+                          + [{"code": z.code, "name": z.name, "group": labels.label("subject_type", "zone", lang.value)}
+                             for z in (r.functional_zones if r else [])])
     if search:
         from zhizao.plan.search import search_plan
         df = search_plan(p, search)
     if fmt == Fmt.table:
         console.print(f"[bold]{p.plan.title}[/bold]  {p.plan.document_number or ''}  {p.plan.base_year}–{p.plan.target_year}")
-    _emit(df, fmt)
+        df = _labelled(df, {"nature": "nature", "kind": "indicator_kind", "price_basis": "price_basis",
+                            "group": "industry_group"}, lang)
+    _emit(df, fmt, lang=lang)
 
 
 @plan_app.command("lint")

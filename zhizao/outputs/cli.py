@@ -375,17 +375,39 @@ def data_list(
     """列出观测值及其来源、等级、版本 / list observations with source, grade and vintage."""
     p = _plan(plan, db, lang, register=False) if plan else None
     df = api.observations(db, as_of=as_of, series=series, include_withdrawn=include_withdrawn, plan=p)
+    if fmt != Fmt.table:
+        _emit(df, fmt)
+        return
     cols = ["series", "region", "period_key", "value", "unit", "qualifier", "value_text", "price_basis",
             "status", "grade", "vintage", "source_url"]
     if include_withdrawn:
         cols += ["batch_id", "withdrawn_at", "withdrawal_reason"]
-    _emit(df[cols] if fmt == Fmt.table else df, fmt)
+    view = _labelled(df[cols].assign(unit=df["unit"].map(lambda u: labels.unit_label(u, lang.value))),
+                     {"qualifier": "qualifier", "price_basis": "price_basis", "status": "obs_status"}, lang)
+    _emit(view, fmt, lang=lang, kinds={"vintage": "date", "withdrawn_at": "date", "period_key": "text"})
 
 
 @data_app.command("batches")
-def data_batches(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt):
+def data_batches(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
     """列出导入批次及撤回记录 / list import batches with their withdrawal (when, by whom, why)."""
-    _emit(api.batches(db), fmt)
+    df = api.batches(db)
+    if fmt != Fmt.table:
+        _emit(df, fmt)
+        return
+    # Narrow enough for 80 columns: the long texts (note, withdrawal reason) are listed under the table.
+    view = _labelled(df[["batch_id", "kind", "file", "rows", "imported_at", "withdrawn_at"]], {"kind": "batch_kind"}, lang)
+    view = view.assign(file=view["file"].map(lambda f: Path(f).name if isinstance(f, str) else f))
+    if df["withdrawn_at"].isna().all():
+        view = view.drop(columns="withdrawn_at")
+    _emit(view, fmt, lang=lang, kinds={"imported_at": "date", "withdrawn_at": "date", "rows": "int"}, folds=("file",))
+    en = lang == Lang.en
+    for row in df.itertuples(index=False):
+        texts = [t for t in (row.note, ((f"withdrawn by {row.withdrawn_by or '?'}: " if en else
+                                         f"撤回（{row.withdrawn_by or '?'}）：") + str(row.withdrawal_reason or ""))
+                             if isinstance(row.withdrawn_by, str) or isinstance(row.withdrawal_reason, str) else None)
+                 if isinstance(t, str) and t]
+        for t in texts:
+            console.print(Text(f"{row.batch_id}: {t}"), style="dim", overflow="fold")
 
 
 @data_app.command("withdraw")
@@ -412,9 +434,13 @@ def data_withdraw(
 
 
 @data_app.command("sources")
-def data_sources(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt):
+def data_sources(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
     """列出数据来源 / list sources with grade and number of values."""
-    _emit(api.sources(db), fmt)
+    df = api.sources(db)
+    if fmt != Fmt.table:
+        _emit(df, fmt)
+        return
+    _emit(df, fmt, lang=lang, kinds={"published": "date", "accessed": "date", "observations": "int"})
 
 
 # --- assess ----------------------------------------------------------------------------------
@@ -441,14 +467,16 @@ def assess(
     _print_scorecard(result, card, lang.value)
 
 
-def _fmt_num(v, digits=4) -> str:
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return "—"
-    return f"{v:.{digits}g}"
+# Completion far above the target (a small baseline-to-target gap: 5.85 → >6 reached 6.92 reads 716 %)
+# says nothing more than "well past the target": above this it prints as ">300%" (docs/cli.md).
+COMPLETION_CAP = 3.0
 
 
-def _pct(v) -> str:
-    return "—" if v is None or (isinstance(v, float) and pd.isna(v)) else f"{100 * v:.0f}%"
+def _completion(v) -> str:
+    x = formatting._float(v)
+    if x is not None and x > COMPLETION_CAP:
+        return f">{formatting.share(COMPLETION_CAP, 0)}"
+    return formatting.share(v, 0)
 
 
 STATUS_STYLE = {"achieved": "bold green", "ahead": "green", "on_track": "cyan", "behind": "yellow",
@@ -467,7 +495,7 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
                   (f"   as of {result['as_of']}" if result["as_of"] else ""))
     final = (result.get("evaluation") or {}).get("kind") == "final"
     if final:  # 终期评估: completion of each target, never the mid-term pace labels
-        from zhizao.analytics.final import final_label, num, pct_text
+        from zhizao.analytics.final import final_label
         fc = result["summary"]["final_counts"]
         console.print("  ".join(f"[{FINAL_STYLE[s]}]{final_label(s, lang)} {n}[/]" for s, n in fc.items()))
     else:
@@ -497,28 +525,30 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
 
     for ind in result["indicators"]:
         b = ind["baseline"]
-        base = "—" if b["value"] is None else (QUAL_MARK.get(b.get("qualifier") or "", "") + _fmt_num(b["value"], 6)
+        base = "—" if b["value"] is None else (QUAL_MARK.get(b.get("qualifier") or "", "") + formatting.number(b["value"])
                                                + ("*" if b["rebased"] else "") + ("†" if b.get("source") == "store" else ""))
-        actual = "—" if ind["actual"] is None else QUAL_MARK.get(ind["qualifier"], "") + _fmt_num(ind["actual"], 6)
+        unit = labels.unit_label(ind["unit"], lang)
+        actual = "—" if ind["actual"] is None else QUAL_MARK.get(ind["qualifier"], "") + formatting.number(ind["actual"])
         if compact and ind["actual"] is not None:
-            actual += ind["unit"] if ind["unit"] in ("%",) else f" {ind['unit']}"
+            actual += unit if unit in ("%",) else f" {unit}"
         status = ind["status_label"] + ("" if ind["status_definite"] else ("?" + ("" if not ind.get("status_if_high_label") else f"/{ind['status_if_high_label']}")))
         name = (ind["name_en"] or ind["name"]) if en else ind["name"]
         if final:
             f = ind["final"]
             proj = f["projection"]
             add_row(
-                ("★ " if ind["binding"] else "") + name, ind["nature_label"], ind["unit"], base,
+                ("★ " if ind["binding"] else "") + name, ind["nature_label"], unit, base,
                 target_display(ind["target"], lang), str(f["data_year"] or "—"), actual,
-                "—" if f["completion_pct"] is None else pct_text(f["completion_pct"]) + "%",
-                "—" if not proj else f"{num(proj['value'])} ({num(proj['low'])}—{num(proj['high'])})",
+                formatting.percent(f["completion_pct"]),
+                "—" if not proj else (f"{formatting.number(proj['value'])} ({formatting.number(proj['low'])}"
+                                      f"—{formatting.number(proj['high'])})"),
                 f"[{FINAL_STYLE[f['status']]}]{f['label']}[/]",
             )
             continue
         add_row(
-            ("★ " if ind["binding"] else "") + name, ind["nature_label"], ind["unit"], base,
+            ("★ " if ind["binding"] else "") + name, ind["nature_label"], unit, base,
             target_display(ind["target"], lang), str(ind["data_year"] or "—"), actual,
-            _pct(ind["completion"]), _pct(ind["time_elapsed"]), _fmt_num(ind["growth_ratio"], 3),
+            _completion(ind["completion"]), formatting.share(ind["time_elapsed"], 0), formatting.ratio(ind["growth_ratio"]),
             f"[{STATUS_STYLE[ind['status']]}]{status}[/]",
         )
     console.print(t)
@@ -535,8 +565,13 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
     if final:
         notes[2] = ("Projected: the latest data extended on its trend to the target year (docs/methodology.md §3a)."
                     if en else "外推：最新数据按趋势推算至目标年（docs/methodology.md §3a）。")
+    elif any((formatting._float(i["completion"]) or 0) > COMPLETION_CAP for i in result["indicators"]):
+        cap = formatting.share(COMPLETION_CAP, 0)
+        notes.insert(3, f">{cap}: far past the target (the baseline was close to it); the exact figure is in --format json."
+                     if en else f">{cap}：已远超目标（基期值与目标接近，比例失去意义）；精确数值见 --format json。")
     for n in notes:
         console.print(f"[dim]{n}[/dim]")
+    _print_reasons(result, lang)
     for ignored in result["summary"].get("ignored_values", []):
         console.print(ignored["message"], style="yellow", markup=False)
     # Missing data is not a failure: binding indicators without data are listed apart, not in red.
@@ -547,16 +582,29 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
         "completed", "expected_completed", "undetermined", "no_data"))]
     if failing:
         console.print(("[bold red]Binding indicators needing attention: " if en else "[bold red]需关注的约束性指标：")
-                      + "、".join(_names(result, failing, en)) + "[/]")
+                      + ("; " if en else "、").join(_names(result, failing, en)) + "[/]")
     if nodata:
         console.print(("[yellow]Binding indicators without comparable data (not a failure): " if en else
-                       "[yellow]缺少可比数据的约束性指标（不是未完成）：") + "、".join(_names(result, nodata, en)) + "[/]")
+                       "[yellow]缺少可比数据的约束性指标（不是未完成）：") + ("; " if en else "、").join(_names(result, nodata, en))
+                      + "[/]")
+
+
+def _print_reasons(result: dict, lang: str) -> None:
+    """Why an indicator has no comparable data (or no pace judgement): the assessment's reason, in words."""
+    en = lang == "en"
+    rows = [(((i["name_en"] or i["name"]) if en else i["name"]), i["reason"]) for i in result["indicators"] if i.get("reason")]
+    if not rows:
+        return
+    console.print("Why some indicators have no status or no pace:" if en else "无可比数据或不判断进度的原因：",
+                  style="bold", markup=False)
+    for name, reason in rows:
+        console.print(Text(f"  · {name}{': ' if en else '：'}{reason}"), overflow="fold")
 
 
 def _names(result: dict, ids: list[str], en: bool) -> list[str]:
     by_id = {i["id"]: i for i in result["indicators"]}
-    return [((by_id[i]["name_en"] or by_id[i]["name"]) if en else by_id[i]["name"]) + f"（{by_id[i]['status_label']}）"
-            for i in ids]
+    return [((by_id[i]["name_en"] or by_id[i]["name"]) + f" ({by_id[i]['status_label']})") if en else
+            (by_id[i]["name"] + f"（{by_id[i]['status_label']}）") for i in ids]
 
 
 @app.command("settings")
@@ -564,7 +612,9 @@ def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
     """列出所有设置及缺省值和依据 / list settings with defaults and where they come from."""
     df = pd.DataFrame([{"name": s.name, "default": s.default,
                         "meaning": s.help_en if lang == Lang.en else s.help_zh, "basis": s.basis} for s in SETTINGS])
-    _emit(df, fmt)
+    if fmt == Fmt.table:  # the name is what -s NAME=VALUE takes: it stays as typed
+        df = df.assign(default=df["default"].map(lambda v: cell(v, "auto", lang.value) if not isinstance(v, str) else v))
+    _emit(df, fmt, lang=lang)
 
 
 def _register_areas() -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -17,7 +18,7 @@ from zhizao import api, formatting, labels
 from zhizao.analytics.progress import target_display
 from zhizao.codes.industries import division_name
 from zhizao.errors import UserError
-from zhizao.outputs.console import cell, make_console
+from zhizao.outputs.console import cell, check_year, make_console
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.plan.load import PlanError
 from zhizao.settings import SETTINGS, Settings
@@ -136,15 +137,9 @@ def _labelled(df: pd.DataFrame, columns: dict[str, str], lang: "Lang | str") -> 
                         for c, t in columns.items() if c in df})
 
 
-def _check_year(p, year: Optional[int]) -> None:
-    """An evaluation year inside the plan's period (after the base year, up to the target year)."""
-    if year is None:
-        return
-    lo, hi = p.plan.base_year + 1, p.plan.target_year
-    if not lo <= year <= hi:
-        raise UserError(f"评估年份 {year} 不在规划期内：--year 可取 {lo}—{hi}（基期 {p.plan.base_year} 年之后、目标年 {hi} 年及以前）",
-                        f"evaluation year {year} is outside the plan period: --year takes {lo}–{hi} (after the "
-                        f"base year {p.plan.base_year}, up to the target year {hi})")
+def _fail(e: UserError, lang: "Lang | str") -> None:
+    err.print(e.reason(getattr(lang, "value", lang)), style="red", markup=False, highlight=False)
+    raise typer.Exit(2)
 
 
 # --- plan ------------------------------------------------------------------------------------
@@ -456,7 +451,11 @@ def assess(
 ):
     """评估规划目标进展（记分卡）/ assess progress towards the plan's targets (the scorecard)."""
     p = _plan(plan, db, lang)
-    result = api.assess(p, year=year, as_of=as_of, db=db, lang=lang.value, settings=_settings(setting))
+    try:
+        check_year(p, year)
+        result = api.assess(p, year=year, as_of=as_of, db=db, lang=lang.value, settings=_settings(setting))
+    except UserError as e:
+        _fail(e, lang)
     if fmt == Fmt.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")
         return
@@ -640,8 +639,22 @@ def main() -> None:
 
     from zhizao.store.store import StoreBusy
 
+    click = _click_exceptions()
+
     try:
-        app()
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            raise SystemExit(code)
+    except click.UsageError as e:  # a wrong option or value: one line naming the allowed values, exit 2
+        if type(e).__name__ == "NoArgsIsHelpError" and e.ctx is not None:  # `zhizao` alone: the help
+            typer.echo(e.ctx.get_help())
+            raise SystemExit(2) from None
+        lang = "en" if "en" in _lang_args(sys.argv) else "zh"
+        err.print(usage_message(e, lang), style="red", markup=False, highlight=False)
+        raise SystemExit(2) from None
+    except typer.Abort:
+        err.print("[yellow]已中断 / interrupted[/yellow]")
+        raise SystemExit(130) from None
     except StoreBusy as e:  # any command: the file is held by another process (docs/dashboard.md)
         err.print(f"{e.message_zh}\n{e.message_en}", style="red", markup=False, highlight=False)
         raise SystemExit(2) from None
@@ -661,6 +674,45 @@ def main() -> None:
                   "设置 ZHIZAO_DEBUG=1 可查看详细信息并报告此问题 / set ZHIZAO_DEBUG=1 for details and report it.",
                   style="red", markup=False, highlight=False)
         raise SystemExit(1) from None
+
+
+def _click_exceptions():
+    """click's exception classes as typer raises them (typer ≥ 0.20 vendors click as typer._click)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # an older typer on the real click
+        from click import exceptions
+    return exceptions
+
+
+def usage_message(e, lang: str = "zh") -> str:
+    """A click usage error as one line in the reader's language, naming the allowed values."""
+    click = _click_exceptions()
+
+    ctx = getattr(e, "ctx", None)
+    where = f"zhizao {' '.join(ctx.command_path.split()[1:])}".strip() if ctx is not None else "zhizao"
+    param = getattr(e, "param", None)
+    opt = ("/".join(param.opts) if getattr(param, "opts", None) else getattr(param, "name", None)) if param else None
+    detail = " ".join(e.format_message().split())  # click may wrap: one line
+    detail = re.sub(r"^Invalid value for '[^']*': (Value error, )?", "", detail)
+    choice = re.search(r"'(.*?)' is not one of (.+?)\.?$", detail)
+    if isinstance(e, click.BadParameter) and opt and choice:
+        allowed = [c.strip().strip("'") for c in choice[2].split(",")]
+        zh = f"{opt} 的取值“{choice[1]}”无效，可取：{'、'.join(allowed)}（见 {where} --help）"
+        en = f"invalid value '{choice[1]}' for {opt}; allowed: {', '.join(allowed)} (see {where} --help)"
+    elif isinstance(e, click.BadParameter) and opt and "valid integer" in detail:
+        zh = f"{opt} 应为整数（见 {where} --help）"
+        en = f"{opt} takes a whole number (see {where} --help)"
+    elif isinstance(e, click.BadParameter) and opt:
+        zh = f"{opt} 的取值无效：{detail}（见 {where} --help）"
+        en = f"{detail} (see {where} --help)"
+    elif isinstance(e, click.NoSuchOption):
+        zh = f"没有选项 {e.option_name}（见 {where} --help）"
+        en = f"no such option: {e.option_name} (see {where} --help)"
+    else:
+        zh = f"命令行有误：{detail}（见 {where} --help）"
+        en = f"{detail} (see {where} --help)"
+    return en if lang == "en" else zh
 
 
 def _lang_args(argv: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ import sys
 from rich.console import Console
 
 from zhizao import formatting
+from zhizao.errors import UserError
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -44,3 +45,15 @@ def cell(v, kind: str = "auto", lang: str = "zh") -> str:
         return formatting.number(v)
     text = str(v)
     return formatting.MISSING if text in ("nan", "NaT", "None", "<NA>") else text
+
+
+def check_year(plan, year: int | None) -> None:
+    """An evaluation year (--year) inside the plan's period: after the base year, up to the target
+    year; UserError naming the allowed years otherwise (report must not write a 2030 report)."""
+    if year is None:
+        return
+    base, lo, hi = plan.plan.base_year, plan.plan.base_year + 1, plan.plan.target_year
+    if not lo <= year <= hi:
+        raise UserError(f"评估年份 {year} 不在规划期内：--year 可取 {lo}—{hi}（基期 {base} 年之后、目标年 {hi} 年及以前）",
+                        f"evaluation year {year} is outside the plan period: --year takes {lo}–{hi} "
+                        f"(after the base year {base}, up to the target year {hi})")

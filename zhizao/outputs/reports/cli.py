@@ -68,8 +68,11 @@ def register(app: typer.Typer) -> None:
         from zhizao.outputs.reports import (FontMissing, PdfConversionError, build_report, previous_assessment)
         from zhizao.plan.load import PlanError
 
+        from zhizao.outputs.console import check_year
+
         try:
             p = api.resolve_plan(plan, db)
+            check_year(p, year)  # before anything is written
         except (UserError, PlanError) as e:
             err.print(e.reason(lang.value) if isinstance(e, UserError) else str(e), style="red", markup=False,
                       highlight=False)
@@ -84,8 +87,11 @@ def register(app: typer.Typer) -> None:
                                   else (None, None))
             paths = build_report(result, obs, p, formats=fmt, out_dir=out_dir, lang=lang.value, previous=prev,
                                  style=style.value, draft=draft, draft_error=draft_error)
+        except UserError as e:
+            err.print(e.reason(lang.value), style="red", markup=False, highlight=False)
+            raise typer.Exit(2) from None
         except (PlanError, ValueError, FontMissing, PdfConversionError) as e:
-            err.print(f"[red]{e}[/red]")
+            err.print(str(e), style="red", markup=False, highlight=False)
             raise typer.Exit(2) from None
         for kind, path in paths.items():
             out.print(f"{kind}: {path}")

@@ -510,6 +510,7 @@ CLI_COLUMN: dict[str, Pair] = {
     "indicator": ("指标", "Indicator"), "check": ("检查项", "Check"), "severity_label": ("级别", "Severity"),
     "message": ("说明", "Message"), "target_year": ("目标年", "Target year"),
     "target_text": ("规划原文", "As printed"), "industries": ("包含产业", "Industries"),
+    "district": ("区县", "District"), "project_id": ("项目编号", "Project ID"),
 }
 QUALIFIER: dict[str, Pair] = {
     "exact": ("确数", "exact"), "more_than": ("超过", "more than"), "at_least": ("不低于", "at least"),

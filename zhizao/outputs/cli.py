@@ -87,10 +87,10 @@ def _plan(plan: Optional[str], db: Optional[Path] = None, lang: "Lang | str" = "
     try:
         return api.resolve_plan(plan, db, register=register)
     except PlanError as e:
-        err.print(str(e), style="red", markup=False, highlight=False)  # plan text is data, not markup
+        err.print(str(e), style="red", markup=False, highlight=False, soft_wrap=True)  # plan text is data, not markup
         raise typer.Exit(2) from None
     except UserError as e:
-        err.print(e.reason(getattr(lang, "value", lang)), style="red", markup=False, highlight=False)
+        err.print(e.reason(getattr(lang, "value", lang)), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -98,14 +98,17 @@ def _settings(pairs: list[str]) -> Settings:
     overrides = {}
     for p in pairs or []:
         if "=" not in p:
-            err.print(f"[red]-s expects name=value, got {p!r}[/red]")
+            err.print(f"-s/--set 应写成 名称=值，而不是“{p}”（名称见 zhizao settings）/ -s expects name=value, got {p!r}",
+                      style="red", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2)
         k, v = p.split("=", 1)
         overrides[k.strip()] = v.strip()
     try:
         return Settings(overrides)
     except (KeyError, ValueError) as e:
-        err.print(f"[red]{e}[/red]")
+        text = str(e).strip("'\"")
+        err.print(f"-s/--set 有误：没有该设置或取值无效（{text}）", style="red", markup=False, highlight=False,
+                  soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -138,7 +141,7 @@ def _labelled(df: pd.DataFrame, columns: dict[str, str], lang: "Lang | str") -> 
 
 
 def _fail(e: UserError, lang: "Lang | str") -> None:
-    err.print(e.reason(getattr(lang, "value", lang)), style="red", markup=False, highlight=False)
+    err.print(e.reason(getattr(lang, "value", lang)), style="red", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -251,7 +254,7 @@ def plan_draft(
     try:
         text, df = api.draft_plan(p, to_year=to_year, db=db, in_force=force, lang=lang.value, base_year=base_year)
     except UserError as e:
-        err.print(e.reason(lang.value), style="red", markup=False, highlight=False)
+        err.print(e.reason(lang.value), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     en = lang == Lang.en
     if out is not None:
@@ -259,7 +262,7 @@ def plan_draft(
             out.write_text(text, encoding="utf-8")
         except OSError as e:
             err.print(f"cannot write {out}: {e.strerror or e} / 无法写入 {out}：请检查目录是否存在、是否有写权限",
-                      style="red", markup=False, highlight=False)
+                      style="red", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
     if fmt != Fmt.table:
         _emit(df, fmt)
@@ -650,17 +653,17 @@ def main() -> None:
             typer.echo(e.ctx.get_help())
             raise SystemExit(2) from None
         lang = "en" if "en" in _lang_args(sys.argv) else "zh"
-        err.print(usage_message(e, lang), style="red", markup=False, highlight=False)
+        err.print(usage_message(e, lang), style="red", markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except typer.Abort:
         err.print("[yellow]已中断 / interrupted[/yellow]")
         raise SystemExit(130) from None
     except StoreBusy as e:  # any command: the file is held by another process (docs/dashboard.md)
-        err.print(f"{e.message_zh}\n{e.message_en}", style="red", markup=False, highlight=False)
+        err.print(f"{e.message_zh}\n{e.message_en}", style="red", markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except UserError as e:
         lang = "en" if "en" in _lang_args(sys.argv) else "zh"
-        err.print(e.reason(lang), style="red", markup=False, highlight=False)
+        err.print(e.reason(lang), style="red", markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except KeyboardInterrupt:
         err.print("[yellow]已中断 / interrupted[/yellow]")
@@ -672,7 +675,7 @@ def main() -> None:
         err.print(f"内部错误，操作未完成（导入不会只写入一部分）：{what}\n"
                   f"internal error, the command did not complete (an import never writes half): {what}\n"
                   "设置 ZHIZAO_DEBUG=1 可查看详细信息并报告此问题 / set ZHIZAO_DEBUG=1 for details and report it.",
-                  style="red", markup=False, highlight=False)
+                  style="red", markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
 
 
@@ -700,6 +703,9 @@ def usage_message(e, lang: str = "zh") -> str:
         allowed = [c.strip().strip("'") for c in choice[2].split(",")]
         zh = f"{opt} 的取值“{choice[1]}”无效，可取：{'、'.join(allowed)}（见 {where} --help）"
         en = f"invalid value '{choice[1]}' for {opt}; allowed: {', '.join(allowed)} (see {where} --help)"
+    elif isinstance(e, click.BadParameter) and opt and (low := re.search(r"greater than or equal to (\S+)", detail)):
+        zh = f"{opt} 应不小于 {low[1]}（见 {where} --help）"
+        en = f"{opt} must be at least {low[1]} (see {where} --help)"
     elif isinstance(e, click.BadParameter) and opt and "valid integer" in detail:
         zh = f"{opt} 应为整数（见 {where} --help）"
         en = f"{opt} takes a whole number (see {where} --help)"

@@ -380,7 +380,10 @@ def data_list(
             "status", "grade", "vintage", "source_url"]
     if include_withdrawn:
         cols += ["batch_id", "withdrawn_at", "withdrawal_reason"]
-    view = _labelled(df[cols].assign(unit=df["unit"].map(lambda u: labels.unit_label(u, lang.value))),
+    # 原文数值 only where the source printed more than a plain number (超2.6万, 2.79万): 310.39594 is the value
+    plain = df["value_text"].astype(str).str.fullmatch(r"[-+]?[\d,]*\.?\d+")
+    view = _labelled(df[cols].assign(unit=df["unit"].map(lambda u: labels.unit_label(u, lang.value)),
+                                     value_text=df["value_text"].where(~plain, None)),
                      {"qualifier": "qualifier", "price_basis": "price_basis", "status": "obs_status"}, lang)
     _emit(view, fmt, lang=lang, kinds={"vintage": "date", "withdrawn_at": "date", "period_key": "text"})
 

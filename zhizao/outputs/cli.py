@@ -455,7 +455,12 @@ def assess(
     lang: Lang = LangOpt,
     setting: Optional[list[str]] = typer.Option(None, "-s", "--set", help="覆盖设置 name=value，见 zhizao settings"),
 ):
-    """评估规划目标进展（记分卡）/ assess progress towards the plan's targets (the scorecard)."""
+    """评估规划目标进展（记分卡）/ assess progress towards the plan's targets (the scorecard).
+
+    表下列出无可比数据或不判断进度的原因；完成度超过300%显示为“>300%”（基期与目标接近时比例失去意义，精确值见
+    --format json）。--year 须在规划期内。/ Below the table: why an indicator has no comparable data or no pace.
+    A completion above 300% prints as ">300%" (the exact value is in --format json). --year lies in the plan period.
+    """
     p = _plan(plan, db, lang)
     try:
         check_year(p, year)

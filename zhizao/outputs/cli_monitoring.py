@@ -284,8 +284,10 @@ def _emit(df: pd.DataFrame, fmt: str, lang: str, title: str, console: Console) -
 
 
 def _synthetic_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt: str) -> None:
-    if inputs.source == "synthetic" and fmt == "table":
-        console.print(labels.label("origin", "synthetic", lang), style="bold yellow", markup=False)
+    if inputs.source == "synthetic" and fmt == "table":  # English keeps the capitals: it must not be missed
+        text = labels.label("origin", "synthetic", lang)
+        console.print(text if lang == "zh" else text.replace("Synthetic", "SYNTHETIC", 1), style="bold yellow",
+                      markup=False)
 
 
 def _run_refresh(inputs: MonitoringInputs, period, settings, console: Console, lang: str):
@@ -510,10 +512,7 @@ def register(app: typer.Typer) -> None:
     PERIOD = typer.Option(None, "--period", help="期别 YYYY-MM，须在数据范围内；缺省为最新 / period YYYY-MM within "
                                                  "the data (default: latest)")
 
-    def fail(e: UserError, lang: str) -> None:
-        make_console(stderr=True).print(e.reason(lang), style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2)
-
+    # A UserError raised below (bad --period, --rule, missing data …) reaches zhizao's main(): one line, exit 2.
     @app.command("synth")
     def synth_cmd(
         out: Path = typer.Option(DEFAULT_DATA, "--out", help="输出目录 / output directory"),
@@ -534,12 +533,9 @@ def register(app: typer.Typer) -> None:
 
         lang = lang.value
         _plan_or_exit(plan, None, "synthetic", lang)
-        try:
-            y, m = check_period(start, None, None)
-            if m not in (1, 2):  # January shares February's reporting period (parse_period)
-                raise UserError(f"--start {start} 须为某年1月，如 2019-01", f"--start {start} must be a January, e.g. 2019-01")
-        except UserError as e:
-            fail(e, lang)
+        y, m = check_period(start, None, None)
+        if m not in (1, 2):  # January shares February's reporting period (parse_period)
+            raise UserError(f"--start {start} 须为某年1月，如 2019-01", f"--start {start} must be a January, e.g. 2019-01")
         console = make_console(stderr=True)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=console, transient=True) as prog:
@@ -585,15 +581,12 @@ def register(app: typer.Typer) -> None:
         fmt, lang, source, by = fmt.value, lang.value, source.value, (by.value if by else None)
         console = make_console(stderr=fmt != "table")
         p = _plan_or_exit(plan, db, source, lang)
-        try:
-            if source == "published":
-                inputs = load_monitoring_inputs(source="published", db=db, plan=p)
-                _monitor_published(inputs, period, by or "industry", fmt, lang, _settings(set_), console)
-                return
-            inputs = load_monitoring_inputs(data)
-            at = check_period(period, *_data_span(inputs))
-        except UserError as e:
-            fail(e, lang)
+        if source == "published":
+            inputs = load_monitoring_inputs(source="published", db=db, plan=p)
+            _monitor_published(inputs, period, by or "industry", fmt, lang, _settings(set_), console)
+            return
+        inputs = load_monitoring_inputs(data)
+        at = check_period(period, *_data_span(inputs))
         by = by or "district"
         _synthetic_banner(inputs, console, lang, fmt)
         s = _settings(set_)
@@ -653,16 +646,13 @@ def register(app: typer.Typer) -> None:
         fmt, lang, source, severity = fmt.value, lang.value, source.value, severity.value
         console = make_console(stderr=fmt != "table")
         p = _plan_or_exit(plan, db, source, lang)
-        try:
-            check_rules(rule)
-            if source == "published":
-                inputs = load_monitoring_inputs(source="published", db=db, plan=p)
-                _warnings_published(inputs, period, severity, rule, fmt, limit, lang, _settings(set_), console)
-                return
-            inputs = load_monitoring_inputs(data)
-            at = check_period(period, *_data_span(inputs))
-        except UserError as e:
-            fail(e, lang)
+        check_rules(rule)
+        if source == "published":
+            inputs = load_monitoring_inputs(source="published", db=db, plan=p)
+            _warnings_published(inputs, period, severity, rule, fmt, limit, lang, _settings(set_), console)
+            return
+        inputs = load_monitoring_inputs(data)
+        at = check_period(period, *_data_span(inputs))
         _synthetic_banner(inputs, console, lang, fmt)
         r = _run_refresh(inputs, at, _settings(set_), console, lang)
         w = r.warnings
@@ -700,15 +690,12 @@ def register(app: typer.Typer) -> None:
         fmt, lang, source = fmt.value, lang.value, source.value
         console = make_console(stderr=fmt != "table")
         p = _plan_or_exit(plan, db, source, lang)
-        try:
-            if source == "published":
-                _forecast_published(load_monitoring_inputs(source="published", db=db, plan=p), period, fmt, lang,
-                                    console)
-                return
-            inputs = load_monitoring_inputs(data)
-            at = check_period(period, *_data_span(inputs))
-        except UserError as e:
-            fail(e, lang)
+        if source == "published":
+            _forecast_published(load_monitoring_inputs(source="published", db=db, plan=p), period, fmt, lang,
+                                console)
+            return
+        inputs = load_monitoring_inputs(data)
+        at = check_period(period, *_data_span(inputs))
         _synthetic_banner(inputs, console, lang, fmt)
         s = _settings(set_)
         r = _run_refresh(inputs, at, s, console, lang)

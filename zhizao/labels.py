@@ -511,6 +511,10 @@ CLI_COLUMN: dict[str, Pair] = {
     "message": ("说明", "Message"), "target_year": ("目标年", "Target year"),
     "target_text": ("规划原文", "As printed"), "industries": ("包含产业", "Industries"),
     "district": ("区县", "District"), "project_id": ("项目编号", "Project ID"),
+    "latest_year": ("最新数据年份", "Latest year"), "latest_value": ("最新值", "Latest value"),
+    "reference_value": ("参考值", "Reference value"), "low": ("区间下限", "Low"), "high": ("区间上限", "High"),
+    "method": ("方法", "Method"), "in_force_target": ("现行规划目标", "Target in force"),
+    "in_force_year": ("现行目标年", "Year of that target"), "stated_growth_check": ("增速核对", "Stated growth check"),
 }
 QUALIFIER: dict[str, Pair] = {
     "exact": ("确数", "exact"), "more_than": ("超过", "more than"), "at_least": ("不低于", "at least"),

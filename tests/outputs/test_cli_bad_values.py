@@ -20,6 +20,8 @@ BAD = [
     (["assess", "--plan", "chongqing-manufacturing-2023-2027", "--year", "2021"], "2023"),
     (["report", "--year", "2030"], "2025"),
     (["report", "--style", "fancy"], "gongwen"),
+    (["report", "--format", "docx,odt"], "xlsx"),
+    (["brief", "--format", "pdf"], "html"),
     (["plan", "show", "--section", "towns"], "indicators"),
     (["plan", "list", "--format", "pdf"], "json"),
     (["data", "list", "--as-of", "2024/13/01"], "YYYY-MM-DD"),

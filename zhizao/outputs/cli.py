@@ -269,9 +269,9 @@ def plan_draft(
     else:
         view = df.copy()
         for c in ("latest_value", "reference_value", "low", "high", "in_force_target", "latest_year", "in_force_year"):
-            view[c] = view[c].map(lambda v: "" if pd.isna(v) else f"{v:.6g}" if isinstance(v, float) else str(v))
+            view[c] = view[c].map(lambda v: "" if pd.isna(v) else formatting.number(v) if isinstance(v, float) else str(v))
         view = view.drop(columns=["kind", "in_force_plan"])
-        _emit(view, fmt, title="Reference values for the next plan" if en else "下一期规划参考值")
+        _emit(view, fmt, title="Reference values for the next plan" if en else "下一期规划参考值", lang=lang)
     if out is not None:
         err.print(f"plan-file skeleton written to {out}" if en else f"规划文件骨架已写入 {out}", markup=False)
     elif fmt == Fmt.table:

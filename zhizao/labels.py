@@ -612,13 +612,61 @@ EVIDENCE_VALUE: dict[str, Pair] = {
     "up": ("向上", "up"), "down": ("向下", "down"), True: ("是", "yes"), False: ("否", "no"),
 }
 
+# --- CLI (the terminal part, issue 10): headers of plan show, data list/sources/batches, settings;
+# codes those tables print (qualifiers, indicator kinds, batch kinds). Monitoring headers are COLUMN.
+CLI_COLUMN: dict[str, Pair] = {
+    "id": ("编号", "ID"), "name": ("名称", "Name"), "category": ("类别", "Category"), "nature": ("属性", "Nature"),
+    "unit": ("单位", "Unit"), "kind": ("类型", "Kind"), "baseline": ("基期值", "Baseline"), "target": ("目标", "Target"),
+    "stated_growth": ("规划所列增速", "Stated growth"), "price_basis": ("价格口径", "Price basis"),
+    "section": ("章节", "Section"), "group": ("分组", "Group"), "sub_industries": ("细分产业", "Sub-industries"),
+    "key_products": ("重点产品数", "Key products"), "gbt4754": ("国民经济行业大类", "GB/T 4754 divisions"),
+    "cluster": ("所属集群", "Cluster"), "title": ("标题", "Title"), "text": ("内容摘要", "Text"), "code": ("代码", "Code"),
+    "industry": ("产业", "Industry"), "cluster_id": ("集群编号", "Cluster ID"), "scale_target": ("规模目标", "Scale target"),
+    "series": ("序列", "Series"), "region": ("地区", "Region"), "period_key": ("期别", "Period"), "value": ("数值", "Value"),
+    "qualifier": ("限定词", "Qualifier"), "value_text": ("原文数值", "As printed"), "status": ("状态", "Status"),
+    "grade": ("来源等级", "Grade"), "vintage": ("版本日期", "Vintage"), "source": ("来源", "Source"),
+    "source_url": ("来源地址", "Source address"), "batch_id": ("批次", "Batch"), "withdrawn_at": ("撤回时间", "Withdrawn at"),
+    "withdrawal_reason": ("撤回原因", "Withdrawal reason"), "file": ("文件", "File"), "rows": ("行数", "Rows"),
+    "imported_at": ("导入时间", "Imported at"), "note": ("说明", "Note"), "withdrawn_by": ("撤回人", "Withdrawn by"),
+    "default": ("缺省值", "Default"), "meaning": ("含义", "Meaning"), "basis": ("依据", "Basis"),
+    "source_id": ("来源编号", "Source ID"), "publisher": ("发布机构", "Publisher"), "url": ("地址", "Address"),
+    "published": ("发布日期", "Published"), "accessed": ("访问日期", "Accessed"), "observations": ("数值条数", "Values"),
+    "indicator": ("指标", "Indicator"), "check": ("检查项", "Check"), "severity_label": ("级别", "Severity"),
+    "message": ("说明", "Message"), "target_year": ("目标年", "Target year"),
+    "target_text": ("规划原文", "As printed"), "industries": ("包含产业", "Industries"),
+    "district": ("区县", "District"), "project_id": ("项目编号", "Project ID"),
+    "latest_year": ("最新数据年份", "Latest year"), "latest_value": ("最新值", "Latest value"),
+    "reference_value": ("参考值", "Reference value"), "low": ("区间下限", "Low"), "high": ("区间上限", "High"),
+    "method": ("方法", "Method"), "in_force_target": ("现行规划目标", "Target in force"),
+    "in_force_year": ("现行目标年", "Year of that target"), "stated_growth_check": ("增速核对", "Stated growth check"),
+}
+QUALIFIER: dict[str, Pair] = {
+    "exact": ("确数", "exact"), "more_than": ("超过", "more than"), "at_least": ("不低于", "at least"),
+    "nearly": ("接近", "nearly"), "about": ("约", "about"), "at_most": ("不超过", "at most"),
+    "less_than": ("不足", "less than"),
+}
+INDICATOR_KIND: dict[str, Pair] = {
+    "level": ("总量", "level"), "share": ("比重", "share"), "count": ("个数", "count"), "index": ("指数", "index"),
+    "ratio": ("比率", "ratio"), "average_annual_growth": ("年均增速", "average annual growth"),
+    "cumulative_change": ("累计变化", "cumulative change"),
+}
+BATCH_KIND: dict[str, Pair] = {
+    "bundled": ("内置数据", "bundled data"), "import": ("文件导入", "file import"), "links": ("关联文件", "links file"),
+}
+INDUSTRY_GROUP: dict[str, Pair] = {
+    "strategic_emerging": ("战略性新兴产业", "strategic emerging"), "pillar": ("支柱产业", "pillar"),
+    "future": ("未来产业", "future"),
+}
+CLI_TABLES = {"cli_column": CLI_COLUMN, "qualifier": QUALIFIER, "indicator_kind": INDICATOR_KIND,
+              "batch_kind": BATCH_KIND, "industry_group": INDUSTRY_GROUP}
+
 TABLES: dict[str, dict[str, Pair]] = {
     "evidence_value": EVIDENCE_VALUE,
     "ui": UI, "report": REPORT, "column": COLUMN, "reason": REASON, "status": STATUS,
     "final_status": FINAL_STATUS, "nature": NATURE, "comparability": COMPARABILITY, "transform": TRANSFORM,
     "basis": BASIS, "price_basis": PRICE_BASIS, "obs_status": OBS_STATUS, "severity": SEVERITY,
     "lint_severity": LINT_SEVERITY, "light": LIGHT, "subject_type": SUBJECT_TYPE, "grade": GRADE,
-    "evidence_key": EVIDENCE_KEY, "origin": ORIGIN,
+    "evidence_key": EVIDENCE_KEY, "origin": ORIGIN, **CLI_TABLES,
 }
 # Tables whose codes are identifiers (snake_case English) that must never show in a Chinese output.
 CODE_TABLES = ("status", "final_status", "nature", "comparability", "transform", "basis", "price_basis",
@@ -642,11 +690,6 @@ def code_words() -> set[str]:
     for name in CODE_TABLES:
         words.update(k for k in TABLES[name] if "_" in k)
     return words | {"identity", "proxy", "measure", "score", "method", "five_light", "SYNTHETIC"}
-
-
-def unit_label(unit: str | None, lang: str = "zh") -> str:
-    """A unit as the reader writes it: unchanged in Chinese; in English 亿元 → 100 million yuan …"""
-    return unit or ""
 
 
 # --- reports, languages and sources (issue 10) ------------------------------------------------

@@ -36,7 +36,7 @@ def test_as_of_accepts_slashes(tmp_path):
 
 
 def test_unexpected_error_is_one_message_not_a_traceback(monkeypatch, capsys):
-    def boom():
+    def boom(**_):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(cli, "app", boom)
@@ -49,7 +49,7 @@ def test_unexpected_error_is_one_message_not_a_traceback(monkeypatch, capsys):
 
 
 def test_debug_shows_the_traceback(monkeypatch):
-    monkeypatch.setattr(cli, "app", lambda: (_ for _ in ()).throw(RuntimeError("x")))
+    monkeypatch.setattr(cli, "app", lambda **_: (_ for _ in ()).throw(RuntimeError("x")))
     monkeypatch.setenv("ZHIZAO_DEBUG", "1")
     with pytest.raises(RuntimeError):
         cli.main()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -11,11 +12,13 @@ from typing import Optional
 import pandas as pd
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from zhizao import api
+from zhizao import api, formatting, labels
 from zhizao.analytics.progress import target_display
+from zhizao.codes.industries import division_name
 from zhizao.errors import UserError
-from zhizao.outputs.console import make_console
+from zhizao.outputs.console import cell, check_year, make_console
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.plan.load import PlanError
 from zhizao.settings import SETTINGS, Settings
@@ -29,6 +32,20 @@ plan_app = typer.Typer(help="规划：查看与一致性检查 / the plan: show 
 data_app = typer.Typer(help="数据：导入、查看、来源、撤回 / statistics: import, list, sources, withdraw.", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 app.add_typer(data_app, name="data")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from zhizao import __version__
+
+        typer.echo(f"zhizao {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                       help="显示版本号并退出 / print the version and exit")) -> None:
+    """智造 zhizao — 规划实施监测预警 / plan-implementation monitoring and early warning."""
 
 console = make_console()
 err = make_console(stderr=True)
@@ -45,6 +62,17 @@ class Lang(str, Enum):
     en = "en"
 
 
+class Section(str, Enum):
+    indicators = "indicators"
+    clusters = "clusters"
+    industries = "industries"
+    technologies = "technologies"
+    platforms = "platforms"
+    tasks = "tasks"
+    safeguards = "safeguards"
+    regions = "regions"
+
+
 DbOpt = typer.Option(None, "--db", help="DuckDB 文件；缺省用 $ZHIZAO_DB，再缺省 ~/.local/share/zhizao/zhizao.duckdb")
 PLAN_HELP = ("规划：编号或 YAML 文件路径（用过一次的文件可用编号，见 zhizao plan list）；缺省为数据库所属规划，再缺省为内置默认规划 "
              "/ plan id or YAML path (a file once used is known by its id: zhizao plan list); default: the store's plan, "
@@ -59,10 +87,10 @@ def _plan(plan: Optional[str], db: Optional[Path] = None, lang: "Lang | str" = "
     try:
         return api.resolve_plan(plan, db, register=register)
     except PlanError as e:
-        err.print(str(e), style="red", markup=False, highlight=False)  # plan text is data, not markup
+        err.print(str(e), style="red", markup=False, highlight=False, soft_wrap=True)  # plan text is data, not markup
         raise typer.Exit(2) from None
     except UserError as e:
-        err.print(e.reason(getattr(lang, "value", lang)), style="red", markup=False, highlight=False)
+        err.print(e.reason(getattr(lang, "value", lang)), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -70,29 +98,51 @@ def _settings(pairs: list[str]) -> Settings:
     overrides = {}
     for p in pairs or []:
         if "=" not in p:
-            err.print(f"[red]-s expects name=value, got {p!r}[/red]")
+            err.print(f"-s/--set 应写成 名称=值，而不是“{p}”（名称见 zhizao settings）/ -s expects name=value, got {p!r}",
+                      style="red", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2)
         k, v = p.split("=", 1)
         overrides[k.strip()] = v.strip()
     try:
         return Settings(overrides)
     except (KeyError, ValueError) as e:
-        err.print(f"[red]{e}[/red]")
+        text = str(e).strip("'\"")
+        err.print(f"-s/--set 有误：没有该设置或取值无效（{text}）", style="red", markup=False, highlight=False,
+                  soft_wrap=True)
         raise typer.Exit(2) from None
 
 
-def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None) -> None:
+def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None, lang: "Lang | str" = "zh",
+          kinds: dict[str, str] | None = None, folds: tuple[str, ...] = ()) -> None:
+    """JSON and CSV keep the codes (machine formats); a table gets the reader's headers (labels.CLI_COLUMN)
+    and cells through zhizao.formatting (`kinds`: column → console.cell kind); `folds` wrap, the rest don't."""
     if fmt == Fmt.json:
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=2) + "\n")
     elif fmt == Fmt.csv:  # text neutralised: CSV is opened in spreadsheets (formula injection)
         sys.stdout.write(write_csv(df))
     else:
+        lang = getattr(lang, "value", lang)
+        kinds = kinds or {}
         t = Table(title=title, show_lines=False)
         for c in df.columns:
-            t.add_column(str(c))
+            t.add_column(labels.label("cli_column", c, lang) if c in labels.CLI_COLUMN else str(c),
+                         overflow="fold", no_wrap=bool(folds) and c not in folds)
         for row in df.itertuples(index=False):
-            t.add_row(*["" if (v is None or (isinstance(v, float) and pd.isna(v))) else str(v) for v in row])
+            t.add_row(*[Text(cell(v, kinds.get(c, "auto"), lang)) for c, v in zip(df.columns, row)])
         console.print(t)
+
+
+def _labelled(df: pd.DataFrame, columns: dict[str, str], lang: "Lang | str") -> pd.DataFrame:
+    """Codes in `columns` (column → labels table) as the reader's words, for table output."""
+    lang = getattr(lang, "value", lang)
+    return df.assign(**{c: df[c].map(lambda v, t=t: v if v is None or (isinstance(v, float) and pd.isna(v))
+                                     else labels.label(t, getattr(v, "value", v), lang))
+                        for c, t in columns.items() if c in df})
+
+
+def _fail(e: UserError, lang: "Lang | str") -> None:
+    err.print(e.reason(getattr(lang, "value", lang)), style="red", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
 
 
 # --- plan ------------------------------------------------------------------------------------
@@ -101,7 +151,7 @@ def plan_show(
     plan: Optional[str] = typer.Argument(None, help="规划编号或 YAML 文件（同 --plan）/ plan id or file (as --plan)"),
     plan_opt: Optional[str] = PlanOpt,
     db: Optional[Path] = DbOpt,
-    section: str = typer.Option("indicators", help="indicators|clusters|industries|technologies|platforms|tasks|safeguards|regions"),
+    section: Section = typer.Option(Section.indicators, help="规划的哪一部分 / which part of the plan"),
     search: Optional[str] = typer.Option(None, "--search", help="在规划文本中检索（中文）/ search the plan text"),
     fmt: Fmt = FmtOpt,
     lang: Lang = LangOpt,
@@ -109,24 +159,38 @@ def plan_show(
     """显示规划内容 / show the plan's indicators, clusters, industries, tasks …"""
     p = _plan(plan or plan_opt, db, lang, register=False)
     en = lang == Lang.en
+    section = section.value
     if section == "indicators":
         df = pd.DataFrame([{
             "id": i.id, "name": (i.name_en or i.name) if en else i.name,
             "category": p.category_name(i.category, lang.value), "nature": i.nature.value,
-            "unit": i.unit, "kind": i.kind.value,
-            "baseline": None if i.baseline is None else f"{i.baseline.text or f'{i.baseline.value:g}'} ({i.baseline.year})",
+            "unit": labels.unit_label(i.unit, lang.value), "kind": i.kind.value,
+            "baseline": None if i.baseline is None else
+            f"{i.baseline.text or formatting.number(i.baseline.value)} ({i.baseline.year})",
             "target": None if i.target is None else target_display(i.target, lang.value)
             + (f" ({i.target.year})" if i.target.year is not None else ""),
             "stated_growth": i.stated_growth.text if i.stated_growth else None,
             "price_basis": i.price_basis.value, "section": i.section,
         } for i in p.indicators])
     elif section == "clusters":
-        df = pd.DataFrame([c.model_dump() for c in p.clusters])
+        ind_name = {x.id: x.name for x in p.industries}
+        df = pd.DataFrame([{"id": c.id, "name": (c.name_en or c.name) if en else c.name,
+                            "scale_target": formatting.value(c.scale_target, labels.unit_label(c.unit, lang.value),
+                                                             lang.value),
+                            "target_year": c.target_year, "target_text": c.target_text,
+                            "industries": ("; " if en else "、").join(x if en else ind_name.get(x, x) for x in c.industries),
+                            "gbt4754": ("; " if en else "、").join(
+                                f"{d} {division_name(d, lang.value)}" if division_name(d, lang.value) != d else d
+                                for d in c.gbt4754_divisions),
+                            "section": c.section} for c in p.clusters])
     elif section == "industries":
         df = pd.DataFrame([{"id": x.id, "name": x.name, "group": x.group, "section": x.section,
                             "sub_industries": "、".join(x.sub_industries),
                             "key_products": sum(len(g.products) for g in x.key_products),
-                            "gbt4754": ",".join(x.gbt4754_divisions), "cluster": x.cluster} for x in p.industries])
+                            "gbt4754": ("; " if en else "、").join(
+                                f"{d} {division_name(d, lang.value)}" if division_name(d, lang.value) != d else d
+                                for d in x.gbt4754_divisions),
+                            "cluster": x.cluster} for x in p.industries])
     elif section in ("technologies", "platforms", "tasks", "safeguards"):
         df = pd.DataFrame([{"id": t.id, "section": t.section, "title": t.title, "text": t.text[:80] + "…"}
                            for t in getattr(p, section)])
@@ -134,16 +198,16 @@ def plan_show(
         r = p.regions
         group_of = {c: g.name for g in (r.groups if r else []) for c in g.districts}
         df = pd.DataFrame([{"code": d.code, "name": d.name, "group": group_of.get(d.code)} for d in (r.districts if r else [])]
-                          + [{"code": z.code, "name": z.name, "group": "功能区 / functional zone"} for z in (r.functional_zones if r else [])])
-    else:
-        err.print(f"[red]unknown section {section!r}[/red]")
-        raise typer.Exit(2)
+                          + [{"code": z.code, "name": z.name, "group": labels.label("subject_type", "zone", lang.value)}
+                             for z in (r.functional_zones if r else [])])
     if search:
         from zhizao.plan.search import search_plan
         df = search_plan(p, search)
     if fmt == Fmt.table:
         console.print(f"[bold]{p.plan.title}[/bold]  {p.plan.document_number or ''}  {p.plan.base_year}–{p.plan.target_year}")
-    _emit(df, fmt)
+        df = _labelled(df, {"nature": "nature", "kind": "indicator_kind", "price_basis": "price_basis",
+                            "group": "industry_group"}, lang)
+    _emit(df, fmt, lang=lang)
 
 
 @plan_app.command("lint")
@@ -190,7 +254,7 @@ def plan_draft(
     try:
         text, df = api.draft_plan(p, to_year=to_year, db=db, in_force=force, lang=lang.value, base_year=base_year)
     except UserError as e:
-        err.print(e.reason(lang.value), style="red", markup=False, highlight=False)
+        err.print(e.reason(lang.value), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     en = lang == Lang.en
     if out is not None:
@@ -198,16 +262,16 @@ def plan_draft(
             out.write_text(text, encoding="utf-8")
         except OSError as e:
             err.print(f"cannot write {out}: {e.strerror or e} / 无法写入 {out}：请检查目录是否存在、是否有写权限",
-                      style="red", markup=False, highlight=False)
+                      style="red", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
     if fmt != Fmt.table:
         _emit(df, fmt)
     else:
         view = df.copy()
         for c in ("latest_value", "reference_value", "low", "high", "in_force_target", "latest_year", "in_force_year"):
-            view[c] = view[c].map(lambda v: "" if pd.isna(v) else f"{v:.6g}" if isinstance(v, float) else str(v))
+            view[c] = view[c].map(lambda v: "" if pd.isna(v) else formatting.number(v) if isinstance(v, float) else str(v))
         view = view.drop(columns=["kind", "in_force_plan"])
-        _emit(view, fmt, title="Reference values for the next plan" if en else "下一期规划参考值")
+        _emit(view, fmt, title="Reference values for the next plan" if en else "下一期规划参考值", lang=lang)
     if out is not None:
         err.print(f"plan-file skeleton written to {out}" if en else f"规划文件骨架已写入 {out}", markup=False)
     elif fmt == Fmt.table:
@@ -309,17 +373,42 @@ def data_list(
     """列出观测值及其来源、等级、版本 / list observations with source, grade and vintage."""
     p = _plan(plan, db, lang, register=False) if plan else None
     df = api.observations(db, as_of=as_of, series=series, include_withdrawn=include_withdrawn, plan=p)
+    if fmt != Fmt.table:
+        _emit(df, fmt)
+        return
     cols = ["series", "region", "period_key", "value", "unit", "qualifier", "value_text", "price_basis",
             "status", "grade", "vintage", "source_url"]
     if include_withdrawn:
         cols += ["batch_id", "withdrawn_at", "withdrawal_reason"]
-    _emit(df[cols] if fmt == Fmt.table else df, fmt)
+    # 原文数值 only where the source printed more than a plain number (超2.6万, 2.79万): 310.39594 is the value
+    plain = df["value_text"].astype(str).str.fullmatch(r"[-+]?[\d,]*\.?\d+")
+    view = _labelled(df[cols].assign(unit=df["unit"].map(lambda u: labels.unit_label(u, lang.value)),
+                                     value_text=df["value_text"].where(~plain, None)),
+                     {"qualifier": "qualifier", "price_basis": "price_basis", "status": "obs_status"}, lang)
+    _emit(view, fmt, lang=lang, kinds={"vintage": "date", "withdrawn_at": "date", "period_key": "text"})
 
 
 @data_app.command("batches")
-def data_batches(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt):
+def data_batches(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
     """列出导入批次及撤回记录 / list import batches with their withdrawal (when, by whom, why)."""
-    _emit(api.batches(db), fmt)
+    df = api.batches(db)
+    if fmt != Fmt.table:
+        _emit(df, fmt)
+        return
+    # Narrow enough for 80 columns: the long texts (note, withdrawal reason) are listed under the table.
+    view = _labelled(df[["batch_id", "kind", "file", "rows", "imported_at", "withdrawn_at"]], {"kind": "batch_kind"}, lang)
+    view = view.assign(file=view["file"].map(lambda f: Path(f).name if isinstance(f, str) else f))
+    if df["withdrawn_at"].isna().all():
+        view = view.drop(columns="withdrawn_at")
+    _emit(view, fmt, lang=lang, kinds={"imported_at": "date", "withdrawn_at": "date", "rows": "int"}, folds=("file",))
+    en = lang == Lang.en
+    for row in df.itertuples(index=False):
+        texts = [t for t in (row.note, ((f"withdrawn by {row.withdrawn_by or '?'}: " if en else
+                                         f"撤回（{row.withdrawn_by or '?'}）：") + str(row.withdrawal_reason or ""))
+                             if isinstance(row.withdrawn_by, str) or isinstance(row.withdrawal_reason, str) else None)
+                 if isinstance(t, str) and t]
+        for t in texts:
+            console.print(Text(f"{row.batch_id}: {t}"), style="dim", overflow="fold")
 
 
 @data_app.command("withdraw")
@@ -346,9 +435,13 @@ def data_withdraw(
 
 
 @data_app.command("sources")
-def data_sources(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt):
+def data_sources(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
     """列出数据来源 / list sources with grade and number of values."""
-    _emit(api.sources(db), fmt)
+    df = api.sources(db)
+    if fmt != Fmt.table:
+        _emit(df, fmt)
+        return
+    _emit(df, fmt, lang=lang, kinds={"published": "date", "accessed": "date", "observations": "int"})
 
 
 # --- assess ----------------------------------------------------------------------------------
@@ -362,9 +455,18 @@ def assess(
     lang: Lang = LangOpt,
     setting: Optional[list[str]] = typer.Option(None, "-s", "--set", help="覆盖设置 name=value，见 zhizao settings"),
 ):
-    """评估规划目标进展（记分卡）/ assess progress towards the plan's targets (the scorecard)."""
+    """评估规划目标进展（记分卡）/ assess progress towards the plan's targets (the scorecard).
+
+    表下列出无可比数据或不判断进度的原因；完成度超过300%显示为“>300%”（基期与目标接近时比例失去意义，精确值见
+    --format json）。--year 须在规划期内。/ Below the table: why an indicator has no comparable data or no pace.
+    A completion above 300% prints as ">300%" (the exact value is in --format json). --year lies in the plan period.
+    """
     p = _plan(plan, db, lang)
-    result = api.assess(p, year=year, as_of=as_of, db=db, lang=lang.value, settings=_settings(setting))
+    try:
+        check_year(p, year)
+        result = api.assess(p, year=year, as_of=as_of, db=db, lang=lang.value, settings=_settings(setting))
+    except UserError as e:
+        _fail(e, lang)
     if fmt == Fmt.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")
         return
@@ -375,14 +477,16 @@ def assess(
     _print_scorecard(result, card, lang.value)
 
 
-def _fmt_num(v, digits=4) -> str:
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return "—"
-    return f"{v:.{digits}g}"
+# Completion far above the target (a small baseline-to-target gap: 5.85 → >6 reached 6.92 reads 716 %)
+# says nothing more than "well past the target": above this it prints as ">300%" (docs/cli.md).
+COMPLETION_CAP = 3.0
 
 
-def _pct(v) -> str:
-    return "—" if v is None or (isinstance(v, float) and pd.isna(v)) else f"{100 * v:.0f}%"
+def _completion(v) -> str:
+    x = formatting._float(v)
+    if x is not None and x > COMPLETION_CAP:
+        return f">{formatting.share(COMPLETION_CAP, 0)}"
+    return formatting.share(v, 0)
 
 
 STATUS_STYLE = {"achieved": "bold green", "ahead": "green", "on_track": "cyan", "behind": "yellow",
@@ -401,7 +505,7 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
                   (f"   as of {result['as_of']}" if result["as_of"] else ""))
     final = (result.get("evaluation") or {}).get("kind") == "final"
     if final:  # 终期评估: completion of each target, never the mid-term pace labels
-        from zhizao.analytics.final import final_label, num, pct_text
+        from zhizao.analytics.final import final_label
         fc = result["summary"]["final_counts"]
         console.print("  ".join(f"[{FINAL_STYLE[s]}]{final_label(s, lang)} {n}[/]" for s, n in fc.items()))
     else:
@@ -431,28 +535,30 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
 
     for ind in result["indicators"]:
         b = ind["baseline"]
-        base = "—" if b["value"] is None else (QUAL_MARK.get(b.get("qualifier") or "", "") + _fmt_num(b["value"], 6)
+        base = "—" if b["value"] is None else (QUAL_MARK.get(b.get("qualifier") or "", "") + formatting.number(b["value"])
                                                + ("*" if b["rebased"] else "") + ("†" if b.get("source") == "store" else ""))
-        actual = "—" if ind["actual"] is None else QUAL_MARK.get(ind["qualifier"], "") + _fmt_num(ind["actual"], 6)
+        unit = labels.unit_label(ind["unit"], lang)
+        actual = "—" if ind["actual"] is None else QUAL_MARK.get(ind["qualifier"], "") + formatting.number(ind["actual"])
         if compact and ind["actual"] is not None:
-            actual += ind["unit"] if ind["unit"] in ("%",) else f" {ind['unit']}"
+            actual += unit if unit in ("%",) else f" {unit}"
         status = ind["status_label"] + ("" if ind["status_definite"] else ("?" + ("" if not ind.get("status_if_high_label") else f"/{ind['status_if_high_label']}")))
         name = (ind["name_en"] or ind["name"]) if en else ind["name"]
         if final:
             f = ind["final"]
             proj = f["projection"]
             add_row(
-                ("★ " if ind["binding"] else "") + name, ind["nature_label"], ind["unit"], base,
+                ("★ " if ind["binding"] else "") + name, ind["nature_label"], unit, base,
                 target_display(ind["target"], lang), str(f["data_year"] or "—"), actual,
-                "—" if f["completion_pct"] is None else pct_text(f["completion_pct"]) + "%",
-                "—" if not proj else f"{num(proj['value'])} ({num(proj['low'])}—{num(proj['high'])})",
+                formatting.percent(f["completion_pct"]),
+                "—" if not proj else (f"{formatting.number(proj['value'])} ({formatting.number(proj['low'])}"
+                                      f"—{formatting.number(proj['high'])})"),
                 f"[{FINAL_STYLE[f['status']]}]{f['label']}[/]",
             )
             continue
         add_row(
-            ("★ " if ind["binding"] else "") + name, ind["nature_label"], ind["unit"], base,
+            ("★ " if ind["binding"] else "") + name, ind["nature_label"], unit, base,
             target_display(ind["target"], lang), str(ind["data_year"] or "—"), actual,
-            _pct(ind["completion"]), _pct(ind["time_elapsed"]), _fmt_num(ind["growth_ratio"], 3),
+            _completion(ind["completion"]), formatting.share(ind["time_elapsed"], 0), formatting.ratio(ind["growth_ratio"]),
             f"[{STATUS_STYLE[ind['status']]}]{status}[/]",
         )
     console.print(t)
@@ -469,8 +575,13 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
     if final:
         notes[2] = ("Projected: the latest data extended on its trend to the target year (docs/methodology.md §3a)."
                     if en else "外推：最新数据按趋势推算至目标年（docs/methodology.md §3a）。")
+    elif any((formatting._float(i["completion"]) or 0) > COMPLETION_CAP for i in result["indicators"]):
+        cap = formatting.share(COMPLETION_CAP, 0)
+        notes.insert(3, f">{cap}: far past the target (the baseline was close to it); the exact figure is in --format json."
+                     if en else f">{cap}：已远超目标（基期值与目标接近，比例失去意义）；精确数值见 --format json。")
     for n in notes:
         console.print(f"[dim]{n}[/dim]")
+    _print_reasons(result, lang)
     for ignored in result["summary"].get("ignored_values", []):
         console.print(ignored["message"], style="yellow", markup=False)
     # Missing data is not a failure: binding indicators without data are listed apart, not in red.
@@ -481,16 +592,29 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
         "completed", "expected_completed", "undetermined", "no_data"))]
     if failing:
         console.print(("[bold red]Binding indicators needing attention: " if en else "[bold red]需关注的约束性指标：")
-                      + "、".join(_names(result, failing, en)) + "[/]")
+                      + ("; " if en else "、").join(_names(result, failing, en)) + "[/]")
     if nodata:
         console.print(("[yellow]Binding indicators without comparable data (not a failure): " if en else
-                       "[yellow]缺少可比数据的约束性指标（不是未完成）：") + "、".join(_names(result, nodata, en)) + "[/]")
+                       "[yellow]缺少可比数据的约束性指标（不是未完成）：") + ("; " if en else "、").join(_names(result, nodata, en))
+                      + "[/]")
+
+
+def _print_reasons(result: dict, lang: str) -> None:
+    """Why an indicator has no comparable data (or no pace judgement): the assessment's reason, in words."""
+    en = lang == "en"
+    rows = [(((i["name_en"] or i["name"]) if en else i["name"]), i["reason"]) for i in result["indicators"] if i.get("reason")]
+    if not rows:
+        return
+    console.print("Why some indicators have no status or no pace:" if en else "无可比数据或不判断进度的原因：",
+                  style="bold", markup=False)
+    for name, reason in rows:
+        console.print(Text(f"  · {name}{': ' if en else '：'}{reason}"), overflow="fold")
 
 
 def _names(result: dict, ids: list[str], en: bool) -> list[str]:
     by_id = {i["id"]: i for i in result["indicators"]}
-    return [((by_id[i]["name_en"] or by_id[i]["name"]) if en else by_id[i]["name"]) + f"（{by_id[i]['status_label']}）"
-            for i in ids]
+    return [((by_id[i]["name_en"] or by_id[i]["name"]) + f" ({by_id[i]['status_label']})") if en else
+            (by_id[i]["name"] + f"（{by_id[i]['status_label']}）") for i in ids]
 
 
 @app.command("settings")
@@ -498,7 +622,9 @@ def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
     """列出所有设置及缺省值和依据 / list settings with defaults and where they come from."""
     df = pd.DataFrame([{"name": s.name, "default": s.default,
                         "meaning": s.help_en if lang == Lang.en else s.help_zh, "basis": s.basis} for s in SETTINGS])
-    _emit(df, fmt)
+    if fmt == Fmt.table:  # the name is what -s NAME=VALUE takes: it stays as typed
+        df = df.assign(default=df["default"].map(lambda v: cell(v, "auto", lang.value) if not isinstance(v, str) else v))
+    _emit(df, fmt, lang=lang)
 
 
 def _register_areas() -> None:
@@ -524,14 +650,28 @@ def main() -> None:
 
     from zhizao.store.store import StoreBusy
 
+    click = _click_exceptions()
+
     try:
-        app()
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            raise SystemExit(code)
+    except click.UsageError as e:  # a wrong option or value: one line naming the allowed values, exit 2
+        if type(e).__name__ == "NoArgsIsHelpError" and e.ctx is not None:  # `zhizao` alone: the help
+            typer.echo(e.ctx.get_help())
+            raise SystemExit(2) from None
+        lang = "en" if "en" in _lang_args(sys.argv) else "zh"
+        err.print(usage_message(e, lang), style="red", markup=False, highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+    except typer.Abort:
+        err.print("[yellow]已中断 / interrupted[/yellow]")
+        raise SystemExit(130) from None
     except StoreBusy as e:  # any command: the file is held by another process (docs/dashboard.md)
-        err.print(f"{e.message_zh}\n{e.message_en}", style="red", markup=False, highlight=False)
+        err.print(f"{e.message_zh}\n{e.message_en}", style="red", markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except UserError as e:
         lang = "en" if "en" in _lang_args(sys.argv) else "zh"
-        err.print(e.reason(lang), style="red", markup=False, highlight=False)
+        err.print(e.reason(lang), style="red", markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except KeyboardInterrupt:
         err.print("[yellow]已中断 / interrupted[/yellow]")
@@ -543,8 +683,50 @@ def main() -> None:
         err.print(f"内部错误，操作未完成（导入不会只写入一部分）：{what}\n"
                   f"internal error, the command did not complete (an import never writes half): {what}\n"
                   "设置 ZHIZAO_DEBUG=1 可查看详细信息并报告此问题 / set ZHIZAO_DEBUG=1 for details and report it.",
-                  style="red", markup=False, highlight=False)
+                  style="red", markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
+
+
+def _click_exceptions():
+    """click's exception classes as typer raises them (typer ≥ 0.20 vendors click as typer._click)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # an older typer on the real click
+        from click import exceptions
+    return exceptions
+
+
+def usage_message(e, lang: str = "zh") -> str:
+    """A click usage error as one line in the reader's language, naming the allowed values."""
+    click = _click_exceptions()
+
+    ctx = getattr(e, "ctx", None)
+    where = f"zhizao {' '.join(ctx.command_path.split()[1:])}".strip() if ctx is not None else "zhizao"
+    param = getattr(e, "param", None)
+    opt = ("/".join(param.opts) if getattr(param, "opts", None) else getattr(param, "name", None)) if param else None
+    detail = " ".join(e.format_message().split())  # click may wrap: one line
+    detail = re.sub(r"^Invalid value for '[^']*': (Value error, )?", "", detail)
+    choice = re.search(r"'(.*?)' is not one of (.+?)\.?$", detail)
+    if isinstance(e, click.BadParameter) and opt and choice:
+        allowed = [c.strip().strip("'") for c in choice[2].split(",")]
+        zh = f"{opt} 的取值“{choice[1]}”无效，可取：{'、'.join(allowed)}（见 {where} --help）"
+        en = f"invalid value '{choice[1]}' for {opt}; allowed: {', '.join(allowed)} (see {where} --help)"
+    elif isinstance(e, click.BadParameter) and opt and (low := re.search(r"greater than or equal to (\S+)", detail)):
+        zh = f"{opt} 应不小于 {low[1]}（见 {where} --help）"
+        en = f"{opt} must be at least {low[1]} (see {where} --help)"
+    elif isinstance(e, click.BadParameter) and opt and "valid integer" in detail:
+        zh = f"{opt} 应为整数（见 {where} --help）"
+        en = f"{opt} takes a whole number (see {where} --help)"
+    elif isinstance(e, click.BadParameter) and opt:
+        zh = f"{opt} 的取值无效：{detail}（见 {where} --help）"
+        en = f"{detail} (see {where} --help)"
+    elif isinstance(e, click.NoSuchOption):
+        zh = f"没有选项 {e.option_name}（见 {where} --help）"
+        en = f"no such option: {e.option_name} (see {where} --help)"
+    else:
+        zh = f"命令行有误：{detail}（见 {where} --help）"
+        en = f"{detail} (see {where} --help)"
+    return en if lang == "en" else zh
 
 
 def _lang_args(argv: list[str]) -> list[str]:

@@ -9,29 +9,141 @@
 """
 from __future__ import annotations
 
-from zhizao import labels
-
 import json
 import sys
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any, List, Optional
 
 import numpy as np
 import pandas as pd
 import typer
-from zhizao.errors import MonitoringDataMissing
-from zhizao.outputs.console import make_console
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from zhizao import formatting, labels
+from zhizao.codes.industries import division_name
+from zhizao.errors import MonitoringDataMissing, UserError
+from zhizao.outputs.console import cell, make_console
 from zhizao.outputs.monitoring_inputs import (DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401 (re-exported)
                                               MonitoringInputs, check_monitoring_plan, load_monitoring_inputs)
 from zhizao.outputs.spreadsheet_safe import write_csv
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 LABELS = labels.COLUMN
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_ZH = {k: v[0] for k, v in labels.SEVERITY.items()}
 LIGHT_EN = {k: v[1] for k, v in labels.LIGHT.items()}
+
+
+# Enumerated options: typer refuses any other value (exit 2, the allowed values named by zhizao's main()).
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class Source(str, Enum):
+    synthetic = "synthetic"
+    published = "published"
+
+
+class By(str, Enum):
+    city = "city"
+    district = "district"
+    zone = "zone"
+    industry = "industry"
+    cluster = "cluster"
+    enterprise = "enterprise"
+    project = "project"
+
+
+class Severity(str, Enum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+# How a table cell prints, by column (console.cell kinds); the header carries the unit (%, 百分点, 万元).
+KINDS = {"year": "int", "month": "int", "rank": "int", "through_month": "int", "backtest_n": "int",
+         "history_points": "int", "sources": "int", "ytd": "level", "level": "level", "planned_investment": "level",
+         "cumulative_investment": "level", "subject_id": "text", "credit_code": "text"}
+
+
+def _kind(column: str) -> str:
+    if column in KINDS:
+        return KINDS[column]
+    if column.endswith("_pct") or column in ("growth_lo", "growth_hi"):
+        return "pct"
+    if column.endswith("_pp"):
+        return "pp"
+    return "auto"
+
+
+def rule_title(rule: str, lang: str) -> str:
+    """A warning rule's name for the reader (the rule's own title in analytics); a code stays for JSON/CSV."""
+    from zhizao.analytics.monitoring.warnings import RULES  # noqa: PLC0415 - heavy, only when printing
+
+    if rule == "enterprise_*":
+        return "企业类规则" if lang == "zh" else "enterprise rules"
+    r = RULES.get(rule)
+    return rule if r is None else (r.title_zh if lang == "zh" else r.title_en)
+
+
+def check_rules(rules: Optional[List[str]]) -> Optional[List[str]]:
+    """--rule: each a registered rule name; UserError naming them otherwise."""
+    from zhizao.analytics.monitoring.warnings import RULES  # noqa: PLC0415
+
+    bad = [r for r in rules or [] if r not in RULES]
+    if bad:
+        raise UserError(f"没有规则 {'、'.join(bad)}：--rule 可取 {'、'.join(RULES)}",
+                        f"no rule {', '.join(bad)}: --rule takes {', '.join(RULES)}")
+    return rules
+
+
+def check_period(period: Optional[str], first: tuple[int, int] | None, last: tuple[int, int] | None,
+                 what_zh: str = "数据", what_en: str = "the data") -> Optional[tuple[int, int]]:
+    """--period as (year, month) within [first, last]; UserError with the expected form or the range."""
+    from zhizao.analytics.monitoring.periods import parse_period  # noqa: PLC0415
+
+    if period is None:
+        return None
+    try:
+        y, m = parse_period(period)
+        if not 1 <= m <= 12:
+            raise ValueError(m)
+    except ValueError:
+        raise UserError(f"期别“{period}”无效：请写成 YYYY-MM，如 2024-09",
+                        f"invalid period '{period}': write it as YYYY-MM, e.g. 2024-09") from None
+    if first is not None and last is not None and not first <= (y, m) <= last:
+        span = f"{first[0]}-{first[1]:02d}—{last[0]}-{last[1]:02d}"
+        raise UserError(f"--period {period} 超出{what_zh}的范围：可取 {span}",
+                        f"--period {period} is outside {what_en}: use a month in {span}")
+    return y, m
+
+
+def _data_span(inputs: MonitoringInputs) -> tuple[tuple[int, int], tuple[int, int]] | tuple[None, None]:
+    m = inputs.monthly
+    if m is None or m.empty or not {"year", "month"} <= set(m.columns):
+        return None, None
+    ym = m[["year", "month"]].drop_duplicates()
+    keys = sorted(zip(ym["year"].astype(int), ym["month"].astype(int)))
+    return keys[0], keys[-1]
+
+
+def _published_span(inputs: MonitoringInputs):
+    g = inputs.published.growth  # every level (city, industry, district), not only the city's months
+    if g is None or g.empty:
+        return None, None
+    keys = sorted(set(zip(g["year"].astype(int), g["month"].astype(int))))
+    return keys[0], keys[-1]
 
 
 PLAN_HELP = ("规划（编号或路径，亦可用 ZHIZAO_PLAN）：--source published 按该规划打开数据库；合成数据只适用于内置默认规划 "
@@ -46,12 +158,12 @@ def _plan_or_exit(plan: Optional[str], db, source: str, lang: str):
     try:
         return check_monitoring_plan(plan, db, source)
     except UserError as e:
-        make_console(stderr=True).print(e.reason(lang), style="red", markup=False, highlight=False)
+        make_console(stderr=True).print(e.reason(lang), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
 def _lab(key: str, lang: str) -> str:
-    return LABELS.get(key, (key, key))[0 if lang == "zh" else 1]
+    return LABELS.get(key, labels.CLI_COLUMN.get(key, (key, key)))[0 if lang == "zh" else 1]
 
 
 def _settings(pairs: Optional[List[str]]):
@@ -62,9 +174,14 @@ def _settings(pairs: Optional[List[str]]):
     for p in pairs or []:
         name, sep, value = p.partition("=")
         if not sep:
-            raise typer.BadParameter(f"expected NAME=VALUE, got {p!r}")
+            raise UserError(f"--set 应写成 名称=值，而不是“{p}”（名称见 zhizao settings）",
+                            f"--set expects NAME=VALUE, got '{p}' (names: zhizao settings)")
         overrides[name.strip()] = value.strip()
-    return Settings(overrides)
+    try:
+        return Settings(overrides)
+    except (KeyError, ValueError) as e:
+        text = str(e).strip("'\"")
+        raise UserError(f"--set 有误：没有该设置或取值无效（{text}）", f"--set: {text}") from None
 
 
 def _emit(df: pd.DataFrame, fmt: str, lang: str, title: str, console: Console) -> None:
@@ -81,22 +198,15 @@ def _emit(df: pd.DataFrame, fmt: str, lang: str, title: str, console: Console) -
         for c in df.columns:
             t.add_column(_lab(c, lang), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
         for row in df.itertuples(index=False):
-            t.add_row(*[_cell(v) for v in row])
+            t.add_row(*[Text(cell(v, _kind(c), lang)) for c, v in zip(df.columns, row)])
         console.print(t)
 
 
-def _cell(v) -> str:
-    if v is None or (isinstance(v, float) and not np.isfinite(v)) or v is pd.NA:
-        return "—"
-    if isinstance(v, (float, np.floating)):
-        return f"{v:,.2f}"
-    return str(v)
-
-
 def _synthetic_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt: str) -> None:
-    if inputs.source == "synthetic" and fmt == "table":
-        console.print("[bold yellow]" + ("合成数据（非真实企业数据）" if lang == "zh" else
-                                          "SYNTHETIC data (not real enterprises)") + "[/]")
+    if inputs.source == "synthetic" and fmt == "table":  # English keeps the capitals: it must not be missed
+        text = labels.label("origin", "synthetic", lang)
+        console.print(text if lang == "zh" else text.replace("Synthetic", "SYNTHETIC", 1), style="bold yellow",
+                      markup=False)
 
 
 def _run_refresh(inputs: MonitoringInputs, period, settings, console: Console, lang: str):
@@ -129,10 +239,12 @@ def _published_period(inputs: MonitoringInputs, period: Optional[str]) -> tuple[
     from zhizao.analytics.monitoring.published import latest_period  # noqa: PLC0415
 
     if period:
-        return parse_period(period)
+        return check_period(period, *_published_span(inputs), "已公布月度数据", "the published monthly data")
     p = latest_period(inputs.published)
     if p is None:
-        raise typer.BadParameter("the store has no published 规模以上工业增加值累计增长率; import it first")
+        raise UserError("数据库中没有已公布的规模以上工业增加值累计增长率：请先用 zhizao data import 导入",
+                        "the store has no published YTD growth of industrial value added: import it first "
+                        "(zhizao data import)")
     return p
 
 
@@ -149,7 +261,9 @@ def _emit_published(df: pd.DataFrame, fmt: str, lang: str, title: str, console: 
     _emit(view.rename(columns={"source_url": "ref"}), fmt, lang, title, console)
     grades = dict(zip(df["source_url"], df["grade"])) if "grade" in df else {}
     for u in urls:
-        console.print(f"  {ref[u]} {grades.get(u, '')} {u}", overflow="fold")
+        g = grades.get(u)
+        console.print(Text(f"  {ref[u]} {labels.label('grade', g, lang) if isinstance(g, str) else ''} {u}"),
+                      overflow="fold")
 
 
 def _say_missing(console: Console, lang: str, what_zh: str, what_en: str) -> None:
@@ -181,8 +295,9 @@ def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
 
     view = PUBLISHED_VIEWS.get(by)
     if view is None:
-        raise typer.BadParameter(f"--by {by} is not available with --source published: nothing at that level is "
-                                 f"published; use one of {', '.join(PUBLISHED_VIEWS)}")
+        raise UserError(f"--source published 不能用 --by {by}：该层级没有公布数据；可取 {'、'.join(PUBLISHED_VIEWS)}",
+                        f"--by {by} is not available with --source published: nothing at that level is "
+                        f"published; use one of {', '.join(PUBLISHED_VIEWS)}")
     _published_banner(inputs, console, lang, fmt)
     if view != "city" and not period:  # default: the latest period with a published value at this level
         from zhizao.analytics.monitoring.published import latest_period  # noqa: PLC0415
@@ -228,14 +343,14 @@ def _warnings_published(inputs, period, severity, rule, fmt, limit, lang, s, con
         col = "explanation_zh" if lang == "zh" else "explanation_en"
         view = w.assign(grade=w["evidence"].map(lambda e: e.get("grade")), source_url=w["evidence"].map(lambda e: e.get("source_url")))
         view = view[["severity", "rule", "subject_name", col, "grade", "source_url"]].rename(columns={col: "explanation"}).head(limit)
-        if lang == "zh":
-            view = view.assign(severity=view["severity"].map(SEVERITY_ZH))
+        view = view.assign(severity=view["severity"].map(lambda v: labels.label("severity", v, lang)),
+                           rule=view["rule"].map(lambda v: rule_title(v, lang)))
         _emit_published(view.reset_index(drop=True), fmt, lang, f"{y}-{m:02d}: {len(w)} " + ("条预警（公布数）" if lang == "zh" else "warnings (published)"), console)
     else:
         _emit(w.reset_index(drop=True), fmt, lang, "", console)
     console.print("未运行的规则（公布数据不足）：" if lang == "zh" else "Rules not run on published data:")
     for k, v in NOT_RUN.items():
-        console.print(f"  {k}: {v[0 if lang == 'zh' else 1]}")
+        console.print(Text(f"  {rule_title(k, lang)}{'：' if lang == 'zh' else ': '}{v[0 if lang == 'zh' else 1]}"))
 
 
 def _forecast_published(inputs, period, fmt, lang, console) -> None:
@@ -244,6 +359,9 @@ def _forecast_published(inputs, period, fmt, lang, console) -> None:
     _published_banner(inputs, console, lang, fmt)
     y, m = _published_period(inputs, period)
     f = forecast(inputs.published, (y, m))
+    if m == 12 and fmt == "table" and np.isfinite(f["ytd_growth_pct"]):
+        _year_complete(console, lang, y, f["ytd_growth_pct"])
+        return
     if not np.isfinite(f["ytd_growth_pct"]):
         _say_missing(console, lang, f"无法预测：{'、'.join(f['missing'])} 未公布。",
                      f"No forecast: {', '.join(f['missing'])} not published.")
@@ -260,17 +378,18 @@ def _forecast_published(inputs, period, fmt, lang, console) -> None:
         items = [
             ("年份" if zh else "Year", str(y)), ("截至月份" if zh else "Through month", f"{m}"),
             ("累计增长%（公布）" if zh else "YTD growth % (published)",
-             f"{f['ytd_growth_pct']:.1f}  {f['ytd_grade']} {refs.get(f['ytd_source_url'], '')}"),
+             f"{cell(f['ytd_growth_pct'], 'pct')}  {f['ytd_grade']} {refs.get(f['ytd_source_url'], '')}"),
             ("上年全年增长%（公布）" if zh else "Last year's growth % (published)",
-             f"{f['prev_annual_growth_pct']:.1f}  {f['prev_grade']} {refs.get(f['prev_source_url'], '')}"
+             f"{cell(f['prev_annual_growth_pct'], 'pct')}  {f['prev_grade']} {refs.get(f['prev_source_url'], '')}"
              if np.isfinite(f["prev_annual_growth_pct"]) else "—"),
-            ("全年增长%（预测）" if zh else "Annual growth % (forecast)", f"{f['growth_pct']:.2f}"),
+            ("全年增长%（预测）" if zh else "Annual growth % (forecast)", cell(f["growth_pct"], "pct")),
             ("模型" if zh else "Model", f["model"]),
         ]
         if f.get("backtest_n"):
             items.append(("回测（已公布年份）" if zh else "Backtest (published years)",
-                          f"n={f['backtest_n']}, MAE {f['backtest_mae_pp']:.2f} pp" + ("（朴素法 " if zh else " (naive ")
-                          + f"{f['backtest_naive_mae_pp']:.2f} pp)"))
+                          f"n={f['backtest_n']}, MAE {formatting.points(f['backtest_mae_pp'], lang, 2, signed=False)}"
+                          + ("（朴素法 " if zh else " (naive ")
+                          + formatting.points(f["backtest_naive_mae_pp"], lang, 2, signed=False) + ("）" if zh else ")")))
         t = Table(title=title, show_header=False)
         t.add_column("")
         t.add_column("")
@@ -284,36 +403,68 @@ def _forecast_published(inputs, period, fmt, lang, console) -> None:
                      f"Missing: {', '.join(f['missing'])} (fell back to the naive forecast).")
 
 
+def _year_complete(console: Console, lang: str, year: int, growth_pct: float) -> None:
+    """December: the year's data are complete, so its growth is the actual, not a forecast (no interval)."""
+    g = formatting.percent(growth_pct)
+    if lang == "zh":
+        console.print(f"{year}年全年数据已齐：全年增长 {g}（实际值，不是预测）。", style="bold", markup=False)
+        console.print(f"{year + 1}年的预测需要该年1—2月的数据，数据到后再运行 zhizao forecast；"
+                      f"用 --period {year}-11 可查看截至11月时对{year}年的预测。", markup=False)
+    else:
+        console.print(f"{year}: the year's data are complete: annual growth {g} (the actual, not a forecast).",
+                      style="bold", markup=False)
+        console.print(f"A forecast for {year + 1} needs its January–February data; run zhizao forecast when they "
+                      f"are in. --period {year}-11 shows the forecast made for {year} at November.", markup=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the monitoring commands to `app`."""
+    FMT = typer.Option(Fmt.table, "--format", help="输出格式 / output format")
+    LANG = typer.Option(Lang.zh, "--lang", help="输出语言 / output language")
+    SET = typer.Option(None, "--set", help="覆盖设置 NAME=VALUE（可重复，见 zhizao settings）/ setting override "
+                                          "NAME=VALUE (repeatable)")
+    DATA = typer.Option(DEFAULT_DATA, "--data", help="监测数据目录（zhizao synth 写出，--source synthetic）/ data "
+                                                    "directory (--source synthetic)")
+    DB = typer.Option(None, "--db", help="--source published 所用数据库；缺省 $ZHIZAO_DB，再缺省用户数据库 / store for "
+                                         "--source published (default: $ZHIZAO_DB, else the user store)")
+    PLAN = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help=PLAN_HELP)
+    PERIOD = typer.Option(None, "--period", help="期别 YYYY-MM，须在数据范围内；缺省为最新 / period YYYY-MM within "
+                                                 "the data (default: latest)")
 
+    # A UserError raised below (bad --period, --rule, missing data …) reaches zhizao's main(): one line, exit 2.
     @app.command("synth")
     def synth_cmd(
-        out: Path = typer.Option(DEFAULT_DATA, "--out", help="output directory / 输出目录"),
-        enterprises: int = typer.Option(6700, "--enterprises", help="enterprises in the first year"),
-        months: int = typer.Option(72, "--months", help="calendar months"),
-        start: str = typer.Option("2019-01", "--start", help="first month (a January)"),
-        seed: int = typer.Option(0, "--seed"),
-        no_anomalies: bool = typer.Option(False, "--no-anomalies", help="inject no anomalies"),
-        lang: str = typer.Option("zh", "--lang", help="zh | en"),
+        out: Path = typer.Option(DEFAULT_DATA, "--out", help="输出目录 / output directory"),
+        enterprises: int = typer.Option(6700, "--enterprises", min=1,
+                                        help="首年企业数 / enterprises in the first year"),
+        months: int = typer.Option(72, "--months", min=13, help="月数（至少13）/ calendar months (at least 13)"),
+        start: str = typer.Option("2019-01", "--start", help="首月，须为1月（YYYY-01）/ first month (a January)"),
+        seed: int = typer.Option(0, "--seed", help="随机种子 / random seed"),
+        no_anomalies: bool = typer.Option(False, "--no-anomalies", help="不注入异常 / inject no anomalies"),
+        lang: Lang = LANG,
         plan: Optional[str] = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN",
                                            help="规划（编号或路径）；合成数据只为内置默认规划生成 / plan id or path; "
                                                 "synthetic data is generated for the embedded default plan only"),
     ) -> None:
-        """生成合成企业月度数据（带注入异常及其真值表）/ Write SYNTHETIC enterprise data."""
+        """生成合成企业月度数据（带注入异常及其真值表；演示与测试用，非真实企业）/ write SYNTHETIC enterprise data
+        (with injected anomalies and their truth table)."""
         from zhizao.synth import generate  # noqa: PLC0415
 
+        lang = lang.value
         _plan_or_exit(plan, None, "synthetic", lang)
-
+        y, m = check_period(start, None, None)
+        if m not in (1, 2):  # January shares February's reporting period (parse_period)
+            raise UserError(f"--start {start} 须为某年1月，如 2019-01", f"--start {start} must be a January, e.g. 2019-01")
         console = make_console(stderr=True)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=console, transient=True) as prog:
             prog.add_task("生成合成数据…" if lang == "zh" else "Generating synthetic data…")
-            data = generate(enterprises, months, start, seed, anomalies=None if no_anomalies else "default")
+            data = generate(enterprises, months, f"{y}-01", seed, anomalies=None if no_anomalies else "default")
             paths = data.write(out)
-        t = Table(title=("合成数据已写入 " if lang == "zh" else "SYNTHETIC data written to ") + str(out))
-        t.add_column("file")
-        t.add_column("rows", justify="right")
+        t = Table(title=(labels.label("origin", "synthetic", lang) + (" 已写入 " if lang == "zh" else " written to "))
+                  + str(out))
+        t.add_column("文件" if lang == "zh" else "File")
+        t.add_column("行数" if lang == "zh" else "Rows", justify="right")
         for p in paths:
             name = p.stem
             rows = len(getattr(data, name)) if hasattr(data, name) and p.suffix == ".parquet" else ""
@@ -322,37 +473,43 @@ def register(app: typer.Typer) -> None:
         cal = data.metadata["calibration"]["city_va_ytd_growth"]
         done = [c for c in cal if c["basis"] == "published"]
         console.print(("已校准到公布的累计增速 " if lang == "zh" else "Calibrated to published YTD growth at ")
-                      + ", ".join(f"{c['year']}-{c['month']:02d} {c['synthetic_ytd_growth_pct']:.1f}%" for c in done))
+                      + ", ".join(f"{c['year']}-{c['month']:02d} {formatting.percent(c['synthetic_ytd_growth_pct'])}"
+                                  for c in done), markup=False)
 
     @app.command("monitor")
     def monitor_cmd(
-        period: Optional[str] = typer.Option(None, "--period", help="YYYY-MM (default: latest)"),
-        by: Optional[str] = typer.Option(None, "--by", help="city|district|zone|industry|cluster|enterprise|project "
-                                         "(default: district; industry for --source published)"),
-        fmt: str = typer.Option("table", "--format", help="table|json|csv"),
-        data: Path = typer.Option(DEFAULT_DATA, "--data", help="data directory (--source synthetic)"),
-        top: int = typer.Option(20, "--top", help="rows for --by enterprise"),
-        lang: str = typer.Option("zh", "--lang", help="zh | en"),
-        set_: Optional[List[str]] = typer.Option(None, "--set", help="setting override NAME=VALUE (repeatable)"),
-        source: str = typer.Option("synthetic", "--source", help="synthetic | published (real published rates in the store)"),
-        db: Optional[Path] = typer.Option(None, "--db", help="store for --source published (default: $ZHIZAO_DB, else the user store)"),
-        plan: Optional[str] = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help=PLAN_HELP),
+        period: Optional[str] = PERIOD,
+        by: Optional[By] = typer.Option(None, "--by", help="按什么汇总；缺省 district（--source published 缺省 industry）"
+                                                           " / level of the table (default: district; industry for "
+                                                           "--source published)"),
+        fmt: Fmt = FMT,
+        data: Path = DATA,
+        top: int = typer.Option(20, "--top", min=1, help="--by enterprise/project 的行数 / rows for --by enterprise|project"),
+        lang: Lang = LANG,
+        set_: Optional[List[str]] = SET,
+        source: Source = typer.Option(Source.synthetic, "--source",
+                                      help="synthetic 合成企业数据 | published 数据库中已公布的真实月度增速 / "
+                                           "synthetic enterprise data | the real published rates in the store"),
+        db: Optional[Path] = DB,
+        plan: Optional[str] = PLAN,
     ) -> None:
-        """月度监测：累计/当月增速、贡献率与拉动、位次 / Monthly growth, contributions and ranks."""
+        """月度监测：累计/当月增速、贡献率与拉动、位次 / monthly growth, contributions and ranks."""
         from zhizao.analytics.monitoring.growth import target_gap  # noqa: PLC0415
         from zhizao.analytics.monitoring.projects import project_progress  # noqa: PLC0415
 
+        fmt, lang, source, by = fmt.value, lang.value, source.value, (by.value if by else None)
         console = make_console(stderr=fmt != "table")
-        p = _plan_or_exit(plan, db, _check_source(source), lang)
+        p = _plan_or_exit(plan, db, source, lang)
         if source == "published":
             inputs = load_monitoring_inputs(source="published", db=db, plan=p)
             _monitor_published(inputs, period, by or "industry", fmt, lang, _settings(set_), console)
             return
-        by = by or "district"
         inputs = load_monitoring_inputs(data)
+        at = check_period(period, *_data_span(inputs))
+        by = by or "district"
         _synthetic_banner(inputs, console, lang, fmt)
         s = _settings(set_)
-        r = _run_refresh(inputs, period, s, console, lang)
+        r = _run_refresh(inputs, at, s, console, lang)
         y, m = r.period
         title = f"{y}年1—{m}月" if lang == "zh" else f"{y}-{m:02d} YTD"
         if by == "city":
@@ -363,6 +520,11 @@ def register(app: typer.Typer) -> None:
         elif by == "enterprise":
             e = r.enterprises.assign(abs_pull=lambda d: d["pull_pp"].abs()).nlargest(top, "abs_pull")
             df = e[["credit_code", "name", "district", "industry", "ytd", "growth_pct", "contribution_pct", "pull_pp"]]
+            if fmt == "table":  # codes as names for a reader; JSON/CSV keep the codes
+                ss = r.context.series["district"]
+                names = dict(zip(map(str, ss.ids), (ss.names_en or ss.names) if lang == "en" else ss.names))
+                df = df.assign(district=df["district"].map(lambda c: names.get(str(c), c)),
+                               industry=df["industry"].map(lambda c: division_name(str(c), lang)))
         elif by == "project":
             df = project_progress(inputs.projects, inputs.project_monthly, r.period)
             df = df.sort_values("gap_pp").head(top)[["project_id", "name", "district", "planned_investment",
@@ -384,28 +546,34 @@ def register(app: typer.Typer) -> None:
 
     @app.command("warnings")
     def warnings_cmd(
-        period: Optional[str] = typer.Option(None, "--period", help="YYYY-MM (default: latest)"),
-        severity: str = typer.Option("low", "--severity", help="minimum severity: high|medium|low"),
-        rule: Optional[List[str]] = typer.Option(None, "--rule", help="only these rules"),
-        fmt: str = typer.Option("table", "--format", help="table|json|csv"),
-        data: Path = typer.Option(DEFAULT_DATA, "--data", help="data directory"),
-        limit: int = typer.Option(200, "--limit", help="max rows in table format"),
-        lang: str = typer.Option("zh", "--lang", help="zh | en"),
-        set_: Optional[List[str]] = typer.Option(None, "--set", help="setting override NAME=VALUE (repeatable)"),
-        source: str = typer.Option("synthetic", "--source", help="synthetic | published (target gap and five lights only)"),
-        db: Optional[Path] = typer.Option(None, "--db", help="store for --source published"),
-        plan: Optional[str] = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help=PLAN_HELP),
+        period: Optional[str] = PERIOD,
+        severity: Severity = typer.Option(Severity.low, "--severity", help="最低级别 / minimum severity"),
+        rule: Optional[List[str]] = typer.Option(None, "--rule", help="只看这些规则（可重复；名称见 docs/monitoring.md）"
+                                                                     " / only these rules (repeatable)"),
+        fmt: Fmt = FMT,
+        data: Path = DATA,
+        limit: int = typer.Option(200, "--limit", min=1, help="表格最多行数 / max rows in table format"),
+        lang: Lang = LANG,
+        set_: Optional[List[str]] = SET,
+        source: Source = typer.Option(Source.synthetic, "--source",
+                                      help="synthetic 合成企业数据 | published 已公布数据（只有目标差距与五色灯）/ "
+                                           "synthetic | published (target gap and five lights only)"),
+        db: Optional[Path] = DB,
+        plan: Optional[str] = PLAN,
     ) -> None:
-        """预警：目标差距、五色灯、异常与转折、企业风险、拖累 / Early warnings."""
+        """预警：目标差距、五色灯、异常与转折、企业风险、拖累 / early warnings."""
+        fmt, lang, source, severity = fmt.value, lang.value, source.value, severity.value
         console = make_console(stderr=fmt != "table")
-        p = _plan_or_exit(plan, db, _check_source(source), lang)
+        p = _plan_or_exit(plan, db, source, lang)
+        check_rules(rule)
         if source == "published":
             inputs = load_monitoring_inputs(source="published", db=db, plan=p)
             _warnings_published(inputs, period, severity, rule, fmt, limit, lang, _settings(set_), console)
             return
         inputs = load_monitoring_inputs(data)
+        at = check_period(period, *_data_span(inputs))
         _synthetic_banner(inputs, console, lang, fmt)
-        r = _run_refresh(inputs, period, _settings(set_), console, lang)
+        r = _run_refresh(inputs, at, _settings(set_), console, lang)
         w = r.warnings
         w = w[w["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER.get(severity, 2)]
         if rule:
@@ -414,38 +582,48 @@ def register(app: typer.Typer) -> None:
         if fmt == "table":
             col = "explanation_zh" if lang == "zh" else "explanation_en"
             view = w[["severity", "rule", "subject_name", col]].rename(columns={col: "explanation"}).head(limit)
-            if lang == "zh":
-                view = view.assign(severity=view["severity"].map(SEVERITY_ZH))
+            view = view.assign(severity=view["severity"].map(lambda v: labels.label("severity", v, lang)),
+                               rule=view["rule"].map(lambda v: rule_title(v, lang)))
             _emit(view.reset_index(drop=True), fmt, lang, f"{len(w)} " + ("条预警" if lang == "zh" else "warnings"), console)
         else:
             _emit(w.reset_index(drop=True), fmt, lang, "", console)
 
     @app.command("forecast")
     def forecast_cmd(
-        period: Optional[str] = typer.Option(None, "--period", help="cut-off YYYY-MM (default: latest)"),
-        fmt: str = typer.Option("table", "--format", help="table|json|csv"),
-        data: Path = typer.Option(DEFAULT_DATA, "--data", help="data directory"),
-        lang: str = typer.Option("zh", "--lang", help="zh | en"),
-        set_: Optional[List[str]] = typer.Option(None, "--set", help="setting override NAME=VALUE (repeatable)"),
-        source: str = typer.Option("synthetic", "--source", help="synthetic | published (published-rate model, no interval)"),
-        db: Optional[Path] = typer.Option(None, "--db", help="store for --source published"),
-        plan: Optional[str] = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help=PLAN_HELP),
+        period: Optional[str] = typer.Option(None, "--period", help="截至期别 YYYY-MM；缺省为最新 / cut-off YYYY-MM "
+                                                                    "(default: latest)"),
+        fmt: Fmt = FMT,
+        data: Path = DATA,
+        lang: Lang = LANG,
+        set_: Optional[List[str]] = SET,
+        source: Source = typer.Option(Source.synthetic, "--source",
+                                      help="synthetic 合成数据（含预测区间）| published 已公布增速（无区间）/ "
+                                           "synthetic (with interval) | published-rate model (no interval)"),
+        db: Optional[Path] = DB,
+        plan: Optional[str] = PLAN,
     ) -> None:
-        """全年增速与总量预测（含预测区间）/ Forecast of the year's growth and level."""
+        """全年增速与总量预测（含预测区间；全年数据已齐时给出实际值）/ forecast of the year's growth and level
+        (the actual once the year is complete)."""
         from zhizao.analytics.monitoring.forecast import forecast_year  # noqa: PLC0415
 
+        fmt, lang, source = fmt.value, lang.value, source.value
         console = make_console(stderr=fmt != "table")
-        p = _plan_or_exit(plan, db, _check_source(source), lang)
+        p = _plan_or_exit(plan, db, source, lang)
         if source == "published":
-            _forecast_published(load_monitoring_inputs(source="published", db=db, plan=p), period, fmt, lang, console)
+            _forecast_published(load_monitoring_inputs(source="published", db=db, plan=p), period, fmt, lang,
+                                console)
             return
         inputs = load_monitoring_inputs(data)
+        at = check_period(period, *_data_span(inputs))
         _synthetic_banner(inputs, console, lang, fmt)
         s = _settings(set_)
-        r = _run_refresh(inputs, period, s, console, lang)
+        r = _run_refresh(inputs, at, s, console, lang)
         y, m = r.period
         f = forecast_year(r.city_path[["year", "month", "value"]], y, m, alpha=float(s["forecast_alpha"]),
                           n_sim=int(s["forecast_simulations"]))
+        if m == 12 and fmt == "table" and np.isfinite(f["ytd_growth_pct"]):  # nothing left to forecast
+            _year_complete(console, lang, y, f["ytd_growth_pct"])
+            return
         df = pd.DataFrame([{"year": y, "through_month": m, "ytd_growth_pct": f["ytd_growth_pct"],
                             "growth_pct": f["growth_pct"], "growth_lo": f["growth_lo"], "growth_hi": f["growth_hi"],
                             "level": f["level"], "model": f["model"]}])

@@ -18,6 +18,20 @@ PLAN_HELP = ("规划：编号或 YAML 文件路径；缺省为数据库所属规
              "default: the store's plan, else the embedded default")
 
 
+REPORT_FORMATS = ("docx", "html", "pdf", "xlsx")
+BRIEF_FORMATS = ("docx", "html")
+
+
+def check_formats(text: str, allowed: tuple[str, ...]) -> None:
+    """--format: a comma-separated list of `allowed`; UserError naming them otherwise (nothing is written)."""
+    from zhizao.errors import UserError
+
+    bad = [f for f in (x.strip().lower() for x in text.split(",")) if f not in allowed]
+    if bad or not text.strip():
+        raise UserError(f"--format 的取值“{text}”无效：可取 {'、'.join(allowed)}（逗号分隔）",
+                        f"invalid --format '{text}': use {', '.join(allowed)} (comma-separated)")
+
+
 class ReportLang(str, Enum):
     zh = "zh"
     en = "en"
@@ -68,8 +82,12 @@ def register(app: typer.Typer) -> None:
         from zhizao.outputs.reports import (FontMissing, PdfConversionError, build_report, previous_assessment)
         from zhizao.plan.load import PlanError
 
+        from zhizao.outputs.console import check_year
+
         try:
+            check_formats(fmt, REPORT_FORMATS)
             p = api.resolve_plan(plan, db)
+            check_year(p, year)  # before anything is written
         except (UserError, PlanError) as e:
             err.print(e.reason(lang.value) if isinstance(e, UserError) else str(e), style="red", markup=False,
                       highlight=False)
@@ -84,8 +102,11 @@ def register(app: typer.Typer) -> None:
                                   else (None, None))
             paths = build_report(result, obs, p, formats=fmt, out_dir=out_dir, lang=lang.value, previous=prev,
                                  style=style.value, draft=draft, draft_error=draft_error)
+        except UserError as e:
+            err.print(e.reason(lang.value), style="red", markup=False, highlight=False)
+            raise typer.Exit(2) from None
         except (PlanError, ValueError, FontMissing, PdfConversionError) as e:
-            err.print(f"[red]{e}[/red]")
+            err.print(str(e), style="red", markup=False, highlight=False)
             raise typer.Exit(2) from None
         for kind, path in paths.items():
             out.print(f"{kind}: {path}")
@@ -112,11 +133,18 @@ def register_brief(app: typer.Typer) -> None:
         from zhizao.outputs.reports.brief import build_brief
         from zhizao.outputs.reports.fonts import FontMissing
 
+        from zhizao.errors import UserError
+
         _plan_or_exit(plan, None, "synthetic", lang.value)
         try:
+            check_formats(fmt, BRIEF_FORMATS)
             paths = build_brief(data, period=period, formats=fmt, out_dir=out_dir, lang=lang.value)
+        except UserError as e:
+            err.print(e.reason(lang.value), style="red", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
         except (FileNotFoundError, ValueError, FontMissing) as e:
-            err.print(f"[red]{e}[/red]")
+            err.print(("月度分析未生成：" if lang.value == "zh" else "the brief was not written: ") + str(e),
+                      style="red", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         for kind, path in paths.items():
             out.print(f"{kind}: {path}")

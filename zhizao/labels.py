@@ -6,7 +6,7 @@ analytics' explanations. A code without a label here must not reach a Chinese re
 """
 from __future__ import annotations
 
-from zhizao.ingest.units import normalize_unit
+import unicodedata
 
 Pair = tuple[str, str]
 
@@ -728,7 +728,9 @@ def unit_label(unit: str | None, lang: str = "zh") -> str:
     head, paren, note = unit.partition("（")  # a data unit with a note: %（低于全国平均的幅度）
     if paren and head:
         return f"{unit_label(head, lang)} （{note}"
-    for u in (unit, normalize_unit(unit)):
+    # NFKC and no spaces: 亿 元 / full-width forms read as the canonical spelling (this base module
+    # does not import the ingest layer's aliases)
+    for u in (unit, unicodedata.normalize("NFKC", unit).replace(" ", "")):
         if u in UNIT:
             return UNIT[u][1]
         if u in COUNT_NOUN:

@@ -125,7 +125,8 @@ def test_chart_json_cannot_close_its_script_element(fresh_client):
     payload = "</script><script>alert(1)</script>"
     option = districts.map_option({"districts": [{"code": "500112", "name": payload, "group": None, "value": 1,
                                                   "group_name": payload, "value_text": payload}],
-                                   "layer": payload, "period": "2024", "current": {"unit": payload}, "groups": []},
+                                   "layer": payload, "period": "2024", "current": {"unit": payload}, "groups": [],
+                                   "coverage": {"with_data": 1, "no_data": 0, "districts": 1}},
                                   "zh")
     from zhizao.outputs.web.render import TEMPLATES
 

@@ -192,13 +192,18 @@ def test_no_import_cycle():
     assert not cycles, "import cycles:\n" + "\n".join(" → ".join(c + [c[0]]) for c in cycles)
 
 
-# Parts whose function-local imports are already reviewed; the rest (outputs, analytics.monitoring,
-# formatting) follow after the merge of issue 10's parts — then this tuple becomes ("zhizao",).
-REVIEWED = ("zhizao.plan", "zhizao.ingest", "zhizao.store", "zhizao.synth", "zhizao.api", "zhizao.settings",
-            "zhizao.analytics.assessment", "zhizao.analytics.evidence", "zhizao.analytics.final",
-            "zhizao.analytics.next_plan", "zhizao.analytics.selection", "zhizao.analytics.basis",
-            "zhizao.analytics.monitoring.published", "zhizao.analytics.monitoring.settings",
-            "zhizao.outputs.monitoring_view", "zhizao.outputs.monitoring_inputs")
+# Every module's function-local imports are reviewed, except these files, which other parts of
+# issue 10 are editing now: they follow after the second wave (then this tuple is empty).
+REVIEWED = ("zhizao",)
+NOT_YET_REVIEWED = ("zhizao.outputs.cli_monitoring", "zhizao.outputs.reports.brief", "zhizao.outputs.reports.to_xlsx",
+                    "zhizao.outputs.web.pages.monitoring", "zhizao.outputs.web.pages.plan",
+                    "zhizao.analytics.monitoring", "zhizao.formatting")
+
+
+def _reviewed(name: str) -> bool:
+    def under(prefixes):
+        return any(name == r or name.startswith(r + ".") for r in prefixes)
+    return under(REVIEWED) and not under(NOT_YET_REVIEWED)
 
 
 def _says_why(line: str) -> bool:
@@ -212,7 +217,7 @@ def test_function_local_imports_say_why():
     dependency only one path needs)."""
     bad = []
     for name, path in modules().items():
-        if not any(name == r or name.startswith(r + ".") for r in REVIEWED):
+        if not _reviewed(name):
             continue
         lines = path.read_text(encoding="utf-8").splitlines()
         for fn in ast.walk(ast.parse("\n".join(lines))):
@@ -222,3 +227,9 @@ def test_function_local_imports_say_why():
                 if isinstance(node, (ast.Import, ast.ImportFrom)) and not _says_why(lines[node.lineno - 1]):
                     bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not bad, "function-local imports without a reason: " + ", ".join(bad)
+
+
+def test_not_yet_reviewed_names_modules():
+    """The exceptions name real modules (a renamed file must not silently leave the check)."""
+    known = set(modules())
+    assert all(any(m == n or m.startswith(n + ".") for m in known) for n in NOT_YET_REVIEWED)

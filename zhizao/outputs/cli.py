@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from contextlib import contextmanager
@@ -11,18 +12,31 @@ from typing import Optional
 
 import pandas as pd
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from zhizao import api, formatting, labels
-from zhizao.analytics.progress import target_display
+from zhizao import __version__, api, formatting, labels
+from zhizao.analytics.final import final_label
+from zhizao.analytics.progress import status_label, target_display
 from zhizao.codes.industries import division_name
 from zhizao.errors import UserError
+from zhizao.ingest.table import problems_frame
+from zhizao.outputs.cli_monitoring import register as register_monitoring
 from zhizao.outputs.console import cell, check_year, make_console
+from zhizao.outputs.reports.cli import register_all as register_reports  # report and brief
 from zhizao.outputs.spreadsheet_safe import write_csv
+from zhizao.outputs.web.cli import register as register_web
 from zhizao.plan.load import PlanError
-from zhizao.settings import SETTINGS, Settings
+from zhizao.plan.search import search_plan
+from zhizao.settings import SETTINGS, Settings, baseline_rule
 from zhizao.store.importing import ImportFailed
+from zhizao.store.store import StoreBusy
+
+try:  # typer ≥ 0.20 vendors click as typer._click; an older typer runs on the real click
+    from typer._click import exceptions as click_exceptions
+except ImportError:
+    from click import exceptions as click_exceptions
 
 app = typer.Typer(
     help="智造 zhizao — 规划实施监测预警 / plan-implementation monitoring and early warning.",
@@ -36,8 +50,6 @@ app.add_typer(data_app, name="data")
 
 def _show_version(value: bool) -> None:
     if value:
-        from zhizao import __version__
-
         typer.echo(f"zhizao {__version__}")
         raise typer.Exit()
 
@@ -201,7 +213,6 @@ def plan_show(
                           + [{"code": z.code, "name": z.name, "group": labels.label("subject_type", "zone", lang.value)}
                              for z in (r.functional_zones if r else [])])
     if search:
-        from zhizao.plan.search import search_plan
         df = search_plan(p, search)
     if fmt == Fmt.table:
         console.print(f"[bold]{p.plan.title}[/bold]  {p.plan.document_number or ''}  {p.plan.base_year}–{p.plan.target_year}")
@@ -319,9 +330,6 @@ def data_import(
         with _import_progress() as progress:
             s = api.import_data(file, plan=p, db=db, progress=progress)
     except ImportFailed as e:
-        from rich.text import Text
-
-        from zhizao.ingest.table import problems_frame
         err.print(f"[red]导入被拒绝：发现 {len(e.problems)} 个问题，数据库未改变 / import refused: "
                   f"{len(e.problems)} problem(s), nothing was written[/red]")
         df = problems_frame(e.problems, lang.value)
@@ -343,8 +351,6 @@ _STAGE_LABELS = {"read": "读取文件 / reading", "validate": "逐行校验 / v
 @contextmanager
 def _import_progress():
     """Stage progress on stderr: a live line on a terminal, one line per stage in a log."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     def label(stage, rows):
         return _STAGE_LABELS.get(stage, stage) + (f" · {rows} 行 rows" if rows is not None else "")
 
@@ -505,12 +511,10 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
                   (f"   as of {result['as_of']}" if result["as_of"] else ""))
     final = (result.get("evaluation") or {}).get("kind") == "final"
     if final:  # 终期评估: completion of each target, never the mid-term pace labels
-        from zhizao.analytics.final import final_label
         fc = result["summary"]["final_counts"]
         console.print("  ".join(f"[{FINAL_STYLE[s]}]{final_label(s, lang)} {n}[/]" for s, n in fc.items()))
     else:
         counts = result["summary"]["counts"]
-        from zhizao.analytics.progress import status_label
         console.print("  ".join(f"[{STATUS_STYLE[s]}]{status_label(s, lang)} {n}[/]" for s, n in counts.items()))
     # A terminal narrower than the full table (it needs about 150 columns) gets the columns a reader
     # decides on; the name column folds instead of ending in "…". Pipes and logs get every column.
@@ -562,7 +566,6 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
             f"[{STATUS_STYLE[ind['status']]}]{status}[/]",
         )
     console.print(t)
-    from zhizao.settings import baseline_rule
     rule = baseline_rule(result, lang)
     notes = ([f"★ binding indicator; * baseline re-based on the final published figure ({rule});",
               "† the plan prints no baseline: the base-year value in the store is used;",
@@ -629,11 +632,7 @@ def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
 
 def _register_areas() -> None:
     """Each output area adds its own commands (report, serve, monitor …)."""
-    from zhizao.outputs.cli_monitoring import register as monitoring
-    from zhizao.outputs.reports.cli import register_all as reports  # report and brief
-    from zhizao.outputs.web.cli import register as web
-
-    for register in (reports, web, monitoring):
+    for register in (register_reports, register_web, register_monitoring):
         register(app)
 
 
@@ -646,12 +645,7 @@ def main() -> None:
     Expected failures are handled where they happen (bad options exit 2 with a message); this
     is the last net for the unexpected: one line saying what failed and that nothing was
     written (imports are transactional), exit 1. ZHIZAO_DEBUG=1 shows the traceback."""
-    import os
-
-    from zhizao.store.store import StoreBusy
-
-    click = _click_exceptions()
-
+    click = click_exceptions
     try:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:
@@ -687,19 +681,9 @@ def main() -> None:
         raise SystemExit(1) from None
 
 
-def _click_exceptions():
-    """click's exception classes as typer raises them (typer ≥ 0.20 vendors click as typer._click)."""
-    try:
-        from typer._click import exceptions
-    except ImportError:  # an older typer on the real click
-        from click import exceptions
-    return exceptions
-
-
 def usage_message(e, lang: str = "zh") -> str:
     """A click usage error as one line in the reader's language, naming the allowed values."""
-    click = _click_exceptions()
-
+    click = click_exceptions
     ctx = getattr(e, "ctx", None)
     where = f"zhizao {' '.join(ctx.command_path.split()[1:])}".strip() if ctx is not None else "zhizao"
     param = getattr(e, "param", None)

@@ -18,7 +18,7 @@ __all__ = list(_EXPORTS)
 
 def __getattr__(name: str):
     if name in _EXPORTS:
-        from zhizao.outputs.reports import build
+        from zhizao.outputs.reports import build  # lazy: see above (matplotlib, python-docx)
 
         return getattr(build, name)
     raise AttributeError(name)

@@ -12,7 +12,9 @@ from zhizao.outputs.reports.changes import Previous, find_saved, previous_assess
 from zhizao.outputs.reports.content import build_content
 from zhizao.outputs.reports.fonts import FontMissing, find_cjk_fonts
 from zhizao.outputs.reports.files import parse_formats
+from zhizao.outputs.reports.to_html import render_html
 from zhizao.outputs.reports.to_pdf import PdfConversionError, docx_to_pdf, find_soffice
+from zhizao.plan.load import load_plan
 
 __all__ = ["build_report", "previous_assessment", "report_stem", "FORMATS", "FontMissing", "PdfConversionError"]
 
@@ -59,8 +61,6 @@ def build_report(
     if "pdf" in wanted:
         find_soffice()
     if plan is None:
-        from zhizao.plan.load import load_plan
-
         plan = load_plan()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -71,7 +71,7 @@ def build_report(
 
     paths: dict[str, Path] = {}
     if "docx" in wanted or "pdf" in wanted:
-        from zhizao.outputs.reports.to_docx import render_docx
+        from zhizao.outputs.reports.to_docx import render_docx  # lazy: python-docx (~0.2 s), DOCX and PDF only
 
         with tempfile.TemporaryDirectory(prefix="zhizao-report-") as tmp:
             if "docx" in wanted:
@@ -82,11 +82,9 @@ def build_report(
                 src = render_docx(report, Path(tmp) / f"{stem}.docx", pdf_fonts=True)
                 paths["pdf"] = docx_to_pdf(src, out / f"{stem}.pdf")
     if "html" in wanted:
-        from zhizao.outputs.reports.to_html import render_html
-
         paths["html"] = render_html(report, out / f"{stem}.html")
     if "xlsx" in wanted:
-        from zhizao.outputs.reports.to_xlsx import render_xlsx
+        from zhizao.outputs.reports.to_xlsx import render_xlsx  # lazy: openpyxl, the XLSX only
 
         paths["xlsx"] = render_xlsx(report, result, observations, plan, out / f"{stem}.xlsx")
     saved = out / f"{stem}.json"

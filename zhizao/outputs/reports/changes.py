@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from zhizao import api
+from zhizao.settings import SETTINGS
+
 SAVED_PREFIX = "zhizao-report-"
 SAVED_FORMAT = 1
 
@@ -66,9 +69,6 @@ def one_year_earlier(as_of: str | None) -> str | None:
 
 def previous_assessment(result: dict, plan=None, db=None, settings=None) -> dict | None:
     """The assessment one year earlier: evaluation year − 1, as-of date − 1 year (if any)."""
-    from zhizao import api  # here, not at import: the report modules do not need a store otherwise
-    from zhizao.settings import SETTINGS
-
     year = result.get("year")
     if not year or year - 1 <= result["plan"]["base_year"]:
         return None

@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from zhizao.outputs.console import make_console
+
+from zhizao import api
+from zhizao.errors import UserError
+from zhizao.outputs.cli_monitoring import _plan_or_exit
+from zhizao.outputs.console import check_year, make_console
+from zhizao.outputs.reports.fonts import FontMissing
+from zhizao.plan.load import PlanError
 
 err = make_console(stderr=True)
 out = make_console()
@@ -24,8 +30,6 @@ BRIEF_FORMATS = ("docx", "html")
 
 def check_formats(text: str, allowed: tuple[str, ...]) -> None:
     """--format: a comma-separated list of `allowed`; UserError naming them otherwise (nothing is written)."""
-    from zhizao.errors import UserError
-
     bad = [f for f in (x.strip().lower() for x in text.split(",")) if f not in allowed]
     if bad or not text.strip():
         raise UserError(f"--format 的取值“{text}”无效：可取 {'、'.join(allowed)}（逗号分隔）",
@@ -45,9 +49,6 @@ class ReportStyle(str, Enum):
 
 def _draft(p, db, lang: str, target_year: int):
     """Next-plan reference values for the final report's chapter 七 (zhizao.api.draft_plan), or why there are none."""
-    from zhizao import api
-    from zhizao.errors import UserError
-
     fn = getattr(api, "draft_plan", None)
     if fn is None:
         return None, None  # this version cannot: the chapter says so
@@ -77,12 +78,9 @@ def register(app: typer.Typer) -> None:
                  "gongwen for the Chinese final report, else standard"),
     ):
         """生成中期/终期评估报告 / write the evaluation report (DOCX, HTML, PDF, XLSX)."""
-        from zhizao import api
-        from zhizao.errors import UserError
-        from zhizao.outputs.reports import (FontMissing, PdfConversionError, build_report, previous_assessment)
-        from zhizao.plan.load import PlanError
-
-        from zhizao.outputs.console import check_year
+        from zhizao.outputs.reports.build import (  # lazy: matplotlib and python-docx (~0.5 s), this command only
+            PdfConversionError, build_report, previous_assessment)
+        from zhizao.outputs.reports.final import is_final  # lazy with the builders: its charts need matplotlib
 
         try:
             check_formats(fmt, REPORT_FORMATS)
@@ -96,8 +94,6 @@ def register(app: typer.Typer) -> None:
             result = api.assess(p, year=year, as_of=as_of, db=db, lang=lang.value)
             obs = api.observations(db, as_of=as_of, plan=p)  # only this plan's values: the store may hold others
             prev = previous_assessment(result, p, db)
-            from zhizao.outputs.reports.final import is_final
-
             draft, draft_error = (_draft(p, db, lang.value, result["plan"]["target_year"]) if is_final(result)
                                   else (None, None))
             paths = build_report(result, obs, p, formats=fmt, out_dir=out_dir, lang=lang.value, previous=prev,
@@ -129,11 +125,7 @@ def register_brief(app: typer.Typer) -> None:
                  "data fits the embedded default plan only"),
     ):
         """生成月度经济运行分析（DOCX、HTML）/ write the monthly brief of monitoring (DOCX, HTML)."""
-        from zhizao.outputs.cli_monitoring import _plan_or_exit
-        from zhizao.outputs.reports.brief import build_brief
-        from zhizao.outputs.reports.fonts import FontMissing
-
-        from zhizao.errors import UserError
+        from zhizao.outputs.reports.brief import build_brief  # lazy: the brief's monitoring view, only this command
 
         _plan_or_exit(plan, None, "synthetic", lang.value)
         try:

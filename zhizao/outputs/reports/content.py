@@ -14,6 +14,7 @@ from zhizao import formatting, labels
 from zhizao.analytics.progress import target_display
 from zhizao.outputs.reports import charts
 from zhizao.outputs.reports.changes import Previous, compare
+from zhizao.outputs.reports.final import final_blocks, is_final
 from zhizao.outputs.reports.model import Bullets, Cell, Figure, Heading, Para, Report, Table
 from zhizao.outputs.reports.text import (STATUSES, actual_text, cluster_heading, code_label, completion, growth, ind_name,
                                          num, pct, planned_growth, qual_mark, ratio, required_growth, status_label,
@@ -64,8 +65,6 @@ def _category_names(plan, lang: str) -> list[tuple[str, str]]:
 
 def report_kind(result: dict) -> str:
     """终期评估 once the evaluation year reaches the target year (result["evaluation"]); 中期评估 before."""
-    from zhizao.outputs.reports.final import is_final
-
     return "final_eval" if is_final(result) else "mid_eval"
 
 
@@ -647,8 +646,6 @@ def build_content(result: dict, observations: pd.DataFrame | None, plan, lang: s
                   draft_error: str | None = None) -> Report:
     """The report as format-neutral blocks, in reading order: the 终期评估 draft (final.py) for the
     target year, the mid-term layout before it. `draft` holds the next-plan reference values."""
-    from zhizao.outputs.reports.final import final_blocks, is_final
-
     lines, sub = _title(result, lang)
     title = ("" if _zh(lang) else " ").join(lines)
     final = is_final(result)

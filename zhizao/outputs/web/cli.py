@@ -12,6 +12,9 @@ from typing import List, Optional
 
 import typer
 
+from zhizao.errors import UserError
+from zhizao.plan.load import PlanError
+
 
 def serve(
     host: str = typer.Option(
@@ -34,11 +37,9 @@ def serve(
              "/ Host name browsers may use (repeatable; also $ZHIZAO_ALLOWED_HOSTS); default: loopback names and --host"),
 ) -> None:
     """启动网页看板 / serve the web dashboard (http://HOST:PORT/)."""
-    import uvicorn
+    import uvicorn  # lazy: the server, only this command needs it
 
-    from zhizao.errors import UserError
-    from zhizao.outputs.web.app import create_app
-    from zhizao.plan.load import PlanError
+    from zhizao.outputs.web.app import create_app  # lazy: FastAPI and the pages (~0.3 s), only this command
 
     if not is_loopback(host):
         typer.echo(f"警告：看板没有登录，监听 {host} 使网络上任何人都能查看并上传数据；只在可信网络上这样做。\n"

@@ -22,6 +22,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Undefined
 
+from zhizao.analytics.progress import target_display
+from zhizao.ingest.values import QUALIFIERS, qualifier_label
 from zhizao.outputs.spreadsheet_safe import write_csv, xlsx_bytes
 from zhizao.outputs.web.auth import User
 from zhizao.outputs.web.i18n import t
@@ -88,7 +90,6 @@ def target_text(target: dict | None, lang: str = "zh") -> str:
     if not target:
         return "—"
     if lang == "en":  # the plan prints 30左右; an English reader gets "about 30"
-        from zhizao.analytics.progress import target_display
         return target_display(target, "en")
     if target.get("display"):  # the assessment's: ≥36, 5—6, 保持≥28 (comparator aliases printed as symbols)
         return target["display"]
@@ -108,7 +109,6 @@ def fmt_qualified(v: Any, qualifier: str | None, lang: str = "zh") -> str:
 
 def qual_label(code: Any, lang: str = "zh") -> str:
     """精确/超过/近 … instead of the stored code (exact, more_than, nearly …)."""
-    from zhizao.ingest.values import QUALIFIERS, qualifier_label
     return qualifier_label(code, lang) if code in QUALIFIERS else ("" if code is None else str(code))
 
 

@@ -35,7 +35,9 @@ import pandas as pd
 from fastapi import HTTPException
 
 from zhizao import api
+from zhizao.errors import UserError
 from zhizao.ingest.table import ImportProblem
+from zhizao.plan.load import PlanError
 from zhizao.plan.spec import Plan
 from zhizao.store.importing import ImportFailed, ImportSummary
 from zhizao.store.store import Store, StoreBusy, default_db_path, default_lock_timeout
@@ -357,8 +359,6 @@ class WebPlans:
             return state
         if plan_id not in self.registered():
             return None
-        from zhizao.errors import UserError
-        from zhizao.plan.load import PlanError
         try:
             state = WebState(self.db, plan_id, lock_timeout=self.lock_timeout, import_lock=self._import_lock)
         except (UserError, PlanError) as e:  # e.g. registered by an older zhizao: listed, not served

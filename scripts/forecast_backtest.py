@@ -1,6 +1,6 @@
 """Backtest of the annual-growth forecast against the naive baseline (annual = current YTD growth).
 
-    python scripts/forecast_backtest.py [--data-dir ../shared/data/chongqing] [--seeds 0 1 2]
+    python scripts/forecast_backtest.py [--data-dir zhizao/resources/datasets/chongqing] [--seeds 0 1 2]
 
 1. Real bundled series (规模以上工业增加值累计增长率, Chongqing): only sparse published YTD growth
    rates and a few annual rates — too short and too sparse for a seasonal model, so the published-rate
@@ -33,7 +33,7 @@ ANNUAL = "规模以上工业增加值增长率"
 
 
 def _find_data(arg: Path | None) -> Path:
-    for d in ([arg] if arg else []) + [ROOT / "zhizao/resources/datasets/chongqing", ROOT.parent / "shared/data/chongqing"]:
+    for d in ([arg] if arg else []) + [ROOT / "zhizao/resources/datasets/chongqing"]:
         if d and (d / "monthly_cumulative.csv").exists():
             return d
     raise SystemExit("monthly_cumulative.csv not found; pass --data-dir")

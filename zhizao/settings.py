@@ -113,11 +113,11 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
 
 # --- monthly monitoring and early warning (zhizao.analytics.monitoring) ----------------------------
 # Rule bodies read these by name from a `Settings`; none is a literal in a rule. The NBS 预警信号系统
-# critical values (临界点) are NOT published (methods.md §2.1/§6 item 5), so the five-light cut-offs
+# critical values (临界点) are NOT published (docs/reference/methods.md §2.1/§6 item 5), so the five-light cut-offs
 # are project choices, documented as such.
 _NBS_UNCONFIRMED = (
-    "zhizao default: NBS five-light 临界点 are not published (methods.md §2.1, §6 item 5 — "
-    "unconfirmed); bands follow methods.md [D] suggestion"
+    "zhizao default: NBS five-light 临界点 are not published (docs/reference/methods.md §2.1, §6 item 5 — "
+    "unconfirmed); bands follow docs/reference/methods.md [D] suggestion"
 )
 
 # Where a monitoring default was tuned on the synthetic ground truth: the measurement behind it.
@@ -181,20 +181,20 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "light_composite_green_band", "83.3,116.7",
         "全市综合预警指数（100=全部绿灯）的绿灯区间",
         "Green band of the city composite index (100 = all indicators green)",
-        "zhizao default: inferred from published NBS readings, not a published rule (methods.md §2.1)",
+        "zhizao default: inferred from published NBS readings, not a published rule (docs/reference/methods.md §2.1)",
     ),
     # --- anomalies and turning points ----------------------------------------------------------
     Setting(
         "anomaly_min_periods_stl", 36,
         "使用稳健STL残差检测异常所需的最少报告期数；不足时改用同比增速的稳健z值",
         "Minimum reporting periods for robust-STL anomalies; shorter series use robust z of YoY",
-        "methods.md §2.3 (STL needs ≥2 cycles; ≥36 months in practice [M])",
+        "docs/reference/methods.md §2.3 (STL needs ≥2 cycles; ≥36 months in practice [M])",
     ),
     Setting(
         "anomaly_z", 4.5,
         "稳健z值（中位数/MAD）超过该值判为异常值",
         "Robust z (median/MAD) above which a point is an anomaly",
-        "Iglewicz–Hoaglin's 3.5 (methods.md §2.3 [M]) assumes independent points; robust-STL residuals of "
+        "Iglewicz–Hoaglin's 3.5 (docs/reference/methods.md §2.3 [M]) assumes independent points; robust-STL residuals of "
         "short 11-period subseries understate the scale. 3.5 → 4.5 (with the floor and 11 points below): "
         f"recall of injected shocks 0.54/0.48 → 0.83/0.78, precision 0.31/0.60 → 0.64/0.65 (no-trend/default world; {DQ})",
     ),
@@ -209,7 +209,7 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "anomaly_short_window", 22,
         "同比增速稳健z值的滚动窗口（报告期）：短序列的异常检测与CUSUM使用",
         "Trailing window (reporting periods) of the YoY growth's robust z (short-series anomalies, CUSUM)",
-        "methods.md §2.3 step 3 (trailing 12–24 months)",
+        "docs/reference/methods.md §2.3 step 3 (trailing 12–24 months)",
     ),
     Setting(
         "anomaly_short_min_points", 11,
@@ -222,13 +222,13 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "cusum_k", 0.5,
         "CUSUM参考值K（以同比增速稳健z为单位）",
         "CUSUM reference value K (in units of the YoY growth's robust z)",
-        "Montgomery / JMP: K = δ/2 for a 1σ shift (methods.md §2.3)",
+        "Montgomery / JMP: K = δ/2 for a 1σ shift (docs/reference/methods.md §2.3)",
     ),
     Setting(
         "cusum_h", 8.0,
         "CUSUM决策区间H（以同比增速稳健z为单位）",
         "CUSUM decision interval H (in units of the YoY growth's robust z)",
-        "Montgomery: H = 4σ–5σ (methods.md §2.3) for independent points; YoY growth is strongly autocorrelated, "
+        "Montgomery: H = 4σ–5σ (docs/reference/methods.md §2.3) for independent points; YoY growth is strongly autocorrelated, "
         "so the run length at H = 5 is far shorter than nominal. 5 → 8: same recall of injected shifts (9/16), "
         f"hits −52 %/−41 %, precision 0.38/0.63 → 0.49/0.65 (no-trend/default world; {DQ})",
     ),
@@ -236,7 +236,7 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "change_point_penalty", 15.0,
         "PELT(l2)惩罚系数c：pen = c·σ²·ln n（σ由一阶差分稳健估计）",
         "PELT (l2) penalty factor c in pen = c·σ²·ln n (σ robustly from first differences)",
-        "zhizao default: the BIC-like c = 2 (methods.md §2.3 [M]) assumes independent noise, but YoY "
+        "zhizao default: the BIC-like c = 2 (docs/reference/methods.md §2.3 [M]) assumes independent noise, but YoY "
         "growth of aggregates is autocorrelated; on synthetic data without anomalies or trends c = 2 "
         "signalled in ~17% of series-periods, c = 10 in ~2%. 10 → 15 (with 9 points below): same recall of "
         f"injected shifts (15/16), precision 0.50/0.73 → 0.61/0.80 (no-trend/default world; {DQ})",
@@ -245,7 +245,7 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "change_point_min_size", 3,
         "PELT最小段长（报告期）",
         "PELT minimum segment length (reporting periods)",
-        "methods.md §2.3 (min_size ≥ 3 for monthly data)",
+        "docs/reference/methods.md §2.3 (min_size ≥ 3 for monthly data)",
     ),
     Setting(
         "change_point_min_points", 9,
@@ -265,7 +265,7 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "spring_festival_march", "downgrade",
         "3月受春节影响时异常类预警的处理：downgrade=降为“低”级，suppress=不报，none=照常",
         "How anomaly warnings in March (Spring Festival effect) are handled: downgrade, suppress or none",
-        "zhizao default (methods.md §2.3: treat 1–2月 together and flag March)",
+        "zhizao default (docs/reference/methods.md §2.3: treat 1–2月 together and flag March)",
     ),
     # --- enterprise distress -------------------------------------------------------------------
     Setting(

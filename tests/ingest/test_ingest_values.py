@@ -1,4 +1,4 @@
-"""Hand-checked value forms, most taken verbatim from /work/shared/data/chongqing/*.csv."""
+"""Hand-checked value forms, most taken verbatim from zhizao/resources/datasets/chongqing/*.csv."""
 
 import pytest
 

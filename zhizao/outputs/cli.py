@@ -624,7 +624,8 @@ def _names(result: dict, ids: list[str], en: bool) -> list[str]:
 def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
     """列出所有设置及缺省值和依据 / list settings with defaults and where they come from."""
     df = pd.DataFrame([{"name": s.name, "default": s.default,
-                        "meaning": s.help_en if lang == Lang.en else s.help_zh, "basis": s.basis} for s in SETTINGS])
+                        "meaning": s.help_en if lang == Lang.en else s.help_zh,
+                        "basis": s.basis if lang == Lang.en else (s.basis_zh or s.basis)} for s in SETTINGS])
     if fmt == Fmt.table:  # the name is what -s NAME=VALUE takes: it stays as typed
         df = df.assign(default=df["default"].map(lambda v: cell(v, "auto", lang.value) if not isinstance(v, str) else v))
     _emit(df, fmt, lang=lang)

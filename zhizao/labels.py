@@ -310,6 +310,8 @@ UI: dict[str, tuple[str, str]] = {
     # --- issue 10 w2: completion, plan tables, XLSX words ---
     "completion_pct_head": ("完成度（%）", "Completion (%)"),
     "plan_items": ("规划条目", "Plan items"),
+    "baseline_year": ("基期年", "Baseline year"),
+    "plan_cluster": ("产业集群", "Cluster"),
 }
 
 # Words of the reports (DOCX, HTML, PDF, XLSX).

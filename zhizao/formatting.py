@@ -69,6 +69,24 @@ def share(v: Any, digits: int = 1) -> str:
     return MISSING if x is None else percent(100 * x, digits)
 
 
+# Completion (share of the way from baseline to target) shows exactly up to this share: past the
+# target 104.2% is what an evaluation reports (完成目标的104.2%); beyond the cap the ratio only says
+# the baseline sat close to the target (5.85 → >6 reached 6.92 reads 716%), so it prints as 超过300%.
+COMPLETION_CAP = 3.0
+
+
+def completion(v: Any, lang: str = "zh", cap: float = COMPLETION_CAP) -> str:
+    """Completion, a fraction of the way from baseline to target: 0.452 → 45.2%, 1.042 → 104.2%,
+    above `cap` → 超过300% / >300%. Data cells (JSON, XLSX, CSV) keep the exact value."""
+    x = _float(v)
+    if x is None:
+        return MISSING
+    if x > cap:
+        limit = share(cap, 0)
+        return f">{limit}" if lang == "en" else f"超过{limit}"
+    return share(x)
+
+
 def points(v: Any, lang: str = "zh", digits: int = 1, signed: bool = True) -> str:
     """A difference of percentages: +0.3个百分点 / +0.3 pp."""
     x = _float(v)

@@ -307,6 +307,11 @@ UI: dict[str, tuple[str, str]] = {
                        "The light is each subject's business-climate status (a column of the tables), not a "
                        "warning. Districts, zones, industries and clusters are lit against their peers, the "
                        "city against the city's cut-offs; red means a high-severity warning only."),
+    # --- issue 10 w2: completion, plan tables, XLSX words ---
+    "completion_pct_head": ("完成度（%）", "Completion (%)"),
+    "plan_items": ("规划条目", "Plan items"),
+    "baseline_year": ("基期年", "Baseline year"),
+    "plan_cluster": ("产业集群", "Cluster"),
 }
 
 # Words of the reports (DOCX, HTML, PDF, XLSX).
@@ -534,7 +539,7 @@ BASIS: dict[str, Pair] = {
 # Price basis of a value.
 PRICE_BASIS: dict[str, Pair] = {
     "constant": ("不变价", "constant prices"), "current": ("现价", "current prices"),
-    "comparable": ("可比价", "comparable prices"),
+    "comparable": ("可比价", "comparable prices"), "not_applicable": ("不适用", "not applicable"),
 }
 
 # Publication status of an observation.
@@ -660,6 +665,20 @@ INDUSTRY_GROUP: dict[str, Pair] = {
 CLI_TABLES = {"cli_column": CLI_COLUMN, "qualifier": QUALIFIER, "indicator_kind": INDICATOR_KIND,
               "batch_kind": BATCH_KIND, "industry_group": INDUSTRY_GROUP}
 
+# --- issue 10 w2: completion, plan tables, XLSX words (the codes the report workbook shows as words) ---
+# Direction of an indicator's target.
+DIRECTION: dict[str, Pair] = {"increase": ("提高", "increase"), "decrease": ("降低", "decrease")}
+# A target's comparator, as a Chinese plan words it.
+COMPARATOR: dict[str, Pair] = {
+    ">=": ("不低于", "at least"), ">": ("高于", "more than"), "<=": ("不高于", "at most"), "<": ("低于", "less than"),
+    "≈": ("左右", "about"), "=": ("等于", "equal to"), "between": ("区间", "between"),
+}
+# Period type of an observation.
+PERIOD_TYPE: dict[str, Pair] = {"year": ("年度", "year"), "ytd": ("年初累计", "year to date"),
+                                "month": ("当月", "month")}
+# Industry codes that are not GB/T 4754 divisions.
+INDUSTRY_SCOPE: dict[str, Pair] = {"ALL": ("全部行业", "all industries")}
+
 TABLES: dict[str, dict[str, Pair]] = {
     "evidence_value": EVIDENCE_VALUE,
     "ui": UI, "report": REPORT, "column": COLUMN, "reason": REASON, "status": STATUS,
@@ -667,10 +686,11 @@ TABLES: dict[str, dict[str, Pair]] = {
     "basis": BASIS, "price_basis": PRICE_BASIS, "obs_status": OBS_STATUS, "severity": SEVERITY,
     "lint_severity": LINT_SEVERITY, "light": LIGHT, "subject_type": SUBJECT_TYPE, "grade": GRADE,
     "evidence_key": EVIDENCE_KEY, "origin": ORIGIN, **CLI_TABLES,
+    "direction": DIRECTION, "comparator": COMPARATOR, "period_type": PERIOD_TYPE, "industry_scope": INDUSTRY_SCOPE,
 }
 # Tables whose codes are identifiers (snake_case English) that must never show in a Chinese output.
 CODE_TABLES = ("status", "final_status", "nature", "comparability", "transform", "basis", "price_basis",
-               "obs_status", "severity", "subject_type", "reason", "evidence_key")
+               "obs_status", "severity", "subject_type", "reason", "evidence_key", "indicator_kind", "period_type")
 
 
 def label(table: str, code, lang: str = "zh") -> str:

@@ -463,9 +463,9 @@ def assess(
 ):
     """评估规划目标进展（记分卡）/ assess progress towards the plan's targets (the scorecard).
 
-    表下列出无可比数据或不判断进度的原因；完成度超过300%显示为“>300%”（基期与目标接近时比例失去意义，精确值见
-    --format json）。--year 须在规划期内。/ Below the table: why an indicator has no comparable data or no pace.
-    A completion above 300% prints as ">300%" (the exact value is in --format json). --year lies in the plan period.
+    表下列出无可比数据或不判断进度的原因；完成度显示精确比例（如104.2%），超过300%显示为“超过300%”（基期与目标接近时
+    比例失去意义，精确值见--format json）。--year 须在规划期内。/ Below the table: why an indicator has no comparable data or no pace.
+    Completion prints exactly (104.2%) up to 300%, above as ">300%" (the exact value is in --format json). --year lies in the plan period.
     """
     p = _plan(plan, db, lang)
     try:
@@ -483,16 +483,7 @@ def assess(
     _print_scorecard(result, card, lang.value)
 
 
-# Completion far above the target (a small baseline-to-target gap: 5.85 → >6 reached 6.92 reads 716 %)
-# says nothing more than "well past the target": above this it prints as ">300%" (docs/cli.md).
-COMPLETION_CAP = 3.0
-
-
-def _completion(v) -> str:
-    x = formatting._float(v)
-    if x is not None and x > COMPLETION_CAP:
-        return f">{formatting.share(COMPLETION_CAP, 0)}"
-    return formatting.share(v, 0)
+COMPLETION_CAP = formatting.COMPLETION_CAP  # the one rule of formatting.completion (docs/methodology.md)
 
 
 STATUS_STYLE = {"achieved": "bold green", "ahead": "green", "on_track": "cyan", "behind": "yellow",
@@ -562,7 +553,7 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
         add_row(
             ("★ " if ind["binding"] else "") + name, ind["nature_label"], unit, base,
             target_display(ind["target"], lang), str(ind["data_year"] or "—"), actual,
-            _completion(ind["completion"]), formatting.share(ind["time_elapsed"], 0), formatting.ratio(ind["growth_ratio"]),
+            formatting.completion(ind["completion"], lang), formatting.share(ind["time_elapsed"], 0), formatting.ratio(ind["growth_ratio"]),
             f"[{STATUS_STYLE[ind['status']]}]{status}[/]",
         )
     console.print(t)
@@ -579,9 +570,9 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
         notes[2] = ("Projected: the latest data extended on its trend to the target year (docs/methodology.md §3a)."
                     if en else "外推：最新数据按趋势推算至目标年（docs/methodology.md §3a）。")
     elif any((formatting._float(i["completion"]) or 0) > COMPLETION_CAP for i in result["indicators"]):
-        cap = formatting.share(COMPLETION_CAP, 0)
-        notes.insert(3, f">{cap}: far past the target (the baseline was close to it); the exact figure is in --format json."
-                     if en else f">{cap}：已远超目标（基期值与目标接近，比例失去意义）；精确数值见 --format json。")
+        cap = formatting.completion(COMPLETION_CAP + 1, lang)
+        notes.insert(3, f"{cap}: far past the target (the baseline was close to it); the exact figure is in --format json."
+                     if en else f"{cap}：已远超目标（基期值与目标接近，比例失去意义）；精确数值见 --format json。")
     for n in notes:
         console.print(f"[dim]{n}[/dim]")
     _print_reasons(result, lang)

@@ -59,13 +59,9 @@ def pct(v, digits: int = 1) -> str:
 
 
 def completion(v, lang: str) -> str:
-    """Completion (a fraction) of the way from baseline to target. Past the target the ratio says
-    little (7.16 when the target sat near the baseline), so it reads 超过100%."""
-    if _missing(v):
-        return formatting.MISSING
-    if float(v) > 1:
-        return "over 100%" if lang == "en" else "超过100%"
-    return formatting.share(v)
+    """Completion of the way from baseline to target, by the one rule of formatting.completion:
+    exact up to 300% (104.2%), beyond it 超过300%."""
+    return formatting.completion(v, lang)
 
 
 def ratio(v) -> str:

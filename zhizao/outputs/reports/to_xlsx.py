@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from zhizao import labels
+from zhizao.ingest.basis import basis_label
 
 from zhizao.outputs.reports.content import report_kind, scorecard_order
 from zhizao.outputs.reports.files import normalise_zip
@@ -64,16 +65,11 @@ FINAL_COLUMNS = [
 # Codes a Chinese reader must not see: the Chinese workbook leaves out these columns (the English one
 # keeps them for programs) and shows the others' codes as words.
 CODE_COLUMNS = {"id", "status"}
-ZH_WORDS = {
-    "kind": {"level": "总量", "share": "比重", "count": "数量", "index": "指数", "ratio": "比率",
-             "average_annual_growth": "年均增速", "cumulative_change": "累计变化"},
-    "direction": {"increase": "提高", "decrease": "降低"},
-    "price_basis": {"current": "当年价", "constant": "不变价", "not_applicable": "不适用"},
-    "comparator": {">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "≈": "左右", "=": "等于", "between": "区间"},
-    "period_type": {"year": "年度", "ytd": "年初累计", "month": "当月"},
-    "status_obs": {"final": "最终", "preliminary": "初步/预计"},
-    "industry": {"ALL": "全部行业"},
-}
+# Column → the labels table its codes are in (zhizao/labels.py, the one label source).
+WORD_TABLES = {"kind": "indicator_kind", "direction": "direction", "price_basis": "price_basis",
+               "comparator": "comparator", "qualifier": "qualifier"}
+OBS_WORD_TABLES = {"period_type": "period_type", "status": "obs_status", "industry": "industry_scope",
+                   "price_basis": "price_basis", "qualifier": "qualifier"}
 OBS_CODE_COLUMNS = {"source_id", "batch_id", "vintage_assumed_from"}
 
 OBS_HEADERS = {
@@ -155,15 +151,14 @@ def _final_cells(ind: dict, lang: str) -> dict:
             "projection_low": proj.get("low"), "projection_high": proj.get("high"), "final_text": f.get("text")}
 
 
+def _word(table: str, code):
+    """A code's word when the table knows it; other values (None, numbers, the data's own text) as they are."""
+    return labels.label(table, code, "zh") if isinstance(code, str) and code in labels.TABLES[table] else code
+
+
 def _in_words(row: dict) -> dict:
     """The Chinese workbook's cells: codes as the words a reader uses."""
-    out = dict(row)
-    for key in ("kind", "direction", "price_basis", "comparator"):
-        out[key] = ZH_WORDS[key].get(row.get(key), row.get(key))
-    if row.get("qualifier"):
-        from zhizao.ingest.values import QUALIFIERS, qualifier_label
-        out["qualifier"] = qualifier_label(row["qualifier"]) if row["qualifier"] in QUALIFIERS else row["qualifier"]
-    return out
+    return {**row, **{k: _word(table, row.get(k)) for k, table in WORD_TABLES.items() if k in row}}
 
 
 def _scorecard_sheet(wb: Workbook, result: dict, plan, lang: str) -> None:
@@ -196,6 +191,9 @@ def _observations_sheet(wb: Workbook, observations: pd.DataFrame, lang: str) -> 
     ws = wb.create_sheet(SHEETS["observations"][lang == "en"])
     if lang != "en" and len(observations.columns):
         observations = _observations_in_words(observations)
+    elif "unit" in observations.columns:  # English units (亿元 → 100 million yuan); unit_original stays as printed
+        observations = observations.assign(unit=observations["unit"].map(lambda u: labels.unit_label(u, "en")
+                                                                         if isinstance(u, str) else u))
     cols = list(observations.columns)
     _header(ws, [c if lang == "en" else OBS_HEADERS.get(c, c) for c in cols])
     date_cols = {i for i, c in enumerate(cols, start=1) if pd.api.types.is_datetime64_any_dtype(observations[c])}
@@ -213,17 +211,10 @@ def _observations_sheet(wb: Workbook, observations: pd.DataFrame, lang: str) -> 
 
 def _observations_in_words(obs: pd.DataFrame) -> pd.DataFrame:
     """The observations for a Chinese reader: internal ids left out, codes as words."""
-    from zhizao.ingest.basis import basis_label
-    from zhizao.ingest.values import QUALIFIERS, qualifier_label
-
     obs = obs.drop(columns=[c for c in OBS_CODE_COLUMNS if c in obs.columns])
-    words = {"period_type": ZH_WORDS["period_type"], "status": ZH_WORDS["status_obs"], "industry": ZH_WORDS["industry"],
-             "price_basis": ZH_WORDS["price_basis"]}
-    for col, mapping in words.items():
+    for col, table in OBS_WORD_TABLES.items():
         if col in obs.columns:
-            obs[col] = obs[col].map(lambda v, m=mapping: m.get(v, v))
-    if "qualifier" in obs.columns:
-        obs["qualifier"] = obs["qualifier"].map(lambda v: qualifier_label(v) if v in QUALIFIERS else v)
+            obs[col] = obs[col].map(lambda v, t=table: _word(t, v))
     if "basis" in obs.columns:
         obs["basis"] = [basis_label(b, f) if isinstance(b, str) else b
                         for b, f in zip(obs["basis"], obs.get("basis_from", [None] * len(obs)))]
@@ -245,7 +236,7 @@ def _clusters_sheet(wb: Workbook, result: dict, plan, lang: str) -> None:
         ws.append([_plain(v) for v in (k if zh else c["id"], names.get(c["id"], c["name"]), c.get("target"),
                                        unit(c.get("unit"), lang),
                                        c.get("target_text"), c.get("target_year"), c.get("actual"),
-                                       _in_words({"qualifier": c.get("qualifier")})["qualifier"] if zh else c.get("qualifier"),
+                                       _word("qualifier", c.get("qualifier")) if zh else c.get("qualifier"),
                                        c.get("year"), c.get("share_of_target"),
                                        labels.label("comparability", c.get("comparability"), lang))])
         ws.cell(row=ws.max_row, column=10).number_format = "0.0%"

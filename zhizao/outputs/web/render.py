@@ -148,7 +148,7 @@ def code_label(code: Any, table: str, lang: str = "zh") -> str:
     return labels.label(table, code, lang) if code not in (None, "") else ""
 
 
-TEMPLATES.env.filters.update(num=fmt_num, pct=fmt_pct, target_text=target_text, qualified=fmt_qualified,
+TEMPLATES.env.filters.update(num=fmt_num, pct=fmt_pct, completion=formatting.completion, target_text=target_text, qualified=fmt_qualified,
                              qual_label=qual_label, obs_status=obs_status, grade_words=grade_words,
                              code_label=code_label, fdate=fmt_date, shown=shown_value)
 TEMPLATES.env.globals.update(STATUS_ORDER=STATUS_ORDER, NAV=NAV)

@@ -1,5 +1,5 @@
 """主要指标完成情况表: one row per indicator (nature, unit, baseline, target, latest value and year,
-status or final status, source grade), a page that prints on A4 landscape and its XLSX/CSV."""
+completion, status or final status, source grade), a page that prints on A4 landscape and its XLSX/CSV."""
 from __future__ import annotations
 
 import pandas as pd
@@ -16,7 +16,7 @@ router = APIRouter()
 
 # column → its header key in labels.UI
 COLUMNS = {"indicator": "indicator", "nature": "nature", "unit": "unit", "baseline": "baseline", "target": "target",
-           "actual": "actual", "data_year": "data_year", "status": "status", "final_status": "final_status",
+           "actual": "actual", "data_year": "data_year", "completion": "completion_pct_head", "status": "status", "final_status": "final_status",
            "grade": "card_source"}
 
 
@@ -35,7 +35,7 @@ def completion_rows(result: dict, lang: str) -> list[dict]:
             "target": target_text(i.get("target"), lang),
             "target_year": (i.get("target") or {}).get("year"),
             "actual": i.get("actual"), "actual_text": value_with_unit(i.get("actual"), None, i.get("qualifier"), lang),
-            "data_year": i.get("data_year"),
+            "data_year": i.get("data_year"), "completion": i.get("completion"),
             "status": i["status"], "status_label": i.get("status_label"), "colour": STATUS_COLOURS[i["status"]],
             "final_status": final.get("status"), "final_label": final.get("label"),
             "grade": grade, "grade_words": grade_words(grade, lang) if grade else "—",
@@ -49,6 +49,8 @@ def completion_frame(rows: list[dict], lang: str) -> pd.DataFrame:
     out = [{head["indicator"]: r["name"], head["nature"]: r["nature"], head["unit"]: r["unit"],
             head["baseline"]: cell_number(r["baseline"]), head["target"]: r["target"],
             head["actual"]: cell_number(r["actual"]), head["data_year"]: r["data_year"],
+            # the exact completion, in percent: the page caps its display (formatting.completion), a cell does not
+            head["completion"]: cell_number(None if r["completion"] is None else 100 * r["completion"]),
             head["status"]: r["status_label"], head["final_status"]: r["final_label"] or "",
             head["grade"]: r["grade_words"]} for r in rows]
     return frame(out, columns=list(head.values()))

@@ -719,6 +719,7 @@ UNIT: dict[str, Pair] = {
     "元": ("元", "yuan"), "千元": ("千元", "thousand yuan"), "万元": ("万元", "10,000 yuan"),
     "百万元": ("百万元", "million yuan"), "十亿元": ("十亿元", "billion yuan"),
     "亿元": ("亿元", "100 million yuan"), "万亿元": ("万亿元", "trillion yuan"),
+    "万亿": ("万亿", "trillion yuan"), "百分比": ("百分比", "%"), "万元/人·年": ("万元/人·年", "10,000 yuan per person"),
     "美元": ("美元", "US dollars"), "万美元": ("万美元", "10,000 US dollars"),
     "亿美元": ("亿美元", "100 million US dollars"),
     "%": ("%", "%"), "百分点": ("百分点", "percentage points"), "个百分点": ("个百分点", "percentage points"),

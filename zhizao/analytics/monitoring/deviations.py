@@ -84,6 +84,11 @@ def _anomaly_z(ctx: MonitoringContext, st: str, slot: int, s: Settings) -> tuple
     return _cached(ctx, ("anomaly_z", slot, min_periods, window, floor, need), make)[st]
 
 
+def _name_en(ss, i: int) -> str:
+    """The subject's English name for explanation_en (its code where there is none)."""
+    return ss.names_en[i] if ss.names_en else ss.ids[i]
+
+
 def _aggregate_rule_rows(ctx, slot, s, rule, hits, text):
     """Rows for aggregate-series hits [(st, i, severity, evidence)] with Spring-Festival handling."""
     policy = _march_policy(ctx, slot, s)
@@ -95,7 +100,7 @@ def _aggregate_rule_rows(ctx, slot, s, rule, hits, text):
         ss = ctx.series[st]
         if policy == "downgrade":
             sev, ev = "low", {**ev, "spring_festival_march": True}
-        zh, en = text(st, ss.names[i], ss.ids[i], ev, period_label(y, m, "month", "zh"),
+        zh, en = text(st, ss.names[i], _name_en(ss, i), ev, period_label(y, m, "month", "zh"),
                       period_label(y, m, "month", "en"))
         if policy == "downgrade":
             zh += "（3月受春节错月影响，已降级）"
@@ -238,7 +243,7 @@ def drag_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
                              "share_prev_pct": _num(c["share_prev_pct"][i]), "threshold_pp": float(s["drag_pp"])},
                 "explanation_zh": f"{lz}，{_label(st, 'zh')}{ss.names[i]}规上工业增加值{g_txt_zh}"
                                   f"拉动全市增长{formatting.points(pull, 'zh', 2, signed=False)}，拖累全市。",
-                "explanation_en": f"{le}: {_label(st, 'en')} {ss.ids[i]} {g_txt_en}pulled the city's "
+                "explanation_en": f"{le}: {_label(st, 'en')} {_name_en(ss, i)} {g_txt_en}pulled the city's "
                                   f"growth by {formatting.points(pull, 'en', 2, signed=False)} (a drag).",
             })
     return _frame(rows)

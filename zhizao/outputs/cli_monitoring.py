@@ -621,8 +621,8 @@ def register(app: typer.Typer) -> None:
         db: Optional[Path] = DB,
         plan: Optional[str] = PLAN,
     ) -> None:
-        """全年增速与总量预测（含预测区间；全年数据已齐时给出实际值）/ forecast of the year's growth and level
-        (the actual once the year is complete)."""
+        """全年增速与总量预测（含预测区间；全年数据已齐时给出实际值与下一年预测）/ forecast of the year's growth
+        and level (once the year is complete: its actual and the next year's forecast)."""
         fmt, lang, source = fmt.value, lang.value, source.value
         console = make_console(stderr=fmt != "table")
         p = _plan_or_exit(plan, db, source, lang)

@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
+from zhizao.analytics.monitoring.forecast import forecast_next_year
 from zhizao.analytics.monitoring.growth import target_gap
 from zhizao.analytics.monitoring.periods import parse_period
 from zhizao.analytics.monitoring.warnings import RULES
@@ -176,6 +177,15 @@ def _overall(result, city: dict, fc: dict, lang: str) -> list:
     if m == 12:
         blocks.append(Para("全年已结束，全年增速即为1—12月累计增速。" if zh else
                            "The year is complete: the annual growth is the January–December growth."))
+        nxt = fc.get("next") or {}
+        if mv.num(nxt.get("growth_pct")) is not None:  # next year, from the history alone
+            level = int(round((1 - nxt.get("alpha", 0.1)) * 100))
+            blocks.append(Para(
+                f"预测{y + 1}年增长{g1(nxt['growth_pct'])}（{level}%预测区间{g1(nxt['growth_lo'])}—"
+                f"{g1(nxt['growth_hi'])}）。{y + 1}年尚无数据，模型：季节ARIMA与“增速同{y}年”等权组合。" if zh else
+                f"Forecast for {y + 1}: {g1(nxt['growth_pct'])} ({level}% interval {g1(nxt['growth_lo'])} to "
+                f"{g1(nxt['growth_hi'])}). No {y + 1} data yet; model: equal-weight combination of a seasonal "
+                f"ARIMA and \"growth as in {y}\"."))
     elif fc.get("growth_pct") is not None:
         level = int(round((1 - fc.get("alpha", 0.1)) * 100))
         blocks.append(Para(
@@ -487,6 +497,9 @@ def build_brief_from(data, result, formats: Iterable[str] | str = FORMATS, out_d
     find_cjk_fonts()  # FontMissing before any work
     s = settings if settings is not None else Settings()
     fc = mv.forecast(result, s)
+    if result.period[1] == 12:  # the year is complete: forecast the next one instead
+        fc["next"] = forecast_next_year(result.city_path[["year", "month", "value"]], result.period[0] + 1,
+                                        alpha=float(s["forecast_alpha"]), n_sim=int(s["forecast_simulations"]))
     report = brief_content(data, result, fc, s, lang)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

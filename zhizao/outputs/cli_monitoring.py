@@ -424,10 +424,11 @@ def _year_complete(console: Console, lang: str, year: int, growth_pct: float, ah
         level = int(round((1 - ahead["alpha"]) * 100))
         lo, hi = formatting.percent(ahead["growth_lo"]), formatting.percent(ahead["growth_hi"])
         yi = formatting.number(ahead["level"] / 1e4)  # 万元 → 亿元
+        bn = formatting.number(ahead["level"] / 1e5)  # 万元 → billion yuan
         console.print(f"{nxt}年全年增长预测 {formatting.percent(ahead['growth_pct'])}（{level}%预测区间 {lo}—{hi}），"
                       f"全年增加值约 {yi} 亿元（不变价）。" if zh else
                       f"{nxt} forecast: annual growth {formatting.percent(ahead['growth_pct'])} ({level}% interval "
-                      f"{lo} to {hi}), value added about {yi} {labels.unit_label('亿元', 'en')} (constant prices).",
+                      f"{lo} to {hi}), value added about {bn} billion yuan (constant prices).",
                       style="bold", markup=False)
         console.print(f"{nxt}年尚无数据，预测只依据历史：季节ARIMA模拟全年与“{nxt}年增速同{year}年”等权组合"
                       f"（docs/monitoring.md）。用 --period {year}-11 可查看截至11月时对{year}年的预测。" if zh else
@@ -650,6 +651,8 @@ def register(app: typer.Typer) -> None:
             _emit(pd.DataFrame([actual, {**{k: ahead[k] for k in keys}, "basis": "forecast"}]), fmt, lang, "", console)
             return
         df = pd.DataFrame([{k: f[k] for k in keys}])
+        if fmt == "table":
+            df["model"] = df["model"].map(lambda c: labels.FORECAST_MODEL.get(c, (c, c))[0 if lang == "zh" else 1])
         title = (f"全年预测（{int((1 - alpha) * 100)}%预测区间，不变价）" if lang == "zh"
                  else f"Annual forecast ({int((1 - alpha) * 100)}% interval, constant prices)")
         _emit(df, fmt, lang, title, console)

@@ -88,3 +88,4 @@ def test_mid_year_is_as_before(december):
     assert rows[0]["growth_lo"] < rows[0]["growth_pct"] < rows[0]["growth_hi"]
     r = runner.invoke(app, ["forecast", "--data", str(december), "--period", "2024-06"])
     assert r.exit_code == 0 and "实际值" not in r.output and "2025" not in r.output
+    assert "季节ARIMA与朴素法等权组合" in r.output and "naive" not in r.output  # the model in words

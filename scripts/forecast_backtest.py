@@ -8,7 +8,8 @@
    (year, month) whose annual outcome is published.
 2. Synthetic aggregates (constant-price value added of the city and of the six plan clusters): the
    forecast of `forecast_year` (½ SARIMA airline + ½ naive, simulated 90% intervals), SARIMA alone
-   and naive, cut-offs 1–2月 … 1–11月 of 2022–2024.
+   and naive, cut-offs 1–2月 … 1–11月 of 2022–2024; and the next-year forecast made in December
+   (`forecast_next_year`: ½ SARIMA + ½ last year's growth) for 2022–2024.
 MAE / RMSE are in percentage points of annual growth.
 """
 from __future__ import annotations
@@ -24,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from zhizao.analytics.monitoring.context import context_from_panel  # noqa: E402
-from zhizao.analytics.monitoring.forecast import backtest, error_summary, forecast_from_ytd_growth  # noqa: E402
+from zhizao.analytics.monitoring.forecast import (backtest, backtest_next_year, error_summary,  # noqa: E402
+                                                  forecast_from_ytd_growth)
 from zhizao.analytics.monitoring.panel import build_panel  # noqa: E402
 from zhizao.synth import generate  # noqa: E402
 
@@ -63,8 +65,9 @@ def real_backtest(data_dir: Path) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["year", "through_month"])
 
 
-def synthetic_backtest(seeds: list[int], years=(2022, 2023, 2024)) -> pd.DataFrame:
-    frames = []
+def synthetic_backtest(seeds: list[int], years=(2022, 2023, 2024)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(in-year backtest, next-year backtest) on the same synthetic aggregates."""
+    frames, ahead = [], []
     for seed in seeds:
         d = generate(6700, 72, "2019-01", seed)
         ctx = context_from_panel(build_panel(d.enterprises, d.monthly, d.prices))
@@ -75,7 +78,9 @@ def synthetic_backtest(seeds: list[int], years=(2022, 2023, 2024)) -> pd.DataFra
             levels = pd.DataFrame({"year": yy, "month": mm, "value": L})
             b = backtest(levels, years, n_sim=300)
             frames.append(b.assign(seed=seed, subject=f"{st}:{ctx.series[st].ids[i]}"))
-    return pd.concat(frames, ignore_index=True)
+            ahead.append(backtest_next_year(levels, years, n_sim=300).assign(seed=seed,
+                                                                               subject=f"{st}:{ctx.series[st].ids[i]}"))
+    return pd.concat(frames, ignore_index=True), pd.concat(ahead, ignore_index=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
     summary("Real series: published-rate model vs naive", real)
     summary("Real series, only cases with last year's annual known", real[real["prev_annual_known"]])
-    syn = synthetic_backtest(a.seeds)
+    syn, ahead = synthetic_backtest(a.seeds)
     summary(f"SYNTHETIC aggregates (city + 6 clusters, seeds {a.seeds}, 2022–2024, cut-offs 1–2月…1–11月): "
             "model (½ SARIMA + ½ naive) vs SARIMA alone vs naive", syn, coverage=True)
     err = {c: (syn[c] - syn["actual_pct"]).abs() for c in ("model_pct", "sarima_pct", "naive_pct")}
@@ -120,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     for m, r in by.iterrows():
         tab.add_row(str(m), f"{r.model_pct:.2f}", f"{r.sarima_pct:.2f}", f"{r.naive_pct:.2f}")
     console.print(tab)
+    summary("SYNTHETIC next-year forecast made in December (no month of the year yet): model (½ SARIMA + ½ "
+            "last year's growth) vs SARIMA alone vs naive (= last year's growth)", ahead, coverage=True)
+    summary("SYNTHETIC next-year forecast, the city only", ahead[ahead["subject"].str.startswith("city")],
+            coverage=True)
     return 0
 
 

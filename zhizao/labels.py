@@ -760,3 +760,12 @@ def unit_label(unit: str | None, lang: str = "zh") -> str:
             if u.startswith(word) and u[len(word):] in COUNT_NOUN:
                 return f"{en} {COUNT_NOUN[u[len(word):]][1]}"
     return unit
+
+
+# --- monitoring numbers and the forecast (issue 10, wave 2) -----------------------------------
+# The forecast models (analytics.monitoring.forecast `model`) in words; JSON/CSV keep the code.
+FORECAST_MODEL: dict[str, Pair] = {
+    "½·sarima(0,1,1)(0,1,1)11 + ½·naive": ("季节ARIMA与朴素法等权组合", "seasonal ARIMA and naive, equal weights"),
+    "sarima(0,1,1)(0,1,1)11": ("季节ARIMA", "seasonal ARIMA"),
+    "insufficient data": ("数据不足", "insufficient data"),
+}

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import List, Optional
 
 import numpy as np
 import pandas as pd
@@ -25,12 +24,21 @@ from rich.table import Table
 from rich.text import Text
 
 from zhizao import formatting, labels
+from zhizao.analytics.monitoring import published as pub
+from zhizao.analytics.monitoring.forecast import forecast_next_year, forecast_year
+from zhizao.analytics.monitoring.growth import target_gap
+from zhizao.analytics.monitoring.periods import parse_period
+from zhizao.analytics.monitoring.projects import project_progress
+from zhizao.analytics.monitoring.refresh import STEPS, refresh
+from zhizao.analytics.monitoring.warnings import RULES
 from zhizao.codes.industries import division_name
-from zhizao.errors import MonitoringDataMissing, UserError
+from zhizao.errors import UserError
 from zhizao.outputs.console import cell, make_console
 from zhizao.outputs.monitoring_inputs import (DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401 (re-exported)
                                               MonitoringInputs, check_monitoring_plan, load_monitoring_inputs)
 from zhizao.outputs.spreadsheet_safe import write_csv
+from zhizao.settings import Settings
+from zhizao.synth import generate
 
 LABELS = labels.COLUMN
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -89,7 +97,6 @@ def _kind(column: str) -> str:
 
 def rule_title(rule: str, lang: str) -> str:
     """A warning rule's name for the reader (the rule's own title in analytics); a code stays for JSON/CSV."""
-    from zhizao.analytics.monitoring.warnings import RULES  # noqa: PLC0415 - heavy, only when printing
 
     if rule == "enterprise_*":
         return "企业类规则" if lang == "zh" else "enterprise rules"
@@ -99,7 +106,6 @@ def rule_title(rule: str, lang: str) -> str:
 
 def check_rules(rules: Optional[List[str]]) -> Optional[List[str]]:
     """--rule: each a registered rule name; UserError naming them otherwise."""
-    from zhizao.analytics.monitoring.warnings import RULES  # noqa: PLC0415
 
     bad = [r for r in rules or [] if r not in RULES]
     if bad:
@@ -111,7 +117,6 @@ def check_rules(rules: Optional[List[str]]) -> Optional[List[str]]:
 def check_period(period: Optional[str], first: tuple[int, int] | None, last: tuple[int, int] | None,
                  what_zh: str = "数据", what_en: str = "the data") -> Optional[tuple[int, int]]:
     """--period as (year, month) within [first, last]; UserError with the expected form or the range."""
-    from zhizao.analytics.monitoring.periods import parse_period  # noqa: PLC0415
 
     if period is None:
         return None
@@ -153,7 +158,6 @@ PLAN_HELP = ("规划（编号或路径，亦可用 ZHIZAO_PLAN）：--source pub
 
 def _plan_or_exit(plan: Optional[str], db, source: str, lang: str):
     """check_monitoring_plan for a command: the reason in the user's language, exit 2."""
-    from zhizao.errors import UserError  # noqa: PLC0415
 
     try:
         return check_monitoring_plan(plan, db, source)
@@ -168,7 +172,6 @@ def _lab(key: str, lang: str) -> str:
 
 def _settings(pairs: Optional[List[str]]):
     """Settings from NAME=VALUE overrides (unknown names are refused by Settings)."""
-    from zhizao.settings import Settings  # noqa: PLC0415
 
     overrides = {}
     for p in pairs or []:
@@ -210,7 +213,6 @@ def _synthetic_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt
 
 
 def _run_refresh(inputs: MonitoringInputs, period, settings, console: Console, lang: str):
-    from zhizao.analytics.monitoring.refresh import STEPS, refresh  # noqa: PLC0415
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as prog:
@@ -235,12 +237,10 @@ def _published_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt
 
 
 def _published_period(inputs: MonitoringInputs, period: Optional[str]) -> tuple[int, int]:
-    from zhizao.analytics.monitoring.periods import parse_period  # noqa: PLC0415
-    from zhizao.analytics.monitoring.published import latest_period  # noqa: PLC0415
 
     if period:
         return check_period(period, *_published_span(inputs), "已公布月度数据", "the published monthly data")
-    p = latest_period(inputs.published)
+    p = pub.latest_period(inputs.published)
     if p is None:
         raise UserError("数据库中没有已公布的规模以上工业增加值累计增长率：请先用 zhizao data import 导入",
                         "the store has no published YTD growth of industrial value added: import it first "
@@ -272,12 +272,11 @@ def _say_missing(console: Console, lang: str, what_zh: str, what_en: str) -> Non
 
 def _city_line(inputs, y: int, m: int, s, console: Console, lang: str, fmt: str) -> None:
     """The city's YTD growth, target gap and light at the period (table format), or what is missing."""
-    from zhizao.analytics.monitoring.published import city_path, periods  # noqa: PLC0415
 
-    p = city_path(inputs.published, s, lang)
+    p = pub.city_path(inputs.published, s, lang)
     row = p[(p["year"] == y) & (p["month"] == m)]
     if row.empty:
-        have = ", ".join(f"{a}-{b:02d}" for a, b in periods(inputs.published) if a == y) or "—"
+        have = ", ".join(f"{a}-{b:02d}" for a, b in pub.periods(inputs.published) if a == y) or "—"
         _say_missing(console, lang, f"全市规模以上工业增加值累计增长率 {y}-{m:02d} 未公布（{y}年已公布：{have}），不计算目标差距。",
                      f"The city's YTD value-added growth is not published for {y}-{m:02d} (published in {y}: {have}); "
                      f"no target gap.")
@@ -291,7 +290,6 @@ def _city_line(inputs, y: int, m: int, s, console: Console, lang: str, fmt: str)
 
 
 def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
-    from zhizao.analytics.monitoring.published import city_path, growth_table  # noqa: PLC0415
 
     view = PUBLISHED_VIEWS.get(by)
     if view is None:
@@ -300,13 +298,12 @@ def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
                         f"published; use one of {', '.join(PUBLISHED_VIEWS)}")
     _published_banner(inputs, console, lang, fmt)
     if view != "city" and not period:  # default: the latest period with a published value at this level
-        from zhizao.analytics.monitoring.published import latest_period  # noqa: PLC0415
 
-        latest = latest_period(inputs.published, view)
+        latest = pub.latest_period(inputs.published, view)
         period = f"{latest[0]}-{latest[1]:02d}" if latest else None
     y, m = _published_period(inputs, period)
     if view == "city":
-        df = city_path(inputs.published, s, lang)
+        df = pub.city_path(inputs.published, s, lang)
         title = "全市规上工业增加值累计增长（公布数）与目标路径" if lang == "zh" else "City YTD value-added growth (published) and the target path"
         _emit_published(df, fmt, lang, title, console)
         if fmt == "table":
@@ -314,7 +311,7 @@ def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
                          "Only published months are listed; 'needed rest %' is approximate (last year's monthly "
                          "levels are not published; months taken as equal).")
         return
-    df = growth_table(inputs.published, (y, m), view, s, lang)
+    df = pub.growth_table(inputs.published, (y, m), view, s, lang)
     title = (f"{y}年1—{m}月 规上工业增加值累计增长（公布数，{'分产业' if view == 'industry' else '分区县'}）" if lang == "zh"
              else f"{y}-{m:02d} YTD growth (published, by {'industry' if view == 'industry' else 'district'})")
     if fmt == "table":
@@ -330,11 +327,10 @@ def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
 
 
 def _warnings_published(inputs, period, severity, rule, fmt, limit, lang, s, console) -> None:
-    from zhizao.analytics.monitoring.published import NOT_RUN, warnings_table  # noqa: PLC0415
 
     _published_banner(inputs, console, lang, fmt)
     y, m = _published_period(inputs, period)
-    w = warnings_table(inputs.published, (y, m), s)
+    w = pub.warnings_table(inputs.published, (y, m), s)
     w = w[w["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER.get(severity, 2)]
     if rule:
         w = w[w["rule"].isin(rule)]
@@ -349,18 +345,24 @@ def _warnings_published(inputs, period, severity, rule, fmt, limit, lang, s, con
     else:
         _emit(w.reset_index(drop=True), fmt, lang, "", console)
     console.print("未运行的规则（公布数据不足）：" if lang == "zh" else "Rules not run on published data:")
-    for k, v in NOT_RUN.items():
+    for k, v in pub.NOT_RUN.items():
         console.print(Text(f"  {rule_title(k, lang)}{'：' if lang == 'zh' else ': '}{v[0 if lang == 'zh' else 1]}"))
 
 
 def _forecast_published(inputs, period, fmt, lang, console) -> None:
-    from zhizao.analytics.monitoring.published import forecast  # noqa: PLC0415
 
     _published_banner(inputs, console, lang, fmt)
     y, m = _published_period(inputs, period)
-    f = forecast(inputs.published, (y, m))
-    if m == 12 and fmt == "table" and np.isfinite(f["ytd_growth_pct"]):
-        _year_complete(console, lang, y, f["ytd_growth_pct"])
+    f = pub.forecast(inputs.published, (y, m))
+    if m == 12 and np.isfinite(f["ytd_growth_pct"]):  # the actual; next year: no change until its first release
+        if fmt == "table":
+            _year_complete(console, lang, y, f["ytd_growth_pct"])
+            return
+        keys = ("year", "through_month", "ytd_growth_pct", "growth_pct", "model", "ytd_grade", "ytd_source_url")
+        actual = {**{k: f.get(k) for k in keys}, "basis": "actual", "growth_pct": f["ytd_growth_pct"], "model": None}
+        ahead = {**actual, "year": y + 1, "through_month": 0, "ytd_growth_pct": None, "basis": "forecast",
+                 "model": f["model"]}
+        _emit(pd.DataFrame([actual, ahead]), fmt, lang, "", console)
         return
     if not np.isfinite(f["ytd_growth_pct"]):
         _say_missing(console, lang, f"无法预测：{'、'.join(f['missing'])} 未公布。",
@@ -403,18 +405,39 @@ def _forecast_published(inputs, period, fmt, lang, console) -> None:
                      f"Missing: {', '.join(f['missing'])} (fell back to the naive forecast).")
 
 
-def _year_complete(console: Console, lang: str, year: int, growth_pct: float) -> None:
-    """December: the year's data are complete, so its growth is the actual, not a forecast (no interval)."""
+def _year_complete(console: Console, lang: str, year: int, growth_pct: float, ahead: dict | None = None) -> None:
+    """December: the year's data are complete, so its growth is the actual (no interval); then the
+    next year's forecast from the history alone (`ahead`: forecast_next_year), or why there is none."""
     g = formatting.percent(growth_pct)
-    if lang == "zh":
-        console.print(f"{year}年全年数据已齐：全年增长 {g}（实际值，不是预测）。", style="bold", markup=False)
-        console.print(f"{year + 1}年的预测需要该年1—2月的数据，数据到后再运行 zhizao forecast；"
-                      f"用 --period {year}-11 可查看截至11月时对{year}年的预测。", markup=False)
-    else:
-        console.print(f"{year}: the year's data are complete: annual growth {g} (the actual, not a forecast).",
+    zh = lang == "zh"
+    console.print(f"{year}年全年数据已齐：全年增长 {g}（实际值，不是预测）。" if zh else
+                  f"{year}: the year's data are complete: annual growth {g} (the actual, not a forecast).",
+                  style="bold", markup=False)
+    nxt = year + 1
+    if ahead is None:  # published rates: no monthly levels to model before the new year's first release
+        console.print(f"{nxt}年：公布数据只有增速，没有月度水平；在{nxt}年1—2月数据公布前，公布增速模型的全年预测"
+                      f"即{year}年全年增长 {g}（假设不变，无预测区间）。" if zh else
+                      f"{nxt}: published data are growth rates without monthly levels; until {nxt}'s January–February "
+                      f"release the published-rate model's forecast is {year}'s growth, {g} (no change assumed, no "
+                      f"interval).", markup=False)
+    elif np.isfinite(ahead.get("growth_pct", np.nan)):
+        level = int(round((1 - ahead["alpha"]) * 100))
+        lo, hi = formatting.percent(ahead["growth_lo"]), formatting.percent(ahead["growth_hi"])
+        yi = formatting.number(ahead["level"] / 1e4)  # 万元 → 亿元
+        bn = formatting.number(ahead["level"] / 1e5)  # 万元 → billion yuan
+        console.print(f"{nxt}年全年增长预测 {formatting.percent(ahead['growth_pct'])}（{level}%预测区间 {lo}—{hi}），"
+                      f"全年增加值约 {yi} 亿元（不变价）。" if zh else
+                      f"{nxt} forecast: annual growth {formatting.percent(ahead['growth_pct'])} ({level}% interval "
+                      f"{lo} to {hi}), value added about {bn} billion yuan (constant prices).",
                       style="bold", markup=False)
-        console.print(f"A forecast for {year + 1} needs its January–February data; run zhizao forecast when they "
-                      f"are in. --period {year}-11 shows the forecast made for {year} at November.", markup=False)
+        console.print(f"{nxt}年尚无数据，预测只依据历史：季节ARIMA模拟全年与“{nxt}年增速同{year}年”等权组合"
+                      f"（docs/monitoring.md）。用 --period {year}-11 可查看截至11月时对{year}年的预测。" if zh else
+                      f"No {nxt} data yet, so the forecast rests on the history alone: a seasonal ARIMA simulation of "
+                      f"the whole year and \"{nxt} grows as {year} did\", equally weighted (docs/monitoring.md). "
+                      f"--period {year}-11 shows the forecast made for {year} at November.", markup=False)
+    else:
+        console.print(f"{nxt}年的预测需要至少两个完整年度的数据。" if zh else
+                      f"A forecast for {nxt} needs at least two complete years of data.", markup=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -448,7 +471,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """生成合成企业月度数据（带注入异常及其真值表；演示与测试用，非真实企业）/ write SYNTHETIC enterprise data
         (with injected anomalies and their truth table)."""
-        from zhizao.synth import generate  # noqa: PLC0415
 
         lang = lang.value
         _plan_or_exit(plan, None, "synthetic", lang)
@@ -494,8 +516,6 @@ def register(app: typer.Typer) -> None:
         plan: Optional[str] = PLAN,
     ) -> None:
         """月度监测：累计/当月增速、贡献率与拉动、位次 / monthly growth, contributions and ranks."""
-        from zhizao.analytics.monitoring.growth import target_gap  # noqa: PLC0415
-        from zhizao.analytics.monitoring.projects import project_progress  # noqa: PLC0415
 
         fmt, lang, source, by = fmt.value, lang.value, source.value, (by.value if by else None)
         console = make_console(stderr=fmt != "table")
@@ -602,10 +622,8 @@ def register(app: typer.Typer) -> None:
         db: Optional[Path] = DB,
         plan: Optional[str] = PLAN,
     ) -> None:
-        """全年增速与总量预测（含预测区间；全年数据已齐时给出实际值）/ forecast of the year's growth and level
-        (the actual once the year is complete)."""
-        from zhizao.analytics.monitoring.forecast import forecast_year  # noqa: PLC0415
-
+        """全年增速与总量预测（含预测区间；全年数据已齐时给出实际值与下一年预测）/ forecast of the year's growth
+        and level (once the year is complete: its actual and the next year's forecast)."""
         fmt, lang, source = fmt.value, lang.value, source.value
         console = make_console(stderr=fmt != "table")
         p = _plan_or_exit(plan, db, source, lang)
@@ -619,14 +637,22 @@ def register(app: typer.Typer) -> None:
         s = _settings(set_)
         r = _run_refresh(inputs, at, s, console, lang)
         y, m = r.period
-        f = forecast_year(r.city_path[["year", "month", "value"]], y, m, alpha=float(s["forecast_alpha"]),
-                          n_sim=int(s["forecast_simulations"]))
-        if m == 12 and fmt == "table" and np.isfinite(f["ytd_growth_pct"]):  # nothing left to forecast
-            _year_complete(console, lang, y, f["ytd_growth_pct"])
+        levels = r.city_path[["year", "month", "value"]]
+        alpha, n_sim = float(s["forecast_alpha"]), int(s["forecast_simulations"])
+        f = forecast_year(levels, y, m, alpha=alpha, n_sim=n_sim)
+        keys = ("year", "through_month", "ytd_growth_pct", "growth_pct", "growth_lo", "growth_hi", "level", "model")
+        if m == 12 and np.isfinite(f["ytd_growth_pct"]):  # nothing left to forecast: the actual, then next year
+            ahead = forecast_next_year(levels, y + 1, alpha=alpha, n_sim=n_sim)
+            if fmt == "table":
+                _year_complete(console, lang, y, f["ytd_growth_pct"], ahead)
+                return
+            actual = {**{k: f[k] for k in keys}, "basis": "actual", "growth_pct": f["ytd_growth_pct"],
+                      "growth_lo": np.nan, "growth_hi": np.nan, "model": None}
+            _emit(pd.DataFrame([actual, {**{k: ahead[k] for k in keys}, "basis": "forecast"}]), fmt, lang, "", console)
             return
-        df = pd.DataFrame([{"year": y, "through_month": m, "ytd_growth_pct": f["ytd_growth_pct"],
-                            "growth_pct": f["growth_pct"], "growth_lo": f["growth_lo"], "growth_hi": f["growth_hi"],
-                            "level": f["level"], "model": f["model"]}])
-        title = (f"全年预测（{int((1 - float(s['forecast_alpha'])) * 100)}%预测区间，不变价）" if lang == "zh"
-                 else f"Annual forecast ({int((1 - float(s['forecast_alpha'])) * 100)}% interval, constant prices)")
+        df = pd.DataFrame([{k: f[k] for k in keys}])
+        if fmt == "table":
+            df["model"] = df["model"].map(lambda c: labels.FORECAST_MODEL.get(c, (c, c))[0 if lang == "zh" else 1])
+        title = (f"全年预测（{int((1 - alpha) * 100)}%预测区间，不变价）" if lang == "zh"
+                 else f"Annual forecast ({int((1 - alpha) * 100)}% interval, constant prices)")
         _emit(df, fmt, lang, title, console)

@@ -130,6 +130,32 @@ def test_cli_english_and_errors(brief, tmp_path):
     r = runner.invoke(app, ["brief", "--data", str(tmp_path / "nothing"), "--out", str(tmp_path)])
     assert r.exit_code == 2 and "zhizao synth --out" in r.output
     r = runner.invoke(app, ["brief", "--data", str(brief.data), "--period", "2022-05", "--out", str(tmp_path)])
-    assert r.exit_code == 2 and "period must be between" in r.output
+    assert r.exit_code == 2 and "超出数据范围" in r.output
     r = runner.invoke(app, ["brief", "--data", str(brief.data), "--format", "pdf", "--out", str(tmp_path)])
     assert r.exit_code == 2 and "pdf" in r.output and "docx、html" in r.output  # names the allowed formats
+
+
+@pytest.mark.parametrize("period", ["2030-01", "2024/13"])
+def test_bad_period_is_told_in_the_readers_language(brief, tmp_path, period):
+    """A period outside the data (or not a period) exits 2 with a Chinese message naming the range or
+    the form; English with --lang en; nothing written (issue 10: the detail came in English)."""
+    from zhizao.outputs.cli import app
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["brief", "--data", str(brief.data), "--period", period, "--out", str(tmp_path)])
+    msg = " ".join(r.output.split())
+    assert r.exit_code == 2 and "Traceback" not in msg
+    assert re.findall(r"[A-Za-z]{3,}", msg) in (["period"], ["YYYY"]), msg  # the option or the form only
+    assert re.search(r"\d{4}-\d{2}—\d{4}-\d{2}", msg) if period == "2030-01" else ("YYYY-MM" in msg)
+    r = runner.invoke(app, ["brief", "--data", str(brief.data), "--period", period, "--lang", "en",
+                            "--out", str(tmp_path)])
+    assert r.exit_code == 2 and ("period must be between" in r.output if period == "2030-01" else "YYYY-MM" in r.output)
+    assert not list(tmp_path.iterdir())
+
+
+def test_december_brief_forecasts_next_year(brief, tmp_path):
+    """December: the year's growth is the actual; the brief forecasts the next year instead (issue 10)."""
+    paths = build_brief(brief.data, period="2024-12", formats=("html",), out_dir=tmp_path, lang="zh")
+    text = re.sub(r"<[^>]+>", "", unescape(paths["html"].read_text(encoding="utf-8")))
+    assert "全年已结束" in text and re.search(r"预测2025年增长-?\d+(\.\d)?%（90%预测区间", text)
+    assert "预测全年增长" not in text

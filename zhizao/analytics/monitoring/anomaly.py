@@ -122,7 +122,7 @@ def stl_residual_z(levels: np.ndarray, period: int) -> np.ndarray:
     Requires positive, finite levels; NaN output otherwise. One series; `stl_residual_z_rows` does
     the same for many series at once (and is what the rules use).
     """
-    from statsmodels.tsa.seasonal import STL  # noqa: PLC0415
+    from statsmodels.tsa.seasonal import STL  # noqa: PLC0415 - heavy, the reference for stl_rows only (tests)
 
     y = np.asarray(levels, dtype=float)
     if not (np.isfinite(y).all() and (y > 0).all()) or len(y) < 2 * period + 1:

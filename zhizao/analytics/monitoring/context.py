@@ -15,7 +15,7 @@ import pandas as pd
 
 from zhizao.analytics.monitoring.panel import CITY_MEASURES, Panel, chain_index, comparable_pairs, one_hot
 from zhizao.analytics.monitoring.periods import PERIODS_PER_YEAR, slot_of, year_month_of
-from zhizao.codes.industries import CLUSTERS, DIVISIONS, OTHER_CLUSTER, cluster_name
+from zhizao.codes.industries import CLUSTERS, DIVISIONS, OTHER_CLUSTER, cluster_name, division_name
 from zhizao.codes.regions import CITY_CODE, CITY_NAME, CITY_NAME_EN, DISTRICTS, FUNCTIONAL_ZONES, NO_ZONE, NO_ZONE_NAME
 
 SUBJECT_TYPES = ("city", "district", "zone", "industry", "cluster")
@@ -63,7 +63,7 @@ def subject_name(subject_type: str, subject_id: str, lang: str = "zh") -> str:
     if subject_type == "district":
         return DISTRICTS.get(subject_id, subject_id) if lang == "zh" else subject_id
     if subject_type == "industry":
-        return DIVISIONS.get(subject_id, subject_id) if lang == "zh" else f"Division {subject_id}"
+        return DIVISIONS.get(subject_id, subject_id) if lang == "zh" else division_name(subject_id, "en")
     if subject_type == "cluster":
         if subject_id in CLUSTERS or subject_id == OTHER_CLUSTER[0]:
             return cluster_name(subject_id, lang)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zhizao import formatting
 from zhizao.analytics.monitoring.anomaly import (MAD_SCALE, cusum, pelt_l2_many, stl_residual_z_rows,
                                                  trailing_robust_z)
 from zhizao.analytics.monitoring.context import MonitoringContext
@@ -83,6 +84,11 @@ def _anomaly_z(ctx: MonitoringContext, st: str, slot: int, s: Settings) -> tuple
     return _cached(ctx, ("anomaly_z", slot, min_periods, window, floor, need), make)[st]
 
 
+def _name_en(ss, i: int) -> str:
+    """The subject's English name for explanation_en (its code where there is none)."""
+    return ss.names_en[i] if ss.names_en else ss.ids[i]
+
+
 def _aggregate_rule_rows(ctx, slot, s, rule, hits, text):
     """Rows for aggregate-series hits [(st, i, severity, evidence)] with Spring-Festival handling."""
     policy = _march_policy(ctx, slot, s)
@@ -94,7 +100,7 @@ def _aggregate_rule_rows(ctx, slot, s, rule, hits, text):
         ss = ctx.series[st]
         if policy == "downgrade":
             sev, ev = "low", {**ev, "spring_festival_march": True}
-        zh, en = text(st, ss.names[i], ss.ids[i], ev, period_label(y, m, "month", "zh"),
+        zh, en = text(st, ss.names[i], _name_en(ss, i), ev, period_label(y, m, "month", "zh"),
                       period_label(y, m, "month", "en"))
         if policy == "downgrade":
             zh += "（3月受春节错月影响，已降级）"
@@ -126,9 +132,9 @@ def anomaly_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame
 
     def text(st, name, sid, ev, lz, le):
         d_zh = "异常偏高" if ev["direction"] == "up" else "异常偏低"
-        return (f"{lz}，{_label(st, 'zh')}{name}{_watched(st, 'zh')}{d_zh}（稳健z={ev['z']:.1f}）。",
+        return (f"{lz}，{_label(st, 'zh')}{name}{_watched(st, 'zh')}{d_zh}（稳健z={formatting.number(ev['z'], 1)}）。",
                 f"{le}: {_label(st, 'en')} {sid} {_watched(st, 'en')} is abnormally "
-                f"{'high' if ev['direction'] == 'up' else 'low'} (robust z = {ev['z']:.1f}).")
+                f"{'high' if ev['direction'] == 'up' else 'low'} (robust z = {formatting.number(ev['z'], 1)}).")
     return _aggregate_rule_rows(ctx, slot, s, "anomaly", hits, text)
 
 
@@ -163,9 +169,9 @@ def cusum_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
 
     def text(st, name, sid, ev, lz, le):
         d_zh = "持续高于" if ev["direction"] == "up" else "持续低于"
-        return (f"{lz}，{_label(st, 'zh')}{name}{_watched(st, 'zh', True)}{d_zh}近期常态（CUSUM越过{ev['h']:g}σ）。",
+        return (f"{lz}，{_label(st, 'zh')}{name}{_watched(st, 'zh', True)}{d_zh}近期常态（CUSUM越过{formatting.number(ev['h'])}σ）。",
                 f"{le}: {_label(st, 'en')} {sid} {_watched(st, 'en', True)} has stayed "
-                f"{'above' if ev['direction'] == 'up' else 'below'} its recent norm (CUSUM beyond {ev['h']:g}σ).")
+                f"{'above' if ev['direction'] == 'up' else 'below'} its recent norm (CUSUM beyond {formatting.number(ev['h'])}σ).")
     return _aggregate_rule_rows(ctx, slot, s, "cusum_shift", hits, text)
 
 
@@ -205,9 +211,9 @@ def change_point_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.Data
     def text(st, name, sid, ev, lz, le):
         d_zh = "加快" if ev["shift_pp"] > 0 else "放缓"
         return (f"{lz}，{_label(st, 'zh')}{name}{_watched(st, 'zh', True)}自{ev['change_at']}起{d_zh}，均值由"
-                f"{ev['mean_before_pct']:.1f}%变为{ev['mean_after_pct']:.1f}%。",
+                f"{formatting.percent(ev['mean_before_pct'])}变为{formatting.percent(ev['mean_after_pct'])}。",
                 f"{le}: {_label(st, 'en')} {sid} {_watched(st, 'en', True)} shifted at {ev['change_at']}, from "
-                f"{ev['mean_before_pct']:.1f}% to {ev['mean_after_pct']:.1f}% on average.")
+                f"{formatting.percent(ev['mean_before_pct'])} to {formatting.percent(ev['mean_after_pct'])} on average.")
     return _aggregate_rule_rows(ctx, slot, s, "change_point", hits, text)
 
 
@@ -227,8 +233,8 @@ def drag_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
         for i in np.nonzero(c["pull_pp"] <= float(s["drag_pp"]))[0]:
             pull, g = c["pull_pp"][i], c["growth_pct"][i]
             sev = "high" if pull <= float(s["drag_high_pp"]) else "medium"
-            g_txt_zh = f"累计增长{g:.1f}%，" if np.isfinite(g) else ""
-            g_txt_en = f"grew {g:.1f}% year to date and " if np.isfinite(g) else ""
+            g_txt_zh = f"累计增长{formatting.percent(g)}，" if np.isfinite(g) else ""
+            g_txt_en = f"grew {formatting.percent(g)} year to date and " if np.isfinite(g) else ""
             rows.append({
                 "subject_type": st, "subject_id": ss.ids[i], "subject_name": ss.names[i],
                 "period": _period_text(ctx, slot), "rule": "drag", "severity": sev,
@@ -236,9 +242,9 @@ def drag_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
                              "contribution_pct": _num(c["contribution_pct"][i]),
                              "share_prev_pct": _num(c["share_prev_pct"][i]), "threshold_pp": float(s["drag_pp"])},
                 "explanation_zh": f"{lz}，{_label(st, 'zh')}{ss.names[i]}规上工业增加值{g_txt_zh}"
-                                  f"拉动全市增长{pull:.2f}个百分点，拖累全市。",
-                "explanation_en": f"{le}: {_label(st, 'en')} {ss.ids[i]} {g_txt_en}pulled the city's "
-                                  f"growth by {pull:.2f} pp (a drag).",
+                                  f"拉动全市增长{formatting.points(pull, 'zh', 2, signed=False)}，拖累全市。",
+                "explanation_en": f"{le}: {_label(st, 'en')} {_name_en(ss, i)} {g_txt_en}pulled the city's "
+                                  f"growth by {formatting.points(pull, 'en', 2, signed=False)} (a drag).",
             })
     return _frame(rows)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zhizao import formatting
 from zhizao.analytics.monitoring.context import MonitoringContext
 from zhizao.analytics.monitoring.panel import PERIODS_PER_YEAR
 from zhizao.analytics.monitoring.periods import period_label
@@ -70,8 +71,8 @@ def sharp_fall_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFr
     y, m = ctx.period(slot)
     lz, le = period_label(y, m, "month", "zh"), period_label(y, m, "month", "en")
     return _enterprise_rows(ctx, slot, "enterprise_sharp_fall", idx, ev,
-                            lambda n, e: f"{lz}，{n}增加值同比{e['growth_pct']:.1f}%，大幅下滑。",
-                            lambda c, e: f"{le}: enterprise {c} value added changed {e['growth_pct']:.1f}% YoY (sharp fall).")
+                            lambda n, e: f"{lz}，{n}增加值同比{formatting.percent(e['growth_pct'])}，大幅下滑。",
+                            lambda c, e: f"{le}: enterprise {c} value added changed {formatting.percent(e['growth_pct'])} YoY (sharp fall).")
 
 
 @register("enterprise_consecutive_decline", ("enterprise",), "企业连续下滑", "Enterprise: consecutive declines",
@@ -98,9 +99,9 @@ def consecutive_decline_rule(ctx: MonitoringContext, slot: int, s: Settings) -> 
     y, m = ctx.period(slot)
     lz, le = period_label(y, m, "month", "zh"), period_label(y, m, "month", "en")
     return _enterprise_rows(ctx, slot, "enterprise_consecutive_decline", idx, ev,
-                            lambda n, e: f"{lz}，{n}增加值已连续{e['periods']}期同比下降（本期{e['growth_pct']:.1f}%）。",
+                            lambda n, e: f"{lz}，{n}增加值已连续{e['periods']}期同比下降（本期{formatting.percent(e['growth_pct'])}）。",
                             lambda c, e: f"{le}: enterprise {c} value added has fallen YoY for {e['periods']} "
-                                         f"periods in a row ({e['growth_pct']:.1f}% now).")
+                                         f"periods in a row ({formatting.percent(e['growth_pct'])} now).")
 
 
 @register("enterprise_stopped_reporting", ("enterprise",), "企业停报或停产", "Enterprise: stopped reporting",
@@ -145,7 +146,7 @@ def divergence_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFr
     y, m = ctx.period(slot)
     lz, le = period_label(y, m, "month", "zh"), period_label(y, m, "month", "en")
     return _enterprise_rows(ctx, slot, "enterprise_output_power_divergence", idx, ev,
-                            lambda n, e: f"{lz}，{n}产值同比{e['output_growth_pct']:.1f}%而用电量同比"
-                                         f"{e['electricity_growth_pct']:.1f}%，相差{abs(e['gap_pp']):.1f}个百分点，需核实。",
-                            lambda c, e: f"{le}: enterprise {c} output changed {e['output_growth_pct']:.1f}% YoY "
-                                         f"but electricity use {e['electricity_growth_pct']:.1f}% — check the data.")
+                            lambda n, e: f"{lz}，{n}产值同比{formatting.percent(e['output_growth_pct'])}而用电量同比"
+                                         f"{formatting.percent(e['electricity_growth_pct'])}，相差{formatting.points(abs(e['gap_pp']), 'zh', signed=False)}，需核实。",
+                            lambda c, e: f"{le}: enterprise {c} output changed {formatting.percent(e['output_growth_pct'])} YoY "
+                                         f"but electricity use {formatting.percent(e['electricity_growth_pct'])} — check the data.")

@@ -9,6 +9,12 @@ Granger 1969) for a seasonal model that over-reacts early in the year, and on sy
 it beat both parts. Its interval is the simulated quantiles mapped through the same combination
 (½·SARIMA draw + ½·naive), so it keeps the correlation between the remaining months.
 
+Before any period of the year (December: the last year is complete; `forecast_next_year`): the same
+airline model simulates all 11 periods of the new year from the history alone; annual growth =
+simulated total / last year's total − 1. The naive part of the combination becomes last year's
+annual growth (no change in the annual rate), again with equal weights; the interval maps the
+simulated totals through the combination, as above. `backtest_next_year` replays it year by year.
+
 With only published cumulative growth rates (`forecast_from_ytd_growth`): annual growth =
 s·G_m + (1 − s)·g_rest, exact when s is last year's YTD share of the annual total; s ≈ m/12 and
 g_rest = last year's annual growth (mean reversion) are the assumptions. No interval (too few points).
@@ -20,7 +26,6 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 from zhizao.analytics.monitoring.periods import FIRST_MONTH, PERIODS_PER_YEAR, merge_jan_feb
 
@@ -56,14 +61,7 @@ def forecast_year(levels: pd.DataFrame, year: int, through_month: int, *, value:
     if h == 0:  # the year is complete
         sims = np.full(1, this_ytd)
     else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # convergence chatter on short series
-            res = SARIMAX(np.log(hist.to_numpy()), order=(0, 1, 1),
-                          seasonal_order=(0, 1, 1, PERIODS_PER_YEAR)).fit(disp=False)
-            paths = res.simulate(nsimulations=h, repetitions=n_sim, anchor="end",
-                                 rng=np.random.default_rng(seed))
-        paths = np.asarray(paths).reshape(h, -1)
-        sims = this_ytd + np.exp(paths).sum(axis=0)
+        sims = this_ytd + _simulate_rest(hist, h, n_sim, seed)
     g_sarima = (sims / prev_annual - 1) * 100
     g = (g_sarima + out["ytd_growth_pct"]) / 2  # combination, draw by draw
     q = np.quantile(g, [alpha / 2, 0.5, 1 - alpha / 2])
@@ -71,6 +69,65 @@ def forecast_year(levels: pd.DataFrame, year: int, through_month: int, *, value:
     return {**out, "model": "½·sarima(0,1,1)(0,1,1)11 + ½·naive", "level": lv[1], "level_lo": lv[0],
             "level_hi": lv[2], "growth_pct": q[1], "growth_lo": q[0], "growth_hi": q[2],
             "sarima_growth_pct": float(np.median(g_sarima)), "alpha": alpha}
+
+
+def _simulate_rest(hist: pd.Series, h: int, n_sim: int, seed: int) -> np.ndarray:
+    """Sum of the next h simulated levels (n_sim draws) of the airline model on log levels."""
+    from statsmodels.tsa.statespace.sarimax import SARIMAX  # heavy (~1.7 s): only when a forecast runs, not at CLI start
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter on short series
+        res = SARIMAX(np.log(hist.to_numpy()), order=(0, 1, 1),
+                      seasonal_order=(0, 1, 1, PERIODS_PER_YEAR)).fit(disp=False)
+        paths = res.simulate(nsimulations=h, repetitions=n_sim, anchor="end", rng=np.random.default_rng(seed))
+    return np.exp(np.asarray(paths).reshape(h, -1)).sum(axis=0)
+
+
+def forecast_next_year(levels: pd.DataFrame, year: int, *, value: str = "value", alpha: float = 0.1,
+                       n_sim: int = 500, seed: int = 0) -> dict:
+    """Forecast the annual total and growth (%) of `year` before any of its periods, from the history
+    through December of year − 1 (which must be complete, as must year − 2).
+
+    Returns the keys of `forecast_year` (through_month = 0, ytd_growth_pct = NaN) plus
+    naive_growth_pct (= last year's annual growth) and sarima_growth_pct.
+    """
+    s = _series(levels, value)
+    hist = s[s.index.get_level_values(0) < year]
+    prev = s[s.index.get_level_values(0) == year - 1]
+    prev2 = s[s.index.get_level_values(0) == year - 2]
+    out = {"year": year, "through_month": 0, "n_obs": len(hist), "ytd_growth_pct": np.nan,
+           "model": "sarima(0,1,1)(0,1,1)11"}
+    if len(hist) < MIN_PERIODS or len(prev) < PERIODS_PER_YEAR or len(prev2) < PERIODS_PER_YEAR \
+            or not (hist > 0).all():
+        return {**out, **dict.fromkeys(["level", "level_lo", "level_hi", "growth_pct", "growth_lo", "growth_hi",
+                                        "naive_growth_pct", "sarima_growth_pct"], np.nan), "model": "insufficient data"}
+    prev_annual = prev.sum()
+    naive = (prev_annual / prev2.sum() - 1) * 100
+    g_sarima = (_simulate_rest(hist, PERIODS_PER_YEAR, n_sim, seed) / prev_annual - 1) * 100
+    g = (g_sarima + naive) / 2
+    q = np.quantile(g, [alpha / 2, 0.5, 1 - alpha / 2])
+    lv = prev_annual * (1 + q / 100)
+    return {**out, "model": "½·sarima(0,1,1)(0,1,1)11 + ½·naive", "level": lv[1], "level_lo": lv[0],
+            "level_hi": lv[2], "growth_pct": q[1], "growth_lo": q[0], "growth_hi": q[2],
+            "sarima_growth_pct": float(np.median(g_sarima)), "naive_growth_pct": naive, "alpha": alpha}
+
+
+def backtest_next_year(levels: pd.DataFrame, years: Iterable[int], *, value: str = "value", alpha: float = 0.1,
+                       n_sim: int = 300) -> pd.DataFrame:
+    """Forecast each year from the history through the December before and compare with its actual growth."""
+    s = _series(levels, value)
+    rows = []
+    for y in years:
+        cur, prev = s[s.index.get_level_values(0) == y], s[s.index.get_level_values(0) == y - 1]
+        if len(cur) < PERIODS_PER_YEAR or len(prev) < PERIODS_PER_YEAR:
+            continue
+        f = forecast_next_year(levels[levels["year"] < y], y, value=value, alpha=alpha, n_sim=n_sim)
+        rows.append({"year": y, "through_month": 0, "actual_pct": (cur.sum() / prev.sum() - 1) * 100,
+                     "model_pct": f["growth_pct"], "sarima_pct": f["sarima_growth_pct"],
+                     "naive_pct": f["naive_growth_pct"], "lo": f["growth_lo"], "hi": f["growth_hi"]})
+    d = pd.DataFrame(rows)
+    if len(d):
+        d["covered"] = (d["lo"] <= d["actual_pct"]) & (d["actual_pct"] <= d["hi"])
+    return d
 
 
 def backtest(levels: pd.DataFrame, years: Iterable[int], months: Iterable[int] = range(2, 12), *,

@@ -153,6 +153,14 @@ def lights(ctx: MonitoringContext, slot: int, settings: Settings | None = None) 
     return pd.DataFrame(rows)
 
 
+def _name_en(ctx: MonitoringContext, r: dict) -> str:
+    """The subject's English name for explanation_en (its code where there is none)."""
+    ss = ctx.series.get(r["subject_type"])
+    if ss is None or not ss.names_en or str(r["subject_id"]) not in ss.ids:
+        return str(r["subject_id"])
+    return ss.names_en[ss.ids.index(str(r["subject_id"]))]
+
+
 def _light_severity(subject_type: str, measure: str, extreme: bool) -> str:
     """偏热/偏冷 are frequent by construction (|z| > 1 for a third of normal periods): low. 过热/过冷:
     medium, and high for the city's composite index."""
@@ -184,7 +192,7 @@ def five_light_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFr
             "severity": _light_severity(r["subject_type"], r["measure"], extreme), "evidence": ev,
             "explanation_zh": f"{lab_zh}，{_label(r['subject_type'], 'zh')}{r['subject_name']}{what_zh}"
                               f"亮{r['light']}信号。",
-            "explanation_en": f"{lab_en}: {_label(r['subject_type'], 'en')} {r['subject_id']} "
+            "explanation_en": f"{lab_en}: {_label(r['subject_type'], 'en')} {_name_en(ctx, r)} "
                               f"{what_en} signals {LIGHTS_EN[r['light']]}.",
         })
     return _frame(rows)

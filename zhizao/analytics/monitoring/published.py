@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from zhizao import formatting
 from zhizao.analytics.monitoring.forecast import forecast_from_ytd_growth
 from zhizao.analytics.monitoring.lights import LIGHTS_EN, _cutoffs, _light_severity, _light_stat, light_of
 from zhizao.analytics.monitoring.periods import FIRST_MONTH, PERIODS_PER_YEAR, period_label, slot_of
@@ -125,7 +126,7 @@ def best(d: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return d.assign(sources=pd.Series(dtype=int), conflict=pd.Series(dtype=object))
     r = _rank(d)
     n = r.groupby(keys, sort=False)["value"].transform("size")
-    spread = r.groupby(keys, sort=False)["value"].transform(lambda v: ", ".join(f"{x:g}" for x in v) if v.nunique() > 1 else "")
+    spread = r.groupby(keys, sort=False)["value"].transform(lambda v: ", ".join(formatting.number(x) for x in v) if v.nunique() > 1 else "")
     out = r.assign(sources=n, conflict=spread).drop_duplicates(keys)
     return out.drop(columns=["_s", "_g", "_q", "_v"]).sort_values(keys).reset_index(drop=True)
 
@@ -266,17 +267,18 @@ def warnings_table(data: PublishedData, period: tuple[int, int], settings: Setti
     if tg is not None and tg["gap_pp"] < -float(s["target_gap_medium_pp"]):
         g, target, gap, rest = tg["ytd_growth_pct"], tg["target_pct"], tg["gap_pp"], tg["required_rest_pct"]
         sev = "high" if gap <= -float(s["target_gap_high_pp"]) else "medium"
-        rest_zh = f"；按各月等量近似，余下月份需增长约{rest:.1f}%" if np.isfinite(rest) else ""
-        rest_en = f"; with equal months assumed the rest of the year needs about {rest:.1f}%" if np.isfinite(rest) else ""
+        rest_zh = f"；按各月等量近似，余下月份需增长约{formatting.percent(rest)}" if np.isfinite(rest) else ""
+        rest_en = f"; with equal months assumed the rest of the year needs about {formatting.percent(rest)}" if np.isfinite(rest) else ""
         rows.append({"subject_type": "city", "subject_id": CITY_CODE, "subject_name": CITY_NAME,
                      "period": f"{y}-{m:02d}", "rule": "target_gap", "severity": sev,
                      "evidence": {"ytd_growth_pct": g, "target_pct": target, "gap_pp": round(gap, 4),
                                   "required_rest_pct_approx": None if not np.isfinite(rest) else round(rest, 4),
                                   "grade": tg["grade"], "source_url": tg["source_url"], "source": "published"},
-                     "explanation_zh": f"{lz}，全市规上工业增加值累计增长{g:.1f}%（公布数，{tg['grade']}级来源），"
-                                       f"低于全年目标{target:.1f}%共{-gap:.1f}个百分点{rest_zh}。",
-                     "explanation_en": f"{le}: published YTD value-added growth {g:.1f}% (grade "
-                                       f"{tg['grade']} source), {-gap:.1f} pp below the {target:.1f}% target{rest_en}."})
+                     "explanation_zh": f"{lz}，全市规上工业增加值累计增长{formatting.percent(g)}（公布数，{tg['grade']}级来源），"
+                                       f"低于全年目标{formatting.percent(target)}共{formatting.points(-gap, 'zh', signed=False)}{rest_zh}。",
+                     "explanation_en": f"{le}: published YTD value-added growth {formatting.percent(g)} (grade "
+                                       f"{tg['grade']} source), {formatting.points(-gap, 'en', signed=False)} below the "
+                                       f"{formatting.percent(target)} target{rest_en}."})
     for st in ("city", "industry", "district", "zone"):
         tab = (city_path(data, s).query("year == @y and month == @m").assign(
             subject_id=CITY_CODE, subject_name=CITY_NAME, series=CITY_SERIES) if st == "city"
@@ -293,9 +295,9 @@ def warnings_table(data: PublishedData, period: tuple[int, int], settings: Setti
                          "evidence": {**{k: v for k, v in ev.items() if v is not None}, "light": light,
                                       "series": r["series"], "grade": r["grade"], "source_url": r["source_url"],
                                       "source": "published"},
-                         "explanation_zh": f"{lz}，{_who(st, r, 'zh')}为{r['ytd_growth_pct']:.1f}%"
+                         "explanation_zh": f"{lz}，{_who(st, r, 'zh')}为{formatting.percent(r['ytd_growth_pct'])}"
                                            f"（公布数，{r['grade']}级来源），亮{light}信号（相对自身已公布历史）。",
-                         "explanation_en": f"{le}: {_who(st, r, 'en')} {r['ytd_growth_pct']:.1f}% "
+                         "explanation_en": f"{le}: {_who(st, r, 'en')} {formatting.percent(r['ytd_growth_pct'])} "
                                            f"(published, grade {r['grade']}) signals {LIGHTS_EN[light]} against its "
                                            f"own published history."})
     return pd.DataFrame(rows, columns=WARNING_COLUMNS) if rows else empty_warnings()

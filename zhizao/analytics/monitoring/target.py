@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zhizao import formatting
 from zhizao.analytics.monitoring.context import MonitoringContext
 from zhizao.analytics.monitoring.growth import pct, required_rest_growth
 from zhizao.analytics.monitoring.panel import PERIODS_PER_YEAR, ytd
@@ -36,8 +37,8 @@ def target_gap_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFr
         np.isfinite(rest) and rest - g >= float(s["target_gap_high_pp"]))
     sev = "high" if high else "medium"
     lab_zh, lab_en = period_label(y, m, "ytd", "zh"), period_label(y, m, "ytd", "en")
-    rest_zh = f"；余下月份需增长{rest:.1f}%方能完成全年目标" if np.isfinite(rest) else ""
-    rest_en = f"; the rest of the year needs {rest:.1f}% to reach it" if np.isfinite(rest) else ""
+    rest_zh = f"；余下月份需增长{formatting.percent(rest)}方能完成全年目标" if np.isfinite(rest) else ""
+    rest_en = f"; the rest of the year needs {formatting.percent(rest)} to reach it" if np.isfinite(rest) else ""
     ss = ctx.city
     return _frame([{
         "subject_type": "city", "subject_id": ss.ids[0], "subject_name": ss.names[0],
@@ -45,10 +46,11 @@ def target_gap_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFr
         "evidence": {"ytd_growth_pct": _num(g), "target_pct": _num(target), "gap_pp": _num(gap),
                      "required_rest_pct": _num(rest), "ytd": _num(cur, 2), "ytd_prev": _num(prev, 2),
                      "annual_prev": _num(annual_prev, 2)},
-        "explanation_zh": f"{lab_zh}，全市规上工业增加值累计增长{g:.1f}%，低于全年目标{target:.1f}%"
-                          f"共{-gap:.1f}个百分点{rest_zh}。",
-        "explanation_en": f"{lab_en}: value added grew {g:.1f}% year to date, {-gap:.1f} pp below the "
-                          f"{target:.1f}% annual target{rest_en}.",
+        "explanation_zh": f"{lab_zh}，全市规上工业增加值累计增长{formatting.percent(g)}，低于全年目标"
+                          f"{formatting.percent(target)}共{formatting.points(-gap, 'zh', signed=False)}{rest_zh}。",
+        "explanation_en": f"{lab_en}: value added grew {formatting.percent(g)} year to date, "
+                          f"{formatting.points(-gap, 'en', signed=False)} below the {formatting.percent(target)} "
+                          f"annual target{rest_en}.",
     }])
 
 

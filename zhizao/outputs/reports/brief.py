@@ -20,9 +20,18 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
+from zhizao.analytics.monitoring.forecast import forecast_next_year
+from zhizao.analytics.monitoring.growth import target_gap
+from zhizao.analytics.monitoring.periods import parse_period
+from zhizao.analytics.monitoring.warnings import RULES
+from zhizao.codes.regions import DISTRICTS
+from zhizao.errors import UserError
 from zhizao.outputs import monitoring_view as mv
+from zhizao.outputs.reports.fonts import find_cjk_fonts
+from zhizao.outputs.reports.to_html import render_html
 from zhizao.outputs.reports.model import Bullets, Cell, Figure, Heading, Para, Report, Table
 from zhizao.outputs.reports.files import parse_formats
+from zhizao.settings import SETTINGS, Settings
 
 FORMATS = ("docx", "html")
 LOW_LIMIT = 30  # low-severity warnings listed; the rest are counted
@@ -132,7 +141,7 @@ def _light(light: str | None, lang: str) -> str:
 
 # --- sections -----------------------------------------------------------------------------------
 def _overall(result, city: dict, fc: dict, lang: str) -> list:
-    from zhizao.outputs.reports.brief_charts import growth_path_chart  # noqa: PLC0415
+    from zhizao.outputs.reports.brief_charts import growth_path_chart  # noqa: PLC0415 - matplotlib, only when charting
 
     zh = _zh(lang)
     y, m = result.period
@@ -168,6 +177,15 @@ def _overall(result, city: dict, fc: dict, lang: str) -> list:
     if m == 12:
         blocks.append(Para("全年已结束，全年增速即为1—12月累计增速。" if zh else
                            "The year is complete: the annual growth is the January–December growth."))
+        nxt = fc.get("next") or {}
+        if mv.num(nxt.get("growth_pct")) is not None:  # next year, from the history alone
+            level = int(round((1 - nxt.get("alpha", 0.1)) * 100))
+            blocks.append(Para(
+                f"预测{y + 1}年增长{g1(nxt['growth_pct'])}（{level}%预测区间{g1(nxt['growth_lo'])}—"
+                f"{g1(nxt['growth_hi'])}）。{y + 1}年尚无数据，模型：季节ARIMA与“增速同{y}年”等权组合。" if zh else
+                f"Forecast for {y + 1}: {g1(nxt['growth_pct'])} ({level}% interval {g1(nxt['growth_lo'])} to "
+                f"{g1(nxt['growth_hi'])}). No {y + 1} data yet; model: equal-weight combination of a seasonal "
+                f"ARIMA and \"growth as in {y}\"."))
     elif fc.get("growth_pct") is not None:
         level = int(round((1 - fc.get("alpha", 0.1)) * 100))
         blocks.append(Para(
@@ -191,7 +209,6 @@ def _overall(result, city: dict, fc: dict, lang: str) -> list:
     # This year's path, and last year's for comparison
     path = result.city_path
     gap_by = {}
-    from zhizao.analytics.monitoring.growth import target_gap  # noqa: PLC0415
 
     tg = target_gap(path[["year", "month", "value"]], tgt)
     for r in tg.itertuples(index=False):
@@ -219,7 +236,7 @@ def _overall(result, city: dict, fc: dict, lang: str) -> list:
 
 
 def _districts(result, city: dict, lang: str) -> list:
-    from zhizao.outputs.reports.brief_charts import pull_chart  # noqa: PLC0415
+    from zhizao.outputs.reports.brief_charts import pull_chart  # noqa: PLC0415 - matplotlib, only when charting
 
     zh = _zh(lang)
     rows = [r for r in mv.district_rows(result, lang) if r["has_data"]]
@@ -279,7 +296,7 @@ def _part_table(rows: list[dict], lang: str, key: str, name_header: str) -> Tabl
 
 
 def _industries(result, lang: str) -> list:
-    from zhizao.outputs.reports.brief_charts import pull_chart  # noqa: PLC0415
+    from zhizao.outputs.reports.brief_charts import pull_chart  # noqa: PLC0415 - matplotlib, only when charting
 
     zh = _zh(lang)
     clusters = mv.part_rows(result, "cluster", lang)
@@ -345,7 +362,6 @@ def _warnings(result, lang: str) -> list:
 
 
 def _enterprises(result, lang: str) -> list:
-    from zhizao.codes.regions import DISTRICTS  # noqa: PLC0415
 
     zh = _zh(lang)
     risk = mv.risk_enterprises(result, lang)
@@ -378,8 +394,6 @@ def _enterprises(result, lang: str) -> list:
 
 
 def _data_notes(data, result, settings, fc: dict, lang: str) -> list:
-    from zhizao.analytics.monitoring.warnings import RULES  # noqa: PLC0415
-    from zhizao.settings import SETTINGS  # noqa: PLC0415
 
     zh = _zh(lang)
     meta = data.metadata
@@ -476,8 +490,6 @@ def brief_content(data, result, fc: dict, settings, lang: str = "zh") -> Report:
 def build_brief_from(data, result, formats: Iterable[str] | str = FORMATS, out_dir: Path | str = Path("."),
                      lang: str = "zh", settings=None) -> dict[str, Path]:
     """Write the brief of a refresh (`monitoring_view.refresh_at`) in `formats`; {format: path}."""
-    from zhizao.outputs.reports.fonts import find_cjk_fonts  # noqa: PLC0415
-    from zhizao.settings import Settings  # noqa: PLC0415
 
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
@@ -485,20 +497,42 @@ def build_brief_from(data, result, formats: Iterable[str] | str = FORMATS, out_d
     find_cjk_fonts()  # FontMissing before any work
     s = settings if settings is not None else Settings()
     fc = mv.forecast(result, s)
+    if result.period[1] == 12:  # the year is complete: forecast the next one instead
+        fc["next"] = forecast_next_year(result.city_path[["year", "month", "value"]], result.period[0] + 1,
+                                        alpha=float(s["forecast_alpha"]), n_sim=int(s["forecast_simulations"]))
     report = brief_content(data, result, fc, s, lang)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = brief_stem(result.period, lang)
     paths: dict[str, Path] = {}
     if "docx" in wanted:
-        from zhizao.outputs.reports.to_docx import render_docx  # noqa: PLC0415
+        from zhizao.outputs.reports.to_docx import render_docx  # noqa: PLC0415 - python-docx, only for DOCX
 
         paths["docx"] = render_docx(report, out / f"{stem}.docx")
     if "html" in wanted:
-        from zhizao.outputs.reports.to_html import render_html  # noqa: PLC0415
 
         paths["html"] = render_html(report, out / f"{stem}.html")
     return paths
+
+
+def _period(data, period: str | None) -> tuple[int, int] | None:
+    """--period among the data's periods; UserError (Chinese and English) naming the range otherwise."""
+    if not data.periods:
+        raise UserError("数据不足两年：没有可与上年同期比较的报告期，请用更长的数据（zhizao synth --months 24 以上）",
+                        "the data cover less than two years: no period has a previous year to compare with "
+                        "(zhizao synth --months 24 or more)")
+    try:
+        return mv.check_period(data, period)
+    except ValueError:
+        pass
+    (y0, m0), (y1, m1) = data.periods[0], data.periods[-1]
+    try:
+        parse_period(period)
+    except ValueError:
+        raise UserError(f"期别“{period}”无效：请写成 YYYY-MM，如 {y1}-{m1:02d}",
+                        f"invalid period '{period}': write it as YYYY-MM, e.g. {y1}-{m1:02d}") from None
+    raise UserError(f"--period {period} 超出数据范围：可取 {y0}-{m0:02d}—{y1}-{m1:02d}",
+                    f"period must be between {y0}-{m0:02d} and {y1}-{m1:02d}, got '{period}'")
 
 
 def build_brief(data_dir: Path | str | None = None, period: str | None = None,
@@ -506,17 +540,15 @@ def build_brief(data_dir: Path | str | None = None, period: str | None = None,
                 settings=None) -> dict[str, Path]:
     """Read the `zhizao synth` folder (default: $ZHIZAO_MONITORING_DATA, else ./zhizao-synth), refresh
     at `period` ('YYYY-MM', default: the latest) and write the brief. FileNotFoundError without
-    data; ValueError for a period outside the data or an unknown format."""
-    from zhizao.settings import Settings  # noqa: PLC0415
+    data; UserError (a ValueError, in Chinese and English) for a period outside the data; ValueError
+    for an unknown format."""
 
     _formats(formats)
     d = Path(data_dir) if data_dir is not None else mv.default_data_dir()
     if mv.data_stamp(d) is None:
         raise FileNotFoundError(mv.synth_hint(d, lang))
     data = mv.load_data(d)
-    p = mv.check_period(data, period)
-    if p is None and not data.periods:
-        raise ValueError("the data cover less than two years: no period has a previous year to compare with")
+    p = _period(data, period)
     s = settings if settings is not None else Settings()
     result = mv.refresh_at(data, p, s)
     return build_brief_from(data, result, formats, out_dir, lang, s)

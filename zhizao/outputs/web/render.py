@@ -151,6 +151,7 @@ def code_label(code: Any, table: str, lang: str = "zh") -> str:
 TEMPLATES.env.filters.update(num=fmt_num, pct=fmt_pct, completion=formatting.completion, target_text=target_text, qualified=fmt_qualified,
                              qual_label=qual_label, obs_status=obs_status, grade_words=grade_words,
                              code_label=code_label, fdate=fmt_date, shown=shown_value)
+TEMPLATES.env.filters.update(percent=formatting.percent, points=formatting.points)  # monitoring's `signed`
 TEMPLATES.env.globals.update(STATUS_ORDER=STATUS_ORDER, NAV=NAV)
 
 

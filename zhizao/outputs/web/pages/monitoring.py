@@ -24,7 +24,9 @@ from fastapi.responses import Response
 
 from zhizao import formatting, labels
 from zhizao.analytics.monitoring.warnings import RULES, WARNING_RULES
+from zhizao.codes.regions import DISTRICTS
 from zhizao.outputs import monitoring_view as mv
+from zhizao.outputs.reports.brief import brief_stem, build_brief_from
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.monitoring_state import MonitoringState, MonitoringUnavailable
 from zhizao.outputs.web.pages.common import Ctx, not_found, page_context
@@ -160,8 +162,8 @@ def growth_map(d: dict, lang: str) -> dict:
             "label": {"show": False}, "select": {"disabled": True}, "emphasis": {"label": {"show": True}},
             "itemStyle": {"borderColor": "#ffffff", "borderWidth": 0.8, "areaColor": "#e6e6e6"},
             "data": [{"name": r["id"], "value": _r(r["ytd_growth_pct"], 1), "district": r["name"],
-                      "value_text": "—" if r["ytd_growth_pct"] is None else f"{r['ytd_growth_pct']:.1f}%",
-                      "group_name": "" if r["pull_pp"] is None else f"{pull} {r['pull_pp']:.2f}",
+                      "value_text": formatting.percent(r["ytd_growth_pct"]),
+                      "group_name": "" if r["pull_pp"] is None else f"{pull} {formatting.points(r['pull_pp'], lang, 2)}",
                       "url": r["url"]} for r in rows],
         }],
         "geoUrl": GEO_URL,
@@ -207,7 +209,7 @@ def series_chart(s: dict, subject_type: str, lang: str, target: float | None = N
             if colour == "ytd_growth" and target is not None:
                 line["markLine"] = {"symbol": "none", "data": [{"yAxis": target}],
                                     "lineStyle": {"color": "#c51b7d", "type": "dashed"},
-                                    "label": {"formatter": f"{t('mon_target', lang)} {target:g}%",
+                                    "label": {"formatter": f"{t('mon_target', lang)} {formatting.percent(target)}",
                                               "position": "insideStartTop"}}
             series.append(line)
     return {
@@ -316,10 +318,8 @@ def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query
 
 @router.get("/monitoring/district/{adcode}")
 def monitoring_district(adcode: str, ctx: Ctx = Depends(page_context), period: str | None = Query(None)):
-    from zhizao.codes.regions import DISTRICTS  # noqa: PLC0415
-
     if adcode not in DISTRICTS:
-        raise not_found(f"district '{adcode}' (a GB/T 2260 code of one of Chongqing's 38 districts)")
+        raise not_found(f"district '{adcode}' (a GB/T 2260 code of one of the city's districts)")
     if not ctx.user.can_see_region(adcode):
         raise HTTPException(403, f"this user may not see the enterprises of district {adcode}")
     try:
@@ -405,7 +405,6 @@ def monitoring_brief(ctx: Ctx = Depends(page_context), period: str | None = Quer
     except MonitoringUnavailable as e:
         raise HTTPException(404, mv.synth_hint(monitoring_state(ctx).data_dir, ctx.lang)
                             if e.reason == "missing" else e.message) from None
-    from zhizao.outputs.reports.brief import brief_stem, build_brief_from  # noqa: PLC0415
 
     def build() -> bytes:
         with tempfile.TemporaryDirectory(prefix="zhizao-web-brief-") as tmp:

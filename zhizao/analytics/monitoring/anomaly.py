@@ -1,4 +1,4 @@
-"""Anomaly and change-point primitives for short monthly series (methods.md §2.3).
+"""Anomaly and change-point primitives for short monthly series (docs/reference/methods.md §2.3).
 
 - robust z: (x − median) / (1.4826·MAD)
 - robust STL on log levels, residual robust z

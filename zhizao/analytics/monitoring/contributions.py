@@ -1,6 +1,6 @@
 """贡献率 (contribution share) and 拉动 (pull, percentage points), and rankings.
 
-For parts i of a total Y (methods.md §2.4):
+For parts i of a total Y (docs/reference/methods.md §2.4):
     ΔY_i = Y_i,t − Y_i,t−1 (same period of the previous year; YTD levels for 累计)
     贡献率_i = ΔY_i / ΣΔY × 100           Σ 贡献率 = 100
     拉动_i   = ΔY_i / ΣY_t−1 × 100         Σ 拉动 = total growth (%)

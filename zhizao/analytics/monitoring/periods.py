@@ -5,7 +5,7 @@ its own: the first release of a year is 1–2月. zhizao therefore uses 11 repor
 labelled by their last month: month 2 = 1–2月 (January and February together), 3 … 12 = that
 month. Any January row in the input is added into February. March is flagged because the Spring
 Festival shifts production between February and March (NBS: ~4–5 days before, 15–20 days after the
-holiday; methods.md §2.3).
+holiday; docs/reference/methods.md §2.3).
 """
 from __future__ import annotations
 
@@ -128,7 +128,7 @@ def ytd_growth_to_month_growth(ytd_growth: pd.Series, prev_levels: pd.Series | N
 
     ytd_growth: indexed by month (2 … 12, 1–2月 as 2). prev_levels: previous year's single-period
     levels indexed the same way. Current YTD = C_prev(m)·(1+G_m); the single period is the
-    difference, and its growth is against the previous year's single period (methods.md §2.3). If
+    difference, and its growth is against the previous year's single period (docs/reference/methods.md §2.3). If
     prev_levels is None, equal monthly weights are assumed (1–2月 counts double) and the result is
     marked approximate.
     """

@@ -51,6 +51,8 @@ def _target_with_unit(ind: dict, lang: str = "zh") -> str:
     text = _target_text(ind, lang)
     if text == formatting.MISSING or _WORDS.search(text.replace("%", "")) or "%" in text:
         return text
+    if not _zh(lang) and unit(ind.get("unit"), lang)[:1].isdigit():
+        return text  # "(target 30,000 (100 million yuan))" nests: the value just before gave the unit
     return with_unit(text, ind.get("unit"), lang)
 
 

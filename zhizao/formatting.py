@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -44,6 +45,15 @@ def number(v: Any, digits: int | None = None, grouping: bool = True) -> str:
         digits = 0 if a >= 10000 else 1 if a >= 100 else 2 if a >= 1 else 3
     text = f"{x:,.{digits}f}" if grouping else f"{x:.{digits}f}"
     return _trim(text)
+
+
+_LONG_INTEGER = re.compile(r"(?<![\d.,])\d{4,}(?![\d年])")
+
+
+def grouped(text: str) -> str:
+    """Thousands separators in a number as printed (a plan's target text): 30000 → 30,000,
+    ≥2008.2 → ≥2,008.2, as `number` prints a value; a year (2025年) and decimals stay as they are."""
+    return _LONG_INTEGER.sub(lambda m: f"{int(m.group()):,}", text) if isinstance(text, str) else text
 
 
 def significant(v: Any, figures: int = 4) -> str:

@@ -419,6 +419,10 @@ REPORT: dict[str, tuple[str, str]] = {
                         "“or …” after a status: the published value is qualified (more than / nearly …); "
                         "the conservative end decides, the optimistic reading follows."),
 }
+# --- the bundled data's sources and the report's wording (issue 10, third wave) ---------------------
+REPORT.update({
+    "h_value_count": ("数值条数", "Values"),  # the sources appendix counts stored values, not indicators
+})
 
 # Column headers of monitoring tables (CLI, CSV).
 COLUMN: dict[str, tuple[str, str]] = {

@@ -3,6 +3,7 @@ prediction interval, the plan in force matched by concept or name, and a skeleto
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import yaml
@@ -95,7 +96,7 @@ def test_chongqing_in_force_match(plan, in_force):
     assert other.id == "sei_va_share" and other.target.value == 36 and other.target.year == 2027
     assert "按名称匹配" in how and "口径不同" in how  # output share vs value-added share
     other, how, _ = match_in_force(plan.indicator("rd_institution_share"), in_force)
-    assert other.target.value == 40 and "concept" in how
+    assert other.target.value == 40 and "按统计口径匹配" in how and "concept" not in how
     assert match_in_force(plan.indicator("software_revenue"), in_force)[0] is None
 
 
@@ -160,5 +161,21 @@ def test_english_table(plan, in_force):
                                                                            2022: 479, 2023: 500})}]}
     _, df = draft(plan, result, to_year=2030, base_year=2025, in_force=in_force, lang="en")
     row = df.set_index("indicator").loc["rd_expenditure"]
-    assert row["name"].startswith("R&D") and "log-linear" in row["method"] and "matched by concept" in row["note"]
+    assert row["name"].startswith("R&D") and "log-linear" in row["method"] and "matched by definition" in row["note"]
     assert "Chongqing" in row["in_force_plan"] or row["in_force_plan"]
+
+
+def test_numbers_read_as_the_table_prints_them(plan, in_force):
+    """基期28.7643 / 目标31.794 / 499.904…1072.26 (issue 10): the check and the skeleton's notes word
+    the values as the table shows them (four significant digits, grouped), never raw decimals."""
+    result = {"indicators": [
+        {"id": "rd_expenditure", "history": _history({2019: 335.8918, 2020: 372.56095, 2021: 424.5267,
+                                                      2022: 479.3346, 2023: 499.9041})},
+        {"id": "industrial_va_share", "history": _history({2020: 28.0, 2021: 28.3, 2022: 28.7643})}]}
+    text, df = draft(plan, result, to_year=2030, base_year=2023, in_force=in_force)
+    checks = " ".join(str(x) for x in df["stated_growth_check"].dropna())
+    assert "基期499.9按" in checks and "与目标1072相差" in checks
+    assert not re.search(r"\d\.\d{5,}|\d{4,}\.\d|\d\.\d{4}", checks)
+    notes = " ".join(n for e in yaml.safe_load(text)["indicators"] for n in e.get("notes", []))
+    assert not re.search(r"\d{4,}\.\d|\d\.\d{4}", notes) and re.search(r"为1,\d{3}", notes)
+    assert "按统计口径（concept）" not in " ".join(df["note"].dropna())

@@ -15,6 +15,7 @@ import yaml
 from scipy import stats
 
 from zhizao.plan.lint import _growth_consistency as stated_growth_findings  # the lint's own check
+from zhizao import formatting
 from zhizao.analytics.progress import target_display
 from zhizao.plan.lint import lint_plan
 from zhizao.plan.spec import Direction, GrowthUnit, Indicator, PathShape, Plan, Point, Target, TargetKind
@@ -164,7 +165,7 @@ def match_in_force(ind: Indicator, in_force: Plan | None) -> tuple[Indicator | N
         return None, "", ""
     for other in in_force.indicators:
         if ind.concept and other.concept == ind.concept:
-            return other, f"按统计口径（concept）匹配：{other.name}", f"matched by concept: {other.name_en or other.name}"
+            return other, f"按统计口径匹配：{other.name}", f"matched by definition: {other.name_en or other.name}"
     key = normalised_name(ind.name)
     if len(key) >= 2:
         for other in in_force.indicators:
@@ -186,7 +187,13 @@ def _round(v: float) -> float:
 
 
 def _fmt(v: float | None) -> str:
-    return "—" if v is None else f"{_round(v):g}"
+    return formatting.MISSING if v is None else formatting.number(_round(v), _decimals(_round(v)))
+
+
+def _decimals(v: float) -> int:
+    """The decimals four significant digits need (28.7643 → 2, 1072.26 → 0): what the table prints."""
+    text = formatting.significant(v, 4)
+    return len(text.split(".")[1]) if "." in text else 0
 
 
 def draft(plan: Plan, result: dict, *, to_year: int, base_year: int, in_force: Plan | None = None,
@@ -280,8 +287,10 @@ def _skeleton_indicator(ind: Indicator, ref: Reference, latest: dict | None, bas
     out["price_basis"] = ind.price_basis.value
     out["section"] = f"待定（原规划{ind.section}）"
     if other is not None and other.target is not None:
+        shown = formatting.grouped(target_display(other.target))
+        words = re.search(r"[\u4e00-\u9fff%]", shown)  # 30左右 / 30%左右 carries its words: no second unit
         notes.append(f"现行规划《{in_force.plan.title}》{other.target.year or ''}年目标"
-                     f"{target_display(other.target)}{other.unit}（{other.name}）")
+                     f"{shown}{'' if words else other.unit}（{other.name}）")
     check = _growth_check(ind, ref, latest, to_year, lang)
     out["notes"] = notes
     return out, check
@@ -295,8 +304,9 @@ def _growth_check(ind: Indicator, ref: Reference, latest: dict | None, to_year: 
         return None
     if latest is None or (latest.get("qualifier") or "exact") != "exact":
         return _t(lang, "没有确切的最新数值，无法核对原规划增速", "no exact latest value: the stated growth cannot be checked")
-    probe = ind.model_copy(update={"baseline": Point(year=int(latest["year"]), value=float(latest["value"])),
-                                   "target": Target(year=to_year, value=ref.value)})
+    # The lint words its numbers as given: the values as the table prints them (28.76, not 28.7643).
+    probe = ind.model_copy(update={"baseline": Point(year=int(latest["year"]), value=_round(float(latest["value"]))),
+                                   "target": Target(year=to_year, value=_round(ref.value))})
     found = stated_growth_findings(probe)
     if found:  # the lint's words: its 基期 is the latest value, its 目标 the reference value
         return (f"checked from the latest value ({latest['year']}) to the reference value: {found[0].message_en}"
@@ -304,8 +314,8 @@ def _growth_check(ind: Indicator, ref: Reference, latest: dict | None, to_year: 
     n = to_year - int(latest["year"])
     v = float(latest["value"])
     reached = v * (1 + g.value / 100) ** n if g.unit == GrowthUnit.percent else v + g.value * n
-    return _t(lang, f"按原规划年均增速{g.text or g.value}自{latest['year']}年的{v:g}增长{n}年达到{reached:.4g}，与参考值相符",
-              f"the stated {g.text or g.value} a year from {v:g} in {latest['year']} reaches {reached:.4g} in "
+    return _t(lang, f"按原规划年均增速{g.text or g.value}自{latest['year']}年的{_fmt(v)}增长{n}年达到{_fmt(reached)}，与参考值相符",
+              f"the stated {g.text or g.value} a year from {_fmt(v)} in {latest['year']} reaches {_fmt(reached)} in "
               f"{to_year}, in line with the reference value")
 
 

@@ -134,6 +134,9 @@ def date_from_url(url: str | None, year: int, today: date | None = None) -> str 
     return None
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
 # Who runs a site is a fact about the address, not a guess about the page: used as publisher.
 PUBLISHERS = {
     "cq.gov.cn": "重庆市人民政府", "tjj.cq.gov.cn": "重庆市统计局", "ws.cq.gov.cn": "万盛经开区管委会",
@@ -154,6 +157,10 @@ def source_defaults(url: str | None, quote: str | None) -> tuple[str | None, str
     host = urlparse(url).netloc.lower() if url else ""
     if host == "github.com":
         title = quote.split(";")[0].strip() if quote else None
-        publisher = "国家统计局、科学技术部等（统计年鉴的公开机器可读副本）" if title and "年鉴" in title else None
+        # A collector's remark ("research compilation") is no title: a table's name is Chinese,
+        # with at most R&D or GDP in Latin letters.
+        if not title or not _CJK.search(title) or _LATIN_WORD.search(title.replace("R&D", "").replace("GDP", "")):
+            return None, None
+        publisher = "国家统计局、科学技术部等（统计年鉴的公开机器可读副本）" if "年鉴" in title else None
         return title, publisher
     return None, PUBLISHERS.get(host) or PUBLISHERS.get(host.removeprefix("www."))

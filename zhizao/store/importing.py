@@ -181,6 +181,9 @@ def _batch_from_rows(rows: pd.DataFrame, *, kind: str, file: str | None, sha256:
         "url": rows["source_url"], "published": pd.to_datetime(rows["published"], errors="coerce").dt.date,
         "accessed": pd.to_datetime(rows["accessed"], errors="coerce").dt.date, "grade": rows["grade"],
     })
+    # One address cited by several rows: the store keeps the first copy, so the one naming its publisher first.
+    said = sum(sources[c].notna().astype(int) for c in ("publisher", "published", "accessed"))
+    sources = sources.loc[said.sort_values(ascending=False, kind="stable").index]
     obs = rows.assign(
         vintage=pd.to_datetime(rows["vintage"], errors="coerce").dt.date,
         synthetic=synthetic,
@@ -403,8 +406,8 @@ def _validate_bundled(plan: Plan, tables, series: pd.DataFrame):
     if len(rows):
         key = ["series", "region", "industry", "period_key", "source_url", "vintage", "published", "basis",
                "basis_from", "value"]
-        # The copy with a publication date and title (official.csv) is the one kept.
-        rich = rows["published"].notna().astype(int) + rows["source_title"].notna().astype(int)
+        # The copy that says most about its source (official.csv: date, title, publisher) is kept.
+        rich = sum(rows[c].notna().astype(int) for c in ("published", "source_title", "publisher"))
         order = rows.assign(_rich=rich).sort_values("_rich", ascending=False, kind="stable")
         keep = ~order[[k for k in key if k != "published"]].astype(str).duplicated()
         rows = order.loc[keep].drop(columns="_rich").sort_index().reset_index(drop=True)

@@ -6,6 +6,7 @@ Source addresses appear only in the data-sources appendix.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -16,8 +17,8 @@ from zhizao.outputs.reports import charts
 from zhizao.outputs.reports.changes import Previous, compare
 from zhizao.outputs.reports.final import final_blocks, is_final
 from zhizao.outputs.reports.model import Bullets, Cell, Figure, Heading, Para, Report, Table
-from zhizao.outputs.reports.text import (STATUSES, actual_text, cluster_heading, code_label, completion, growth, ind_name,
-                                         num, pct, planned_growth, qual_mark, ratio, required_growth, status_label,
+from zhizao.outputs.reports.text import (STATUSES, actual_text, cluster_heading, code_label, completion, growth,
+                                         growth_is_rate, ind_name, num, pct, planned_growth, qual_mark, ratio, required_growth, status_label,
                                          status_text, t, unit, with_unit)
 from zhizao.settings import ASSESSMENT_SETTINGS, baseline_rule
 
@@ -38,7 +39,32 @@ def _paren(s: str, lang: str) -> str:
 
 
 def _target_text(ind: dict, lang: str = "zh") -> str:
-    return target_display(ind["target"], lang)  # "—" for an indicator tracked without a target
+    # "—" for an indicator tracked without a target; digits grouped as every number (30,000)
+    return formatting.grouped(target_display(ind["target"], lang))
+
+
+_WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def _target_with_unit(ind: dict, lang: str = "zh") -> str:
+    """A target in prose with its unit (≥4万亿元, 30,000亿元); a target text that already carries
+    words (30%左右, about 30 %) is left as it is, never followed by a second unit."""
+    text = _target_text(ind, lang)
+    if text == formatting.MISSING or _WORDS.search(text.replace("%", "")) or "%" in text:
+        return text
+    if not _zh(lang) and unit(ind.get("unit"), lang)[:1].isdigit():
+        return text  # "(target 30,000 (100 million yuan))" nests: the value just before gave the unit
+    return with_unit(text, ind.get("unit"), lang)
+
+
+def _yearly(ind: dict, v, lang: str) -> str:
+    """A per-year change after 年均 in Chinese prose: a rate (4.7%), or a level's increment in its
+    unit without a second “per year” (增加4.8万元/人, 增加0.38个百分点)."""
+    if not _zh(lang) or v is None or pd.isna(v) or growth_is_rate(ind):
+        return growth(ind, v, lang)
+    x, u = float(v), ind.get("unit") or ""
+    amount = formatting.points(abs(x), lang, digits=2, signed=False) if u == "%" else f"{num(abs(x))}{u}"
+    return ("增加" if x >= 0 else "减少") + amount
 
 
 def _baseline_text(ind: dict, lang: str = "zh") -> str:
@@ -258,20 +284,20 @@ def _indicator_text(ind: dict, lang: str) -> str:
     s = (f"状态：{status_text(ind, lang)}。{y}年实际值{actual_text(ind['actual'], ind.get('qualifier'), lang)}{u}"
          f"（规划路径值{num(ind.get('planned'))}），完成度{completion(ind.get('completion'), lang)}，"
          f"时间进度{pct(ind.get('time_elapsed'))}；"
-         f"年均{growth(ind, ind.get('observed_growth'), lang)}，规划所需{growth(ind, planned_growth(ind), lang)}，"
+         f"年均{_yearly(ind, ind.get('observed_growth'), lang)}，规划所需年均{_yearly(ind, planned_growth(ind), lang)}，"
          f"增速比{ratio(ind.get('growth_ratio'))}。" if zh else
          f"Status: {status_text(ind, lang)}. Actual {y}: {with_unit(actual_text(ind['actual'], ind.get('qualifier'), lang), ind['unit'], lang)} "
          f"(planned path {num(ind.get('planned'))}); completion {completion(ind.get('completion'), lang)}, time elapsed "
          f"{pct(ind.get('time_elapsed'))}; observed growth {growth(ind, ind.get('observed_growth'), lang)} against "
          f"{growth(ind, planned_growth(ind), lang)} planned, growth ratio {ratio(ind.get('growth_ratio'))}. ")
     if ind.get("projected") is not None and tg.get("year") is not None and y < tg["year"]:
-        s += (f"按现趋势{tg['year']}年预计{num(ind['projected'])}{u}（目标{_target_text(ind, lang)}）" if zh else
+        s += (f"按现趋势{tg['year']}年预计{num(ind['projected'])}{u}（目标{_target_with_unit(ind, lang)}）" if zh else
               f"On the observed trend {tg['year']} would reach {with_unit(num(ind['projected']), ind['unit'], lang)} "
-              f"(target {_target_text(ind, lang)})")
+              f"(target {_target_with_unit(ind, lang)})")
         if ind["status"] == "achieved":
             s += "；已达到目标。" if zh else "; the target is already met."
         elif required_growth(ind) is not None:
-            s += (f"；实现目标此后需年均{growth(ind, required_growth(ind), lang)}。" if zh else
+            s += (f"；实现目标此后需年均{_yearly(ind, required_growth(ind), lang)}。" if zh else
                   f"; reaching the target needs {growth(ind, required_growth(ind), lang)} a year from now on.")
         else:
             s += "。" if zh else "."
@@ -288,13 +314,13 @@ def _value_only_text(ind: dict, lang: str) -> str:
         s += (f"{ind['data_year']}年实际值{actual_text(ind['actual'], ind.get('qualifier'), lang)}{u}" if zh else
               f"Actual {ind['data_year']}: {with_unit(actual_text(ind['actual'], ind.get('qualifier'), lang), unit_, lang)}")
         if ind.get("target"):
-            s += (f"，目标{_target_text(ind, lang)}" if zh else f"; target {_target_text(ind, lang)}")
+            s += (f"，目标{_target_with_unit(ind, lang)}" if zh else f"; target {_target_with_unit(ind, lang)}")
             if ind.get("gap"):
                 gap = (formatting.points(ind["gap"], lang, signed=False) if unit_ == "%" else
                        with_unit(num(ind["gap"]), unit_, lang))
                 s += (f"，差距{gap}" if zh else f", gap {gap}")
             if required_growth(ind) is not None:
-                s += (f"，此后需年均{growth(ind, required_growth(ind), lang)}" if zh else
+                s += (f"，此后需年均{_yearly(ind, required_growth(ind), lang)}" if zh else
                       f", needing {growth(ind, required_growth(ind), lang)} a year from now on")
         tr = ind.get("trend")
         if tr:
@@ -533,7 +559,7 @@ def _sources(result: dict, observations: pd.DataFrame | None, plan, lang: str) -
                            "（全部列于XLSX文件“观测值”表）：" if zh else
                            f"The store holds {len(observations)} observations from "
                            f"{observations['source_url'].nunique()} source addresses (all in the XLSX 'Observations' sheet):"))
-        blocks.append(Table([t("h_grade", lang), t("h_count", lang)], rows, "grades", widths=[4, 1]))
+        blocks.append(Table([t("h_grade", lang), t("h_value_count", lang)], rows, "grades", widths=[4, 1]))
         weak = _weak_sources(observations, lang)
         if weak:
             blocks.append(weak)

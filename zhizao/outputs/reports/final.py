@@ -179,7 +179,7 @@ def _baseline(ind: dict, lang: str) -> str:
 
 
 def _target(ind: dict, lang: str) -> str:
-    return target_display(ind["target"], lang) if ind.get("target") else "—"
+    return formatting.grouped(target_display(ind["target"], lang)) if ind.get("target") else "—"
 
 
 def _nature(ind: dict, lang: str) -> str:
@@ -421,7 +421,7 @@ def _fmt(v) -> str:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return "—"
     if isinstance(v, (int, float)):
-        return num(v)
+        return formatting.grouped(num(v))  # 1,072 as the targets and the CLI print it
     return str(v)
 
 
@@ -474,7 +474,10 @@ def _next(result: dict, finals: dict[str, dict], draft: pd.DataFrame | None, lan
         inf = "—" if g("in_force_target") is None or (isinstance(g("in_force_target"), float) and pd.isna(g("in_force_target"))) \
             else (f"{_fmt(g('in_force_target'))}\u200b（{_fmt(g('in_force_year'))}）" if zh else
                   f"{_fmt(g('in_force_target'))} ({_fmt(g('in_force_year'))})")
-        note = _j([str(x) for x in (g("stated_growth_check"), g("note")) if x is not None and str(x) not in ("", "nan", "None")], lang)
+        # Each part is a sentence or a list of its own: joined by ；, without its own full stop (no "。、").
+        note = ("；" if zh else "; ").join(
+            str(x).rstrip("。.；; ") for x in (g("stated_growth_check"), g("note"))
+            if x is not None and str(x) not in ("", "nan", "None"))
         rows.append([Cell(str(g("name") or g("indicator"))), Cell(unit(str(g("unit") or ""), lang), align="center"),
                      Cell(latest, align="right"), Cell(_fmt(g("reference_value")), align="right"), Cell(rng, align="right"),
                      Cell(inf, align="right"), Cell(note or "—")])

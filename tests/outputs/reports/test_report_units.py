@@ -9,8 +9,8 @@ from zhizao.outputs.reports.text import actual_text, growth, num, pct
 
 
 @pytest.mark.parametrize("value, shown", [
-    (26833.86, "26834"), (499.9041, "499.9"), (61.5, "61.5"), (1.5654251, "1.565"), (0.8992977, "0.8993"),
-    (0, "0"), (-16.0, "-16"), (30000.0, "30000"), (None, "—"), (float("nan"), "—"), (9999.7, "10000"),
+    (26833.86, "26,834"), (499.9041, "499.9"), (61.5, "61.5"), (1.5654251, "1.565"), (0.8992977, "0.8993"),
+    (0, "0"), (-16.0, "-16"), (30000.0, "30,000"), (None, "—"), (float("nan"), "—"), (9999.7, "10,000"),
 ])
 def test_num(value, shown):
     assert num(value) == shown
@@ -21,8 +21,8 @@ def test_percentages_growth_and_qualifiers():
     assert growth({"kind": "level", "path_shape": "geometric", "unit": "亿元"}, 0.0741723, "zh") == "7.42%"
     assert growth({"kind": "share", "path_shape": "linear", "unit": "%"}, 0.6, "zh") == "0.6个百分点/年"
     assert growth({"kind": "cumulative_change", "path_shape": "compound", "unit": "%"}, -0.0343, "zh") == "-3.43%"
-    assert actual_text(26000.0, "more_than", "zh") == "超26000"
-    assert actual_text(8000.0, "at_least", "en") == "≥8000"
+    assert actual_text(26000.0, "more_than", "zh") == "超26,000"
+    assert actual_text(8000.0, "at_least", "en") == "≥8,000"
 
 
 def test_one_year_earlier():

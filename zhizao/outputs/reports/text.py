@@ -46,11 +46,11 @@ def _missing(v) -> bool:
 
 def num(v) -> str:
     """Four significant digits, never fewer than the integer digits and never more than four
-    decimals: 26833.86 → 26834, 1.5654 → 1.565, 0.000780 → 0.0008."""
+    decimals: 26833.86 → 26,834, 1.5654 → 1.565, 0.000780 → 0.0008."""
     text = formatting.significant(v)
     if "." in text and len(text.split(".")[1]) > 4:
         text = formatting.number(v, 4, grouping=False)
-    return text
+    return formatting.grouped(text)  # 26,834 as the CLI and the dashboard print it
 
 
 def pct(v, digits: int = 1) -> str:

@@ -748,6 +748,7 @@ UI.update({
     "change_completion": ("所需变化量完成度", "Share of the required change achieved"),
     "projection_hold": ("按最新值持平（仅一个年度变化）", "Latest value held (one yearly change only)"),
     "projection_range": ("90%区间", "90% interval"),
+    "assessed_at": ("判断状态按区间保守端{value}", "status judged at the interval's cautious end {value}"),
 })
 # What a projection to the target year rests on (final.projection_for: docs/methodology.md §3b).
 PROJECTION_BASIS: dict[str, Pair] = {

@@ -58,7 +58,8 @@ def target_display(target, lang: str = "zh", unit: str | None = None) -> str:
     get = (lambda k: target.get(k)) if isinstance(target, dict) else (lambda k: getattr(target, k, None))
     text = get("text")
     if text and (lang != "en" or not _CJK.search(text)):
-        text = re.sub(r"(?<=\d)\s+(?=左右)", "", text)  # the plan prints "30 左右"
+        if unit:
+            text = re.sub(r"(?<=\d)\s+(?=左右)", "", text)  # the plan prints "30 左右": 30%左右
         return _with_unit(text.replace("—", "–") if lang == "en" else text, unit, lang)
     return _with_unit(_built_target(get, lang), unit, lang)
 

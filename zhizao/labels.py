@@ -773,3 +773,20 @@ FORECAST_MODEL: dict[str, Pair] = {
     "sarima(0,1,1)(0,1,1)11": ("季节ARIMA", "seasonal ARIMA"),
     "insufficient data": ("数据不足", "insufficient data"),
 }
+
+# === issue 10: one story per indicator (statuses, projections, values) ===
+UI.update({
+    "status_if_high_words": ("{status}，按区间上端为{high}", "{status}; at the interval's upper end: {high}"),
+    "time_elapsed_at_data": ("数据年份时规划期已过", "Plan period elapsed at the data year"),
+    "change_completion": ("所需变化量完成度", "Share of the required change achieved"),
+    "projection_hold": ("按最新值持平（仅一个年度变化）", "Latest value held (one yearly change only)"),
+    "projection_range": ("90%区间", "90% interval"),
+    "assessed_at": ("判断状态按区间保守端{value}", "status judged at the interval's cautious end {value}"),
+})
+# What a projection to the target year rests on (final.projection_for: docs/methodology.md §3b).
+PROJECTION_BASIS: dict[str, Pair] = {
+    "trend": ("按趋势外推", "extended on its trend"),
+    "hold_latest": ("仅有一个年度变化，按最新值持平推算", "one yearly change only: the latest value held"),
+    "average_growth": ("按已有各年增速的均值推算", "the mean of the yearly rates so far continued"),
+}
+TABLES["projection_basis"] = PROJECTION_BASIS

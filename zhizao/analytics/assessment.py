@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from zhizao.analytics.evidence import candidates_for_link, price_basis_conflict
-from zhizao.analytics.final import evaluation_kind, final_evaluation, final_summary
+from zhizao.analytics.final import evaluation_kind, final_evaluation, final_summary, projection_for
 from zhizao.analytics.progress import (
     STATUSES,
     assess_average_growth,
@@ -22,8 +22,10 @@ from zhizao.analytics.progress import (
     assess_progress,
     assess_without_pace,
     baseline_band,
+    interval_for,
     planned_value,
     status_label,
+    status_words,
     target_display,
 )
 from zhizao.analytics.selection import GRADE_RANK, deciding_grade, pick, select_best
@@ -189,6 +191,7 @@ def assess_indicator(
     _set_progress(result, ind, prog, lang)
     result.update(
         actual_text=chosen["sources"][0].get("value_text") if chosen["derivation"] is None else None,
+        actual=chosen["value"], actual_assessed=prog.actual,  # shown as published; the interval decides
         actual_published=chosen["value"],
         qualifier=chosen["qualifier"],
         actual_derivation=chosen["derivation"],
@@ -207,9 +210,29 @@ def _set_progress(result: dict, ind: Indicator, prog, lang: str, **reason_kw) ->
     result.update(
         status_label=status_label(prog.status, lang),
         status_if_high_label=status_label(prog.status_if_high, lang) if prog.status_if_high else None,
+        status_words=status_words(prog.status, prog.status_definite, prog.status_if_high, lang),
         binding_alert=ind.nature.value == "binding" and prog.status in ("behind", "seriously_behind", "not_met"),
         reason=reason_text(prog.reason_code, lang, **reason_kw),
     )
+
+
+def _one_story(i: dict, ind: Indicator, plan: Plan, settings: Settings) -> None:
+    """The published value's interval (for the status only) and THE projection to the target year,
+    the one the final evaluation reads too (final.projection_for): `projected` is its value."""
+    if i.get("actual") is not None and i.get("qualifier"):
+        iv = interval_for(i["actual"], i["qualifier"], settings["near_epsilon"])
+        i["actual_low"] = iv.low if math.isfinite(iv.low) else None
+        i["actual_high"] = iv.high if math.isfinite(iv.high) else None
+    if i.get("projected") is None or i.get("data_year") is None or ind.target is None:
+        return
+    target_year = ind.target.year if ind.target.year is not None else plan.plan.target_year
+    proj = projection_for(i, ind, target_year, settings)
+    i["projection"] = None if proj is None else {k: proj[k] for k in ("year", "value", "low", "high", "method",
+                                                                      "basis", "points")}
+    if proj is not None:
+        i["projected"] = proj["value"]
+    elif i["data_year"] < target_year:
+        i["projected"] = None  # too few points: no number rather than a second method's number
 
 
 def _sig_digits(text: str | None) -> int:
@@ -248,8 +271,10 @@ def _skeleton(ind: Indicator, plan: Plan, baseline_info: dict, lang: str) -> dic
         "stated_growth": ind.stated_growth.model_dump(mode="json") if ind.stated_growth else None,
         "status": "no_comparable_data", "status_label": status_label("no_comparable_data", lang),
         "status_definite": True, "status_if_high": None, "status_if_high_label": None,
+        "status_words": status_label("no_comparable_data", lang),
         "binding_alert": False, "deterioration": False, "data_year": None,
         "actual": None, "actual_text": None, "qualifier": None, "actual_derivation": None,
+        "actual_assessed": None, "actual_low": None, "actual_high": None, "projection": None,
         "planned": None, "time_elapsed": None, "completion": None, "observed_growth": None,
         "planned_growth": None, "growth_ratio": None, "required_growth": None, "projected": None, "gap": None,
         "sources": [], "conflicts": [], "method": None, "reason": None, "reason_code": None,
@@ -325,7 +350,7 @@ def _finish_every_year(result, ind, plan, deciding, base_year, year, settings, l
     _set_progress(result, ind, prog, lang, **({"years": names[prog.reason_code]} if prog.reason_code else {}))
     chosen = by_year[prog.data_year]
     _set_actual(result, chosen)
-    result["actual"] = prog.actual
+    result["actual_assessed"] = prog.actual
     result["every_year"] = {"checked": {str(y): ok for y, ok in detail["years"].items()}, **{
         k: detail[k] for k in ("failed_years", "unsure_years", "missing_years")}}
     return result
@@ -460,12 +485,14 @@ def assess_plan(
         years = obs.loc[obs["period_type"] == "year", "year"] if not obs.empty else pd.Series(dtype=int)
         year = min(int(years.max()), plan.plan.target_year) if len(years) else plan.plan.base_year
     indicators = [assess_indicator(ind, plan, obs, links, year, settings, lang) for ind in plan.indicators]
+    by_id = {ind.id: ind for ind in plan.indicators}
+    for i in indicators:
+        _one_story(i, by_id[i["id"]], plan, settings)
     if as_of:
         for i in indicators:  # values may exist but were not yet released on that date: say so
             if i["reason_code"] == "no_data":
                 i.update(reason_code="not_released", reason=reason_text("not_released", lang, as_of=str(as_of)[:10]))
     evaluation = evaluation_kind(year, plan.plan.target_year)
-    by_id = {ind.id: ind for ind in plan.indicators}
     for i in indicators:
         i["final"] = (final_evaluation(i, by_id[i["id"]], plan.plan.target_year, settings, lang)
                       if evaluation["kind"] == "final" else None)

@@ -13,12 +13,11 @@ the result out (docs/assessment-json.md, docs/methodology.md §3a). Rules:
 """
 from __future__ import annotations
 
-from zhizao import labels
-
 import math
 from collections import Counter
 
-from zhizao.analytics.progress import Interval, beyond_range, interval_for, meets_target
+from zhizao import formatting, labels
+from zhizao.analytics.progress import Interval, beyond_range, interval_for, meets_target, target_display
 from zhizao.plan.spec import Comparator, Direction, Indicator, PathShape, TargetKind
 
 FINAL_STATUSES = ("completed", "basically_completed", "not_completed", "expected_completed",
@@ -49,14 +48,8 @@ def final_summary(indicators: list[dict]) -> dict:
 
 # --- numbers and words ------------------------------------------------------------------------
 def num(v: float | None) -> str:
-    """A number as a reader writes it: 5210, 86.7, 6.92, 0.899."""
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "—"
-    a = abs(v)
-    text = f"{v:.0f}" if a >= 1000 else f"{v:.1f}" if a >= 100 else f"{v:.2f}" if a >= 1 else f"{v:.3g}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """A number as a reader writes it (zhizao.formatting): 5,210, 86.7, 6.92, 0.899."""
+    return formatting.number(v)
 
 
 def pct_text(p: float) -> str:
@@ -68,7 +61,7 @@ def pct_text(p: float) -> str:
 def _u(unit: str | None, lang: str) -> str:
     if not unit:
         return ""
-    return unit if lang != "en" or unit == "%" else f" {unit}"
+    return unit if lang != "en" or unit == "%" else f" {labels.unit_label(unit, lang)}"
 
 
 def _valued(v: float, unit: str | None, lang: str, qualifier: str | None = None, text: str | None = None) -> str:
@@ -193,6 +186,30 @@ def _project_average(res: dict, ind: Indicator, target_year: int, settings) -> d
             "method": "已有各年增速延续其均值推算期末年均增速，90%区间据各年增速的波动", "points": n}
 
 
+def projection_for(res: dict, ind: Indicator, target_year: int, settings) -> dict | None:
+    """THE projection of an indicator to `target_year` from its values so far: the mid-term
+    assessment's `projected` and the final evaluation both read it, so one data set gives one number
+    (docs/methodology.md §3b). A qualified value is projected from its conservative end. None without
+    a value, with data of the target year, or with fewer than two points. `basis`: trend (three or
+    more points), hold_latest (two: one change is no trend), average_growth."""
+    dy = res.get("data_year")
+    if dy is None or target_year is None or dy >= target_year or ind.target is None:
+        return None
+    if ind.kind == TargetKind.average_annual_growth:
+        proj = _project_average(res, ind, target_year, settings)
+        return None if proj is None else {**proj, "basis": "average_growth"}
+    v = res.get("actual_published") if res.get("actual_published") is not None else res.get("actual")
+    if v is None:
+        return None
+    pts = _points(res, ind)
+    d = -1 if ind.direction == Direction.decrease else 1
+    pess = _ends(interval_for(v, res.get("qualifier") or "exact", settings["near_epsilon"]), d)[0]
+    if not math.isinf(pess):
+        pts[dy] = pess
+    proj = project(ind, pts, target_year, settings)
+    return None if proj is None else {**proj, "basis": "hold_latest" if proj["points"] == 2 else "trend"}
+
+
 # --- the evaluation of one indicator ----------------------------------------------------------
 def final_evaluation(res: dict, ind: Indicator, plan_target_year: int, settings, lang: str = "zh") -> dict:
     en = lang == "en"
@@ -211,8 +228,8 @@ def final_evaluation(res: dict, ind: Indicator, plan_target_year: int, settings,
                                 if en else f"规划未设目标，仅监测；最新值为{dy}年{num(res.get('actual'))}{_u(unit, lang)}")
                     if dy is not None else ("the plan sets no target; no value yet" if en else "规划未设目标，仅监测；暂无数据"))
     T_year = tg.year or plan_target_year
-    tdisp = res["target"]["display"] if res.get("target") else num(tg.value)
-    target_words = f"target {tdisp}{_u(unit, lang)}" if en else f"目标{tdisp}{_u(unit, lang)}"
+    tdisp = target_display(res.get("target") or tg, lang, unit)  # 30%左右, never 30 左右%
+    target_words = f"target {tdisp}" if en else f"目标{tdisp}"
     if res["status"] == "no_comparable_data" or res.get("data_year") is None:
         why = res.get("reason") or ""
         why = why.split(" / ")[-1 if en else 0]
@@ -231,8 +248,7 @@ def final_evaluation(res: dict, ind: Indicator, plan_target_year: int, settings,
         vtext = _valued(v, "%", lang)
     iv = interval_for(v, q, settings["near_epsilon"])
     pess, opt = _ends(iv, d)
-    pct_end = pess if not math.isinf(pess) else v
-    out["completion_pct"] = completion_pct(ind, pct_end)
+    out["completion_pct"] = completion_pct(ind, v)  # of the value as published; the interval decides the status
     pct = out["completion_pct"]
     pct_words = "" if pct is None else (f", {pct_text(pct)}% of the target" if en else f"，完成{pct_text(pct)}%")
 
@@ -268,20 +284,14 @@ def final_evaluation(res: dict, ind: Indicator, plan_target_year: int, settings,
         return done("not_completed", f"{dy} actual {vtext}: target not met ({target_words}{pct_words}{gap_words})"
                     if en else f"{dy}年实际值{vtext}，未完成目标（{target_words}{pct_words}{gap_words}）")
 
-    # Older data: project to the target year.
+    # Older data: project to the target year (the same projection the mid-term assessment shows).
     out["projected"] = True
-    if ind.kind == TargetKind.average_annual_growth:
-        proj = _project_average(res, ind, T_year, settings)
-    else:
-        pts = _points(res, ind)
-        if not math.isinf(pess):
-            pts[dy] = pess  # a qualified value is projected from its conservative end
-        proj = project(ind, pts, T_year, settings)
+    proj = projection_for(res, ind, T_year, settings)
     if proj is None:
         return done("undetermined", (f"latest data {dy} ({vtext}{pct_words}); too few values to project to {T_year}; "
                                      f"{target_words}") if en else
                     f"最新数据为{dy}年（{vtext}{pct_words}），数据点不足，无法外推到{T_year}年；{target_words}")
-    out["projection"] = {k: proj[k] for k in ("year", "value", "low", "high", "method")}
+    out["projection"] = {k: proj[k] for k in ("year", "value", "low", "high", "method", "basis", "points")}
     c = proj["value"]
     lo_end, hi_end = (proj["low"], proj["high"]) if d > 0 else (proj["high"], proj["low"])
     central = _reading(ind, c, baseline, settings, binding)
@@ -298,13 +308,36 @@ def final_evaluation(res: dict, ind: Indicator, plan_target_year: int, settings,
     else:
         status = "expected_difficult"
     band = f"{num(proj['low'])}—{num(proj['high'])}"
+    how = labels.label("projection_basis", proj["basis"], lang)
     if en:
-        text = (f"latest data {dy} ({vtext}{pct_words}); on its trend about {num(c)}{_u(unit, lang)} in {T_year} "
+        text = (f"latest data {dy} ({vtext}{pct_words}); {how}: about {num(c)}{_u(unit, lang)} in {T_year} "
                 f"(90% interval {band}): {final_label(status, 'en')} ({target_words})")
     else:
-        text = (f"最新数据为{dy}年（{vtext}{pct_words}），按趋势外推{T_year}年约{num(c)}{_u(unit, lang)}"
+        text = (f"最新数据为{dy}年（{vtext}{pct_words}），{how}{T_year}年约{num(c)}{_u(unit, lang)}"
                 f"（90%区间{band}），{final_label(status)}（{target_words}）")
+    met_already = not math.isinf(pess) and meets_target(ind, Interval.exact(pess), settings["approx_tolerance"])[0]
+    if met_already and status != "expected_completed":
+        text += _why_not_completed(status, dy, T_year, lo_end, central, c, unit, d, binding, en)
     return done(status, text)
+
+
+def _why_not_completed(status, dy, T_year, lo_end, central, c, unit, d, binding, en) -> str:
+    """The latest value already meets the target, yet the status is below 预计完成: say why."""
+    gap_years = T_year - dy
+    if central != "completed":
+        return (f"; the latest value meets the target, but the projection for {T_year} ({num(c)}{_u(unit, 'en')}) "
+                f"falls short" if en else
+                f"；最新值已达到目标，但{T_year}年外推值{num(c)}{_u(unit, 'zh')}未达到目标")
+    if status == "undetermined" and binding:
+        return ("; the latest value meets the target, but a binding target must be confirmed and the 90% interval "
+                f"reaches {num(lo_end)}{_u(unit, 'en')}" if en else
+                f"；最新值已达到目标，但约束性指标须确认完成，而90%区间{'下' if d > 0 else '上'}端为{num(lo_end)}{_u(unit, 'zh')}")
+    if en:
+        return (f"; the latest value already meets the target, but it is for {dy}, {gap_years} year(s) before the "
+                f"target year, and the 90% interval reaches {'down' if d > 0 else 'up'} to {num(lo_end)}{_u(unit, 'en')}, "
+                f"{'below' if d > 0 else 'above'} the target: completion is expected, not confirmed")
+    return (f"；最新值已达到目标，但数据为{dy}年、早于目标年{gap_years}年，90%区间{'下' if d > 0 else '上'}端"
+            f"{num(lo_end)}{_u(unit, 'zh')}{'低于' if d > 0 else '高于'}目标，故只能判断为预计基本完成")
 
 
 def _gap(ind: Indicator, v: float) -> float | None:

@@ -32,6 +32,15 @@ def status_label(status: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
+def status_words(status: str, definite: bool = True, if_high: str | None = None, lang: str = "zh") -> str:
+    """A status as a sentence reads it: a qualified value whose interval straddles two statuses gives
+    "基本符合预期，按区间上端为提前实现", never "基本符合预期?/提前实现"."""
+    text = status_label(status, lang)
+    if definite or not if_high or if_high == status:
+        return text
+    return labels.label("ui", "status_if_high_words", lang).format(status=text, high=status_label(if_high, lang))
+
+
 def _g(v: float) -> str:
     return formatting.significant(v, 6)  # 30000, 1.45: never 3e+04
 
@@ -39,16 +48,35 @@ def _g(v: float) -> str:
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
-def target_display(target, lang: str = "zh") -> str:
+def target_display(target, lang: str = "zh", unit: str | None = None) -> str:
     """A target as printed when the plan gives its text, else built from comparator and value
     (≥36, 5—6, 保持≥28); `target` is a spec Target or the assessment's target dict. In English a
-    printed text with Chinese in it (30 左右, 保持≥28) is rebuilt from the parsed fields."""
+    printed text with Chinese in it (30 左右, 保持≥28) is rebuilt from the parsed fields.
+    With `unit` the unit goes where a reader puts it: 30%左右, about 30%, ≥36%, 5000亿元."""
     if target is None:
         return "—"
     get = (lambda k: target.get(k)) if isinstance(target, dict) else (lambda k: getattr(target, k, None))
     text = get("text")
     if text and (lang != "en" or not _CJK.search(text)):
-        return text.replace("—", "–") if lang == "en" else text
+        if unit:
+            text = re.sub(r"(?<=\d)\s+(?=左右)", "", text)  # the plan prints "30 左右": 30%左右
+        return _with_unit(text.replace("—", "–") if lang == "en" else text, unit, lang)
+    return _with_unit(_built_target(get, lang), unit, lang)
+
+
+def _with_unit(text: str, unit: str | None, lang: str) -> str:
+    """The unit after the number, before a trailing 左右 (30%左右, never 30 左右%)."""
+    if not unit or text == "—" or text.endswith(unit):
+        return text
+    if lang == "en":
+        u = labels.unit_label(unit, "en")
+        return f"{text}{u}" if u == "%" else f"{text} {u}"
+    if text.endswith("左右"):
+        return f"{text[:-2]}{unit}左右"
+    return f"{text}{unit}"
+
+
+def _built_target(get, lang: str) -> str:
     comp = get("comparator")
     comp = getattr(comp, "value", comp)
     if get("value") is None:

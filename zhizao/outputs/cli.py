@@ -463,9 +463,11 @@ def assess(
 ):
     """评估规划目标进展（记分卡）/ assess progress towards the plan's targets (the scorecard).
 
-    表下列出无可比数据或不判断进度的原因；完成度显示精确比例（如104.2%），超过300%显示为“超过300%”（基期与目标接近时
-    比例失去意义，精确值见--format json）。--year 须在规划期内。/ Below the table: why an indicator has no comparable data or no pace.
-    Completion prints exactly (104.2%) up to 300%, above as ">300%" (the exact value is in --format json). --year lies in the plan period.
+    表下列出无可比数据或不判断进度的原因（终期评估另列无法判断、预计完成情况的依据）；完成度显示精确比例（如104.2%），
+    超过300%显示为“超过300%”（基期与目标接近时比例失去意义，精确值见--format json）。--year 须在规划期内。/ Below the
+    table: why an indicator has no comparable data or no pace (in a final evaluation also why it is undetermined or
+    projected). Completion prints exactly (104.2%) up to 300%, above as ">300%" (the exact value is in --format json).
+    --year lies in the plan period.
     """
     p = _plan(plan, db, lang)
     try:
@@ -536,7 +538,7 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
         actual = "—" if ind["actual"] is None else QUAL_MARK.get(ind["qualifier"], "") + formatting.number(ind["actual"])
         if compact and ind["actual"] is not None:
             actual += unit if unit in ("%",) else f" {unit}"
-        status = ind["status_label"] + ("" if ind["status_definite"] else ("?" + ("" if not ind.get("status_if_high_label") else f"/{ind['status_if_high_label']}")))
+        status = ind.get("status_words") or ind["status_label"]  # 基本符合预期，按区间上端为提前实现
         name = (ind["name_en"] or ind["name"]) if en else ind["name"]
         if final:
             f = ind["final"]
@@ -560,11 +562,11 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
     rule = baseline_rule(result, lang)
     notes = ([f"★ binding indicator; * baseline re-based on the final published figure ({rule});",
               "† the plan prints no baseline: the base-year value in the store is used;",
-              "? the published value is qualified (超/近…): the worse reading is shown, the better after '/'.",
+              "A qualified published value (超/近/约…) is judged at both ends of its interval; the status names both readings.",
               "Details, sources and inputs: zhizao assess --format json"] if en else
              [f"★ 约束性指标；* 基期值已按最终公布数替换（{rule}）；",
               "† 规划未给出基期值，采用数据库中的基期年数值；",
-              "? 公布值带限定词（超/近…），显示较保守的判断，“/”后为较乐观的判断。",
+              "公布值带限定词（超/近/约…）时按区间两端判断，状态写明两种判断。",
               "明细、来源与计算输入：zhizao assess --format json"])
     if final:
         notes[2] = ("Projected: the latest data extended on its trend to the target year (docs/methodology.md §3a)."
@@ -593,13 +595,22 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
                       + "[/]")
 
 
+FINAL_WITH_REASON = ("undetermined", "expected_completed", "expected_basically_completed", "expected_difficult")
+
+
 def _print_reasons(result: dict, lang: str) -> None:
     """Why an indicator has no comparable data (or no pace judgement): the assessment's reason, in words."""
     en = lang == "en"
-    rows = [(((i["name_en"] or i["name"]) if en else i["name"]), i["reason"]) for i in result["indicators"] if i.get("reason")]
+    # In a final evaluation every 无法判断 / 预计… status is listed with its reason (the final text).
+    rows = [(((i["name_en"] or i["name"]) if en else i["name"]),
+             (i["final"]["text"] if (i.get("final") or {}).get("status") in FINAL_WITH_REASON else i["reason"]))
+            for i in result["indicators"]
+            if i.get("reason") or (i.get("final") or {}).get("status") in FINAL_WITH_REASON]
     if not rows:
         return
-    console.print("Why some indicators have no status or no pace:" if en else "无可比数据或不判断进度的原因：",
+    final = any(i.get("final") for i in result["indicators"])
+    console.print(("Why some indicators have no status or no pace" + (", or are projected or undetermined" if final else "")
+                   + ":") if en else ("无可比数据或不判断进度的原因" + ("，及无法判断、预计完成情况的依据" if final else "") + "："),
                   style="bold", markup=False)
     for name, reason in rows:
         console.print(Text(f"  · {name}{': ' if en else '：'}{reason}"), overflow="fold")

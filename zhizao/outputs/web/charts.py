@@ -13,9 +13,36 @@ STATUS_COLOURS = {
     "behind": "#e08214", "seriously_behind": "#c51b7d", "not_met": "#762a83", "no_comparable_data": "#8c8c8c",
     "tracked": "#4393c3",
 }
+# A final evaluation (evaluation year ≥ target year) counts and colours these instead, on every page;
+# the same values are the CSS variables of static/app.css.
+FINAL_STATUS_COLOURS = {
+    "completed": "#1b7837", "expected_completed": "#5aae61", "basically_completed": "#2166ac",
+    "expected_basically_completed": "#5e8fc7", "not_completed": "#762a83", "expected_difficult": "#c51b7d",
+    "undetermined": "#a6761d", "no_data": "#8c8c8c", "tracked": "#4393c3",
+}
+
+
+def shown_status(ind: dict) -> str:
+    """The status a page shows, counts and colours: the final evaluation's in a final evaluation,
+    else the pace status."""
+    final = ind.get("final") or {}
+    return final.get("status") or ind["status"]
+
+
+def status_colour(status: str) -> str:
+    return FINAL_STATUS_COLOURS.get(status) or STATUS_COLOURS[status]
 PALETTE = {"actual": "#1f4e99", "planned": "#8c8c8c", "target": "#c51b7d", "projection": "#e08214",
            "evidence": "#b0b0b0"}
 _BASE = {"animation": False, "textStyle": {"fontSize": 14}}
+
+
+def projection_of(ind: dict) -> dict | None:
+    """The projection to the target year a page shows: the final evaluation's in a final evaluation
+    (the same number as the assessment's, final.projection_for), else the assessment's."""
+    final = ind.get("final") or {}
+    if ind.get("final") is not None:
+        return final.get("projection")
+    return ind.get("projection")
 
 
 def chosen_history(ind: dict) -> list[tuple[int, float]]:
@@ -56,10 +83,18 @@ def indicator_chart(ind: dict, plan, lang: str) -> dict:
     if target.get("value") is not None and target.get("year") is not None:  # an undated target has no point
         series.append({"name": t("target", lang), "type": "scatter", "symbol": "diamond", "symbolSize": 16,
                        "data": [[str(target["year"]), target["value"]]], "color": PALETTE["target"]})
-    if ind.get("projected") is not None and ind.get("data_year") and ind.get("actual") is not None:
-        series.append({"name": t("projection", lang), "type": "line", "color": PALETTE["projection"],
+    proj = projection_of(ind)
+    if proj and ind.get("data_year") and ind.get("actual") is not None:
+        # THE projection (the final evaluation's in a final evaluation), from the value it starts at
+        start = ind.get("actual_assessed") if ind.get("actual_assessed") is not None else ind["actual"]
+        name = t("projection_hold" if proj.get("basis") == "hold_latest" else "projection", lang)
+        series.append({"name": name, "type": "line", "color": PALETTE["projection"],
                        "lineStyle": {"type": "dotted", "width": 2}, "symbolSize": 7,
-                       "data": [[str(ind["data_year"]), ind["actual"]], [str(end), ind["projected"]]]})
+                       "data": [[str(ind["data_year"]), start], [str(proj["year"]), proj["value"]]]})
+        if proj.get("low") is not None and proj.get("high") is not None:
+            series.append({"name": t("projection_range", lang), "type": "line", "color": PALETTE["projection"],
+                           "lineStyle": {"width": 6, "opacity": 0.35}, "symbol": "none",
+                           "data": [[str(proj["year"]), proj["low"]], [str(proj["year"]), proj["high"]]]})
     if evidence:
         series.append({"name": t("other_evidence", lang), "type": "scatter", "data": evidence,
                        "symbolSize": 9, "color": PALETTE["evidence"]})

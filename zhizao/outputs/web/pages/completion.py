@@ -6,7 +6,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends
 
 from zhizao import labels
-from zhizao.outputs.web.charts import STATUS_COLOURS
+from zhizao.outputs.web.charts import shown_status, status_colour
 from zhizao.outputs.web.i18n import pick, t
 from zhizao.outputs.web.pages.common import Ctx, When, evaluation_options, page_context
 from zhizao.outputs.web.pages.readout import grade_words, value_with_unit, weakest_grade
@@ -36,8 +36,10 @@ def completion_rows(result: dict, lang: str) -> list[dict]:
             "target_year": (i.get("target") or {}).get("year"),
             "actual": i.get("actual"), "actual_text": value_with_unit(i.get("actual"), None, i.get("qualifier"), lang),
             "data_year": i.get("data_year"), "completion": i.get("completion"),
-            "status": i["status"], "status_label": i.get("status_label"), "colour": STATUS_COLOURS[i["status"]],
-            "final_status": final.get("status"), "final_label": final.get("label"),
+            # one status per row, the one every page counts: the final evaluation's in a final evaluation
+            "status": shown_status(i), "colour": status_colour(shown_status(i)),
+            "status_label": final.get("label") or i.get("status_words") or i.get("status_label"),
+            "final_status": final.get("status"), "final_label": final.get("label"), "final_text": final.get("text"),
             "grade": grade, "grade_words": grade_words(grade, lang) if grade else "—",
         })
     return rows
@@ -51,7 +53,7 @@ def completion_frame(rows: list[dict], lang: str) -> pd.DataFrame:
             head["actual"]: cell_number(r["actual"]), head["data_year"]: r["data_year"],
             # the exact completion, in percent: the page caps its display (formatting.completion), a cell does not
             head["completion"]: cell_number(None if r["completion"] is None else 100 * r["completion"]),
-            head["status"]: r["status_label"], head["final_status"]: r["final_label"] or "",
+            head["status"]: r["status_label"], head["final_status"]: r["final_text"] or r["final_label"] or "",
             head["grade"]: r["grade_words"]} for r in rows]
     return frame(out, columns=list(head.values()))
 

@@ -5,7 +5,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends
 
 from zhizao import formatting, labels
-from zhizao.outputs.web.charts import STATUS_COLOURS, indicator_chart
+from zhizao.outputs.web.charts import indicator_chart, projection_of, shown_status, status_colour
 from zhizao.outputs.web.i18n import pick, t
 from zhizao.outputs.web.pages.common import Ctx, When, evaluation_options, not_found, page_context
 from zhizao.outputs.web.pages.plan import TEXT_KINDS
@@ -17,6 +17,13 @@ router = APIRouter()
 OBS_COLUMNS = ["series", "region", "region_name", "period_key", "value", "value_text", "unit", "qualifier",
                "status", "grade", "vintage", "source_title", "publisher", "source_url", "quote", "note",
                "comparability", "transform", "batch_id", "synthetic"]
+
+
+def elapsed_at(year: int, plan) -> float:
+    """规划期已过 means one thing on every page: the share of the plan period elapsed by the
+    evaluation year (the overview's figure); the share at the data year is labelled as such."""
+    base, end = plan.plan.base_year, plan.plan.target_year
+    return max(0.0, min(1.0, (year - base) / (end - base)))
 
 
 def indicator_links(links: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
@@ -124,7 +131,11 @@ def indicator_page(indicator_id: str, ctx: Ctx = Depends(page_context),
         "year": result["year"], "as_of": result["as_of"],
         "indicator": ind,
         "display_name": pick(ind["name"], ind.get("name_en"), ctx.lang),
-        "colour": STATUS_COLOURS[ind["status"]],
+        "status": shown_status(ind), "colour": status_colour(shown_status(ind)),
+        "badge": (ind.get("final") or {}).get("label") or ind.get("status_words") or ind["status_label"],
+        "projection": projection_of(ind),
+        "final_completion": formatting.percent((ind.get("final") or {}).get("completion_pct")),
+        "elapsed_eval": elapsed_at(result["year"], ctx.plan),
         "conclusion": conclusion(ind, ctx.lang),
         "grade": weakest_grade(ind),
         "plan_text": {"definition": spec.definition, "scope": spec.scope, "concept": spec.concept,

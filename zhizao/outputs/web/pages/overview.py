@@ -7,8 +7,9 @@ import pandas as pd
 from fastapi import APIRouter, Depends
 
 from zhizao import labels
+from zhizao.analytics.final import FINAL_STATUSES, final_label
 from zhizao.analytics.progress import status_label
-from zhizao.outputs.web.charts import STATUS_COLOURS, clusters_chart, sparkline
+from zhizao.outputs.web.charts import clusters_chart, shown_status, sparkline, status_colour
 from zhizao.outputs.web.i18n import cluster_heading, pick, t
 from zhizao.outputs.web.pages.common import Ctx, When, evaluation_options, page_context
 from zhizao.outputs.web.pages.completion import completion_frame, completion_rows
@@ -18,7 +19,7 @@ from zhizao.outputs.web.render import frame, STATUS_ORDER, cell_number, respond
 router = APIRouter()
 
 CARD_KEYS = ("id", "category", "category_name", "unit", "binding", "nature_label", "status", "status_label",
-             "status_definite", "status_if_high_label", "binding_alert", "actual", "actual_text",
+             "status_definite", "status_if_high_label", "status_words", "binding_alert", "actual", "actual_text",
              "qualifier", "data_year", "target", "completion", "growth_ratio", "reason")
 
 
@@ -37,16 +38,14 @@ def plan_period(plan, eval_year: int, today: date | None = None) -> dict:
 
 
 def overview_data(ctx: Ctx, result: dict) -> dict:
-    counts = result["summary"]["counts"]
     by_id = {i["id"]: i for i in result["indicators"]}
     cards = [{**{k: i.get(k) for k in CARD_KEYS}, "name": pick(i["name"], i.get("name_en"), ctx.lang),
-              "colour": STATUS_COLOURS[i["status"]], **card_source(i, result["year"], ctx.lang)}
-             for i in result["indicators"]]
+              "status": shown_status(i), "colour": status_colour(shown_status(i)), "badge": badge_text(i),
+              **card_source(i, result["year"], ctx.lang)} for i in result["indicators"]]
     return {
         "plan": result["plan"], "year": result["year"], "as_of": result["as_of"],
         "period": plan_period(ctx.plan, result["year"]),
-        "counts": [{"status": s, "label": status_label(s, ctx.lang), "count": counts.get(s, 0),
-                    "colour": STATUS_COLOURS[s]} for s in STATUS_ORDER],
+        "counts": status_counts(result, ctx.lang),
         "binding_behind": [{"id": b, "name": pick(by_id[b]["name"], by_id[b].get("name_en"), ctx.lang),
                             "status_label": by_id[b]["status_label"]} for b in result["summary"]["binding_behind"]],
         "indicators": cards,
@@ -55,6 +54,26 @@ def overview_data(ctx: Ctx, result: dict) -> dict:
         "cluster_heading": cluster_heading(ctx.plan, ctx.lang),
         "years": list(range(ctx.plan.plan.base_year + 1, ctx.plan.plan.target_year + 1)),
     }
+
+
+def badge_text(ind: dict) -> str:
+    """The status in words: the final label in a final evaluation, else the pace status with the
+    other reading of a qualified value spelled out (基本符合预期，按区间上端为提前实现)."""
+    if ind.get("final"):
+        return ind["final"]["label"]
+    return ind.get("status_words") or ind["status_label"]
+
+
+def status_counts(result: dict, lang: str) -> list[dict]:
+    """Counts of the statuses the cards show: the final evaluation's in a final evaluation (the same
+    as `zhizao assess` and the report), else the pace statuses."""
+    final = result["summary"].get("final_counts")
+    if final is not None:
+        return [{"status": s, "label": final_label(s, lang), "count": final.get(s, 0), "colour": status_colour(s)}
+                for s in FINAL_STATUSES]
+    counts = result["summary"]["counts"]
+    return [{"status": s, "label": status_label(s, lang), "count": counts.get(s, 0), "colour": status_colour(s)}
+            for s in STATUS_ORDER]
 
 
 def card_source(ind: dict, eval_year: int, lang: str) -> dict:

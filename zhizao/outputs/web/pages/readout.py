@@ -57,7 +57,7 @@ def conclusion(ind: dict, lang: str) -> str:
     if final.get("text"):
         head = f"{t('concl_final', lang)}{'：' if lang != 'en' else ': '}{final['text']}"
         return sep.join(p for p in (head, grade_part) if p)
-    parts = [ind.get("status_label") or labels.label("status", ind.get("status"), lang)]
+    parts = [ind.get("status_words") or ind.get("status_label") or labels.label("status", ind.get("status"), lang)]
     if ind.get("actual") is not None:
         parts.append(t("concl_latest", lang).format(
             value=value_with_unit(ind["actual"], ind.get("unit"), ind.get("qualifier"), lang), year=ind.get("data_year")))

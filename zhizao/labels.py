@@ -313,8 +313,6 @@ UI: dict[str, tuple[str, str]] = {
     "export_source": ("来源", "Source"),
     "export_address": ("网址", "Address"),
     "mon_pp_unit": ("百分点", "pp"),
-    "mon_export_districts": ("区县表", "District table"),
-    "export_tables": ("下载表格", "Download tables"),
     # --- issue 10 w2: completion, plan tables, XLSX words ---
     "completion_pct_head": ("完成度（%）", "Completion (%)"),
     "plan_items": ("规划条目", "Plan items"),

@@ -19,6 +19,7 @@ from pathlib import Path
 from collections import Counter
 from urllib.parse import urlencode
 
+import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
@@ -31,7 +32,7 @@ from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.monitoring_state import MonitoringState, MonitoringUnavailable
 from zhizao.outputs.web.pages.common import Ctx, not_found, page_context
 from zhizao.outputs.web.pages.districts import GEO_URL, MAP_NAME, geojson_adcodes
-from zhizao.outputs.web.render import respond
+from zhizao.outputs.web.render import cell_number, frame, respond
 
 router = APIRouter()
 
@@ -177,12 +178,14 @@ def pull_bars(rows: list[dict], title: str | None, lang: str) -> dict:
         **({"title": {"text": title, "left": 0, "textStyle": {"fontSize": 14}}} if title else {}),
         "grid": {"left": 200, "right": 60, "top": 36 if title else 10, "bottom": 24},
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "xAxis": {"type": "value", "name": "pp"},
+        "xAxis": {"type": "value", "name": t("mon_pp_unit", lang)},
         "yAxis": {"type": "category", "inverse": True, "data": [r["name"] for r in rows],
                   "axisLabel": {"width": 180, "overflow": "truncate"}},
         "series": [{"type": "bar", "name": t("mon_pull", lang),
-                    "label": {"show": True, "position": "right", "formatter": "{c}"},
+                    "label": {"show": True, "position": "right"},
+                    # each bar's label is the table's text (zhizao.formatting): never "-0"
                     "data": [{"value": _r(r["pull_pp"]), "url": r.get("url"),
+                              "label": {"formatter": formatting.number(r["pull_pp"], 2)},
                               "itemStyle": {"color": POSITIVE if (r["pull_pp"] or 0) >= 0 else NEGATIVE}}
                              for r in rows]}],
     }
@@ -269,6 +272,7 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
         "join": {"geojson_features": len(geojson_adcodes()), "joined": len(set(geojson_adcodes()) & set(codes)),
                  "districts": len(codes), "with_data": sum(r["has_data"] for r in districts)},
         "warnings": _with_urls(shown[at:at + WARNINGS_PER_PAGE], period),
+        "warnings_all": shown,
         "warning_groups": warning_groups(all_warnings, period),
         "warning_filter": {"severity": severity, "rule": rule, "type": subject_type, "shown": len(shown),
                            "total": len(all_warnings)},
@@ -287,6 +291,47 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
                                           ("zone", zones))},
         "brief": [{"format": f, "url": f"/monitoring/brief?format={f}&period={period}"} for f in BRIEF_FORMATS],
     }
+
+
+# --- exports (?table=NAME&format=csv|xlsx|json): the page's tables with the synthetic label in the first column,
+# numbers as numbers (percent and percentage points in the header), codes as words
+def _synthetic_column(d: dict, lang: str) -> dict:
+    return {t("mon_period", lang): d["period_label"], **({t("source", lang): d["synthetic_label"]}
+                                                          if d.get("synthetic") else {})}
+
+
+def monitoring_frame(rows: list[dict], kind: str, d: dict, lang: str) -> pd.DataFrame:
+    name_head = {"district": "district", "industry": "mon_industry", "cluster": "mon_cluster", "zone": "region"}[kind]
+    pct = "（%）" if lang != "en" else " (%)"
+    out = []
+    for r in rows:
+        row = {**_synthetic_column(d, lang)}
+        if kind == "district":
+            row[t("code", lang)] = r["id"]
+        row[t(name_head, lang)] = r["name"]
+        if kind == "district":
+            row[t("mon_ytd", lang)] = cell_number(r.get("ytd"))
+        row[t("mon_ytd_growth", lang) + pct] = cell_number(r.get("ytd_growth_pct"))
+        if kind == "district":
+            row[t("mon_month_growth", lang) + pct] = cell_number(r.get("month_growth_pct"))
+        row[t("mon_contribution", lang) + pct] = cell_number(r.get("contribution_pct"))
+        row[t("mon_pull", lang)] = cell_number(r.get("pull_pp"))  # the header says 百分点 / pp
+        if kind in ("district", "industry"):
+            row[t("mon_rank", lang)] = None if r.get("rank") is None else int(r["rank"])
+        row[t("mon_light", lang)] = r.get("light_label") or None
+        if kind == "district":
+            row[t("mon_warnings", lang)] = r.get("warnings") or 0
+        out.append(row)
+    return frame(out, columns=list(out[0]) if out else [t(name_head, lang)])
+
+
+def warnings_frame(rows: list[dict], d: dict, lang: str) -> pd.DataFrame:
+    out = [{**_synthetic_column(d, lang), t("mon_severity", lang): w["severity_label"], t("mon_rule", lang): w["rule_title"],
+            t("mon_type", lang): w["subject_type_label"], t("mon_subject", lang): w["subject_name"],
+            t("code", lang): w["subject_id"], t("mon_explanation", lang): w["explanation"]} for w in rows]
+    heads = [*_synthetic_column(d, lang), *(t(k, lang) for k in ("mon_severity", "mon_rule", "mon_type", "mon_subject",
+                                                               "code", "mon_explanation"))]
+    return frame(out, columns=heads)
 
 
 @router.get("/monitoring")
@@ -309,11 +354,17 @@ def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query
     except MonitoringUnavailable as e:
         return _unavailable(ctx, e, "monitoring")
     d = monitoring_data(ctx, data, result, severity, rule, type, page)
+    tables = {name: (lambda rows=rows, kind=kind: monitoring_frame(rows, kind, d, ctx.lang))
+              for name, kind, rows in (("districts", "district", d["districts"]),
+                                       ("industries", "industry", d["industries"]),
+                                       ("clusters", "cluster", d["clusters"]), ("zones", "zone", d["zones"]))}
+    all_shown = d.pop("warnings_all")  # the page shows one page of them (and so does its JSON twin)
+    tables["warnings"] = lambda: warnings_frame(all_shown, d, ctx.lang)
     charts = {"map": growth_map(d, ctx.lang),
               "cluster_pulls": pull_bars(d["clusters"], t("mon_pulls_cluster", ctx.lang), ctx.lang),
               "industry_pulls": pull_bars(d["industries"], None, ctx.lang)}
     return respond(ctx.request, "monitoring.html", d, lang=ctx.lang, user=ctx.user, page="monitoring",
-                   title=_title(ctx, d["period_label"]), charts=charts)
+                   title=_title(ctx, d["period_label"]), charts=charts, tables=tables)
 
 
 @router.get("/monitoring/district/{adcode}")

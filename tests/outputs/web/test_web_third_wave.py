@@ -234,3 +234,15 @@ def test_printed_completion_row_numbers_are_not_split(page):
     })""")
     assert len(cells) >= 10
     assert all(c["lines"] == 1 and c["ws"] == "nowrap" for c in cells), [c for c in cells if c["lines"] != 1]
+
+
+@pytest.mark.parametrize("path", ["/monitoring/district/999999", "/monitoring?severity=urgent",
+                                  "/monitoring?period=2031-01", "/monitoring/subject/planet/x"])
+def test_monitoring_errors_speak_the_pages_language_only(mclient, path):
+    mclient.cookies.clear()
+    zh = mclient.get(path)
+    assert zh.status_code in (404, 422)
+    detail = re.search(r'id="error-detail">(.*?)</p>', zh.text, re.S).group(1)
+    assert CJK.search(detail) and not re.search(r"\b(must|district|got|subject)\b", detail), detail
+    en = mclient.get(path + ("&" if "?" in path else "?") + "lang=en")
+    assert not CJK.search(re.search(r'id="error-detail">(.*?)</p>', en.text, re.S).group(1))

@@ -89,5 +89,10 @@ def evaluation_options(
         raise HTTPException(422, f"as_of must be a date YYYY-MM-DD, got {as_of!r}") from None
 
 
+def say(lang: str, zh: str, en: str) -> str:
+    """A message in the page's language only (a Chinese page never carries the English beside it)."""
+    return en if lang == "en" else zh
+
+
 def not_found(what: str) -> HTTPException:
     return HTTPException(404, what)

@@ -24,7 +24,7 @@ from fastapi.responses import Response
 from zhizao import formatting, labels
 from zhizao.analytics.selection import select_best
 from zhizao.outputs.web.i18n import pick, t
-from zhizao.outputs.web.pages.common import Ctx, not_found, page_context
+from zhizao.outputs.web.pages.common import Ctx, not_found, page_context, say
 from zhizao.outputs.web.render import cell_number, frame, grade_words, jsonable, qual_label, respond
 
 router = APIRouter()
@@ -152,12 +152,12 @@ def _values(ctx: Ctx, series: str, period: str, regions: set[str] | None = None)
     return {r["region"]: {k: r.get(k) for k in keep} for r in jsonable(chosen)}
 
 
-def _check_codes(plan, district: str | None, compare: list[str]) -> None:
+def _check_codes(plan, district: str | None, compare: list[str], lang: str = "zh") -> None:
     known = {d.code for d in plan.regions.districts} if plan.regions else set()
-    bad = [c for c in [district, *compare] if c and c not in known]
+    bad = [c[:20] for c in [district, *compare] if c and c not in known]
     if bad:
-        raise HTTPException(422, f"不是本规划的区县代码：{'、'.join(bad)}；请从列表中选择 / "
-                                 f"not a district code of this plan: {', '.join(bad)}; choose one from the list")
+        raise HTTPException(422, say(lang, f"不是本规划的区县代码：{'、'.join(bad)}；请从列表中选择",
+                                     f"not a district code of this plan: {', '.join(bad)}; choose one from the list"))
 
 
 def _fmt(v, unit: str | None, lang: str) -> str:
@@ -220,7 +220,7 @@ def districts_data(ctx: Ctx, layer: str | None, period: str | None, district: st
     plan = ctx.plan
     compare = [c for c in (compare or []) if c]
     district = district or (ctx.user.region if ctx.user.level == "district" else None)
-    _check_codes(plan, district, compare)
+    _check_codes(plan, district, compare, ctx.lang)
     all_layers = layers(ctx)
     by_series = {x["series"]: x for x in all_layers}
     if layer != GROUP_LAYER and layer not in by_series:

@@ -30,7 +30,7 @@ from zhizao.outputs import monitoring_view as mv
 from zhizao.outputs.reports.brief import brief_stem, build_brief_from
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.monitoring_state import MonitoringState, MonitoringUnavailable
-from zhizao.outputs.web.pages.common import Ctx, not_found, page_context
+from zhizao.outputs.web.pages.common import Ctx, not_found, page_context, say
 from zhizao.outputs.web.pages.districts import GEO_URL, MAP_NAME, geojson_adcodes
 from zhizao.outputs.web.render import cell_number, frame, respond
 
@@ -61,12 +61,16 @@ def _load(ctx: Ctx, period: str | None):
     """(data, result) at the requested period; MonitoringUnavailable without data, 422 for a bad period."""
     state = monitoring_state(ctx)
     data = state.data()
+    if not data.periods:
+        raise HTTPException(422, say(ctx.lang, "数据不足两年，没有可与上年同期比较的报告期；请用更长的数据（zhizao synth --months）",
+                                     "the data cover less than two years: no period has a previous year to compare "
+                                     "with; use longer data (zhizao synth --months)"))
     try:
         p = mv.check_period(data, period)
-    except ValueError as e:
-        raise HTTPException(422, f"period: {e}") from None
-    if p is None and not data.periods:
-        raise HTTPException(422, "period: the data cover less than two years; nothing to compare with")
+    except ValueError:
+        lo, hi = mv.period_key(data.periods[0]), mv.period_key(data.periods[-1])
+        raise HTTPException(422, say(ctx.lang, f"报告期须在 {lo} 至 {hi} 之间（格式 YYYY-MM），收到“{str(period)[:20]}”",
+                                     f"period must be between {lo} and {hi} (YYYY-MM), got '{str(period)[:20]}'")) from None
     return data, state.result(p)
 
 
@@ -340,15 +344,17 @@ def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query
                     type: str | None = Query(None), page: int = Query(1)):
     severity, rule, type = severity or None, rule or None, type or None  # the form sends empty fields
     if severity and severity not in SEVERITIES:
-        raise HTTPException(422, f"级别须为 {'、'.join(SEVERITIES)} 之一 / severity must be one of "
-                                 f"{', '.join(SEVERITIES)}, got {severity!r}")
+        raise HTTPException(422, say(ctx.lang, f"级别须为 {'、'.join(SEVERITIES)} 之一",
+                                     f"severity must be one of {', '.join(SEVERITIES)}, got {severity[:20]!r}"))
     if rule and rule not in WARNING_RULES:
-        raise HTTPException(422, f"规则须为 {'、'.join(WARNING_RULES)} 之一（信号灯是各表的状态列，不是预警）/ "
-                                 f"rule must be one of {', '.join(WARNING_RULES)} (the five lights are a status "
-                                 f"column, not a warning), got {rule!r}")
+        raise HTTPException(422, say(ctx.lang, "规则须为以下之一：" + "、".join(mv.rule_title(k, "zh") for k in WARNING_RULES)
+                                     + "（请在页面的规则列表中选择；信号灯是各表的状态列，不是预警）",
+                                     f"rule must be one of {', '.join(WARNING_RULES)} (the five lights are a status "
+                                     f"column, not a warning), got {rule[:40]!r}"))
     if type and type not in SUBJECT_TYPES:
-        raise HTTPException(422, f"对象类型须为 {'、'.join(SUBJECT_TYPES)} 之一 / type must be one of "
-                                 f"{', '.join(SUBJECT_TYPES)}, got {type!r}")
+        raise HTTPException(422, say(ctx.lang, "对象类型须为以下之一：" + "、".join(mv.subject_type_label(k, "zh") for k in SUBJECT_TYPES)
+                                     + "（请在页面的类型列表中选择）",
+                                     f"type must be one of {', '.join(SUBJECT_TYPES)}, got {type[:40]!r}"))
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:
@@ -370,9 +376,11 @@ def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query
 @router.get("/monitoring/district/{adcode}")
 def monitoring_district(adcode: str, ctx: Ctx = Depends(page_context), period: str | None = Query(None)):
     if adcode not in DISTRICTS:
-        raise not_found(f"district '{adcode}' (a GB/T 2260 code of one of the city's districts)")
+        raise not_found(say(ctx.lang, f"没有代码为“{adcode[:20]}”的区县；请从运行监测页的区县表进入",
+                            f"no district '{adcode[:20]}' (a GB/T 2260 code); open it from the monitoring page's table"))
     if not ctx.user.can_see_region(adcode):
-        raise HTTPException(403, f"this user may not see the enterprises of district {adcode}")
+        raise HTTPException(403, say(ctx.lang, f"本账户无权查看区县 {adcode} 的企业",
+                                     f"this user may not see the enterprises of district {adcode}"))
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:
@@ -399,21 +407,26 @@ def monitoring_district(adcode: str, ctx: Ctx = Depends(page_context), period: s
 def monitoring_subject(subject_type: str, subject_id: str, ctx: Ctx = Depends(page_context),
                        period: str | None = Query(None)):
     if subject_type not in SUBJECT_TYPES:
-        raise not_found(f"subject type '{subject_type}' (one of {', '.join(SUBJECT_TYPES)})")
+        raise not_found(say(ctx.lang, "对象类型须为以下之一：" + "、".join(mv.subject_type_label(k, "zh") for k in SUBJECT_TYPES),
+                            f"subject type '{subject_type[:20]}' (one of {', '.join(SUBJECT_TYPES)})"))
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:
         return _unavailable(ctx, e, "monitoring_subject")
     series = mv.subject_series(result, subject_type, subject_id)
     if series is None:
-        raise not_found(f"{subject_type} '{subject_id}' in the monitoring data")
+        raise not_found(say(ctx.lang, f"监测数据中没有{mv.subject_type_label(subject_type, 'zh')}“{subject_id[:40]}”；"
+                                      "请从运行监测页的表格进入",
+                            f"no {subject_type} '{subject_id[:40]}' in the monitoring data; open it from the monitoring "
+                            "page's tables"))
     d = _base(ctx, data, result)
     p = d["period"]
     info = None
     if subject_type == "enterprise":
         info = mv.enterprise_info(result, subject_id, ctx.lang)
         if not ctx.user.can_see_region(info["district"]):
-            raise HTTPException(403, f"this user may not see the enterprises of district {info['district']}")
+            raise HTTPException(403, say(ctx.lang, f"本账户无权查看区县 {info['district']} 的企业",
+                                         f"this user may not see the enterprises of district {info['district']}"))
         info["district_url"] = district_url(info["district"], p)
         name = info["name"]
     else:
@@ -448,9 +461,11 @@ def monitoring_brief(ctx: Ctx = Depends(page_context), period: str | None = Quer
                      format: str = Query("html")):
     """The monthly brief (zhizao brief) of the period, built once per folder state."""
     if format not in BRIEF_FORMATS:
-        raise HTTPException(422, f"brief format must be one of {', '.join(BRIEF_FORMATS)}")
+        raise HTTPException(422, say(ctx.lang, f"简报格式须为 {'、'.join(BRIEF_FORMATS)} 之一",
+                                     f"brief format must be one of {', '.join(BRIEF_FORMATS)}"))
     if ctx.user.level != "city":
-        raise HTTPException(403, "the brief lists enterprises of every district")
+        raise HTTPException(403, say(ctx.lang, "简报列出各区县的企业，仅限市级账户",
+                                     "the brief lists enterprises of every district: city-level users only"))
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:

@@ -307,6 +307,12 @@ UI: dict[str, tuple[str, str]] = {
                        "The light is each subject's business-climate status (a column of the tables), not a "
                        "warning. Districts, zones, industries and clusters are lit against their peers, the "
                        "city against the city's cut-offs; red means a high-severity warning only."),
+    # === issue 10 w3: districts/monitoring pages, exports, plans in the dashboard ===
+    "plan_unknown": ("没有编号为“{id}”的规划；本看板的规划见 /plans：{known}",
+                     "No plan with id '{id}'; the plans this dashboard serves are listed at /plans: {known}"),
+    "export_source": ("来源", "Source"),
+    "export_address": ("网址", "Address"),
+    "mon_pp_unit": ("百分点", "pp"),
     # --- issue 10 w2: completion, plan tables, XLSX words ---
     "completion_pct_head": ("完成度（%）", "Completion (%)"),
     "plan_items": ("规划条目", "Plan items"),

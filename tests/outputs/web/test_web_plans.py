@@ -16,6 +16,7 @@ ASSETS = Path(__file__).parents[2] / "assets"
 PLAN_FILE = ASSETS / "fictional-plan.yaml"
 FICTIONAL = "riverton-industry-2023-2027"
 CHONGQING = zz.BUNDLED_PLAN_ID
+SECOND = "chongqing-manufacturing-2023-2027"  # embedded, not yet used: listed and served on its first visit
 HOSTS = ["testserver"]
 F_IDS = {"output", "value_added", "hightech_share", "margin", "energy_intensity", "parks"}
 
@@ -92,7 +93,7 @@ def test_the_header_switches_between_the_plans(c):
     form = re.search(r'<form class="plan-switch" method="get" action="/plans">(.*?)</form>', html, re.S)
     assert form, "no plan switcher"
     options = re.findall(r'<option value="([^"]+)"( selected)?>', form.group(1))
-    assert [o[0] for o in options] == [CHONGQING, FICTIONAL] and options[0][1] == " selected"
+    assert [o[0] for o in options] == [CHONGQING, FICTIONAL, SECOND] and options[0][1] == " selected"
     assert "data-autosubmit" in form.group(1) and "<script>" not in html  # the CSP: no inline script
     here = c.get(f"/p/{FICTIONAL}/indicator/output").text
     assert re.search(rf'<option value="{FICTIONAL}" selected>', here)
@@ -104,7 +105,8 @@ def test_the_header_switches_between_the_plans(c):
 def test_the_plans_page_lists_every_plan_with_its_addresses(c):
     j = c.get("/plans?format=json").json()
     assert [(p["id"], p["url"], p["default"]) for p in j["plans"]] == [
-        (CHONGQING, f"/p/{CHONGQING}/", True), (FICTIONAL, f"/p/{FICTIONAL}/", False)]
+        (CHONGQING, f"/p/{CHONGQING}/", True), (FICTIONAL, f"/p/{FICTIONAL}/", False),
+        (SECOND, f"/p/{SECOND}/", False)]
     assert c.get("/plans?lang=en").status_code == 200
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
@@ -37,9 +38,9 @@ from fastapi import HTTPException
 from zhizao import api
 from zhizao.errors import UserError
 from zhizao.ingest.table import ImportProblem
-from zhizao.plan.load import PlanError
+from zhizao.plan.load import PlanError, embedded_plan_ids, load_plan
 from zhizao.plan.spec import Plan
-from zhizao.store.importing import ImportFailed, ImportSummary
+from zhizao.store.importing import ImportFailed, ImportSummary, bundled_links_name
 from zhizao.store.store import Store, StoreBusy, default_db_path, default_lock_timeout
 
 MAX_STALE = 64  # values kept from earlier versions, served only while another process holds the file
@@ -346,6 +347,7 @@ class WebPlans:
         self._states: dict[str, WebState] = {self.default.plan.plan.id: self.default}
         self._broken: dict[str, str] = {}  # registered plans that cannot be read: id → why
         self._last_registered: list[str] = [self.default.plan.plan.id]
+        self._load_lock = threading.Lock()
 
     def loaded(self, plan_id: str) -> WebState | None:
         """The plan's state if it is already served; never touches the store."""
@@ -353,20 +355,39 @@ class WebPlans:
             return self._states.get(plan_id)
 
     def get(self, plan_id: str) -> WebState | None:
-        """The plan's state, loading a plan registered in the store; None if the store has no such plan."""
+        """The plan's state, loading a plan registered in the store, or an embedded plan when the store
+        holds the bundled data (registered and its bundled links loaded on this first visit, as
+        api.open_store does for the CLI); None if there is no such plan here."""
         state = self.loaded(plan_id)
         if state is not None:
             return state
-        if plan_id not in self.registered():
+        if plan_id not in self.registered() and plan_id not in self.embedded():
             return None
-        try:
-            state = WebState(self.db, plan_id, lock_timeout=self.lock_timeout, import_lock=self._import_lock)
-        except (UserError, PlanError) as e:  # e.g. registered by an older zhizao: listed, not served
+        with self._load_lock:  # two first visits must not register the plan twice
+            state = self.loaded(plan_id)
+            if state is not None:
+                return state
+            try:
+                state = WebState(self.db, plan_id, lock_timeout=self.lock_timeout, import_lock=self._import_lock)
+            except (UserError, PlanError) as e:  # e.g. registered by an older zhizao: listed, not served
+                with self._lock:
+                    self._broken[plan_id] = str(e)
+                return None
             with self._lock:
-                self._broken[plan_id] = str(e)
-            return None
-        with self._lock:
-            return self._states.setdefault(plan_id, state)
+                return self._states.setdefault(plan_id, state)
+
+    def embedded(self) -> list[str]:
+        """Embedded plans served without being registered first: only in a store holding the bundled
+        data (a store made for another plan is not offered the embedded plans, whose registration
+        would change the CLI's default plan of that store)."""
+        def compute():
+            with self.default._open() as store:
+                return bool((store.batches()["kind"] == "bundled").any())
+        try:
+            bundled = self.default.cached(("has_bundled",), compute)
+        except StoreBusyPage:
+            bundled = False
+        return [i for i in embedded_plan_ids() if bundled_links_name(i)] if bundled else []
 
     def registered(self) -> list[str]:
         """Plan ids registered in the store (cached per store version); while another process holds
@@ -384,14 +405,17 @@ class WebPlans:
         return ids
 
     def listing(self, lang: str = "zh") -> list[dict]:
-        """The plans served, the default first: id, title and address."""
-        ids = [self.default.plan.plan.id, *[i for i in self.registered() if i != self.default.plan.plan.id]]
+        """The plans served, the default first, then the registered ones, then the embedded ones not yet
+        visited (listed from their file: a page view must not write the store): id, title and address."""
+        default_id = self.default.plan.plan.id
+        registered = [i for i in self.registered() if i != default_id]
+        ids = [default_id, *registered, *[i for i in self.embedded() if i != default_id and i not in registered]]
         out = []
         for plan_id in ids:
-            state = self.get(plan_id)
-            if state is None:
+            state = self.loaded(plan_id) if plan_id not in registered else self.get(plan_id)
+            if state is None and plan_id in registered:
                 continue
-            meta = state.plan.plan
+            meta = state.plan.plan if state is not None else _embedded_meta(plan_id)
             out.append({"id": plan_id, "title": (meta.title_en or meta.title) if lang == "en" else meta.title,
                         "period": f"{meta.base_year}–{meta.target_year}", "default": state is self.default,
                         "url": f"/p/{plan_id}/"})
@@ -409,6 +433,12 @@ class WebPlans:
             return
         for state in self.states():
             state.warm()
+
+
+@lru_cache(maxsize=16)
+def _embedded_meta(plan_id: str):
+    """An embedded plan's header (title, years) for the switcher, read from its file."""
+    return load_plan(plan_id).plan
 
 
 def _region_names(plan: Plan) -> dict[str, str]:

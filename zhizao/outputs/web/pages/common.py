@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import Depends, HTTPException, Query, Request
 
 from zhizao.outputs.web.auth import User, current_user
-from zhizao.outputs.web.i18n import request_lang
+from zhizao.outputs.web.i18n import request_lang, t
 from zhizao.outputs.web.state import WebState
 
 
@@ -45,11 +45,16 @@ def plan_state(request: Request) -> WebState:
         return plans.default
     state = plans.get(plan_id)
     if state is None:
-        known = ", ".join(p["id"] for p in plans.listing())
-        raise HTTPException(404, f"数据库中没有规划“{plan_id[:80]}”；可选：{known} / no plan '{plan_id[:80]}' in "
-                                 f"this store; plans: {known} (zhizao plan list; a plan file is added by using it "
-                                 "once with --plan PATH)")
+        raise unknown_plan(plan_id, plans, request_lang(request))
     return state
+
+
+def unknown_plan(plan_id: str, plans, lang: str) -> HTTPException:
+    """404 in the page's language naming the plans served and /plans (an embedded plan needs no
+    --plan: it is served on its first visit)."""
+    known = "、".join(p["id"] for p in plans.listing(lang)) if lang != "en" else \
+        ", ".join(p["id"] for p in plans.listing(lang))
+    return HTTPException(404, t("plan_unknown", lang).format(id=plan_id[:80], known=known))
 
 
 def page_context(request: Request, user: User = Depends(current_user),
@@ -82,6 +87,11 @@ def evaluation_options(
         return When(y, date.fromisoformat(as_of))
     except ValueError:
         raise HTTPException(422, f"as_of must be a date YYYY-MM-DD, got {as_of!r}") from None
+
+
+def say(lang: str, zh: str, en: str) -> str:
+    """A message in the page's language only (a Chinese page never carries the English beside it)."""
+    return en if lang == "en" else zh
 
 
 def not_found(what: str) -> HTTPException:

@@ -21,11 +21,11 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
-from zhizao import formatting
+from zhizao import formatting, labels
 from zhizao.analytics.selection import select_best
 from zhizao.outputs.web.i18n import pick, t
-from zhizao.outputs.web.pages.common import Ctx, not_found, page_context
-from zhizao.outputs.web.render import jsonable, respond
+from zhizao.outputs.web.pages.common import Ctx, not_found, page_context, say
+from zhizao.outputs.web.render import cell_number, frame, grade_words, jsonable, qual_label, respond
 
 router = APIRouter()
 
@@ -122,14 +122,23 @@ def layers(ctx: Ctx) -> list[dict]:
     for series, g in obs.groupby("series", sort=True):
         per = g.groupby("period_key")["region"].nunique().sort_index(ascending=False)
         linked = links.loc[links["series"] == series, "indicator"].tolist() + ([series] if series in names else [])
+        inds = [{"id": i, "name": names[i]} for i in dict.fromkeys(linked) if i in names]
         out.append({
-            "series": series, "unit": g["unit"].iloc[0], "districts": int(g["region"].nunique()),
+            "series": series, "label": layer_label(series, [i["name"] for i in inds]),
+            "unit": g["unit"].iloc[0], "districts": int(g["region"].nunique()),
             "best_period_districts": int(per.max()),
             "periods": [{"period": p, "districts": int(n)} for p, n in per.items()],
-            "indicators": [{"id": i, "name": names[i]} for i in dict.fromkeys(linked) if i in names],
+            "indicators": inds,
         })
     # The default layer is the one a map shows most districts for: one period at a time.
     return sorted(out, key=lambda x: (-x["best_period_districts"], -x["districts"], x["series"]))
+
+
+def layer_label(series: str, indicator_names: list[str]) -> str:
+    """A layer as the list shows it: the series, then the indicators it serves in brackets, leaving out
+    a name that repeats the series (not 工业增加值（工业增加值）)."""
+    others = [n for n in dict.fromkeys(indicator_names) if n and n != series]
+    return f"{series}（{'、'.join(others)}）" if others else series
 
 
 def _values(ctx: Ctx, series: str, period: str, regions: set[str] | None = None) -> dict[str, dict]:
@@ -143,12 +152,12 @@ def _values(ctx: Ctx, series: str, period: str, regions: set[str] | None = None)
     return {r["region"]: {k: r.get(k) for k in keep} for r in jsonable(chosen)}
 
 
-def _check_codes(plan, district: str | None, compare: list[str]) -> None:
+def _check_codes(plan, district: str | None, compare: list[str], lang: str = "zh") -> None:
     known = {d.code for d in plan.regions.districts} if plan.regions else set()
-    bad = [c for c in [district, *compare] if c and c not in known]
+    bad = [c[:20] for c in [district, *compare] if c and c not in known]
     if bad:
-        raise HTTPException(422, f"不是本规划的区县代码：{'、'.join(bad)}；请从列表中选择 / "
-                                 f"not a district code of this plan: {', '.join(bad)}; choose one from the list")
+        raise HTTPException(422, say(lang, f"不是本规划的区县代码：{'、'.join(bad)}；请从列表中选择",
+                                     f"not a district code of this plan: {', '.join(bad)}; choose one from the list"))
 
 
 def _fmt(v, unit: str | None, lang: str) -> str:
@@ -211,7 +220,7 @@ def districts_data(ctx: Ctx, layer: str | None, period: str | None, district: st
     plan = ctx.plan
     compare = [c for c in (compare or []) if c]
     district = district or (ctx.user.region if ctx.user.level == "district" else None)
-    _check_codes(plan, district, compare)
+    _check_codes(plan, district, compare, ctx.lang)
     all_layers = layers(ctx)
     by_series = {x["series"]: x for x in all_layers}
     if layer != GROUP_LAYER and layer not in by_series:
@@ -305,13 +314,55 @@ def map_option(data: dict, lang: str, map_name: str = MAP_NAME) -> dict:
     return {**base, "visualMap": visual, "series": [series], "geoUrl": geo.get("url", GEO_URL)}
 
 
+# --- exports (?table=districts|zones|compare&format=csv|xlsx|json): the page's tables, headers in its words
+def districts_frame(data: dict, lang: str) -> pd.DataFrame:
+    unit = labels.unit_label(data["current"]["unit"], lang) if data["current"] else ""
+    head = {k: t(k, lang) for k in ("layer", "period", "code", "district", "groups", "value", "unit", "qualifier",
+                                     "grade", "vintage", "source")}
+    rows = [{head["layer"]: data["layer"] if data["current"] else t("groups", lang), head["period"]: data["period"],
+             head["code"]: r["code"], head["district"]: r["name"], head["groups"]: r["group_name"],
+             head["value"]: cell_number(r.get("value")), head["unit"]: unit if r.get("value") is not None else None,
+             head["qualifier"]: qual_label(r.get("qualifier"), lang) or None,
+             head["grade"]: grade_words(r["grade"], lang) if r.get("grade") else None,
+             head["vintage"]: formatting.date(r["vintage"]) if r.get("vintage") else None,
+             head["source"]: r.get("source_url")} for r in data["districts"]]
+    return frame(rows, columns=list(head.values()))
+
+
+def zones_frame(data: dict, lang: str) -> pd.DataFrame:
+    unit = labels.unit_label(data["current"]["unit"], lang) if data["current"] else ""
+    head = {k: t(k, lang) for k in ("region", "host_districts", "value", "unit", "note")}
+    sep = ", " if lang == "en" else "、"
+    rows = [{head["region"]: z["name"], head["host_districts"]: sep.join(h["name"] for h in z["host_districts"]),
+             head["value"]: cell_number(z.get("value")), head["unit"]: unit if z.get("value") is not None else None,
+             head["note"]: z.get("note")} for z in data["functional_zones"]]
+    return frame(rows, columns=list(head.values()))
+
+
+def compare_frame(data: dict, lang: str) -> pd.DataFrame:
+    o = data["officer"]
+    head = {"district": t("district", lang), "value": t("value", lang), "against": t(o["against"], lang),
+            "rank": t("rank_among", lang)}
+    mine = f" ({t('own_district', lang)})" if lang == "en" else f"（{t('own_district', lang)}）"
+    rows = [{head["district"]: r["name"] + (mine if r["self"] else ""),
+             head["value"]: cell_number(r["value"]), head["against"]: r["diff_display"],
+             head["rank"]: f"{r['rank']}/{o['ranked']}" if r["rank"] else t("no_data_short", lang)} for r in o["rows"]]
+    rows.append({head["district"]: t("whole_value", lang), head["value"]: cell_number(o["whole"]["value"]),
+                 head["against"]: None, head["rank"]: None})
+    return frame(rows, columns=list(head.values()))
+
+
 @router.get("/districts")
 def districts_page(ctx: Ctx = Depends(page_context), layer: str | None = Query(None),
                    period: str | None = Query(None), district: str | None = Query(None),
                    compare: list[str] = Query([])):
     data = districts_data(ctx, layer, period, district or None, compare)
+    tables = {"districts": lambda: districts_frame(data, ctx.lang), "zones": lambda: zones_frame(data, ctx.lang)}
+    if data["officer"]:
+        tables["compare"] = lambda: compare_frame(data, ctx.lang)
     charts = {"map": map_option(data, ctx.lang, ctx.plan.plan.id)} if data["map"] else {}
     if data["officer"] and any(r["value"] is not None for r in data["officer"]["rows"]):
         charts["compare"] = compare_chart(data["officer"], data["whole"]["name"] or "", data["current"]["unit"], ctx.lang)
     return respond(ctx.request, "districts.html", data, lang=ctx.lang, user=ctx.user, page="districts",
-                   title=t("nav_districts", ctx.lang) + " · " + t("app_title", ctx.lang), charts=charts)
+                   title=t("nav_districts", ctx.lang) + " · " + t("app_title", ctx.lang), charts=charts,
+                   tables=tables)

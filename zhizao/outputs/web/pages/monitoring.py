@@ -19,6 +19,7 @@ from pathlib import Path
 from collections import Counter
 from urllib.parse import urlencode
 
+import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 
@@ -29,9 +30,9 @@ from zhizao.outputs import monitoring_view as mv
 from zhizao.outputs.reports.brief import brief_stem, build_brief_from
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.monitoring_state import MonitoringState, MonitoringUnavailable
-from zhizao.outputs.web.pages.common import Ctx, not_found, page_context
+from zhizao.outputs.web.pages.common import Ctx, not_found, page_context, say
 from zhizao.outputs.web.pages.districts import GEO_URL, MAP_NAME, geojson_adcodes
-from zhizao.outputs.web.render import respond
+from zhizao.outputs.web.render import cell_number, frame, respond
 
 router = APIRouter()
 
@@ -60,12 +61,16 @@ def _load(ctx: Ctx, period: str | None):
     """(data, result) at the requested period; MonitoringUnavailable without data, 422 for a bad period."""
     state = monitoring_state(ctx)
     data = state.data()
+    if not data.periods:
+        raise HTTPException(422, say(ctx.lang, "数据不足两年，没有可与上年同期比较的报告期；请用更长的数据（zhizao synth --months）",
+                                     "the data cover less than two years: no period has a previous year to compare "
+                                     "with; use longer data (zhizao synth --months)"))
     try:
         p = mv.check_period(data, period)
-    except ValueError as e:
-        raise HTTPException(422, f"period: {e}") from None
-    if p is None and not data.periods:
-        raise HTTPException(422, "period: the data cover less than two years; nothing to compare with")
+    except ValueError:
+        lo, hi = mv.period_key(data.periods[0]), mv.period_key(data.periods[-1])
+        raise HTTPException(422, say(ctx.lang, f"报告期须在 {lo} 至 {hi} 之间（格式 YYYY-MM），收到“{str(period)[:20]}”",
+                                     f"period must be between {lo} and {hi} (YYYY-MM), got '{str(period)[:20]}'")) from None
     return data, state.result(p)
 
 
@@ -177,12 +182,14 @@ def pull_bars(rows: list[dict], title: str | None, lang: str) -> dict:
         **({"title": {"text": title, "left": 0, "textStyle": {"fontSize": 14}}} if title else {}),
         "grid": {"left": 200, "right": 60, "top": 36 if title else 10, "bottom": 24},
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "xAxis": {"type": "value", "name": "pp"},
+        "xAxis": {"type": "value", "name": t("mon_pp_unit", lang)},
         "yAxis": {"type": "category", "inverse": True, "data": [r["name"] for r in rows],
                   "axisLabel": {"width": 180, "overflow": "truncate"}},
         "series": [{"type": "bar", "name": t("mon_pull", lang),
-                    "label": {"show": True, "position": "right", "formatter": "{c}"},
+                    "label": {"show": True, "position": "right"},
+                    # each bar's label is the table's text (zhizao.formatting): never "-0"
                     "data": [{"value": _r(r["pull_pp"]), "url": r.get("url"),
+                              "label": {"formatter": formatting.number(r["pull_pp"], 2)},
                               "itemStyle": {"color": POSITIVE if (r["pull_pp"] or 0) >= 0 else NEGATIVE}}
                              for r in rows]}],
     }
@@ -269,6 +276,7 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
         "join": {"geojson_features": len(geojson_adcodes()), "joined": len(set(geojson_adcodes()) & set(codes)),
                  "districts": len(codes), "with_data": sum(r["has_data"] for r in districts)},
         "warnings": _with_urls(shown[at:at + WARNINGS_PER_PAGE], period),
+        "warnings_all": shown,
         "warning_groups": warning_groups(all_warnings, period),
         "warning_filter": {"severity": severity, "rule": rule, "type": subject_type, "shown": len(shown),
                            "total": len(all_warnings)},
@@ -289,39 +297,90 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
     }
 
 
+# --- exports (?table=NAME&format=csv|xlsx|json): the page's tables with the synthetic label in the first column,
+# numbers as numbers (percent and percentage points in the header), codes as words
+def _synthetic_column(d: dict, lang: str) -> dict:
+    return {t("mon_period", lang): d["period_label"], **({t("source", lang): d["synthetic_label"]}
+                                                          if d.get("synthetic") else {})}
+
+
+def monitoring_frame(rows: list[dict], kind: str, d: dict, lang: str) -> pd.DataFrame:
+    name_head = {"district": "district", "industry": "mon_industry", "cluster": "mon_cluster", "zone": "region"}[kind]
+    pct = "（%）" if lang != "en" else " (%)"
+    out = []
+    for r in rows:
+        row = {**_synthetic_column(d, lang)}
+        if kind == "district":
+            row[t("code", lang)] = r["id"]
+        row[t(name_head, lang)] = r["name"]
+        if kind == "district":
+            row[t("mon_ytd", lang)] = cell_number(r.get("ytd"))
+        row[t("mon_ytd_growth", lang) + pct] = cell_number(r.get("ytd_growth_pct"))
+        if kind == "district":
+            row[t("mon_month_growth", lang) + pct] = cell_number(r.get("month_growth_pct"))
+        row[t("mon_contribution", lang) + pct] = cell_number(r.get("contribution_pct"))
+        row[t("mon_pull", lang)] = cell_number(r.get("pull_pp"))  # the header says 百分点 / pp
+        if kind in ("district", "industry"):
+            row[t("mon_rank", lang)] = None if r.get("rank") is None else int(r["rank"])
+        row[t("mon_light", lang)] = r.get("light_label") or None
+        if kind == "district":
+            row[t("mon_warnings", lang)] = r.get("warnings") or 0
+        out.append(row)
+    return frame(out, columns=list(out[0]) if out else [t(name_head, lang)])
+
+
+def warnings_frame(rows: list[dict], d: dict, lang: str) -> pd.DataFrame:
+    out = [{**_synthetic_column(d, lang), t("mon_severity", lang): w["severity_label"], t("mon_rule", lang): w["rule_title"],
+            t("mon_type", lang): w["subject_type_label"], t("mon_subject", lang): w["subject_name"],
+            t("code", lang): w["subject_id"], t("mon_explanation", lang): w["explanation"]} for w in rows]
+    heads = [*_synthetic_column(d, lang), *(t(k, lang) for k in ("mon_severity", "mon_rule", "mon_type", "mon_subject",
+                                                               "code", "mon_explanation"))]
+    return frame(out, columns=heads)
+
+
 @router.get("/monitoring")
 def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query(None),
                     severity: str | None = Query(None), rule: str | None = Query(None),
                     type: str | None = Query(None), page: int = Query(1)):
     severity, rule, type = severity or None, rule or None, type or None  # the form sends empty fields
     if severity and severity not in SEVERITIES:
-        raise HTTPException(422, f"级别须为 {'、'.join(SEVERITIES)} 之一 / severity must be one of "
-                                 f"{', '.join(SEVERITIES)}, got {severity!r}")
+        raise HTTPException(422, say(ctx.lang, f"级别须为 {'、'.join(SEVERITIES)} 之一",
+                                     f"severity must be one of {', '.join(SEVERITIES)}, got {severity[:20]!r}"))
     if rule and rule not in WARNING_RULES:
-        raise HTTPException(422, f"规则须为 {'、'.join(WARNING_RULES)} 之一（信号灯是各表的状态列，不是预警）/ "
-                                 f"rule must be one of {', '.join(WARNING_RULES)} (the five lights are a status "
-                                 f"column, not a warning), got {rule!r}")
+        raise HTTPException(422, say(ctx.lang, "规则须为以下之一：" + "、".join(mv.rule_title(k, "zh") for k in WARNING_RULES)
+                                     + "（请在页面的规则列表中选择；信号灯是各表的状态列，不是预警）",
+                                     f"rule must be one of {', '.join(WARNING_RULES)} (the five lights are a status "
+                                     f"column, not a warning), got {rule[:40]!r}"))
     if type and type not in SUBJECT_TYPES:
-        raise HTTPException(422, f"对象类型须为 {'、'.join(SUBJECT_TYPES)} 之一 / type must be one of "
-                                 f"{', '.join(SUBJECT_TYPES)}, got {type!r}")
+        raise HTTPException(422, say(ctx.lang, "对象类型须为以下之一：" + "、".join(mv.subject_type_label(k, "zh") for k in SUBJECT_TYPES)
+                                     + "（请在页面的类型列表中选择）",
+                                     f"type must be one of {', '.join(SUBJECT_TYPES)}, got {type[:40]!r}"))
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:
         return _unavailable(ctx, e, "monitoring")
     d = monitoring_data(ctx, data, result, severity, rule, type, page)
+    tables = {name: (lambda rows=rows, kind=kind: monitoring_frame(rows, kind, d, ctx.lang))
+              for name, kind, rows in (("districts", "district", d["districts"]),
+                                       ("industries", "industry", d["industries"]),
+                                       ("clusters", "cluster", d["clusters"]), ("zones", "zone", d["zones"]))}
+    all_shown = d.pop("warnings_all")  # the page shows one page of them (and so does its JSON twin)
+    tables["warnings"] = lambda: warnings_frame(all_shown, d, ctx.lang)
     charts = {"map": growth_map(d, ctx.lang),
               "cluster_pulls": pull_bars(d["clusters"], t("mon_pulls_cluster", ctx.lang), ctx.lang),
               "industry_pulls": pull_bars(d["industries"], None, ctx.lang)}
     return respond(ctx.request, "monitoring.html", d, lang=ctx.lang, user=ctx.user, page="monitoring",
-                   title=_title(ctx, d["period_label"]), charts=charts)
+                   title=_title(ctx, d["period_label"]), charts=charts, tables=tables)
 
 
 @router.get("/monitoring/district/{adcode}")
 def monitoring_district(adcode: str, ctx: Ctx = Depends(page_context), period: str | None = Query(None)):
     if adcode not in DISTRICTS:
-        raise not_found(f"district '{adcode}' (a GB/T 2260 code of one of the city's districts)")
+        raise not_found(say(ctx.lang, f"没有代码为“{adcode[:20]}”的区县；请从运行监测页的区县表进入",
+                            f"no district '{adcode[:20]}' (a GB/T 2260 code); open it from the monitoring page's table"))
     if not ctx.user.can_see_region(adcode):
-        raise HTTPException(403, f"this user may not see the enterprises of district {adcode}")
+        raise HTTPException(403, say(ctx.lang, f"本账户无权查看区县 {adcode} 的企业",
+                                     f"this user may not see the enterprises of district {adcode}"))
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:
@@ -348,21 +407,26 @@ def monitoring_district(adcode: str, ctx: Ctx = Depends(page_context), period: s
 def monitoring_subject(subject_type: str, subject_id: str, ctx: Ctx = Depends(page_context),
                        period: str | None = Query(None)):
     if subject_type not in SUBJECT_TYPES:
-        raise not_found(f"subject type '{subject_type}' (one of {', '.join(SUBJECT_TYPES)})")
+        raise not_found(say(ctx.lang, "对象类型须为以下之一：" + "、".join(mv.subject_type_label(k, "zh") for k in SUBJECT_TYPES),
+                            f"subject type '{subject_type[:20]}' (one of {', '.join(SUBJECT_TYPES)})"))
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:
         return _unavailable(ctx, e, "monitoring_subject")
     series = mv.subject_series(result, subject_type, subject_id)
     if series is None:
-        raise not_found(f"{subject_type} '{subject_id}' in the monitoring data")
+        raise not_found(say(ctx.lang, f"监测数据中没有{mv.subject_type_label(subject_type, 'zh')}“{subject_id[:40]}”；"
+                                      "请从运行监测页的表格进入",
+                            f"no {subject_type} '{subject_id[:40]}' in the monitoring data; open it from the monitoring "
+                            "page's tables"))
     d = _base(ctx, data, result)
     p = d["period"]
     info = None
     if subject_type == "enterprise":
         info = mv.enterprise_info(result, subject_id, ctx.lang)
         if not ctx.user.can_see_region(info["district"]):
-            raise HTTPException(403, f"this user may not see the enterprises of district {info['district']}")
+            raise HTTPException(403, say(ctx.lang, f"本账户无权查看区县 {info['district']} 的企业",
+                                         f"this user may not see the enterprises of district {info['district']}"))
         info["district_url"] = district_url(info["district"], p)
         name = info["name"]
     else:
@@ -397,9 +461,11 @@ def monitoring_brief(ctx: Ctx = Depends(page_context), period: str | None = Quer
                      format: str = Query("html")):
     """The monthly brief (zhizao brief) of the period, built once per folder state."""
     if format not in BRIEF_FORMATS:
-        raise HTTPException(422, f"brief format must be one of {', '.join(BRIEF_FORMATS)}")
+        raise HTTPException(422, say(ctx.lang, f"简报格式须为 {'、'.join(BRIEF_FORMATS)} 之一",
+                                     f"brief format must be one of {', '.join(BRIEF_FORMATS)}"))
     if ctx.user.level != "city":
-        raise HTTPException(403, "the brief lists enterprises of every district")
+        raise HTTPException(403, say(ctx.lang, "简报列出各区县的企业，仅限市级账户",
+                                     "the brief lists enterprises of every district: city-level users only"))
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:

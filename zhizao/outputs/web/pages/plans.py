@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse
 
 from zhizao.outputs.web.i18n import t
-from zhizao.outputs.web.pages.common import Ctx, not_found, page_context
+from zhizao.outputs.web.pages.common import Ctx, page_context, unknown_plan
 from zhizao.outputs.web.render import respond, wants_json
 
 router = APIRouter()
@@ -16,7 +16,7 @@ def plans_page(ctx: Ctx = Depends(page_context), go: str | None = Query(None, de
     plans = ctx.request.app.state.plans
     if go:
         if plans.get(go) is None:
-            raise not_found(f"数据库中没有规划“{go[:80]}” / no plan '{go[:80]}' in this store")
+            raise unknown_plan(go, plans, ctx.lang)
         # A form's GET cannot name a path: the switcher lands here and is sent to the plan's overview.
         return RedirectResponse(f"/p/{go}/" + ("?format=json" if wants_json(ctx.request) else ""), status_code=303)
     listing = plans.listing(ctx.lang)

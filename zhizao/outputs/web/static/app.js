@@ -24,9 +24,25 @@
     return el ? JSON.parse(el.textContent) : null;
   }
 
+  // On a phone the legend wraps over the y axis's name (the unit): below 600 px it moves under the
+  // chart as one scrolling line, with room kept for it (ECharts media queries follow resizes).
+  var NARROW = 600;
+  function withNarrowLegend(opt) {
+    if (!opt.legend || Array.isArray(opt.legend) || opt.baseOption) { return opt; }
+    var grid = opt.grid && !Array.isArray(opt.grid) ? opt.grid : {};
+    var base = typeof grid.bottom === "number" ? grid.bottom : 40;
+    var legend = opt.legend;
+    // the entry without a query puts the wide layout back when the screen widens again
+    return { baseOption: opt, media: [
+      { option: { legend: { type: legend.type || "plain", top: legend.top != null ? legend.top : "auto",
+                            bottom: legend.bottom != null ? legend.bottom : "auto" }, grid: { bottom: base } } },
+      { query: { maxWidth: NARROW }, option: { legend: { type: "scroll", top: "auto", bottom: 0 },
+                                               grid: { bottom: base + 34 } } }] };
+  }
+
   function draw(el, opt) {
     var chart = echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption(opt);
+    chart.setOption(withNarrowLegend(opt));
     // Data items may carry a link (monitoring: a district, an industry): a click follows it.
     chart.on("click", function (p) {
       if (p.data && typeof p.data === "object" && localUrl(p.data.url)) { window.location.href = p.data.url; }

@@ -535,6 +535,7 @@ BASIS: dict[str, Pair] = {
 PRICE_BASIS: dict[str, Pair] = {
     "constant": ("不变价", "constant prices"), "current": ("现价", "current prices"),
     "comparable": ("可比价", "comparable prices"),
+    "not_applicable": ("不涉及", "not applicable"),  # counts and shares have no price basis
 }
 
 # Publication status of an observation.

@@ -18,7 +18,7 @@ from zhizao import api, formatting, labels
 from zhizao.analytics.progress import target_display
 from zhizao.codes.industries import division_name
 from zhizao.errors import UserError
-from zhizao.outputs.console import cell, check_year, make_console
+from zhizao.outputs.console import cell, check_year, fitted_table, make_console, numeric_columns, wrap
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.plan.load import PlanError
 from zhizao.settings import SETTINGS, Settings
@@ -113,9 +113,11 @@ def _settings(pairs: list[str]) -> Settings:
 
 
 def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None, lang: "Lang | str" = "zh",
-          kinds: dict[str, str] | None = None, folds: tuple[str, ...] = ()) -> None:
+          kinds: dict[str, str] | None = None, folds: tuple[str, ...] = (), group: str | None = None) -> None:
     """JSON and CSV keep the codes (machine formats); a table gets the reader's headers (labels.CLI_COLUMN)
-    and cells through zhizao.formatting (`kinds`: column → console.cell kind); `folds` wrap, the rest don't."""
+    and cells through zhizao.formatting (`kinds`: column → console.cell kind), fitted to the terminal
+    (console.fitted_table: numbers whole, words unbroken); `folds` wrap, the rest are kept whole if they
+    fit. `group`: a column shown as a heading row above its rows instead of a column of its own."""
     if fmt == Fmt.json:
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=2) + "\n")
     elif fmt == Fmt.csv:  # text neutralised: CSV is opened in spreadsheets (formula injection)
@@ -123,13 +125,25 @@ def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None, lang: "Lang | st
     else:
         lang = getattr(lang, "value", lang)
         kinds = kinds or {}
-        t = Table(title=title, show_lines=False)
-        for c in df.columns:
-            t.add_column(labels.label("cli_column", c, lang) if c in labels.CLI_COLUMN else str(c),
-                         overflow="fold", no_wrap=bool(folds) and c not in folds)
-        for row in df.itertuples(index=False):
-            t.add_row(*[Text(cell(v, kinds.get(c, "auto"), lang)) for c, v in zip(df.columns, row)])
-        console.print(t)
+        heads = [labels.label("cli_column", c, lang) if c in labels.CLI_COLUMN else str(c) for c in df.columns]
+        groups = list(df[group]) if group else [None] * len(df)
+        if group:
+            df = df.drop(columns=group)
+            heads = [labels.label("cli_column", c, lang) if c in labels.CLI_COLUMN else str(c) for c in df.columns]
+        rows = [[cell(v, kinds.get(c, "auto"), lang) for c, v in zip(df.columns, row)] for row in df.itertuples(index=False)]
+        whole = set(numeric_columns([[r[i] for r in rows] for i in range(len(heads))]))
+        whole |= {i for i, c in enumerate(df.columns) if kinds.get(c) in ("level", "pct", "pp", "int", "date")
+                  or (folds and c not in folds)}
+        shown, styles, last = [], [], object()
+        for g, r in zip(groups, rows):
+            if group and g != last:
+                shown.append([str(g)] + [""] * (len(r) - 1))
+                styles.append(["bold"] + [None] * (len(r) - 1))
+                last = g
+            shown.append(r)
+            styles.append([None] * len(r))
+        console.print(fitted_table(heads, shown, console.width, keep_whole=tuple(sorted(whole)), title=title,
+                                   styles=styles))
 
 
 def _labelled(df: pd.DataFrame, columns: dict[str, str], lang: "Lang | str") -> pd.DataFrame:
@@ -153,44 +167,54 @@ def plan_show(
     db: Optional[Path] = DbOpt,
     section: Section = typer.Option(Section.indicators, help="规划的哪一部分 / which part of the plan"),
     search: Optional[str] = typer.Option(None, "--search", help="在规划文本中检索（中文）/ search the plan text"),
+    ids: bool = typer.Option(False, "--ids", help="表中也列出编号 / also show ids in the table"),
     fmt: Fmt = FmtOpt,
     lang: Lang = LangOpt,
 ):
     """显示规划内容 / show the plan's indicators, clusters, industries, tasks …"""
     p = _plan(plan or plan_opt, db, lang, register=False)
     en = lang == Lang.en
+    L = lang.value
     section = section.value
+    table = fmt == Fmt.table
+
+    def name_of(x):
+        return (getattr(x, "name_en", None) or x.name) if en else x.name
+
+    def divisions(codes):
+        return ("; " if en else "、").join(f"{d} {division_name(d, L)}" if division_name(d, L) != d else d for d in codes)
+
     if section == "indicators":
         df = pd.DataFrame([{
-            "id": i.id, "name": (i.name_en or i.name) if en else i.name,
-            "category": p.category_name(i.category, lang.value), "nature": i.nature.value,
-            "unit": labels.unit_label(i.unit, lang.value), "kind": i.kind.value,
+            "id": i.id, "name": name_of(i),
+            "category": p.category_name(i.category, L), "nature": i.nature.value,
+            "unit": labels.unit_label(i.unit, L), "kind": i.kind.value,
             "baseline": None if i.baseline is None else
-            f"{i.baseline.text or formatting.number(i.baseline.value)} ({i.baseline.year})",
-            "target": None if i.target is None else target_display(i.target, lang.value)
+            f"{_plan_number(i.baseline, L) if table else (i.baseline.text or formatting.number(i.baseline.value))}"
+            f" ({i.baseline.year})",
+            "target": None if i.target is None else target_display(i.target, L)
             + (f" ({i.target.year})" if i.target.year is not None else ""),
-            "stated_growth": i.stated_growth.text if i.stated_growth else None,
+            "stated_growth": _stated_growth(i, L) if table else (i.stated_growth.text if i.stated_growth else None),
             "price_basis": i.price_basis.value, "section": i.section,
         } for i in p.indicators])
     elif section == "clusters":
-        ind_name = {x.id: x.name for x in p.industries}
-        df = pd.DataFrame([{"id": c.id, "name": (c.name_en or c.name) if en else c.name,
-                            "scale_target": formatting.value(c.scale_target, labels.unit_label(c.unit, lang.value),
-                                                             lang.value),
+        ind_name = {x.id: name_of(x) for x in p.industries}
+        df = pd.DataFrame([{"id": c.id, "name": name_of(c),
+                            "scale_target": formatting.value(c.scale_target, labels.unit_label(c.unit, L), L),
                             "target_year": c.target_year, "target_text": c.target_text,
-                            "industries": ("; " if en else "、").join(x if en else ind_name.get(x, x) for x in c.industries),
-                            "gbt4754": ("; " if en else "、").join(
-                                f"{d} {division_name(d, lang.value)}" if division_name(d, lang.value) != d else d
-                                for d in c.gbt4754_divisions),
+                            "industries": ("; " if en else "、").join(ind_name.get(x, x) for x in c.industries),
+                            "gbt4754": divisions(c.gbt4754_divisions),
                             "section": c.section} for c in p.clusters])
+        if table and en:  # the plan's own words (万亿级) are Chinese: in json/csv only
+            df = df.drop(columns="target_text")
     elif section == "industries":
-        df = pd.DataFrame([{"id": x.id, "name": x.name, "group": x.group, "section": x.section,
+        cluster_name = {c.id: name_of(c) for c in p.clusters}
+        df = pd.DataFrame([{"id": x.id, "name": name_of(x), "group": x.group, "section": x.section,
                             "sub_industries": "、".join(x.sub_industries),
                             "key_products": sum(len(g.products) for g in x.key_products),
-                            "gbt4754": ("; " if en else "、").join(
-                                f"{d} {division_name(d, lang.value)}" if division_name(d, lang.value) != d else d
-                                for d in x.gbt4754_divisions),
-                            "cluster": x.cluster} for x in p.industries])
+                            "gbt4754": divisions(x.gbt4754_divisions),
+                            "cluster": cluster_name.get(x.cluster, x.cluster) if table else x.cluster}
+                           for x in p.industries])
     elif section in ("technologies", "platforms", "tasks", "safeguards"):
         df = pd.DataFrame([{"id": t.id, "section": t.section, "title": t.title, "text": t.text[:80] + "…"}
                            for t in getattr(p, section)])
@@ -198,16 +222,53 @@ def plan_show(
         r = p.regions
         group_of = {c: g.name for g in (r.groups if r else []) for c in g.districts}
         df = pd.DataFrame([{"code": d.code, "name": d.name, "group": group_of.get(d.code)} for d in (r.districts if r else [])]
-                          + [{"code": z.code, "name": z.name, "group": labels.label("subject_type", "zone", lang.value)}
+                          + [{"code": z.code, "name": z.name, "group": labels.label("subject_type", "zone", L)}
                              for z in (r.functional_zones if r else [])])
     if search:
         from zhizao.plan.search import search_plan
         df = search_plan(p, search)
-    if fmt == Fmt.table:
-        console.print(f"[bold]{p.plan.title}[/bold]  {p.plan.document_number or ''}  {p.plan.base_year}–{p.plan.target_year}")
+    if table:
+        title = (p.plan.title_en or p.plan.title) if en else p.plan.title
+        console.print(Text(f"{title}  {p.plan.document_number or ''}  {p.plan.base_year}–{p.plan.target_year}", style="bold"))
         df = _labelled(df, {"nature": "nature", "kind": "indicator_kind", "price_basis": "price_basis",
                             "group": "industry_group"}, lang)
+        # Names first: ids are for scripts (--format json/csv) and --ids; the plan's section numbers
+        # (二(四) 专栏1) are Chinese text, and the kind repeats the unit: wide terminals only.
+        drop = [] if ids or "name" not in df else ["id"]
+        group = None
+        if section == "indicators" and not search:  # category as heading rows, binding as ★: fits 80 columns
+            drop += ["kind", "nature"] + (["section"] if en or console.width < 140 else [])
+            df = df.assign(name=[("★" if i.nature.value == "binding" else "") + n for i, n in zip(p.indicators, df["name"])])
+            group = "category"
+        df = df.drop(columns=[c for c in drop if c in df])
+        _emit(df, fmt, lang=lang, group=group)
+        if group:
+            console.print(Text("★ binding indicator; the others are expected (indicative) indicators" if en else
+                               "★ 约束性指标，其余为预期性指标", style="dim"))
+        return
     _emit(df, fmt, lang=lang)
+
+
+def _plan_number(b, lang: str) -> str:
+    """A baseline as the plan prints it in Chinese; in English (or a bare value) the number, formatted."""
+    if b.text and lang != "en":
+        return b.text
+    return formatting.number(b.value)
+
+
+def _stated_growth(ind, lang: str) -> str | None:
+    """The plan's stated yearly growth: as printed in Chinese; rebuilt from value and unit in English."""
+    g = ind.stated_growth
+    if g is None:
+        return None
+    if lang != "en" and g.text:
+        return g.text
+    unit = getattr(g.unit, "value", g.unit)
+    if unit == "percent":
+        return f"{formatting.number(g.value)}%" + (" a year" if lang == "en" else "")
+    if unit == "percentage_points":
+        return formatting.points(g.value, lang, 2, signed=False) + (" a year" if lang == "en" else "")
+    return f"{formatting.number(g.value)} {labels.unit_label(ind.unit, lang)}" + (" a year" if lang == "en" else "")
 
 
 @plan_app.command("lint")

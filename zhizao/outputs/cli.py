@@ -95,21 +95,15 @@ def _plan(plan: Optional[str], db: Optional[Path] = None, lang: "Lang | str" = "
 
 
 def _settings(pairs: list[str]) -> Settings:
+    """-s NAME=VALUE overrides; a wrong name, type or range is a UserError naming what is expected."""
     overrides = {}
     for p in pairs or []:
         if "=" not in p:
-            err.print(f"-s/--set 应写成 名称=值，而不是“{p}”（名称见 zhizao settings）/ -s expects name=value, got {p!r}",
-                      style="red", markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(2)
+            raise UserError(f"-s/--set 应写成 名称=值，而不是“{p}”（名称见 zhizao settings）",
+                            f"-s/--set expects NAME=VALUE, got '{p}' (names: zhizao settings)")
         k, v = p.split("=", 1)
         overrides[k.strip()] = v.strip()
-    try:
-        return Settings(overrides)
-    except (KeyError, ValueError) as e:
-        text = str(e).strip("'\"")
-        err.print(f"-s/--set 有误：没有该设置或取值无效（{text}）", style="red", markup=False, highlight=False,
-                  soft_wrap=True)
-        raise typer.Exit(2) from None
+    return Settings(overrides)
 
 
 def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None, lang: "Lang | str" = "zh",
@@ -369,12 +363,16 @@ def plan_list(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = LangOp
 # --- data ------------------------------------------------------------------------------------
 @data_app.command("import")
 def data_import(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV (UTF-8/GBK)、XLSX 或 links YAML"),
+    file: Path = typer.Argument(..., help="CSV (UTF-8/GBK)、XLSX 或 links YAML / a CSV, XLSX or links YAML file"),
     db: Optional[Path] = DbOpt,
     plan: Optional[str] = PlanOpt,
     lang: Lang = LangOpt,
 ):
     """导入数据（全部成功或全部不导入）；关联记在所选规划下 / import a file, all or nothing; links are for the chosen plan."""
+    if not file.is_file():  # checked here, not by click: its message is English
+        _fail(UserError(f"文件不存在：{file}" if not file.exists() else f"不是文件而是目录：{file}，请给出要导入的文件",
+                        f"file not found: {file}" if not file.exists() else f"{file} is a folder; give the file to import"),
+              lang)
     p = _plan(plan, db, lang)
     try:
         with _import_progress() as progress:
@@ -562,8 +560,9 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
     en = lang == "en"
     p = result["plan"]
     console.print(f"[bold]{p['title_en'] if en and p.get('title_en') else p['title']}[/bold]  {p.get('document_number') or ''}")
-    console.print(("Evaluation year" if en else "评估年份") + f": {result['year']}" +
-                  (f"   as of {result['as_of']}" if result["as_of"] else ""))
+    as_of = formatting.date(result["as_of"]) if result["as_of"] else None
+    console.print(Text((f"Evaluation year: {result['year']}" + (f"   data known on {as_of}" if as_of else "")) if en else
+                       (f"评估年份：{result['year']}" + (f"   按 {as_of} 已知数据" if as_of else ""))))
     final = (result.get("evaluation") or {}).get("kind") == "final"
     if final:  # 终期评估: completion of each target, never the mid-term pace labels
         from zhizao.analytics.final import final_label
@@ -574,9 +573,8 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
         from zhizao.analytics.progress import status_label
         console.print("  ".join(f"[{STATUS_STYLE[s]}]{status_label(s, lang)} {n}[/]" for s, n in counts.items()))
     # A terminal narrower than the full table (it needs about 150 columns) gets the columns a reader
-    # decides on; the name column folds instead of ending in "…". Pipes and logs get every column.
+    # decides on, the unit next to the value; every cell wraps between words (console.fitted_table).
     compact = console.width < 150
-    t = Table(show_lines=console.width < 110, expand=False)  # folded names need the row rules
     heads = (["Indicator", "Nature", "Unit", "Baseline", "Target", "Year", "Actual", "Completion", "Time", "Ratio", "Status"]
              if en else ["指标", "属性", "单位", "基期", "目标", "年份", "实际", "完成度", "时间进度", "增速比", "状态"])
     if final:
@@ -585,14 +583,11 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
                  ["指标", "属性", "单位", "基期", "目标", "年份", "实际", "完成率",
                   f"{result['evaluation']['target_year']}年外推（90%区间）", "终期评价"])
     keep = [0, 4, 5, 6, 7, len(heads) - 1] if compact else list(range(len(heads)))
-    for k in keep:
-        if k == 0:
-            t.add_column(heads[k], overflow="fold", ratio=1, min_width=10)
-        else:
-            t.add_column(heads[k], no_wrap=True)
+    rows, styles = [], []
 
-    def add_row(*cells):
-        t.add_row(*[cells[k] for k in keep])
+    def add_row(*cells, style=None):
+        rows.append([cells[k] for k in keep])
+        styles.append([None] * (len(keep) - 1) + [style])
 
     for ind in result["indicators"]:
         b = ind["baseline"]
@@ -613,16 +608,18 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
                 formatting.percent(f["completion_pct"]),
                 "—" if not proj else (f"{formatting.number(proj['value'])} ({formatting.number(proj['low'])}"
                                       f"—{formatting.number(proj['high'])})"),
-                f"[{FINAL_STYLE[f['status']]}]{f['label']}[/]",
+                f["label"], style=FINAL_STYLE[f["status"]],
             )
             continue
         add_row(
             ("★ " if ind["binding"] else "") + name, ind["nature_label"], unit, base,
             target_display(ind["target"], lang), str(ind["data_year"] or "—"), actual,
             _completion(ind["completion"]), formatting.share(ind["time_elapsed"], 0), formatting.ratio(ind["growth_ratio"]),
-            f"[{STATUS_STYLE[ind['status']]}]{status}[/]",
+            status, style=STATUS_STYLE[ind["status"]],
         )
-    console.print(t)
+    whole = tuple(i for i, k in enumerate(keep) if heads[k] in ("年份", "Year", "完成度", "Completion", "完成率", "时间进度",
+                                                                "Time", "增速比", "Ratio"))
+    console.print(fitted_table([heads[k] for k in keep], rows, console.width, keep_whole=whole, styles=styles))
     from zhizao.settings import baseline_rule
     rule = baseline_rule(result, lang)
     notes = ([f"★ binding indicator; * baseline re-based on the final published figure ({rule});",
@@ -681,8 +678,16 @@ def _names(result: dict, ids: list[str], en: bool) -> list[str]:
 @app.command("settings")
 def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
     """列出所有设置及缺省值和依据 / list settings with defaults and where they come from."""
-    df = pd.DataFrame([{"name": s.name, "default": s.default,
-                        "meaning": s.help_en if lang == Lang.en else s.help_zh, "basis": s.basis} for s in SETTINGS])
+    def meaning(s):
+        text = s.help_en if lang == Lang.en else s.help_zh
+        if s.bounds and fmt == Fmt.table:  # the range -s accepts
+            lo, hi = (formatting.number(x) for x in s.bounds)
+            text += f" (allowed {lo}–{hi})" if lang == Lang.en else f"（可取 {lo}—{hi}）"
+        return text
+
+    df = pd.DataFrame([{"name": s.name, "default": s.default, "meaning": meaning(s),
+                        "basis": (s.basis_zh or s.basis) if lang == Lang.zh and fmt == Fmt.table else s.basis}
+                       for s in SETTINGS])
     if fmt == Fmt.table:  # the name is what -s NAME=VALUE takes: it stays as typed
         df = df.assign(default=df["default"].map(lambda v: cell(v, "auto", lang.value) if not isinstance(v, str) else v))
     _emit(df, fmt, lang=lang)
@@ -772,9 +777,20 @@ def usage_message(e, lang: str = "zh") -> str:
         allowed = [c.strip().strip("'") for c in choice[2].split(",")]
         zh = f"{opt} 的取值“{choice[1]}”无效，可取：{'、'.join(allowed)}（见 {where} --help）"
         en = f"invalid value '{choice[1]}' for {opt}; allowed: {', '.join(allowed)} (see {where} --help)"
+    elif (isinstance(e, click.BadParameter) and opt and re.search(r"(less|greater) than or equal to", detail)
+          and getattr(param.type, "min", None) is not None and getattr(param.type, "max", None) is not None):
+        lo, hi = param.type.min, param.type.max
+        zh = f"{opt} 应在 {lo}—{hi} 之间（见 {where} --help）"
+        en = f"{opt} must lie between {lo} and {hi} (see {where} --help)"
+    elif isinstance(e, click.BadParameter) and opt and (high := re.search(r"less than or equal to (\S+)", detail)):
+        zh = f"{opt} 应不大于 {high[1]}（见 {where} --help）"
+        en = f"{opt} must be at most {high[1]} (see {where} --help)"
     elif isinstance(e, click.BadParameter) and opt and (low := re.search(r"greater than or equal to (\S+)", detail)):
         zh = f"{opt} 应不小于 {low[1]}（见 {where} --help）"
         en = f"{opt} must be at least {low[1]} (see {where} --help)"
+    elif isinstance(e, click.BadParameter) and opt and (rng := re.search(r"not in the range (\S+?)<=x<=(\S+?)\.?$", detail)):
+        zh = f"{opt} 应在 {rng[1]}—{rng[2]} 之间（见 {where} --help）"
+        en = f"{opt} must lie between {rng[1]} and {rng[2]} (see {where} --help)"
     elif isinstance(e, click.BadParameter) and opt and "valid integer" in detail:
         zh = f"{opt} 应为整数（见 {where} --help）"
         en = f"{opt} takes a whole number (see {where} --help)"

@@ -11,6 +11,7 @@ from typing import Optional
 
 import pandas as pd
 import typer
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
@@ -426,6 +427,7 @@ def data_list(
     plan: Optional[str] = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN",
                                        help="只列出该规划的指标用到的数值（编号或路径）；缺省列出全部 / only the values this "
                                             "plan's indicators use (id or path); default: all"),
+    limit: int = typer.Option(50, "--limit", min=0, help="表中最多显示几条，0 为全部 / rows in the table, 0 = all"),
     fmt: Fmt = FmtOpt,
     lang: Lang = LangOpt,
 ):
@@ -435,16 +437,41 @@ def data_list(
     if fmt != Fmt.table:
         _emit(df, fmt)
         return
-    cols = ["series", "region", "period_key", "value", "unit", "qualifier", "value_text", "price_basis",
-            "status", "grade", "vintage", "source_url"]
+    en = lang == Lang.en
+    total = len(df)
+    if limit:
+        df = df.head(limit)
+    # Sources by number: the address is too long for a column; it is listed under the table, last.
+    keys = df["source_id"].where(df["source_id"].notna(), df["source_url"])
+    number = {k: i + 1 for i, k in enumerate(dict.fromkeys(k for k in keys if isinstance(k, str)))}
+    cols = ["series", "region", "period_key", "value", "value_text", "price_basis", "status", "vintage", "source"]
     if include_withdrawn:
         cols += ["batch_id", "withdrawn_at", "withdrawal_reason"]
     # 原文数值 only where the source printed more than a plain number (超2.6万, 2.79万): 310.39594 is the value
     plain = df["value_text"].astype(str).str.fullmatch(r"[-+]?[\d,]*\.?\d+")
-    view = _labelled(df[cols].assign(unit=df["unit"].map(lambda u: labels.unit_label(u, lang.value)),
-                                     value_text=df["value_text"].where(~plain, None)),
-                     {"qualifier": "qualifier", "price_basis": "price_basis", "status": "obs_status"}, lang)
+    # the value as read: qualifier mark, number, unit (超26,000 亿元) — one column instead of three
+    value = [("" if pd.isna(v) else QUAL_MARK.get(q, "") + formatting.number(v) + _unit_suffix(u, lang.value))
+             for v, q, u in zip(df["value"], df["qualifier"], df["unit"])]
+    view = df.assign(value=value, value_text=df["value_text"].where(~plain, None),
+                     source=[f"[{number[k]}]" if k in number else None for k in keys])
+    view = _labelled(view[cols], {"qualifier": "qualifier", "price_basis": "price_basis", "status": "obs_status"}, lang)
+    view = view.drop(columns=[c for c in ("value_text",) if view[c].isna().all()])
+    narrow = en and console.width < 100  # English words need more room than 80 columns give nine columns
+    if narrow:
+        view = view.drop(columns=["price_basis", "status"])
     _emit(view, fmt, lang=lang, kinds={"vintage": "date", "withdrawn_at": "date", "period_key": "text"})
+    if narrow:
+        console.print(Text("price basis and status: in a wider terminal (COLUMNS=120) or with --format csv", style="dim"))
+    if limit and total > limit:
+        console.print(Text(f"{total} values, the first {limit} shown; --limit 0 shows all, --series narrows the list" if en
+                           else f"共 {total} 条，显示前 {limit} 条；--limit 0 显示全部，--series 只看某些序列", style="bold"))
+    if number:
+        console.print(Text("Sources:" if en else "来源：", style="bold"))
+        first = df.assign(_k=keys).drop_duplicates("_k").set_index("_k")
+        for k, n in number.items():
+            r = first.loc[k]
+            _bullet(f"[{n}]", formatting.source_text(r["source_title"], r["publisher"], r["grade"], r["source_url"],
+                                                     lang.value))
 
 
 @data_app.command("batches")
@@ -500,7 +527,25 @@ def data_sources(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = Lan
     if fmt != Fmt.table:
         _emit(df, fmt)
         return
-    _emit(df, fmt, lang=lang, kinds={"published": "date", "accessed": "date", "observations": "int"})
+    en = lang == Lang.en
+    # One row per address (the same page may be recorded twice, once without a title): the reader's
+    # fields first, the grade in words, the address last — under the table, by number.
+    key = df["url"].where(df["url"].notna() & (df["url"].astype(str).str.strip() != ""), df["source_id"])
+    merged = (df.assign(_k=key).groupby("_k", sort=False, dropna=False)
+              .agg(publisher=("publisher", "first"), title=("title", "first"), grade=("grade", "first"),
+                   published=("published", "first"), accessed=("accessed", "first"),
+                   observations=("observations", "sum"), url=("url", "first")).reset_index(drop=True))
+    view = pd.DataFrame({
+        "no": [f"[{i + 1}]" for i in range(len(merged))],
+        "publisher": merged["publisher"], "title": merged["title"],
+        "grade": merged["grade"].map(lambda g: labels.label("grade", g if g in labels.GRADE else "none", lang.value)),
+        "published": merged["published"], "accessed": merged["accessed"], "observations": merged["observations"],
+    })
+    _emit(view.rename(columns={"no": "#"}), fmt, lang=lang,
+          kinds={"published": "date", "accessed": "date", "observations": "int", "title": "text", "publisher": "text"})
+    console.print(Text("Addresses:" if en else "地址：", style="bold"))
+    for n, url in zip(view["no"], merged["url"]):
+        _bullet(n, url if isinstance(url, str) and url.strip() else labels.label("grade", "none", lang.value))
 
 
 # --- assess ----------------------------------------------------------------------------------
@@ -666,7 +711,21 @@ def _print_reasons(result: dict, lang: str) -> None:
     console.print("Why some indicators have no status or no pace:" if en else "无可比数据或不判断进度的原因：",
                   style="bold", markup=False)
     for name, reason in rows:
-        console.print(Text(f"  · {name}{': ' if en else '：'}{reason}"), overflow="fold")
+        _bullet("·", f"{name}{': ' if en else '：'}{reason}")
+
+
+def _unit_suffix(unit, lang: str) -> str:
+    """A unit after a number: "%" attached, words after a space."""
+    u = labels.unit_label(unit, lang) if isinstance(unit, str) and unit else ""
+    return u if u in ("%", "") else f" {u}"
+
+
+def _bullet(mark: str, text: str) -> None:
+    """`mark text` with the text wrapped under itself (hanging indent), never a line holding the mark alone."""
+    lead = f"  {mark} "
+    lines = wrap(text, max(20, console.width - cell_len(lead)))
+    for k, line in enumerate(lines):
+        console.print(Text((lead if k == 0 else " " * cell_len(lead)) + line), overflow="ignore", crop=False)
 
 
 def _names(result: dict, ids: list[str], en: bool) -> list[str]:
@@ -778,8 +837,8 @@ def usage_message(e, lang: str = "zh") -> str:
         zh = f"{opt} 的取值“{choice[1]}”无效，可取：{'、'.join(allowed)}（见 {where} --help）"
         en = f"invalid value '{choice[1]}' for {opt}; allowed: {', '.join(allowed)} (see {where} --help)"
     elif (isinstance(e, click.BadParameter) and opt and re.search(r"(less|greater) than or equal to", detail)
-          and getattr(param.type, "min", None) is not None and getattr(param.type, "max", None) is not None):
-        lo, hi = param.type.min, param.type.max
+          and None not in (bounds := _bounds(param))):
+        lo, hi = bounds
         zh = f"{opt} 应在 {lo}—{hi} 之间（见 {where} --help）"
         en = f"{opt} must lie between {lo} and {hi} (see {where} --help)"
     elif isinstance(e, click.BadParameter) and opt and (high := re.search(r"less than or equal to (\S+)", detail)):
@@ -804,6 +863,12 @@ def usage_message(e, lang: str = "zh") -> str:
         zh = f"命令行有误：{detail}（见 {where} --help）"
         en = f"{detail} (see {where} --help)"
     return en if lang == "en" else zh
+
+
+def _bounds(param) -> tuple:
+    """(min, max) of a numeric option, wherever this typer/click keeps them."""
+    holder = param if hasattr(param, "min") else getattr(param, "type", None)
+    return getattr(holder, "min", None), getattr(holder, "max", None)
 
 
 def _lang_args(argv: list[str]) -> list[str]:

@@ -144,7 +144,11 @@ def fit_widths(columns: list[list[str]], width: int, keep_whole: tuple[int, ...]
     pieces = [min(natural[i], max((min_width(c) for c in col), default=1) or 1) for i, col in enumerate(columns)]
     short = [natural[i] if i in keep_whole or natural[i] <= 10 else
              max([pieces[i]] + [cell_len(c) for c in col[1:] if cell_len(c) <= 10]) for i, col in enumerate(columns)]
-    w = short if sum(short) <= room else list(pieces)
+    w = list(pieces)
+    # cells kept whole where the room allows: numbers and dates first, then the cheapest columns
+    for i in sorted(range(len(w)), key=lambda i: (i not in keep_whole, short[i] - pieces[i])):
+        if sum(w) - w[i] + short[i] <= room:
+            w[i] = short[i]
     while sum(w) > room and max(w) > 4:  # too narrow even for the pieces: the widest columns fold
         w[w.index(max(w))] -= 1
     extra = room - sum(w)

@@ -25,6 +25,43 @@ from zhizao.plan.load import PlanError
 from zhizao.settings import SETTINGS, Settings
 from zhizao.store.importing import ImportFailed
 
+def _readable_help() -> None:
+    """Help at 80 columns: typer lays an option's help out in rich Columns, which cut a long Chinese
+    run with "…"; a Group wraps it instead. The help option's own line is bilingual like the rest."""
+    try:
+        from rich.console import Group
+        from typer import rich_utils
+    except ImportError:  # pragma: no cover - typer without rich: click's plain help
+        return
+    original = getattr(rich_utils, "_get_parameter_help", None)
+    if original is None or getattr(original, "zhizao", False):
+        return
+
+    def parameter_help(*, param, ctx, markup_mode):
+        if getattr(param, "name", None) == "help":
+            param.help = "显示本帮助并退出 / show this help and exit"
+        cols = original(param=param, ctx=ctx, markup_mode=markup_mode)
+        items = list(getattr(cols, "renderables", [cols]))
+        for item in items:
+            if isinstance(item, Text):
+                item.overflow = "fold"  # the table's column would cut it with "…"
+        return Group(*items)
+
+    parameter_help.zhizao = True
+    rich_utils._get_parameter_help = parameter_help
+    command_help = getattr(rich_utils, "_make_command_help", None)
+    if command_help is not None:
+        def folded_command_help(*args, **kwargs):
+            text = command_help(*args, **kwargs)
+            if isinstance(text, Text):
+                text.overflow = "fold"
+            return text
+
+        rich_utils._make_command_help = folded_command_help
+
+
+_readable_help()
+
 app = typer.Typer(
     help="智造 zhizao — 规划实施监测预警 / plan-implementation monitoring and early warning.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -166,7 +203,7 @@ def plan_show(
     fmt: Fmt = FmtOpt,
     lang: Lang = LangOpt,
 ):
-    """显示规划内容 / show the plan's indicators, clusters, industries, tasks …"""
+    """显示规划内容 / show the plan's indicators, clusters, industries, tasks and more."""
     p = _plan(plan or plan_opt, db, lang, register=False)
     en = lang == Lang.en
     L = lang.value

@@ -579,7 +579,8 @@ def data_sources(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = Lan
         "published": merged["published"], "accessed": merged["accessed"], "observations": merged["observations"],
     })
     _emit(view.rename(columns={"no": "#"}), fmt, lang=lang,
-          kinds={"published": "date", "accessed": "date", "observations": "int", "title": "text", "publisher": "text"})
+          kinds={"published": "date", "accessed": "date", "observations": "int", "title": "text", "publisher": "text"},
+          folds=("publisher", "title"))
     console.print(Text("Addresses:" if en else "地址：", style="bold"))
     for n, url in zip(view["no"], merged["url"]):
         _bullet(n, url if isinstance(url, str) and url.strip() else labels.label("grade", "none", lang.value))

@@ -141,7 +141,9 @@ def fit_widths(columns: list[list[str]], width: int, keep_whole: tuple[int, ...]
     unbreakable piece; the rest of the room is shared out up to each column's natural width."""
     room = width - (3 * len(columns) + 1)  # borders and one space of padding each side
     natural = [max((cell_len(line) for c in col for line in str(c).split("\n")), default=1) or 1 for col in columns]
-    pieces = [min(natural[i], max((min_width(c) for c in col), default=1) or 1) for i, col in enumerate(columns)]
+    # a piece longer than a third of the room (an address inside a title) may fold: it must not starve the rest
+    pieces = [min(natural[i], max((min_width(c) for c in col), default=1) or 1, max(18, room // 4))
+              for i, col in enumerate(columns)]
     short = [natural[i] if i in keep_whole or natural[i] <= 10 else
              max([pieces[i]] + [cell_len(c) for c in col[1:] if cell_len(c) <= 10]) for i, col in enumerate(columns)]
     w = list(pieces)
@@ -149,6 +151,12 @@ def fit_widths(columns: list[list[str]], width: int, keep_whole: tuple[int, ...]
     for i in sorted(range(len(w)), key=lambda i: (i not in keep_whole, short[i] - pieces[i])):
         if sum(w) - w[i] + short[i] <= room:
             w[i] = short[i]
+    # then, where a column's longest cell did not fit, at least its short cells (≤ 14 cells: 访问日期, A 政府网站原文)
+    fits = [max([w[i]] + [cell_len(line) for c in columns[i] for line in str(c).split("\n") if cell_len(line) <= 14])
+            for i in range(len(w))]
+    for i in sorted(range(len(w)), key=lambda i: fits[i] - w[i]):
+        if sum(w) - w[i] + fits[i] <= room:
+            w[i] = fits[i]
     while sum(w) > room and max(w) > 4:  # too narrow even for the pieces: the widest columns fold
         w[w.index(max(w))] -= 1
     extra = room - sum(w)

@@ -35,7 +35,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
         "Observed/required growth ratio at or above which an indicator is on track",
         "Eurostat SDG / Statistics Canada / Open SDG ProgressMeasure (0.95)",
         "欧盟统计局可持续发展目标监测、加拿大统计局及 Open SDG 进展测度方法（0.95）",
-        bounds=(0.5, 1.0),
+        bounds=(0.5, 1.5),
     ),
     Setting(
         "behind_ratio", 0.6,

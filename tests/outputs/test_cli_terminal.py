@@ -147,7 +147,7 @@ def test_help_at_80_columns_is_not_cut_and_is_bilingual(capsys, monkeypatch, arg
     (["serve", "--port", "99999"], ["--port", "1—65535"]),
     (["assess", "-s", "on_track_ratio=abc"], ["on_track_ratio", "数字"]),
     (["assess", "-s", "foo=1"], ["foo", "zhizao settings"]),
-    (["assess", "-s", "on_track_ratio=2"], ["on_track_ratio", "0.5—1"]),
+    (["assess", "-s", "on_track_ratio=2"], ["on_track_ratio", "0.5—1.5"]),
     (["data", "import", "/tmp/zhizao-nonexist.csv"], ["文件不存在：/tmp/zhizao-nonexist.csv"]),
 ])
 def test_bad_input_is_one_chinese_line_exit_2(db, capsys, monkeypatch, args, words):

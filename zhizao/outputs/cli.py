@@ -141,7 +141,10 @@ def _settings(pairs: list[str]) -> Settings:
                             f"-s/--set expects NAME=VALUE, got '{p}' (names: zhizao settings)")
         k, v = p.split("=", 1)
         overrides[k.strip()] = v.strip()
-    return Settings(overrides)
+    try:
+        return Settings(overrides)
+    except UserError as e:  # name the option: the message comes from the settings themselves
+        raise UserError(f"-s/--set：{e.reason_zh}", f"-s/--set: {e.reason_en}") from None
 
 
 def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None, lang: "Lang | str" = "zh",

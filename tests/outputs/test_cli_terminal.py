@@ -72,7 +72,8 @@ def test_chinese_reason_bullets_keep_their_text_on_the_bullet_line(db, capsys, m
 
 @pytest.mark.parametrize("width", [80, 120])
 @pytest.mark.parametrize("args", [["plan", "show"], ["plan", "show", "--lang", "en"], ["data", "list"],
-                                  ["data", "sources"], ["plan", "show", "--plan", "chongqing-manufacturing-2023-2027"]])
+                                  ["data", "sources"], ["plan", "show", "--plan", "chongqing-manufacturing-2023-2027"],
+                                  ["plan", "draft"], ["plan", "draft", "--lang", "en"]])
 def test_tables_fit_and_keep_numbers_whole(db, capsys, monkeypatch, width, args):
     code, text, _ = _run([*args, "--db", str(db)], capsys, monkeypatch, width)
     assert code == 0, text
@@ -83,6 +84,9 @@ def test_tables_fit_and_keep_numbers_whole(db, capsys, monkeypatch, width, args)
         for c in r:
             assert not re.search(r"\d,$|\d,\d{0,2}$", c), c
     assert "not_applicable" not in text and "industrial_output_above_scale" not in text
+    if "en" in args:  # English tables: units in English, no 个百分点 (notes under the table come from analytics)
+        table = text[:text.rindex("┘")]
+        assert "个百分点" not in table and "亿元" not in table
     if args[:2] == ["plan", "show"]:
         assert "22,6" not in {c for r in rows for c in r} and "(202" not in {c for r in rows for c in r}
 

@@ -363,16 +363,42 @@ def plan_draft(
     if fmt != Fmt.table:
         _emit(df, fmt)
     else:
-        view = df.copy()
-        for c in ("latest_value", "reference_value", "low", "high", "in_force_target", "latest_year", "in_force_year"):
-            view[c] = view[c].map(lambda v: "" if pd.isna(v) else formatting.number(v) if isinstance(v, float) else str(v))
-        view = view.drop(columns=["kind", "in_force_plan"])
-        _emit(view, fmt, title="Reference values for the next plan" if en else "下一期规划参考值", lang=lang)
+        _print_draft(df, lang.value)
     if out is not None:
         err.print(f"plan-file skeleton written to {out}" if en else f"规划文件骨架已写入 {out}", markup=False)
     elif fmt == Fmt.table:
         err.print("write the plan-file skeleton with --out FILE" if en else "用 --out 文件 保存规划文件骨架（YAML）",
                   markup=False)
+
+
+def _print_draft(df: pd.DataFrame, lang: str) -> None:
+    """The reference values as a reader compares them: name, latest, reference (range), the target in
+    force — each number with its year; method, growth check and notes numbered under the table."""
+    en = lang == "en"
+
+    def num(v, year=None):
+        if v is None or pd.isna(v):
+            return "—"
+        return formatting.number(v) + (f" ({int(year)})" if year is not None and not pd.isna(year) else "")
+
+    rows, notes = [], []
+    for r in df.itertuples(index=False):
+        unit = labels.unit_label(r.unit, lang)
+        ref = num(r.reference_value)
+        if not pd.isna(r.low) and not pd.isna(r.high):
+            ref += f" ({formatting.number(r.low)}–{formatting.number(r.high)})"
+        texts = [t for t in (r.method, r.stated_growth_check, r.note) if isinstance(t, str) and t.strip()]
+        mark = ""
+        if texts:
+            notes.append(("；" if not en else "; ").join(texts))
+            mark = f" [{len(notes)}]"
+        rows.append([r.name + mark, unit, num(r.latest_value, r.latest_year), ref, num(r.in_force_target, r.in_force_year)])
+    heads = (["Indicator", "Unit", "Latest (year)", "Reference (range)", "Target in force (year)"] if en else
+             ["指标", "单位", "最新值（年份）", "参考值（区间）", "现行规划目标（年份）"])
+    console.print(fitted_table(heads, rows, console.width, keep_whole=(2, 3, 4),
+                               title="Reference values for the next plan" if en else "下一期规划参考值"))
+    for k, n in enumerate(notes, 1):
+        _bullet(f"[{k}]", n)
 
 
 @plan_app.command("list")

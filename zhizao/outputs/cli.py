@@ -734,6 +734,8 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
     console.print(fitted_table([heads[k] for k in keep], rows, console.width, keep_whole=whole, styles=styles))
     from zhizao.settings import baseline_rule
     rule = baseline_rule(result, lang)
+    if en and result["plan"].get("baseline_rule"):  # the plan's own Chinese words: marked as a quotation
+        rule = f"the plan's rule, quoted: “{result['plan']['baseline_rule']}”"
     notes = ([f"★ binding indicator; * baseline re-based on the final published figure ({rule});",
               "† the plan prints no baseline: the base-year value in the store is used;",
               "? the published value is qualified (超/近…): the worse reading is shown, the better after '/'.",

@@ -549,7 +549,8 @@ BASIS: dict[str, Pair] = {
 # Price basis of a value.
 PRICE_BASIS: dict[str, Pair] = {
     "constant": ("不变价", "constant prices"), "current": ("现价", "current prices"),
-    "comparable": ("可比价", "comparable prices"), "not_applicable": ("不适用", "not applicable"),
+    "comparable": ("可比价", "comparable prices"),
+    "not_applicable": ("不涉及", "not applicable"),  # counts and shares have no price basis
 }
 
 # Publication status of an observation.

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from zhizao.errors import UserError
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -23,6 +25,7 @@ class Setting:
     help_en: str
     basis: str  # where the default comes from: an official source, or "zhizao default"
     basis_zh: str = ""  # the same in Chinese, for Chinese outputs (empty: `basis` is shown)
+    bounds: tuple[float, float] | None = None  # the values that make sense (inclusive); -s outside is refused
 
 
 ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
@@ -32,6 +35,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
         "Observed/required growth ratio at or above which an indicator is on track",
         "Eurostat SDG / Statistics Canada / Open SDG ProgressMeasure (0.95)",
         "欧盟统计局可持续发展目标监测、加拿大统计局及 Open SDG 进展测度方法（0.95）",
+        bounds=(0.5, 1.5),
     ),
     Setting(
         "behind_ratio", 0.6,
@@ -39,6 +43,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
         "Ratio below which an indicator is seriously behind (between this and on_track: behind)",
         "Eurostat SDG / Open SDG ProgressMeasure (0.6)",
         "欧盟统计局可持续发展目标监测及 Open SDG 进展测度方法（0.6）",
+        bounds=(0.0, 1.0),
     ),
     Setting(
         "ahead_ratio", 1.10,
@@ -46,6 +51,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
         "Ratio at or above which an indicator is ahead of the plan",
         "zhizao default: no official source fixes this cut-off",
         "zhizao 默认值：无官方来源规定该界限",
+        bounds=(1.0, 3.0),
     ),
     Setting(
         "approx_tolerance", 0.02,
@@ -53,6 +59,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
         "Relative tolerance of an approximate (左右, ≈) target",
         "zhizao default: no official source fixes this tolerance",
         "zhizao 默认值：无官方来源规定该容差",
+        bounds=(0.0, 0.5),
     ),
     Setting(
         "near_epsilon", 0.05,
@@ -60,6 +67,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
         "Relative width of the interval for 近X (nearly) and 约X (about)",
         "zhizao default: no official source fixes the width (the interval form: docs/methodology.md §1)",
         "zhizao 默认值：无官方来源规定区间宽度（区间形式见 docs/methodology.md 第1节）",
+        bounds=(0.0, 0.5),
     ),
     Setting(
         "rebase_baseline", True,
@@ -99,6 +107,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
         "zhizao default: no official cut-off; 0.95 mirrors the on-track ratio and the UN SDG report's "
         "'met or almost met' band",
         "zhizao 默认值：无官方界限；0.95 与“基本符合预期”的增速比一致，也对应联合国可持续发展目标报告的“已实现或接近实现”区间",
+        bounds=(0.5, 1.0),
     ),
     Setting(
         "projection_min_volatility", 0.02,
@@ -380,6 +389,7 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "Significance level of prediction intervals (0.1 = 90% interval)",
         "zhizao default",
         "zhizao 默认值",
+        bounds=(0.01, 0.5),
     ),
     Setting(
         "forecast_simulations", 500,
@@ -416,9 +426,7 @@ class Settings(Mapping[str, Any]):
     def __init__(self, overrides: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None):
         self._values = {s.name: s.default for s in SETTINGS}
         for name, value in dict(overrides or {}).items():
-            if name not in _BY_NAME:
-                raise KeyError(f"unknown setting '{name}' (see `zhizao settings`)")
-            self._values[name] = _coerce(_BY_NAME[name].default, value)
+            self._values[name] = _checked(name, value)
 
     def __getitem__(self, key: str) -> Any:
         return self._values[key]
@@ -434,6 +442,28 @@ class Settings(Mapping[str, Any]):
             return self._values[key]
         except KeyError:
             raise AttributeError(key) from None
+
+
+def _checked(name: str, value: Any) -> Any:
+    """An override as the setting's type, inside its bounds; UserError (zh, en) naming what is expected."""
+    if name not in _BY_NAME:
+        some = "、".join(s.name for s in SETTINGS[:3])
+        raise UserError(f"没有名为“{name}”的设置；全部设置名称见 zhizao settings（如 {some}）",
+                        f"unknown setting '{name}'; list the names with zhizao settings (e.g. {some.replace('、', ', ')})")
+    setting = _BY_NAME[name]
+    default = setting.default
+    try:
+        v = _coerce(default, value)
+    except ValueError:
+        kind_zh, kind_en = (("true 或 false", "true or false") if isinstance(default, bool) else
+                            ("整数", "a whole number") if isinstance(default, int) else ("数字", "a number"))
+        raise UserError(f"设置 {name} 应为{kind_zh}（缺省 {default}），而不是“{value}”",
+                        f"setting {name} takes {kind_en} (default {default}), not '{value}'") from None
+    if setting.bounds and not isinstance(v, bool) and not setting.bounds[0] <= v <= setting.bounds[1]:
+        lo, hi = (f"{x:g}" for x in setting.bounds)
+        raise UserError(f"设置 {name} 应在 {lo}—{hi} 之间（缺省 {default}），而不是 {value}",
+                        f"setting {name} must lie between {lo} and {hi} (default {default}), not {value}")
+    return v
 
 
 def _coerce(default: Any, value: Any) -> Any:

@@ -73,7 +73,7 @@ def test_december_forecast_is_the_actual(outputs, capsys, monkeypatch):
 
 
 def test_english_mode_prints_english_headers(outputs, capsys, monkeypatch):
-    for args, heads in ((["plan", "show"], ("Name", "Nature", "Target")), (["data", "list"], ("Series", "Value")),
+    for args, heads in ((["plan", "show"], ("Name", "Target", "binding indicator")), (["data", "list"], ("Series", "Value")),
                         (["settings"], ("Name", "Default", "Meaning")), (["data", "batches"], ("Batch", "Rows"))):
         code, out, _ = run_main([*args, "--lang", "en"], capsys, monkeypatch)
         assert code == 0 and all(h in out for h in heads), (args, out[:400])

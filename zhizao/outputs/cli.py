@@ -13,6 +13,7 @@ from typing import Optional
 import pandas as pd
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
@@ -23,7 +24,7 @@ from zhizao.codes.industries import division_name
 from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
 from zhizao.outputs.cli_monitoring import register as register_monitoring
-from zhizao.outputs.console import cell, check_year, make_console
+from zhizao.outputs.console import cell, check_year, fitted_table, make_console, numeric_columns, wrap
 from zhizao.outputs.reports.cli import register_all as register_reports  # report and brief
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.outputs.web.cli import register as register_web
@@ -37,6 +38,43 @@ try:  # typer ≥ 0.20 vendors click as typer._click; an older typer runs on the
     from typer._click import exceptions as click_exceptions
 except ImportError:
     from click import exceptions as click_exceptions
+
+def _readable_help() -> None:
+    """Help at 80 columns: typer lays an option's help out in rich Columns, which cut a long Chinese
+    run with "…"; a Group wraps it instead. The help option's own line is bilingual like the rest."""
+    try:
+        from rich.console import Group
+        from typer import rich_utils
+    except ImportError:  # pragma: no cover - typer without rich: click's plain help
+        return
+    original = getattr(rich_utils, "_get_parameter_help", None)
+    if original is None or getattr(original, "zhizao", False):
+        return
+
+    def parameter_help(*, param, ctx, markup_mode):
+        if getattr(param, "name", None) == "help":
+            param.help = "显示本帮助并退出 / show this help and exit"
+        cols = original(param=param, ctx=ctx, markup_mode=markup_mode)
+        items = list(getattr(cols, "renderables", [cols]))
+        for item in items:
+            if isinstance(item, Text):
+                item.overflow = "fold"  # the table's column would cut it with "…"
+        return Group(*items)
+
+    parameter_help.zhizao = True
+    rich_utils._get_parameter_help = parameter_help
+    command_help = getattr(rich_utils, "_make_command_help", None)
+    if command_help is not None:
+        def folded_command_help(*args, **kwargs):
+            text = command_help(*args, **kwargs)
+            if isinstance(text, Text):
+                text.overflow = "fold"
+            return text
+
+        rich_utils._make_command_help = folded_command_help
+
+
+_readable_help()
 
 app = typer.Typer(
     help="智造 zhizao — 规划实施监测预警 / plan-implementation monitoring and early warning.",
@@ -107,27 +145,26 @@ def _plan(plan: Optional[str], db: Optional[Path] = None, lang: "Lang | str" = "
 
 
 def _settings(pairs: list[str]) -> Settings:
+    """-s NAME=VALUE overrides; a wrong name, type or range is a UserError naming what is expected."""
     overrides = {}
     for p in pairs or []:
         if "=" not in p:
-            err.print(f"-s/--set 应写成 名称=值，而不是“{p}”（名称见 zhizao settings）/ -s expects name=value, got {p!r}",
-                      style="red", markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(2)
+            raise UserError(f"-s/--set 应写成 名称=值，而不是“{p}”（名称见 zhizao settings）",
+                            f"-s/--set expects NAME=VALUE, got '{p}' (names: zhizao settings)")
         k, v = p.split("=", 1)
         overrides[k.strip()] = v.strip()
     try:
         return Settings(overrides)
-    except (KeyError, ValueError) as e:
-        text = str(e).strip("'\"")
-        err.print(f"-s/--set 有误：没有该设置或取值无效（{text}）", style="red", markup=False, highlight=False,
-                  soft_wrap=True)
-        raise typer.Exit(2) from None
+    except UserError as e:  # name the option: the message comes from the settings themselves
+        raise UserError(f"-s/--set：{e.reason_zh}", f"-s/--set: {e.reason_en}") from None
 
 
 def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None, lang: "Lang | str" = "zh",
-          kinds: dict[str, str] | None = None, folds: tuple[str, ...] = ()) -> None:
+          kinds: dict[str, str] | None = None, folds: tuple[str, ...] = (), group: str | None = None) -> None:
     """JSON and CSV keep the codes (machine formats); a table gets the reader's headers (labels.CLI_COLUMN)
-    and cells through zhizao.formatting (`kinds`: column → console.cell kind); `folds` wrap, the rest don't."""
+    and cells through zhizao.formatting (`kinds`: column → console.cell kind), fitted to the terminal
+    (console.fitted_table: numbers whole, words unbroken); `folds` wrap, the rest are kept whole if they
+    fit. `group`: a column shown as a heading row above its rows instead of a column of its own."""
     if fmt == Fmt.json:
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=2) + "\n")
     elif fmt == Fmt.csv:  # text neutralised: CSV is opened in spreadsheets (formula injection)
@@ -135,13 +172,25 @@ def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None, lang: "Lang | st
     else:
         lang = getattr(lang, "value", lang)
         kinds = kinds or {}
-        t = Table(title=title, show_lines=False)
-        for c in df.columns:
-            t.add_column(labels.label("cli_column", c, lang) if c in labels.CLI_COLUMN else str(c),
-                         overflow="fold", no_wrap=bool(folds) and c not in folds)
-        for row in df.itertuples(index=False):
-            t.add_row(*[Text(cell(v, kinds.get(c, "auto"), lang)) for c, v in zip(df.columns, row)])
-        console.print(t)
+        heads = [labels.label("cli_column", c, lang) if c in labels.CLI_COLUMN else str(c) for c in df.columns]
+        groups = list(df[group]) if group else [None] * len(df)
+        if group:
+            df = df.drop(columns=group)
+            heads = [labels.label("cli_column", c, lang) if c in labels.CLI_COLUMN else str(c) for c in df.columns]
+        rows = [[cell(v, kinds.get(c, "auto"), lang) for c, v in zip(df.columns, row)] for row in df.itertuples(index=False)]
+        whole = set(numeric_columns([[r[i] for r in rows] for i in range(len(heads))]))
+        whole |= {i for i, c in enumerate(df.columns) if kinds.get(c) in ("level", "pct", "pp", "int", "date")
+                  or (folds and c not in folds)}
+        shown, styles, last = [], [], object()
+        for g, r in zip(groups, rows):
+            if group and g != last:
+                shown.append([str(g)] + [""] * (len(r) - 1))
+                styles.append(["bold"] + [None] * (len(r) - 1))
+                last = g
+            shown.append(r)
+            styles.append([None] * len(r))
+        console.print(fitted_table(heads, shown, console.width, keep_whole=tuple(sorted(whole)), title=title,
+                                   styles=styles))
 
 
 def _labelled(df: pd.DataFrame, columns: dict[str, str], lang: "Lang | str") -> pd.DataFrame:
@@ -165,44 +214,54 @@ def plan_show(
     db: Optional[Path] = DbOpt,
     section: Section = typer.Option(Section.indicators, help="规划的哪一部分 / which part of the plan"),
     search: Optional[str] = typer.Option(None, "--search", help="在规划文本中检索（中文）/ search the plan text"),
+    ids: bool = typer.Option(False, "--ids", help="表中也列出编号 / also show ids in the table"),
     fmt: Fmt = FmtOpt,
     lang: Lang = LangOpt,
 ):
-    """显示规划内容 / show the plan's indicators, clusters, industries, tasks …"""
+    """显示规划内容 / show the plan's indicators, clusters, industries, tasks and more."""
     p = _plan(plan or plan_opt, db, lang, register=False)
     en = lang == Lang.en
+    L = lang.value
     section = section.value
+    table = fmt == Fmt.table
+
+    def name_of(x):
+        return (getattr(x, "name_en", None) or x.name) if en else x.name
+
+    def divisions(codes):
+        return ("; " if en else "、").join(f"{d} {division_name(d, L)}" if division_name(d, L) != d else d for d in codes)
+
     if section == "indicators":
         df = pd.DataFrame([{
-            "id": i.id, "name": (i.name_en or i.name) if en else i.name,
-            "category": p.category_name(i.category, lang.value), "nature": i.nature.value,
-            "unit": labels.unit_label(i.unit, lang.value), "kind": i.kind.value,
+            "id": i.id, "name": name_of(i),
+            "category": p.category_name(i.category, L), "nature": i.nature.value,
+            "unit": labels.unit_label(i.unit, L), "kind": i.kind.value,
             "baseline": None if i.baseline is None else
-            f"{i.baseline.text or formatting.number(i.baseline.value)} ({i.baseline.year})",
-            "target": None if i.target is None else target_display(i.target, lang.value)
+            f"{_plan_number(i.baseline, L) if table else (i.baseline.text or formatting.number(i.baseline.value))}"
+            f" ({i.baseline.year})",
+            "target": None if i.target is None else target_display(i.target, L)
             + (f" ({i.target.year})" if i.target.year is not None else ""),
-            "stated_growth": i.stated_growth.text if i.stated_growth else None,
+            "stated_growth": _stated_growth(i, L) if table else (i.stated_growth.text if i.stated_growth else None),
             "price_basis": i.price_basis.value, "section": i.section,
         } for i in p.indicators])
     elif section == "clusters":
-        ind_name = {x.id: x.name for x in p.industries}
-        df = pd.DataFrame([{"id": c.id, "name": (c.name_en or c.name) if en else c.name,
-                            "scale_target": formatting.value(c.scale_target, labels.unit_label(c.unit, lang.value),
-                                                             lang.value),
+        ind_name = {x.id: name_of(x) for x in p.industries}
+        df = pd.DataFrame([{"id": c.id, "name": name_of(c),
+                            "scale_target": formatting.value(c.scale_target, labels.unit_label(c.unit, L), L),
                             "target_year": c.target_year, "target_text": c.target_text,
-                            "industries": ("; " if en else "、").join(x if en else ind_name.get(x, x) for x in c.industries),
-                            "gbt4754": ("; " if en else "、").join(
-                                f"{d} {division_name(d, lang.value)}" if division_name(d, lang.value) != d else d
-                                for d in c.gbt4754_divisions),
+                            "industries": ("; " if en else "、").join(ind_name.get(x, x) for x in c.industries),
+                            "gbt4754": divisions(c.gbt4754_divisions),
                             "section": c.section} for c in p.clusters])
+        if table and en:  # the plan's own words (万亿级) are Chinese: in json/csv only
+            df = df.drop(columns="target_text")
     elif section == "industries":
-        df = pd.DataFrame([{"id": x.id, "name": x.name, "group": x.group, "section": x.section,
+        cluster_name = {c.id: name_of(c) for c in p.clusters}
+        df = pd.DataFrame([{"id": x.id, "name": name_of(x), "group": x.group, "section": x.section,
                             "sub_industries": "、".join(x.sub_industries),
                             "key_products": sum(len(g.products) for g in x.key_products),
-                            "gbt4754": ("; " if en else "、").join(
-                                f"{d} {division_name(d, lang.value)}" if division_name(d, lang.value) != d else d
-                                for d in x.gbt4754_divisions),
-                            "cluster": x.cluster} for x in p.industries])
+                            "gbt4754": divisions(x.gbt4754_divisions),
+                            "cluster": cluster_name.get(x.cluster, x.cluster) if table else x.cluster}
+                           for x in p.industries])
     elif section in ("technologies", "platforms", "tasks", "safeguards"):
         df = pd.DataFrame([{"id": t.id, "section": t.section, "title": t.title, "text": t.text[:80] + "…"}
                            for t in getattr(p, section)])
@@ -210,15 +269,52 @@ def plan_show(
         r = p.regions
         group_of = {c: g.name for g in (r.groups if r else []) for c in g.districts}
         df = pd.DataFrame([{"code": d.code, "name": d.name, "group": group_of.get(d.code)} for d in (r.districts if r else [])]
-                          + [{"code": z.code, "name": z.name, "group": labels.label("subject_type", "zone", lang.value)}
+                          + [{"code": z.code, "name": z.name, "group": labels.label("subject_type", "zone", L)}
                              for z in (r.functional_zones if r else [])])
     if search:
         df = search_plan(p, search)
-    if fmt == Fmt.table:
-        console.print(f"[bold]{p.plan.title}[/bold]  {p.plan.document_number or ''}  {p.plan.base_year}–{p.plan.target_year}")
+    if table:
+        title = (p.plan.title_en or p.plan.title) if en else p.plan.title
+        console.print(Text(f"{title}  {p.plan.document_number or ''}  {p.plan.base_year}–{p.plan.target_year}", style="bold"))
         df = _labelled(df, {"nature": "nature", "kind": "indicator_kind", "price_basis": "price_basis",
                             "group": "industry_group"}, lang)
+        # Names first: ids are for scripts (--format json/csv) and --ids; the plan's section numbers
+        # (二(四) 专栏1) are Chinese text, and the kind repeats the unit: wide terminals only.
+        drop = [] if ids or "name" not in df else ["id"]
+        group = None
+        if section == "indicators" and not search:  # category as heading rows, binding as ★: fits 80 columns
+            drop += ["kind", "nature"] + (["section"] if en or console.width < 140 else [])
+            df = df.assign(name=[("★" if i.nature.value == "binding" else "") + n for i, n in zip(p.indicators, df["name"])])
+            group = "category"
+        df = df.drop(columns=[c for c in drop if c in df])
+        _emit(df, fmt, lang=lang, group=group)
+        if group:
+            console.print(Text("★ binding indicator; the others are expected (indicative) indicators" if en else
+                               "★ 约束性指标，其余为预期性指标", style="dim"))
+        return
     _emit(df, fmt, lang=lang)
+
+
+def _plan_number(b, lang: str) -> str:
+    """A baseline as the plan prints it in Chinese; in English (or a bare value) the number, formatted."""
+    if b.text and lang != "en":
+        return b.text
+    return formatting.number(b.value)
+
+
+def _stated_growth(ind, lang: str) -> str | None:
+    """The plan's stated yearly growth: as printed in Chinese; rebuilt from value and unit in English."""
+    g = ind.stated_growth
+    if g is None:
+        return None
+    if lang != "en" and g.text:
+        return g.text
+    unit = getattr(g.unit, "value", g.unit)
+    if unit == "percent":
+        return f"{formatting.number(g.value)}%" + (" a year" if lang == "en" else "")
+    if unit == "percentage_points":
+        return formatting.points(g.value, lang, 2, signed=False) + (" a year" if lang == "en" else "")
+    return f"{formatting.number(g.value)} {labels.unit_label(ind.unit, lang)}" + (" a year" if lang == "en" else "")
 
 
 @plan_app.command("lint")
@@ -278,16 +374,42 @@ def plan_draft(
     if fmt != Fmt.table:
         _emit(df, fmt)
     else:
-        view = df.copy()
-        for c in ("latest_value", "reference_value", "low", "high", "in_force_target", "latest_year", "in_force_year"):
-            view[c] = view[c].map(lambda v: "" if pd.isna(v) else formatting.number(v) if isinstance(v, float) else str(v))
-        view = view.drop(columns=["kind", "in_force_plan"])
-        _emit(view, fmt, title="Reference values for the next plan" if en else "下一期规划参考值", lang=lang)
+        _print_draft(df, lang.value)
     if out is not None:
         err.print(f"plan-file skeleton written to {out}" if en else f"规划文件骨架已写入 {out}", markup=False)
     elif fmt == Fmt.table:
         err.print("write the plan-file skeleton with --out FILE" if en else "用 --out 文件 保存规划文件骨架（YAML）",
                   markup=False)
+
+
+def _print_draft(df: pd.DataFrame, lang: str) -> None:
+    """The reference values as a reader compares them: name, latest, reference (range), the target in
+    force — each number with its year; method, growth check and notes numbered under the table."""
+    en = lang == "en"
+
+    def num(v, year=None):
+        if v is None or pd.isna(v):
+            return "—"
+        return formatting.number(v) + (f" ({int(year)})" if year is not None and not pd.isna(year) else "")
+
+    rows, notes = [], []
+    for r in df.itertuples(index=False):
+        unit = labels.unit_label(r.unit, lang)
+        ref = num(r.reference_value)
+        if not pd.isna(r.low) and not pd.isna(r.high):
+            ref += f" ({formatting.number(r.low)}–{formatting.number(r.high)})"
+        texts = [t for t in (r.method, r.stated_growth_check, r.note) if isinstance(t, str) and t.strip()]
+        mark = ""
+        if texts:
+            notes.append(("；" if not en else "; ").join(texts))
+            mark = f" [{len(notes)}]"
+        rows.append([r.name + mark, unit, num(r.latest_value, r.latest_year), ref, num(r.in_force_target, r.in_force_year)])
+    heads = (["Indicator", "Unit", "Latest (year)", "Reference (range)", "Target in force (year)"] if en else
+             ["指标", "单位", "最新值（年份）", "参考值（区间）", "现行规划目标（年份）"])
+    console.print(fitted_table(heads, rows, console.width, keep_whole=(2, 3, 4),
+                               title="Reference values for the next plan" if en else "下一期规划参考值"))
+    for k, n in enumerate(notes, 1):
+        _bullet(f"[{k}]", n)
 
 
 @plan_app.command("list")
@@ -319,12 +441,16 @@ def plan_list(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = LangOp
 # --- data ------------------------------------------------------------------------------------
 @data_app.command("import")
 def data_import(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV (UTF-8/GBK)、XLSX 或 links YAML"),
+    file: Path = typer.Argument(..., help="CSV (UTF-8/GBK)、XLSX 或 links YAML / a CSV, XLSX or links YAML file"),
     db: Optional[Path] = DbOpt,
     plan: Optional[str] = PlanOpt,
     lang: Lang = LangOpt,
 ):
     """导入数据（全部成功或全部不导入）；关联记在所选规划下 / import a file, all or nothing; links are for the chosen plan."""
+    if not file.is_file():  # checked here, not by click: its message is English
+        _fail(UserError(f"文件不存在：{file}" if not file.exists() else f"不是文件而是目录：{file}，请给出要导入的文件",
+                        f"file not found: {file}" if not file.exists() else f"{file} is a folder; give the file to import"),
+              lang)
     p = _plan(plan, db, lang)
     try:
         with _import_progress() as progress:
@@ -373,6 +499,7 @@ def data_list(
     plan: Optional[str] = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN",
                                        help="只列出该规划的指标用到的数值（编号或路径）；缺省列出全部 / only the values this "
                                             "plan's indicators use (id or path); default: all"),
+    limit: int = typer.Option(50, "--limit", min=0, help="表中最多显示几条，0 为全部 / rows in the table, 0 = all"),
     fmt: Fmt = FmtOpt,
     lang: Lang = LangOpt,
 ):
@@ -382,16 +509,41 @@ def data_list(
     if fmt != Fmt.table:
         _emit(df, fmt)
         return
-    cols = ["series", "region", "period_key", "value", "unit", "qualifier", "value_text", "price_basis",
-            "status", "grade", "vintage", "source_url"]
+    en = lang == Lang.en
+    total = len(df)
+    if limit:
+        df = df.head(limit)
+    # Sources by number: the address is too long for a column; it is listed under the table, last.
+    keys = df["source_id"].where(df["source_id"].notna(), df["source_url"])
+    number = {k: i + 1 for i, k in enumerate(dict.fromkeys(k for k in keys if isinstance(k, str)))}
+    cols = ["series", "region", "period_key", "value", "value_text", "price_basis", "status", "vintage", "source"]
     if include_withdrawn:
         cols += ["batch_id", "withdrawn_at", "withdrawal_reason"]
     # 原文数值 only where the source printed more than a plain number (超2.6万, 2.79万): 310.39594 is the value
     plain = df["value_text"].astype(str).str.fullmatch(r"[-+]?[\d,]*\.?\d+")
-    view = _labelled(df[cols].assign(unit=df["unit"].map(lambda u: labels.unit_label(u, lang.value)),
-                                     value_text=df["value_text"].where(~plain, None)),
-                     {"qualifier": "qualifier", "price_basis": "price_basis", "status": "obs_status"}, lang)
+    # the value as read: qualifier mark, number, unit (超26,000 亿元) — one column instead of three
+    value = [("" if pd.isna(v) else QUAL_MARK.get(q, "") + formatting.number(v) + _unit_suffix(u, lang.value))
+             for v, q, u in zip(df["value"], df["qualifier"], df["unit"])]
+    view = df.assign(value=value, value_text=df["value_text"].where(~plain, None),
+                     source=[f"[{number[k]}]" if k in number else None for k in keys])
+    view = _labelled(view[cols], {"qualifier": "qualifier", "price_basis": "price_basis", "status": "obs_status"}, lang)
+    view = view.drop(columns=[c for c in ("value_text",) if view[c].isna().all()])
+    narrow = en and console.width < 100  # English words need more room than 80 columns give nine columns
+    if narrow:
+        view = view.drop(columns=["price_basis", "status"])
     _emit(view, fmt, lang=lang, kinds={"vintage": "date", "withdrawn_at": "date", "period_key": "text"})
+    if narrow:
+        console.print(Text("price basis and status: in a wider terminal (COLUMNS=120) or with --format csv", style="dim"))
+    if limit and total > limit:
+        console.print(Text(f"{total} values, the first {limit} shown; --limit 0 shows all, --series narrows the list" if en
+                           else f"共 {total} 条，显示前 {limit} 条；--limit 0 显示全部，--series 只看某些序列", style="bold"))
+    if number:
+        console.print(Text("Sources:" if en else "来源：", style="bold"))
+        first = df.assign(_k=keys).drop_duplicates("_k").set_index("_k")
+        for k, n in number.items():
+            r = first.loc[k]
+            _bullet(f"[{n}]", formatting.source_text(r["source_title"], r["publisher"], r["grade"], r["source_url"],
+                                                     lang.value))
 
 
 @data_app.command("batches")
@@ -447,7 +599,26 @@ def data_sources(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = Lan
     if fmt != Fmt.table:
         _emit(df, fmt)
         return
-    _emit(df, fmt, lang=lang, kinds={"published": "date", "accessed": "date", "observations": "int"})
+    en = lang == Lang.en
+    # One row per address (the same page may be recorded twice, once without a title): the reader's
+    # fields first, the grade in words, the address last — under the table, by number.
+    key = df["url"].where(df["url"].notna() & (df["url"].astype(str).str.strip() != ""), df["source_id"])
+    merged = (df.assign(_k=key).groupby("_k", sort=False, dropna=False)
+              .agg(publisher=("publisher", "first"), title=("title", "first"), grade=("grade", "first"),
+                   published=("published", "first"), accessed=("accessed", "first"),
+                   observations=("observations", "sum"), url=("url", "first")).reset_index(drop=True))
+    view = pd.DataFrame({
+        "no": [f"[{i + 1}]" for i in range(len(merged))],
+        "publisher": merged["publisher"], "title": merged["title"],
+        "grade": merged["grade"].map(lambda g: labels.label("grade", g if g in labels.GRADE else "none", lang.value)),
+        "published": merged["published"], "accessed": merged["accessed"], "observations": merged["observations"],
+    })
+    _emit(view.rename(columns={"no": "#"}), fmt, lang=lang,
+          kinds={"published": "date", "accessed": "date", "observations": "int", "title": "text", "publisher": "text"},
+          folds=("publisher", "title"))
+    console.print(Text("Addresses:" if en else "地址：", style="bold"))
+    for n, url in zip(view["no"], merged["url"]):
+        _bullet(n, url if isinstance(url, str) and url.strip() else labels.label("grade", "none", lang.value))
 
 
 # --- assess ----------------------------------------------------------------------------------
@@ -500,8 +671,9 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
     en = lang == "en"
     p = result["plan"]
     console.print(f"[bold]{p['title_en'] if en and p.get('title_en') else p['title']}[/bold]  {p.get('document_number') or ''}")
-    console.print(("Evaluation year" if en else "评估年份") + f": {result['year']}" +
-                  (f"   as of {result['as_of']}" if result["as_of"] else ""))
+    as_of = formatting.date(result["as_of"]) if result["as_of"] else None
+    console.print(Text((f"Evaluation year: {result['year']}" + (f"   data known on {as_of}" if as_of else "")) if en else
+                       (f"评估年份：{result['year']}" + (f"   按 {as_of} 已知数据" if as_of else ""))))
     final = (result.get("evaluation") or {}).get("kind") == "final"
     if final:  # 终期评估: completion of each target, never the mid-term pace labels
         fc = result["summary"]["final_counts"]
@@ -510,9 +682,8 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
         counts = result["summary"]["counts"]
         console.print("  ".join(f"[{STATUS_STYLE[s]}]{status_label(s, lang)} {n}[/]" for s, n in counts.items()))
     # A terminal narrower than the full table (it needs about 150 columns) gets the columns a reader
-    # decides on; the name column folds instead of ending in "…". Pipes and logs get every column.
+    # decides on, the unit next to the value; every cell wraps between words (console.fitted_table).
     compact = console.width < 150
-    t = Table(show_lines=console.width < 110, expand=False)  # folded names need the row rules
     heads = (["Indicator", "Nature", "Unit", "Baseline", "Target", "Year", "Actual", "Completion", "Time", "Ratio", "Status"]
              if en else ["指标", "属性", "单位", "基期", "目标", "年份", "实际", "完成度", "时间进度", "增速比", "状态"])
     if final:
@@ -521,14 +692,11 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
                  ["指标", "属性", "单位", "基期", "目标", "年份", "实际", "完成率",
                   f"{result['evaluation']['target_year']}年外推（90%区间）", "终期评价"])
     keep = [0, 4, 5, 6, 7, len(heads) - 1] if compact else list(range(len(heads)))
-    for k in keep:
-        if k == 0:
-            t.add_column(heads[k], overflow="fold", ratio=1, min_width=10)
-        else:
-            t.add_column(heads[k], no_wrap=True)
+    rows, styles = [], []
 
-    def add_row(*cells):
-        t.add_row(*[cells[k] for k in keep])
+    def add_row(*cells, style=None):
+        rows.append([cells[k] for k in keep])
+        styles.append([None] * (len(keep) - 1) + [style])
 
     for ind in result["indicators"]:
         b = ind["baseline"]
@@ -549,17 +717,21 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
                 formatting.percent(f["completion_pct"]),
                 "—" if not proj else (f"{formatting.number(proj['value'])} ({formatting.number(proj['low'])}"
                                       f"—{formatting.number(proj['high'])})"),
-                f"[{FINAL_STYLE[f['status']]}]{f['label']}[/]",
+                f["label"], style=FINAL_STYLE[f["status"]],
             )
             continue
         add_row(
             ("★ " if ind["binding"] else "") + name, ind["nature_label"], unit, base,
             target_display(ind["target"], lang), str(ind["data_year"] or "—"), actual,
             formatting.completion(ind["completion"], lang), formatting.share(ind["time_elapsed"], 0), formatting.ratio(ind["growth_ratio"]),
-            f"[{STATUS_STYLE[ind['status']]}]{status}[/]",
+            status, style=STATUS_STYLE[ind["status"]],
         )
-    console.print(t)
+    whole = tuple(i for i, k in enumerate(keep) if heads[k] in ("年份", "Year", "完成度", "Completion", "完成率", "时间进度",
+                                                                "Time", "增速比", "Ratio"))
+    console.print(fitted_table([heads[k] for k in keep], rows, console.width, keep_whole=whole, styles=styles))
     rule = baseline_rule(result, lang)
+    if en and result["plan"].get("baseline_rule"):  # the plan's own Chinese words: marked as a quotation
+        rule = f"the plan's rule, quoted: “{result['plan']['baseline_rule']}”"
     notes = ([f"★ binding indicator; * baseline re-based on the final published figure ({rule});",
               "† the plan prints no baseline: the base-year value in the store is used;",
               "A qualified published value (超/近/约…) is judged at both ends of its interval; the status names both readings.",
@@ -613,7 +785,21 @@ def _print_reasons(result: dict, lang: str) -> None:
                    + ":") if en else ("无可比数据或不判断进度的原因" + ("，及无法判断、预计完成情况的依据" if final else "") + "："),
                   style="bold", markup=False)
     for name, reason in rows:
-        console.print(Text(f"  · {name}{': ' if en else '：'}{reason}"), overflow="fold")
+        _bullet("·", f"{name}{': ' if en else '：'}{reason}")
+
+
+def _unit_suffix(unit, lang: str) -> str:
+    """A unit after a number: "%" attached, words after a space."""
+    u = labels.unit_label(unit, lang) if isinstance(unit, str) and unit else ""
+    return u if u in ("%", "") else f" {u}"
+
+
+def _bullet(mark: str, text: str) -> None:
+    """`mark text` with the text wrapped under itself (hanging indent), never a line holding the mark alone."""
+    lead = f"  {mark} "
+    lines = wrap(text, max(20, console.width - cell_len(lead)))
+    for k, line in enumerate(lines):
+        console.print(Text((lead if k == 0 else " " * cell_len(lead)) + line), overflow="ignore", crop=False)
 
 
 def _names(result: dict, ids: list[str], en: bool) -> list[str]:
@@ -625,9 +811,16 @@ def _names(result: dict, ids: list[str], en: bool) -> list[str]:
 @app.command("settings")
 def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
     """列出所有设置及缺省值和依据 / list settings with defaults and where they come from."""
-    df = pd.DataFrame([{"name": s.name, "default": s.default,
-                        "meaning": s.help_en if lang == Lang.en else s.help_zh,
-                        "basis": s.basis if lang == Lang.en else (s.basis_zh or s.basis)} for s in SETTINGS])
+    def meaning(s):
+        text = s.help_en if lang == Lang.en else s.help_zh
+        if s.bounds and fmt == Fmt.table:  # the range -s accepts
+            lo, hi = (formatting.number(x) for x in s.bounds)
+            text += f" (allowed {lo}–{hi})" if lang == Lang.en else f"（可取 {lo}—{hi}）"
+        return text
+
+    df = pd.DataFrame([{"name": s.name, "default": s.default, "meaning": meaning(s),
+                        "basis": (s.basis_zh or s.basis) if lang == Lang.zh and fmt == Fmt.table else s.basis}
+                       for s in SETTINGS])
     if fmt == Fmt.table:  # the name is what -s NAME=VALUE takes: it stays as typed
         df = df.assign(default=df["default"].map(lambda v: cell(v, "auto", lang.value) if not isinstance(v, str) else v))
     _emit(df, fmt, lang=lang)
@@ -698,9 +891,20 @@ def usage_message(e, lang: str = "zh") -> str:
         allowed = [c.strip().strip("'") for c in choice[2].split(",")]
         zh = f"{opt} 的取值“{choice[1]}”无效，可取：{'、'.join(allowed)}（见 {where} --help）"
         en = f"invalid value '{choice[1]}' for {opt}; allowed: {', '.join(allowed)} (see {where} --help)"
+    elif (isinstance(e, click.BadParameter) and opt and re.search(r"(less|greater) than or equal to", detail)
+          and None not in (bounds := _bounds(param))):
+        lo, hi = bounds
+        zh = f"{opt} 应在 {lo}—{hi} 之间（见 {where} --help）"
+        en = f"{opt} must lie between {lo} and {hi} (see {where} --help)"
+    elif isinstance(e, click.BadParameter) and opt and (high := re.search(r"less than or equal to (\S+)", detail)):
+        zh = f"{opt} 应不大于 {high[1]}（见 {where} --help）"
+        en = f"{opt} must be at most {high[1]} (see {where} --help)"
     elif isinstance(e, click.BadParameter) and opt and (low := re.search(r"greater than or equal to (\S+)", detail)):
         zh = f"{opt} 应不小于 {low[1]}（见 {where} --help）"
         en = f"{opt} must be at least {low[1]} (see {where} --help)"
+    elif isinstance(e, click.BadParameter) and opt and (rng := re.search(r"not in the range (\S+?)<=x<=(\S+?)\.?$", detail)):
+        zh = f"{opt} 应在 {rng[1]}—{rng[2]} 之间（见 {where} --help）"
+        en = f"{opt} must lie between {rng[1]} and {rng[2]} (see {where} --help)"
     elif isinstance(e, click.BadParameter) and opt and "valid integer" in detail:
         zh = f"{opt} 应为整数（见 {where} --help）"
         en = f"{opt} takes a whole number (see {where} --help)"
@@ -714,6 +918,12 @@ def usage_message(e, lang: str = "zh") -> str:
         zh = f"命令行有误：{detail}（见 {where} --help）"
         en = f"{detail} (see {where} --help)"
     return en if lang == "en" else zh
+
+
+def _bounds(param) -> tuple:
+    """(min, max) of a numeric option, wherever this typer/click keeps them."""
+    holder = param if hasattr(param, "min") else getattr(param, "type", None)
+    return getattr(holder, "min", None), getattr(holder, "max", None)
 
 
 def _lang_args(argv: list[str]) -> list[str]:

@@ -21,7 +21,7 @@ def serve(
         "127.0.0.1", "--host",
         help="监听地址；看板无登录，非本机地址（如 0.0.0.0）会把无需认证的上传开放给网络 / address to bind; "
              "nothing is authenticated: a non-loopback address exposes an unauthenticated upload to the network"),
-    port: int = typer.Option(8000, "--port", help="端口 / port"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口 / port (1–65535)"),
     db: Optional[Path] = typer.Option(None, "--db", help="DuckDB 文件；缺省用 $ZHIZAO_DB / database file"),
     plan: Optional[str] = typer.Option(
         None, "--plan", envvar="ZHIZAO_PLAN",
@@ -54,12 +54,34 @@ def serve(
     except PlanError as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(2) from None
+    if not _port_free(host, port):  # uvicorn would log a traceback-like error and exit 1
+        typer.echo(f"端口 {port} 已被占用或无权使用（{host}）：请用 --port 换一个端口" if lang != "en" else
+                   f"port {port} on {host} is in use or not allowed: choose another with --port", err=True)
+        raise typer.Exit(2)
     served = app.state.plans.listing(lang)
     typer.echo(f"zhizao dashboard: http://{host}:{port}/  (Ctrl+C 停止 / to stop)")
     for p in served:
         typer.echo(f"  {'*' if p['default'] else ' '} {p['id']}  http://{host}:{port}{p['url']}  {p['title']}")
     # One process, one worker: the assessment cache and the DuckDB lock live in this process.
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Whether the dashboard can listen on host:port (tried and released at once)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return False
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError:
+            return False
+    return True
 
 
 def is_loopback(host: str) -> bool:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -20,6 +21,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
@@ -27,15 +29,16 @@ from zhizao import formatting, labels
 from zhizao.analytics.monitoring import published as pub
 from zhizao.analytics.monitoring.forecast import forecast_next_year, forecast_year
 from zhizao.analytics.monitoring.growth import target_gap
-from zhizao.analytics.monitoring.periods import parse_period
+from zhizao.analytics.monitoring.periods import FIRST_MONTH, parse_period
 from zhizao.analytics.monitoring.projects import project_progress
 from zhizao.analytics.monitoring.refresh import STEPS, refresh
 from zhizao.analytics.monitoring.warnings import RULES
 from zhizao.codes.industries import division_name
 from zhizao.errors import UserError
 from zhizao.outputs.console import cell, make_console
-from zhizao.outputs.monitoring_inputs import (DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401 (re-exported)
-                                              MonitoringInputs, check_monitoring_plan, load_monitoring_inputs)
+from zhizao.outputs.monitoring_inputs import (DATA_ENV, DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401
+                                              MonitoringInputs, check_monitoring_plan, default_data_dir,
+                                              load_monitoring_inputs)
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.settings import Settings
 from zhizao.synth import generate
@@ -43,7 +46,7 @@ from zhizao.synth import generate
 LABELS = labels.COLUMN
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_ZH = {k: v[0] for k, v in labels.SEVERITY.items()}
-LIGHT_EN = {k: v[1] for k, v in labels.LIGHT.items()}
+LIGHT_EN = {k: v[1].split(" (")[0] for k, v in labels.LIGHT.items()}  # the colour is in the word
 
 
 # Enumerated options: typer refuses any other value (exit 2, the allowed values named by zhizao's main()).
@@ -104,6 +107,13 @@ def rule_title(rule: str, lang: str) -> str:
     return rule if r is None else (r.title_zh if lang == "zh" else r.title_en)
 
 
+def step_title(step: str, lang: str) -> str:
+    """A refresh step (refresh.STEPS) in words for the progress bar: a rule by its title."""
+    if step in labels.MONITOR_STEP:
+        return labels.MONITOR_STEP[step][0 if lang == "zh" else 1]
+    return rule_title(step, lang)
+
+
 def check_rules(rules: Optional[List[str]]) -> Optional[List[str]]:
     """--rule: each a registered rule name; UserError naming them otherwise."""
 
@@ -134,13 +144,32 @@ def check_period(period: Optional[str], first: tuple[int, int] | None, last: tup
     return y, m
 
 
+def _january(start: str) -> int:
+    """--start of synth: the year of a January written YYYY-01 (parse_period reads 2019-02 as the same
+    reporting period as 2019-01, so the month is checked on the text)."""
+    m = re.fullmatch(r"\s*(\d{4})[-/.年]?0?1月?\s*", str(start))
+    if not m:
+        raise UserError(f"--start {start} 须为某年1月，写成 YYYY-01，如 2019-01",
+                        f"--start {start} must be a January, written YYYY-01, e.g. 2019-01")
+    return int(m.group(1))
+
+
 def _data_span(inputs: MonitoringInputs) -> tuple[tuple[int, int], tuple[int, int]] | tuple[None, None]:
     m = inputs.monthly
     if m is None or m.empty or not {"year", "month"} <= set(m.columns):
         return None, None
     ym = m[["year", "month"]].drop_duplicates()
     keys = sorted(zip(ym["year"].astype(int), ym["month"].astype(int)))
-    return keys[0], keys[-1]
+    # The first period with a year-to-date growth: 1–2月 of the next year when the data start in
+    # January or February (January is reported with February), else a year later still (the year
+    # before has no complete YTD to compare with).
+    (y0, m0), (y1, m1) = keys[0], keys[-1]
+    first, last = (y0 + 1 if m0 <= FIRST_MONTH else y0 + 2, FIRST_MONTH), (y1, max(m1, FIRST_MONTH))
+    if first > last:
+        raise UserError(f"监测数据只有 {y0}-{m0:02d}—{y1}-{m1:02d}，没有可与上年同期比较的期别：至少需要一整年又一期",
+                        f"the monitoring data cover {y0}-{m0:02d} to {y1}-{m1:02d} only: no period has the same "
+                        "period a year earlier to compare with (a full year and one more period are needed)")
+    return first, last
 
 
 def _published_span(inputs: MonitoringInputs):
@@ -197,12 +226,79 @@ def _emit(df: pd.DataFrame, fmt: str, lang: str, title: str, console: Console) -
                 out[c] = out[c].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v)
         sys.stdout.write(write_csv(out))  # text neutralised against formula injection
     else:
-        t = Table(title=title, show_lines=False)
-        for c in df.columns:
-            t.add_column(_lab(c, lang), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
-        for row in df.itertuples(index=False):
-            t.add_row(*[Text(cell(v, _kind(c), lang)) for c, v in zip(df.columns, row)])
-        console.print(t)
+        _print_table(df, lang, title, console)
+
+
+# What a narrow terminal leaves out first (least important first); json/csv keep every column.
+DROP_ORDER = ("subject_id", "project_id", "credit_code", "share_prev_pct", "month_growth_pct", "planned_investment",
+              "ytd", "contribution_pct", "required_rest_pct", "target_pct", "note", "conflict", "industry")
+TEXT_MIN = 8  # cells (4 Chinese characters) a folded text column keeps at least
+WORD_MAX = 16  # a longer English word may fold
+
+
+def _folds(console: Console, text: str, width: int) -> int:
+    return len(Text(text).wrap(console, width, overflow="fold"))
+
+
+def _layout(console: Console, cols: list[str], heads: list[str], cells: list[list[str]], numeric: list[bool],
+            width: int) -> tuple[list[int], list[int]]:
+    """(indexes of the columns kept, their content widths) so that the table fits `width`: a number is
+    never cut or folded (its column is as wide as its widest cell), a header folds over two lines at
+    most, text folds; the least important columns (DROP_ORDER) go first when even that does not fit."""
+    data = [max((cell_len(v) for v in col), default=1) for col in cells]
+    need, ideal, usual = [], [], []
+    for h, d, num, col in zip(heads, data, numeric, cells):
+        lens = sorted(cell_len(v) for v in col) or [1]
+        usual.append(max(lens[int(0.9 * (len(lens) - 1))], 1))  # most rows on one line
+        # English folds between words: a column is at least as wide as its longest word (within reason)
+        word = max((cell_len(x) for v in [h, *col] for x in v.split() if x.isascii()), default=0)
+        w = max(d if num else min(d, TEXT_MIN), min(word, WORD_MAX), 1)
+        while w < cell_len(h) and _folds(console, h, w) > 2:
+            w += 1
+        need.append(w)
+        ideal.append(max(d, cell_len(h)))
+    keep = list(range(len(cols)))
+    droppable = sorted((i for i in keep if cols[i] in DROP_ORDER), key=lambda i: DROP_ORDER.index(cols[i]))
+
+    def total(ix):  # content + padding (2 per column) + borders (n + 1)
+        return sum(need[i] for i in ix) + 3 * len(ix) + 1
+
+    while total(keep) > width and droppable:
+        keep.remove(droppable.pop(0))
+    widths = {i: need[i] for i in keep}
+    spare = width - total(keep)
+    # spare cells: text rows on one line for most rows, then number headers on one line, then the rest
+    text, nums = [i for i in keep if not numeric[i]], [i for i in keep if numeric[i]]
+    for group, goal in ((text, usual), (nums, ideal), (text, ideal)):
+        while spare > 0:
+            short = [i for i in group if widths[i] < goal[i]]
+            if not short:
+                break
+            for i in short:
+                if spare > 0 and widths[i] < goal[i]:
+                    widths[i] += 1
+                    spare -= 1
+    return keep, [widths[i] for i in keep]
+
+
+def _print_table(df: pd.DataFrame, lang: str, title: str, console: Console) -> None:
+    """A rich table that fits the terminal (_layout); says which columns a narrow terminal left out."""
+    cols = list(df.columns)
+    heads = [_lab(c, lang) for c in cols]
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and _kind(c) != "text" for c in cols]
+    cells = [[cell(v, _kind(c), lang) for v in df[c]] for c in cols]
+    keep, widths = _layout(console, cols, heads, cells, numeric, console.width)
+    t = Table(title=title, show_lines=False)
+    for i, w in zip(keep, widths):
+        t.add_column(heads[i], justify="right" if numeric[i] else "left", width=w, overflow="fold")
+    for r in range(len(df)):
+        t.add_row(*[Text(cells[i][r]) for i in keep])
+    console.print(t)
+    left = [heads[i] for i in range(len(cols)) if i not in keep]
+    if left:
+        console.print(Text(f"终端宽 {console.width} 列，略去：{'、'.join(left)}；加宽终端或用 --format csv 查看全部列。"
+                           if lang == "zh" else f"{console.width}-column terminal: left out {', '.join(left)}; "
+                           "widen the terminal or use --format csv for every column.", style="dim"))
 
 
 def _synthetic_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt: str) -> None:
@@ -218,7 +314,7 @@ def _run_refresh(inputs: MonitoringInputs, period, settings, console: Console, l
                   console=console, transient=True) as prog:
         task = prog.add_task("监测刷新" if lang == "zh" else "Monitoring refresh", total=len(STEPS))
         return refresh(inputs.enterprises, inputs.monthly, inputs.prices, period=period, settings=settings,
-                       progress=lambda step: prog.update(task, advance=1, description=step))
+                       progress=lambda step: prog.update(task, advance=1, description=step_title(step, lang)))
 
 
 # --- published source -----------------------------------------------------------------------------
@@ -446,8 +542,10 @@ def register(app: typer.Typer) -> None:
     LANG = typer.Option(Lang.zh, "--lang", help="输出语言 / output language")
     SET = typer.Option(None, "--set", help="覆盖设置 NAME=VALUE（可重复，见 zhizao settings）/ setting override "
                                           "NAME=VALUE (repeatable)")
-    DATA = typer.Option(DEFAULT_DATA, "--data", help="监测数据目录（zhizao synth 写出，--source synthetic）/ data "
-                                                    "directory (--source synthetic)")
+    DATA = typer.Option(None, "--data", show_default=False,
+                        help=f"监测数据目录（zhizao synth 写出，--source synthetic）；缺省 ${DATA_ENV}，再缺省 "
+                             f"./{DEFAULT_DATA} / data folder (--source synthetic; default: ${DATA_ENV}, else "
+                             f"./{DEFAULT_DATA})")
     DB = typer.Option(None, "--db", help="--source published 所用数据库；缺省 $ZHIZAO_DB，再缺省用户数据库 / store for "
                                          "--source published (default: $ZHIZAO_DB, else the user store)")
     PLAN = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help=PLAN_HELP)
@@ -457,7 +555,9 @@ def register(app: typer.Typer) -> None:
     # A UserError raised below (bad --period, --rule, missing data …) reaches zhizao's main(): one line, exit 2.
     @app.command("synth")
     def synth_cmd(
-        out: Path = typer.Option(DEFAULT_DATA, "--out", help="输出目录 / output directory"),
+        out: Optional[Path] = typer.Option(None, "--out", show_default=False,
+                                           help=f"输出目录；缺省 ${DATA_ENV}，再缺省 ./{DEFAULT_DATA} / output folder "
+                                                f"(default: ${DATA_ENV}, else ./{DEFAULT_DATA})"),
         enterprises: int = typer.Option(6700, "--enterprises", min=1,
                                         help="首年企业数 / enterprises in the first year"),
         months: int = typer.Option(72, "--months", min=13, help="月数（至少13）/ calendar months (at least 13)"),
@@ -474,9 +574,8 @@ def register(app: typer.Typer) -> None:
 
         lang = lang.value
         _plan_or_exit(plan, None, "synthetic", lang)
-        y, m = check_period(start, None, None)
-        if m not in (1, 2):  # January shares February's reporting period (parse_period)
-            raise UserError(f"--start {start} 须为某年1月，如 2019-01", f"--start {start} must be a January, e.g. 2019-01")
+        y = _january(start)
+        out = out if out is not None else default_data_dir()
         console = make_console(stderr=True)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=console, transient=True) as prog:
@@ -505,7 +604,7 @@ def register(app: typer.Typer) -> None:
                                                            " / level of the table (default: district; industry for "
                                                            "--source published)"),
         fmt: Fmt = FMT,
-        data: Path = DATA,
+        data: Optional[Path] = DATA,
         top: int = typer.Option(20, "--top", min=1, help="--by enterprise/project 的行数 / rows for --by enterprise|project"),
         lang: Lang = LANG,
         set_: Optional[List[str]] = SET,
@@ -571,7 +670,7 @@ def register(app: typer.Typer) -> None:
         rule: Optional[List[str]] = typer.Option(None, "--rule", help="只看这些规则（可重复；名称见 docs/monitoring.md）"
                                                                      " / only these rules (repeatable)"),
         fmt: Fmt = FMT,
-        data: Path = DATA,
+        data: Optional[Path] = DATA,
         limit: int = typer.Option(200, "--limit", min=1, help="表格最多行数 / max rows in table format"),
         lang: Lang = LANG,
         set_: Optional[List[str]] = SET,
@@ -613,7 +712,7 @@ def register(app: typer.Typer) -> None:
         period: Optional[str] = typer.Option(None, "--period", help="截至期别 YYYY-MM；缺省为最新 / cut-off YYYY-MM "
                                                                     "(default: latest)"),
         fmt: Fmt = FMT,
-        data: Path = DATA,
+        data: Optional[Path] = DATA,
         lang: Lang = LANG,
         set_: Optional[List[str]] = SET,
         source: Source = typer.Option(Source.synthetic, "--source",

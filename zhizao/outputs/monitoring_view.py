@@ -14,7 +14,6 @@ from __future__ import annotations
 from zhizao import labels
 
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,22 +31,16 @@ from zhizao.analytics.monitoring.refresh import prepare_enterprises, refresh_con
 from zhizao.analytics.monitoring.warnings import RULES
 from zhizao.codes.industries import DIVISIONS, cluster_name
 from zhizao.codes.regions import DISTRICTS
-from zhizao.outputs.monitoring_inputs import DEFAULT_DATA, MonitoringInputs, load_monitoring_inputs
+from zhizao.outputs.monitoring_inputs import (DATA_ENV, MonitoringInputs, default_data_dir,  # noqa: F401 (re-exported)
+                                              load_monitoring_inputs)
 from zhizao.settings import Settings
 
-DATA_ENV = "ZHIZAO_MONITORING_DATA"
 SYNTHETIC_LABEL = {"zh": labels.ORIGIN["synthetic"][0], "en": labels.ORIGIN["synthetic"][1]}
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_LABEL = labels.SEVERITY
 LIGHT_EN = {k: v[1].split(" (")[0] for k, v in labels.LIGHT.items()}
 LIGHT_COLOURS = {"过热": "#d73027", "偏热": "#f4c430", "正常": "#1a9850", "偏冷": "#74add1", "过冷": "#313695"}
 PART_TYPES = ("district", "zone", "industry", "cluster")
-
-
-def default_data_dir() -> Path:
-    """$ZHIZAO_MONITORING_DATA, else ./zhizao-synth (where `zhizao synth` writes by default)."""
-    env = os.environ.get(DATA_ENV)
-    return Path(env) if env else DEFAULT_DATA
 
 
 def data_stamp(data_dir: Path | str) -> tuple | None:

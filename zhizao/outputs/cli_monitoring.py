@@ -34,6 +34,7 @@ from zhizao.analytics.monitoring.projects import project_progress
 from zhizao.analytics.monitoring.refresh import STEPS, refresh
 from zhizao.analytics.monitoring.warnings import RULES
 from zhizao.codes.industries import division_name
+from zhizao.codes.regions import district_name
 from zhizao.errors import UserError
 from zhizao.outputs.console import cell, make_console
 from zhizao.outputs.monitoring_inputs import (DATA_ENV, DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401
@@ -249,7 +250,7 @@ def _layout(console: Console, cols: list[str], heads: list[str], cells: list[lis
     need, ideal, usual = [], [], []
     for h, d, num, col in zip(heads, data, numeric, cells):
         lens = sorted(cell_len(v) for v in col) or [1]
-        usual.append(max(lens[int(0.9 * (len(lens) - 1))], 1))  # most rows on one line
+        usual.append(max(lens[int(0.9 * (len(lens) - 1))], cell_len(h), 1))  # most rows (and the header) on one line
         # English folds between words: a column is at least as wide as its longest word (within reason)
         word = max((cell_len(x) for v in [h, *col] for x in v.split() if x.isascii()), default=0)
         w = max(d if num else min(d, TEXT_MIN), min(word, WORD_MAX), 1)
@@ -269,7 +270,11 @@ def _layout(console: Console, cols: list[str], heads: list[str], cells: list[lis
     spare = width - total(keep)
     # spare cells: text rows on one line for most rows, then number headers on one line, then the rest
     text, nums = [i for i in keep if not numeric[i]], [i for i in keep if numeric[i]]
-    for group, goal in ((text, usual), (nums, ideal), (text, ideal)):
+    for i in sorted(text, key=lambda i: usual[i]):  # short text columns whole first (names before long prose)
+        add = max(min(usual[i] - widths[i], spare), 0)
+        widths[i] += add
+        spare -= add
+    for group, goal in ((nums, ideal), (text, ideal)):
         while spare > 0:
             short = [i for i in group if widths[i] < goal[i]]
             if not short:
@@ -301,6 +306,17 @@ def _print_table(df: pd.DataFrame, lang: str, title: str, console: Console) -> N
                            "widen the terminal or use --format csv for every column.", style="dim"))
 
 
+def _names_en(result, w: pd.DataFrame) -> list[str]:
+    """English names of the warnings' subjects (districts, zones, industries, clusters, the city);
+    an enterprise keeps its registered name."""
+    series = result.context.series if result.context is not None else {}
+    out = []
+    for st, sid, name in zip(w["subject_type"], w["subject_id"].astype(str), w["subject_name"]):
+        ss = series.get(st)
+        out.append(ss.names_en[ss.ids.index(sid)] if ss is not None and ss.names_en and sid in ss.ids else name)
+    return out
+
+
 def _synthetic_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt: str) -> None:
     if inputs.source == "synthetic" and fmt == "table":  # English keeps the capitals: it must not be missed
         text = labels.label("origin", "synthetic", lang)
@@ -327,9 +343,27 @@ def _check_source(source: str) -> str:
 
 def _published_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt: str) -> None:
     if fmt == "table":
-        console.print("[bold cyan]" + ("公布数据（真实、零星：只有已公布的月份与指标；每行附来源等级与地址）" if lang == "zh" else
-                                        "PUBLISHED data (real, sparse: only the months and series that were published; "
-                                        "each row with its source grade and address)") + f"[/]  store: {inputs.published.db}")
+        console.print(Text("公布数据（真实、零星：只有已公布的月份与指标；每行注明来源，见表下）" if lang == "zh" else
+                           "PUBLISHED data (real, sparse: only the months and series that were published; each row "
+                           "cites its source, listed below the table)", style="bold cyan"))
+        console.print(Text(("数据库：" if lang == "zh" else "Database: ") + str(inputs.published.db), style="dim"),
+                      overflow="fold")
+
+
+def _cite(inputs: MonitoringInputs, url: str, grade, lang: str) -> str:
+    """A published source as a reader cites it (formatting.source_text): publisher and title first, the
+    grade in words, the address last; publisher and title from the store's rows with that address."""
+    title = publisher = None
+    for frame in (inputs.published.growth, inputs.published.annual):
+        if frame is None or "source_url" not in frame or frame.empty:
+            continue
+        hit = frame[frame["source_url"] == url]
+        if len(hit):
+            row = hit.iloc[0]
+            title, publisher = row.get("source_title"), row.get("publisher")
+            grade = grade if isinstance(grade, str) and grade else row.get("grade")
+            break
+    return formatting.source_text(title, publisher, grade if isinstance(grade, str) else None, url, lang)
 
 
 def _published_period(inputs: MonitoringInputs, period: Optional[str]) -> tuple[int, int]:
@@ -344,22 +378,22 @@ def _published_period(inputs: MonitoringInputs, period: Optional[str]) -> tuple[
     return p
 
 
-def _emit_published(df: pd.DataFrame, fmt: str, lang: str, title: str, console: Console) -> None:
-    """As _emit; in table format the source addresses become numbered references listed below the
-    table (full addresses stay in json/csv), and empty columns are dropped."""
+def _emit_published(inputs: MonitoringInputs, df: pd.DataFrame, fmt: str, lang: str, title: str,
+                    console: Console) -> None:
+    """As _emit; in table format each source becomes a numbered reference listed below the table with
+    its publisher, title and grade in words (the address and grade letter stay in json/csv), and
+    empty columns are dropped."""
     if fmt != "table" or "source_url" not in df:
         _emit(df, fmt, lang, title, console)
         return
     urls = [u for u in dict.fromkeys(df["source_url"]) if isinstance(u, str) and u]
     ref = {u: f"[{i + 1}]" for i, u in enumerate(urls)}
-    view = df.assign(source_url=df["source_url"].map(lambda u: ref.get(u, "")))
+    grades = dict(zip(df["source_url"], df["grade"])) if "grade" in df else {}
+    view = df.assign(source_url=df["source_url"].map(lambda u: ref.get(u, ""))).drop(columns="grade", errors="ignore")
     view = view[[c for c in view.columns if not (view[c].isna() | (view[c].astype(str) == "")).all()]]
     _emit(view.rename(columns={"source_url": "ref"}), fmt, lang, title, console)
-    grades = dict(zip(df["source_url"], df["grade"])) if "grade" in df else {}
     for u in urls:
-        g = grades.get(u)
-        console.print(Text(f"  {ref[u]} {labels.label('grade', g, lang) if isinstance(g, str) else ''} {u}"),
-                      overflow="fold")
+        console.print(Text(f"  {ref[u]} {_cite(inputs, u, grades.get(u), lang)}"), overflow="fold")
 
 
 def _say_missing(console: Console, lang: str, what_zh: str, what_en: str) -> None:
@@ -377,7 +411,7 @@ def _city_line(inputs, y: int, m: int, s, console: Console, lang: str, fmt: str)
                      f"The city's YTD value-added growth is not published for {y}-{m:02d} (published in {y}: {have}); "
                      f"no target gap.")
         return
-    _emit_published(row[["year", "month", "ytd_growth_pct", "target_pct", "gap_pp", "required_rest_pct", "light",
+    _emit_published(inputs, row[["year", "month", "ytd_growth_pct", "target_pct", "gap_pp", "required_rest_pct", "light",
                          "grade", "source_url"]].reset_index(drop=True), fmt, lang,
                     "全市（公布数）" if lang == "zh" else "City (published)", console)
     if fmt == "table":
@@ -401,7 +435,7 @@ def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
     if view == "city":
         df = pub.city_path(inputs.published, s, lang)
         title = "全市规上工业增加值累计增长（公布数）与目标路径" if lang == "zh" else "City YTD value-added growth (published) and the target path"
-        _emit_published(df, fmt, lang, title, console)
+        _emit_published(inputs, df, fmt, lang, title, console)
         if fmt == "table":
             _say_missing(console, lang, "只列已公布的月份；余下月份需增长%为近似值（上年各月水平未公布，按各月等量估算）。",
                          "Only published months are listed; 'needed rest %' is approximate (last year's monthly "
@@ -416,7 +450,7 @@ def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
                          f"Nothing published for {y}-{m:02d} at this level.")
         cols = ["subject_name", *(["series"] if view != "industry" else []), "ytd_growth_pct", "light", "grade",
                 "source_url", "conflict", "note"]
-        _emit_published(df[cols], fmt, lang, title, console)
+        _emit_published(inputs, df[cols], fmt, lang, title, console)
         _city_line(inputs, y, m, s, console, lang, fmt)
     else:
         _emit(df, fmt, lang, title, console)
@@ -437,7 +471,7 @@ def _warnings_published(inputs, period, severity, rule, fmt, limit, lang, s, con
         view = view[["severity", "rule", "subject_name", col, "grade", "source_url"]].rename(columns={col: "explanation"}).head(limit)
         view = view.assign(severity=view["severity"].map(lambda v: labels.label("severity", v, lang)),
                            rule=view["rule"].map(lambda v: rule_title(v, lang)))
-        _emit_published(view.reset_index(drop=True), fmt, lang, f"{y}-{m:02d}: {len(w)} " + ("条预警（公布数）" if lang == "zh" else "warnings (published)"), console)
+        _emit_published(inputs, view.reset_index(drop=True), fmt, lang, f"{y}-{m:02d}: {len(w)} " + ("条预警（公布数）" if lang == "zh" else "warnings (published)"), console)
     else:
         _emit(w.reset_index(drop=True), fmt, lang, "", console)
     console.print("未运行的规则（公布数据不足）：" if lang == "zh" else "Rules not run on published data:")
@@ -466,36 +500,39 @@ def _forecast_published(inputs, period, fmt, lang, console) -> None:
         raise typer.Exit(2)
     keys = ("year", "through_month", "ytd_growth_pct", "prev_annual_growth_pct", "growth_pct", "model", "ytd_grade",
             "ytd_source_url", "prev_grade", "prev_source_url", "backtest_n", "backtest_mae_pp", "backtest_naive_mae_pp")
-    title = "全年增速预测（公布数，公布增速模型；无预测区间：公布点太少）" if lang == "zh" else \
-        "Annual growth forecast (published data, published-rate model; no interval: too few points)"
+    title = "全年增速预测（公布数；无预测区间：公布点太少）" if lang == "zh" else \
+        "Annual growth forecast (published data; no interval: too few points)"
     if fmt != "table":
         _emit(pd.DataFrame([{k: f.get(k) for k in keys}]), fmt, lang, title, console)
     else:  # one forecast: a vertical table reads better than 13 narrow columns
         zh = lang == "zh"
-        refs = {u: f"[{i + 1}]" for i, u in enumerate(dict.fromkeys(u for u in (f["ytd_source_url"], f["prev_source_url"]) if u))}
+        urls = dict.fromkeys(u for u in (f["ytd_source_url"], f["prev_source_url"]) if u)
+        refs = {u: f"[{i + 1}]" for i, u in enumerate(urls)}
+        grades = {f["ytd_source_url"]: f["ytd_grade"], f["prev_source_url"]: f["prev_grade"]}
         items = [
             ("年份" if zh else "Year", str(y)), ("截至月份" if zh else "Through month", f"{m}"),
             ("累计增长%（公布）" if zh else "YTD growth % (published)",
-             f"{cell(f['ytd_growth_pct'], 'pct')}  {f['ytd_grade']} {refs.get(f['ytd_source_url'], '')}"),
+             f"{cell(f['ytd_growth_pct'], 'pct')}  {refs.get(f['ytd_source_url'], '')}"),
             ("上年全年增长%（公布）" if zh else "Last year's growth % (published)",
-             f"{cell(f['prev_annual_growth_pct'], 'pct')}  {f['prev_grade']} {refs.get(f['prev_source_url'], '')}"
+             f"{cell(f['prev_annual_growth_pct'], 'pct')}  {refs.get(f['prev_source_url'], '')}"
              if np.isfinite(f["prev_annual_growth_pct"]) else "—"),
             ("全年增长%（预测）" if zh else "Annual growth % (forecast)", cell(f["growth_pct"], "pct")),
-            ("模型" if zh else "Model", f["model"]),
+            ("模型" if zh else "Model", labels.FORECAST_MODEL.get(f["model"], (f["model"],) * 2)[0 if zh else 1]),
         ]
         if f.get("backtest_n"):
             items.append(("回测（已公布年份）" if zh else "Backtest (published years)",
-                          f"n={f['backtest_n']}, MAE {formatting.points(f['backtest_mae_pp'], lang, 2, signed=False)}"
+                          (f"{f['backtest_n']}次，平均绝对误差 " if zh else f"n = {f['backtest_n']}, mean absolute error ")
+                          + formatting.points(f["backtest_mae_pp"], lang, 2, signed=False)
                           + ("（朴素法 " if zh else " (naive ")
                           + formatting.points(f["backtest_naive_mae_pp"], lang, 2, signed=False) + ("）" if zh else ")")))
         t = Table(title=title, show_header=False)
         t.add_column("")
-        t.add_column("")
+        t.add_column("", overflow="fold")
         for k, v in items:
             t.add_row(k, v)
         console.print(t)
         for u, r in refs.items():
-            console.print(f"  {r} {u}", overflow="fold")
+            console.print(Text(f"  {r} {_cite(inputs, u, grades.get(u), lang)}"), overflow="fold")
     if f["missing"]:
         _say_missing(console, lang, f"缺：{'、'.join(f['missing'])}（已退化为朴素法）。",
                      f"Missing: {', '.join(f['missing'])} (fell back to the naive forecast).")
@@ -636,18 +673,20 @@ def register(app: typer.Typer) -> None:
             df = target_gap(path, float(s["target_annual_growth_pct"]))
             df = df.merge(r.city_path[["year", "month", "month_growth_pct"]], on=["year", "month"])
             df = df[["year", "month", "ytd_growth_pct", "month_growth_pct", "target_pct", "gap_pp", "required_rest_pct"]]
+            if fmt == "table":  # the first year has nothing to compare with: its rows would be all —
+                df = df[df["ytd_growth_pct"].notna().cummax()]
         elif by == "enterprise":
             e = r.enterprises.assign(abs_pull=lambda d: d["pull_pp"].abs()).nlargest(top, "abs_pull")
             df = e[["credit_code", "name", "district", "industry", "ytd", "growth_pct", "contribution_pct", "pull_pp"]]
             if fmt == "table":  # codes as names for a reader; JSON/CSV keep the codes
-                ss = r.context.series["district"]
-                names = dict(zip(map(str, ss.ids), (ss.names_en or ss.names) if lang == "en" else ss.names))
-                df = df.assign(district=df["district"].map(lambda c: names.get(str(c), c)),
+                df = df.assign(district=df["district"].map(lambda c: district_name(str(c), lang)),
                                industry=df["industry"].map(lambda c: division_name(str(c), lang)))
         elif by == "project":
             df = project_progress(inputs.projects, inputs.project_monthly, r.period)
             df = df.sort_values("gap_pp").head(top)[["project_id", "name", "district", "planned_investment",
                                                       "cumulative_investment", "completion_pct", "schedule_pct", "gap_pp"]]
+            if fmt == "table":
+                df = df.assign(district=df["district"].map(lambda c: district_name(str(c), lang)))
         else:
             c = r.contributions[r.contributions["subject_type"] == by]
             g = r.growth[r.growth["subject_type"] == by][["subject_id", "month_growth_pct"]]
@@ -659,6 +698,8 @@ def register(app: typer.Typer) -> None:
             df = df.sort_values("rank")[["subject_id", "subject_name", "ytd", "growth_pct", "month_growth_pct",
                                          "share_prev_pct", "contribution_pct", "pull_pp", "rank", "light"]]
             df = df.rename(columns={"growth_pct": "ytd_growth_pct"})
+            if fmt == "table" and by in ("cluster", "zone"):  # their ids are code words, the names say it all
+                df = df.drop(columns="subject_id")
             if lang == "en" and fmt == "table":
                 df["light"] = df["light"].map(LIGHT_EN).fillna(df["light"])
         _emit(df.reset_index(drop=True), fmt, lang, title, console)
@@ -701,6 +742,8 @@ def register(app: typer.Typer) -> None:
         if fmt == "table":
             col = "explanation_zh" if lang == "zh" else "explanation_en"
             view = w[["severity", "rule", "subject_name", col]].rename(columns={col: "explanation"}).head(limit)
+            if lang == "en":
+                view["subject_name"] = _names_en(r, w.head(limit))
             view = view.assign(severity=view["severity"].map(lambda v: labels.label("severity", v, lang)),
                                rule=view["rule"].map(lambda v: rule_title(v, lang)))
             _emit(view.reset_index(drop=True), fmt, lang, f"{len(w)} " + ("条预警" if lang == "zh" else "warnings"), console)

@@ -774,8 +774,8 @@ FORECAST_MODEL: dict[str, Pair] = {
 # Steps of a monitoring refresh (analytics.monitoring.refresh STEPS) for the progress bar; the
 # warning rules' own steps use their titles (RULES[...].title_zh/title_en).
 MONITOR_STEP: dict[str, Pair] = {
-    "panel": ("汇总企业数据", "building the enterprise panel"), "growth": ("计算增速", "growth"),
-    "contributions": ("计算贡献率与拉动", "contributions and pulls"), "lights": ("五色灯信号", "five lights"),
+    "panel": ("汇总企业数据", "building the enterprise panel"), "growth": ("计算增速", "growth rates"),
+    "contributions": ("计算贡献率与拉动", "contributions and pulls"), "lights": ("五色灯信号", "five-light signals"),
 }
 # The published-rate forecast models (analytics.monitoring.published MODEL and its fallback).
 FORECAST_MODEL.update({

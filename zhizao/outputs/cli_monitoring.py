@@ -27,6 +27,7 @@ from rich.text import Text
 
 from zhizao import formatting, labels
 from zhizao.analytics.monitoring import published as pub
+from zhizao.analytics.monitoring.context import subject_name
 from zhizao.analytics.monitoring.forecast import forecast_next_year, forecast_year
 from zhizao.analytics.monitoring.growth import target_gap
 from zhizao.analytics.monitoring.periods import FIRST_MONTH, parse_period
@@ -317,6 +318,13 @@ def _names_en(result, w: pd.DataFrame) -> list[str]:
     return out
 
 
+def _names_en_published(df: pd.DataFrame) -> list[str]:
+    """English names of published subjects: the city, districts and zones from the code tables; an
+    industry keeps its series name as published (there is no English one)."""
+    return [subject_name(st, str(sid), "en") if st in ("city", "district", "zone") else name
+            for st, sid, name in zip(df["subject_type"], df["subject_id"], df["subject_name"])]
+
+
 def _synthetic_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt: str) -> None:
     if inputs.source == "synthetic" and fmt == "table":  # English keeps the capitals: it must not be missed
         text = labels.label("origin", "synthetic", lang)
@@ -390,6 +398,8 @@ def _emit_published(inputs: MonitoringInputs, df: pd.DataFrame, fmt: str, lang: 
     ref = {u: f"[{i + 1}]" for i, u in enumerate(urls)}
     grades = dict(zip(df["source_url"], df["grade"])) if "grade" in df else {}
     view = df.assign(source_url=df["source_url"].map(lambda u: ref.get(u, ""))).drop(columns="grade", errors="ignore")
+    if "status" in view:  # final / preliminary in words
+        view["status"] = view["status"].map(lambda v: labels.label("obs_status", v, lang) if isinstance(v, str) else v)
     view = view[[c for c in view.columns if not (view[c].isna() | (view[c].astype(str) == "")).all()]]
     _emit(view.rename(columns={"source_url": "ref"}), fmt, lang, title, console)
     for u in urls:
@@ -442,6 +452,8 @@ def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
                          "levels are not published; months taken as equal).")
         return
     df = pub.growth_table(inputs.published, (y, m), view, s, lang)
+    if lang == "en" and fmt == "table":
+        df = df.assign(subject_name=_names_en_published(df.assign(subject_type=view)))
     title = (f"{y}年1—{m}月 规上工业增加值累计增长（公布数，{'分产业' if view == 'industry' else '分区县'}）" if lang == "zh"
              else f"{y}-{m:02d} YTD growth (published, by {'industry' if view == 'industry' else 'district'})")
     if fmt == "table":
@@ -468,6 +480,8 @@ def _warnings_published(inputs, period, severity, rule, fmt, limit, lang, s, con
     if fmt == "table":
         col = "explanation_zh" if lang == "zh" else "explanation_en"
         view = w.assign(grade=w["evidence"].map(lambda e: e.get("grade")), source_url=w["evidence"].map(lambda e: e.get("source_url")))
+        if lang == "en":
+            view = view.assign(subject_name=_names_en_published(view))
         view = view[["severity", "rule", "subject_name", col, "grade", "source_url"]].rename(columns={col: "explanation"}).head(limit)
         view = view.assign(severity=view["severity"].map(lambda v: labels.label("severity", v, lang)),
                            rule=view["rule"].map(lambda v: rule_title(v, lang)))

@@ -217,3 +217,12 @@ def test_published_monitor_cites_sources_with_publisher_and_grade(store, monkeyp
     refs = [line for line in text.splitlines() if re.match(r"\s+\[\d+\]", line)]
     assert refs and all(" · " in r for r in refs)
     assert "来源等级" not in text  # the grade is said in words under the table, not as a letter column
+
+
+def test_published_tables_in_words(store, monkeypatch):
+    _, zh, _ = run(["monitor", "--source", "published", "--by", "city"], 120, monkeypatch)
+    assert "最终" in zh and "final" not in zh
+    _, en, _ = run(["monitor", "--source", "published", "--by", "city", "--lang", "en"], 120, monkeypatch)
+    assert "overheated" in en and "red (" not in en  # one wording and colour for a light everywhere
+    _, dis, _ = run(["monitor", "--source", "published", "--by", "district", "--lang", "en"], 120, monkeypatch)
+    assert not CJK.search(column(dis, 1)) and "District" in column(dis, 1)

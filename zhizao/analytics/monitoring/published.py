@@ -174,8 +174,7 @@ def _light(values: pd.DataFrame, year: int, month: int, s: Settings) -> tuple[st
 
 def _light_text(light: str | None, ev: dict, lang: str) -> str:
     if light is not None:
-        return light if lang == "zh" else {"过热": "red (overheated)", "偏热": "yellow (warm)", "正常": "green (normal)",
-                                           "偏冷": "light blue (cool)", "过冷": "blue (cold)"}[light]
+        return light if lang == "zh" else LIGHTS_EN[light]  # one wording and colour (labels.LIGHT) everywhere
     n = ev.get("history_points", 0)
     return f"历史不足（{n}点）" if lang == "zh" else f"insufficient history ({n} pts)"
 

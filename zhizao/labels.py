@@ -797,3 +797,20 @@ PROJECTION_BASIS: dict[str, Pair] = {
     "average_growth": ("按已有各年增速的均值推算", "the mean of the yearly rates so far continued"),
 }
 TABLES["projection_basis"] = PROJECTION_BASIS
+
+# --- the monitoring commands for a reader (issue 10, third wave) ------------------------------
+# Steps of a monitoring refresh (analytics.monitoring.refresh STEPS) for the progress bar; the
+# warning rules' own steps use their titles (RULES[...].title_zh/title_en).
+MONITOR_STEP: dict[str, Pair] = {
+    "panel": ("汇总企业数据", "building the enterprise panel"), "growth": ("计算增速", "growth rates"),
+    "contributions": ("计算贡献率与拉动", "contributions and pulls"), "lights": ("五色灯信号", "five-light signals"),
+}
+# The published-rate forecast models (analytics.monitoring.published MODEL and its fallback).
+FORECAST_MODEL.update({
+    "s·G_m + (1−s)·g_prev, s = m/12 (published-rate model)":
+        ("公布增速模型：s×累计增速＋(1−s)×上年全年增速，s = 月数/12",
+         "published-rate model: s × YTD growth + (1 − s) × last year's growth, s = months/12"),
+    "naive: annual = YTD growth (last year's annual growth not published)":
+        ("朴素法：全年增速取累计增速（上年全年增速未公布）",
+         "naive: annual growth = YTD growth (last year's annual growth not published)"),
+})

@@ -24,6 +24,25 @@ DISTRICTS: dict[str, str] = {
     "500241": "秀山土家族苗族自治县", "500242": "酉阳土家族苗族自治县", "500243": "彭水苗族土家族自治县",
 }
 
+# adcode → English name: the pinyin of the GB/T 2260 name with its kind (区 District, 县 County,
+# 自治县 Autonomous County), as the municipality's English pages write them.
+DISTRICTS_EN: dict[str, str] = {
+    "500101": "Wanzhou District", "500102": "Fuling District", "500103": "Yuzhong District",
+    "500104": "Dadukou District", "500105": "Jiangbei District", "500106": "Shapingba District",
+    "500107": "Jiulongpo District", "500108": "Nan'an District", "500109": "Beibei District",
+    "500110": "Qijiang District", "500111": "Dazu District", "500112": "Yubei District",
+    "500113": "Banan District", "500114": "Qianjiang District", "500115": "Changshou District",
+    "500116": "Jiangjin District", "500117": "Hechuan District", "500118": "Yongchuan District",
+    "500119": "Nanchuan District", "500120": "Bishan District", "500151": "Tongliang District",
+    "500152": "Tongnan District", "500153": "Rongchang District", "500154": "Kaizhou District",
+    "500155": "Liangping District", "500156": "Wulong District", "500229": "Chengkou County",
+    "500230": "Fengdu County", "500231": "Dianjiang County", "500233": "Zhong County",
+    "500235": "Yunyang County", "500236": "Fengjie County", "500237": "Wushan County",
+    "500238": "Wuxi County", "500240": "Shizhu Tujia Autonomous County",
+    "500241": "Xiushan Tujia and Miao Autonomous County", "500242": "Youyang Tujia and Miao Autonomous County",
+    "500243": "Pengshui Miao and Tujia Autonomous County",
+}
+
 # region group id → (name, member adcodes)
 REGION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "central_urban": ("中心城区", ("500103", "500104", "500105", "500106", "500107", "500108",
@@ -41,8 +60,28 @@ FUNCTIONAL_ZONES: dict[str, tuple[str, tuple[str, ...]]] = {
     "GAOXIN": ("重庆高新区", ("500106", "500107")),
     "WANSHENG": ("万盛经开区", ("500110",)),
 }
+FUNCTIONAL_ZONES_EN: dict[str, str] = {
+    "LIANGJIANG": "Liangjiang New Area", "GAOXIN": "Chongqing High-tech Zone",
+    "WANSHENG": "Wansheng Economic Development Zone",
+}
 NO_ZONE = "NONE"
 NO_ZONE_NAME = "功能区外"
+NO_ZONE_NAME_EN = "Outside functional zones"
+
+
+def district_name(adcode: str, lang: str = "zh") -> str:
+    """A district's name in the reader's language; an unknown code stays as it is."""
+    table = DISTRICTS_EN if lang == "en" else DISTRICTS
+    return table.get(str(adcode), str(adcode))
+
+
+def zone_name(zone: str, lang: str = "zh") -> str:
+    """A functional zone's name in the reader's language (NO_ZONE: outside every zone)."""
+    if zone == NO_ZONE:
+        return NO_ZONE_NAME_EN if lang == "en" else NO_ZONE_NAME
+    if lang == "en":
+        return FUNCTIONAL_ZONES_EN.get(zone, zone)
+    return FUNCTIONAL_ZONES.get(zone, (zone,))[0]
 
 
 def region_group_of(adcode: str) -> str | None:

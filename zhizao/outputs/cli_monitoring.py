@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -20,22 +21,26 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
 from zhizao import formatting, labels
 from zhizao.analytics.monitoring import published as pub
+from zhizao.analytics.monitoring.context import subject_name
 from zhizao.analytics.monitoring.forecast import forecast_next_year, forecast_year
 from zhizao.analytics.monitoring.growth import target_gap
-from zhizao.analytics.monitoring.periods import parse_period
+from zhizao.analytics.monitoring.periods import FIRST_MONTH, parse_period
 from zhizao.analytics.monitoring.projects import project_progress
 from zhizao.analytics.monitoring.refresh import STEPS, refresh
 from zhizao.analytics.monitoring.warnings import RULES
 from zhizao.codes.industries import division_name
+from zhizao.codes.regions import district_name
 from zhizao.errors import UserError
 from zhizao.outputs.console import cell, make_console
-from zhizao.outputs.monitoring_inputs import (DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401 (re-exported)
-                                              MonitoringInputs, check_monitoring_plan, load_monitoring_inputs)
+from zhizao.outputs.monitoring_inputs import (DATA_ENV, DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401
+                                              MonitoringInputs, check_monitoring_plan, default_data_dir,
+                                              load_monitoring_inputs)
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.settings import Settings
 from zhizao.synth import generate
@@ -43,7 +48,7 @@ from zhizao.synth import generate
 LABELS = labels.COLUMN
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_ZH = {k: v[0] for k, v in labels.SEVERITY.items()}
-LIGHT_EN = {k: v[1] for k, v in labels.LIGHT.items()}
+LIGHT_EN = {k: v[1].split(" (")[0] for k, v in labels.LIGHT.items()}  # the colour is in the word
 
 
 # Enumerated options: typer refuses any other value (exit 2, the allowed values named by zhizao's main()).
@@ -104,6 +109,13 @@ def rule_title(rule: str, lang: str) -> str:
     return rule if r is None else (r.title_zh if lang == "zh" else r.title_en)
 
 
+def step_title(step: str, lang: str) -> str:
+    """A refresh step (refresh.STEPS) in words for the progress bar: a rule by its title."""
+    if step in labels.MONITOR_STEP:
+        return labels.MONITOR_STEP[step][0 if lang == "zh" else 1]
+    return rule_title(step, lang)
+
+
 def check_rules(rules: Optional[List[str]]) -> Optional[List[str]]:
     """--rule: each a registered rule name; UserError naming them otherwise."""
 
@@ -134,13 +146,32 @@ def check_period(period: Optional[str], first: tuple[int, int] | None, last: tup
     return y, m
 
 
+def _january(start: str) -> int:
+    """--start of synth: the year of a January written YYYY-01 (parse_period reads 2019-02 as the same
+    reporting period as 2019-01, so the month is checked on the text)."""
+    m = re.fullmatch(r"\s*(\d{4})[-/.年]?0?1月?\s*", str(start))
+    if not m:
+        raise UserError(f"--start {start} 须为某年1月，写成 YYYY-01，如 2019-01",
+                        f"--start {start} must be a January, written YYYY-01, e.g. 2019-01")
+    return int(m.group(1))
+
+
 def _data_span(inputs: MonitoringInputs) -> tuple[tuple[int, int], tuple[int, int]] | tuple[None, None]:
     m = inputs.monthly
     if m is None or m.empty or not {"year", "month"} <= set(m.columns):
         return None, None
     ym = m[["year", "month"]].drop_duplicates()
     keys = sorted(zip(ym["year"].astype(int), ym["month"].astype(int)))
-    return keys[0], keys[-1]
+    # The first period with a year-to-date growth: 1–2月 of the next year when the data start in
+    # January or February (January is reported with February), else a year later still (the year
+    # before has no complete YTD to compare with).
+    (y0, m0), (y1, m1) = keys[0], keys[-1]
+    first, last = (y0 + 1 if m0 <= FIRST_MONTH else y0 + 2, FIRST_MONTH), (y1, max(m1, FIRST_MONTH))
+    if first > last:
+        raise UserError(f"监测数据只有 {y0}-{m0:02d}—{y1}-{m1:02d}，没有可与上年同期比较的期别：至少需要一整年又一期",
+                        f"the monitoring data cover {y0}-{m0:02d} to {y1}-{m1:02d} only: no period has the same "
+                        "period a year earlier to compare with (a full year and one more period are needed)")
+    return first, last
 
 
 def _published_span(inputs: MonitoringInputs):
@@ -197,12 +228,101 @@ def _emit(df: pd.DataFrame, fmt: str, lang: str, title: str, console: Console) -
                 out[c] = out[c].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v)
         sys.stdout.write(write_csv(out))  # text neutralised against formula injection
     else:
-        t = Table(title=title, show_lines=False)
-        for c in df.columns:
-            t.add_column(_lab(c, lang), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
-        for row in df.itertuples(index=False):
-            t.add_row(*[Text(cell(v, _kind(c), lang)) for c, v in zip(df.columns, row)])
-        console.print(t)
+        _print_table(df, lang, title, console)
+
+
+# What a narrow terminal leaves out first (least important first); json/csv keep every column.
+DROP_ORDER = ("subject_id", "project_id", "credit_code", "share_prev_pct", "month_growth_pct", "planned_investment",
+              "ytd", "contribution_pct", "required_rest_pct", "target_pct", "note", "conflict", "industry")
+TEXT_MIN = 8  # cells (4 Chinese characters) a folded text column keeps at least
+WORD_MAX = 16  # a longer English word may fold
+
+
+def _folds(console: Console, text: str, width: int) -> int:
+    return len(Text(text).wrap(console, width, overflow="fold"))
+
+
+def _layout(console: Console, cols: list[str], heads: list[str], cells: list[list[str]], numeric: list[bool],
+            width: int) -> tuple[list[int], list[int]]:
+    """(indexes of the columns kept, their content widths) so that the table fits `width`: a number is
+    never cut or folded (its column is as wide as its widest cell), a header folds over two lines at
+    most, text folds; the least important columns (DROP_ORDER) go first when even that does not fit."""
+    data = [max((cell_len(v) for v in col), default=1) for col in cells]
+    need, ideal, usual = [], [], []
+    for h, d, num, col in zip(heads, data, numeric, cells):
+        lens = sorted(cell_len(v) for v in col) or [1]
+        usual.append(max(lens[int(0.9 * (len(lens) - 1))], cell_len(h), 1))  # most rows (and the header) on one line
+        # English folds between words: a column is at least as wide as its longest word (within reason)
+        word = max((cell_len(x) for v in [h, *col] for x in v.split() if x.isascii()), default=0)
+        w = max(d if num else min(d, TEXT_MIN), min(word, WORD_MAX), 1)
+        while w < cell_len(h) and _folds(console, h, w) > 2:
+            w += 1
+        need.append(w)
+        ideal.append(max(d, cell_len(h)))
+    keep = list(range(len(cols)))
+    droppable = sorted((i for i in keep if cols[i] in DROP_ORDER), key=lambda i: DROP_ORDER.index(cols[i]))
+
+    def total(ix):  # content + padding (2 per column) + borders (n + 1)
+        return sum(need[i] for i in ix) + 3 * len(ix) + 1
+
+    while total(keep) > width and droppable:
+        keep.remove(droppable.pop(0))
+    widths = {i: need[i] for i in keep}
+    spare = width - total(keep)
+    # spare cells: text rows on one line for most rows, then number headers on one line, then the rest
+    text, nums = [i for i in keep if not numeric[i]], [i for i in keep if numeric[i]]
+    for i in sorted(text, key=lambda i: usual[i]):  # short text columns whole first (names before long prose)
+        add = max(min(usual[i] - widths[i], spare), 0)
+        widths[i] += add
+        spare -= add
+    for group, goal in ((nums, ideal), (text, ideal)):
+        while spare > 0:
+            short = [i for i in group if widths[i] < goal[i]]
+            if not short:
+                break
+            for i in short:
+                if spare > 0 and widths[i] < goal[i]:
+                    widths[i] += 1
+                    spare -= 1
+    return keep, [widths[i] for i in keep]
+
+
+def _print_table(df: pd.DataFrame, lang: str, title: str, console: Console) -> None:
+    """A rich table that fits the terminal (_layout); says which columns a narrow terminal left out."""
+    cols = list(df.columns)
+    heads = [_lab(c, lang) for c in cols]
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and _kind(c) != "text" for c in cols]
+    cells = [[cell(v, _kind(c), lang) for v in df[c]] for c in cols]
+    keep, widths = _layout(console, cols, heads, cells, numeric, console.width)
+    t = Table(title=title, show_lines=False)
+    for i, w in zip(keep, widths):
+        t.add_column(heads[i], justify="right" if numeric[i] else "left", width=w, overflow="fold")
+    for r in range(len(df)):
+        t.add_row(*[Text(cells[i][r]) for i in keep])
+    console.print(t)
+    left = [heads[i] for i in range(len(cols)) if i not in keep]
+    if left:
+        console.print(Text(f"终端宽 {console.width} 列，略去：{'、'.join(left)}；加宽终端或用 --format csv 查看全部列。"
+                           if lang == "zh" else f"{console.width}-column terminal: left out {', '.join(left)}; "
+                           "widen the terminal or use --format csv for every column.", style="dim"))
+
+
+def _names_en(result, w: pd.DataFrame) -> list[str]:
+    """English names of the warnings' subjects (districts, zones, industries, clusters, the city);
+    an enterprise keeps its registered name."""
+    series = result.context.series if result.context is not None else {}
+    out = []
+    for st, sid, name in zip(w["subject_type"], w["subject_id"].astype(str), w["subject_name"]):
+        ss = series.get(st)
+        out.append(ss.names_en[ss.ids.index(sid)] if ss is not None and ss.names_en and sid in ss.ids else name)
+    return out
+
+
+def _names_en_published(df: pd.DataFrame) -> list[str]:
+    """English names of published subjects: the city, districts and zones from the code tables; an
+    industry keeps its series name as published (there is no English one)."""
+    return [subject_name(st, str(sid), "en") if st in ("city", "district", "zone") else name
+            for st, sid, name in zip(df["subject_type"], df["subject_id"], df["subject_name"])]
 
 
 def _synthetic_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt: str) -> None:
@@ -218,7 +338,7 @@ def _run_refresh(inputs: MonitoringInputs, period, settings, console: Console, l
                   console=console, transient=True) as prog:
         task = prog.add_task("监测刷新" if lang == "zh" else "Monitoring refresh", total=len(STEPS))
         return refresh(inputs.enterprises, inputs.monthly, inputs.prices, period=period, settings=settings,
-                       progress=lambda step: prog.update(task, advance=1, description=step))
+                       progress=lambda step: prog.update(task, advance=1, description=step_title(step, lang)))
 
 
 # --- published source -----------------------------------------------------------------------------
@@ -231,9 +351,27 @@ def _check_source(source: str) -> str:
 
 def _published_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt: str) -> None:
     if fmt == "table":
-        console.print("[bold cyan]" + ("公布数据（真实、零星：只有已公布的月份与指标；每行附来源等级与地址）" if lang == "zh" else
-                                        "PUBLISHED data (real, sparse: only the months and series that were published; "
-                                        "each row with its source grade and address)") + f"[/]  store: {inputs.published.db}")
+        console.print(Text("公布数据（真实、零星：只有已公布的月份与指标；每行注明来源，见表下）" if lang == "zh" else
+                           "PUBLISHED data (real, sparse: only the months and series that were published; each row "
+                           "cites its source, listed below the table)", style="bold cyan"))
+        console.print(Text(("数据库：" if lang == "zh" else "Database: ") + str(inputs.published.db), style="dim"),
+                      overflow="fold")
+
+
+def _cite(inputs: MonitoringInputs, url: str, grade, lang: str) -> str:
+    """A published source as a reader cites it (formatting.source_text): publisher and title first, the
+    grade in words, the address last; publisher and title from the store's rows with that address."""
+    title = publisher = None
+    for frame in (inputs.published.growth, inputs.published.annual):
+        if frame is None or "source_url" not in frame or frame.empty:
+            continue
+        hit = frame[frame["source_url"] == url]
+        if len(hit):
+            row = hit.iloc[0]
+            title, publisher = row.get("source_title"), row.get("publisher")
+            grade = grade if isinstance(grade, str) and grade else row.get("grade")
+            break
+    return formatting.source_text(title, publisher, grade if isinstance(grade, str) else None, url, lang)
 
 
 def _published_period(inputs: MonitoringInputs, period: Optional[str]) -> tuple[int, int]:
@@ -248,22 +386,24 @@ def _published_period(inputs: MonitoringInputs, period: Optional[str]) -> tuple[
     return p
 
 
-def _emit_published(df: pd.DataFrame, fmt: str, lang: str, title: str, console: Console) -> None:
-    """As _emit; in table format the source addresses become numbered references listed below the
-    table (full addresses stay in json/csv), and empty columns are dropped."""
+def _emit_published(inputs: MonitoringInputs, df: pd.DataFrame, fmt: str, lang: str, title: str,
+                    console: Console) -> None:
+    """As _emit; in table format each source becomes a numbered reference listed below the table with
+    its publisher, title and grade in words (the address and grade letter stay in json/csv), and
+    empty columns are dropped."""
     if fmt != "table" or "source_url" not in df:
         _emit(df, fmt, lang, title, console)
         return
     urls = [u for u in dict.fromkeys(df["source_url"]) if isinstance(u, str) and u]
     ref = {u: f"[{i + 1}]" for i, u in enumerate(urls)}
-    view = df.assign(source_url=df["source_url"].map(lambda u: ref.get(u, "")))
+    grades = dict(zip(df["source_url"], df["grade"])) if "grade" in df else {}
+    view = df.assign(source_url=df["source_url"].map(lambda u: ref.get(u, ""))).drop(columns="grade", errors="ignore")
+    if "status" in view:  # final / preliminary in words
+        view["status"] = view["status"].map(lambda v: labels.label("obs_status", v, lang) if isinstance(v, str) else v)
     view = view[[c for c in view.columns if not (view[c].isna() | (view[c].astype(str) == "")).all()]]
     _emit(view.rename(columns={"source_url": "ref"}), fmt, lang, title, console)
-    grades = dict(zip(df["source_url"], df["grade"])) if "grade" in df else {}
     for u in urls:
-        g = grades.get(u)
-        console.print(Text(f"  {ref[u]} {labels.label('grade', g, lang) if isinstance(g, str) else ''} {u}"),
-                      overflow="fold")
+        console.print(Text(f"  {ref[u]} {_cite(inputs, u, grades.get(u), lang)}"), overflow="fold")
 
 
 def _say_missing(console: Console, lang: str, what_zh: str, what_en: str) -> None:
@@ -281,7 +421,7 @@ def _city_line(inputs, y: int, m: int, s, console: Console, lang: str, fmt: str)
                      f"The city's YTD value-added growth is not published for {y}-{m:02d} (published in {y}: {have}); "
                      f"no target gap.")
         return
-    _emit_published(row[["year", "month", "ytd_growth_pct", "target_pct", "gap_pp", "required_rest_pct", "light",
+    _emit_published(inputs, row[["year", "month", "ytd_growth_pct", "target_pct", "gap_pp", "required_rest_pct", "light",
                          "grade", "source_url"]].reset_index(drop=True), fmt, lang,
                     "全市（公布数）" if lang == "zh" else "City (published)", console)
     if fmt == "table":
@@ -305,13 +445,15 @@ def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
     if view == "city":
         df = pub.city_path(inputs.published, s, lang)
         title = "全市规上工业增加值累计增长（公布数）与目标路径" if lang == "zh" else "City YTD value-added growth (published) and the target path"
-        _emit_published(df, fmt, lang, title, console)
+        _emit_published(inputs, df, fmt, lang, title, console)
         if fmt == "table":
             _say_missing(console, lang, "只列已公布的月份；余下月份需增长%为近似值（上年各月水平未公布，按各月等量估算）。",
                          "Only published months are listed; 'needed rest %' is approximate (last year's monthly "
                          "levels are not published; months taken as equal).")
         return
     df = pub.growth_table(inputs.published, (y, m), view, s, lang)
+    if lang == "en" and fmt == "table":
+        df = df.assign(subject_name=_names_en_published(df.assign(subject_type=view)))
     title = (f"{y}年1—{m}月 规上工业增加值累计增长（公布数，{'分产业' if view == 'industry' else '分区县'}）" if lang == "zh"
              else f"{y}-{m:02d} YTD growth (published, by {'industry' if view == 'industry' else 'district'})")
     if fmt == "table":
@@ -320,7 +462,7 @@ def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
                          f"Nothing published for {y}-{m:02d} at this level.")
         cols = ["subject_name", *(["series"] if view != "industry" else []), "ytd_growth_pct", "light", "grade",
                 "source_url", "conflict", "note"]
-        _emit_published(df[cols], fmt, lang, title, console)
+        _emit_published(inputs, df[cols], fmt, lang, title, console)
         _city_line(inputs, y, m, s, console, lang, fmt)
     else:
         _emit(df, fmt, lang, title, console)
@@ -338,10 +480,12 @@ def _warnings_published(inputs, period, severity, rule, fmt, limit, lang, s, con
     if fmt == "table":
         col = "explanation_zh" if lang == "zh" else "explanation_en"
         view = w.assign(grade=w["evidence"].map(lambda e: e.get("grade")), source_url=w["evidence"].map(lambda e: e.get("source_url")))
+        if lang == "en":
+            view = view.assign(subject_name=_names_en_published(view))
         view = view[["severity", "rule", "subject_name", col, "grade", "source_url"]].rename(columns={col: "explanation"}).head(limit)
         view = view.assign(severity=view["severity"].map(lambda v: labels.label("severity", v, lang)),
                            rule=view["rule"].map(lambda v: rule_title(v, lang)))
-        _emit_published(view.reset_index(drop=True), fmt, lang, f"{y}-{m:02d}: {len(w)} " + ("条预警（公布数）" if lang == "zh" else "warnings (published)"), console)
+        _emit_published(inputs, view.reset_index(drop=True), fmt, lang, f"{y}-{m:02d}: {len(w)} " + ("条预警（公布数）" if lang == "zh" else "warnings (published)"), console)
     else:
         _emit(w.reset_index(drop=True), fmt, lang, "", console)
     console.print("未运行的规则（公布数据不足）：" if lang == "zh" else "Rules not run on published data:")
@@ -370,36 +514,39 @@ def _forecast_published(inputs, period, fmt, lang, console) -> None:
         raise typer.Exit(2)
     keys = ("year", "through_month", "ytd_growth_pct", "prev_annual_growth_pct", "growth_pct", "model", "ytd_grade",
             "ytd_source_url", "prev_grade", "prev_source_url", "backtest_n", "backtest_mae_pp", "backtest_naive_mae_pp")
-    title = "全年增速预测（公布数，公布增速模型；无预测区间：公布点太少）" if lang == "zh" else \
-        "Annual growth forecast (published data, published-rate model; no interval: too few points)"
+    title = "全年增速预测（公布数；无预测区间：公布点太少）" if lang == "zh" else \
+        "Annual growth forecast (published data; no interval: too few points)"
     if fmt != "table":
         _emit(pd.DataFrame([{k: f.get(k) for k in keys}]), fmt, lang, title, console)
     else:  # one forecast: a vertical table reads better than 13 narrow columns
         zh = lang == "zh"
-        refs = {u: f"[{i + 1}]" for i, u in enumerate(dict.fromkeys(u for u in (f["ytd_source_url"], f["prev_source_url"]) if u))}
+        urls = dict.fromkeys(u for u in (f["ytd_source_url"], f["prev_source_url"]) if u)
+        refs = {u: f"[{i + 1}]" for i, u in enumerate(urls)}
+        grades = {f["ytd_source_url"]: f["ytd_grade"], f["prev_source_url"]: f["prev_grade"]}
         items = [
             ("年份" if zh else "Year", str(y)), ("截至月份" if zh else "Through month", f"{m}"),
             ("累计增长%（公布）" if zh else "YTD growth % (published)",
-             f"{cell(f['ytd_growth_pct'], 'pct')}  {f['ytd_grade']} {refs.get(f['ytd_source_url'], '')}"),
+             f"{cell(f['ytd_growth_pct'], 'pct')}  {refs.get(f['ytd_source_url'], '')}"),
             ("上年全年增长%（公布）" if zh else "Last year's growth % (published)",
-             f"{cell(f['prev_annual_growth_pct'], 'pct')}  {f['prev_grade']} {refs.get(f['prev_source_url'], '')}"
+             f"{cell(f['prev_annual_growth_pct'], 'pct')}  {refs.get(f['prev_source_url'], '')}"
              if np.isfinite(f["prev_annual_growth_pct"]) else "—"),
             ("全年增长%（预测）" if zh else "Annual growth % (forecast)", cell(f["growth_pct"], "pct")),
-            ("模型" if zh else "Model", f["model"]),
+            ("模型" if zh else "Model", labels.FORECAST_MODEL.get(f["model"], (f["model"],) * 2)[0 if zh else 1]),
         ]
         if f.get("backtest_n"):
             items.append(("回测（已公布年份）" if zh else "Backtest (published years)",
-                          f"n={f['backtest_n']}, MAE {formatting.points(f['backtest_mae_pp'], lang, 2, signed=False)}"
+                          (f"{f['backtest_n']}次，平均绝对误差 " if zh else f"n = {f['backtest_n']}, mean absolute error ")
+                          + formatting.points(f["backtest_mae_pp"], lang, 2, signed=False)
                           + ("（朴素法 " if zh else " (naive ")
                           + formatting.points(f["backtest_naive_mae_pp"], lang, 2, signed=False) + ("）" if zh else ")")))
         t = Table(title=title, show_header=False)
         t.add_column("")
-        t.add_column("")
+        t.add_column("", overflow="fold")
         for k, v in items:
             t.add_row(k, v)
         console.print(t)
         for u, r in refs.items():
-            console.print(f"  {r} {u}", overflow="fold")
+            console.print(Text(f"  {r} {_cite(inputs, u, grades.get(u), lang)}"), overflow="fold")
     if f["missing"]:
         _say_missing(console, lang, f"缺：{'、'.join(f['missing'])}（已退化为朴素法）。",
                      f"Missing: {', '.join(f['missing'])} (fell back to the naive forecast).")
@@ -446,8 +593,10 @@ def register(app: typer.Typer) -> None:
     LANG = typer.Option(Lang.zh, "--lang", help="输出语言 / output language")
     SET = typer.Option(None, "--set", help="覆盖设置 NAME=VALUE（可重复，见 zhizao settings）/ setting override "
                                           "NAME=VALUE (repeatable)")
-    DATA = typer.Option(DEFAULT_DATA, "--data", help="监测数据目录（zhizao synth 写出，--source synthetic）/ data "
-                                                    "directory (--source synthetic)")
+    DATA = typer.Option(None, "--data", show_default=False,
+                        help=f"监测数据目录（zhizao synth 写出，--source synthetic）；缺省 ${DATA_ENV}，再缺省 "
+                             f"./{DEFAULT_DATA} / data folder (--source synthetic; default: ${DATA_ENV}, else "
+                             f"./{DEFAULT_DATA})")
     DB = typer.Option(None, "--db", help="--source published 所用数据库；缺省 $ZHIZAO_DB，再缺省用户数据库 / store for "
                                          "--source published (default: $ZHIZAO_DB, else the user store)")
     PLAN = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help=PLAN_HELP)
@@ -457,7 +606,9 @@ def register(app: typer.Typer) -> None:
     # A UserError raised below (bad --period, --rule, missing data …) reaches zhizao's main(): one line, exit 2.
     @app.command("synth")
     def synth_cmd(
-        out: Path = typer.Option(DEFAULT_DATA, "--out", help="输出目录 / output directory"),
+        out: Optional[Path] = typer.Option(None, "--out", show_default=False,
+                                           help=f"输出目录；缺省 ${DATA_ENV}，再缺省 ./{DEFAULT_DATA} / output folder "
+                                                f"(default: ${DATA_ENV}, else ./{DEFAULT_DATA})"),
         enterprises: int = typer.Option(6700, "--enterprises", min=1,
                                         help="首年企业数 / enterprises in the first year"),
         months: int = typer.Option(72, "--months", min=13, help="月数（至少13）/ calendar months (at least 13)"),
@@ -474,9 +625,8 @@ def register(app: typer.Typer) -> None:
 
         lang = lang.value
         _plan_or_exit(plan, None, "synthetic", lang)
-        y, m = check_period(start, None, None)
-        if m not in (1, 2):  # January shares February's reporting period (parse_period)
-            raise UserError(f"--start {start} 须为某年1月，如 2019-01", f"--start {start} must be a January, e.g. 2019-01")
+        y = _january(start)
+        out = out if out is not None else default_data_dir()
         console = make_console(stderr=True)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=console, transient=True) as prog:
@@ -505,7 +655,7 @@ def register(app: typer.Typer) -> None:
                                                            " / level of the table (default: district; industry for "
                                                            "--source published)"),
         fmt: Fmt = FMT,
-        data: Path = DATA,
+        data: Optional[Path] = DATA,
         top: int = typer.Option(20, "--top", min=1, help="--by enterprise/project 的行数 / rows for --by enterprise|project"),
         lang: Lang = LANG,
         set_: Optional[List[str]] = SET,
@@ -537,18 +687,20 @@ def register(app: typer.Typer) -> None:
             df = target_gap(path, float(s["target_annual_growth_pct"]))
             df = df.merge(r.city_path[["year", "month", "month_growth_pct"]], on=["year", "month"])
             df = df[["year", "month", "ytd_growth_pct", "month_growth_pct", "target_pct", "gap_pp", "required_rest_pct"]]
+            if fmt == "table":  # the first year has nothing to compare with: its rows would be all —
+                df = df[df["ytd_growth_pct"].notna().cummax()]
         elif by == "enterprise":
             e = r.enterprises.assign(abs_pull=lambda d: d["pull_pp"].abs()).nlargest(top, "abs_pull")
             df = e[["credit_code", "name", "district", "industry", "ytd", "growth_pct", "contribution_pct", "pull_pp"]]
             if fmt == "table":  # codes as names for a reader; JSON/CSV keep the codes
-                ss = r.context.series["district"]
-                names = dict(zip(map(str, ss.ids), (ss.names_en or ss.names) if lang == "en" else ss.names))
-                df = df.assign(district=df["district"].map(lambda c: names.get(str(c), c)),
+                df = df.assign(district=df["district"].map(lambda c: district_name(str(c), lang)),
                                industry=df["industry"].map(lambda c: division_name(str(c), lang)))
         elif by == "project":
             df = project_progress(inputs.projects, inputs.project_monthly, r.period)
             df = df.sort_values("gap_pp").head(top)[["project_id", "name", "district", "planned_investment",
                                                       "cumulative_investment", "completion_pct", "schedule_pct", "gap_pp"]]
+            if fmt == "table":
+                df = df.assign(district=df["district"].map(lambda c: district_name(str(c), lang)))
         else:
             c = r.contributions[r.contributions["subject_type"] == by]
             g = r.growth[r.growth["subject_type"] == by][["subject_id", "month_growth_pct"]]
@@ -560,6 +712,8 @@ def register(app: typer.Typer) -> None:
             df = df.sort_values("rank")[["subject_id", "subject_name", "ytd", "growth_pct", "month_growth_pct",
                                          "share_prev_pct", "contribution_pct", "pull_pp", "rank", "light"]]
             df = df.rename(columns={"growth_pct": "ytd_growth_pct"})
+            if fmt == "table" and by in ("cluster", "zone"):  # their ids are code words, the names say it all
+                df = df.drop(columns="subject_id")
             if lang == "en" and fmt == "table":
                 df["light"] = df["light"].map(LIGHT_EN).fillna(df["light"])
         _emit(df.reset_index(drop=True), fmt, lang, title, console)
@@ -571,7 +725,7 @@ def register(app: typer.Typer) -> None:
         rule: Optional[List[str]] = typer.Option(None, "--rule", help="只看这些规则（可重复；名称见 docs/monitoring.md）"
                                                                      " / only these rules (repeatable)"),
         fmt: Fmt = FMT,
-        data: Path = DATA,
+        data: Optional[Path] = DATA,
         limit: int = typer.Option(200, "--limit", min=1, help="表格最多行数 / max rows in table format"),
         lang: Lang = LANG,
         set_: Optional[List[str]] = SET,
@@ -602,6 +756,8 @@ def register(app: typer.Typer) -> None:
         if fmt == "table":
             col = "explanation_zh" if lang == "zh" else "explanation_en"
             view = w[["severity", "rule", "subject_name", col]].rename(columns={col: "explanation"}).head(limit)
+            if lang == "en":
+                view["subject_name"] = _names_en(r, w.head(limit))
             view = view.assign(severity=view["severity"].map(lambda v: labels.label("severity", v, lang)),
                                rule=view["rule"].map(lambda v: rule_title(v, lang)))
             _emit(view.reset_index(drop=True), fmt, lang, f"{len(w)} " + ("条预警" if lang == "zh" else "warnings"), console)
@@ -613,7 +769,7 @@ def register(app: typer.Typer) -> None:
         period: Optional[str] = typer.Option(None, "--period", help="截至期别 YYYY-MM；缺省为最新 / cut-off YYYY-MM "
                                                                     "(default: latest)"),
         fmt: Fmt = FMT,
-        data: Path = DATA,
+        data: Optional[Path] = DATA,
         lang: Lang = LANG,
         set_: Optional[List[str]] = SET,
         source: Source = typer.Option(Source.synthetic, "--source",

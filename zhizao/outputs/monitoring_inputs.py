@@ -10,6 +10,7 @@ CLI (cli_monitoring), the monitoring view and the reports import it and nothing 
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,17 @@ from zhizao.plan.load import PlanError
 from zhizao.synth import SynthData
 
 DEFAULT_DATA = Path("zhizao-synth")
+DATA_ENV = "ZHIZAO_MONITORING_DATA"
 SOURCES = ("synthetic", "published")
 # --by views of the published source → the subject type they read (clusters are published as industries)
 PUBLISHED_VIEWS = {"city": "city", "industry": "industry", "cluster": "industry", "district": "district"}
+
+
+def default_data_dir() -> Path:
+    """The monitoring data folder when none is named, for every command and page that reads or writes
+    it (synth, monitor, warnings, forecast, brief, serve): $ZHIZAO_MONITORING_DATA, else ./zhizao-synth."""
+    env = os.environ.get(DATA_ENV, "").strip()
+    return Path(env) if env else DEFAULT_DATA
 
 
 @dataclass
@@ -61,11 +70,12 @@ def check_monitoring_plan(plan: str | None, db, source: str):
     return p
 
 
-def load_monitoring_inputs(data_dir: Path | str = DEFAULT_DATA, *, source: str = "synthetic",
+def load_monitoring_inputs(data_dir: Path | str | None = None, *, source: str = "synthetic",
                            db: Path | str | None = None, plan=None) -> MonitoringInputs:
     """The inputs of monitoring.
 
-    source="synthetic" (default): the parquet files written by `zhizao synth` in `data_dir`.
+    source="synthetic" (default): the parquet files written by `zhizao synth` in `data_dir` (default:
+    `default_data_dir()`).
     source="published": the published monthly growth rates in the store at `db` (default store; a
     new store gets the bundled data), in `.published`; growth rates only, so there are no enterprise
     frames and `refresh` does not apply (see zhizao.analytics.monitoring.published). `plan` (a Plan)
@@ -77,7 +87,7 @@ def load_monitoring_inputs(data_dir: Path | str = DEFAULT_DATA, *, source: str =
                                 source="published", published=pub)
     if source != "synthetic":
         raise ValueError(f"unknown source {source!r}; use one of {SOURCES}")
-    d = Path(data_dir)
+    d = Path(data_dir) if data_dir is not None else default_data_dir()
     if not (d / "metadata.json").exists():
         raise MonitoringDataMissing(
             f"“{d}”中没有监测数据：请先运行 `zhizao synth --out {d}`（合成演示数据），或用 --data 指定数据目录，"

@@ -14,7 +14,6 @@ from __future__ import annotations
 from zhizao import labels
 
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,24 +29,18 @@ from zhizao.analytics.monitoring.periods import PERIODS_PER_YEAR, parse_period
 from zhizao.analytics.monitoring.periods import period_label as _period_label
 from zhizao.analytics.monitoring.refresh import prepare_enterprises, refresh_context
 from zhizao.analytics.monitoring.warnings import RULES
-from zhizao.codes.industries import DIVISIONS, cluster_name
-from zhizao.codes.regions import DISTRICTS
-from zhizao.outputs.monitoring_inputs import DEFAULT_DATA, MonitoringInputs, load_monitoring_inputs
+from zhizao.codes.industries import cluster_name, division_name
+from zhizao.codes.regions import DISTRICTS, district_name
+from zhizao.outputs.monitoring_inputs import (DATA_ENV, MonitoringInputs, default_data_dir,  # noqa: F401 (re-exported)
+                                              load_monitoring_inputs)
 from zhizao.settings import Settings
 
-DATA_ENV = "ZHIZAO_MONITORING_DATA"
 SYNTHETIC_LABEL = {"zh": labels.ORIGIN["synthetic"][0], "en": labels.ORIGIN["synthetic"][1]}
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_LABEL = labels.SEVERITY
 LIGHT_EN = {k: v[1].split(" (")[0] for k, v in labels.LIGHT.items()}
 LIGHT_COLOURS = {"过热": "#d73027", "偏热": "#f4c430", "正常": "#1a9850", "偏冷": "#74add1", "过冷": "#313695"}
 PART_TYPES = ("district", "zone", "industry", "cluster")
-
-
-def default_data_dir() -> Path:
-    """$ZHIZAO_MONITORING_DATA, else ./zhizao-synth (where `zhizao synth` writes by default)."""
-    env = os.environ.get(DATA_ENV)
-    return Path(env) if env else DEFAULT_DATA
 
 
 def data_stamp(data_dir: Path | str) -> tuple | None:
@@ -166,15 +159,15 @@ def subject_type_label(st: str, lang: str) -> str:
 
 
 def subject_display(result, st: str, sid: str, lang: str, fallback: str | None = None) -> str:
-    """Display name of an aggregate subject: clusters and the city have English names; districts,
-    zones and industries keep their Chinese (published) names, with the code for industries."""
+    """Display name of an aggregate subject in the reader's language (districts and zones in pinyin,
+    industries by their English division names), with the code for industries."""
     ctx = result.context
     ss = ctx.series.get(st) if ctx is not None else None
     name = fallback or sid
     if ss is not None and sid in ss.ids:
         i = ss.ids.index(sid)
         name = ss.names[i]
-        if lang == "en" and st in ("city", "cluster") and ss.names_en:
+        if lang == "en" and ss.names_en:
             name = ss.names_en[i]
     if st == "industry":
         return f"{sid} {name}" if name != sid else sid
@@ -260,7 +253,8 @@ def district_rows(result, lang: str = "zh") -> list[dict]:
     """All 38 districts (GB/T 2260 order), with the district's row where the data have one."""
     by_id = {r["id"]: r for r in part_rows(result, "district", lang)}
     out = []
-    for code, name in DISTRICTS.items():
+    for code in DISTRICTS:
+        name = district_name(code, lang)
         r = by_id.get(code)
         out.append({**(r or {k: None for k in ("ytd", "ytd_prev", "ytd_growth_pct", "month_growth_pct",
                                                "share_prev_pct", "contribution_pct", "pull_pp", "rank",
@@ -337,7 +331,7 @@ def enterprise_rows(result, district: str | None = None, lang: str = "zh") -> li
         ws = sorted(by_code.get(code, []), key=lambda x: (SEVERITY_ORDER[x["severity"]], x["rule"]))
         rows.append({
             "credit_code": code, "name": r["name"], "district": str(r["district"]),
-            "industry": ind, "industry_name": DIVISIONS.get(ind, ind),
+            "industry": ind, "industry_name": division_name(ind, lang),
             "cluster": r.get("cluster"), "cluster_name": cluster_name(r["cluster"], lang) if r.get("cluster") else None,
             "size_class": sz, "ytd": num(r["ytd"]), "ytd_prev": num(r["ytd_prev"]),
             "ytd_growth_pct": num(r["growth_pct"]), "contribution_pct": num(r["contribution_pct"]),
@@ -415,8 +409,8 @@ def enterprise_info(result, credit_code: str, lang: str = "zh") -> dict | None:
     entry, exit_ = rec.get("entry_year"), rec.get("exit_year")
     return {
         "credit_code": str(credit_code), "name": str(rec.get("name", credit_code)),
-        "district": str(rec.get("district")), "district_name": DISTRICTS.get(str(rec.get("district")), str(rec.get("district"))),
-        "industry": ind, "industry_name": DIVISIONS.get(ind, ind),
+        "district": str(rec.get("district")), "district_name": district_name(str(rec.get("district")), lang),
+        "industry": ind, "industry_name": division_name(ind, lang),
         "cluster": cl, "cluster_name": cluster_name(cl, lang) if isinstance(cl, str) else None,
         "size_class": rec.get("size_class"),
         "entry_year": None if entry is None or pd.isna(entry) else int(entry),

@@ -67,9 +67,10 @@ def test_industry_table_says_what_is_missing(data):
 def test_fixed_lights_need_no_history(data):
     t = P.growth_table(data, (2024, 9), "industry", lang="en")  # default: fixed cut-offs 12/9/5/3
     by = t.set_index("subject_id")
-    assert by.loc["汽车产业", "light"].startswith("red")  # 25.9 % ≥ 12
-    assert by.loc["化工行业", "light"].startswith("red")  # 16.8 %
-    assert by.loc["消费品产业", "light"].startswith("green")  # 6.0 % in 5–9
+    # the same words and colours as every other output (labels.LIGHT): 过热 is orange, not red
+    assert by.loc["汽车产业", "light"].startswith("overheated")  # 25.9 % ≥ 12
+    assert by.loc["化工行业", "light"].startswith("overheated")  # 16.8 %
+    assert by.loc["消费品产业", "light"].startswith("normal")  # 6.0 % in 5–9
 
 
 def test_target_gap_uses_the_setting(data):

@@ -159,3 +159,24 @@ def test_december_brief_forecasts_next_year(brief, tmp_path):
     text = re.sub(r"<[^>]+>", "", unescape(paths["html"].read_text(encoding="utf-8")))
     assert "全年已结束" in text and re.search(r"预测2025年增长-?\d+(\.\d)?%（90%预测区间", text)
     assert "预测全年增长" not in text
+
+
+def test_largest_drags_come_first(brief):
+    """负拉动较大的 lists the divisions by the size of their drag (-0.58 before -0.18 before -0.06)."""
+    m = re.search(r"负拉动较大的：(.*?)。", brief.html)
+    assert m, "the brief names no drags"
+    pulls = [float(x) for x in re.findall(r"（(-[\d.]+)个百分点）", m.group(1))]
+    assert len(pulls) >= 2 and pulls == sorted(pulls)
+    div = brief.result.contributions
+    worst = sorted(div[(div["subject_type"] == "industry") & (div["pull_pp"] < 0)]["pull_pp"])[:len(pulls)]
+    assert pulls == [float(pp2(v)) for v in worst]
+
+
+def test_brief_numbers_are_zhizao_formatting():
+    from zhizao import formatting
+    from zhizao.outputs.reports.brief import pp1, wan, yi
+
+    assert g1(8.0) == formatting.percent(8.0) and g1(-0.04) == "0%" and g1(None) == formatting.MISSING
+    assert pp2(-0.001) == "0" and pp2(0.4) == formatting.number(0.4, 2)
+    assert pp1(float("nan")) == formatting.MISSING
+    assert yi(43888123.4) == "4,388.81" and wan(26833.86) == "26,834"

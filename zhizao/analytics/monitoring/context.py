@@ -16,7 +16,7 @@ import pandas as pd
 from zhizao.analytics.monitoring.panel import CITY_MEASURES, Panel, chain_index, comparable_pairs, one_hot
 from zhizao.analytics.monitoring.periods import PERIODS_PER_YEAR, slot_of, year_month_of
 from zhizao.codes.industries import CLUSTERS, DIVISIONS, OTHER_CLUSTER, cluster_name, division_name
-from zhizao.codes.regions import CITY_CODE, CITY_NAME, CITY_NAME_EN, DISTRICTS, FUNCTIONAL_ZONES, NO_ZONE, NO_ZONE_NAME
+from zhizao.codes.regions import CITY_CODE, CITY_NAME, CITY_NAME_EN, district_name, zone_name
 
 SUBJECT_TYPES = ("city", "district", "zone", "industry", "cluster")
 GROUP_COLUMNS = {"district": "district", "zone": "zone", "industry": "industry", "cluster": "cluster"}
@@ -57,11 +57,12 @@ class MonitoringContext:
 
 
 def subject_name(subject_type: str, subject_id: str, lang: str = "zh") -> str:
-    """Label of an aggregate subject from the code tables (English falls back to the code)."""
+    """Label of an aggregate subject from the code tables in the reader's language (an unknown code
+    stays as it is)."""
     if subject_type == "city":
         return CITY_NAME if lang == "zh" else CITY_NAME_EN
     if subject_type == "district":
-        return DISTRICTS.get(subject_id, subject_id) if lang == "zh" else subject_id
+        return district_name(subject_id, lang)
     if subject_type == "industry":
         return DIVISIONS.get(subject_id, subject_id) if lang == "zh" else division_name(subject_id, "en")
     if subject_type == "cluster":
@@ -69,9 +70,7 @@ def subject_name(subject_type: str, subject_id: str, lang: str = "zh") -> str:
             return cluster_name(subject_id, lang)
         return subject_id
     if subject_type == "zone":
-        if subject_id == NO_ZONE:
-            return NO_ZONE_NAME if lang == "zh" else "Outside functional zones"
-        return FUNCTIONAL_ZONES.get(subject_id, (subject_id,))[0] if lang == "zh" else subject_id
+        return zone_name(subject_id, lang)
     return subject_id
 
 

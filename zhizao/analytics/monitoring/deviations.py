@@ -12,7 +12,7 @@ from zhizao.analytics.monitoring.context import MonitoringContext
 from zhizao.analytics.monitoring.contributions import contributions
 from zhizao.analytics.monitoring.panel import PERIODS_PER_YEAR, yoy_pct, ytd
 from zhizao.analytics.monitoring.periods import period_label
-from zhizao.analytics.monitoring.warning_table import (AGGREGATE_TYPES, PART_TYPES, _cached, _frame, _label,
+from zhizao.analytics.monitoring.warning_table import (AGGREGATE_TYPES, PART_TYPES, _cached, _frame, _who,
                                                        _march_policy, _num, _period_text, _subject_types, _va,
                                                        empty_warnings, register)
 from zhizao.settings import Settings
@@ -132,8 +132,8 @@ def anomaly_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame
 
     def text(st, name, sid, ev, lz, le):
         d_zh = "异常偏高" if ev["direction"] == "up" else "异常偏低"
-        return (f"{lz}，{_label(st, 'zh')}{name}{_watched(st, 'zh')}{d_zh}（稳健z={formatting.number(ev['z'], 1)}）。",
-                f"{le}: {_label(st, 'en')} {sid} {_watched(st, 'en')} is abnormally "
+        return (f"{lz}，{_who(st, name, 'zh')}{_watched(st, 'zh')}{d_zh}（稳健z={formatting.number(ev['z'], 1)}）。",
+                f"{le}: {_who(st, sid, 'en')} {_watched(st, 'en')} is abnormally "
                 f"{'high' if ev['direction'] == 'up' else 'low'} (robust z = {formatting.number(ev['z'], 1)}).")
     return _aggregate_rule_rows(ctx, slot, s, "anomaly", hits, text)
 
@@ -169,8 +169,8 @@ def cusum_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
 
     def text(st, name, sid, ev, lz, le):
         d_zh = "持续高于" if ev["direction"] == "up" else "持续低于"
-        return (f"{lz}，{_label(st, 'zh')}{name}{_watched(st, 'zh', True)}{d_zh}近期常态（CUSUM越过{formatting.number(ev['h'])}σ）。",
-                f"{le}: {_label(st, 'en')} {sid} {_watched(st, 'en', True)} has stayed "
+        return (f"{lz}，{_who(st, name, 'zh')}{_watched(st, 'zh', True)}{d_zh}近期常态（CUSUM越过{formatting.number(ev['h'])}σ）。",
+                f"{le}: {_who(st, sid, 'en')} {_watched(st, 'en', True)} has stayed "
                 f"{'above' if ev['direction'] == 'up' else 'below'} its recent norm (CUSUM beyond {formatting.number(ev['h'])}σ).")
     return _aggregate_rule_rows(ctx, slot, s, "cusum_shift", hits, text)
 
@@ -210,9 +210,9 @@ def change_point_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.Data
 
     def text(st, name, sid, ev, lz, le):
         d_zh = "加快" if ev["shift_pp"] > 0 else "放缓"
-        return (f"{lz}，{_label(st, 'zh')}{name}{_watched(st, 'zh', True)}自{ev['change_at']}起{d_zh}，均值由"
+        return (f"{lz}，{_who(st, name, 'zh')}{_watched(st, 'zh', True)}自{ev['change_at']}起{d_zh}，均值由"
                 f"{formatting.percent(ev['mean_before_pct'])}变为{formatting.percent(ev['mean_after_pct'])}。",
-                f"{le}: {_label(st, 'en')} {sid} {_watched(st, 'en', True)} shifted at {ev['change_at']}, from "
+                f"{le}: {_who(st, sid, 'en')} {_watched(st, 'en', True)} shifted at {ev['change_at']}, from "
                 f"{formatting.percent(ev['mean_before_pct'])} to {formatting.percent(ev['mean_after_pct'])} on average.")
     return _aggregate_rule_rows(ctx, slot, s, "change_point", hits, text)
 
@@ -241,9 +241,9 @@ def drag_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
                 "evidence": {"pull_pp": _num(pull), "growth_pct": _num(g),
                              "contribution_pct": _num(c["contribution_pct"][i]),
                              "share_prev_pct": _num(c["share_prev_pct"][i]), "threshold_pp": float(s["drag_pp"])},
-                "explanation_zh": f"{lz}，{_label(st, 'zh')}{ss.names[i]}规上工业增加值{g_txt_zh}"
+                "explanation_zh": f"{lz}，{_who(st, ss.names[i], 'zh')}规上工业增加值{g_txt_zh}"
                                   f"拉动全市增长{formatting.points(pull, 'zh', 2, signed=False)}，拖累全市。",
-                "explanation_en": f"{le}: {_label(st, 'en')} {_name_en(ss, i)} {g_txt_en}pulled the city's "
+                "explanation_en": f"{le}: {_who(st, _name_en(ss, i), 'en')} {g_txt_en}pulled the city's "
                                   f"growth by {formatting.points(pull, 'en', 2, signed=False)} (a drag).",
             })
     return _frame(rows)

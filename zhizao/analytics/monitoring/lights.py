@@ -20,7 +20,7 @@ from zhizao.analytics.monitoring.context import MonitoringContext
 from zhizao.analytics.monitoring.panel import CITY_MEASURES
 from zhizao.analytics.monitoring.periods import period_label
 from zhizao.analytics.monitoring.settings import parse_floats
-from zhizao.analytics.monitoring.warning_table import (AGGREGATE_TYPES, _frame, _label, _num, _period_text,
+from zhizao.analytics.monitoring.warning_table import (AGGREGATE_TYPES, _frame, _who, _num, _period_text,
                                                        _subject_types, _ytd_growth, empty_warnings, register)
 from zhizao.settings import Settings
 
@@ -190,9 +190,9 @@ def five_light_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFr
             "subject_type": r["subject_type"], "subject_id": r["subject_id"],
             "subject_name": r["subject_name"], "period": _period_text(ctx, slot), "rule": "five_light",
             "severity": _light_severity(r["subject_type"], r["measure"], extreme), "evidence": ev,
-            "explanation_zh": f"{lab_zh}，{_label(r['subject_type'], 'zh')}{r['subject_name']}{what_zh}"
+            "explanation_zh": f"{lab_zh}，{_who(r['subject_type'], r['subject_name'], 'zh')}{what_zh}"
                               f"亮{r['light']}信号。",
-            "explanation_en": f"{lab_en}: {_label(r['subject_type'], 'en')} {_name_en(ctx, r)} "
+            "explanation_en": f"{lab_en}: {_who(r['subject_type'], _name_en(ctx, r), 'en')} "
                               f"{what_en} signals {LIGHTS_EN[r['light']]}.",
         })
     return _frame(rows)

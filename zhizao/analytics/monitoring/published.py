@@ -65,7 +65,8 @@ NOT_RUN = {
 class PublishedData:
     """Growth rows of the store used by monitoring, and where they came from."""
 
-    growth: pd.DataFrame  # subject_type, subject_id, subject_name, series, year, month, value, status, grade, source_url, …
+    growth: pd.DataFrame  # subject_type, subject_id, subject_name, series, year, month, value, status, grade, source_url,
+    #                       publisher, source_title, …
     annual: pd.DataFrame  # the city's published annual growth (year, value, status, grade, source_url)
     db: str = ""
     notes: list[str] = field(default_factory=list)
@@ -104,11 +105,13 @@ def from_observations(obs: pd.DataFrame, db: str = "") -> PublishedData:
     m["year"] = m["year"].astype(int)
     m["grade"] = m["grade"].fillna("none")
     cols = ["subject_type", "subject_id", "subject_name", "series", "period_type", "year", "month", "value",
-            "qualifier", "status", "grade", "vintage", "source_url", "publisher"]
+            "qualifier", "status", "grade", "vintage", "source_url", "publisher", "source_title"]
     a = o[(o["period_type"] == "year") & (o["series"] == CITY_ANNUAL_SERIES) & (o["region"] == CITY_CODE)]
     a = a.assign(grade=a["grade"].fillna("none"), year=a["year"].astype(int))
-    return PublishedData(m[cols].reset_index(drop=True),
-                         a[["year", "value", "qualifier", "status", "grade", "vintage", "source_url"]].reset_index(drop=True), db)
+    # reindex: publisher and title are for citing the source; a frame without them still works
+    return PublishedData(m.reindex(columns=cols).reset_index(drop=True),
+                         a.reindex(columns=["year", "value", "qualifier", "status", "grade", "vintage", "source_url",
+                                            "publisher", "source_title"]).reset_index(drop=True), db)
 
 
 def _rank(d: pd.DataFrame) -> pd.DataFrame:
@@ -171,8 +174,7 @@ def _light(values: pd.DataFrame, year: int, month: int, s: Settings) -> tuple[st
 
 def _light_text(light: str | None, ev: dict, lang: str) -> str:
     if light is not None:
-        return light if lang == "zh" else {"过热": "red (overheated)", "偏热": "yellow (warm)", "正常": "green (normal)",
-                                           "偏冷": "light blue (cool)", "过冷": "blue (cold)"}[light]
+        return light if lang == "zh" else LIGHTS_EN[light]  # one wording and colour (labels.LIGHT) everywhere
     n = ev.get("history_points", 0)
     return f"历史不足（{n}点）" if lang == "zh" else f"insufficient history ({n} pts)"
 

@@ -107,6 +107,14 @@ def _label(st: str, lang: str) -> str:
     return SUBJECT_LABELS[st][0 if lang == "zh" else 1]
 
 
+def _who(st: str, name: str, lang: str) -> str:
+    """The subject as an explanation names it: the kind only where the name does not already say it
+    (大足区, not 区县大足区; Dazu District, not District Dazu District)."""
+    if st in ("city", "district", "zone"):
+        return name
+    return f"{_label(st, lang)}{'' if lang == 'zh' else ' '}{name}"
+
+
 def _subject_types(ctx: MonitoringContext, wanted: Iterable[str]) -> list[str]:
     return [st for st in wanted if st in ctx.series]
 

@@ -20,11 +20,12 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
+from zhizao import formatting
 from zhizao.analytics.monitoring.forecast import forecast_next_year
 from zhizao.analytics.monitoring.growth import target_gap
 from zhizao.analytics.monitoring.periods import parse_period
 from zhizao.analytics.monitoring.warnings import RULES
-from zhizao.codes.regions import DISTRICTS
+from zhizao.codes.regions import district_name
 from zhizao.errors import UserError
 from zhizao.outputs import monitoring_view as mv
 from zhizao.outputs.reports.fonts import find_cjk_fonts
@@ -95,35 +96,31 @@ def _zh(lang: str) -> bool:
     return lang != "en"
 
 
-# --- number formatting: the only place the brief turns numbers into text --------------------------
-def _fixed(v: float, digits: int) -> str:
-    if mv.num(v) is None:
-        return "—"
-    s = f"{v:.{digits}f}"
-    return s[1:] if s.startswith("-") and not s.strip("-0.") else s  # -0.00 → 0.00
-
-
+# --- number formatting: the brief's names for zhizao.formatting (the one formatter of every output) ---
 def g1(v) -> str:
     """A growth rate or share in percent, one decimal: 8.1%."""
-    return "—" if mv.num(v) is None else _fixed(v, 1) + "%"
+    return formatting.percent(mv.num(v), 1)
 
 
 def pp1(v) -> str:
-    return "—" if v is None else _fixed(v, 1)
+    """Percentage points, one decimal (the unit is in the sentence): 0.4."""
+    return formatting.number(mv.num(v), 1)
 
 
 def pp2(v) -> str:
-    """A pull in percentage points, two decimals: 0.40."""
-    return "—" if v is None else _fixed(v, 2)
+    """A pull in percentage points, two decimals: 0.4, -0.18."""
+    return formatting.number(mv.num(v), 2)
 
 
 def yi(v) -> str:
     """万元 → 亿元, two decimals with separators: 4,388.81."""
-    return "—" if v is None else f"{v / 1e4:,.2f}"
+    x = mv.num(v)
+    return formatting.number(None if x is None else x / 1e4, 2)
 
 
 def wan(v) -> str:
-    return "—" if v is None else f"{v:,.0f}"
+    """万元, whole: 26,834."""
+    return formatting.number(mv.num(v), 0)
 
 
 def brief_stem(period: tuple[int, int], lang: str) -> str:
@@ -321,7 +318,9 @@ def _industries(result, lang: str) -> list:
         blocks.append(Figure(png, _t("c_pull_clusters", lang), "fig-cluster-pulls"))
     blocks.append(Heading(2, _t("s_divisions", lang), "divisions"))
     if divisions:
-        top, bottom = divisions[:3], [r for r in divisions if (r["pull_pp"] or 0) < 0][-3:]
+        # the largest drags first: -0.58, -0.18, -0.06 (divisions come by rank, largest pull first)
+        top, bottom = divisions[:3], sorted((r for r in divisions if (r["pull_pp"] or 0) < 0),
+                                            key=lambda r: r["pull_pp"])[:3]
         blocks.append(Para(
             "拉动最大的行业大类：" + "、".join(f"{r['name']}（{pp2(r['pull_pp'])}个百分点）" for r in top) + "。"
             + ("负拉动较大的：" + "、".join(f"{r['name']}（{pp2(r['pull_pp'])}个百分点）" for r in bottom) + "。" if bottom else "")
@@ -382,7 +381,7 @@ def _enterprises(result, lang: str) -> list:
         + ". Ordered by severity and last year's size" + (f"; the first {RISK_LIMIT} are listed." if len(risk) > RISK_LIMIT else ".")))
     rows = []
     for e in risk[:RISK_LIMIT]:
-        rows.append([Cell(e["credit_code"]), Cell(e["name"]), Cell(DISTRICTS.get(e["district"], e["district"])),
+        rows.append([Cell(e["credit_code"]), Cell(e["name"]), Cell(district_name(e["district"], lang)),
                      Cell(f"{e['industry']} {e['industry_name']}"), Cell(wan(e["ytd"]), align="right"),
                      Cell(g1(e["ytd_growth_pct"]), align="right"),
                      Cell(sep.join(f"{w['rule_title']}（{w['severity_label']}）" if zh else

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from zhizao import formatting
 from zhizao.outputs.reports.charts import ACTUAL, PATH, TARGET, _cjk_style, _png
 
 POSITIVE, NEGATIVE = "#2E75B6", "#C00000"
@@ -44,7 +45,7 @@ def pull_chart(rows: list[tuple[str, float]], title: str, xlabel: str) -> bytes:
         ys = list(range(len(rows)))
         ax.barh(ys, vals, color=[POSITIVE if v >= 0 else NEGATIVE for v in vals], height=0.65)
         for y, v in zip(ys, vals):
-            ax.text(v, y, f" {v:.2f} " if v >= 0 else f" {v:.2f} ", va="center", ha="left" if v >= 0 else "right",
+            ax.text(v, y, f" {formatting.number(v, 2)} ", va="center", ha="left" if v >= 0 else "right",
                     fontsize=7)
         ax.axvline(0, color="black", linewidth=0.6)
         ax.set_yticks(ys)

@@ -39,12 +39,13 @@ try:  # typer ≥ 0.20 vendors click as typer._click; an older typer runs on the
 except ImportError:
     from click import exceptions as click_exceptions
 
+
 def _readable_help() -> None:
     """Help at 80 columns: typer lays an option's help out in rich Columns, which cut a long Chinese
     run with "…"; a Group wraps it instead. The help option's own line is bilingual like the rest."""
     try:
-        from rich.console import Group
-        from typer import rich_utils
+        from rich.console import Group  # noqa: PLC0415 - only with typer's optional rich help
+        from typer import rich_utils  # noqa: PLC0415 - typer without rich has no rich_utils
     except ImportError:  # pragma: no cover - typer without rich: click's plain help
         return
     original = getattr(rich_utils, "_get_parameter_help", None)

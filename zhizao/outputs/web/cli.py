@@ -7,6 +7,7 @@ Run without the main CLI: `python -m zhizao.outputs.web.cli --port 8000`.
 from __future__ import annotations
 
 import ipaddress
+import socket
 from pathlib import Path
 from typing import List, Optional
 
@@ -68,7 +69,6 @@ def serve(
 
 def _port_free(host: str, port: int) -> bool:
     """Whether the dashboard can listen on host:port (tried and released at once)."""
-    import socket
 
     try:
         infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)

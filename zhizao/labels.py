@@ -797,6 +797,7 @@ UI.update({
     "change_completion": CHANGE_COMPLETION,
     "completion_rate": COMPLETION_RATE,
     "completion_rate_head": ("完成率（%）", "Completion rate (%)"),
+    "pp_per_year": ("个百分点/年", " pp a year"),  # growth of a share: never "%/年"
     "cautious_end_note": ("按区间保守端{value}计算", "computed at the interval's cautious end, {value}"),
 })
 # What a projection to the target year rests on (final.projection_for: docs/methodology.md §3b).

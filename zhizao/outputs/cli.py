@@ -635,10 +635,10 @@ def assess(
 ):
     """评估规划目标进展（记分卡）/ assess progress towards the plan's targets (the scorecard).
 
-    表下列出无可比数据或不判断进度的原因（终期评估另列无法判断、预计完成情况的依据）；完成度显示精确比例（如104.2%），
+    表下列出无可比数据或不判断进度的原因（终期评估另列无法判断、预计完成情况的依据）；进度完成度显示精确比例（如104.2%），
     超过300%显示为“超过300%”（基期与目标接近时比例失去意义，精确值见--format json）。--year 须在规划期内。/ Below the
     table: why an indicator has no comparable data or no pace (in a final evaluation also why it is undetermined or
-    projected). Completion prints exactly (104.2%) up to 300%, above as ">300%" (the exact value is in --format json).
+    projected). The share of required change achieved prints exactly (104.2%) up to 300%, above as ">300%" (exact: --format json).
     --year lies in the plan period.
     """
     p = _plan(plan, db, lang)

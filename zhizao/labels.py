@@ -66,7 +66,7 @@ UI: dict[str, tuple[str, str]] = {
     "observed_growth": ("观察年均增速", "Observed growth per year"),
     "planned_growth": ("规划期所需年均增速（基期→目标）", "Planned growth per year (baseline → target)"),
     "required_growth": ("此后每年所需增速", "Growth still needed per year from now on"),
-    "completion": ("完成度", "Completion"),
+    "completion": ("进度完成度", "Share of required change achieved"),  # (v−b)/(T−b); 完成率 is v/T (w4 A/B)
     "planned_at_year": ("序时进度值", "Planned value at data year"),
     "projected": ("目标年预测值", "Projected at target year"),
     "rebased": ("基期已按最终公布数据替换", "Baseline re-based on the final published figure"),
@@ -314,7 +314,7 @@ UI: dict[str, tuple[str, str]] = {
     "export_address": ("网址", "Address"),
     "mon_pp_unit": ("百分点", "pp"),
     # --- issue 10 w2: completion, plan tables, XLSX words ---
-    "completion_pct_head": ("完成度（%）", "Completion (%)"),
+    "completion_pct_head": ("进度完成度（%）", "Share of required change achieved (%)"),
     "plan_items": ("规划条目", "Plan items"),
     "baseline_year": ("基期年", "Baseline year"),
     "plan_cluster": ("产业集群", "Cluster"),
@@ -356,7 +356,7 @@ REPORT: dict[str, tuple[str, str]] = {
     "h_year": ("数据年份", "Year"),
     "h_actual": ("实际值", "Actual"),
     "h_planned": ("规划路径值", "Planned"),
-    "h_completion": ("完成度", "Compl."),
+    "h_completion": ("进度完成度", "Share of required change achieved"),
     "h_time": ("时间进度", "Time"),
     "h_ratio": ("增速比", "Ratio"),
     "h_status": ("状态", "Status"),
@@ -785,10 +785,20 @@ FORECAST_MODEL: dict[str, Pair] = {
 UI.update({
     "status_if_high_words": ("{status}，按区间上端为{high}", "{status}; at the interval's upper end: {high}"),
     "time_elapsed_at_data": ("数据年份时规划期已过", "Plan period elapsed at the data year"),
-    "change_completion": ("所需变化量完成度", "Share of the required change achieved"),
     "projection_hold": ("按最新值持平（仅一个年度变化）", "Latest value held (one yearly change only)"),
     "projection_range": ("90%区间", "90% interval"),
     "assessed_at": ("判断状态按区间保守端{value}", "status judged at the interval's cautious end {value}"),
+})
+# --- issue 10 w4, part A/B: one name per number. 完成率 = actual ÷ target (as a 终期评估 reports
+# "完成目标的104.8%", final.completion_pct); 进度完成度 = (actual − baseline)/(target − baseline).
+COMPLETION_RATE: Pair = ("完成率", "Completion rate")
+CHANGE_COMPLETION: Pair = UI["completion"]
+UI.update({
+    "change_completion": CHANGE_COMPLETION,
+    "completion_rate": COMPLETION_RATE,
+    "completion_rate_head": ("完成率（%）", "Completion rate (%)"),
+    "pp_per_year": ("个百分点/年", " pp a year"),  # growth of a share: never "%/年"
+    "cautious_end_note": ("按区间保守端{value}计算", "computed at the interval's cautious end, {value}"),
 })
 # What a projection to the target year rests on (final.projection_for: docs/methodology.md §3b).
 PROJECTION_BASIS: dict[str, Pair] = {

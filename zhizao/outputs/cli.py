@@ -635,10 +635,10 @@ def assess(
 ):
     """评估规划目标进展（记分卡）/ assess progress towards the plan's targets (the scorecard).
 
-    表下列出无可比数据或不判断进度的原因（终期评估另列无法判断、预计完成情况的依据）；完成度显示精确比例（如104.2%），
+    表下列出无可比数据或不判断进度的原因（终期评估另列无法判断、预计完成情况的依据）；进度完成度显示精确比例（如104.2%），
     超过300%显示为“超过300%”（基期与目标接近时比例失去意义，精确值见--format json）。--year 须在规划期内。/ Below the
     table: why an indicator has no comparable data or no pace (in a final evaluation also why it is undetermined or
-    projected). Completion prints exactly (104.2%) up to 300%, above as ">300%" (the exact value is in --format json).
+    projected). The share of required change achieved prints exactly (104.2%) up to 300%, above as ">300%" (exact: --format json).
     --year lies in the plan period.
     """
     p = _plan(plan, db, lang)
@@ -685,12 +685,12 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
     # A terminal narrower than the full table (it needs about 150 columns) gets the columns a reader
     # decides on, the unit next to the value; every cell wraps between words (console.fitted_table).
     compact = console.width < 150
-    heads = (["Indicator", "Nature", "Unit", "Baseline", "Target", "Year", "Actual", "Completion", "Time", "Ratio", "Status"]
-             if en else ["指标", "属性", "单位", "基期", "目标", "年份", "实际", "完成度", "时间进度", "增速比", "状态"])
+    heads = (["Indicator", "Nature", "Unit", "Baseline", "Target", "Year", "Actual", labels.CHANGE_COMPLETION[1], "Time", "Ratio", "Status"]
+             if en else ["指标", "属性", "单位", "基期", "目标", "年份", "实际", labels.CHANGE_COMPLETION[0], "时间进度", "增速比", "状态"])
     if final:
-        heads = (["Indicator", "Nature", "Unit", "Baseline", "Target", "Year", "Actual", "Share of target",
+        heads = (["Indicator", "Nature", "Unit", "Baseline", "Target", "Year", "Actual", labels.COMPLETION_RATE[1],
                   f"Projected {result['evaluation']['target_year']}", "Final evaluation"] if en else
-                 ["指标", "属性", "单位", "基期", "目标", "年份", "实际", "完成率",
+                 ["指标", "属性", "单位", "基期", "目标", "年份", "实际", labels.COMPLETION_RATE[0],
                   f"{result['evaluation']['target_year']}年外推（90%区间）", "终期评价"])
     keep = [0, 4, 5, 6, 7, len(heads) - 1] if compact else list(range(len(heads)))
     rows, styles = [], []
@@ -727,7 +727,7 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
             formatting.completion(ind["completion"], lang), formatting.share(ind["time_elapsed"], 0), formatting.ratio(ind["growth_ratio"]),
             status, style=STATUS_STYLE[ind["status"]],
         )
-    whole = tuple(i for i, k in enumerate(keep) if heads[k] in ("年份", "Year", "完成度", "Completion", "完成率", "时间进度",
+    whole = tuple(i for i, k in enumerate(keep) if heads[k] in ("年份", "Year", *labels.CHANGE_COMPLETION, *labels.COMPLETION_RATE, "时间进度",
                                                                 "Time", "增速比", "Ratio"))
     console.print(fitted_table([heads[k] for k in keep], rows, console.width, keep_whole=whole, styles=styles))
     rule = baseline_rule(result, lang)
@@ -735,11 +735,11 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
         rule = f"the plan's rule, quoted: “{result['plan']['baseline_rule']}”"
     notes = ([f"★ binding indicator; * baseline re-based on the final published figure ({rule});",
               "† the plan prints no baseline: the base-year value in the store is used;",
-              "A qualified published value (超/近/约…) is judged at both ends of its interval; the status names both readings.",
+              "A qualified published value (超/近/约…) is judged at both ends of its interval; the status names both readings; the share of required change achieved and the ratio are at its cautious end.",
               "Details, sources and inputs: zhizao assess --format json"] if en else
              [f"★ 约束性指标；* 基期值已按最终公布数替换（{rule}）；",
               "† 规划未给出基期值，采用数据库中的基期年数值；",
-              "公布值带限定词（超/近/约…）时按区间两端判断，状态写明两种判断。",
+              "公布值带限定词（超/近/约…）时按区间两端判断，状态写明两种判断；进度完成度、增速比按区间保守端计算。",
               "明细、来源与计算输入：zhizao assess --format json"])
     if final:
         notes[2] = ("Projected: the latest data extended on its trend to the target year (docs/methodology.md §3a)."

@@ -65,7 +65,7 @@ def test_report_xlsx_keeps_the_exact_completion(store, result, tmp_path):
                          lang="zh")
     ws = openpyxl.load_workbook(paths["xlsx"])["记分卡"]
     head = [c.value for c in ws[1]]
-    col = head.index("完成度")
+    col = head.index("进度完成度")
     names = {i["name"]: i for i in result["indicators"]}
     seen = 0
     for row in ws.iter_rows(min_row=2):

@@ -93,9 +93,9 @@ def test_docx_scorecard_numbers_equal_the_assessment(built):
         _equal(col["实际值"], ind["actual"])
         _equal(col["规划路径值"], ind["planned"])
         if ind["completion"] is not None and ind["completion"] > 3:  # far past the target the ratio says little
-            assert col["完成度"] == "超过300%", col["完成度"]
+            assert col["进度完成度"] == "超过300%", col["进度完成度"]
         else:
-            _equal(col["完成度"], ind["completion"], scale=100)
+            _equal(col["进度完成度"], ind["completion"], scale=100)
         _equal(col["时间进度"], ind["time_elapsed"], scale=100)
         _equal(col["增速比"], ind["growth_ratio"])
         assert col["状态"].startswith(ind["status_label"])

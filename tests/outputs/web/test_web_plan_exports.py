@@ -126,7 +126,7 @@ def test_completion_reads_by_one_rule_on_every_page(client):
 def test_completion_table_download_keeps_the_exact_value(client):
     comp = _completions(client)
     rows = _xlsx(client, "/completion?table=completion&format=xlsx&year=2024&lang=zh")
-    k = rows[0].index("完成度（%）")
+    k = rows[0].index("进度完成度（%）")
     by_name = {r[0]: r[k] for r in rows[1:]}
     ind = {i["id"]: i for i in client.get("/?format=json&year=2024&lang=zh").json()["indicators"]}
     for i, v in comp.items():

@@ -92,7 +92,8 @@ def test_completion_table_page_and_xlsx(c, base, n):
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     ws = load_workbook(io.BytesIO(r.content), read_only=True).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("指标", "属性", "单位", "基期", "目标", "实际值", "数据年份", "完成度（%）", "状态", "终期评估结论",
+    figure = "完成率（%）" if not base else "进度完成度（%）"  # a final evaluation (2021–25 plan) vs a mid-term one
+    assert rows[0] == ("指标", "属性", "单位", "基期", "目标", "实际值", "数据年份", figure, "状态", "终期评估结论",
                        "来源等级")
     assert len(rows) == n + 1
     years = [r[6] for r in rows[1:] if r[6] is not None]

@@ -271,6 +271,14 @@ def _scorecard(result: dict, lang: str) -> list:
             Para(notes, "note")]
 
 
+def _cautious(ind: dict, lang: str) -> str:
+    """（按区间保守端34.2计算） after a pace figure of a qualified value shown as 约36."""
+    shown, used = ind.get("actual"), ind.get("actual_assessed")
+    if shown is None or used is None or not ind.get("qualifier") or abs(float(shown) - float(used)) < 1e-9:
+        return ""
+    return _paren(labels.label("ui", "cautious_end_note", lang).format(value=num(used)), lang)
+
+
 def _indicator_text(ind: dict, lang: str) -> str:
     zh = _zh(lang)
     if ind["status"] in ("tracked", "not_met") or ind.get("every_year"):
@@ -282,12 +290,12 @@ def _indicator_text(ind: dict, lang: str) -> str:
     y, tg = ind["data_year"], ind["target"]
     u = unit(ind["unit"], lang)
     s = (f"状态：{status_text(ind, lang)}。{y}年实际值{actual_text(ind['actual'], ind.get('qualifier'), lang)}{u}"
-         f"（规划路径值{num(ind.get('planned'))}），完成度{completion(ind.get('completion'), lang)}，"
+         f"（规划路径值{num(ind.get('planned'))}），{labels.CHANGE_COMPLETION[0]}{completion(ind.get('completion'), lang)}{_cautious(ind, lang)}，"
          f"时间进度{pct(ind.get('time_elapsed'))}；"
          f"年均{_yearly(ind, ind.get('observed_growth'), lang)}，规划所需年均{_yearly(ind, planned_growth(ind), lang)}，"
          f"增速比{ratio(ind.get('growth_ratio'))}。" if zh else
          f"Status: {status_text(ind, lang)}. Actual {y}: {with_unit(actual_text(ind['actual'], ind.get('qualifier'), lang), ind['unit'], lang)} "
-         f"(planned path {num(ind.get('planned'))}); completion {completion(ind.get('completion'), lang)}, time elapsed "
+         f"(planned path {num(ind.get('planned'))}); share of required change achieved {completion(ind.get('completion'), lang)}{_cautious(ind, lang)}, time elapsed "
          f"{pct(ind.get('time_elapsed'))}; observed growth {growth(ind, ind.get('observed_growth'), lang)} against "
          f"{growth(ind, planned_growth(ind), lang)} planned, growth ratio {ratio(ind.get('growth_ratio'))}. ")
     if ind.get("projected") is not None and tg.get("year") is not None and y < tg["year"]:
@@ -625,15 +633,16 @@ def _method(result: dict, lang: str) -> list:
         "线性路径（占比、指数等）用年均增量：(x_t − x_0)/n。" if zh else
         "Growth ratio = direction × observed growth per year ÷ |required growth per year| (Eurostat / Open SDG). Geometric "
         "paths use rates, (x_t/x_0)^(1/n) − 1; linear paths (shares, indices) use increments, (x_t − x_0)/n.",
-        "完成度 = (实际值 − 基期值)/(目标值 − 基期值)；时间进度 = (数据年份 − 基期年)/(目标年 − 基期年)；规划路径值为基期至目标的"
+        "进度完成度 = (实际值 − 基期值)/(目标值 − 基期值)，终期评估的完成率 = 实际值 ÷ 目标值；时间进度 = (数据年份 − 基期年)/(目标年 − 基期年)；规划路径值为基期至目标的"
         "几何或线性插值；预测值按观察增速外推至目标年；“此后需年均”为由最新数据年份到目标年所需的增速。" if zh else
-        "Completion = (actual − baseline)/(target − baseline); time elapsed = (data year − base year)/(target year − base "
+        "Share of required change achieved = (actual − baseline)/(target − baseline); completion rate (final evaluation) = actual ÷ target; time elapsed = (data year − base year)/(target year − base "
         "year); the planned path interpolates baseline to target geometrically or linearly; the projection extends the "
         "observed growth to the target year; the required growth from now on runs from the latest data year to the target.",
         f"带限定词的公布值按区间处理：超X为(X, ∞)，近X为[X(1−ε), X]，约X为X(1±ε)，ε = {g('near_epsilon')}；状态按较保守一端判断，"
-        "两端结论不同时同时给出较乐观一端的结果。" if zh else
+        "两端结论不同时同时给出较乐观一端的结果；进度完成度、增速比亦按保守端计算，并注明。" if zh else
         f"Qualified values are intervals: more than X is (X, ∞), nearly X is [X(1−ε), X], about X is X(1±ε), "
-        f"ε = {g('near_epsilon')}; the conservative end decides, and the optimistic reading is shown when it differs.",
+        f"ε = {g('near_epsilon')}; the conservative end decides, and the optimistic reading is shown when it differs; the share of "
+        "required change achieved and the growth ratio are computed at that end too, and say so.",
         "累计下降类指标（如单位增加值能耗下降率）在“变化空间”计算：基期为0，规划路径按复利累积，1 − (1 + c_T)^(n/N)，"
         "累计下降逐年复合而非简单相加。" if zh else
         "Cumulative decreases (e.g. energy intensity) are computed in change space: baseline 0, the planned path compounds, "

@@ -43,7 +43,7 @@ SCORECARD_COLUMNS = [
     ("comparator", "目标比较符", "comparator", None), ("target_text", "目标（印刷）", "target as printed", None),
     ("data_year", "数据年份", "data year", "0"), ("actual", "实际值", "actual", "General"),
     ("qualifier", "限定词", "qualifier", None), ("actual_text", "公布值文本", "value as published", None),
-    ("planned", "规划路径值", "planned", "General"), ("completion", "完成度", "completion", "0.0%"),
+    ("planned", "规划路径值", "planned", "General"), ("completion", "进度完成度", "share of required change achieved", "0.0%"),
     ("time_elapsed", "时间进度", "time elapsed", "0.0%"),
     ("observed_growth", "观察年均增速/增量", "observed growth per year", "growth"),
     ("planned_growth", "规划所需年均增速/增量", "planned growth per year", "growth"),

@@ -6,6 +6,7 @@ tests must see the final picture at once.
 """
 from __future__ import annotations
 
+from zhizao import formatting
 from zhizao.outputs.web.i18n import pick, t
 
 STATUS_COLOURS = {
@@ -88,6 +89,9 @@ def indicator_chart(ind: dict, plan, lang: str) -> dict:
         # THE projection (the final evaluation's in a final evaluation), from the value it starts at
         start = ind.get("actual_assessed") if ind.get("actual_assessed") is not None else ind["actual"]
         name = t("projection_hold" if proj.get("basis") == "hold_latest" else "projection", lang)
+        if ind.get("qualifier") and abs(float(start) - float(ind["actual"])) > 1e-9:
+            # 约36 plotted at 36, the projection from 34.2: the legend says why they part
+            name += " · " + t("cautious_end_note", lang).format(value=formatting.number(start))
         series.append({"name": name, "type": "line", "color": PALETTE["projection"],
                        "lineStyle": {"type": "dotted", "width": 2}, "symbolSize": 7,
                        "data": [[str(ind["data_year"]), start], [str(proj["year"]), proj["value"]]]})

@@ -9,7 +9,8 @@ from zhizao.outputs.web.charts import indicator_chart, projection_of, shown_stat
 from zhizao.outputs.web.i18n import pick, t
 from zhizao.outputs.web.pages.common import Ctx, When, evaluation_options, not_found, page_context
 from zhizao.outputs.web.pages.plan import TEXT_KINDS
-from zhizao.outputs.web.pages.readout import conclusion, grade_words, weakest_grade
+from zhizao.outputs.reports.text import growth_is_rate  # light: labels and formatting only
+from zhizao.outputs.web.pages.readout import cautious_note, conclusion, grade_words, weakest_grade
 from zhizao.outputs.web.render import frame, cell_number, code_label, jsonable, obs_status, qual_label, respond
 
 router = APIRouter()
@@ -135,6 +136,8 @@ def indicator_page(indicator_id: str, ctx: Ctx = Depends(page_context),
         "badge": (ind.get("final") or {}).get("label") or ind.get("status_words") or ind["status_label"],
         "projection": projection_of(ind),
         "final_completion": formatting.percent((ind.get("final") or {}).get("completion_pct")),
+        "cautious_note": cautious_note(ind, ctx.lang),
+        "growth_shape": "rate" if growth_is_rate(ind) else "linear",
         "elapsed_eval": elapsed_at(result["year"], ctx.plan),
         "conclusion": conclusion(ind, ctx.lang),
         "grade": weakest_grade(ind),

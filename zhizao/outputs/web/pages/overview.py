@@ -13,7 +13,7 @@ from zhizao.outputs.web.charts import clusters_chart, shown_status, sparkline, s
 from zhizao.outputs.web.i18n import cluster_heading, pick, t
 from zhizao.outputs.web.pages.common import Ctx, When, evaluation_options, page_context
 from zhizao.outputs.web.pages.completion import completion_frame, completion_rows
-from zhizao.outputs.web.pages.readout import grade_words, weakest_grade
+from zhizao.outputs.web.pages.readout import completion_figure, grade_words, weakest_grade
 from zhizao.outputs.web.render import frame, STATUS_ORDER, cell_number, respond
 
 router = APIRouter()
@@ -41,6 +41,7 @@ def overview_data(ctx: Ctx, result: dict) -> dict:
     by_id = {i["id"]: i for i in result["indicators"]}
     cards = [{**{k: i.get(k) for k in CARD_KEYS}, "name": pick(i["name"], i.get("name_en"), ctx.lang),
               "status": shown_status(i), "colour": status_colour(shown_status(i)), "badge": badge_text(i),
+              "figure": completion_figure(i, ctx.lang),
               **card_source(i, result["year"], ctx.lang)} for i in result["indicators"]]
     return {
         "plan": result["plan"], "year": result["year"], "as_of": result["as_of"],

@@ -35,6 +35,29 @@ def grade_words(code: str | None, lang: str) -> str:
     return labels.label("grade", code if code in labels.GRADE else "none", lang)
 
 
+def cautious_note(ind: dict, lang: str) -> str | None:
+    """"按区间保守端34.2计算" when the pace figures were computed at a qualified value's cautious end
+    (约36 read as 34.2), so that a reader does not redo 63.3% from the 36 shown; None otherwise."""
+    shown, used = ind.get("actual"), ind.get("actual_assessed")
+    if shown is None or used is None or not ind.get("qualifier") or abs(float(shown) - float(used)) < 1e-9:
+        return None
+    return t("cautious_end_note", lang).format(value=formatting.number(used))
+
+
+def completion_figure(ind: dict, lang: str) -> dict:
+    """The one completion-like number an indicator shows, with its own name: in a final evaluation
+    完成率 (actual ÷ target, final.completion_pct, as a 终期评估 reports it), else 进度完成度
+    ((actual − baseline)/(target − baseline)). `value` is in percent, `text` as printed."""
+    if ind.get("final") is not None:
+        v = ind["final"].get("completion_pct")
+        return {"key": "completion_rate", "label": t("completion_rate", lang), "value": v,
+                "text": formatting.percent(v), "note": None}
+    c = ind.get("completion")
+    return {"key": "change_completion", "label": t("change_completion", lang),
+            "value": None if c is None else 100 * c, "text": formatting.completion(c, lang),
+            "note": cautious_note(ind, lang) if c is not None else None}
+
+
 def target_phrase(ind: dict, lang: str) -> str:
     target = ind.get("target")
     if not target:

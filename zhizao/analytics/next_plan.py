@@ -337,8 +337,8 @@ def _method_text(ref: Reference, latest: dict | None, lang: str) -> str:
     if ref.method == "bound":
         word = labels.label("bound_word", ref.bound, lang)
         q = formatting.grouped(_fmt(ref.value))
-        return _t(lang, f"{latest['year']}年数值为界限值，{m_zh}：参考值为{word}{q}，无区间",
-                  f"the {latest['year']} value is a bound ({m_en}): the reference is {word}{q}, no interval")
+        return _t(lang, f"{latest['year']}年{m_zh}：参考值为{word}{q}，无区间",
+                  f"{latest['year']}: {m_en}; the reference is {word}{q}, no interval")
     level = int(LEVEL * 100)
     if ref.method == "hold_latest":
         return _t(lang, f"{m_zh}（{years[0]}、{years[-1]}年2个数值，同终期评估），{level}%区间据该变化",

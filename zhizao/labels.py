@@ -807,6 +807,18 @@ PROJECTION_BASIS: dict[str, Pair] = {
     "average_growth": ("按已有各年增速的均值推算", "the mean of the yearly rates so far continued"),
 }
 TABLES["projection_basis"] = PROJECTION_BASIS
+# --- part D/E (issue 10, fourth wave): a bound is held, never fitted; definitions before names -----
+PROJECTION_BASIS["bound"] = ("最新值为界限值，不作外推，按该界限持平", "the latest value is a bound: held, not extrapolated")
+BOUND_WORD: dict[str, Pair] = {"at_least": ("至少", "at least "), "at_most": ("至多", "at most ")}
+IN_FORCE_MATCH: dict[str, Pair] = {
+    "concept": ("按统计口径匹配", "matched by definition"),
+    "name": ("按名称匹配", "matched by name"),
+    "different_definition": ("口径不同，仅供参考", "a different definition: for orientation only"),
+}
+TABLES["in_force_match"] = IN_FORCE_MATCH
+TABLES["bound_word"] = BOUND_WORD
+MEASURE_WORD: dict[str, Pair] = {"增加值": ("增加值", "value added"), "产值": ("产值", "output")}
+TABLES["measure_word"] = MEASURE_WORD
 
 # --- the monitoring commands for a reader (issue 10, third wave) ------------------------------
 # Steps of a monitoring refresh (analytics.monitoring.refresh STEPS) for the progress bar; the

@@ -266,3 +266,35 @@ def test_a_revised_table_is_not_known_before_its_latest_figure(tmp_path):
 
     assert share("2023-06-30") == pytest.approx(8276 / 29129.03 * 100)
     assert share(date.today().isoformat()) == pytest.approx(8276 / 28771.8 * 100)
+
+
+# --- a bound is held, never fitted (issue 10, fourth wave) ------------------------------------------
+OUTPUT = {"id": "o", "name": "规上工业产值", "unit": "亿元", "kind": "level",
+          "baseline": {"year": 2020, "value": 22655}, "target": {"year": 2025, "value": 30000}}
+
+
+def test_a_bound_is_held_as_a_bound_and_says_at_least():
+    """超26,000 (2023) fitted with the baseline extrapolated to 28,688 [22,374—36,784]: now the bound
+    is held (至少26,000), with no interval around a number that was never published."""
+    data = rows("o", {2021: 24000}) + rows("o", {2023: 26000}, qualifier="more_than", value_text="超2.6万")
+    for lang, words in (("zh", "2025年至少26,000亿元"), ("en", "at least 26,000 100 million yuan in 2025")):
+        f = final(OUTPUT, data, lang=lang)
+        p = f["projection"]
+        assert p["basis"] == "bound" and p["value"] == p["low"] == p["high"] == 26000
+        assert f["status"] == "undetermined" and words in f["text"]
+    zh = final(OUTPUT, data)["text"]
+    assert "不低于目标的86.7%" in zh and "界限值，不作外推" in zh and zh.index("至少") < zh.index("能否完成无法确认")
+    # the bound already meets the target: at least the target, so expected completed
+    assert final({**OUTPUT, "target": {"year": 2025, "value": 25000}}, data)["status"] == "expected_completed"
+    # at most a value below the target: the best case misses it
+    low = final(OUTPUT, rows("o", {2021: 24000}) + rows("o", {2023: 25000}, qualifier="at_most"))
+    assert low["status"] == "expected_difficult" and "至多25,000" in low["text"]
+
+
+def test_a_qualified_earlier_value_is_not_a_point_of_the_fit():
+    exact = final(LEVEL, rows("v", {2021: 4400, 2022: 4840, 2023: 5324}))["projection"]
+    with_bound = final(LEVEL, rows("v", {2021: 4400, 2023: 5324}) + rows("v", {2022: 9000}, qualifier="more_than"))
+    assert with_bound["projection"]["points"] == 3  # baseline, 2021, 2023: not the 2022 bound
+    assert with_bound["projection"]["value"] < exact["value"] * 1.05
+    about = final(LEVEL, rows("v", {2021: 4400, 2022: 4840}) + rows("v", {2023: 5324}, qualifier="about"))
+    assert "保守端" in about["projection"]["method"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
 import pytest
 import yaml
 
-from zhizao.analytics.next_plan import (COLUMNS, PLACEHOLDER, draft, match_in_force, normalised_name,
+from zhizao.analytics.next_plan import (COLUMNS, PLACEHOLDER, definitions_agree, draft, match_in_force,
+                                        normalised_name,
                                         observed_path, trend_reference)
 from zhizao.plan.lint import lint_plan
 from zhizao.plan.load import load_plan, parse_plan
@@ -67,11 +69,25 @@ def test_cumulative_change_reference_covers_the_new_period_only():
     assert ref.value == pytest.approx(100 * (0.97 ** 5 - 1), rel=1e-9)
 
 
-@pytest.mark.parametrize("n", [0, 1, 2])
-def test_fewer_than_three_points_give_no_value_and_say_why(n):
+@pytest.mark.parametrize("n", [0, 1])
+def test_fewer_than_two_points_give_no_value_and_say_why(n):
     ref = trend_reference([(2020 + i, 10.0 + i) for i in range(n)], "linear", 2030)
     assert ref.value is None and ref.low is None and ref.high is None
-    assert ("少于3个" in ref.reason if n else "没有可比" in ref.reason) and ref.reason_en
+    assert ("仅有1个" in ref.reason if n else "没有可比" in ref.reason) and ref.reason_en
+
+
+def test_two_points_hold_the_latest_value_as_the_final_evaluation_does():
+    # One change (+18 %) is no trend: the latest value held, the change a random walk's yearly step
+    # (final.project's rule, here at the 80 % level), never "不作趋势外推" beside an interval.
+    ref = trend_reference([(2020, 35.5), (2021, 41.9)], "log_linear", 2025)
+    assert ref.method == "hold_latest" and ref.value == pytest.approx(41.9)
+    step = math.log(41.9 / 35.5)
+    assert ref.low == pytest.approx(41.9 * math.exp(-1.2816 * step * 2)) and ref.high > 41.9
+    far = trend_reference([(2020, 35.5), (2021, 41.9)], "log_linear", 2030)
+    assert far.value == pytest.approx(41.9) and far.high - far.low > ref.high - ref.low
+    flat = trend_reference([(2020, 10.0), (2021, 10.0)], "linear", 2030)  # no change: still an interval
+    assert flat.value == 10.0 and flat.low < 10.0 < flat.high
+    assert trend_reference([(2020, -2.0), (2021, -3.0)], "cumulative", 2030, start_year=2025).value is None
 
 
 def test_qualified_values_are_left_out_of_the_fit_and_the_printed_baseline_is_kept(plan):
@@ -94,7 +110,8 @@ def test_names_normalise_to_what_is_measured():
 def test_chongqing_in_force_match(plan, in_force):
     other, how, _ = match_in_force(plan.indicator("sei_output_share"), in_force)
     assert other.id == "sei_va_share" and other.target.value == 36 and other.target.year == 2027
-    assert "按名称匹配" in how and "口径不同" in how  # output share vs value-added share
+    assert "按名称匹配" in how and "产值口径与增加值口径，口径不同，仅供参考" in how  # output vs value-added share
+    assert not definitions_agree(plan.indicator("sei_output_share"), other)[0]
     other, how, _ = match_in_force(plan.indicator("rd_institution_share"), in_force)
     assert other.target.value == 40 and "按统计口径匹配" in how and "concept" not in how
     assert match_in_force(plan.indicator("software_revenue"), in_force)[0] is None
@@ -125,8 +142,12 @@ def test_table_has_the_contract_columns_and_one_row_per_indicator(plan, drafted)
     assert sw["reference_value"] == pytest.approx(2000 * 1.2 ** 10) and sw["latest_year"] == 2025
     assert "对数线性" in sw["method"] and "2020—2025" in sw["method"]
     sei = df.set_index("indicator").loc["sei_output_share"]
-    assert sei["reference_value"] == pytest.approx(39.0) and sei["in_force_target"] == 36 and sei["in_force_year"] == 2027
-    assert "重庆" in sei["in_force_plan"]
+    # an output share (2021–25) beside a value-added share (2023–27): the namesake is no target in force
+    assert sei["reference_value"] == pytest.approx(39.0) and pd.isna(sei["in_force_target"]) and pd.isna(sei["in_force_year"])
+    assert sei["in_force_match"] == "different_definition" and "重庆" in sei["in_force_plan"]
+    assert "产值口径与增加值口径" in sei["note"] and "仅供参考" in sei["note"] and "36%" in sei["note"]
+    rd = df.set_index("indicator").loc["rd_institution_share"]  # same concept: the target in force
+    assert rd["in_force_target"] == 40 and rd["in_force_year"] == 2027 and rd["in_force_match"] == "concept"
     none = df.set_index("indicator").loc["profit_margin"]
     assert math.isnan(none["reference_value"]) and "没有可比" in none["note"]
 
@@ -179,3 +200,30 @@ def test_numbers_read_as_the_table_prints_them(plan, in_force):
     notes = " ".join(n for e in yaml.safe_load(text)["indicators"] for n in e.get("notes", []))
     assert not re.search(r"\d{4,}\.\d|\d\.\d{4}", notes) and re.search(r"为1,\d{3}", notes)
     assert "按统计口径（concept）" not in " ".join(df["note"].dropna())
+
+
+def test_definitions_differ_by_the_measure_words_without_concepts(plan, in_force):
+    # no concepts: 产值 in one definition, 增加值 in the other's name still disagree
+    old = plan.indicator("sei_output_share").model_copy(update={"concept": None})
+    new = in_force.indicator("sei_va_share").model_copy(update={"concept": None})
+    agree, why, why_en = definitions_agree(old, new)
+    assert not agree and why == "产值口径与增加值口径" and "output" in why_en and "value added" in why_en
+    assert definitions_agree(new, new)[0]
+
+
+def test_a_bound_is_held_with_its_qualifier_never_fitted(plan):
+    # 2020 baseline, 2021 and 2022 exact, 2023 超26000: the bound is newer than the fit's points
+    result = {"indicators": [{"id": "industrial_output_above_scale", "baseline": {"year": 2020, "value": 22655},
+                              "history": _history({2021: 24000.0, 2022: 25000.0})
+                              + [{"year": 2023, "value": 26000.0, "qualifier": "more_than", "chosen": True}]}]}
+    for lang in ("zh", "en"):
+        _, df = draft(plan, result, to_year=2030, base_year=2025, lang=lang)
+        row = df.set_index("indicator").loc["industrial_output_above_scale"]
+        assert row["reference_value"] == 26000 and row["reference_bound"] == "at_least"
+        assert pd.isna(row["low"]) and pd.isna(row["high"])
+        assert row["latest_value"] == 26000 and row["latest_qualifier"] == "more_than" and row["latest_year"] == 2023
+        assert ("至少26,000" in row["method"] and "界限值" in row["method"]) if lang == "zh" else \
+            "at least 26,000" in row["method"]
+    text, _ = draft(plan, result, to_year=2030, base_year=2025)
+    entry = next(i for i in yaml.safe_load(text)["indicators"] if i["id"] == "industrial_output_above_scale")
+    assert any("至少26,000" in n for n in entry["notes"])

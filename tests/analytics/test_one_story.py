@@ -124,3 +124,21 @@ def test_scorecard_lists_every_undetermined_or_expected_with_its_reason(db, monk
     for i in listed:
         assert "".join(f"·{i['name']}：{i['final']['text']}".split()) in flat, i["id"]
     assert "?/" not in out.getvalue()
+
+
+def test_one_rule_for_thin_and_bounded_data_in_the_final_evaluation_and_the_next_plan_table(db, by_year):
+    """§七's table and the 终期评估 read the same data alike: two values hold the latest value (an
+    interval from that one change, never "不作趋势外推" beside it), a bound is held with 至少."""
+    _, df = api.draft_plan(None, to_year=2030, db=db, base_year=2025)
+    rows = df.set_index("indicator")
+    fin = by_year[(None, 2025, "zh")]
+    lp = fin["labour_productivity"]["final"]["projection"]
+    assert lp["basis"] == "hold_latest"
+    ref = rows.loc["labour_productivity"]
+    assert math.isclose(ref["reference_value"], lp["value"]) and ref["low"] < ref["reference_value"] < ref["high"]
+    assert "按最新值持平" in ref["method"] and not any("不作趋势外推" in str(x) for x in rows["note"])
+    out = fin["industrial_output_above_scale"]
+    assert out["final"]["projection"]["basis"] == "bound" and out["final"]["projection"]["value"] == 26000
+    assert "至少26,000" in out["final"]["text"]
+    o = rows.loc["industrial_output_above_scale"]
+    assert o["latest_qualifier"] == "more_than" and o["reference_bound"] == "at_least" and o["reference_value"] == 26000

@@ -44,8 +44,9 @@ def test_json_rows_carry_reference_values_and_the_in_force_targets(db):
     rd = rows["rd_expenditure"]  # 2019–2023 in the bundled data: a log-linear trend
     assert rd["low"] < rd["reference_value"] < rd["high"] and rd["latest_year"] == 2023
     assert rd["in_force_target"] == 800 and rd["in_force_year"] == 2027 and "10%" in rd["stated_growth_check"]
-    sei = rows["sei_output_share"]  # 战新: the 2023—2027 plan's 2027 target beside the 2021 plan's indicator
-    assert sei["in_force_target"] == 36 and sei["in_force_year"] == 2027 and "口径不同" in sei["note"]
+    sei = rows["sei_output_share"]  # 战新: output share vs the 2023—2027 value-added share: no target in force
+    assert sei["in_force_target"] is None and sei["in_force_match"] == "different_definition"
+    assert "口径不同，仅供参考" in sei["note"] and "36%" in sei["note"]
     assert "深入推进" in sei["in_force_plan"]
     water = rows["water_intensity_reduction"]
     assert water["reference_value"] is None and "没有可比" in water["note"]

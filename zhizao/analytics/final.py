@@ -27,6 +27,7 @@ Z90 = 1.645  # two-sided 90 % normal interval
 QUAL_ZH = {"more_than": "超", "at_least": "不低于", "nearly": "近", "about": "约", "at_most": "不超过", "less_than": "不足"}
 QUAL_EN = {"more_than": "over ", "at_least": "at least ", "nearly": "nearly ", "about": "about ",
            "at_most": "at most ", "less_than": "under "}
+BOUNDS = {"more_than": "at_least", "at_least": "at_least", "at_most": "at_most", "less_than": "at_most"}
 
 
 def final_label(status: str, lang: str = "zh") -> str:
@@ -121,7 +122,9 @@ def _points(res: dict, ind: Indicator) -> dict[int, float]:
     elif b.get("value") is not None and b.get("year") is not None:
         pts[b["year"]] = float(b["value"])
     for h in res.get("history") or []:
-        if h.get("chosen") and h.get("value") is not None and h["year"] not in pts:
+        # a qualified value (超/近/约) only bounds the figure: not a point to fit (next_plan.observed_path too)
+        if h.get("chosen") and h.get("value") is not None and h["year"] not in pts \
+                and (h.get("qualifier") or "exact") == "exact":
             pts[h["year"]] = float(h["value"])
     if res.get("data_year") is not None and res.get("actual_published") is not None:
         pts[res["data_year"]] = float(res["actual_published"])
@@ -189,9 +192,10 @@ def _project_average(res: dict, ind: Indicator, target_year: int, settings) -> d
 def projection_for(res: dict, ind: Indicator, target_year: int, settings) -> dict | None:
     """THE projection of an indicator to `target_year` from its values so far: the mid-term
     assessment's `projected` and the final evaluation both read it, so one data set gives one number
-    (docs/methodology.md §3b). A qualified value is projected from its conservative end. None without
-    a value, with data of the target year, or with fewer than two points. `basis`: trend (three or
-    more points), hold_latest (two: one change is no trend), average_growth."""
+    (docs/methodology.md §3b). A 约/近 value is projected from its conservative end; a bound (超/不低于/
+    不超过/不足) is held as the bound, never fitted (basis `bound`). None without a value, with data of the
+    target year, or with fewer than two points. `basis`: trend (three or more points), hold_latest (two:
+    one change is no trend), bound, average_growth."""
     dy = res.get("data_year")
     if dy is None or target_year is None or dy >= target_year or ind.target is None:
         return None
@@ -202,11 +206,18 @@ def projection_for(res: dict, ind: Indicator, target_year: int, settings) -> dic
     if v is None:
         return None
     pts = _points(res, ind)
+    q = res.get("qualifier") or "exact"
+    if q in BOUNDS:  # 超26,000 is a bound, not a value: held as the bound (至少), not fitted or extended
+        v = float(v)
+        return {"year": target_year, "value": v, "low": v, "high": v, "bound": BOUNDS[q], "basis": "bound",
+                "method": f"{dy}年数值为界限值，不作外推，按该界限持平：{target_year}年{labels.label('bound_word', BOUNDS[q], 'zh')}"
+                          f"{num(v)}", "points": len(pts)}
     d = -1 if ind.direction == Direction.decrease else 1
-    pess = _ends(interval_for(v, res.get("qualifier") or "exact", settings["near_epsilon"]), d)[0]
-    if not math.isinf(pess):
-        pts[dy] = pess
+    pess = _ends(interval_for(v, q, settings["near_epsilon"]), d)[0]
+    pts[dy] = pess  # 约/近: the conservative end (finite for both)
     proj = project(ind, pts, target_year, settings)
+    if proj is not None and q != "exact":
+        proj["method"] += f"；{dy}年数值带限定词（{QUAL_ZH[q]}），按其保守端{num(pess)}计"
     return None if proj is None else {**proj, "basis": "hold_latest" if proj["points"] == 2 else "trend"}
 
 
@@ -293,6 +304,9 @@ def final_evaluation(res: dict, ind: Indicator, plan_target_year: int, settings,
                     f"最新数据为{dy}年（{vtext}{pct_words}），数据点不足，无法外推到{T_year}年；{target_words}")
     out["projection"] = {k: proj[k] for k in ("year", "value", "low", "high", "method", "basis", "points")}
     c = proj["value"]
+    if proj["basis"] == "bound":
+        return done(*_bound_status(ind, res, proj, baseline, settings, binding, d, dy, T_year, vtext, pct,
+                                   target_words, unit, lang))
     lo_end, hi_end = (proj["low"], proj["high"]) if d > 0 else (proj["high"], proj["low"])
     central = _reading(ind, c, baseline, settings, binding)
     low = _reading(ind, lo_end, baseline, settings, binding)
@@ -319,6 +333,27 @@ def final_evaluation(res: dict, ind: Indicator, plan_target_year: int, settings,
     if met_already and status != "expected_completed":
         text += _why_not_completed(status, dy, T_year, lo_end, central, c, unit, d, binding, en)
     return done(status, text)
+
+
+def _bound_status(ind, res, proj, baseline, settings, binding, d, dy, T_year, vtext, pct, target_words, unit, lang):
+    """(status, text) when the latest value is only a bound: the bound held to the target year says
+    at least (or at most) what the value will be, so only the side it bounds can be concluded."""
+    en = lang == "en"
+    side = (res.get("qualifier") or "exact")
+    lower = BOUNDS[side] == "at_least"
+    reading = _reading(ind, proj["value"], baseline, settings, binding)
+    worst = lower == (d > 0)  # the bound is the pessimistic end: meeting the target at the bound is enough
+    status = ("expected_completed" if worst and reading == "completed" else
+              "expected_difficult" if not worst and reading == "not" else "undetermined")
+    word = labels.label("bound_word", BOUNDS[side], lang)
+    held = (f"the {dy} value is a bound, held, not extrapolated: {word}{num(proj['value'])}{_u(unit, lang)} in {T_year}"
+            if en else f"{dy}年数值为界限值，不作外推，按该界限持平，{T_year}年{word}{num(proj['value'])}{_u(unit, lang)}")
+    if status == "undetermined":
+        base = _qualified_text(dy, vtext, pct, target_words, en, projected=True)
+        cut = base.rfind("; whether" if en else "，能否完成")
+        return status, base[:cut] + ("; " if en else "；") + held + base[cut:]
+    return status, (f"latest data {dy} ({vtext}); {held}: {final_label(status, 'en')} ({target_words})" if en else
+                    f"最新数据为{dy}年（{vtext}），{held}，{final_label(status)}（{target_words}）")
 
 
 def _why_not_completed(status, dy, T_year, lo_end, central, c, unit, d, binding, en) -> str:

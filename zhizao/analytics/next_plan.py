@@ -15,21 +15,28 @@ import yaml
 from scipy import stats
 
 from zhizao.plan.lint import _growth_consistency as stated_growth_findings  # the lint's own check
-from zhizao import formatting
+from zhizao import formatting, labels
 from zhizao.analytics.progress import target_display
 from zhizao.plan.lint import lint_plan
 from zhizao.plan.spec import Direction, GrowthUnit, Indicator, PathShape, Plan, Point, Target, TargetKind
 
 MIN_POINTS = 3
 LEVEL = 0.8  # two-sided prediction interval: the usual fan-chart band for planning projections
-COLUMNS = ["indicator", "name", "unit", "kind", "latest_year", "latest_value", "reference_value", "low", "high",
-           "method", "in_force_plan", "in_force_target", "in_force_year", "stated_growth_check", "note"]
+Z_LEVEL = 1.2816  # the normal quantile of LEVEL, for the two-point random walk (final.project uses Z90)
+MIN_STEP = 0.02  # least yearly relative step of that random walk: projection_min_volatility's default
+BOUNDS = {"more_than": "at_least", "at_least": "at_least", "at_most": "at_most", "less_than": "at_most"}
+COLUMNS = ["indicator", "name", "unit", "kind", "latest_year", "latest_value", "latest_qualifier", "reference_value",
+           "reference_bound", "low", "high", "method", "in_force_plan", "in_force_target", "in_force_year",
+           "in_force_match", "stated_growth_check", "note"]
 PLACEHOLDER = ("参考值（待定）", "reference value (to be decided)")
 METHODS = {  # code → (zh, en)
     "log_linear": ("对数线性趋势", "log-linear trend"),
     "linear": ("线性趋势", "linear trend"),
     "cumulative": ("年均变化率外推（对数线性）", "annual rate of change, log-linear"),
     "cagr": ("年均增速（几何平均）", "average annual growth (geometric mean)"),
+    # the final evaluation's rules for thin or bounded data (final.projection_for, labels.PROJECTION_BASIS)
+    "hold_latest": labels.PROJECTION_BASIS["hold_latest"],
+    "bound": labels.PROJECTION_BASIS["bound"],
 }
 
 
@@ -46,6 +53,7 @@ class Reference:
     points: tuple[tuple[int, float], ...]
     reason: str | None = None  # why there is no value (zh / en joined later)
     reason_en: str | None = None
+    bound: str | None = None  # at_least / at_most: the value is a bound held (BOUNDS), not an estimate
 
 
 def _quantile(df: int) -> float:
@@ -77,10 +85,14 @@ def trend_reference(points: list[tuple[int, float]], method: str, to_year: int, 
     if not pts:
         return Reference(None, None, None, method, pts, "没有可比的年度数值，无从外推",
                          "no comparable annual value: nothing to extrapolate")
+    if len(pts) == 2 and method in ("log_linear", "linear"):
+        return _hold_latest(pts, method, to_year)
     if len(pts) < MIN_POINTS:
+        period = method in ("cumulative", "cagr")
         return Reference(None, None, None, method, pts,
-                         f"仅有{len(pts)}个可比年度数值，少于{MIN_POINTS}个，不作趋势外推",
-                         f"only {len(pts)} comparable annual value(s), fewer than {MIN_POINTS}: no trend is extrapolated")
+                         f"仅有{len(pts)}个可比年度数值，不足以推算{'新规划期的变化' if period else '参考值'}",
+                         f"only {len(pts)} comparable annual value(s): too few to project "
+                         f"{'the change over the new period' if period else 'a reference value'}")
     xs = [float(y) for y, _ in pts]
     if method == "cagr":
         logs = [math.log1p(v / 100) for _, v in pts]
@@ -111,6 +123,25 @@ def trend_reference(points: list[tuple[int, float]], method: str, to_year: int, 
     fit, se = _ols(xs, [v for _, v in pts], to_year)
     q = _quantile(len(xs) - 2)
     return Reference(fit, fit - q * se, fit + q * se, "linear", pts)
+
+
+def _hold_latest(pts: tuple, method: str, to_year: int) -> Reference:
+    """Two values are one change, not a trend: the latest value held, the one change a random walk's
+    yearly step (at least MIN_STEP), so the interval widens with √h — final.project's rule, at LEVEL."""
+    (x0, v0), (x1, v1) = pts
+    log = method == "log_linear" and v0 > 0 and v1 > 0
+    y0, y1 = (math.log(v0), math.log(v1)) if log else (v0, v1)
+    h = max(to_year - x1, 1)
+    step = max(abs(y1 - y0) / max(x1 - x0, 1), MIN_STEP * (1 if log else max(abs(v1), 1e-9)))
+    half = Z_LEVEL * step * math.sqrt(h)
+    back = math.exp if log else (lambda y: y)
+    return Reference(v1, back(y1 - half), back(y1 + half), "hold_latest", pts)
+
+
+def bound_reference(latest: dict, points: list[tuple[int, float]]) -> Reference:
+    """A latest value that is only a bound (超26,000) is not a point to fit: the bound held, no interval."""
+    v = float(latest["value"])
+    return Reference(v, None, None, "bound", tuple(points), None, None, BOUNDS[latest["qualifier"]])
 
 
 def method_for(ind: Indicator) -> str:
@@ -158,9 +189,33 @@ def normalised_name(name: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _measure(ind: Indicator) -> str | None:
+    """增加值 or 产值: what the numerator counts, from the name before 占, else from the definition."""
+    for text in (ind.name, ind.definition or ""):
+        head = _PAREN.sub("", text).split("占", 1)[0]
+        for word in ("增加值", "产值"):
+            if word in head:
+                return word
+    return None
+
+
+def definitions_agree(ind: Indicator, other: Indicator) -> tuple[bool, str, str]:
+    """(agree, why zh, why en): different concepts, or 产值 against 增加值 in the names or definitions
+    (战略性新兴产业占比 is an output share, its 2023–2027 namesake a value-added share), disagree."""
+    if ind.concept and other.concept and ind.concept != other.concept:
+        a, b = _measure(ind), _measure(other)
+        if a and b and a != b:
+            return False, f"{a}口径与{b}口径", f"{labels.label('measure_word', a, 'en')} against {labels.label('measure_word', b, 'en')}"
+        return False, "统计口径不同", "another statistical definition"
+    a, b = _measure(ind), _measure(other)
+    if a and b and a != b:
+        return False, f"{a}口径与{b}口径", f"{labels.label('measure_word', a, 'en')} against {labels.label('measure_word', b, 'en')}"
+    return True, "", ""
+
+
 def match_in_force(ind: Indicator, in_force: Plan | None) -> tuple[Indicator | None, str, str]:
     """The in-force plan's indicator for `ind`: the same `concept`, else the same normalised name
-    (saying when the concepts differ); (None, why, why_en) when there is none."""
+    (saying when the definitions differ: definitions_agree); (None, why, why_en) when there is none."""
     if in_force is None:
         return None, "", ""
     for other in in_force.indicators:
@@ -171,9 +226,10 @@ def match_in_force(ind: Indicator, in_force: Plan | None) -> tuple[Indicator | N
         for other in in_force.indicators:
             if normalised_name(other.name) == key:
                 zh, en = f"按名称匹配：{other.name}", f"matched by name: {other.name_en or other.name}"
-                if ind.concept and other.concept and ind.concept != other.concept:
-                    zh += "（口径不同，目标仅供参照）"
-                    en += " (a different definition: the target is for orientation only)"
+                agree, why, why_en = definitions_agree(ind, other)
+                if not agree:
+                    zh += f"（{why}，口径不同，仅供参考）"
+                    en += f" ({why_en}: a different definition, for orientation only)"
                 if ind.unit != other.unit:
                     zh += f"（单位为{other.unit}）"
                     en += f" (unit {other.unit})"
@@ -208,42 +264,55 @@ def draft(plan: Plan, result: dict, *, to_year: int, base_year: int, in_force: P
         chosen = [h for h in assessed.get("history") or [] if h.get("chosen") and h["year"] <= base_year]
         latest = max(chosen, key=lambda h: h["year"]) if chosen else None
         method = method_for(ind)
-        ref = trend_reference(points, method, to_year, start_year=base_year,
-                              origin_year=(ind.baseline.year if ind.baseline else plan.plan.base_year))
+        if (latest is not None and latest.get("qualifier") in BOUNDS and method in ("log_linear", "linear")
+                and (not points or int(latest["year"]) > points[-1][0])):
+            ref = bound_reference(latest, points)  # a newer bound outranks older exact values, held as a bound
+        else:
+            ref = trend_reference(points, method, to_year, start_year=base_year,
+                                  origin_year=(ind.baseline.year if ind.baseline else plan.plan.base_year))
         if ref.value is not None and ind.kind == TargetKind.share and ind.unit.strip() in ("%", "％"):
             clipped = [min(max(x, 0.0), 100.0) for x in (ref.value, ref.low, ref.high)]
             if clipped != [ref.value, ref.low, ref.high]:
                 nzh.append("比重限于0—100%")
                 nen.append("a share is kept within 0–100 %")
-            ref = Reference(*clipped, ref.method, ref.points)
+            ref = Reference(*clipped, ref.method, ref.points, bound=ref.bound)
         if ref.value is None:
             nzh.insert(0, ref.reason)
             nen.insert(0, ref.reason_en)
-        years = [y for y, _ in ref.points]
-        method_text = None
-        if ref.value is not None:
-            m_zh, m_en = METHODS[ref.method]
-            method_text = _t(lang, f"{m_zh}，{years[0]}—{years[-1]}年{len(years)}个数值，{int(LEVEL * 100)}%预测区间",
-                             f"{m_en}, {len(years)} values {years[0]}–{years[-1]}, {int(LEVEL * 100)} % prediction interval")
+        method_text = None if ref.value is None else _method_text(ref, latest, lang)
         other, how_zh, how_en = match_in_force(ind, in_force)
+        match = None
         if other is not None:
             nzh.append(how_zh)
             nen.append(how_en)
+            match = "concept" if how_zh.startswith("按统计口径") else "name"
+            if not definitions_agree(ind, other)[0]:
+                match = "different_definition"  # a namesake of another definition is never the target in force
+                if other.target is not None:
+                    nzh.append(f"其{other.target.year or ''}年目标{_target_words(other)}仅供参考，未列为现行规划目标")
+                    nen.append(f"its {other.target.year or ''} target {_target_words(other, 'en')} is for orientation "
+                               "only, not shown as the target in force")
         elif in_force is not None:
             nzh.append("现行规划无对应指标")
             nen.append("no matching indicator in the plan in force")
-        skeleton, check = _skeleton_indicator(ind, ref, latest, base_year, to_year, other, in_force, lang)
+        comparable = other if match in ("concept", "name") else None
+        skeleton, check = _skeleton_indicator(ind, ref, latest, base_year, to_year, other, in_force, lang,
+                                              comparable=comparable is not None)
         indicators.append(skeleton)
         rows.append({
             "indicator": ind.id, "name": (ind.name_en or ind.name) if lang == "en" else ind.name,
             "unit": ind.unit, "kind": ind.kind.value,
             "latest_year": None if latest is None else int(latest["year"]),
             "latest_value": None if latest is None else float(latest["value"]),
-            "reference_value": ref.value, "low": ref.low, "high": ref.high, "method": method_text,
+            "latest_qualifier": None if latest is None or (latest.get("qualifier") or "exact") == "exact"
+            else latest["qualifier"],
+            "reference_value": ref.value, "reference_bound": ref.bound, "low": ref.low, "high": ref.high,
+            "method": method_text,
             "in_force_plan": None if other is None else (
                 (in_force.plan.title_en or in_force.plan.title) if lang == "en" else in_force.plan.title),
-            "in_force_target": None if other is None or other.target is None else float(other.target.value),
-            "in_force_year": None if other is None or other.target is None else other.target.year,
+            "in_force_target": None if comparable is None or comparable.target is None else float(comparable.target.value),
+            "in_force_year": None if comparable is None or comparable.target is None else comparable.target.year,
+            "in_force_match": match,
             "stated_growth_check": check,
             "note": ("; " if lang == "en" else "；").join(nen if lang == "en" else nzh) or None,
         })
@@ -255,8 +324,32 @@ def draft(plan: Plan, result: dict, *, to_year: int, base_year: int, in_force: P
     return text, df
 
 
+def _target_words(other: Indicator, lang: str = "zh") -> str:
+    shown = formatting.grouped(target_display(other.target, lang))
+    words = re.search(r"[\u4e00-\u9fff%]", shown)  # 30左右 / 30%左右 carries its words: no second unit
+    return shown if words else shown + (other.unit if lang != "en" else f" {labels.unit_label(other.unit, lang)}")
+
+
+def _method_text(ref: Reference, latest: dict | None, lang: str) -> str:
+    """How the reference was reached, in the final evaluation's words for thin or bounded data."""
+    years = [y for y, _ in ref.points]
+    m_zh, m_en = METHODS[ref.method]
+    if ref.method == "bound":
+        word = labels.label("bound_word", ref.bound, lang)
+        q = formatting.grouped(_fmt(ref.value))
+        return _t(lang, f"{latest['year']}年{m_zh}：参考值为{word}{q}，无区间",
+                  f"{latest['year']}: {m_en}; the reference is {word}{q}, no interval")
+    level = int(LEVEL * 100)
+    if ref.method == "hold_latest":
+        return _t(lang, f"{m_zh}（{years[0]}、{years[-1]}年2个数值，同终期评估），{level}%区间据该变化",
+                  f"{m_en} ({years[0]} and {years[-1]}, as in the final evaluation), {level} % interval from that change")
+    return _t(lang, f"{m_zh}，{years[0]}—{years[-1]}年{len(years)}个数值，{level}%预测区间",
+              f"{m_en}, {len(years)} values {years[0]}–{years[-1]}, {level} % prediction interval")
+
+
 def _skeleton_indicator(ind: Indicator, ref: Reference, latest: dict | None, base_year: int, to_year: int,
-                        other: Indicator | None, in_force: Plan | None, lang: str) -> tuple[dict, str | None]:
+                        other: Indicator | None, in_force: Plan | None, lang: str,
+                        comparable: bool = True) -> tuple[dict, str | None]:
     """The draft's entry for `ind` and the stated-growth check of the reference (lint's own check)."""
     period = ind.kind in (TargetKind.cumulative_change, TargetKind.average_annual_growth)
     up = ind.direction == Direction.increase
@@ -273,8 +366,12 @@ def _skeleton_indicator(ind: Indicator, ref: Reference, latest: dict | None, bas
     if ref.value is not None:
         out["target"] = {"year": to_year, "value": _round(ref.value), "comparator": ">=" if up else "<=",
                          "text": PLACEHOLDER[0]}
-        notes.append(f"参考值：{METHODS[ref.method][0]}外推至{to_year}年为{_fmt(ref.value)}，"
-                     f"{int(LEVEL * 100)}%区间{_fmt(ref.low)}—{_fmt(ref.high)}；目标由起草人确定")
+        if ref.bound is not None:
+            notes.append(f"参考值：{METHODS[ref.method][0]}，{to_year}年{labels.label('bound_word', ref.bound, 'zh')}"
+                         f"{_fmt(ref.value)}；目标由起草人确定")
+        else:
+            notes.append(f"参考值：{METHODS[ref.method][0]}至{to_year}年为{_fmt(ref.value)}，"
+                         f"{int(LEVEL * 100)}%区间{_fmt(ref.low)}—{_fmt(ref.high)}；目标由起草人确定")
     else:
         notes.append(f"无参考值：{ref.reason}")
     if ind.stated_growth is not None and "target" in out:  # a growth without a target is a lint warning
@@ -287,10 +384,8 @@ def _skeleton_indicator(ind: Indicator, ref: Reference, latest: dict | None, bas
     out["price_basis"] = ind.price_basis.value
     out["section"] = f"待定（原规划{ind.section}）"
     if other is not None and other.target is not None:
-        shown = formatting.grouped(target_display(other.target))
-        words = re.search(r"[\u4e00-\u9fff%]", shown)  # 30左右 / 30%左右 carries its words: no second unit
-        notes.append(f"现行规划《{in_force.plan.title}》{other.target.year or ''}年目标"
-                     f"{shown}{'' if words else other.unit}（{other.name}）")
+        notes.append(f"现行规划《{in_force.plan.title}》{other.target.year or ''}年目标{_target_words(other)}（{other.name}"
+                     + ("）" if comparable else "，口径不同，仅供参考）"))
     check = _growth_check(ind, ref, latest, to_year, lang)
     out["notes"] = notes
     return out, check

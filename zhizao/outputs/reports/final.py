@@ -425,6 +425,15 @@ def _fmt(v) -> str:
     return str(v)
 
 
+def _year(v) -> str:
+    """A year never grouped (2027, not 2,027), whether it arrives as an int or a float."""
+    return "—" if v is None or pd.isna(v) else str(int(v))
+
+
+def _given(v) -> bool:
+    return isinstance(v, str) and v not in ("", "nan", "None")
+
+
 def _next(result: dict, finals: dict[str, dict], draft: pd.DataFrame | None, lang: str, n: int,
           draft_error: str | None = None) -> list:
     zh = _zh(lang)
@@ -461,25 +470,41 @@ def _next(result: dict, finals: dict[str, dict], draft: pd.DataFrame | None, lan
     blocks.append(Para(
         f"按各指标已观测的变化趋势外推到{to_year}年，得到参考值及其区间（表3）；"
         + (f"现行规划（{in_force}）已设目标的，一并列出其目标值；" if in_force else "")
+        + "只有两个可比数值（一个年度变化）的，与终期评估的推算相同，按最新值持平，区间据该变化（本表为80%区间，"
+        "终期评估为90%区间）；最新值为界限值（如“超”）的，不作外推，按界限持平，记为“至少”；"
+        "现行规划中名称相近但口径不同的指标不列为现行目标，只在说明中供参考。"
         + "参考值是趋势的延续，不是目标建议，设定目标还需结合发展战略和政策力度。" if zh else
         f"Each indicator's observed trend, extended to {to_year}, gives a reference value with an interval (Table 3)"
         + (f"; targets of the plan in force ({in_force}) are listed beside them" if in_force else "")
-        + ". A reference value continues the trend; it is not a proposed target."))
+        + ". With only two comparable values (one yearly change) the latest value is held, as in the final "
+        "evaluation, with an interval from that change (80 % here, 90 % in the final evaluation); a latest value "
+        "that is only a bound (\"over …\") is held as the bound and reads \"at least\"; a namesake in the plan in "
+        "force with another definition is not listed as its target, only noted for orientation."
+        " A reference value continues the trend; it is not a proposed target."))
     rows = []
     for r in draft.itertuples(index=False):
         g = lambda k: getattr(r, k, None)  # noqa: E731
+        # the latest value with its qualifier (超26,000), a bound reference with 至少
+        shown = _given(g("latest_qualifier")) and qual_mark(g("latest_qualifier"), lang)
         latest = "—" if g("latest_value") is None or pd.isna(g("latest_value")) else \
-            (f"{_fmt(g('latest_value'))}\u200b（{_fmt(g('latest_year'))}）" if zh else f"{_fmt(g('latest_value'))} ({_fmt(g('latest_year'))})")
+            (f"{shown or ''}{_fmt(g('latest_value'))}\u200b（{_year(g('latest_year'))}）" if zh else
+             f"{shown or ''}{_fmt(g('latest_value'))} ({_year(g('latest_year'))})")
+        bound = g("reference_bound")
+        ref = _fmt(g("reference_value"))
+        if _given(bound) and ref != "—":
+            ref = labels.label("bound_word", bound, lang) + ref
         rng = "—" if g("low") is None or pd.isna(g("low")) else f"{_fmt(g('low'))}～{_fmt(g('high'))}"
         inf = "—" if g("in_force_target") is None or (isinstance(g("in_force_target"), float) and pd.isna(g("in_force_target"))) \
-            else (f"{_fmt(g('in_force_target'))}\u200b（{_fmt(g('in_force_year'))}）" if zh else
-                  f"{_fmt(g('in_force_target'))} ({_fmt(g('in_force_year'))})")
+            else (f"{_fmt(g('in_force_target'))}\u200b（{_year(g('in_force_year'))}）" if zh else
+                  f"{_fmt(g('in_force_target'))} ({_year(g('in_force_year'))})")
+        if g("in_force_match") == "different_definition":
+            inf = labels.label("in_force_match", "different_definition", lang)  # never as the target in force
         # Each part is a sentence or a list of its own: joined by ；, without its own full stop (no "。、").
         note = ("；" if zh else "; ").join(
             str(x).rstrip("。.；; ") for x in (g("stated_growth_check"), g("note"))
             if x is not None and str(x) not in ("", "nan", "None"))
         rows.append([Cell(str(g("name") or g("indicator"))), Cell(unit(str(g("unit") or ""), lang), align="center"),
-                     Cell(latest, align="right"), Cell(_fmt(g("reference_value")), align="right"), Cell(rng, align="right"),
+                     Cell(latest, align="right"), Cell(ref, align="right"), Cell(rng, align="right"),
                      Cell(inf, align="right"), Cell(note or "—")])
     blocks.append(Para(f"表3　{to_year}年目标设定参考值" if zh else f"Table 3. Reference values for {to_year}", "caption"))
     blocks.append(Table(["指标", "单位", "最新值（年份）", f"{to_year}年参考值", "区间", "现行规划目标（年份）", "说明"] if zh else

@@ -618,6 +618,8 @@ EVIDENCE_KEY.update({
     "output_growth_pct": ("产值同比（%）", "output YoY (%)"),
     "electricity_growth_pct": ("用电量同比（%）", "electricity YoY (%)"),
     "spring_festival_march": ("春节错月降级", "Spring Festival downgrade"),
+    # issue 10 w4 (F): a single-industry cluster's drag, named in its industry's warning
+    "same_as_cluster": ("同一下滑的产业集群", "cluster with the same decline"),
 })
 EVIDENCE_VALUE: dict[str, Pair] = {
     "value_added": ("规上工业增加值", "value added"), "composite": ("综合指数", "composite index"),

@@ -132,6 +132,8 @@ UI: dict[str, tuple[str, str]] = {
     "functional_zones": ("功能区（不在地图上）", "Functional zones (not on the map)"),
     "district": ("区县", "District"),
     "linked_indicator": ("对应规划指标", "Plan indicator"),
+    # issue 10 w4 (/districts): an indicator a series only relates to (proxy, other definition, derivation)
+    "related_indicator": ("相关指标", "related indicator"),
     "host_districts": ("所在区县", "Host districts"),
     # monitoring
     "nav_monitoring": ("运行监测", "Monitoring"),

@@ -142,8 +142,10 @@ def test_layer_label_keeps_related_indicators_apart():
 
 
 @pytest.mark.parametrize("base", ["", "/p/chongqing-manufacturing-2023-2027"])
-def test_layers_pair_a_series_only_with_an_indicator_it_measures(client, base):
+def test_layers_pair_a_series_only_with_an_indicator_it_measures(request, base):
     """Before: 规模以上工业增加值增长率（工业增加值） paired a growth rate with a level (a proxy link)."""
+    # a first visit to the second plan writes it into the store: a private copy, not the shared one
+    client = request.getfixturevalue("fresh_client" if base else "client")
     j = client.get(base + "/districts?format=json").json()
     for layer in j["layers"]:
         same, _, related = layer["label"].partition("相关指标：")

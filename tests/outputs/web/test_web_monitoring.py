@@ -460,3 +460,14 @@ def test_districts_and_monitoring_at_390px_in_the_browser(browser, monitoring_se
         assert "page=2" in page.url and "（21–" in page.locator("#warning-pager").inner_text()
         assert page.locator("#warning-table tbody tr").count() >= 1
         assert page.evaluate(OVERFLOW) <= NARROW
+
+
+def test_english_monitoring_pages_use_english_brackets(mc):
+    """Issue 10 w4 (H): "Warnings（25/25）" on the English page."""
+    en = mc.get(f"/monitoring?period={PERIOD}&lang=en").text
+    heads = re.findall(r"<h2>(.*?)</h2>", en) + re.findall(r'class="stat-label">(.*?)</div>', en)
+    assert heads and not any(c in h for h in heads for c in "（）：")
+    d = next(iter(DISTRICTS))
+    for path in (f"/monitoring/district/{d}", f"/monitoring/subject/city/500000"):
+        page = mc.get(path + f"?period={PERIOD}&lang=en").text
+        assert not any(c in h for h in re.findall(r"<h2>(.*?)</h2>", page) for c in "（）：")

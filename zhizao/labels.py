@@ -132,6 +132,8 @@ UI: dict[str, tuple[str, str]] = {
     "functional_zones": ("功能区（不在地图上）", "Functional zones (not on the map)"),
     "district": ("区县", "District"),
     "linked_indicator": ("对应规划指标", "Plan indicator"),
+    # issue 10 w4 (/districts): an indicator a series only relates to (proxy, other definition, derivation)
+    "related_indicator": ("相关指标", "related indicator"),
     "host_districts": ("所在区县", "Host districts"),
     # monitoring
     "nav_monitoring": ("运行监测", "Monitoring"),
@@ -618,6 +620,8 @@ EVIDENCE_KEY.update({
     "output_growth_pct": ("产值同比（%）", "output YoY (%)"),
     "electricity_growth_pct": ("用电量同比（%）", "electricity YoY (%)"),
     "spring_festival_march": ("春节错月降级", "Spring Festival downgrade"),
+    # issue 10 w4 (F): a single-industry cluster's drag, named in its industry's warning
+    "same_as_cluster": ("同一下滑的产业集群", "cluster with the same decline"),
 })
 EVIDENCE_VALUE: dict[str, Pair] = {
     "value_added": ("规上工业增加值", "value added"), "composite": ("综合指数", "composite index"),

@@ -159,6 +159,34 @@ def test_drag_fires_for_the_falling_district_only():
     assert w["subject_name"].iloc[0] == "渝中区"
 
 
+def test_drag_of_a_single_industry_cluster_is_one_warning():
+    """Issue 10 w4: 医药制造业 and the 生物医药 cluster (that industry alone) were two drag warnings of
+    one decline; a cluster of several industries keeps its own."""
+    def part(st, sid, v):
+        return city_levels([100.0] * 11 + [v] * 3, subject_type=st, subject_id=sid)
+    parts = [part("industry", "27", 90.0), part("cluster", "biomedicine", 90.0),
+             part("industry", "26", 95.0), part("cluster", "materials", 95.0),
+             part("industry", "36", 115.0), part("cluster", "automotive", 115.0)]
+    ctx = ctx_from(city_levels([300.0] * 11 + [300.0] * 3), *parts)
+    w = fired(ctx, "drag", 13)
+    got = set(zip(w["subject_type"], w["subject_id"]))
+    assert got == {("industry", "27"), ("industry", "26"), ("cluster", "materials")}
+    pharma = w[w["subject_id"] == "27"].iloc[0]
+    assert pharma["evidence"]["same_as_cluster"] == "biomedicine"
+    assert "生物医药" in pharma["explanation_zh"] and "不另列" in pharma["explanation_zh"]
+    assert "Biomedicine cluster" in pharma["explanation_en"]
+    assert "same_as_cluster" not in w[w["subject_id"] == "26"].iloc[0]["evidence"]
+
+
+def test_drag_single_industry_cluster_read_from_the_enterprises():
+    # every enterprise is in industry 36 / cluster automotive: the panel says the cluster is that industry
+    falling = [100.0] * 11 + [80.0] * 3
+    ctx = enterprise_ctx({0: _ent(falling), 1: _ent(falling)})
+    w = fired(ctx, "drag", 13)
+    assert ("industry", "36") in set(zip(w["subject_type"], w["subject_id"]))
+    assert "cluster" not in set(w["subject_type"])
+
+
 # --- enterprise distress ----------------------------------------------------------------------------
 
 def _ent(va, out=None, el=None):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from zhizao import api
 from zhizao.outputs.web.pages.districts import geojson_adcodes
 
@@ -126,3 +128,37 @@ def test_second_embedded_plan_has_the_same_district_page(fresh_db):
         me = next(r for r in j["districts"] if r["value"] is not None)
         html = c.get(f"/p/{second}/districts", params={"district": me["code"]}).text
         assert 'id="officer-summary"' in html and "无数据" in html
+
+
+
+# --- issue 10 w4: a layer names an indicator in brackets only when it measures the same thing -------------
+def test_layer_label_keeps_related_indicators_apart():
+    from zhizao.outputs.web.pages.districts import layer_label
+
+    assert layer_label("规模以上工业增加值增长率", [], ["工业增加值"]) == "规模以上工业增加值增长率（相关指标：工业增加值）"
+    assert layer_label("规模以上工业总产值", ["规模以上工业产值"]) == "规模以上工业总产值（规模以上工业产值）"
+    assert layer_label("S", ["A"], ["B"]) == "S（A；相关指标：B）"
+    assert layer_label("S", [], ["B"], "en") == "S (related indicator: B)"
+
+
+@pytest.mark.parametrize("base", ["", "/p/chongqing-manufacturing-2023-2027"])
+def test_layers_pair_a_series_only_with_an_indicator_it_measures(request, base):
+    """Before: 规模以上工业增加值增长率（工业增加值） paired a growth rate with a level (a proxy link)."""
+    # a first visit to the second plan writes it into the store: a private copy, not the shared one
+    client = request.getfixturevalue("fresh_client" if base else "client")
+    j = client.get(base + "/districts?format=json").json()
+    for layer in j["layers"]:
+        same, _, related = layer["label"].partition("相关指标：")
+        for i in layer["indicators"]:
+            if i["direct"]:
+                assert i["name"] == layer["series"] or f"{layer['series']}（" in same and i["name"] in same
+            else:
+                assert i["name"] in related
+    if not base:
+        rate = next(x for x in j["layers"] if x["series"] == "规模以上工业增加值增长率")
+        assert rate["label"] != "规模以上工业增加值增长率（工业增加值）" and "相关指标：" in rate["label"]
+        assert [i["direct"] for i in rate["indicators"]] == [False]
+        html = client.get("/districts", params={"layer": rate["series"]}).text
+        assert 'id="related-indicators"' in html and 'id="linked-indicators"' not in html
+        en = client.get("/districts", params={"layer": rate["series"], "lang": "en"}).text
+        assert "Related indicator: " in en and "Districts covered: " in en

@@ -367,6 +367,33 @@ def test_warnings_are_grouped_and_paged_without_five_lights(mc):
     assert 'id="warning-groups"' in html and 'id="warning-pager"' in html and 'rel="next"' in html
 
 
+def test_warning_groups_split_by_severity_as_the_refresh(mc, expected):
+    """Issue 10 w4: "企业连续下滑 · 企业 · 中 · 18" hid 17 低 behind the worst; each group now counts
+    every severity, as the refresh's warning table (what `zhizao warnings` prints) does."""
+    from collections import Counter
+
+    from zhizao.analytics.monitoring.warnings import WARNING_RULES
+
+    j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
+    w = expected.at.warnings
+    w = w[w["rule"].isin(WARNING_RULES)]
+    want = Counter(zip(w["rule"], w["subject_type"], w["severity"]))
+    got = {(g["rule"], g["subject_type"], s["id"]): s["count"] for g in j["warning_groups"] for s in g["severities"]}
+    assert got == dict(want)
+    assert all(g["count"] == sum(s["count"] for s in g["severities"]) for g in j["warning_groups"])
+    for sev, n in j["warning_counts"].items():  # the headline counts are the groups' sums
+        assert n == sum(c for (_, _, s), c in got.items() if s == sev)
+    html = mc.get(f"/monitoring?period={PERIOD}").text
+    table = html[html.index('id="warning-groups"'):html.index("</table>", html.index('id="warning-groups"'))]
+    for g in j["warning_groups"]:
+        row = table[table.index(f'data-group-rule="{g["rule"]}" data-group-type="{g["subject_type"]}"'):]
+        row = row[:row.index("</tr>")]
+        for s in g["severities"]:
+            assert f'{s["label"]}</span> {s["count"]}</a>' in row
+        sub = mc.get(g["severities"][0]["url"].split("#")[0] + "&format=json").json()
+        assert sub["warning_filter"]["shown"] == g["severities"][0]["count"]
+
+
 def test_districts_are_not_mostly_overheated_or_cold(mc):
     """Before: the city's cut-offs put most districts at 过冷/过热; against their peers few are."""
     j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
@@ -433,3 +460,14 @@ def test_districts_and_monitoring_at_390px_in_the_browser(browser, monitoring_se
         assert "page=2" in page.url and "（21–" in page.locator("#warning-pager").inner_text()
         assert page.locator("#warning-table tbody tr").count() >= 1
         assert page.evaluate(OVERFLOW) <= NARROW
+
+
+def test_english_monitoring_pages_use_english_brackets(mc):
+    """Issue 10 w4 (H): "Warnings（25/25）" on the English page."""
+    en = mc.get(f"/monitoring?period={PERIOD}&lang=en").text
+    heads = re.findall(r"<h2>(.*?)</h2>", en) + re.findall(r'class="stat-label">(.*?)</div>', en)
+    assert heads and not any(c in h for h in heads for c in "（）：")
+    d = next(iter(DISTRICTS))
+    for path in (f"/monitoring/district/{d}", f"/monitoring/subject/city/500000"):
+        page = mc.get(path + f"?period={PERIOD}&lang=en").text
+        assert not any(c in h for h in re.findall(r"<h2>(.*?)</h2>", page) for c in "（）：")

@@ -15,6 +15,7 @@ from zhizao.analytics.monitoring.periods import period_label
 from zhizao.analytics.monitoring.warning_table import (AGGREGATE_TYPES, PART_TYPES, _cached, _frame, _who,
                                                        _march_policy, _num, _period_text, _subject_types, _va,
                                                        empty_warnings, register)
+from zhizao.codes.industries import CLUSTERS
 from zhizao.settings import Settings
 
 # --- anomalies, persistent deviations, turning points -----------------------------------------------
@@ -219,13 +220,28 @@ def change_point_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.Data
 
 # --- districts and industries dragging the total ----------------------------------------------------
 
+def single_industry_clusters(ctx: MonitoringContext) -> dict[str, str]:
+    """Cluster id → its one industry, for the clusters that consist of a single industry: from the
+    enterprises' own industry and cluster when the context has them, else the division lists of
+    zhizao.codes.industries. Such a cluster's series is the industry's: one fact, not two."""
+    def make():
+        ent = ctx.panel.enterprises if ctx.panel is not None else None
+        if ent is not None and {"industry", "cluster"} <= set(ent.columns):
+            members = ent.groupby(ent["cluster"].astype(str))["industry"].agg(lambda x: set(x.astype(str)))
+            return {c: next(iter(m)) for c, m in members.items() if len(m) == 1}
+        return {c: divs[0] for c, (_, _, divs) in CLUSTERS.items() if len(divs) == 1}
+    return _cached(ctx, ("single_industry_clusters",), make)
+
+
 @register("drag", PART_TYPES, "拖累全市增长", "Dragging the city's growth", ("drag_pp", "drag_high_pp"))
 def drag_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
+    """A part whose pull on the city's YTD growth is at or below drag_pp. A cluster made of one
+    industry that also drags is not listed again: the industry's warning names the cluster."""
     if slot < PERIODS_PER_YEAR:
         return empty_warnings()
     y, m = ctx.period(slot)
     lz, le = period_label(y, m, "ytd", "zh"), period_label(y, m, "ytd", "en")
-    rows = []
+    rows, names_en = [], {}
     for st in _subject_types(ctx, PART_TYPES):
         ss = ctx.series[st]
         Y = _cached(ctx, ("ytd", st), lambda st=st: ytd(_va(ctx, st)))
@@ -235,6 +251,7 @@ def drag_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
             sev = "high" if pull <= float(s["drag_high_pp"]) else "medium"
             g_txt_zh = f"累计增长{formatting.percent(g)}，" if np.isfinite(g) else ""
             g_txt_en = f"grew {formatting.percent(g)} year to date and " if np.isfinite(g) else ""
+            names_en[(st, ss.ids[i])] = _name_en(ss, i)
             rows.append({
                 "subject_type": st, "subject_id": ss.ids[i], "subject_name": ss.names[i],
                 "period": _period_text(ctx, slot), "rule": "drag", "severity": sev,
@@ -246,6 +263,15 @@ def drag_rule(ctx: MonitoringContext, slot: int, s: Settings) -> pd.DataFrame:
                 "explanation_en": f"{le}: {_who(st, _name_en(ss, i), 'en')} {g_txt_en}pulled the city's "
                                   f"growth by {formatting.points(pull, 'en', 2, signed=False)} (a drag).",
             })
+    if "cluster" in ctx.series and "industry" in ctx.series:
+        at = {(r["subject_type"], r["subject_id"]): r for r in rows}
+        for cid, ind in single_industry_clusters(ctx).items():
+            cl, it = at.get(("cluster", cid)), at.get(("industry", ind))
+            if cl is None or it is None:
+                continue
+            rows.remove(cl)
+            it["evidence"]["same_as_cluster"] = cid
+            it["explanation_zh"] += f"{_who('cluster', cl['subject_name'], 'zh')}仅由该行业构成，同一下滑不另列预警。"
+            it["explanation_en"] += (f" The {names_en[('cluster', cid)]} cluster consists of this industry alone: "
+                                     "the same decline, not listed again.")
     return _frame(rows)
-
-

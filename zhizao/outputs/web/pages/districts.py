@@ -113,6 +113,13 @@ def _district_obs(ctx: Ctx) -> pd.DataFrame:
     return obs[obs["region"].isin(codes)]
 
 
+def _direct(link: dict) -> bool:
+    """A link pairs the series with the indicator only when both measure the same thing: comparable and
+    taken as published. A proxy, another definition or a derivation (a growth rate chained into a
+    level) is a related indicator, not the series' own."""
+    return link.get("comparability") == "comparable" and link.get("transform") == "identity"
+
+
 def layers(ctx: Ctx) -> list[dict]:
     """Every series with values for at least one district, with its periods (latest first)."""
     obs = _district_obs(ctx)
@@ -121,10 +128,15 @@ def layers(ctx: Ctx) -> list[dict]:
     out = []
     for series, g in obs.groupby("series", sort=True):
         per = g.groupby("period_key")["region"].nunique().sort_index(ascending=False)
-        linked = links.loc[links["series"] == series, "indicator"].tolist() + ([series] if series in names else [])
-        inds = [{"id": i, "name": names[i]} for i in dict.fromkeys(linked) if i in names]
+        linked: dict[str, bool] = {series: True} if series in names else {}
+        for link in links.loc[links["series"] == series].to_dict("records"):
+            if link["indicator"] in names:
+                linked[link["indicator"]] = linked.get(link["indicator"], False) or _direct(link)
+        inds = [{"id": i, "name": names[i], "direct": direct} for i, direct in linked.items()]
         out.append({
-            "series": series, "label": layer_label(series, [i["name"] for i in inds]),
+            "series": series,
+            "label": layer_label(series, [i["name"] for i in inds if i["direct"]],
+                                 [i["name"] for i in inds if not i["direct"]], ctx.lang),
             "unit": g["unit"].iloc[0], "districts": int(g["region"].nunique()),
             "best_period_districts": int(per.max()),
             "periods": [{"period": p, "districts": int(n)} for p, n in per.items()],
@@ -134,11 +146,18 @@ def layers(ctx: Ctx) -> list[dict]:
     return sorted(out, key=lambda x: (-x["best_period_districts"], -x["districts"], x["series"]))
 
 
-def layer_label(series: str, indicator_names: list[str]) -> str:
-    """A layer as the list shows it: the series, then the indicators it serves in brackets, leaving out
-    a name that repeats the series (not 工业增加值（工业增加值）)."""
-    others = [n for n in dict.fromkeys(indicator_names) if n and n != series]
-    return f"{series}（{'、'.join(others)}）" if others else series
+def layer_label(series: str, indicator_names: list[str], related: list[str] = (), lang: str = "zh") -> str:
+    """A layer as the list shows it: the series, then in brackets the indicators it measures, leaving
+    out a name that repeats the series (not 工业增加值（工业增加值）), and those it only relates to
+    (a proxy, another definition, a growth rate behind a level) as 相关指标：…"""
+    same = [n for n in dict.fromkeys(indicator_names) if n and n != series]
+    rel = [n for n in dict.fromkeys(related) if n and n != series and n not in same]
+    sep, lead = ("; ", t("related_indicator", lang) + ": ") if lang == "en" else ("；", t("related_indicator", lang) + "：")
+    parts = ([(", " if lang == "en" else "、").join(same)] if same else []) + \
+        ([lead + (", " if lang == "en" else "、").join(rel)] if rel else [])
+    if not parts:
+        return series
+    return f"{series} ({sep.join(parts)})" if lang == "en" else f"{series}（{sep.join(parts)}）"
 
 
 def _values(ctx: Ctx, series: str, period: str, regions: set[str] | None = None) -> dict[str, dict]:

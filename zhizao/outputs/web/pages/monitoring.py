@@ -123,6 +123,8 @@ def _with_urls(rows: list[dict], period: str) -> list[dict]:
 
 
 SUBJECT_KEYS = {"subject_type", "subject_id", "subject_name"}
+# Codes the explanation already says in words (the cluster a drag warning stands for too).
+HIDDEN_EVIDENCE = SUBJECT_KEYS | {"same_as_cluster"}
 
 
 def _evidence_value(v, lang: str) -> str:
@@ -138,7 +140,7 @@ def _evidence_value(v, lang: str) -> str:
 def evidence_rows(ev: dict | None, lang: str) -> list[dict]:
     """A rule's (or light's) evidence as the reader's words: labelled keys, formatted numbers."""
     return [{"key": k, "label": labels.label("evidence_key", k, lang), "value": _evidence_value(v, lang)}
-            for k, v in (ev or {}).items() if k not in SUBJECT_KEYS]
+            for k, v in (ev or {}).items() if k not in HIDDEN_EVIDENCE]
 
 
 # --- charts ---------------------------------------------------------------------------------------
@@ -237,14 +239,20 @@ def _warning_url(period: str, **params) -> str:
 
 
 def warning_groups(rows: list[dict], period: str) -> list[dict]:
-    """Warnings counted by (rule, subject type), the largest group first; each links to its rows."""
+    """Warnings counted by (rule, subject type), the largest group first; each links to its rows and
+    splits its count by severity (中1 · 低17), so that the groups add up to the headline counts."""
     counts = Counter((w["rule"], w["subject_type"]) for w in rows)
+    by_severity = Counter((w["rule"], w["subject_type"], w["severity"]) for w in rows)
     first = {}
     for w in rows:  # rows are most severe first: the first of a group is its worst
         first.setdefault((w["rule"], w["subject_type"]), w)
+    labels_ = {w["severity"]: w["severity_label"] for w in rows}
     return [{"rule": r, "rule_title": first[(r, st)]["rule_title"], "subject_type": st,
              "subject_type_label": first[(r, st)]["subject_type_label"], "count": n,
              "worst_severity": first[(r, st)]["severity"], "worst_severity_label": first[(r, st)]["severity_label"],
+             "severities": [{"id": s, "label": labels_[s], "count": by_severity[(r, st, s)],
+                             "url": _warning_url(period, rule=r, type=st, severity=s)}
+                            for s in SEVERITIES if by_severity[(r, st, s)]],
              "url": _warning_url(period, rule=r, type=st)}
             for (r, st), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 

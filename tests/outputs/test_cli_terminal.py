@@ -147,6 +147,19 @@ def test_help_at_80_columns_is_not_cut_and_is_bilingual(capsys, monkeypatch, arg
     assert "Show this message and exit" not in out and "显示本帮助并退出" in out
 
 
+@pytest.mark.parametrize("args", [["--help"], ["synth", "--help"], ["assess", "--help"]])
+def test_help_shows_no_value_hint_on_flags(capsys, monkeypatch, args):
+    """A flag takes no value: no `<bool>` after --help, --version, --no-anomalies; options with a value
+    keep theirs (<zh|en>)."""
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, _ = run_main(args, capsys, monkeypatch)
+    assert code == 0
+    assert "<bool>" not in out and "--help" in out
+    assert re.search(r"--(lang|version)", out)
+    if args[0] == "synth":
+        assert "<zh|en>" in out
+
+
 @pytest.mark.parametrize("args, words", [
     (["serve", "--port", "99999"], ["--port", "1—65535"]),
     (["assess", "-s", "on_track_ratio=abc"], ["on_track_ratio", "数字"]),

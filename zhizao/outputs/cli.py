@@ -64,6 +64,7 @@ def _readable_help() -> None:
 
     parameter_help.zhizao = True
     rich_utils._get_parameter_help = parameter_help
+    _flags_without_value()
     command_help = getattr(rich_utils, "_make_command_help", None)
     if command_help is not None:
         def folded_command_help(*args, **kwargs):
@@ -73,6 +74,26 @@ def _readable_help() -> None:
             return text
 
         rich_utils._make_command_help = folded_command_help
+
+
+def _flags_without_value() -> None:
+    """A flag (--help, --version, --no-anomalies) takes no value: typer ≥ 0.2x prints `<bool>` after
+    it as if it did. Its type column stays empty; options with a value keep theirs."""
+    try:
+        from typer.core import TyperOption  # noqa: PLC0415 - typer's class, patched once with the help
+    except ImportError:  # pragma: no cover - an older typer has no value hint on flags
+        return
+    original = getattr(TyperOption, "display_type_rich", None)
+    if original is None or getattr(original, "zhizao", False):
+        return
+
+    def display_type_rich(self, ctx):
+        if getattr(self, "is_flag", False) and self.metavar is None:
+            return None
+        return original(self, ctx)
+
+    display_type_rich.zhizao = True
+    TyperOption.display_type_rich = display_type_rich
 
 
 _readable_help()

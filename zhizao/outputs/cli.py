@@ -629,15 +629,31 @@ def data_sources(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = Lan
               .agg(publisher=("publisher", "first"), title=("title", "first"), grade=("grade", "first"),
                    published=("published", "first"), accessed=("accessed", "first"),
                    observations=("observations", "sum"), url=("url", "first")).reset_index(drop=True))
+    grades = merged["grade"].where(merged["grade"].isin(list(labels.GRADE)), "none")
+    narrow = console.width < 100
+    # a short word in the column (at 80 columns the letter), so that the title gets the width; the
+    # full words in a legend under the table
     view = pd.DataFrame({
         "no": [f"[{i + 1}]" for i in range(len(merged))],
         "publisher": merged["publisher"], "title": merged["title"],
-        "grade": merged["grade"].map(lambda g: labels.label("grade", g if g in labels.GRADE else "none", lang.value)),
+        "grade": grades.map(lambda g: (g if g != "none" else "—") if narrow else
+                            labels.label("grade_short", g, lang.value)),
         "published": merged["published"], "accessed": merged["accessed"], "observations": merged["observations"],
     })
+    if view["accessed"].isna().all():  # no access date recorded: no column of dashes
+        view = view.drop(columns="accessed")
+    # the publisher at most a third of the room left to the two texts: the title reads on fewer lines
+    room = console.width - 60 if "accessed" not in view else console.width - 71
+    cap = max(8, room // 3)
+    view = view.assign(publisher=view["publisher"].map(
+        lambda t: "\n".join(wrap(t, cap)) if isinstance(t, str) and t.strip() else t))
     _emit(view.rename(columns={"no": "#"}), fmt, lang=lang,
           kinds={"published": "date", "accessed": "date", "observations": "int", "title": "text", "publisher": "text"},
           folds=("publisher", "title"))
+    shown = [g for g in labels.GRADE if g in set(grades)]
+    console.print(Text(labels.label("cli_words", "grade_legend", lang.value), style="bold"))
+    for g in shown:
+        _bullet("", labels.label("grade", g, lang.value))
     console.print(Text("Addresses:" if en else "地址：", style="bold"))
     for n, url in zip(view["no"], merged["url"]):
         _bullet(n, url if isinstance(url, str) and url.strip() else labels.label("grade", "none", lang.value))
@@ -840,9 +856,15 @@ def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
             text += f" (allowed {lo}–{hi})" if lang == Lang.en else f"（可取 {lo}—{hi}）"
         return text
 
+    def evidence(text: str) -> str:  # "[D]" of docs/reference/methods.md in words: ，依据等级D：设计建议
+        return re.sub(r"\s?\[([CPMD])\]", lambda m: labels.label("cli_words", "evidence", lang.value).format(
+                          tag=m.group(1), words=labels.label("evidence_tag", m.group(1), lang.value)), text)
+
     df = pd.DataFrame([{"name": s.name, "default": s.default, "meaning": meaning(s),
                         "basis": (s.basis_zh or s.basis) if lang == Lang.zh and fmt == Fmt.table else s.basis}
                        for s in SETTINGS])
+    if fmt == Fmt.table:
+        df = df.assign(basis=df["basis"].map(lambda t: evidence(t) if isinstance(t, str) else t))
     if fmt == Fmt.table:  # the name is what -s NAME=VALUE takes: it stays as typed
         df = df.assign(default=df["default"].map(lambda v: cell(v, "auto", lang.value) if not isinstance(v, str) else v))
     _emit(df, fmt, lang=lang)

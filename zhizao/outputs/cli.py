@@ -20,6 +20,7 @@ from rich.text import Text
 from zhizao import __version__, api, formatting, labels
 from zhizao.analytics.final import final_label
 from zhizao.analytics.progress import status_label, target_display
+from zhizao.codes import regions
 from zhizao.codes.industries import division_name
 from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
@@ -549,13 +550,18 @@ def data_list(
     view = df.assign(value=value, value_text=df["value_text"].where(~plain, None),
                      source=[f"[{number[k]}]" if k in number else None for k in keys])
     view = _labelled(view[cols], {"qualifier": "qualifier", "price_basis": "price_basis", "status": "obs_status"}, lang)
+    named = p or _plan(None, db, lang, register=False)
+    view = view.assign(region=view["region"].map(lambda c: _region_name(c, named, lang.value)))
     view = view.drop(columns=[c for c in ("value_text",) if view[c].isna().all()])
-    narrow = en and console.width < 100  # English words need more room than 80 columns give nine columns
+    # Nine columns do not fit 80: price basis and status go (said under the table) rather than
+    # print one character a line (现/价)
+    narrow = console.width < 100
     if narrow:
         view = view.drop(columns=["price_basis", "status"])
-    _emit(view, fmt, lang=lang, kinds={"vintage": "date", "withdrawn_at": "date", "period_key": "text"})
+    _emit(view, fmt, lang=lang, kinds={"vintage": "date", "withdrawn_at": "date", "period_key": "text"},
+          folds=("series", "value", "value_text", "withdrawal_reason"))
     if narrow:
-        console.print(Text("price basis and status: in a wider terminal (COLUMNS=120) or with --format csv", style="dim"))
+        console.print(Text(labels.label("cli_words", "list_narrow", lang.value), style="dim"))
     if limit and total > limit:
         console.print(Text(f"{total} values, the first {limit} shown; --limit 0 shows all, --series narrows the list" if en
                            else f"共 {total} 条，显示前 {limit} 条；--limit 0 显示全部，--series 只看某些序列", style="bold"))
@@ -566,6 +572,26 @@ def data_list(
             r = first.loc[k]
             _bullet(f"[{n}]", formatting.source_text(r["source_title"], r["publisher"], r["grade"], r["source_url"],
                                                      lang.value))
+
+
+def _region_name(code, plan, lang: str) -> str:
+    """A region code as its name: the plan's regions (the whole area, districts, zones), in English
+    the names of zhizao.codes.regions; an unknown code stays as it is."""
+    if not isinstance(code, str):
+        return code
+    r = getattr(plan, "regions", None)
+    if lang == "en":
+        if r is not None and code == r.whole_code and code == regions.CITY_CODE:
+            return regions.CITY_NAME_EN
+        name = regions.district_name(code, "en")
+        return name if name != code else regions.zone_name(code, "en")
+    if r is not None:
+        names = {r.whole_code: r.whole_name, **{d.code: d.name for d in r.districts},
+                 **{z.code: z.name for z in r.functional_zones}}
+        if code in names:
+            return names[code]
+    name = regions.district_name(code, "zh")
+    return name if name != code else regions.zone_name(code, "zh")
 
 
 @data_app.command("batches")

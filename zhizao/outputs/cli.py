@@ -262,7 +262,7 @@ def plan_show(
             "baseline": None if i.baseline is None else
             f"{_plan_number(i.baseline, L) if table else (i.baseline.text or formatting.number(i.baseline.value))}"
             f" ({i.baseline.year})",
-            "target": None if i.target is None else target_display(i.target, L)
+            "target": None if i.target is None else formatting.grouped(target_display(i.target, L))
             + (f" ({i.target.year})" if i.target.year is not None else ""),
             "stated_growth": _stated_growth(i, L) if table else (i.stated_growth.text if i.stated_growth else None),
             "price_basis": i.price_basis.value, "section": i.section,
@@ -321,7 +321,7 @@ def plan_show(
 def _plan_number(b, lang: str) -> str:
     """A baseline as the plan prints it in Chinese; in English (or a bare value) the number, formatted."""
     if b.text and lang != "en":
-        return b.text
+        return formatting.grouped(b.text)
     return formatting.number(b.value)
 
 
@@ -777,7 +777,7 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
             proj = f["projection"]
             add_row(
                 ("★ " if ind["binding"] else "") + name, ind["nature_label"], unit, base,
-                target_display(ind["target"], lang), str(f["data_year"] or "—"), actual,
+                formatting.grouped(target_display(ind["target"], lang)), str(f["data_year"] or "—"), actual,
                 formatting.percent(f["completion_pct"]),
                 "—" if not proj else (f"{formatting.number(proj['value'])} ({formatting.number(proj['low'])}"
                                       f"—{formatting.number(proj['high'])})"),
@@ -786,7 +786,7 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
             continue
         add_row(
             ("★ " if ind["binding"] else "") + name, ind["nature_label"], unit, base,
-            target_display(ind["target"], lang), str(ind["data_year"] or "—"), actual,
+            formatting.grouped(target_display(ind["target"], lang)), str(ind["data_year"] or "—"), actual,
             formatting.completion(ind["completion"], lang), formatting.share(ind["time_elapsed"], 0), formatting.ratio(ind["growth_ratio"]),
             status, style=STATUS_STYLE[ind["status"]],
         )
@@ -796,23 +796,24 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
     rule = baseline_rule(result, lang)
     if en and result["plan"].get("baseline_rule"):  # the plan's own Chinese words: marked as a quotation
         rule = f"the plan's rule, quoted: “{result['plan']['baseline_rule']}”"
-    notes = ([f"★ binding indicator; * baseline re-based on the final published figure ({rule});",
+    # one note a line: a wrapped "★ …；* …" line could end on "；* " with its words on the next
+    notes = (["★ binding indicator;", f"* baseline re-based on the final published figure ({rule});",
               "† the plan prints no baseline: the base-year value in the store is used;",
               "A qualified published value (超/近/约…) is judged at both ends of its interval; the status names both readings.",
               "Details, sources and inputs: zhizao assess --format json"] if en else
-             [f"★ 约束性指标；* 基期值已按最终公布数替换（{rule}）；",
+             ["★ 约束性指标；", f"* 基期值已按最终公布数替换（{rule}）；",
               "† 规划未给出基期值，采用数据库中的基期年数值；",
               "公布值带限定词（超/近/约…）时按区间两端判断，状态写明两种判断。",
               "明细、来源与计算输入：zhizao assess --format json"])
     if final:
-        notes[2] = ("Projected: the latest data extended on its trend to the target year (docs/methodology.md §3a)."
+        notes[3] = ("Projected: the latest data extended on its trend to the target year (docs/methodology.md §3a)."
                     if en else "外推：最新数据按趋势推算至目标年（docs/methodology.md §3a）。")
     elif any((formatting._float(i["completion"]) or 0) > COMPLETION_CAP for i in result["indicators"]):
         cap = formatting.completion(COMPLETION_CAP + 1, lang)
-        notes.insert(3, f"{cap}: far past the target (the baseline was close to it); the exact figure is in --format json."
+        notes.insert(4, f"{cap}: far past the target (the baseline was close to it); the exact figure is in --format json."
                      if en else f"{cap}：已远超目标（基期值与目标接近，比例失去意义）；精确数值见 --format json。")
-    for n in notes:
-        console.print(f"[dim]{n}[/dim]")
+    for n in notes:  # the rule may quote the plan: text, not markup
+        console.print(Text(n, style="dim"))
     _print_reasons(result, lang)
     for ignored in result["summary"].get("ignored_values", []):
         console.print(ignored["message"], style="yellow", markup=False)

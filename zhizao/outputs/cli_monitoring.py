@@ -95,6 +95,8 @@ def _kind(column: str) -> str:
         return KINDS[column]
     if column.endswith("_pct") or column in ("growth_lo", "growth_hi"):
         return "pct"
+    if column == "pull_pp":  # small (0.05) and summed over subjects: two decimals, as in the brief
+        return "pull"
     if column.endswith("_pp"):
         return "pp"
     return "auto"

@@ -35,7 +35,8 @@ def env_width() -> int | None:
 def cell(v, kind: str = "auto", lang: str = "zh") -> str:
     """A value as a table cell. kind: level (26,834 · 6.92), pct (a value in percent whose header
     says %: 7.3, 13.0), pp (percentage points, header says so: 0.5), int, date, text, auto (by type).
-    pct and pp keep one decimal, zeros included, so a column's numbers line up (13.0 over 9.3)."""
+    pct and pp keep one decimal, pull (拉动, pp) two, zeros included, so a column's numbers line up
+    (13.0 over 9.3)."""
     if v is None or v is getattr(formatting.pd, "NA", None):
         return formatting.MISSING
     if isinstance(v, float) and not math.isfinite(v):
@@ -51,6 +52,8 @@ def cell(v, kind: str = "auto", lang: str = "zh") -> str:
         return formatting.MISSING if x is None else str(int(round(x)))
     if kind in ("pct", "pp"):
         return fixed(v, 1)
+    if kind == "pull":  # 拉动 in percentage points: two decimals, as the monthly brief prints it
+        return fixed(v, 2)
     if kind == "level" or isinstance(v, float) or type(v).__name__.startswith(("float", "int")):
         if kind == "auto" and type(v).__name__.startswith("int"):
             return str(v)

@@ -84,7 +84,7 @@ def test_monitor_tables_fit_and_keep_numbers_whole(data, by, width, monkeypatch)
 
 @pytest.mark.parametrize("by", ["district", "industry", "city", "enterprise"])
 def test_monitor_columns_have_one_number_of_decimals(data, by, monkeypatch):
-    """Growth, shares, contributions and pulls with one decimal each (13.0 over 9.3, 贡献率 0.0, not 0);
+    """Growth, shares and contributions with one decimal each (13.0 over 9.3, 贡献率 0.0, not 0), pulls two;
     a level column all whole numbers or all with one decimal (never 8,206.8 among 7,647,151)."""
     _, text, _ = run(["monitor", "--data", str(data), "--by", by, "--period", "2024-06"], 200, monkeypatch)
     heads = [h.strip() for h in next(x for x in text.splitlines() if x.startswith("┃")).split("┃")[1:-1]]
@@ -93,9 +93,11 @@ def test_monitor_columns_have_one_number_of_decimals(data, by, monkeypatch):
     checked = 0
     for i, h in enumerate(heads):
         cells = [r[i] for r in body if r[i] not in ("", "—")]
-        if h.endswith("%") or "百分点" in h:
+        if h.endswith("%") or h.startswith("差距"):
             assert all(re.fullmatch(r"-?[\d,]+\.\d", c) for c in cells), (h, cells)
             checked += 1
+        elif h.startswith("拉动"):  # pulls with two decimals, as in the monthly brief
+            assert all(re.fullmatch(r"-?[\d,]+\.\d\d", c) for c in cells), (h, cells)
         elif "万元" in h:
             decimals = {len(c.split(".")[1]) if "." in c else 0 for c in cells}
             assert len(decimals) == 1 and decimals <= {0, 1}, (h, cells)

@@ -840,3 +840,25 @@ FORECAST_MODEL.update({
         ("朴素法：全年增速取累计增速（上年全年增速未公布）",
          "naive: annual growth = YTD growth (last year's annual growth not published)"),
 })
+
+# --- the terminal's last leftovers (issue 10, fourth wave: part G/I/J) -------------------------
+# Source grades as a short word for a table column; the full words (GRADE) go in a legend under it.
+GRADE_SHORT: dict[str, Pair] = {
+    "A": ("A 政府网站", "A gov. site"), "B": ("B 官方媒体", "B media"), "C": ("C 转载原文", "C reprint"),
+    "D": ("D 二手整理", "D secondary"), "none": ("无地址", "no address"),
+}
+TABLES["grade_short"] = GRADE_SHORT
+CLI_WORDS: dict[str, Pair] = {
+    "grade_legend": ("来源等级：", "Source grades:"),
+    "list_narrow": ("价格口径、状态：终端加宽（COLUMNS=120）或用 --format csv 查看",
+                    "price basis and status: in a wider terminal (COLUMNS=120) or with --format csv"),
+    # the evidence tags of docs/reference/methods.md, cited by settings' basis
+    "evidence": ("，依据等级{tag}：{words}", ", evidence grade {tag}: {words}"),
+}
+TABLES["cli_words"] = CLI_WORDS
+# Evidence tags of docs/reference/methods.md ([C]/[P]/[M]/[D]) as words, where a basis cites one.
+EVIDENCE_TAG: dict[str, Pair] = {
+    "C": ("已核实", "confirmed"), "P": ("部分核实", "partly confirmed"),
+    "M": ("凭经验、未核实", "from memory, unconfirmed"), "D": ("设计建议", "design suggestion"),
+}
+TABLES["evidence_tag"] = EVIDENCE_TAG

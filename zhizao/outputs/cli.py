@@ -20,6 +20,7 @@ from rich.text import Text
 from zhizao import __version__, api, formatting, labels
 from zhizao.analytics.final import final_label
 from zhizao.analytics.progress import status_label, target_display
+from zhizao.codes import regions
 from zhizao.codes.industries import division_name
 from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
@@ -64,6 +65,7 @@ def _readable_help() -> None:
 
     parameter_help.zhizao = True
     rich_utils._get_parameter_help = parameter_help
+    _flags_without_value()
     command_help = getattr(rich_utils, "_make_command_help", None)
     if command_help is not None:
         def folded_command_help(*args, **kwargs):
@@ -73,6 +75,26 @@ def _readable_help() -> None:
             return text
 
         rich_utils._make_command_help = folded_command_help
+
+
+def _flags_without_value() -> None:
+    """A flag (--help, --version, --no-anomalies) takes no value: typer ≥ 0.2x prints `<bool>` after
+    it as if it did. Its type column stays empty; options with a value keep theirs."""
+    try:
+        from typer.core import TyperOption  # noqa: PLC0415 - typer's class, patched once with the help
+    except ImportError:  # pragma: no cover - an older typer has no value hint on flags
+        return
+    original = getattr(TyperOption, "display_type_rich", None)
+    if original is None or getattr(original, "zhizao", False):
+        return
+
+    def display_type_rich(self, ctx):
+        if getattr(self, "is_flag", False) and self.metavar is None:
+            return None
+        return original(self, ctx)
+
+    display_type_rich.zhizao = True
+    TyperOption.display_type_rich = display_type_rich
 
 
 _readable_help()
@@ -240,7 +262,7 @@ def plan_show(
             "baseline": None if i.baseline is None else
             f"{_plan_number(i.baseline, L) if table else (i.baseline.text or formatting.number(i.baseline.value))}"
             f" ({i.baseline.year})",
-            "target": None if i.target is None else target_display(i.target, L)
+            "target": None if i.target is None else formatting.grouped(target_display(i.target, L))
             + (f" ({i.target.year})" if i.target.year is not None else ""),
             "stated_growth": _stated_growth(i, L) if table else (i.stated_growth.text if i.stated_growth else None),
             "price_basis": i.price_basis.value, "section": i.section,
@@ -299,7 +321,7 @@ def plan_show(
 def _plan_number(b, lang: str) -> str:
     """A baseline as the plan prints it in Chinese; in English (or a bare value) the number, formatted."""
     if b.text and lang != "en":
-        return b.text
+        return formatting.grouped(b.text)
     return formatting.number(b.value)
 
 
@@ -528,13 +550,18 @@ def data_list(
     view = df.assign(value=value, value_text=df["value_text"].where(~plain, None),
                      source=[f"[{number[k]}]" if k in number else None for k in keys])
     view = _labelled(view[cols], {"qualifier": "qualifier", "price_basis": "price_basis", "status": "obs_status"}, lang)
+    named = p or _plan(None, db, lang, register=False)
+    view = view.assign(region=view["region"].map(lambda c: _region_name(c, named, lang.value)))
     view = view.drop(columns=[c for c in ("value_text",) if view[c].isna().all()])
-    narrow = en and console.width < 100  # English words need more room than 80 columns give nine columns
+    # Nine columns do not fit 80: price basis and status go (said under the table) rather than
+    # print one character a line (现/价)
+    narrow = console.width < 100
     if narrow:
         view = view.drop(columns=["price_basis", "status"])
-    _emit(view, fmt, lang=lang, kinds={"vintage": "date", "withdrawn_at": "date", "period_key": "text"})
+    _emit(view, fmt, lang=lang, kinds={"vintage": "date", "withdrawn_at": "date", "period_key": "text"},
+          folds=("series", "value", "value_text", "withdrawal_reason"))
     if narrow:
-        console.print(Text("price basis and status: in a wider terminal (COLUMNS=120) or with --format csv", style="dim"))
+        console.print(Text(labels.label("cli_words", "list_narrow", lang.value), style="dim"))
     if limit and total > limit:
         console.print(Text(f"{total} values, the first {limit} shown; --limit 0 shows all, --series narrows the list" if en
                            else f"共 {total} 条，显示前 {limit} 条；--limit 0 显示全部，--series 只看某些序列", style="bold"))
@@ -545,6 +572,26 @@ def data_list(
             r = first.loc[k]
             _bullet(f"[{n}]", formatting.source_text(r["source_title"], r["publisher"], r["grade"], r["source_url"],
                                                      lang.value))
+
+
+def _region_name(code, plan, lang: str) -> str:
+    """A region code as its name: the plan's regions (the whole area, districts, zones), in English
+    the names of zhizao.codes.regions; an unknown code stays as it is."""
+    if not isinstance(code, str):
+        return code
+    r = getattr(plan, "regions", None)
+    if lang == "en":
+        if r is not None and code == r.whole_code and code == regions.CITY_CODE:
+            return regions.CITY_NAME_EN
+        name = regions.district_name(code, "en")
+        return name if name != code else regions.zone_name(code, "en")
+    if r is not None:
+        names = {r.whole_code: r.whole_name, **{d.code: d.name for d in r.districts},
+                 **{z.code: z.name for z in r.functional_zones}}
+        if code in names:
+            return names[code]
+    name = regions.district_name(code, "zh")
+    return name if name != code else regions.zone_name(code, "zh")
 
 
 @data_app.command("batches")
@@ -608,15 +655,31 @@ def data_sources(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = Lan
               .agg(publisher=("publisher", "first"), title=("title", "first"), grade=("grade", "first"),
                    published=("published", "first"), accessed=("accessed", "first"),
                    observations=("observations", "sum"), url=("url", "first")).reset_index(drop=True))
+    grades = merged["grade"].where(merged["grade"].isin(list(labels.GRADE)), "none")
+    narrow = console.width < 100
+    # a short word in the column (at 80 columns the letter), so that the title gets the width; the
+    # full words in a legend under the table
     view = pd.DataFrame({
         "no": [f"[{i + 1}]" for i in range(len(merged))],
         "publisher": merged["publisher"], "title": merged["title"],
-        "grade": merged["grade"].map(lambda g: labels.label("grade", g if g in labels.GRADE else "none", lang.value)),
+        "grade": grades.map(lambda g: (g if g != "none" else "—") if narrow else
+                            labels.label("grade_short", g, lang.value)),
         "published": merged["published"], "accessed": merged["accessed"], "observations": merged["observations"],
     })
+    if view["accessed"].isna().all():  # no access date recorded: no column of dashes
+        view = view.drop(columns="accessed")
+    # the publisher at most a third of the room left to the two texts: the title reads on fewer lines
+    room = console.width - 60 if "accessed" not in view else console.width - 71
+    cap = max(8, room // 3)
+    view = view.assign(publisher=view["publisher"].map(
+        lambda t: "\n".join(wrap(t, cap)) if isinstance(t, str) and t.strip() else t))
     _emit(view.rename(columns={"no": "#"}), fmt, lang=lang,
           kinds={"published": "date", "accessed": "date", "observations": "int", "title": "text", "publisher": "text"},
           folds=("publisher", "title"))
+    shown = [g for g in labels.GRADE if g in set(grades)]
+    console.print(Text(labels.label("cli_words", "grade_legend", lang.value), style="bold"))
+    for g in shown:
+        _bullet("", labels.label("grade", g, lang.value))
     console.print(Text("Addresses:" if en else "地址：", style="bold"))
     for n, url in zip(view["no"], merged["url"]):
         _bullet(n, url if isinstance(url, str) and url.strip() else labels.label("grade", "none", lang.value))
@@ -714,7 +777,7 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
             proj = f["projection"]
             add_row(
                 ("★ " if ind["binding"] else "") + name, ind["nature_label"], unit, base,
-                target_display(ind["target"], lang), str(f["data_year"] or "—"), actual,
+                formatting.grouped(target_display(ind["target"], lang)), str(f["data_year"] or "—"), actual,
                 formatting.percent(f["completion_pct"]),
                 "—" if not proj else (f"{formatting.number(proj['value'])} ({formatting.number(proj['low'])}"
                                       f"—{formatting.number(proj['high'])})"),
@@ -723,7 +786,7 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
             continue
         add_row(
             ("★ " if ind["binding"] else "") + name, ind["nature_label"], unit, base,
-            target_display(ind["target"], lang), str(ind["data_year"] or "—"), actual,
+            formatting.grouped(target_display(ind["target"], lang)), str(ind["data_year"] or "—"), actual,
             formatting.completion(ind["completion"], lang), formatting.share(ind["time_elapsed"], 0), formatting.ratio(ind["growth_ratio"]),
             status, style=STATUS_STYLE[ind["status"]],
         )
@@ -733,23 +796,24 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
     rule = baseline_rule(result, lang)
     if en and result["plan"].get("baseline_rule"):  # the plan's own Chinese words: marked as a quotation
         rule = f"the plan's rule, quoted: “{result['plan']['baseline_rule']}”"
-    notes = ([f"★ binding indicator; * baseline re-based on the final published figure ({rule});",
+    # one note a line: a wrapped "★ …；* …" line could end on "；* " with its words on the next
+    notes = (["★ binding indicator;", f"* baseline re-based on the final published figure ({rule});",
               "† the plan prints no baseline: the base-year value in the store is used;",
               "A qualified published value (超/近/约…) is judged at both ends of its interval; the status names both readings; the share of required change achieved and the ratio are at its cautious end.",
               "Details, sources and inputs: zhizao assess --format json"] if en else
-             [f"★ 约束性指标；* 基期值已按最终公布数替换（{rule}）；",
+             ["★ 约束性指标；", f"* 基期值已按最终公布数替换（{rule}）；",
               "† 规划未给出基期值，采用数据库中的基期年数值；",
               "公布值带限定词（超/近/约…）时按区间两端判断，状态写明两种判断；进度完成度、增速比按区间保守端计算。",
               "明细、来源与计算输入：zhizao assess --format json"])
     if final:
-        notes[2] = ("Projected: the latest data extended on its trend to the target year (docs/methodology.md §3a)."
+        notes[3] = ("Projected: the latest data extended on its trend to the target year (docs/methodology.md §3a)."
                     if en else "外推：最新数据按趋势推算至目标年（docs/methodology.md §3a）。")
     elif any((formatting._float(i["completion"]) or 0) > COMPLETION_CAP for i in result["indicators"]):
         cap = formatting.completion(COMPLETION_CAP + 1, lang)
-        notes.insert(3, f"{cap}: far past the target (the baseline was close to it); the exact figure is in --format json."
+        notes.insert(4, f"{cap}: far past the target (the baseline was close to it); the exact figure is in --format json."
                      if en else f"{cap}：已远超目标（基期值与目标接近，比例失去意义）；精确数值见 --format json。")
-    for n in notes:
-        console.print(f"[dim]{n}[/dim]")
+    for n in notes:  # the rule may quote the plan: text, not markup
+        console.print(Text(n, style="dim"))
     _print_reasons(result, lang)
     for ignored in result["summary"].get("ignored_values", []):
         console.print(ignored["message"], style="yellow", markup=False)
@@ -819,9 +883,15 @@ def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
             text += f" (allowed {lo}–{hi})" if lang == Lang.en else f"（可取 {lo}—{hi}）"
         return text
 
+    def evidence(text: str) -> str:  # "[D]" of docs/reference/methods.md in words: ，依据等级D：设计建议
+        return re.sub(r"\s?\[([CPMD])\]", lambda m: labels.label("cli_words", "evidence", lang.value).format(
+                          tag=m.group(1), words=labels.label("evidence_tag", m.group(1), lang.value)), text)
+
     df = pd.DataFrame([{"name": s.name, "default": s.default, "meaning": meaning(s),
                         "basis": (s.basis_zh or s.basis) if lang == Lang.zh and fmt == Fmt.table else s.basis}
                        for s in SETTINGS])
+    if fmt == Fmt.table:
+        df = df.assign(basis=df["basis"].map(lambda t: evidence(t) if isinstance(t, str) else t))
     if fmt == Fmt.table:  # the name is what -s NAME=VALUE takes: it stays as typed
         df = df.assign(default=df["default"].map(lambda v: cell(v, "auto", lang.value) if not isinstance(v, str) else v))
     _emit(df, fmt, lang=lang)

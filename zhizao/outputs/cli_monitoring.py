@@ -37,7 +37,7 @@ from zhizao.analytics.monitoring.warnings import RULES
 from zhizao.codes.industries import division_name
 from zhizao.codes.regions import district_name
 from zhizao.errors import UserError
-from zhizao.outputs.console import cell, make_console
+from zhizao.outputs.console import cell, column_cells, make_console
 from zhizao.outputs.monitoring_inputs import (DATA_ENV, DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401
                                               MonitoringInputs, check_monitoring_plan, default_data_dir,
                                               load_monitoring_inputs)
@@ -95,6 +95,8 @@ def _kind(column: str) -> str:
         return KINDS[column]
     if column.endswith("_pct") or column in ("growth_lo", "growth_hi"):
         return "pct"
+    if column == "pull_pp":  # small (0.05) and summed over subjects: two decimals, as in the brief
+        return "pull"
     if column.endswith("_pp"):
         return "pp"
     return "auto"
@@ -292,7 +294,7 @@ def _print_table(df: pd.DataFrame, lang: str, title: str, console: Console) -> N
     cols = list(df.columns)
     heads = [_lab(c, lang) for c in cols]
     numeric = [pd.api.types.is_numeric_dtype(df[c]) and _kind(c) != "text" for c in cols]
-    cells = [[cell(v, _kind(c), lang) for v in df[c]] for c in cols]
+    cells = [column_cells(df[c], _kind(c), lang) for c in cols]
     keep, widths = _layout(console, cols, heads, cells, numeric, console.width)
     t = Table(title=title, show_lines=False)
     for i, w in zip(keep, widths):

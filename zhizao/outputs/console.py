@@ -34,7 +34,9 @@ def env_width() -> int | None:
 
 def cell(v, kind: str = "auto", lang: str = "zh") -> str:
     """A value as a table cell. kind: level (26,834 · 6.92), pct (a value in percent whose header
-    says %: 7.3), pp (percentage points, header says so: 0.52), int, date, text, auto (by type)."""
+    says %: 7.3, 13.0), pp (percentage points, header says so: 0.5), int, date, text, auto (by type).
+    pct and pp keep one decimal, pull (拉动, pp) two, zeros included, so a column's numbers line up
+    (13.0 over 9.3)."""
     if v is None or v is getattr(formatting.pd, "NA", None):
         return formatting.MISSING
     if isinstance(v, float) and not math.isfinite(v):
@@ -48,16 +50,36 @@ def cell(v, kind: str = "auto", lang: str = "zh") -> str:
     if kind == "int":
         x = formatting._float(v)
         return formatting.MISSING if x is None else str(int(round(x)))
-    if kind == "pct":
-        return formatting.number(v, 1)
-    if kind == "pp":
-        return formatting.number(v, 2)
+    if kind in ("pct", "pp"):
+        return fixed(v, 1)
+    if kind == "pull":  # 拉动 in percentage points: two decimals, as the monthly brief prints it
+        return fixed(v, 2)
     if kind == "level" or isinstance(v, float) or type(v).__name__.startswith(("float", "int")):
         if kind == "auto" and type(v).__name__.startswith("int"):
             return str(v)
         return formatting.number(v)
     text = str(v)
     return formatting.MISSING if text in ("nan", "NaT", "None", "<NA>") else text
+
+
+def fixed(v, digits: int) -> str:
+    """Exactly `digits` decimals with thousands separators (13.0, 0.0, 8,207); never -0.0."""
+    x = formatting._float(v)
+    if x is None:
+        return formatting.MISSING
+    text = f"{x:,.{digits}f}"
+    return text.lstrip("-") if text.startswith("-") and not any(c in "123456789" for c in text) else text
+
+
+def column_cells(values, kind: str = "auto", lang: str = "zh") -> list[str]:
+    """A column's cells: as `cell`, except that a level column has one number of decimals for all its
+    rows (0 when its largest value reaches 1,000, else 1), so 8,206.8 never sits among whole numbers."""
+    values = list(values)
+    if kind != "level":
+        return [cell(v, kind, lang) for v in values]
+    xs = [abs(x) for x in map(formatting._float, values) if x is not None]
+    digits = 0 if xs and max(xs) >= 1000 else 1
+    return [cell(v, "text", lang) if isinstance(v, str) else fixed(v, digits) for v in values]
 
 
 def check_year(plan, year: int | None) -> None:

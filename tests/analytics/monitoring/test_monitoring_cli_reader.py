@@ -16,7 +16,7 @@ from rich.console import Console
 from zhizao.analytics.monitoring.refresh import STEPS
 from zhizao.codes.regions import DISTRICTS, DISTRICTS_EN
 from zhizao.outputs import cli, cli_monitoring
-from zhizao.outputs.console import cell
+from zhizao.outputs.console import column_cells
 from zhizao.synth import generate
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -71,11 +71,37 @@ def test_monitor_tables_fit_and_keep_numbers_whole(data, by, width, monkeypatch)
     # every number of a column that is shown is there whole (never "7,64…" nor folded over lines)
     for key in ("ytd", "pull_pp", "cumulative_investment", "gap_pp"):
         if rows and key in rows[0] and cli_monitoring._lab(key, "zh") not in gone:
-            for r in rows:
+            values = [r[key] for r in rows]
+            # JSON rounds the last digit: -0.15 may have been -0.1500001 (printed -0.2)
+            shown = [column_cells([v + d if v is not None else v for v in values], cli_monitoring._kind(key))
+                     for d in (-1e-9, 1e-9)]
+            for r, lo, hi in zip(rows, *shown):
                 if r[key] is not None:
-                    assert cell(r[key], cli_monitoring._kind(key)) in text, (key, r[key])
+                    assert lo in text or hi in text, (key, r[key])
     if width == 80 and by in ("district", "enterprise"):
         assert left and "--format csv" in text  # what was left out is said, and how to see it
+
+
+@pytest.mark.parametrize("by", ["district", "industry", "city", "enterprise"])
+def test_monitor_columns_have_one_number_of_decimals(data, by, monkeypatch):
+    """Growth, shares and contributions with one decimal each (13.0 over 9.3, 贡献率 0.0, not 0), pulls two;
+    a level column all whole numbers or all with one decimal (never 8,206.8 among 7,647,151)."""
+    _, text, _ = run(["monitor", "--data", str(data), "--by", by, "--period", "2024-06"], 200, monkeypatch)
+    heads = [h.strip() for h in next(x for x in text.splitlines() if x.startswith("┃")).split("┃")[1:-1]]
+    body = [[c.strip() for c in x.split("│")[1:-1]] for x in text.splitlines() if x.startswith("│")]
+    assert body
+    checked = 0
+    for i, h in enumerate(heads):
+        cells = [r[i] for r in body if r[i] not in ("", "—")]
+        if h.endswith("%") or h.startswith("差距"):
+            assert all(re.fullmatch(r"-?[\d,]+\.\d", c) for c in cells), (h, cells)
+            checked += 1
+        elif h.startswith("拉动"):  # pulls with two decimals, as in the monthly brief
+            assert all(re.fullmatch(r"-?[\d,]+\.\d\d", c) for c in cells), (h, cells)
+        elif "万元" in h:
+            decimals = {len(c.split(".")[1]) if "." in c else 0 for c in cells}
+            assert len(decimals) == 1 and decimals <= {0, 1}, (h, cells)
+    assert checked >= 2
 
 
 def test_monitor_at_120_columns_leaves_nothing_out(data, monkeypatch):

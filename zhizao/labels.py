@@ -814,3 +814,12 @@ FORECAST_MODEL.update({
         ("朴素法：全年增速取累计增速（上年全年增速未公布）",
          "naive: annual growth = YTD growth (last year's annual growth not published)"),
 })
+
+# === issue 10: fourth wave, English (units and qualifiers after/before a number) ===
+# A published qualifier in front of a number (formatting.qualified): the mark a Chinese table prints,
+# the words an English sentence uses (超26,000 → more than 26,000).
+QUALIFIER_MARK: dict[str, Pair] = {
+    "more_than": ("超", "more than"), "at_least": ("≥", "at least"), "nearly": ("近", "nearly"),
+    "about": ("约", "about"), "at_most": ("≤", "at most"), "less_than": ("<", "less than"),
+}
+TABLES["qualifier_mark"] = QUALIFIER_MARK

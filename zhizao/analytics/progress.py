@@ -60,8 +60,10 @@ def target_display(target, lang: str = "zh", unit: str | None = None) -> str:
     if text and (lang != "en" or not _CJK.search(text)):
         if unit:
             text = re.sub(r"(?<=\d)\s+(?=左右)", "", text)  # the plan prints "30 左右": 30%左右
-        return _with_unit(text.replace("—", "–") if lang == "en" else text, unit, lang)
-    return _with_unit(_built_target(get, lang), unit, lang)
+        text = text.replace("—", "–") if lang == "en" else text
+    else:
+        text = _built_target(get, lang)
+    return _with_unit(formatting.grouped(text), unit, lang)  # 30,000 as the value beside it
 
 
 def _with_unit(text: str, unit: str | None, lang: str) -> str:
@@ -69,8 +71,7 @@ def _with_unit(text: str, unit: str | None, lang: str) -> str:
     if not unit or text == "—" or text.endswith(unit):
         return text
     if lang == "en":
-        u = labels.unit_label(unit, "en")
-        return f"{text}{u}" if u == "%" else f"{text} {u}"
+        return formatting.with_unit(text, unit, "en")
     if text.endswith("左右"):
         return f"{text[:-2]}{unit}左右"
     return f"{text}{unit}"

@@ -823,3 +823,22 @@ QUALIFIER_MARK: dict[str, Pair] = {
     "about": ("约", "about"), "at_most": ("≤", "at most"), "less_than": ("<", "less than"),
 }
 TABLES["qualifier_mark"] = QUALIFIER_MARK
+# How a pace is measured (analytics.progress: the assessment's `method`, stored in Chinese): its English
+# twin for English outputs (method_words).
+PATH_METHOD: dict[str, Pair] = {
+    "geometric": ("几何路径（年均增速）；观察增速/所需增速（Eurostat/Open SDG）",
+                  "geometric path (average annual growth rate); observed rate ÷ required rate (Eurostat/Open SDG)"),
+    "linear": ("线性路径（百分点/每年增量）；年均增量之比（Eurostat/Open SDG 比值法的线性形式）",
+               "linear path (points or units per year); ratio of yearly increments (linear form of the "
+               "Eurostat/Open SDG ratio method)"),
+    "compound": ("复合累计路径：1−(1+c_T)^(n/N)；年均变化率之比",
+                 "compounded cumulative path: 1 − (1 + c_T)^(n/N); ratio of average yearly rates of change"),
+}
+_METHOD_BY_ZH = {zh: en for zh, en in PATH_METHOD.values()}
+
+
+def method_words(text: str | None, lang: str = "zh") -> str | None:
+    """The assessment's method text in the reader's language (unknown text is returned as it is)."""
+    if lang != "en" or not isinstance(text, str):
+        return text
+    return _METHOD_BY_ZH.get(text, text)

@@ -424,11 +424,7 @@ def _progress_at(ind: Indicator, b: float, year: int, v: float, s, t0: int, T: i
     remaining = _growth(shape, v, target, T - year, cumulative) if year < T else None
     projected = _project(shape, v, observed, T - year, cumulative) if year <= T else v
     status = _status_from_ratio(ratio, s) if n > 0 else "no_comparable_data"
-    method = {
-        PathShape.geometric: "几何路径（年均增速）；观察增速/所需增速（Eurostat/Open SDG）",
-        PathShape.linear: "线性路径（百分点/每年增量）；年均增量之比（Eurostat/Open SDG 比值法的线性形式）",
-        PathShape.compound: "复合累计路径：1−(1+c_T)^(n/N)；年均变化率之比",
-    }[shape]
+    method = labels.PATH_METHOD[shape.value][0]  # English twin: labels.method_words
     return {
         "planned": planned,
         "time_elapsed": n / N,

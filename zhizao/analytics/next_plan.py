@@ -224,7 +224,7 @@ def draft(plan: Plan, result: dict, *, to_year: int, base_year: int, in_force: P
         if ref.value is not None:
             m_zh, m_en = METHODS[ref.method]
             method_text = _t(lang, f"{m_zh}，{years[0]}—{years[-1]}年{len(years)}个数值，{int(LEVEL * 100)}%预测区间",
-                             f"{m_en}, {len(years)} values {years[0]}–{years[-1]}, {int(LEVEL * 100)} % prediction interval")
+                             f"{m_en}, {len(years)} values {years[0]}–{years[-1]}, {int(LEVEL * 100)}% prediction interval")
         other, how_zh, how_en = match_in_force(ind, in_force)
         if other is not None:
             nzh.append(how_zh)

@@ -133,7 +133,8 @@ def reader_words(ind: dict, spec, lang: str) -> dict:
                   formatting.value(g.value, unit, lang))
         growth += " a year" if lang == "en" else ""
     actual = None if ind.get("actual") is None else formatting.value(ind["actual"], unit, lang, ind.get("qualifier"))
-    return {"unit_label": labels.unit_label(unit, lang), "unit_suffix": formatting.unit_suffix(unit, lang),
+    return {"unit_label": labels.unit_label(unit, lang), # a share's yearly change on a linear path is in points: 1.03个百分点/年, 1.03 pp a year
+            "unit_suffix": formatting.unit_suffix("个百分点" if (unit or "").strip() in ("%", "％") else unit, lang),
             "actual_words": actual, "stated_growth_words": growth,
             "method_words": labels.method_words(ind.get("method"), lang)}
 

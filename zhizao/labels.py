@@ -834,6 +834,8 @@ PATH_METHOD: dict[str, Pair] = {
     "compound": ("复合累计路径：1−(1+c_T)^(n/N)；年均变化率之比",
                  "compounded cumulative path: 1 − (1 + c_T)^(n/N); ratio of average yearly rates of change"),
 }
+PATH_METHOD["target_only"] = ("仅判断是否达到目标及差距（无法判断进度）",
+                               "whether the target is met and the gap only (no pace can be judged)")
 _METHOD_BY_ZH = {zh: en for zh, en in PATH_METHOD.values()}
 
 

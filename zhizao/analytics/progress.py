@@ -471,7 +471,7 @@ def assess_without_pace(ind: Indicator, data_year: int, value: float, qualifier:
         status=status, status_definite=definitely or not possibly,
         status_if_high=None if (definitely or not possibly) else "achieved",
         deterioration=False,
-        method="仅判断是否达到目标及差距（无法判断进度）",
+        method=labels.PATH_METHOD["target_only"][0],
         gap=gap_to_target(ind, v, tol), reason_code=None if status == "achieved" else reason_code,
     )
 

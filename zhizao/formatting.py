@@ -113,17 +113,50 @@ def ratio(v: Any, digits: int = 2) -> str:
     return MISSING if x is None else _trim(f"{x:.{digits}f}")
 
 
-def value(v: Any, unit: str | None, lang: str = "zh") -> str:
-    """A value with its unit, formatted by what the unit says it is."""
+def unit_suffix(unit: str | None, lang: str = "zh") -> str:
+    """What follows a number for its unit: 亿元 / "%" attached; in English words after a space, and a
+    scaled unit in brackets so that its number is not read as part of the value:
+    2,705 (100 million yuan), 41.9 (10,000 yuan per person), 0.899 items. `unit` may be the plan's
+    unit or its English label already."""
+    unit = (unit or "").strip()
+    if not unit:
+        return ""
+    if lang != "en":
+        return unit
+    label = labels.unit_label(unit, "en")
+    if label == "%":
+        return label
+    return f" ({label})" if label[:1].isdigit() else f" {label}"
+
+
+def with_unit(text: str, unit: str | None, lang: str = "zh") -> str:
+    """A number as printed (text) and its unit: 2,705亿元 · 2,705 (100 million yuan) · 28.76%."""
+    if not text or text == MISSING:
+        return text
+    return text + unit_suffix(unit, lang)
+
+
+def qualified(text: str, qualifier: str | None, lang: str = "zh") -> str:
+    """A published qualifier before the number: 超26,000 · more than 26,000 · 约36 · about 36."""
+    if not text or text == MISSING:
+        return text
+    if qualifier not in labels.QUALIFIER_MARK:
+        return text
+    mark = labels.label("qualifier_mark", qualifier, lang)
+    return f"{mark} {text}" if lang == "en" else mark + text
+
+
+def value(v: Any, unit: str | None, lang: str = "zh", qualifier: str | None = None) -> str:
+    """A value with its unit (and the published qualifier), formatted by what the unit says it is:
+    超26,000亿元 / more than 26,000 (100 million yuan), 7.3%, +0.3个百分点."""
     unit = (unit or "").strip()
     if unit == "%":
-        return percent(v, 2 if (_float(v) is not None and abs(_float(v)) < 10) else 1)
-    if unit in ("百分点", "个百分点", "pp"):
-        return points(v, lang, signed=False)
-    text = number(v)
-    if text == MISSING or not unit:
-        return text
-    return f"{text} {unit}" if lang == "en" else f"{text}{unit}"
+        text = percent(v, 2 if (_float(v) is not None and abs(_float(v)) < 10) else 1)
+    elif unit in ("百分点", "个百分点", "pp", "percentage points"):
+        text = points(v, lang, signed=False)
+    else:
+        text = with_unit(number(v), unit, lang)
+    return qualified(text, qualifier, lang)
 
 
 def date(v: Any) -> str:

@@ -862,3 +862,33 @@ EVIDENCE_TAG: dict[str, Pair] = {
     "M": ("凭经验、未核实", "from memory, unconfirmed"), "D": ("设计建议", "design suggestion"),
 }
 TABLES["evidence_tag"] = EVIDENCE_TAG
+
+# === issue 10: fourth wave, English (units and qualifiers after/before a number) ===
+# A published qualifier in front of a number (formatting.qualified): the mark a Chinese table prints,
+# the words an English sentence uses (超26,000 → more than 26,000).
+QUALIFIER_MARK: dict[str, Pair] = {
+    "more_than": ("超", "more than"), "at_least": ("≥", "at least"), "nearly": ("近", "nearly"),
+    "about": ("约", "about"), "at_most": ("≤", "at most"), "less_than": ("<", "less than"),
+}
+TABLES["qualifier_mark"] = QUALIFIER_MARK
+# How a pace is measured (analytics.progress: the assessment's `method`, stored in Chinese): its English
+# twin for English outputs (method_words).
+PATH_METHOD: dict[str, Pair] = {
+    "geometric": ("几何路径（年均增速）；观察增速/所需增速（Eurostat/Open SDG）",
+                  "geometric path (average annual growth rate); observed rate ÷ required rate (Eurostat/Open SDG)"),
+    "linear": ("线性路径（百分点/每年增量）；年均增量之比（Eurostat/Open SDG 比值法的线性形式）",
+               "linear path (points or units per year); ratio of yearly increments (linear form of the "
+               "Eurostat/Open SDG ratio method)"),
+    "compound": ("复合累计路径：1−(1+c_T)^(n/N)；年均变化率之比",
+                 "compounded cumulative path: 1 − (1 + c_T)^(n/N); ratio of average yearly rates of change"),
+}
+PATH_METHOD["target_only"] = ("仅判断是否达到目标及差距（无法判断进度）",
+                               "whether the target is met and the gap only (no pace can be judged)")
+_METHOD_BY_ZH = {zh: en for zh, en in PATH_METHOD.values()}
+
+
+def method_words(text: str | None, lang: str = "zh") -> str | None:
+    """The assessment's method text in the reader's language (unknown text is returned as it is)."""
+    if lang != "en" or not isinstance(text, str):
+        return text
+    return _METHOD_BY_ZH.get(text, text)

@@ -56,7 +56,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "approx_tolerance", 0.02,
         "“左右”目标的相对容差（±2%）",
-        "Relative tolerance of an approximate (左右, ≈) target",
+        "Relative tolerance of an approximate (about …, ≈) target",
         "zhizao default: no official source fixes this tolerance",
         "zhizao 默认值：无官方来源规定该容差",
         bounds=(0.0, 0.5),
@@ -64,7 +64,7 @@ ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "near_epsilon", 0.05,
         "“近X”“约X”等限定词对应区间的相对宽度（近X ∈ [X·(1−ε), X]）",
-        "Relative width of the interval for 近X (nearly) and 约X (about)",
+        "Relative width of the interval for 'nearly X' and 'about X'",
         "zhizao default: no official source fixes the width (the interval form: docs/methodology.md §1)",
         "zhizao 默认值：无官方来源规定区间宽度（区间形式见 docs/methodology.md 第1节）",
         bounds=(0.0, 0.5),

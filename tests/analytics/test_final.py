@@ -38,7 +38,7 @@ def test_over_completed_reads_with_the_figure():
     f = final(LEVEL, rows("v", {2025: 5210}))
     assert f["status"] == "completed" and f["label"] == "已完成" and f["over_completed"]
     assert math.isclose(f["completion_pct"], 104.2) and not f["projected"] and f["data_year"] == 2025
-    assert f["text"] == "2025年实际值5,210亿元，超额完成目标（目标≥5000亿元，完成104.2%）"
+    assert f["text"] == "2025年实际值5,210亿元，超额完成目标（目标≥5,000亿元，完成104.2%）"
     en = final(LEVEL, rows("v", {2025: 5210}), lang="en")
     assert en["label"] == "completed" and "exceeded" in en["text"] and "104.2%" in en["text"]
 

@@ -100,7 +100,7 @@ def test_english_reason_too(db):
     ({"text": "30 左右", "value": 30, "comparator": "≈"}, "zh", "%", "30%左右"),
     ({"text": "30 左右", "value": 30, "comparator": "≈"}, "en", "%", "about 30%"),
     ({"text": None, "value": 36, "comparator": ">="}, "zh", "%", "≥36%"),
-    ({"text": None, "value": 5000, "comparator": ">="}, "zh", "亿元", "≥5000亿元"),
+    ({"text": None, "value": 5000, "comparator": ">="}, "zh", "亿元", "≥5,000亿元"),
     ({"text": "30 左右", "value": 30, "comparator": "≈"}, "zh", None, "30 左右"),  # as printed
 ])
 def test_target_reads_with_its_unit(target, lang, unit, want):

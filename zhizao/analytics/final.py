@@ -25,8 +25,7 @@ FINAL_STATUSES = ("completed", "basically_completed", "not_completed", "expected
 FINAL_LABELS = labels.FINAL_STATUS
 Z90 = 1.645  # two-sided 90 % normal interval
 QUAL_ZH = {"more_than": "超", "at_least": "不低于", "nearly": "近", "about": "约", "at_most": "不超过", "less_than": "不足"}
-QUAL_EN = {"more_than": "over ", "at_least": "at least ", "nearly": "nearly ", "about": "about ",
-           "at_most": "at most ", "less_than": "under "}
+QUAL_EN = {k: en + " " for k, (_zh, en) in labels.QUALIFIER_MARK.items()}  # the words every output uses
 BOUNDS = {"more_than": "at_least", "at_least": "at_least", "at_most": "at_most", "less_than": "at_most"}
 
 
@@ -62,7 +61,7 @@ def pct_text(p: float) -> str:
 def _u(unit: str | None, lang: str) -> str:
     if not unit:
         return ""
-    return unit if lang != "en" or unit == "%" else f" {labels.unit_label(unit, lang)}"
+    return formatting.unit_suffix(unit, lang)
 
 
 def _valued(v: float, unit: str | None, lang: str, qualifier: str | None = None, text: str | None = None) -> str:

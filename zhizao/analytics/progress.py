@@ -60,8 +60,10 @@ def target_display(target, lang: str = "zh", unit: str | None = None) -> str:
     if text and (lang != "en" or not _CJK.search(text)):
         if unit:
             text = re.sub(r"(?<=\d)\s+(?=左右)", "", text)  # the plan prints "30 左右": 30%左右
-        return _with_unit(text.replace("—", "–") if lang == "en" else text, unit, lang)
-    return _with_unit(_built_target(get, lang), unit, lang)
+        text = text.replace("—", "–") if lang == "en" else text
+    else:
+        text = _built_target(get, lang)
+    return _with_unit(formatting.grouped(text), unit, lang)  # 30,000 as the value beside it
 
 
 def _with_unit(text: str, unit: str | None, lang: str) -> str:
@@ -69,8 +71,7 @@ def _with_unit(text: str, unit: str | None, lang: str) -> str:
     if not unit or text == "—" or text.endswith(unit):
         return text
     if lang == "en":
-        u = labels.unit_label(unit, "en")
-        return f"{text}{u}" if u == "%" else f"{text} {u}"
+        return formatting.with_unit(text, unit, "en")
     if text.endswith("左右"):
         return f"{text[:-2]}{unit}左右"
     return f"{text}{unit}"
@@ -423,11 +424,7 @@ def _progress_at(ind: Indicator, b: float, year: int, v: float, s, t0: int, T: i
     remaining = _growth(shape, v, target, T - year, cumulative) if year < T else None
     projected = _project(shape, v, observed, T - year, cumulative) if year <= T else v
     status = _status_from_ratio(ratio, s) if n > 0 else "no_comparable_data"
-    method = {
-        PathShape.geometric: "几何路径（年均增速）；观察增速/所需增速（Eurostat/Open SDG）",
-        PathShape.linear: "线性路径（百分点/每年增量）；年均增量之比（Eurostat/Open SDG 比值法的线性形式）",
-        PathShape.compound: "复合累计路径：1−(1+c_T)^(n/N)；年均变化率之比",
-    }[shape]
+    method = labels.PATH_METHOD[shape.value][0]  # English twin: labels.method_words
     return {
         "planned": planned,
         "time_elapsed": n / N,
@@ -474,7 +471,7 @@ def assess_without_pace(ind: Indicator, data_year: int, value: float, qualifier:
         status=status, status_definite=definitely or not possibly,
         status_if_high=None if (definitely or not possibly) else "achieved",
         deterioration=False,
-        method="仅判断是否达到目标及差距（无法判断进度）",
+        method=labels.PATH_METHOD["target_only"][0],
         gap=gap_to_target(ind, v, tol), reason_code=None if status == "achieved" else reason_code,
     )
 

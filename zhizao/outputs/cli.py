@@ -544,8 +544,8 @@ def data_list(
         cols += ["batch_id", "withdrawn_at", "withdrawal_reason"]
     # 原文数值 only where the source printed more than a plain number (超2.6万, 2.79万): 310.39594 is the value
     plain = df["value_text"].astype(str).str.fullmatch(r"[-+]?[\d,]*\.?\d+")
-    # the value as read: qualifier mark, number, unit (超26,000 亿元) — one column instead of three
-    value = [("" if pd.isna(v) else QUAL_MARK.get(q, "") + formatting.number(v) + _unit_suffix(u, lang.value))
+    # the value as read: qualifier, number, unit (超26,000亿元) — one column instead of three
+    value = [("" if pd.isna(v) else formatting.value(v, u if isinstance(u, str) else None, lang.value, q))
              for v, q, u in zip(df["value"], df["qualifier"], df["unit"])]
     view = df.assign(value=value, value_text=df["value_text"].where(~plain, None),
                      source=[f"[{number[k]}]" if k in number else None for k in keys])
@@ -728,7 +728,6 @@ STATUS_STYLE = {"achieved": "bold green", "ahead": "green", "on_track": "cyan", 
 FINAL_STYLE = {"completed": "bold green", "basically_completed": "green", "not_completed": "bold red",
                "expected_completed": "cyan", "expected_basically_completed": "cyan", "expected_difficult": "yellow",
                "undetermined": "magenta", "no_data": "dim", "tracked": "blue"}
-QUAL_MARK = {"more_than": "超", "at_least": "≥", "nearly": "近", "about": "约", "at_most": "≤", "less_than": "<"}
 
 
 def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
@@ -764,12 +763,13 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
 
     for ind in result["indicators"]:
         b = ind["baseline"]
-        base = "—" if b["value"] is None else (QUAL_MARK.get(b.get("qualifier") or "", "") + formatting.number(b["value"])
+        base = "—" if b["value"] is None else (formatting.qualified(formatting.number(b["value"]), b.get("qualifier"), lang)
                                                + ("*" if b["rebased"] else "") + ("†" if b.get("source") == "store" else ""))
         unit = labels.unit_label(ind["unit"], lang)
-        actual = "—" if ind["actual"] is None else QUAL_MARK.get(ind["qualifier"], "") + formatting.number(ind["actual"])
-        if compact and ind["actual"] is not None:
-            actual += unit if unit in ("%",) else f" {unit}"
+        actual = "—" if ind["actual"] is None else formatting.number(ind["actual"])
+        if compact:  # no unit column: 2,705 (100 million yuan), 28.76%
+            actual = formatting.with_unit(actual, ind["unit"], lang)
+        actual = formatting.qualified(actual, ind["qualifier"], lang)
         status = ind.get("status_words") or ind["status_label"]  # 基本符合预期，按区间上端为提前实现
         name = (ind["name_en"] or ind["name"]) if en else ind["name"]
         if final:
@@ -799,7 +799,7 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
     # one note a line: a wrapped "★ …；* …" line could end on "；* " with its words on the next
     notes = (["★ binding indicator;", f"* baseline re-based on the final published figure ({rule});",
               "† the plan prints no baseline: the base-year value in the store is used;",
-              "A qualified published value (超/近/约…) is judged at both ends of its interval; the status names both readings; the share of required change achieved and the ratio are at its cautious end.",
+              "A qualified published value (more than / nearly / about …) is judged at both ends of its interval; the status names both readings; the share of required change achieved and the ratio are at its cautious end.",
               "Details, sources and inputs: zhizao assess --format json"] if en else
              ["★ 约束性指标；", f"* 基期值已按最终公布数替换（{rule}）；",
               "† 规划未给出基期值，采用数据库中的基期年数值；",
@@ -851,12 +851,6 @@ def _print_reasons(result: dict, lang: str) -> None:
                   style="bold", markup=False)
     for name, reason in rows:
         _bullet("·", f"{name}{': ' if en else '：'}{reason}")
-
-
-def _unit_suffix(unit, lang: str) -> str:
-    """A unit after a number: "%" attached, words after a space."""
-    u = labels.unit_label(unit, lang) if isinstance(unit, str) and unit else ""
-    return u if u in ("%", "") else f" {u}"
 
 
 def _bullet(mark: str, text: str) -> None:

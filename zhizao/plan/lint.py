@@ -6,7 +6,7 @@ Pure: Plan → list of findings. Severity `error` means the indicator cannot be 
 """
 from __future__ import annotations
 
-from zhizao import labels
+from zhizao import formatting, labels
 
 from dataclasses import asdict, dataclass
 
@@ -62,11 +62,15 @@ def _growth_consistency(ind: Indicator) -> list[Finding]:
         needed = ((t.value / b.value) ** (1 / n) - 1) * 100 if t.value > 0 else None
         needed_text = f"{needed:.2f}%" if needed is not None else "—"
         stated_text = f"{g.value:g}%"
+        needed_en, stated_en = needed_text, stated_text
     else:
         reached = b.value + g.value * n
         needed = (t.value - b.value) / n
         unit = "个百分点" if g.unit == GrowthUnit.percentage_points else ind.unit
         needed_text, stated_text = f"{needed:.3g} {unit}", f"{g.value:g} {unit}"
+        # English: the unit in English words (0.4 pp, 0.6 (10,000 yuan per person)), never 个百分点
+        en_unit = "pp" if g.unit == GrowthUnit.percentage_points else ind.unit
+        needed_en, stated_en = (formatting.with_unit(f"{x:{f}}", en_unit, "en") for x, f in ((needed, ".3g"), (g.value, "g")))
     gap = (reached - t.value) / abs(t.value) if t.value else 0.0
     if abs(gap) <= INFO_GAP:
         return []
@@ -75,8 +79,8 @@ def _growth_consistency(ind: Indicator) -> list[Finding]:
         ind.id, "stated_growth_reaches_target", severity,
         f"{ind.name}：基期{b.value:g}按规划所列年均增速{stated_text}增长{n}年达到{reached:.4g}，"
         f"与目标{t.value:g}相差{gap:+.1%}；达到目标需年均{needed_text}。",
-        f"{ind.name_en or ind.id}: baseline {b.value:g} growing at the stated {stated_text} for {n} years reaches "
-        f"{reached:.4g}, {gap:+.1%} from the target {t.value:g}; the target needs {needed_text} a year.",
+        f"{ind.name_en or ind.id}: baseline {b.value:g} growing at the stated {stated_en} a year for {n} years reaches "
+        f"{reached:.4g}, {gap:+.1%} from the target {t.value:g}; the target needs {needed_en} a year.",
     )]
 
 

@@ -45,8 +45,8 @@ def test_every_unit_and_target_of_the_embedded_plans_reads_in_english(plan_id):
     ({"text": ">6", "value": 6, "comparator": ">"}, ">6", ">6"),
     ({"text": "[-16%]", "value": -16, "comparator": "<="}, "[-16%]", "[-16%]"),
     ({"text": None, "value": 5, "upper": 6, "comparator": "between"}, "5—6", "5–6"),
-    ({"text": None, "value": 30000, "comparator": ">="}, "≥30000", "≥30000"),
-    ({"text": None, "value": 1234567, "comparator": ">="}, "≥1234567", "≥1234567"),
+    ({"text": None, "value": 30000, "comparator": ">="}, "≥30,000", "≥30,000"),  # grouped as the values beside it
+    ({"text": None, "value": 1234567, "comparator": ">="}, "≥1,234,567", "≥1,234,567"),
 ])
 def test_target_display(target, zh, en):
     assert target_display(target, "zh") == zh

@@ -32,8 +32,8 @@ def t(key: str, lang: str) -> str:
 
 
 QUAL_MARK_ZH = {"more_than": "超", "at_least": "≥", "nearly": "近", "about": "约", "at_most": "≤", "less_than": "<"}
-QUAL_MARK_EN = {"more_than": ">", "at_least": "≥", "nearly": "nearly ", "about": "about ", "at_most": "≤",
-                "less_than": "<"}
+# English in words (labels.QUALIFIER_MARK): "more than 26,000", never 超 or a bare ">" before a level.
+QUAL_MARK_EN = {k: en + " " for k, (_zh, en) in labels.QUALIFIER_MARK.items()}
 
 
 def qual_mark(qualifier: str | None, lang: str) -> str:
@@ -77,12 +77,7 @@ def with_unit(value_text: str, u: str | None, lang: str) -> str:
     """A number and its unit in prose: 452亿元; 452 (100 million yuan), 28.8%, 1739 units."""
     if lang != "en":
         return f"{value_text}{u or ''}"
-    label = unit(u, lang)
-    if not label or value_text == formatting.MISSING:
-        return value_text
-    if label == "%":
-        return value_text + label
-    return f"{value_text} ({label})" if label[0].isdigit() else f"{value_text} {label}"
+    return formatting.with_unit(value_text, u, lang)
 
 
 def code_label(table: str, code, lang: str) -> str:

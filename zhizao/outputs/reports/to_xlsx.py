@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from zhizao import labels
+from zhizao import formatting, labels
 from zhizao.ingest.basis import basis_label
 
 from zhizao.outputs.reports.content import report_kind, scorecard_order
@@ -42,7 +42,7 @@ SCORECARD_COLUMNS = [
     ("target_year", "目标年份", "target year", "0"), ("target", "目标值", "target", "General"),
     ("comparator", "目标比较符", "comparator", None), ("target_text", "目标（印刷）", "target as printed", None),
     ("data_year", "数据年份", "data year", "0"), ("actual", "实际值", "actual", "General"),
-    ("qualifier", "限定词", "qualifier", None), ("actual_text", "公布值文本", "value as published", None),
+    ("qualifier", "限定词", "qualifier", None), ("actual_text", "公布值文本", "actual with qualifier and unit", None),
     ("planned", "规划路径值", "planned", "General"), ("completion", "进度完成度", "share of required change achieved", "0.0%"),
     ("time_elapsed", "时间进度", "time elapsed", "0.0%"),
     ("observed_growth", "观察年均增速/增量", "observed growth per year", "growth"),
@@ -139,8 +139,10 @@ def _scorecard_row(ind: dict, plan, lang: str) -> dict:
         "projected": ind.get("projected"), "status": ind["status"], "status_label": status_label(ind["status"], lang),
         "status_definite": yes_no(ind.get("status_definite")),
         "status_if_high": status_label(ind["status_if_high"], lang) if ind.get("status_if_high") else None,
-        "binding_alert": yes_no(ind.get("binding_alert")), "reason": ind.get("reason"), "method": ind.get("method"),
-    }
+        "binding_alert": yes_no(ind.get("binding_alert")), "reason": ind.get("reason"),
+        "method": labels.method_words(ind.get("method"), lang),
+    } | ({} if lang != "en" or ind.get("actual") is None else  # English: more than 26,000 (100 million yuan)
+         {"actual_text": formatting.value(ind["actual"], ind["unit"], "en", ind.get("qualifier"))})
 
 
 def _final_cells(ind: dict, lang: str) -> dict:
@@ -191,9 +193,8 @@ def _observations_sheet(wb: Workbook, observations: pd.DataFrame, lang: str) -> 
     ws = wb.create_sheet(SHEETS["observations"][lang == "en"])
     if lang != "en" and len(observations.columns):
         observations = _observations_in_words(observations)
-    elif "unit" in observations.columns:  # English units (亿元 → 100 million yuan); unit_original stays as printed
-        observations = observations.assign(unit=observations["unit"].map(lambda u: labels.unit_label(u, "en")
-                                                                         if isinstance(u, str) else u))
+    elif len(observations.columns):  # English units (亿元 → 100 million yuan); unit_original stays as printed
+        observations = _observations_in_english(observations)
     cols = list(observations.columns)
     _header(ws, [c if lang == "en" else OBS_HEADERS.get(c, c) for c in cols])
     date_cols = {i for i, c in enumerate(cols, start=1) if pd.api.types.is_datetime64_any_dtype(observations[c])}
@@ -207,6 +208,25 @@ def _observations_sheet(wb: Workbook, observations: pd.DataFrame, lang: str) -> 
     ws.auto_filter.ref = ws.dimensions
     wide = {i: 40 for i, c in enumerate(cols, start=1) if c in ("series", "quote", "note", "source_url", "source_title")}
     _widths(ws, wide)
+
+
+def _english_note(note):
+    """zhizao's own words in a note in English; the name as published it quotes stays as it is."""
+    if not isinstance(note, str):
+        return note
+    note = note.replace("名称原文 / as published", "as published")
+    return note.replace("bundled:", "bundled data: ") if note.startswith("bundled:") else note
+
+
+def _observations_in_english(obs: pd.DataFrame) -> pd.DataFrame:
+    """English units (a unit's Chinese note is in unit_original, as printed) and notes."""
+    obs = obs.copy()
+    if "unit" in obs.columns:
+        obs["unit"] = obs["unit"].map(lambda u: labels.unit_label(u.split("（")[0].strip() or u, "en")
+                                      if isinstance(u, str) else u)
+    if "note" in obs.columns:
+        obs["note"] = obs["note"].map(_english_note)
+    return obs
 
 
 def _observations_in_words(obs: pd.DataFrame) -> pd.DataFrame:

@@ -98,8 +98,7 @@ def target_text(target: dict | None, lang: str = "zh") -> str:
 
 
 # How a published qualifier reads in front of a number (超2.6万 → "超26,000").
-QUALIFIER_PREFIX = {"more_than": ("超", "> "), "at_least": ("≥", "≥ "), "nearly": ("近", "nearly "),
-                    "about": ("约", "about "), "at_most": ("≤", "≤ "), "less_than": ("<", "< ")}
+QUALIFIER_PREFIX = {k: (zh, en + " ") for k, (zh, en) in labels.QUALIFIER_MARK.items()}  # more than 26,000
 
 
 def fmt_qualified(v: Any, qualifier: str | None, lang: str = "zh") -> str:

@@ -120,6 +120,26 @@ def indicator_tables(ind: dict, observations: list[dict], lang: str) -> dict:
             "observations": lambda: observations_table(observations, lang)}
 
 
+def reader_words(ind: dict, spec, lang: str) -> dict:
+    """The indicator's unit, latest value, stated growth and method in the reader's language:
+    2,705 (100 million yuan) and an English method text on the English page."""
+    unit = ind.get("unit")
+    g = spec.stated_growth
+    growth = None
+    if g is not None:
+        kind = getattr(g.unit, "value", g.unit)
+        growth = (g.text if lang != "en" and g.text else
+                  formatting.percent(g.value) if kind == "percent" else
+                  formatting.points(g.value, lang, 2, signed=False) if kind == "percentage_points" else
+                  formatting.value(g.value, unit, lang))
+        growth += " a year" if lang == "en" else ""
+    actual = None if ind.get("actual") is None else formatting.value(ind["actual"], unit, lang, ind.get("qualifier"))
+    return {"unit_label": labels.unit_label(unit, lang), # a share's yearly change on a linear path is in points: 1.03个百分点/年, 1.03 pp a year
+            "unit_suffix": formatting.unit_suffix("个百分点" if (unit or "").strip() in ("%", "％") else unit, lang),
+            "actual_words": actual, "stated_growth_words": growth,
+            "method_words": labels.method_words(ind.get("method"), lang)}
+
+
 @router.get("/indicator/{indicator_id}")
 def indicator_page(indicator_id: str, ctx: Ctx = Depends(page_context),
                    when: When = Depends(evaluation_options)):
@@ -140,6 +160,7 @@ def indicator_page(indicator_id: str, ctx: Ctx = Depends(page_context),
         "growth_shape": "rate" if growth_is_rate(ind) else "linear",
         "elapsed_eval": elapsed_at(result["year"], ctx.plan),
         "conclusion": conclusion(ind, ctx.lang),
+        **reader_words(ind, spec, ctx.lang),
         "grade": weakest_grade(ind),
         "plan_text": {"definition": spec.definition, "scope": spec.scope, "concept": spec.concept,
                       "notes": spec.notes, "frequency": spec.frequency,

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 from fastapi import APIRouter, Depends
 
-from zhizao import labels
+from zhizao import formatting, labels
 from zhizao.analytics.final import FINAL_STATUSES, final_label
 from zhizao.analytics.progress import status_label
 from zhizao.outputs.web.charts import clusters_chart, shown_status, sparkline, status_colour
@@ -42,6 +42,7 @@ def overview_data(ctx: Ctx, result: dict) -> dict:
     cards = [{**{k: i.get(k) for k in CARD_KEYS}, "name": pick(i["name"], i.get("name_en"), ctx.lang),
               "status": shown_status(i), "colour": status_colour(shown_status(i)), "badge": badge_text(i),
               "figure": completion_figure(i, ctx.lang),
+              "unit_label": labels.unit_label(i.get("unit"), ctx.lang),
               **card_source(i, result["year"], ctx.lang)} for i in result["indicators"]]
     return {
         "plan": result["plan"], "year": result["year"], "as_of": result["as_of"],
@@ -51,10 +52,24 @@ def overview_data(ctx: Ctx, result: dict) -> dict:
                             "status_label": by_id[b]["status_label"]} for b in result["summary"]["binding_behind"]],
         "indicators": cards,
         "stale": stale_summary(cards, result["year"], ctx.lang),
-        "clusters": [{**c, "display_name": pick(c["name"], c.get("name_en"), ctx.lang)} for c in result["clusters"]],
+        "clusters": [{**c, "display_name": pick(c["name"], c.get("name_en"), ctx.lang), **cluster_words(c, ctx.lang)}
+                     for c in result["clusters"]],
         "cluster_heading": cluster_heading(ctx.plan, ctx.lang),
         "years": list(range(ctx.plan.plan.base_year + 1, ctx.plan.plan.target_year + 1)),
     }
+
+
+def cluster_words(c: dict, lang: str) -> dict:
+    """A cluster's target and latest value as the table prints them: 万亿级（10,000亿元）; in English the
+    plan's Chinese tier word is left out: 10,000 (100 million yuan); 2024: at least 8,000 (…)."""
+    target = formatting.value(c.get("target"), c.get("unit"), lang)
+    if lang != "en" and c.get("target_text"):
+        target = f"{c['target_text']}（{target}）"
+    latest = None
+    if c.get("actual") is not None:
+        value = formatting.value(c["actual"], c.get("unit"), lang, c.get("qualifier"))
+        latest = f"{c['year']}: {value}" if lang == "en" else f"{value}（{c['year']}年）"
+    return {"target_words": target, "latest_words": latest}
 
 
 def badge_text(ind: dict) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from zhizao import formatting, labels
 from zhizao.outputs.web.i18n import t
-from zhizao.outputs.web.render import QUALIFIER_PREFIX, target_text
+from zhizao.outputs.web.render import target_text
 
 GRADE_ORDER = ("A", "B", "C", "D", "none")
 WEAK_GRADES = ("C", "D", "none")  # C: a reprint, not the publisher's own text
@@ -16,11 +16,7 @@ WEAK_GRADES = ("C", "D", "none")  # C: a reprint, not the publisher's own text
 
 def value_with_unit(v, unit: str | None, qualifier: str | None, lang: str) -> str:
     """2,705亿元 · 超26,000亿元 · 28.76% · about 41.9 10k yuan/person."""
-    text = formatting.value(v, labels.unit_label(unit, lang), lang)
-    if text == formatting.MISSING:
-        return text
-    zh, en = QUALIFIER_PREFIX.get(qualifier or "", ("", ""))
-    return (en if lang == "en" else zh) + text
+    return formatting.value(v, labels.unit_label(unit, lang), lang, qualifier)
 
 
 def weakest_grade(ind: dict) -> str | None:
@@ -62,9 +58,7 @@ def target_phrase(ind: dict, lang: str) -> str:
     target = ind.get("target")
     if not target:
         return ""
-    text = target_text(target, lang) + ("" if lang == "en" else labels.unit_label(ind.get("unit"), lang))
-    if lang == "en" and ind.get("unit"):
-        text += " " + labels.unit_label(ind.get("unit"), lang)
+    text = formatting.with_unit(target_text(target, lang), ind.get("unit"), lang)
     if target.get("year"):
         return t("concl_target_year", lang).format(target=text, year=target["year"])
     return t("concl_target", lang).format(target=text)

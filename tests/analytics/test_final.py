@@ -277,7 +277,7 @@ def test_a_bound_is_held_as_a_bound_and_says_at_least():
     """超26,000 (2023) fitted with the baseline extrapolated to 28,688 [22,374—36,784]: now the bound
     is held (至少26,000), with no interval around a number that was never published."""
     data = rows("o", {2021: 24000}) + rows("o", {2023: 26000}, qualifier="more_than", value_text="超2.6万")
-    for lang, words in (("zh", "2025年至少26,000亿元"), ("en", "at least 26,000 100 million yuan in 2025")):
+    for lang, words in (("zh", "2025年至少26,000亿元"), ("en", "at least 26,000 (100 million yuan) in 2025")):
         f = final(OUTPUT, data, lang=lang)
         p = f["projection"]
         assert p["basis"] == "bound" and p["value"] == p["low"] == p["high"] == 26000

@@ -342,9 +342,9 @@ def _method_text(ref: Reference, latest: dict | None, lang: str) -> str:
     level = int(LEVEL * 100)
     if ref.method == "hold_latest":
         return _t(lang, f"{m_zh}（{years[0]}、{years[-1]}年2个数值，同终期评估），{level}%区间据该变化",
-                  f"{m_en} ({years[0]} and {years[-1]}, as in the final evaluation), {level} % interval from that change")
+                  f"{m_en} ({years[0]} and {years[-1]}, as in the final evaluation), {level}% interval from that change")
     return _t(lang, f"{m_zh}，{years[0]}—{years[-1]}年{len(years)}个数值，{level}%预测区间",
-              f"{m_en}, {len(years)} values {years[0]}–{years[-1]}, {level} % prediction interval")
+              f"{m_en}, {len(years)} values {years[0]}–{years[-1]}, {level}% prediction interval")
 
 
 def _skeleton_indicator(ind: Indicator, ref: Reference, latest: dict | None, base_year: int, to_year: int,

@@ -106,7 +106,7 @@ def test_qualified_value_pace_figures_say_their_cautious_end(c2, lang):
     comp = re.search(r'id="completion-value">(.*?)</td>', html, re.S).group(1)
     growth = re.search(r'id="observed-growth">(.*?)</td>', html, re.S).group(1)
     assert comp.startswith("63.3%") and note in comp
-    pp = "1.03个百分点/年" if lang == "zh" else "1.03 pp a year"
+    pp = "1.03个百分点/年" if lang == "zh" else "1.03 percentage points a year"
     assert growth.startswith(pp) and note in growth and "%/年" not in html and "%/yr" not in html
     card = re.search(r'data-indicator="sei_va_share">(.*?)</a>',
                      client.get(f"{P2}/?year=2025&lang={lang}").text, re.S).group(1)

@@ -39,8 +39,12 @@ TEST_HOSTS = ["testserver"]
 
 
 @pytest.fixture(scope="session")
-def shared_app(bundled_db):
-    return create_app(db=bundled_db, allowed_hosts=TEST_HOSTS)
+def shared_app(bundled_db, tmp_path_factory):
+    # its own copy: a first visit to another embedded plan registers it in the store it serves, and
+    # bundled_db must stay as the CLI leaves it (fresh_db copies it for tests that expect that)
+    db = tmp_path_factory.mktemp("web-shared") / "shared.duckdb"
+    shutil.copy(bundled_db, db)
+    return create_app(db=db, allowed_hosts=TEST_HOSTS)
 
 
 @pytest.fixture(scope="session")

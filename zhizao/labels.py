@@ -892,3 +892,8 @@ def method_words(text: str | None, lang: str = "zh") -> str | None:
     if lang != "en" or not isinstance(text, str):
         return text
     return _METHOD_BY_ZH.get(text, text)
+
+# --- part P-en (issue 10, polish): a projection holding a bound is named as such (charts, workbook) ---
+PROJECTION_BOUND: dict[str, Pair] = {"at_least": ("按下限持平：", "bound held: "),
+                                     "at_most": ("按上限持平：", "bound held: ")}
+TABLES["projection_bound"] = PROJECTION_BOUND

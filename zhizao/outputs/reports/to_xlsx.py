@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from zhizao import formatting, labels
+from zhizao.analytics.final import BOUNDS
 from zhizao.ingest.basis import basis_label
 
 from zhizao.outputs.reports.content import report_kind, scorecard_order
@@ -149,6 +150,12 @@ def _final_cells(ind: dict, lang: str) -> dict:
     f = ind.get("final") or {}
     proj = f.get("projection") or {}
     label = final_label(f["status"], lang) if f.get("status") in labels.FINAL_STATUS else f.get("label")
+    bound = proj.get("bound") or BOUNDS.get(ind.get("qualifier") or "") if proj.get("basis") == "bound" else None
+    if bound and proj.get("value") is not None:
+        # a held bound is 至少26,000, not an interval whose two ends are equal
+        held = labels.label("bound_word", bound, lang) + formatting.number(proj["value"])
+        return {"final_label": label, "completion_pct": f.get("completion_pct"), "projection": held,
+                "projection_low": None, "projection_high": None, "final_text": f.get("text")}
     return {"final_label": label, "completion_pct": f.get("completion_pct"), "projection": proj.get("value"),
             "projection_low": proj.get("low"), "projection_high": proj.get("high"), "final_text": f.get("text")}
 

@@ -6,7 +6,8 @@ tests must see the final picture at once.
 """
 from __future__ import annotations
 
-from zhizao import formatting
+from zhizao import formatting, labels
+from zhizao.analytics.final import BOUNDS
 from zhizao.outputs.web.i18n import pick, t
 
 STATUS_COLOURS = {
@@ -35,6 +36,19 @@ def status_colour(status: str) -> str:
 PALETTE = {"actual": "#1f4e99", "planned": "#8c8c8c", "target": "#c51b7d", "projection": "#e08214",
            "evidence": "#b0b0b0"}
 _BASE = {"animation": False, "textStyle": {"fontSize": 14}}
+
+
+def held_bound(proj: dict | None, ind: dict) -> str | None:
+    """at_least/at_most when the projection holds the latest value's bound (final.projection_for), else None."""
+    if not proj or proj.get("basis") != "bound":
+        return None
+    return proj.get("bound") or BOUNDS.get(ind.get("qualifier") or "")
+
+
+def bound_text(proj: dict, b: str, lang: str, lead: bool = False) -> str:
+    """至少26,000 / at least 26,000 for a projection holding a bound; with `lead` named as held."""
+    text = labels.label("bound_word", b, lang) + formatting.number(proj["value"])
+    return (labels.label("projection_bound", b, lang) + text) if lead else text
 
 
 def projection_of(ind: dict) -> dict | None:
@@ -88,14 +102,18 @@ def indicator_chart(ind: dict, plan, lang: str) -> dict:
     if proj and ind.get("data_year") and ind.get("actual") is not None:
         # THE projection (the final evaluation's in a final evaluation), from the value it starts at
         start = ind.get("actual_assessed") if ind.get("actual_assessed") is not None else ind["actual"]
-        name = t("projection_hold" if proj.get("basis") == "hold_latest" else "projection", lang)
-        if ind.get("qualifier") and abs(float(start) - float(ind["actual"])) > 1e-9:
+        bound = held_bound(proj, ind)
+        if bound:  # 超26,000 held as 至少26,000: not a trend, and an interval with equal ends says nothing
+            name = bound_text(proj, bound, lang, lead=True)
+        else:
+            name = t("projection_hold" if proj.get("basis") == "hold_latest" else "projection", lang)
+        if not bound and ind.get("qualifier") and abs(float(start) - float(ind["actual"])) > 1e-9:
             # 约36 plotted at 36, the projection from 34.2: the legend says why they part
             name += " · " + t("cautious_end_note", lang).format(value=formatting.number(start))
         series.append({"name": name, "type": "line", "color": PALETTE["projection"],
                        "lineStyle": {"type": "dotted", "width": 2}, "symbolSize": 7,
                        "data": [[str(ind["data_year"]), start], [str(proj["year"]), proj["value"]]]})
-        if proj.get("low") is not None and proj.get("high") is not None:
+        if not bound and proj.get("low") is not None and proj.get("high") is not None:
             series.append({"name": t("projection_range", lang), "type": "line", "color": PALETTE["projection"],
                            "lineStyle": {"width": 6, "opacity": 0.35}, "symbol": "none",
                            "data": [[str(proj["year"]), proj["low"]], [str(proj["year"]), proj["high"]]]})

@@ -62,6 +62,12 @@ def year_span(years: list[int], lang: str = "zh") -> str:
     return ("、" if lang != "en" else ", ").join(str(y) for y in years)
 
 
+def _split(template: str, key: str, value: str) -> list[tuple[str, bool]]:
+    """A label with one field, as (text, verbatim) parts: the field is the plan's or a source's words."""
+    before, _, after = template.partition("{" + key + "}")
+    return [(before, False), (value, True), (after, False)]
+
+
 def gap_rows(ctx: Ctx, result: dict) -> list[dict]:
     lang, plan = ctx.lang, ctx.plan
     base_year, eval_year = plan.plan.base_year, int(result["year"])
@@ -72,14 +78,15 @@ def gap_rows(ctx: Ctx, result: dict) -> list[dict]:
         found = indicator_gaps(ind, eval_year, base_year, lang)
         series = comparable_series(links, ind["id"])
         known = publishers(obs, series, links, ind["id"])
-        where = []
+        parts = []  # (words, the plan's or a source's own words) per hint: the page marks the latter verbatim
         if known:
-            where.append(t("gap_known_publishers", lang).format(names="、".join(known) if lang != "en" else ", ".join(known)))
+            parts.append(_split(t("gap_known_publishers", lang), "names", "、".join(known) if lang != "en" else ", ".join(known)))
         if spec.source:
-            where.append(t("gap_target_source", lang).format(source=spec.source))
-        where.append(t("gap_hint_statistics", lang))
+            parts.append(_split(t("gap_target_source", lang), "source", spec.source))
+        parts.append([(t("gap_hint_statistics", lang), False)])
         if spec.lead_department:
-            where.append(t("gap_hint_department", lang).format(dept=spec.lead_department))
+            parts.append(_split(t("gap_hint_department", lang), "dept", spec.lead_department))
+        where = ["".join(text for text, _ in p) for p in parts]
         years = missing_years(ind, eval_year, base_year) if any(g["kind"] != "low_grade" for g in found) else []
         if any(g["kind"] == "no_baseline" for g in found) and base_year not in years:
             years = [base_year, *years]
@@ -93,7 +100,7 @@ def gap_rows(ctx: Ctx, result: dict) -> list[dict]:
                       else t("gap_upload_rows", lang).format(series=s, years=span, unit=unit_text) for s in series]
         rows.append({"id": ind["id"], "name": pick(ind["name"], ind.get("name_en"), lang),
                      "status": ind["status"], "status_label": ind.get("status_label"),
-                     "data_year": ind.get("data_year"), "gaps": found, "where": where, "upload": upload,
+                     "data_year": ind.get("data_year"), "gaps": found, "where": where, "where_parts": parts, "upload": upload,
                      "series": series, "years": years, "unit": unit})
     return rows
 

@@ -219,6 +219,9 @@ def plan_item(kind: str, item_id: str, ctx: Ctx = Depends(page_context)):
         mentions = _mentions(plan, set(c.industries))
         data.update(item=c.model_dump(), title=c.target_text + pick(c.name, c.name_en, ctx.lang), cluster=progress,
                     unit_label=labels.unit_label(c.unit, ctx.lang),
+                    # 产值/增加值 in the reader's words; another measure is the plan's own (shown verbatim)
+                    measure_label=(labels.label("measure_word", c.measure, ctx.lang)
+                                   if c.measure in labels.MEASURE_WORD else None),
                     industries=_industry_refs(ctx, c.industries), related_items=mentions,
                     indicators=_indicator_refs(ctx, _their_indicators(mentions)),
                     data_links=_data_query(ctx, c.name, *(e["series"] for e in (progress or {}).get("evidence", []))))

@@ -1,0 +1,37 @@
+"""Last terminal polish of issue 10: warnings' prose folds between tokens, scorecard reasons group
+their numbers, completion keeps one decimal, an index has no unit word after its number."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.outputs.cli_support import run_main, synth_dir  # noqa: F401 - fixture
+from zhizao import formatting
+
+NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_warnings_prose_never_folds_inside_a_number(synth_dir, tmp_path, capsys, monkeypatch, width, lang):  # noqa: F811
+    args = ["warnings", "--data", str(synth_dir), "--db", str(tmp_path / "s.duckdb"), "--lang", lang]
+    code, out, _ = run_main([*args, "--format", "json"], capsys, monkeypatch)
+    assert code == 0
+    texts = [w[f"explanation_{lang}"] for w in json.loads(out)]
+    assert texts
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, table, _ = run_main(args, capsys, monkeypatch)
+    assert code == 0
+    lines = [line for line in table.splitlines() if line.startswith("│")]
+    for number in {n for t in texts for n in NUMBER.findall(t)}:
+        assert any(number in line for line in lines), number  # printed whole on one line
+
+
+def test_completion_keeps_one_decimal():
+    assert formatting.completion(0.49) == "49.0%"
+    assert formatting.completion(0.783) == "78.3%"
+    assert formatting.completion(1.0) == "100.0%"
+    assert formatting.completion(-0.0001) == "0.0%"
+    assert formatting.completion(5) == "超过300%"

@@ -86,7 +86,7 @@ COMPLETION_CAP = 3.0
 
 
 def completion(v: Any, lang: str = "zh", cap: float = COMPLETION_CAP) -> str:
-    """Completion, a fraction of the way from baseline to target: 0.452 → 45.2%, 1.042 → 104.2%,
+    """Completion, a fraction of the way from baseline to target: 0.452 → 45.2%, 0.49 → 49.0%, 1.042 → 104.2%,
     above `cap` → 超过300% / >300%. Data cells (JSON, XLSX, CSV) keep the exact value."""
     x = _float(v)
     if x is None:
@@ -94,7 +94,9 @@ def completion(v: Any, lang: str = "zh", cap: float = COMPLETION_CAP) -> str:
     if x > cap:
         limit = share(cap, 0)
         return f">{limit}" if lang == "en" else f"超过{limit}"
-    return share(x)
+    # always one decimal so that a column reads 49.0% over 78.3%
+    text = f"{100 * x:.1f}"
+    return ("0.0" if text == "-0.0" else text) + "%"
 
 
 def points(v: Any, lang: str = "zh", digits: int = 1, signed: bool = True) -> str:

@@ -35,3 +35,33 @@ def test_completion_keeps_one_decimal():
     assert formatting.completion(1.0) == "100.0%"
     assert formatting.completion(-0.0001) == "0.0%"
     assert formatting.completion(5) == "超过300%"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    from zhizao import api
+
+    path = tmp_path_factory.mktemp("polish") / "s.duckdb"
+    api.assess(db=path)  # a store with the bundled data
+    return path
+
+
+UNGROUPED = re.compile(r"(?<![\d.,“\"#])\d{5,}(?!\d)")  # “33618” is a name; years have 4 digits
+
+
+@pytest.mark.parametrize("plan", ["chongqing-manufacturing-2021-2025", "chongqing-manufacturing-2023-2027"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_scorecard_prints_no_ungrouped_number(db, capsys, monkeypatch, plan, lang):
+    monkeypatch.setenv("COLUMNS", "200")
+    for year in ([], ["--year", "2024"]):
+        code, out, err = run_main(["assess", "--db", str(db), "--plan", plan, "--lang", lang, *year], capsys, monkeypatch)
+        assert code == 0, err
+        assert not UNGROUPED.findall(out), [x for x in out.splitlines() if UNGROUPED.search(x)]
+
+
+def test_built_targets_group_the_number_itself():
+    from zhizao.analytics.progress import target_display
+
+    assert target_display({"comparator": ">=", "value": 30000.0}) == "≥30,000"
+    assert target_display({"comparator": "between", "value": 10000.0, "upper": 12345.6}, "en") == "10,000–12,345.6"
+    assert target_display({"comparator": "<=", "value": -0.5}) == "≤-0.5"

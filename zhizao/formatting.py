@@ -99,6 +99,16 @@ def completion(v: Any, lang: str = "zh", cap: float = COMPLETION_CAP) -> str:
     return ("0.0" if text == "-0.0" else text) + "%"
 
 
+def completion_rate(v: Any) -> str:
+    """完成率 of a final evaluation, already in percent (actual ÷ target): one decimal always, as
+    `completion`, so that a column reads 96.0% over 104.2%; no cap (it is not a share of a change)."""
+    x = _float(v)
+    if x is None:
+        return MISSING
+    text = f"{x:.1f}"
+    return ("0.0" if text == "-0.0" else text) + "%"
+
+
 def points(v: Any, lang: str = "zh", digits: int = 1, signed: bool = True) -> str:
     """A difference of percentages: +0.3个百分点 / +0.3 pp."""
     x = _float(v)

@@ -65,3 +65,21 @@ def test_built_targets_group_the_number_itself():
     assert target_display({"comparator": ">=", "value": 30000.0}) == "≥30,000"
     assert target_display({"comparator": "between", "value": 10000.0, "upper": 12345.6}, "en") == "10,000–12,345.6"
     assert target_display({"comparator": "<=", "value": -0.5}) == "≤-0.5"
+
+
+def test_completion_rate_keeps_one_decimal():
+    assert formatting.completion_rate(96) == "96.0%" and formatting.completion_rate(104.24) == "104.2%"
+    assert formatting.completion_rate(716.3) == "716.3%" and formatting.completion_rate(None) == formatting.MISSING
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_final_scorecard_completion_rate_column_one_decimal(db, capsys, monkeypatch, lang):
+    monkeypatch.setenv("COLUMNS", "220")
+    code, out, _ = run_main(["assess", "--db", str(db), "--year", "2025", "--lang", lang], capsys, monkeypatch)
+    assert code == 0
+    head = next(x for x in out.splitlines() if x.startswith("┃"))
+    col = [c.strip() for c in head.split("┃")[1:-1]].index("完成率" if lang == "zh" else next(
+        c.strip() for c in head.split("┃")[1:-1] if "ompletion" in c or "rate" in c.lower()))
+    cells = [r.split("│")[1:-1][col].strip() for r in out.splitlines() if r.startswith("│")]
+    shown = [c for c in cells if c.endswith("%")]
+    assert shown and all(re.fullmatch(r"-?[\d,]+\.\d%", c) for c in shown), shown

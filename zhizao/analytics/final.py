@@ -53,9 +53,8 @@ def num(v: float | None) -> str:
 
 
 def pct_text(p: float) -> str:
-    """A completion share: one decimal (104.2), 49 not 49.0."""
-    text = f"{p:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    """A completion share as its 完成率 column prints it (formatting.completion_rate): 104.2, 49.0."""
+    return formatting.completion_rate(p).rstrip("%")
 
 
 def _u(unit: str | None, lang: str) -> str:

@@ -131,7 +131,7 @@ def unit_suffix(unit: str | None, lang: str = "zh") -> str:
     2,705 (100 million yuan), 41.9 (10,000 yuan per person), 0.899 items. `unit` may be the plan's
     unit or its English label already."""
     unit = (unit or "").strip()
-    if not unit:
+    if not unit or unit in NAME_UNITS:
         return ""
     if lang != "en":
         return unit
@@ -141,10 +141,17 @@ def unit_suffix(unit: str | None, lang: str = "zh") -> str:
     return f" ({label})" if label[:1].isdigit() else f" {label}"
 
 
+# A "unit" that names the kind of number rather than what it counts: it goes before the number
+# (指数61.5, index 61.5), never after it (61.5指数); a column headed with it shows the bare number.
+NAME_UNITS = ("指数", "index")
+
+
 def with_unit(text: str, unit: str | None, lang: str = "zh") -> str:
-    """A number as printed (text) and its unit: 2,705亿元 · 2,705 (100 million yuan) · 28.76%."""
+    """A number as printed (text) and its unit: 2,705亿元 · 2,705 (100 million yuan) · 28.76% · 指数61.5."""
     if not text or text == MISSING:
         return text
+    if (unit or "").strip() in NAME_UNITS:
+        return f"index\u00a0{text}" if lang == "en" else f"指数{text}"  # no-break: a line never ends on "index"
     return text + unit_suffix(unit, lang)
 
 

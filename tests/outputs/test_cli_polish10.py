@@ -83,3 +83,20 @@ def test_final_scorecard_completion_rate_column_one_decimal(db, capsys, monkeypa
     cells = [r.split("│")[1:-1][col].strip() for r in out.splitlines() if r.startswith("│")]
     shown = [c for c in cells if c.endswith("%")]
     assert shown and all(re.fullmatch(r"-?[\d,]+\.\d%", c) for c in shown), shown
+
+
+def test_index_unit_goes_before_the_number():
+    assert formatting.with_unit("61.5", "指数") == "指数61.5"
+    assert formatting.with_unit("61.5", "指数", "en") == "index\u00a061.5"
+    assert formatting.value(61.5, "指数") == "指数61.5" and formatting.unit_suffix("指数") == ""
+    assert formatting.with_unit("2,705", "亿元") == "2,705亿元"  # other units stay after the number
+
+
+@pytest.mark.parametrize("plan", ["chongqing-manufacturing-2021-2025", "chongqing-manufacturing-2023-2027"])
+@pytest.mark.parametrize("width", [80, 200])
+def test_scorecard_never_prints_a_number_before_index(db, capsys, monkeypatch, plan, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    for args in (["--lang", "zh"], ["--year", "2025"], ["--lang", "en", "--year", "2025"]):
+        code, out, _ = run_main(["assess", "--db", str(db), "--plan", plan, *args], capsys, monkeypatch)
+        assert code == 0
+        assert not re.search(r"\d\s*(指数|index)", out), [x for x in out.splitlines() if re.search(r"\d\s*(指数|index)", x)]

@@ -68,7 +68,7 @@ def _valued(v: float, unit: str | None, lang: str, qualifier: str | None = None,
     if text and q != "exact" and lang != "en":
         return f"{text}{_u(unit, lang)}" if not text.endswith(unit or "\0") else text
     mark = (QUAL_EN if lang == "en" else QUAL_ZH).get(q, "")
-    return f"{mark}{num(v)}{_u(unit, lang)}"
+    return f"{mark}{formatting.with_unit(num(v), unit, lang)}"
 
 
 # --- the rules --------------------------------------------------------------------------------

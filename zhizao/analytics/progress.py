@@ -73,8 +73,8 @@ def target_display(target, lang: str = "zh", unit: str | None = None) -> str:
 
 def _with_unit(text: str, unit: str | None, lang: str) -> str:
     """The unit after the number, before a trailing 左右 (30%左右, never 30 左右%)."""
-    if not unit or text == "—" or text.endswith(unit):
-        return text
+    if not unit or text == "—" or text.endswith(unit) or not formatting.unit_suffix(unit, lang):
+        return text  # 指数: "目标65", never "65指数"
     if lang == "en":
         return formatting.with_unit(text, unit, "en")
     if text.endswith("左右"):

@@ -86,7 +86,7 @@ COMPLETION_CAP = 3.0
 
 
 def completion(v: Any, lang: str = "zh", cap: float = COMPLETION_CAP) -> str:
-    """Completion, a fraction of the way from baseline to target: 0.452 → 45.2%, 1.042 → 104.2%,
+    """Completion, a fraction of the way from baseline to target: 0.452 → 45.2%, 0.49 → 49.0%, 1.042 → 104.2%,
     above `cap` → 超过300% / >300%. Data cells (JSON, XLSX, CSV) keep the exact value."""
     x = _float(v)
     if x is None:
@@ -94,7 +94,19 @@ def completion(v: Any, lang: str = "zh", cap: float = COMPLETION_CAP) -> str:
     if x > cap:
         limit = share(cap, 0)
         return f">{limit}" if lang == "en" else f"超过{limit}"
-    return share(x)
+    # always one decimal so that a column reads 49.0% over 78.3%
+    text = f"{100 * x:.1f}"
+    return ("0.0" if text == "-0.0" else text) + "%"
+
+
+def completion_rate(v: Any) -> str:
+    """完成率 of a final evaluation, already in percent (actual ÷ target): one decimal always, as
+    `completion`, so that a column reads 96.0% over 104.2%; no cap (it is not a share of a change)."""
+    x = _float(v)
+    if x is None:
+        return MISSING
+    text = f"{x:.1f}"
+    return ("0.0" if text == "-0.0" else text) + "%"
 
 
 def points(v: Any, lang: str = "zh", digits: int = 1, signed: bool = True) -> str:
@@ -119,7 +131,7 @@ def unit_suffix(unit: str | None, lang: str = "zh") -> str:
     2,705 (100 million yuan), 41.9 (10,000 yuan per person), 0.899 items. `unit` may be the plan's
     unit or its English label already."""
     unit = (unit or "").strip()
-    if not unit:
+    if not unit or unit in NAME_UNITS:
         return ""
     if lang != "en":
         return unit
@@ -129,10 +141,17 @@ def unit_suffix(unit: str | None, lang: str = "zh") -> str:
     return f" ({label})" if label[:1].isdigit() else f" {label}"
 
 
+# A "unit" that names the kind of number rather than what it counts: it goes before the number
+# (指数61.5, index 61.5), never after it (61.5指数); a column headed with it shows the bare number.
+NAME_UNITS = ("指数", "index")
+
+
 def with_unit(text: str, unit: str | None, lang: str = "zh") -> str:
-    """A number as printed (text) and its unit: 2,705亿元 · 2,705 (100 million yuan) · 28.76%."""
+    """A number as printed (text) and its unit: 2,705亿元 · 2,705 (100 million yuan) · 28.76% · 指数61.5."""
     if not text or text == MISSING:
         return text
+    if (unit or "").strip() in NAME_UNITS:
+        return f"index\u00a0{text}" if lang == "en" else f"指数{text}"  # no-break: a line never ends on "index"
     return text + unit_suffix(unit, lang)
 
 

@@ -52,7 +52,7 @@ def test_basically_completed_within_the_share_of_the_required_change():
 def test_not_completed_is_not_a_mid_term_label():
     r = run([LEVEL], rows("v", {2025: 4800}))["indicators"][0]
     assert r["final"]["status"] == "not_completed" and r["status_label"] == "未完成"  # not 基本符合预期
-    assert "差200亿元" in r["final"]["text"] and "完成96%" in r["final"]["text"]
+    assert "差200亿元" in r["final"]["text"] and "完成96.0%" in r["final"]["text"]
 
 
 def test_binding_targets_are_never_basically_completed():

@@ -53,9 +53,8 @@ def num(v: float | None) -> str:
 
 
 def pct_text(p: float) -> str:
-    """A completion share: one decimal (104.2), 49 not 49.0."""
-    text = f"{p:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    """A completion share as its 完成率 column prints it (formatting.completion_rate): 104.2, 49.0."""
+    return formatting.completion_rate(p).rstrip("%")
 
 
 def _u(unit: str | None, lang: str) -> str:
@@ -69,7 +68,7 @@ def _valued(v: float, unit: str | None, lang: str, qualifier: str | None = None,
     if text and q != "exact" and lang != "en":
         return f"{text}{_u(unit, lang)}" if not text.endswith(unit or "\0") else text
     mark = (QUAL_EN if lang == "en" else QUAL_ZH).get(q, "")
-    return f"{mark}{num(v)}{_u(unit, lang)}"
+    return f"{mark}{formatting.with_unit(num(v), unit, lang)}"
 
 
 # --- the rules --------------------------------------------------------------------------------

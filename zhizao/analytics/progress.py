@@ -42,7 +42,11 @@ def status_words(status: str, definite: bool = True, if_high: str | None = None,
 
 
 def _g(v: float) -> str:
-    return formatting.significant(v, 6)  # 30000, 1.45: never 3e+04
+    """30,000 · 1.45: six significant digits, never 3e+04, grouped as the value beside it."""
+    text = formatting.significant(v, 6)
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, frac = digits.partition(".")
+    return f"{sign}{int(whole):,}{dot}{frac}" if whole.isdigit() else text
 
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -60,16 +64,17 @@ def target_display(target, lang: str = "zh", unit: str | None = None) -> str:
     if text and (lang != "en" or not _CJK.search(text)):
         if unit:
             text = re.sub(r"(?<=\d)\s+(?=左右)", "", text)  # the plan prints "30 左右": 30%左右
-        text = text.replace("—", "–") if lang == "en" else text
+        # the plan's printed number (30000) grouped as the value beside it: 30,000
+        text = formatting.grouped(text.replace("—", "–") if lang == "en" else text)
     else:
         text = _built_target(get, lang)
-    return _with_unit(formatting.grouped(text), unit, lang)  # 30,000 as the value beside it
+    return _with_unit(text, unit, lang)
 
 
 def _with_unit(text: str, unit: str | None, lang: str) -> str:
     """The unit after the number, before a trailing 左右 (30%左右, never 30 左右%)."""
-    if not unit or text == "—" or text.endswith(unit):
-        return text
+    if not unit or text == "—" or text.endswith(unit) or not formatting.unit_suffix(unit, lang):
+        return text  # 指数: "目标65", never "65指数"
     if lang == "en":
         return formatting.with_unit(text, unit, "en")
     if text.endswith("左右"):

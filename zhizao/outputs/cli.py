@@ -778,7 +778,7 @@ def _print_scorecard(result: dict, card: pd.DataFrame, lang: str) -> None:
             add_row(
                 ("★ " if ind["binding"] else "") + name, ind["nature_label"], unit, base,
                 formatting.grouped(target_display(ind["target"], lang)), str(f["data_year"] or "—"), actual,
-                formatting.percent(f["completion_pct"]),
+                formatting.completion_rate(f["completion_pct"]),
                 "—" if not proj else (f"{formatting.number(proj['value'])} ({formatting.number(proj['low'])}"
                                       f"—{formatting.number(proj['high'])})"),
                 f["label"], style=FINAL_STYLE[f["status"]],

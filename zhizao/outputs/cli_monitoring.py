@@ -37,7 +37,7 @@ from zhizao.analytics.monitoring.warnings import RULES
 from zhizao.codes.industries import division_name
 from zhizao.codes.regions import district_name
 from zhizao.errors import UserError
-from zhizao.outputs.console import cell, column_cells, make_console
+from zhizao.outputs.console import cell, column_cells, make_console, min_width, wrap
 from zhizao.outputs.monitoring_inputs import (DATA_ENV, DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401
                                               MonitoringInputs, check_monitoring_plan, default_data_dir,
                                               load_monitoring_inputs)
@@ -256,6 +256,8 @@ def _layout(console: Console, cols: list[str], heads: list[str], cells: list[lis
         usual.append(max(lens[int(0.9 * (len(lens) - 1))], cell_len(h), 1))  # most rows (and the header) on one line
         # English folds between words: a column is at least as wide as its longest word (within reason)
         word = max((cell_len(x) for v in [h, *col] for x in v.split() if x.isascii()), default=0)
+        if not num:  # nor a number inside Chinese prose ("-0.36个", "2024-09起")
+            word = max(word, max((min_width(v) for v in col), default=0))
         w = max(d if num else min(d, TEXT_MIN), min(word, WORD_MAX), 1)
         while w < cell_len(h) and _folds(console, h, w) > 2:
             w += 1
@@ -296,11 +298,13 @@ def _print_table(df: pd.DataFrame, lang: str, title: str, console: Console) -> N
     numeric = [pd.api.types.is_numeric_dtype(df[c]) and _kind(c) != "text" for c in cols]
     cells = [column_cells(df[c], _kind(c), lang) for c in cols]
     keep, widths = _layout(console, cols, heads, cells, numeric, console.width)
-    t = Table(title=title, show_lines=False)
+    # cells broken between tokens here (console.wrap), so rich never folds a number in two
+    lines = [[wrap(cells[i][r], w) for i, w in zip(keep, widths)] for r in range(len(df))]
+    t = Table(title=title, show_lines=any(len(c) > 1 for row in lines for c in row))
     for i, w in zip(keep, widths):
         t.add_column(heads[i], justify="right" if numeric[i] else "left", width=w, overflow="fold")
-    for r in range(len(df)):
-        t.add_row(*[Text(cells[i][r]) for i in keep])
+    for row in lines:
+        t.add_row(*[Text("\n".join(c)) for c in row])
     console.print(t)
     left = [heads[i] for i in range(len(cols)) if i not in keep]
     if left:

@@ -22,7 +22,7 @@ P2 = "/p/chongqing-manufacturing-2023-2027"
 def expected(ind: dict, lang: str) -> tuple[str, str]:
     """(name, text) the one figure of an indicator must show."""
     if ind.get("final") is not None:
-        return RATE[lang == "en"], formatting.percent(ind["final"]["completion_pct"])
+        return RATE[lang == "en"], formatting.completion_rate(ind["final"]["completion_pct"])
     return CHANGE[lang == "en"], formatting.completion(ind["completion"], lang)
 
 

@@ -47,7 +47,7 @@ def completion_figure(ind: dict, lang: str) -> dict:
     if ind.get("final") is not None:
         v = ind["final"].get("completion_pct")
         return {"key": "completion_rate", "label": t("completion_rate", lang), "value": v,
-                "text": formatting.percent(v), "note": None}
+                "text": formatting.completion_rate(v), "note": None}
     c = ind.get("completion")
     return {"key": "change_completion", "label": t("change_completion", lang),
             "value": None if c is None else 100 * c, "text": formatting.completion(c, lang),

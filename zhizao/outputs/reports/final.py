@@ -365,8 +365,8 @@ def _problems(result: dict, finals: dict[str, dict], lang: str, n: int) -> list:
             f = finals[i["id"]]
             gap = ""
             if f.get("completion_pct") is not None:
-                gap = (f"（完成{formatting.percent(f['completion_pct'])}）" if zh else
-                       f" ({formatting.percent(f['completion_pct'])} of target)")
+                gap = (f"（完成{formatting.completion_rate(f['completion_pct'])}）" if zh else
+                       f" ({formatting.completion_rate(f['completion_pct'])} of target)")
             items.append(_sentence(i, f, lang).rstrip("。.") + gap + ("。" if zh else "."))
         blocks.append(Bullets(items))
     gaps = [i for i in inds if finals[i["id"]]["status"] in ("no_data", "undetermined")]

@@ -25,7 +25,8 @@ from zhizao.codes.industries import division_name
 from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
 from zhizao.outputs.cli_monitoring import register as register_monitoring
-from zhizao.outputs.console import cell, check_year, fitted_table, make_console, numeric_columns, wrap
+from zhizao.outputs.console import (Fmt, Lang, cell, check_year, fitted_table, make_console,
+                                    numeric_columns, wrap)
 from zhizao.outputs.reports.cli import register_all as register_reports  # report and brief
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.outputs.web.cli import register as register_web
@@ -122,17 +123,6 @@ def _root(version: bool = typer.Option(False, "--version", callback=_show_versio
 
 console = make_console()
 err = make_console(stderr=True)
-
-
-class Fmt(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
 
 
 class Section(str, Enum):

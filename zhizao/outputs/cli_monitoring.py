@@ -37,7 +37,7 @@ from zhizao.analytics.monitoring.warnings import RULES
 from zhizao.codes.industries import division_name
 from zhizao.codes.regions import district_name
 from zhizao.errors import UserError
-from zhizao.outputs.console import cell, column_cells, make_console, min_width, wrap
+from zhizao.outputs.console import Fmt, Lang, cell, column_cells, make_console, min_width, wrap
 from zhizao.outputs.monitoring_inputs import (DATA_ENV, DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401
                                               MonitoringInputs, check_monitoring_plan, default_data_dir,
                                               load_monitoring_inputs)
@@ -52,17 +52,6 @@ LIGHT_EN = {k: v[1].split(" (")[0] for k, v in labels.LIGHT.items()}  # the colo
 
 
 # Enumerated options: typer refuses any other value (exit 2, the allowed values named by zhizao's main()).
-class Fmt(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
 class Source(str, Enum):
     synthetic = "synthetic"
     published = "published"

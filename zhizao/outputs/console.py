@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import os
 import sys
+from enum import Enum
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -14,6 +15,18 @@ from rich.text import Text
 
 from zhizao import formatting
 from zhizao.errors import UserError
+
+
+# Output format and language of every command (typer refuses other values: exit 2).
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
 
 
 def make_console(stderr: bool = False) -> Console:

@@ -31,7 +31,7 @@ def t(key: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-QUAL_MARK_ZH = {"more_than": "超", "at_least": "≥", "nearly": "近", "about": "约", "at_most": "≤", "less_than": "<"}
+QUAL_MARK_ZH = {k: zh for k, (zh, _en) in labels.QUALIFIER_MARK.items()}  # the marks every table prints
 # English in words (labels.QUALIFIER_MARK): "more than 26,000", never 超 or a bare ">" before a level.
 QUAL_MARK_EN = {k: en + " " for k, (_zh, en) in labels.QUALIFIER_MARK.items()}
 

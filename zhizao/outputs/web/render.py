@@ -98,12 +98,8 @@ def target_text(target: dict | None, lang: str = "zh") -> str:
 
 
 # How a published qualifier reads in front of a number (超2.6万 → "超26,000").
-QUALIFIER_PREFIX = {k: (zh, en + " ") for k, (zh, en) in labels.QUALIFIER_MARK.items()}  # more than 26,000
-
-
 def fmt_qualified(v: Any, qualifier: str | None, lang: str = "zh") -> str:
-    zh, en = QUALIFIER_PREFIX.get(qualifier or "", ("", ""))
-    return (en if lang == "en" else zh) + fmt_num(v)
+    return formatting.qualified(fmt_num(v), qualifier, lang)  # 超26,000 / more than 26,000
 
 
 def qual_label(code: Any, lang: str = "zh") -> str:

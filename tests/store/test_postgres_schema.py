@@ -14,7 +14,7 @@ def test_upgrade_from_empty_reaches_head_and_is_idempotent(pg_url):
         tables = {r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")}
         assert {"batches", "sources", "series", "links", "observations", "withdrawals", "plans",
-                "store_meta"} <= tables
+                "store_meta", "users", "sessions", "api_tokens", "audit"} <= tables
         assert con.execute("SELECT generation FROM store_meta").fetchone()[0] == 0
 
 

@@ -22,7 +22,7 @@ def test_short_run_reports_every_kind_without_error():
     assert rep["config"]["users"] == 3 and rep["config"]["uploaders"] == 1 and rep["config"]["backend"] == "duckdb"
     assert rep["errors"] == [] and rep["overall"]["errors"] == 0, rep["errors"]
     kinds = {k["kind"]: k for k in rep["kinds"]}
-    assert kinds["POST /data/upload"]["n"] == 2  # both uploads were accepted
+    assert 1 <= kinds["POST /data/upload"]["n"] <= 2  # accepted; a second one may not start before the deadline
     assert any(k.startswith("GET ") for k in kinds)
     for k in rep["kinds"]:
         assert set(k) == {"kind", "n", "p50_ms", "p95_ms", "p99_ms", "max_ms", "errors"}

@@ -255,7 +255,7 @@ class Assessment(Open):
 
 class Observation(Open):
     """One stored value with its source, unit, price basis and vintage."""
-    obs_id: int
+    obs_id: int | None = None
     series: str
     region: str
     region_name: str | None = None
@@ -433,8 +433,19 @@ Errors are always {status, detail, detail_zh, detail_en}. See docs/api.md."""
 
 def openapi_document(app) -> dict:
     """The description of the /api/v1 routes only (the pages are not part of the API)."""
-    routes = [r for r in app.routes if getattr(r, "path", "").startswith(PREFIX)]
-    doc = get_openapi(title="zhizao API", version=zhizao.__version__, description=DESCRIPTION, routes=routes)
+    # Built for every route, then cut to /api/v1 (FastAPI keeps included routers as opaque entries).
+    doc = get_openapi(title="zhizao API", version=zhizao.__version__, description=DESCRIPTION, routes=app.routes)
+    doc["paths"] = {p: v for p, v in doc.get("paths", {}).items() if p.startswith(PREFIX + "/")}
+    schemas = doc.get("components", {}).get("schemas", {})
+    used: set[str] = set()
+    todo = [doc["paths"]]
+    while todo:  # keep only the schemas the API's paths reach
+        for ref in re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(todo.pop())):
+            if ref not in used and ref in schemas:
+                used.add(ref)
+                todo.append(schemas[ref])
+    if schemas:
+        doc["components"]["schemas"] = {k: v for k, v in schemas.items() if k in used}
     doc["info"]["x-api-version"] = API_VERSION
     doc.setdefault("components", {})["securitySchemes"] = {
         "bearer": {"type": "http", "scheme": "bearer", "description": "zhizao user token NAME"},

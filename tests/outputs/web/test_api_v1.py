@@ -5,14 +5,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import zhizao
-from zhizao import api
 from zhizao.outputs import monitoring_view as mv
 from zhizao.outputs.cli import app as cli_app
 from zhizao.outputs.web import api_v1
@@ -224,6 +222,7 @@ def test_audit_is_404_in_local_mode(client):
 def test_health_ok_on_duckdb_without_data(client):
     r = client.get("/health")
     assert r.status_code == 200 and r.json() == {"status": "ok", "backend": "duckdb", "schema": "embedded"}
+    assert client.head("/health").status_code == 200  # some load balancers check with HEAD
 
 
 def test_health_on_postgresql(client, pg_url, monkeypatch):

@@ -17,7 +17,6 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -70,7 +69,7 @@ PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", PREFIX + "/audit"): "admin",
 }
 # Answered without login (load balancers); exposes no data.
-NO_LOGIN: frozenset[tuple[str, str]] = frozenset({("GET", "/health")})
+NO_LOGIN: frozenset[tuple[str, str]] = frozenset({("GET", "/health"), ("HEAD", "/health")})
 
 
 # --- errors ------------------------------------------------------------------------------------
@@ -409,14 +408,6 @@ class AuditPage(BaseModel):
     offset: int
     next: str | None
     items: list[AuditEntry]
-
-
-class Health(BaseModel):
-    status: Literal["ok", "unavailable"]
-    backend: Literal["duckdb", "postgresql"]
-    schema_: str | None = Field(None, alias="schema", description="PostgreSQL 的迁移版本；DuckDB 为 embedded / "
-                                "the Alembic revision on PostgreSQL, 'embedded' on DuckDB")
-    model_config = ConfigDict(populate_by_name=True)
 
 
 # --- OpenAPI -----------------------------------------------------------------------------------
@@ -797,8 +788,8 @@ def probe(db) -> tuple[str, str | None]:
     return "duckdb", "embedded"
 
 
-@health_router.get("/health", response_model=Health, responses={503: {"model": Health}},
-                   summary="健康检查 / health check (no login, no data)")
+# Not in the API's description (it is outside /api/v1): docs/api.md §Health.
+@health_router.api_route("/health", methods=["GET", "HEAD"], include_in_schema=False)
 async def health(request: Request):
     db = request.app.state.plans.db
     backend = "postgresql" if postgres.is_postgres(str(db)) else "duckdb"

@@ -7,13 +7,14 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
+from zhizao.outputs.web import api_v1
 from zhizao.outputs.web.app import PLAN_PREFIX, PLAN_ROUTERS, ROUTERS, create_app
 from zhizao.outputs.web.auth import ANONYMOUS_CITY_USER, User, current_user
 
 
 # Values for the path parameters of the page routes, to reach every route with a real URL.
 SAMPLE = {"plan_id": "chongqing-manufacturing-2021-2025", "indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive", "name": "observations",
-          "adcode": "500112", "subject_type": "district", "subject_id": "500112"}
+          "adcode": "500112", "subject_type": "district", "subject_id": "500112", "batch_id": "b_1"}
 
 
 def every_route() -> list[tuple[str, str]]:
@@ -25,6 +26,8 @@ def every_route() -> list[tuple[str, str]]:
             out += [(m, r.path.format(**SAMPLE)) for m in sorted(r.methods)]
             if router in PLAN_ROUTERS:  # the same pages under each plan's prefix
                 out += [(m, (PLAN_PREFIX + r.path).format(**SAMPLE)) for m in sorted(r.methods)]
+    for r in api_v1.router.routes:  # the JSON API, behind the same point
+        out += [(m, r.path.format(**SAMPLE)) for m in sorted(r.methods)]
     return out
 
 
@@ -32,7 +35,8 @@ def test_the_app_serves_only_the_page_routers_and_static(shared_app):
     # Every route reaches the app through `include_router(..., dependencies=[Depends(current_user)])`;
     # anything else would be a route outside the authorisation point.
     others = [r for r in shared_app.routes if not (isinstance(r, Mount) and r.path == "/static")]
-    assert len(others) == len(ROUTERS) + len(PLAN_ROUTERS)
+    # + the JSON API (behind the same point) and /health (no login, no data: api_v1.NO_LOGIN)
+    assert len(others) == len(ROUTERS) + len(PLAN_ROUTERS) + 2
     assert len(every_route()) >= 10
 
 

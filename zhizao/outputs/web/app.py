@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from zhizao.outputs.web import api_v1
 from zhizao.outputs.web.auth import current_user
 from zhizao.outputs.web.i18n import COOKIE, LANGS, request_lang, t
 from zhizao.outputs.monitoring_view import default_data_dir
@@ -69,6 +70,9 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
         app.include_router(router, dependencies=[Depends(current_user), Depends(csrf_protect)])
     for router in PLAN_ROUTERS:
         app.include_router(router, prefix=PLAN_PREFIX, dependencies=[Depends(current_user), Depends(csrf_protect)])
+    # The JSON API (api_v1.py) behind the same dependencies; /health needs no login (load balancers).
+    app.include_router(api_v1.router, dependencies=[Depends(current_user), Depends(csrf_protect)])
+    app.include_router(api_v1.health_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     # Innermost middleware (added first): kept answers never carry the language cookie, which the
@@ -88,10 +92,14 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if api_v1.is_api(request):
+            return api_v1.http_error(request, exc)
         return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
+        if api_v1.is_api(request):
+            return api_v1.validation_error(request, exc)
         detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         return _error(request, 422, detail)
 

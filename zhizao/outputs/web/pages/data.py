@@ -143,7 +143,8 @@ def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
     if problems:
         return {"ok": False, "file": name, "problems": [
             {"file": p.file, "row": p.row, "column": p.column, "value": p.value, "code": p.code,
-             "message": p.message_en if ctx.lang == "en" else p.message_zh} for p in problems]}
+             "message": p.message_en if ctx.lang == "en" else p.message_zh,
+             "message_zh": p.message_zh, "message_en": p.message_en} for p in problems]}  # both: the API's
     return {"ok": True, "file": name, "summary": {"batch_id": summary.batch_id, "observations": summary.observations,
                                                  "sources": summary.sources}}
 

@@ -1,0 +1,802 @@
+"""The versioned JSON REST API (/api/v1) and the health check (/health); docs/api.md.
+
+The routes read what the pages read — the plans' `WebState` caches, `zhizao.api`, the monitoring
+state — so an API answer never disagrees with its page. They sit on the main app behind the same
+authorisation dependency as the pages (app.py); every enterprise row goes through
+`User.visible` / `User.can_see_region`, and a row outside the user's scope answers 404, as an
+unknown id does (its existence must not leak). Errors are one JSON shape (`ApiError`), never a
+traceback. The OpenAPI description is built from these routes only (GET /api/v1/openapi.json);
+no Swagger UI: the dashboard loads nothing from the network.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import zhizao
+from zhizao import api
+from zhizao.analytics.monitoring.warnings import WARNING_RULES
+from zhizao.errors import UserError
+from zhizao.outputs import monitoring_view as mv
+from zhizao.outputs.console import check_year
+from zhizao.outputs.web.auth import User, current_user
+from zhizao.outputs.web.i18n import LANGS, request_lang
+from zhizao.outputs.web.monitoring_state import MonitoringUnavailable
+from zhizao.outputs.web.pages.common import Ctx
+from zhizao.outputs.web.pages.data import import_upload
+from zhizao.outputs.web.pages.indicator import indicator_links, related_observations
+from zhizao.outputs.web.render import jsonable, with_params
+from zhizao.outputs.web.state import StoreBusyPage, WebState
+from zhizao.store import postgres
+from zhizao.store.store import Store, StoreBusy
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/api/v1"
+API_VERSION = 1
+MAX_LIMIT = 10_000
+HEALTH_TIMEOUT = 4.5  # seconds: the probe gives up before a load balancer's usual 5 s
+SUBJECT_TYPES = ("city", "district", "zone", "industry", "cluster", "enterprise")
+
+# The permission each route needs; the authorisation table (auth.py) takes these in. Row scope
+# (a district user's own enterprises) is applied inside the routes on top of it.
+PERMISSIONS: dict[tuple[str, str], str] = {
+    ("GET", PREFIX + "/openapi.json"): "read_public",
+    ("GET", PREFIX + "/plans"): "read_public",
+    ("GET", PREFIX + "/plans/{plan_id}"): "read_public",
+    ("GET", PREFIX + "/plans/{plan_id}/assessment"): "read_public",
+    ("GET", PREFIX + "/plans/{plan_id}/indicators/{indicator_id}"): "read_public",
+    ("GET", PREFIX + "/observations"): "read_public",
+    ("GET", PREFIX + "/sources"): "read_public",
+    ("GET", PREFIX + "/batches"): "read_public",
+    ("POST", PREFIX + "/imports"): "import",
+    ("POST", PREFIX + "/batches/{batch_id}/withdraw"): "withdraw",
+    ("GET", PREFIX + "/monitoring/subjects"): "read_enterprise",
+    ("GET", PREFIX + "/monitoring/subjects/{subject_type}/{subject_id}"): "read_enterprise",
+    ("GET", PREFIX + "/audit"): "admin",
+}
+# Answered without login (load balancers); exposes no data.
+NO_LOGIN: frozenset[tuple[str, str]] = frozenset({("GET", "/health"), ("HEAD", "/health")})
+
+
+# --- errors ------------------------------------------------------------------------------------
+class ApiProblem(StarletteHTTPException):
+    """An API refusal with its reason in both languages (answered by `http_error`, via app.py)."""
+
+    def __init__(self, status: int, zh: str, en: str, headers: dict | None = None, **extra: Any):
+        super().__init__(status, f"{zh} / {en}", headers)
+        self.zh, self.en, self.extra = zh, en, extra
+
+
+class ApiError(BaseModel):
+    """Every error of the API: the reason in the request's language, and in each language."""
+    status: int = Field(description="HTTP 状态码 / the HTTP status")
+    detail: str = Field(description="原因，按请求语言 / the reason in the request's language")
+    detail_zh: str = Field(description="中文原因与处理办法 / the reason in Chinese")
+    detail_en: str | None = Field(None, description="英文原因 / the reason in English")
+    model_config = ConfigDict(json_schema_extra={"example": {
+        "status": 404, "detail": "没有编号为“x”的规划", "detail_zh": "没有编号为“x”的规划", "detail_en": "no plan 'x'"}})
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def split_detail(detail: str) -> tuple[str, str | None]:
+    """(Chinese, English) of a message written "中文 / English" (the project's HTTPException form),
+    or of a message in one language."""
+    if " / " in detail:
+        zh, en = detail.split(" / ", 1)
+        if _CJK.search(zh) and not _CJK.search(en):
+            return zh, en
+    return (detail, None) if _CJK.search(detail) else (detail, detail)
+
+
+def error_response(request: Request, status: int, detail: str | None = None, headers: dict | None = None,
+                   *, zh: str | None = None, en: str | None = None, **extra: Any) -> JSONResponse:
+    """The API's error answer; app.py's exception handlers call it for paths under /api/v1."""
+    if zh is None:
+        zh, en = split_detail(detail or "")
+    lang = request_lang(request)
+    body = {"status": status, "detail": en if lang == "en" and en else zh, "detail_zh": zh, "detail_en": en, **extra}
+    return JSONResponse(jsonable(body), status_code=status, headers=headers)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path == PREFIX or request.url.path.startswith(PREFIX + "/")
+
+
+def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Any HTTPException under /api/v1 (ours, the authorisation's, CSRF's, unknown paths) in the API's shape."""
+    if isinstance(exc, ApiProblem):
+        return error_response(request, exc.status_code, zh=exc.zh, en=exc.en, headers=exc.headers, **exc.extra)
+    default = DEFAULT_WORDS.get((exc.status_code, str(exc.detail)))
+    if default:  # Starlette's own English phrase for an unknown address or method
+        return error_response(request, exc.status_code, zh=default[0], en=default[1], headers=getattr(exc, "headers", None))
+    return error_response(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+
+DEFAULT_WORDS = {
+    (404, "Not Found"): ("没有这个接口地址：接口列表见 /api/v1/openapi.json", "no such API address: see /api/v1/openapi.json"),
+    (405, "Method Not Allowed"): ("该地址不接受此请求方法：见 /api/v1/openapi.json",
+                                  "this address does not take that method: see /api/v1/openapi.json"),
+}
+
+
+def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())[:2000]
+    return error_response(request, 422, zh=f"请求参数无效：{where}；请按 /api/v1/openapi.json 的说明填写参数",
+                          en=f"invalid request: {where}; see /api/v1/openapi.json for the parameters")
+
+
+def _responses(*codes: int) -> dict:
+    words = {401: "未登录或令牌无效 / not logged in or the token is invalid",
+             403: "无权限或 CSRF 令牌缺失 / not allowed, or the CSRF token is missing",
+             404: "不存在或不在本账户范围内 / not found, or outside this user's scope",
+             409: "冲突 / conflict", 422: "参数或文件有误 / invalid parameters or file",
+             503: "数据库暂不可用，稍后重试 / the store is busy or unavailable: retry later"}
+    return {c: {"model": ApiError, "description": words[c]} for c in codes}
+
+
+READ_ERRORS = _responses(401, 404, 422, 503)
+WRITE_ERRORS = _responses(401, 403, 404, 409, 422, 503)
+
+router = APIRouter(prefix=PREFIX, tags=["v1"], responses=READ_ERRORS)
+health_router = APIRouter()
+
+
+# --- common parameters -------------------------------------------------------------------------
+def api_lang(request: Request, lang: Literal["zh", "en"] | None = Query(
+        None, description="回答语言（缺省：zhizao_lang Cookie，否则中文）/ the answer's language")) -> str:
+    return lang if lang in LANGS else request_lang(request)
+
+
+def _plans(request: Request):
+    return request.app.state.plans
+
+
+def _state(request: Request, plan_id: str | None, lang: str) -> WebState:
+    """The plan's state (None: the default plan's); 404 naming the served plans otherwise."""
+    plans = _plans(request)
+    if plan_id is None:
+        return plans.default
+    state = plans.get(plan_id)
+    if state is None:
+        known = [p["id"] for p in plans.listing(lang)]
+        raise ApiProblem(404, f"没有编号为“{plan_id[:80]}”的规划；已知规划：{'、'.join(known)}（GET /api/v1/plans）",
+                         f"no plan '{plan_id[:80]}'; known plans: {', '.join(known)} (GET /api/v1/plans)")
+    return state
+
+
+def _ctx(request: Request, user: User, lang: str, state: WebState) -> Ctx:
+    return Ctx(request=request, user=user, lang=lang, state=state)
+
+
+def _page(total: int, limit: int, offset: int, request: Request) -> dict:
+    nxt = with_params(request, offset=offset + limit) if offset + limit < total else None
+    return {"total": total, "limit": limit, "offset": offset, "next": nxt}
+
+
+def _busy(e: StoreBusyPage | StoreBusy) -> ApiProblem:
+    zh, en = (e.message_zh, e.message_en) if isinstance(e, StoreBusy) else split_detail(str(e.detail))
+    return ApiProblem(503, zh, en or zh, headers={"Retry-After": "5"})
+
+
+# --- models ------------------------------------------------------------------------------------
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class PlanItem(BaseModel):
+    id: str = Field(description="规划编号 / plan id", examples=["chongqing-manufacturing-2021-2025"])
+    title: str = Field(description="规划标题 / title")
+    period: str = Field(description="规划期 / plan period", examples=["2020–2025"])
+    default: bool = Field(description="是否看板的缺省规划 / the dashboard's default plan")
+    url: str = Field(description="看板页面地址 / the dashboard page")
+    api_url: str = Field(description="本接口中的规划摘要 / the plan's summary in this API")
+
+
+class PlanList(BaseModel):
+    plans: list[PlanItem]
+
+
+class IndicatorRef(BaseModel):
+    id: str
+    name: str
+    name_en: str | None = None
+    category: str
+    unit: str
+    nature: str
+    kind: str
+    section: str
+    api_url: str
+
+
+class PlanSummary(BaseModel):
+    id: str
+    title: str
+    title_en: str | None = None
+    issuer: str
+    base_year: int
+    target_year: int
+    region_code: str | None = Field(None, description="全域行政区划代码 / the whole region's GB/T 2260 code")
+    region_name: str | None = None
+    default: bool
+    counts: dict[str, int] = Field(description="指标、产业、集群与区县个数 / counts of indicators, industries, clusters, districts")
+    indicators: list[IndicatorRef]
+    assessment_url: str
+
+
+class Assessment(Open):
+    """As `zhizao assess --format json` (docs/assessment-json.md)."""
+    plan: dict[str, Any]
+    year: int
+    evaluation: dict[str, Any]
+    as_of: str | None
+    lang: Literal["zh", "en"]
+    settings: dict[str, Any]
+    summary: dict[str, Any]
+    indicators: list[dict[str, Any]]
+    clusters: list[dict[str, Any]]
+
+
+class Observation(Open):
+    """One stored value with its source, unit, price basis and vintage."""
+    obs_id: int | None = None
+    series: str
+    region: str
+    region_name: str | None = None
+    industry: str | None = None
+    period_type: str | None = None
+    year: int | None = None
+    month: int | None = None
+    period_key: str
+    value: float | None = None
+    value_text: str | None = None
+    qualifier: str | None = None
+    unit: str | None = Field(None, description="单位 / unit")
+    price_basis: str | None = Field(None, description="价格口径 current|constant / price basis")
+    status: str | None = None
+    basis: str | None = None
+    basis_from: str | None = None
+    vintage: str | None = Field(None, description="数值公布（已知）日期 / when the value became known")
+    known_since: str | None = None
+    vintage_assumed: bool | None = None
+    source_id: str | None = None
+    source_title: str | None = None
+    publisher: str | None = None
+    source_url: str | None = None
+    grade: str | None = Field(None, description="来源等级 A–D / source grade")
+    quote: str | None = None
+    batch_id: str | None = None
+    synthetic: bool | None = None
+
+
+class IndicatorDetail(BaseModel):
+    plan_id: str
+    year: int
+    as_of: str | None
+    assessment: dict[str, Any] = Field(description="该指标的评估，同 assess JSON 的 indicators[] / as in the assessment JSON")
+    spec: dict[str, Any] = Field(description="规划文件中的指标定义 / the indicator as the plan file defines it")
+    links: list[dict[str, Any]]
+    observations: list[Observation]
+
+
+class ObservationPage(BaseModel):
+    total: int = Field(description="符合条件的行数 / rows matching")
+    limit: int
+    offset: int
+    next: str | None = Field(description="下一页地址（相对）/ the next page's address, null on the last")
+    plan_id: str
+    items: list[Observation]
+
+
+class Source(Open):
+    source_id: str
+    title: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    published: str | None = None
+    accessed: str | None = None
+    grade: str
+
+
+class SourceList(BaseModel):
+    sources: list[Source]
+
+
+class Batch(Open):
+    batch_id: str
+    kind: str = Field(description="bundled | import | synthetic")
+    file: str | None = Field(None, description="文件名（不含服务器路径）/ the file's own name")
+    sha256: str | None = None
+    rows: int | None = None
+    imported_at: str
+    note: str | None = None
+    withdrawn_at: str | None = None
+    withdrawn_by: str | None = None
+    withdrawal_reason: str | None = None
+
+
+class BatchList(BaseModel):
+    batches: list[Batch]
+
+
+class ImportProblemModel(BaseModel):
+    file: str
+    row: int | None = Field(None, description="表格行号（null：整个文件）/ the spreadsheet row, null for the file")
+    column: str | None = None
+    value: str | None = None
+    code: str
+    message: str
+    message_zh: str | None = None
+    message_en: str | None = None
+
+
+class ImportRefused(ApiError):
+    problems: list[ImportProblemModel] = Field(description="每一个问题 / every problem; nothing was written")
+
+
+class ImportResult(BaseModel):
+    ok: Literal[True]
+    file: str
+    batch_id: str
+    observations: int
+    sources: int
+
+
+class WithdrawRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=500, description="撤回原因（记录在案）/ why (recorded)",
+                        examples=["数据口径有误，将重新导入"])
+
+
+class Subject(Open):
+    subject_type: str = Field(description="city|district|zone|industry|cluster|enterprise")
+    id: str = Field(description="区县代码、产业代码或企业统一社会信用代码 / code or credit code")
+    name: str | None = None
+    district: str | None = Field(None, description="企业所在区县代码 / an enterprise's district")
+    api_url: str
+
+
+class SubjectPage(BaseModel):
+    period: str
+    synthetic: bool = Field(description="数据为合成数据时为 true / true for synthetic data (zhizao synth)")
+    total: int
+    limit: int
+    offset: int
+    next: str | None
+    items: list[Subject]
+
+
+class SubjectDetail(BaseModel):
+    period: str
+    synthetic: bool
+    subject: dict[str, Any]
+    info: dict[str, Any] | None
+    light: dict[str, Any] | None
+    warnings: list[dict[str, Any]]
+    series: dict[str, Any]
+
+
+class AuditEntry(Open):
+    audit_id: int
+    at: str
+    actor: str
+    role: str | None = None
+    action: str
+    target: str | None = None
+    rows: int | None = None
+    detail: str | None = None
+    ip: str | None = None
+
+
+class AuditPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    next: str | None
+    items: list[AuditEntry]
+
+
+# --- OpenAPI -----------------------------------------------------------------------------------
+DESCRIPTION = """智造 zhizao 的 JSON 接口，第 1 版。认证：浏览器会话 Cookie，或脚本用 `Authorization: Bearer <令牌>`
+（`zhizao user token 用户名`）；本机单用户模式无需登录。写操作（POST）在会话模式下须带 CSRF 令牌
+（Cookie zhizao_csrf 的值放入 X-CSRF-Token 头）。错误一律为 {status, detail, detail_zh, detail_en}。
+说明见 docs/api.md。
+
+The zhizao JSON API, version 1. Authentication: the browser's session cookie, or `Authorization: Bearer
+<token>` for scripts (`zhizao user token NAME`); none in the single-user local mode. State-changing
+requests (POST) with a session carry the CSRF token (the zhizao_csrf cookie's value in X-CSRF-Token).
+Errors are always {status, detail, detail_zh, detail_en}. See docs/api.md."""
+
+
+def openapi_document(app) -> dict:
+    """The description of the /api/v1 routes only (the pages are not part of the API)."""
+    # Built for every route, then cut to /api/v1 (FastAPI keeps included routers as opaque entries).
+    doc = get_openapi(title="zhizao API", version=zhizao.__version__, description=DESCRIPTION, routes=app.routes)
+    doc["paths"] = {p: v for p, v in doc.get("paths", {}).items() if p.startswith(PREFIX + "/")}
+    schemas = doc.get("components", {}).get("schemas", {})
+    used: set[str] = set()
+    todo = [doc["paths"]]
+    while todo:  # keep only the schemas the API's paths reach
+        for ref in re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(todo.pop())):
+            if ref not in used and ref in schemas:
+                used.add(ref)
+                todo.append(schemas[ref])
+    if schemas:
+        doc["components"]["schemas"] = {k: v for k, v in schemas.items() if k in used}
+    doc["info"]["x-api-version"] = API_VERSION
+    doc.setdefault("components", {})["securitySchemes"] = {
+        "bearer": {"type": "http", "scheme": "bearer", "description": "zhizao user token NAME"},
+        "session": {"type": "apiKey", "in": "cookie", "name": "zhizao_session"},
+    }
+    return doc
+
+
+@router.get("/openapi.json", include_in_schema=False)
+def openapi_json(request: Request):
+    doc = getattr(request.app.state, "api_v1_openapi", None)
+    if doc is None:
+        doc = request.app.state.api_v1_openapi = openapi_document(request.app)
+    return JSONResponse(doc)
+
+
+# --- plans -------------------------------------------------------------------------------------
+@router.get("/plans", response_model=PlanList, summary="规划列表 / the plans served")
+def list_plans(request: Request, lang: str = Depends(api_lang)):
+    """看板提供的全部规划，缺省规划在前 / every plan the dashboard serves, the default first."""
+    try:
+        rows = _plans(request).listing(lang)
+    except StoreBusyPage as e:
+        raise _busy(e) from None
+    return {"plans": [{**p, "api_url": f"{PREFIX}/plans/{p['id']}"} for p in rows]}
+
+
+@router.get("/plans/{plan_id}", response_model=PlanSummary, summary="规划摘要 / a plan's summary")
+def plan_summary(request: Request, plan_id: str = Path(description="规划编号 / plan id"),
+                 lang: str = Depends(api_lang)):
+    state = _state(request, plan_id, lang)
+    p = state.plan
+    meta = p.plan
+    return {
+        "id": meta.id, "title": meta.title, "title_en": meta.title_en, "issuer": meta.issuer,
+        "base_year": meta.base_year, "target_year": meta.target_year,
+        "region_code": p.regions.whole_code if p.regions else None,
+        "region_name": p.regions.whole_name if p.regions else None,
+        "default": state is _plans(request).default,
+        "counts": {"indicators": len(p.indicators), "industries": len(p.industries), "clusters": len(p.clusters),
+                   "districts": len(p.regions.districts) if p.regions else 0},
+        "indicators": [{"id": i.id, "name": i.name, "name_en": i.name_en, "category": i.category, "unit": i.unit,
+                        "nature": i.nature.value, "kind": i.kind.value, "section": i.section,
+                        "api_url": f"{PREFIX}/plans/{meta.id}/indicators/{i.id}"} for i in p.indicators],
+        "assessment_url": f"{PREFIX}/plans/{meta.id}/assessment",
+    }
+
+
+def _assessment(state: WebState, lang: str, year: int | None, as_of: date | None) -> dict:
+    try:
+        check_year(state.plan, year)
+    except UserError as e:
+        raise ApiProblem(422, e.reason_zh, e.reason_en) from None
+    try:
+        return state.assessment(lang, year, as_of)
+    except StoreBusyPage as e:
+        raise _busy(e) from None
+
+
+YEAR = Query(None, ge=1000, le=9999, description="评估年份（规划期内；缺省：有数据的最近年份）/ evaluation year")
+AS_OF = Query(None, description="只用该日（YYYY-MM-DD）已知的数据 / only values known by this date")
+
+
+@router.get("/plans/{plan_id}/assessment", response_model=Assessment,
+            summary="评估结果 / the assessment, as `zhizao assess --format json`")
+def assessment(request: Request, plan_id: str, year: int | None = YEAR, as_of: date | None = AS_OF,
+               lang: str = Depends(api_lang)):
+    """与 `zhizao assess --format json` 相同的 JSON（docs/assessment-json.md）/ the same JSON as the CLI's."""
+    result = _assessment(_state(request, plan_id, lang), lang, year, as_of)
+    # Serialised as the CLI does (default=str), so the two are equal byte for value.
+    return Response(json.dumps(result, ensure_ascii=False, default=str), media_type="application/json")
+
+
+@router.get("/plans/{plan_id}/indicators/{indicator_id}", response_model=IndicatorDetail,
+            summary="指标详情 / one indicator: assessment, definition, links, observations")
+def indicator(request: Request, plan_id: str, indicator_id: str, year: int | None = YEAR,
+              as_of: date | None = AS_OF, lang: str = Depends(api_lang), user: User = Depends(current_user)):
+    state = _state(request, plan_id, lang)
+    result = _assessment(state, lang, year, as_of)
+    ind = next((i for i in result["indicators"] if i["id"] == indicator_id), None)
+    if ind is None:
+        raise ApiProblem(404, f"规划 {plan_id} 中没有指标“{indicator_id[:80]}”（指标编号见 /api/v1/plans/{plan_id}）",
+                         f"plan {plan_id} has no indicator '{indicator_id[:80]}' (see /api/v1/plans/{plan_id})")
+    try:
+        links = indicator_links(state.links(), indicator_id).drop(columns=["batch_id"])
+        obs = related_observations(_ctx(request, user, lang, state), indicator_id)
+    except StoreBusyPage as e:
+        raise _busy(e) from None
+    return jsonable({"plan_id": state.plan.plan.id, "year": result["year"], "as_of": result["as_of"],
+                     "assessment": json.loads(json.dumps(ind, default=str)),
+                     "spec": state.plan.indicator(indicator_id).model_dump(mode="json"),
+                     "links": links, "observations": obs})
+
+
+# --- observations, sources, batches ------------------------------------------------------------
+OBS_FIELDS = list(Observation.model_fields)
+
+
+@router.get("/observations", response_model=ObservationPage, summary="观测值（分页）/ observations, paged")
+def observations(request: Request,
+                 series: list[str] | None = Query(None, description="序列名，可重复 / series, repeatable"),
+                 region: str | None = Query(None, description="行政区划代码 / GB/T 2260 region code"),
+                 plan_id: str | None = Query(None, description="规划编号（缺省：看板缺省规划）；只含该规划用到及无规划使用的序列 / "
+                                             "plan id (default: the dashboard's default plan)"),
+                 as_of: date | None = AS_OF,
+                 limit: int = Query(1000, ge=1, le=MAX_LIMIT, description=f"每页行数，至多 {MAX_LIMIT} / rows per page"),
+                 offset: int = Query(0, ge=0, description="跳过的行数 / rows to skip"),
+                 lang: str = Depends(api_lang), user: User = Depends(current_user)):
+    """存储的观测值及其来源、单位、价格口径与公布日期（与数据页相同）/ stored values with their source, unit,
+    price basis and vintage, as on the data page."""
+    state = _state(request, plan_id, lang)
+    try:
+        obs = user.visible(state.observations(as_of))
+    except StoreBusyPage as e:
+        raise _busy(e) from None
+    if series:
+        obs = obs[obs["series"].isin(series)]
+    if region:
+        obs = obs[obs["region"] == region]
+    total = len(obs)
+    rows = obs.iloc[offset: offset + limit]
+    rows = rows.assign(region_name=rows["region"].map(lambda c: state.region_names.get(c, c)))
+    return {**_page(total, limit, offset, request), "plan_id": state.plan.plan.id,
+            "items": jsonable(rows.reindex(columns=[c for c in OBS_FIELDS if c in rows.columns]))}
+
+
+@router.get("/sources", response_model=SourceList, summary="来源 / the sources")
+def sources(request: Request, lang: str = Depends(api_lang)):
+    try:
+        return {"sources": jsonable(_plans(request).default.sources())}
+    except StoreBusyPage as e:
+        raise _busy(e) from None
+
+
+def _base_name(file: str | None) -> str | None:
+    # Only the file's own name: a batch's full path is the server's (a temporary folder for uploads).
+    return file.replace("\\", "/").rsplit("/", 1)[-1] if file else file
+
+
+@router.get("/batches", response_model=BatchList, summary="导入批次 / the import batches")
+def batches(request: Request, lang: str = Depends(api_lang)):
+    """全部批次（含已撤回的批次及撤回时间、人、原因），最新在前 / every batch, withdrawn ones included, newest first."""
+    try:
+        df = _plans(request).default.batches()
+    except StoreBusyPage as e:
+        raise _busy(e) from None
+    rows = jsonable(df.sort_values("imported_at", ascending=False))
+    return {"batches": [{**b, "file": _base_name(b.get("file"))} for b in rows]}
+
+
+# --- writes ------------------------------------------------------------------------------------
+@router.post("/imports", status_code=201, response_model=ImportResult, summary="导入文件 / import a file",
+             responses={**WRITE_ERRORS, 422: {"model": ImportRefused, "description": "文件有问题，未写入任何数据 / "
+                                                                                     "the file was refused whole"}},
+             openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                 "type": "object", "required": ["file"],
+                 "properties": {"file": {"type": "string", "format": "binary",
+                                         "description": "CSV 或 XLSX（docs/data-import.md）"}}}}}}})
+async def import_file(request: Request, lang: str = Depends(api_lang), user: User = Depends(current_user)):
+    """与看板上传相同的导入：全部写入或全部不写，逐行列出每个问题 / the dashboard upload's import: all or
+    nothing, every problem listed by row, column and reason."""
+    if not user.can_import:
+        raise ApiProblem(404, "本账户不能导入数据", "this user may not import data")
+    try:
+        file = (await request.form()).get("file")
+    except Exception:  # a malformed multipart body
+        file = None
+    if not isinstance(file, StarletteUploadFile):
+        raise ApiProblem(422, "请求中没有文件：用 multipart/form-data 的 file 字段发送 CSV 或 XLSX 文件",
+                         "no file in the request: send a CSV or XLSX file as the multipart/form-data field 'file'",
+                         problems=[])
+    ctx = _ctx(request, user, lang, _plans(request).default)
+    result = await run_in_threadpool(import_upload, ctx, file)
+    if not result["ok"]:
+        n = len(result["problems"])
+        raise ApiProblem(422, f"文件“{result['file']}”有 {n} 个问题，未写入任何数据；逐条修改后重新导入",
+                         f"the file '{result['file']}' has {n} problem(s) and nothing was written; fix each and "
+                         "import it again", problems=result["problems"])
+    return {"ok": True, "file": result["file"], **result["summary"]}
+
+
+@router.post("/batches/{batch_id}/withdraw", response_model=Batch, responses=WRITE_ERRORS,
+             summary="撤回批次 / withdraw a batch")
+def withdraw(request: Request, batch_id: str, body: WithdrawRequest, lang: str = Depends(api_lang),
+             user: User = Depends(current_user)):
+    """批次记录保留，其数值不再计入 / the batch stays recorded; its values stop counting everywhere."""
+    plans = _plans(request)
+    try:
+        known = set(plans.default.batches()["batch_id"])
+    except StoreBusyPage as e:
+        raise _busy(e) from None
+    if batch_id not in known:
+        raise ApiProblem(404, f"没有批次“{batch_id[:80]}”（批次号见 /api/v1/batches）",
+                         f"no batch '{batch_id[:80]}' (see /api/v1/batches)")
+    try:
+        # One writer at a time with the uploads of this server (they share the store).
+        with plans.default._import_lock:
+            info = api.withdraw(batch_id, body.reason, db=plans.db, by=user.id)
+    except api.WithdrawRefused as e:
+        raise ApiProblem(409, e.message_zh, e.message_en) from None
+    except StoreBusy as e:
+        raise _busy(e) from None
+    finally:
+        for state in plans.states():
+            state.invalidate()
+    return {**jsonable(info), "file": _base_name(info.get("file"))}
+
+
+# --- monitoring --------------------------------------------------------------------------------
+def _monitoring(request: Request, period: str | None, lang: str):
+    state = request.app.state.monitoring
+    try:
+        data = state.data()
+    except MonitoringUnavailable as e:
+        hint_zh = mv.synth_hint(state.data_dir, "zh") if e.reason == "missing" else e.message
+        hint_en = mv.synth_hint(state.data_dir, "en") if e.reason == "missing" else e.message
+        raise ApiProblem(404, hint_zh, hint_en) from None
+    if not data.periods:
+        raise ApiProblem(404, "监测数据不足两年，没有可比的报告期（zhizao synth --months）",
+                         "the monitoring data cover less than two years: no comparable period (zhizao synth --months)")
+    try:
+        p = mv.check_period(data, period)
+    except ValueError:
+        lo, hi = mv.period_key(data.periods[0]), mv.period_key(data.periods[-1])
+        raise ApiProblem(422, f"报告期须在 {lo} 至 {hi} 之间（YYYY-MM），收到“{str(period)[:20]}”",
+                         f"period must be between {lo} and {hi} (YYYY-MM), got '{str(period)[:20]}'") from None
+    return data, state.result(p)
+
+
+def _subject_rows(result, user: User, lang: str, kind: str | None, district: str | None) -> list[dict]:
+    out: list[dict] = []
+    if kind in (None, "city"):
+        city = mv.city_summary(result)
+        out.append({**city, "subject_type": "city", "id": city["subject_id"],
+                    "name": mv.subject_display(result, "city", city["subject_id"], lang)})
+    if kind in (None, "district"):
+        out += [r for r in mv.district_rows(result, lang) if district is None or r["id"] == district]
+    for st in ("zone", "industry", "cluster"):
+        if kind in (None, st):
+            out += mv.part_rows(result, st, lang)
+    if kind in (None, "enterprise"):
+        out += [{**r, "subject_type": "enterprise", "id": r["credit_code"]}
+                for r in mv.enterprise_rows(result, district, lang) if user.can_see_region(r["district"])]
+    return [{**r, "api_url": f"{PREFIX}/monitoring/subjects/{r['subject_type']}/{r['id']}"} for r in out]
+
+
+PERIOD = Query(None, description="报告期 YYYY-MM（缺省：最新）/ the reporting period (default: the latest)")
+
+
+@router.get("/monitoring/subjects", response_model=SubjectPage, summary="监测对象（分页）/ monitoring subjects")
+def monitoring_subjects(request: Request,
+                        type: Literal["city", "district", "zone", "industry", "cluster", "enterprise"] | None = Query(
+                            None, description="对象类型 / subject type"),
+                        district: str | None = Query(None, description="只列该区县（代码）的区县行与企业 / one district"),
+                        period: str | None = PERIOD,
+                        limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0),
+                        lang: str = Depends(api_lang), user: User = Depends(current_user)):
+    """运行监测页的城市、区县、园区、产业、集群与企业行；企业只列本账户可见区县的 / the monitoring page's rows;
+    enterprises only of the districts this user may see."""
+    data, result = _monitoring(request, period, lang)
+    rows = _subject_rows(result, user, lang, type, district)
+    return {"period": mv.period_key(result.period), "synthetic": bool(data.synthetic),
+            **_page(len(rows), limit, offset, request), "items": jsonable(rows[offset: offset + limit])}
+
+
+@router.get("/monitoring/subjects/{subject_type}/{subject_id}", response_model=SubjectDetail,
+            summary="一个监测对象 / one monitoring subject: its row, light, warnings and monthly series")
+def monitoring_subject(request: Request, subject_type: str, subject_id: str, period: str | None = PERIOD,
+                       lang: str = Depends(api_lang), user: User = Depends(current_user)):
+    missing = ApiProblem(404, f"监测数据中没有{mv.subject_type_label(subject_type, 'zh') if subject_type in SUBJECT_TYPES else '对象'}"
+                              f"“{subject_id[:40]}”（见 /api/v1/monitoring/subjects）",
+                         f"no {subject_type[:20]} '{subject_id[:40]}' in the monitoring data "
+                         "(see /api/v1/monitoring/subjects)")
+    if subject_type not in SUBJECT_TYPES:
+        raise missing
+    data, result = _monitoring(request, period, lang)
+    if subject_type == "enterprise":
+        info = mv.enterprise_info(result, subject_id, lang)
+        if info is None or not user.can_see_region(info["district"]):
+            raise missing  # out of scope answers as unknown: its existence must not leak
+        name = info["name"]
+    else:
+        name = mv.subject_display(result, subject_type, subject_id, lang)
+        info = next((r for r in mv.part_rows(result, subject_type, lang) if r["id"] == subject_id), None)
+        if subject_type == "city":
+            info = {**(info or {}), **mv.city_summary(result)}
+    series = mv.subject_series(result, subject_type, subject_id)
+    if series is None:
+        raise missing
+    warnings = [w for w in mv.warning_rows(result, lang, subject_type=subject_type, subject_id=subject_id)
+                if w["rule"] in WARNING_RULES]
+    return jsonable({"period": mv.period_key(result.period), "synthetic": bool(data.synthetic),
+                     "subject": {"type": subject_type, "type_label": mv.subject_type_label(subject_type, lang),
+                                 "id": subject_id, "name": name},
+                     "info": info, "light": mv.light_detail(result, subject_type, subject_id),
+                     "warnings": warnings, "series": series})
+
+
+# --- audit -------------------------------------------------------------------------------------
+AUDIT_COLUMNS = ("audit_id", "at", "actor", "role", "action", "target", "rows", "detail", "ip")
+
+
+def _audit_rows(url: str, limit: int, offset: int, actor: str | None, action: str | None) -> tuple[int, list[dict]]:
+    where, params = [], []
+    if actor:
+        where.append("actor = %s")
+        params.append(actor)
+    if action:
+        where.append("action = %s")
+        params.append(action)
+    cond = " WHERE " + " AND ".join(where) if where else ""
+    with postgres.connect(url) as con:
+        total = con.execute(f"SELECT count(*) FROM audit{cond}", params).fetchone()[0]
+        cur = con.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit{cond} ORDER BY at DESC, audit_id DESC "
+                          "LIMIT %s OFFSET %s", [*params, limit, offset])
+        return total, [dict(zip(AUDIT_COLUMNS, r)) for r in cur.fetchall()]
+
+
+@router.get("/audit", response_model=AuditPage, summary="审计日志（管理员）/ the audit log (administrators)")
+def audit(request: Request, actor: str | None = Query(None, max_length=200), action: str | None = Query(None, max_length=100),
+          limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0),
+          lang: str = Depends(api_lang), user: User = Depends(current_user)):
+    """导入、撤回、登录、导出与账户变更，最新在前；本机单用户模式没有审计日志（404）/ imports, withdrawals,
+    logins, exports and account changes, newest first; none in the local mode (404)."""
+    accounts = getattr(request.app.state, "accounts", None)
+    url = getattr(accounts, "url", None)
+    if accounts is None or url is None or getattr(user, "role", None) != "admin":
+        raise ApiProblem(404, "没有审计日志：审计日志只在服务器模式（PostgreSQL，账户）下对管理员提供",
+                         "no audit log: it exists in the server mode (PostgreSQL, accounts), for administrators")
+    try:
+        total, rows = _audit_rows(url, limit, offset, actor, action)
+    except Exception as e:  # noqa: BLE001 - the accounts database down: say so, never a traceback
+        log.warning("audit read failed: %s", e)
+        raise ApiProblem(503, "账户数据库暂不可用，请稍后重试", "the accounts database is unavailable: retry later",
+                         headers={"Retry-After": "5"}) from None
+    return {**_page(total, limit, offset, request), "items": jsonable(rows)}
+
+
+# --- health ------------------------------------------------------------------------------------
+def probe(db) -> tuple[str, str | None]:
+    """(backend, schema) when the store answers; raises when it does not."""
+    if postgres.is_postgres(str(db)):
+        revision = postgres.current_revision(str(db))
+        if revision is None:
+            raise RuntimeError("no schema")
+        return "postgresql", revision
+    with Store(db, lock_timeout=2.0) as store:
+        store.is_empty()
+    return "duckdb", "embedded"
+
+
+# Not in the API's description (it is outside /api/v1): docs/api.md §Health.
+@health_router.api_route("/health", methods=["GET", "HEAD"], include_in_schema=False)
+async def health(request: Request):
+    db = request.app.state.plans.db
+    backend = "postgresql" if postgres.is_postgres(str(db)) else "duckdb"
+    try:
+        backend, schema = await asyncio.wait_for(run_in_threadpool(probe, db), HEALTH_TIMEOUT)
+    except Exception as e:  # noqa: BLE001 - unreachable, busy, broken or too slow: all "unavailable"
+        log.warning("health probe failed: %s: %s", type(e).__name__, e)
+        return JSONResponse({"status": "unavailable", "backend": backend, "schema": None}, status_code=503,
+                            headers={"Retry-After": "5", "Cache-Control": "no-store"})
+    return JSONResponse({"status": "ok", "backend": backend, "schema": schema}, headers={"Cache-Control": "no-store"})

@@ -162,9 +162,32 @@ def current_user(request: Request) -> User:
     return user
 
 
-def route_permission(request: Request) -> str | None:
+def route_template(request: Request) -> str | None:
+    """The matched route's full path template, its router's prefix included (/p/{plan_id}/plan)."""
+    context = (request.scope.get("fastapi") or {}).get("effective_route_context")
+    if context is not None and getattr(context, "path", None):
+        return context.path  # FastAPI ≥ 0.16x: routers stay wrapped; the route's own path lacks the prefix
     route = request.scope.get("route")
-    path = getattr(route, "path", None)
+    return getattr(route, "path_format", None) or getattr(route, "path", None)
+
+
+def app_routes(app) -> list[tuple[str, str]]:
+    """(method, full path template) of every route of `app`, included routers' prefixes added."""
+    out = []
+
+    def walk(routes, prefix=""):
+        for r in routes:
+            inner = getattr(r, "original_router", None)
+            if inner is not None:
+                walk(inner.routes, prefix + r.include_context.prefix)
+            elif getattr(r, "methods", None) and hasattr(r, "endpoint"):
+                out.extend((m, prefix + r.path) for m in sorted(r.methods))
+    walk(app.routes)
+    return out
+
+
+def route_permission(request: Request) -> str | None:
+    path = route_template(request)
     method = "GET" if request.method == "HEAD" else request.method
     return ROUTE_PERMISSIONS.get((method, path)) if path else None
 

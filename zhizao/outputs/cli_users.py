@@ -55,7 +55,7 @@ def actor() -> str:
 @contextmanager
 def accounts(db: str | None):
     """The accounts database, or a UserError saying why not (a DuckDB store, a server that is down)."""
-    from zhizao.store.accounts import Accounts
+    from zhizao.store.accounts import Accounts  # psycopg and argon2: only when a user command runs
 
     url = db or os.environ.get("ZHIZAO_DB")
     if not postgres.is_postgres(url):

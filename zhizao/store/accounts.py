@@ -104,7 +104,7 @@ class Accounts:
         self.url = postgres.libpq_url(url)
         if migrate:
             postgres.upgrade(url)
-        from psycopg_pool import ConnectionPool
+        from psycopg_pool import ConnectionPool  # the pool package: only when accounts are opened
 
         # check_connection: a connection broken by a server restart is replaced, not handed out.
         self.pool = ConnectionPool(self.url, min_size=1, max_size=POOL_MAX, open=True, timeout=postgres.CONNECT_TIMEOUT,

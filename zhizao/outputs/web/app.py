@@ -51,13 +51,13 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
     in $ZHIZAO_ALLOWED_HOSTS (security.py); any other Host answers 400. `accounts`: the PostgreSQL
     URL of the users (server mode, docs/accounts.md; default: `db` when it is a PostgreSQL URL);
     without one the dashboard is in local single-user mode (no accounts)."""
-    from zhizao.store import postgres
+    from zhizao.store import postgres  # psycopg: only when an app is made, not at `zhizao --help`
 
     plans_state = WebPlans(db, plan)  # UserError / PlanError when the plan cannot be used
     if accounts is None and postgres.is_postgres(db):
         accounts = str(db)
     if accounts is not None:
-        from zhizao.store.accounts import Accounts
+        from zhizao.store.accounts import Accounts  # psycopg pool and argon2: server mode only
 
         accounts_db = Accounts(accounts)  # migrated to the head revision first
     else:

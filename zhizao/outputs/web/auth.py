@@ -15,6 +15,7 @@ of a district only for that district's users and the city's; the pages call them
 from __future__ import annotations
 
 import os
+from urllib.parse import quote
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
@@ -202,8 +203,6 @@ def authorize(request: Request, user: User = Depends(current_user)) -> User:
         raise HTTPException(404, "no such page")
     lang = "en" if request.query_params.get("lang") == "en" or request.cookies.get("zhizao_lang") == "en" else "zh"
     if not user.authenticated and user.role == "guest":
-        from urllib.parse import quote
-
         nxt = quote(request.url.path + (("?" + request.url.query) if request.url.query else ""), safe="")
         raise login_required(lang, f"/login?next={nxt}")
     raise HTTPException(404, "没有这个页面 / no such page" if lang != "en" else "no such page")

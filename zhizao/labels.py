@@ -897,3 +897,60 @@ def method_words(text: str | None, lang: str = "zh") -> str | None:
 PROJECTION_BOUND: dict[str, Pair] = {"at_least": ("按下限持平：", "bound held: "),
                                      "at_most": ("按上限持平：", "bound held: ")}
 TABLES["projection_bound"] = PROJECTION_BOUND
+
+# --- AUTH (issue 11): accounts, login, roles, the audit page ---------------------------------------
+ROLE: dict[str, Pair] = {"admin": ("市级管理员", "city administrator"), "analyst": ("市级分析员", "city analyst"),
+                         "district": ("区县用户", "district user"), "guest": ("访客", "guest"),
+                         "local": ("本机用户", "local user")}
+TABLES["role"] = ROLE
+AUDIT_ACTION: dict[str, Pair] = {
+    "login": ("登录", "log in"), "login_failed": ("登录失败", "failed login"), "logout": ("退出", "log out"),
+    "lockout": ("账户锁定", "account locked"), "export": ("导出", "export"), "download": ("下载", "download"),
+    "import": ("导入", "import"), "withdraw": ("撤回", "withdrawal"), "edit": ("修改", "edit"),
+    "user_add": ("新建用户", "user added"), "user_disable": ("停用用户", "user disabled"),
+    "user_enable": ("启用用户", "user enabled"), "user_passwd": ("修改密码", "password changed"),
+    "token_add": ("生成令牌", "token created"), "token_revoke": ("撤销令牌", "token revoked"),
+    "upload_refused": ("上传被拒", "upload refused"),
+}
+TABLES["audit_action"] = AUDIT_ACTION
+UI.update({
+    "local_mode": ("本机单用户模式（无账户）", "single-user local mode (no accounts)"),
+    "login": ("登录", "Log in"),
+    "logout": ("退出登录", "Log out"),
+    "login_title": ("登录", "Log in"),
+    "login_intro": ("请用管理员为您建立的账户登录。未登录时只能查看公开的汇总数据。",
+                    "Log in with the account an administrator created for you. Without logging in you see "
+                    "published aggregates only."),
+    "username": ("用户名", "User name"),
+    "password": ("密码", "Password"),
+    "login_bad": ("用户名或密码不正确", "wrong user name or password"),
+    "login_locked": ("该账户因多次登录失败已暂时锁定，请 {minutes} 分钟后再试，或请管理员解锁（zhizao user enable）",
+                     "this account is locked after repeated failed logins: try again in {minutes} minutes, or ask an "
+                     "administrator to unlock it (zhizao user enable)"),
+    "login_disabled": ("该账户已停用：请联系管理员", "this account is disabled: contact an administrator"),
+    "login_rate": ("登录尝试过于频繁：请 {seconds} 秒后再试", "too many login attempts: try again in {seconds} seconds"),
+    "login_needed": ("请先登录", "Please log in"),
+    "logged_in_as": ("当前用户", "Logged in as"),
+    "not_logged_in": ("未登录（访客）", "not logged in (guest)"),
+    "nav_admin": ("审计日志", "Audit log"),
+    "audit_title": ("审计日志", "Audit log"),
+    "audit_intro": ("账户数据库记录的登录、导出、导入、撤回和用户变更，最新的在前。",
+                    "Logins, exports, imports, withdrawals and user changes recorded in the accounts database, "
+                    "newest first."),
+    "audit_at": ("时间（UTC）", "Time (UTC)"),
+    "audit_actor": ("操作人", "Actor"),
+    "audit_role": ("角色", "Role"),
+    "audit_action": ("操作", "Action"),
+    "audit_target": ("对象", "Target"),
+    "audit_rows": ("行数", "Rows"),
+    "audit_detail": ("详情", "Detail"),
+    "audit_ip": ("地址", "Address"),
+    "audit_filter": ("筛选", "Filter"),
+    "audit_all_actions": ("全部操作", "all actions"),
+    "audit_empty": ("没有符合条件的记录", "no entries match"),
+    "prev_page": ("上一页", "Previous"),
+    "next_page": ("下一页", "Next"),
+    "upload_region_refused": ("区县用户只能导入本区县（{region}）的数据：以下行属于其他地区，整个文件未导入",
+                              "a district user imports only their own district's rows ({region}): these rows "
+                              "belong to another region, so nothing in the file was imported"),
+})

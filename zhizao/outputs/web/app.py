@@ -18,27 +18,30 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from zhizao.outputs.web import api_v1
-from zhizao.outputs.web.auth import current_user
+from zhizao.outputs.web.auth import authorize, current_user, register_permissions
 from zhizao.outputs.web.i18n import COOKIE, LANGS, request_lang, t
 from zhizao.outputs.monitoring_view import default_data_dir
 from zhizao.outputs.web.monitoring_state import MonitoringState
 from zhizao.outputs.web.page_cache import PageCache
-from zhizao.outputs.web.pages import (completion, data, districts, downloads, gaps, indicator, monitoring, overview,
-                                      plan, plans)
+from zhizao.outputs.web.pages import (admin, completion, data, districts, downloads, gaps, indicator, login,
+                                      monitoring, overview, plan, plans)
 from zhizao.outputs.web.render import TEMPLATES, wants_json, with_params
-from zhizao.outputs.web.security import SecurityMiddleware, allowed_hosts as default_allowed_hosts, csrf_protect
+from zhizao.outputs.web.security import (RateLimiter, SecurityMiddleware, allowed_hosts as default_allowed_hosts,
+                                         csrf_protect)
 from zhizao.outputs.web.state import WebPlans
 
 STATIC = Path(__file__).parent / "static"
 # A plan's pages: at / for the default plan and at /p/<plan_id>/ for every plan in the store.
 PLAN_ROUTERS = (overview.router, indicator.router, plan.router, districts.router, data.router, downloads.router,
                 gaps.router, completion.router)
-ROUTERS = (*PLAN_ROUTERS, monitoring.router, plans.router)
+ROUTERS = (*PLAN_ROUTERS, monitoring.router, plans.router, login.router, admin.router)
 PLAN_PREFIX = "/p/{plan_id}"
+# Routes declared by their page modules (the map geometry), under both prefixes.
+register_permissions({**districts.PERMISSIONS, **{(m, PLAN_PREFIX + p): perm for (m, p), perm in districts.PERMISSIONS.items()}})
 
 
 def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path | None = None,
-               allowed_hosts: Iterable[str] | None = None) -> FastAPI:
+               allowed_hosts: Iterable[str] | None = None, accounts: str | None = None) -> FastAPI:
     """The dashboard for the store at `db` (default: $ZHIZAO_DB, then the user data folder) and
     its plans: `plan` (a Plan, a YAML path or a plan id; default: the store's own plan, see
     api.resolve_plan) is served at / and every plan registered in the store at /p/<id>/. `warm` computes the first pages' assessments
@@ -46,8 +49,20 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
     `monitoring_data` is the folder written by `zhizao synth` that the monitoring page reads
     (default: $ZHIZAO_MONITORING_DATA, else ./zhizao-synth); without data there the page says how
     to create it. `allowed_hosts`: Host names accepted besides localhost, 127.0.0.1, ::1 and those
-    in $ZHIZAO_ALLOWED_HOSTS (security.py); any other Host answers 400."""
+    in $ZHIZAO_ALLOWED_HOSTS (security.py); any other Host answers 400. `accounts`: the PostgreSQL
+    URL of the users (server mode, docs/accounts.md; default: `db` when it is a PostgreSQL URL);
+    without one the dashboard is in local single-user mode (no accounts)."""
+    from zhizao.store import postgres  # psycopg: only when an app is made, not at `zhizao --help`
+
     plans_state = WebPlans(db, plan)  # UserError / PlanError when the plan cannot be used
+    if accounts is None and postgres.is_postgres(db):
+        accounts = str(db)
+    if accounts is not None:
+        from zhizao.store.accounts import Accounts  # psycopg pool and argon2: server mode only
+
+        accounts_db = Accounts(accounts)  # migrated to the head revision first
+    else:
+        accounts_db = None
     state = plans_state.default
     monitoring_state = MonitoringState(monitoring_data if monitoring_data is not None else default_data_dir())
 
@@ -58,20 +73,27 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
             downloads.report_builder()  # import the reports module now, not on a visitor's click
             monitoring_state.warm()
         yield
+        if accounts_db is not None:
+            accounts_db.close()
 
     app = FastAPI(title="zhizao dashboard", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = state  # the default plan's
     app.state.plans = plans_state
     app.state.monitoring = monitoring_state
+    app.state.accounts = accounts_db  # None: local mode
+    app.state.login_limiter = RateLimiter()
     # The one authorisation point: every page, JSON twin, download and upload is behind it.
     # /static holds only code, styles and licences, no data, so it is mounted outside.
-    # csrf_protect lets only same-origin POSTs with the token through (GETs pass).
+    # authorize: the route's permission (auth.ROUTE_PERMISSIONS) held by current_user, else 401/404.
+    # csrf_protect lets only same-origin POSTs with the token (or a valid Bearer token) through.
+    guard = [Depends(authorize), Depends(csrf_protect)]
     for router in ROUTERS:
-        app.include_router(router, dependencies=[Depends(current_user), Depends(csrf_protect)])
+        app.include_router(router, dependencies=guard)
     for router in PLAN_ROUTERS:
-        app.include_router(router, prefix=PLAN_PREFIX, dependencies=[Depends(current_user), Depends(csrf_protect)])
-    # The JSON API (api_v1.py) behind the same dependencies; /health needs no login (load balancers).
-    app.include_router(api_v1.router, dependencies=[Depends(current_user), Depends(csrf_protect)])
+        app.include_router(router, prefix=PLAN_PREFIX, dependencies=guard)
+    # The JSON API (api_v1.py, docs/api.md) behind the same guard; /health needs no login (load balancers).
+    register_permissions(api_v1.PERMISSIONS)
+    app.include_router(api_v1.router, dependencies=guard)
     app.include_router(api_v1.health_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -114,7 +136,7 @@ def _error(request: Request, status: int, detail: str, headers=None):
     return TEMPLATES.TemplateResponse(
         request, "error.html",
         {"status": status, "detail": detail, "title": title, "lang": lang, "t": lambda k: t(k, lang), "base": "",
-         "plans": [],
+         "plans": [], "login_url": (headers or {}).get("X-Login-URL"),
          "page": "error", "json_url": with_params(request, format="json"),
          "lang_url": with_params(request, format=None, lang="en" if lang == "zh" else "zh"), "data": {}, "charts": {}},
         status_code=status, headers=headers)

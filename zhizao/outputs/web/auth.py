@@ -1,48 +1,239 @@
-"""The single authorisation point of the dashboard.
+"""The single authorisation point of the dashboard (docs/accounts.md).
 
-Every router is included with `Depends(current_user)` (see app.py), so a request reaches no page,
-JSON twin, download or upload without passing through this function. Today it returns one
-anonymous city-level user. The roadmap adds district users who may see only their own district's
-enterprise data: that check belongs here (who the user is) and in `User.can_see_region` /
-`User.visible` (what they may see), which every page that shows observations already calls, so
-adding district users changes this module and not the pages.
+Who: `current_user(request)` — in local mode (no accounts database) the one LOCAL user who may do
+everything; in server mode the user of the session cookie or of an `Authorization: Bearer` API
+token, else GUEST (not logged in).
+
+What: `ROUTE_PERMISSIONS` maps every route (method, path template) to the permission it needs;
+`authorize`, the dependency app.py attaches to every router, enforces it. A route without an entry
+is refused (and a test fails), so a new route cannot be forgotten. A missing permission answers 401
+with a login link to the anonymous and 404 to a logged-in user (the page does not exist for them).
+
+Which rows: `User.can_see_region(code)` / `User.visible(df)` — enterprise, project and service rows
+of a district only for that district's users and the city's; the pages call them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from urllib.parse import quote
+from dataclasses import dataclass, field, replace
+from typing import Mapping
 
 import pandas as pd
-from fastapi import Request
+from fastapi import Depends, HTTPException, Request
 
 CITY = "500000"
+SESSION_COOKIE = "zhizao_session"
+SECURE_ENV = "ZHIZAO_SECURE_COOKIES"
+
+# permission → roles that hold it. read_enterprise is row-scoped for district users (User.visible).
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "public": frozenset({"local", "admin", "analyst", "district", "guest"}),  # login page, health
+    "read_public": frozenset({"local", "admin", "analyst", "district", "guest"}),
+    "read_enterprise": frozenset({"local", "admin", "analyst", "district"}),
+    "read_all_enterprises": frozenset({"local", "admin", "analyst"}),  # e.g. the brief: every district's enterprises
+    "export_all": frozenset({"local", "admin", "analyst", "district", "guest"}),  # downloads; rows filtered by visible()
+    "import": frozenset({"local", "admin", "analyst", "district"}),  # a district user's rows: own district only
+    "withdraw": frozenset({"local", "admin", "analyst"}),
+    "session": frozenset({"local", "admin", "analyst", "district", "guest"}),  # logout
+    "admin": frozenset({"local", "admin"}),
+}
+
+_PLAN = "/p/{plan_id}"
+# The plan pages, at / and under /p/<plan_id>/ (app.PLAN_ROUTERS): one entry each, both prefixes.
+_PLAN_ROUTES: dict[tuple[str, str], str] = {
+    ("GET", "/"): "read_public",
+    ("GET", "/indicator/{indicator_id}"): "read_public",
+    ("GET", "/plan"): "read_public",
+    ("GET", "/plan/{kind}/{item_id}"): "read_public",
+    ("GET", "/districts"): "read_public",
+    ("GET", "/geo.geojson"): "read_public",
+    ("GET", "/data"): "read_public",
+    ("POST", "/data/upload"): "import",
+    ("GET", "/downloads"): "read_public",
+    ("GET", "/download/report"): "read_public",
+    ("GET", "/download/{name}"): "export_all",
+    ("GET", "/gaps"): "read_public",
+    ("GET", "/completion"): "read_public",
+}
+ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {
+    **_PLAN_ROUTES,
+    **{(m, _PLAN + p): perm for (m, p), perm in _PLAN_ROUTES.items()},
+    ("GET", "/plans"): "read_public",
+    ("GET", "/monitoring"): "read_public",  # aggregates; enterprise warnings filtered by can_see_region
+    ("GET", "/monitoring/district/{adcode}"): "read_enterprise",
+    ("GET", "/monitoring/subject/{subject_type}/{subject_id}"): "read_public",  # enterprise subjects: row scope
+    ("GET", "/monitoring/brief"): "read_all_enterprises",
+    ("GET", "/login"): "public",
+    ("POST", "/login"): "public",
+    ("POST", "/logout"): "session",
+    ("GET", "/admin/audit"): "admin",
+    ("GET", "/health"): "public",
+    ("HEAD", "/health"): "public",
+}
+
+
+def register_permissions(mapping: Mapping[tuple[str, str], str]) -> None:
+    """Add routes' entries (another module's, e.g. api_v1.PERMISSIONS) to the one policy table."""
+    for key, perm in mapping.items():
+        if perm not in PERMISSIONS:
+            raise ValueError(f"unknown permission {perm!r} for {key}")
+        ROUTE_PERMISSIONS[(key[0].upper(), key[1])] = perm
 
 
 @dataclass(frozen=True)
 class User:
     id: str
-    level: str  # "city" sees everything; "district" (roadmap) sees its own district's enterprise rows
-    region: str = CITY  # GB/T 2260 code the user belongs to
+    level: str  # "city" sees every row; "district" its own district's enterprise rows; "guest" none
+    region: str | None = CITY  # GB/T 2260 code the user belongs to
     can_import: bool = True
+    role: str = "local"  # local | admin | analyst | district | guest
+    name: str | None = None
+    authenticated: bool = False  # logged in (session or token); the LOCAL user is not
+    via_token: bool = field(default=False, compare=False)
 
-    def can_see_region(self, region: str) -> bool:
-        return self.level == "city" or region == self.region
+    def can(self, permission: str) -> bool:
+        return self.role in PERMISSIONS.get(permission, frozenset())
+
+    def can_see_region(self, region: str | None) -> bool:
+        """Whether this user may see the enterprise/project/service rows of district `region`."""
+        if self.level == "city":
+            return True
+        return self.level == "district" and region is not None and region == self.region
 
     def visible(self, obs: pd.DataFrame) -> pd.DataFrame:
-        """Rows of an observations frame this user may see. Published aggregate statistics are
-        public; only enterprise-level rows (none yet in the store) will be restricted."""
+        """Rows of a frame this user may see: aggregate rows (no enterprise_id) for everyone,
+        enterprise rows only in the user's scope."""
         if self.level == "city" or obs.empty or "enterprise_id" not in obs.columns:
             return obs
-        mine = obs["enterprise_id"].isna() | (obs["region"] == self.region)
+        mine = obs["enterprise_id"].isna()
+        if self.level == "district":
+            mine = mine | (obs["region"] == self.region)
         return obs[mine]
 
 
-ANONYMOUS_CITY_USER = User(id="anonymous", level="city")
+LOCAL = User(id="local", level="city", role="local")
+GUEST = User(id="guest", level="guest", region=None, can_import=False, role="guest")
+ANONYMOUS_CITY_USER = LOCAL  # the name before accounts existed
+
+
+def user_of(account) -> User:
+    """The dashboard's User for an accounts.Account."""
+    level = {"admin": "city", "analyst": "city", "district": "district"}.get(account.role, "guest")
+    return User(id=account.username, level=level, region=account.region if level == "district" else
+                (CITY if level == "city" else None), can_import=account.role in PERMISSIONS["import"],
+                role=account.role, name=account.display_name, authenticated=True)
+
+
+def accounts_of(request: Request):
+    return getattr(request.app.state, "accounts", None)
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer …` header ('' for a malformed one), None without."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
 
 
 def current_user(request: Request) -> User:
-    """Who is asking. No login yet: everyone is the anonymous city-level user.
+    """Who is asking: LOCAL without accounts; else the Bearer token's user (a request with an
+    Authorization header is judged by it alone), the session cookie's, or GUEST. Computed once per
+    request (kept in request.state, which the page cache middleware shares)."""
+    state = request.scope.setdefault("state", {})
+    if "user" in state:
+        return state["user"]
+    accounts = accounts_of(request)
+    if accounts is None:
+        user = LOCAL
+    else:
+        token = bearer_token(request)
+        if token is not None:
+            account = accounts.token_account(token)
+            if account is None:
+                raise HTTPException(401, "API 令牌无效、已过期或已撤销：请用 zhizao user token 重新生成 / the API token is "
+                                         "invalid, expired or revoked: create a new one with zhizao user token",
+                                    headers={"WWW-Authenticate": "Bearer"})
+            user = replace(user_of(account), via_token=True)
+        else:
+            account = accounts.session_account(request.cookies.get(SESSION_COOKIE))
+            user = user_of(account) if account else GUEST
+    state["user"] = user
+    return user
 
-    Raise fastapi.HTTPException(401/403) here to refuse a request; FastAPI runs this once per
-    request even when a handler also asks for the user.
-    """
-    return ANONYMOUS_CITY_USER
+
+def route_template(request: Request) -> str | None:
+    """The matched route's full path template, its router's prefix included (/p/{plan_id}/plan)."""
+    context = (request.scope.get("fastapi") or {}).get("effective_route_context")
+    if context is not None and getattr(context, "path", None):
+        return context.path  # FastAPI ≥ 0.16x: routers stay wrapped; the route's own path lacks the prefix
+    route = request.scope.get("route")
+    return getattr(route, "path_format", None) or getattr(route, "path", None)
+
+
+def app_routes(app) -> list[tuple[str, str]]:
+    """(method, full path template) of every route of `app`, included routers' prefixes added."""
+    out = []
+
+    def walk(routes, prefix=""):
+        for r in routes:
+            inner = getattr(r, "original_router", None)
+            if inner is not None:
+                walk(inner.routes, prefix + r.include_context.prefix)
+            elif getattr(r, "methods", None) and hasattr(r, "endpoint"):
+                out.extend((m, prefix + r.path) for m in sorted(r.methods))
+    walk(app.routes)
+    return out
+
+
+def route_permission(request: Request) -> str | None:
+    path = route_template(request)
+    method = "GET" if request.method == "HEAD" else request.method
+    return ROUTE_PERMISSIONS.get((method, path)) if path else None
+
+
+def authorize(request: Request, user: User = Depends(current_user)) -> User:
+    """The dependency on every router: the route's permission, held by the user, or a refusal —
+    401 with a login link for someone not logged in, 404 for a logged-in user (no such page for them)."""
+    permission = route_permission(request)
+    if permission is not None and user.can(permission):
+        return user
+    if permission is None:  # a route nobody declared: closed, never open by default
+        raise HTTPException(404, "no such page")
+    lang = "en" if request.query_params.get("lang") == "en" or request.cookies.get("zhizao_lang") == "en" else "zh"
+    if not user.authenticated and user.role == "guest":
+        nxt = quote(request.url.path + (("?" + request.url.query) if request.url.query else ""), safe="")
+        raise login_required(lang, f"/login?next={nxt}")
+    raise HTTPException(404, "没有这个页面 / no such page" if lang != "en" else "no such page")
+
+
+def login_required(lang: str, url: str = "/login") -> HTTPException:
+    zh = f"请先登录：{url}"
+    en = f"log in first: {url}"
+    return HTTPException(401, en if lang == "en" else zh, headers={"WWW-Authenticate": 'Cookie realm="zhizao"',
+                                                                    "X-Login-URL": url})
+
+
+def not_visible(lang: str) -> HTTPException:
+    """A row outside the user's scope: 404, as a row that does not exist (its existence is not told)."""
+    return HTTPException(404, "not found" if lang == "en" else "没有找到")
+
+
+def secure_cookies(request: Request) -> bool:
+    return request.url.scheme == "https" or os.environ.get(SECURE_ENV, "").lower() in ("1", "true", "yes", "on")
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def audit(request: Request, action: str, target: str | None = None, *, rows: int | None = None,
+          detail: dict | None = None) -> None:
+    """An audit row for what `request`'s user did (server mode; local mode keeps no log)."""
+    accounts = accounts_of(request)
+    if accounts is None:
+        return
+    user = current_user(request)
+    accounts.audit(user.id, action, target, role=user.role, rows=rows, detail=detail, ip=client_ip(request))

@@ -20,8 +20,8 @@ from zhizao.plan.load import PlanError
 def serve(
     host: str = typer.Option(
         "127.0.0.1", "--host",
-        help="监听地址；看板无登录，非本机地址（如 0.0.0.0）会把无需认证的上传开放给网络 / address to bind; "
-             "nothing is authenticated: a non-loopback address exposes an unauthenticated upload to the network"),
+        help="监听地址；本机模式无登录，非本机地址（如 0.0.0.0）会把无需认证的上传开放给网络 / address to bind; "
+             "local mode has no login: a non-loopback address exposes an unauthenticated upload to the network"),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口 / port (1–65535)"),
     db: Optional[Path] = typer.Option(None, "--db", help="DuckDB 文件；缺省用 $ZHIZAO_DB / database file"),
     plan: Optional[str] = typer.Option(
@@ -42,10 +42,6 @@ def serve(
 
     from zhizao.outputs.web.app import create_app  # lazy: FastAPI and the pages (~0.3 s), only this command
 
-    if not is_loopback(host):
-        typer.echo(f"警告：看板没有登录，监听 {host} 使网络上任何人都能查看并上传数据；只在可信网络上这样做。\n"
-                   f"warning: nothing is authenticated; bound to {host}, anyone on the network can view and upload "
-                   "data. Do this only on a trusted network.", err=True)
     hosts = [host, *(allowed_host or [])]
     try:  # the plan is resolved before listening: a wrong --plan is a message, not a broken server
         app = create_app(db=db, plan=plan, monitoring_data=monitoring_data, allowed_hosts=hosts)
@@ -61,6 +57,16 @@ def serve(
         raise typer.Exit(2)
     served = app.state.plans.listing(lang)
     typer.echo(f"zhizao dashboard: http://{host}:{port}/  (Ctrl+C 停止 / to stop)")
+    # Which mode (docs/accounts.md): local has no accounts, so binding beyond loopback opens it to all.
+    if app.state.accounts is None:
+        typer.echo("本机单用户模式（无账户）/ single-user local mode (no accounts)")
+        if not is_loopback(host):
+            typer.echo(f"警告：本机模式没有登录，监听 {host} 使网络上任何人都能查看并上传数据；多用户请用服务器模式"
+                       f"（ZHIZAO_DB=postgresql://…，docs/accounts.md）。\n"
+                       f"warning: local mode, nothing is authenticated; bound to {host}, anyone on the network can view and upload "
+                       "data. For several users use server mode (ZHIZAO_DB=postgresql://…, docs/accounts.md).", err=True)
+    else:
+        typer.echo("服务器模式：需要登录（账户见 zhizao user list）/ server mode: login required (see zhizao user list)")
     for p in served:
         typer.echo(f"  {'*' if p['default'] else ' '} {p['id']}  http://{host}:{port}{p['url']}  {p['title']}")
     # One process, one worker: the assessment cache and the DuckDB lock live in this process.

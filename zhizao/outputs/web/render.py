@@ -23,9 +23,10 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Undefined
 
 from zhizao.analytics.progress import target_display
+from zhizao.codes.regions import district_name
 from zhizao.ingest.values import QUALIFIERS, qualifier_label
 from zhizao.outputs.spreadsheet_safe import write_csv, xlsx_bytes
-from zhizao.outputs.web.auth import User
+from zhizao.outputs.web.auth import User, audit
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.security import csrf_token
 
@@ -148,6 +149,7 @@ TEMPLATES.env.filters.update(num=fmt_num, pct=fmt_pct, completion=formatting.com
                              code_label=code_label, fdate=fmt_date, shown=shown_value)
 TEMPLATES.env.filters.update(percent=formatting.percent, points=formatting.points)  # monitoring's `signed`
 TEMPLATES.env.globals.update(STATUS_ORDER=STATUS_ORDER, NAV=NAV)
+TEMPLATES.env.filters["district_words"] = lambda code, lang="zh": district_name(code, lang) if code else ""  # auth header
 
 
 def with_params(request: Request, **changes: Any) -> str:
@@ -196,6 +198,7 @@ def export_table(request: Request, tables: Tables, page: str, lang: str) -> Resp
     if fmt not in EXPORT_FORMATS:
         raise HTTPException(422, t("bad_export_format", lang).format(fmt=fmt[:20]))
     df = tables[name]()
+    audit(request, "export", f"{page}:{name}", rows=len(df), detail={"format": fmt, "path": request.url.path})
     filename = f"zhizao-{page}-{name}.{fmt}"
     if fmt == "csv":
         body: bytes = ("\ufeff" + (write_csv(df) or "")).encode("utf-8")

@@ -1,7 +1,7 @@
 """Browser security of the dashboard: allowed Host names, security headers, CSRF.
 
-Nothing is authenticated (see auth.py), so the defences here are what stop another web site from
-using a visitor's browser against the dashboard:
+The defences here stop another web site from using a visitor's browser (and its session cookie,
+auth.py) against the dashboard, and a guesser from trying passwords quickly:
 
 - **Host check.** A request whose Host is not an allowed name answers 400. This stops DNS
   rebinding (an attacker's name resolving to 127.0.0.1). Allowed: localhost, 127.0.0.1, ::1, the
@@ -12,12 +12,20 @@ using a visitor's browser against the dashboard:
   same origin — Origin, else Referer, must name the request's Host; a request with neither is
   accepted only on the token — and (2) carry the CSRF token: the value of the `zhizao_csrf`
   cookie, sent back as the form field `csrf_token` or the header `X-CSRF-Token` (double submit).
-  The cookie is set on the first page view; pages render it into their forms.
+  The cookie is set on the first page view; pages render it into their forms. A request carrying a
+  valid `Authorization: Bearer` API token is let through without it (a browser never adds that
+  header on another site's behalf, and token requests carry no cookies); only then.
+- **Login rate limit.** `LOGIN_LIMITER`: at most LOGIN_ATTEMPTS login attempts per client address
+  in LOGIN_WINDOW seconds (in this process), then 429 with Retry-After; the per-account lock-out
+  is in zhizao/store/accounts.py.
 """
 from __future__ import annotations
 
 import os
 import secrets
+import threading
+import time
+from collections import deque
 from http.cookies import SimpleCookie
 from typing import Iterable
 from urllib.parse import urlsplit
@@ -167,8 +175,10 @@ def csrf_token(request: Request) -> str:
 
 async def csrf_protect(request: Request) -> None:
     """Dependency on every route: refuses a state-changing request from another origin or without
-    the token (403, in Chinese and English)."""
+    the token (403, in Chinese and English). A request with a valid Bearer API token passes."""
     if request.method in SAFE_METHODS:
+        return
+    if _valid_bearer(request):
         return
     if _same_origin(request) is False:
         raise HTTPException(403, f"{CROSS_SITE_ZH} / {CROSS_SITE_EN}")
@@ -183,3 +193,47 @@ async def csrf_protect(request: Request) -> None:
         sent = value if isinstance(value, str) else None
     if not (_valid_token(cookie) and sent and secrets.compare_digest(cookie.encode(), sent.encode())):
         raise HTTPException(403, f"{NO_TOKEN_ZH} / {NO_TOKEN_EN}")
+
+
+def _valid_bearer(request: Request) -> bool:
+    from zhizao.outputs.web.auth import bearer_token, current_user  # auth imports nothing of this module's
+
+    if not bearer_token(request):
+        return False
+    try:
+        return current_user(request).via_token
+    except HTTPException:  # an invalid token: refused by authorize, with its own message
+        return False
+
+
+# --- login rate limit ------------------------------------------------------------------------------
+LOGIN_ATTEMPTS = 10
+LOGIN_WINDOW = 300.0  # seconds
+
+
+class RateLimiter:
+    """A sliding window per key (a client address): `hit(key)` records an attempt and returns 0 when
+    it is allowed, else the seconds until the oldest attempt leaves the window."""
+
+    def __init__(self, limit: int = LOGIN_ATTEMPTS, window: float = LOGIN_WINDOW, clock=time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self._hits: dict[str, deque] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str) -> int:
+        t = self.clock()
+        with self._lock:
+            q = self._hits.setdefault(key, deque())
+            while q and q[0] <= t - self.window:
+                q.popleft()
+            if len(q) >= self.limit:
+                return max(1, int(q[0] + self.window - t + 0.999))
+            q.append(t)
+            if len(self._hits) > 10_000:  # forget addresses with nothing in the window
+                for k in [k for k, v in self._hits.items() if not v or v[-1] <= t - self.window]:
+                    del self._hits[k]
+            return 0
+
+    def reset(self) -> None:
+        with self._lock:
+            self._hits.clear()

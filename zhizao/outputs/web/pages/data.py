@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import math
 import tempfile
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from zhizao.ingest._errors import IngestError
-from zhizao.ingest.table import ImportProblem
+from zhizao.ingest.table import COLUMN_ALIASES, ImportProblem, TableReadError, read_table
+from zhizao.outputs.web.auth import audit
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.pages.common import Ctx, page_context
 from zhizao.outputs.web.pages.indicator import linked_series, observations_table
@@ -128,7 +130,9 @@ def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
                 path = Path(tmp) / temp_name(name)
                 path.write_bytes(content)
                 try:
-                    summary = ctx.state.import_file(path)
+                    problems = region_problems(ctx, path, name)
+                    if not problems:
+                        summary = ctx.state.import_file(path)
                 except ImportFailed as e:
                     problems = [replace(p, file=name) if p.file in (path.name, str(path)) else p for p in e.problems]
                 except IngestError as e:  # unreadable file (encoding, damaged workbook, .xls)
@@ -141,6 +145,8 @@ def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
             f"the import failed ({type(e).__name__}) and nothing was written: check the file's format "
             "(docs/data-import.md) and try again; if it still fails, give the file to the maintainers")]
     if problems:
+        audit(ctx.request, "upload_refused", name, rows=len(problems),
+              detail={"codes": sorted({p.code for p in problems})})
         return {"ok": False, "file": name, "problems": [
             {"file": p.file, "row": p.row, "column": p.column, "value": p.value, "code": p.code,
              "message": p.message_en if ctx.lang == "en" else p.message_zh,
@@ -149,10 +155,43 @@ def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
                                                  "sources": summary.sources}}
 
 
+def _canonical(header: str) -> str:
+    return unicodedata.normalize("NFKC", str(header)).replace(" ", "").lower()
+
+
+def region_problems(ctx: Ctx, path: Path, name: str) -> list[ImportProblem]:
+    """For a district user: one problem per row whose region is not the user's district (a blank
+    region means the whole area, not the district); the file is then refused whole. Nothing for
+    city users. A file the reader cannot read is left to the import, which says why."""
+    if ctx.user.level == "city":
+        return []
+    mine = ctx.user.region or ""
+    mine_name = ctx.region_name(mine)
+    try:
+        df = read_table(path)
+    except TableReadError:
+        return []
+    aliases = {_canonical(a) for a in COLUMN_ALIASES["region"]}
+    column = next((c for c in df.columns if _canonical(c) in aliases), None)
+    zh = t("upload_region_refused", "zh").format(region=f"{mine_name}（{mine}）")
+    en = t("upload_region_refused", "en").format(region=f"{mine_name} ({mine})")
+    if column is None:
+        return [ImportProblem(file=name, row=None, column=None, value=None, code="region_not_allowed",
+                              message_zh=zh, message_en=en)]
+    names = {v: k for k, v in ctx.state.region_names.items()}
+    out = []
+    for row, value in zip(df["_row"], df[column]):
+        v = (value or "").strip()
+        if v != mine and names.get(v) != mine:
+            out.append(ImportProblem(file=name, row=int(row), column=str(column), value=v or None,
+                                     code="region_not_allowed", message_zh=zh, message_en=en))
+    return out
+
+
 @router.post("/data/upload")
 async def upload(ctx: Ctx = Depends(page_context)):
-    if not ctx.user.can_import:
-        raise HTTPException(403, "this user may not import data")
+    if not ctx.user.can_import:  # auth.ROUTE_PERMISSIONS refuses first; kept as a second lock
+        raise HTTPException(404, "no such page")
     # Read by hand: a form without a chosen file sends the field as text, which a typed
     # UploadFile parameter would turn into a bare validation error.
     try:

@@ -371,6 +371,10 @@ def compare_frame(data: dict, lang: str) -> pd.DataFrame:
     return frame(rows, columns=list(head.values()))
 
 
+# The map files are geometry, no data: public (auth.ROUTE_PERMISSIONS gets them through app.py).
+PERMISSIONS = {("GET", r.path): "read_public" for r in router.routes if r.path.startswith("/geo/")}
+
+
 @router.get("/districts")
 def districts_page(ctx: Ctx = Depends(page_context), layer: str | None = Query(None),
                    period: str | None = Query(None), district: str | None = Query(None),

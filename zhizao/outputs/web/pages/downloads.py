@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from zhizao.outputs.spreadsheet_safe import write_csv, write_xlsx
+from zhizao.outputs.web.auth import accounts_of, audit
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.pages.common import Ctx, When, evaluation_options, page_context
 from zhizao.outputs.web.render import jsonable, respond
@@ -64,6 +65,7 @@ def download_report(ctx: Ctx = Depends(page_context), when: When = Depends(evalu
                                 lambda: build_report_bytes(build, ctx, when, format))
     except RuntimeError as e:  # a font or LibreOffice missing on this machine; the message says which
         raise HTTPException(503, f"{t('report_failed', ctx.lang)}: {e}") from None
+    audit(ctx.request, "download", "report", detail={"format": format, "year": when.year})
     filename = f"zhizao-report-{when.year or 'latest'}-{ctx.lang}.{format}"
     return Response(body, media_type=REPORT_FORMATS[format],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -124,7 +126,10 @@ def download_table(name: str, ctx: Ctx = Depends(page_context), format: str = Qu
         raise HTTPException(404, f"no download named '{name}'")
     if format not in TABLE_FORMATS:
         raise HTTPException(422, f"format must be one of {', '.join(TABLE_FORMATS)}")
-    return _table_response(ctx, name, format)
+    response = _table_response(ctx, name, format)
+    if accounts_of(ctx.request) is not None:  # server mode: who took which rows
+        audit(ctx.request, "download", name, rows=len(table(ctx, name)), detail={"format": format})
+    return response
 
 
 def downloads_data(ctx: Ctx) -> dict:

@@ -28,6 +28,7 @@ from zhizao.analytics.monitoring.warnings import RULES, WARNING_RULES
 from zhizao.codes.regions import DISTRICTS
 from zhizao.outputs import monitoring_view as mv
 from zhizao.outputs.reports.brief import brief_stem, build_brief_from
+from zhizao.outputs.web.auth import not_visible
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.monitoring_state import MonitoringState, MonitoringUnavailable
 from zhizao.outputs.web.pages.common import Ctx, not_found, page_context, say
@@ -386,9 +387,8 @@ def monitoring_district(adcode: str, ctx: Ctx = Depends(page_context), period: s
     if adcode not in DISTRICTS:
         raise not_found(say(ctx.lang, f"没有代码为“{adcode[:20]}”的区县；请从运行监测页的区县表进入",
                             f"no district '{adcode[:20]}' (a GB/T 2260 code); open it from the monitoring page's table"))
-    if not ctx.user.can_see_region(adcode):
-        raise HTTPException(403, say(ctx.lang, f"本账户无权查看区县 {adcode} 的企业",
-                                     f"this user may not see the enterprises of district {adcode}"))
+    if not ctx.user.can_see_region(adcode):  # out of scope: as if it did not exist (auth.not_visible)
+        raise not_visible(ctx.lang)
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:
@@ -422,19 +422,19 @@ def monitoring_subject(subject_type: str, subject_id: str, ctx: Ctx = Depends(pa
     except MonitoringUnavailable as e:
         return _unavailable(ctx, e, "monitoring_subject")
     series = mv.subject_series(result, subject_type, subject_id)
-    if series is None:
-        raise not_found(say(ctx.lang, f"监测数据中没有{mv.subject_type_label(subject_type, 'zh')}“{subject_id[:40]}”；"
+    missing = not_found(say(ctx.lang, f"监测数据中没有{mv.subject_type_label(subject_type, 'zh')}“{subject_id[:40]}”；"
                                       "请从运行监测页的表格进入",
                             f"no {subject_type} '{subject_id[:40]}' in the monitoring data; open it from the monitoring "
                             "page's tables"))
+    if series is None:
+        raise missing
     d = _base(ctx, data, result)
     p = d["period"]
     info = None
     if subject_type == "enterprise":
         info = mv.enterprise_info(result, subject_id, ctx.lang)
         if not ctx.user.can_see_region(info["district"]):
-            raise HTTPException(403, say(ctx.lang, f"本账户无权查看区县 {info['district']} 的企业",
-                                         f"this user may not see the enterprises of district {info['district']}"))
+            raise missing  # the same answer as an enterprise that does not exist: its existence is not told
         info["district_url"] = district_url(info["district"], p)
         name = info["name"]
     else:
@@ -471,9 +471,8 @@ def monitoring_brief(ctx: Ctx = Depends(page_context), period: str | None = Quer
     if format not in BRIEF_FORMATS:
         raise HTTPException(422, say(ctx.lang, f"简报格式须为 {'、'.join(BRIEF_FORMATS)} 之一",
                                      f"brief format must be one of {', '.join(BRIEF_FORMATS)}"))
-    if ctx.user.level != "city":
-        raise HTTPException(403, say(ctx.lang, "简报列出各区县的企业，仅限市级账户",
-                                     "the brief lists enterprises of every district: city-level users only"))
+    if ctx.user.level != "city":  # auth.ROUTE_PERMISSIONS keeps others out already; this says why
+        raise not_visible(ctx.lang)
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:

@@ -1,0 +1,144 @@
+"""Every route of the app as every role: no enterprise row of another district anywhere, out-of-scope
+rows answer 404, forbidden actions never succeed (issue 11).
+
+Routes come from the app itself (auth.app_routes), so a new route is tried without editing this
+file; path parameters are filled with an in-scope and an out-of-scope value; each GET is also asked
+as JSON and for each table export of the page.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from zhizao.outputs.web.auth import ROUTE_PERMISSIONS, app_routes
+
+from test_web_auth_support import DISTRICT_A, DISTRICT_B, auth_synth, client_as, server  # noqa: F401
+from webtest_support import GOOD_CSV, store_counts
+
+ROLES = ("anonymous", "guest", "district_a", "district_b", "analyst", "admin")
+PLAN = "chongqing-manufacturing-2021-2025"
+TABLES = ("districts", "industries", "clusters", "zones", "warnings", "observations", "completion", "gaps")
+# Building reports and briefs in every format would take minutes; their HTML is enough to see rows.
+SLOW = ("/download/report", "/monitoring/brief")
+
+
+@pytest.fixture(scope="module")
+def enterprises(auth_synth):
+    e = pd.read_parquet(auth_synth / "enterprises.parquet")
+    p = pd.read_parquet(auth_synth / "projects.parquet")
+    words = lambda d: {*d["name"], *d["credit_code"]}  # noqa: E731
+    return {"all": e, "a": e[e["district"] == DISTRICT_A], "b": e[e["district"] == DISTRICT_B],
+            "names_by_district": {code: words(g) for code, g in e.groupby("district")},
+            "projects_by_district": {code: set(g["name"]) for code, g in p.groupby("district")}}
+
+
+def urls(app, enterprises) -> list[tuple[str, str]]:
+    """(permission, url) for every GET route, each parameter filled in and out of scope."""
+    ea = enterprises["a"]["credit_code"].iloc[0]
+    eb = enterprises["b"]["credit_code"].iloc[0]
+    fills = [{"plan_id": PLAN, "indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive",
+              "name": n, "adcode": code, "subject_type": st, "subject_id": sid}
+             for n, code, st, sid in (("observations", DISTRICT_A, "enterprise", ea),
+                                      ("scorecard", DISTRICT_B, "enterprise", eb),
+                                      ("sources", DISTRICT_B, "district", DISTRICT_B),
+                                      ("observations", DISTRICT_A, "city", "500000"))]
+    out = []
+    for method, path in app_routes(app):
+        if method != "GET":
+            continue
+        seen = set()
+        for f in fills:
+            url = re.sub(r"{(\w+)}", lambda m: f[m.group(1)], path)
+            if url in seen:
+                continue
+            seen.add(url)
+            out.append((ROUTE_PERMISSIONS[(method, path)], url))
+            if path.endswith(SLOW):
+                continue
+            out.append((ROUTE_PERMISSIONS[(method, path)], url + "?format=json"))
+            out += [(ROUTE_PERMISSIONS[(method, path)], f"{url}?table={t}&format=csv") for t in TABLES
+                    if "{" not in path or t == "warnings"]
+    return out
+
+
+@pytest.fixture(scope="module")
+def clients(server):
+    app = server.app_
+    return {role: client_as(app, None if role == "anonymous" else role) for role in ROLES}
+
+
+def forbidden_words(role: str, enterprises) -> set[str]:
+    """Enterprise and project names and codes the role must never be shown."""
+    by = enterprises["names_by_district"]
+    projects = enterprises["projects_by_district"]
+    if role in ("analyst", "admin"):
+        return set()
+    own = {"district_a": DISTRICT_A, "district_b": DISTRICT_B}.get(role)
+    return {w for code in by if code != own for w in by[code] | projects.get(code, set())}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_as_every_role_leaks_no_row_of_another_district(server, clients, enterprises, role):
+    c = clients[role]
+    bad = forbidden_words(role, enterprises)
+    a_codes = set(enterprises["a"]["credit_code"])
+    seen_ok = 0
+    for permission, url in urls(server.app_, enterprises):
+        r = c.get(url, follow_redirects=False)
+        assert r.status_code < 500, (url, r.status_code, r.text[:300])
+        if r.status_code in (401, 404):
+            if role == "anonymous" and permission not in ("read_public", "public", "export_all"):
+                assert r.status_code == 401, url
+            continue
+        seen_ok += 1
+        body = r.content.decode("utf-8", "replace")
+        leaked = [w for w in bad if w in body]
+        assert not leaked, (role, url, leaked[:5])
+        # out-of-scope rows: 404, never 403 (their existence is not told)
+        assert r.status_code != 403, url
+        if role in ("guest", "anonymous", "district_b"):
+            assert not any(code in url for code in a_codes) or r.status_code != 200, url
+    assert seen_ok > 20
+
+
+@pytest.mark.parametrize("role,expected", [("anonymous", 401), ("guest", 404), ("district_b", 404),
+                                           ("district_a", 200), ("analyst", 200), ("admin", 200)])
+def test_enterprise_pages_of_district_a(clients, enterprises, role, expected):
+    code = enterprises["a"]["credit_code"].iloc[0]
+    district = clients[role].get(f"/monitoring/district/{DISTRICT_A}?format=json")
+    assert district.status_code == expected
+    subject = clients[role].get(f"/monitoring/subject/enterprise/{code}?format=json")
+    assert subject.status_code == (404 if expected == 401 else expected)
+    if expected == 200:
+        names = {e["name"] for e in district.json()["enterprises"]}
+        assert names and names <= set(enterprises["a"]["name"])
+
+
+def test_an_out_of_scope_enterprise_answers_as_one_that_does_not_exist(clients, enterprises):
+    c = clients["district_b"]
+    real = c.get(f"/monitoring/subject/enterprise/{enterprises['a']['credit_code'].iloc[0]}?format=json")
+    fake = c.get("/monitoring/subject/enterprise/91500000NOSUCHONE0?format=json")
+    assert real.status_code == fake.status_code == 404
+    assert real.json()["detail"].replace(enterprises['a']['credit_code'].iloc[0], "X") == \
+        fake.json()["detail"].replace("91500000NOSUCHONE0", "X")
+
+
+def test_forbidden_actions_never_succeed(clients, server):
+    db = server.app_.db
+    before = store_counts(db)
+    for role in ("anonymous", "guest", "district_b"):
+        c = clients[role]
+        token = c.cookies.get("zhizao_csrf") or c.get("/login") and c.cookies.get("zhizao_csrf")
+        r = c.post("/data/upload?format=json", files={"file": ("good.csv", GOOD_CSV.encode())},
+                   headers={"X-CSRF-Token": token})
+        assert r.status_code in (401, 404, 422), (role, r.status_code)
+        if r.status_code == 422:
+            assert not r.json()["upload"]["ok"]
+        assert c.get("/admin/audit?format=json").status_code in (401, 404)
+        assert c.get("/monitoring/brief").status_code in (401, 404)
+    assert store_counts(db) == before
+    assert clients["admin"].get("/admin/audit?format=json").status_code == 200
+    assert clients["analyst"].get("/admin/audit?format=json").status_code == 404

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from zhizao import labels
 
+import copy
 import math
 import re
 from collections import Counter
@@ -13,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from zhizao.analytics.evidence import candidates_for_link, price_basis_conflict
+from zhizao.analytics.evidence import AnnualIndex, annual_index, candidates_for_link, price_basis_conflict, uses_baseline
 from zhizao.analytics.final import evaluation_kind, final_evaluation, final_summary, projection_for
 from zhizao.analytics.progress import (
     STATUSES,
@@ -79,8 +80,8 @@ PERIOD_KINDS = (TargetKind.cumulative_change, TargetKind.average_annual_growth)
 def assess_indicator(
     ind: Indicator,
     plan: Plan,
-    obs: pd.DataFrame,
-    links: pd.DataFrame,
+    obs: pd.DataFrame | AnnualIndex,
+    links: pd.DataFrame | list[dict],
     year: int,
     settings: Settings,
     lang: str = "zh",
@@ -92,7 +93,8 @@ def assess_indicator(
     target_year = None if tg is None else (tg.year if tg.year is not None else (
         plan.plan.target_year if ind.kind in PERIOD_KINDS else None))
     region = plan.regions.whole_code if plan.regions else "500000"
-    ind_links = links_for(ind, links)
+    ind_links = links if isinstance(links, list) else links_for(ind, links)
+    obs = annual_index(obs)
     printed = ind.baseline.value if ind.baseline else None
     min_grade = settings["min_grade_alone"]
 
@@ -100,9 +102,21 @@ def assess_indicator(
         return (c["comparability"] == "comparable" and c["usable"]
                 and price_basis_conflict(ind, c) is None and deciding_grade(c["grade"], min_grade))
 
+    # A link's candidates are computed once for the base year and the years after, except a chain
+    # of real growth, which starts from the baseline decided below. (A value of the base year that
+    # can decide never depends on the evaluation year `up_to`.)
+    computed: dict[int, list[dict]] = {}
+
+    def link_candidates(k: int, b: float | None) -> list[dict]:
+        if uses_baseline(ind_links[k]):
+            return candidates_for_link(ind, ind_links[k], obs, b, base_year, region, up_to=year)
+        if k not in computed:
+            computed[k] = candidates_for_link(ind, ind_links[k], obs, b, base_year, region, up_to=year)
+        return computed[k]
+
     def base_year_candidates(b):
-        return [c for lk in ind_links if lk.get("transform") in (None, "identity", "derived_ratio")
-                for c in candidates_for_link(ind, lk, obs, b, base_year, region) if c["year"] == base_year]
+        return [c for k, lk in enumerate(ind_links) if lk.get("transform") in (None, "identity", "derived_ratio")
+                for c in link_candidates(k, b) if c["year"] == base_year]
 
     # 1. The baseline: printed (re-based on a final comparable figure, plan note 1), else a comparable
     #    base-year value from the store, labelled as such.
@@ -123,6 +137,7 @@ def assess_indicator(
             best, _ = _pick(final_base)
             if not math.isclose(best["value"], printed, rel_tol=1e-9) or baseline_qualifier != "exact":
                 baseline, baseline_qualifier = best["value"], "exact"
+                best = copy.deepcopy(best)  # its records are in the candidates below too: no shared dicts
                 baseline_info.update(value=baseline, rebased=True, qualifier="exact", source_record=best["sources"][0],
                                      derivation=best["derivation"])
     elif ind.kind == TargetKind.cumulative_change:
@@ -130,7 +145,7 @@ def assess_indicator(
     elif ind.kind != TargetKind.average_annual_growth:
         stored = [c for c in base_year_candidates(None) if decides(c)]
         if stored:
-            best, _ = _pick(stored)
+            best = copy.deepcopy(_pick(stored)[0])  # its records are in the candidates below too
             baseline, baseline_qualifier = best["value"], best["qualifier"]
             baseline_info.update(value=baseline, qualifier=baseline_qualifier, source="store",
                                  label=(f"规划未列基期值，采用数据库中{base_year}年的可比数值（{best['series']}）"
@@ -143,7 +158,7 @@ def assess_indicator(
         baseline_info.update(low=lo, high=hi)
 
     # 2. Candidates from every link.
-    cands = [c for lk in ind_links for c in candidates_for_link(ind, lk, obs, baseline, base_year, region, up_to=year)]
+    cands = [c for k in range(len(ind_links)) for c in link_candidates(k, baseline)]
     # Targets judged on the value alone (no target, undated, held every year) may use the base year's value.
     level_only = tg is None or target_year is None
     first_year = base_year if level_only else base_year + 1
@@ -484,7 +499,8 @@ def assess_plan(
     if year is None:
         years = obs.loc[obs["period_type"] == "year", "year"] if not obs.empty else pd.Series(dtype=int)
         year = min(int(years.max()), plan.plan.target_year) if len(years) else plan.plan.base_year
-    indicators = [assess_indicator(ind, plan, obs, links, year, settings, lang) for ind in plan.indicators]
+    index = AnnualIndex(obs)  # once for every indicator's links
+    indicators = [assess_indicator(ind, plan, index, links, year, settings, lang) for ind in plan.indicators]
     by_id = {ind.id: ind for ind in plan.indicators}
     for i in indicators:
         _one_story(i, by_id[i["id"]], plan, settings)

@@ -29,7 +29,7 @@ from zhizao.analytics.progress import (
     status_words,
     target_display,
 )
-from zhizao.analytics.selection import GRADE_RANK, deciding_grade, pick, select_best
+from zhizao.analytics.selection import GRADE_RANK, deciding_grade, pick, select_best_records
 from zhizao.plan.spec import Indicator, Plan, TargetKind
 from zhizao.settings import Settings
 
@@ -53,13 +53,23 @@ def _label(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def links_for(ind: Indicator, links: pd.DataFrame) -> list[dict]:
-    """The indicator's own series (always comparable) plus its declared links."""
+def links_for(ind: Indicator, links: pd.DataFrame | dict[str, list[dict]]) -> list[dict]:
+    """The indicator's own series (always comparable) plus its declared links. `links`: the links
+    frame, or `links_by_indicator` of it (grouped once for every indicator)."""
     own = [{"series": ind.id, "comparability": "comparable", "transform": "identity"}]
+    rows = links.get(ind.id, []) if isinstance(links, dict) else links_by_indicator(links).get(ind.id, [])
+    return own + [{k: (None if _isnull(v) else v) for k, v in r.items()} for r in rows]
+
+
+def links_by_indicator(links: pd.DataFrame | None) -> dict[str, list[dict]]:
+    """The links' rows (as `to_dict("records")` gives them) by indicator, in the frame's order."""
+    out: dict[str, list[dict]] = {}
     if links is None or links.empty:
-        return own
-    rows = links[links["indicator"] == ind.id]
-    return own + [{k: (None if _isnull(v) else v) for k, v in r.items()} for r in rows.to_dict("records")]
+        return out
+    for r in links.to_dict("records"):
+        if isinstance(r["indicator"], str):
+            out.setdefault(r["indicator"], []).append(r)
+    return out
 
 
 def _isnull(v: Any) -> bool:
@@ -81,7 +91,7 @@ def assess_indicator(
     ind: Indicator,
     plan: Plan,
     obs: pd.DataFrame | AnnualIndex,
-    links: pd.DataFrame | list[dict],
+    links: pd.DataFrame | dict[str, list[dict]],
     year: int,
     settings: Settings,
     lang: str = "zh",
@@ -93,7 +103,7 @@ def assess_indicator(
     target_year = None if tg is None else (tg.year if tg.year is not None else (
         plan.plan.target_year if ind.kind in PERIOD_KINDS else None))
     region = plan.regions.whole_code if plan.regions else "500000"
-    ind_links = links if isinstance(links, list) else links_for(ind, links)
+    ind_links = links_for(ind, links)
     obs = annual_index(obs)
     printed = ind.baseline.value if ind.baseline else None
     min_grade = settings["min_grade_alone"]
@@ -421,19 +431,19 @@ def _evidence_record(c: dict, reason: str | None, lang: str) -> dict:
     }
 
 
-def assess_clusters(plan: Plan, obs: pd.DataFrame, links: pd.DataFrame, year: int, lang: str = "zh") -> list[dict]:
+def assess_clusters(plan: Plan, obs: pd.DataFrame | AnnualIndex, links: pd.DataFrame | dict[str, list[dict]],
+                    year: int, lang: str = "zh") -> list[dict]:
     """Latest published scale of each cluster against its scale target (no status: the plan
     gives only an order of magnitude, 万亿级 …, and published cluster figures change definition)."""
     out = []
     region = plan.regions.whole_code if plan.regions else "500000"
+    obs = annual_index(obs)
+    links = links if isinstance(links, dict) else links_by_indicator(links)
     for cl in plan.clusters:
-        rows = [] if links is None or links.empty else links[links["indicator"] == f"cluster:{cl.id}"].to_dict("records")
         evidence = []
-        for lk in rows:
-            sel = obs[(obs["series"] == lk["series"]) & (obs["region"] == region) & (obs["period_type"] == "year")
-                      & (obs["year"] <= year)] if not obs.empty else obs
-            best, _ = select_best(sel, ["period_key"])
-            for _, r in best.iterrows():
+        for lk in links.get(f"cluster:{cl.id}", []):
+            best, _ = select_best_records([r for r in obs.all_industries(lk["series"], region) if r["year"] <= year])
+            for r in best:
                 evidence.append({
                     "series": lk["series"], "year": int(r["year"]), "value": float(r["value"]),
                     "qualifier": r["qualifier"], "unit": r["unit"], "value_text": r["value_text"],
@@ -499,8 +509,8 @@ def assess_plan(
     if year is None:
         years = obs.loc[obs["period_type"] == "year", "year"] if not obs.empty else pd.Series(dtype=int)
         year = min(int(years.max()), plan.plan.target_year) if len(years) else plan.plan.base_year
-    index = AnnualIndex(obs)  # once for every indicator's links
-    indicators = [assess_indicator(ind, plan, index, links, year, settings, lang) for ind in plan.indicators]
+    index, by_indicator = AnnualIndex(obs), links_by_indicator(links)  # once for every indicator
+    indicators = [assess_indicator(ind, plan, index, by_indicator, year, settings, lang) for ind in plan.indicators]
     by_id = {ind.id: ind for ind in plan.indicators}
     for i in indicators:
         _one_story(i, by_id[i["id"]], plan, settings)
@@ -537,5 +547,5 @@ def assess_plan(
             **(final_summary(indicators) if evaluation["kind"] == "final" else {}),
         },
         "indicators": indicators,
-        "clusters": assess_clusters(plan, obs, links, year, lang),
+        "clusters": assess_clusters(plan, index, by_indicator, year, lang),
     }

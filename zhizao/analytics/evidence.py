@@ -83,22 +83,32 @@ def _date(v: Any) -> str | None:
 
 
 class AnnualIndex:
-    """The annual observations of the whole industry, by (series, region), each row a dict."""
+    """The annual observations by (series, region), each row a dict, in the frame's order."""
 
     def __init__(self, obs: pd.DataFrame | None):
-        self._rows: dict[tuple, list[dict]] = {}
+        self._all: dict[tuple, list[dict]] = {}
+        self._whole: dict[tuple, list[dict]] = {}
         if obs is None or obs.empty:
             return
-        m = (obs["period_type"] == "year") & (obs["industry"].isin(["ALL", ""]) | obs["industry"].isna())
-        sub = obs[m]
+        year = obs["period_type"] == "year"
+        sub = obs[year]
+        whole = (obs["industry"].isin(["ALL", ""]) | obs["industry"].isna())[year]
         cols = list(sub.columns)
-        for values in sub.values:  # one object array: the values iterrows would give, in the frame's order
+        # one object array: the values iterrows would give
+        for values, is_whole in zip(sub.values, whole.to_numpy(dtype=bool)):
             r = dict(zip(cols, values))
-            self._rows.setdefault((r["series"], r["region"]), []).append(r)
+            key = (r["series"], r["region"])
+            self._all.setdefault(key, []).append(r)
+            if is_whole:
+                self._whole.setdefault(key, []).append(r)
 
     def rows(self, series: str, region: str) -> list[dict]:
         """All annual observations of one series for one region (whole industry)."""
-        return self._rows.get((series, region), [])
+        return self._whole.get((series, region), [])
+
+    def all_industries(self, series: str, region: str) -> list[dict]:
+        """All annual observations of one series for one region, of any industry."""
+        return self._all.get((series, region), [])
 
 
 def annual_index(obs: "pd.DataFrame | AnnualIndex") -> AnnualIndex:

@@ -20,12 +20,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import zhizao.api as zz  # noqa: E402
+from zhizao.analytics.assessment import assess_plan, assess_plan_languages  # noqa: E402
 
 ASSETS = ROOT / "tests" / "assets"
 FROZEN = ASSETS / "assessment-frozen.json"
@@ -126,6 +128,27 @@ def test_assessment_equals_frozen(dbs, frozen, store, year, as_of, lang):
 
 def test_the_frozen_file_covers_every_case(frozen):
     assert set(frozen) == {case_id(*c, lang) for c in CASES for lang in LANGS}
+
+
+@pytest.mark.parametrize("store,year,as_of", [CASES[0], CASES[1], CASES[4], CASES[6]])
+def test_both_languages_at_once_equal_each_alone(dbs, store, year, as_of):
+    """assess_plan_languages computes the evidence once for zh and en: each result is the one
+    assess_plan gives for its language alone, also with non-finite values left out and named."""
+    plan, db = dbs[store]
+    plan = zz.resolve_plan(plan, db, register=False)
+    with zz.open_store(db, plan) as s:
+        obs = s.observations(as_of=zz._as_date(as_of), include_nonfinite=True)
+        links = s.links(plan.plan.id)
+    bad = obs.iloc[[0]].assign(value=float("inf"), obs_id=10**9, batch_id="bad-batch")
+    for frame in (obs, pd.concat([obs, bad], ignore_index=True)):
+        both = assess_plan_languages(plan, frame, links, year=year, as_of=as_of)
+        assert list(both) == ["zh", "en"]
+        for lang in LANGS:
+            alone = assess_plan(plan, frame, links, year=year, lang=lang, as_of=as_of)
+            assert json.dumps(both[lang], sort_keys=True, default=str) == json.dumps(alone, sort_keys=True, default=str)
+        assert len(both["en"]["summary"]["ignored_values"]) == (frame is not obs)
+    assert both["zh"]["summary"]["ignored_values"][0]["message"].startswith("批次 bad-batch")
+    assert both["en"]["summary"]["ignored_values"][0]["message"].startswith("batch bad-batch")
 
 
 def regenerate() -> None:

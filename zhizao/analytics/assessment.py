@@ -95,7 +95,10 @@ def assess_indicator(
     year: int,
     settings: Settings,
     lang: str = "zh",
+    evidence: dict | None = None,
 ) -> dict:
+    """`evidence`: a dict shared by the calls for one plan, year and data in several languages —
+    the candidates do not depend on the language, so they are computed once (assess_plan_languages)."""
     tg = ind.target
     # Period targets (cumulative, average growth) run from the plan's base year when no baseline is printed.
     base_year = ind.baseline.year if ind.baseline else plan.plan.base_year
@@ -115,14 +118,13 @@ def assess_indicator(
     # A link's candidates are computed once for the base year and the years after, except a chain
     # of real growth, which starts from the baseline decided below. (A value of the base year that
     # can decide never depends on the evaluation year `up_to`.)
-    computed: dict[int, list[dict]] = {}
+    computed = {} if evidence is None else evidence
 
     def link_candidates(k: int, b: float | None) -> list[dict]:
-        if uses_baseline(ind_links[k]):
-            return candidates_for_link(ind, ind_links[k], obs, b, base_year, region, up_to=year)
-        if k not in computed:
-            computed[k] = candidates_for_link(ind, ind_links[k], obs, b, base_year, region, up_to=year)
-        return computed[k]
+        key = (ind.id, k, b) if uses_baseline(ind_links[k]) else (ind.id, k)
+        if key not in computed:
+            computed[key] = candidates_for_link(ind, ind_links[k], obs, b, base_year, region, up_to=year)
+        return computed[key]
 
     def base_year_candidates(b):
         return [c for k, lk in enumerate(ind_links) if lk.get("transform") in (None, "identity", "derived_ratio")
@@ -504,13 +506,38 @@ def assess_plan(
 ) -> dict:
     """The evaluation of every indicator of `plan` for `year` (default: the latest year with
     data, at most the target year)."""
+    return assess_plan_languages(plan, obs, links, year, settings, (lang,), as_of)[lang]
+
+
+def assess_plan_languages(
+    plan: Plan,
+    obs: pd.DataFrame,
+    links: pd.DataFrame,
+    year: int | None = None,
+    settings: Settings | None = None,
+    langs: tuple[str, ...] = ("zh", "en"),
+    as_of: str | None = None,
+) -> dict[str, dict]:
+    """`assess_plan` in several languages at once: {lang: result}. Statuses, values and evidence
+    do not depend on the language (only labels and texts do), so the data are indexed and every
+    link's candidates computed once; each result equals `assess_plan(..., lang=lang)`. The results
+    share their evidence records (sources, derivations): treat them as read-only."""
     settings = settings or Settings()
-    obs, ignored = _drop_nonfinite(obs, lang)
+    finite, ignored = _drop_nonfinite(obs, langs[0])
     if year is None:
-        years = obs.loc[obs["period_type"] == "year", "year"] if not obs.empty else pd.Series(dtype=int)
+        years = finite.loc[finite["period_type"] == "year", "year"] if not finite.empty else pd.Series(dtype=int)
         year = min(int(years.max()), plan.plan.target_year) if len(years) else plan.plan.base_year
-    index, by_indicator = AnnualIndex(obs), links_by_indicator(links)  # once for every indicator
-    indicators = [assess_indicator(ind, plan, index, by_indicator, year, settings, lang) for ind in plan.indicators]
+    index, by_indicator = AnnualIndex(finite), links_by_indicator(links)  # once for every indicator
+    evidence: dict = {}
+    return {lang: _assess_plan(plan, ignored if lang == langs[0] or not ignored else _drop_nonfinite(obs, lang)[1],
+                               index, by_indicator, year, settings, lang, as_of, evidence) for lang in langs}
+
+
+def _assess_plan(plan: Plan, ignored: list[dict], index: AnnualIndex,
+                 by_indicator: dict[str, list[dict]], year: int, settings: Settings, lang: str, as_of: str | None,
+                 evidence: dict) -> dict:
+    indicators = [assess_indicator(ind, plan, index, by_indicator, year, settings, lang, evidence)
+                  for ind in plan.indicators]
     by_id = {ind.id: ind for ind in plan.indicators}
     for i in indicators:
         _one_story(i, by_id[i["id"]], plan, settings)

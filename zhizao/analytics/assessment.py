@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from zhizao import labels
 
+import copy
 import math
 import re
 from collections import Counter
@@ -13,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from zhizao.analytics.evidence import candidates_for_link, price_basis_conflict
+from zhizao.analytics.evidence import AnnualIndex, annual_index, candidates_for_link, price_basis_conflict, uses_baseline
 from zhizao.analytics.final import evaluation_kind, final_evaluation, final_summary, projection_for
 from zhizao.analytics.progress import (
     STATUSES,
@@ -28,7 +29,7 @@ from zhizao.analytics.progress import (
     status_words,
     target_display,
 )
-from zhizao.analytics.selection import GRADE_RANK, deciding_grade, pick, select_best
+from zhizao.analytics.selection import GRADE_RANK, deciding_grade, pick, select_best_records
 from zhizao.plan.spec import Indicator, Plan, TargetKind
 from zhizao.settings import Settings
 
@@ -52,13 +53,23 @@ def _label(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def links_for(ind: Indicator, links: pd.DataFrame) -> list[dict]:
-    """The indicator's own series (always comparable) plus its declared links."""
+def links_for(ind: Indicator, links: pd.DataFrame | dict[str, list[dict]]) -> list[dict]:
+    """The indicator's own series (always comparable) plus its declared links. `links`: the links
+    frame, or `links_by_indicator` of it (grouped once for every indicator)."""
     own = [{"series": ind.id, "comparability": "comparable", "transform": "identity"}]
+    rows = links.get(ind.id, []) if isinstance(links, dict) else links_by_indicator(links).get(ind.id, [])
+    return own + [{k: (None if _isnull(v) else v) for k, v in r.items()} for r in rows]
+
+
+def links_by_indicator(links: pd.DataFrame | None) -> dict[str, list[dict]]:
+    """The links' rows (as `to_dict("records")` gives them) by indicator, in the frame's order."""
+    out: dict[str, list[dict]] = {}
     if links is None or links.empty:
-        return own
-    rows = links[links["indicator"] == ind.id]
-    return own + [{k: (None if _isnull(v) else v) for k, v in r.items()} for r in rows.to_dict("records")]
+        return out
+    for r in links.to_dict("records"):
+        if isinstance(r["indicator"], str):
+            out.setdefault(r["indicator"], []).append(r)
+    return out
 
 
 def _isnull(v: Any) -> bool:
@@ -79,12 +90,15 @@ PERIOD_KINDS = (TargetKind.cumulative_change, TargetKind.average_annual_growth)
 def assess_indicator(
     ind: Indicator,
     plan: Plan,
-    obs: pd.DataFrame,
-    links: pd.DataFrame,
+    obs: pd.DataFrame | AnnualIndex,
+    links: pd.DataFrame | dict[str, list[dict]],
     year: int,
     settings: Settings,
     lang: str = "zh",
+    evidence: dict | None = None,
 ) -> dict:
+    """`evidence`: a dict shared by the calls for one plan, year and data in several languages —
+    the candidates do not depend on the language, so they are computed once (assess_plan_languages)."""
     tg = ind.target
     # Period targets (cumulative, average growth) run from the plan's base year when no baseline is printed.
     base_year = ind.baseline.year if ind.baseline else plan.plan.base_year
@@ -93,6 +107,7 @@ def assess_indicator(
         plan.plan.target_year if ind.kind in PERIOD_KINDS else None))
     region = plan.regions.whole_code if plan.regions else "500000"
     ind_links = links_for(ind, links)
+    obs = annual_index(obs)
     printed = ind.baseline.value if ind.baseline else None
     min_grade = settings["min_grade_alone"]
 
@@ -100,9 +115,20 @@ def assess_indicator(
         return (c["comparability"] == "comparable" and c["usable"]
                 and price_basis_conflict(ind, c) is None and deciding_grade(c["grade"], min_grade))
 
+    # A link's candidates are computed once for the base year and the years after, except a chain
+    # of real growth, which starts from the baseline decided below. (A value of the base year that
+    # can decide never depends on the evaluation year `up_to`.)
+    computed = {} if evidence is None else evidence
+
+    def link_candidates(k: int, b: float | None) -> list[dict]:
+        key = (ind.id, k, b) if uses_baseline(ind_links[k]) else (ind.id, k)
+        if key not in computed:
+            computed[key] = candidates_for_link(ind, ind_links[k], obs, b, base_year, region, up_to=year)
+        return computed[key]
+
     def base_year_candidates(b):
-        return [c for lk in ind_links if lk.get("transform") in (None, "identity", "derived_ratio")
-                for c in candidates_for_link(ind, lk, obs, b, base_year, region) if c["year"] == base_year]
+        return [c for k, lk in enumerate(ind_links) if lk.get("transform") in (None, "identity", "derived_ratio")
+                for c in link_candidates(k, b) if c["year"] == base_year]
 
     # 1. The baseline: printed (re-based on a final comparable figure, plan note 1), else a comparable
     #    base-year value from the store, labelled as such.
@@ -123,6 +149,7 @@ def assess_indicator(
             best, _ = _pick(final_base)
             if not math.isclose(best["value"], printed, rel_tol=1e-9) or baseline_qualifier != "exact":
                 baseline, baseline_qualifier = best["value"], "exact"
+                best = copy.deepcopy(best)  # its records are in the candidates below too: no shared dicts
                 baseline_info.update(value=baseline, rebased=True, qualifier="exact", source_record=best["sources"][0],
                                      derivation=best["derivation"])
     elif ind.kind == TargetKind.cumulative_change:
@@ -130,7 +157,7 @@ def assess_indicator(
     elif ind.kind != TargetKind.average_annual_growth:
         stored = [c for c in base_year_candidates(None) if decides(c)]
         if stored:
-            best, _ = _pick(stored)
+            best = copy.deepcopy(_pick(stored)[0])  # its records are in the candidates below too
             baseline, baseline_qualifier = best["value"], best["qualifier"]
             baseline_info.update(value=baseline, qualifier=baseline_qualifier, source="store",
                                  label=(f"规划未列基期值，采用数据库中{base_year}年的可比数值（{best['series']}）"
@@ -143,7 +170,7 @@ def assess_indicator(
         baseline_info.update(low=lo, high=hi)
 
     # 2. Candidates from every link.
-    cands = [c for lk in ind_links for c in candidates_for_link(ind, lk, obs, baseline, base_year, region, up_to=year)]
+    cands = [c for k in range(len(ind_links)) for c in link_candidates(k, baseline)]
     # Targets judged on the value alone (no target, undated, held every year) may use the base year's value.
     level_only = tg is None or target_year is None
     first_year = base_year if level_only else base_year + 1
@@ -406,19 +433,19 @@ def _evidence_record(c: dict, reason: str | None, lang: str) -> dict:
     }
 
 
-def assess_clusters(plan: Plan, obs: pd.DataFrame, links: pd.DataFrame, year: int, lang: str = "zh") -> list[dict]:
+def assess_clusters(plan: Plan, obs: pd.DataFrame | AnnualIndex, links: pd.DataFrame | dict[str, list[dict]],
+                    year: int, lang: str = "zh") -> list[dict]:
     """Latest published scale of each cluster against its scale target (no status: the plan
     gives only an order of magnitude, 万亿级 …, and published cluster figures change definition)."""
     out = []
     region = plan.regions.whole_code if plan.regions else "500000"
+    obs = annual_index(obs)
+    links = links if isinstance(links, dict) else links_by_indicator(links)
     for cl in plan.clusters:
-        rows = [] if links is None or links.empty else links[links["indicator"] == f"cluster:{cl.id}"].to_dict("records")
         evidence = []
-        for lk in rows:
-            sel = obs[(obs["series"] == lk["series"]) & (obs["region"] == region) & (obs["period_type"] == "year")
-                      & (obs["year"] <= year)] if not obs.empty else obs
-            best, _ = select_best(sel, ["period_key"])
-            for _, r in best.iterrows():
+        for lk in links.get(f"cluster:{cl.id}", []):
+            best, _ = select_best_records([r for r in obs.all_industries(lk["series"], region) if r["year"] <= year])
+            for r in best:
                 evidence.append({
                     "series": lk["series"], "year": int(r["year"]), "value": float(r["value"]),
                     "qualifier": r["qualifier"], "unit": r["unit"], "value_text": r["value_text"],
@@ -479,12 +506,38 @@ def assess_plan(
 ) -> dict:
     """The evaluation of every indicator of `plan` for `year` (default: the latest year with
     data, at most the target year)."""
+    return assess_plan_languages(plan, obs, links, year, settings, (lang,), as_of)[lang]
+
+
+def assess_plan_languages(
+    plan: Plan,
+    obs: pd.DataFrame,
+    links: pd.DataFrame,
+    year: int | None = None,
+    settings: Settings | None = None,
+    langs: tuple[str, ...] = ("zh", "en"),
+    as_of: str | None = None,
+) -> dict[str, dict]:
+    """`assess_plan` in several languages at once: {lang: result}. Statuses, values and evidence
+    do not depend on the language (only labels and texts do), so the data are indexed and every
+    link's candidates computed once; each result equals `assess_plan(..., lang=lang)`. The results
+    share their evidence records (sources, derivations): treat them as read-only."""
     settings = settings or Settings()
-    obs, ignored = _drop_nonfinite(obs, lang)
+    finite, ignored = _drop_nonfinite(obs, langs[0])
     if year is None:
-        years = obs.loc[obs["period_type"] == "year", "year"] if not obs.empty else pd.Series(dtype=int)
+        years = finite.loc[finite["period_type"] == "year", "year"] if not finite.empty else pd.Series(dtype=int)
         year = min(int(years.max()), plan.plan.target_year) if len(years) else plan.plan.base_year
-    indicators = [assess_indicator(ind, plan, obs, links, year, settings, lang) for ind in plan.indicators]
+    index, by_indicator = AnnualIndex(finite), links_by_indicator(links)  # once for every indicator
+    evidence: dict = {}
+    return {lang: _assess_plan(plan, ignored if lang == langs[0] or not ignored else _drop_nonfinite(obs, lang)[1],
+                               index, by_indicator, year, settings, lang, as_of, evidence) for lang in langs}
+
+
+def _assess_plan(plan: Plan, ignored: list[dict], index: AnnualIndex,
+                 by_indicator: dict[str, list[dict]], year: int, settings: Settings, lang: str, as_of: str | None,
+                 evidence: dict) -> dict:
+    indicators = [assess_indicator(ind, plan, index, by_indicator, year, settings, lang, evidence)
+                  for ind in plan.indicators]
     by_id = {ind.id: ind for ind in plan.indicators}
     for i in indicators:
         _one_story(i, by_id[i["id"]], plan, settings)
@@ -521,5 +574,5 @@ def assess_plan(
             **(final_summary(indicators) if evaluation["kind"] == "final" else {}),
         },
         "indicators": indicators,
-        "clusters": assess_clusters(plan, obs, links, year, lang),
+        "clusters": assess_clusters(plan, index, by_indicator, year, lang),
     }

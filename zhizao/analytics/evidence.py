@@ -10,6 +10,10 @@ Only links marked `comparable` may decide a status; the others come back as labe
 The basis of each value (level, change on the previous year, cumulative, average, stock) decides
 what it may stand for (zhizao.analytics.basis); a value it cannot use comes back unusable with
 the reason, never dropped. Pure functions: data frames in, lists of dicts out.
+
+Speed (issue 11): an assessment asks for the rows of ~150 links. `AnnualIndex` splits the annual
+whole-industry observations by (series, region) once, as plain dicts (the values DataFrame.iterrows
+gives), so a link's rows are a lookup and no pandas object is built per row.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from zhizao.analytics import basis as B
-from zhizao.analytics.selection import GRADE_RANK, select_best
+from zhizao.analytics.selection import GRADE_RANK, select_best_records
 from zhizao.ingest.basis import basis_label
 from zhizao.ingest.units import UnitError, convert
 from zhizao.plan.spec import Indicator, PriceBasis, TargetKind
@@ -78,13 +82,37 @@ def _date(v: Any) -> str | None:
     return str(v)[:10]
 
 
-def annual_rows(obs: pd.DataFrame, series: str, region: str) -> pd.DataFrame:
-    """All annual observations of one series for one region (whole industry)."""
-    if obs.empty:
-        return obs
-    m = (obs["series"] == series) & (obs["region"] == region) & (obs["period_type"] == "year")
-    m &= obs["industry"].isin(["ALL", ""]) | obs["industry"].isna()
-    return obs[m]
+class AnnualIndex:
+    """The annual observations by (series, region), each row a dict, in the frame's order."""
+
+    def __init__(self, obs: pd.DataFrame | None):
+        self._all: dict[tuple, list[dict]] = {}
+        self._whole: dict[tuple, list[dict]] = {}
+        if obs is None or obs.empty:
+            return
+        year = obs["period_type"] == "year"
+        sub = obs[year]
+        whole = (obs["industry"].isin(["ALL", ""]) | obs["industry"].isna())[year]
+        cols = list(sub.columns)
+        # one object array: the values iterrows would give
+        for values, is_whole in zip(sub.values, whole.to_numpy(dtype=bool)):
+            r = dict(zip(cols, values))
+            key = (r["series"], r["region"])
+            self._all.setdefault(key, []).append(r)
+            if is_whole:
+                self._whole.setdefault(key, []).append(r)
+
+    def rows(self, series: str, region: str) -> list[dict]:
+        """All annual observations of one series for one region (whole industry)."""
+        return self._whole.get((series, region), [])
+
+    def all_industries(self, series: str, region: str) -> list[dict]:
+        """All annual observations of one series for one region, of any industry."""
+        return self._all.get((series, region), [])
+
+
+def annual_index(obs: "pd.DataFrame | AnnualIndex") -> AnnualIndex:
+    return obs if isinstance(obs, AnnualIndex) else AnnualIndex(obs)
 
 
 def _worst_grade(grades: list[str]) -> str:
@@ -103,24 +131,31 @@ def _latest_vintage(vintages: list) -> str | None:
     return max(vs) if vs else None
 
 
+def uses_baseline(link: dict) -> bool:
+    """Whether a link's candidates depend on the baseline (only a chain of real growth rates does)."""
+    return (link.get("transform") or "identity") == "chain_real_growth"
+
+
 def candidates_for_link(
-    ind: Indicator, link: dict, obs: pd.DataFrame, baseline: float | None, base_year: int, region: str,
-    up_to: int | None = None,
+    ind: Indicator, link: dict, obs: pd.DataFrame | AnnualIndex, baseline: float | None, base_year: int,
+    region: str, up_to: int | None = None,
 ) -> list[dict]:
     """Annual candidate values for `ind` from one link, each with its sources and derivation.
-    `up_to` (the evaluation year) keeps later values out of what is derived for earlier years."""
+    `up_to` (the evaluation year) keeps later values out of what is derived for earlier years.
+    `obs`: the observations, or their AnnualIndex (built once for many links)."""
+    obs = annual_index(obs)
     transform = link.get("transform") or "identity"
     region = link.get("region") or region
     out: list[dict] = []
     if transform == "identity":
-        out += _identity(ind, link, annual_rows(obs, link["series"], region), base_year, up_to)
+        out += _identity(ind, link, obs.rows(link["series"], region), base_year, up_to)
     elif transform == "derived_ratio":
-        num_rows = _inputs(link, annual_rows(obs, link["numerator"], region), transform, out)
-        den_rows = _inputs(link, annual_rows(obs, link["denominator"], region), transform, out)
-        num, _ = select_best(num_rows, ["period_key"])
-        den, _ = select_best(den_rows, ["period_key"])
-        dens = {int(r["year"]): r for _, r in den.iterrows()}
-        for _, n in num.iterrows():
+        num_rows = _inputs(link, obs.rows(link["numerator"], region), transform, out)
+        den_rows = _inputs(link, obs.rows(link["denominator"], region), transform, out)
+        num, _ = select_best_records(num_rows)
+        den, _ = select_best_records(den_rows)
+        dens = {int(r["year"]): r for r in den}
+        for n in num:
             d = dens.get(int(n["year"]))
             if d is None:
                 continue
@@ -159,8 +194,8 @@ def candidates_for_link(
                                   [source_record(n, "numerator"), source_record(d, "denominator")], deriv,
                                   n.get("price_basis"), obs_ids=[int(n["obs_id"]), int(d["obs_id"])]))
     elif transform in ("chain_real_growth", "chain_annual_changes"):
-        rows, _ = select_best(_inputs(link, annual_rows(obs, link["series"], region), transform, out), ["period_key"])
-        by_year = {int(r["year"]): r for _, r in rows.iterrows()}
+        rows, _ = select_best_records(_inputs(link, obs.rows(link["series"], region), transform, out))
+        by_year = {int(r["year"]): r for r in rows}
         if transform == "chain_real_growth" and baseline is None:
             return out
         level = baseline if transform == "chain_real_growth" else 1.0
@@ -187,8 +222,8 @@ def candidates_for_link(
                                   obs_ids=[int(u["obs_id"]) for u in used]))
             y += 1
     elif transform == "cumulative_from_levels":
-        rows, _ = select_best(_inputs(link, annual_rows(obs, link["series"], region), transform, out), ["period_key"])
-        by_year = {int(r["year"]): r for _, r in rows.iterrows()}
+        rows, _ = select_best_records(_inputs(link, obs.rows(link["series"], region), transform, out))
+        by_year = {int(r["year"]): r for r in rows}
         base = by_year.get(base_year)
         if base is not None and float(base["value"]) > 0:
             for y, r in sorted(by_year.items()):
@@ -207,24 +242,23 @@ def candidates_for_link(
     return out
 
 
-def _inputs(link: dict, rows: pd.DataFrame, transform: str, out: list[dict]) -> pd.DataFrame:
+def _inputs(link: dict, rows: list[dict], transform: str, out: list[dict]) -> list[dict]:
     """The rows whose basis the derived link can use; the others are listed unusable in `out`."""
-    if rows.empty:
-        return rows
     keep = []
-    for _, r in rows.iterrows():
+    for r in rows:
         reason = B.input_reason(transform, *B.row_basis(r))
-        keep.append(reason is None)
-        if reason is not None:
+        if reason is None:
+            keep.append(r)
+        else:
             out.append(_unusable(None, link, r, reason, value=None))
-    return rows[keep]
+    return keep
 
 
-def _identity(ind: Indicator, link: dict, rows: pd.DataFrame, base_year: int, up_to: int | None) -> list[dict]:
+def _identity(ind: Indicator, link: dict, rows: list[dict], base_year: int, up_to: int | None) -> list[dict]:
     """Candidates from a series that is the indicator's measure, by the basis of each value."""
     out: list[dict] = []
     changes, averages, annual = [], [], []
-    for _, r in rows.iterrows():
+    for r in rows:
         basis, start = B.row_basis(r)
         if ind.kind == TargetKind.cumulative_change and basis == B.CHANGE:
             changes.append(r)  # compounded below
@@ -246,17 +280,17 @@ def _identity(ind: Indicator, link: dict, rows: pd.DataFrame, base_year: int, up
                               r.get("vintage"), [source_record(r, "actual")], None, r.get("price_basis"),
                               obs_ids=[int(r["obs_id"])]))
     if changes:
-        out += _compounded(ind, link, pd.DataFrame(changes), base_year)
+        out += _compounded(ind, link, changes, base_year)
     if averages:
-        out += _from_average(ind, link, pd.DataFrame(averages), pd.DataFrame(annual), base_year, up_to)
+        out += _from_average(ind, link, averages, annual, base_year, up_to)
     return out
 
 
-def _compounded(ind: Indicator, link: dict, rows: pd.DataFrame, base_year: int) -> list[dict]:
+def _compounded(ind: Indicator, link: dict, rows: list[dict], base_year: int) -> list[dict]:
     """A cumulative change since the base year from annual changes: (1 + r₁)(1 + r₂)… − 1."""
     out: list[dict] = []
-    best, _ = select_best(rows, ["period_key"])
-    by_year = {int(r["year"]): r for _, r in best.iterrows()}
+    best, _ = select_best_records(rows)
+    by_year = {int(r["year"]): r for r in best}
     chain = B.consecutive_from(by_year, base_year + 1)
     for y, r in sorted(by_year.items()):
         if y in chain or y <= base_year:
@@ -267,7 +301,7 @@ def _compounded(ind: Indicator, link: dict, rows: pd.DataFrame, base_year: int) 
         gap = next(g for g in range(base_year + 1, y) if g not in by_year)
         out.append(_unusable(ind, link, r, f"缺少{gap}年的比上年变化，无法累计到{y}年 / the annual change of {gap} "
                              f"is missing, so the changes cannot be compounded to {y}"))
-    if str(rows.iloc[0]["unit"]).strip() != "%":
+    if str(rows[0]["unit"]).strip() != "%":
         return out + [_unusable(ind, link, by_year[y], "比上年变化不是百分比，无法连乘 / the annual changes are "
                                 "not percentages and cannot be compounded") for y in chain]
     used: list = []
@@ -289,16 +323,17 @@ def _compounded(ind: Indicator, link: dict, rows: pd.DataFrame, base_year: int) 
     return out
 
 
-def _from_average(ind: Indicator, link: dict, averages: pd.DataFrame, annual: pd.DataFrame, base_year: int,
+def _from_average(ind: Indicator, link: dict, averages: list[dict], annual: list[dict], base_year: int,
                   up_to: int | None) -> list[dict]:
     """Average-growth targets: an average since the base year gives the rate of the years that have
     no annual rate (so that the product of the rates equals the average's); annual rates are never
     replaced. Only the latest average up to the evaluation year is used."""
     out: list[dict] = []
-    best, others = select_best(averages, ["period_key"])
-    usable = best[best["year"] <= up_to] if up_to is not None else best
-    chosen = usable.loc[usable["year"].idxmax()] if not usable.empty else None
-    for _, r in pd.concat([best, others]).iterrows():
+    best, others = select_best_records(averages)
+    usable = [r for r in best if r["year"] <= up_to] if up_to is not None else best
+    # the first of the latest (as idxmax)
+    chosen = max(usable, key=lambda r: r["year"]) if usable else None
+    for r in best + others:
         if chosen is not None and int(r["obs_id"]) == int(chosen["obs_id"]):
             continue
         why = ("评估年份之后的期间年均值 / a period average after the evaluation year"
@@ -308,8 +343,7 @@ def _from_average(ind: Indicator, link: dict, averages: pd.DataFrame, annual: pd
     if chosen is None:
         return out
     year = int(chosen["year"])
-    known_rows, _ = select_best(annual, ["period_key"]) if not annual.empty else (annual, annual)
-    known_rows = {int(r["year"]): r for _, r in known_rows.iterrows()} if not annual.empty else {}
+    known_rows = {int(r["year"]): r for r in select_best_records(annual)[0]}
     known = {y: float(r["value"]) for y, r in known_rows.items() if base_year < y <= year}
     filled = B.implied_rates(float(chosen["value"]), base_year, year, known)
     if not filled:

@@ -4,8 +4,9 @@ The rule (docs/methodology.md §1): final over preliminary, then the higher sour
 exact value over a qualified one (超/近/约 …), then a published value over one zhizao derived, then a
 value with a known vintage over one without, the later known vintage first, then the latest import.
 An undated value never beats a dated revision: its date is unknown, not early or late.
-Every other value stays visible as a conflict. `rank_rows` (data frames of observations) and
-`pick` (the assessment's candidates) apply the same `preference` key.
+Every other value stays visible as a conflict. `rank_rows` (data frames of observations),
+`rank_records` (observations as dicts, the assessment's fast path) and `pick` (the assessment's
+candidates) apply the same `preference` key.
 """
 from __future__ import annotations
 
@@ -85,3 +86,33 @@ def select_best(obs: pd.DataFrame, key: list[str] | None = None) -> tuple[pd.Dat
     ranked = rank_rows(obs)
     first = ~ranked.duplicated(key, keep="first")
     return ranked[first].reset_index(drop=True), ranked[~first].reset_index(drop=True)
+
+
+def _row_key(r: dict) -> tuple:
+    return preference(r["status"], r.get("grade"), r["qualifier"], vintage=r["vintage"],
+                      obs_id=int(r["obs_id"]) if pd.notna(r["obs_id"]) else 0)
+
+
+def rank_records(rows: list[dict]) -> list[dict]:
+    """`rank_rows` for observations as dicts (one per row, as DataFrame.iterrows gives them)."""
+    keys = [_row_key(r) for r in rows]
+    return [rows[k] for k in sorted(range(len(rows)), key=keys.__getitem__)]
+
+
+def select_best_records(rows: list[dict], key: tuple[str, ...] = ("period_key",)) -> tuple[list[dict], list[dict]]:
+    """`select_best` for observations as dicts: (chosen, others), both in preference order."""
+    chosen: list[dict] = []
+    others: list[dict] = []
+    seen: set = set()
+    for r in rank_records(rows):
+        k = tuple(None if _missing(r.get(c)) else r.get(c) for c in key)  # missing keys are equal, as in duplicated()
+        (others if k in seen else chosen).append(r)
+        seen.add(k)
+    return chosen, others
+
+
+def _missing(v: Any) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False

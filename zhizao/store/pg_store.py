@@ -120,6 +120,34 @@ def _snapshot(url: str, pg, generation: int) -> duckdb.DuckDBPyConnection:
             return _snapshots[url][1]
 
 
+_watchers: dict[str, object] = {}  # URL → a connection kept for current_generation
+
+
+def current_generation(url: str) -> int:
+    """store_meta.generation of the database at `url`, over one connection kept per process
+    (reconnecting once after the server restarted); StoreUnavailable when it cannot be reached."""
+    import psycopg
+
+    for attempt in (1, 2):
+        with _lock:
+            con = _watchers.get(url)
+        if con is None or con.closed:
+            con = postgres.connect(url, autocommit=True)
+            with _lock:
+                _watchers[url] = con
+        try:
+            with con.cursor() as cur:  # psycopg serialises the connection's users
+                row = cur.execute("SELECT generation FROM store_meta WHERE id = 1").fetchone()
+            return row[0] if row else 0
+        except psycopg.errors.UndefinedTable:
+            return 0  # not set up yet
+        except psycopg.OperationalError as e:
+            con.close()
+            if attempt == 2:
+                raise postgres.StoreUnavailable(url, str(e)) from None
+    raise AssertionError("unreachable")
+
+
 def forget_snapshots() -> None:
     """Drop every cached snapshot (tests; a restore replaced a database under this process)."""
     with _lock:
@@ -165,7 +193,8 @@ class PgStore(Store):
     def _refresh(self) -> None:
         """Point this store's cursor at the snapshot of the current generation."""
         old = getattr(self, "con", None)
-        if self.url in _at_head or has_schema(self._pg):
+        self._schema = self.url in _at_head or has_schema(self._pg)
+        if self._schema:
             generation = self._pg.execute("SELECT generation FROM store_meta WHERE id = 1").fetchone()[0]
             self.con = _snapshot(self.url, self._pg, generation).cursor()
         else:  # a database without the schema, opened read-only: an empty store
@@ -173,6 +202,10 @@ class PgStore(Store):
             self.con.execute(SCHEMA).fetchall()
         if old is not None:
             old.close()
+
+    def has_schema(self) -> bool:
+        """False for a database that zhizao has not set up yet (no store there)."""
+        return self._schema
 
     @property
     def generation(self) -> int:

@@ -328,6 +328,17 @@ class Store:
         self.close()
 
     # --- reading -------------------------------------------------------------------------
+    def has_schema(self) -> bool:
+        """True when the store's tables exist (a DuckDB file opened here always has them)."""
+        return True
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages: the file, or the URL without its password."""
+        from zhizao.store.postgres import redact
+
+        return redact(self.path)
+
     def is_empty(self) -> bool:
         return self.con.execute("SELECT count(*) FROM batches").fetchall()[0][0] == 0
 

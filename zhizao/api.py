@@ -115,7 +115,7 @@ def _store_default(store: Store) -> Plan | None:
     if found is not None:  # a store made for other plans: never silently show the default plan instead
         return _registered(store, found)
     raise UserError(
-        f"数据库 {store.path} 存放的是规划 {'、'.join(linked)} 的数据，但未登记该规划文件；"
+        f"数据库 {store.location} 存放的是规划 {'、'.join(linked)} 的数据，但未登记该规划文件；"
         "请用 --plan 文件路径 指定一次（之后可用编号）",
         f"the store {store.location} holds data for plan(s) {', '.join(linked)} but does not know their file; "
         "name it once with --plan PATH (its id works afterwards)")

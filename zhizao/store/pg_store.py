@@ -87,8 +87,8 @@ def _read_tables(pg, tables, into: duckdb.DuckDBPyConnection) -> None:
         frame = pd.DataFrame(rows, columns=cols, dtype=object)
         for c in floats:  # as text: DuckDB would read a NaN of a data frame as NULL
             frame[c] = [None if v is None else repr(float(v)) if v == v else "nan" for v in frame[c]]
-        names = ", ".join(cols)
-        select = ", ".join(f"CAST({c} AS DOUBLE)" if c in floats else c for c in cols)
+        names = ", ".join(f'"{c}"' for c in cols)
+        select = ", ".join(f'CAST("{c}" AS DOUBLE)' if c in floats else f'"{c}"' for c in cols)
         into.register("_incoming", frame)
         into.execute(f"INSERT INTO {table} ({names}) SELECT {select} FROM _incoming").fetchall()
         into.unregister("_incoming")

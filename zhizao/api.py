@@ -34,6 +34,7 @@ from zhizao.store.store import Store, as_db
 __all__ = [
     "load_plan", "resolve_plan", "plans", "open_store", "assess", "scorecard", "observations", "sources", "lint",
     "import_data", "withdraw", "batches", "Settings", "draft_plan", "published_monitoring",
+    "backup", "restore", "store_status", "upgrade_store", "audit_log",
 ]
 
 BUNDLED_PLAN_ID = "chongqing-manufacturing-2021-2025"
@@ -442,3 +443,69 @@ def published_monitoring(db: str | Path | None = None, plan=None) -> PublishedDa
     a new store gets the bundled data. The store is read here, so the analytics stay free of I/O."""
     with open_store(db, plan) as store:
         return from_observations(store.observations(), store.location)
+
+
+# --- administration of the store (docs/storage.md) ------------------------------------------------
+def backup(db: str | Path | None = None, out: str | Path = "zhizao-backup.zip", *, progress=None) -> dict:
+    """Back up the store at `db` into the archive `out` (zip of Parquet + manifest); returns the manifest.
+    `progress(table, rows)` is called as each table is written."""
+    from zhizao.store import backup as archive
+
+    return archive.backup(db, out, progress=progress)
+
+
+def restore(db: str | Path | None, archive: str | Path, *, force: bool = False, progress=None,
+            actor: str | None = None) -> dict:
+    """Restore `archive` into the store at `db` (empty, or replaced with `force`), across backends too;
+    raises UserError (BackupError) for a damaged or newer archive or a store that is not empty."""
+    from zhizao.store import backup as archive_module
+
+    return archive_module.restore(db, archive, force=force, progress=progress, actor=actor)
+
+
+def store_status(db: str | Path | None = None) -> dict:
+    """Backend, location (without password), schema revision and the latest one, generation, rows per table."""
+    from zhizao.store import postgres
+    from zhizao.store.store import as_db
+
+    db = as_db(db)
+    head = postgres.latest_revision()
+    info: dict[str, Any] = {"backend": "postgresql" if isinstance(db, str) else "duckdb",
+                            "location": postgres.redact(db), "head": head, "counts": {}}
+    if isinstance(db, str):
+        revision = postgres.current_revision(db)
+        info.update(revision=revision, up_to_date=revision == head)
+        if revision is not None:
+            with Store(db, read_only=True) as store:
+                info["generation"] = store.generation
+                info["counts"] = {**store.counts(), "audit": len(store.audit_log())}
+        return info
+    if not (str(db) == ":memory:" or db.is_file()):
+        info.update(revision=None, up_to_date=False)
+        return info
+    with Store(db, read_only=True) as store:
+        current = store._has_basis and store._withdrawals and store._has_audit() and store._has_plans()
+        info.update(revision=head if current else "older", up_to_date=bool(current))
+        info["counts"] = {**store.counts(), **({"audit": len(store.audit_log())} if current else {})}
+    return info
+
+
+def upgrade_store(db: str | Path | None = None) -> dict:
+    """Bring the store's schema to the latest revision (PostgreSQL: Alembic; DuckDB: opening it for
+    writing adds what an older file lacks); returns store_status."""
+    from zhizao.store import postgres
+    from zhizao.store.store import as_db
+
+    db = as_db(db)
+    if isinstance(db, str):
+        postgres.upgrade(db)
+    else:
+        Store(db).close()
+    return store_status(db)
+
+
+def audit_log(db: str | Path | None = None, *, limit: int | None = None, actor: str | None = None,
+              action: str | None = None, since=None) -> pd.DataFrame:
+    """The audit log of the store at `db`, newest first (see Store.audit_log)."""
+    with Store(db) as store:
+        return store.audit_log(limit=limit, actor=actor, action=action, since=since)

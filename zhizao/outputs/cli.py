@@ -24,6 +24,7 @@ from zhizao.codes import regions
 from zhizao.codes.industries import division_name
 from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
+from zhizao.outputs.cli_admin import register as register_admin
 from zhizao.outputs.cli_monitoring import register as register_monitoring
 from zhizao.outputs.console import (Fmt, Lang, cell, check_year, fitted_table, make_console,
                                     numeric_columns, wrap)
@@ -884,7 +885,7 @@ def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
 
 def _register_areas() -> None:
     """Each output area adds its own commands (report, serve, monitor …)."""
-    for register in (register_reports, register_web, register_monitoring):
+    for register in (register_reports, register_web, register_monitoring, register_admin):
         register(app)
 
 

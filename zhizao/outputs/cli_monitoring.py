@@ -35,7 +35,6 @@ from zhizao.analytics.monitoring.projects import project_progress
 from zhizao.analytics.monitoring.refresh import STEPS, refresh
 from zhizao.analytics.monitoring.warnings import RULES
 from zhizao.codes.industries import division_name
-from zhizao.store.store import as_db
 from zhizao.codes.regions import district_name
 from zhizao.errors import UserError
 from zhizao.outputs.console import Fmt, Lang, cell, column_cells, make_console, min_width, wrap
@@ -44,6 +43,7 @@ from zhizao.outputs.monitoring_inputs import (DATA_ENV, DEFAULT_DATA, PUBLISHED_
                                               load_monitoring_inputs)
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.settings import Settings
+from zhizao.store.store import as_db
 from zhizao.synth import generate
 
 LABELS = labels.COLUMN

@@ -440,7 +440,7 @@ def load_bundled(store: Store, plan: Plan) -> ImportSummary:
                              + "".join(f"; not loaded: {p.message_en}" for p in skipped)
                              + "".join(f"; not a value ({p.file}): {p.message_en}" for p in targets),
                              series=series, links=links)
-    batch_id = store.commit(batch, actor=actor, role=role)
+    batch_id = store.commit(batch)
     return ImportSummary(batch_id, batch.file, len(batch.observations), _distinct_sources(batch),
                          len(series), len(links), skipped)
 

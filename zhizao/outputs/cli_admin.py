@@ -6,6 +6,7 @@ PostgreSQL database named by --db, else $ZHIZAO_DB, else the user's DuckDB file.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -34,6 +35,16 @@ def _progress(lang: Lang):
     return step
 
 
+@contextmanager
+def _refusals(lang: Lang):
+    """A refusal (damaged archive, store not empty, server down) is one line in the reader's language, exit 2."""
+    try:
+        yield
+    except UserError as e:
+        err.print(e.reason(lang.value), style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
 def register(app: typer.Typer) -> None:
     """Add the store administration commands to `app`."""
     from zhizao.store.store import as_db
@@ -49,10 +60,11 @@ def register(app: typer.Typer) -> None:
                    db: Optional[Path] = DB, lang: Lang = LANG):
         """备份数据库（统计数据、规划、审计日志；PostgreSQL 另含账户）为一个 zip 文件，两种后端通用 /
         back up the store (statistics, plans, audit log; accounts too on PostgreSQL) into one zip for either backend."""
-        manifest = api.backup(db, out, progress=_progress(lang))
-        rows = sum(t["rows"] for t in manifest["tables"].values())
-        console.print(f"{_say('backed_up', lang)} {out} ({manifest['backend']}, {manifest['schema_revision']}, "
-                      f"{rows:,} {_say('rows', lang)})", highlight=False, markup=False)
+        with _refusals(lang):
+            manifest = api.backup(db, out, progress=_progress(lang))
+            rows = sum(t["rows"] for t in manifest["tables"].values())
+            console.print(f"{_say('backed_up', lang)} {out} ({manifest['backend']}, {manifest['schema_revision']}, "
+                          f"{rows:,} {_say('rows', lang)})", highlight=False, markup=False)
 
     @app.command("restore")
     def restore_cmd(archive: Path = typer.Argument(..., help="zhizao backup 生成的备份文件 / an archive from zhizao backup"),
@@ -62,40 +74,43 @@ def register(app: typer.Typer) -> None:
                     lang: Lang = LANG):
         """把备份恢复到空数据库（可跨后端：DuckDB ↔ PostgreSQL）；先校验备份，损坏或更新版本的备份不写入 /
         restore an archive into an empty store (across backends too); a damaged or newer archive writes nothing."""
-        result = api.restore(db, archive, force=force, progress=_progress(lang))
-        target = api.store_status(db)["location"]
-        console.print(f"{_say('restored', lang)} {target}: " + ", ".join(
-            f"{t} {n:,}" for t, n in result["tables"].items()), highlight=False, markup=False)
-        if result["skipped"]:
-            console.print(f"{_say('skipped', lang)}: {', '.join(result['skipped'])}", highlight=False, markup=False)
+        with _refusals(lang):
+            result = api.restore(db, archive, force=force, progress=_progress(lang))
+            target = api.store_status(db)["location"]
+            console.print(f"{_say('restored', lang)} {target}: " + ", ".join(
+                f"{t} {n:,}" for t, n in result["tables"].items()), highlight=False, markup=False)
+            if result["skipped"]:
+                console.print(f"{_say('skipped', lang)}: {', '.join(result['skipped'])}", highlight=False, markup=False)
 
     @db_app.command("status")
     def status_cmd(db: Optional[Path] = DB, fmt: Fmt = FMT, lang: Lang = LANG):
         """数据库后端、位置（不含密码）、结构版本与最新版本、各表行数 / backend, location (no password),
         schema revision against the latest, rows per table."""
-        if fmt == Fmt.csv:
-            raise UserError("db status 只支持 --format table 或 json", "db status supports --format table or json only")
-        info = api.store_status(db)
-        if fmt == Fmt.json:
-            typer.echo(json.dumps(info, ensure_ascii=False, indent=2))
-            return
-        table = Table(show_header=False, box=None)
-        for key in ("backend", "location", "revision", "head", "up_to_date", "generation"):
-            value = info.get(key)
-            if key == "up_to_date":
-                value = _say("yes" if value else "no", lang)
-            elif key == "revision" and value is None:
-                value = _say("none", lang)
-            if value is not None:
-                table.add_row(_say(key, lang), str(value))
-        for name, rows in info["counts"].items():
-            table.add_row(f"{_say('table', lang)} {name}", f"{rows:,}")
-        console.print(table)
+        with _refusals(lang):
+            if fmt == Fmt.csv:
+                raise UserError("db status 只支持 --format table 或 json", "db status supports --format table or json only")
+            info = api.store_status(db)
+            if fmt == Fmt.json:
+                typer.echo(json.dumps(info, ensure_ascii=False, indent=2))
+                return
+            table = Table(show_header=False, box=None)
+            for key in ("backend", "location", "revision", "head", "up_to_date", "generation"):
+                value = info.get(key)
+                if key == "up_to_date":
+                    value = _say("yes" if value else "no", lang)
+                elif key == "revision" and value is None:
+                    value = _say("none", lang)
+                if value is not None:
+                    table.add_row(_say(key, lang), str(value))
+            for name, rows in info["counts"].items():
+                table.add_row(f"{_say('table', lang)} {name}", f"{rows:,}")
+            console.print(table)
 
     @db_app.command("upgrade")
     def upgrade_cmd(db: Optional[Path] = DB, lang: Lang = LANG):
         """把数据库结构升级到最新版本（PostgreSQL：Alembic 迁移；DuckDB：打开时补齐新列和新表）/
         bring the schema to the latest revision (PostgreSQL: Alembic migrations; DuckDB: new columns and tables)."""
-        info = api.upgrade_store(db)
-        key = "upgraded" if info["backend"] == "postgresql" else "duckdb_upgraded"
-        console.print(f"{info['location']}: {_say(key, lang)} ({info['revision']})", highlight=False, markup=False)
+        with _refusals(lang):
+            info = api.upgrade_store(db)
+            key = "upgraded" if info["backend"] == "postgresql" else "duckdb_upgraded"
+            console.print(f"{info['location']}: {_say(key, lang)} ({info['revision']})", highlight=False, markup=False)

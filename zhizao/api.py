@@ -29,6 +29,7 @@ from zhizao.plan.spec import Plan
 from zhizao.settings import Settings
 from zhizao.store.importing import (BUNDLED, ImportSummary, bundled_links_name, bundled_mismatches, import_file,
                                      load_bundled, load_bundled_links)
+from zhizao.store import backup as _archive, postgres
 from zhizao.store.store import Store, as_db
 
 __all__ = [
@@ -449,25 +450,18 @@ def published_monitoring(db: str | Path | None = None, plan=None) -> PublishedDa
 def backup(db: str | Path | None = None, out: str | Path = "zhizao-backup.zip", *, progress=None) -> dict:
     """Back up the store at `db` into the archive `out` (zip of Parquet + manifest); returns the manifest.
     `progress(table, rows)` is called as each table is written."""
-    from zhizao.store import backup as archive
-
-    return archive.backup(db, out, progress=progress)
+    return _archive.backup(db, out, progress=progress)
 
 
 def restore(db: str | Path | None, archive: str | Path, *, force: bool = False, progress=None,
             actor: str | None = None) -> dict:
     """Restore `archive` into the store at `db` (empty, or replaced with `force`), across backends too;
     raises UserError (BackupError) for a damaged or newer archive or a store that is not empty."""
-    from zhizao.store import backup as archive_module
-
-    return archive_module.restore(db, archive, force=force, progress=progress, actor=actor)
+    return _archive.restore(db, archive, force=force, progress=progress, actor=actor)
 
 
 def store_status(db: str | Path | None = None) -> dict:
     """Backend, location (without password), schema revision and the latest one, generation, rows per table."""
-    from zhizao.store import postgres
-    from zhizao.store.store import as_db
-
     db = as_db(db)
     head = postgres.latest_revision()
     info: dict[str, Any] = {"backend": "postgresql" if isinstance(db, str) else "duckdb",
@@ -493,9 +487,6 @@ def store_status(db: str | Path | None = None) -> dict:
 def upgrade_store(db: str | Path | None = None) -> dict:
     """Bring the store's schema to the latest revision (PostgreSQL: Alembic; DuckDB: opening it for
     writing adds what an older file lacks); returns store_status."""
-    from zhizao.store import postgres
-    from zhizao.store.store import as_db
-
     db = as_db(db)
     if isinstance(db, str):
         postgres.upgrade(db)

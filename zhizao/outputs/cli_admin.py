@@ -16,6 +16,7 @@ from rich.table import Table
 from zhizao import api, labels
 from zhizao.errors import UserError
 from zhizao.outputs.console import Fmt, Lang, make_console
+from zhizao.store.store import as_db
 
 console = make_console()
 err = make_console(stderr=True)
@@ -47,8 +48,6 @@ def _refusals(lang: Lang):
 
 def register(app: typer.Typer) -> None:
     """Add the store administration commands to `app`."""
-    from zhizao.store.store import as_db
-
     DB = typer.Option(None, "--db", parser=as_db, metavar="PATH|URL", help=DB_HELP)
     LANG = typer.Option(Lang.zh, "--lang", help="输出语言 / output language")
     FMT = typer.Option(Fmt.table, "--format", help="输出格式（table 或 json）/ output format (table or json)")

@@ -22,6 +22,7 @@ import duckdb
 from zhizao import __version__
 from zhizao.errors import UserError
 from zhizao.store import postgres
+from zhizao.store.pg_store import _read_tables, copy_rows
 from zhizao.store.store import STATISTICS_TABLES, Store, as_db, default_actor
 
 FORMAT = "zhizao-backup"
@@ -61,8 +62,6 @@ def _pg_tables(pg) -> dict[str, list[tuple[str, str]]]:
 
 def _pg_into_duckdb(pg, table: str, columns: list[tuple[str, str]], into: duckdb.DuckDBPyConnection) -> None:
     """Copy a PostgreSQL table into a DuckDB table of the same columns (NaN and inf kept)."""
-    from zhizao.store.pg_store import _read_tables
-
     into.execute(f"CREATE TABLE {table} ({', '.join(f'{_q(c)} {t}' for c, t in columns)})").fetchall()
     _read_tables(pg, [table], into)
 
@@ -230,8 +229,6 @@ def _restore_duckdb(store: Store, work, folder: Path, manifest: dict, force: boo
 
 
 def _restore_pg(store, work, manifest: dict, force: bool, actor, step, name: str) -> dict:
-    from zhizao.store.pg_store import copy_rows
-
     pg = store._pg
     present = _pg_tables(pg)
     done, skipped = {}, []

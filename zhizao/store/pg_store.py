@@ -14,6 +14,7 @@ The audit log is read from PostgreSQL directly: recording a login does not bump 
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from zhizao.store import postgres
-from zhizao.store.store import (AUDIT_COLUMNS, LINK_COLUMNS, OBSERVATION_COLUMNS, SCHEMA, SERIES_COLUMNS,
+from zhizao.store.store import (AUDIT_COLUMNS, BACKENDS, LINK_COLUMNS, OBSERVATION_COLUMNS, SCHEMA, SERIES_COLUMNS,
                                 SOURCE_COLUMNS, STATISTICS_TABLES, Batch, Store, UnknownBatch, _actor,
                                 _audit_query, _rows, audit_detail, default_actor, default_db, import_detail,
                                 new_observations)
@@ -126,7 +127,7 @@ _watchers: dict[str, object] = {}  # URL → a connection kept for current_gener
 def current_generation(url: str) -> int:
     """store_meta.generation of the database at `url`, over one connection kept per process
     (reconnecting once after the server restarted); StoreUnavailable when it cannot be reached."""
-    import psycopg
+    import psycopg  # here: the driver is loaded only when a PostgreSQL store is used
 
     for attempt in (1, 2):
         with _lock:
@@ -292,8 +293,6 @@ class PgStore(Store):
         return self.batch(batch_id)
 
     def register_plan(self, plan_id: str, title: str | None, kind: str, source: str, text: str) -> bool:
-        import hashlib
-
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         row = self.con.execute("SELECT sha256, kind, source FROM plans WHERE plan_id = ?", [plan_id]).fetchall()
         if row and row[0] == (sha, kind, source):
@@ -332,3 +331,6 @@ class PgStore(Store):
         frame = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
         frame["at"] = pd.to_datetime(frame["at"])
         return frame
+
+
+BACKENDS["postgresql"] = PgStore

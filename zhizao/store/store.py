@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from zhizao.settings import Settings
+from zhizao.store.postgres import is_postgres, redact
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
@@ -140,17 +141,11 @@ LINK_COLUMNS = [
 ]
 
 
-def _is_url(db) -> bool:
-    from zhizao.store.postgres import is_postgres
-
-    return is_postgres(db)
-
-
 def default_db_path() -> Path:
     """The DuckDB default: $ZHIZAO_DB when it is a file, else ~/.local/share/zhizao/zhizao.duckdb
     (documented in docs/cli.md)."""
     env = os.environ.get("ZHIZAO_DB")
-    if env and not _is_url(env):
+    if env and not is_postgres(env):
         return Path(env)
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "zhizao" / "zhizao.duckdb"
@@ -160,7 +155,7 @@ def default_db() -> str | Path:
     """The store when none is named: $ZHIZAO_DB as given when it is a postgresql:// URL, else
     default_db_path()."""
     env = os.environ.get("ZHIZAO_DB")
-    return env if env and _is_url(env) else default_db_path()
+    return env if env and is_postgres(env) else default_db_path()
 
 
 def as_db(db) -> str | Path:
@@ -168,7 +163,7 @@ def as_db(db) -> str | Path:
     None is default_db()."""
     if db is None:
         return default_db()
-    return str(db) if _is_url(db) else Path(db)
+    return str(db) if is_postgres(db) else Path(db)
 
 
 def default_actor() -> str:
@@ -273,6 +268,11 @@ def _known_since_sql(settings=None) -> tuple[str, str]:
     return known, assumed_from
 
 
+# Store subclasses by backend name; zhizao/store/__init__.py imports pg_store, which adds "postgresql"
+# (it subclasses Store, so this module cannot import it).
+BACKENDS: dict[str, type] = {}
+
+
 class UnknownBatch(LookupError):
     """Withdrawing a batch that is not in the store."""
 
@@ -283,10 +283,8 @@ class Store:
     backend = "duckdb"
 
     def __new__(cls, path: str | Path | None = None, **kwargs):
-        if cls is Store and _is_url(as_db(path)):
-            from zhizao.store.pg_store import PgStore
-
-            return super().__new__(PgStore)
+        if cls is Store and is_postgres(as_db(path)):
+            return super().__new__(BACKENDS["postgresql"])
         return super().__new__(cls)
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
@@ -335,8 +333,6 @@ class Store:
     @property
     def location(self) -> str:
         """Where the store is, for messages: the file, or the URL without its password."""
-        from zhizao.store.postgres import redact
-
         return redact(self.path)
 
     def is_empty(self) -> bool:

@@ -45,6 +45,7 @@ from zhizao.ingest.table import ImportProblem
 from zhizao.plan.load import PlanError, embedded_plan_ids, load_plan
 from zhizao.plan.spec import Plan
 from zhizao.store.importing import ImportFailed, ImportSummary, bundled_links_name
+from zhizao.store.pg_store import current_generation
 from zhizao.store.postgres import StoreUnavailable
 from zhizao.store.store import Store, StoreBusy, as_db, default_lock_timeout
 
@@ -151,8 +152,6 @@ class WebState:
         """What changes when another process writes: the file's and WAL's mtime and size; the
         generation for PostgreSQL (StoreUnavailablePage when the server cannot be reached)."""
         if isinstance(self.db, str):
-            from zhizao.store.pg_store import current_generation
-
             try:
                 return ("generation", current_generation(self.db))
             except StoreUnavailable as e:

@@ -1,10 +1,12 @@
 """zhizao backup / restore: round trips on both backends, across backends, and refusals (a damaged
 or newer archive, a store that is not empty) that write nothing."""
 import json
+import uuid
 import zipfile
 from pathlib import Path
 
 import pandas as pd
+import psycopg
 import pytest
 from typer.testing import CliRunner
 
@@ -51,13 +53,22 @@ def _other(store_db, tmp_path, pg_factory):
 
 
 @pytest.fixture
-def pg_factory(postgres_server):
-    from conftest import drop_database, new_database
-
+def pg_factory(request):
+    """Another fresh PostgreSQL database (besides store_db's), made only when asked for; dropped after."""
     made = []
-    yield lambda: made.append(new_database(postgres_server)) or made[-1]
-    for url in made:
-        drop_database(postgres_server, url)
+
+    def make() -> str:
+        server = request.getfixturevalue("postgres_server")
+        name = "zt_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(server, autocommit=True) as con:
+            con.execute(f'CREATE DATABASE "{name}"')
+        made.append((server, name))
+        return server.rsplit("/", 1)[0] + "/" + name
+
+    yield make
+    for server, name in made:
+        with psycopg.connect(server, autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_round_trip_on_each_backend(store_db, tmp_path, pg_factory):

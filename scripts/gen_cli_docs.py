@@ -14,8 +14,9 @@ INTRO = """# CLI reference
 Generated from `zhizao --help` by `python scripts/gen_cli_docs.py`; `tests/test_docs.py` fails when
 this file and the CLI disagree.
 
-The store is the DuckDB file given by `--db`, else the `ZHIZAO_DB` environment variable, else
-`~/.local/share/zhizao/zhizao.duckdb` (`$XDG_DATA_HOME/zhizao/zhizao.duckdb` when that is set).
+The store is the DuckDB file or `postgresql://` URL given by `--db`, else the `ZHIZAO_DB` environment
+variable, else `~/.local/share/zhizao/zhizao.duckdb` (`$XDG_DATA_HOME/zhizao/zhizao.duckdb` when that
+is set); docs/storage.md describes both backends, `zhizao db status` and `zhizao backup` / `restore`.
 A new store for the embedded plan is loaded with the bundled real Chongqing data.
 
 The plan is `--plan ID|PATH` on every command that uses one, else the `ZHIZAO_PLAN` environment

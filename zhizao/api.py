@@ -29,11 +29,13 @@ from zhizao.plan.spec import Plan
 from zhizao.settings import Settings
 from zhizao.store.importing import (BUNDLED, ImportSummary, bundled_links_name, bundled_mismatches, import_file,
                                      load_bundled, load_bundled_links)
-from zhizao.store.store import Store, default_db_path
+from zhizao.store import backup as _archive, postgres
+from zhizao.store.store import Store, as_db
 
 __all__ = [
     "load_plan", "resolve_plan", "plans", "open_store", "assess", "scorecard", "observations", "sources", "lint",
     "import_data", "withdraw", "batches", "Settings", "draft_plan", "published_monitoring",
+    "backup", "restore", "store_status", "upgrade_store", "audit_log",
 ]
 
 BUNDLED_PLAN_ID = "chongqing-manufacturing-2021-2025"
@@ -61,10 +63,18 @@ class UnknownPlan(UserError):
 
 
 def _store_if_exists(db: str | Path | None) -> Store | None:
-    path = Path(db) if db is not None else default_db_path()
-    if str(path) != ":memory:" and not path.is_file():
-        return None  # asking which plans a store knows must not create one
-    return Store(path)
+    """The store at `db` if there is one: asking which plans a store knows must not create one (a
+    PostgreSQL database without zhizao's schema counts as no store yet)."""
+    db = as_db(db)
+    if isinstance(db, str):
+        store = Store(db, read_only=True)
+        if store.has_schema():
+            return store
+        store.close()
+        return None
+    if str(db) != ":memory:" and not db.is_file():
+        return None
+    return Store(db)
 
 
 def known_plan_ids(db: str | Path | None = None) -> list[str]:
@@ -82,7 +92,7 @@ def _registered(store: Store, plan_id: str) -> Plan:
     try:
         source = store.plans().set_index("plan_id")["source"].get(plan_id)
         folder = Path(source).parent if isinstance(source, str) and looks_like_path(source) else None
-        return parse_plan(text, f"{store.path} → plans[{plan_id}]", folder=folder)
+        return parse_plan(text, f"{store.location} → plans[{plan_id}]", folder=folder)
     except PlanError as e:  # a plan registered by an older zhizao whose spec has changed since
         raise UserError(
             f"数据库登记的规划“{plan_id}”已无法读取：{e.problems[0]}；请用 --plan 文件路径 重新指定规划文件",
@@ -107,9 +117,9 @@ def _store_default(store: Store) -> Plan | None:
     if found is not None:  # a store made for other plans: never silently show the default plan instead
         return _registered(store, found)
     raise UserError(
-        f"数据库 {store.path} 存放的是规划 {'、'.join(linked)} 的数据，但未登记该规划文件；"
+        f"数据库 {store.location} 存放的是规划 {'、'.join(linked)} 的数据，但未登记该规划文件；"
         "请用 --plan 文件路径 指定一次（之后可用编号）",
-        f"the store {store.path} holds data for plan(s) {', '.join(linked)} but does not know their file; "
+        f"the store {store.location} holds data for plan(s) {', '.join(linked)} but does not know their file; "
         "name it once with --plan PATH (its id works afterwards)")
 
 
@@ -376,13 +386,15 @@ def lint(plan=None, lang: str = "zh", *, db: str | Path | None = None) -> pd.Dat
     return findings_frame(findings, lang)
 
 
-def import_data(path: str | Path, *, plan=None, db: str | Path | None = None, progress=None) -> ImportSummary:
+def import_data(path: str | Path, *, plan=None, db: str | Path | None = None, progress=None,
+                actor: str | None = None, role: str | None = None) -> ImportSummary:
     """Import a CSV/XLSX (long format) or a links YAML; all or nothing (raises ImportFailed).
     `progress(stage, rows)` is called as each stage starts: read, validate, check, write.
-    Links are recorded for `plan` (see `resolve_plan`); values are shared by every plan."""
+    Links are recorded for `plan` (see `resolve_plan`); values are shared by every plan.
+    `actor`/`role`: who imports, for the audit log (default cli:<system user>)."""
     plan = resolve_plan(plan, db)
     with open_store(db, plan) as store:
-        return import_file(store, path, plan, progress=progress)
+        return import_file(store, path, plan, progress=progress, actor=actor, role=role)
 
 
 def in_force_plan(plan: Plan, db: str | Path | None = None) -> Plan | None:
@@ -431,4 +443,60 @@ def published_monitoring(db: str | Path | None = None, plan=None) -> PublishedDa
     (zhizao.analytics.monitoring.published): the default store, or the one opened for `plan` (a Plan);
     a new store gets the bundled data. The store is read here, so the analytics stay free of I/O."""
     with open_store(db, plan) as store:
-        return from_observations(store.observations(), str(store.path))
+        return from_observations(store.observations(), store.location)
+
+
+# --- administration of the store (docs/storage.md) ------------------------------------------------
+def backup(db: str | Path | None = None, out: str | Path = "zhizao-backup.zip", *, progress=None) -> dict:
+    """Back up the store at `db` into the archive `out` (zip of Parquet + manifest); returns the manifest.
+    `progress(table, rows)` is called as each table is written."""
+    return _archive.backup(db, out, progress=progress)
+
+
+def restore(db: str | Path | None, archive: str | Path, *, force: bool = False, progress=None,
+            actor: str | None = None) -> dict:
+    """Restore `archive` into the store at `db` (empty, or replaced with `force`), across backends too;
+    raises UserError (BackupError) for a damaged or newer archive or a store that is not empty."""
+    return _archive.restore(db, archive, force=force, progress=progress, actor=actor)
+
+
+def store_status(db: str | Path | None = None) -> dict:
+    """Backend, location (without password), schema revision and the latest one, generation, rows per table."""
+    db = as_db(db)
+    head = postgres.latest_revision()
+    info: dict[str, Any] = {"backend": "postgresql" if isinstance(db, str) else "duckdb",
+                            "location": postgres.redact(db), "head": head, "counts": {}}
+    if isinstance(db, str):
+        revision = postgres.current_revision(db)
+        info.update(revision=revision, up_to_date=revision == head)
+        if revision is not None:
+            with Store(db, read_only=True) as store:
+                info["generation"] = store.generation
+                info["counts"] = {**store.counts(), "audit": len(store.audit_log())}
+        return info
+    if not (str(db) == ":memory:" or db.is_file()):
+        info.update(revision=None, up_to_date=False)
+        return info
+    with Store(db, read_only=True) as store:
+        current = store._has_basis and store._withdrawals and store._has_audit() and store._has_plans()
+        info.update(revision=head if current else "older", up_to_date=bool(current))
+        info["counts"] = {**store.counts(), **({"audit": len(store.audit_log())} if current else {})}
+    return info
+
+
+def upgrade_store(db: str | Path | None = None) -> dict:
+    """Bring the store's schema to the latest revision (PostgreSQL: Alembic; DuckDB: opening it for
+    writing adds what an older file lacks); returns store_status."""
+    db = as_db(db)
+    if isinstance(db, str):
+        postgres.upgrade(db)
+    else:
+        Store(db).close()
+    return store_status(db)
+
+
+def audit_log(db: str | Path | None = None, *, limit: int | None = None, actor: str | None = None,
+              action: str | None = None, since=None) -> pd.DataFrame:
+    """The audit log of the store at `db`, newest first (see Store.audit_log)."""
+    with Store(db) as store:
+        return store.audit_log(limit=limit, actor=actor, action=action, since=since)

@@ -954,3 +954,16 @@ UI.update({
                               "a district user imports only their own district's rows ({region}): these rows "
                               "belong to another region, so nothing in the file was imported"),
 })
+# --- STORE (issue 11): zhizao db status, backup and restore (the terminal's words) -------------
+STORE_STATUS: dict[str, Pair] = {
+    "backend": ("后端", "Backend"), "location": ("位置", "Location"), "revision": ("结构版本", "Schema revision"),
+    "head": ("最新结构版本", "Latest revision"), "up_to_date": ("结构是否最新", "Schema up to date"),
+    "generation": ("数据写入次数", "Data writes (generation)"), "table": ("表", "Table"), "rows": ("行", "rows"),
+    "yes": ("是", "yes"), "no": ("否，请运行 zhizao db upgrade", "no: run zhizao db upgrade"),
+    "none": ("（尚未建立）", "(not set up yet)"),
+    "backed_up": ("已备份到", "Backed up to"), "restored": ("已恢复到", "Restored into"),
+    "skipped": ("未恢复（此后端无这些表）", "Not restored (this backend has no such tables)"),
+    "upgraded": ("数据库结构已是最新版本", "the schema is at the latest revision"),
+    "duckdb_upgraded": ("DuckDB 数据库在每次写入打开时自动升级，已完成", "a DuckDB store upgrades itself when "
+                        "opened for writing; done"),
+}

@@ -80,8 +80,8 @@ def test_cli_refuses_bad_links_without_traceback(tmp_path):
     assert r.exception is None or isinstance(r.exception, SystemExit)
 
 
-def test_summary_counts_distinct_sources_and_reports_progress(tmp_path, plan):
-    db = tmp_path / "s.duckdb"
+def test_summary_counts_distinct_sources_and_reports_progress(store_db, plan):
+    db = store_db
     zz.import_data(ASSETS / "fictional-links.yaml", plan=plan, db=db)
     stages = []
     s = zz.import_data(ASSETS / "fictional-data.csv", plan=plan, db=db, progress=lambda st, n: stages.append((st, n)))

@@ -51,9 +51,9 @@ def test_old_store_gains_the_columns_and_takes_new_imports(tmp_path):
     assert {"basis", "basis_from"} <= set(cols)
 
 
-def test_same_value_on_another_basis_is_not_already_stored(tmp_path):
+def test_same_value_on_another_basis_is_not_already_stored(tmp_path, store_db):
     plan = zz.load_plan(PLAN)
-    db = tmp_path / "s.duckdb"
+    db = store_db
     zz.import_data(ASSETS / "fictional-links.yaml", plan=plan, db=db)
     (tmp_path / "a.csv").write_text(HEAD + "energy_intensity,2024,-3,%,比上年,A,https://e.org/1\n", encoding="utf-8")
     (tmp_path / "b.csv").write_text(HEAD + "energy_intensity,2024,-3,%,较2022年累计,A,https://e.org/1\n",

@@ -1,4 +1,5 @@
-"""Imports are all or nothing, revisions are kept, and `as_of` reproduces earlier views."""
+"""Imports are all or nothing, revisions are kept, and `as_of` reproduces earlier views: on both
+backends (store_db: a DuckDB file, then a PostgreSQL database)."""
 from pathlib import Path
 
 import pandas as pd
@@ -13,9 +14,8 @@ PLAN = ASSETS / "fictional-plan.yaml"
 HEAD = "series,region,period,value,unit,grade,source_url,published,vintage,quote\n"
 
 
-def _db(tmp_path):
+def _db(db):
     plan = zz.load_plan(PLAN)
-    db = tmp_path / "s.duckdb"
     zz.import_data(ASSETS / "fictional-links.yaml", plan=plan, db=db)
     return plan, db
 
@@ -25,8 +25,8 @@ def _snapshot(db):
         return s.counts(), s.observations().drop(columns=["obs_id"]).to_dict("records")
 
 
-def test_bad_file_reports_every_problem_and_changes_nothing(tmp_path):
-    plan, db = _db(tmp_path)
+def test_bad_file_reports_every_problem_and_changes_nothing(tmp_path, store_db):
+    plan, db = _db(store_db)
     zz.import_data(ASSETS / "fictional-data.csv", plan=plan, db=db)
     before = _snapshot(db)
     bad = tmp_path / "bad.csv"
@@ -48,8 +48,8 @@ def test_bad_file_reports_every_problem_and_changes_nothing(tmp_path):
     assert _snapshot(db) == before
 
 
-def test_gbk_csv_and_unit_conversion(tmp_path):
-    plan, db = _db(tmp_path)
+def test_gbk_csv_and_unit_conversion(tmp_path, store_db):
+    plan, db = _db(store_db)
     f = tmp_path / "gbk.csv"
     f.write_bytes(("指标,时期,数值,单位,等级,网址\noutput,2023,\"11,500,000\",万元,A,https://x.org/g\n").encode("gbk"))
     zz.import_data(f, plan=plan, db=db)
@@ -58,8 +58,8 @@ def test_gbk_csv_and_unit_conversion(tmp_path):
     assert row["value"] == pytest.approx(1150.0) and row["unit"] == "亿元" and row["unit_original"] == "万元"
 
 
-def test_revisions_are_kept_and_as_of_reproduces_the_earlier_view(tmp_path):
-    plan, db = _db(tmp_path)
+def test_revisions_are_kept_and_as_of_reproduces_the_earlier_view(tmp_path, store_db):
+    plan, db = _db(store_db)
     first = tmp_path / "v1.csv"
     first.write_text(HEAD + "output,,2024,1250,亿元,A,https://x.org/p,2025-01-20,2025-01-20,预计\n", encoding="utf-8")
     second = tmp_path / "v2.csv"
@@ -74,8 +74,8 @@ def test_revisions_are_kept_and_as_of_reproduces_the_earlier_view(tmp_path):
     assert latest["conflicts"][0]["value"] == 1250  # the preliminary value stays visible
 
 
-def test_reimporting_the_same_values_is_refused(tmp_path):
-    plan, db = _db(tmp_path)
+def test_reimporting_the_same_values_is_refused(store_db):
+    plan, db = _db(store_db)
     zz.import_data(ASSETS / "fictional-data.csv", plan=plan, db=db)
     before = _snapshot(db)
     with pytest.raises(ImportFailed) as e:
@@ -84,8 +84,8 @@ def test_reimporting_the_same_values_is_refused(tmp_path):
     assert _snapshot(db) == before
 
 
-def test_xlsx_import(tmp_path):
-    plan, db = _db(tmp_path)
+def test_xlsx_import(tmp_path, store_db):
+    plan, db = _db(store_db)
     f = tmp_path / "d.xlsx"
     pd.DataFrame({"series": ["parks"], "period": ["2023"], "value": [6], "unit": ["个"], "grade": ["A"],
                   "source_url": ["https://x.org/x"]}).to_excel(f, index=False)
@@ -93,8 +93,8 @@ def test_xlsx_import(tmp_path):
     assert (zz.observations(db)["series"] == "parks").sum() == 1
 
 
-def test_failed_commit_rolls_back(tmp_path):
-    with Store(tmp_path / "r.duckdb") as s:
+def test_failed_commit_rolls_back(store_db):
+    with Store(store_db) as s:
         from zhizao.store.store import Batch
         bad = Batch(kind="import", file="x", sha256=None,
                     observations=pd.DataFrame({"series": ["a"], "value": [None]}))  # NOT NULL violated

@@ -16,16 +16,15 @@ PLAN = ASSETS / "fictional-plan.yaml"
 runner = CliRunner()
 
 
-def _store(tmp_path):
+def _store(db):
     plan = zz.load_plan(PLAN)
-    db = tmp_path / "w.duckdb"
     zz.import_data(ASSETS / "fictional-links.yaml", plan=plan, db=db)
     s = zz.import_data(ASSETS / "fictional-data.csv", plan=plan, db=db)
     return plan, db, s.batch_id
 
 
-def test_withdrawn_batch_stops_counting_but_stays_recorded(tmp_path):
-    plan, db, batch = _store(tmp_path)
+def test_withdrawn_batch_stops_counting_but_stays_recorded(store_db):
+    plan, db, batch = _store(store_db)
     before = zz.assess(plan, db=db)
     assert len(zz.observations(db)) > 0
     with Store(db) as s:
@@ -48,8 +47,8 @@ def test_withdrawn_batch_stops_counting_but_stays_recorded(tmp_path):
     assert len(zz.observations(db)) == stored["observations"]
 
 
-def test_withdrawn_links_stop_counting(tmp_path):
-    plan, db, _ = _store(tmp_path)
+def test_withdrawn_links_stop_counting(store_db):
+    plan, db, _ = _store(store_db)
     links_batch = zz.batches(db).query("kind == 'links'")["batch_id"].iloc[0]
     zz.withdraw(links_batch, db=db)
     with Store(db) as s:
@@ -66,8 +65,8 @@ def test_cli_withdraw_refusals_exit_2(tmp_path, monkeypatch):
     assert r.exit_code == 2 and "bundled batch cannot be withdrawn" in r.output
 
 
-def test_cli_withdraw_and_list(tmp_path):
-    plan, db, batch = _store(tmp_path)
+def test_cli_withdraw_and_list(store_db):
+    plan, db, batch = _store(store_db)
     r = runner.invoke(app, ["data", "withdraw", batch, "--reason", "错误口径", "--db", str(db)])
     assert r.exit_code == 0, r.output
     assert batch in r.output

@@ -24,6 +24,7 @@ from zhizao.codes import regions
 from zhizao.codes.industries import division_name
 from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
+from zhizao.outputs.cli_admin import register as register_admin
 from zhizao.outputs.cli_monitoring import register as register_monitoring
 from zhizao.outputs.cli_users import register as register_users
 from zhizao.outputs.console import (Fmt, Lang, cell, check_year, fitted_table, make_console,
@@ -35,7 +36,7 @@ from zhizao.plan.load import PlanError
 from zhizao.plan.search import search_plan
 from zhizao.settings import SETTINGS, Settings, baseline_rule
 from zhizao.store.importing import ImportFailed
-from zhizao.store.store import StoreBusy
+from zhizao.store.store import StoreBusy, as_db
 
 try:  # typer ≥ 0.20 vendors click as typer._click; an older typer runs on the real click
     from typer._click import exceptions as click_exceptions
@@ -137,7 +138,8 @@ class Section(str, Enum):
     regions = "regions"
 
 
-DbOpt = typer.Option(None, "--db", help="DuckDB 文件；缺省用 $ZHIZAO_DB，再缺省 ~/.local/share/zhizao/zhizao.duckdb")
+DbOpt = typer.Option(None, "--db", parser=as_db, metavar="PATH|URL",
+                     help="DuckDB 文件或 postgresql:// URL；缺省用 $ZHIZAO_DB，再缺省 ~/.local/share/zhizao/zhizao.duckdb")
 PLAN_HELP = ("规划：编号或 YAML 文件路径（用过一次的文件可用编号，见 zhizao plan list）；缺省为数据库所属规划，再缺省为内置默认规划 "
              "/ plan id or YAML path (a file once used is known by its id: zhizao plan list); default: the store's plan, "
              "else the embedded default")
@@ -884,7 +886,7 @@ def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
 
 def _register_areas() -> None:
     """Each output area adds its own commands (report, serve, monitor …)."""
-    for register in (register_reports, register_web, register_monitoring, register_users):
+    for register in (register_reports, register_web, register_monitoring, register_users, register_admin):
         register(app)
 
 

@@ -43,6 +43,7 @@ from zhizao.outputs.monitoring_inputs import (DATA_ENV, DEFAULT_DATA, PUBLISHED_
                                               load_monitoring_inputs)
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.settings import Settings
+from zhizao.store.store import as_db
 from zhizao.synth import generate
 
 LABELS = labels.COLUMN
@@ -592,7 +593,7 @@ def register(app: typer.Typer) -> None:
                         help=f"监测数据目录（zhizao synth 写出，--source synthetic）；缺省 ${DATA_ENV}，再缺省 "
                              f"./{DEFAULT_DATA} / data folder (--source synthetic; default: ${DATA_ENV}, else "
                              f"./{DEFAULT_DATA})")
-    DB = typer.Option(None, "--db", help="--source published 所用数据库；缺省 $ZHIZAO_DB，再缺省用户数据库 / store for "
+    DB = typer.Option(None, "--db", parser=as_db, metavar="PATH|URL", help="--source published 所用数据库；缺省 $ZHIZAO_DB，再缺省用户数据库 / store for "
                                          "--source published (default: $ZHIZAO_DB, else the user store)")
     PLAN = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help=PLAN_HELP)
     PERIOD = typer.Option(None, "--period", help="期别 YYYY-MM，须在数据范围内；缺省为最新 / period YYYY-MM within "

@@ -89,12 +89,14 @@ def _series_units(store: Store, plan: Plan) -> dict[str, str]:
 STAGES = ("read", "validate", "check", "write")  # what an import reports to its progress callback
 
 
-def import_file(store: Store, path: str | Path, plan: Plan, progress=None) -> ImportSummary:
+def import_file(store: Store, path: str | Path, plan: Plan, progress=None, *, actor: str | None = None,
+                role: str | None = None) -> ImportSummary:
     """Validate a CSV/XLSX file in the documented long format and commit it, or refuse it whole.
-    `progress(stage, rows)` is called as each of STAGES starts (rows known after reading)."""
+    `progress(stage, rows)` is called as each of STAGES starts (rows known after reading).
+    `actor`/`role` name who imports in the audit log (default cli:<system user>)."""
     path = Path(path)
     if path.suffix.lower() in (".yaml", ".yml"):
-        return import_links(store, path, plan)
+        return import_links(store, path, plan, actor=actor, role=role)
     step = progress or (lambda stage, rows: None)
     step("read", None)
     try:
@@ -118,7 +120,7 @@ def import_file(store: Store, path: str | Path, plan: Plan, progress=None) -> Im
         raise ImportFailed(problems)
     step("write", len(rows))
     batch = _batch_from_rows(rows, kind="import", file=str(path), sha256=sha)
-    batch_id = store.commit(batch)
+    batch_id = store.commit(batch, actor=actor, role=role)
     return ImportSummary(batch_id, str(path), len(batch.observations), _distinct_sources(batch), 0, 0)
 
 
@@ -305,7 +307,8 @@ def _ratio_unit_problems(links: pd.DataFrame, series: pd.DataFrame, store: Store
     return out
 
 
-def import_links(store: Store, path: Path, plan: Plan) -> ImportSummary:
+def import_links(store: Store, path: Path, plan: Plan, *, actor: str | None = None,
+                 role: str | None = None) -> ImportSummary:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as e:
@@ -319,7 +322,7 @@ def import_links(store: Store, path: Path, plan: Plan) -> ImportSummary:
         raise ImportFailed(problems)
     batch = Batch(kind="links", file=str(path), sha256=hashlib.sha256(text.encode()).hexdigest(),
                   series=series, links=links)
-    batch_id = store.commit(batch)
+    batch_id = store.commit(batch, actor=actor, role=role)
     return ImportSummary(batch_id, str(path), 0, 0, len(series), len(links))
 
 

@@ -1,12 +1,16 @@
-"""The statistics store: one DuckDB file behind a narrow interface.
+"""The statistics store behind a narrow interface: a DuckDB file, or a PostgreSQL database.
 
-Everything else in zhizao reads and writes statistics through `Store`, so that a PostgreSQL
-backend (the multi-user server on the roadmap) can replace DuckDB without touching analytics.
-Rows are only ever added: a revision is a new row with a later vintage, never an update.
+Everything else in zhizao reads and writes statistics through `Store`. `Store(db)` with a
+postgresql:// URL returns a `PgStore` (zhizao/store/pg_store.py), which keeps PostgreSQL as the
+store of record and answers reads with the same DuckDB SQL over a snapshot read once
+(docs/storage.md). Rows are only ever added: a revision is a new row with a later vintage, never
+an update.
 """
 from __future__ import annotations
 
+import getpass
 import hashlib
+import json
 import os
 import random
 import re
@@ -19,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from zhizao.settings import Settings
+from zhizao.store.postgres import is_postgres, redact
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
@@ -102,7 +107,20 @@ CREATE TABLE IF NOT EXISTS plans (         -- plans used with this store, so an 
     sha256 VARCHAR NOT NULL,
     registered_at TIMESTAMP NOT NULL
 );
+CREATE TABLE IF NOT EXISTS audit (          -- who did what, when: as PostgreSQL's (Alembic 0002)
+    audit_id BIGINT PRIMARY KEY,
+    "at" TIMESTAMP NOT NULL,        -- quoted: a keyword in DuckDB
+    actor VARCHAR NOT NULL,         -- a username, or cli:<system user> for the command line
+    role VARCHAR,
+    action VARCHAR NOT NULL,        -- import | withdraw | plan_register | restore | login | export …
+    target VARCHAR,
+    rows INTEGER,
+    detail VARCHAR,                 -- JSON
+    ip VARCHAR
+);
 """
+STATISTICS_TABLES = ("batches", "sources", "series", "links", "observations", "withdrawals", "plans")
+AUDIT_COLUMNS = ["audit_id", "at", "actor", "role", "action", "target", "rows", "detail", "ip"]
 
 OBSERVATION_COLUMNS = [
     "obs_id", "series", "region", "industry", "period_type", "year", "month", "period_key",
@@ -124,12 +142,40 @@ LINK_COLUMNS = [
 
 
 def default_db_path() -> Path:
-    """--db, else $ZHIZAO_DB, else ~/.local/share/zhizao/zhizao.duckdb (documented in docs/cli.md)."""
+    """The DuckDB default: $ZHIZAO_DB when it is a file, else ~/.local/share/zhizao/zhizao.duckdb
+    (documented in docs/cli.md)."""
     env = os.environ.get("ZHIZAO_DB")
-    if env:
+    if env and not is_postgres(env):
         return Path(env)
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "zhizao" / "zhizao.duckdb"
+
+
+def default_db() -> str | Path:
+    """The store when none is named: $ZHIZAO_DB as given when it is a postgresql:// URL, else
+    default_db_path()."""
+    env = os.environ.get("ZHIZAO_DB")
+    return env if env and is_postgres(env) else default_db_path()
+
+
+def as_db(db) -> str | Path:
+    """A --db value as Store takes it: a URL stays a string (Path would fold its //), else a Path;
+    None is default_db()."""
+    if db is None:
+        return default_db()
+    return str(db) if is_postgres(db) else Path(db)
+
+
+def default_actor() -> str:
+    """Who the audit log names when no account is given: cli:<system user>."""
+    try:
+        return "cli:" + getpass.getuser()
+    except Exception:  # noqa: BLE001 - some containers have no user name
+        return "cli:?"
+
+
+def audit_detail(detail: dict | None) -> str | None:
+    return None if detail is None else json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True)
 
 
 def source_id_for(url: str | None, title: str | None) -> str:
@@ -222,11 +268,25 @@ def _known_since_sql(settings=None) -> tuple[str, str]:
     return known, assumed_from
 
 
+# Store subclasses by backend name; zhizao/store/__init__.py imports pg_store, which adds "postgresql"
+# (it subclasses Store, so this module cannot import it).
+BACKENDS: dict[str, type] = {}
+
+
 class UnknownBatch(LookupError):
     """Withdrawing a batch that is not in the store."""
 
 
 class Store:
+    """The store at `path`: a DuckDB file (this class), or a PostgreSQL URL (a PgStore is returned)."""
+
+    backend = "duckdb"
+
+    def __new__(cls, path: str | Path | None = None, **kwargs):
+        if cls is Store and is_postgres(as_db(path)):
+            return super().__new__(BACKENDS["postgresql"])
+        return super().__new__(cls)
+
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
                  lock_timeout: float | None = None):
         self.path = Path(path) if path is not None else default_db_path()
@@ -266,6 +326,15 @@ class Store:
         self.close()
 
     # --- reading -------------------------------------------------------------------------
+    def has_schema(self) -> bool:
+        """True when the store's tables exist (a DuckDB file opened here always has them)."""
+        return True
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages: the file, or the URL without its password."""
+        return redact(self.path)
+
     def is_empty(self) -> bool:
         return self.con.execute("SELECT count(*) FROM batches").fetchall()[0][0] == 0
 
@@ -328,7 +397,7 @@ class Store:
         return self.con.execute(
             f"""SELECT s.*, count(o.obs_id) AS observations FROM sources s
                LEFT JOIN observations o ON o.source_id = s.source_id AND {self._active("o")}
-               GROUP BY ALL ORDER BY s.grade, s.url"""
+               GROUP BY ALL ORDER BY s.grade, s.url, s.source_id"""
         ).df()
 
     def series(self) -> pd.DataFrame:
@@ -381,8 +450,9 @@ class Store:
         return self.con.execute(sql, params).df()
 
     # --- writing -------------------------------------------------------------------------
-    def commit(self, batch: Batch) -> str:
-        """Write a batch atomically; returns its id. Nothing is written if any step fails."""
+    def commit(self, batch: Batch, actor: str | None = None, role: str | None = None) -> str:
+        """Write a batch atomically with its audit row ("import"); returns its id. Nothing is
+        written if any step fails."""
         batch_id = "b_" + datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         self._run("BEGIN TRANSACTION")
@@ -391,6 +461,8 @@ class Store:
                 "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [batch_id, batch.kind, batch.file, batch.sha256, len(batch.observations), now, batch.note],
             )
+            self._audit_row("import", actor=actor, role=role, target=batch_id, rows=len(batch.observations),
+                            detail=import_detail(batch), at=now)
             if len(batch.sources):
                 src = batch.sources[SOURCE_COLUMNS].drop_duplicates("source_id")
                 self.con.register("new_sources", src)
@@ -412,12 +484,7 @@ class Store:
                 self.con.unregister("new_links")
             if len(batch.observations):
                 start = self.con.execute("SELECT coalesce(max(obs_id), 0) FROM observations").fetchall()[0][0]
-                obs = batch.observations.reindex(columns=OBSERVATION_COLUMNS).copy()
-                obs["obs_id"] = range(start + 1, start + 1 + len(obs))
-                obs["batch_id"] = batch_id
-                obs["synthetic"] = obs["synthetic"].astype("boolean").fillna(False).astype(bool)
-                obs["basis"] = obs["basis"].astype(object).where(obs["basis"].notna(), "level")
-                obs["basis_from"] = obs["basis_from"].astype(object)
+                obs = new_observations(batch, batch_id, start)
                 self.con.register("new_obs", obs)
                 # Named columns: a migrated store has the newer columns in another order.
                 cols = ", ".join(OBSERVATION_COLUMNS)
@@ -429,8 +496,10 @@ class Store:
             raise
         return batch_id
 
-    def withdraw(self, batch_id: str, reason: str | None = None, by: str | None = None) -> dict:
-        """Record a batch as withdrawn (its rows stay stored but stop counting); returns the batch."""
+    def withdraw(self, batch_id: str, reason: str | None = None, by: str | None = None,
+                 role: str | None = None) -> dict:
+        """Record a batch as withdrawn (its rows stay stored but stop counting), with its audit row
+        ("withdraw"), in one transaction; returns the batch."""
         if not self._withdrawals:
             raise RuntimeError("store opened read-only without a withdrawals table")
         info = self.batch(batch_id)
@@ -439,8 +508,44 @@ class Store:
         if pd.notna(info.get("withdrawn_at")):
             return info
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        self._run("INSERT INTO withdrawals VALUES (?, ?, ?, ?)", [batch_id, now, by, reason])
+        self._run("BEGIN TRANSACTION")
+        try:
+            self._run("INSERT INTO withdrawals VALUES (?, ?, ?, ?)", [batch_id, now, by, reason])
+            self._audit_row("withdraw", actor=_actor(by), role=role, target=batch_id, rows=_rows(info),
+                            detail={"reason": reason, "file": info.get("file")}, at=now)
+            self._run("COMMIT")
+        except Exception:
+            self._run("ROLLBACK")
+            raise
         return self.batch(batch_id)
+
+    # --- audit log ---------------------------------------------------------------------------
+    def _has_audit(self) -> bool:
+        return self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'audit'").fetchall()[0][0] > 0
+
+    def _audit_row(self, action: str, *, actor: str | None, role: str | None = None, target: str | None = None,
+                   rows: int | None = None, detail: dict | None = None, ip: str | None = None,
+                   at: datetime | None = None) -> None:
+        """Insert one audit row in the current transaction (the caller's, or its own statement)."""
+        at = at or datetime.now(timezone.utc).replace(tzinfo=None)
+        self._run(
+            "INSERT INTO audit SELECT coalesce(max(audit_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ? FROM audit",
+            [at, actor or default_actor(), role, action, target, rows, audit_detail(detail), ip])
+
+    def record_audit(self, action: str, *, actor: str | None, role: str | None = None, target: str | None = None,
+                     rows: int | None = None, detail: dict | None = None, ip: str | None = None) -> None:
+        """Add a row to the audit log (login, export, user changes …). Does not count as a data
+        write: the data caches stay valid. `actor` None is cli:<system user>."""
+        self._audit_row(action, actor=actor, role=role, target=target, rows=rows, detail=detail, ip=ip)
+
+    def audit_log(self, *, limit: int | None = None, actor: str | None = None, action: str | None = None,
+                  since: datetime | date | None = None) -> pd.DataFrame:
+        """The audit log, newest first; filtered by actor, action and time (rows at or after `since`)."""
+        if not self._has_audit():
+            return pd.DataFrame(columns=AUDIT_COLUMNS)
+        sql, params = _audit_query(actor, action, since, limit, "?")
+        return self.con.execute(sql, params).df()
 
     def counts(self) -> dict[str, int]:
         out = {}
@@ -460,8 +565,16 @@ class Store:
         if row and row[0] == (sha, kind, source):
             return False
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        self._run("INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  [plan_id, title, kind, source, text, sha, now])
+        self._run("BEGIN TRANSACTION")
+        try:
+            self._run("INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      [plan_id, title, kind, source, text, sha, now])
+            self._audit_row("plan_register", actor=None, target=plan_id,
+                            detail={"kind": kind, "source": source, "sha256": sha}, at=now)
+            self._run("COMMIT")
+        except Exception:
+            self._run("ROLLBACK")
+            raise
         return True
 
     def plans(self) -> pd.DataFrame:
@@ -481,3 +594,53 @@ class Store:
         return [r[0] for r in self.con.execute(
             f"SELECT DISTINCT plan_id FROM links l WHERE plan_id IS NOT NULL AND {self._active('l')} ORDER BY 1"
         ).fetchall()]
+
+
+# --- shared by both backends ---------------------------------------------------------------------
+def _actor(by: str | None) -> str:
+    """The audit actor of a withdrawal recorded `by` the system user (the CLI) or an account."""
+    if not by:
+        return default_actor()
+    try:
+        me = getpass.getuser()
+    except Exception:  # noqa: BLE001
+        me = None
+    return "cli:" + by if by == me else by
+
+
+def _rows(info: dict) -> int | None:
+    rows = info.get("rows")
+    return None if rows is None or pd.isna(rows) else int(rows)
+
+
+def import_detail(batch: Batch) -> dict:
+    return {"kind": batch.kind, "file": batch.file, "sha256": batch.sha256, "links": len(batch.links)}
+
+
+def new_observations(batch: Batch, batch_id: str, start: int) -> pd.DataFrame:
+    """The batch's observations as stored: ids from start + 1, the batch id, defaults filled."""
+    obs = batch.observations.reindex(columns=OBSERVATION_COLUMNS).copy()
+    obs["obs_id"] = range(start + 1, start + 1 + len(obs))
+    obs["batch_id"] = batch_id
+    obs["synthetic"] = obs["synthetic"].astype("boolean").fillna(False).astype(bool)
+    obs["basis"] = obs["basis"].astype(object).where(obs["basis"].notna(), "level")
+    obs["basis_from"] = obs["basis_from"].astype(object)
+    return obs
+
+
+def _audit_query(actor, action, since, limit, mark: str) -> tuple[str, list]:
+    """SELECT of the audit log, newest first; `mark` is the driver's placeholder (? or %s)."""
+    columns = ", ".join(f'"{c}"' for c in AUDIT_COLUMNS)
+    sql = f"SELECT {columns} FROM audit WHERE TRUE"
+    params: list = []
+    for column, value in (("actor", actor), ("action", action)):
+        if value is not None:
+            sql += f" AND {column} = {mark}"
+            params.append(value)
+    if since is not None:
+        sql += f' AND "at" >= {mark}'
+        params.append(since if isinstance(since, datetime) else datetime(since.year, since.month, since.day))
+    sql += ' ORDER BY "at" DESC, audit_id DESC'
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return sql, params

@@ -20,6 +20,10 @@ Concurrency (docs/dashboard.md §Concurrency):
   had in an earlier version, else 503 with Retry-After. An upload refused for that reason lists
   the problem `store_busy`. The server never keeps the file open between requests.
 
+With a PostgreSQL store (ZHIZAO_DB=postgresql://…) the version is the store's generation, which
+every committed data write bumps (docs/storage.md), read with one small query; a server that
+cannot be reached gives 503 naming the database (or a page's earlier value), never a hang.
+
 Run one server process: the cache lives in it.
 """
 from __future__ import annotations
@@ -41,7 +45,9 @@ from zhizao.ingest.table import ImportProblem
 from zhizao.plan.load import PlanError, embedded_plan_ids, load_plan
 from zhizao.plan.spec import Plan
 from zhizao.store.importing import ImportFailed, ImportSummary, bundled_links_name
-from zhizao.store.store import Store, StoreBusy, default_db_path, default_lock_timeout
+from zhizao.store.pg_store import current_generation
+from zhizao.store.postgres import StoreUnavailable
+from zhizao.store.store import Store, StoreBusy, as_db, default_lock_timeout
 
 MAX_STALE = 64  # values kept from earlier versions, served only while another process holds the file
 BUSY_WAIT = 1.0  # seconds a read waits for the file when an earlier value can be served instead
@@ -54,6 +60,14 @@ class StoreBusyPage(HTTPException):
 
     def __init__(self, busy: StoreBusy):
         super().__init__(503, f"{busy.message_zh} / {busy.message_en}", headers={"Retry-After": RETRY_AFTER})
+
+
+class StoreUnavailablePage(StoreBusyPage):
+    """503 naming the PostgreSQL database that cannot be reached (and what to do), with Retry-After;
+    a StoreBusyPage so that every place that serves an earlier value for a busy file does so here too."""
+
+    def __init__(self, down: StoreUnavailable):
+        HTTPException.__init__(self, 503, f"{down.reason_zh} / {down.reason_en}", headers={"Retry-After": RETRY_AFTER})
 
 
 class SingleFlight:
@@ -114,7 +128,7 @@ class WebState:
 
     def __init__(self, db: str | Path | None, plan: Plan | str | Path | None, *, lock_timeout: float | None = None,
                  import_lock: threading.Lock | None = None):
-        self.db = Path(db) if db is not None else default_db_path()
+        self.db = as_db(db)  # a Path, or a postgresql:// URL
         self.plan = api.resolve_plan(plan, self.db)
         self.lock_timeout = default_lock_timeout() if lock_timeout is None else lock_timeout
         self._lock = threading.Lock()  # dict operations only
@@ -135,6 +149,13 @@ class WebState:
 
     # --- cache ------------------------------------------------------------------------------
     def stamp(self) -> tuple:
+        """What changes when another process writes: the file's and WAL's mtime and size; the
+        generation for PostgreSQL (StoreUnavailablePage when the server cannot be reached)."""
+        if isinstance(self.db, str):
+            try:
+                return ("generation", current_generation(self.db))
+            except StoreUnavailable as e:
+                raise StoreUnavailablePage(e) from None
         parts = []
         for p in (self.db, self.db.with_name(self.db.name + ".wal")):
             try:
@@ -149,7 +170,13 @@ class WebState:
         pending = getattr(self._tls, "pending", None)
         if pending is not None:  # the importer preparing the next version
             return pending
-        stamp = self.stamp()  # stat outside the lock
+        try:
+            stamp = self.stamp()  # stat outside the lock
+        except StoreUnavailablePage:
+            with self._lock:  # the server is away: serve what the last version kept
+                if self._version is not None:
+                    return self._version
+            raise
         with self._lock:
             if self._writing:  # our own import is running: keep serving the last committed state
                 return self._version
@@ -196,13 +223,14 @@ class WebState:
 
         try:
             return self._flights.run((version, key), lead)
-        except (StoreBusy, StoreBusyPage) as e:  # the latter from a nested read (scorecard → assessment)
+        except (StoreBusy, StoreBusyPage, StoreUnavailable, StoreUnavailablePage) as e:
+            # (the pages from a nested read: scorecard → assessment)
             with self._lock:
                 if key in self._stale:
                     return self._stale[key]
-            if isinstance(e, StoreBusyPage):
+            if isinstance(e, HTTPException):
                 raise
-            raise StoreBusyPage(e) from None
+            raise (StoreBusyPage(e) if isinstance(e, StoreBusy) else StoreUnavailablePage(e)) from None
 
     def peek(self, key: Any) -> tuple[Any, tuple]:
         """(the value kept for `key` in the current version or None, that version); never

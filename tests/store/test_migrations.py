@@ -1,0 +1,99 @@
+"""Schema migrations: PostgreSQL from a POPULATED database at revision 0001 to head keeps every row;
+an old DuckDB file gains the new tables; the DuckDB SCHEMA and the PostgreSQL head agree."""
+import duckdb
+import psycopg
+
+import zhizao.api as zz
+from zhizao.store import postgres
+from zhizao.store.store import SCHEMA, STATISTICS_TABLES, Store
+
+# Compatible column types: DuckDB's name → PostgreSQL's information_schema.data_type
+TYPES = {"VARCHAR": "character varying", "INTEGER": "integer", "BIGINT": "bigint", "DOUBLE": "double precision",
+         "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp without time zone"}
+
+
+def test_head_revision_is_read_without_alembic_as_alembic_reads_it():
+    assert postgres.latest_revision() == postgres.head_revision()
+    assert postgres.revisions()[0] == "0001"
+
+
+def test_populated_database_at_0001_upgrades_keeping_every_row(tmp_path, pg_url):
+    duck = tmp_path / "bundled.duckdb"
+    zz.open_store(duck).close()
+    postgres.upgrade(pg_url, "0001")
+    assert postgres.current_revision(pg_url) == "0001"
+    with Store(duck, read_only=True) as d, psycopg.connect(pg_url) as pg:  # plain SQL, as 0001 knows it
+        expected = {}
+        for table in STATISTICS_TABLES:
+            cur = d.con.execute(f"SELECT * FROM {table}")
+            cols = [c[0] for c in cur.description]
+            rows = cur.fetchall()
+            expected[table] = len(rows)
+            with pg.cursor().copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
+                for row in rows:
+                    cp.write_row(row)
+        pg.execute("UPDATE store_meta SET generation = 1")
+        before = d.observations()
+    postgres.upgrade(pg_url)
+    assert postgres.current_revision(pg_url) == postgres.head_revision()
+    with Store(pg_url) as s:
+        assert {t: n for t, n in s.counts().items()} == {t: expected[t] for t in s.counts()}
+        after = s.observations()
+        assert s.generation == 1 and s.audit_log().empty
+    assert before.drop(columns=["known_since"]).equals(after.drop(columns=["known_since"]))
+
+
+def test_opening_an_old_postgresql_database_for_writing_upgrades_it(pg_url):
+    postgres.upgrade(pg_url, "0001")
+    with Store(pg_url, read_only=True) as s:  # a reader does not migrate
+        assert s.is_empty()
+    assert postgres.current_revision(pg_url) == "0001"
+    with Store(pg_url) as s:
+        s.record_audit("login", actor="x")
+    assert postgres.current_revision(pg_url) == postgres.head_revision()
+
+
+def test_old_duckdb_file_gains_the_audit_table_and_basis(tmp_path):
+    db = tmp_path / "old.duckdb"
+    old = SCHEMA.split("CREATE TABLE IF NOT EXISTS withdrawals")[0].replace(
+        "    synthetic BOOLEAN NOT NULL DEFAULT FALSE,\n    basis VARCHAR DEFAULT 'level',  -- level | change_on_previous_year"
+        " | cumulative_since | average_over | stock_as_of\n    basis_from VARCHAR ", "    synthetic BOOLEAN NOT NULL DEFAULT FALSE ")
+    assert "basis_from" not in old and "audit" not in old
+    con = duckdb.connect(str(db))
+    con.execute(old)
+    con.close()
+    with Store(db, read_only=True) as s:
+        assert s.audit_log().empty  # a reader of an old file: no log yet, no error
+    zz.open_store(db).close()  # opened for writing: the bundled data, with its audit row
+    tables = {r[0] for r in duckdb.connect(str(db), read_only=True).execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {"audit", "withdrawals", "plans"} <= tables
+    with Store(db) as s:
+        assert list(s.audit_log()["action"]) == ["import"]
+    assert zz.store_status(db)["up_to_date"]
+
+
+def _duckdb_columns() -> dict[str, dict[str, str]]:
+    con = duckdb.connect(":memory:")
+    con.execute(SCHEMA)
+    out: dict[str, dict[str, str]] = {}
+    for table, column, kind in con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns").fetchall():
+        out.setdefault(table, {})[column] = kind
+    return out
+
+
+def test_duckdb_schema_and_postgresql_head_have_the_same_tables_and_columns(pg_url):
+    postgres.upgrade(pg_url)
+    with psycopg.connect(pg_url) as pg:
+        rows = pg.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                          "WHERE table_schema = 'public'").fetchall()
+    pg_cols: dict[str, dict[str, str]] = {}
+    for table, column, kind in rows:
+        pg_cols.setdefault(table, {})[column] = kind
+    duck = _duckdb_columns()
+    for table in (*STATISTICS_TABLES, "audit"):
+        assert set(duck[table]) == set(pg_cols[table]), table
+        for column, kind in duck[table].items():
+            assert TYPES[kind] == pg_cols[table][column], (table, column, kind, pg_cols[table][column])
+    assert set(duck) == {*STATISTICS_TABLES, "audit"}

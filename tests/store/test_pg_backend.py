@@ -1,0 +1,145 @@
+"""The PostgreSQL backend answers as the DuckDB one: the bundled data, the scorecard, the audit log;
+an unreachable server is a clear message, never a traceback or a hang."""
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import psycopg
+import pytest
+from typer.testing import CliRunner
+
+import zhizao.api as zz
+from zhizao.outputs.cli import app
+from zhizao.store import postgres
+from zhizao.store.postgres import StoreUnavailable
+from zhizao.store.store import Batch, Store, default_actor
+
+ASSETS = Path(__file__).parents[1] / "assets"
+PLAN = ASSETS / "fictional-plan.yaml"
+REPO = Path(__file__).parents[2]
+runner = CliRunner()
+DOWN = "postgresql://zhizao@127.0.0.1:1/nothing"  # nothing listens on port 1
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame, drop=("batch_id", "imported_at")) -> None:
+    cols = [c for c in drop if c in a]
+    pd.testing.assert_frame_equal(a.drop(columns=cols).reset_index(drop=True),
+                                  b.drop(columns=cols).reset_index(drop=True))
+
+
+def test_bundled_store_reads_the_same_on_both_backends(tmp_path, pg_url):
+    duck = zz.open_store(tmp_path / "b.duckdb")
+    pg = zz.open_store(pg_url)
+    assert (duck.backend, pg.backend) == ("duckdb", "postgresql")
+    with duck, pg:
+        for read in ("observations", "sources", "series", "links", "batches", "plans", "nonfinite"):
+            _same(getattr(duck, read)(), getattr(pg, read)())
+        assert duck.counts() == pg.counts()
+        assert duck.series_units() == pg.series_units()
+        keys = [duck.existing_keys(), pg.existing_keys()]  # a set: no order
+        _same(*(k.sort_values(list(k.columns), key=lambda c: c.astype(str)) for k in keys))
+
+
+def _statuses(env_db: str) -> dict:
+    env = {**os.environ, "ZHIZAO_DB": env_db}
+    r = subprocess.run([sys.executable, "-m", "zhizao.outputs.cli", "assess", "--year", "2024", "--format", "json"],
+                       capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return {i["id"]: (i["status"], i["actual"]) for i in json.loads(r.stdout)["indicators"]}
+
+
+def test_assess_with_zhizao_db_url_prints_the_same_scorecard(tmp_path, pg_url):
+    duck = _statuses(str(tmp_path / "a.duckdb"))
+    assert duck and _statuses(pg_url) == duck
+
+
+def test_unreachable_server_is_a_message_naming_it(tmp_path):
+    with pytest.raises(StoreUnavailable) as e:
+        Store(DOWN)
+    assert "127.0.0.1:1" in e.value.reason_zh and "ZHIZAO_DB" in e.value.reason_en
+    r = subprocess.run([sys.executable, "-m", "zhizao.outputs.cli", "data", "batches", "--db", DOWN],
+                       capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "无法连接 PostgreSQL" in r.stderr
+
+
+def test_password_never_shown(pg_url):
+    assert postgres.redact("postgresql://u:s3cret@h:5/db") == "postgresql://u:***@h:5/db"
+    with pytest.raises(StoreUnavailable) as e:
+        Store("postgresql://u:s3cret@127.0.0.1:1/db")
+    assert "s3cret" not in str(e.value)
+
+
+def test_asking_for_plans_creates_no_schema(pg_url):
+    ids = list(zz.plans(pg_url)["id"])
+    assert "chongqing-manufacturing-2021-2025" in ids
+    assert postgres.current_revision(pg_url) is None  # nothing was created
+    with psycopg.connect(pg_url) as con:
+        assert con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+                           ).fetchone()[0] == 0
+
+
+def test_a_write_by_another_process_is_seen_and_bumps_the_generation(pg_url):
+    plan = zz.load_plan(PLAN)
+    zz.import_data(ASSETS / "fictional-links.yaml", plan=plan, db=pg_url)
+    with Store(pg_url) as s:
+        before, n = s.generation, s.counts()["observations"]
+    code = ("import zhizao.api as zz, sys; zz.import_data(sys.argv[1], plan=zz.load_plan(sys.argv[2]), "
+            "db=sys.argv[3])")
+    subprocess.run([sys.executable, "-c", code, str(ASSETS / "fictional-data.csv"), str(PLAN), pg_url],
+                   check=True, cwd=REPO, timeout=300)
+    with Store(pg_url) as s:
+        assert s.generation == before + 1 and s.counts()["observations"] > n
+
+
+def test_non_finite_values_survive_the_snapshot(pg_url):
+    obs = pd.DataFrame({"series": ["x", "x"], "region": ["500000"] * 2, "industry": ["ALL"] * 2,
+                        "period_type": ["year"] * 2, "year": [2023, 2024], "period_key": ["2023", "2024"],
+                        "value": [math.inf, math.nan], "qualifier": ["exact"] * 2, "unit": ["亿元"] * 2,
+                        "status": ["final"] * 2})
+    with Store(pg_url) as s:
+        s.commit(Batch(kind="import", file="bad.csv", sha256=None, observations=obs))
+    with Store(pg_url) as s:
+        assert len(s.nonfinite()) == 2
+        values = s.observations(include_nonfinite=True)["value"]
+        assert math.isinf(values.iloc[0]) and math.isnan(values.iloc[1])
+
+
+def test_audit_log_on_both_backends(store_db):
+    plan = zz.load_plan(PLAN)
+    zz.import_data(ASSETS / "fictional-links.yaml", plan=plan, db=store_db)
+    s1 = zz.import_data(ASSETS / "fictional-data.csv", plan=plan, db=store_db, actor="alice", role="district")
+    zz.withdraw(s1.batch_id, "wrong release", db=store_db, by="bob")
+    with Store(store_db) as s:
+        counts = s.counts()
+        generation = getattr(s, "generation", None)
+        s.record_audit("login", actor="alice", role="district", ip="127.0.0.1", detail={"ok": True})
+        assert s.counts() == counts
+        if generation is not None:
+            assert s.generation == generation  # a login does not make the data caches stale
+        log = s.audit_log()
+        assert list(log["action"]) == ["login", "withdraw", "import", "import"]  # newest first
+        assert list(log["audit_id"]) == sorted(log["audit_id"], reverse=True)
+        imp = log[log["target"] == s1.batch_id].set_index("action")
+        assert imp.loc["import", "actor"] == "alice" and imp.loc["import", "role"] == "district"
+        assert imp.loc["import", "rows"] == s1.observations
+        detail = json.loads(imp.loc["import", "detail"])
+        assert detail["file"].endswith("fictional-data.csv") and len(detail["sha256"]) == 64
+        assert imp.loc["withdraw", "actor"] == "bob" and json.loads(imp.loc["withdraw", "detail"])["reason"] == \
+            "wrong release"
+        assert log.iloc[-1]["actor"] == default_actor()  # the links import, from the "command line"
+        assert list(s.audit_log(actor="alice")["action"]) == ["login", "import"]
+        assert list(s.audit_log(action="withdraw")["target"]) == [s1.batch_id]
+        assert len(s.audit_log(limit=2)) == 2
+        assert s.audit_log(since=pd.Timestamp("2100-01-01").to_pydatetime()).empty
+
+
+def test_failed_write_leaves_no_audit_row(store_db):
+    with Store(store_db) as s:
+        bad = Batch(kind="import", file="x", sha256=None, observations=pd.DataFrame({"series": ["a"], "value": [None]}))
+        with pytest.raises(Exception):
+            s.commit(bad)
+        assert s.audit_log().empty and s.counts()["batches"] == 0

@@ -1,0 +1,336 @@
+"""The PostgreSQL backend of `Store` (docs/storage.md).
+
+PostgreSQL is the store of record; reads keep the DuckDB SQL of `Store`. A store reads the
+statistics tables once (one REPEATABLE READ transaction, so they agree with each other) into an
+in-memory DuckDB database made with the DuckDB SCHEMA, and `Store`'s read methods run on it
+unchanged. That snapshot is shared by the process per (URL, store_meta.generation): opening a store
+when nothing changed costs one `SELECT generation`. Each Store reads through its own cursor of the
+snapshot, so threads never share one.
+
+Writes (commit, withdraw, register_plan) go to PostgreSQL in one transaction that also writes
+their audit row and bumps store_meta.generation; `SELECT … FOR UPDATE` on store_meta serialises
+writers of every process, so obs_id allocation is safe. The snapshot is then read again.
+The audit log is read from PostgreSQL directly: recording a login does not bump the generation.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from zhizao.store import postgres
+from zhizao.store.store import (AUDIT_COLUMNS, BACKENDS, LINK_COLUMNS, OBSERVATION_COLUMNS, SCHEMA, SERIES_COLUMNS,
+                                SOURCE_COLUMNS, STATISTICS_TABLES, Batch, Store, UnknownBatch, _actor,
+                                _audit_query, _rows, audit_detail, default_actor, default_db, import_detail,
+                                new_observations)
+
+FLOAT_COLUMNS = {"observations": ("value",), "links": ("scale",)}
+
+_lock = threading.Lock()
+_snapshots: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}  # URL → (generation, in-memory DuckDB)
+_building: dict[str, threading.Lock] = {}  # one snapshot read per URL at a time
+_at_head: set[str] = set()  # URLs whose schema this process has found (or brought) at head
+
+
+def _py(v):
+    """A cell as psycopg takes it: None for missing values, Python scalars for numpy ones."""
+    if v is None:
+        return None
+    if isinstance(v, float):
+        return v  # NaN and inf are values here (a stored non-finite value stays what it was)
+    if v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if isinstance(v, np.generic):
+        return v.item()
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def _records(df: pd.DataFrame, columns: list[str], keep_nan: tuple[str, ...] = ()):
+    """Rows of `df[columns]` for COPY; NaN means NULL except in `keep_nan` columns."""
+    data = df.reindex(columns=columns)
+    cols = []
+    for c in columns:
+        values = data[c].tolist()
+        if c in keep_nan:
+            cols.append([None if v is None else float(v) for v in values])
+        else:
+            cols.append([None if isinstance(v, float) and v != v else _py(v) for v in values])
+    return list(zip(*cols)) if cols else []
+
+
+def copy_rows(cur, table: str, columns: list[str], rows) -> None:
+    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
+        for row in rows:
+            cp.write_row(row)
+
+
+def _read_tables(pg, tables, into: duckdb.DuckDBPyConnection) -> None:
+    """SELECT * of each table into the DuckDB table of the same name (columns by name)."""
+    for table in tables:
+        floats = FLOAT_COLUMNS.get(table, ())
+        cur = pg.execute(f"SELECT * FROM {table}")
+        cols = [d.name for d in cur.description]
+        rows = cur.fetchall()
+        if not rows:
+            continue
+        frame = pd.DataFrame(rows, columns=cols, dtype=object)
+        for c in floats:  # as text: DuckDB would read a NaN of a data frame as NULL
+            frame[c] = [None if v is None else repr(float(v)) if v == v else "nan" for v in frame[c]]
+        names = ", ".join(f'"{c}"' for c in cols)
+        select = ", ".join(f'CAST("{c}" AS DOUBLE)' if c in floats else f'"{c}"' for c in cols)
+        into.register("_incoming", frame)
+        into.execute(f"INSERT INTO {table} ({names}) SELECT {select} FROM _incoming").fetchall()
+        into.unregister("_incoming")
+
+
+def _snapshot(url: str, pg, generation: int) -> duckdb.DuckDBPyConnection:
+    """The process's in-memory copy of the statistics at `generation` (or newer), read if needed."""
+    with _lock:
+        hit = _snapshots.get(url)
+        if hit is not None and hit[0] >= generation:
+            return hit[1]
+        build = _building.setdefault(url, threading.Lock())
+    with build:
+        with _lock:  # another thread may have read it while we waited
+            hit = _snapshots.get(url)
+            if hit is not None and hit[0] >= generation:
+                return hit[1]
+        con = duckdb.connect(":memory:")
+        con.execute(SCHEMA).fetchall()
+        with pg.transaction():
+            pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            row = pg.execute("SELECT generation FROM store_meta WHERE id = 1").fetchone()
+            _read_tables(pg, STATISTICS_TABLES, con)
+        read = row[0] if row else 0
+        with _lock:
+            hit = _snapshots.get(url)
+            if hit is None or hit[0] < read:
+                _snapshots[url] = (read, con)
+            return _snapshots[url][1]
+
+
+_watchers: dict[str, object] = {}  # URL → a connection kept for current_generation
+
+
+def current_generation(url: str) -> int:
+    """store_meta.generation of the database at `url`, over one connection kept per process
+    (reconnecting once after the server restarted); StoreUnavailable when it cannot be reached."""
+    import psycopg  # here: the driver is loaded only when a PostgreSQL store is used
+
+    for attempt in (1, 2):
+        with _lock:
+            con = _watchers.get(url)
+        if con is None or con.closed:
+            con = postgres.connect(url, autocommit=True)
+            with _lock:
+                _watchers[url] = con
+        try:
+            with con.cursor() as cur:  # psycopg serialises the connection's users
+                row = cur.execute("SELECT generation FROM store_meta WHERE id = 1").fetchone()
+            return row[0] if row else 0
+        except psycopg.errors.UndefinedTable:
+            return 0  # not set up yet
+        except psycopg.OperationalError as e:
+            con.close()
+            if attempt == 2:
+                raise postgres.StoreUnavailable(url, str(e)) from None
+    raise AssertionError("unreachable")
+
+
+def forget_snapshots() -> None:
+    """Drop every cached snapshot (tests; a restore replaced a database under this process)."""
+    with _lock:
+        _snapshots.clear()
+        _at_head.clear()
+
+
+def has_schema(pg) -> bool:
+    return pg.execute("SELECT to_regclass('store_meta') IS NOT NULL").fetchone()[0]
+
+
+class PgStore(Store):
+    """A store in a PostgreSQL database; `path` is its URL (see the module's docstring)."""
+
+    backend = "postgresql"
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
+                 lock_timeout: float | None = None):
+        self.path = self.url = str(path if path is not None else default_db())
+        self.read_only = read_only
+        self._has_basis = self._withdrawals = True
+        self._pg = postgres.connect(self.url, autocommit=True)  # transactions are explicit
+        try:
+            if not read_only:
+                self._ensure_schema()
+            self._refresh()
+        except Exception:
+            self._pg.close()
+            raise
+
+    def _ensure_schema(self) -> None:
+        """Migrate to head when the database is behind (cheap check first, once per process)."""
+        if self.url in _at_head:
+            return
+        rev = None
+        if self._pg.execute("SELECT to_regclass('alembic_version') IS NOT NULL").fetchone()[0]:
+            row = self._pg.execute("SELECT version_num FROM alembic_version").fetchone()
+            rev = row[0] if row else None
+        if rev != postgres.latest_revision():
+            postgres.upgrade(self.url)
+        _at_head.add(self.url)
+
+    def _refresh(self) -> None:
+        """Point this store's cursor at the snapshot of the current generation."""
+        old = getattr(self, "con", None)
+        self._schema = self.url in _at_head or has_schema(self._pg)
+        if self._schema:
+            generation = self._pg.execute("SELECT generation FROM store_meta WHERE id = 1").fetchone()[0]
+            self.con = _snapshot(self.url, self._pg, generation).cursor()
+        else:  # a database without the schema, opened read-only: an empty store
+            self.con = duckdb.connect(":memory:")
+            self.con.execute(SCHEMA).fetchall()
+        if old is not None:
+            old.close()
+
+    def has_schema(self) -> bool:
+        """False for a database that zhizao has not set up yet (no store there)."""
+        return self._schema
+
+    @property
+    def generation(self) -> int:
+        """store_meta.generation now (a round trip): changes with every committed data write."""
+        value = self._pg.execute("SELECT generation FROM store_meta WHERE id = 1").fetchone()[0]
+        return value
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            self._pg.close()
+
+    # --- writing: PostgreSQL in one transaction, then a fresh snapshot ------------------------
+    def _write(self, work) -> object:
+        """Run `work(cursor)` in one transaction that serialises with every other writer and bumps
+        the generation; refresh the snapshot after."""
+        if self.read_only:
+            raise RuntimeError("store opened read-only")
+        with self._pg.transaction():
+            with self._pg.cursor() as cur:
+                cur.execute("SELECT generation FROM store_meta WHERE id = 1 FOR UPDATE")
+                result = work(cur)
+                cur.execute("UPDATE store_meta SET generation = generation + 1 WHERE id = 1")
+        self._refresh()
+        return result
+
+    def _insert_audit(self, cur, action: str, *, actor: str | None, role=None, target=None, rows=None,
+                      detail: dict | None = None, ip=None, at: datetime | None = None) -> None:
+        cur.execute(
+            "INSERT INTO audit (\"at\", actor, role, action, target, rows, detail, ip) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [at or datetime.now(timezone.utc).replace(tzinfo=None), actor or default_actor(), role, action,
+             target, rows, audit_detail(detail), ip])
+
+    def commit(self, batch: Batch, actor: str | None = None, role: str | None = None) -> str:
+        batch_id = "b_" + datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+
+        def work(cur):
+            cur.execute("INSERT INTO batches VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                        [batch_id, batch.kind, batch.file, batch.sha256, len(batch.observations), now, batch.note])
+            self._insert_audit(cur, "import", actor=actor, role=role, target=batch_id,
+                               rows=len(batch.observations), detail=import_detail(batch), at=now)
+            if len(batch.sources):
+                src = batch.sources[SOURCE_COLUMNS].drop_duplicates("source_id")
+                cur.executemany(
+                    f"INSERT INTO sources ({', '.join(SOURCE_COLUMNS)}) VALUES ({', '.join(['%s'] * 7)}) "
+                    "ON CONFLICT (source_id) DO NOTHING", _records(src, SOURCE_COLUMNS))
+            if len(batch.series):
+                ser = batch.series.reindex(columns=SERIES_COLUMNS).drop_duplicates("series")
+                cur.executemany(
+                    f"INSERT INTO series ({', '.join(SERIES_COLUMNS)}) VALUES ({', '.join(['%s'] * 6)}) "
+                    "ON CONFLICT (series) DO NOTHING", _records(ser, SERIES_COLUMNS))
+            if len(batch.links):
+                lk = batch.links.reindex(columns=LINK_COLUMNS).assign(batch_id=batch_id)
+                copy_rows(cur, "links", LINK_COLUMNS, _records(lk, LINK_COLUMNS))
+            if len(batch.observations):
+                start = cur.execute("SELECT coalesce(max(obs_id), 0) FROM observations").fetchone()[0]
+                obs = new_observations(batch, batch_id, start)
+                copy_rows(cur, "observations", OBSERVATION_COLUMNS,
+                          _records(obs, OBSERVATION_COLUMNS, keep_nan=("value",)))
+            return batch_id
+
+        return self._write(work)
+
+    def withdraw(self, batch_id: str, reason: str | None = None, by: str | None = None,
+                 role: str | None = None) -> dict:
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+
+        def work(cur):
+            row = cur.execute("SELECT b.rows, b.file, w.batch_id FROM batches b LEFT JOIN withdrawals w "
+                              "USING (batch_id) WHERE b.batch_id = %s", [batch_id]).fetchone()
+            if row is None:
+                raise UnknownBatch(batch_id)
+            if row[2] is not None:
+                return False
+            cur.execute("INSERT INTO withdrawals VALUES (%s, %s, %s, %s)", [batch_id, now, by, reason])
+            self._insert_audit(cur, "withdraw", actor=_actor(by), role=role, target=batch_id,
+                               rows=_rows({"rows": row[0]}), detail={"reason": reason, "file": row[1]}, at=now)
+            return True
+
+        self._write(work)
+        return self.batch(batch_id)
+
+    def register_plan(self, plan_id: str, title: str | None, kind: str, source: str, text: str) -> bool:
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        row = self.con.execute("SELECT sha256, kind, source FROM plans WHERE plan_id = ?", [plan_id]).fetchall()
+        if row and row[0] == (sha, kind, source):
+            return False
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+
+        def work(cur):
+            cur.execute(
+                "INSERT INTO plans VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (plan_id) DO UPDATE SET "
+                "title = EXCLUDED.title, kind = EXCLUDED.kind, source = EXCLUDED.source, yaml = EXCLUDED.yaml, "
+                "sha256 = EXCLUDED.sha256, registered_at = EXCLUDED.registered_at",
+                [plan_id, title, kind, source, text, sha, now])
+            self._insert_audit(cur, "plan_register", actor=None, target=plan_id,
+                               detail={"kind": kind, "source": source, "sha256": sha}, at=now)
+
+        self._write(work)
+        return True
+
+    # --- audit log: PostgreSQL itself ----------------------------------------------------------
+    def _has_audit(self) -> bool:
+        found = self._pg.execute("SELECT to_regclass('audit') IS NOT NULL").fetchone()[0]
+        return found
+
+    def record_audit(self, action: str, *, actor: str | None, role: str | None = None, target: str | None = None,
+                     rows: int | None = None, detail: dict | None = None, ip: str | None = None) -> None:
+        with self._pg.transaction(), self._pg.cursor() as cur:
+            self._insert_audit(cur, action, actor=actor, role=role, target=target, rows=rows, detail=detail, ip=ip)
+
+    def audit_log(self, *, limit: int | None = None, actor: str | None = None, action: str | None = None,
+                  since: datetime | date | None = None) -> pd.DataFrame:
+        if not self._has_audit():
+            return pd.DataFrame(columns=AUDIT_COLUMNS)
+        sql, params = _audit_query(actor, action, since, limit, "%s")
+        with self._pg.transaction():
+            rows = self._pg.execute(sql, params).fetchall()
+        frame = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+        frame["at"] = pd.to_datetime(frame["at"])
+        return frame
+
+
+BACKENDS["postgresql"] = PgStore

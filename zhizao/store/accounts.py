@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -32,6 +33,11 @@ LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD = 10
 TOKEN_BYTES = 32
 POOL_MAX = 4  # connections per process: a lookup per request takes about a millisecond
+# Seconds a lookup waits for a pooled connection before opening one of its own. The pool hands out
+# nothing while the server is down or restarting (it reconnects in the background, with backoff):
+# the own connection then fails at once (StoreUnavailable → 503) or, once the server is back,
+# succeeds without waiting for the pool's next attempt.
+POOL_WAIT = 0.5
 
 HASHER = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) parameters
 # Verified when the user does not exist, so that an unknown name costs what a wrong password does.
@@ -120,8 +126,33 @@ class Accounts:
     def __exit__(self, *exc):
         self.close()
 
+    @contextmanager
     def _conn(self):
-        return self.pool.connection()
+        """A connection for one unit of work (committed at the end, rolled back on an error). A server
+        that cannot be reached, or that drops the connection (a restart), raises StoreUnavailable
+        naming the database: never a wait longer than POOL_WAIT plus the connect timeout."""
+        import psycopg  # the driver: loaded with the pool in __init__ already
+        from psycopg_pool import PoolTimeout
+
+        try:
+            pooled = self.pool.connection(timeout=POOL_WAIT)
+            con = pooled.__enter__()
+        except PoolTimeout:
+            pooled = None
+        try:
+            if pooled is None:
+                with postgres.connect(self.url) as con:  # StoreUnavailable when the server is down
+                    yield con
+                return
+            try:
+                yield con
+            except BaseException as e:
+                if not pooled.__exit__(type(e), e, e.__traceback__):
+                    raise
+            else:
+                pooled.__exit__(None, None, None)
+        except psycopg.OperationalError as e:  # the connection broke (a restart) or the commit failed
+            raise postgres.StoreUnavailable(self.url, str(e)) from None
 
     # --- users ------------------------------------------------------------------------------
     def add_user(self, username: str, role: str, password: str, *, region: str | None = None,

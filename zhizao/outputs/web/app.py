@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from zhizao.outputs.web import api_v1
-from zhizao.outputs.web.auth import authorize, current_user, register_permissions
+from zhizao.outputs.web.auth import authorize, current_user, register_permissions, unavailable
 from zhizao.outputs.web.i18n import COOKIE, LANGS, request_lang, t
 from zhizao.outputs.monitoring_view import default_data_dir
 from zhizao.outputs.web.monitoring_state import MonitoringState
@@ -29,6 +29,7 @@ from zhizao.outputs.web.render import TEMPLATES, wants_json, with_params
 from zhizao.outputs.web.security import (RateLimiter, SecurityMiddleware, allowed_hosts as default_allowed_hosts,
                                          csrf_protect)
 from zhizao.outputs.web.state import WebPlans
+from zhizao.store.postgres import StoreUnavailable
 
 STATIC = Path(__file__).parent / "static"
 # A plan's pages: at / for the default plan and at /p/<plan_id>/ for every plan in the store.
@@ -55,8 +56,9 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
     from zhizao.store import postgres  # psycopg: only when an app is made, not at `zhizao --help`
 
     plans_state = WebPlans(db, plan)  # UserError / PlanError when the plan cannot be used
-    if accounts is None and postgres.is_postgres(db):
-        accounts = str(db)
+    # plans_state.db: `db` resolved ($ZHIZAO_DB when None), so ZHIZAO_DB=postgresql://… is server mode too
+    if accounts is None and postgres.is_postgres(plans_state.db):
+        accounts = str(plans_state.db)
     if accounts is not None:
         from zhizao.store.accounts import Accounts  # psycopg pool and argon2: server mode only
 
@@ -117,6 +119,11 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
         if api_v1.is_api(request):
             return api_v1.http_error(request, exc)
         return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(request: Request, exc: StoreUnavailable):
+        # The accounts database down or restarting under a route (a login, the audit page): 503 naming it.
+        return await http_error(request, unavailable(exc))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):

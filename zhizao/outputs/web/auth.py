@@ -22,6 +22,8 @@ from typing import Mapping
 import pandas as pd
 from fastapi import Depends, HTTPException, Request
 
+from zhizao.store.postgres import StoreUnavailable
+
 CITY = "500000"
 SESSION_COOKIE = "zhizao_session"
 SECURE_ENV = "ZHIZAO_SECURE_COOKIES"
@@ -149,19 +151,32 @@ def current_user(request: Request) -> User:
     if accounts is None:
         user = LOCAL
     else:
-        token = bearer_token(request)
-        if token is not None:
-            account = accounts.token_account(token)
-            if account is None:
-                raise HTTPException(401, "API 令牌无效、已过期或已撤销：请用 zhizao user token 重新生成 / the API token is "
-                                         "invalid, expired or revoked: create a new one with zhizao user token",
-                                    headers={"WWW-Authenticate": "Bearer"})
-            user = replace(user_of(account), via_token=True)
-        else:
-            account = accounts.session_account(request.cookies.get(SESSION_COOKIE))
-            user = user_of(account) if account else GUEST
+        try:
+            user = _account_user(request, accounts)
+        except StoreUnavailable as e:  # the accounts database is down or restarting: 503, never a hang or a 500
+            raise unavailable(e) from None
     state["user"] = user
     return user
+
+
+def unavailable(e: StoreUnavailable) -> HTTPException:
+    """503 naming the database that cannot be reached and what to do, with Retry-After (as the
+    pages' StoreUnavailablePage)."""
+    return HTTPException(503, f"{e.reason_zh} / {e.reason_en}", headers={"Retry-After": "5"})
+
+
+def _account_user(request: Request, accounts) -> User:
+    """The Bearer token's user (an invalid token: 401), else the session cookie's, else GUEST."""
+    token = bearer_token(request)
+    if token is not None:
+        account = accounts.token_account(token)
+        if account is None:
+            raise HTTPException(401, "API 令牌无效、已过期或已撤销：请用 zhizao user token 重新生成 / the API token is "
+                                     "invalid, expired or revoked: create a new one with zhizao user token",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return replace(user_of(account), via_token=True)
+    account = accounts.session_account(request.cookies.get(SESSION_COOKIE))
+    return user_of(account) if account else GUEST
 
 
 def route_template(request: Request) -> str | None:
@@ -236,4 +251,7 @@ def audit(request: Request, action: str, target: str | None = None, *, rows: int
     if accounts is None:
         return
     user = current_user(request)
-    accounts.audit(user.id, action, target, role=user.role, rows=rows, detail=detail, ip=client_ip(request))
+    try:
+        accounts.audit(user.id, action, target, role=user.role, rows=rows, detail=detail, ip=client_ip(request))
+    except StoreUnavailable as e:  # what cannot be recorded is not done (an export is refused): 503
+        raise unavailable(e) from None

@@ -15,6 +15,7 @@ import typer
 
 from zhizao.errors import UserError
 from zhizao.plan.load import PlanError
+from zhizao.store.store import as_db
 
 
 def serve(
@@ -23,7 +24,9 @@ def serve(
         help="监听地址；本机模式无登录，非本机地址（如 0.0.0.0）会把无需认证的上传开放给网络 / address to bind; "
              "local mode has no login: a non-loopback address exposes an unauthenticated upload to the network"),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口 / port (1–65535)"),
-    db: Optional[Path] = typer.Option(None, "--db", help="DuckDB 文件；缺省用 $ZHIZAO_DB / database file"),
+    db: Optional[Path] = typer.Option(None, "--db", parser=as_db, metavar="PATH|URL",
+                                      help="DuckDB 文件或 postgresql:// URL（服务器模式，需登录）；缺省用 $ZHIZAO_DB / "
+                                           "DuckDB file or postgresql:// URL (server mode: login required)"),
     plan: Optional[str] = typer.Option(
         None, "--plan", envvar="ZHIZAO_PLAN",
         help="默认规划（首页 /）：编号或 YAML 路径；数据库中的其他规划在 /p/编号/；缺省为数据库所属规划 / the default plan "

@@ -132,7 +132,7 @@ class Accounts:
         that cannot be reached, or that drops the connection (a restart), raises StoreUnavailable
         naming the database: never a wait longer than POOL_WAIT plus the connect timeout."""
         import psycopg  # the driver: loaded with the pool in __init__ already
-        from psycopg_pool import PoolTimeout
+        from psycopg_pool import PoolTimeout  # the pool package: loaded in __init__ already
 
         try:
             pooled = self.pool.connection(timeout=POOL_WAIT)

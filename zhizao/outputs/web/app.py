@@ -125,6 +125,14 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
         # The accounts database down or restarting under a route (a login, the audit page): 503 naming it.
         return await http_error(request, unavailable(exc))
 
+    import psycopg  # the driver (installed with zhizao); its errors reach here only in server mode
+
+    @app.exception_handler(psycopg.OperationalError)
+    async def connection_lost(request: Request, exc: psycopg.OperationalError):
+        # A connection the server dropped mid-request (a restart: AdminShutdown) that the store did not
+        # turn into StoreUnavailable: the same 503 naming the database, not a 500.
+        return await store_unavailable(request, StoreUnavailable(str(plans_state.db), str(exc)))
+
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
         if api_v1.is_api(request):

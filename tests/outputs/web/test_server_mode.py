@@ -245,3 +245,17 @@ def test_the_api_conforms_in_server_mode_with_an_analysts_token(pg_app):
         def run(case):
             case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
         run()
+
+
+def test_zhizao_db_naming_postgresql_is_server_mode_without_naming_the_accounts(pg_app, monkeypatch):
+    """`zhizao serve` calls create_app(db=None) and the store comes from ZHIZAO_DB: that URL must make
+    the server mode (login required), not a local single-user dashboard on the shared database."""
+    monkeypatch.setenv("ZHIZAO_DB", pg_app.url)
+    app = create_app(warm=False, allowed_hosts=["testserver"])
+    try:
+        assert app.state.accounts is not None
+        c = TestClient(app)
+        assert c.get(f"/monitoring/district/{DISTRICT_A}").status_code == 401
+        assert login(c, "analyst").status_code == 303
+    finally:
+        app.state.accounts.close()

@@ -55,8 +55,8 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
     from zhizao.store import postgres  # psycopg: only when an app is made, not at `zhizao --help`
 
     plans_state = WebPlans(db, plan)  # UserError / PlanError when the plan cannot be used
-    if accounts is None and postgres.is_postgres(db):
-        accounts = str(db)
+    if accounts is None and postgres.is_postgres(plans_state.db):  # --db, else $ZHIZAO_DB (as the store)
+        accounts = str(plans_state.db)
     if accounts is not None:
         from zhizao.store.accounts import Accounts  # psycopg pool and argon2: server mode only
 

@@ -7,10 +7,16 @@ CPU; with 50 visitors on 2 cores that alone queues requests past the 300 ms budg
 bench/web_concurrency_bench.py). Entries live in `WebState`'s versioned cache, so they follow the
 same rules as every cached read: dropped when the store changes, never served across versions.
 
-Not kept: anything but a complete 200 answer; answers that set a cookie; the monitoring pages
-(they read the monitoring folder, not the store); downloads (cached as files by their own page);
-static files. The CSRF token a page carries (the visitor's own) is cut out before keeping and put
-back for each visitor.
+The monitoring pages (/monitoring, a district's and a subject's page) read the monitoring folder as
+well as the store (the plan switcher): they are kept in the default plan's state with the folder's
+state in the key, so either change drops them. Their rows depend on the user's scope (a district
+user sees its own district's enterprise warnings only): every answer is kept per user and scope
+(`user_key`), never served to another.
+
+Not kept: anything but a complete 200 answer; answers that set a cookie; answers whose request wrote
+an audit row (an export in server mode: every export is recorded, so it is computed each time);
+the monthly brief and downloads (cached as files by their own page); static files. The CSRF token a
+page carries (the visitor's own) is cut out before keeping and put back for each visitor.
 """
 from __future__ import annotations
 
@@ -25,8 +31,27 @@ TOKEN_MARK = b"\x00zhizao-csrf\x00"  # never in a rendered page
 TOKEN_FIELD = b'name="csrf_token" value="%s"'  # as templates/data.html renders the visitor's token
 
 
+MONITORING_PATHS = ("/monitoring",)
+MONITORING_PREFIXES = ("/monitoring/district/", "/monitoring/subject/")  # not /monitoring/brief (a file)
+
+
 def cacheable(path: str) -> bool:
     return path in CACHED_PATHS or path.startswith(CACHED_PREFIXES)
+
+
+def monitoring_page(path: str) -> bool:
+    return path in MONITORING_PATHS or path.startswith(MONITORING_PREFIXES)
+
+
+def user_key(user) -> tuple:
+    """Whose answer it is: the user and everything that decides which rows they see (role, district)
+    and what the header shows (their name)."""
+    return (user.id, user.role, user.level, user.region, user.name, user.authenticated)
+
+
+def audited(scope) -> bool:
+    """Whether the request wrote an audit row (auth.audit marks it): such an answer is never replayed."""
+    return bool((scope.get("state") or {}).get("audited"))
 
 
 class PageCache:
@@ -38,7 +63,7 @@ class PageCache:
     def _state(self, path: str):
         """The state of the plan whose page `path` is (only plans already served), or None."""
         if not path.startswith("/p/"):
-            return self.plans.default if cacheable(path) else None
+            return self.plans.default if cacheable(path) or monitoring_page(path) else None
         plan_id, _, rest = path[3:].partition("/")
         return self.plans.loaded(plan_id) if cacheable("/" + rest) else None
 
@@ -53,7 +78,12 @@ class PageCache:
             user = self.user_of(request)
         except Exception:  # refused: let the routes answer as they do
             return await self.app(scope, receive, send)
-        key = ("page", scope["path"], scope.get("query_string", b""), request_lang(request), user.id)
+        key = ("page", scope["path"], scope.get("query_string", b""), request_lang(request), user_key(user))
+        if monitoring_page(scope["path"]):
+            monitoring = getattr(request.app.state, "monitoring", None)
+            if monitoring is None:
+                return await self.app(scope, receive, send)
+            key += (monitoring.stamp(),)  # the folder's state: rewritten data are other pages
         field = TOKEN_FIELD % csrf_token(request).encode()
         hit, version = state.peek(key)
         if hit is not None:
@@ -78,7 +108,7 @@ class PageCache:
 
         def _keep(start: dict, body: bytes) -> None:
             headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-            if start.get("status") != 200 or any(k.lower() == b"set-cookie" for k, _ in headers):
+            if start.get("status") != 200 or any(k.lower() == b"set-cookie" for k, _ in headers) or audited(scope):
                 return
             state.keep(key, (200, headers, body.replace(field, TOKEN_FIELD % TOKEN_MARK)), version)
 

@@ -20,6 +20,8 @@ page carries (the visitor's own) is cut out before keeping and put back for each
 """
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from zhizao.outputs.web.i18n import request_lang
@@ -67,6 +69,26 @@ class PageCache:
         plan_id, _, rest = path[3:].partition("/")
         return self.plans.loaded(plan_id) if cacheable("/" + rest) else None
 
+    def _lookup(self, request: Request, state) -> tuple | None:
+        """(the answer's key, the kept answer or None, the store version), or None when the user is refused
+        (or the monitoring pages cannot be kept here)."""
+        try:
+            user = self.user_of(request)
+        except Exception:  # noqa: BLE001 - refused (an invalid token): the routes answer as they do
+            return None
+        path = request.scope["path"]
+        key = ("page", path, request.scope.get("query_string", b""), request_lang(request), user_key(user))
+        if monitoring_page(path):
+            monitoring = getattr(request.app.state, "monitoring", None)
+            if monitoring is None:
+                return None
+            key += (monitoring.stamp(),)  # the folder's state: rewritten data are other pages
+        try:
+            hit, version = state.peek(key)
+        except HTTPException:  # the store cannot be read (503): the route says so, with its fallbacks
+            return None
+        return key, hit, version
+
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET":
             return await self.app(scope, receive, send)
@@ -74,18 +96,13 @@ class PageCache:
         if state is None:
             return await self.app(scope, receive, send)
         request = Request(scope)
-        try:
-            user = self.user_of(request)
-        except Exception:  # refused: let the routes answer as they do
+        # Who is asking (a session lookup in server mode) and the store's version (a query on PostgreSQL)
+        # block: in a worker thread, never on the event loop, where they would stall every other request.
+        found = await run_in_threadpool(self._lookup, request, state)
+        if found is None:  # refused: let the routes answer as they do
             return await self.app(scope, receive, send)
-        key = ("page", scope["path"], scope.get("query_string", b""), request_lang(request), user_key(user))
-        if monitoring_page(scope["path"]):
-            monitoring = getattr(request.app.state, "monitoring", None)
-            if monitoring is None:
-                return await self.app(scope, receive, send)
-            key += (monitoring.stamp(),)  # the folder's state: rewritten data are other pages
+        key, hit, version = found
         field = TOKEN_FIELD % csrf_token(request).encode()
-        hit, version = state.peek(key)
         if hit is not None:
             status, headers, body = hit
             body = body.replace(TOKEN_FIELD % TOKEN_MARK, field)

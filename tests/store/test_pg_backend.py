@@ -161,15 +161,18 @@ def _counting_connect(monkeypatch) -> list:
 def test_stores_reuse_the_connection_of_a_closed_store(pg_url, monkeypatch):
     from zhizao.store import pg_store
 
-    Store(pg_url).close()  # the schema
+    Store(pg_url).close()  # the schema (the migration has its own connection)
     made = _counting_connect(monkeypatch)
+    seen = set()
     for _ in range(5):
         with Store(pg_url) as s:
             assert s.counts()["observations"] == 0
-    assert made == [pg_url] and len(pg_store._idle[pg_url]) == 1  # one connection, made once, kept
+            seen.add(s._pg.info.backend_pid)
+    assert made == [] and len(seen) == 1  # the first store's connection, handed on: no connect
+    assert len(pg_store._idle[pg_url]) == 1
     with Store(pg_url) as a, Store(pg_url) as b:  # two at once: two connections
         assert a._pg is not b._pg
-    assert len(made) == 2 and len(pg_store._idle[pg_url]) == 2
+    assert len(made) == 1 and len(pg_store._idle[pg_url]) == 2
 
 
 def test_a_connection_closed_by_the_server_is_replaced_not_used(pg_url, postgres_server, monkeypatch):

@@ -7,6 +7,12 @@ unchanged. That snapshot is shared by the process per (URL, store_meta.generatio
 when nothing changed costs one `SELECT generation`. Each Store reads through its own cursor of the
 snapshot, so threads never share one.
 
+Connections: a closed store's connection is kept by the process (up to MAX_IDLE per database, for the
+MAX_IDLE_URLS databases used last) and handed to the next store, so a page costs no connect. Only a
+connection that is open, not broken and outside a transaction is kept. A kept connection that the
+server closed meanwhile (a restart) fails the open's first statement: it and every other kept
+connection of that database are closed and a new connection is made (CONNECT_TIMEOUT: no hang).
+
 Writes (commit, withdraw, register_plan) go to PostgreSQL in one transaction that also writes
 their audit row and bumps store_meta.generation; `SELECT … FOR UPDATE` on store_meta serialises
 writers of every process, so obs_id allocation is safe. The snapshot is then read again.

@@ -305,6 +305,17 @@ class WebState:
     def counts(self) -> dict[str, int]:
         return self.cached(("counts",), lambda: _counts(self))
 
+    def registered_ids(self) -> list[str]:
+        """Plan ids registered in the store (the plan switcher of every page)."""
+        def compute():
+            with self._open() as store:
+                return list(store.plans()["plan_id"])
+        return self.cached(("registered_plans",), compute)
+
+    def has_bundled(self) -> bool:
+        """Whether the store holds the bundled data (then the embedded plans are offered)."""
+        return self.cached(("has_bundled",), lambda: bool((self.batches()["kind"] == "bundled").any()))
+
     def warm(self) -> None:
         """Compute what the first page views need (both languages), e.g. at start-up. A store
         held by another process is not an error here: the pages compute when it is free."""
@@ -312,6 +323,8 @@ class WebState:
             self.assessments()  # both languages, one computation
             self.observations()
             self.links()
+            # what every page's header and the data pages read: a visitor after an upload opens no store
+            self.registered_ids(), self.has_bundled(), self.sources(), self.counts()
         except StoreBusyPage:
             pass
 
@@ -405,11 +418,8 @@ class WebPlans:
         """Embedded plans served without being registered first: only in a store holding the bundled
         data (a store made for another plan is not offered the embedded plans, whose registration
         would change the CLI's default plan of that store)."""
-        def compute():
-            with self.default._open() as store:
-                return bool((store.batches()["kind"] == "bundled").any())
         try:
-            bundled = self.default.cached(("has_bundled",), compute)
+            bundled = self.default.has_bundled()
         except StoreBusyPage:
             bundled = False
         return [i for i in embedded_plan_ids() if bundled_links_name(i)] if bundled else []
@@ -417,11 +427,8 @@ class WebPlans:
     def registered(self) -> list[str]:
         """Plan ids registered in the store (cached per store version); while another process holds
         the file, the last list read (a page must not fail for its switcher)."""
-        def compute():
-            with self.default._open() as store:
-                return list(store.plans()["plan_id"])
         try:
-            ids = self.default.cached(("registered_plans",), compute)
+            ids = self.default.registered_ids()
         except StoreBusyPage:
             with self._lock:
                 return list(self._last_registered)

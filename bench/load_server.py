@@ -15,7 +15,9 @@ through /data/upload (double-submit CSRF: the zhizao_csrf cookie sent back as X-
 
 Roles (`--accounts`): creates one account per role with `zhizao user add` (admin, analyst, guest,
 district users bound to districts, an analyst for the uploaders), logs every virtual user in at
-POST /login and gives them pages their role may see. Without accounts (the local mode, or a server
+POST /login and gives them pages their role may see (docs/accounts.md: aggregates, monitoring's
+included, for everyone; a district's enterprise pages for its own district users and the city's).
+Each virtual user sends its own address in X-Forwarded-For, as the reverse proxy does. Without accounts (the local mode, or a server
 that has none) every user is the anonymous local visitor, and the report says so.
 
 Reports p50/p95/p99 per request kind and overall (logins are listed but not in the overall, they

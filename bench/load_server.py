@@ -15,7 +15,9 @@ through /data/upload (double-submit CSRF: the zhizao_csrf cookie sent back as X-
 
 Roles (`--accounts`): creates one account per role with `zhizao user add` (admin, analyst, guest,
 district users bound to districts, an analyst for the uploaders), logs every virtual user in at
-POST /login and gives them pages their role may see. Without accounts (the local mode, or a server
+POST /login and gives them pages their role may see (docs/accounts.md: aggregates, monitoring's
+included, for everyone; a district's enterprise pages for its own district users and the city's).
+Each virtual user sends its own address in X-Forwarded-For, as the reverse proxy does. Without accounts (the local mode, or a server
 that has none) every user is the anonymous local visitor, and the report says so.
 
 Reports p50/p95/p99 per request kind and overall (logins are listed but not in the overall, they
@@ -59,11 +61,14 @@ UPLOAD_KIND = "POST /data/upload"
 
 # Page kinds: a template (its name in the report) and what it is filled with. Aggregates are for everyone;
 # the monitoring pages and exports for city staff; a district user sees its own district.
+# As docs/accounts.md: everyone (guests too) reads the published aggregates, monitoring's included (its
+# enterprise warnings filtered to the user's scope); a district user also its own district's enterprises.
 PUBLIC = ["/", "/?format=json", "/indicator/{indicator}", "/indicator/{indicator}?format=json",
-          "/completion", "/completion?format=json", "/districts", "/districts?format=json"]
-CITY = PUBLIC + ["/monitoring", "/monitoring?format=json", "/monitoring/district/{district}",
-                 "/monitoring/district/{district}?format=json", "/monitoring/subject/industry/{industry}",
-                 "/monitoring/subject/cluster/{cluster}", "/monitoring/subject/enterprise/{enterprise}",
+          "/completion", "/completion?format=json", "/districts", "/districts?format=json",
+          "/monitoring", "/monitoring?format=json", "/monitoring/subject/industry/{industry}",
+          "/monitoring/subject/cluster/{cluster}"]
+CITY = PUBLIC + ["/monitoring/district/{district}", "/monitoring/district/{district}?format=json",
+                 "/monitoring/subject/enterprise/{enterprise}",
                  "/data", "/data?format=json", "/downloads", "/download/scorecard?format=csv",
                  "/download/observations?format=csv", "/completion?table=completion&format=xlsx",
                  "/gaps?table=gaps&format=csv"]
@@ -341,9 +346,18 @@ async def upload_loop(client: httpx.AsyncClient, k: int, count: int, rows: int, 
             stats.error(UPLOAD_KIND, f"refused: {json.dumps(answer.get('problems', [])[:1], ensure_ascii=False)}")
 
 
-def new_client(base: str, timeout: float) -> httpx.AsyncClient:
-    # trust_env=False: no proxy from the environment, the traffic stays on loopback.
+def client_address(i: int) -> str:
+    """The i-th virtual user's own address (10.77.x.y), as the reverse proxy forwards it."""
+    return f"10.77.{i // 250}.{i % 250 + 1}"
+
+
+def new_client(base: str, timeout: float, address: str) -> httpx.AsyncClient:
+    """A virtual user's client. Each user has its own address in X-Forwarded-For, as nginx sends it in the
+    deployment (docs/deployment.md §4; uvicorn trusts forwarded headers from 127.0.0.1): the login rate
+    limit counts per client address, and 55 users behind one address would be one client to it.
+    trust_env=False: no proxy from the environment, the traffic stays on loopback."""
     return httpx.AsyncClient(base_url=base, timeout=timeout, follow_redirects=False, trust_env=False,
+                             headers={"X-Forwarded-For": address, "X-Forwarded-Proto": "http"},
                              limits=httpx.Limits(max_connections=2, max_keepalive_connections=2))
 
 
@@ -379,7 +393,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> dict:
     proc = start_server(db, monitoring, env, port, log)
     stats = Stats()
     try:
-        async with new_client(base, args.timeout) as probe:
+        async with new_client(base, args.timeout, "10.77.255.1") as probe:
             startup = await wait_until_up(probe, proc, log)
             if accounts and not await login(probe, "bench-admin", Stats()):
                 accounts, account_note = {}, ("accounts were created but POST /login gave no session: "
@@ -392,7 +406,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> dict:
             warm = time.perf_counter() - warm_start
         roles = assign_roles(args.users, accounts)
         region_names = region_name_of(cat.district[0])
-        clients = [new_client(base, args.timeout) for _ in range(args.users + args.uploaders)]
+        clients = [new_client(base, args.timeout, client_address(i)) for i in range(args.users + args.uploaders)]
         try:
             ramp = min(5.0, args.seconds / 4)
             t0 = time.monotonic()

@@ -143,3 +143,62 @@ def test_failed_write_leaves_no_audit_row(store_db):
         with pytest.raises(Exception):
             s.commit(bad)
         assert s.audit_log().empty and s.counts()["batches"] == 0
+
+
+# --- connection reuse: a page costs no connect; a broken kept connection is replaced, never used ---------------------
+def _counting_connect(monkeypatch) -> list:
+    made = []
+    real = postgres.connect
+
+    def counting(url, **kw):
+        made.append(url)
+        return real(url, **kw)
+
+    monkeypatch.setattr(postgres, "connect", counting)
+    return made
+
+
+def test_stores_reuse_the_connection_of_a_closed_store(pg_url, monkeypatch):
+    from zhizao.store import pg_store
+
+    Store(pg_url).close()  # the schema (the migration has its own connection)
+    made = _counting_connect(monkeypatch)
+    seen = set()
+    for _ in range(5):
+        with Store(pg_url) as s:
+            assert s.counts()["observations"] == 0
+            seen.add(s._pg.info.backend_pid)
+    assert made == [] and len(seen) == 1  # the first store's connection, handed on: no connect
+    assert len(pg_store._idle[pg_url]) == 1
+    with Store(pg_url) as a, Store(pg_url) as b:  # two at once: two connections
+        assert a._pg is not b._pg
+    assert len(made) == 1 and len(pg_store._idle[pg_url]) == 2
+
+
+def test_a_connection_closed_by_the_server_is_replaced_not_used(pg_url, postgres_server, monkeypatch):
+    """As after a server restart: the kept connections' sessions are gone. The next store opens (no error),
+    on a new connection, and sees the data; every other kept (dead) connection is dropped too."""
+    from zhizao.store import pg_store
+
+    with Store(pg_url) as a, Store(pg_url) as b:
+        pids = {a._pg.info.backend_pid, b._pg.info.backend_pid}
+    assert len(pg_store._idle[pg_url]) == 2
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    made = _counting_connect(monkeypatch)
+    with Store(pg_url) as s:
+        fresh = s._pg
+        assert fresh.info.backend_pid not in pids and s.counts()["observations"] == 0
+    assert made == [pg_url]
+    assert pg_store._idle[pg_url] == [fresh]  # the new one is kept; the dead ones are gone
+
+
+def test_a_connection_left_in_a_transaction_is_not_kept(pg_url):
+    from zhizao.store import pg_store
+
+    s = Store(pg_url)
+    s._pg.execute("BEGIN")  # e.g. a failure inside a transaction block
+    pg = s._pg
+    s.close()
+    assert pg.closed and pg not in pg_store._idle.get(pg_url, [])

@@ -28,3 +28,17 @@ def test_cache_follows_the_generation_and_a_down_server_is_503(pg_url):
         state.sources()
     assert e.value.status_code == 503 and "127.0.0.1:1" in e.value.detail
     assert e.value.headers["Retry-After"]
+
+
+def test_zhizao_db_url_alone_is_server_mode(pg_url, monkeypatch, tmp_path):
+    """`zhizao serve` passes no --db when ZHIZAO_DB names the server: the dashboard still requires a login
+    (it used to fall back to local mode, no accounts, anyone could upload)."""
+    from fastapi.testclient import TestClient
+
+    from zhizao.outputs.web.app import create_app
+
+    monkeypatch.setenv("ZHIZAO_DB", pg_url)
+    app = create_app(db=None, warm=False, monitoring_data=tmp_path, allowed_hosts=["testserver"])
+    assert app.state.accounts is not None
+    with TestClient(app) as c:  # its end closes the accounts' pool
+        assert c.get("/monitoring/brief").status_code == 401  # city roles only: a login first

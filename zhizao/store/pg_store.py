@@ -7,6 +7,12 @@ unchanged. That snapshot is shared by the process per (URL, store_meta.generatio
 when nothing changed costs one `SELECT generation`. Each Store reads through its own cursor of the
 snapshot, so threads never share one.
 
+Connections: a closed store's connection is kept by the process (up to MAX_IDLE per database, for the
+MAX_IDLE_URLS databases used last) and handed to the next store, so a page costs no connect. Only a
+connection that is open, not broken and outside a transaction is kept. A kept connection that the
+server closed meanwhile (a restart) fails the open's first statement: it and every other kept
+connection of that database are closed and a new connection is made (CONNECT_TIMEOUT: no hang).
+
 Writes (commit, withdraw, register_plan) go to PostgreSQL in one transaction that also writes
 their audit row and bumps store_meta.generation; `SELECT … FOR UPDATE` on store_meta serialises
 writers of every process, so obs_id allocation is safe. The snapshot is then read again.
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -122,6 +129,51 @@ def _snapshot(url: str, pg, generation: int) -> duckdb.DuckDBPyConnection:
 
 
 _watchers: dict[str, object] = {}  # URL → a connection kept for current_generation
+_idle: OrderedDict[str, list] = OrderedDict()  # URL → connections of closed stores (newest last), LRU first
+MAX_IDLE = 8  # per URL: more than the dashboard's concurrent cache misses, far below max_connections
+MAX_IDLE_URLS = 4  # databases whose connections are kept (a test run opens hundreds of scratch ones)
+
+
+def _reusable(con) -> bool:
+    """A connection that can serve the next store: open, not broken, autocommit, outside a transaction."""
+    from psycopg.pq import TransactionStatus  # here: the driver is loaded only when a PostgreSQL store is used
+
+    return (not con.closed and not con.broken and con.autocommit
+            and con.info.transaction_status == TransactionStatus.IDLE)
+
+
+def _checkout(url: str):
+    """(a connection of an earlier store, True) if one is kept, else (a new connection, False)."""
+    with _lock:
+        idle = _idle.get(url)
+        con = idle.pop() if idle else None
+    if con is not None:
+        return con, True
+    return postgres.connect(url, autocommit=True), False  # transactions are explicit
+
+
+def _checkin(url: str, con) -> None:
+    """Keep a closed store's connection for the next open (at most MAX_IDLE per URL), else close it."""
+    evicted = []
+    if _reusable(con):
+        with _lock:
+            idle = _idle.setdefault(url, [])
+            _idle.move_to_end(url)
+            if len(idle) < MAX_IDLE:
+                idle.append(con)
+                con = None
+            while len(_idle) > MAX_IDLE_URLS:
+                evicted += _idle.popitem(last=False)[1]
+    for c in ([con] if con is not None else []) + evicted:
+        c.close()
+
+
+def _discard_idle(url: str) -> None:
+    """Close every kept connection of `url` (one was found broken: the server restarted)."""
+    with _lock:
+        idle = _idle.pop(url, [])
+    for con in idle:
+        con.close()
 
 
 def current_generation(url: str) -> int:
@@ -150,10 +202,15 @@ def current_generation(url: str) -> int:
 
 
 def forget_snapshots() -> None:
-    """Drop every cached snapshot (tests; a restore replaced a database under this process)."""
+    """Drop every cached snapshot and kept connection (tests; a restore replaced a database under
+    this process)."""
     with _lock:
         _snapshots.clear()
         _at_head.clear()
+        idle = [con for cons in _idle.values() for con in cons]
+        _idle.clear()
+    for con in idle:
+        con.close()
 
 
 def has_schema(pg) -> bool:
@@ -170,14 +227,31 @@ class PgStore(Store):
         self.path = self.url = str(path if path is not None else default_db())
         self.read_only = read_only
         self._has_basis = self._withdrawals = True
-        self._pg = postgres.connect(self.url, autocommit=True)  # transactions are explicit
+        # A connection of an earlier store when one is kept (a page costs no connect); one that the
+        # server closed meanwhile (a restart) fails its first statement: it and every other kept
+        # connection are dropped and a new connection is made, so a broken one is never used.
+        self._pg, reused = _checkout(self.url)
         try:
-            if not read_only:
-                self._ensure_schema()
-            self._refresh()
+            try:
+                self._open_on_connection()
+            except Exception as e:
+                import psycopg  # here: the driver is loaded only when a PostgreSQL store is used
+
+                if not (reused and isinstance(e, psycopg.OperationalError)):
+                    raise
+                self._pg.close()
+                _discard_idle(self.url)
+                self._pg = postgres.connect(self.url, autocommit=True)
+                self._open_on_connection()
         except Exception:
             self._pg.close()
             raise
+
+    def _open_on_connection(self) -> None:
+        self.con = None
+        if not self.read_only:
+            self._ensure_schema()
+        self._refresh()
 
     def _ensure_schema(self) -> None:
         """Migrate to head when the database is behind (cheap check first, once per process)."""
@@ -193,7 +267,7 @@ class PgStore(Store):
 
     def _refresh(self) -> None:
         """Point this store's cursor at the snapshot of the current generation."""
-        old = getattr(self, "con", None)
+        old = self.con
         self._schema = self.url in _at_head or has_schema(self._pg)
         if self._schema:
             generation = self._pg.execute("SELECT generation FROM store_meta WHERE id = 1").fetchone()[0]
@@ -215,10 +289,16 @@ class PgStore(Store):
         return value
 
     def close(self) -> None:
+        """Close the snapshot's cursor; the PostgreSQL connection is kept for the next store when it
+        is reusable (docs/storage.md §connections), else closed."""
+        pg, self._pg = self._pg, None
+        if pg is None:  # closed already
+            return
         try:
-            self.con.close()
+            if self.con is not None:
+                self.con.close()
         finally:
-            self._pg.close()
+            _checkin(self.url, pg)
 
     # --- writing: PostgreSQL in one transaction, then a fresh snapshot ------------------------
     def _write(self, work) -> object:

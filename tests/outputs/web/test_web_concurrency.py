@@ -85,12 +85,13 @@ def test_the_importer_prepares_the_new_pages_so_readers_do_not_recompute(fresh_d
     st.warm()
     n = len(st.observations())
     calls = []
-    real = api.assess
-    monkeypatch.setattr(state_module.api, "assess", lambda *a, **kw: (calls.append(kw["lang"]), real(*a, **kw))[1])
+    real = state_module.assess_plan_languages
+    monkeypatch.setattr(state_module, "assess_plan_languages",
+                        lambda *a, **kw: (calls.append(kw["langs"]), real(*a, **kw))[1])
     st.import_file(good_csv)
-    assert sorted(calls) == ["en", "zh"]  # computed once each, by the upload
+    assert calls == [("zh", "en")]  # both languages in one computation, by the upload
     st.assessment("zh"), st.assessment("en"), st.observations()
-    assert sorted(calls) == ["en", "zh"]
+    assert calls == [("zh", "en")]
     assert len(st.observations()) == n + 2
 
 
@@ -101,14 +102,14 @@ def test_concurrent_cold_reads_after_an_import_compute_once(fresh_db, good_csv, 
     n = 12
     calls, arrived = [], []
     go = threading.Event()
-    real = api.assess
+    real = state_module.assess_plan_languages
 
     def slow_assess(*a, **kw):
-        calls.append(kw["lang"])
+        calls.append(kw["langs"])
         go.wait(DEADLOCK_GUARD)
         return real(*a, **kw)
 
-    monkeypatch.setattr(state_module.api, "assess", slow_assess)
+    monkeypatch.setattr(state_module, "assess_plan_languages", slow_assess)
 
     def read():
         arrived.append(1)
@@ -128,7 +129,7 @@ def test_concurrent_cold_reads_after_an_import_compute_once(fresh_db, good_csv, 
 
 def test_a_computation_that_fails_is_not_kept_and_its_waiters_get_the_error(fresh_db, monkeypatch):
     st = WebState(fresh_db, None)
-    monkeypatch.setattr(state_module.api, "assess", lambda *a, **kw: 1 / 0)
+    monkeypatch.setattr(state_module, "assess_plan_languages", lambda *a, **kw: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         st.assessment("zh")
     monkeypatch.undo()

@@ -3,6 +3,7 @@ own CSRF token and language, dropped when the store changes."""
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from fastapi.testclient import TestClient
@@ -88,3 +89,74 @@ def test_errors_and_monitoring_are_not_kept(client, counted):
 
     assert not cacheable("/monitoring") and not cacheable("/download/observations") and not cacheable("/downloads")
     assert not cacheable("/static/app.js") and cacheable("/indicator/x") and cacheable("/")
+
+
+# --- server mode: monitoring pages per user and scope, exports recorded every time ---------------------------------
+from test_web_auth_support import DISTRICT_A, DISTRICT_B, auth_synth, client_as, server  # noqa: E402,F401
+from zhizao.outputs.web.pages import monitoring as monitoring_page  # noqa: E402
+
+
+@pytest.fixture
+def counted_monitoring(monkeypatch):
+    """Counts how often the monitoring page computes its data, per user."""
+    calls = []
+    real = monitoring_page.monitoring_data
+
+    def counting(ctx, *a, **kw):
+        calls.append(ctx.user.id)
+        return real(ctx, *a, **kw)
+
+    monkeypatch.setattr(monitoring_page, "monitoring_data", counting)
+    return calls
+
+
+def test_monitoring_is_kept_per_user_and_never_shows_another_scope(server, counted_monitoring):
+    app = server.app_
+    # not `with`: a client's exit would end the module's app (its accounts pool)
+    a, b, admin = client_as(app, "district_a"), client_as(app, "district_b"), client_as(app, "admin")
+    url = "/monitoring?format=json&type=enterprise"
+    first_a = a.get(url)
+    assert first_a.status_code == 200 and a.get(url).content == first_a.content
+    assert counted_monitoring == ["district_a"]  # the second view was the kept answer
+    seen_a = {w["district"] for w in first_a.json()["warnings"]}
+    seen_b = {w["district"] for w in b.get(url).json()["warnings"]}  # not A's kept answer
+    assert counted_monitoring == ["district_a", "district_b"]
+    assert seen_a == {DISTRICT_A} and seen_b <= {DISTRICT_B}  # B is not served A's kept rows
+    everyone = {w["district"] for w in admin.get(url).json()["warnings"]}
+    assert len(everyone) > 1  # the city sees several districts' enterprises (so the two above were filtered)
+    # The HTML page names its own user only.
+    page_a, page_b = a.get("/monitoring").text, b.get("/monitoring").text
+    assert "district_a" in page_a and "district_b" not in page_a
+    assert "district_b" in page_b and "district_a" not in page_b
+    # A district page of another district stays 404 however often its own district's page was kept.
+    assert a.get(f"/monitoring/district/{DISTRICT_A}").status_code == 200
+    assert a.get(f"/monitoring/district/{DISTRICT_A}").status_code == 200
+    assert a.get(f"/monitoring/district/{DISTRICT_B}").status_code == 404
+    assert admin.get(f"/monitoring/district/{DISTRICT_B}").status_code == 200
+    assert a.get(f"/monitoring/district/{DISTRICT_B}").status_code == 404
+
+
+def test_an_export_is_recorded_each_time_it_is_served(server):
+    app = server.app_
+    c = client_as(app, "analyst")
+    before = app.state.accounts.audit_log(actor="analyst", action="export")[1]
+    for _ in range(3):
+        r = c.get("/gaps?table=gaps&format=csv")
+        assert r.status_code == 200
+    assert app.state.accounts.audit_log(actor="analyst", action="export")[1] == before + 3
+    page = c.get("/gaps")  # the page itself records nothing and is kept
+    assert page.status_code == 200 and c.get("/gaps").content == page.content
+
+
+def test_monitoring_pages_follow_the_folder(fresh_db, auth_synth, tmp_path, counted_monitoring):
+    data = tmp_path / "mon"
+    shutil.copytree(auth_synth, data)
+    app = create_app(db=fresh_db, monitoring_data=data, warm=False, allowed_hosts=["testserver"])
+    with TestClient(app) as c:
+        first = c.get("/monitoring?format=json")
+        assert first.status_code == 200 and c.get("/monitoring?format=json").content == first.content
+        assert len(counted_monitoring) == 1
+        meta = data / "metadata.json"
+        meta.write_text(meta.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # the data rewritten
+        assert c.get("/monitoring?format=json").status_code == 200
+        assert len(counted_monitoring) == 2

@@ -250,6 +250,7 @@ def audit(request: Request, action: str, target: str | None = None, *, rows: int
     accounts = accounts_of(request)
     if accounts is None:
         return
+    request.scope.setdefault("state", {})["audited"] = True  # page_cache.py: such an answer is never replayed
     user = current_user(request)
     try:
         accounts.audit(user.id, action, target, role=user.role, rows=rows, detail=detail, ip=client_ip(request))

@@ -55,6 +55,11 @@ class MonitoringState:
                 self._extra.clear()
         return stamp
 
+    def stamp(self) -> Any:
+        """The folder's state now (`monitoring_view.data_stamp`; None without data): the page cache's
+        key for the monitoring pages."""
+        return self._sync()
+
     def _loaded(self) -> tuple[Any, mv.MonitoringData]:
         stamp = self._sync()
         with self._lock:

@@ -7,13 +7,21 @@ CPU; with 50 visitors on 2 cores that alone queues requests past the 300 ms budg
 bench/web_concurrency_bench.py). Entries live in `WebState`'s versioned cache, so they follow the
 same rules as every cached read: dropped when the store changes, never served across versions.
 
-Not kept: anything but a complete 200 answer; answers that set a cookie; the monitoring pages
-(they read the monitoring folder, not the store); downloads (cached as files by their own page);
-static files. The CSRF token a page carries (the visitor's own) is cut out before keeping and put
-back for each visitor.
+The monitoring pages (/monitoring, a district's and a subject's page) read the monitoring folder as
+well as the store (the plan switcher): they are kept in the default plan's state with the folder's
+state in the key, so either change drops them. Their rows depend on the user's scope (a district
+user sees its own district's enterprise warnings only): every answer is kept per user and scope
+(`user_key`), never served to another.
+
+Not kept: anything but a complete 200 answer; answers that set a cookie; answers whose request wrote
+an audit row (an export in server mode: every export is recorded, so it is computed each time);
+the monthly brief and downloads (cached as files by their own page); static files. The CSRF token a
+page carries (the visitor's own) is cut out before keeping and put back for each visitor.
 """
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from zhizao.outputs.web.i18n import request_lang
@@ -25,8 +33,27 @@ TOKEN_MARK = b"\x00zhizao-csrf\x00"  # never in a rendered page
 TOKEN_FIELD = b'name="csrf_token" value="%s"'  # as templates/data.html renders the visitor's token
 
 
+MONITORING_PATHS = ("/monitoring",)
+MONITORING_PREFIXES = ("/monitoring/district/", "/monitoring/subject/")  # not /monitoring/brief (a file)
+
+
 def cacheable(path: str) -> bool:
     return path in CACHED_PATHS or path.startswith(CACHED_PREFIXES)
+
+
+def monitoring_page(path: str) -> bool:
+    return path in MONITORING_PATHS or path.startswith(MONITORING_PREFIXES)
+
+
+def user_key(user) -> tuple:
+    """Whose answer it is: the user and everything that decides which rows they see (role, district)
+    and what the header shows (their name)."""
+    return (user.id, user.role, user.level, user.region, user.name, user.authenticated)
+
+
+def audited(scope) -> bool:
+    """Whether the request wrote an audit row (auth.audit marks it): such an answer is never replayed."""
+    return bool((scope.get("state") or {}).get("audited"))
 
 
 class PageCache:
@@ -38,9 +65,29 @@ class PageCache:
     def _state(self, path: str):
         """The state of the plan whose page `path` is (only plans already served), or None."""
         if not path.startswith("/p/"):
-            return self.plans.default if cacheable(path) else None
+            return self.plans.default if cacheable(path) or monitoring_page(path) else None
         plan_id, _, rest = path[3:].partition("/")
         return self.plans.loaded(plan_id) if cacheable("/" + rest) else None
+
+    def _lookup(self, request: Request, state) -> tuple | None:
+        """(the answer's key, the kept answer or None, the store version), or None when the user is refused
+        (or the monitoring pages cannot be kept here)."""
+        try:
+            user = self.user_of(request)
+        except Exception:  # noqa: BLE001 - refused (an invalid token): the routes answer as they do
+            return None
+        path = request.scope["path"]
+        key = ("page", path, request.scope.get("query_string", b""), request_lang(request), user_key(user))
+        if monitoring_page(path):
+            monitoring = getattr(request.app.state, "monitoring", None)
+            if monitoring is None:
+                return None
+            key += (monitoring.stamp(),)  # the folder's state: rewritten data are other pages
+        try:
+            hit, version = state.peek(key)
+        except HTTPException:  # the store cannot be read (503): the route says so, with its fallbacks
+            return None
+        return key, hit, version
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -49,13 +96,13 @@ class PageCache:
         if state is None:
             return await self.app(scope, receive, send)
         request = Request(scope)
-        try:
-            user = self.user_of(request)
-        except Exception:  # refused: let the routes answer as they do
+        # Who is asking (a session lookup in server mode) and the store's version (a query on PostgreSQL)
+        # block: in a worker thread, never on the event loop, where they would stall every other request.
+        found = await run_in_threadpool(self._lookup, request, state)
+        if found is None:  # refused: let the routes answer as they do
             return await self.app(scope, receive, send)
-        key = ("page", scope["path"], scope.get("query_string", b""), request_lang(request), user.id)
+        key, hit, version = found
         field = TOKEN_FIELD % csrf_token(request).encode()
-        hit, version = state.peek(key)
         if hit is not None:
             status, headers, body = hit
             body = body.replace(TOKEN_FIELD % TOKEN_MARK, field)
@@ -78,7 +125,7 @@ class PageCache:
 
         def _keep(start: dict, body: bytes) -> None:
             headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-            if start.get("status") != 200 or any(k.lower() == b"set-cookie" for k, _ in headers):
+            if start.get("status") != 200 or any(k.lower() == b"set-cookie" for k, _ in headers) or audited(scope):
                 return
             state.keep(key, (200, headers, body.replace(field, TOKEN_FIELD % TOKEN_MARK)), version)
 

@@ -1,7 +1,7 @@
 """What the app keeps between requests: the plan, the store path and cached reads of the store.
 
 An assessment takes about half a second; a page must answer in well under 300 ms. So every read
-of the store (assessments per (lang, year, as_of), observations, sources, links, batches) is
+of the store (assessments per (year, as_of), both languages at once; observations, sources, links, batches) is
 cached per *version* of the store: (the count of this app's finished imports, the DuckDB file's
 and its WAL's mtime and size). Reads do not touch the file (checked: opening and closing a store
 leaves the mtime alone), so the cache survives until an import — from this app or from the CLI —
@@ -40,10 +40,12 @@ import pandas as pd
 from fastapi import HTTPException
 
 from zhizao import api
+from zhizao.analytics.assessment import assess_plan_languages
 from zhizao.errors import UserError
 from zhizao.ingest.table import ImportProblem
 from zhizao.plan.load import PlanError, embedded_plan_ids, load_plan
 from zhizao.plan.spec import Plan
+from zhizao.settings import Settings
 from zhizao.store.importing import ImportFailed, ImportSummary, bundled_links_name
 from zhizao.store.pg_store import current_generation
 from zhizao.store.postgres import StoreUnavailable
@@ -52,6 +54,7 @@ from zhizao.store.store import Store, StoreBusy, as_db, default_lock_timeout
 MAX_STALE = 64  # values kept from earlier versions, served only while another process holds the file
 BUSY_WAIT = 1.0  # seconds a read waits for the file when an earlier value can be served instead
 RETRY_AFTER = "5"
+LANGS = ("zh", "en")  # the dashboard's languages: both assessed together (WebState.assessments)
 
 
 class StoreBusyPage(HTTPException):
@@ -106,20 +109,6 @@ class SingleFlight:
 
 
 MAX_KEPT = 5000  # values kept by `keep` per store version
-
-
-class _Loaded:
-    """What `api.assess` reads from a store, read in one short connection: the file is not held
-    while the assessment computes (another process may be waiting for it)."""
-
-    def __init__(self, observations: pd.DataFrame, links: pd.DataFrame):
-        self._obs, self._links = observations, links
-
-    def observations(self, as_of=None, series=None, **_) -> pd.DataFrame:  # already read as asked
-        return self._obs
-
-    def links(self, plan_id=None) -> pd.DataFrame:
-        return self._links
 
 
 class WebState:
@@ -266,15 +255,24 @@ class WebState:
         return Store(self.db, lock_timeout=getattr(self._tls, "wait", None) or self.lock_timeout)
 
     # --- reads ------------------------------------------------------------------------------
-    def assessment(self, lang: str = "zh", year: int | None = None, as_of: date | None = None) -> dict:
-        """The cached `api.assess` result; callers must not mutate it."""
+    def assessments(self, year: int | None = None, as_of: date | None = None) -> dict[str, dict]:
+        """{lang: the assessment} for every language of the dashboard, computed together from one read
+        of the store (`assess_plan_languages`: one index, one set of candidates) and cached under one
+        key. The results share their evidence records: callers must not mutate them."""
         def compute():
             with self._open() as store:
                 # non-finite values too: the assessment lists them as ignored (summary.ignored_values)
-                loaded = _Loaded(store.observations(as_of=as_of, include_nonfinite=True),
-                                 store.links(self.plan.plan.id))
-            return api.assess(self.plan, year=year, as_of=as_of, store=loaded, lang=lang)
-        return self.cached(("assess", lang, year, as_of), compute)
+                obs = store.observations(as_of=as_of, include_nonfinite=True)
+                links = store.links(self.plan.plan.id)
+            return assess_plan_languages(self.plan, obs, links, year=year, settings=Settings(), langs=LANGS,
+                                         as_of=as_of.isoformat() if as_of else None)
+        return self.cached(("assess", year, as_of), compute)
+
+    def assessment(self, lang: str = "zh", year: int | None = None, as_of: date | None = None) -> dict:
+        """The cached assessment in `lang` (as `api.assess`); callers must not mutate it."""
+        if lang not in LANGS:
+            raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
+        return self.assessments(year, as_of)[lang]
 
     def scorecard(self, lang: str = "zh") -> pd.DataFrame:
         return self.cached(("scorecard", lang), lambda: api.scorecard(self.assessment(lang)))
@@ -307,14 +305,26 @@ class WebState:
     def counts(self) -> dict[str, int]:
         return self.cached(("counts",), lambda: _counts(self))
 
+    def registered_ids(self) -> list[str]:
+        """Plan ids registered in the store (the plan switcher of every page)."""
+        def compute():
+            with self._open() as store:
+                return list(store.plans()["plan_id"])
+        return self.cached(("registered_plans",), compute)
+
+    def has_bundled(self) -> bool:
+        """Whether the store holds the bundled data (then the embedded plans are offered)."""
+        return self.cached(("has_bundled",), lambda: bool((self.batches()["kind"] == "bundled").any()))
+
     def warm(self) -> None:
         """Compute what the first page views need (both languages), e.g. at start-up. A store
         held by another process is not an error here: the pages compute when it is free."""
         try:
-            for lang in ("zh", "en"):
-                self.assessment(lang)
+            self.assessments()  # both languages, one computation
             self.observations()
             self.links()
+            # what every page's header and the data pages read: a visitor after an upload opens no store
+            self.registered_ids(), self.has_bundled(), self.sources(), self.counts()
         except StoreBusyPage:
             pass
 
@@ -408,11 +418,8 @@ class WebPlans:
         """Embedded plans served without being registered first: only in a store holding the bundled
         data (a store made for another plan is not offered the embedded plans, whose registration
         would change the CLI's default plan of that store)."""
-        def compute():
-            with self.default._open() as store:
-                return bool((store.batches()["kind"] == "bundled").any())
         try:
-            bundled = self.default.cached(("has_bundled",), compute)
+            bundled = self.default.has_bundled()
         except StoreBusyPage:
             bundled = False
         return [i for i in embedded_plan_ids() if bundled_links_name(i)] if bundled else []
@@ -420,11 +427,8 @@ class WebPlans:
     def registered(self) -> list[str]:
         """Plan ids registered in the store (cached per store version); while another process holds
         the file, the last list read (a page must not fail for its switcher)."""
-        def compute():
-            with self.default._open() as store:
-                return list(store.plans()["plan_id"])
         try:
-            ids = self.default.cached(("registered_plans",), compute)
+            ids = self.default.registered_ids()
         except StoreBusyPage:
             with self._lock:
                 return list(self._last_registered)

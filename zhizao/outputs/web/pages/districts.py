@@ -121,7 +121,12 @@ def _direct(link: dict) -> bool:
 
 
 def layers(ctx: Ctx) -> list[dict]:
-    """Every series with values for at least one district, with its periods (latest first)."""
+    """Every series with values for at least one district, with its periods (latest first); computed once
+    per store version, language and user scope (the rows a user sees), shared by its users: do not mutate."""
+    return ctx.state.cached(("districts_layers", ctx.lang, ctx.user.level, ctx.user.region), lambda: _layers(ctx))
+
+
+def _layers(ctx: Ctx) -> list[dict]:
     obs = _district_obs(ctx)
     links = ctx.state.links()
     names = {i.id: pick(i.name, i.name_en, ctx.lang) for i in ctx.plan.indicators}

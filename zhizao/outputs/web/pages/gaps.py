@@ -69,6 +69,13 @@ def _split(template: str, key: str, value: str) -> list[tuple[str, bool]]:
 
 
 def gap_rows(ctx: Ctx, result: dict) -> list[dict]:
+    """The gaps of `result` (an assessment of ctx.state); computed once per store version, language,
+    evaluation and user scope (the rows a user sees), shared by its users: do not mutate."""
+    key = ("gap_rows", ctx.lang, result["year"], result["as_of"], ctx.user.level, ctx.user.region)
+    return ctx.state.cached(key, lambda: _gap_rows(ctx, result))
+
+
+def _gap_rows(ctx: Ctx, result: dict) -> list[dict]:
     lang, plan = ctx.lang, ctx.plan
     base_year, eval_year = plan.plan.base_year, int(result["year"])
     links, obs = ctx.state.links(), ctx.user.visible(ctx.state.observations())

@@ -74,8 +74,6 @@ def counts(app) -> dict:
 
 
 # --- imports and withdrawals in the audit log, with the user as actor -------------------------------
-@pytest.mark.xfail(strict=True, reason="WebState.import_file (state.py, LOAD's file) takes no actor/role: the "
-                                       "dashboard import is audited as cli:<system user>; see the report")
 def test_a_dashboard_import_is_audited_with_the_user_as_actor(pg_app):
     c = session(pg_app, "analyst")
     r = upload(c, "dash.csv", HEADER + row("500000", 5101, "dash-1") + row(DISTRICT_A, 5102, "dash-2"))
@@ -87,7 +85,6 @@ def test_a_dashboard_import_is_audited_with_the_user_as_actor(pg_app):
     assert any(a["target"] == batch and a["actor"] == "analyst" for a in page["rows"])
 
 
-@pytest.mark.xfail(strict=True, reason="the API import goes through WebState.import_file too (no actor/role)")
 def test_an_api_import_with_a_token_needs_no_csrf_and_is_audited_with_the_user(pg_app):
     token = pg_app.state.accounts.create_token("analyst", name="api-import")
     c = TestClient(pg_app)  # no cookies at all: no CSRF token either

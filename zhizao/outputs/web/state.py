@@ -329,9 +329,10 @@ class WebState:
             pass
 
     # --- writes -----------------------------------------------------------------------------
-    def import_file(self, path: Path) -> ImportSummary:
+    def import_file(self, path: Path, *, actor: str | None = None, role: str | None = None) -> ImportSummary:
         """`api.import_data`, one upload at a time; raises ImportFailed (nothing written) on any
-        problem, including `store_busy` when another process holds the file too long."""
+        problem, including `store_busy` when another process holds the file too long.
+        `actor`/`role`: the signed-in user, for the audit log (None: the local user, cli:<system user>)."""
         path = Path(path)
         with self._import_lock:
             self._sync()
@@ -339,7 +340,7 @@ class WebState:
                 self._writing += 1
             done = False
             try:
-                summary = api.import_data(path, plan=self.plan, db=self.db)
+                summary = api.import_data(path, plan=self.plan, db=self.db, actor=actor, role=role)
                 done = True
                 self._prepare_next()
                 return summary

@@ -132,7 +132,9 @@ def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
                 try:
                     problems = region_problems(ctx, path, name)
                     if not problems:
-                        summary = ctx.state.import_file(path)
+                        signed_in = ctx.user.authenticated  # local mode: the store's default actor
+                        summary = ctx.state.import_file(path, actor=ctx.user.id if signed_in else None,
+                                                        role=ctx.user.role if signed_in else None)
                 except ImportFailed as e:
                     problems = [replace(p, file=name) if p.file in (path.name, str(path)) else p for p in e.problems]
                 except IngestError as e:  # unreadable file (encoding, damaged workbook, .xls)

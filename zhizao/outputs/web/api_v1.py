@@ -520,7 +520,8 @@ def security_of(method: str, path: str) -> list[dict]:
 
 def _real_bounds(doc: dict, app) -> None:
     """The bounds the routes enforce, in the description: `year` within the served plans' periods
-    (after the base year, up to the target year); `period` among the monitoring data's periods."""
+    (after the base year, up to the target year); `period` among the monitoring data's periods;
+    `district` one of the district codes."""
     plans = getattr(app.state, "plans", None)
     years = [(st.plan.plan.base_year + 1, st.plan.plan.target_year) for st in (plans.states() if plans else [])]
     periods: list[str] = []
@@ -540,6 +541,9 @@ def _real_bounds(doc: dict, app) -> None:
                     elif param["name"] == "period" and v.get("type") == "string" and periods:
                         v.pop("pattern", None)
                         v["enum"] = periods
+                    elif param["name"] == "district" and v.get("type") == "string":
+                        v.pop("pattern", None)
+                        v["enum"] = list(DISTRICTS)
 
 
 @router.get("/openapi.json", include_in_schema=False)

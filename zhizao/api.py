@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import getpass
+import inspect
 import re
 from datetime import date
 from functools import lru_cache
@@ -342,9 +343,10 @@ class WithdrawRefused(Exception):
 
 
 def withdraw(batch_id: str, reason: str | None = None, *, db: str | Path | None = None,
-             by: str | None = None) -> dict:
-    """Withdraw an import batch: recorded (when, by whom, why), never deleted; its values and links
-    stop counting everywhere. The bundled batch cannot be withdrawn (start a new store instead)."""
+             by: str | None = None, role: str | None = None, ip: str | None = None) -> dict:
+    """Withdraw an import batch: recorded (when, by whom — with the account's role and client address
+    when a server withdraws it — and why), never deleted; its values and links stop counting
+    everywhere. The bundled batch cannot be withdrawn (start a new store instead)."""
     if by is None:
         try:
             by = getpass.getuser()
@@ -365,7 +367,10 @@ def withdraw(batch_id: str, reason: str | None = None, *, db: str | Path | None 
             raise WithdrawRefused(
                 f"批次 {batch_id} 已于 {info['withdrawn_at']:%Y-%m-%d %H:%M} 撤回",
                 f"batch {batch_id} was already withdrawn on {info['withdrawn_at']:%Y-%m-%d %H:%M}")
-        return store.withdraw(batch_id, reason=reason, by=by)
+        # The client address goes to the audit row where the backend's withdraw takes it (Store does;
+        # PgStore.withdraw gains `ip` in pg_store.py, which this change may not edit: see the report).
+        where = {"ip": ip} if ip is not None and "ip" in inspect.signature(store.withdraw).parameters else {}
+        return store.withdraw(batch_id, reason=reason, by=by, role=role, **where)
 
 
 def sources(db: str | Path | None = None) -> pd.DataFrame:

@@ -907,7 +907,7 @@ AUDIT_ACTION: dict[str, Pair] = {
     "login": ("登录", "log in"), "login_failed": ("登录失败", "failed login"), "logout": ("退出", "log out"),
     "lockout": ("账户锁定", "account locked"), "export": ("导出", "export"), "download": ("下载", "download"),
     "import": ("导入", "import"), "withdraw": ("撤回", "withdrawal"), "edit": ("修改", "edit"),
-    "user_add": ("新建用户", "user added"), "user_disable": ("停用用户", "user disabled"),
+    "user_add": ("新建用户", "user added"), "user_edit": ("修改用户", "user changed"), "user_disable": ("停用用户", "user disabled"),
     "user_enable": ("启用用户", "user enabled"), "user_passwd": ("修改密码", "password changed"),
     "token_add": ("生成令牌", "token created"), "token_revoke": ("撤销令牌", "token revoked"),
     "upload_refused": ("上传被拒", "upload refused"),
@@ -963,7 +963,12 @@ STORE_STATUS: dict[str, Pair] = {
     "none": ("（尚未建立）", "(not set up yet)"),
     "backed_up": ("已备份到", "Backed up to"), "restored": ("已恢复到", "Restored into"),
     "skipped": ("未恢复（此后端无这些表）", "Not restored (this backend has no such tables)"),
-    "upgraded": ("数据库结构已是最新版本", "the schema is at the latest revision"),
+    "upgraded": ("数据库结构已是最新版本", "the schema was already at the latest revision"),
+    "upgraded_to": ("数据库结构已升级到", "schema upgraded to"),
+    "was": ("原为", "was"),
+    "private": ("备份文件只有本账户可读写（权限 0600）：其中有企业数据和审计日志（PostgreSQL 的备份还有密码与令牌的"
+                "散列），请妥善保管", "the archive is readable by this account only (mode 0600): it holds enterprise "
+                "data and the audit log (and on PostgreSQL password and token hashes); keep it safe"),
     "duckdb_upgraded": ("DuckDB 数据库在每次写入打开时自动升级，已完成", "a DuckDB store upgrades itself when "
                         "opened for writing; done"),
 }

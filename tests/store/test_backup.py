@@ -159,3 +159,44 @@ def test_cli_backup_restore_and_db_status(store_db, tmp_path, pg_factory):
     info = json.loads(r.stdout)
     assert info["up_to_date"] and info["revision"] == info["head"]
     assert info["counts"]["observations"] == _state(store_db)["withdrawn"].shape[0]
+
+
+# --- the archive is private; a wrong --out is refused, never guessed ---------------------------------
+from tests.outputs.cli_support import run_main  # noqa: E402
+
+
+@pytest.fixture
+def small_store(tmp_path):
+    db = tmp_path / "s.duckdb"
+    zz.open_store(db).close()
+    return db
+
+
+def test_the_archive_is_written_readable_by_its_owner_only(small_store, tmp_path, capsys, monkeypatch):
+    """It holds password and token hashes (PostgreSQL), enterprise data and the audit log: was 0644."""
+    monkeypatch.chdir(tmp_path)
+    old = tmp_path / "b1.zip"
+    old.write_bytes(b"an older archive")
+    old.chmod(0o644)
+    code, out, err = run_main(["backup", "--out", "b1.zip", "--db", str(small_store)], capsys, monkeypatch)
+    assert code == 0, err
+    assert (old.stat().st_mode & 0o777) == 0o600 and "0600" in out
+    zz.backup(small_store, tmp_path / "b2.zip")
+    assert ((tmp_path / "b2.zip").stat().st_mode & 0o777) == 0o600
+
+
+def test_a_missing_folder_is_refused_naming_it_and_nothing_is_created(small_store, tmp_path, capsys, monkeypatch):
+    target = tmp_path / "nonexistent" / "dir" / "x.zip"
+    code, out, err = run_main(["backup", "--out", str(target), "--db", str(small_store)], capsys, monkeypatch)
+    assert code == 2 and str(target.parent) in err and "mkdir -p" in err
+    assert not (tmp_path / "nonexistent").exists()
+    code, _, err = run_main(["backup", "--out", str(tmp_path), "--db", str(small_store), "--lang", "en"],
+                            capsys, monkeypatch)
+    assert code == 2 and "is a folder" in err
+
+
+def test_backup_without_out_says_what_is_missing_in_both_languages(small_store, capsys, monkeypatch):
+    code, _, err = run_main(["backup", "--db", str(small_store)], capsys, monkeypatch)
+    assert code == 2 and err.strip().startswith("缺少 --out") and "取值无效" not in err and "Missing option" not in err
+    code, _, err = run_main(["backup", "--db", str(small_store), "--lang", "en"], capsys, monkeypatch)
+    assert code == 2 and err.strip().startswith("missing --out")

@@ -202,3 +202,103 @@ def test_a_connection_left_in_a_transaction_is_not_kept(pg_url):
     pg = s._pg
     s.close()
     assert pg.closed and pg not in pg_store._idle.get(pg_url, [])
+
+
+# --- the store's address: one check, before anything is opened or created -------------------------
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from tests.outputs.cli_support import run_main  # noqa: E402
+from zhizao.errors import UserError  # noqa: E402
+from zhizao.store.store import as_db  # noqa: E402
+
+REVIEWED = ["mysql://zhizao@127.0.0.1:54329/zhizao", "postgresql:/zhizao@127.0.0.1:54329/postgres",
+            "postgres//zhizao@127.0.0.1:54329/postgres", "host=127.0.0.1 dbname=postgres user=zhizao",
+            "md:foo", "s3://bucket/x.duckdb", "http://example.org/x.duckdb", "sqlite:/tmp/x.db"]
+_scheme = st.one_of(st.sampled_from(["mysql", "MySQL", "sqlite", "s3", "http", "https", "md", "postgresq", "pg",
+                                     "postgres", "PostgreSQL", "postgresql", "file", "duckdb", "a", "x-y.z+w"]),
+                    st.from_regex(r"[A-Za-z][A-Za-z0-9+.\-]{0,12}", fullmatch=True))
+_rest = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30)
+_hostile = st.one_of(
+    st.builds(lambda s, sep, r: s + sep + r, _scheme, st.sampled_from([":/", ":", ":x/", ":\\"]), _rest),
+    st.builds(lambda s, r: s + "://" + r, _scheme.filter(lambda s: s.lower() not in ("postgresql", "postgres")), _rest),
+    st.builds(lambda s, r: s + "//" + r, st.sampled_from(["postgres", "postgresql", "POSTGRES"]), _rest),
+    st.builds(lambda k, v, r: f"{k}={v} {r}", st.sampled_from(postgres.LIBPQ_KEYWORDS + ("HOST", "DbName")),
+              st.text("abc123.", max_size=8), _rest),
+)
+
+
+def _no_network(monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"a network connection was attempted: {args}")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.mark.parametrize("value", REVIEWED)
+def test_a_wrong_store_address_is_one_line_exit_2(value, tmp_path, capsys, monkeypatch):
+    """The reviewer's addresses: DuckDB took mysql: for an extension (downloading mysql_scanner, leaving
+    ./mysql:/… folders, "内部错误", exit 1); postgres//… and host=… silently became local files."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ZHIZAO_DB", raising=False)
+    _no_network(monkeypatch)
+    for args in (["db", "status", "--db", value], ["data", "list", "--db", value], ["backup", "--out", "b.zip", "--db", value]):
+        code, out, err = run_main(args, capsys, monkeypatch)
+        assert code == 2, (args, err)
+        assert "postgresql://用户@主机:端口/库名" in err and "DuckDB 文件路径" in err and "内部错误" not in err
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    monkeypatch.setenv("ZHIZAO_DB", value)
+    code, _, err = run_main(["data", "list", "--lang", "en"], capsys, monkeypatch)
+    assert code == 2 and "ZHIZAO_DB" in err and "postgresql://user@host:port/dbname" in err
+    assert list(tmp_path.iterdir()) == []  # no ./mysql:/… folder, no stray DuckDB file
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(value=_hostile)
+def test_hostile_addresses_never_open_create_or_connect(value, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ZHIZAO_DB", raising=False)
+    _no_network(monkeypatch)
+    with pytest.raises(UserError) as e:
+        as_db(value)
+    assert "postgresql://" in e.value.reason_zh and "DuckDB" in e.value.reason_en
+    code, out, err = run_main(["db", "status", "--db", value], capsys, monkeypatch)
+    assert code == 2 and "Traceback" not in err and "内部错误" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_accepted_addresses_and_any_case_of_the_scheme(tmp_path):
+    assert as_db(tmp_path / "x.duckdb") == tmp_path / "x.duckdb"
+    assert as_db("zhizao.duckdb") == Path("zhizao.duckdb")
+    assert as_db("postgres/zhizao.duckdb") == Path("postgres/zhizao.duckdb")  # a folder named postgres
+    assert as_db(":memory:") == Path(":memory:")
+    for url in ("postgresql://z@h:1/d", "POSTGRESQL://z@h:1/d", "Postgres://z@h/d"):
+        assert as_db(url) == url and postgres.is_postgres(url)
+        assert postgres.libpq_url(url).startswith("postgresql://z@h")
+
+
+def test_duckdb_never_loads_an_extension_by_itself(tmp_path):
+    """No network at run time: even a path DuckDB would read as an extension prefix cannot load one."""
+    from zhizao.store.store import connect
+
+    con = connect(tmp_path / "x.duckdb")
+    assert con.execute("SELECT current_setting('autoload_known_extensions'), "
+                       "current_setting('autoinstall_known_extensions')").fetchone() == (False, False)
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://zhizao:s3cret@127.0.0.1:1/nothing",
+    "postgresql://zhizao@127.0.0.1:1/nothing?password=s3cret",
+    "postgresql://zhizao@127.0.0.1:1/nothing?sslmode=disable&password=s3cret",
+])
+def test_a_password_in_the_url_is_never_printed(url, tmp_path, capsys, monkeypatch):
+    assert "s3cret" not in postgres.redact(url) and "***" in postgres.redact(url)
+    monkeypatch.chdir(tmp_path)
+    for args in (["db", "status", "--db", url], ["db", "status", "--db", url, "--format", "json"],
+                 ["user", "list", "--db", url], ["backup", "--out", "b.zip", "--db", url]):
+        code, out, err = run_main(args, capsys, monkeypatch)
+        assert code == 2 and "s3cret" not in out + err, (args, out, err)
+    assert "s3cret" not in postgres.redact("host=h password=s3cret dbname=x")

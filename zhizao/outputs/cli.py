@@ -945,6 +945,9 @@ def usage_message(e, lang: str = "zh") -> str:
     detail = " ".join(e.format_message().split())  # click may wrap: one line
     detail = re.sub(r"^Invalid value for '[^']*': (Value error, )?", "", detail)
     choice = re.search(r"'(.*?)' is not one of (.+?)\.?$", detail)
+    cause = _parser_error(e)  # a parser's own UserError (e.g. --db: store.as_db) says it best, in both languages
+    if isinstance(e, click.BadParameter) and cause is not None:
+        return cause.reason(lang)
     if isinstance(e, click.BadParameter) and opt and choice:
         allowed = [c.strip().strip("'") for c in choice[2].split(",")]
         zh = f"{opt} 的取值“{choice[1]}”无效，可取：{'、'.join(allowed)}（见 {where} --help）"
@@ -976,6 +979,19 @@ def usage_message(e, lang: str = "zh") -> str:
         zh = f"命令行有误：{detail}（见 {where} --help）"
         en = f"{detail} (see {where} --help)"
     return en if lang == "en" else zh
+
+
+def _parser_error(e) -> UserError | None:
+    """The UserError an option's parser raised, if that is what `e` reports: click keeps it as the
+    context; typer ≥ 0.2x wraps it in a pydantic ValidationError (its ctx["error"])."""
+    for inner in (e.__cause__, e.__context__):
+        if isinstance(inner, UserError):
+            return inner
+        for item in (inner.errors() if hasattr(inner, "errors") and callable(inner.errors) else []):
+            found = (item.get("ctx") or {}).get("error") if isinstance(item, dict) else None
+            if isinstance(found, UserError):
+                return found
+    return None
 
 
 def _bounds(param) -> tuple:

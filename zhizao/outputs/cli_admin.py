@@ -55,15 +55,23 @@ def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
 
     @app.command("backup")
-    def backup_cmd(out: Path = typer.Option(..., "--out", help="备份文件（.zip）/ the archive to write (.zip)"),
+    def backup_cmd(out: Optional[Path] = typer.Option(None, "--out", metavar="FILE.zip",
+                                                      help="备份文件（.zip，必填；所在文件夹须已存在）/ the archive to "
+                                                           "write (.zip, required; its folder must exist)"),
                    db: Optional[Path] = DB, lang: Lang = LANG):
-        """备份数据库（统计数据、规划、审计日志；PostgreSQL 另含账户）为一个 zip 文件，两种后端通用 /
-        back up the store (statistics, plans, audit log; accounts too on PostgreSQL) into one zip for either backend."""
+        """备份数据库（统计数据、规划、审计日志；PostgreSQL 另含账户）为一个 zip 文件，两种后端通用；
+        文件权限 0600（含密码与令牌散列、企业数据和审计日志）/ back up the store (statistics, plans, audit log;
+        accounts too on PostgreSQL) into one zip for either backend; written with mode 0600 (it holds password
+        and token hashes, enterprise data and the audit log)."""
         with _refusals(lang):
+            if out is None:
+                raise UserError("缺少 --out：请给出备份文件的路径，如 zhizao backup --out zhizao-backup.zip",
+                                "missing --out: name the archive to write, e.g. zhizao backup --out zhizao-backup.zip")
             manifest = api.backup(db, out, progress=_progress(lang))
             rows = sum(t["rows"] for t in manifest["tables"].values())
             console.print(f"{_say('backed_up', lang)} {out} ({manifest['backend']}, {manifest['schema_revision']}, "
                           f"{rows:,} {_say('rows', lang)})", highlight=False, markup=False)
+            console.print(_say("private", lang), highlight=False, markup=False)
 
     @app.command("restore")
     def restore_cmd(archive: Path = typer.Argument(..., help="zhizao backup 生成的备份文件 / an archive from zhizao backup"),
@@ -110,6 +118,12 @@ def register(app: typer.Typer) -> None:
         """把数据库结构升级到最新版本（PostgreSQL：Alembic 迁移；DuckDB：打开时补齐新列和新表）/
         bring the schema to the latest revision (PostgreSQL: Alembic migrations; DuckDB: new columns and tables)."""
         with _refusals(lang):
+            before = api.store_status(db).get("revision")
             info = api.upgrade_store(db)
-            key = "upgraded" if info["backend"] == "postgresql" else "duckdb_upgraded"
-            console.print(f"{info['location']}: {_say(key, lang)} ({info['revision']})", highlight=False, markup=False)
+            if info["backend"] != "postgresql":
+                key = "duckdb_upgraded"
+            else:  # an empty database or an older schema was migrated; else it already was the latest
+                key = "upgraded_to" if before != info["revision"] else "upgraded"
+            console.print(f"{info['location']}: {_say(key, lang)} {info['revision']}"
+                          + (f" ({_say('was', lang)} {before or _say('none', lang)})" if key == "upgraded_to" else ""),
+                          highlight=False, markup=False)

@@ -205,6 +205,28 @@ class Accounts:
                 con.execute("DELETE FROM sessions WHERE username = %s", [username])
             self._audit(con, actor, None, "user_disable" if disabled else "user_enable", username, ip=ip)
 
+    def update_user(self, username: str, *, role: str | None = None, region: str | None = None,
+                    display_name: str | None = None, actor: str = "system", ip: str | None = None) -> dict:
+        """Change a user's role, district or display name (None: unchanged; a role other than district
+        drops the district). Audited as user_edit with what changed; returns {field: [before, after]}.
+        The next request of the user's sessions and tokens already has the new role (lookups join users)."""
+        with self._conn() as con:
+            self._require(con, username)
+            old_role, old_region, old_name = con.execute(
+                "SELECT role, region, display_name FROM users WHERE username = %s FOR UPDATE", [username]).fetchone()
+            new_role = role or old_role
+            if region is None and new_role == "district" and old_role == "district":
+                region = old_region
+            new_region = check_role(new_role, region)
+            new_name = old_name if display_name is None else (display_name or None)
+            changes = {k: [a, b] for k, a, b in (("role", old_role, new_role), ("region", old_region, new_region),
+                                                 ("display_name", old_name, new_name)) if a != b}
+            if changes:
+                con.execute("UPDATE users SET role = %s, region = %s, display_name = %s WHERE username = %s",
+                            [new_role, new_region, new_name, username])
+                self._audit(con, actor, None, "user_edit", username, detail=changes, ip=ip)
+        return changes
+
     def set_password(self, username: str, password: str, *, actor: str = "system", ip: str | None = None) -> None:
         """A new password; the user's sessions end (a stolen session does not survive the change)."""
         check_password(username, password)

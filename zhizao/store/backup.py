@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tempfile
 import zipfile
 from datetime import datetime, timezone
@@ -23,7 +24,7 @@ from zhizao import __version__
 from zhizao.errors import UserError
 from zhizao.store import postgres
 from zhizao.store.pg_store import _read_tables, copy_rows
-from zhizao.store.store import STATISTICS_TABLES, Store, as_db, default_actor
+from zhizao.store.store import NO_EXTENSIONS, STATISTICS_TABLES, Store, as_db, default_actor
 
 FORMAT = "zhizao-backup"
 FORMAT_VERSION = 1
@@ -36,6 +37,7 @@ PG_TYPES = {"character varying": "VARCHAR", "text": "VARCHAR", "integer": "INTEG
             "timestamp without time zone": "TIMESTAMP", "smallint": "SMALLINT"}
 
 Progress = Callable[[str, int], None]
+PRIVATE = 0o600  # the archive's mode: only its owner reads it (docs/storage.md §Backup)
 
 
 class BackupError(UserError):
@@ -74,11 +76,19 @@ def backup(db, out: str | Path, progress: Progress | None = None) -> dict:
     """Write the store at `db` to the archive `out` (a .zip); returns the manifest."""
     out = Path(out)
     step = progress or (lambda table, rows: None)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        _refuse(f"备份文件所在的文件夹不存在：{folder}；请先建立它（mkdir -p {folder}），或换一个已有的文件夹",
+                f"the folder for the backup does not exist: {folder}; create it first (mkdir -p {folder}) or "
+                "choose an existing one")
+    if out.is_dir():
+        _refuse(f"--out 须是文件路径，而 {out} 是文件夹；请写成如 {out / 'zhizao-backup.zip'}",
+                f"--out names a file, but {out} is a folder; write e.g. {out / 'zhizao-backup.zip'}")
     db = as_db(db)
     if not postgres.is_postgres(db) and not Path(db).is_file():
         _refuse(f"没有可备份的数据库：{db}", f"no store to back up at {db}")
     with tempfile.TemporaryDirectory(prefix="zhizao-backup-") as tmp:
-        work = duckdb.connect(":memory:")
+        work = duckdb.connect(":memory:", config=NO_EXTENSIONS)
         tables: dict[str, dict] = {}
         with Store(db, read_only=True) as store:
             backend = store.backend
@@ -107,9 +117,13 @@ def backup(db, out: str | Path, progress: Progress | None = None) -> dict:
         manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "zhizao_version": __version__,
                     "schema_revision": revision, "backend": backend,
                     "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "tables": tables}
-        out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(out.name + ".partial")
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
+        # Mode 0600 from the start: the archive holds password and token hashes, enterprise rows and the
+        # audit log; never readable by others, not even for a moment.
+        partial.unlink(missing_ok=True)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+        os.fchmod(fd, PRIVATE)  # exactly 0600 whatever the umask
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
             for table, info in tables.items():
                 z.write(Path(tmp) / f"{table}.parquet", info["file"])
@@ -164,7 +178,7 @@ def restore(db, archive: str | Path, *, force: bool = False, actor: str | None =
     with tempfile.TemporaryDirectory(prefix="zhizao-restore-") as tmp:
         folder = Path(tmp)
         manifest = read_archive(archive, folder)
-        work = duckdb.connect(":memory:")
+        work = duckdb.connect(":memory:", config=NO_EXTENSIONS)
         for table, info in manifest["tables"].items():
             work.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{folder / (table + '.parquet')}')")
             rows = work.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]

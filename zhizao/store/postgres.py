@@ -1,7 +1,9 @@
 """The PostgreSQL server backend's connection and schema (docs/deployment.md).
 
-`ZHIZAO_DB=postgresql://user@host:port/dbname` (or --db with such a URL) selects it; anything else is
-a DuckDB file. The schema is kept by Alembic migrations (zhizao/store/migrations/versions), applied
+`ZHIZAO_DB=postgresql://user@host:port/dbname` (or --db with such a URL; the scheme in any case)
+selects it; a file path is a DuckDB file. Anything that looks like another address (`mysql://…`,
+`postgresql:/…` with one slash, `postgres//…`, a libpq keyword string `host=… dbname=…`) is refused
+by `check_address` with the accepted forms: DuckDB would take its prefix for an extension's name. The schema is kept by Alembic migrations (zhizao/store/migrations/versions), applied
 by `upgrade` — on every open for writing, under an advisory lock so that two servers starting
 together do not both migrate.
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from zhizao.errors import UserError
 
@@ -23,8 +25,50 @@ MIGRATION_LOCK = 7_436_511  # pg_advisory_lock key: one migrating process at a t
 
 
 def is_postgres(db) -> bool:
-    """True when `db` (a path, a URL or None) names a PostgreSQL database."""
-    return db is not None and str(db).startswith(SCHEMES)
+    """True when `db` (a path, a URL or None) names a PostgreSQL database (the scheme in any case)."""
+    return db is not None and str(db).lower().startswith(SCHEMES)
+
+
+# "xxx:" at the start: DuckDB reads it as an extension's name (mysql: → mysql_scanner) and would
+# load or even download it; a scheme of a URL in general.
+_PREFIX = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-_]*):")
+_LOOKS_POSTGRES = re.compile(r"^\s*postgres(ql)?(\+\w+)?\s*(:|//)", re.I)
+LIBPQ_KEYWORDS = ("host", "hostaddr", "port", "dbname", "user", "password", "passfile", "service", "sslmode",
+                  "connect_timeout", "application_name", "options", "target_session_attrs", "sslrootcert")
+_LIBPQ = re.compile(r"^\s*(" + "|".join(LIBPQ_KEYWORDS) + r")\s*=", re.I)
+ACCEPTED_ZH = "可用的写法：DuckDB 文件路径（如 ./zhizao.duckdb），或 postgresql://用户@主机:端口/库名"
+ACCEPTED_EN = "Accepted: a DuckDB file path (e.g. ./zhizao.duckdb) or postgresql://user@host:port/dbname"
+
+
+class BadAddress(UserError):
+    """A --db / ZHIZAO_DB value that is neither a DuckDB file path nor a postgresql:// URL."""
+
+
+def check_address(db, where: str = "--db") -> None:
+    """Refuse a store address that is neither a DuckDB file path nor a PostgreSQL URL (BadAddress,
+    naming the accepted forms); nothing is opened, created or loaded. `where` names the setting."""
+    if db is None:
+        return
+    text = str(db)
+    shown = redact(text)[:100]
+    why_zh = why_en = None
+    if not text.strip():
+        why_zh, why_en = "为空", "it is empty"
+    elif "\x00" in text:
+        why_zh, why_en = "含有空字符", "it holds a NUL character"
+    elif is_postgres(text):
+        return
+    elif _LOOKS_POSTGRES.match(text):
+        why_zh, why_en = "PostgreSQL 地址须以 postgresql:// 开头（两个斜杠）", "a PostgreSQL URL starts with postgresql:// (two slashes)"
+    elif _LIBPQ.match(text):
+        why_zh, why_en = ("这是 libpq 的“键=值”写法，zhizao 只接受 URL 写法",
+                          "that is a libpq keyword string; zhizao takes the URL form only")
+    elif (m := _PREFIX.match(text)):
+        why_zh = f"“{m[1][:20]}:”不是 zhizao 支持的数据库类型（只支持 DuckDB 文件和 PostgreSQL）"
+        why_en = f"'{m[1][:20]}:' is not a store zhizao supports (a DuckDB file or PostgreSQL only)"
+    if why_zh is not None:
+        raise BadAddress(f"{where} 的数据库地址“{shown}”无效：{why_zh}。{ACCEPTED_ZH}",
+                         f"invalid store address '{shown}' in {where}: {why_en}. {ACCEPTED_EN}")
 
 
 class StoreUnavailable(UserError):
@@ -33,7 +77,7 @@ class StoreUnavailable(UserError):
 
     def __init__(self, url: str, detail: str = ""):
         self.url = redact(url)
-        first = (detail or "").strip().splitlines()[0][:200] if (detail or "").strip() else ""
+        first = redact((detail or "").strip().splitlines()[0][:200]) if (detail or "").strip() else ""
         why = f"（{first}）" if first else ""
         why_en = f" ({first})" if first else ""
         super().__init__(
@@ -43,14 +87,31 @@ class StoreUnavailable(UserError):
             "that the address and account are right (ZHIZAO_DB or --db), then try again")
 
 
+_SECRET_WORD = re.compile(r"(password|passwd|pwd|sslpassword)(\s*=\s*)('[^']*'|[^\s&;]*)", re.I)
+
+
 def redact(url) -> str:
-    """The URL without its password, for messages and status."""
-    parts = urlsplit(str(url))
-    if parts.password is None:
-        return str(url)
-    netloc = parts.netloc.rsplit("@", 1)
-    user = netloc[0].split(":", 1)[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
+    """The address without its password (user:pass@, ?password=…, password=… in a keyword string),
+    for messages, logs and status."""
+    text = str(url)
+    try:
+        parts = urlsplit(text)
+        netloc = parts.netloc
+        if "@" in netloc:
+            auth, host = netloc.rsplit("@", 1)
+            if ":" in auth:
+                netloc = f"{auth.split(':', 1)[0]}:***@{host}"
+        query = parts.query
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            if any(_SECRET_WORD.fullmatch(k + "=") for k, _ in pairs):
+                query = "&".join(f"{quote(k)}={'***' if _SECRET_WORD.fullmatch(k + '=') else quote(v)}"
+                                 for k, v in pairs)
+        if parts.scheme and (netloc != parts.netloc or query != parts.query):
+            text = urlunsplit(parts._replace(netloc=netloc, query=query))
+    except ValueError:  # not a URL at all (an invalid port, brackets): the words below still go
+        pass
+    return _SECRET_WORD.sub(lambda m: f"{m[1]}{m[2]}***", text)
 
 
 def libpq_url(url: str) -> str:

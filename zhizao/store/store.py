@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from zhizao.settings import Settings
-from zhizao.store.postgres import is_postgres, redact
+from zhizao.store.postgres import check_address, is_postgres, redact
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
@@ -145,6 +145,7 @@ def default_db_path() -> Path:
     """The DuckDB default: $ZHIZAO_DB when it is a file, else ~/.local/share/zhizao/zhizao.duckdb
     (documented in docs/cli.md)."""
     env = os.environ.get("ZHIZAO_DB")
+    check_address(env or None, "ZHIZAO_DB")
     if env and not is_postgres(env):
         return Path(env)
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -155,14 +156,18 @@ def default_db() -> str | Path:
     """The store when none is named: $ZHIZAO_DB as given when it is a postgresql:// URL, else
     default_db_path()."""
     env = os.environ.get("ZHIZAO_DB")
+    check_address(env or None, "ZHIZAO_DB")
     return env if env and is_postgres(env) else default_db_path()
 
 
 def as_db(db) -> str | Path:
     """A --db value as Store takes it: a URL stays a string (Path would fold its //), else a Path;
-    None is default_db()."""
+    None is default_db(). Anything else that looks like an address (mysql://…, postgresql:/…,
+    host=… dbname=…) is a UserError naming the accepted forms (postgres.check_address): the one
+    place every command, the dashboard and the Python API pass through."""
     if db is None:
         return default_db()
+    check_address(db)
     return str(db) if is_postgres(db) else Path(db)
 
 
@@ -229,6 +234,11 @@ def _is_lock_conflict(e: Exception) -> bool:
     return isinstance(e, duckdb.IOException) and "Could not set lock" in str(e)
 
 
+# Never load or install a DuckDB extension behind the user's back (no network at run time): a path
+# like "mysql:…" would otherwise fetch mysql_scanner.
+NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
 def connect(path: Path, *, read_only: bool = False, lock_timeout: float | None = None) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, retrying with backoff while another process holds the file's lock;
     StoreBusy after `lock_timeout` seconds (default: default_lock_timeout())."""
@@ -237,7 +247,7 @@ def connect(path: Path, *, read_only: bool = False, lock_timeout: float | None =
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=NO_EXTENSIONS)
         except duckdb.IOException as e:
             if not _is_lock_conflict(e):
                 raise
@@ -497,7 +507,7 @@ class Store:
         return batch_id
 
     def withdraw(self, batch_id: str, reason: str | None = None, by: str | None = None,
-                 role: str | None = None) -> dict:
+                 role: str | None = None, ip: str | None = None) -> dict:
         """Record a batch as withdrawn (its rows stay stored but stop counting), with its audit row
         ("withdraw"), in one transaction; returns the batch."""
         if not self._withdrawals:
@@ -512,7 +522,7 @@ class Store:
         try:
             self._run("INSERT INTO withdrawals VALUES (?, ?, ?, ?)", [batch_id, now, by, reason])
             self._audit_row("withdraw", actor=_actor(by), role=role, target=batch_id, rows=_rows(info),
-                            detail={"reason": reason, "file": info.get("file")}, at=now)
+                            detail={"reason": reason, "file": info.get("file")}, ip=ip, at=now)
             self._run("COMMIT")
         except Exception:
             self._run("ROLLBACK")

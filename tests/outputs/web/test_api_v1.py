@@ -262,3 +262,22 @@ def test_health_needs_no_login(client):
 def _refuse():
     from fastapi import HTTPException
     raise HTTPException(401, "请先登录 / log in first")
+
+
+def test_a_body_that_is_not_json_is_a_documented_bilingual_400(fresh_client):
+    headers = {**csrf_headers(fresh_client), "Content-Type": "application/json"}
+    for lang in ("zh", "en"):
+        r = fresh_client.post("/api/v1/batches/b_x/withdraw", params={"lang": lang}, content=b'{"reason": ', headers=headers)
+        body = _error(r, 400)
+        assert "JSON" in body["detail_zh"] and "请求体" in body["detail_zh"] and "not valid JSON" in body["detail_en"]
+        assert body["detail"] == (body["detail_en"] if lang == "en" else body["detail_zh"])
+    doc = fresh_client.get("/api/v1/openapi.json").json()
+    assert "400" in doc["paths"]["/api/v1/batches/{batch_id}/withdraw"]["post"]["responses"]
+
+
+def test_an_english_only_refusal_still_has_a_chinese_reason(client):
+    """split_detail gave English as detail_zh for an English-only message."""
+    zh, en = api_v1.refusal_words(api_v1.StarletteHTTPException(404, "no such page"))
+    assert "没有这个资源" in zh and "not found" in en
+    zh, en = api_v1.refusal_words(api_v1.StarletteHTTPException(429, "slow down"))
+    assert "请稍后" in zh and en == "slow down"

@@ -14,7 +14,7 @@ import asyncio
 import json
 import logging
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -29,10 +29,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import zhizao
 from zhizao import api
 from zhizao.analytics.monitoring.warnings import WARNING_RULES
+from zhizao.codes.regions import DISTRICTS
 from zhizao.errors import UserError
 from zhizao.outputs import monitoring_view as mv
 from zhizao.outputs.console import check_year
-from zhizao.outputs.web.auth import User, current_user
+from zhizao.outputs.web.auth import User, audit as audit_row, client_ip, current_user
 from zhizao.outputs.web.i18n import LANGS, request_lang
 from zhizao.outputs.web.monitoring_state import MonitoringUnavailable
 from zhizao.outputs.web.pages.common import Ctx
@@ -86,7 +87,7 @@ class ApiError(BaseModel):
     status: int = Field(description="HTTP 状态码 / the HTTP status")
     detail: str = Field(description="原因，按请求语言 / the reason in the request's language")
     detail_zh: str = Field(description="中文原因与处理办法 / the reason in Chinese")
-    detail_en: str | None = Field(None, description="英文原因 / the reason in English")
+    detail_en: str = Field(description="英文原因 / the reason in English")
     model_config = ConfigDict(json_schema_extra={"example": {
         "status": 404, "detail": "没有编号为“x”的规划", "detail_zh": "没有编号为“x”的规划", "detail_en": "no plan 'x'"}})
 
@@ -94,23 +95,73 @@ class ApiError(BaseModel):
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def split_detail(detail: str) -> tuple[str, str | None]:
-    """(Chinese, English) of a message written "中文 / English" (the project's HTTPException form),
-    or of a message in one language."""
+def split_detail(detail: str) -> tuple[str | None, str | None]:
+    """(Chinese, English) of a message written "中文 / English" (the project's HTTPException form);
+    of a message in one language, that language's side and None for the other."""
     if " / " in detail:
         zh, en = detail.split(" / ", 1)
         if _CJK.search(zh) and not _CJK.search(en):
             return zh, en
-    return (detail, None) if _CJK.search(detail) else (detail, detail)
+    return (detail, None) if _CJK.search(detail) else (None, detail or None)
+
+
+# What each status means to a script, in both languages: the words of a refusal that came in one
+# language only (an English framework phrase, a page's Chinese message).
+STATUS_WORDS: dict[int, tuple[str, str]] = {
+    400: ("请求无效：请按 /api/v1/openapi.json 的说明发送", "bad request: see /api/v1/openapi.json"),
+    401: ("未登录或令牌无效：脚本请以 Authorization: Bearer <令牌> 发送（管理员用 zhizao user token 生成），浏览器请先登录 /login",
+          "not logged in, or the token is invalid: scripts send Authorization: Bearer <token> (an administrator "
+          "creates one with zhizao user token); browsers log in at /login first"),
+    403: ("没有权限，或缺少 CSRF 令牌（把 Cookie zhizao_csrf 的值放入 X-CSRF-Token 头）",
+          "not allowed, or the CSRF token is missing (send the zhizao_csrf cookie's value in X-CSRF-Token)"),
+    404: ("没有这个资源，或不在本账户的范围内（接口列表见 /api/v1/openapi.json）",
+          "not found, or outside this user's scope (see /api/v1/openapi.json)"),
+    405: ("该地址不接受此请求方法：见 /api/v1/openapi.json", "this address does not take that method: see /api/v1/openapi.json"),
+    409: ("与现有数据冲突", "conflicts with the stored data"),
+    413: ("请求太大", "the request is too large"),
+    415: ("不支持的请求体类型：见 /api/v1/openapi.json", "unsupported body type: see /api/v1/openapi.json"),
+    422: ("参数或文件有误：见 /api/v1/openapi.json", "invalid parameters or file: see /api/v1/openapi.json"),
+    429: ("请求过于频繁，请稍后重试", "too many requests: retry later"),
+    500: ("服务器内部错误，请稍后重试并报告管理员", "internal error: retry later and tell the administrator"),
+    503: ("数据库暂不可用，请稍后重试", "the store is busy or unavailable: retry later"),
+}
+# A page's refusal of a route ("no such page" to a logged-in user without the permission, "not found"
+# for a row outside the scope): in the API it is a resource that is not there.
+_PAGE_WORDS = re.compile(r"没有这个页面|没有找到|^no such page$|^not found$", re.I)
+
+
+def refusal_words(exc: StarletteHTTPException) -> tuple[str, str]:
+    """(Chinese, English) of a refusal: the exception's own .zh/.en (auth.Refused, ApiProblem), a known
+    framework phrase, or its "中文 / English" detail; a language it lacks comes from STATUS_WORDS —
+    never English in the Chinese reason, never none in English."""
+    status = exc.status_code
+    zh, en = getattr(exc, "zh", None), getattr(exc, "en", None)
+    if zh is None and en is None:
+        default = DEFAULT_WORDS.get((status, str(exc.detail)))
+        if default:  # Starlette's or FastAPI's own English phrase
+            return default
+        zh, en = split_detail(str(exc.detail or ""))
+    generic = STATUS_WORDS.get(status, (f"请求未完成（HTTP {status}）", f"the request was not completed (HTTP {status})"))
+    if status == 404 and any(w and _PAGE_WORDS.search(w.strip()) for w in (zh, en)):
+        return STATUS_WORDS[404]
+    if status == 401 and "X-Login-URL" in (getattr(exc, "headers", None) or {}):  # the pages' "log in first"
+        return STATUS_WORDS[401]
+    if zh and not _CJK.search(zh):  # English where Chinese belongs
+        en, zh = en or zh, None
+    return zh or generic[0], en or generic[1]
 
 
 def error_response(request: Request, status: int, detail: str | None = None, headers: dict | None = None,
                    *, zh: str | None = None, en: str | None = None, **extra: Any) -> JSONResponse:
     """The API's error answer; app.py's exception handlers call it for paths under /api/v1."""
-    if zh is None:
-        zh, en = split_detail(detail or "")
+    if zh is None and en is None:
+        zh, en = refusal_words(StarletteHTTPException(status, detail or ""))
+    generic = STATUS_WORDS.get(status, (f"请求未完成（HTTP {status}）", f"the request was not completed (HTTP {status})"))
+    zh, en = zh or generic[0], en or generic[1]
     lang = request_lang(request)
-    body = {"status": status, "detail": en if lang == "en" and en else zh, "detail_zh": zh, "detail_en": en, **extra}
+    if request.url.path == PREFIX + "/imports" and status == 422:
+        extra.setdefault("problems", [])  # the import's 422 always lists its problems (none: a parameter)
+    body = {"status": status, "detail": en if lang == "en" else zh, "detail_zh": zh, "detail_en": en, **extra}
     return JSONResponse(jsonable(body), status_code=status, headers=headers)
 
 
@@ -122,27 +173,36 @@ def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     """Any HTTPException under /api/v1 (ours, the authorisation's, CSRF's, unknown paths) in the API's shape."""
     if isinstance(exc, ApiProblem):
         return error_response(request, exc.status_code, zh=exc.zh, en=exc.en, headers=exc.headers, **exc.extra)
-    default = DEFAULT_WORDS.get((exc.status_code, str(exc.detail)))
-    if default:  # Starlette's own English phrase for an unknown address or method
-        return error_response(request, exc.status_code, zh=default[0], en=default[1], headers=getattr(exc, "headers", None))
-    return error_response(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+    zh, en = refusal_words(exc)
+    return error_response(request, exc.status_code, zh=zh, en=en, headers=getattr(exc, "headers", None))
 
 
 DEFAULT_WORDS = {
     (404, "Not Found"): ("没有这个接口地址：接口列表见 /api/v1/openapi.json", "no such API address: see /api/v1/openapi.json"),
     (405, "Method Not Allowed"): ("该地址不接受此请求方法：见 /api/v1/openapi.json",
                                   "this address does not take that method: see /api/v1/openapi.json"),
+    (400, "There was an error parsing the body"): ("请求体无法解析：请按 /api/v1/openapi.json 的说明发送",
+                                                   "the request body could not be parsed: see /api/v1/openapi.json"),
 }
 
 
 def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())[:2000]
+    errors = exc.errors()
+    bad_json = next((e for e in errors if e.get("type") == "json_invalid"), None)
+    if bad_json is not None:  # the body is not JSON at all: the request is malformed (400), not a wrong value
+        where = str((bad_json.get("ctx") or {}).get("error", ""))[:200]
+        return error_response(request, 400, zh=f"请求体不是有效的 JSON（{where}）：请发送如 {{\"reason\": \"…\"}} 的 JSON，"
+                                               "Content-Type: application/json",
+                              en=f"the request body is not valid JSON ({where}): send JSON such as "
+                                 '{"reason": "…"} with Content-Type: application/json')
+    where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)[:2000]
     return error_response(request, 422, zh=f"请求参数无效：{where}；请按 /api/v1/openapi.json 的说明填写参数",
                           en=f"invalid request: {where}; see /api/v1/openapi.json for the parameters")
 
 
 def _responses(*codes: int) -> dict:
-    words = {401: "未登录或令牌无效 / not logged in or the token is invalid",
+    words = {400: "请求体无法解析（如不是有效的 JSON）/ the body could not be parsed (e.g. not valid JSON)",
+             401: "未登录或令牌无效 / not logged in or the token is invalid",
              403: "无权限或 CSRF 令牌缺失 / not allowed, or the CSRF token is missing",
              404: "不存在或不在本账户范围内 / not found, or outside this user's scope",
              409: "冲突 / conflict", 422: "参数或文件有误 / invalid parameters or file",
@@ -151,7 +211,7 @@ def _responses(*codes: int) -> dict:
 
 
 READ_ERRORS = _responses(401, 404, 422, 503)
-WRITE_ERRORS = _responses(401, 403, 404, 409, 422, 503)
+WRITE_ERRORS = _responses(400, 401, 403, 404, 409, 422, 503)
 
 router = APIRouter(prefix=PREFIX, tags=["v1"], responses=READ_ERRORS)
 health_router = APIRouter()
@@ -392,13 +452,14 @@ class SubjectDetail(BaseModel):
 
 class AuditEntry(Open):
     audit_id: int
-    at: str
+    at: str = Field(description="时间（UTC，ISO 8601，带 +00:00）/ when, UTC, ISO 8601 with its offset",
+                    examples=["2025-06-30T08:15:00+00:00"])
     actor: str
     role: str | None = None
     action: str
     target: str | None = None
     rows: int | None = None
-    detail: str | None = None
+    detail: dict[str, Any] | None = Field(None, description="详情（JSON 对象）/ details, a JSON object")
     ip: str | None = None
 
 
@@ -412,12 +473,13 @@ class AuditPage(BaseModel):
 
 # --- OpenAPI -----------------------------------------------------------------------------------
 DESCRIPTION = """智造 zhizao 的 JSON 接口，第 1 版。认证：浏览器会话 Cookie，或脚本用 `Authorization: Bearer <令牌>`
-（`zhizao user token 用户名`）；本机单用户模式无需登录。写操作（POST）在会话模式下须带 CSRF 令牌
+（`zhizao user token 用户名`）；本机单用户模式无需登录（各操作的 security 不适用）；访客可读的操作的 security 含 `{}`。写操作（POST）在会话模式下须带 CSRF 令牌
 （Cookie zhizao_csrf 的值放入 X-CSRF-Token 头）。错误一律为 {status, detail, detail_zh, detail_en}。
 说明见 docs/api.md。
 
 The zhizao JSON API, version 1. Authentication: the browser's session cookie, or `Authorization: Bearer
-<token>` for scripts (`zhizao user token NAME`); none in the single-user local mode. State-changing
+<token>` for scripts (`zhizao user token USERNAME`); none in the single-user local mode (every operation's
+`security` then does not apply). Operations open to guests list `{}` among their security requirements. State-changing
 requests (POST) with a session carry the CSRF token (the zhizao_csrf cookie's value in X-CSRF-Token).
 Errors are always {status, detail, detail_zh, detail_en}. See docs/api.md."""
 
@@ -439,10 +501,49 @@ def openapi_document(app) -> dict:
         doc["components"]["schemas"] = {k: v for k, v in schemas.items() if k in used}
     doc["info"]["x-api-version"] = API_VERSION
     doc.setdefault("components", {})["securitySchemes"] = {
-        "bearer": {"type": "http", "scheme": "bearer", "description": "zhizao user token NAME"},
+        "bearer": {"type": "http", "scheme": "bearer", "description": "zhizao user token USERNAME"},
         "session": {"type": "apiKey", "in": "cookie", "name": "zhizao_session"},
     }
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            op["security"] = security_of(method.upper(), path)
+    _real_bounds(doc, app)
     return doc
+
+
+def security_of(method: str, path: str) -> list[dict]:
+    """An operation's OpenAPI security: a token or a session; `{}` too (no credentials) where guests
+    may read (read_public). In the local mode no operation needs credentials (DESCRIPTION says so)."""
+    needed = [{"bearer": []}, {"session": []}]
+    return [{}, *needed] if PERMISSIONS.get((method, path)) in ("read_public", "public") else needed
+
+
+def _real_bounds(doc: dict, app) -> None:
+    """The bounds the routes enforce, in the description: `year` within the served plans' periods
+    (after the base year, up to the target year); `period` among the monitoring data's periods;
+    `district` one of the district codes."""
+    plans = getattr(app.state, "plans", None)
+    years = [(st.plan.plan.base_year + 1, st.plan.plan.target_year) for st in (plans.states() if plans else [])]
+    periods: list[str] = []
+    monitoring = getattr(app.state, "monitoring", None)
+    if monitoring is not None:
+        try:
+            periods = [mv.period_key(p) for p in monitoring.data().periods]
+        except Exception:  # noqa: BLE001 - no monitoring data (yet): the pattern alone
+            periods = []
+    for ops in doc["paths"].values():
+        for op in ops.values():
+            for param in op.get("parameters", []):
+                variants = param.get("schema", {}).get("anyOf") or [param.get("schema", {})]
+                for v in variants:
+                    if param["name"] == "year" and v.get("type") == "integer" and years:
+                        v["minimum"], v["maximum"] = min(y[0] for y in years), max(y[1] for y in years)
+                    elif param["name"] == "period" and v.get("type") == "string" and periods:
+                        v.pop("pattern", None)
+                        v["enum"] = periods
+                    elif param["name"] == "district" and v.get("type") == "string":
+                        v.pop("pattern", None)
+                        v["enum"] = list(DISTRICTS)
 
 
 @router.get("/openapi.json", include_in_schema=False)
@@ -496,16 +597,29 @@ def _assessment(state: WebState, lang: str, year: int | None, as_of: date | None
         raise _busy(e) from None
 
 
-YEAR = Query(None, ge=1000, le=9999, description="评估年份（规划期内；缺省：有数据的最近年份）/ evaluation year")
-AS_OF = Query(None, description="只用该日（YYYY-MM-DD）已知的数据 / only values known by this date")
+YEAR = Query(None, ge=1000, le=9999, description="评估年份（规划期内：基期之后至目标年；缺省：有数据的最近年份）/ "
+             "evaluation year (after the base year, up to the target year)")
+AS_OF = Query(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", json_schema_extra={"format": "date"},
+              description="只用该日（YYYY-MM-DD）已知的数据 / only values known by this date (YYYY-MM-DD)")
+
+
+def _as_of(text: str | None) -> date | None:
+    """An ISO date (YYYY-MM-DD) or 422: a number (as_of=0) is not a date."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ApiProblem(422, f"as_of 须为日期 YYYY-MM-DD，收到“{text[:20]}”",
+                         f"as_of must be a date YYYY-MM-DD, got '{text[:20]}'") from None
 
 
 @router.get("/plans/{plan_id}/assessment", response_model=Assessment,
             summary="评估结果 / the assessment, as `zhizao assess --format json`")
-def assessment(request: Request, plan_id: str, year: int | None = YEAR, as_of: date | None = AS_OF,
+def assessment(request: Request, plan_id: str, year: int | None = YEAR, as_of: str | None = AS_OF,
                lang: str = Depends(api_lang)):
     """与 `zhizao assess --format json` 相同的 JSON（docs/assessment-json.md）/ the same JSON as the CLI's."""
-    result = _assessment(_state(request, plan_id, lang), lang, year, as_of)
+    result = _assessment(_state(request, plan_id, lang), lang, year, _as_of(as_of))
     # Serialised as the CLI does (default=str), so the two are equal byte for value.
     return Response(json.dumps(result, ensure_ascii=False, default=str), media_type="application/json")
 
@@ -513,9 +627,9 @@ def assessment(request: Request, plan_id: str, year: int | None = YEAR, as_of: d
 @router.get("/plans/{plan_id}/indicators/{indicator_id}", response_model=IndicatorDetail,
             summary="指标详情 / one indicator: assessment, definition, links, observations")
 def indicator(request: Request, plan_id: str, indicator_id: str, year: int | None = YEAR,
-              as_of: date | None = AS_OF, lang: str = Depends(api_lang), user: User = Depends(current_user)):
+              as_of: str | None = AS_OF, lang: str = Depends(api_lang), user: User = Depends(current_user)):
     state = _state(request, plan_id, lang)
-    result = _assessment(state, lang, year, as_of)
+    result = _assessment(state, lang, year, _as_of(as_of))
     ind = next((i for i in result["indicators"] if i["id"] == indicator_id), None)
     if ind is None:
         raise ApiProblem(404, f"规划 {plan_id} 中没有指标“{indicator_id[:80]}”（指标编号见 /api/v1/plans/{plan_id}）",
@@ -541,7 +655,7 @@ def observations(request: Request,
                  region: str | None = Query(None, description="行政区划代码 / GB/T 2260 region code"),
                  plan_id: str | None = Query(None, description="规划编号（缺省：看板缺省规划）；只含该规划用到及无规划使用的序列 / "
                                              "plan id (default: the dashboard's default plan)"),
-                 as_of: date | None = AS_OF,
+                 as_of: str | None = AS_OF,
                  limit: int = Query(1000, ge=1, le=MAX_LIMIT, description=f"每页行数，至多 {MAX_LIMIT} / rows per page"),
                  offset: int = Query(0, ge=0, description="跳过的行数 / rows to skip"),
                  lang: str = Depends(api_lang), user: User = Depends(current_user)):
@@ -549,7 +663,7 @@ def observations(request: Request,
     price basis and vintage, as on the data page."""
     state = _state(request, plan_id, lang)
     try:
-        obs = user.visible(state.observations(as_of))
+        obs = user.visible(state.observations(_as_of(as_of)))
     except StoreBusyPage as e:
         raise _busy(e) from None
     if series:
@@ -558,6 +672,8 @@ def observations(request: Request,
         obs = obs[obs["region"] == region]
     total = len(obs)
     rows = obs.iloc[offset: offset + limit]
+    if "enterprise_id" in rows.columns:
+        _audit_enterprise_read(request, "observations", int(rows["enterprise_id"].notna().sum()))
     rows = rows.assign(region_name=rows["region"].map(lambda c: state.region_names.get(c, c)))
     return {**_page(total, limit, offset, request), "plan_id": state.plan.plan.id,
             "items": jsonable(rows.reindex(columns=[c for c in OBS_FIELDS if c in rows.columns]))}
@@ -634,7 +750,7 @@ def withdraw(request: Request, batch_id: str, body: WithdrawRequest, lang: str =
     try:
         # One writer at a time with the uploads of this server (they share the store).
         with plans.default._import_lock:
-            info = api.withdraw(batch_id, body.reason, db=plans.db, by=user.id)
+            info = api.withdraw(batch_id, body.reason, db=plans.db, by=user.id, role=user.role, ip=client_ip(request))
     except api.WithdrawRefused as e:
         raise ApiProblem(409, e.message_zh, e.message_en) from None
     except StoreBusy as e:
@@ -683,23 +799,44 @@ def _subject_rows(result, user: User, lang: str, kind: str | None, district: str
     return [{**r, "api_url": f"{PREFIX}/monitoring/subjects/{r['subject_type']}/{r['id']}"} for r in out]
 
 
-PERIOD = Query(None, description="报告期 YYYY-MM（缺省：最新）/ the reporting period (default: the latest)")
+PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+PERIOD = Query(None, pattern=PERIOD_PATTERN,
+               description="报告期 YYYY-MM，须在监测数据的报告期内（缺省：最新）/ the reporting period, one of the "
+                           "monitoring data's (default: the latest)")
+
+
+def _audit_enterprise_read(request: Request, what: str, rows: int) -> None:
+    """Enterprise rows read through the API are an export, audited as the dashboard's downloads are
+    (who, what, how many rows; server mode only). Written before the rows are answered: what cannot
+    be recorded is not given (auth.audit answers 503)."""
+    if rows:
+        audit_row(request, "export", f"api:{what}", rows=rows,
+                  detail={"format": "json", "path": request.url.path, "query": str(request.url.query)[:500]})
 
 
 @router.get("/monitoring/subjects", response_model=SubjectPage, summary="监测对象（分页）/ monitoring subjects")
 def monitoring_subjects(request: Request,
                         type: Literal["city", "district", "zone", "industry", "cluster", "enterprise"] | None = Query(
                             None, description="对象类型 / subject type"),
-                        district: str | None = Query(None, description="只列该区县（代码）的区县行与企业 / one district"),
+                        district: str | None = Query(None, pattern=r"^[0-9]{6}$",
+                                                     description="只列该区县（行政区划代码）的区县行与企业 / one "
+                                                                 "district's row and enterprises (its GB/T 2260 code)"),
                         period: str | None = PERIOD,
                         limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0),
                         lang: str = Depends(api_lang), user: User = Depends(current_user)):
     """运行监测页的城市、区县、园区、产业、集群与企业行；企业只列本账户可见区县的 / the monitoring page's rows;
     enterprises only of the districts this user may see."""
+    if district is not None and district not in DISTRICTS:
+        raise ApiProblem(422, f"没有区县代码“{district[:20]}”：district 须为区县的行政区划代码（如 500112 渝北区；"
+                              "全部代码见 zhizao user regions 或 type=district 的行）",
+                         f"no district '{district[:20]}': district takes a district's GB/T 2260 code (e.g. 500112 "
+                         "Yubei District; all codes: zhizao user regions, or the type=district rows)")
     data, result = _monitoring(request, period, lang)
     rows = _subject_rows(result, user, lang, type, district)
+    page = rows[offset: offset + limit]
+    _audit_enterprise_read(request, "monitoring/subjects", sum(r["subject_type"] == "enterprise" for r in page))
     return {"period": mv.period_key(result.period), "synthetic": bool(data.synthetic),
-            **_page(len(rows), limit, offset, request), "items": jsonable(rows[offset: offset + limit])}
+            **_page(len(rows), limit, offset, request), "items": jsonable(page)}
 
 
 @router.get("/monitoring/subjects/{subject_type}/{subject_id}", response_model=SubjectDetail,
@@ -718,6 +855,7 @@ def monitoring_subject(request: Request, subject_type: str, subject_id: str, per
         if info is None or not user.can_see_region(info["district"]):
             raise missing  # out of scope answers as unknown: its existence must not leak
         name = info["name"]
+        _audit_enterprise_read(request, f"monitoring/subjects/enterprise/{subject_id[:40]}", 1)
     else:
         name = mv.subject_display(result, subject_type, subject_id, lang)
         info = next((r for r in mv.part_rows(result, subject_type, lang) if r["id"] == subject_id), None)
@@ -752,7 +890,22 @@ def _audit_rows(url: str, limit: int, offset: int, actor: str | None, action: st
         total = con.execute(f"SELECT count(*) FROM audit{cond}", params).fetchone()[0]
         cur = con.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit{cond} ORDER BY at DESC, audit_id DESC "
                           "LIMIT %s OFFSET %s", [*params, limit, offset])
-        return total, [dict(zip(AUDIT_COLUMNS, r)) for r in cur.fetchall()]
+        return total, [_audit_entry(dict(zip(AUDIT_COLUMNS, r))) for r in cur.fetchall()]
+
+
+def _audit_entry(row: dict) -> dict:
+    """`at` as ISO 8601 with its UTC offset (stored naive UTC); `detail` as the object it holds."""
+    at = row.get("at")
+    if isinstance(at, datetime):
+        row["at"] = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).isoformat()
+    detail = row.get("detail")
+    if isinstance(detail, str):
+        try:
+            parsed = json.loads(detail)
+        except ValueError:
+            parsed = None
+        row["detail"] = parsed if isinstance(parsed, dict) else {"text": detail}
+    return row
 
 
 @router.get("/audit", response_model=AuditPage, summary="审计日志（管理员）/ the audit log (administrators)")

@@ -80,6 +80,7 @@ def test_the_audit_page_says_everything_in_words(audited):
     assert "原因：用户名或密码不正确" in text and "问题：非本区县的行" in text and "登记规划" in text
     assert "锁定至：2026-12-01 00:56:53" in text  # 16:56 UTC is 00:56 the next day in Beijing
     assert "时间（北京时间，UTC+8）" in text
+    assert f"角色：区县用户；区县：璧山区 {DISTRICT_A}" in text  # user_add of district_a
     options = re.search(r'<select id="audit-action".*?</select>', html, re.S).group(0)
     assert "登记规划" in options and ">plan_register<" not in options and ">lockout<" not in options
     html_en = audited.get("/admin/audit?lang=en").text

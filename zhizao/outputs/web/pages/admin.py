@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from starlette.concurrency import run_in_threadpool
 
 from zhizao import labels
+from zhizao.codes.regions import DISTRICTS, district_name
 from zhizao.outputs.web.auth import accounts_of
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.pages.common import Ctx, page_context
@@ -62,6 +63,10 @@ def _value(key: str, v, lang: str, zone, short: bool) -> str:
     if isinstance(v, str):
         if key in TIME_KEYS:
             return local_time(v, zone)
+        if key == "role" and v in labels.ROLE:
+            return labels.label("role", v, lang)
+        if key == "region" and v in DISTRICTS:
+            return f"{district_name(v, lang)} {v}"
         if key == "file":  # an upload's temporary folder means nothing to the reader: its own name
             v = v.replace("\\", "/").rsplit("/", 1)[-1]
         if key in SHORT_KEYS and short and len(v) > 12:

@@ -911,8 +911,58 @@ AUDIT_ACTION: dict[str, Pair] = {
     "user_enable": ("启用用户", "user enabled"), "user_passwd": ("修改密码", "password changed"),
     "token_add": ("生成令牌", "token created"), "token_revoke": ("撤销令牌", "token revoked"),
     "upload_refused": ("上传被拒", "upload refused"),
+    "login_rate_limited": ("登录过于频繁被拒", "login refused (too many attempts)"),
+    "plan_register": ("登记规划", "plan registered"), "restore": ("恢复备份", "backup restored"),
+    "user_set": ("修改用户", "user changed"),
 }
 TABLES["audit_action"] = AUDIT_ACTION
+# The audit log's detail (a JSON object) as words: its keys …
+AUDIT_DETAIL_KEY: dict[str, Pair] = {
+    "reason": ("原因", "reason"), "codes": ("问题", "problems"), "until": ("锁定至", "locked until"),
+    "format": ("格式", "format"), "path": ("页面", "page"), "file": ("文件", "file"), "kind": ("类型", "kind"),
+    "links": ("关联数", "links"), "sha256": ("SHA-256 校验值", "SHA-256"), "source": ("来源", "source"),
+    "year": ("年份", "year"), "name": ("名称", "name"), "expires_days": ("有效天数", "valid for (days)"),
+    "role": ("角色", "role"), "region": ("区县", "district"), "force": ("覆盖现有数据", "replacing data"),
+    "from": ("备份来源", "backed up from"), "created_at": ("备份时间", "backed up at"),
+    "retry_after": ("须等待（秒）", "wait (seconds)"), "period": ("报告期", "period"), "rows": ("行数", "rows"),
+    "table": ("表", "table"), "method": ("请求", "request"), "query": ("条件", "query"),
+}
+TABLES["audit_detail_key"] = AUDIT_DETAIL_KEY
+# … and the codes among its values (a failed login's reason; a refused upload's problems: PROBLEM_CODE).
+AUDIT_REASON: dict[str, Pair] = {
+    "bad": ("用户名或密码不正确", "wrong user name or password"), "locked": ("账户已锁定", "account locked"),
+    "disabled": ("账户已停用", "account disabled"), "embedded": ("内置", "embedded"), "bundled": ("随附数据", "bundled data"),
+    "import": ("导入文件", "imported file"), "file": ("文件", "file"), "duckdb": ("DuckDB", "DuckDB"),
+    "postgresql": ("PostgreSQL", "PostgreSQL"), "csv": ("CSV", "CSV"), "xlsx": ("XLSX", "XLSX"),
+    "json": ("JSON", "JSON"), "html": ("HTML", "HTML"), "docx": ("Word（DOCX）", "Word (DOCX)"), "pdf": ("PDF", "PDF"),
+}
+TABLES["audit_reason"] = AUDIT_REASON
+# An import problem's code (zhizao.ingest ImportProblem.code, the upload's own) in words.
+PROBLEM_CODE: dict[str, Pair] = {
+    "region_not_allowed": ("非本区县的行", "another district's row"),
+    "city_row_not_allowed": ("全市数据行", "whole-city row"),
+    "unsupported_file": ("文件类型不支持", "unsupported file type"), "file_too_large": ("文件过大", "file too large"),
+    "unreadable_file": ("文件无法读取", "unreadable file"), "import_error": ("导入出错", "import failed"),
+    "no_file": ("未选择文件", "no file chosen"), "empty_file": ("空文件", "empty file"),
+    "store_busy": ("数据库忙", "store busy"), "already_in_store": ("已导入过", "already imported"),
+    "missing_column": ("缺少列", "missing column"), "unknown_column": ("无法识别的列", "unknown column"),
+    "duplicate_column": ("列名重复", "duplicate column"), "missing_fields": ("缺少字段", "missing fields"),
+    "missing_value": ("缺少数值", "missing value"), "bad_value": ("数值无法解析", "unreadable value"),
+    "value_out_of_range": ("数值超出范围", "value out of range"), "bad_period": ("时期无法识别", "unreadable period"),
+    "period_outside_plan": ("时期超出规划期", "period outside the plan"),
+    "period_year_conflict": ("时期与年份不一致", "period and year disagree"),
+    "unknown_series": ("未知序列", "unknown series"), "unknown_region": ("未知地区", "unknown region"),
+    "unknown_unit": ("未知单位", "unknown unit"), "unit_mismatch": ("单位不一致", "unit mismatch"),
+    "bad_url": ("来源链接无效", "invalid source link"), "bad_grade": ("来源等级无效", "invalid source grade"),
+    "bad_date": ("日期无效", "invalid date"), "bad_industry": ("行业代码无效", "invalid industry code"),
+    "bad_basis": ("口径无效", "invalid basis"), "basis_conflict": ("口径冲突", "basis conflict"),
+    "basis_needs_year": ("口径缺少年份", "basis needs a year"),
+    "basis_period_conflict": ("口径与时期冲突", "basis and period conflict"),
+    "cell_too_long": ("单元格过长", "cell too long"), "duplicate_key": ("重复行", "duplicate row"),
+    "extra_cells": ("多余的单元格", "extra cells"), "bad_yaml": ("YAML 无法读取", "unreadable YAML"),
+    "bad_link": ("关联无效", "invalid link"),
+}
+TABLES["problem_code"] = PROBLEM_CODE
 UI.update({
     "local_mode": ("本机单用户模式（无账户）", "single-user local mode (no accounts)"),
     "login": ("登录", "Log in"),
@@ -923,10 +973,10 @@ UI.update({
                     "published aggregates only."),
     "username": ("用户名", "User name"),
     "password": ("密码", "Password"),
-    "login_bad": ("用户名或密码不正确", "wrong user name or password"),
-    "login_locked": ("该账户因多次登录失败已暂时锁定，请 {minutes} 分钟后再试，或请管理员解锁（zhizao user enable）",
-                     "this account is locked after repeated failed logins: try again in {minutes} minutes, or ask an "
-                     "administrator to unlock it (zhizao user enable)"),
+    # one answer for an unknown name, a wrong password and a locked account (docs/accounts.md)
+    "login_bad": ("用户名或密码不正确，或账户因多次失败已暂时锁定（{minutes} 分钟后再试；管理员可用 zhizao user enable 解锁）",
+                  "wrong user name or password, or the account is locked after repeated failures (try again in "
+                  "{minutes} minutes; an administrator can unlock it with zhizao user enable)"),
     "login_disabled": ("该账户已停用：请联系管理员", "this account is disabled: contact an administrator"),
     "login_rate": ("登录尝试过于频繁：请 {seconds} 秒后再试", "too many login attempts: try again in {seconds} seconds"),
     "login_needed": ("请先登录", "Please log in"),
@@ -937,7 +987,13 @@ UI.update({
     "audit_intro": ("账户数据库记录的登录、导出、导入、撤回和用户变更，最新的在前。",
                     "Logins, exports, imports, withdrawals and user changes recorded in the accounts database, "
                     "newest first."),
-    "audit_at": ("时间（UTC）", "Time (UTC)"),
+    "audit_at": ("时间（{zone}）", "Time ({zone})"),
+    "audit_zone_note": ("时间为{zone}；数据库中保存的是 UTC 时间，导出文件两者都有。",
+                        "Times are {zone}; the database keeps them in UTC, and the export has both."),
+    "audit_at_utc": ("时间（UTC）", "Time (UTC)"),
+    "audit_export": ("导出审计日志", "Export the audit log"),
+    "problem_kind": ("问题类型", "Problem"),
+    "mon_data_admin_only": ("监测数据尚未准备好：请联系管理员", "the monitoring data are not ready yet: contact an administrator"),
     "audit_actor": ("操作人", "Actor"),
     "audit_role": ("角色", "Role"),
     "audit_action": ("操作", "Action"),
@@ -950,9 +1006,17 @@ UI.update({
     "audit_empty": ("没有符合条件的记录", "no entries match"),
     "prev_page": ("上一页", "Previous"),
     "next_page": ("下一页", "Next"),
-    "upload_region_refused": ("区县用户只能导入本区县（{region}）的数据：以下行属于其他地区，整个文件未导入",
-                              "a district user imports only their own district's rows ({region}): these rows "
-                              "belong to another region, so nothing in the file was imported"),
+    "upload_region_refused": ("区县用户只能导入本区县（{region}）的数据：这一行属于其他地区，整个文件未导入",
+                              "a district user imports only their own district's rows ({region}): this row "
+                              "belongs to another region, so nothing in the file was imported"),
+    "upload_city_refused": ("这一行的地区为空，即全市数据：区县用户（{region}）不能导入全市数据，整个文件未导入；"
+                            "请填写本区县代码，或请市级用户导入",
+                            "this row has no region, so it is a whole-city row: a district user ({region}) may not "
+                            "import whole-city data, so nothing in the file was imported; give your district's code, "
+                            "or ask a city user to import it"),
+    "upload_no_region_column": ("区县用户只能导入本区县（{region}）的数据：文件没有地区列，即全市数据，整个文件未导入",
+                                "a district user imports only their own district's rows ({region}): the file has no "
+                                "region column, so it is whole-city data, and nothing in it was imported"),
 })
 # --- STORE (issue 11): zhizao db status, backup and restore (the terminal's words) -------------
 STORE_STATUS: dict[str, Pair] = {

@@ -11,8 +11,11 @@ itself (docs/architecture.md); the analytics receive the values in a `Settings`.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Iterable, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from zhizao.errors import UserError
 
@@ -477,3 +480,30 @@ def _coerce(default: Any, value: Any) -> Any:
             raise ValueError(f"expected true/false, got {value!r}")
         return type(default)(value)
     return value
+
+
+# --- display (issue 11): the time zone in which pages show times ----------------------------------
+# Times are stored in UTC (audit log, imports, sessions); a page shows them in DISPLAY_TIME_ZONE, named
+# beside them. $ZHIZAO_TIME_ZONE (an IANA name such as Asia/Urumqi) overrides it for a deployment.
+TIME_ZONE_ENV = "ZHIZAO_TIME_ZONE"
+DISPLAY_TIME_ZONE = "Asia/Shanghai"
+TIME_ZONE_WORDS = {"Asia/Shanghai": ("北京时间", "Beijing time")}
+
+
+def display_time_zone() -> tuple[tzinfo, str, str]:
+    """(zone, Chinese name, English name) in which to show times: 北京时间，UTC+8 / Beijing time, UTC+8
+    by default. An unknown $ZHIZAO_TIME_ZONE is a UserError naming the variable."""
+    name = os.environ.get(TIME_ZONE_ENV, "").strip() or DISPLAY_TIME_ZONE
+    try:
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        if name != DISPLAY_TIME_ZONE:
+            raise UserError(f"环境变量 {TIME_ZONE_ENV} 的时区“{name[:40]}”无法识别：请用 IANA 名称，如 Asia/Shanghai",
+                            f"{TIME_ZONE_ENV}: unknown time zone '{name[:40]}': use an IANA name such as Asia/Shanghai")
+        zone = timezone(timedelta(hours=8), "UTC+8")  # China has one offset and no summer time
+    offset = datetime.now(zone).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    hours, rest = divmod(abs(minutes), 60)
+    utc = "UTC" + (("-" if minutes < 0 else "+") + str(hours) if minutes else "") + (f":{rest:02d}" if rest else "")
+    zh, en = TIME_ZONE_WORDS.get(name, (name, name))
+    return zone, f"{zh}，{utc}", f"{en}, {utc}"

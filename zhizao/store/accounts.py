@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -31,6 +32,7 @@ SESSION_ABSOLUTE = timedelta(hours=12)
 LOCK_AFTER = 5  # failed logins in a row
 LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD = 10
+MAX_USERNAME = 64  # check_username; a login's name is cut to this before anything else
 TOKEN_BYTES = 32
 POOL_MAX = 4  # connections per process: a lookup per request takes about a millisecond
 # Seconds a lookup waits for a pooled connection before opening one of its own. The pool hands out
@@ -76,7 +78,7 @@ def check_password(username: str, password: str) -> None:
 
 
 def check_username(username: str) -> None:
-    if not username or len(username) > 64 or not all(c.isalnum() or c in "._-@" for c in username):
+    if not username or len(username) > MAX_USERNAME or not all(c.isalnum() or c in "._-@" for c in username):
         raise UserError("用户名须为 1—64 个字母、数字或 . _ - @",
                         "a user name is 1–64 letters, digits or . _ - @")
 
@@ -113,6 +115,11 @@ class Accounts:
         from psycopg_pool import ConnectionPool  # the pool package: only when accounts are opened
 
         # check_connection: a connection broken by a server restart is replaced, not handed out.
+        # Failed logins of names that are no account, counted in this process as users.failed_logins
+        # counts an account's: an unknown name is "locked" after LOCK_AFTER failures too, so the
+        # answers (and their timing) never tell which names exist.
+        self._unknown: dict[str, tuple[int, datetime | None]] = {}
+        self._unknown_lock = threading.Lock()
         self.pool = ConnectionPool(self.url, min_size=1, max_size=POOL_MAX, open=True, timeout=postgres.CONNECT_TIMEOUT,
                                    kwargs={"connect_timeout": postgres.CONNECT_TIMEOUT},
                                    check=ConnectionPool.check_connection)
@@ -240,15 +247,17 @@ class Accounts:
     # --- login --------------------------------------------------------------------------------
     def authenticate(self, username: str, password: str, *, ip: str | None = None) -> LoginResult:
         """Check a password. Unknown users and wrong passwords give the same outcome ("bad") after the
-        same work (an argon2 verification); a locked account says "locked" whatever the password."""
+        same work (an argon2 verification); a locked account says "locked" whatever the password, and
+        so does an unknown name after as many failures (counted in this process). The caller answers
+        "bad" and "locked" alike, so that nothing tells which names exist."""
+        username = username[:MAX_USERNAME]
         with self._conn() as con:
             row = con.execute("SELECT username, role, region, display_name, password_hash, disabled_at, failed_logins, "
-                              "locked_until FROM users WHERE username = %s FOR UPDATE", [username[:200]]).fetchone()
+                              "locked_until FROM users WHERE username = %s FOR UPDATE", [username]).fetchone()
             t = now()
             if row is None:
                 _verify(_DUMMY_HASH, password)
-                self._audit(con, username[:200], None, "login_failed", None, detail={"reason": "bad"}, ip=ip)
-                return LoginResult(None, "bad")
+                return self._unknown_failure(con, username, t, ip)
             name, role, region, display, hashed, disabled_at, failed, locked_until = row
             if locked_until is not None and locked_until > t:
                 _verify(_DUMMY_HASH, password)
@@ -272,6 +281,26 @@ class Accounts:
                 con.execute("UPDATE users SET password_hash = %s WHERE username = %s", [HASHER.hash(password), name])
             con.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = %s", [name])
             return LoginResult(Account(name, role, region, display), "ok")
+
+    def _unknown_failure(self, con, username: str, t: datetime, ip: str | None) -> LoginResult:
+        """A failed login of a name that is no account, counted and locked as an account's would be."""
+        with self._unknown_lock:
+            failed, until = self._unknown.get(username, (0, None))
+            if until is not None and until > t:  # locked already: as an account's lock
+                reason, result, newly = "locked", LoginResult(None, "locked", until), False
+            else:
+                failed = (0 if until is not None else failed) + 1  # a lock that ran out starts afresh
+                until = t + LOCK_FOR if failed >= LOCK_AFTER else None
+                self._unknown[username] = (0, until) if until else (failed, None)
+                reason, newly = "bad", until is not None
+                result = LoginResult(None, "locked", until) if until else LoginResult(None, "bad")
+            if len(self._unknown) > 10_000:  # forget names that are not locked
+                for k in [k for k, (_, u) in self._unknown.items() if u is None or u <= t][:5_000]:
+                    del self._unknown[k]
+        self._audit(con, username, None, "login_failed", None, detail={"reason": reason}, ip=ip)
+        if newly:
+            self._audit(con, username, None, "lockout", username, detail={"until": until.isoformat()}, ip=ip)
+        return result
 
     def create_session(self, username: str, *, replaces: str | None = None, ip: str | None = None) -> str:
         """A new session token for `username` (the cookie's value); `replaces` (the visitor's old
@@ -372,7 +401,7 @@ class Accounts:
                detail: dict | None = None, ip: str | None = None) -> None:
         con.execute("INSERT INTO audit (at, actor, role, action, target, rows, detail, ip) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                    [now(), actor, role, action, target, rows,
+                    [now(), (actor or "")[:MAX_USERNAME + 8], role, action, target, rows,
                      json.dumps(detail, ensure_ascii=False, default=str) if detail else None, ip])
 
     def audit(self, actor: str, action: str, target: str | None = None, *, role: str | None = None,

@@ -154,7 +154,7 @@ def test_a_guest_cannot_upload_and_sees_no_enterprise_rows(pg_app):
     anon.get("/data")
     r = anon.post("/data/upload", files={"file": ("g.csv", (HEADER + row("500000", 1, "g")).encode())},
                   headers={"X-CSRF-Token": anon.cookies["zhizao_csrf"]})
-    assert r.status_code == 401 and "/login?next=" in r.text and 'id="login-link"' in r.text
+    assert r.status_code == 401 and "/login?next=" in r.text and 'id="login-button"' in r.text
     guest = session(pg_app, "guest")
     assert upload(guest, "g.csv", HEADER + row("500000", 1, "g")).status_code == 404
     assert counts(pg_app) == before

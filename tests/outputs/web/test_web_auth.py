@@ -1,6 +1,8 @@
 """One authorisation point (auth.authorize on every router), login, sessions, CSRF, rate limit, tokens, audit."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi import HTTPException
 from fastapi.routing import APIRoute
@@ -16,6 +18,7 @@ from zhizao.store import accounts as acc
 from test_web_auth_support import DISTRICT_A, DISTRICT_B, PW, auth_synth, client_as, login, server  # noqa: F401
 from webtest_support import GOOD_CSV
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
 # Values for the path parameters of the page routes, to reach every route with a real URL.
 SAMPLE = {"plan_id": "chongqing-manufacturing-2021-2025", "indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive", "name": "observations",
           "adcode": "500112", "subject_type": "district", "subject_id": "500112", "batch_id": "b_1"}
@@ -150,18 +153,29 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(server):
     assert "用户名或密码不正确" in a.text
 
 
-def test_lock_out_after_five_failures_says_locked_not_whether_the_password_was_right(server):
+def test_a_locked_account_answers_as_a_wrong_password_and_so_does_an_unknown_name(server):
+    """Lock-out does not tell which names exist: after LOCK_AFTER failures an account and a name that is
+    no account answer alike (401, one message naming both causes), even with the right password."""
     app = server.app_
     app.state.accounts.add_user("locky", "analyst", PW)
     c = TestClient(app)
-    for _ in range(acc.LOCK_AFTER - 1):
-        assert login(c, "locky", "wrong password 1").status_code == 401
-    locked = login(c, "locky", "wrong password 1")
-    assert locked.status_code == 403 and "锁定" in locked.text
-    right = login(c, "locky", PW)
-    assert right.status_code == 403 and "锁定" in right.text and SESSION_COOKIE not in c.cookies
-    log, _ = app.state.accounts.audit_log(actor="locky")
-    assert "lockout" in [r["action"] for r in log]
+    answers = {}
+    for name in ("locky", "no-such-locky"):
+        for _ in range(acc.LOCK_AFTER):
+            assert login(c, name, "wrong password 1").status_code == 401
+        answers[name] = login(c, name, PW if name == "locky" else "wrong password 1")
+    locked, unknown = answers["locky"], answers["no-such-locky"]
+    assert locked.status_code == unknown.status_code == 401 and SESSION_COOKIE not in c.cookies
+    assert locked.text.replace("no-such-locky", "X").replace("locky", "X") == \
+        unknown.text.replace("no-such-locky", "X").replace("locky", "X")
+    assert "用户名或密码不正确，或账户因多次失败已暂时锁定（15 分钟后再试" in locked.text
+    assert "该账户因多次登录失败已暂时锁定" not in locked.text
+    # the first failure's answer is the same too
+    assert login(c, "guest", "the wrong password").text.replace("guest", "X") == locked.text.replace("locky", "X")
+    for name in ("locky", "no-such-locky"):
+        log, _ = app.state.accounts.audit_log(actor=name)
+        assert [r["action"] for r in log].count("lockout") == 1, name
+    assert app.state.accounts.authenticate("no-such-locky", "x").outcome == "locked"
 
 
 def test_login_attempts_are_rate_limited_per_address(server):
@@ -171,7 +185,26 @@ def test_login_attempts_are_rate_limited_per_address(server):
     assert codes[:-1] == [401] * LOGIN_ATTEMPTS and codes[-1] == 429
     r = login(c, "analyst", reset=False)  # even the right password waits
     assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+    log, _ = server.app_.state.accounts.audit_log(action="login_rate_limited")
+    assert {"nobody", "analyst"} <= {row["actor"] for row in log}  # refused attempts are recorded
     server.app_.state.login_limiter.reset()
+
+
+def test_successful_logins_do_not_count_towards_the_rate_limit(server):
+    """An office behind one address logs in many times: only failures count."""
+    c = TestClient(server.app_)
+    server.app_.state.login_limiter.reset()
+    assert [login(c, "analyst", reset=False).status_code for _ in range(LOGIN_ATTEMPTS + 5)] == \
+        [303] * (LOGIN_ATTEMPTS + 5)
+    server.app_.state.login_limiter.reset()
+
+
+def test_a_login_name_is_cut_to_the_user_name_limit(server):
+    c = TestClient(server.app_)
+    long_name = "x" * 199 + "Z"
+    assert login(c, long_name, "whatever password").status_code == 401
+    log, _ = server.app_.state.accounts.audit_log(action="login_failed", actor="x" * acc.MAX_USERNAME)
+    assert log and all(len(r["actor"]) == acc.MAX_USERNAME == 64 for r in log)
 
 
 def test_the_rate_limiter_window_slides():
@@ -180,6 +213,9 @@ def test_the_rate_limiter_window_slides():
     assert rl.hit("a") == 0 and rl.hit("a") == 0 and rl.hit("a") == 10 and rl.hit("b") == 0
     now[0] = 10.5
     assert rl.hit("a") == 0
+    assert rl.wait("c") == 0 and rl.wait("c") == 0  # asking records nothing; only fail() does
+    rl.fail("c"), rl.fail("c")
+    assert rl.wait("c") == 10
 
 
 def test_next_only_goes_to_this_site(server):
@@ -199,14 +235,49 @@ def test_a_disabled_user_is_out_at_once(server):
     assert "停用" in login(TestClient(app), "soon-gone").text
 
 
-def test_anonymous_gets_401_with_a_login_link_logged_in_roles_404(server):
+def test_anonymous_gets_401_with_a_login_button_logged_in_roles_404(server):
     anon = TestClient(server.app_)
     r = anon.get(f"/monitoring/district/{DISTRICT_A}")
-    assert r.status_code == 401 and 'id="login-link"' in r.text and "/login?next=" in r.text
+    assert r.status_code == 401
+    button = f'<a id="login-button" class="button" href="/login?next=%2Fmonitoring%2Fdistrict%2F{DISTRICT_A}">登录</a>'
+    assert button in r.text
+    detail = r.text.split('id="error-detail">', 1)[1].split("<", 1)[0]
+    assert "/login" not in detail and "请先登录" in detail  # the address is the button's, not text
+    assert "Log in</a>" in anon.get("/admin/audit?lang=en").text
     assert anon.get("/admin/audit?format=json").status_code == 401
     guest = client_as(server.app_, "guest")
     assert guest.get(f"/monitoring/district/{DISTRICT_A}").status_code == 404
     assert client_as(server.app_, "analyst").get("/admin/audit?format=json").status_code == 404
+
+
+def test_refusals_carry_both_languages_and_answer_in_the_requests(server):
+    """auth.Refused: .zh and .en for the API's error handler; the detail in the request's language."""
+    from zhizao.outputs.web.auth import Refused, login_required, not_visible
+
+    for e in (login_required("en"), not_visible("zh")):
+        assert isinstance(e, Refused) and e.zh and e.en and not CJK.search(e.en) and CJK.search(e.zh)
+    assert login_required("en").detail == login_required("zh").en
+    anon = TestClient(server.app_)
+    en = anon.get("/admin/audit?format=json&lang=en").json()["detail"]
+    zh = anon.get("/admin/audit?format=json&lang=zh").json()["detail"]
+    assert not CJK.search(en) and "log in" in en.lower()
+    assert CJK.search(zh) and "log in" not in zh.lower()
+    analyst = client_as(server.app_, "analyst")
+    assert analyst.get("/admin/audit?format=json&lang=en").json()["detail"] == "no such page"
+    assert analyst.get("/admin/audit?format=json&lang=zh").json()["detail"] == "没有这个页面"
+
+
+def test_both_cookies_are_secure_over_https(server):
+    """Behind TLS (the scheme is https: uvicorn --proxy-headers reads X-Forwarded-Proto) the CSRF cookie
+    is Secure by the session cookie's rule; over plain http neither is (without ZHIZAO_SECURE_COOKIES)."""
+    https = TestClient(server.app_, base_url="https://testserver")
+    page = https.get("/login")
+    assert "zhizao_csrf=" in page.headers["set-cookie"] and "Secure" in page.headers["set-cookie"]
+    r = https.post("/login", data={"username": "analyst", "password": PW, "csrf_token": https.cookies["zhizao_csrf"]},
+                   headers={"Origin": "https://testserver"}, follow_redirects=False)
+    assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]
+    plain = TestClient(server.app_).get("/login")
+    assert "zhizao_csrf=" in plain.headers["set-cookie"] and "Secure" not in plain.headers["set-cookie"]
 
 
 # --- API tokens ---------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def test_bad_csv_lists_every_problem_and_changes_nothing(fresh_client):
 def test_problems_table_in_html_and_english(fresh_client):
     r = _post(fresh_client, "bad.csv", BAD_CSV.encode("utf-8"), fmt="html")
     assert r.status_code == 200  # the page explaining the refusal is an ordinary page
-    assert 'id="problems"' in r.text and r.text.count("<code>") == BAD_PROBLEMS and "数据库未改变" in r.text
+    assert 'id="problems"' in r.text and r.text.count('<td class="p-code"') == BAD_PROBLEMS and "数据库未改变" in r.text
     r = fresh_client.post("/data/upload?lang=en&format=json", files={"file": ("bad.csv", BAD_CSV.encode())},
                           headers=csrf_headers(fresh_client))
     messages = [p["message"] for p in r.json()["upload"]["problems"]]

@@ -123,7 +123,7 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(request: Request, exc: StoreUnavailable):
         # The accounts database down or restarting under a route (a login, the audit page): 503 naming it.
-        return await http_error(request, unavailable(exc))
+        return await http_error(request, unavailable(exc, request_lang(request)))
 
     import psycopg  # the driver (installed with zhizao); its errors reach here only in server mode
 

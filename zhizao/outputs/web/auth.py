@@ -15,7 +15,9 @@ of a district only for that district's users and the city's; the pages call them
 from __future__ import annotations
 
 import os
-from urllib.parse import quote
+import re
+from functools import lru_cache
+from urllib.parse import quote, urlsplit
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
@@ -154,15 +156,32 @@ def current_user(request: Request) -> User:
         try:
             user = _account_user(request, accounts)
         except StoreUnavailable as e:  # the accounts database is down or restarting: 503, never a hang or a 500
-            raise unavailable(e) from None
+            raise unavailable(e, request_language(request)) from None
     state["user"] = user
     return user
 
 
-def unavailable(e: StoreUnavailable) -> HTTPException:
+class Refused(HTTPException):
+    """A refusal in both languages: `.zh` and `.en` (the API's error handler reads both), `detail` in
+    the language of the request (`lang`)."""
+
+    def __init__(self, status_code: int, zh: str, en: str, headers: dict | None = None, *, lang: str = "zh"):
+        super().__init__(status_code, en if lang == "en" else zh, headers=headers)
+        self.zh, self.en = zh, en
+
+
+def request_language(request: Request) -> str:
+    """zh or en: ?lang=, else the zhizao_lang cookie (as i18n.request_lang, which this module may not import)."""
+    q = request.query_params.get("lang")
+    if q in ("zh", "en"):
+        return q
+    return "en" if request.cookies.get("zhizao_lang") == "en" else "zh"
+
+
+def unavailable(e: StoreUnavailable, lang: str = "zh") -> Refused:
     """503 naming the database that cannot be reached and what to do, with Retry-After (as the
     pages' StoreUnavailablePage)."""
-    return HTTPException(503, f"{e.reason_zh} / {e.reason_en}", headers={"Retry-After": "5"})
+    return Refused(503, e.reason_zh, e.reason_en, headers={"Retry-After": "5"}, lang=lang)
 
 
 def _account_user(request: Request, accounts) -> User:
@@ -171,9 +190,9 @@ def _account_user(request: Request, accounts) -> User:
     if token is not None:
         account = accounts.token_account(token)
         if account is None:
-            raise HTTPException(401, "API 令牌无效、已过期或已撤销：请用 zhizao user token 重新生成 / the API token is "
-                                     "invalid, expired or revoked: create a new one with zhizao user token",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise Refused(401, "API 令牌无效、已过期或已撤销：请用 zhizao user token 重新生成",
+                          "the API token is invalid, expired or revoked: create a new one with zhizao user token",
+                          headers={"WWW-Authenticate": "Bearer"}, lang=request_language(request))
         return replace(user_of(account), via_token=True)
     account = accounts.session_account(request.cookies.get(SESSION_COOKIE))
     return user_of(account) if account else GUEST
@@ -211,33 +230,74 @@ def route_permission(request: Request) -> str | None:
 
 def authorize(request: Request, user: User = Depends(current_user)) -> User:
     """The dependency on every router: the route's permission, held by the user, or a refusal —
-    401 with a login link for someone not logged in, 404 for a logged-in user (no such page for them)."""
+    401 with a login link for someone not logged in, 404 for a logged-in user (no such page for them).
+    Every refusal is a `Refused` carrying both languages."""
     permission = route_permission(request)
     if permission is not None and user.can(permission):
         return user
-    if permission is None:  # a route nobody declared: closed, never open by default
-        raise HTTPException(404, "no such page")
-    lang = "en" if request.query_params.get("lang") == "en" or request.cookies.get("zhizao_lang") == "en" else "zh"
-    if not user.authenticated and user.role == "guest":
+    lang = request_language(request)
+    if permission is not None and not user.authenticated and user.role == "guest":
         nxt = quote(request.url.path + (("?" + request.url.query) if request.url.query else ""), safe="")
         raise login_required(lang, f"/login?next={nxt}")
-    raise HTTPException(404, "没有这个页面 / no such page" if lang != "en" else "no such page")
+    # a route nobody declared is closed, never open by default; a logged-in user: no such page for them
+    if request.url.path.startswith("/api/"):
+        raise Refused(404, "没有这个资源", "not found", lang=lang)
+    raise Refused(404, "没有这个页面", "no such page", lang=lang)
 
 
-def login_required(lang: str, url: str = "/login") -> HTTPException:
-    zh = f"请先登录：{url}"
-    en = f"log in first: {url}"
-    return HTTPException(401, en if lang == "en" else zh, headers={"WWW-Authenticate": 'Cookie realm="zhizao"',
-                                                                    "X-Login-URL": url})
+def login_required(lang: str, url: str = "/login") -> Refused:
+    """401 for someone not logged in; the login address rides in X-Login-URL (the error page's
+    button), never in the text."""
+    return Refused(401, "请先登录：这一页只对有账户的用户开放", "log in first: this page is for users with an account",
+                   headers={"WWW-Authenticate": 'Cookie realm="zhizao"', "X-Login-URL": url}, lang=lang)
 
 
-def not_visible(lang: str) -> HTTPException:
+def not_visible(lang: str) -> Refused:
     """A row outside the user's scope: 404, as a row that does not exist (its existence is not told)."""
-    return HTTPException(404, "not found" if lang == "en" else "没有找到")
+    return Refused(404, "没有找到", "not found", lang=lang)
+
+
+# --- which links to show: the same policy, asked for a concrete address ----------------------------
+@lru_cache(maxsize=8)
+def _patterns(size: int) -> list[tuple[str, re.Pattern, str]]:
+    """(method, compiled path template, permission) for every entry of ROUTE_PERMISSIONS (`size`:
+    its length, so that registered entries are seen)."""
+    out = []
+    for (method, template), perm in ROUTE_PERMISSIONS.items():
+        rx = "".join(f"(?P<{part[1:-1]}>[^/]+)" if part.startswith("{") else re.escape(part)
+                     for part in re.split(r"({\w+})", template))
+        out.append((method, re.compile(rx + "$"), perm))
+    return out
+
+
+def may(user: User, path: str, method: str = "GET", *, region: str | None = None) -> bool:
+    """Whether `user` may follow a link to `path` (its query is ignored): the route's permission
+    (ROUTE_PERMISSIONS, the rule `authorize` enforces) and, for a district's enterprise rows, the
+    row scope (can_see_region of the {adcode} in the address, or of `region` when given). The pages
+    show only the links this allows."""
+    path = urlsplit(path).path
+    for m, rx, perm in _patterns(len(ROUTE_PERMISSIONS)):
+        match = rx.match(path) if m == method else None
+        if match is None:
+            continue
+        if not user.can(perm):
+            return False
+        code = match.groupdict().get("adcode") or region
+        if perm == "read_enterprise" and code is not None and not user.can_see_region(code):
+            return False
+        return region is None or user.can_see_region(region)
+    return False
+
+
+def secure_scheme(scheme: str) -> bool:
+    """Whether cookies are `Secure`: the request came over https (behind a TLS proxy: uvicorn's
+    --proxy-headers turn X-Forwarded-Proto into the scheme) or ZHIZAO_SECURE_COOKIES is set. One
+    rule for the session and the CSRF cookie."""
+    return scheme in ("https", "wss") or os.environ.get(SECURE_ENV, "").lower() in ("1", "true", "yes", "on")
 
 
 def secure_cookies(request: Request) -> bool:
-    return request.url.scheme == "https" or os.environ.get(SECURE_ENV, "").lower() in ("1", "true", "yes", "on")
+    return secure_scheme(request.url.scheme)
 
 
 def client_ip(request: Request) -> str:
@@ -255,4 +315,4 @@ def audit(request: Request, action: str, target: str | None = None, *, rows: int
     try:
         accounts.audit(user.id, action, target, role=user.role, rows=rows, detail=detail, ip=client_ip(request))
     except StoreUnavailable as e:  # what cannot be recorded is not done (an export is refused): 503
-        raise unavailable(e) from None
+        raise unavailable(e, request_language(request)) from None

@@ -15,9 +15,11 @@ auth.py) against the dashboard, and a guesser from trying passwords quickly:
   The cookie is set on the first page view; pages render it into their forms. A request carrying a
   valid `Authorization: Bearer` API token is let through without it (a browser never adds that
   header on another site's behalf, and token requests carry no cookies); only then.
-- **Login rate limit.** `LOGIN_LIMITER`: at most LOGIN_ATTEMPTS login attempts per client address
-  in LOGIN_WINDOW seconds (in this process), then 429 with Retry-After; the per-account lock-out
-  is in zhizao/store/accounts.py.
+  The cookie is `Secure` by the session cookie's rule (auth.secure_scheme: https, or
+  ZHIZAO_SECURE_COOKIES).
+- **Login rate limit.** `RateLimiter`: at most LOGIN_ATTEMPTS *failed* login attempts per client
+  address in LOGIN_WINDOW seconds (in this process), then 429 with Retry-After (a success does not
+  count); the per-account lock-out is in zhizao/store/accounts.py.
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
 from starlette.responses import JSONResponse, PlainTextResponse
+
+from zhizao.outputs.web.auth import bearer_token, current_user, secure_scheme
 
 CSRF_COOKIE = "zhizao_csrf"
 CSRF_FIELD = "csrf_token"
@@ -130,17 +134,18 @@ class SecurityMiddleware:
         if not _valid_token(token):
             token = new_token = secrets.token_urlsafe(32)
         scope.setdefault("state", {})["csrf_token"] = token
-        await self.app(scope, receive, self._with_headers(send, new_token))
+        await self.app(scope, receive, self._with_headers(send, new_token, secure_scheme(scope.get("scheme", "http"))))
 
     @staticmethod
-    def _with_headers(send, new_token: str | None):
+    def _with_headers(send, new_token: str | None, secure: bool = False):
         async def wrapped(message):
             if message["type"] == "http.response.start":
                 hdrs = [(k, v) for k, v in message.get("headers", [])
                         if k.decode("latin-1").lower() not in dict(SECURITY_HEADERS)]
                 hdrs += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS]
                 if new_token:
-                    hdrs.append((b"set-cookie", f"{CSRF_COOKIE}={new_token}; Path=/; HttpOnly; SameSite=Strict".encode()))
+                    flags = "; Secure" if secure else ""
+                    hdrs.append((b"set-cookie", f"{CSRF_COOKIE}={new_token}; Path=/; HttpOnly; SameSite=Strict{flags}".encode()))
                 message = {**message, "headers": hdrs}
             await send(message)
         return wrapped
@@ -196,8 +201,6 @@ async def csrf_protect(request: Request) -> None:
 
 
 def _valid_bearer(request: Request) -> bool:
-    from zhizao.outputs.web.auth import bearer_token, current_user  # auth imports nothing of this module's
-
     if not bearer_token(request):
         return False
     try:
@@ -212,27 +215,42 @@ LOGIN_WINDOW = 300.0  # seconds
 
 
 class RateLimiter:
-    """A sliding window per key (a client address): `hit(key)` records an attempt and returns 0 when
-    it is allowed, else the seconds until the oldest attempt leaves the window."""
+    """A sliding window per key (a client address) of failed attempts: `wait(key)` is 0 while the key
+    may try again, else the seconds until its oldest failure leaves the window; `fail(key)` records a
+    failure. A successful login is never recorded, so an office behind one address is not shut out
+    by its own colleagues logging in."""
 
     def __init__(self, limit: int = LOGIN_ATTEMPTS, window: float = LOGIN_WINDOW, clock=time.monotonic):
         self.limit, self.window, self.clock = limit, window, clock
         self._hits: dict[str, deque] = {}
         self._lock = threading.Lock()
 
-    def hit(self, key: str) -> int:
+    def _recent(self, key: str, t: float) -> deque:
+        q = self._hits.setdefault(key, deque())
+        while q and q[0] <= t - self.window:
+            q.popleft()
+        return q
+
+    def wait(self, key: str) -> int:
         t = self.clock()
         with self._lock:
-            q = self._hits.setdefault(key, deque())
-            while q and q[0] <= t - self.window:
-                q.popleft()
-            if len(q) >= self.limit:
-                return max(1, int(q[0] + self.window - t + 0.999))
-            q.append(t)
+            q = self._recent(key, t)
+            return max(1, int(q[0] + self.window - t + 0.999)) if len(q) >= self.limit else 0
+
+    def fail(self, key: str) -> None:
+        t = self.clock()
+        with self._lock:
+            self._recent(key, t).append(t)
             if len(self._hits) > 10_000:  # forget addresses with nothing in the window
                 for k in [k for k, v in self._hits.items() if not v or v[-1] <= t - self.window]:
                     del self._hits[k]
-            return 0
+
+    def hit(self, key: str) -> int:
+        """wait(key), and a failure recorded when allowed (an attempt counted whatever its outcome)."""
+        w = self.wait(key)
+        if not w:
+            self.fail(key)
+        return w
 
     def reset(self) -> None:
         with self._lock:

@@ -17,6 +17,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
+from zhizao import labels
+from zhizao.codes.regions import district_name
 from zhizao.ingest._errors import IngestError
 from zhizao.ingest.table import COLUMN_ALIASES, ImportProblem, TableReadError, read_table
 from zhizao.outputs.web.auth import audit
@@ -151,6 +153,7 @@ def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
               detail={"codes": sorted({p.code for p in problems})})
         return {"ok": False, "file": name, "problems": [
             {"file": p.file, "row": p.row, "column": p.column, "value": p.value, "code": p.code,
+             "code_label": labels.label("problem_code", p.code, ctx.lang),
              "message": p.message_en if ctx.lang == "en" else p.message_zh,
              "message_zh": p.message_zh, "message_en": p.message_en} for p in problems]}  # both: the API's
     return {"ok": True, "file": name, "summary": {"batch_id": summary.batch_id, "observations": summary.observations,
@@ -175,16 +178,22 @@ def region_problems(ctx: Ctx, path: Path, name: str) -> list[ImportProblem]:
         return []
     aliases = {_canonical(a) for a in COLUMN_ALIASES["region"]}
     column = next((c for c in df.columns if _canonical(c) in aliases), None)
-    zh = t("upload_region_refused", "zh").format(region=f"{mine_name}（{mine}）")
-    en = t("upload_region_refused", "en").format(region=f"{mine_name} ({mine})")
-    if column is None:
+    zh_region = f"{ctx.region_name(mine) or district_name(mine)}（{mine}）"
+    en_region = f"{district_name(mine, 'en')} ({mine})" if district_name(mine, "en") != mine else mine
+    if column is None:  # no region column: every row is the whole area's
         return [ImportProblem(file=name, row=None, column=None, value=None, code="region_not_allowed",
-                              message_zh=zh, message_en=en)]
+                              message_zh=t("upload_no_region_column", "zh").format(region=zh_region),
+                              message_en=t("upload_no_region_column", "en").format(region=en_region))]
     names = {v: k for k, v in ctx.state.region_names.items()}
+    other = (t("upload_region_refused", "zh").format(region=zh_region),
+             t("upload_region_refused", "en").format(region=en_region))
+    city = (t("upload_city_refused", "zh").format(region=zh_region),
+            t("upload_city_refused", "en").format(region=en_region))
     out = []
     for row, value in zip(df["_row"], df[column]):
         v = (value or "").strip()
         if v != mine and names.get(v) != mine:
+            zh, en = city if not v else other  # a blank region is the whole city, not another district
             out.append(ImportProblem(file=name, row=int(row), column=str(column), value=v or None,
                                      code="region_not_allowed", message_zh=zh, message_en=en))
     return out
@@ -205,6 +214,7 @@ async def upload(ctx: Ctx = Depends(page_context)):
     else:  # no file chosen (a form field without a file name arrives as text)
         result = {"ok": False, "file": "", "problems": [
             {"file": "", "row": None, "column": None, "value": None, "code": "no_file",
+             "code_label": labels.label("problem_code", "no_file", ctx.lang),
              "message": "No file was chosen: choose a CSV or XLSX file, then upload" if ctx.lang == "en"
              else "没有选择文件：请先选择 CSV 或 XLSX 文件再上传"}]}
     data = await run_in_threadpool(data_page_data, ctx)

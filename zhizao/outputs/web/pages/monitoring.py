@@ -28,7 +28,7 @@ from zhizao.analytics.monitoring.warnings import RULES, WARNING_RULES
 from zhizao.codes.regions import DISTRICTS
 from zhizao.outputs import monitoring_view as mv
 from zhizao.outputs.reports.brief import brief_stem, build_brief_from
-from zhizao.outputs.web.auth import not_visible
+from zhizao.outputs.web.auth import audit, may, not_visible
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.monitoring_state import MonitoringState, MonitoringUnavailable
 from zhizao.outputs.web.pages.common import Ctx, not_found, page_context, say
@@ -75,6 +75,11 @@ def _load(ctx: Ctx, period: str | None):
     return data, state.result(p)
 
 
+def sees_folder(ctx: Ctx) -> bool:
+    """The data folder is the server's: named to administrators and the local user only."""
+    return ctx.user.role in ("admin", "local")
+
+
 def _base(ctx: Ctx, data, result) -> dict:
     """What every monitoring page says first: where the numbers come from, and that they are synthetic."""
     return {
@@ -83,7 +88,7 @@ def _base(ctx: Ctx, data, result) -> dict:
         "synthetic_label": mv.SYNTHETIC_LABEL["en" if ctx.lang == "en" else "zh"] if data.synthetic else None,
         # The folder's notice is English; the Chinese page says it with synthetic_label alone.
         "notice": data.metadata.get("notice") if ctx.lang == "en" else data.metadata.get("notice_zh"),
-        "data_dir": str(data.data_dir),
+        "data_dir": str(data.data_dir) if sees_folder(ctx) else None,
         "period": mv.period_key(result.period),
         "period_label": mv.period_label(result.period, ctx.lang),
         "price_basis": result.price_basis.get("value_added"),
@@ -93,11 +98,15 @@ def _base(ctx: Ctx, data, result) -> dict:
 
 def _unavailable(ctx: Ctx, e: MonitoringUnavailable, page: str):
     state = monitoring_state(ctx)
-    data = {
-        "available": False, "reason": e.reason, "data_dir": str(state.data_dir),
-        "message": mv.synth_hint(state.data_dir, ctx.lang) if e.reason == "missing" else e.message,
-        "command": f"zhizao synth --out {state.data_dir}", "env": mv.DATA_ENV,
-    }
+    if sees_folder(ctx):
+        data = {
+            "available": False, "reason": e.reason, "data_dir": str(state.data_dir),
+            "message": mv.synth_hint(state.data_dir, ctx.lang) if e.reason == "missing" else e.message,
+            "command": f"zhizao synth --out {state.data_dir}", "env": mv.DATA_ENV,
+        }
+    else:  # the server's folders and commands are the administrator's business
+        data = {"available": False, "reason": e.reason, "data_dir": None, "message": t("mon_data_admin_only", ctx.lang),
+                "command": None, "env": None}
     return respond(ctx.request, "monitoring_missing.html", data, lang=ctx.lang, user=ctx.user, page=page,
                    title=_title(ctx))
 
@@ -263,7 +272,9 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
     d = _base(ctx, data, result)
     period = d["period"]
     city = mv.city_summary(result)
-    districts = [{**r, "url": district_url(r["id"], period)} for r in mv.district_rows(result, ctx.lang)]
+    # only links the user may follow (auth.may): a district user's own district, none for a guest
+    districts = [{**r, "url": url if may(ctx.user, url) else None}
+                 for r in mv.district_rows(result, ctx.lang) for url in [district_url(r["id"], period)]]
     industries = [{**r, "url": subject_url("industry", r["id"], period)} for r in mv.part_rows(result, "industry", ctx.lang)]
     clusters = [{**r, "url": subject_url("cluster", r["id"], period)} for r in mv.part_rows(result, "cluster", ctx.lang)]
     zones = [{**r, "url": subject_url("zone", r["id"], period)} for r in mv.part_rows(result, "zone", ctx.lang)]
@@ -302,7 +313,8 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
         "light_counts": {st: dict(Counter(r["light"] for r in rows if r.get("light")))
                          for st, rows in (("district", districts), ("industry", industries), ("cluster", clusters),
                                           ("zone", zones))},
-        "brief": [{"format": f, "url": f"/monitoring/brief?format={f}&period={period}"} for f in BRIEF_FORMATS],
+        "brief": [{"format": f, "url": f"/monitoring/brief?format={f}&period={period}"} for f in BRIEF_FORMATS
+                  if may(ctx.user, "/monitoring/brief")],
     }
 
 
@@ -443,7 +455,7 @@ def monitoring_subject(subject_type: str, subject_id: str, ctx: Ctx = Depends(pa
         info = part or {"id": subject_id, "name": name}
         if subject_type == "city":
             info = {**info, **mv.city_summary(result)}
-        if subject_type == "district":
+        if subject_type == "district" and may(ctx.user, district_url(subject_id, p)):
             info["district_url"] = district_url(subject_id, p)
     target = float(mv.city_summary(result)["target_pct"]) if subject_type == "city" else None
     light = mv.light_detail(result, subject_type, subject_id)
@@ -488,6 +500,10 @@ def monitoring_brief(ctx: Ctx = Depends(page_context), period: str | None = Quer
         body = monitoring_state(ctx).cached(("brief", result.period, ctx.lang, format), build)
     except RuntimeError as e:  # CJK fonts missing on this machine; the message names the package
         raise HTTPException(503, str(e)) from None
+    # every district's enterprises leave the server: an export, audited as the table exports are
+    audit(ctx.request, "export", f"monitoring_brief:{mv.period_key(result.period)}",
+          rows=0 if result.enterprises is None else len(result.enterprises),
+          detail={"format": format, "period": mv.period_key(result.period), "path": ctx.request.url.path})
     filename = f"{brief_stem(result.period, ctx.lang)}.{format}"
     return Response(body, media_type=BRIEF_FORMATS[format],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -9,16 +9,20 @@ rules as every cached read: dropped when the store changes, never served across 
 
 Keyed by what the page depends on, never by more (`page_key`):
 
-- the rows the user may see (`scope_key`: the city's, one district's, or the aggregates only — the
-  pages filter with `User.visible` / `User.can_see_region`, which depend on nothing else);
+- the rows the user may see. A plan page reads its rows through `User.visible` only (`plan_scope_key`):
+  every user who sees every row shares one key (`WebState.rows_scope`; today's store holds aggregates
+  only, so every role does), a page that opens at the user's own district (/districts) keeps the
+  district. A monitoring page filters enterprises with `User.can_see_region` (`scope_key`: the city's,
+  one district's, or none);
 - for an HTML page, what it offers beyond its rows (`links_key`: local mode or not, the administrator's
   link, log out or log in, the upload form); a JSON twin renders no header, so it has none;
 - not the user's name and role label: the header's `<!--who-->…<!--/who-->` (templates/_who.html) is cut
   out before keeping and each visitor's own is put back, as is the CSRF token. An HTML page of a
   signed-in user without that mark is not kept (it would carry one user's name to another).
 
-So every analyst shares one answer, every user of one district another; one user's answer is never
-served to another scope (tests/outputs/web/test_web_page_cache.py).
+So one computation of a plan page serves every role (per link set), one of a monitoring page every
+user of one scope; an answer is never served to a user who may see other rows
+(tests/outputs/web/test_web_page_cache.py).
 
 The monitoring pages (/monitoring, a district's and a subject's page) read the monitoring folder, not
 the store; the store gives only their header's plan switcher. They are kept apart from the store
@@ -48,6 +52,7 @@ from zhizao.outputs.web.render import TEMPLATES
 from zhizao.outputs.web.security import csrf_token
 
 CACHED_PREFIXES = ("/indicator/", "/plan", "/districts")
+HOME_PATHS = ("/districts",)  # pages/districts.py: a district user's map opens at their own district
 CACHED_PATHS = ("/", "/data", "/completion", "/gaps")  # not /downloads: it also shows whether the report module is installed
 TOKEN_MARK = b"\x00zhizao-csrf\x00"  # never in a rendered page
 TOKEN_FIELD = b'name="csrf_token" value="%s"'  # as templates/data.html renders the visitor's token
@@ -74,6 +79,19 @@ def scope_key(user) -> tuple:
     return (user.level, user.region if user.level == "district" else None)
 
 
+def plan_scope_key(state, user, path: str) -> tuple:
+    """The same for a plan page, which reads its rows through `user.visible(state.observations())` only:
+    one key for every user who sees every row (`WebState.rows_scope`: today's store holds aggregates
+    only, so everyone). The pages that open at the user's own district (HOME_PATHS) keep that district."""
+    home = user.region if user.level == "district" and _plan_path(path) in HOME_PATHS else None
+    return ("rows", state.rows_scope(user), home)
+
+
+def _plan_path(path: str) -> str:
+    """A plan page's path without its /p/<id> prefix."""
+    return "/" + path[3:].partition("/")[2] if path.startswith("/p/") else path
+
+
 def links_key(user) -> tuple:
     """What an HTML page offers the user beyond its rows (templates/base.html, data.html): the local-mode
     note, the administrator's link, log out or log in, the upload form."""
@@ -85,10 +103,10 @@ def json_twin(request: Request) -> bool:
     return request.query_params.get("format") == "json" and "table" not in request.query_params
 
 
-def page_key(request: Request, user) -> tuple:
-    """The kept answer's key: the address, the language and what the user may see and follow."""
-    scope = request.scope
-    return ("page", scope["path"], scope.get("query_string", b""), request_lang(request), scope_key(user),
+def page_key(request: Request, user, scope: tuple) -> tuple:
+    """The kept answer's key: the address, the language, the rows the user sees (`scope`) and, for an
+    HTML page, what it offers them."""
+    return ("page", request.scope["path"], request.scope.get("query_string", b""), request_lang(request), scope,
             () if json_twin(request) else links_key(user))
 
 
@@ -139,21 +157,24 @@ class PageCache:
         except Exception:  # noqa: BLE001 - refused (an invalid token): the routes answer as they do
             return None
         path = request.scope["path"]
-        key = page_key(request, user)
         monitoring = monitoring_page(path)
         try:
-            hit, version = state.peek(key)
-            if monitoring:
-                folder = getattr(request.app.state, "monitoring", None)
-                if folder is None:
-                    return None
-                with state.pinned(version):  # the header's plan switcher: cached per store version
-                    listing = self.plans.listing(key[3])
-                key += (folder.stamp(), _listing_key(listing))  # rewritten data or other plans: other pages
-                with self._lock:
-                    hit = self._monitoring.get(key)
-                    if hit is not None:
-                        self._monitoring.move_to_end(key)
+            _, version = state.peek(None)  # the store's version: one query (shared by concurrent requests)
+            with state.pinned(version):  # the reads below: this version, no further query
+                if monitoring:
+                    folder = getattr(request.app.state, "monitoring", None)
+                    if folder is None:
+                        return None
+                    key = page_key(request, user, scope_key(user))
+                    # the folder's state and the header's plan switcher: rewritten data or other plans, other pages
+                    key += (folder.stamp(), _listing_key(self.plans.listing(key[3])))
+                    with self._lock:
+                        hit = self._monitoring.get(key)
+                        if hit is not None:
+                            self._monitoring.move_to_end(key)
+                else:
+                    key = page_key(request, user, plan_scope_key(state, user, path))
+                    hit, _ = state.peek(key)
         except HTTPException:  # the store cannot be read (503): the route says so, with its fallbacks
             return None
         label = self.label(user, key[3]) if user.authenticated else b""

@@ -42,7 +42,7 @@ LOCK_AFTER = 5  # failed logins in a row
 LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD = 10
 TOKEN_BYTES = 32
-POOL_MAX = 4  # connections per process: a lookup per request takes about a millisecond
+POOL_MAX = 8  # connections per process: a session lookup per request (one round trip), audit rows (a commit each)
 # Seconds a lookup waits for a pooled connection before opening one of its own. The pool hands out
 # nothing while the server is down or restarting (it reconnects in the background, with backoff):
 # the own connection then fails at once (StoreUnavailable → 503) or, once the server is back,

@@ -21,8 +21,10 @@ Concurrency (docs/dashboard.md §Concurrency):
   the problem `store_busy`. The server never keeps the file open between requests.
 
 With a PostgreSQL store (ZHIZAO_DB=postgresql://…) the version is the store's generation, which
-every committed data write bumps (docs/storage.md), read with one small query; a server that
-cannot be reached gives 503 naming the database (or a page's earlier value), never a hang.
+every committed data write bumps (docs/storage.md), read with one small query (shared by concurrent
+requests: pg_store.current_generation); a server that cannot be reached gives 503 naming the
+database (or a page's earlier value), never a hang. A page's request checks the version once: the
+page cache pins it for the route (`pinned`), whose cached reads then ask nothing more.
 
 Run one server process: the cache lives in it.
 """

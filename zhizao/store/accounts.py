@@ -15,7 +15,7 @@ import hashlib
 import json
 import secrets
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -29,12 +29,22 @@ from zhizao.store import postgres
 ROLES = ("admin", "analyst", "district", "guest")
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_ABSOLUTE = timedelta(hours=12)
+SESSION_TOUCH = timedelta(minutes=1)  # a session's last_seen is written when older than this
+# The session's account, and its idle clock restarted when the clock is older than SESSION_TOUCH: one
+# statement (the UPDATE of the CTE runs whether or not the SELECT reads it), by the primary keys.
+SESSION_LOOKUP = (
+    "WITH live AS (SELECT s.session_hash, s.last_seen, u.username, u.role, u.region, u.display_name "
+    "FROM sessions s JOIN users u ON u.username = s.username WHERE s.session_hash = %(hash)s "
+    "AND u.disabled_at IS NULL AND s.expires_at > %(now)s AND s.last_seen > %(idle)s), "
+    "touched AS (UPDATE sessions s SET last_seen = %(now)s FROM live "
+    "WHERE s.session_hash = live.session_hash AND live.last_seen < %(stale)s) "
+    "SELECT username, role, region, display_name FROM live")
 LOCK_AFTER = 5  # failed logins in a row
 LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD = 10
 MAX_USERNAME = 64  # check_username; a login's name is cut to this before anything else
 TOKEN_BYTES = 32
-POOL_MAX = 4  # connections per process: a lookup per request takes about a millisecond
+POOL_MAX = 8  # connections per process: a session lookup per request (one round trip), audit rows (a commit each)
 # Seconds a lookup waits for a pooled connection before opening one of its own. The pool hands out
 # nothing while the server is down or restarting (it reconnects in the background, with backoff):
 # the own connection then fails at once (StoreUnavailable → 503) or, once the server is back,
@@ -318,17 +328,23 @@ class Accounts:
 
     def session_account(self, token: str | None) -> Account | None:
         """The account of a live session (not idle longer than SESSION_IDLE, not older than
-        SESSION_ABSOLUTE, user not disabled); its idle clock restarts."""
+        SESSION_ABSOLUTE, user not disabled); its idle clock restarts (kept to SESSION_TOUCH: the row
+        is written only when its clock is older, so most lookups write nothing).
+
+        Every request asks this, so it is one statement (SESSION_LOOKUP) in autocommit: one round trip,
+        by primary keys, no BEGIN/COMMIT and no WAL flush unless the clock is written. A disable, a
+        logout or a password change is seen by the next request."""
         if not token or len(token) > 200:
             return None
         t = now()
         with self._conn() as con:
-            row = con.execute(
-                "UPDATE sessions s SET last_seen = %s FROM users u "
-                "WHERE s.session_hash = %s AND u.username = s.username AND u.disabled_at IS NULL "
-                "AND s.expires_at > %s AND s.last_seen > %s "
-                "RETURNING u.username, u.role, u.region, u.display_name",
-                [t, digest(token), t, t - SESSION_IDLE]).fetchone()
+            con.autocommit = True  # idle here (the pool's check ran in autocommit too)
+            try:
+                row = con.execute(SESSION_LOOKUP, {"hash": digest(token), "now": t, "idle": t - SESSION_IDLE,
+                                                   "stale": t - SESSION_TOUCH}).fetchone()
+            finally:
+                with suppress(Exception):  # a broken connection: the pool discards it
+                    con.autocommit = False
         return Account(*row) if row else None
 
     def end_session(self, token: str | None, *, ip: str | None = None) -> None:

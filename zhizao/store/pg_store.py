@@ -176,9 +176,58 @@ def _discard_idle(url: str) -> None:
         con.close()
 
 
+class _SharedQuery:
+    """One query answers every caller that asked before it started (a single flight that never serves
+    an answer older than the question): under load the concurrent requests of a page server share one
+    round trip, and a caller still sees every write committed before it asked."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._asked = 0  # callers so far, in the order they asked
+        self._running = False
+        self._answer: tuple | None = None  # (asked when the last query started, value, exception)
+
+    def run(self, query):
+        with self._cond:
+            self._asked += 1
+            me = self._asked
+            while True:
+                if self._answer is not None and self._answer[0] >= me:  # started after I asked: mine too
+                    _, value, error = self._answer
+                    if error is not None:  # the same error for every caller (the server is away)
+                        raise error
+                    return value
+                if not self._running:
+                    self._running, started = True, self._asked
+                    break
+                self._cond.wait()
+        value = error = None
+        try:
+            value = query()
+        except Exception as e:  # noqa: BLE001 - given to every caller that waited for this query
+            error = e
+        with self._cond:
+            self._running = False
+            self._answer = (started, value, error)
+            self._cond.notify_all()
+        if error is not None:
+            raise error
+        return value
+
+
+_generation_queries: dict[str, _SharedQuery] = {}  # URL → its shared `SELECT generation`
+
+
 def current_generation(url: str) -> int:
     """store_meta.generation of the database at `url`, over one connection kept per process
-    (reconnecting once after the server restarted); StoreUnavailable when it cannot be reached."""
+    (reconnecting once after the server restarted); StoreUnavailable when it cannot be reached.
+    Concurrent callers share one query, but never one that started before they asked."""
+    with _lock:
+        shared = _generation_queries.setdefault(url, _SharedQuery())
+    return shared.run(lambda: _query_generation(url))
+
+
+def _query_generation(url: str) -> int:
     import psycopg  # here: the driver is loaded only when a PostgreSQL store is used
 
     for attempt in (1, 2):

@@ -160,3 +160,109 @@ def test_monitoring_pages_follow_the_folder(fresh_db, auth_synth, tmp_path, coun
         meta.write_text(meta.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # the data rewritten
         assert c.get("/monitoring?format=json").status_code == 200
         assert len(counted_monitoring) == 2
+
+
+# --- keyed by what the page depends on (LOAD-2): the rows the user sees and the links offered, not the user -----
+import uuid  # noqa: E402
+
+from zhizao.outputs.web.pages import overview as overview_page  # noqa: E402
+from zhizao.outputs.web.state import WebState  # noqa: E402
+
+
+@pytest.fixture
+def counted_overview(monkeypatch):
+    """Counts how often the overview page computes its data, per user."""
+    calls = []
+    real = overview_page.overview_data
+
+    def counting(ctx, *a, **kw):
+        calls.append(ctx.user.id)
+        return real(ctx, *a, **kw)
+
+    monkeypatch.setattr(overview_page, "overview_data", counting)
+    return calls
+
+
+def _who(html: str) -> str:
+    return re.search(r"<!--who-->(.*?)<!--/who-->", html, re.S).group(1)
+
+
+def test_a_plan_page_is_computed_once_for_every_role_and_names_each_visitor(server, counted_overview):
+    app = server.app_
+    url = f"/?probe={uuid.uuid4().hex}"  # an address no other test has kept
+    clients = {who: client_as(app, who) for who in ("analyst", "district_a", "district_b", "admin")}
+    pages = {who: c.get(url) for who, c in clients.items()}
+    assert all(p.status_code == 200 for p in pages.values())
+    # Analysts and district users see the same rows and links here: one computation for the three.
+    # The administrator's header has one more link: one more computation. Never one per user.
+    assert len(counted_overview) == 2 and "admin" in counted_overview
+    for who, page in pages.items():
+        html = page.text
+        assert f"<strong>{who}</strong>" in _who(html)  # each visitor's own name in the header …
+        assert not any(f"<strong>{other}</strong>" in html for other in clients if other != who)  # … and no other's
+        assert _form_token(html) == clients[who].cookies["zhizao_csrf"]  # and their own logout token
+    assert ("admin-link" in pages["admin"].text) and not any("admin-link" in pages[w].text for w in pages if w != "admin")
+    assert "区县用户" in _who(pages["district_a"].text) and "区县用户" not in _who(pages["analyst"].text)
+    # Without the name and the token, the three share one page.
+    bare = {w: WHO_RE.sub("", p.text.replace(_form_token(p.text), "")) for w, p in pages.items() if w != "admin"}
+    assert len(set(bare.values())) == 1
+    # The guest's page has no logout form and is another page; the JSON twin is one for everyone.
+    guest = client_as(app, None)
+    assert "logout" not in guest.get(url).text and len(counted_overview) == 3
+    twins = {who: c.get(url + "&format=json").json() for who, c in {**clients, "guest": guest}.items()}
+    assert len(counted_overview) == 4 and all(t == twins["guest"] for t in twins.values())
+
+
+WHO_RE = re.compile(r"<!--who-->.*?<!--/who-->", re.S)
+
+
+def test_the_districts_map_opens_at_each_district_users_own_district(server):
+    app = server.app_
+    url = f"/districts?format=json&probe={uuid.uuid4().hex}"
+    a, b = client_as(app, "district_a"), client_as(app, "district_b")
+    assert a.get(url).json()["selection"]["district"] == DISTRICT_A
+    assert b.get(url).json()["selection"]["district"] == DISTRICT_B  # not A's kept answer
+    assert client_as(app, "analyst").get(url).json()["selection"]["district"] is None
+
+
+def test_a_signed_in_page_without_the_name_mark_is_not_kept(server, counted_overview, monkeypatch):
+    """A header restyled without _who.html would carry one user's name to the next: such a page is not kept."""
+    from zhizao.outputs.web import page_cache
+
+    monkeypatch.setattr(page_cache, "WHO", re.compile(rb"<!--never-in-a-page-->"))
+    app = server.app_
+    url = f"/?probe={uuid.uuid4().hex}"
+    a, b = client_as(app, "analyst"), client_as(app, "district_a")
+    assert "<strong>analyst</strong>" in a.get(url).text
+    page_b = b.get(url).text
+    assert "<strong>district_a</strong>" in page_b and "<strong>analyst</strong>" not in page_b
+    assert len(counted_overview) == 2
+
+
+def test_monitoring_pages_outlive_an_upload(server, counted_monitoring, tmp_path):
+    """They read the monitoring folder, not the store: an import does not make them stale."""
+    app = server.app_
+    c = client_as(app, "analyst")
+    url = f"/monitoring?format=json&probe={uuid.uuid4().hex}"
+    first = c.get(url)
+    assert first.status_code == 200 and len(counted_monitoring) == 1
+    csv = tmp_path / "new.csv"
+    csv.write_text(GOOD_CSV.replace("2023", "2019"), encoding="utf-8")
+    with csv.open("rb") as f:
+        r = c.post("/data/upload?format=json", files={"file": ("new.csv", f, "text/csv")}, headers=csrf_headers(c))
+    assert r.status_code == 200 and r.json()["upload"]["ok"], r.text
+    assert c.get(url).content == first.content and len(counted_monitoring) == 1
+
+
+def test_one_version_check_per_request(fresh_db, monkeypatch):
+    """A page's reads use the version checked when the request began (WebState.pinned): a miss asks the
+    store's version once, as a hit does, not once per cached read."""
+    app = create_app(db=fresh_db, warm=False, allowed_hosts=["testserver"])
+    stamps = []
+    real = WebState.stamp
+    monkeypatch.setattr(WebState, "stamp", lambda self: stamps.append(1) or real(self))
+    with TestClient(app) as c:
+        for url in ("/", "/", "/completion", "/districts?format=json", "/indicator/nope"):
+            before = len(stamps)
+            c.get(url)
+            assert len(stamps) - before == 1, url

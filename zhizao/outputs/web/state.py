@@ -21,8 +21,10 @@ Concurrency (docs/dashboard.md §Concurrency):
   the problem `store_busy`. The server never keeps the file open between requests.
 
 With a PostgreSQL store (ZHIZAO_DB=postgresql://…) the version is the store's generation, which
-every committed data write bumps (docs/storage.md), read with one small query; a server that
-cannot be reached gives 503 naming the database (or a page's earlier value), never a hang.
+every committed data write bumps (docs/storage.md), read with one small query (shared by concurrent
+requests: pg_store.current_generation); a server that cannot be reached gives 503 naming the
+database (or a page's earlier value), never a hang. A page's request checks the version once: the
+page cache pins it for the route (`pinned`), whose cached reads then ask nothing more.
 
 Run one server process: the cache lives in it.
 """
@@ -31,6 +33,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from datetime import date
 from pathlib import Path
@@ -109,6 +113,10 @@ class SingleFlight:
 
 
 MAX_KEPT = 5000  # values kept by `keep` per store version
+# The version one request reads at (WebState.pinned): set by the page cache around the route, so that the
+# route's cached reads cost no store round trip each. A ContextVar: the worker threads that run the route
+# inherit it, other requests never see it.
+_PINNED: ContextVar[tuple | None] = ContextVar("zhizao_pinned_version", default=None)
 
 
 class WebState:
@@ -159,6 +167,9 @@ class WebState:
         pending = getattr(self._tls, "pending", None)
         if pending is not None:  # the importer preparing the next version
             return pending
+        pinned = _PINNED.get()
+        if pinned is not None and pinned[0] is self:  # this request's version, checked when it began
+            return pinned[1]
         try:
             stamp = self.stamp()  # stat outside the lock
         except StoreUnavailablePage:
@@ -230,6 +241,17 @@ class WebState:
             values = self._values(version)
             return (values.get(key) if values is not None else None), version
 
+    @contextmanager
+    def pinned(self, version: tuple):
+        """Within the block (and the worker threads it starts), reads of this state use `version`
+        (from `peek`) instead of asking the store again: one version check per request. A value computed
+        after the version moved on is returned but not kept, as in `cached`."""
+        token = _PINNED.set((self, version))
+        try:
+            yield
+        finally:
+            _PINNED.reset(token)
+
     def keep(self, key: Any, value: Any, version: tuple) -> None:
         """Keep `value` for `key` if `version` (from `peek`) is still current and the version
         holds fewer than MAX_KEPT values (endless distinct queries must not fill the memory)."""
@@ -292,6 +314,13 @@ class WebState:
         """Observations with their sources (not the series only other plans use); with `as_of`,
         only those known by that date."""
         return self._read("observations", as_of)
+
+    def rows_scope(self, user) -> tuple | None:
+        """What of `user` decides which observations they see (`user.visible`): None when they see every
+        row (a city user, or a store of aggregates only, as today's), else (level, region). A key part
+        for data computed from `user.visible(self.observations())`, shared by the users of one scope."""
+        obs = self.observations()
+        return None if user.visible(obs) is obs else (user.level, user.region)
 
     def sources(self) -> pd.DataFrame:
         return self._read("sources")

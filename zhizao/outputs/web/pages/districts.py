@@ -123,7 +123,7 @@ def _direct(link: dict) -> bool:
 def layers(ctx: Ctx) -> list[dict]:
     """Every series with values for at least one district, with its periods (latest first); computed once
     per store version, language and user scope (the rows a user sees), shared by its users: do not mutate."""
-    return ctx.state.cached(("districts_layers", ctx.lang, ctx.user.level, ctx.user.region), lambda: _layers(ctx))
+    return ctx.state.cached(("districts_layers", ctx.lang, ctx.state.rows_scope(ctx.user)), lambda: _layers(ctx))
 
 
 def _layers(ctx: Ctx) -> list[dict]:

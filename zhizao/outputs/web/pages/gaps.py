@@ -71,7 +71,7 @@ def _split(template: str, key: str, value: str) -> list[tuple[str, bool]]:
 def gap_rows(ctx: Ctx, result: dict) -> list[dict]:
     """The gaps of `result` (an assessment of ctx.state); computed once per store version, language,
     evaluation and user scope (the rows a user sees), shared by its users: do not mutate."""
-    key = ("gap_rows", ctx.lang, result["year"], result["as_of"], ctx.user.level, ctx.user.region)
+    key = ("gap_rows", ctx.lang, result["year"], result["as_of"], ctx.state.rows_scope(ctx.user))
     return ctx.state.cached(key, lambda: _gap_rows(ctx, result))
 
 

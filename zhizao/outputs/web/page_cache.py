@@ -15,7 +15,8 @@ Keyed by what the page depends on, never by more (`page_key`):
   district. A monitoring page filters enterprises with `User.can_see_region` (`scope_key`: the city's,
   one district's, or none);
 - for an HTML page, what it offers beyond its rows (`links_key`: local mode or not, the administrator's
-  link, log out or log in, the upload form); a JSON twin renders no header, so it has none;
+  link, log out or log in, the upload form); a JSON twin renders no header (a monitoring twin keeps
+  whether the user is an administrator, who also sees the data folder);
 - not the user's name and role label: the header's `<!--who-->…<!--/who-->` (templates/_who.html) is cut
   out before keeping and each visitor's own is put back, as is the CSRF token. An HTML page of a
   signed-in user without that mark is not kept (it would carry one user's name to another).
@@ -106,8 +107,12 @@ def json_twin(request: Request) -> bool:
 def page_key(request: Request, user, scope: tuple) -> tuple:
     """The kept answer's key: the address, the language, the rows the user sees (`scope`) and, for an
     HTML page, what it offers them."""
-    return ("page", request.scope["path"], request.scope.get("query_string", b""), request_lang(request), scope,
-            () if json_twin(request) else links_key(user))
+    path = request.scope["path"]
+    if json_twin(request):  # no header; an administrator's monitoring twin also names the data folder
+        offers = (user.role in ("local", "admin"),) if monitoring_page(path) else ()
+    else:
+        offers = links_key(user)
+    return ("page", path, request.scope.get("query_string", b""), request_lang(request), scope, offers)
 
 
 def audited(scope) -> bool:

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import getpass
-import inspect
 import re
 from datetime import date
 from functools import lru_cache
@@ -367,10 +366,7 @@ def withdraw(batch_id: str, reason: str | None = None, *, db: str | Path | None 
             raise WithdrawRefused(
                 f"批次 {batch_id} 已于 {info['withdrawn_at']:%Y-%m-%d %H:%M} 撤回",
                 f"batch {batch_id} was already withdrawn on {info['withdrawn_at']:%Y-%m-%d %H:%M}")
-        # The client address goes to the audit row where the backend's withdraw takes it (Store does;
-        # PgStore.withdraw gains `ip` in pg_store.py, which this change may not edit: see the report).
-        where = {"ip": ip} if ip is not None and "ip" in inspect.signature(store.withdraw).parameters else {}
-        return store.withdraw(batch_id, reason=reason, by=by, role=role, **where)
+        return store.withdraw(batch_id, reason=reason, by=by, role=role, ip=ip)
 
 
 def sources(db: str | Path | None = None) -> pd.DataFrame:

@@ -403,7 +403,7 @@ class PgStore(Store):
         return self._write(work)
 
     def withdraw(self, batch_id: str, reason: str | None = None, by: str | None = None,
-                 role: str | None = None) -> dict:
+                 role: str | None = None, ip: str | None = None) -> dict:
         now = datetime.now(timezone.utc).replace(tzinfo=None)
 
         def work(cur):
@@ -415,7 +415,7 @@ class PgStore(Store):
                 return False
             cur.execute("INSERT INTO withdrawals VALUES (%s, %s, %s, %s)", [batch_id, now, by, reason])
             self._insert_audit(cur, "withdraw", actor=_actor(by), role=role, target=batch_id,
-                               rows=_rows({"rows": row[0]}), detail={"reason": reason, "file": row[1]}, at=now)
+                               rows=_rows({"rows": row[0]}), detail={"reason": reason, "file": row[1]}, ip=ip, at=now)
             return True
 
         self._write(work)

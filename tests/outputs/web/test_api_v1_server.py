@@ -117,8 +117,6 @@ def test_a_withdrawal_is_audited_with_role_and_client_address(pg_app):
     pg_app.last_withdrawal = row
 
 
-@pytest.mark.xfail(strict=True, reason="PgStore.withdraw (pg_store.py, not this change's file) takes no ip: "
-                                       "api.withdraw passes it where the backend takes it (DuckDB does)")
 def test_a_withdrawal_on_postgresql_records_the_client_address(pg_app):
     assert pg_app.last_withdrawal["ip"] == "testclient"
 

@@ -1030,9 +1030,16 @@ STORE_STATUS: dict[str, Pair] = {
     "upgraded": ("数据库结构已是最新版本", "the schema was already at the latest revision"),
     "upgraded_to": ("数据库结构已升级到", "schema upgraded to"),
     "was": ("原为", "was"),
-    "private": ("备份文件只有本账户可读写（权限 0600）：其中有企业数据和审计日志（PostgreSQL 的备份还有密码与令牌的"
-                "散列），请妥善保管", "the archive is readable by this account only (mode 0600): it holds enterprise "
-                "data and the audit log (and on PostgreSQL password and token hashes); keep it safe"),
+    "private": ("备份文件只有本账户可读写（权限 0600）：其中有统计数据、规划、导入批次和审计日志（PostgreSQL 的备份还有"
+                "账户及密码与令牌的散列），请妥善保管。运行监测数据目录（企业数据，ZHIZAO_MONITORING_DATA）不在其中，"
+                "须另行备份（docs/deployment.md §5）",
+                "the archive is readable by this account only (mode 0600): it holds the statistics, plans, import "
+                "batches and the audit log (and on PostgreSQL the accounts with their password and token hashes); "
+                "keep it safe. The monitoring data folder (the enterprise data, ZHIZAO_MONITORING_DATA) is not in "
+                "it: back it up as well (docs/deployment.md §5)"),
+    "first_admin": ("数据库中还没有账户，无人能登录：先建立第一个管理员：zhizao user add 用户名 --role admin",
+                    "the database has no account yet, so nobody can log in: create the first administrator with "
+                    "zhizao user add USERNAME --role admin"),
     "duckdb_upgraded": ("DuckDB 数据库在每次写入打开时自动升级，已完成", "a DuckDB store upgrades itself when "
                         "opened for writing; done"),
 }

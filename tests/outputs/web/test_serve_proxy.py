@@ -23,10 +23,8 @@ PW = "a long enough password"
 def serve(pg_url, tmp_path, capsys, monkeypatch):
     """`zhizao serve ARGS` up to the point of listening: (exit code, stdout, stderr, uvicorn Config)."""
     configs = []
-    def run(self, *args, **kwargs):  # instead of listening
-        configs.append(self.config)
-        self.started = True
-    monkeypatch.setattr(uvicorn.Server, "run", run)
+    # Instead of listening: the configuration uvicorn.run would serve with (the same Config it builds).
+    monkeypatch.setattr(uvicorn, "run", lambda application, **kw: configs.append(uvicorn.Config(application, **kw)))
     monkeypatch.setattr(web_cli, "_port_free", lambda host, port: True)
     monkeypatch.chdir(tmp_path)
     for name in ("ZHIZAO_FORWARDED_ALLOW_IPS", "FORWARDED_ALLOW_IPS", "ZHIZAO_DB"):

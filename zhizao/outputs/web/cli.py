@@ -90,22 +90,9 @@ def serve(
     for p in served:
         typer.echo(f"  {'*' if p['default'] else ' '} {p['id']}  http://{host}:{port}{p['url']}  {p['title']}")
     # One process, one worker: the assessment cache and the DuckDB lock live in this process.
-    server = uvicorn.Server(server_config(app, host, port, proxies))
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    if not server.started:  # as uvicorn.run: it logged why (the port was taken meanwhile)
-        raise typer.Exit(3)
-
-
-def server_config(app, host: str, port: int, proxies: str):
-    """uvicorn's configuration: X-Forwarded-For/-Proto are read from `proxies` only (ProxyHeadersMiddleware:
-    the client address and the scheme of a request from any other address are its own)."""
-    import uvicorn  # lazy, as in serve
-
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True,
-                          forwarded_allow_ips=proxies)
+    # X-Forwarded-For/-Proto are read from `proxies` only (uvicorn's ProxyHeadersMiddleware): the client
+    # address and the scheme of a request from any other address are its own.
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True, forwarded_allow_ips=proxies)
 
 
 def trusted_proxies(value: str | None) -> str:

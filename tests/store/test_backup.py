@@ -233,3 +233,14 @@ def test_the_backup_says_what_it_holds_and_the_timer_archives_the_monitoring_fol
         assert "monitoring/2026-01/enterprises.csv" in t.getnames()
     failed = subprocess.run(["sh", "-c", script], env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True)
     assert failed.returncode != 0 and "ZHIZAO_MONITORING_DATA" in failed.stderr  # unset: the run fails, visibly
+
+
+def test_a_duckdb_backup_restored_into_postgresql_says_to_create_the_first_administrator(small_store, tmp_path, pg_url,
+                                                                                          capsys, monkeypatch):
+    archive = tmp_path / "b.zip"
+    zz.backup(small_store, archive)
+    code, out, err = run_main(["restore", str(archive), "--db", pg_url], capsys, monkeypatch)
+    assert code == 0, err
+    assert "zhizao user add" in out and "--role admin" in out
+    code, out, err = run_main(["restore", str(archive), "--db", str(tmp_path / "new.duckdb")], capsys, monkeypatch)
+    assert code == 0 and "zhizao user add" not in out  # local mode has no accounts

@@ -23,6 +23,7 @@ from zhizao.errors import UserError
 from zhizao.outputs.console import Lang, fitted_table, make_console
 from zhizao.settings import display_time_zone
 from zhizao.store import postgres
+from zhizao.store.store import default_actor
 
 user_app = typer.Typer(help="账户（服务器模式）：新建、列出、修改、停用、改密码、API 令牌、区县代码 / accounts (server mode): "
                             "add, list, set, disable, passwd, API tokens, district codes.", no_args_is_help=True)
@@ -50,8 +51,6 @@ UserArg = typer.Argument(..., metavar="USERNAME", help="用户名 / user name")
 
 def actor() -> str:
     """cli:<system user>, or cli:<sudo user> via <system user> under sudo (store.default_actor)."""
-    from zhizao.store.store import default_actor
-
     return default_actor()
 
 

@@ -76,8 +76,8 @@ def _check_url(text: str, shown: str, where: str) -> None:
     """A postgresql:// URL that libpq would refuse (an unknown ?parameter, an unclosed [IPv6] bracket,
     a space): BadAddress with the parser's reason, before any connection is tried. The reason never
     repeats the password (a part of it in quotes is left out)."""
-    from psycopg.conninfo import conninfo_to_dict  # psycopg: only for a PostgreSQL address
-    import psycopg
+    import psycopg  # the driver: only for a PostgreSQL address (a DuckDB run does not load it)
+    from psycopg.conninfo import conninfo_to_dict  # with the driver, as above
 
     try:
         conninfo_to_dict(libpq_url(text))

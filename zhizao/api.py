@@ -30,7 +30,7 @@ from zhizao.settings import Settings
 from zhizao.store.importing import (BUNDLED, ImportSummary, bundled_links_name, bundled_mismatches, import_file,
                                      load_bundled, load_bundled_links)
 from zhizao.store import backup as _archive, postgres
-from zhizao.store.store import Store, as_db
+from zhizao.store.store import Store, as_db, system_user
 
 __all__ = [
     "load_plan", "resolve_plan", "plans", "open_store", "assess", "scorecard", "observations", "sources", "lint",
@@ -348,7 +348,7 @@ def withdraw(batch_id: str, reason: str | None = None, *, db: str | Path | None 
     everywhere. The bundled batch cannot be withdrawn (start a new store instead)."""
     if by is None:
         try:
-            by = getpass.getuser()
+            by = system_user()  # the uid's name, not $LOGNAME; the audit row adds the sudo user
         except Exception:  # no user name in some containers: the record still has when and why
             by = None
     with open_store(db) as store:
@@ -469,11 +469,13 @@ def store_status(db: str | Path | None = None) -> dict:
                             "location": postgres.redact(db), "head": head, "counts": {}}
     if isinstance(db, str):
         revision = postgres.current_revision(db)
-        info.update(revision=revision, up_to_date=revision == head)
+        # newer: a newer zhizao migrated it (postgres.NewerSchema says what to do)
+        info.update(revision=revision, up_to_date=revision == head, newer=postgres.is_newer(revision))
         if revision is not None:
             with Store(db, read_only=True) as store:
                 info["generation"] = store.generation
                 info["counts"] = {**store.counts(), "audit": len(store.audit_log())}
+            info["counts"].update(postgres.account_counts(db))
         return info
     if not (str(db) == ":memory:" or db.is_file()):
         info.update(revision=None, up_to_date=False)

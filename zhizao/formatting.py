@@ -198,6 +198,25 @@ def date(v: Any) -> str:
     return text[:-9] if text.endswith(" 00:00:00") else text
 
 
+def local_time(v: Any, zone: dt.tzinfo) -> str:
+    """A stored time (naive UTC, as every table keeps it) in the display zone `zone`
+    (settings.display_time_zone), to the minute: 2026-11-30 16:44. MISSING for none."""
+    if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+        return MISSING
+    if isinstance(v, str):
+        try:
+            v = dt.datetime.fromisoformat(v)
+        except ValueError:
+            return v
+    if isinstance(v, pd.Timestamp):
+        v = v.to_pydatetime()
+    if not isinstance(v, dt.datetime):
+        return str(v)
+    if v.tzinfo is None:
+        v = v.replace(tzinfo=dt.timezone.utc)
+    return v.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
 def source_text(title: str | None, publisher: str | None, grade: str | None, url: str | None,
                 lang: str = "zh") -> str:
     """A source as a reader cites it: publisher and title first, the grade in words, the address last:

@@ -1018,6 +1018,36 @@ UI.update({
                                 "a district user imports only their own district's rows ({region}): the file has no "
                                 "region column, so it is whole-city data, and nothing in it was imported"),
 })
+# --- The notes zhizao itself writes on a batch (stored in English), in the reader's language ----------
+BATCH_NOTES: tuple[tuple[str, str], ...] = (
+    (r"bundled real published statistics \((.+)\)", "随附的真实公开统计数据（{0}）"),
+    (r"links of the embedded plan (\S+) to the bundled statistics", "内置规划 {0} 与随附统计数据的关联"),
+    (r"not loaded: (.+?): the plan has no indicator '(.*)'", "未载入：{0}：规划中没有指标“{1}”"),
+    (r"not a value \((.+?)\): Row (\d+): '(.*)' restates a target, not a statistic: do not import it as a value "
+     r"\(targets belong in the plan file\)\.", "不是数值（{0}）：第{1}行“{2}”是规划目标的重述，不是统计值，未作为数值导入"
+                                              "（目标写在规划文件中）"),
+)
+
+
+def batch_note(note, lang: str = "zh"):
+    """A batch's note in the reader's language: the parts zhizao wrote itself (BATCH_NOTES, stored in
+    English, joined by "; ") in Chinese for zh; anything else (a user's note) as it is."""
+    if lang == "en" or not isinstance(note, str):
+        return note
+    import re  # only here: the labels module is imported everywhere
+
+    parts = re.split(r"; (?=not loaded: |not a value \()", note)
+    out = []
+    for part in parts:
+        for pattern, zh in BATCH_NOTES:
+            m = re.fullmatch(pattern, part)
+            if m:
+                part = zh.format(*m.groups())
+                break
+        out.append(part)
+    return "；".join(out) if len(out) > 1 and all(p != q for p, q in zip(out, parts)) else "; ".join(out)
+
+
 # --- STORE (issue 11): zhizao db status, backup and restore (the terminal's words) -------------
 STORE_STATUS: dict[str, Pair] = {
     "backend": ("后端", "Backend"), "location": ("位置", "Location"), "revision": ("结构版本", "Schema revision"),
@@ -1030,9 +1060,16 @@ STORE_STATUS: dict[str, Pair] = {
     "upgraded": ("数据库结构已是最新版本", "the schema was already at the latest revision"),
     "upgraded_to": ("数据库结构已升级到", "schema upgraded to"),
     "was": ("原为", "was"),
-    "private": ("备份文件只有本账户可读写（权限 0600）：其中有企业数据和审计日志（PostgreSQL 的备份还有密码与令牌的"
-                "散列），请妥善保管", "the archive is readable by this account only (mode 0600): it holds enterprise "
-                "data and the audit log (and on PostgreSQL password and token hashes); keep it safe"),
+    "private": ("备份文件只有本账户可读写（权限 0600）：其中有统计数据、规划、导入批次和审计日志（PostgreSQL 的备份还有"
+                "账户及密码与令牌的散列），请妥善保管。运行监测数据目录（企业数据，ZHIZAO_MONITORING_DATA）不在其中，"
+                "须另行备份（docs/deployment.md §5）",
+                "the archive is readable by this account only (mode 0600): it holds the statistics, plans, import "
+                "batches and the audit log (and on PostgreSQL the accounts with their password and token hashes); "
+                "keep it safe. The monitoring data folder (the enterprise data, ZHIZAO_MONITORING_DATA) is not in "
+                "it: back it up as well (docs/deployment.md §5)"),
+    "first_admin": ("数据库中还没有账户，无人能登录：先建立第一个管理员：zhizao user add 用户名 --role admin",
+                    "the database has no account yet, so nobody can log in: create the first administrator with "
+                    "zhizao user add USERNAME --role admin"),
     "duckdb_upgraded": ("DuckDB 数据库在每次写入打开时自动升级，已完成", "a DuckDB store upgrades itself when "
                         "opened for writing; done"),
 }

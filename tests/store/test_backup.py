@@ -200,3 +200,47 @@ def test_backup_without_out_says_what_is_missing_in_both_languages(small_store, 
     assert code == 2 and err.strip().startswith("缺少 --out") and "取值无效" not in err and "Missing option" not in err
     code, _, err = run_main(["backup", "--db", str(small_store), "--lang", "en"], capsys, monkeypatch)
     assert code == 2 and err.strip().startswith("missing --out")
+
+
+def test_the_backup_says_what_it_holds_and_the_timer_archives_the_monitoring_folder(small_store, tmp_path, capsys,
+                                                                                     monkeypatch):
+    """Was: `zhizao backup` said 其中有企业数据 while the enterprise data (the monitoring folder) was in
+    neither backup. The message says what the archive holds and what it does not; the backup service
+    (deploy/systemd/zhizao-backup.service) archives $ZHIZAO_MONITORING_DATA, run here as systemd would."""
+    import shlex
+    import subprocess
+    import tarfile
+
+    code, out, err = run_main(["backup", "--out", str(tmp_path / "b.zip"), "--db", str(small_store)], capsys, monkeypatch)
+    assert code == 0, err
+    assert "其中有企业数据" not in out and "运行监测数据目录" in out and "不在其中" in out
+    unit = (Path(__file__).parents[2] / "deploy" / "systemd" / "zhizao-backup.service").read_text(encoding="utf-8")
+    lines = [ln.split("=", 1)[1] for ln in unit.splitlines() if ln.startswith("ExecStart=") and "tar " in ln]
+    assert len(lines) == 1
+    argv = shlex.split(lines[0].replace("$$", "\0").replace("%%", "%").replace("\0", "$"))
+    assert argv[:2] == ["/bin/sh", "-c"]
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    script = argv[2].replace("/var/backups/zhizao", str(backups))
+    monitoring = tmp_path / "lib" / "monitoring"
+    (monitoring / "2026-01").mkdir(parents=True)
+    (monitoring / "2026-01" / "enterprises.csv").write_text("id,name\n1,某企业\n", encoding="utf-8")
+    subprocess.run(["sh", "-c", f"umask 0077; {script}"], check=True,
+                   env={"PATH": "/usr/bin:/bin", "ZHIZAO_MONITORING_DATA": str(monitoring)})
+    [archive] = backups.glob("monitoring-*.tar.gz")
+    assert (archive.stat().st_mode & 0o777) == 0o600
+    with tarfile.open(archive) as t:
+        assert "monitoring/2026-01/enterprises.csv" in t.getnames()
+    failed = subprocess.run(["sh", "-c", script], env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True)
+    assert failed.returncode != 0 and "ZHIZAO_MONITORING_DATA" in failed.stderr  # unset: the run fails, visibly
+
+
+def test_a_duckdb_backup_restored_into_postgresql_says_to_create_the_first_administrator(small_store, tmp_path, pg_url,
+                                                                                          capsys, monkeypatch):
+    archive = tmp_path / "b.zip"
+    zz.backup(small_store, archive)
+    code, out, err = run_main(["restore", str(archive), "--db", pg_url], capsys, monkeypatch)
+    assert code == 0, err
+    assert "zhizao user add" in out and "--role admin" in out
+    code, out, err = run_main(["restore", str(archive), "--db", str(tmp_path / "new.duckdb")], capsys, monkeypatch)
+    assert code == 0 and "zhizao user add" not in out  # local mode has no accounts

@@ -1,6 +1,7 @@
 """Schema migrations: PostgreSQL from a POPULATED database at revision 0001 to head keeps every row;
 an old DuckDB file gains the new tables; the DuckDB SCHEMA and the PostgreSQL head agree."""
 import duckdb
+import pytest
 import psycopg
 
 import zhizao.api as zz
@@ -97,3 +98,76 @@ def test_duckdb_schema_and_postgresql_head_have_the_same_tables_and_columns(pg_u
         for column, kind in duck[table].items():
             assert TYPES[kind] == pg_cols[table][column], (table, column, kind, pg_cols[table][column])
     assert set(duck) == {*STATISTICS_TABLES, "audit"}
+
+
+def test_a_database_migrated_by_a_newer_zhizao_is_one_clear_line_everywhere(tmp_path, pg_url, capsys, monkeypatch):
+    """The documented rollback (docs/deployment.md §7): a newer zhizao migrated the database. Was: restore
+    --force and db upgrade failed with 内部错误 CommandError "Can't locate revision '0003'", exit 1, and
+    db status advised zhizao db upgrade."""
+    from tests.outputs.cli_support import run_main
+
+    archive = tmp_path / "b.zip"
+    duck = tmp_path / "s.duckdb"
+    zz.open_store(duck).close()
+    zz.backup(duck, archive)
+    postgres.upgrade(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("UPDATE alembic_version SET version_num = '0003'")
+    line = "数据库结构版本 0003 比本程序（最新 0002）新：请使用更新版本的 zhizao，或把备份恢复到一个新建的空数据库"
+    for args in (["restore", str(archive), "--force"], ["db", "upgrade"], ["user", "list"]):
+        code, out, err = run_main([*args, "--db", pg_url], capsys, monkeypatch)
+        assert code == 2, (args, err)
+        assert line in err and "内部错误" not in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    code, out, err = run_main(["db", "status", "--db", pg_url], capsys, monkeypatch)
+    assert code == 0 and line in out and "请运行 zhizao db upgrade" not in out
+    code, out, _ = run_main(["db", "status", "--db", pg_url, "--lang", "en", "--format", "json"], capsys, monkeypatch)
+    assert '"newer": true' in out
+    code, _, err = run_main(["db", "upgrade", "--db", pg_url, "--lang", "en"], capsys, monkeypatch)
+    assert code == 2 and "newer than this zhizao knows (latest 0002)" in err
+    assert postgres.current_revision(pg_url) == "0003"  # nothing was touched
+
+
+def test_db_upgrade_and_status_say_what_they_did_in_one_kind_of_bracket(pg_url, capsys, monkeypatch):
+    """Was: "(原为 （尚未建立）)"; db status had no users, sessions or tokens counts."""
+    from tests.outputs.cli_support import run_main
+
+    code, out, err = run_main(["db", "upgrade", "--db", pg_url], capsys, monkeypatch)
+    assert code == 0 and "已升级到 0002（原为空数据库）" in out and "(" not in out.split("0002", 1)[1]
+    code, out, _ = run_main(["db", "status", "--db", pg_url], capsys, monkeypatch)
+    assert all(f"表 {t}" in out for t in ("users", "sessions", "api_tokens"))
+    postgres.upgrade(pg_url)
+
+
+@pytest.mark.parametrize("url", ["postgresql://zhizao@127.0.0.1:54329/x?foo=bar", "postgresql://zhizao@[::1:54329/x",
+                                 "postgresql://zhizao:se cret@127.0.0.1:54329/x"])
+@pytest.mark.parametrize("command", [["db", "status"], ["backup", "--out", "b.zip"], ["assess"]])
+def test_a_postgresql_url_libpq_refuses_is_one_line_exit_2(url, command, tmp_path, capsys, monkeypatch):
+    """Was: 内部错误 ProgrammingError, exit 1. The password is never repeated."""
+    from tests.outputs.cli_support import run_main
+
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main([*command, "--db", url], capsys, monkeypatch)
+    assert code == 2, err
+    assert "PostgreSQL 地址" in err and "内部错误" not in err and "cret" not in err
+    assert len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("ZHIZAO_DB", url)
+    code, _, err = run_main([*command, "--lang", "en"] if command != ["assess"] else command, capsys, monkeypatch)
+    assert code == 2 and "ZHIZAO_DB" in err and "内部错误" not in err
+
+
+def test_an_explicit_duckdb_path_in_a_missing_folder_is_refused_naming_it(tmp_path, capsys, monkeypatch):
+    """Was: ZHIZAO_DB=/nonexistent/dir/x.duckdb zhizao assess created the folders and a new store."""
+    from tests.outputs.cli_support import run_main
+
+    missing = tmp_path / "nonexistent" / "dir"
+    monkeypatch.setenv("ZHIZAO_DB", str(missing / "x.duckdb"))
+    code, _, err = run_main(["assess"], capsys, monkeypatch)
+    assert code == 2 and str(missing) in err and "内部错误" not in err
+    monkeypatch.delenv("ZHIZAO_DB")
+    code, _, err = run_main(["db", "status", "--db", str(missing / "x.duckdb")], capsys, monkeypatch)
+    assert code == 2 and str(missing) in err
+    assert not (tmp_path / "nonexistent").exists()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # the default location is still created
+    code, _, err = run_main(["db", "upgrade"], capsys, monkeypatch)
+    assert code == 0, err
+    assert (tmp_path / "xdg" / "zhizao" / "zhizao.duckdb").is_file()

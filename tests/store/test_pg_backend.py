@@ -270,7 +270,9 @@ def test_hostile_addresses_never_open_create_or_connect(value, tmp_path, capsys,
     assert list(tmp_path.iterdir()) == []
 
 
-def test_accepted_addresses_and_any_case_of_the_scheme(tmp_path):
+def test_accepted_addresses_and_any_case_of_the_scheme(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "postgres").mkdir()  # an explicit store's folder must exist (store.check_folder)
     assert as_db(tmp_path / "x.duckdb") == tmp_path / "x.duckdb"
     assert as_db("zhizao.duckdb") == Path("zhizao.duckdb")
     assert as_db("postgres/zhizao.duckdb") == Path("postgres/zhizao.duckdb")  # a folder named postgres

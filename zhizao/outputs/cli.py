@@ -33,6 +33,7 @@ from zhizao.outputs.reports.cli import register_all as register_reports  # repor
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.outputs.web.cli import register as register_web
 from zhizao.plan.load import PlanError
+from zhizao.settings import display_time_zone
 from zhizao.plan.search import search_plan
 from zhizao.settings import SETTINGS, Settings, baseline_rule
 from zhizao.store.importing import ImportFailed
@@ -595,14 +596,22 @@ def data_batches(db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = Lan
         _emit(df, fmt)
         return
     # Narrow enough for 80 columns: the long texts (note, withdrawal reason) are listed under the table.
+    # Times are stored in UTC and shown in the display time zone, named in the heading (as /admin/audit).
+    zone, zone_zh, zone_en = display_time_zone()
     view = _labelled(df[["batch_id", "kind", "file", "rows", "imported_at", "withdrawn_at"]], {"kind": "batch_kind"}, lang)
-    view = view.assign(file=view["file"].map(lambda f: Path(f).name if isinstance(f, str) else f))
+    view = view.assign(file=view["file"].map(lambda f: Path(f).name if isinstance(f, str) else f),
+                       imported_at=view["imported_at"].map(lambda t: formatting.local_time(t, zone)),
+                       withdrawn_at=view["withdrawn_at"].map(lambda t: formatting.local_time(t, zone)))
     if df["withdrawn_at"].isna().all():
         view = view.drop(columns="withdrawn_at")
-    _emit(view, fmt, lang=lang, kinds={"imported_at": "date", "withdrawn_at": "date", "rows": "int"}, folds=("file",))
+    zone_word = zone_en if lang == Lang.en else zone_zh
+    view = view.rename(columns={c: labels.label("cli_column", c, lang.value) + (f" ({zone_word})" if lang == Lang.en
+                                                                                 else f"（{zone_word}）")
+                                for c in ("imported_at", "withdrawn_at") if c in view})
+    _emit(view, fmt, lang=lang, kinds={"rows": "int"}, folds=("file",))
     en = lang == Lang.en
     for row in df.itertuples(index=False):
-        texts = [t for t in (row.note, ((f"withdrawn by {row.withdrawn_by or '?'}: " if en else
+        texts = [t for t in (labels.batch_note(row.note, lang.value), ((f"withdrawn by {row.withdrawn_by or '?'}: " if en else
                                          f"撤回（{row.withdrawn_by or '?'}）：") + str(row.withdrawal_reason or ""))
                              if isinstance(row.withdrawn_by, str) or isinstance(row.withdrawal_reason, str) else None)
                  if isinstance(t, str) and t]

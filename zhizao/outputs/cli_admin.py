@@ -16,6 +16,7 @@ from rich.table import Table
 from zhizao import api, labels
 from zhizao.errors import UserError
 from zhizao.outputs.console import Fmt, Lang, make_console
+from zhizao.store import postgres
 from zhizao.store.store import as_db
 
 console = make_console()
@@ -60,9 +61,10 @@ def register(app: typer.Typer) -> None:
                                                            "write (.zip, required; its folder must exist)"),
                    db: Optional[Path] = DB, lang: Lang = LANG):
         """备份数据库（统计数据、规划、审计日志；PostgreSQL 另含账户）为一个 zip 文件，两种后端通用；
-        文件权限 0600（含密码与令牌散列、企业数据和审计日志）/ back up the store (statistics, plans, audit log;
-        accounts too on PostgreSQL) into one zip for either backend; written with mode 0600 (it holds password
-        and token hashes, enterprise data and the audit log)."""
+        文件权限 0600（含密码与令牌散列和审计日志）。运行监测数据目录（企业数据）不在其中，须另行备份 /
+        back up the store (statistics, plans, audit log; accounts too on PostgreSQL) into one zip for either
+        backend; written with mode 0600 (it holds password and token hashes and the audit log). The monitoring
+        data folder (enterprise data) is not in it: back it up as well."""
         with _refusals(lang):
             if out is None:
                 raise UserError("缺少 --out：请给出备份文件的路径，如 zhizao backup --out zhizao-backup.zip",
@@ -79,8 +81,10 @@ def register(app: typer.Typer) -> None:
                     force: bool = typer.Option(False, "--force", help="目标数据库已有数据时，用备份替换其全部数据 / "
                                                "replace the data of a store that is not empty"),
                     lang: Lang = LANG):
-        """把备份恢复到空数据库（可跨后端：DuckDB ↔ PostgreSQL）；先校验备份，损坏或更新版本的备份不写入 /
-        restore an archive into an empty store (across backends too); a damaged or newer archive writes nothing."""
+        """把备份恢复到空数据库（可跨后端：DuckDB ↔ PostgreSQL）；先校验备份，损坏或更新版本的备份不写入；
+        --force 用备份替换统计数据（和备份中的账户），审计日志保留并追加 / restore an archive into an empty store
+        (across backends too); a damaged or newer archive writes nothing; --force replaces the statistics (and the
+        archive's accounts), the audit log is kept and the archive's rows added."""
         with _refusals(lang):
             result = api.restore(db, archive, force=force, progress=_progress(lang))
             target = api.store_status(db)["location"]
@@ -88,6 +92,8 @@ def register(app: typer.Typer) -> None:
                 f"{t} {n:,}" for t, n in result["tables"].items()), highlight=False, markup=False)
             if result["skipped"]:
                 console.print(f"{_say('skipped', lang)}: {', '.join(result['skipped'])}", highlight=False, markup=False)
+            if result.get("first_admin"):  # server mode without an account: nobody can log in yet
+                console.print(_say("first_admin", lang), highlight=False, markup=False)
 
     @db_app.command("status")
     def status_cmd(db: Optional[Path] = DB, fmt: Fmt = FMT, lang: Lang = LANG):
@@ -103,7 +109,9 @@ def register(app: typer.Typer) -> None:
             table = Table(show_header=False, box=None)
             for key in ("backend", "location", "revision", "head", "up_to_date", "generation"):
                 value = info.get(key)
-                if key == "up_to_date":
+                if key == "up_to_date" and info.get("newer"):  # db upgrade cannot help: say what can
+                    value = postgres.NewerSchema(info["revision"]).reason(lang.value)
+                elif key == "up_to_date":
                     value = _say("yes" if value else "no", lang)
                 elif key == "revision" and value is None:
                     value = _say("none", lang)
@@ -124,6 +132,8 @@ def register(app: typer.Typer) -> None:
                 key = "duckdb_upgraded"
             else:  # an empty database or an older schema was migrated; else it already was the latest
                 key = "upgraded_to" if before != info["revision"] else "upgraded"
-            console.print(f"{info['location']}: {_say(key, lang)} {info['revision']}"
-                          + (f" ({_say('was', lang)} {before or _say('none', lang)})" if key == "upgraded_to" else ""),
-                          highlight=False, markup=False)
+            was = ""
+            if key == "upgraded_to":  # （原为 0001） / (was 0001); an empty database: （原为空数据库）
+                was = (f" (was {before or 'an empty database'})" if lang == Lang.en
+                       else f"（原为{before and ' ' + before or '空数据库'}）")
+            console.print(f"{info['location']}: {_say(key, lang)} {info['revision']}{was}", highlight=False, markup=False)

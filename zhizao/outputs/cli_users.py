@@ -2,12 +2,12 @@
 
 Accounts live in the PostgreSQL database of server mode (--db or $ZHIZAO_DB = postgresql://…); on
 a DuckDB store (local single-user mode, no accounts) every command refuses and says how to switch.
-Every change writes an audit row whose actor is `cli:<system user>`. Passwords: at least 10
-characters, not the user name, at least 5 different characters (docs/accounts.md).
+Every change writes an audit row whose actor is `cli:<system user>` (`cli:<sudo user> via <system
+user>` under sudo). Passwords: accounts.check_password (docs/accounts.md). Times are shown in the
+display time zone (settings.display_time_zone), named in the column heading.
 """
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from contextlib import contextmanager
@@ -21,7 +21,9 @@ from zhizao import formatting, labels
 from zhizao.codes.regions import DISTRICTS, district_name
 from zhizao.errors import UserError
 from zhizao.outputs.console import Lang, fitted_table, make_console
+from zhizao.settings import display_time_zone
 from zhizao.store import postgres
+from zhizao.store.store import default_actor
 
 user_app = typer.Typer(help="账户（服务器模式）：新建、列出、修改、停用、改密码、API 令牌、区县代码 / accounts (server mode): "
                             "add, list, set, disable, passwd, API tokens, district codes.", no_args_is_help=True)
@@ -45,14 +47,11 @@ DbOpt = typer.Option(None, "--db", help="账户所在的 PostgreSQL 数据库（
                                         "PostgreSQL database of the accounts; default: $ZHIZAO_DB")
 LangOpt = typer.Option(Lang.zh, "--lang", help="消息语言 / message language")
 UserArg = typer.Argument(..., metavar="USERNAME", help="用户名 / user name")
-MIN_DISTINCT = 5  # different characters a password needs (aaaaaaaaaa, ababababab are refused)
 
 
 def actor() -> str:
-    try:
-        return "cli:" + getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (a container)
-        return f"cli:uid{os.getuid()}"
+    """cli:<system user>, or cli:<sudo user> via <system user> under sudo (store.default_actor)."""
+    return default_actor()
 
 
 @contextmanager
@@ -92,23 +91,23 @@ def check_region(role: str | None, region: str | None) -> None:
 
 
 def check_strength(username: str, password: str) -> None:
-    """The CLI's password rule on top of the accounts' (≥ 10 characters, not the user name): at least
-    MIN_DISTINCT different characters, so never one character repeated."""
+    """The password rule, which the accounts module keeps for every caller (accounts.check_password)."""
     from zhizao.store.accounts import check_password  # argon2 with it: only when a user command runs
 
     check_password(username, password)
-    if len(set(password)) < MIN_DISTINCT:
-        raise UserError(f"密码太简单：至少要有 {MIN_DISTINCT} 个不同的字符（不能是同一字符重复）",
-                        f"the password is too simple: it needs at least {MIN_DISTINCT} different characters "
-                        "(not one character repeated)")
 
 
-def read_password(password_stdin: bool, lang: Lang) -> str:
+def read_password(password_stdin: bool, lang: Lang, username: str) -> str:
+    """The new password: one line of stdin, or asked twice; a password the rule refuses is said
+    after the first entry (not after typing it twice)."""
     en = lang == Lang.en
     if password_stdin:
         line = sys.stdin.readline()
-        return line.rstrip("\r\n")
+        password = line.rstrip("\r\n")
+        check_strength(username, password)
+        return password
     first = typer.prompt("Password" if en else "密码", hide_input=True)
+    check_strength(username, first)
     second = typer.prompt("Password again" if en else "再次输入密码", hide_input=True)
     if first != second:
         raise UserError("两次输入的密码不一致", "the two passwords differ")
@@ -129,8 +128,7 @@ def add(username: str = UserArg,
     ≥ 5 different ones, not the user name)."""
     check_region(role.value, region)
     with accounts(db) as a:
-        password = read_password(password_stdin, lang)
-        check_strength(username, password)
+        password = read_password(password_stdin, lang, username)
         a.add_user(username, role.value, password, region=region, display_name=name, actor=actor())
     where = f" {district_name(region, lang.value)} {region}" if region else ""
     console.print(f"已新建用户 {username}（{labels.label('role', role.value)}{where}）" if lang != Lang.en else
@@ -153,6 +151,9 @@ def set_user(username: str = UserArg,
         raise UserError("没有要修改的内容：请给出 --role、--region 或 --name", "nothing to change: give --role, --region or --name")
     check_region(None, region)
     with accounts(db) as a:
+        user = a.get(username)
+        if user is not None and role == Role.district and region is None and user["role"] != "district":
+            check_region("district", None)  # the same hint as zhizao user add, naming zhizao user regions
         changes = a.update_user(username, role=role.value if role else None, region=region, display_name=name,
                                 actor=actor())
     if not changes:
@@ -183,15 +184,16 @@ def list_users(db: Optional[str] = DbOpt, lang: Lang = LangOpt) -> None:
         err.print("no users yet: create the first administrator with zhizao user add USERNAME --role admin" if en else
                   "还没有用户：先建立第一个管理员：zhizao user add 用户名 --role admin", markup=False)
         return
+    zone, zone_zh, zone_en = display_time_zone()
     heads = [("用户名", "User"), ("名称", "Name"), ("角色", "Role"), ("区县", "District"), ("状态", "State"),
-             ("最近登录（UTC）", "Last login (UTC)")]
+             (f"最近登录（{zone_zh}）", f"Last login ({zone_en})")]
     cells = []
     for r in rows:
         state = [w for w, on in ((("停用", "disabled")[en], r["disabled"]), (("锁定", "locked")[en], r["locked"])) if on]
         cells.append([r["username"], r["display_name"] or "", labels.label("role", r["role"], lang.value),
                       f"{district_name(r['region'], lang.value)} {r['region']}" if r["region"] else "",
                       ("、" if not en else ", ").join(state) or ("正常", "active")[en],
-                      formatting.date(r["last_login"]) if r["last_login"] else formatting.MISSING])
+                      formatting.local_time(r["last_login"], zone)])
     console.print(fitted_table([h[en] for h in heads], cells, console.width, keep_whole=(0,)))
 
 
@@ -205,6 +207,16 @@ def regions(lang: Lang = LangOpt) -> None:
 
 def _state(username: str, disabled: bool, db: str | None, lang: Lang) -> None:
     with accounts(db) as a:
+        user = a.get(username)
+        if user is None:
+            raise UserError(f"没有用户“{username}”；用 zhizao user list 查看", f"no user '{username}'; see zhizao user list")
+        locked = user["locked_until"] is not None and user["locked_until"] > _now()
+        if (user["disabled_at"] is not None) == disabled and not (not disabled and locked):
+            # as asked already: nothing is written (no second audit row)
+            console.print((f"user {username} is disabled already" if disabled else f"user {username} is enabled already")
+                          if lang == Lang.en else (f"用户 {username} 已停用" if disabled else f"用户 {username} 已是启用状态"),
+                          markup=False)
+            return
         a.set_disabled(username, disabled, actor=actor())
         revoked = a.revoke_tokens(username, actor=actor()) if disabled else 0
     zh = (f"已停用用户 {username}：其会话已结束，{revoked} 个 API 令牌已撤销（重新启用后须用 zhizao user token 生成新令牌）"
@@ -237,43 +249,84 @@ def passwd(username: str = UserArg,
     with accounts(db) as a:
         if a.get(username) is None:
             raise UserError(f"没有用户“{username}”；用 zhizao user list 查看", f"no user '{username}'; see zhizao user list")
-        password = read_password(password_stdin, lang)
-        check_strength(username, password)
+        password = read_password(password_stdin, lang, username)
         a.set_password(username, password, actor=actor())
     console.print(f"user {username}: password changed" if lang == Lang.en else f"已修改用户 {username} 的密码",
                   markup=False)
 
 
-def _active_names(a, username: str) -> list[str]:
-    """Names of the user's tokens that still work (not revoked, not expired)."""
+def _now():
     from zhizao.store.accounts import now  # with the accounts module, loaded by accounts() already
 
-    t = now()
-    return [k["name"] for k in a.list_tokens(username)
-            if k["revoked_at"] is None and (k["expires_at"] is None or k["expires_at"] > t)]
+    return now()
+
+
+def _working_names(a, username: str) -> list[str]:
+    """Names of the user's tokens that still work (not revoked, not expired)."""
+    return [k["name"] for k in a.list_tokens(username) if k["working"] and k["name"]]
+
+
+def _require_user(a, username: str) -> None:
+    if a.get(username) is None:
+        raise UserError(f"没有用户“{username}”；用 zhizao user list 查看", f"no user '{username}'; see zhizao user list")
 
 
 @user_app.command("token")
 def token(username: str = UserArg,
-          name: Optional[str] = typer.Option(None, "--name", help="令牌名称（撤销时用；同一用户的有效令牌不可重名）/ the "
-                                                                 "token's name (to revoke it; unique among the user's tokens)"),
-          expires_days: Optional[int] = typer.Option(None, "--expires-days", min=1,
-                                                     help="有效天数；缺省不过期 / days until it expires; default: never"),
+          name: Optional[str] = typer.Option(None, "--name", help="令牌名称：字母、数字或 . _ -，同一用户的有效令牌不可重名；"
+                                                                 "缺省依次取 token-1、token-2… / the token's name: letters, "
+                                                                 "digits or . _ -, unique among the user's working tokens; "
+                                                                 "default token-1, token-2 …"),
+          expires_days: int = typer.Option(365, "--expires-days", min=0,
+                                           help="有效天数；0 为永不过期 / days until it expires; 0: never"),
           db: Optional[str] = DbOpt, lang: Lang = LangOpt) -> None:
-    """生成 API 令牌（只显示这一次）/ create an API token (printed once only)."""
+    """生成 API 令牌（只显示这一次；缺省 365 天后过期）/ create an API token (printed once only; expires after
+    365 days by default)."""
+    en = lang == Lang.en
     with accounts(db) as a:
-        if a.get(username) is None:
-            raise UserError(f"没有用户“{username}”；用 zhizao user list 查看", f"no user '{username}'; see zhizao user list")
-        if name is not None and name in _active_names(a, username):
-            raise UserError(f"用户 {username} 已有名为“{name}”的有效令牌：请另取名称，或先 zhizao user revoke-token "
-                            f"{username} --name {name}",
-                            f"user {username} already has a token named '{name}': choose another name, or first run "
-                            f"zhizao user revoke-token {username} --name {name}")
+        _require_user(a, username)
         value = a.create_token(username, name=name, expires_days=expires_days, actor=actor())
-    note = ("the token is shown only now: keep it; scripts send it as Authorization: Bearer <token>" if lang == Lang.en
+        made = a.list_tokens(username)[-1]  # the newest: its (given or generated) name and expiry
+    zone, zone_zh, zone_en = display_time_zone()
+    until = formatting.local_time(made["expires_at"], zone) if made["expires_at"] is not None else None
+    about = ((f"token {made['name']} of {username}, " + (f"expires {until} ({zone_en})" if until else "never expires"))
+             if en else f"用户 {username} 的令牌 {made['name']}，" + (f"{until}（{zone_zh}）过期" if until else "永不过期"))
+    note = ("the token is shown only now: keep it; scripts send it as Authorization: Bearer <token>" if en
             else "令牌只显示这一次，请妥善保存；脚本以 Authorization: Bearer <令牌> 头发送")
+    err.print(about, markup=False, highlight=False)
     err.print(note, markup=False, style="yellow")
     sys.stdout.write(value + "\n")
+
+
+@user_app.command("tokens")
+def tokens(username: str = UserArg, db: Optional[str] = DbOpt, lang: Lang = LangOpt) -> None:
+    """列出用户的 API 令牌：名称、创建、过期、最近使用、状态（不显示令牌本身）/ list a user's API tokens: name,
+    created, expires, last used, state (never the token)."""
+    en = lang == Lang.en
+    with accounts(db) as a:
+        _require_user(a, username)
+        rows = a.list_tokens(username)
+    if not rows:
+        err.print(f"user {username} has no API token; create one with zhizao user token {username}" if en else
+                  f"用户 {username} 没有 API 令牌；用 zhizao user token {username} 生成", markup=False)
+        return
+    zone, zone_zh, zone_en = display_time_zone()
+    zone_word = zone_en if en else zone_zh
+    heads = [("名称", "Name"), (f"创建（{zone_word}）", f"Created ({zone_word})"),
+             (f"过期（{zone_word}）", f"Expires ({zone_word})"), (f"最近使用（{zone_word}）", f"Last used ({zone_word})"),
+             ("状态", "State")]
+    cells = []
+    for k in rows:
+        if k["revoked_at"] is not None:
+            state = ("已撤销", "revoked")[en]
+        elif not k["working"]:
+            state = ("已过期", "expired")[en]
+        else:
+            state = ("有效", "working")[en]
+        cells.append([k["name"] or ("（无名称）", "(no name)")[en], formatting.local_time(k["created_at"], zone),
+                      formatting.local_time(k["expires_at"], zone) if k["expires_at"] is not None else ("永不", "never")[en],
+                      formatting.local_time(k["last_used"], zone), state])
+    console.print(fitted_table([h[en] for h in heads], cells, console.width, keep_whole=(0,)))
 
 
 @user_app.command("revoke-token")
@@ -281,20 +334,22 @@ def revoke_token(username: str = UserArg,
                  name: Optional[str] = typer.Option(None, "--name", help="只撤销该名称的令牌；缺省撤销全部 / revoke "
                                                                         "only the token of this name; default: all"),
                  db: Optional[str] = DbOpt, lang: Lang = LangOpt) -> None:
-    """撤销用户的 API 令牌 / revoke a user's API tokens."""
+    """撤销用户的 API 令牌（名称见 zhizao user tokens）/ revoke a user's API tokens (names: zhizao user tokens)."""
+    en = lang == Lang.en
     with accounts(db) as a:
-        if a.get(username) is None:
-            raise UserError(f"没有用户“{username}”；用 zhizao user list 查看", f"no user '{username}'; see zhizao user list")
-        if name is not None:
-            names = [n for n in _active_names(a, username) if n is not None]
-            if name not in names:
-                known_zh = f"有效令牌：{'、'.join(names)}" if names else "该用户没有有名称的有效令牌"
-                known_en = f"its tokens: {', '.join(names)}" if names else "it has no named token that works"
-                raise UserError(f"用户 {username} 没有名为 {name} 的令牌（{known_zh}）",
-                                f"user {username} has no token named {name} ({known_en})")
+        _require_user(a, username)
+        names = _working_names(a, username)
+        if name is not None and name not in names:
+            known_zh = f"有效令牌：{'、'.join(names)}" if names else "该用户没有有效令牌"
+            known_en = f"its working tokens: {', '.join(names)}" if names else "it has no working token"
+            raise UserError(f"用户 {username} 没有名为 {name} 的有效令牌（{known_zh}；见 zhizao user tokens {username}）",
+                            f"user {username} has no working token named {name} ({known_en}; see zhizao user tokens "
+                            f"{username})")
         n = a.revoke_tokens(username, name=name, actor=actor())
-    console.print(f"{n} token(s) of {username} revoked" if lang == Lang.en else f"已撤销用户 {username} 的 {n} 个令牌",
-                  markup=False)
+    if not n:
+        console.print(f"user {username} has no token to revoke" if en else f"用户 {username} 没有可撤销的令牌", markup=False)
+        return
+    console.print(f"{n} token(s) of {username} revoked" if en else f"已撤销用户 {username} 的 {n} 个令牌", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,8 @@ import threading
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -42,9 +44,12 @@ SESSION_LOOKUP = (
 LOCK_AFTER = 5  # failed logins in a row
 LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD = 10
+MIN_DISTINCT = 5  # different characters a password needs (aaaaaaaaaa, ababababab are refused)
 MAX_USERNAME = 64  # check_username; a login's name is cut to this before anything else
 TOKEN_BYTES = 32
 POOL_MAX = 8  # connections per process: a session lookup per request (one round trip), audit rows (a commit each)
+TOKEN_DAYS = 365  # an API token's default lifetime (zhizao user token --expires-days; 0: never)
+MAX_TOKEN_NAME = 40
 # Seconds a lookup waits for a pooled connection before opening one of its own. The pool hands out
 # nothing while the server is down or restarting (it reconnects in the background, with backoff):
 # the own connection then fails at once (StoreUnavailable → 503) or, once the server is back,
@@ -80,11 +85,57 @@ class LoginResult:
 
 
 def check_password(username: str, password: str) -> None:
-    """The password policy: at least MIN_PASSWORD characters, not the user name."""
+    """The password policy (docs/accounts.md): at least MIN_PASSWORD characters, not the user name,
+    at least MIN_DISTINCT different characters, not only digits, not a run along the alphabet or a
+    keyboard row (1234567890, qwertyuiop, abcdefghij, either way), and none of the most common
+    passwords (zhizao/resources/common-passwords.txt, shipped with the package; also a common word
+    followed by digits or symbols: password2024!). UserError naming the rule."""
     if len(password) < MIN_PASSWORD:
         raise UserError(f"密码至少 {MIN_PASSWORD} 个字符", f"the password needs at least {MIN_PASSWORD} characters")
     if password.strip().lower() == username.strip().lower():
         raise UserError("密码不能与用户名相同", "the password may not be the user name")
+    if len(set(password)) < MIN_DISTINCT:
+        raise UserError(f"密码太简单：至少要有 {MIN_DISTINCT} 个不同的字符（不能是同一字符重复）",
+                        f"the password is too simple: it needs at least {MIN_DISTINCT} different characters "
+                        "(not one character repeated)")
+    if password.isdigit():
+        raise UserError("密码太简单：不能全是数字；请加入字母或其他字符",
+                        "the password is too simple: not only digits; add letters or other characters")
+    low = password.lower()
+    if any(low in row for row in _RUNS):
+        raise UserError("密码太简单：不能是按字母表或键盘顺序排列的字符（如 1234567890、qwertyuiop、abcdefghij）",
+                        "the password is too simple: not a run along the alphabet or a keyboard row "
+                        "(like 1234567890, qwertyuiop, abcdefghij)")
+    base = low.rstrip("0123456789!@#$%^&*._-+=?~ ")
+    if low in _common_passwords() or (base in _COMMON_WORDS and low != base):
+        raise UserError("密码太常见（属于最常用的密码之列）：请换一个别人猜不到的密码，如几个不相关的词加数字",
+                        "the password is too common (among the most used passwords): choose one nobody would "
+                        "guess, e.g. a few unrelated words with digits")
+
+
+# Runs that check_password refuses within (both ways, wrapping round): the alphabet, the digits and
+# the rows of a keyboard.
+_ROWS = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiop", "asdfghjkl", "zxcvbnm", "1qaz2wsx3edc4rfv5tgb")
+_RUNS = tuple(r * 3 for row in _ROWS for r in (row, row[::-1]))
+# Words that with only digits or symbols after them make a common password (password2024!, admin@123).
+_COMMON_WORDS = frozenset({"password", "passw0rd", "p@ssw0rd", "p@ssword", "qwerty", "admin", "administrator",
+                           "welcome", "letmein", "iloveyou", "woaini", "zhizao", "changeme", "abc", "test", "root",
+                           "chongqing", "qwertyuiop", "asdfghjkl", "user", "guest", "pass"})
+COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "resources" / "common-passwords.txt"
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(ln.strip().lower() for ln in lines if ln.strip() and not ln.startswith("#"))
+
+
+def check_token_name(name: str) -> None:
+    """A token's name: 1–MAX_TOKEN_NAME letters, digits or . _ - (no spaces, tabs or quotes: it is
+    typed after --name and shown in lists)."""
+    if not name or len(name) > MAX_TOKEN_NAME or not all(c.isalnum() or c in "._-" for c in name):
+        raise UserError(f"令牌名称须为 1—{MAX_TOKEN_NAME} 个字母、数字或 . _ -（如 nightly、report-2025）",
+                        f"a token name is 1–{MAX_TOKEN_NAME} letters, digits or . _ - (e.g. nightly, report-2025)")
 
 
 def check_username(username: str) -> None:
@@ -364,19 +415,35 @@ class Accounts:
                                [t, t - SESSION_IDLE]).rowcount
 
     # --- API tokens -------------------------------------------------------------------------------
-    def create_token(self, username: str, *, name: str | None = None, expires_days: int | None = None,
+    def create_token(self, username: str, *, name: str | None = None, expires_days: int | None = TOKEN_DAYS,
                      actor: str = "system", ip: str | None = None) -> str:
-        """A new API token (shown once; only its hash is kept)."""
-        if expires_days is not None and expires_days < 1:
-            raise UserError("--expires-days 须为正整数", "--expires-days must be a positive whole number")
+        """A new API token (shown once; only its hash is kept), called `name` (check_token_name; unique
+        among the user's working tokens) or, without one, token-1, token-2 … (a name the user never had).
+        It expires after `expires_days` (TOKEN_DAYS by default; 0 or None: never)."""
+        if expires_days is not None and expires_days < 0:
+            raise UserError("--expires-days 须为 0（不过期）或正整数", "--expires-days must be 0 (never) or a positive whole number")
+        if name is not None:
+            check_token_name(name)
         token = "zt_" + secrets.token_urlsafe(TOKEN_BYTES)
         t = now()
+        expires = t + timedelta(days=expires_days) if expires_days else None
         with self._conn() as con:
+            con.execute("SELECT 1 FROM users WHERE username = %s FOR UPDATE", [username])  # one creator at a time
             self._require(con, username)
+            rows = con.execute("SELECT name, revoked_at, expires_at FROM api_tokens WHERE username = %s",
+                               [username]).fetchall()
+            if name is None:
+                used = {r[0] for r in rows}
+                name = next(f"token-{n}" for n in range(1, len(used) + 2) if f"token-{n}" not in used)
+            elif any(r[0] == name and r[1] is None and (r[2] is None or r[2] > t) for r in rows):
+                raise UserError(f"用户 {username} 已有名为“{name}”的有效令牌：请另取名称，或先 zhizao user revoke-token "
+                                f"{username} --name {name}",
+                                f"user {username} already has a token named '{name}': choose another name, or first run "
+                                f"zhizao user revoke-token {username} --name {name}")
             con.execute("INSERT INTO api_tokens (token_hash, username, name, created_at, expires_at) "
-                        "VALUES (%s, %s, %s, %s, %s)",
-                        [digest(token), username, name, t, t + timedelta(days=expires_days) if expires_days else None])
-            self._audit(con, actor, None, "token_add", username, detail={"name": name, "expires_days": expires_days}, ip=ip)
+                        "VALUES (%s, %s, %s, %s, %s)", [digest(token), username, name, t, expires])
+            self._audit(con, actor, None, "token_add", username,
+                        detail={"name": name, "expires_days": expires_days or None}, ip=ip)
         return token
 
     def token_account(self, token: str | None) -> Account | None:
@@ -393,23 +460,31 @@ class Accounts:
 
     def revoke_tokens(self, username: str, *, name: str | None = None, actor: str = "system",
                       ip: str | None = None) -> int:
-        """Revoke the user's tokens (only those called `name` when given); returns how many."""
+        """Revoke the user's working tokens (only the one called `name` when given); returns how many.
+        Nothing to revoke writes nothing (no audit row)."""
+        t = now()
         with self._conn() as con:
             self._require(con, username)
-            sql = "UPDATE api_tokens SET revoked_at = %s WHERE username = %s AND revoked_at IS NULL"
-            args = [now(), username]
+            sql = ("UPDATE api_tokens SET revoked_at = %s WHERE username = %s AND revoked_at IS NULL "
+                   "AND (expires_at IS NULL OR expires_at > %s)")
+            args = [t, username, t]
             if name is not None:
                 sql += " AND name = %s"
                 args.append(name)
             n = con.execute(sql, args).rowcount
-            self._audit(con, actor, None, "token_revoke", username, rows=n, detail={"name": name}, ip=ip)
+            if n:
+                self._audit(con, actor, None, "token_revoke", username, rows=n, detail={"name": name}, ip=ip)
         return n
 
     def list_tokens(self, username: str) -> list[dict]:
+        """The user's tokens, oldest first: name, created, expires, revoked, last used, and `working`
+        (not revoked, not expired); never the token or its hash."""
         with self._conn() as con:
             rows = con.execute("SELECT name, created_at, expires_at, revoked_at, last_used FROM api_tokens "
                                "WHERE username = %s ORDER BY created_at", [username]).fetchall()
-        return [dict(zip(("name", "created_at", "expires_at", "revoked_at", "last_used"), r)) for r in rows]
+        t = now()
+        keys = ("name", "created_at", "expires_at", "revoked_at", "last_used")
+        return [{**dict(zip(keys, r)), "working": r[3] is None and (r[2] is None or r[2] > t)} for r in rows]
 
     # --- audit ------------------------------------------------------------------------------------
     @staticmethod

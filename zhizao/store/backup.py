@@ -273,7 +273,9 @@ def _restore_pg(store, work, manifest: dict, force: bool, actor, step, name: str
                             detail={"force": force, "from": manifest.get("backend"),
                                     "created_at": manifest.get("created_at")})
         cur.execute("UPDATE store_meta SET generation = generation + 1 WHERE id = 1")
+        # From a DuckDB archive (or one without accounts) nobody can log in yet: the CLI says how to start.
+        first_admin = "users" in present and not cur.execute("SELECT EXISTS (SELECT 1 FROM users)").fetchone()[0]
     store._refresh()
-    return {"tables": done, "skipped": skipped}
+    return {"tables": done, "skipped": skipped, "first_admin": first_admin}
 
 

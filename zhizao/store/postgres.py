@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 from zhizao.errors import UserError
 
@@ -57,6 +57,7 @@ def check_address(db, where: str = "--db") -> None:
     elif "\x00" in text:
         why_zh, why_en = "含有空字符", "it holds a NUL character"
     elif is_postgres(text):
+        _check_url(text, shown, where)
         return
     elif _LOOKS_POSTGRES.match(text):
         why_zh, why_en = "PostgreSQL 地址须以 postgresql:// 开头（两个斜杠）", "a PostgreSQL URL starts with postgresql:// (two slashes)"
@@ -69,6 +70,58 @@ def check_address(db, where: str = "--db") -> None:
     if why_zh is not None:
         raise BadAddress(f"{where} 的数据库地址“{shown}”无效：{why_zh}。{ACCEPTED_ZH}",
                          f"invalid store address '{shown}' in {where}: {why_en}. {ACCEPTED_EN}")
+
+
+def _check_url(text: str, shown: str, where: str) -> None:
+    """A postgresql:// URL that libpq would refuse (an unknown ?parameter, an unclosed [IPv6] bracket,
+    a space): BadAddress with the parser's reason, before any connection is tried. The reason never
+    repeats the password (a part of it in quotes is left out)."""
+    import psycopg  # the driver: only for a PostgreSQL address (a DuckDB run does not load it)
+    from psycopg.conninfo import conninfo_to_dict  # with the driver, as above
+
+    try:
+        conninfo_to_dict(libpq_url(text))
+    except psycopg.Error as e:
+        detail = redact(str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__)
+        auth = text.split("://", 1)[1].split("/", 1)[0].rpartition("@")[0]
+        secret = unquote(auth.split(":", 1)[1]) if ":" in auth else ""
+        if secret and any(part and part in detail for part in re.split(r"\s+", secret)):
+            detail = re.sub(r'"[^"]*"', '"***"', detail)
+        detail = detail[:160]
+        raise BadAddress(f"{where} 的 PostgreSQL 地址“{shown}”无效（{detail}）。地址写法：postgresql://用户@主机:端口/库名"
+                         "（IPv6 主机写在方括号中，如 [::1]；口令中的特殊字符须 URL 编码，如 @ 写作 %40；"
+                         "问号后只能用 libpq 的参数，如 ?sslmode=require）",
+                         f"invalid PostgreSQL URL '{shown}' in {where} ({detail}). The form is "
+                         "postgresql://user@host:port/dbname (an IPv6 host in brackets, e.g. [::1]; special characters "
+                         "of a password URL-encoded, e.g. @ as %40; after ? only libpq parameters, e.g. "
+                         "?sslmode=require)") from None
+
+
+class NewerSchema(UserError):
+    """The database was migrated by a newer zhizao (a schema revision this version does not know):
+    nothing is migrated, restored or written (docs/deployment.md §7, rolling back)."""
+
+    def __init__(self, revision: str, url: str | None = None):
+        self.revision = revision
+        head = latest_revision()
+        where_zh = f"（{redact(url)}）" if url else ""
+        where_en = f" ({redact(url)})" if url else ""
+        super().__init__(
+            f"数据库结构版本 {revision} 比本程序（最新 {head}）新：请使用更新版本的 zhizao，"
+            f"或把备份恢复到一个新建的空数据库{where_zh}",
+            f"the database's schema revision {revision} is newer than this zhizao knows (latest {head}): use a newer "
+            f"zhizao, or restore a backup into a new, empty database{where_en}")
+
+
+def is_newer(revision: str | None) -> bool:
+    """True for a revision this zhizao does not know: a newer zhizao migrated the database."""
+    return revision is not None and revision not in revisions()
+
+
+def check_known(revision: str | None, url: str | None = None) -> None:
+    """NewerSchema when `revision` is one this zhizao does not know (the one check for it)."""
+    if is_newer(revision):
+        raise NewerSchema(revision, url)
 
 
 class StoreUnavailable(UserError):
@@ -184,12 +237,27 @@ def current_revision(url: str) -> str | None:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the schema to `revision` (all migrations by default); a no-op when it is there."""
+    """Bring the schema to `revision` (all migrations by default); a no-op when it is there.
+    NewerSchema (nothing done) when a newer zhizao migrated the database: Alembic cannot locate
+    that revision, and going on would be an internal error."""
     from alembic import command  # only when migrating, as above
 
     with connect(url, autocommit=True) as con:
         con.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK])
         try:
+            if con.execute("SELECT to_regclass('alembic_version')").fetchone()[0] is not None:
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                check_known(row[0] if row else None, url)
             command.upgrade(alembic_config(url), revision)
         finally:
             con.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])
+
+
+def account_counts(url: str) -> dict[str, int]:
+    """Rows of the accounts tables (users, sessions, api_tokens) that the database has; {} before 0002."""
+    out: dict[str, int] = {}
+    with connect(url) as con:
+        for table in ("users", "sessions", "api_tokens"):
+            if con.execute("SELECT to_regclass(%s)", [table]).fetchone()[0] is not None:
+                out[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return out

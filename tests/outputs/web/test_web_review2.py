@@ -22,6 +22,14 @@ def clients(server):
         {"anonymous": client_as(server.app_, None)}
 
 
+@pytest.fixture(autouse=True)
+def chinese_first(request):
+    """Each test starts in Chinese: an earlier ?lang=en left its cookie on the shared clients."""
+    if "clients" in request.fixturenames:
+        for c in request.getfixturevalue("clients").values():
+            c.cookies.delete("zhizao_lang")
+
+
 @pytest.fixture(scope="module")
 def enterprise_a(auth_synth):
     e = pd.read_parquet(auth_synth / "enterprises.parquet")
@@ -250,11 +258,11 @@ def test_basic_authorisation_is_told_that_only_bearer_tokens_work(clients):
 
 # --- 6. error pages keep the user; 401 says log in ------------------------------------------------------
 def test_a_404_page_keeps_the_users_name_role_and_logout(clients):
-    r = clients["district_a"].get("/no-such-page")
+    r = clients["district_a"].get("/no-such-page?lang=zh")
     assert r.status_code == 404
     who = r.text.split('id="who"', 1)[1].split("</span></span>", 1)[0]
     assert "district_a" in who and "区县用户" in who and 'id="logout"' in r.text
-    r = clients["district_a"].get(f"/monitoring/district/500107")  # another district: 404, still logged in
+    r = clients["district_a"].get("/monitoring/district/500107?lang=zh")  # another district: 404, still logged in
     assert r.status_code == 404 and 'id="logout"' in r.text and "未登录" not in r.text
     en = clients["district_a"].get("/no-such-page?lang=en").text
     assert "Logged in as" in en and "district user" in en
@@ -313,12 +321,12 @@ def test_the_audit_export_writes_whole_numbers_and_xlsx_text_without_an_apostrop
     server.app_.state.accounts.audit("admin", "export", "=HYPERLINK(\"http://x.example\",\"y\")", role="admin", rows=7,
                                      detail={"format": "csv"}, ip="127.0.0.1")
     c = clients["admin"]
-    csv = c.get("/admin/audit?table=audit&format=csv&actor=admin").content.decode("utf-8-sig")
+    csv = c.get("/admin/audit?table=audit&format=csv&actor=admin&lang=zh").content.decode("utf-8-sig")
     df = pd.read_csv(io.StringIO(csv), dtype=str)
     counts = df["行数"].dropna()
     assert len(counts) and not any("." in v for v in counts), list(counts)[:5]
     assert "'=HYPERLINK" in csv  # CSV keeps its apostrophe (OWASP)
-    ws = load_workbook(io.BytesIO(c.get("/admin/audit?table=audit&format=xlsx&actor=admin").content)).active
+    ws = load_workbook(io.BytesIO(c.get("/admin/audit?table=audit&format=xlsx&actor=admin&lang=zh").content)).active
     cells = [cell for row in ws.iter_rows() for cell in row]
     target = [x for x in cells if isinstance(x.value, str) and "HYPERLINK" in x.value]
     assert target and all(x.value.startswith("=HYPERLINK") and x.data_type == "s" for x in target)

@@ -309,6 +309,7 @@ def test_the_english_districts_page_names_districts_in_english(clients):
     option = json.loads(html.split('id="chart-option-map"', 1)[1].split(">", 1)[1].split("</script>", 1)[0])
     titles = option["title"] if isinstance(option["title"], list) else [option["title"]]
     assert all("（" not in x["text"] for x in titles)
+    assert not re.search(r"[\u4e00-\u9fff]", "".join(option["visualMap"].get("text") or []))  # 亿元 → 100 million yuan
     assert not any(re.search(r"[\u4e00-\u9fff]", p["district"]) for p in option["series"][0]["data"])
     for layer in d["layers"]:  # a layer an indicator measures is named by that indicator in English
         if any(i["direct"] for i in layer["indicators"]):

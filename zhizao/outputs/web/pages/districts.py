@@ -337,7 +337,7 @@ def map_option(data: dict, lang: str, map_name: str = MAP_NAME) -> dict:
                            "value_text": r.get("value_display") if r["value"] is not None else t("no_data_short", lang),
                            "group_name": r["group_name"]} for r in rows]
         visual = {"type": "continuous", "min": lo, "max": hi if hi > lo else lo + 1, "calculable": True,
-                  "left": 10, "bottom": 10, "inRange": {"color": VALUE_COLOURS}, "text": ["", data["current"]["unit"]]}
+                  "left": 10, "bottom": 10, "inRange": {"color": VALUE_COLOURS}, "text": ["", labels.unit_label(data["current"]["unit"], lang)]}
         cov = data["coverage"]
         # ECharts has no legend entry for items without a value: the 无数据 entry is a title line.
         lp, rp = (" (", ")") if lang == "en" else ("（", "）")

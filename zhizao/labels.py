@@ -1073,3 +1073,26 @@ STORE_STATUS: dict[str, Pair] = {
     "duckdb_upgraded": ("DuckDB 数据库在每次写入打开时自动升级，已完成", "a DuckDB store upgrades itself when "
                         "opened for writing; done"),
 }
+
+
+# --- FIX3-WEB (issue 11, second review): enterprise exports, the data page, error pages, API errors ---
+# Enterprise size classes (the synthetic directory's 大型/中型/小型/微型; GB/T 统计上大中小微型企业划分).
+SIZE_CLASS: dict[str, Pair] = {"大型": ("大型", "large"), "中型": ("中型", "medium"), "小型": ("小型", "small"),
+                               "微型": ("微型", "micro")}
+TABLES["size_class"] = SIZE_CLASS
+UI.update({
+    "login_required_title": ("需要登录", "Log in required"),
+    "batch_id": ("批次编号", "Batch"),
+    "batch_kind": ("类型", "Kind"),
+    "imported_by": ("导入人", "Imported by"),
+    "mon_enterprise_export": ("导出企业名单", "Export the enterprise list"),
+    "mon_warnings_export": ("导出预警", "Export the warnings"),
+    "mon_enterprise_warnings": ("预警", "Warnings"),
+    "page_formats": ("本页只有网页和 JSON（?format=json）；表格请用 ?table=表名&format=csv 或 xlsx，可选表格：{names}",
+                     "this page is HTML or JSON (?format=json) only; for a table use ?table=NAME&format=csv or xlsx; "
+                     "tables: {names}"),
+    "page_formats_none": ("本页只有网页和 JSON（?format=json），没有 CSV/XLSX 表格",
+                          "this page is HTML or JSON (?format=json) only: it has no CSV/XLSX table"),
+    # the footer's map credit (the plan's regions.geometry.licence) in English
+    "map_credit_words": ("区县边界", "District boundaries"),
+})

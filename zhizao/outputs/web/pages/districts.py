@@ -23,6 +23,7 @@ from fastapi.responses import Response
 
 from zhizao import formatting, labels
 from zhizao.analytics.selection import select_best
+from zhizao.codes.regions import district_name
 from zhizao.outputs.web.i18n import pick, t
 from zhizao.outputs.web.pages.common import Ctx, not_found, page_context, say
 from zhizao.outputs.web.render import cell_number, frame, grade_words, jsonable, qual_label, respond
@@ -96,6 +97,15 @@ def plan_geojson(ctx: Ctx = Depends(page_context)):
     return Response(data, media_type="application/geo+json", headers=GEO_HEADERS)
 
 
+def place_name(code: str, name: str, lang: str) -> str:
+    """A district's name in the reader's language: the English name (zhizao.codes.regions, as the upload
+    messages say it) on an English page when there is one, else the plan's own."""
+    if lang == "en":
+        en = district_name(code, "en")
+        return en if en != str(code) else name
+    return name
+
+
 def district_groups(plan) -> list[dict]:
     """一区两群 with each group's districts; a parent group (主城都市区) gets its children's."""
     groups = plan.regions.groups if plan.regions else []
@@ -162,6 +172,8 @@ def layer_label(series: str, indicator_names: list[str], related: list[str] = ()
         ([lead + (", " if lang == "en" else "、").join(rel)] if rel else [])
     if not parts:
         return series
+    if lang == "en" and same:  # the English names of the indicators it measures, not the series' Chinese name
+        return ", ".join(same) + (f" ({lead}{', '.join(rel)})" if rel else "")
     return f"{series} ({sep.join(parts)})" if lang == "en" else f"{series}（{sep.join(parts)}）"
 
 
@@ -263,7 +275,7 @@ def districts_data(ctx: Ctx, layer: str | None, period: str | None, district: st
     rows = []
     for d in (regions_.districts if regions_ else []):
         g = group_of.get(d.code)
-        rows.append({"code": d.code, "name": d.name, "group": g["id"] if g else None,
+        rows.append({"code": d.code, "name": place_name(d.code, d.name, ctx.lang), "group": g["id"] if g else None,
                      "group_name": pick(g["name"], g["name_en"], ctx.lang) if g else None,
                      **values.get(d.code, {"value": None})})
     unit = current["unit"] if current else None
@@ -278,7 +290,8 @@ def districts_data(ctx: Ctx, layer: str | None, period: str | None, district: st
     zone_values = _values(ctx, layer, period, {z.code for z in functional}) if current else {}
     for z in functional:
         zones.append({"code": z.code, "name": z.name, "note": z.note,
-                      "host_districts": [{"code": c, "name": ctx.region_name(c)} for c in z.host_districts],
+                      "host_districts": [{"code": c, "name": place_name(c, ctx.region_name(c), ctx.lang)}
+                                         for c in z.host_districts],
                       **zone_values.get(z.code, {"value": None})})
     data, codes, problem = plan_geometry(plan)
     geo = regions_.geometry if regions_ else None
@@ -286,7 +299,8 @@ def districts_data(ctx: Ctx, layer: str | None, period: str | None, district: st
         "layer": layer, "period": period, "layers": all_layers, "current": current,
         "coverage": {"with_data": with_data, "no_data": len(rows) - with_data, "districts": len(rows)}
         if current else None,
-        "whole": {"code": whole_code, "name": regions_.whole_name if regions_ else None,
+        "whole": {"code": whole_code, "name": (t("whole_value", ctx.lang) if ctx.lang == "en" else regions_.whole_name)
+                  if regions_ else None,
                   "value": whole.get("value") if whole else None,
                   "value_display": _fmt(whole.get("value") if whole else None, unit, ctx.lang)},
         "selection": {"district": district, "compare": compare},
@@ -307,8 +321,10 @@ def map_option(data: dict, lang: str, map_name: str = MAP_NAME) -> dict:
     geo = data.get("map") or {}
     rows = data["districts"]
     base = {"animation": False, "tooltip": {"trigger": "item"},
-            "title": {"text": (data["layer"] if data["current"] else t("groups", lang))
-                      + (f"（{data['period']}）" if data["period"] else ""), "left": "center",
+            "title": {"text": ((data["current"]["label"] if lang == "en" else data["layer"]) if data["current"]
+                               else t("groups", lang))
+                      + ((f" ({data['period']})" if lang == "en" else f"（{data['period']}）") if data["period"] else ""),
+                      "left": "center",
                       "textStyle": {"fontSize": 16}}}
     series = {"type": "map", "map": map_name, "nameProperty": geo.get("code_property", "adcode"), "roam": True, "top": 50, "bottom": 10,
               "label": {"show": False}, "itemStyle": {"borderColor": "#ffffff", "borderWidth": 0.8,
@@ -321,10 +337,11 @@ def map_option(data: dict, lang: str, map_name: str = MAP_NAME) -> dict:
                            "value_text": r.get("value_display") if r["value"] is not None else t("no_data_short", lang),
                            "group_name": r["group_name"]} for r in rows]
         visual = {"type": "continuous", "min": lo, "max": hi if hi > lo else lo + 1, "calculable": True,
-                  "left": 10, "bottom": 10, "inRange": {"color": VALUE_COLOURS}, "text": ["", data["current"]["unit"]]}
+                  "left": 10, "bottom": 10, "inRange": {"color": VALUE_COLOURS}, "text": ["", labels.unit_label(data["current"]["unit"], lang)]}
         cov = data["coverage"]
         # ECharts has no legend entry for items without a value: the 无数据 entry is a title line.
-        base["title"] = [base["title"], {"text": f"■ {t('no_data_short', lang)}（{cov['no_data']}/{cov['districts']}）",
+        lp, rp = (" (", ")") if lang == "en" else ("（", "）")
+        base["title"] = [base["title"], {"text": f"■ {t('no_data_short', lang)}{lp}{cov['no_data']}/{cov['districts']}{rp}",
                                          "right": 10, "bottom": 10,
                                          "textStyle": {"fontSize": 12, "color": "#555", "fontWeight": "normal"}}]
     else:

@@ -359,6 +359,25 @@ def warnings_frame(rows: list[dict], d: dict, lang: str) -> pd.DataFrame:
     return frame(out, columns=heads)
 
 
+def enterprises_frame(rows: list[dict], d: dict, lang: str) -> pd.DataFrame:
+    """A district's enterprise list (企业名单) as a table: codes and names as text, figures as numbers,
+    warnings by their rule's title (export_table passes it through spreadsheet_safe)."""
+    pct = "（%）" if lang != "en" else " (%)"
+    sep = "、" if lang != "en" else "; "
+    heads = [*_synthetic_column(d, lang), t("mon_credit_code", lang), t("mon_enterprise", lang), t("mon_industry", lang),
+             t("mon_cluster", lang), t("mon_size", lang), t("mon_ytd", lang), t("mon_ytd_growth", lang) + pct,
+             t("mon_contribution", lang) + pct, t("mon_pull", lang), t("mon_reported", lang), t("mon_warnings", lang)]
+    yes, no = labels.label("evidence_value", True, lang), labels.label("evidence_value", False, lang)
+    out = [dict(zip(heads, (*_synthetic_column(d, lang).values(), e["credit_code"], e["name"],
+                            f"{e['industry']} {e['industry_name']}", e.get("cluster_name"), e.get("size_class_label"),
+                            cell_number(e.get("ytd")), cell_number(e.get("ytd_growth_pct")),
+                            cell_number(e.get("contribution_pct")), cell_number(e.get("pull_pp")),
+                            yes if e["reported"] else no,
+                            sep.join(w["rule_title"] for w in e["warnings"]) or None)))
+           for e in rows]
+    return frame(out, columns=heads)
+
+
 @router.get("/monitoring")
 def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query(None),
                     severity: str | None = Query(None), rule: str | None = Query(None),
@@ -390,8 +409,11 @@ def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query
     charts = {"map": growth_map(d, ctx.lang),
               "cluster_pulls": pull_bars(d["clusters"], t("mon_pulls_cluster", ctx.lang), ctx.lang),
               "industry_pulls": pull_bars(d["industries"], None, ctx.lang)}
+    # the JSON twin's enterprise warnings (the user's scope) are enterprise rows: audited when there are any
+    ent = sum(w["subject_type"] == "enterprise" for w in d["warnings"])
     return respond(ctx.request, "monitoring.html", d, lang=ctx.lang, user=ctx.user, page="monitoring",
-                   title=_title(ctx, d["period_label"]), charts=charts, tables=tables)
+                   title=_title(ctx, d["period_label"]), charts=charts, tables=tables,
+                   exported=("monitoring:warnings", ent))
 
 
 @router.get("/monitoring/district/{adcode}")
@@ -411,6 +433,7 @@ def monitoring_district(adcode: str, ctx: Ctx = Depends(page_context), period: s
     enterprises = mv.enterprise_rows(result, adcode, ctx.lang)
     for e in enterprises:
         e["url"] = subject_url("enterprise", e["credit_code"], p)
+        e["size_class_label"] = labels.label("size_class", e["size_class"], ctx.lang) if e["size_class"] else None
     d.update({
         "district": {**row, "url": subject_url("district", adcode, p) if row["has_data"] else None},
         "warnings": _with_urls(mv.warning_rows(result, ctx.lang, subject_type="district", subject_id=adcode), p),
@@ -419,8 +442,13 @@ def monitoring_district(adcode: str, ctx: Ctx = Depends(page_context), period: s
         "enterprises": enterprises,
         "counts": {"enterprises": len(enterprises), "with_warnings": sum(bool(e["warnings"]) for e in enterprises)},
     })
+    every_warning = d["warnings"] + d["enterprise_warnings"]
+    tables = {"enterprises": lambda: enterprises_frame(enterprises, d, ctx.lang),
+              "warnings": lambda: warnings_frame(every_warning, d, ctx.lang)}
+    # its JSON twin hands out the district's enterprises (credit codes, figures): an audited export
     return respond(ctx.request, "monitoring_district.html", d, lang=ctx.lang, user=ctx.user,
-                   page="monitoring_district", title=_title(ctx, row["name"]))
+                   page="monitoring_district", title=_title(ctx, row["name"]), tables=tables,
+                   exported=(f"monitoring_district:{adcode}", len(enterprises) + len(d["enterprise_warnings"])))
 
 
 @router.get("/monitoring/subject/{subject_type}/{subject_id}")
@@ -448,6 +476,8 @@ def monitoring_subject(subject_type: str, subject_id: str, ctx: Ctx = Depends(pa
         if not ctx.user.can_see_region(info["district"]):
             raise missing  # the same answer as an enterprise that does not exist: its existence is not told
         info["district_url"] = district_url(info["district"], p)
+        if info.get("size_class"):
+            info["size_class_label"] = labels.label("size_class", info["size_class"], ctx.lang)
         name = info["name"]
     else:
         name = mv.subject_display(result, subject_type, subject_id, ctx.lang)
@@ -472,8 +502,10 @@ def monitoring_subject(subject_type: str, subject_id: str, ctx: Ctx = Depends(pa
         "series": series,
     })
     charts = {"series": series_chart(series, subject_type, ctx.lang, target)}
+    # an enterprise's page as JSON is that enterprise's row and monthly figures leaving the server: an export
+    exported = (f"monitoring_subject:enterprise:{subject_id}", 1) if subject_type == "enterprise" else None
     return respond(ctx.request, "monitoring_subject.html", d, lang=ctx.lang, user=ctx.user,
-                   page="monitoring_subject", title=_title(ctx, name), charts=charts)
+                   page="monitoring_subject", title=_title(ctx, name), charts=charts, exported=exported)
 
 
 @router.get("/monitoring/brief")

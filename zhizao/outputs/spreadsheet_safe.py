@@ -80,15 +80,13 @@ def write_csv(df: pd.DataFrame, target: str | Path | IO[str] | None = None, *, b
     return safe.to_csv(target, index=False, quoting=csv.QUOTE_NONNUMERIC)
 
 
-def xlsx_cell(v: Any, *, quote: bool = True) -> Any:
+def xlsx_cell(v: Any) -> Any:
     """A value openpyxl writes as a plain cell: text neutralised (so never a formula), NaN/NaT →
-    empty, numpy scalars → Python, midnight timestamps → dates, inf → text (XLSX has no inf).
-    `quote=False` (write_xlsx, which types such texts as string cells): text only cleaned of the
-    control characters XML cannot hold, without the apostrophe."""
+    empty, numpy scalars → Python, midnight timestamps → dates, inf → text (XLSX has no inf)."""
     if v is None or v is pd.NaT or v is pd.NA:
         return None
     if isinstance(v, str):
-        return xlsx_text(v) if quote else ILLEGAL_CHARACTERS_RE.sub("", v)
+        return xlsx_text(v)
     if isinstance(v, pd.Timestamp):
         v = v.to_pydatetime()
     if isinstance(v, datetime):
@@ -104,7 +102,7 @@ def xlsx_cell(v: Any, *, quote: bool = True) -> Any:
             return str(v)
     if isinstance(v, (bool, int, float)):
         return v
-    return xlsx_cell(str(v), quote=quote)  # lists, dicts, decimals …: their text
+    return xlsx_text(str(v))  # lists, dicts, decimals …: their text
 
 
 def _column_values(s: pd.Series) -> list:
@@ -113,41 +111,21 @@ def _column_values(s: pd.Series) -> list:
         return s.tolist()
     if isinstance(s.dtype, np.dtype) and s.dtype.kind == "f" and not np.isinf(s.to_numpy()).any():
         return s.astype(object).where(s.notna(), None).tolist()
-    return [xlsx_cell(v, quote=False) for v in s.astype(object).tolist()]
-
-
-def _string_cells(ws, values: list) -> list:
-    """A text that starts with a formula trigger as a string cell (data_type 's', written as an inline
-    string): the spreadsheet shows it as it is and never evaluates it, so it needs no apostrophe (which
-    a reader would see). Other values unchanged."""
-    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 (lazy, as in write_xlsx)
-
-    out = []
-    for v in values:
-        if isinstance(v, str) and v.startswith(FORMULA_TRIGGERS):
-            cell = WriteOnlyCell(ws, value=v)  # openpyxl would type a leading = as a formula: typed as text
-            cell.data_type = "s"
-            out.append(cell)
-        else:
-            out.append(v)
-    return out
+    return [xlsx_cell(v) for v in s.astype(object).tolist()]
 
 
 def write_xlsx(df: pd.DataFrame, target: str | Path | IO[bytes], sheet_name: str = "Sheet1") -> None:
     """One sheet, header row then `df`'s rows, written by openpyxl's write-only (streaming) mode:
     about ten times faster than `DataFrame.to_excel` and memory flat in the number of rows. Every
-    text cell is a string cell (data_type 's'), never a formula: a text starting with a formula
-    trigger is typed as a string, shown as it is without the CSV's apostrophe (spreadsheets do not
-    evaluate string cells)."""
+    text cell is a string cell (data_type 's'), never a formula."""
     from openpyxl import Workbook  # noqa: PLC0415 (lazy: the CLI's CSV path does not need it)
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=sheet_name[:31])
-    ws.append(_string_cells(ws, [xlsx_cell(str(c), quote=False) for c in df.columns]))
+    ws.append([xlsx_cell(str(c)) for c in df.columns])
     columns = [_column_values(df[c]) for c in df.columns]
     for row in zip(*columns):
-        ws.append(_string_cells(ws, row) if any(isinstance(v, str) and v.startswith(FORMULA_TRIGGERS) for v in row)
-                  else row)
+        ws.append(row)
     wb.save(target)
 
 

@@ -27,6 +27,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from zhizao.codes.regions import DISTRICTS
 from zhizao.errors import UserError
 from zhizao.store import postgres
+from zhizao.store.store import AUDIT_COLUMNS
 
 ROLES = ("admin", "analyst", "district", "guest")
 SESSION_IDLE = timedelta(minutes=30)
@@ -511,7 +512,7 @@ class Accounts:
             where.append("action = %s")
             args.append(action)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
-        keys = ("audit_id", "at", "actor", "role", "action", "target", "rows", "detail", "ip")
+        keys = AUDIT_COLUMNS
         with self._conn() as con:
             total = con.execute("SELECT count(*) FROM audit" + clause, args).fetchone()[0]
             rows = con.execute(f"SELECT {', '.join(keys)} FROM audit{clause} ORDER BY audit_id DESC LIMIT %s OFFSET %s",

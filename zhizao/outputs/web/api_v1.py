@@ -933,25 +933,6 @@ def monitoring_subject(request: Request, subject_type: str, subject_id: str, per
 
 
 # --- audit -------------------------------------------------------------------------------------
-AUDIT_COLUMNS = ("audit_id", "at", "actor", "role", "action", "target", "rows", "detail", "ip")
-
-
-def _audit_rows(url: str, limit: int, offset: int, actor: str | None, action: str | None) -> tuple[int, list[dict]]:
-    where, params = [], []
-    if actor:
-        where.append("actor = %s")
-        params.append(actor)
-    if action:
-        where.append("action = %s")
-        params.append(action)
-    cond = " WHERE " + " AND ".join(where) if where else ""
-    with postgres.connect(url) as con:
-        total = con.execute(f"SELECT count(*) FROM audit{cond}", params).fetchone()[0]
-        cur = con.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit{cond} ORDER BY at DESC, audit_id DESC "
-                          "LIMIT %s OFFSET %s", [*params, limit, offset])
-        return total, [_audit_entry(dict(zip(AUDIT_COLUMNS, r))) for r in cur.fetchall()]
-
-
 def _audit_entry(row: dict) -> dict:
     """`at` as ISO 8601 with its UTC offset (stored naive UTC); `detail` as the object it holds."""
     at = row.get("at")
@@ -976,12 +957,12 @@ def audit(request: Request, actor: str | None = Query(None, max_length=200), act
     """导入、撤回、登录、导出与账户变更，最新在前；本机单用户模式没有审计日志（404）/ imports, withdrawals,
     logins, exports and account changes, newest first; none in the local mode (404)."""
     accounts = getattr(request.app.state, "accounts", None)
-    url = getattr(accounts, "url", None)
-    if accounts is None or url is None or getattr(user, "role", None) != "admin":
+    if accounts is None or getattr(user, "role", None) != "admin":
         raise ApiProblem(404, "没有审计日志：审计日志只在服务器模式（PostgreSQL，账户）下对管理员提供",
                          "no audit log: it exists in the server mode (PostgreSQL, accounts), for administrators")
     try:
-        total, rows = _audit_rows(url, limit, offset, actor, action)
+        rows, total = accounts.audit_log(actor=actor, action=action, limit=limit, offset=offset)
+        rows = [_audit_entry(r) for r in rows]
     except Exception as e:  # noqa: BLE001 - the accounts database down: say so, never a traceback
         log.warning("audit read failed: %s", e)
         raise ApiProblem(503, "账户数据库暂不可用，请稍后重试", "the accounts database is unavailable: retry later",

@@ -272,6 +272,54 @@ class Regions(Strict):
     functional_zones: list[FunctionalZone] = Field(default_factory=list)
 
 
+class ChainStage(str, Enum):
+    """Where a link sits in a chain, upstream first (上游材料 → 零部件 → 系统 → 整机/终端 → 服务)."""
+
+    materials = "materials"  # 原材料、基础材料
+    parts = "parts"  # 零部件、元器件
+    systems = "systems"  # 系统、模组、总成
+    final = "final"  # 整机、终端产品
+    services = "services"  # 应用与服务
+
+
+class ChainLink(Strict):
+    """A link (环节) of an industrial chain, drawn from the plan's words."""
+
+    id: str = Field(pattern=ASCII_ID)  # unique within its chain
+    name: str
+    name_en: str | None = None
+    stage: ChainStage
+    upstream: list[str] = Field(default_factory=list)  # ids of the links (same chain) that supply this one
+    key_products: list[str] = Field(default_factory=list)  # the plan's key products it covers (专栏2–12), as printed
+    technologies: list[str] = Field(default_factory=list)  # ids in the plan's technologies (专栏13)
+    industry_class: str | None = None  # GB/T 4754-2017 code (class, group or division) where one fits
+    section: str  # where the plan says it, e.g. "三(一)1 专栏2"
+    quote: str | None = None  # the plan's words the link rests on
+
+
+class Chain(Strict):
+    """An industrial chain (产业链) as a directed graph of links: upstream → downstream."""
+
+    id: str = Field(pattern=ASCII_ID)
+    name: str
+    name_en: str | None = None
+    cluster: str  # cluster id
+    industries: list[str] = Field(default_factory=list)  # industry ids
+    section: str
+    text: str | None = None  # the plan's sentence that names the chain
+    links: list[ChainLink]
+
+
+class SupplyRegion(Strict):
+    """The wider region counted beside the plan's own area in local supply (本地配套), e.g. 成渝地区:
+    enterprises whose GB/T 2260 code starts with one of `division_prefixes`."""
+
+    name: str
+    name_en: str | None = None
+    division_prefixes: list[str] = Field(min_length=1)
+    section: str | None = None
+
+
 class PlanMeta(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
     title: str
@@ -309,6 +357,8 @@ class Plan(Strict):
     tasks: list[TextItem] = Field(default_factory=list)  # 四
     safeguards: list[TextItem] = Field(default_factory=list)  # 五
     regions: Regions | None = None
+    chains: list[Chain] = Field(default_factory=list)  # 产业链图谱 (四(二))
+    supply_region: SupplyRegion | None = None  # the wider region of local supply (成渝), if the plan names one
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> "Plan":
@@ -349,7 +399,10 @@ def reference_problems(data: dict) -> list[tuple[list, str]]:
     def items(*path):
         cur = data
         for part in path:
-            cur = cur.get(part) if isinstance(cur, dict) else None
+            if isinstance(part, int):
+                cur = cur[part] if isinstance(cur, list) and part < len(cur) else None
+            else:
+                cur = cur.get(part) if isinstance(cur, dict) else None
         return [(i, x) for i, x in enumerate(cur)] if isinstance(cur, list) else []
 
     def ids(path: tuple, key: str = "id") -> set:
@@ -379,14 +432,22 @@ def reference_problems(data: dict) -> list[tuple[list, str]]:
     indicators = ids(("indicators",))
     clusters = ids(("clusters",))
     industries = ids(("industries",))
-    for section in TEXT_SECTIONS:
-        ids((section,))
+    text_ids = {section: ids((section,)) for section in TEXT_SECTIONS}
     refs(("indicators",), "category", categories, "category", many=False)
     refs(("clusters",), "industries", industries, "industry")
     refs(("industries",), "cluster", clusters, "cluster", many=False)
     for section in TEXT_SECTIONS:
         refs((section,), "industries", industries, "industry")
         refs((section,), "indicators", indicators, "indicator")
+    ids(("chains",))
+    refs(("chains",), "cluster", clusters, "cluster", many=False)
+    refs(("chains",), "industries", industries, "industry")
+    for i, chain in items("chains"):
+        if not isinstance(chain, dict):
+            continue
+        links = ids(("chains", i, "links"))
+        refs(("chains", i, "links"), "upstream", links, "link of this chain")
+        refs(("chains", i, "links"), "technologies", text_ids["technologies"], "technology")
     if isinstance(data.get("regions"), dict):
         districts = ids(("regions", "districts"), "code")
         zones = ids(("regions", "functional_zones"), "code")

@@ -446,8 +446,8 @@ def _choose(k, room, bl_buyer, bl_link, start, size, s_ent, w, cumw, rng):
     the dense ones and whatever is still short."""
     n_bl = len(k)
     have = np.zeros(n_bl, dtype=np.int64)
-    got_bl: list[np.ndarray] = []
-    got_ent: list[np.ndarray] = []
+    got_bl: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    got_ent: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     seen = np.zeros(0, dtype=np.int64)
     n_ent = int(s_ent.max()) + 1
     sparse = (2 * k < room) & (room > 32)

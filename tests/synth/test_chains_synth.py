@@ -174,7 +174,9 @@ def test_every_location_class_and_leaders_are_local_on_final_links(plan, data):
     assert data.members["enterprise_id"].duplicated().any()  # some sit on a second link
 
 
-def test_missing_weak_and_single_source_are_there(plan, data):
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_missing_weak_and_single_source_are_there(plan, seed):
+    data = generate_chain_data(plan, seed=seed)
     local = _local(data, plan)
     m = data.members.assign(local=local[data.members["enterprise_id"]].to_numpy())
     per_link = m.groupby(["chain", "link"]).agg(n=("local", "size"), n_local=("local", "sum"))
@@ -275,6 +277,15 @@ def test_plan_without_regions_or_supply_region():
     places = {c for c, _ in synth_chains.OTHER_PLACES}
     assert set(d.enterprises["district"]) <= set(DISTRICTS) | places | {""}
     assert d.enterprises["district"].str.startswith("44").any()  # Guangdong is plain domestic now
+
+
+def test_supply_region_overlapping_the_plans_own_province_adds_no_pseudo_locals():
+    p = make_plan(3).model_copy(update={"supply_region": make_plan(3).supply_region.model_copy(
+        update={"division_prefixes": ["99", "98"]})})
+    d = generate_chain_data(p, seed=0)
+    district = d.enterprises["district"]
+    assert set(district[district.str.startswith("99")]) <= set(DISTRICTS)
+    assert district.str.startswith("98").any()
 
 
 def test_default_is_cached_and_each_caller_gets_its_own_frames(plan, data):

@@ -205,7 +205,8 @@ def test_output_calibrated_to_cluster_scale_targets(plan, data):
     # alpha (2,000亿) has chain0 and chain2, beta (800亿) chain1: each at least its part, second links add a bit
     part = {"chain0": 1000, "chain1": 800, "chain2": 1000}
     for chain, yi in part.items():
-        assert CHAINS_SHARE_OF_CLUSTER * yi * 1e4 <= per_chain[chain] * (1 + 1e-9) <= 1.6 * CHAINS_SHARE_OF_CLUSTER * yi * 1e4
+        target = CHAINS_SHARE_OF_CLUSTER * yi * 1e4
+        assert target <= per_chain[chain] * (1 + 1e-9) <= 1.6 * target
     # another unit converts too
     big = generate_chain_data(make_plan(3, unit="万亿元"), seed=0)
     assert big.enterprises["output"].sum() == pytest.approx(expected * 1e4, rel=1e-9)

@@ -1096,3 +1096,10 @@ UI.update({
     # the footer's map credit (the plan's regions.geometry.licence) in English
     "map_credit_words": ("区县边界", "District boundaries"),
 })
+
+
+# issue 12: plan chain maps (the stages of a chain's links, zhizao.plan.spec.ChainStage; lint wording)
+CHAIN_STAGE: dict[str, Pair] = {"materials": ("原材料", "materials"), "parts": ("零部件", "parts"),
+                                "systems": ("系统", "systems"), "final": ("整机/终端", "final products"),
+                                "services": ("应用与服务", "services")}
+TABLES["chain_stage"] = CHAIN_STAGE

@@ -37,6 +37,23 @@ HOME_COUNTRY = "CN"
 CHAIN_TABLES = {"chain_enterprises": ENTERPRISE_COLUMNS, "chain_members": MEMBER_COLUMNS,
                 "chain_supply": SUPPLY_COLUMNS}
 
+TEXT_COLUMNS = frozenset({"enterprise_id", "name", "district", "country", "chain", "link", "role", "supplier_id",
+                          "buyer_id"})  # the others are numbers (float, NaN when unknown)
+
+
+def contract_frame(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """`frame` with exactly `cols`: text as Python str in object columns (None when missing), numbers
+    as float64 (NaN when unknown) — the same frame whether read from a file or from either store."""
+    out = frame.reindex(columns=cols).reset_index(drop=True)
+    for c in cols:
+        if c in TEXT_COLUMNS:
+            out[c] = pd.Series([v if isinstance(v, str) and v != "" else None for v in out[c].tolist()],
+                               dtype=object)
+        else:
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+    return out
+
+
 # --- the tables and their headers -------------------------------------------------------------------
 TABLE_NAMES = {  # store table → (中文, English) as the messages and the workbook's sheets name it
     "chain_enterprises": ("企业", "enterprises"),
@@ -651,4 +668,4 @@ def read_chain_files(paths: Sequence[str | Path], plan: Plan, progress: Callable
         frames["chain_supply"] = _supply(tables["chain_supply"], index, ids, members, problems)
     if problems.items or set(frames) != set(CHAIN_TABLES):
         return {}, problems.items, digest.hexdigest()
-    return {t: frames[t].reset_index(drop=True) for t in CHAIN_TABLES}, [], digest.hexdigest()
+    return {t: contract_frame(frames[t], cols) for t, cols in CHAIN_TABLES.items()}, [], digest.hexdigest()

@@ -188,3 +188,16 @@ def test_random_bytes_are_an_unreadable_file_or_problems(plan, tmp_path, data):
     path.write_bytes(data)
     frames, problems, _ = read_chain_files([path], plan)
     assert frames == {} and problems
+
+
+def test_every_chain_problem_code_is_documented():
+    import re
+
+    root = Path(__file__).parents[2]
+    src = (root / "zhizao" / "ingest" / "chains.py").read_text(encoding="utf-8")
+    # a problem's code is the snake_case literal just before its Chinese message
+    codes = set(re.findall(r'"([a-z]+(?:_[a-z0-9]+)+)",\s*f?"[^"]*[\u4e00-\u9fff]', src))
+    codes -= {*chains.ENTERPRISE_COLUMNS, *chains.MEMBER_COLUMNS, *chains.SUPPLY_COLUMNS, *chains.CHAIN_TABLES}
+    doc = (root / "docs" / "data-import.md").read_text(encoding="utf-8").split("## Chain data", 1)[1]
+    missing = sorted(c for c in codes if f"`{c}`" not in doc)
+    assert len(codes) > 20 and not missing, missing

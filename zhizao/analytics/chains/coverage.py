@@ -17,7 +17,7 @@ COVERAGE_COLUMNS = ["chain", "link", "name", "name_en", "stage", "stage_order", 
                     "n_region", "n_buyers", "n_relations", "local_share", "region_share", "domestic_share",
                     "abroad_share", "unrecorded_share", "capacity", "local_capacity_share", "hhi", "status"]
 SUMMARY_COLUMNS = ["chain", "name", "name_en", "links", "missing", "weak", "local_share", "region_share",
-                   "high_risk_links", "enterprises", "leaders", "leader_names"]
+                   "unrecorded_share", "high_risk_links", "enterprises", "leaders", "leader_names"]
 STATUSES = ("missing", "weak", "covered")
 
 
@@ -157,7 +157,7 @@ def summary_frame(plan, p: Prepared, bl: pd.DataFrame, cov: pd.DataFrame,
         "chain": chains, "name": [meta[c][0] for c in chains], "name_en": [meta[c][1] for c in chains],
         "links": links_n.astype(np.int64), "missing": missing.to_numpy(dtype=np.int64),
         "weak": weak.to_numpy(dtype=np.int64), "local_share": sh["local"],
-        "region_share": sh["local"] + sh["region"], "high_risk_links": high, "enterprises": n_ent.astype(np.int64),
+        "region_share": sh["local"] + sh["region"], "unrecorded_share": sh["unrecorded"], "high_risk_links": high, "enterprises": n_ent.astype(np.int64),
         "leaders": n_lead.astype(np.int64), "leader_names": names,
     }, columns=SUMMARY_COLUMNS)
 

@@ -204,7 +204,8 @@ def _links(plan, p: Prepared, bl: pd.DataFrame, cov: pd.DataFrame, rel: pd.DataF
     low = s["chain_local_share_low"]
     hhi_high = s["chain_hhi_high"]
     abroad = cov["abroad_share"].to_numpy()
-    outside_named = f["outside"] >= 1.0 - low
+    # named only where something is known: recorded supply or members (a link without either is missing)
+    outside_named = (f["outside"] >= 1.0 - low) & (np.isfinite(outside_rec) | (n_members > 0))
     nl = np.asarray(n_local).astype(str).astype(object)
     zh = [
         _text(status == "missing", "缺失环节：无本地企业"),

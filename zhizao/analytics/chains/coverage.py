@@ -70,11 +70,16 @@ def groups(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
 
 def _weighted(df: pd.DataFrame, by: str, n: int) -> dict[str, np.ndarray]:
     """Σ weight·share / Σ weight per group code `by` (0..n-1); groups without buyers: unrecorded 1."""
-    wsum = np.bincount(df[by].to_numpy(), weights=df["weight"].to_numpy(), minlength=n) if len(df) else np.zeros(n)
+    g = df[by].to_numpy(dtype=np.int64)
+    w = df["weight"].to_numpy(dtype=float)
+    if len(df):  # relative to the group's largest weight: tiny outputs must not underflow to 0
+        wmax = np.zeros(n)
+        np.maximum.at(wmax, g, w)
+        w = w / wmax[g]
+    wsum = np.bincount(g, weights=w, minlength=n) if len(df) else np.zeros(n)
     res = {}
     for name in (*LOCATIONS, "unrecorded"):
-        num = (np.bincount(df[by].to_numpy(), weights=(df["weight"] * df[name]).to_numpy(), minlength=n)
-               if len(df) else np.zeros(n))
+        num = np.bincount(g, weights=w * df[name].to_numpy(), minlength=n) if len(df) else np.zeros(n)
         res[name] = np.divide(num, wsum, out=np.zeros(n), where=wsum > 0)
     res["unrecorded"] = np.where(wsum > 0, res["unrecorded"], 1.0)
     return res

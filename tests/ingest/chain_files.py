@@ -33,8 +33,12 @@ def chain_plan_path(folder: Path, *, chains: bool = True) -> Path:
     """The fictional plan (河湾市) with districts, a cluster and the chain 电机产业链 — or without chains."""
     data = yaml.safe_load((ASSETS / "fictional-plan.yaml").read_text(encoding="utf-8"))
     data["regions"]["districts"] = DISTRICTS
-    if chains:
-        data.update(CHAIN_PLAN_EXTRA)
+    if chains:  # beside the fictional plan's own cluster and chain
+        for key in ("clusters", "chains"):
+            data[key] = list(data.get(key) or []) + CHAIN_PLAN_EXTRA[key]
+        data["supply_region"] = CHAIN_PLAN_EXTRA["supply_region"]
+    else:
+        data["chains"] = []
     path = folder / ("chain-plan.yaml" if chains else "no-chain-plan.yaml")
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

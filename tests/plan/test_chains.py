@@ -148,7 +148,7 @@ def test_a_stage_inversion_is_a_warning():
     findings = _lint([_link(0, "final"), _link(1, "materials", ["l0"]), _link(2, "final", ["l1"])])
     (inv,) = [f for f in findings if f.check == "chain_stage_order"]
     assert inv.severity == "warning" and inv.indicator == "c.l1"
-    assert "整机/终端" in inv.message_zh and "final products" in inv.message_en
+    assert "整机与终端" in inv.message_zh and "final products" in inv.message_en
 
 
 @pytest.mark.parametrize("code,word", [("3699", "不是"), ("36a", "格式"), ("12345", "格式"), ("0136", "不是")])

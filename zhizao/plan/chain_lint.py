@@ -102,7 +102,7 @@ def _lint_chain(chain: Chain) -> list[Finding]:
 
     ends = {link.id for link in chain.links if link.stage in END_STAGES}
     if not any(link.stage == ChainStage.final for link in chain.links):
-        f(chain.id, "chain_no_final_link", "warning", "没有整机/终端（final）阶段的环节；请补上本链的最终产品环节",
+        f(chain.id, "chain_no_final_link", "warning", "没有整机与终端（final）阶段的环节；请补上本链的最终产品环节",
           "no link at the final-products stage; add the chain's final product")
     isolated = {n for n in g if g.degree(n) == 0} if len(chain.links) > 1 else set()
     reaches_end = set(ends)

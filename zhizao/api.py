@@ -543,14 +543,13 @@ def chain_id(plan: Plan, chain: str) -> str:
 
 def chains(plan=None, db: str | Path | None = None, *, settings: Settings | None = None) -> pd.DataFrame:
     """One row per chain of the plan (`zhizao chain list`): chain, name, name_en, cluster, links, missing, weak,
-    local_share, region_share (fractions 0–1), high_risk_links, enterprises, leaders. Empty (with these
+    local_share, region_share (fractions 0–1), high_risk_links, enterprises, leaders, leader_names. Empty (with these
     columns) for a plan without chains. attrs: synthetic, source, as_of, batch_id."""
     plan, data, s = _chain_context(plan, db, settings)
     summary = _chain_analytics.chain_summary(plan, data, s)
     names = pd.DataFrame([{"chain": c.id, "name": c.name, "name_en": c.name_en, "cluster": c.cluster}
                           for c in plan.chains], columns=["chain", "name", "name_en", "cluster"])
-    out = names.merge(summary.drop(columns=[c for c in ("name", "name_en", "cluster") if c in summary]),
-                      on="chain", how="left")
+    out = _merge_new(names, summary, on=["chain"])
     return _stamped(out, data)
 
 
@@ -565,13 +564,15 @@ def chain_links(chain: str, plan=None, db: str | Path | None = None, *,
     links = links[links["chain"] == cid]
     ups = edges[edges["chain"] == cid].groupby("downstream")["upstream"].agg(list)
     links = links.assign(upstream=links["link"].map(lambda k: ups.get(k, [])))
-    cover = _chain_analytics.link_coverage(plan, data, s)
-    risk = _chain_analytics.risk(plan, data, s).links
-    keep = ["grade", "score", "reasons_zh", "reasons_en"]
-    out = (links.merge(cover[cover["chain"] == cid], on=["chain", "link"], how="left")
-           .merge(risk.loc[risk["chain"] == cid, ["chain", "link", *[k for k in keep if k in risk]]],
-                  on=["chain", "link"], how="left"))
+    cr = _chain_analytics.risk(plan, data, s)
+    out = _merge_new(_merge_new(links, cr.coverage), cr.links)
     return _stamped(out.reset_index(drop=True), data)
+
+
+def _merge_new(left: pd.DataFrame, right: pd.DataFrame, on=("chain", "link")) -> pd.DataFrame:
+    """`left` with the columns of `right` it lacks, matched on `on` (no _x/_y twins)."""
+    on = list(on)
+    return left.merge(right[on + [c for c in right.columns if c not in left.columns]], on=on, how="left")
 
 
 RISK_LEVELS = ("links", "relations", "enterprises")

@@ -1104,10 +1104,10 @@ CHAIN_HEAD: dict[str, Pair] = {
     "chain": ("产业链", "Chain"), "chain_name": ("产业链", "Chain"), "link": ("环节", "Link"),
     "link_name": ("环节", "Link"), "name": ("名称", "Name"), "name_en": ("英文名称", "English name"),
     "cluster": ("所属集群", "Cluster"), "stage": ("环节位置", "Stage"), "stage_order": ("位置序号", "Stage order"),
-    "links": ("环节数", "Links"), "missing": ("缺失环节", "Missing"), "weak": ("薄弱环节", "Weak"),
-    "local_share": ("本地配套率（%）", "Local supply (%)"), "region_share": ("区域配套率（%）", "Regional supply (%)"),
+    "links": ("环节", "Links"), "missing": ("缺失", "Missing"), "weak": ("薄弱", "Weak"),
+    "local_share": ("本地配套%", "Local %"), "region_share": ("含区域配套%", "With region %"),
     "domestic_share": ("国内其他地区（%）", "Rest of China (%)"), "abroad_share": ("境外（%）", "Abroad (%)"),
-    "unrecorded_share": ("未记录（%）", "Unrecorded (%)"), "high_risk_links": ("高风险环节", "High-risk links"),
+    "unrecorded_share": ("未记录（%）", "Unrecorded (%)"), "high_risk_links": ("高风险", "High risk"),
     "enterprises": ("企业数", "Enterprises"), "leaders": ("链主企业", "Leaders"),
     "n_members": ("企业数", "Members"), "n_local": ("本地企业", "Local"), "n_region": ("区域企业", "Regional"),
     "hhi": ("集中度HHI", "HHI"), "status": ("状态", "Status"), "grade": ("风险等级", "Risk"),
@@ -1128,7 +1128,8 @@ CHAIN_HEAD: dict[str, Pair] = {
     "output_at_risk": ("风险产值（万元）", "Output at risk (10k yuan)"), "chains_affected": ("受影响产业链", "Chains hit"),
     "loss_share": ("缺供比例（%）", "Supply lost (%)"), "members": ("本地企业", "Local members"),
     "single_source": ("单一来源", "Single source"), "buyer_hhi": ("采购集中度", "Buyer HHI"),
-    "critical": ("关键节点", "Critical"), "origin": ("数据", "Data"), "check": ("检查项", "Check"),
+    "critical": ("关键节点", "Critical"), "relation": ("供应商 → 采购商", "Supplier → buyer"),
+    "origin": ("数据", "Data"), "check": ("检查项", "Check"),
     "severity_label": ("级别", "Severity"), "message": ("说明", "Message"), "indicator": ("产业链.环节", "Chain.link"),
 }
 CHAIN_STAGE_WORD: dict[str, Pair] = {

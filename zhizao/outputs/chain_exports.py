@@ -49,6 +49,12 @@ def _attrs(d: dict) -> dict:
     return {k: p for k, v in d.items() if (p := _plain(v)) is not None}
 
 
+def merge_new(left: pd.DataFrame, right: pd.DataFrame, on=("chain", "link")) -> pd.DataFrame:
+    """`left` with the columns of `right` it lacks, matched on `on` (no _x/_y twins)."""
+    on = list(on)
+    return left.merge(right[on + [c for c in right.columns if c not in left.columns]], on=on, how="left")
+
+
 def link_node(chain: str, link: str) -> str:
     return f"{chain}/{link}"
 
@@ -75,11 +81,7 @@ def chain_graph(plan, data, risk=None, chain: str | None = None, *, enterprises:
     g = nx.DiGraph(name=_plain(", ".join(c.id for c in _chains(plan, chain))), synthetic=bool(data.synthetic),
                    source=_plain(data.source) or "")
     links, edges = analytics.chain_frames(plan)
-    cover = analytics.link_coverage(plan, data, s)
-    graded = risk.links
-    keep = [c for c in ("grade", "score", "reasons_zh", "reasons_en") if c in graded]
-    table = (links.merge(cover, on=["chain", "link"], how="left")
-             .merge(graded[["chain", "link", *keep]], on=["chain", "link"], how="left"))
+    table = merge_new(merge_new(links, risk.coverage), risk.links)
     if chain is not None:
         table = table[table["chain"] == chain]
         edges = edges[edges["chain"] == chain]
@@ -219,12 +221,9 @@ def chain_workbook(plan, data, risk=None, gaps: pd.DataFrame | None = None, chai
         gaps = analytics.gaps(plan, data, s)
     if backups is None:
         backups = analytics.backups(plan, data, risk, s)
-    summary = analytics.chain_summary(plan, data, s)
+    summary = analytics.chain_summary(plan, data, s, chain_risk=risk)
     links, _ = analytics.chain_frames(plan)
-    cover = analytics.link_coverage(plan, data, s)
-    keep = [c for c in ("grade", "score", "reasons_zh", "reasons_en") if c in risk.links]
-    link_table = (links.merge(cover, on=["chain", "link"], how="left")
-                  .merge(risk.links[["chain", "link", *keep]], on=["chain", "link"], how="left"))
+    link_table = merge_new(merge_new(links, risk.coverage), risk.links)
     link_table = link_table.drop(columns=[c for c in ("name", "name_en", "stage_order", "quote") if c in link_table])
     enterprises = risk.enterprises
     relations, gaps_, backups_ = risk.relations, gaps, backups

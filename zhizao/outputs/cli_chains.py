@@ -133,7 +133,9 @@ def _banner(df: pd.DataFrame, fmt: Fmt, lang: str) -> None:
     a = df.attrs
     out = console if fmt == Fmt.table else err
     if a.get("synthetic"):
-        out.print(Text(f"{_say('synthetic', lang)} · {a.get('source') or ''}", style="bold yellow"))
+        label, source = _say("synthetic", lang), str(a.get("source") or "")
+        said = labels.CHAIN_WORDS["synthetic"][0] in source and lang == "zh"
+        out.print(Text(source if said else f"{label} · {source}", style="bold yellow"))
     elif fmt == Fmt.table and a.get("source"):
         out.print(Text(f"{_say('source', lang)}{': ' if lang == 'en' else '：'}{a['source']}"
                        + (f" · {_say('as_of', lang)} {a['as_of']}" if a.get("as_of") else ""), style="dim"))
@@ -241,16 +243,28 @@ def _cells(df: pd.DataFrame, lang: str) -> list[list[str]]:
     return [list(r) for r in zip(*cols)] if cols else []
 
 
-def _table(df: pd.DataFrame, lang: str, title: str | None = None) -> None:
-    """The frame as a table fitted to the terminal; a grade column coloured."""
+def _table(df: pd.DataFrame, lang: str, title: str | None = None, group: str | None = None) -> None:
+    """The frame as a table fitted to the terminal; a grade column coloured. `group`: a column shown as
+    a bold heading row above its rows (the chain above its links) instead of a column of its own."""
+    groups = list(df[group]) if group and group in df else None
+    if groups is not None:
+        df = df.drop(columns=group)
     heads = [_head(str(c), lang) for c in df.columns]
     rows = _cells(df, lang)
     whole = set(numeric_columns([[r[i] for r in rows] for i in range(len(heads))]))
     graded = list(df.columns).index("grade") if "grade" in df.columns else None
     words = {labels.label("chain_grade", k, lang): k for k in GRADE_STYLE}
-    styles = [[GRADE_STYLE.get(words.get(r[graded])) if i == graded else None for i in range(len(r))] for r in rows] \
-        if graded is not None else None
-    console.print(fitted_table(heads, rows, console.width, keep_whole=tuple(sorted(whole)), title=title, styles=styles))
+    shown, styles, last = [], [], object()
+    for k, r in enumerate(rows):
+        if groups is not None and groups[k] != last:
+            last = groups[k]
+            shown.append([str(last)] + [""] * (len(r) - 1))
+            styles.append(["bold"] + [None] * (len(r) - 1))
+        shown.append(r)
+        styles.append([GRADE_STYLE.get(words.get(r[graded])) if i == graded else None for i in range(len(r))]
+                      if graded is not None else [None] * len(r))
+    console.print(fitted_table(heads, shown, console.width, keep_whole=tuple(sorted(whole)), title=title,
+                               styles=styles))
 
 
 def _limited(df: pd.DataFrame, limit: int, lang: str) -> pd.DataFrame:
@@ -314,14 +328,17 @@ def chain_show(chain: str = typer.Argument(..., help="产业链编号或名称�
     lang = lang.value
     p = _plan(plan, db, lang)
     cid = api.chain_id(p, chain)
-    df = api.chain_links(cid, p, db, settings=_settings(set_))
+    s = _settings(set_)
+    df = api.chain_links(cid, p, db, settings=s)
     _banner(df, fmt, lang)
     if _write(df, fmt, out, lang):
         return
-    _outline(p, p.chains[[c.id for c in p.chains].index(cid)], df, api.chain_data(db=db, plan=p), lang)
+    summary = api.chains(p, db, settings=s)
+    _outline(p, p.chains[[c.id for c in p.chains].index(cid)], df, api.chain_data(db=db, plan=p),
+             summary[summary["chain"] == cid].iloc[0].to_dict(), lang)
 
 
-def _outline(plan, chain, df: pd.DataFrame, data, lang: str) -> None:
+def _outline(plan, chain, df: pd.DataFrame, data, summary: dict, lang: str) -> None:
     """The chain as an indented outline: a heading per stage, upstream first; each link on one line
     (name, local members / all members, status, risk), its local members and upstream links under it."""
     en = lang == "en"
@@ -333,12 +350,12 @@ def _outline(plan, chain, df: pd.DataFrame, data, lang: str) -> None:
                        style="bold"), overflow="fold")
     n = {k: int((df["status"] == k).sum()) if "status" in df else 0 for k in ("missing", "weak")}
     high = int((df["grade"] == "high").sum()) if "grade" in df else 0
-    local = df["local_share"].mean() if "local_share" in df and df["local_share"].notna().any() else None
     facts = [f"{_head('links', lang)} {len(df)}", f"{_head('missing', lang)} {n['missing']}",
              f"{_head('weak', lang)} {n['weak']}", f"{_head('high_risk_links', lang)} {high}"]
-    if local is not None:
-        facts.append(f"{_head('local_share', lang).replace('（%）', '').replace(' (%)', '')} "
-                     f"{formatting.percent(local * 100)}")
+    for key in ("local_share", "region_share"):  # the chain's need-weighted shares (as chain list)
+        v = summary.get(key)
+        if v is not None and pd.notna(v):
+            facts.append(f"{_head(key, lang).rstrip('%').rstrip()} {formatting.percent(float(v) * 100)}")
     console.print(Text(" · ".join(facts)))
     members = data.members[data.members["chain"] == chain.id] if not data.is_empty else data.members
     ent = data.enterprises.set_index("enterprise_id") if len(data.enterprises) else None
@@ -419,15 +436,22 @@ def chain_risk(level: Level = typer.Option(Level.links, "--level", help="环节�
         return
     data = api.chain_data(db=db, plan=p)
     cols = {"links": ["chain", "link", "grade", "reasons"],
-            "relations": ["supplier_id", "buyer_id", "chain", "link", "share", "grade", "reasons"],
+            "relations": ["chain", "relation", "link", "grade", "reasons"],
             "enterprises": ["enterprise_id", "location", "grade", "reasons"]}[level.value]
-    view = _reasons(df, lang)
+    view = _limited(_reasons(df, lang), limit, lang)  # the most severe first, then by chain
     if chain is not None:
         cols = [c for c in cols if c != "chain"]
-    view = _view(view[[c for c in cols if c in view]], p, lang, data)
+    elif "chain" in view:  # the chain as a heading over its rows, in the plan's order
+        order = {c.id: i for i, c in enumerate(p.chains)}
+        view = view.assign(_o=view["chain"].map(order)).sort_values("_o", kind="stable").drop(columns="_o")
+    view = _view(view, p, lang, data)
+    if level == Level.relations:  # supplier → buyer in one column: the share is in the reasons
+        view = view.assign(relation=[f"{a} → {b}" for a, b in zip(view["supplier_id"], view["buyer_id"])])
+    view = view[[c for c in cols if c in view]]
     title = _say({"links": "risk_links", "relations": "risk_relations", "enterprises": "risk_enterprises"}[level.value],
                  lang)
-    _table(_limited(view, limit, lang), lang, f"{title}（{len(df)}）" if lang == "zh" else f"{title} ({len(df)})")
+    _table(view, lang, f"{title}（{len(df)}）" if lang == "zh" else f"{title} ({len(df)})",
+           group="chain" if chain is None else None)
 
 
 @chain_app.command("gaps")
@@ -449,7 +473,8 @@ def chain_gaps(chain: Optional[str] = ChainOpt, plan: Optional[str] = PlanOpt, d
     cols = ["rank", "chain", "link", "status", "why", "key_products"]
     if chain is not None:
         cols.remove("chain")
-    _table(_view(_limited(view[[c for c in cols if c in view]], limit, lang), p, lang), lang, _say("gaps_title", lang))
+    _table(_view(_limited(view[[c for c in cols if c in view]], limit, lang), p, lang), lang, _say("gaps_title", lang),
+           group="chain" if chain is None else None)
 
 
 SPEC = re.compile(r"^(enterprise|district|region)[:：](.+)$")

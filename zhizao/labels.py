@@ -1126,7 +1126,9 @@ CHAIN_HEAD: dict[str, Pair] = {
     "scenario": ("情景", "Scenario"), "removed": ("移除企业", "Removed"), "links_lost": ("断链环节", "Links lost"),
     "links_weakened": ("受损环节", "Links weakened"), "enterprises_affected": ("受影响企业", "Enterprises hit"),
     "output_at_risk": ("风险产值（万元）", "Output at risk (10k yuan)"), "chains_affected": ("受影响产业链", "Chains hit"),
-    "loss_share": ("缺供比例（%）", "Supply lost (%)"), "members": ("本地企业", "Local members"),
+    "loss_share": ("缺供比例（%）", "Supply lost (%)"),
+    "loss": ("缺供%", "Loss %"), "need_lost_share": ("需求缺口%", "Need lost %"),
+    "members_removed": ("停供企业", "Stopped"), "members": ("本地企业", "Local members"),
     "single_source": ("单一来源", "Single source"), "buyer_hhi": ("采购集中度", "Buyer HHI"),
     "critical": ("关键节点", "Critical"), "relation": ("供应商 → 采购商", "Supplier → buyer"),
     "origin": ("数据", "Data"), "check": ("检查项", "Check"),
@@ -1137,7 +1139,8 @@ CHAIN_STAGE_WORD: dict[str, Pair] = {
     "final": ("整机与终端", "final products"), "services": ("应用与服务", "services"),
 }
 CHAIN_STATUS_WORD: dict[str, Pair] = {"missing": ("缺失", "missing"), "weak": ("薄弱", "weak"),
-                                      "covered": ("有配套", "covered")}
+                                      "covered": ("有配套", "covered"), "lost": ("断链", "lost"),
+                                      "weakened": ("受损", "weakened")}
 CHAIN_ROLE_WORD: dict[str, Pair] = {"leader": ("链主", "leader"), "core": ("核心配套", "core supplier"),
                                     "supplier": ("配套", "supplier")}
 CHAIN_PLACE_WORD: dict[str, Pair] = {"local": ("本地", "local"), "region": ("区域", "region"),

@@ -42,10 +42,12 @@ err = make_console(stderr=True)
 W = labels.CHAIN_WORDS
 GRADE_ORDER = {"high": 0, "medium": 1, "low": 2}
 GRADE_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
-SHARES = ("local_share", "region_share", "domestic_share", "abroad_share", "unrecorded_share", "share", "loss_share")
+SHARES = ("local_share", "region_share", "domestic_share", "abroad_share", "unrecorded_share", "share", "loss_share",
+          "need_lost_share", "loss")
 LEVELS = ("output", "capacity", "output_at_risk", "size")
 COUNTS = ("links", "missing", "weak", "high_risk_links", "enterprises", "leaders", "n_members", "n_local", "n_region",
-          "rank", "removed", "links_lost", "links_weakened", "enterprises_affected", "chains_affected")
+          "rank", "removed", "links_lost", "links_weakened", "enterprises_affected", "chains_affected",
+          "members_removed")
 
 
 class Fmt(str, Enum):  # table|json|csv as every command, and xlsx (written to --out)
@@ -559,18 +561,23 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
         return
     if _write(df, fmt, out, lang):
         return
-    _table(_view(df, p, lang), lang, _say("whatif_title", lang))
+    cols = ["scenario", "removed", "links_lost", "links_weakened", "enterprises_affected", "output_at_risk"]
+    _table(_view(df[[c for c in cols if c in df]], p, lang), lang, _say("whatif_title", lang))
     if len(whatifs) == 1:
         w = whatifs[0]
-        lk = _reasons(w.links, lang)
+        lk = w.links
         if len(lk):
-            _table(_view(lk, p, lang), lang, _say("whatif_links", lang))
+            order = {c.id: i for i, c in enumerate(p.chains)}
+            lk = lk.assign(_o=lk["chain"].map(order)).sort_values(["_o"], kind="stable")
+            cols = ["chain", "link", "status", "members_removed", "n_members", "need_lost_share"]
+            _table(_view(lk[[c for c in cols if c in lk]], p, lang), lang, _say("whatif_links", lang), group="chain")
         en = w.enterprises
         if len(en) and "output_at_risk" in en:
             en = en.sort_values("output_at_risk", ascending=False)
         if len(en):
-            _table(_view(_limited(en, limit, lang), p, lang, api.chain_data(db=db, plan=p)), lang,
-                   _say("whatif_enterprises", lang))
+            cols = ["enterprise_id", "location", "loss", "output_at_risk"]
+            _table(_view(_limited(en, limit, lang)[[c for c in cols if c in en]], p, lang,
+                         api.chain_data(db=db, plan=p)), lang, _say("whatif_enterprises", lang))
 
 
 @chain_app.command("lint")
@@ -666,6 +673,7 @@ def chain_export(fmt: ExportFmt = typer.Option(..., "--format", help="xlsx 工�
         payload = buf.getvalue()
     else:
         payload = chain_exports.chain_workbook(p, data, risk, None, cid, lang=lang, settings=s)
-    if data.synthetic:
-        err.print(Text(f"{_say('synthetic', lang)} · {data.source}", style="bold yellow"))
+    stamp = pd.DataFrame()
+    stamp.attrs.update(synthetic=data.synthetic, source=data.source, as_of=data.as_of)
+    _banner(stamp, Fmt.csv, lang)  # on stderr: the file itself says it too
     _save(out, payload, lang)

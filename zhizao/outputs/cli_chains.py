@@ -152,18 +152,23 @@ def _machine(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _check_out(fmt: Fmt, out: Optional[Path]) -> None:
+    """--format and --out agree (checked before any work, so the mistake is the only line)."""
+    if fmt == Fmt.table and out is not None:
+        raise UserError("--out 用于 csv、json 或 xlsx：请同时给出 --format csv|json|xlsx",
+                        "--out writes csv, json or xlsx: add --format csv|json|xlsx")
+    if fmt == Fmt.xlsx and out is None:
+        raise UserError("--format xlsx 须用 --out 文件名.xlsx 指定写入的文件",
+                        "--format xlsx needs --out FILE.xlsx: the file to write")
+
+
 def _write(df: pd.DataFrame, fmt: Fmt, out: Optional[Path], lang: str) -> bool:
     """JSON/CSV/XLSX output (to stdout or `out`); False for a table (the caller prints it)."""
+    _check_out(fmt, out)
     if fmt == Fmt.table:
-        if out is not None:
-            raise UserError("--out 用于 csv、json 或 xlsx：请同时给出 --format csv|json|xlsx",
-                            "--out writes csv, json or xlsx: add --format csv|json|xlsx")
         return False
     data = _machine(df)
     if fmt == Fmt.xlsx:
-        if out is None:
-            raise UserError("--format xlsx 须用 --out 文件名.xlsx 指定写入的文件",
-                            "--format xlsx needs --out FILE.xlsx: the file to write")
         _save(out, xlsx_bytes(data, "chains"), lang)
         return True
     text = (data.to_json(orient="records", force_ascii=False, indent=2, default_handler=str) + "\n"
@@ -306,6 +311,7 @@ def chain_list(plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: F
     """规划的产业链：环节数、缺失与薄弱环节、本地与区域配套率、高风险环节 / the plan's chains: links, missing and
     weak links, local and regional supply, high-risk links."""
     lang = lang.value
+    _check_out(fmt, out)
     p = _plan(plan, db, lang)
     if _no_chains(p, fmt, lang):
         return
@@ -327,6 +333,7 @@ def chain_show(chain: str = typer.Argument(..., help="产业链编号或名称�
     """产业链图谱：从上游到下游逐环节列出本地企业、配套状态与风险 / the chain upstream → downstream: each link
     with its local members, status and risk."""
     lang = lang.value
+    _check_out(fmt, out)
     p = _plan(plan, db, lang)
     cid = api.chain_id(p, chain)
     s = _settings(set_)
@@ -427,6 +434,7 @@ def chain_risk(level: Level = typer.Option(Level.links, "--level", help="环节�
     """风险分级（高/中/低）及其原因：环节、供应关系、重点企业 / risk grades (high/medium/low) with their reasons:
     links, supply relations, key enterprises."""
     lang = lang.value
+    _check_out(fmt, out)
     p = _plan(plan, db, lang)
     if chain is None and _no_chains(p, fmt, lang):
         return
@@ -462,6 +470,7 @@ def chain_gaps(chain: Optional[str] = ChainOpt, plan: Optional[str] = PlanOpt, d
     """分链条招商清单：缺失与薄弱环节，按风险与规模排序 / what to attract: the missing and weak links of each
     chain, ranked by risk and size."""
     lang = lang.value
+    _check_out(fmt, out)
     p = _plan(plan, db, lang)
     if chain is None and _no_chains(p, fmt, lang):
         return
@@ -533,6 +542,7 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
     """断供情景：移除企业、区县或外部地区后断链的环节、受影响企业与风险产值，可比较多个情景 / disruption what-if:
     links lost, enterprises hit and output at risk when enterprises, a district or a region stop supplying."""
     lang = lang.value
+    _check_out(fmt, out)
     p = _plan(plan, db, lang)
     if not p.chains:
         api.chain_id(p, "")
@@ -661,6 +671,7 @@ def chain_export(fmt: ExportFmt = typer.Option(..., "--format", help="xlsx 工�
     from zhizao.outputs import chain_exports  # noqa: PLC0415 - openpyxl/networkx writers: only for an export
 
     lang = lang.value
+    _check_out(fmt, out)
     p = _plan(plan, db, lang)
     cid = api.chain_id(p, chain) if chain is not None else (api.chain_id(p, "") if not p.chains else None)
     s = _settings(set_)

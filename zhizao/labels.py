@@ -1167,6 +1167,6 @@ CHAIN_WORDS: dict[str, Pair] = {
     "none": ("无", "none"), "legend": ("风险：高 / 中 / 低；本地：本地企业数/全部企业数",
                                        "risk: high / medium / low; local: local members / all members"),
 }
-TABLES.update({"chain_head": CHAIN_HEAD, "chain_stage": CHAIN_STAGE_WORD, "chain_status": CHAIN_STATUS_WORD,
-               "chain_role": CHAIN_ROLE_WORD, "chain_place": CHAIN_PLACE_WORD, "chain_grade": CHAIN_GRADE_WORD,
+TABLES.update({"chain_head": CHAIN_HEAD, "cli_chain_stage": CHAIN_STAGE_WORD, "cli_chain_status": CHAIN_STATUS_WORD,
+               "cli_chain_role": CHAIN_ROLE_WORD, "cli_chain_place": CHAIN_PLACE_WORD, "cli_chain_grade": CHAIN_GRADE_WORD,
                "chain_words": CHAIN_WORDS})

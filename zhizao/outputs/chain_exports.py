@@ -150,8 +150,8 @@ def _words(df: pd.DataFrame, plan, lang: str) -> pd.DataFrame:
         out["link"] = [link_names.get((c, k), k) for c, k in zip(out["chain"], out["link"])]
     if "chain" in out:
         out["chain"] = out["chain"].map(lambda c: chain_names.get(c, c))
-    for col, table in (("grade", "chain_grade"), ("stage", "chain_stage"), ("status", "chain_status"),
-                       ("role", "chain_role"), ("location", "chain_place")):
+    for col, table in (("grade", "cli_chain_grade"), ("stage", "cli_chain_stage"), ("status", "cli_chain_status"),
+                       ("role", "cli_chain_role"), ("location", "cli_chain_place")):
         if col in out:
             out[col] = out[col].map(lambda v, t=table: labels.label(t, v, lang) if isinstance(v, str) else v)
     for col in SHARE_COLUMNS:

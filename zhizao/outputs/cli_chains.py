@@ -210,8 +210,8 @@ def _view(df: pd.DataFrame, plan, lang: str, data=None) -> pd.DataFrame:
         out["chain"] = out["chain"].map(lambda c: chains.get(c, c))
     if "cluster" in out:
         out["cluster"] = out["cluster"].map(lambda c: _cluster_names(plan, lang).get(c, c))
-    for col, table in (("grade", "chain_grade"), ("stage", "chain_stage"), ("status", "chain_status"),
-                       ("role", "chain_role"), ("location", "chain_place")):
+    for col, table in (("grade", "cli_chain_grade"), ("stage", "cli_chain_stage"), ("status", "cli_chain_status"),
+                       ("role", "cli_chain_role"), ("location", "cli_chain_place")):
         if col in out:
             out[col] = out[col].map(lambda v, t=table: labels.label(t, v, lang) if isinstance(v, str) else v)
     if data is not None and len(data.enterprises):
@@ -259,7 +259,7 @@ def _table(df: pd.DataFrame, lang: str, title: str | None = None, group: str | N
     rows = _cells(df, lang)
     whole = set(numeric_columns([[r[i] for r in rows] for i in range(len(heads))]))
     graded = list(df.columns).index("grade") if "grade" in df.columns else None
-    words = {labels.label("chain_grade", k, lang): k for k in GRADE_STYLE}
+    words = {labels.label("cli_chain_grade", k, lang): k for k in GRADE_STYLE}
     shown, styles, last = [], [], object()
     for k, r in enumerate(rows):
         if groups is not None and groups[k] != last:
@@ -378,7 +378,7 @@ def _outline(plan, chain, df: pd.DataFrame, data, summary: dict, lang: str) -> N
     for r in order.to_dict("records"):
         if r.get("stage") != stage:
             stage = r.get("stage")
-            word = labels.label("chain_stage", stage, lang)
+            word = labels.label("cli_chain_stage", stage, lang)
             console.print(Text(f"── {word} " + "─" * max(0, min(width, 60) - cell_len(word) - 4), style="bold cyan"))
         grade = r.get("grade") if isinstance(r.get("grade"), str) else None
         status = r.get("status") if isinstance(r.get("status"), str) else None
@@ -389,10 +389,10 @@ def _outline(plan, chain, df: pd.DataFrame, data, summary: dict, lang: str) -> N
         count = (f"{int(n_local) if pd.notna(n_local) else 0}/{int(n_all) if pd.notna(n_all) else 0}")
         line.append(f"  {'local' if en else '本地'} {count}")
         if status:
-            line.append(f"  {labels.label('chain_status', status, lang)}",
+            line.append(f"  {labels.label('cli_chain_status', status, lang)}",
                         style="red" if status == "missing" else "yellow" if status == "weak" else "")
         if grade:
-            line.append(f"  {'risk' if en else '风险'} {labels.label('chain_grade', grade, lang)}", style=GRADE_STYLE[grade])
+            line.append(f"  {'risk' if en else '风险'} {labels.label('cli_chain_grade', grade, lang)}", style=GRADE_STYLE[grade])
         console.print(line, overflow="fold")
         mine = members[members["link"] == r["link"]]
         mine = mine[mine["enterprise_id"].isin(local_ids)]
@@ -400,8 +400,8 @@ def _outline(plan, chain, df: pd.DataFrame, data, summary: dict, lang: str) -> N
             mine = mine.assign(_r=mine["role"].map(role_rank).fillna(3), _c=-mine["capacity"].fillna(0))
             mine = mine.sort_values(["_r", "_c"], kind="stable")
             shown = [f"{ent.at[e, 'name'] if ent is not None and e in ent.index else e}"
-                     f"（{labels.label('chain_role', role, lang)}）" if not en else
-                     f"{ent.at[e, 'name'] if ent is not None and e in ent.index else e} ({labels.label('chain_role', role, lang)})"
+                     f"（{labels.label('cli_chain_role', role, lang)}）" if not en else
+                     f"{ent.at[e, 'name'] if ent is not None and e in ent.index else e} ({labels.label('cli_chain_role', role, lang)})"
                      for e, role in zip(mine["enterprise_id"].head(3), mine["role"].head(3))]
             text = ("; " if en else "、").join(shown)
             if len(mine) > 3:

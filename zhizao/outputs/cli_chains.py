@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from zhizao import api, formatting, labels
-from zhizao.analytics.chains import Scenario
+from zhizao.analytics.chains import Scenario, locate
 from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
 from zhizao.outputs.console import Lang, cell, fitted_table, make_console, numeric_columns, wrap
@@ -369,7 +369,6 @@ def _outline(plan, chain, df: pd.DataFrame, data, summary: dict, lang: str) -> N
     ent = data.enterprises.set_index("enterprise_id") if len(data.enterprises) else None
     local_ids = set()
     if ent is not None and len(ent):
-        from zhizao.analytics.chains import locate  # noqa: PLC0415 - the same module as Scenario, named here
         where = locate(data.enterprises, plan)
         local_ids = set(data.enterprises.loc[(where == "local").to_numpy(), "enterprise_id"])
     role_rank = {"leader": 0, "core": 1, "supplier": 2}

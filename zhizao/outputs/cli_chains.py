@@ -479,7 +479,7 @@ def chain_gaps(chain: Optional[str] = ChainOpt, plan: Optional[str] = PlanOpt, d
         return
     why = "why_en" if lang == "en" and "why_en" in df else "why_zh" if "why_zh" in df else "why"
     view = df.rename(columns={why: "why"}) if why in df else df
-    cols = ["rank", "chain", "link", "status", "why", "key_products"]
+    cols = ["chain", "link", "status", "why", "key_products"]  # in rank order within each chain (JSON has rank)
     if chain is not None:
         cols.remove("chain")
     _table(_view(_limited(view[[c for c in cols if c in view]], limit, lang), p, lang), lang, _say("gaps_title", lang),

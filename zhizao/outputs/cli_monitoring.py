@@ -117,9 +117,11 @@ def chain_warnings(plan, db, settings, severity: str, rule, console: Console, la
         return pd.DataFrame()
     w = api.chain_warnings(p, db, settings)
     if fmt == "table" and len(w):
+        source = str(w.attrs.get("source") or "")
         origin = labels.label("chain_words", "synthetic", lang) if w.attrs.get("synthetic") else ""
+        origin = "" if origin and origin in source else origin  # the synthetic source already says it
         console.print(Text(("产业链预警的数据：" if lang == "zh" else "Chain warnings from: ")
-                           + " · ".join(x for x in (origin, str(w.attrs.get("source") or "")) if x),
+                           + " · ".join(x for x in (origin, source) if x),
                            style="bold yellow" if w.attrs.get("synthetic") else "dim"))
     w = w[w["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER.get(severity, 2)]
     return w[w["rule"].isin(rule)] if rule else w

@@ -1098,6 +1098,13 @@ UI.update({
 })
 
 
+# issue 12: plan chain maps (the stages of a chain's links, zhizao.plan.spec.ChainStage; lint wording)
+CHAIN_STAGE: dict[str, Pair] = {"materials": ("原材料", "materials"), "parts": ("零部件", "parts"),
+                                "systems": ("系统", "systems"), "final": ("整机/终端", "final products"),
+                                "services": ("应用与服务", "services")}
+TABLES["chain_stage"] = CHAIN_STAGE
+
+
 # --- issue 12: CLI and exports (zhizao chain …, the chain workbook and GraphML) ---------------------
 # Column headers of the chain tables (terminal, XLSX); JSON/CSV keep the codes.
 CHAIN_HEAD: dict[str, Pair] = {

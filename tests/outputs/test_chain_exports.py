@@ -9,7 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tests.ingest.chain_files import A, B, C, D, chain_plan_path
+from tests.ingest.chain_files import A, B, C, D
+from tests.outputs.chain_plan import chain_plan_path
 from zhizao.analytics import chains as analytics
 from zhizao.analytics.chains.data import ChainData
 from zhizao.outputs import chain_exports
@@ -106,4 +107,4 @@ def test_graphml_without_enterprises_is_the_link_map(plan):
     assert all(d["kind"] == "link" for _, d in g.nodes(data=True)) and g.graph["synthetic"] is True
     buf = io.BytesIO()
     chain_exports.write_graphml(g, buf)
-    assert nx.read_graphml(io.BytesIO(buf.getvalue())).number_of_nodes() == 3
+    assert nx.read_graphml(io.BytesIO(buf.getvalue())).number_of_nodes() == sum(len(c.links) for c in plan.chains)

@@ -11,7 +11,8 @@ import pytest
 from rich.cells import cell_len
 
 from cli_support import run_main, synth_dir  # noqa: F401 (synth_dir: a fixture)
-from tests.ingest.chain_files import chain_plan_path, tables, write_csv
+from tests.ingest.chain_files import ASSETS, tables, write_csv
+from tests.outputs.chain_plan import chain_plan_path
 from zhizao import api
 from zhizao.analytics import chains as analytics
 from zhizao.outputs import cli_chains
@@ -146,6 +147,20 @@ def test_export_writes_a_workbook_and_a_graph(zz, tmp_path):
 
 
 # --- the fictional plan (a second plan with a chain) ------------------------------------------------
+def test_the_fictional_plans_own_chain(zz):
+    plan = str(ASSETS / "fictional-plan.yaml")
+    chain = first_chain(plan)
+    code, out, err = zz("chain", "list", "--plan", plan, "--lang", "en")
+    assert code == 0 and (chain.name_en or chain.name) in out and "SYNTHETIC" in out, err
+    code, out, err = zz("chain", "show", chain.id, "--plan", plan)
+    assert code == 0 and all(k.name[:3] in out for k in chain.links), err
+    code, out, err = zz("chain", "whatif", "--region", "abroad", "--plan", plan, "--format", "json")
+    assert code == 0 and json.loads(out)["summary"]["removed"] > 0, err
+    if HAS_GAPS:
+        code, out, err = zz("chain", "gaps", "--plan", plan, "--format", "json")
+        assert code == 0 and isinstance(json.loads(out), list), err
+
+
 def test_fictional_plan_with_a_chain(zz, chain_plan):
     code, out, err = zz("chain", "list", "--plan", chain_plan)
     assert code == 0 and "电机产业链" in out, err
@@ -230,7 +245,8 @@ def test_lint_is_clean_on_the_embedded_plan_and_fails_a_cycle(zz, chain_plan, tm
     errors = [f for f in lint_chains(api.resolve_plan(EMBEDDED, register=False)) if f.severity == "error"]
     assert code == (1 if errors else 0), out + err
     data = yaml.safe_load(open(chain_plan, encoding="utf-8"))
-    data["chains"][0]["links"][0]["upstream"] = ["motor"]  # 磁材 upstream of itself through 电机整机
+    motors = next(c for c in data["chains"] if c["id"] == "motors")
+    motors["links"][0]["upstream"] = ["motor"]  # 磁材 upstream of itself through 电机整机
     bad = tmp_path / "cycle.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     code, out, err = zz("chain", "lint", str(bad))

@@ -26,6 +26,7 @@ from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
 from zhizao.outputs.console import Lang, cell, fitted_table, make_console, numeric_columns, wrap
 from zhizao.outputs.spreadsheet_safe import write_csv, xlsx_bytes
+from zhizao.plan.chain_lint import lint_chains
 from zhizao.plan.lint import findings_frame
 from zhizao.plan.load import PlanError
 from zhizao.settings import Settings
@@ -594,8 +595,6 @@ def chain_lint(plan_file: Optional[str] = typer.Argument(None, metavar="[PLAN_FI
                plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
     """检查产业链图谱：环节成环、上下游倒置、孤立环节、行业代码 / check the chain maps: cycles, stage inversions,
     isolated links, industry classes (exit 1 on errors)."""
-    from zhizao.plan.chain_lint import lint_chains  # noqa: PLC0415 - the plan part's module (issue 12) may land later
-
     lang = lang.value
     p = _plan(plan_file or plan, db, lang)
     if not p.chains:

@@ -108,3 +108,19 @@ def test_graphml_without_enterprises_is_the_link_map(plan):
     buf = io.BytesIO()
     chain_exports.write_graphml(g, buf)
     assert nx.read_graphml(io.BytesIO(buf.getvalue())).number_of_nodes() == sum(len(c.links) for c in plan.chains)
+
+
+def test_chain_warning_rows_have_the_monitoring_rows_shape(plan):
+    """The monitoring view's chain rows (for the dashboard's warning table) match `zhizao warnings`'s
+    chain rows one to one, titled, most severe first."""
+    from zhizao.outputs import monitoring_view as mv
+
+    if not hasattr(analytics, "chain_warnings"):
+        pytest.skip("the analytics' chain_warnings have not landed")
+    w = analytics.chain_warnings(plan, frames(True))
+    w.attrs["synthetic"] = True
+    rows = mv.chain_warning_rows(w, "en")
+    assert len(rows) == len(w) and rows and all(r["rule"].startswith("chain_") for r in rows)
+    assert all(r["rule_title"] != r["rule"] and r["synthetic"] for r in rows)
+    order = [mv.SEVERITY_ORDER[r["severity"]] for r in rows]
+    assert order == sorted(order)

@@ -13,7 +13,7 @@ from rich.cells import cell_len
 from cli_support import run_main, synth_dir  # noqa: F401 (synth_dir: a fixture)
 from tests.ingest.chain_files import ASSETS, tables, write_csv
 from tests.outputs.chain_plan import chain_plan_path
-from zhizao import api
+from zhizao import api, labels
 from zhizao.analytics import chains as analytics
 from zhizao.outputs import cli_chains
 from zhizao.outputs.console import make_console
@@ -262,3 +262,21 @@ def test_warnings_json_contains_the_chain_rules(zz, synth_dir):
     assert code == 0, err
     rules = {w["rule"] for w in json.loads(out)}
     assert any(r.startswith("chain_") for r in rules) and any(not r.startswith("chain_") for r in rules)
+
+
+# --- Chinese output reads as Chinese --------------------------------------------------------------
+CODES = sorted({k for t in ("cli_chain_grade", "cli_chain_stage", "cli_chain_status", "cli_chain_role",
+                            "cli_chain_place", "chain_rule") for k in labels.TABLES.get(t, {})} | {"covered", "abroad"})
+CODE = re.compile(r"(?<![\w/.:-])(" + "|".join(map(re.escape, CODES)) + r")(?![\w/.:-])")
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "power_battery"], ["risk"], ["risk", "--level", "relations"],
+                                  ["risk", "--level", "enterprises"], ["whatif", "--region", "abroad"]],
+                         ids=lambda a: "-".join(a))
+def test_chinese_tables_have_no_code_words(zz, args):
+    if args[0] == "show" and "power_battery" not in {c.id for c in api.resolve_plan(EMBEDDED, register=False).chains}:
+        args = ["show", first_chain(EMBEDDED).id]
+    code, out, err = zz("chain", *args, "--limit", "0") if args[0] in ("risk", "whatif") else zz("chain", *args)
+    assert code == 0, err
+    found = {m for line in out.splitlines() for m in CODE.findall(line)}
+    assert not found, found

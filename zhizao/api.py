@@ -33,6 +33,7 @@ from zhizao.store.importing import (BUNDLED, ImportFailed, ImportSummary, bundle
                                      load_bundled, load_bundled_links)
 from zhizao.store import backup as _archive, postgres
 from zhizao.store.store import Store, as_db, system_user
+from zhizao.synth import chains as synth_chains
 
 __all__ = [
     "load_plan", "resolve_plan", "plans", "open_store", "assess", "scorecard", "observations", "sources", "lint",
@@ -537,10 +538,6 @@ def _file_names(files: str | None) -> str:
 
 
 def _synthetic_chain_data(plan: Plan) -> ChainData:
-    try:
-        from zhizao.synth import chains as synth_chains  # lazy: zhizao/synth/chains.py is written in parallel (issue 12)
-    except ImportError:
-        return ChainData.empty("合成数据（演示用）尚未提供 / SYNTHETIC chain data not available yet", synthetic=True)
     return synth_chains.default_chain_data(plan)
 
 

@@ -1098,11 +1098,32 @@ UI.update({
 })
 
 
-# issue 12: plan chain maps (the stages of a chain's links, zhizao.plan.spec.ChainStage; lint wording)
+# issue 12: chain analytics — the codes of zhizao.analytics.chains' frames in words (docs/chains.md).
+RISK_GRADE: dict[str, Pair] = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
+CHAIN_STATUS: dict[str, Pair] = {"missing": ("缺失环节", "missing link"), "weak": ("薄弱环节", "weak link"),
+                                 "covered": ("有本地配套", "locally covered")}
+SUPPLY_LOCATION: dict[str, Pair] = {"local": ("本地", "local"), "region": ("区域内", "in the region"),
+                                    "domestic": ("外省", "other provinces"), "abroad": ("境外", "abroad")}
+CHAIN_ROLE: dict[str, Pair] = {"leader": ("链主", "chain leader"), "core": ("核心配套", "core supplier"),
+                               "supplier": ("配套", "supplier")}
 CHAIN_STAGE: dict[str, Pair] = {"materials": ("原材料", "materials"), "parts": ("零部件", "parts"),
-                                "systems": ("系统", "systems"), "final": ("整机/终端", "final products"),
+                                "systems": ("系统与总成", "systems"), "final": ("整机与终端", "final products"),
                                 "services": ("应用与服务", "services")}
-TABLES["chain_stage"] = CHAIN_STAGE
+WHATIF_STATUS: dict[str, Pair] = {"lost": ("环节断链", "link lost"),
+                                  "local_lost": ("本地配套断链", "local supply lost"),
+                                  "weakened": ("受影响", "weakened")}
+CHAIN_RULE: dict[str, Pair] = {
+    "chain_missing_link": ("产业链缺失环节", "Missing chain link"),
+    "chain_weak_link": ("产业链薄弱环节", "Weak chain link"),
+    "chain_low_local_share": ("本地配套率偏低", "Low local supply share"),
+    "chain_single_source": ("单一来源高风险供应", "High-risk single-source supply"),
+    "chain_high_risk_enterprise": ("供应链高风险企业", "High supply-chain risk enterprise"),
+}
+CHAIN_NO_CHAINS: Pair = ("本规划未列产业链图谱", "this plan has no chain maps")
+SUBJECT_TYPE.update({"chain": ("产业链", "Chain"), "chain_link": ("产业链环节", "Chain link")})
+TABLES.update({"risk_grade": RISK_GRADE, "chain_status": CHAIN_STATUS, "supply_location": SUPPLY_LOCATION,
+               "chain_role": CHAIN_ROLE, "chain_stage": CHAIN_STAGE, "whatif_status": WHATIF_STATUS,
+               "chain_rule": CHAIN_RULE})
 
 
 # --- issue 12: CLI and exports (zhizao chain …, the chain workbook and GraphML) ---------------------

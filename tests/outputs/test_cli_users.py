@@ -32,7 +32,7 @@ def zz(pg_url, capsys, monkeypatch):
 def test_db_upgrade_of_an_empty_database_says_it_upgraded(zz):
     code, out, err = zz("db", "upgrade")
     assert code == 0, err
-    assert "已升级到 0002" in out and "原为" in out and "已是最新" not in out
+    assert "已升级到 0003" in out and "原为" in out and "已是最新" not in out
     code, out, _ = zz("db", "upgrade", "--lang", "en")
     assert code == 0 and "already at the latest revision" in out
 

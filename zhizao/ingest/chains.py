@@ -37,6 +37,23 @@ HOME_COUNTRY = "CN"
 CHAIN_TABLES = {"chain_enterprises": ENTERPRISE_COLUMNS, "chain_members": MEMBER_COLUMNS,
                 "chain_supply": SUPPLY_COLUMNS}
 
+TEXT_COLUMNS = frozenset({"enterprise_id", "name", "district", "country", "chain", "link", "role", "supplier_id",
+                          "buyer_id"})  # the others are numbers (float, NaN when unknown)
+
+
+def contract_frame(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """`frame` with exactly `cols`: text as Python str in object columns (None when missing), numbers
+    as float64 (NaN when unknown) — the same frame whether read from a file or from either store."""
+    out = frame.reindex(columns=cols).reset_index(drop=True)
+    for c in cols:
+        if c in TEXT_COLUMNS:
+            out[c] = pd.Series([v if isinstance(v, str) and v != "" else None for v in out[c].tolist()],
+                               dtype=object)
+        else:
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+    return out
+
+
 # --- the tables and their headers -------------------------------------------------------------------
 TABLE_NAMES = {  # store table → (中文, English) as the messages and the workbook's sheets name it
     "chain_enterprises": ("企业", "enterprises"),
@@ -81,6 +98,7 @@ COUNTRY_WORDS = {"中国": "CN", "中华人民共和国": "CN", "日本": "JP", 
 # GB/T 2260 province-level codes (the first two digits of every county code in China).
 PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
                       "61 62 63 64 65 71 81 82".split())
+FILE_PROBLEMS = ("unreadable_file", "no_header", "unknown_table")  # a table may hide behind these: not "missing"
 MAX_AMOUNT = 1e13  # 万元 (1e9 亿元, the import's bound for money): more is a typo or a wrong unit
 _FOREIGN_ID = re.compile(r"[A-Z0-9][A-Z0-9_.\-]{0,63}")
 
@@ -222,12 +240,19 @@ def _sheets(paths: Sequence[Path], problems: _Problems) -> dict[str, _Sheet]:
             rows = [(n, [c if isinstance(c, str) else str(c) for c in cells]) for n, cells in records
                     if any(str(c).strip() for c in cells)]
             h = _header_index(rows)
-            src = _Sheet(name, sheet, rows[h][0] if h is not None else 1,
-                         [_clean(c) for c in rows[h][1]] if h is not None else [], rows[h + 1:] if h is not None else [])
+            if h is None:
+                if workbook and _which_table(set(), sheet) is None:
+                    continue  # a sheet of notes (说明) beside the three tables
+                problems.add(_Sheet(name, sheet, 1, [], []), name, None, None, None, "no_header",
+                             f"找不到表头行：前{HEADER_SCAN_ROWS}行中没有一行含两个以上可识别的列名"
+                             "（如 企业代码、企业名称、产业链、环节、供应商代码）；列名见 docs/data-import.md §Chain data",
+                             f"no header row: none of the first {HEADER_SCAN_ROWS} rows names two known columns "
+                             "(enterprise_id, name, chain, link, supplier_id …); see docs/data-import.md §Chain data")
+                recognised += 1  # reported: not also "no sheet recognised"
+                continue
+            src = _Sheet(name, sheet, rows[h][0], [_clean(c) for c in rows[h][1]], rows[h + 1:])
             src.keys = [_HEADERS.get(_norm_header(c)) for c in src.header]
-            table = _which_table({k for k in src.keys if k}, sheet) if h is not None else None
-            if table is None and workbook and h is None and _which_table(set(), sheet) is None:
-                continue  # a sheet of notes (说明) beside the three tables
+            table = _which_table({k for k in src.keys if k}, sheet)
             if table is None:
                 problems.add(src, name, None, None, None, "unknown_table",
                              "认不出是哪张表：表头须含企业代码、企业名称（企业表），产业链、环节、角色（环节企业表），"
@@ -350,7 +375,7 @@ def _numbers(t: _Table, key: str, problems: _Problems, *, percent: bool = False)
     values = t.column(key)
     text = pd.Series([v.replace(",", "").replace(" ", "").removesuffix("%") if percent else
                       v.replace(",", "").replace(" ", "") for v in values], dtype=object)
-    nums = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(dtype="float64")
+    nums = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(dtype="float64", copy=True)
     label = t.shown.get(key, COLUMN_ZH[key])
     for i in range(len(values)):
         v, x = values[i], nums[i]
@@ -588,10 +613,14 @@ def _supply(t: _Table, index: _ChainIndex, enterprises: set[str], members: pd.Da
         for (b, c, lk), group in over.groupby(["buyer_id", "chain", "link"], sort=False):
             rows = group["_row"].tolist()
             listed = "、".join(map(str, rows[:10])) + ("…" if len(rows) > 10 else "")
-            problems.add(src, file, rows[0], t.shown.get("share"), f"{group['share'].sum():g}", "share_over_100",
-                         f"采购商 {b} 对产业链“{c}”环节“{lk}”的需求比重合计超过100%（第{listed}行）：请核对各供应商的比重",
-                         f"the shares of buyer {b}'s need for link '{lk}' of chain '{c}' add up to more than 100 % "
-                         f"(rows {listed.replace('、', ', ')}): check each supplier's share")
+            # the row that takes the total over 100 %
+            k = int(np.argmax(group["share"].cumsum().to_numpy() > 100 + 1e-9))
+            total = f"{group['share'].sum():.6g}"
+            problems.add(src, file, rows[k], t.shown.get("share"), f"{group['share'].iloc[k]:g}", "share_over_100",
+                         f"采购商 {b} 对产业链“{c}”环节“{lk}”的需求比重合计 {total}%，超过100%（第{listed}行）："
+                         "请核对各供应商的比重",
+                         f"the shares of buyer {b}'s need for link '{lk}' of chain '{c}' add up to {total} %, more "
+                         f"than 100 % (rows {listed.replace('、', ', ')}): check each supplier's share")
     frame["share"] = frame["share"] / 100.0
     return frame
 
@@ -614,7 +643,7 @@ def read_chain_files(paths: Sequence[str | Path], plan: Plan, progress: Callable
     found = _sheets(paths, problems)
     label = paths[0].name[:200] if paths else ""
     for table, (zh, en) in TABLE_NAMES.items():
-        if table not in found and not any(p.code == "unreadable_file" for p in problems.items):
+        if table not in found and not any(p.code in FILE_PROBLEMS for p in problems.items):
             problems.add(None, label, None, None, None, "missing_table",
                          f"缺少{zh}表：请给出三张表（企业、环节企业、供应关系）——一个含三个工作表的XLSX，或三个CSV文件",
                          f"the {en} table is missing: give all three tables (enterprises, members, supply) — one "
@@ -639,4 +668,4 @@ def read_chain_files(paths: Sequence[str | Path], plan: Plan, progress: Callable
         frames["chain_supply"] = _supply(tables["chain_supply"], index, ids, members, problems)
     if problems.items or set(frames) != set(CHAIN_TABLES):
         return {}, problems.items, digest.hexdigest()
-    return {t: frames[t].reset_index(drop=True) for t in CHAIN_TABLES}, [], digest.hexdigest()
+    return {t: contract_frame(frames[t], cols) for t, cols in CHAIN_TABLES.items()}, [], digest.hexdigest()

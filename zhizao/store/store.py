@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from zhizao.errors import UserError
-from zhizao.ingest.chains import CHAIN_TABLES
+from zhizao.ingest.chains import CHAIN_TABLES, TEXT_COLUMNS, contract_frame
 from zhizao.settings import Settings
 from zhizao.store.postgres import check_address, is_postgres, redact
 
@@ -769,7 +769,6 @@ def _audit_query(actor, action, since, limit, mark: str) -> tuple[str, list]:
 
 # --- chain data, shared by both backends ------------------------------------------------------------
 CHAIN_BATCH_FIELDS = ("batch_id", "file", "imported_at", "rows")
-_TEXT_COLUMNS = {"enterprise_id", "name", "district", "country", "chain", "link", "role", "supplier_id", "buyer_id"}
 
 
 def chain_batch_sql(mark: str, withdrawals: bool = True) -> str:
@@ -802,7 +801,7 @@ def stored_chain_frame(frame: pd.DataFrame, cols: list[str], batch_id: str, plan
     """A contract frame as stored: its columns, then batch_id and plan_id; blank text is NULL."""
     out = frame.reindex(columns=cols).copy()
     for c in cols:
-        if c in _TEXT_COLUMNS:
+        if c in TEXT_COLUMNS:
             out[c] = out[c].astype(object).where(out[c].notna() & (out[c].astype(str) != ""), None)
         else:
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
@@ -811,11 +810,5 @@ def stored_chain_frame(frame: pd.DataFrame, cols: list[str], batch_id: str, plan
 
 
 def chain_frame(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """A stored chain table read back as the contract frame: text as str (None when NULL), numbers as float."""
-    out = frame.reindex(columns=cols).reset_index(drop=True)
-    for c in cols:
-        if c in _TEXT_COLUMNS:
-            out[c] = out[c].astype(object).where(out[c].notna(), None)
-        else:
-            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
-    return out
+    """A stored chain table read back as the contract frame (as the reader gives it)."""
+    return contract_frame(frame, cols)

@@ -3,8 +3,9 @@
 from zhizao.analytics.chains.coverage import link_coverage
 from zhizao.analytics.chains.data import ChainData
 from zhizao.analytics.chains.frames import chain_frames, locate
+from zhizao.analytics.chains.gaps import chain_warnings, gaps
 from zhizao.analytics.chains.risk import ChainRisk, backups, chain_summary, critical_nodes, risk
 from zhizao.analytics.chains.whatif import Scenario, WhatIf, compare, whatif
 
-__all__ = ["ChainData", "ChainRisk", "Scenario", "WhatIf", "backups", "chain_frames", "chain_summary", "compare",
-           "critical_nodes", "link_coverage", "locate", "risk", "whatif"]
+__all__ = ["ChainData", "ChainRisk", "Scenario", "WhatIf", "backups", "chain_frames", "chain_summary", "chain_warnings", "compare",
+           "critical_nodes", "gaps", "link_coverage", "locate", "risk", "whatif"]

@@ -17,7 +17,7 @@ COVERAGE_COLUMNS = ["chain", "link", "name", "name_en", "stage", "stage_order", 
                     "n_region", "n_buyers", "n_relations", "local_share", "region_share", "domestic_share",
                     "abroad_share", "unrecorded_share", "capacity", "local_capacity_share", "hhi", "status"]
 SUMMARY_COLUMNS = ["chain", "name", "name_en", "links", "missing", "weak", "local_share", "region_share",
-                   "high_risk_links", "enterprises", "leaders", "leader_names"]
+                   "unrecorded_share", "high_risk_links", "enterprises", "leaders", "leader_names"]
 STATUSES = ("missing", "weak", "covered")
 
 
@@ -70,11 +70,16 @@ def groups(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
 
 def _weighted(df: pd.DataFrame, by: str, n: int) -> dict[str, np.ndarray]:
     """Σ weight·share / Σ weight per group code `by` (0..n-1); groups without buyers: unrecorded 1."""
-    wsum = np.bincount(df[by].to_numpy(), weights=df["weight"].to_numpy(), minlength=n) if len(df) else np.zeros(n)
+    g = df[by].to_numpy(dtype=np.int64)
+    w = df["weight"].to_numpy(dtype=float)
+    if len(df):  # relative to the group's largest weight: tiny outputs must not underflow to 0
+        wmax = np.zeros(n)
+        np.maximum.at(wmax, g, w)
+        w = w / wmax[g]
+    wsum = np.bincount(g, weights=w, minlength=n) if len(df) else np.zeros(n)
     res = {}
     for name in (*LOCATIONS, "unrecorded"):
-        num = (np.bincount(df[by].to_numpy(), weights=(df["weight"] * df[name]).to_numpy(), minlength=n)
-               if len(df) else np.zeros(n))
+        num = np.bincount(g, weights=w * df[name].to_numpy(), minlength=n) if len(df) else np.zeros(n)
         res[name] = np.divide(num, wsum, out=np.zeros(n), where=wsum > 0)
     res["unrecorded"] = np.where(wsum > 0, res["unrecorded"], 1.0)
     return res
@@ -157,7 +162,7 @@ def summary_frame(plan, p: Prepared, bl: pd.DataFrame, cov: pd.DataFrame,
         "chain": chains, "name": [meta[c][0] for c in chains], "name_en": [meta[c][1] for c in chains],
         "links": links_n.astype(np.int64), "missing": missing.to_numpy(dtype=np.int64),
         "weak": weak.to_numpy(dtype=np.int64), "local_share": sh["local"],
-        "region_share": sh["local"] + sh["region"], "high_risk_links": high, "enterprises": n_ent.astype(np.int64),
+        "region_share": sh["local"] + sh["region"], "unrecorded_share": sh["unrecorded"], "high_risk_links": high, "enterprises": n_ent.astype(np.int64),
         "leaders": n_lead.astype(np.int64), "leader_names": names,
     }, columns=SUMMARY_COLUMNS)
 

@@ -21,6 +21,22 @@ LOCATIONS = ("local", "region", "domestic", "abroad")  # coded 0..3 in the array
 STAGE_ORDER = {s.value: i for i, s in enumerate(ChainStage)}
 
 
+def uniq(a: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an integer array (a sort: numpy's hashed unique is slower on 10⁶ keys)."""
+    if len(a) == 0:
+        return a
+    x = np.sort(a, kind="stable")
+    return x[np.r_[True, x[1:] != x[:-1]]]
+
+
+def contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """keys ∈ sorted_keys, by binary search."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys
+
+
 def chain_frames(plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(links, edges) of every chain of the plan; empty frames with the columns when it has none."""
     links, edges = [], []

@@ -13,11 +13,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import rustworkx as rx
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import breadth_first_order
 
 from zhizao import formatting
 from zhizao.analytics.chains.coverage import _coverage, buyer_links, groups, summary_frame
 from zhizao.analytics.chains.data import ROLES, ChainData
-from zhizao.analytics.chains.frames import LOCATIONS, Prepared, link_graph, prepare
+from zhizao.analytics.chains.frames import LOCATIONS, Prepared, contains, link_graph, prepare, uniq
 from zhizao.settings import Settings
 
 GRADES = ("high", "medium", "low")
@@ -67,13 +69,10 @@ def _text(cond: np.ndarray, *pieces) -> np.ndarray:
 
 
 def _join(parts: list[np.ndarray], sep: str, empty: str) -> np.ndarray:
-    n = len(parts[0]) if parts else 0
-    out = np.full(n, "", dtype=object)
-    for part in parts:
-        has = part != ""
-        both = has & (out != "")
-        out = np.where(both, out + sep + part, np.where(has, part, out))
-    return np.where(out == "", empty, out)
+    """Per row: the non-empty parts joined by sep; `empty` where none is."""
+    if not parts or len(parts[0]) == 0:
+        return np.zeros(0, dtype=object)
+    return np.array([sep.join(filter(None, row)) or empty for row in zip(*parts)], dtype=object)
 
 
 def _grade(score: np.ndarray, s: Settings) -> np.ndarray:
@@ -110,9 +109,7 @@ def _relations(p: Prepared, bl: pd.DataFrame, cov: pd.DataFrame, s: Settings) ->
     single = n_sup == 1
     dominant = ~single & (share >= s["chain_dominant_share"])
     loc = p.ent_loc[p.s_sup]
-    member_keys = np.unique(p.m_ent * L + p.m_link)
-    sup_key = p.s_sup * L + p.s_link
-    is_member = np.isin(sup_key, member_keys)
+    is_member = contains(uniq(p.m_ent * L + p.m_link), p.s_sup * L + p.s_link)
     n_members = cov["n_members"].to_numpy()[p.s_link]
     n_local = cov["n_local"].to_numpy()[p.s_link]
     alt = np.maximum(n_members - is_member, 0)
@@ -204,7 +201,8 @@ def _links(plan, p: Prepared, bl: pd.DataFrame, cov: pd.DataFrame, rel: pd.DataF
     low = s["chain_local_share_low"]
     hhi_high = s["chain_hhi_high"]
     abroad = cov["abroad_share"].to_numpy()
-    outside_named = f["outside"] >= 1.0 - low
+    # named only where something is known: recorded supply or members (a link without either is missing)
+    outside_named = (f["outside"] >= 1.0 - low) & (np.isfinite(outside_rec) | (n_members > 0))
     nl = np.asarray(n_local).astype(str).astype(object)
     zh = [
         _text(status == "missing", "缺失环节：无本地企业"),
@@ -246,8 +244,9 @@ def supply_articulation(p: Prepared) -> np.ndarray:
         return out
     g = rx.PyGraph(multigraph=False)
     g.add_nodes_from(range(p.n_ent))
-    pairs = np.unique(np.sort(np.stack([p.s_sup, p.s_buy], axis=1), axis=1), axis=0)
-    g.add_edges_from_no_data(list(map(tuple, pairs.tolist())))
+    E = p.n_ent
+    pairs = uniq(np.minimum(p.s_sup, p.s_buy) * E + np.maximum(p.s_sup, p.s_buy))
+    g.add_edges_from_no_data(list(zip((pairs // E).tolist(), (pairs % E).tolist())))
     idx = np.fromiter(rx.articulation_points(g), dtype=np.int64)
     out[idx] = True
     return out
@@ -304,8 +303,6 @@ def _enterprises(p: Prepared, rel: pd.DataFrame, ap: np.ndarray, s: Settings) ->
 # --- critical nodes ---------------------------------------------------------------------------------
 
 def _critical(plan, p: Prepared, rel: pd.DataFrame, ap_ent: np.ndarray, s: Settings) -> pd.DataFrame:
-    from scipy.sparse import csr_matrix  # noqa: PLC0415 - scipy only for the downstream reach
-    from scipy.sparse.csgraph import breadth_first_order  # noqa: PLC0415
     ap, bc = _link_graph_measures(plan, p.links)
     link_rows = pd.DataFrame({"level": "link", "chain": p.links["chain"], "link": p.links["link"],
                               "enterprise_id": None, "name": p.links["name"], "location": None,
@@ -315,7 +312,7 @@ def _critical(plan, p: Prepared, rel: pd.DataFrame, ap_ent: np.ndarray, s: Setti
     E = p.n_ent
     single = rel["single_source"].to_numpy() if len(rel) else np.zeros(0, dtype=bool)
     sole = np.bincount(p.s_sup[single], minlength=E) if len(single) else np.zeros(E, dtype=np.int64)
-    pairs = np.unique(p.s_sup * max(E, 1) + p.s_buy)
+    pairs = uniq(p.s_sup * max(E, 1) + p.s_buy)
     buyers = np.bincount(pairs // max(E, 1), minlength=E)
     pick = np.flatnonzero(ap_ent | (sole > 0))
     reach = np.full(E, np.nan)
@@ -401,8 +398,8 @@ def backups(plan, data: ChainData, chain_risk: ChainRisk | None = None, settings
     x = x.sort_values(["rel", "order"], kind="stable")
     x["rank"] = x.groupby("rel").cumcount() + 1
     x = x[x["rank"] <= top]
-    trade = np.unique(p.s_buy.astype(np.int64) * p.n_ent + p.s_sup)
-    existing = np.isin(x["buy"].to_numpy() * p.n_ent + x["cand"].to_numpy(), trade)
+    trade = uniq(p.s_buy.astype(np.int64) * p.n_ent + p.s_sup)
+    existing = contains(trade, x["buy"].to_numpy(dtype=np.int64) * p.n_ent + x["cand"].to_numpy(dtype=np.int64))
     loc = x["loc"].to_numpy()
     cap = x["cap"].to_numpy()
     cap_zh = np.array([("，产能" + formatting.number(c, 0) + "万元") if np.isfinite(c) else "" for c in cap], dtype=object)

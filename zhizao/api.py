@@ -567,3 +567,182 @@ def import_chain_data(paths, *, plan=None, db: str | Path | None = None, actor: 
                                       actor=actor, role=role, ip=ip)
     return {"batch_id": batch_id, "plan_id": plan.plan.id, "file": file,
             **{t.removeprefix("chain_"): len(f) for t, f in frames.items()}}
+
+
+# chains: analyses
+from zhizao.analytics import chains as _chain_analytics  # noqa: E402 - this block's own import, kept with it
+# Each frame carries where its data came from in `attrs`: synthetic (bool: True → the synthetic default,
+# 合成数据（演示用）), source (in words), as_of and batch_id — a DataFrame's attrs, not a column, so the
+# tables stay as the analytics define them (the CLI adds an `origin` column to its JSON/CSV).
+def _chain_context(plan, db, settings=None):
+    """(plan, chain data, settings) for the chain analyses."""
+    plan = resolve_plan(plan, db, register=False)
+    data = chain_data(db=db, plan=plan)
+    return plan, data, settings if settings is not None else Settings()
+
+
+def _stamped(df: pd.DataFrame, data) -> pd.DataFrame:
+    df.attrs.update(synthetic=bool(data.synthetic), source=data.source, as_of=data.as_of, batch_id=data.batch_id)
+    return df
+
+
+def _first(values, n: int = 8, sep: str = "、") -> str:
+    values = [str(v) for v in values]
+    return sep.join(values[:n]) + ("…" if len(values) > n else "")
+
+
+def chain_id(plan: Plan, chain: str) -> str:
+    """The id of the plan's chain named by id or by its (Chinese or English) name; UserError naming the
+    chains otherwise, or saying the plan has none."""
+    if not plan.chains:
+        raise UserError("本规划未列产业链图谱：没有可选的产业链", "this plan has no chain maps: there is no chain to name")
+    text = str(chain).strip()
+    for c in plan.chains:
+        if text in (c.id, c.name, c.name_en):
+            return c.id
+    ids = [c.id for c in plan.chains]
+    raise UserError(f"没有产业链“{text[:40]}”：可取 {_first(ids)}（zhizao chain list 列出全部）",
+                    f"no chain '{text[:40]}': use one of {_first(ids, sep=', ')} (zhizao chain list shows them all)")
+
+
+def chains(plan=None, db: str | Path | None = None, *, settings: Settings | None = None) -> pd.DataFrame:
+    """One row per chain of the plan (`zhizao chain list`): chain, name, name_en, cluster, links, missing, weak,
+    local_share, region_share (fractions 0–1), high_risk_links, enterprises, leaders, leader_names. Empty (with these
+    columns) for a plan without chains. attrs: synthetic, source, as_of, batch_id."""
+    plan, data, s = _chain_context(plan, db, settings)
+    summary = _chain_analytics.chain_summary(plan, data, s)
+    names = pd.DataFrame([{"chain": c.id, "name": c.name, "name_en": c.name_en, "cluster": c.cluster}
+                          for c in plan.chains], columns=["chain", "name", "name_en", "cluster"])
+    out = _merge_new(names, summary, on=["chain"])
+    return _stamped(out, data)
+
+
+def chain_links(chain: str, plan=None, db: str | Path | None = None, *,
+                settings: Settings | None = None) -> pd.DataFrame:
+    """The links of one chain, upstream first (`zhizao chain show`): the plan's words (name, stage, upstream,
+    section, key products …), local coverage (link_coverage) and the link's risk grade with its reasons.
+    attrs: synthetic, source, as_of, batch_id."""
+    plan, data, s = _chain_context(plan, db, settings)
+    cid = chain_id(plan, chain)
+    links, edges = _chain_analytics.chain_frames(plan)
+    links = links[links["chain"] == cid]
+    ups = edges[edges["chain"] == cid].groupby("downstream")["upstream"].agg(list)
+    links = links.assign(upstream=links["link"].map(lambda k: ups.get(k, [])))
+    cr = _chain_analytics.risk(plan, data, s)
+    out = _merge_new(_merge_new(links, cr.coverage), cr.links)
+    return _stamped(out.reset_index(drop=True), data)
+
+
+def _merge_new(left: pd.DataFrame, right: pd.DataFrame, on=("chain", "link")) -> pd.DataFrame:
+    """`left` with the columns of `right` it lacks, matched on `on` (no _x/_y twins)."""
+    on = list(on)
+    return left.merge(right[on + [c for c in right.columns if c not in left.columns]], on=on, how="left")
+
+
+RISK_LEVELS = ("links", "relations", "enterprises")
+
+
+def chain_risk(plan=None, db: str | Path | None = None, chain: str | None = None, level: str = "links",
+               settings: Settings | None = None) -> pd.DataFrame:
+    """Risk grades (high/medium/low) with reasons_zh/reasons_en and their inputs (`zhizao chain risk`):
+    level "links" (per chain link), "relations" (per supply relation) or "enterprises" (per key
+    enterprise); `chain` keeps one chain's rows. attrs: synthetic, source, as_of, batch_id."""
+    if level not in RISK_LEVELS:
+        raise UserError(f"风险层级“{level}”无效：可取 {'、'.join(RISK_LEVELS)}",
+                        f"invalid risk level '{level}': use one of {', '.join(RISK_LEVELS)}")
+    plan, data, s = _chain_context(plan, db, settings)
+    cid = chain_id(plan, chain) if chain is not None else None
+    df = getattr(_chain_analytics.risk(plan, data, s), level)
+    if cid is not None:
+        if "chain" in df:
+            df = df[df["chain"] == cid]
+        elif level == "enterprises":  # an enterprise belongs to the chains it is a member of
+            ids = set(data.members.loc[data.members["chain"] == cid, "enterprise_id"])
+            df = df[df["enterprise_id"].isin(ids)]
+    return _stamped(df.reset_index(drop=True), data)
+
+
+def chain_backups(plan=None, db: str | Path | None = None, chain: str | None = None, *, top: int = 3,
+                  settings: Settings | None = None) -> pd.DataFrame:
+    """Backup candidates (备份企业) for each high-risk supply relation, local first, ranked.
+    attrs: synthetic, source, as_of, batch_id."""
+    plan, data, s = _chain_context(plan, db, settings)
+    cid = chain_id(plan, chain) if chain is not None else None
+    df = _chain_analytics.backups(plan, data, _chain_analytics.risk(plan, data, s), s, top=top)
+    if cid is not None and "chain" in df:
+        df = df[df["chain"] == cid]
+    return _stamped(df.reset_index(drop=True), data)
+
+
+def chain_gaps(plan=None, db: str | Path | None = None, chain: str | None = None,
+               settings: Settings | None = None) -> pd.DataFrame:
+    """The 招商 brief (`zhizao chain gaps`): per chain, the missing and weak links ranked by risk and size,
+    with the key products to attract. attrs: synthetic, source, as_of, batch_id."""
+    plan, data, s = _chain_context(plan, db, settings)
+    cid = chain_id(plan, chain) if chain is not None else None
+    df = _chain_analytics.gaps(plan, data, s)
+    if cid is not None:
+        df = df[df["chain"] == cid]
+    return _stamped(df.reset_index(drop=True), data)
+
+
+def _check_scenario(sc, data, plan: Plan) -> None:
+    """Every enterprise, district and region of a scenario exists in the data; UserError naming some that do."""
+    ent = data.enterprises
+    known = set(ent["enterprise_id"].astype(str))
+    bad = [e for e in sc.enterprises if e not in known]
+    if bad:
+        raise UserError(f"情景“{sc.name}”：数据中没有企业 {_first(bad, 3)}；企业代码如 {_first(sorted(known), 3)}"
+                        "（zhizao chain risk --level enterprises --format csv 列出全部）",
+                        f"scenario '{sc.name}': no enterprise {_first(bad, 3, ', ')} in the data; enterprise ids are "
+                        f"like {_first(sorted(known), 3, ', ')} (zhizao chain risk --level enterprises --format csv "
+                        "lists them)")
+    districts = sorted(set(ent["district"].dropna().astype(str)) - {""}
+                       | {d.code for d in (plan.regions.districts if plan.regions else [])})
+    bad = [d for d in sc.districts if d not in districts]
+    if bad:
+        local = [d.code for d in (plan.regions.districts if plan.regions else [])] or districts
+        raise UserError(f"情景“{sc.name}”：没有区县代码 {_first(bad, 3)}；可取本规划区县如 {_first(local, 6)}"
+                        "（GB/T 2260 六位代码，zhizao plan show --section regions 列出）",
+                        f"scenario '{sc.name}': no district code {_first(bad, 3, ', ')}; use a district of the plan "
+                        f"such as {_first(local, 6, ', ')} (6-digit GB/T 2260; zhizao plan show --section regions)")
+    for r in sc.regions:
+        if r == "abroad":
+            hit = (ent["country"].astype(str) != "CN").any()
+        elif r.isdigit():
+            hit = ent["district"].astype(str).str.startswith(r).any()
+        else:
+            hit = (ent["country"].astype(str) == r).any()
+        if not hit:
+            codes = sorted(set(ent["country"].astype(str)) - {"CN"})
+            provinces = sorted(set(ent["district"].dropna().astype(str).str[:2]) - {""})
+            raise UserError(f"情景“{sc.name}”：数据中没有位于“{r}”的企业；可取 abroad（境外）、国家代码如 "
+                            f"{_first(codes, 5)}，或省级代码前缀如 {_first(provinces, 6)}",
+                            f"scenario '{sc.name}': no enterprise of the data is in '{r}'; use abroad, a country "
+                            f"code such as {_first(codes, 5, ', ')} or a province prefix such as "
+                            f"{_first(provinces, 6, ', ')}")
+
+
+def chain_whatif(scenarios, plan=None, db: str | Path | None = None, settings: Settings | None = None) -> pd.DataFrame:
+    """Disruption what-ifs (`zhizao chain whatif`): `scenarios` are analytics Scenario objects (or one);
+    returns the comparison table (one row per scenario: removed, links_lost, enterprises_affected,
+    output_at_risk …); attrs["whatifs"] holds each scenario's WhatIf (.enterprises, .links, .chains,
+    .summary). Unknown enterprises, districts or regions raise UserError. attrs: synthetic, source, as_of."""
+    if isinstance(scenarios, _chain_analytics.Scenario):
+        scenarios = [scenarios]
+    plan, data, s = _chain_context(plan, db, settings)
+    if not plan.chains:
+        chain_id(plan, "")  # says the plan has no chains
+    for sc in scenarios:
+        _check_scenario(sc, data, plan)
+    runs = [_chain_analytics.whatif(plan, data, sc, s) for sc in scenarios]
+    out = _stamped(_chain_analytics.compare(runs).reset_index(drop=True), data)
+    out.attrs["whatifs"] = runs
+    return out
+
+
+def chain_warnings(plan=None, db: str | Path | None = None, settings: Settings | None = None) -> pd.DataFrame:
+    """The chain warnings (WARNING_COLUMNS of the monitoring warning table, rules named chain_…) that
+    `zhizao warnings` lists beside the monitoring ones. attrs: synthetic, source, as_of, batch_id."""
+    plan, data, s = _chain_context(plan, db, settings)
+    return _stamped(_chain_analytics.chain_warnings(plan, data, s), data)

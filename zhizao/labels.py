@@ -1124,3 +1124,77 @@ SUBJECT_TYPE.update({"chain": ("产业链", "Chain"), "chain_link": ("产业链�
 TABLES.update({"risk_grade": RISK_GRADE, "chain_status": CHAIN_STATUS, "supply_location": SUPPLY_LOCATION,
                "chain_role": CHAIN_ROLE, "chain_stage": CHAIN_STAGE, "whatif_status": WHATIF_STATUS,
                "chain_rule": CHAIN_RULE})
+
+
+# --- issue 12: CLI and exports (zhizao chain …, the chain workbook and GraphML) ---------------------
+# Column headers of the chain tables (terminal, XLSX); JSON/CSV keep the codes.
+CHAIN_HEAD: dict[str, Pair] = {
+    "chain": ("产业链", "Chain"), "chain_name": ("产业链", "Chain"), "link": ("环节", "Link"),
+    "link_name": ("环节", "Link"), "name": ("名称", "Name"), "name_en": ("英文名称", "English name"),
+    "cluster": ("所属集群", "Cluster"), "stage": ("环节位置", "Stage"), "stage_order": ("位置序号", "Stage order"),
+    "links": ("环节", "Links"), "missing": ("缺失", "Missing"), "weak": ("薄弱", "Weak"),
+    "local_share": ("本地配套%", "Local %"), "region_share": ("含区域配套%", "With region %"),
+    "domestic_share": ("国内其他地区（%）", "Rest of China (%)"), "abroad_share": ("境外（%）", "Abroad (%)"),
+    "unrecorded_share": ("未记录（%）", "Unrecorded (%)"), "high_risk_links": ("高风险", "High risk"),
+    "enterprises": ("企业数", "Enterprises"), "leaders": ("链主企业", "Leaders"),
+    "n_members": ("企业数", "Members"), "n_local": ("本地企业", "Local"), "n_region": ("区域企业", "Regional"),
+    "hhi": ("集中度HHI", "HHI"), "status": ("状态", "Status"), "grade": ("风险等级", "Risk"),
+    "score": ("风险分", "Score"), "reasons": ("原因", "Reasons"), "reasons_zh": ("原因", "Reasons (zh)"),
+    "reasons_en": ("原因（英文）", "Reasons"), "supplier_id": ("供应商代码", "Supplier ID"),
+    "supplier": ("供应商", "Supplier"), "supplier_name": ("供应商", "Supplier"), "buyer_id": ("采购商代码", "Buyer ID"),
+    "buyer": ("采购商", "Buyer"), "buyer_name": ("采购商", "Buyer"), "share": ("占需求（%）", "Share of need (%)"),
+    "enterprise_id": ("企业代码", "Enterprise ID"), "enterprise": ("企业", "Enterprise"),
+    "district": ("所在地", "Location"), "location": ("区位", "Where"), "country": ("国家", "Country"),
+    "output": ("产值（万元）", "Output (10k yuan)"), "capacity": ("产能（万元）", "Capacity (10k yuan)"),
+    "role": ("角色", "Role"), "rank": ("排名", "Rank"), "reason": ("理由", "Reason"), "why": ("理由", "Why"),
+    "candidate_id": ("备份企业代码", "Backup ID"), "candidate": ("备份企业", "Backup"),
+    "candidate_name": ("备份企业", "Backup"), "key_products": ("重点产品", "Key products"),
+    "technologies": ("关键技术", "Technologies"), "section": ("规划章节", "Section"), "quote": ("规划原文", "Plan text"),
+    "industry_class": ("行业分类", "Industry class"), "size": ("规模", "Size"),
+    "scenario": ("情景", "Scenario"), "removed": ("移除企业", "Removed"), "links_lost": ("断链环节", "Links lost"),
+    "links_weakened": ("受损环节", "Links weakened"), "enterprises_affected": ("受影响企业", "Enterprises hit"),
+    "output_at_risk": ("风险产值（万元）", "Output at risk (10k yuan)"), "chains_affected": ("受影响产业链", "Chains hit"),
+    "loss_share": ("缺供比例（%）", "Supply lost (%)"),
+    "loss": ("缺供%", "Loss %"), "need_lost_share": ("需求缺口%", "Need lost %"),
+    "members_removed": ("停供企业", "Stopped"), "members": ("本地企业", "Local members"),
+    "single_source": ("单一来源", "Single source"), "buyer_hhi": ("采购集中度", "Buyer HHI"),
+    "critical": ("关键节点", "Critical"), "relation": ("供应商 → 采购商", "Supplier → buyer"),
+    "origin": ("数据", "Data"), "check": ("检查项", "Check"),
+    "severity_label": ("级别", "Severity"), "message": ("说明", "Message"), "indicator": ("产业链.环节", "Chain.link"),
+}
+CHAIN_STAGE_WORD: dict[str, Pair] = {
+    "materials": ("上游材料", "materials"), "parts": ("零部件", "parts"), "systems": ("系统与总成", "systems"),
+    "final": ("整机与终端", "final products"), "services": ("应用与服务", "services"),
+}
+CHAIN_STATUS_WORD: dict[str, Pair] = {"missing": ("缺失", "missing"), "weak": ("薄弱", "weak"),
+                                      "covered": ("有配套", "covered"), "lost": ("断链", "lost"),
+                                      "weakened": ("受损", "weakened")}
+CHAIN_ROLE_WORD: dict[str, Pair] = {"leader": ("链主", "leader"), "core": ("核心配套", "core supplier"),
+                                    "supplier": ("配套", "supplier")}
+CHAIN_PLACE_WORD: dict[str, Pair] = {"local": ("本地", "local"), "region": ("区域", "region"),
+                                     "domestic": ("国内其他", "rest of China"), "abroad": ("境外", "abroad")}
+CHAIN_GRADE_WORD: dict[str, Pair] = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
+# What the chain commands say (terminal, workbook first line).
+CHAIN_WORDS: dict[str, Pair] = {
+    "no_chains": ("本规划未列产业链图谱", "this plan has no chain maps"),
+    "synthetic": ("合成数据（演示用）", "SYNTHETIC data (demo)"),
+    "source": ("数据来源", "Data source"), "as_of": ("数据截至", "as of"),
+    "no_problems": ("没有发现问题", "no problems found"),
+    "lint_title": ("产业链图谱检查", "chain map lint"),
+    "chains_title": ("产业链", "Chains"), "gaps_title": ("招商清单（缺失与薄弱环节）", "What to attract (missing and weak links)"),
+    "risk_links": ("环节风险", "Link risk"), "risk_relations": ("供应关系风险", "Supply-relation risk"),
+    "risk_enterprises": ("重点企业风险", "Key-enterprise risk"), "whatif_title": ("断供情景比较", "Disruption scenarios"),
+    "whatif_links": ("受影响环节", "Links hit"), "whatif_enterprises": ("受影响企业（风险产值最大者）",
+                                                                      "Enterprises hit (largest output at risk)"),
+    "imported": ("已导入", "imported"), "written": ("已写入", "written"),
+    "refused": ("导入被拒绝：发现 {n} 个问题，数据库未改变", "import refused: {n} problem(s), nothing was written"),
+    "sheet_summary": ("链条概况", "Chains"), "sheet_links": ("环节", "Links"),
+    "sheet_relations": ("供应关系风险", "Supply risk"), "sheet_enterprises": ("重点企业风险", "Enterprise risk"),
+    "sheet_backups": ("备份企业", "Backups"), "sheet_gaps": ("招商清单", "To attract"),
+    "none_local": ("无本地企业", "no local enterprise"), "more": ("等{n}家", "and {n} more"),
+    "none": ("无", "none"), "legend": ("风险：高 / 中 / 低；本地：本地企业数/全部企业数",
+                                       "risk: high / medium / low; local: local members / all members"),
+}
+TABLES.update({"chain_head": CHAIN_HEAD, "cli_chain_stage": CHAIN_STAGE_WORD, "cli_chain_status": CHAIN_STATUS_WORD,
+               "cli_chain_role": CHAIN_ROLE_WORD, "cli_chain_place": CHAIN_PLACE_WORD, "cli_chain_grade": CHAIN_GRADE_WORD,
+               "chain_words": CHAIN_WORDS})

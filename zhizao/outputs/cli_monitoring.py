@@ -25,7 +25,8 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
-from zhizao import formatting, labels
+from zhizao import api, formatting, labels
+from zhizao.analytics import chains as chain_analytics
 from zhizao.analytics.monitoring import published as pub
 from zhizao.analytics.monitoring.context import subject_name
 from zhizao.analytics.monitoring.forecast import forecast_next_year, forecast_year
@@ -97,8 +98,33 @@ def rule_title(rule: str, lang: str) -> str:
 
     if rule == "enterprise_*":
         return "企业类规则" if lang == "zh" else "enterprise rules"
+    if rule in chain_rules():
+        return labels.label("chain_rule", rule, lang)
     r = RULES.get(rule)
     return rule if r is None else (r.title_zh if lang == "zh" else r.title_en)
+
+
+def chain_rules() -> dict:
+    """The chain warning rules (chain_…) and their titles, as the chain analytics name them in labels."""
+    return labels.TABLES.get("chain_rule", {})
+
+
+def chain_warnings(plan, db, settings, severity: str, rule, console: Console, lang: str, fmt: str) -> pd.DataFrame:
+    """The plan's chain warnings (api.chain_warnings: imported chain data, else the synthetic default),
+    filtered as the monitoring ones; a line in table format says where the chain data come from."""
+    p = plan if plan is not None else api.resolve_plan(None, db, register=False)
+    if not p.chains or not hasattr(chain_analytics, "chain_warnings"):  # the analytics' rules may land after this
+        return pd.DataFrame()
+    w = api.chain_warnings(p, db, settings)
+    if fmt == "table" and len(w):
+        source = str(w.attrs.get("source") or "")
+        origin = labels.label("chain_words", "synthetic", lang) if w.attrs.get("synthetic") else ""
+        origin = "" if origin and origin in source else origin  # the synthetic source already says it
+        console.print(Text(("产业链预警的数据：" if lang == "zh" else "Chain warnings from: ")
+                           + " · ".join(x for x in (origin, source) if x),
+                           style="bold yellow" if w.attrs.get("synthetic") else "dim"))
+    w = w[w["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER.get(severity, 2)]
+    return w[w["rule"].isin(rule)] if rule else w
 
 
 def step_title(step: str, lang: str) -> str:
@@ -111,10 +137,11 @@ def step_title(step: str, lang: str) -> str:
 def check_rules(rules: Optional[List[str]]) -> Optional[List[str]]:
     """--rule: each a registered rule name; UserError naming them otherwise."""
 
-    bad = [r for r in rules or [] if r not in RULES]
+    known = [*RULES, *chain_rules()]
+    bad = [r for r in rules or [] if r not in known]
     if bad:
-        raise UserError(f"没有规则 {'、'.join(bad)}：--rule 可取 {'、'.join(RULES)}",
-                        f"no rule {', '.join(bad)}: --rule takes {', '.join(RULES)}")
+        raise UserError(f"没有规则 {'、'.join(bad)}：--rule 可取 {'、'.join(known)}",
+                        f"no rule {', '.join(bad)}: --rule takes {', '.join(known)}")
     return rules
 
 
@@ -464,7 +491,7 @@ def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
         _emit(df, fmt, lang, title, console)
 
 
-def _warnings_published(inputs, period, severity, rule, fmt, limit, lang, s, console) -> None:
+def _warnings_published(inputs, period, severity, rule, fmt, limit, lang, s, console, plan=None) -> None:
 
     _published_banner(inputs, console, lang, fmt)
     y, m = _published_period(inputs, period)
@@ -472,6 +499,9 @@ def _warnings_published(inputs, period, severity, rule, fmt, limit, lang, s, con
     w = w[w["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER.get(severity, 2)]
     if rule:
         w = w[w["rule"].isin(rule)]
+    cw = chain_warnings(plan, inputs.published.db, s, severity, rule, console, lang, fmt)  # issue 12
+    if len(cw):
+        w = pd.concat([w, cw], ignore_index=True)
     w = w.sort_values(["severity", "rule"], key=lambda c: c.map(SEVERITY_ORDER) if c.name == "severity" else c)
     if fmt == "table":
         col = "explanation_zh" if lang == "zh" else "explanation_en"
@@ -738,16 +768,20 @@ def register(app: typer.Typer) -> None:
         check_rules(rule)
         if source == "published":
             inputs = load_monitoring_inputs(source="published", db=db, plan=p)
-            _warnings_published(inputs, period, severity, rule, fmt, limit, lang, _settings(set_), console)
+            _warnings_published(inputs, period, severity, rule, fmt, limit, lang, _settings(set_), console, p)
             return
         inputs = load_monitoring_inputs(data)
         at = check_period(period, *_data_span(inputs))
         _synthetic_banner(inputs, console, lang, fmt)
-        r = _run_refresh(inputs, at, _settings(set_), console, lang)
+        s = _settings(set_)
+        r = _run_refresh(inputs, at, s, console, lang)
         w = r.warnings
         w = w[w["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER.get(severity, 2)]
         if rule:
             w = w[w["rule"].isin(rule)]
+        # the chain warnings in the same table (issue 12): the plan's chain data, not the monthly folder
+        cw = chain_warnings(p, db, s, severity, rule, console, lang, fmt)
+        w = pd.concat([w, cw], ignore_index=True) if len(cw) else w
         w = w.sort_values(["severity", "rule"], key=lambda c: c.map(SEVERITY_ORDER) if c.name == "severity" else c)
         if fmt == "table":
             col = "explanation_zh" if lang == "zh" else "explanation_en"

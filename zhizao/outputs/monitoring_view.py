@@ -146,10 +146,35 @@ def light_label(light: str | None, lang: str) -> str | None:
 
 def rule_title(rule: str, lang: str) -> str:
 
+    if rule in labels.TABLES.get("chain_rule", {}):  # the chain rules (issue 12), titled by the chain analytics
+        return labels.label("chain_rule", rule, lang)
     r = RULES.get(rule)
     if r is None:
         return rule
     return r.title_en if lang == "en" else r.title_zh
+
+
+def chain_warning_rows(chain_warnings: pd.DataFrame, lang: str = "zh") -> list[dict]:
+    """The chain warnings (api.chain_warnings: WARNING_COLUMNS, rules chain_…) as rows of the same shape
+    as `warning_rows`, to list beside the monitoring ones (`zhizao warnings` prints both); most severe first.
+    An enterprise's district is the chain data's (evidence "district"), for the district users' filter."""
+    if chain_warnings is None or chain_warnings.empty:
+        return []
+    rows = []
+    for r in chain_warnings.to_dict("records"):
+        ev = dict(r["evidence"]) if isinstance(r["evidence"], dict) else {}
+        st = r["subject_type"]
+        rows.append({
+            "subject_type": st, "subject_type_label": labels.label("subject_type", st, lang),
+            "subject_id": str(r["subject_id"]), "subject_name": r["subject_name"],
+            "district": ev.get("district") if st == "enterprise" else None, "period": r["period"],
+            "rule": r["rule"], "rule_title": rule_title(r["rule"], lang), "severity": r["severity"],
+            "severity_label": severity_label(r["severity"], lang), "evidence": ev,
+            "explanation": r["explanation_en"] if lang == "en" else r["explanation_zh"],
+            "synthetic": bool(chain_warnings.attrs.get("synthetic")),
+        })
+    rows.sort(key=lambda x: (SEVERITY_ORDER.get(x["severity"], 9), x["rule"], x["subject_type"], x["subject_id"]))
+    return rows
 
 
 def subject_type_label(st: str, lang: str) -> str:

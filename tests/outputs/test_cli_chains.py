@@ -1,0 +1,282 @@
+"""`zhizao chain …` as a user runs it: every subcommand and format in Chinese and English on the embedded
+plan (its synthetic default data, labelled), the fictional plan with a chain (tests/ingest/chain_files),
+and a plan without chains; bad arguments exit 2 with one line; a refused import exits 1, lists every
+problem and stores nothing."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from rich.cells import cell_len
+
+from cli_support import run_main, synth_dir  # noqa: F401 (synth_dir: a fixture)
+from tests.ingest.chain_files import ASSETS, tables, write_csv
+from tests.outputs.chain_plan import chain_plan_path
+from zhizao import api, labels
+from zhizao.analytics import chains as analytics
+from zhizao.outputs import cli_chains
+from zhizao.outputs.console import make_console
+
+EMBEDDED = "chongqing-manufacturing-2021-2025"
+NO_CHAINS = "chongqing-manufacturing-2023-2027"
+HAS_GAPS = hasattr(analytics, "gaps")
+HAS_WARNINGS = hasattr(analytics, "chain_warnings")
+try:
+    from zhizao.plan.chain_lint import lint_chains
+except ImportError:  # the plan part's module (issue 12) lands separately
+    lint_chains = None
+
+
+@pytest.fixture
+def zz(tmp_path, capsys, monkeypatch):
+    """`zhizao ARGS` on a store that does not exist yet (the chain data: the synthetic default)."""
+    monkeypatch.setenv("ZHIZAO_DB", str(tmp_path / "store.duckdb"))
+    monkeypatch.delenv("ZHIZAO_PLAN", raising=False)
+
+    def run(*args: str):
+        return run_main(list(args), capsys, monkeypatch)
+    return run
+
+
+@pytest.fixture(scope="module")
+def chain_plan(tmp_path_factory):
+    return str(chain_plan_path(tmp_path_factory.mktemp("chain-plan")))
+
+
+def first_chain(plan=None):
+    return api.resolve_plan(plan, register=False).chains[0]
+
+
+# --- every subcommand, every format, both languages -------------------------------------------------
+COMMANDS = [["list"], ["risk"], ["risk", "--level", "relations", "--grade", "high"],
+            ["risk", "--level", "enterprises", "--grade", "medium"], ["whatif", "--region", "abroad"]]
+if HAS_GAPS:
+    COMMANDS.append(["gaps"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: "-".join(a))
+def test_commands_in_every_format_label_the_synthetic_data(zz, args, lang):
+    code, out, err = zz("chain", *args, "--lang", lang)
+    assert code == 0, err
+    label = "合成数据（演示用）" if lang == "zh" else "SYNTHETIC"
+    assert label in out and "Traceback" not in out + err
+    code, out, err = zz("chain", *args, "--lang", lang, "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    rows = rows if isinstance(rows, list) else [rows]  # one what-if scenario: an object with its tables
+    assert rows and all(r["origin"] == "synthetic" for r in rows)
+    assert "SYNTHETIC" in err or "合成数据" in err  # machine formats: the label on stderr, stdout stays parseable
+    code, out, err = zz("chain", *args, "--lang", lang, "--format", "csv")
+    assert code == 0 and out.startswith('"origin"') and '"synthetic"' in out
+
+
+def test_list_matches_the_api_and_prints_chain_names(zz):
+    df = api.chains(EMBEDDED)
+    assert df.attrs["synthetic"] is True and len(df) == len(api.resolve_plan(EMBEDDED, register=False).chains)
+    code, out, _ = zz("chain", "list", "--format", "json")
+    rows = json.loads(out)
+    assert [r["chain"] for r in rows] == list(df["chain"])
+    assert [r["missing"] for r in rows] == [int(x) for x in df["missing"]]
+    code, out, _ = zz("chain", "list")
+    for name in df["name"]:
+        assert name[:4] in out  # a long name may wrap, its start is on one line
+
+
+def test_show_prints_the_chain_upstream_first_with_status_and_risk(zz):
+    chain = first_chain(EMBEDDED)
+    code, out, err = zz("chain", "show", chain.id)
+    assert code == 0, err
+    stages = [s for s in ("上游材料", "零部件", "系统与总成", "整机与终端", "应用与服务") if f"── {s}" in out]
+    assert stages and [out.index(f"── {s}") for s in stages] == sorted(out.index(f"── {s}") for s in stages)
+    for link in chain.links:
+        assert link.name[:3] in out
+    assert "风险" in out and "本地" in out
+    code, out, _ = zz("chain", "show", chain.name, "--lang", "en", "--format", "json")  # by name too
+    rows = json.loads(out)
+    assert {r["link"] for r in rows} == {k.id for k in chain.links}
+    assert all(r["grade"] in ("high", "medium", "low") and r["reasons_en"] for r in rows)
+
+
+def test_tables_fit_80_columns(zz, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(cli_chains, "console", make_console())
+    chain = first_chain(EMBEDDED)
+    for args in (["list"], ["list", "--lang", "en"], ["show", chain.id], ["risk", "--limit", "5"],
+                 ["risk", "--level", "relations", "--limit", "5", "--lang", "en"],
+                 ["whatif", "--region", "abroad", "--limit", "5"]):
+        code, out, err = zz("chain", *args)
+        assert code == 0, err
+        wide = [line for line in out.splitlines() if cell_len(line) > 80]
+        assert not wide, (args, wide[:2])
+
+
+def test_whatif_compares_named_scenarios(zz):
+    d = api.resolve_plan(EMBEDDED, register=False).regions.districts[0].code
+    code, out, err = zz("chain", "whatif", "--scenario", f"本区=district:{d}", "--scenario", "境外=region:abroad",
+                        "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [r["scenario"] for r in rows] == ["本区", "境外"] and all(r["removed"] > 0 for r in rows)
+    want = api.chain_whatif([analytics.Scenario("境外", regions=("abroad",))], EMBEDDED)
+    assert rows[1]["output_at_risk"] == pytest.approx(float(want["output_at_risk"].iloc[0]))
+
+
+def test_one_scenario_json_has_its_tables(zz):
+    code, out, err = zz("chain", "whatif", "--region", "abroad", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["origin"] == "synthetic" and doc["summary"]["removed"] > 0
+    assert doc["links"] and doc["enterprises"]
+
+
+def test_export_writes_a_workbook_and_a_graph(zz, tmp_path):
+    import networkx as nx
+    import openpyxl
+
+    if not HAS_GAPS:
+        pytest.skip("the analytics' gaps (招商清单) have not landed")
+    x, g = tmp_path / "c.xlsx", tmp_path / "c.graphml"
+    assert zz("chain", "export", "--format", "xlsx", "--out", str(x))[0] == 0
+    wb = openpyxl.load_workbook(x)
+    assert wb.sheetnames == ["链条概况", "环节", "供应关系风险", "重点企业风险", "备份企业", "招商清单"]
+    chain = first_chain(EMBEDDED)
+    assert zz("chain", "export", "--format", "graphml", "--out", str(g), "--chain", chain.id, "--enterprises")[0] == 0
+    graph = nx.read_graphml(g)
+    assert {n for n, d in graph.nodes(data=True) if d["kind"] == "link"} == {f"{chain.id}/{k.id}" for k in chain.links}
+
+
+# --- the fictional plan (a second plan with a chain) ------------------------------------------------
+def test_the_fictional_plans_own_chain(zz):
+    plan = str(ASSETS / "fictional-plan.yaml")
+    chain = first_chain(plan)
+    code, out, err = zz("chain", "list", "--plan", plan, "--lang", "en")
+    assert code == 0 and (chain.name_en or chain.name) in out and "SYNTHETIC" in out, err
+    code, out, err = zz("chain", "show", chain.id, "--plan", plan)
+    assert code == 0 and all(k.name[:3] in out for k in chain.links), err
+    code, out, err = zz("chain", "whatif", "--region", "abroad", "--plan", plan, "--format", "json")
+    assert code == 0 and json.loads(out)["summary"]["removed"] > 0, err
+    if HAS_GAPS:
+        code, out, err = zz("chain", "gaps", "--plan", plan, "--format", "json")
+        assert code == 0 and isinstance(json.loads(out), list), err
+
+
+def test_fictional_plan_with_a_chain(zz, chain_plan):
+    code, out, err = zz("chain", "list", "--plan", chain_plan)
+    assert code == 0 and "电机产业链" in out, err
+    code, out, err = zz("chain", "show", "motors", "--plan", chain_plan, "--lang", "en")
+    assert code == 0 and "Motors" in out and "── materials" in out and "── final products" in out, err
+    for args in (["risk", "--level", "relations"], ["whatif", "--region", "abroad"]):
+        code, out, err = zz("chain", *args, "--plan", chain_plan, "--format", "json")
+        assert code == 0 and json.loads(out), (args, err)
+
+
+# --- a plan without chains --------------------------------------------------------------------------
+@pytest.mark.parametrize("lang,words", [("zh", "本规划未列产业链图谱"), ("en", "this plan has no chain maps")])
+def test_a_plan_without_chains_says_so(zz, lang, words):
+    code, out, err = zz("chain", "list", "--plan", NO_CHAINS, "--lang", lang)
+    assert code == 0 and out.strip() == words
+    code, out, err = zz("chain", "list", "--plan", NO_CHAINS, "--format", "json")
+    assert code == 0 and json.loads(out) == []
+    for args in (["show", "x"], ["risk", "--chain", "x"], ["whatif", "--region", "abroad"]):
+        code, out, err = zz("chain", *args, "--plan", NO_CHAINS, "--lang", lang)
+        assert code == 2 and words in err and len(err.strip().splitlines()) == 1, (args, err)
+
+
+# --- mistakes: one line, exit 2 ---------------------------------------------------------------------
+@pytest.mark.parametrize("args,words", [
+    (["show", "no-such-chain"], "zhizao chain list"),
+    (["risk", "--level", "towns"], "--level"),
+    (["risk", "--chain", "no-such-chain"], "没有产业链"),
+    (["whatif", "--enterprise", "NOPE"], "没有企业 NOPE"),
+    (["whatif", "--district", "123456"], "没有区县代码 123456"),
+    (["whatif", "--region", "ZZZ"], "--region"),
+    (["whatif", "--region", "KP"], "没有位于“KP”的企业"),
+    (["whatif", "--scenario", "oops"], "--scenario"),
+    (["whatif", "--scenario", "a=town:1"], "enterprise:"),
+    (["whatif"], "--enterprise"),
+    (["risk", "-s", "no_such_setting=1"], "zhizao settings"),
+    (["list", "--format", "xlsx"], "--out"),
+])
+def test_mistakes_exit_2_with_one_line(zz, args, words):
+    code, out, err = zz("chain", *args)
+    assert code == 2, (args, out, err)
+    assert words in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+
+
+def test_unknown_chain_names_the_chains(zz):
+    code, _, err = zz("chain", "show", "nope", "--lang", "en")
+    assert code == 2 and first_chain(EMBEDDED).id in err and "no chain 'nope'" in err
+
+
+# --- import ---------------------------------------------------------------------------------------
+def test_a_refused_import_lists_every_problem_and_stores_nothing(zz, chain_plan, tmp_path):
+    def spoil(rows):
+        rows[1][0] = "91500000MA00000000"  # a wrong check character
+        rows.append(rows[2][:])  # a duplicate enterprise
+    paths = write_csv(tmp_path, tables(enterprises=spoil))
+    code, out, err = zz("chain", "import", *map(str, paths), "--plan", chain_plan)
+    assert code == 1 and "导入被拒绝" in err and "enterprises.csv" in err
+    assert len(re.findall(r"enterprises\.csv", err)) >= 2  # both problems, each with its file
+    assert api.chain_data(plan=chain_plan).synthetic  # nothing stored: still the synthetic default
+
+
+def test_a_good_import_replaces_the_synthetic_data(zz, chain_plan, tmp_path):
+    paths = write_csv(tmp_path)
+    code, out, err = zz("chain", "import", *map(str, paths), "--plan", chain_plan)
+    assert code == 0 and "已导入" in out, err
+    code, out, err = zz("chain", "list", "--plan", chain_plan, "--format", "json")
+    assert code == 0 and json.loads(out)[0]["origin"] == "imported"
+    code, out, err = zz("chain", "list", "--plan", chain_plan)
+    assert "合成数据" not in out and "enterprises.csv" in out
+
+
+def test_import_of_a_missing_file_exits_2(zz, chain_plan, tmp_path):
+    code, _, err = zz("chain", "import", str(tmp_path / "none.csv"), "--plan", chain_plan)
+    assert code == 2 and "文件不存在" in err
+
+
+# --- lint -----------------------------------------------------------------------------------------
+@pytest.mark.skipif(lint_chains is None, reason="zhizao.plan.chain_lint has not landed")
+def test_lint_is_clean_on_the_embedded_plan_and_fails_a_cycle(zz, chain_plan, tmp_path):
+    import yaml
+
+    code, out, err = zz("chain", "lint", EMBEDDED)
+    errors = [f for f in lint_chains(api.resolve_plan(EMBEDDED, register=False)) if f.severity == "error"]
+    assert code == (1 if errors else 0), out + err
+    data = yaml.safe_load(open(chain_plan, encoding="utf-8"))
+    motors = next(c for c in data["chains"] if c["id"] == "motors")
+    motors["links"][0]["upstream"] = ["motor"]  # 磁材 upstream of itself through 电机整机
+    bad = tmp_path / "cycle.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    code, out, err = zz("chain", "lint", str(bad))
+    assert code == 1 and "motors" in out, out + err
+    code, out, err = zz("chain", "lint", NO_CHAINS, "--lang", "en")
+    assert code == 0 and "this plan has no chain maps" in out
+
+
+# --- chain warnings in `zhizao warnings` ------------------------------------------------------------
+@pytest.mark.skipif(not HAS_WARNINGS, reason="the analytics' chain_warnings have not landed")
+def test_warnings_json_contains_the_chain_rules(zz, synth_dir):
+    code, out, err = zz("warnings", "--data", str(synth_dir), "--format", "json")
+    assert code == 0, err
+    rules = {w["rule"] for w in json.loads(out)}
+    assert any(r.startswith("chain_") for r in rules) and any(not r.startswith("chain_") for r in rules)
+
+
+# --- Chinese output reads as Chinese --------------------------------------------------------------
+CODES = sorted({k for t in ("cli_chain_grade", "cli_chain_stage", "cli_chain_status", "cli_chain_role",
+                            "cli_chain_place", "chain_rule") for k in labels.TABLES.get(t, {})} | {"covered", "abroad"})
+CODE = re.compile(r"(?<![\w/.:-])(" + "|".join(map(re.escape, CODES)) + r")(?![\w/.:-])")
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "power_battery"], ["risk"], ["risk", "--level", "relations"],
+                                  ["risk", "--level", "enterprises"], ["whatif", "--region", "abroad"]],
+                         ids=lambda a: "-".join(a))
+def test_chinese_tables_have_no_code_words(zz, args):
+    if args[0] == "show" and "power_battery" not in {c.id for c in api.resolve_plan(EMBEDDED, register=False).chains}:
+        args = ["show", first_chain(EMBEDDED).id]
+    code, out, err = zz("chain", *args, "--limit", "0") if args[0] in ("risk", "whatif") else zz("chain", *args)
+    assert code == 0, err
+    found = {m for line in out.splitlines() for m in CODE.findall(line)}
+    assert not found, found

@@ -1,0 +1,689 @@
+"""`zhizao chain …`: industrial-chain maps and supply-chain security (docs/chains.md §Commands 命令).
+
+list | show CHAIN | risk | whatif | gaps | lint [PLAN_FILE] | import FILE… | export. Thin: the analyses
+are zhizao.api's chain_* functions (which call zhizao.analytics.chains); this module parses options and
+prints. The data are the plan's active imported chain batch, else the synthetic default, which every
+output labels (a banner line in tables, an `origin` column in JSON/CSV, the workbook's first line).
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import pandas as pd
+import typer
+from rich.cells import cell_len
+from rich.table import Table
+from rich.text import Text
+
+from zhizao import api, formatting, labels
+from zhizao.analytics.chains import Scenario, locate
+from zhizao.errors import UserError
+from zhizao.ingest.table import problems_frame
+from zhizao.outputs.console import Lang, cell, fitted_table, make_console, numeric_columns, wrap
+from zhizao.outputs.spreadsheet_safe import write_csv, xlsx_bytes
+from zhizao.plan.chain_lint import lint_chains
+from zhizao.plan.lint import findings_frame
+from zhizao.plan.load import PlanError
+from zhizao.settings import Settings
+from zhizao.store.importing import ImportFailed
+from zhizao.store.store import as_db
+
+chain_app = typer.Typer(help="产业链图谱与供应链安全：列表、图谱、风险、断供情景、招商清单、检查、导入、导出 / industrial "
+                             "chains and supply-chain security: list, map, risk, what-if, gaps, lint, import, export.",
+                        no_args_is_help=True)
+console = make_console()
+err = make_console(stderr=True)
+
+W = labels.CHAIN_WORDS
+GRADE_ORDER = {"high": 0, "medium": 1, "low": 2}
+GRADE_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
+SHARES = ("local_share", "region_share", "domestic_share", "abroad_share", "unrecorded_share", "share", "loss_share",
+          "need_lost_share", "loss")
+LEVELS = ("output", "capacity", "output_at_risk", "size")
+COUNTS = ("links", "missing", "weak", "high_risk_links", "enterprises", "leaders", "n_members", "n_local", "n_region",
+          "rank", "removed", "links_lost", "links_weakened", "enterprises_affected", "chains_affected",
+          "members_removed")
+
+
+class Fmt(str, Enum):  # table|json|csv as every command, and xlsx (written to --out)
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class Level(str, Enum):
+    links = "links"
+    relations = "relations"
+    enterprises = "enterprises"
+
+
+class Grade(str, Enum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class ExportFmt(str, Enum):
+    xlsx = "xlsx"
+    graphml = "graphml"
+
+
+PlanOpt = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help="规划：编号或 YAML 文件路径；缺省为数据库所属规划 / "
+                                                                  "plan id or YAML path; default: the store's plan")
+DbOpt = typer.Option(None, "--db", parser=as_db, metavar="PATH|URL",
+                     help="DuckDB 文件或 postgresql:// URL；缺省 $ZHIZAO_DB / DuckDB file or postgresql:// URL")
+LangOpt = typer.Option(Lang.zh, "--lang", help="输出语言 / output language")
+FmtOpt = typer.Option(Fmt.table, "--format", help="输出格式（xlsx 须配 --out）/ output format (xlsx needs --out)")
+OutOpt = typer.Option(None, "--out", help="写入文件而不是屏幕（csv、json、xlsx）/ write to this file instead (csv, json, "
+                                          "xlsx)")
+SetOpt = typer.Option(None, "-s", "--set", help="覆盖设置 NAME=VALUE（可重复，见 zhizao settings）/ setting override "
+                                                "NAME=VALUE (repeatable)")
+ChainOpt = typer.Option(None, "--chain", help="只看这条产业链（编号或名称，见 zhizao chain list）/ one chain only (id "
+                                              "or name)")
+LimitOpt = typer.Option(50, "--limit", min=0, help="表格最多行数，0 为全部 / rows in table format, 0 = all")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `zhizao chain …` to the main app."""
+    app.add_typer(chain_app, name="chain")
+
+
+# --- helpers ------------------------------------------------------------------------------------
+def _say(key: str, lang: str, **kw) -> str:
+    return labels.label("chain_words", key, lang).format(**kw)
+
+
+def _plan(plan: Optional[str], db, lang: str):
+    try:
+        return api.resolve_plan(plan, db, register=False)
+    except PlanError as e:  # the file's own problems, located
+        raise UserError(f"规划文件无法使用：{e}", f"the plan file cannot be used: {e}") from None
+
+
+def _settings(pairs: Optional[List[str]]) -> Settings:
+    overrides = {}
+    for p in pairs or []:
+        name, sep, value = p.partition("=")
+        if not sep:
+            raise UserError(f"-s/--set 应写成 名称=值，而不是“{p}”（名称见 zhizao settings）",
+                            f"-s/--set expects NAME=VALUE, got '{p}' (names: zhizao settings)")
+        overrides[name.strip()] = value.strip()
+    try:
+        return Settings(overrides)
+    except UserError as e:
+        raise UserError(f"-s/--set：{e.reason_zh}", f"-s/--set: {e.reason_en}") from None
+
+
+def _no_chains(plan, fmt: Fmt, lang: str) -> bool:
+    """A plan without chain maps: one line (stderr for machine formats, which get an empty list), True."""
+    if plan.chains:
+        return False
+    if fmt == Fmt.json:
+        sys.stdout.write("[]\n")
+    (console if fmt == Fmt.table else err).print(_say("no_chains", lang), markup=False, highlight=False)
+    return True
+
+
+def _banner(df: pd.DataFrame, fmt: Fmt, lang: str) -> None:
+    """The data's origin above a table (stderr for machine formats): synthetic data are never unlabelled."""
+    a = df.attrs
+    out = console if fmt == Fmt.table else err
+    if a.get("synthetic"):
+        label, source = _say("synthetic", lang), str(a.get("source") or "")
+        said = labels.CHAIN_WORDS["synthetic"][0] in source and lang == "zh"
+        out.print(Text(source if said else f"{label} · {source}", style="bold yellow"))
+    elif fmt == Fmt.table and a.get("source"):
+        out.print(Text(f"{_say('source', lang)}{': ' if lang == 'en' else '：'}{a['source']}"
+                       + (f" · {_say('as_of', lang)} {a['as_of']}" if a.get("as_of") else ""), style="dim"))
+
+
+def _machine(df: pd.DataFrame) -> pd.DataFrame:
+    """JSON/CSV: the codes as the analytics give them, the data's origin as the first column."""
+    out = df.copy()
+    out.insert(0, "origin", "synthetic" if df.attrs.get("synthetic") else "imported")
+    for c in out.columns:  # lists and dicts as JSON text in CSV
+        if out[c].map(lambda v: isinstance(v, (list, dict, tuple))).any():
+            out[c] = out[c].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict, tuple)) else v)
+    return out
+
+
+def _check_out(fmt: Fmt, out: Optional[Path]) -> None:
+    """--format and --out agree (checked before any work, so the mistake is the only line)."""
+    if fmt == Fmt.table and out is not None:
+        raise UserError("--out 用于 csv、json 或 xlsx：请同时给出 --format csv|json|xlsx",
+                        "--out writes csv, json or xlsx: add --format csv|json|xlsx")
+    if fmt == Fmt.xlsx and out is None:
+        raise UserError("--format xlsx 须用 --out 文件名.xlsx 指定写入的文件",
+                        "--format xlsx needs --out FILE.xlsx: the file to write")
+
+
+def _write(df: pd.DataFrame, fmt: Fmt, out: Optional[Path], lang: str) -> bool:
+    """JSON/CSV/XLSX output (to stdout or `out`); False for a table (the caller prints it)."""
+    _check_out(fmt, out)
+    if fmt == Fmt.table:
+        return False
+    data = _machine(df)
+    if fmt == Fmt.xlsx:
+        _save(out, xlsx_bytes(data, "chains"), lang)
+        return True
+    text = (data.to_json(orient="records", force_ascii=False, indent=2, default_handler=str) + "\n"
+            if fmt == Fmt.json else write_csv(data))
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        _save(out, text.encode("utf-8"), lang)
+    return True
+
+
+def _save(out: Path, payload: bytes, lang: str) -> None:
+    try:
+        out.write_bytes(payload)
+    except OSError as e:
+        raise UserError(f"无法写入 {out}（{e.strerror or e}）：请检查目录是否存在、是否有写权限",
+                        f"cannot write {out} ({e.strerror or e}): check that the folder exists and is writable") from None
+    err.print(f"{_say('written', lang)} {out}", markup=False, highlight=False)
+
+
+def _names(plan, lang: str) -> tuple[dict, dict]:
+    en = lang == "en"
+    chains = {c.id: ((c.name_en or c.name) if en else c.name) for c in plan.chains}
+    links = {(c.id, k.id): ((k.name_en or k.name) if en else k.name) for c in plan.chains for k in c.links}
+    return chains, links
+
+
+def _cluster_names(plan, lang: str) -> dict:
+    return {c.id: ((c.name_en or c.name) if lang == "en" else c.name) for c in plan.clusters}
+
+
+def _view(df: pd.DataFrame, plan, lang: str, data=None) -> pd.DataFrame:
+    """A frame for a reader: chain/link/cluster ids as names, codes as words, enterprise ids as names."""
+    chains, links = _names(plan, lang)
+    out = df.copy()
+    if "link" in out and "chain" in out:
+        out["link"] = [links.get((c, k), k) for c, k in zip(out["chain"], out["link"])]
+    if "chain" in out:
+        out["chain"] = out["chain"].map(lambda c: chains.get(c, c))
+    if "cluster" in out:
+        out["cluster"] = out["cluster"].map(lambda c: _cluster_names(plan, lang).get(c, c))
+    for col, table in (("grade", "cli_chain_grade"), ("stage", "cli_chain_stage"), ("status", "cli_chain_status"),
+                       ("role", "cli_chain_role"), ("location", "cli_chain_place")):
+        if col in out:
+            out[col] = out[col].map(lambda v, t=table: labels.label(t, v, lang) if isinstance(v, str) else v)
+    if data is not None and len(data.enterprises):
+        names = dict(zip(data.enterprises["enterprise_id"], data.enterprises["name"]))
+        for col in ("supplier_id", "buyer_id", "candidate_id", "enterprise_id"):
+            if col in out:
+                out[col] = out[col].map(lambda v: names.get(v, v))
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[col] = out[col].map(lambda v: ("; " if lang == "en" else "、").join(map(str, v))
+                                    if isinstance(v, (list, tuple)) else v)
+    return out
+
+
+def _head(c: str, lang: str) -> str:
+    if c in ("supplier_id", "buyer_id", "candidate_id", "enterprise_id"):  # shown by name in a table
+        c = c[:-3]
+    for table in ("chain_head", "cli_column"):
+        if c in labels.TABLES[table]:
+            return labels.label(table, c, lang)
+    return c
+
+
+def _cells(df: pd.DataFrame, lang: str) -> list[list[str]]:
+    cols = []
+    for c in df.columns:
+        if c in SHARES:
+            cols.append([cell(None if pd.isna(v) else float(v) * 100, "pct", lang) for v in df[c]])
+        elif c in COUNTS:
+            cols.append([cell(v, "int", lang) for v in df[c]])
+        elif c in LEVELS or c in ("score", "hhi", "buyer_hhi"):
+            cols.append([cell(v, "level", lang) for v in df[c]])
+        else:
+            cols.append([cell(v, "auto", lang) for v in df[c]])
+    return [list(r) for r in zip(*cols)] if cols else []
+
+
+def _table(df: pd.DataFrame, lang: str, title: str | None = None, group: str | None = None) -> None:
+    """The frame as a table fitted to the terminal; a grade column coloured. `group`: a column shown as
+    a bold heading row above its rows (the chain above its links) instead of a column of its own."""
+    groups = list(df[group]) if group and group in df else None
+    if groups is not None:
+        df = df.drop(columns=group)
+    heads = [_head(str(c), lang) for c in df.columns]
+    rows = _cells(df, lang)
+    whole = set(numeric_columns([[r[i] for r in rows] for i in range(len(heads))]))
+    graded = list(df.columns).index("grade") if "grade" in df.columns else None
+    words = {labels.label("cli_chain_grade", k, lang): k for k in GRADE_STYLE}
+    shown, styles, last = [], [], object()
+    for k, r in enumerate(rows):
+        if groups is not None and groups[k] != last:
+            last = groups[k]
+            shown.append([str(last)] + [""] * (len(r) - 1))
+            styles.append(["bold"] + [None] * (len(r) - 1))
+        shown.append(r)
+        styles.append([GRADE_STYLE.get(words.get(r[graded])) if i == graded else None for i in range(len(r))]
+                      if graded is not None else [None] * len(r))
+    console.print(fitted_table(heads, shown, console.width, keep_whole=tuple(sorted(whole)), title=title,
+                               styles=styles))
+
+
+def _limited(df: pd.DataFrame, limit: int, lang: str) -> pd.DataFrame:
+    if limit and len(df) > limit:
+        err.print(f"{len(df)} rows, the first {limit} shown; --limit 0 shows all, --format csv gives every column"
+                  if lang == "en" else f"共 {len(df)} 行，显示前 {limit} 行；--limit 0 显示全部，--format csv 输出全部列",
+                  style="dim", markup=False)
+        return df.head(limit)
+    return df
+
+
+def _reasons(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """reasons_zh / reasons_en as one `reasons` column in the reader's language."""
+    keep = "reasons_en" if lang == "en" else "reasons_zh"
+    if keep not in df:
+        return df
+    return df.rename(columns={keep: "reasons"}).drop(columns=["reasons_zh", "reasons_en"], errors="ignore")
+
+
+def _min_grade(df: pd.DataFrame, grade: Optional[Grade]) -> pd.DataFrame:
+    if grade is None or "grade" not in df:
+        return df
+    return df[df["grade"].map(GRADE_ORDER).fillna(9) <= GRADE_ORDER[grade.value]]
+
+
+def _by_grade(df: pd.DataFrame) -> pd.DataFrame:
+    if "grade" not in df or df.empty:
+        return df
+    key = df["grade"].map(GRADE_ORDER).fillna(9)
+    score = -df["score"].fillna(0) if "score" in df else 0
+    return df.assign(_k=key, _s=score).sort_values(["_k", "_s"], kind="stable").drop(columns=["_k", "_s"])
+
+
+# --- commands -----------------------------------------------------------------------------------
+@chain_app.command("list")
+def chain_list(plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt,
+               out: Optional[Path] = OutOpt, lang: Lang = LangOpt, set_: Optional[List[str]] = SetOpt):
+    """规划的产业链：环节数、缺失与薄弱环节、本地与区域配套率、高风险环节 / the plan's chains: links, missing and
+    weak links, local and regional supply, high-risk links."""
+    lang = lang.value
+    _check_out(fmt, out)
+    p = _plan(plan, db, lang)
+    if _no_chains(p, fmt, lang):
+        return
+    df = api.chains(p, db, settings=_settings(set_))
+    _banner(df, fmt, lang)
+    if _write(df, fmt, out, lang):
+        return
+    cols = ["chain", "cluster", "links", "missing", "weak", "local_share", "region_share", "high_risk_links"]
+    view = _view(df[[c for c in cols if c in df]], p, lang)
+    if console.width < 100 and "cluster" in view:  # the chain's name says its cluster; 80 columns keep the numbers
+        view = view.drop(columns="cluster")
+    _table(view, lang, _say("chains_title", lang))
+
+
+@chain_app.command("show")
+def chain_show(chain: str = typer.Argument(..., help="产业链编号或名称（见 zhizao chain list）/ chain id or name"),
+               plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt,
+               out: Optional[Path] = OutOpt, lang: Lang = LangOpt, set_: Optional[List[str]] = SetOpt):
+    """产业链图谱：从上游到下游逐环节列出本地企业、配套状态与风险 / the chain upstream → downstream: each link
+    with its local members, status and risk."""
+    lang = lang.value
+    _check_out(fmt, out)
+    p = _plan(plan, db, lang)
+    cid = api.chain_id(p, chain)
+    s = _settings(set_)
+    df = api.chain_links(cid, p, db, settings=s)
+    _banner(df, fmt, lang)
+    if _write(df, fmt, out, lang):
+        return
+    summary = api.chains(p, db, settings=s)
+    _outline(p, p.chains[[c.id for c in p.chains].index(cid)], df, api.chain_data(db=db, plan=p),
+             summary[summary["chain"] == cid].iloc[0].to_dict(), lang)
+
+
+def _outline(plan, chain, df: pd.DataFrame, data, summary: dict, lang: str) -> None:
+    """The chain as an indented outline: a heading per stage, upstream first; each link on one line
+    (name, local members / all members, status, risk), its local members and upstream links under it."""
+    en = lang == "en"
+    chains, links = _names(plan, lang)
+    width = console.width
+    title = chains[chain.id]
+    cluster = _cluster_names(plan, lang).get(chain.cluster, chain.cluster)
+    console.print(Text(f"{title}  ({cluster}; {chain.section})" if en else f"{title}（{cluster}；{chain.section}）",
+                       style="bold"), overflow="fold")
+    n = {k: int((df["status"] == k).sum()) if "status" in df else 0 for k in ("missing", "weak")}
+    high = int((df["grade"] == "high").sum()) if "grade" in df else 0
+    facts = [f"{_head('links', lang)} {len(df)}", f"{_head('missing', lang)} {n['missing']}",
+             f"{_head('weak', lang)} {n['weak']}", f"{_head('high_risk_links', lang)} {high}"]
+    for key in ("local_share", "region_share"):  # the chain's need-weighted shares (as chain list)
+        v = summary.get(key)
+        if v is not None and pd.notna(v):
+            facts.append(f"{_head(key, lang).rstrip('%').rstrip()} {formatting.percent(float(v) * 100)}")
+    console.print(Text(" · ".join(facts)))
+    members = data.members[data.members["chain"] == chain.id] if not data.is_empty else data.members
+    ent = data.enterprises.set_index("enterprise_id") if len(data.enterprises) else None
+    local_ids = set()
+    if ent is not None and len(ent):
+        where = locate(data.enterprises, plan)
+        local_ids = set(data.enterprises.loc[(where == "local").to_numpy(), "enterprise_id"])
+    role_rank = {"leader": 0, "core": 1, "supplier": 2}
+    order = df.sort_values(["stage_order", "link"], kind="stable") if "stage_order" in df else df
+    stage = None
+    for r in order.to_dict("records"):
+        if r.get("stage") != stage:
+            stage = r.get("stage")
+            word = labels.label("cli_chain_stage", stage, lang)
+            console.print(Text(f"── {word} " + "─" * max(0, min(width, 60) - cell_len(word) - 4), style="bold cyan"))
+        grade = r.get("grade") if isinstance(r.get("grade"), str) else None
+        status = r.get("status") if isinstance(r.get("status"), str) else None
+        n_local = r.get("n_local")
+        n_all = r.get("n_members")
+        line = Text("  ● ")
+        line.append(links.get((chain.id, r["link"]), r["link"]), style="bold")
+        count = (f"{int(n_local) if pd.notna(n_local) else 0}/{int(n_all) if pd.notna(n_all) else 0}")
+        line.append(f"  {'local' if en else '本地'} {count}")
+        if status:
+            line.append(f"  {labels.label('cli_chain_status', status, lang)}",
+                        style="red" if status == "missing" else "yellow" if status == "weak" else "")
+        if grade:
+            line.append(f"  {'risk' if en else '风险'} {labels.label('cli_chain_grade', grade, lang)}", style=GRADE_STYLE[grade])
+        console.print(line, overflow="fold")
+        mine = members[members["link"] == r["link"]]
+        mine = mine[mine["enterprise_id"].isin(local_ids)]
+        if len(mine):
+            mine = mine.assign(_r=mine["role"].map(role_rank).fillna(3), _c=-mine["capacity"].fillna(0))
+            mine = mine.sort_values(["_r", "_c"], kind="stable")
+            shown = [f"{ent.at[e, 'name'] if ent is not None and e in ent.index else e}"
+                     f"（{labels.label('cli_chain_role', role, lang)}）" if not en else
+                     f"{ent.at[e, 'name'] if ent is not None and e in ent.index else e} ({labels.label('cli_chain_role', role, lang)})"
+                     for e, role in zip(mine["enterprise_id"].head(3), mine["role"].head(3))]
+            text = ("; " if en else "、").join(shown)
+            if len(mine) > 3:
+                text += (" " if en else "") + _say("more", lang, n=len(mine))
+            _under(("local: " if en else "本地企业：") + text, width)
+        else:
+            _under(_say("none_local", lang), width, style="red")
+        ups = r.get("upstream") or []
+        if len(ups):
+            _under(("upstream: " if en else "上游：") + ("; " if en else "、").join(links.get((chain.id, u), u) for u in ups),
+                   width, style="dim")
+    console.print(Text(_say("legend", lang), style="dim"))
+
+
+def _under(text: str, width: int, style: str = "") -> None:
+    lead = "      "
+    for k, line in enumerate(wrap(text, max(20, width - len(lead)))):
+        console.print(Text(lead + line, style=style), overflow="ignore", crop=False)
+
+
+@chain_app.command("risk")
+def chain_risk(level: Level = typer.Option(Level.links, "--level", help="环节、供应关系或重点企业 / links, supply "
+                                                                       "relations or key enterprises"),
+               chain: Optional[str] = ChainOpt,
+               grade: Optional[Grade] = typer.Option(None, "--grade", help="最低风险等级（high 只看高风险）/ minimum "
+                                                                           "risk grade (high: high only)"),
+               plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt,
+               out: Optional[Path] = OutOpt, limit: int = LimitOpt, lang: Lang = LangOpt,
+               set_: Optional[List[str]] = SetOpt):
+    """风险分级（高/中/低）及其原因：环节、供应关系、重点企业 / risk grades (high/medium/low) with their reasons:
+    links, supply relations, key enterprises."""
+    lang = lang.value
+    _check_out(fmt, out)
+    p = _plan(plan, db, lang)
+    if chain is None and _no_chains(p, fmt, lang):
+        return
+    df = api.chain_risk(p, db, chain=chain, level=level.value, settings=_settings(set_))
+    df = _by_grade(_min_grade(df, grade)).reset_index(drop=True)
+    _banner(df, fmt, lang)
+    if _write(df, fmt, out, lang):
+        return
+    data = api.chain_data(db=db, plan=p)
+    cols = {"links": ["chain", "link", "grade", "reasons"],
+            "relations": ["chain", "relation", "link", "grade", "reasons"],
+            "enterprises": ["enterprise_id", "location", "grade", "reasons"]}[level.value]
+    view = _limited(_reasons(df, lang), limit, lang)  # the most severe first, then by chain
+    if chain is not None:
+        cols = [c for c in cols if c != "chain"]
+    elif "chain" in view:  # the chain as a heading over its rows, in the plan's order
+        order = {c.id: i for i, c in enumerate(p.chains)}
+        view = view.assign(_o=view["chain"].map(order)).sort_values("_o", kind="stable").drop(columns="_o")
+    view = _view(view, p, lang, data)
+    if level == Level.relations:  # supplier → buyer in one column: the share is in the reasons
+        view = view.assign(relation=[f"{a} → {b}" for a, b in zip(view["supplier_id"], view["buyer_id"])])
+    view = view[[c for c in cols if c in view]]
+    title = _say({"links": "risk_links", "relations": "risk_relations", "enterprises": "risk_enterprises"}[level.value],
+                 lang)
+    _table(view, lang, f"{title}（{len(df)}）" if lang == "zh" else f"{title} ({len(df)})",
+           group="chain" if chain is None else None)
+
+
+@chain_app.command("gaps")
+def chain_gaps(chain: Optional[str] = ChainOpt, plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt,
+               fmt: Fmt = FmtOpt, out: Optional[Path] = OutOpt, limit: int = LimitOpt, lang: Lang = LangOpt,
+               set_: Optional[List[str]] = SetOpt):
+    """分链条招商清单：缺失与薄弱环节，按风险与规模排序 / what to attract: the missing and weak links of each
+    chain, ranked by risk and size."""
+    lang = lang.value
+    _check_out(fmt, out)
+    p = _plan(plan, db, lang)
+    if chain is None and _no_chains(p, fmt, lang):
+        return
+    df = api.chain_gaps(p, db, chain=chain, settings=_settings(set_))
+    _banner(df, fmt, lang)
+    if _write(df, fmt, out, lang):
+        return
+    why = "why_en" if lang == "en" and "why_en" in df else "why_zh" if "why_zh" in df else "why"
+    view = df.rename(columns={why: "why"}) if why in df else df
+    cols = ["chain", "link", "status", "why", "key_products"]  # in rank order within each chain (JSON has rank)
+    if chain is not None:
+        cols.remove("chain")
+    _table(_view(_limited(view[[c for c in cols if c in view]], limit, lang), p, lang), lang, _say("gaps_title", lang),
+           group="chain" if chain is None else None)
+
+
+SPEC = re.compile(r"^(enterprise|district|region)[:：](.+)$")
+
+
+def _scenario(name: str, enterprises=(), districts=(), regions=()) -> Scenario:
+    regions = tuple(r.strip() if r.strip().isdigit() or r.strip().lower() == "abroad" else r.strip().upper()
+                    for r in regions)
+    for r in regions:
+        r = "abroad" if r.lower() == "abroad" else r
+        if not (r == "abroad" or re.fullmatch(r"\d{2,6}", r) or re.fullmatch(r"[A-Z]{2}", r)):
+            raise UserError(f"--region {r} 无效：可取 abroad（境外）、两位国家代码（如 JP）或 GB/T 2260 代码前缀（如 44）",
+                            f"invalid --region {r}: use abroad, a two-letter country code (e.g. JP) or a GB/T 2260 "
+                            "code prefix (e.g. 44)")
+    return Scenario(name=name, enterprises=tuple(e.strip() for e in enterprises),
+                    districts=tuple(d.strip() for d in districts),
+                    regions=tuple("abroad" if r.lower() == "abroad" else r for r in regions))
+
+
+def _parse_scenario(text: str) -> Scenario:
+    """NAME=KIND:VALUE[,KIND:VALUE…] with KIND enterprise|district|region."""
+    name, sep, spec = text.partition("=")
+    if not sep or not name.strip() or not spec.strip():
+        raise UserError(f"--scenario 应写成 名称=类型:值[,类型:值…]（类型 enterprise、district、region），而不是“{text}”",
+                        f"--scenario expects NAME=KIND:VALUE[,KIND:VALUE…] (KIND enterprise, district, region), "
+                        f"not '{text}'")
+    parts = {"enterprise": [], "district": [], "region": []}
+    for item in re.split(r"[,，]", spec):
+        m = SPEC.match(item.strip())
+        if not m:
+            raise UserError(f"--scenario {name}：“{item.strip()}”应写成 enterprise:代码、district:区县代码 或 region:地区",
+                            f"--scenario {name}: '{item.strip()}' should be enterprise:ID, district:CODE or "
+                            "region:PREFIX|abroad|XX")
+        parts[m[1]].append(m[2])
+    return _scenario(name.strip(), parts["enterprise"], parts["district"], parts["region"])
+
+
+@chain_app.command("whatif")
+def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterprise", help="断供企业代码（可重复）/ "
+                                                                                          "enterprise id (repeatable)"),
+                 district: Optional[List[str]] = typer.Option(None, "--district", help="断供区县代码（可重复）/ "
+                                                                                      "district code (repeatable)"),
+                 region: Optional[List[str]] = typer.Option(None, "--region", help="断供地区：GB/T 2260 代码前缀、"
+                                                                                  "abroad 或国家代码如 JP（可重复）/ a "
+                                                                                  "code prefix, abroad or a country "
+                                                                                  "code (repeatable)"),
+                 scenario: Optional[List[str]] = typer.Option(None, "--scenario", help="命名情景 "
+                                                              "名称=enterprise:代码,district:代码,region:地区（可重复，"
+                                                              "用于比较）/ a named scenario NAME=KIND:VALUE,… "
+                                                              "(repeatable, to compare)"),
+                 plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt,
+                 out: Optional[Path] = OutOpt, limit: int = typer.Option(10, "--limit", min=0, help="受影响企业表的行数 / "
+                                                                                                   "rows of the enterprise table"),
+                 lang: Lang = LangOpt, set_: Optional[List[str]] = SetOpt):
+    """断供情景：移除企业、区县或外部地区后断链的环节、受影响企业与风险产值，可比较多个情景 / disruption what-if:
+    links lost, enterprises hit and output at risk when enterprises, a district or a region stop supplying."""
+    lang = lang.value
+    _check_out(fmt, out)
+    p = _plan(plan, db, lang)
+    if not p.chains:
+        api.chain_id(p, "")
+    runs = [_parse_scenario(s) for s in scenario or []]
+    if enterprise or district or region:
+        name = ",".join([*(f"enterprise:{e}" for e in enterprise or []), *(f"district:{d}" for d in district or []),
+                         *(f"region:{r}" for r in region or [])])
+        runs.insert(0, _scenario(name, enterprise or (), district or (), region or ()))
+    if not runs:
+        raise UserError("请指定断供对象：--enterprise 代码、--district 区县代码、--region 地区，或 --scenario 名称=…",
+                        "say what stops supplying: --enterprise ID, --district CODE, --region PREFIX|abroad|XX or "
+                        "--scenario NAME=…")
+    names = [r.name for r in runs]
+    if len(set(names)) < len(names):
+        raise UserError("情景名称重复：每个 --scenario 须有自己的名称", "scenario names repeat: give each --scenario its own name")
+    df = api.chain_whatif(runs, p, db, settings=_settings(set_))
+    _banner(df, fmt, lang)
+    whatifs = df.attrs.get("whatifs", [])
+    if fmt == Fmt.json and len(runs) == 1 and out is None:  # one scenario: its tables too
+        w = whatifs[0]
+        doc = {"origin": "synthetic" if df.attrs.get("synthetic") else "imported", "summary": w.summary,
+               **{k: json.loads(getattr(w, k).to_json(orient="records", force_ascii=False, default_handler=str))
+                  for k in ("links", "enterprises", "chains")}}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    if _write(df, fmt, out, lang):
+        return
+    cols = ["scenario", "removed", "links_lost", "links_weakened", "enterprises_affected", "output_at_risk"]
+    _table(_view(df[[c for c in cols if c in df]], p, lang), lang, _say("whatif_title", lang))
+    if len(whatifs) == 1:
+        w = whatifs[0]
+        lk = w.links
+        if len(lk):
+            order = {c.id: i for i, c in enumerate(p.chains)}
+            lk = lk.assign(_o=lk["chain"].map(order)).sort_values(["_o"], kind="stable")
+            cols = ["chain", "link", "status", "members_removed", "n_members", "need_lost_share"]
+            _table(_view(lk[[c for c in cols if c in lk]], p, lang), lang, _say("whatif_links", lang), group="chain")
+        en = w.enterprises
+        if len(en) and "output_at_risk" in en:
+            en = en.sort_values("output_at_risk", ascending=False)
+        if len(en):
+            cols = ["enterprise_id", "location", "loss", "output_at_risk"]
+            _table(_view(_limited(en, limit, lang)[[c for c in cols if c in en]], p, lang,
+                         api.chain_data(db=db, plan=p)), lang, _say("whatif_enterprises", lang))
+
+
+@chain_app.command("lint")
+def chain_lint(plan_file: Optional[str] = typer.Argument(None, metavar="[PLAN_FILE]",
+                                                         help="规划编号或 YAML 文件（同 --plan）/ plan id or file"),
+               plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
+    """检查产业链图谱：环节成环、上下游倒置、孤立环节、行业代码 / check the chain maps: cycles, stage inversions,
+    isolated links, industry classes (exit 1 on errors)."""
+    lang = lang.value
+    p = _plan(plan_file or plan, db, lang)
+    if not p.chains:
+        console.print(_say("no_chains", lang), markup=False, highlight=False)
+        return
+    df = findings_frame(lint_chains(p), lang)
+    if df.empty and fmt == Fmt.table:
+        console.print(_say("no_problems", lang), markup=False)
+    elif fmt == Fmt.table:
+        _table(df.drop(columns=["check", "severity"]), lang, _say("lint_title", lang))
+    elif fmt == Fmt.json:
+        sys.stdout.write(df.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(write_csv(df))
+    if (df["severity"] == "error").any():
+        raise typer.Exit(1)
+
+
+@chain_app.command("import")
+def chain_import(files: List[Path] = typer.Argument(..., metavar="FILE...",
+                                                    help="企业、环节企业、供应关系：一个 XLSX（三张表）或三个 CSV / one "
+                                                         "XLSX with three sheets or three CSV files"),
+                 plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, lang: Lang = LangOpt):
+    """导入产业链企业与供应关系（全部成功或全部不导入）/ import chain enterprises and supply relations, all or
+    nothing."""
+    lang = lang.value
+    for f in files:
+        if not f.is_file():
+            raise UserError(f"文件不存在：{f}" if not f.exists() else f"不是文件而是目录：{f}，请给出要导入的文件",
+                            f"file not found: {f}" if not f.exists() else f"{f} is a folder; give the file to import")
+    p = _plan(plan, db, lang)
+    if not p.chains:
+        api.chain_id(p, "")
+    try:
+        summary = api.import_chain_data([str(f) for f in files], plan=p, db=db)
+    except ImportFailed as e:
+        err.print(Text(_say("refused", lang, n=len(e.problems)), style="red"))
+        _problems(e.problems, lang)
+        raise typer.Exit(1) from None
+    counts = ", ".join(f"{k} {v}" for k, v in summary.items() if isinstance(v, (int, float)) and not isinstance(v, bool))
+    console.print(Text(f"{_say('imported', lang)}: {counts}" + (f" (batch {summary.get('batch_id')})" if lang == "en"
+                       else f"（批次 {summary.get('batch_id')}）")))
+
+
+def _problems(problems, lang: str) -> None:
+    """Every problem of a refused import: file, sheet, row, column, value, reason."""
+    df = problems_frame(problems, lang)
+    sheets = [getattr(x, "sheet", None) for x in problems]
+    if any(sheets):
+        df.insert(1, "Sheet" if lang == "en" else "工作表", sheets)
+    t = Table(show_lines=False)
+    for c in df.columns:
+        t.add_column(str(c), overflow="fold")
+    for row in df.itertuples(index=False):  # Text: a cell like "[/red]" is data, not markup
+        t.add_row(*[Text("" if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA else str(v))
+                    for v in row])
+    err.print(t)
+
+
+@chain_app.command("export")
+def chain_export(fmt: ExportFmt = typer.Option(..., "--format", help="xlsx 工作簿或 graphml 图 / an XLSX workbook "
+                                                                      "or a GraphML graph"),
+                 out: Path = typer.Option(..., "--out", help="写入的文件 / the file to write"),
+                 chain: Optional[str] = ChainOpt,
+                 enterprises: bool = typer.Option(False, "--enterprises", help="GraphML 也含企业节点与供应关系 / "
+                                                                              "GraphML with enterprises and supply "
+                                                                              "edges too"),
+                 plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, lang: Lang = LangOpt,
+                 set_: Optional[List[str]] = SetOpt):
+    """导出产业链：XLSX（概况、环节、供应关系风险、重点企业风险、备份企业、招商清单）或 GraphML / export the chains as
+    an XLSX workbook or a GraphML graph."""
+    from zhizao.outputs import chain_exports  # noqa: PLC0415 - openpyxl/networkx writers: only for an export
+
+    lang = lang.value
+    _check_out(fmt, out)
+    p = _plan(plan, db, lang)
+    cid = api.chain_id(p, chain) if chain is not None else (api.chain_id(p, "") if not p.chains else None)
+    s = _settings(set_)
+    data = api.chain_data(db=db, plan=p)
+    risk = chain_exports.analytics.risk(p, data, s)
+    if fmt == ExportFmt.graphml:
+        import io  # noqa: PLC0415 - the graph is written whole, then saved like every file here
+        buf = io.BytesIO()
+        chain_exports.write_graphml(chain_exports.chain_graph(p, data, risk, cid, enterprises=enterprises, settings=s),
+                                    buf)
+        payload = buf.getvalue()
+    else:
+        payload = chain_exports.chain_workbook(p, data, risk, None, cid, lang=lang, settings=s)
+    stamp = pd.DataFrame()
+    stamp.attrs.update(synthetic=data.synthetic, source=data.source, as_of=data.as_of)
+    _banner(stamp, Fmt.csv, lang)  # on stderr: the file itself says it too
+    _save(out, payload, lang)

@@ -546,7 +546,7 @@ def link_data(ctx: Ctx, chain, lk, a: Analysis | None) -> dict:
 def _tech_name(tech, tech_id: str, lang: str) -> str:
     if tech is None:
         return tech_id
-    return pick(getattr(tech, "name", tech_id), getattr(tech, "name_en", None), lang) or tech_id
+    return pick(getattr(tech, "title", tech_id), getattr(tech, "title_en", None), lang) or tech_id
 
 
 def _backup_rows(ctx: Ctx, a: Analysis, chain_id: str, link_id: str) -> list[dict]:

@@ -19,6 +19,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from zhizao.analytics.assessment import assess_plan
+from zhizao.analytics.chains.data import ChainData
 from zhizao.analytics.monitoring.published import PublishedData, from_observations
 from zhizao.analytics.next_plan import draft
 from zhizao.analytics.progress import target_display
@@ -27,7 +28,8 @@ from zhizao.plan.lint import Finding, findings_frame, lint_plan
 from zhizao.plan.load import PlanError, embedded_plan_ids, embedded_plans, load_plan, looks_like_path, parse_plan
 from zhizao.plan.spec import Plan
 from zhizao.settings import Settings
-from zhizao.store.importing import (BUNDLED, ImportSummary, bundled_links_name, bundled_mismatches, import_file,
+from zhizao.ingest.chains import read_chain_files
+from zhizao.store.importing import (BUNDLED, ImportFailed, ImportSummary, bundled_links_name, bundled_mismatches, import_file,
                                      load_bundled, load_bundled_links)
 from zhizao.store import backup as _archive, postgres
 from zhizao.store.store import Store, as_db, system_user
@@ -35,7 +37,7 @@ from zhizao.store.store import Store, as_db, system_user
 __all__ = [
     "load_plan", "resolve_plan", "plans", "open_store", "assess", "scorecard", "observations", "sources", "lint",
     "import_data", "withdraw", "batches", "Settings", "draft_plan", "published_monitoring",
-    "backup", "restore", "store_status", "upgrade_store", "audit_log",
+    "backup", "restore", "store_status", "upgrade_store", "audit_log", "chain_data", "import_chain_data",
 ]
 
 BUNDLED_PLAN_ID = "chongqing-manufacturing-2021-2025"
@@ -503,3 +505,68 @@ def audit_log(db: str | Path | None = None, *, limit: int | None = None, actor: 
     """The audit log of the store at `db`, newest first (see Store.audit_log)."""
     with Store(db) as store:
         return store.audit_log(limit=limit, actor=actor, action=action, since=since)
+
+
+# chain data
+NO_CHAINS_ZH = "本规划未列产业链图谱"
+NO_CHAINS_EN = "this plan has no chain maps"
+CHAIN_FILE_SEPARATOR = " | "  # between the files of one chain import in batches.file
+
+
+def chain_data(db: str | Path | None = None, plan=None) -> ChainData:
+    """The plan's chain data: its active chain batch in the store (the latest import not withdrawn),
+    else the synthetic default (labelled), else — for a plan without chains — an empty ChainData."""
+    plan = resolve_plan(plan, db, register=False)
+    if not plan.chains:
+        return ChainData.empty(f"{NO_CHAINS_ZH} / {NO_CHAINS_EN}")
+    store = _store_if_exists(db)  # a read: no store is created for it
+    if store is not None:
+        with store:
+            info = store.chain_batch(plan.plan.id)
+            frames = store.chain_frames(info["batch_id"]) if info else None
+        if info:
+            return ChainData(frames["chain_enterprises"], frames["chain_members"], frames["chain_supply"],
+                             synthetic=False, source=_file_names(info["file"]) or info["batch_id"],
+                             batch_id=info["batch_id"], as_of=pd.Timestamp(info["imported_at"]).date().isoformat())
+    return _synthetic_chain_data(plan)
+
+
+def _file_names(files: str | None) -> str:
+    """The imported file names without their folders (a batch of three CSVs names all three)."""
+    return ", ".join(Path(f).name for f in str(files or "").split(CHAIN_FILE_SEPARATOR) if f)
+
+
+def _synthetic_chain_data(plan: Plan) -> ChainData:
+    try:
+        from zhizao.synth import chains as synth_chains  # lazy: zhizao/synth/chains.py is written in parallel (issue 12)
+    except ImportError:
+        return ChainData.empty("合成数据（演示用）尚未提供 / SYNTHETIC chain data not available yet", synthetic=True)
+    return synth_chains.default_chain_data(plan)
+
+
+def import_chain_data(paths, *, plan=None, db: str | Path | None = None, actor: str | None = None,
+                      role: str | None = None, ip: str | None = None, progress=None) -> dict:
+    """Import chain data — one XLSX with three sheets, or three CSV files — for `plan`; all or nothing
+    (ImportFailed lists every problem). The new batch becomes the plan's active chain data; older
+    batches stay. `progress(stage, rows)` is called as each stage starts: read, validate, write.
+    Returns the batch id, the plan id, the file(s) and the rows of each table."""
+    plan = resolve_plan(plan, db)
+    if not plan.chains:
+        raise UserError(f"{NO_CHAINS_ZH}（{plan.plan.id}），无法导入产业链数据；请选用列有产业链图谱的规划（--plan）",
+                        f"{NO_CHAINS_EN} ({plan.plan.id}), so chain data cannot be imported; choose a plan "
+                        "with chain maps (--plan)")
+    paths = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    frames, problems, sha = read_chain_files(paths, plan, progress=progress)
+    if problems:
+        raise ImportFailed(problems)
+    step = progress or (lambda stage, rows: None)
+    rows = sum(len(f) for f in frames.values())
+    step("write", rows)
+    file = CHAIN_FILE_SEPARATOR.join(str(p) for p in paths)
+    note = (f"产业链数据 / chain data ({plan.plan.id}): " + ", ".join(
+        f"{t.removeprefix('chain_')} {len(f)}" for t, f in frames.items()))
+    with open_store(db, plan) as store:
+        batch_id = store.commit_chain(plan.plan.id, frames, file=file, sha256=sha, note=note,
+                                      actor=actor, role=role, ip=ip)
+    return {"batch_id": batch_id, "plan_id": plan.plan.id, "file": file,
+            **{t.removeprefix("chain_"): len(f) for t, f in frames.items()}}

@@ -404,6 +404,109 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
 )
 
 
+# --- industrial chains and supply-chain security (issue 12: zhizao.analytics.chains, docs/chains.md) ---
+# No official source fixes how a chain link or a supply relation is graded: every weight and cut-off
+# below is a zhizao default, tunable with -s; the HHI cut-off borrows the merger guidelines' scale.
+_CHAIN = "zhizao default: no official source grades supply-chain risk; tunable (docs/chains.md)"
+_CHAIN_ZH = "zhizao 默认值：无官方来源规定供应链风险的分级方法，可调整（见 docs/chains.md）"
+
+
+def _chain_weight(name: str, default: float, zh: str, en: str) -> Setting:
+    return Setting(name, default, f"风险评分中“{zh}”因素的权重（各因素得分0—1，按权重加权平均）",
+                   f"Weight of the '{en}' factor in the risk score (each factor scores 0–1; the score is "
+                   f"their weighted mean)", _CHAIN, _CHAIN_ZH, bounds=(0.0, 1.0))
+
+
+CHAIN_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "chain_weak_link_max", 1,
+        "本地配套企业不超过该数（且至少1家）的环节为“薄弱环节”；没有本地企业的为“缺失环节”",
+        "A link with at least one and at most this many local member enterprises is weak (none: missing)",
+        "zhizao default: the issue's 'weak link = one local enterprise'",
+        "zhizao 默认值：薄弱环节即只有一家本地企业",
+        bounds=(0, 50),
+    ),
+    Setting(
+        "chain_dominant_share", 0.7,
+        "一家供应商占采购方该环节需求的比重不低于该值时为“主导来源”（仅一家记录的供应商时为“单一来源”）",
+        "A supplier holding at least this share of a buyer's need for a link is a dominant source (the only "
+        "recorded supplier is a single source)",
+        _CHAIN, _CHAIN_ZH, bounds=(0.5, 1.0),
+    ),
+    Setting(
+        "chain_hhi_high", 0.25,
+        "赫芬达尔指数（0—1）不低于该值为“高度集中”（采购方的供应商份额，或环节内企业产能）",
+        "HHI (0–1) at or above which supply is highly concentrated (a buyer's suppliers, or the capacity of a "
+        "link's members)",
+        "US DOJ/FTC Horizontal Merger Guidelines 2010: HHI above 2,500 (0.25) is highly concentrated; applying "
+        "it to supply is a zhizao default",
+        "美国司法部与联邦贸易委员会《横向合并指南》（2010）：HHI高于2500（即0.25）为高度集中；用于供应集中度为 zhizao 默认做法",
+        bounds=(0.0, 1.0),
+    ),
+    Setting(
+        "chain_local_share_low", 0.3,
+        "按需求加权的本地配套率低于该值时，列为风险原因并在产业链层面预警",
+        "Need-weighted local supply share below which it is named as a risk reason and a chain is warned",
+        _CHAIN, _CHAIN_ZH, bounds=(0.0, 1.0),
+    ),
+    Setting(
+        "chain_region_factor", 0.25,
+        "供应商位于区域（如成渝地区）内、本地以外时“来源地”因素的得分（本地为0，境外为1）",
+        "Location factor score of a supplier in the supply region outside the local area (local 0, abroad 1)",
+        _CHAIN, _CHAIN_ZH, bounds=(0.0, 1.0),
+    ),
+    Setting(
+        "chain_domestic_factor", 0.5,
+        "供应商位于国内其他省份时“来源地”因素的得分（本地为0，境外为1）",
+        "Location factor score of a supplier elsewhere in the country (local 0, abroad 1)",
+        _CHAIN, _CHAIN_ZH, bounds=(0.0, 1.0),
+    ),
+    Setting(
+        "chain_risk_high", 0.55,
+        "风险评分（0—1）不低于该值为“高”风险",
+        "Risk score (0–1) at or above which the grade is high",
+        _CHAIN, _CHAIN_ZH, bounds=(0.0, 1.0),
+    ),
+    Setting(
+        "chain_risk_medium", 0.3,
+        "风险评分不低于该值（且低于高风险界限）为“中”风险，否则为“低”",
+        "Risk score at or above which (and below the high cut-off) the grade is medium; below it low",
+        _CHAIN, _CHAIN_ZH, bounds=(0.0, 1.0),
+    ),
+    _chain_weight("chain_w_rel_source", 0.3, "单一或主导来源", "single or dominant source"),
+    _chain_weight("chain_w_rel_concentration", 0.1, "采购集中度", "buyer's supplier concentration"),
+    _chain_weight("chain_w_rel_location", 0.2, "供应商来源地", "supplier location"),
+    _chain_weight("chain_w_rel_share", 0.15, "占采购方需求比重", "share of the buyer's need"),
+    _chain_weight("chain_w_rel_alternatives", 0.25, "缺少替代企业", "no alternative supplier"),
+    _chain_weight("chain_w_link_members", 0.35, "本地企业缺失或薄弱", "missing or weak local members"),
+    _chain_weight("chain_w_link_outside", 0.25, "依赖外地供应", "dependence on outside supply"),
+    _chain_weight("chain_w_link_concentration", 0.15, "环节产能集中", "capacity concentration"),
+    _chain_weight("chain_w_link_critical", 0.1, "链条关键节点", "critical point of the chain"),
+    _chain_weight("chain_w_link_relations", 0.15, "高风险供应关系占比", "share of high-risk relations"),
+    _chain_weight("chain_w_ent_exposure", 0.4, "投入端最高风险", "riskiest input"),
+    _chain_weight("chain_w_ent_outside", 0.2, "投入依赖外地", "inputs from outside"),
+    _chain_weight("chain_w_ent_critical", 0.4, "对下游不可或缺", "indispensable to others"),
+    Setting(
+        "chain_critical_reach_top", 50,
+        "关键节点分析中计算全部下游可达企业数的企业个数（按直接采购方数量取前若干家）",
+        "How many enterprises (most direct buyers first) get their full downstream reach counted in the "
+        "critical-node analysis",
+        "zhizao default: bounds the work on large supply graphs",
+        "zhizao 默认值：限制大型供应网络上的计算量",
+        bounds=(0, 10000),
+    ),
+    Setting(
+        "chain_whatif_max_rounds", 200,
+        "断供推演的最多传递轮数（供应关系有环时损失逐轮趋近不动点）",
+        "Most rounds of the disruption what-if's propagation (with cycles in supply the loss approaches its "
+        "fixed point round by round)",
+        "zhizao default: a loss change below one millionth ends the propagation earlier",
+        "zhizao 默认值：损失变化小于百万分之一时提前结束",
+        bounds=(1, 10000),
+    ),
+)
+
+
 # Cited when a baseline is re-based and the plan states no rule of its own (plan.baseline_rule).
 DEFAULT_BASELINE_RULE = ("zhizao 默认做法：以最终公布数据替换规划印刷的基期值",
                          "zhizao's default practice: final published figures replace printed baselines")
@@ -419,7 +522,7 @@ def baseline_rule(plan, lang: str = "zh") -> str:
     return DEFAULT_BASELINE_RULE[lang == "en"]
 
 
-SETTINGS: tuple[Setting, ...] = ASSESSMENT_SETTINGS + MONITORING_SETTINGS
+SETTINGS: tuple[Setting, ...] = ASSESSMENT_SETTINGS + MONITORING_SETTINGS + CHAIN_SETTINGS
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 

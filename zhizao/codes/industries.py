@@ -11,13 +11,16 @@ import io
 from importlib import resources
 
 
-def _divisions() -> tuple[dict[str, str], dict[str, str]]:
+def _rows() -> list[dict[str, str]]:
     text = resources.files("zhizao.resources").joinpath("reference/gbt4754-2017-manufacturing.csv").read_text("utf-8")
-    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["level"] == "division"]
-    return {r["code"]: r["name"] for r in rows}, {r["code"]: r["name_en"] for r in rows}
+    return list(csv.DictReader(io.StringIO(text)))
 
 
-DIVISIONS, DIVISIONS_EN = _divisions()  # code → 中文名, code → NBS English name
+_ROWS = _rows()
+DIVISIONS = {r["code"]: r["name"] for r in _ROWS if r["level"] == "division"}  # code → 中文名
+DIVISIONS_EN = {r["code"]: r["name_en"] for r in _ROWS if r["level"] == "division"}  # code → NBS English name
+# Every manufacturing code (division 2, group 3, class 4 digits) → (level, 中文名).
+CODES: dict[str, tuple[str, str]] = {r["code"]: (r["level"], r["name"]) for r in _ROWS}
 
 # cluster id → (name, name_en, divisions)
 CLUSTERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -51,3 +54,29 @@ def division_name(code: str, lang: str = "zh") -> str:
     code is returned as it is."""
     code = str(code)
     return (DIVISIONS_EN if lang == "en" else DIVISIONS).get(code, code)
+
+
+def is_industry_code(code) -> bool:
+    """True for a GB/T 4754-2017 manufacturing division, group or class code (``36``, ``361``, ``3612``)."""
+    return isinstance(code, str) and code in CODES
+
+
+def industry_code_level(code: str) -> str | None:
+    """``division`` / ``group`` / ``class``, or None for a code that is not in the table."""
+    found = CODES.get(str(code))
+    return found[0] if found else None
+
+
+def industry_code_name(code: str, lang: str = "zh") -> str:
+    """The name of a division, group or class. The NBS prints English names for divisions only, so in
+    English a group or class is named by its division's English name and its code
+    (``Manufacture of Automobiles — 3612``); an unknown code is returned as it is."""
+    code = str(code)
+    found = CODES.get(code)
+    if found is None:
+        return code
+    if lang != "en":
+        return found[1]
+    if found[0] == "division":
+        return DIVISIONS_EN.get(code) or found[1]
+    return f"{DIVISIONS_EN.get(code[:2]) or DIVISIONS.get(code[:2], code[:2])} — {code}"

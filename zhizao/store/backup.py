@@ -24,12 +24,13 @@ from zhizao import __version__
 from zhizao.errors import UserError
 from zhizao.store import postgres
 from zhizao.store.pg_store import _read_tables, copy_rows
-from zhizao.store.store import NO_EXTENSIONS, STATISTICS_TABLES, Store, as_db, default_actor
+from zhizao.store.store import CHAIN_TABLE_NAMES, NO_EXTENSIONS, STATISTICS_TABLES, Store, as_db, default_actor
 
 FORMAT = "zhizao-backup"
 FORMAT_VERSION = 1
 ACCOUNT_TABLES = ("users", "sessions", "api_tokens")  # PostgreSQL only; users first (foreign keys)
-TABLES = (*STATISTICS_TABLES, "audit", *ACCOUNT_TABLES)
+DATA_TABLES = (*STATISTICS_TABLES, *CHAIN_TABLE_NAMES)  # replaced by a restore with force
+TABLES = (*DATA_TABLES, "audit", *ACCOUNT_TABLES)
 # A store holding any of these rows is not empty: a restore would mix two stores.
 CONTENT_TABLES = ("batches", "plans", "observations", "links", "users")
 PG_TYPES = {"character varying": "VARCHAR", "text": "VARCHAR", "integer": "INTEGER", "bigint": "BIGINT",
@@ -214,7 +215,7 @@ def _restore_duckdb(store: Store, work, folder: Path, manifest: dict, force: boo
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
         if force:
-            for table in STATISTICS_TABLES:
+            for table in DATA_TABLES:
                 con.execute(f"DELETE FROM {table}").fetchall()
         for table in manifest["tables"]:
             if table not in have:
@@ -253,7 +254,7 @@ def _restore_pg(store, work, manifest: dict, force: bool, actor, step, name: str
         if not force and any(cur.execute(f"SELECT EXISTS (SELECT 1 FROM {t})").fetchone()[0] for t in check):
             _not_empty(store.location)
         if force:
-            replaced = [*STATISTICS_TABLES, *[t for t in ACCOUNT_TABLES if t in archived and t in present]]
+            replaced = [*DATA_TABLES, *[t for t in ACCOUNT_TABLES if t in archived and t in present]]
             cur.execute(f"TRUNCATE {', '.join(replaced)}")
         for table in TABLES:  # in this order: users before the tables naming them
             if table not in archived:

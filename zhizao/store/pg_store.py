@@ -21,6 +21,7 @@ The audit log is read from PostgreSQL directly: recording a login does not bump 
 from __future__ import annotations
 
 import hashlib
+import io
 import threading
 from collections import OrderedDict
 from datetime import date, datetime, timezone
@@ -31,12 +32,15 @@ import numpy as np
 import pandas as pd
 
 from zhizao.store import postgres
-from zhizao.store.store import (AUDIT_COLUMNS, BACKENDS, LINK_COLUMNS, OBSERVATION_COLUMNS, SCHEMA, SERIES_COLUMNS,
-                                SOURCE_COLUMNS, STATISTICS_TABLES, Batch, Store, UnknownBatch, _actor,
-                                _audit_query, _rows, audit_detail, default_actor, default_db, import_detail,
-                                new_observations)
+from zhizao.store.store import (AUDIT_COLUMNS, BACKENDS, CHAIN_BATCH_FIELDS, CHAIN_KIND, CHAIN_TABLES, LINK_COLUMNS,
+                                OBSERVATION_COLUMNS, SCHEMA, SERIES_COLUMNS, SOURCE_COLUMNS, STATISTICS_TABLES, Batch,
+                                Store, UnknownBatch, _actor, _audit_query, _rows, _utcnow, audit_detail,
+                                chain_batch_sql, chain_detail, chain_frame, chain_rows, default_actor, default_db,
+                                import_detail, new_batch_id, new_observations, stored_chain_frame)
 
-FLOAT_COLUMNS = {"observations": ("value",), "links": ("scale",)}
+FLOAT_COLUMNS = {"observations": ("value",), "links": ("scale",), "chain_enterprises": ("output",),
+                 "chain_members": ("capacity",), "chain_supply": ("share",)}
+COPY_CHUNK = 200_000  # rows per CSV block sent to COPY: bounded memory for a million supply rows
 
 _lock = threading.Lock()
 _snapshots: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}  # URL → (generation, in-memory DuckDB)
@@ -81,6 +85,33 @@ def copy_rows(cur, table: str, columns: list[str], rows) -> None:
     with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
         for row in rows:
             cp.write_row(row)
+
+
+def copy_frame(cur, table: str, frame: pd.DataFrame) -> None:
+    """Bulk-load a data frame (its columns are the table's) with COPY … FORMAT csv: a million rows in
+    seconds, where a row at a time takes minutes. NaN and None are NULL (no text cell is empty)."""
+    with cur.copy(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv)") as cp:
+        for start in range(0, len(frame), COPY_CHUNK):
+            part = frame.iloc[start:start + COPY_CHUNK]
+            cp.write(part.to_csv(index=False, header=False, float_format="%.17g", lineterminator="\n")
+                     .encode("utf-8"))
+
+
+def read_frame(pg, query, columns: list[str]) -> pd.DataFrame:
+    """A query's rows (a psycopg.sql.Composable) as a data frame through COPY … TO STDOUT (CSV): fast
+    for a million rows. Every column comes as text for the caller to convert; NULL is NaN (no stored
+    text cell is empty)."""
+    from psycopg import sql  # here: the driver is loaded only when a PostgreSQL store is used
+
+    buf = io.BytesIO()
+    with pg.cursor() as cur:
+        with cur.copy(sql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv)").format(query)) as cp:
+            for block in cp:
+                buf.write(block)
+    if not buf.getbuffer().nbytes:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    buf.seek(0)
+    return pd.read_csv(buf, header=None, names=columns, dtype=str, keep_default_na=False, na_values=[""])
 
 
 def _read_tables(pg, tables, into: duckdb.DuckDBPyConnection) -> None:
@@ -439,6 +470,45 @@ class PgStore(Store):
 
         self._write(work)
         return True
+
+    # --- chain data: read from PostgreSQL itself (kept out of the statistics snapshot) ----------
+    def chain_batch(self, plan_id: str) -> dict | None:
+        if not self._schema:
+            return None
+        with self._pg.transaction():
+            row = self._pg.execute(chain_batch_sql("%s"), [plan_id]).fetchone()
+        return dict(zip(CHAIN_BATCH_FIELDS, row)) if row else None
+
+    def chain_frames(self, batch_id: str) -> dict[str, pd.DataFrame]:
+        from psycopg import sql  # here: the driver is loaded only when a PostgreSQL store is used
+
+        out = {}
+        with self._pg.transaction():  # one view of the three tables
+            self._pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            for table, cols in CHAIN_TABLES.items():
+                # ctid: the physical order, which is the order written (the tables are only appended to)
+                query = sql.SQL("SELECT {} FROM {} WHERE batch_id = {} ORDER BY ctid").format(
+                    sql.SQL(", ").join(map(sql.Identifier, cols)), sql.Identifier(table), sql.Literal(batch_id))
+                out[table] = chain_frame(read_frame(self._pg, query, cols), cols)
+        return out
+
+    def commit_chain(self, plan_id: str, frames: dict[str, pd.DataFrame], *, file: str | None, sha256: str | None,
+                     note: str | None = None, actor: str | None = None, role: str | None = None,
+                     ip: str | None = None) -> str:
+        batch_id, now, rows = new_batch_id(), _utcnow(), chain_rows(frames)
+
+        def work(cur):
+            cur.execute("INSERT INTO batches VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                        [batch_id, CHAIN_KIND, file, sha256, rows, now, note])
+            self._insert_audit(cur, "import", actor=actor, role=role, target=batch_id, rows=rows,
+                               detail=chain_detail(plan_id, frames, file, sha256), ip=ip, at=now)
+            for table, cols in CHAIN_TABLES.items():
+                frame = stored_chain_frame(frames[table], cols, batch_id, plan_id)
+                if len(frame):
+                    copy_frame(cur, table, frame)
+            return batch_id
+
+        return self._write(work)
 
     # --- audit log: PostgreSQL itself ----------------------------------------------------------
     def _has_audit(self) -> bool:

@@ -22,13 +22,14 @@ import duckdb
 import pandas as pd
 
 from zhizao.errors import UserError
+from zhizao.ingest.chains import CHAIN_TABLES
 from zhizao.settings import Settings
 from zhizao.store.postgres import check_address, is_postgres, redact
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
     batch_id VARCHAR PRIMARY KEY,
-    kind VARCHAR NOT NULL,          -- bundled | import | synthetic
+    kind VARCHAR NOT NULL,          -- bundled | import | links | chain | synthetic
     file VARCHAR,
     sha256 VARCHAR,
     rows INTEGER,
@@ -118,8 +119,41 @@ CREATE TABLE IF NOT EXISTS audit (          -- who did what, when: as PostgreSQL
     detail VARCHAR,                 -- JSON
     ip VARCHAR
 );
+-- Chain data (issue 12; Alembic 0003): one chain import is one batch for one plan, never overwritten;
+-- the plan's active chain data is its latest batch of kind 'chain' that is not withdrawn.
+CREATE TABLE IF NOT EXISTS chain_enterprises (
+    enterprise_id VARCHAR NOT NULL, -- 统一社会信用代码 (or a foreign enterprise's own id)
+    name VARCHAR NOT NULL,
+    district VARCHAR,               -- GB/T 2260 code where it produces; NULL abroad
+    country VARCHAR NOT NULL,       -- ISO 3166-1 alpha-2
+    output DOUBLE,                  -- 万元 a year; NULL when unknown
+    batch_id VARCHAR NOT NULL,
+    plan_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chain_members (
+    enterprise_id VARCHAR NOT NULL,
+    chain VARCHAR NOT NULL,         -- a chain id of the plan
+    link VARCHAR NOT NULL,          -- a link id of that chain
+    role VARCHAR NOT NULL,          -- leader | core | supplier
+    capacity DOUBLE,                -- 万元 a year; NULL when unknown
+    batch_id VARCHAR NOT NULL,
+    plan_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chain_supply (
+    supplier_id VARCHAR NOT NULL,
+    buyer_id VARCHAR NOT NULL,
+    chain VARCHAR NOT NULL,
+    link VARCHAR NOT NULL,          -- the product supplied: the supplier is a member of this link
+    share DOUBLE NOT NULL,          -- fraction 0–1 of the buyer's need for the link's product
+    batch_id VARCHAR NOT NULL,
+    plan_id VARCHAR NOT NULL
+);
 """
 STATISTICS_TABLES = ("batches", "sources", "series", "links", "observations", "withdrawals", "plans")
+# Chain tables are read per batch (chain_batch / chain_frames), not with the statistics: a million
+# supply rows stay out of the PostgreSQL snapshot that every page reads.
+CHAIN_TABLE_NAMES = tuple(CHAIN_TABLES)
+CHAIN_KIND = "chain"  # batches.kind of a chain import
 AUDIT_COLUMNS = ["audit_id", "at", "actor", "role", "action", "target", "rows", "detail", "ip"]
 
 OBSERVATION_COLUMNS = [
@@ -641,6 +675,47 @@ class Store:
             f"SELECT DISTINCT plan_id FROM links l WHERE plan_id IS NOT NULL AND {self._active('l')} ORDER BY 1"
         ).fetchall()]
 
+    # --- chain data (issue 12) -------------------------------------------------------------------
+    def chain_batch(self, plan_id: str) -> dict | None:
+        """The plan's active chain batch: its latest chain import not withdrawn ({batch_id, file,
+        imported_at, rows}), or None."""
+        if not self.con.execute("SELECT count(*) FROM information_schema.tables "
+                                "WHERE table_name = 'chain_enterprises'").fetchall()[0][0]:
+            return None  # an older file opened read-only: no chain data yet
+        rows = self.con.execute(chain_batch_sql("?", self._withdrawals), [plan_id]).fetchall()
+        return dict(zip(CHAIN_BATCH_FIELDS, rows[0])) if rows else None
+
+    def chain_frames(self, batch_id: str) -> dict[str, pd.DataFrame]:
+        """The three chain tables of one batch, contract columns only, in the order imported."""
+        return {t: self.con.execute(f"SELECT {', '.join(cols)} FROM {t} WHERE batch_id = ? ORDER BY rowid",
+                                    [batch_id]).df().pipe(chain_frame, cols)
+                for t, cols in CHAIN_TABLES.items()}
+
+    def commit_chain(self, plan_id: str, frames: dict[str, pd.DataFrame], *, file: str | None, sha256: str | None,
+                     note: str | None = None, actor: str | None = None, role: str | None = None,
+                     ip: str | None = None) -> str:
+        """Write one chain import (the three frames of CHAIN_TABLES) as a new batch with its audit row
+        ("import"), in one transaction; returns the batch id. Bulk: each frame in one statement."""
+        batch_id, now, rows = new_batch_id(), _utcnow(), chain_rows(frames)
+        self._run("BEGIN TRANSACTION")
+        try:
+            self._run("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      [batch_id, CHAIN_KIND, file, sha256, rows, now, note])
+            self._audit_row("import", actor=actor, role=role, target=batch_id, rows=rows,
+                            detail=chain_detail(plan_id, frames, file, sha256), ip=ip, at=now)
+            for table, cols in CHAIN_TABLES.items():
+                frame = stored_chain_frame(frames[table], cols, batch_id, plan_id)
+                if len(frame):
+                    self.con.register("new_chain_rows", frame)
+                    names = ", ".join([*cols, "batch_id", "plan_id"])
+                    self._run(f"INSERT INTO {table} ({names}) SELECT {names} FROM new_chain_rows")
+                    self.con.unregister("new_chain_rows")
+            self._run("COMMIT")
+        except Exception:
+            self._run("ROLLBACK")
+            raise
+        return batch_id
+
 
 # --- shared by both backends ---------------------------------------------------------------------
 def _actor(by: str | None) -> str:
@@ -690,3 +765,57 @@ def _audit_query(actor, action, since, limit, mark: str) -> tuple[str, list]:
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return sql, params
+
+
+# --- chain data, shared by both backends ------------------------------------------------------------
+CHAIN_BATCH_FIELDS = ("batch_id", "file", "imported_at", "rows")
+_TEXT_COLUMNS = {"enterprise_id", "name", "district", "country", "chain", "link", "role", "supplier_id", "buyer_id"}
+
+
+def chain_batch_sql(mark: str, withdrawals: bool = True) -> str:
+    """The active chain batch of a plan (`mark`: the driver's placeholder): the latest chain import
+    whose enterprises belong to the plan, not withdrawn."""
+    active = "AND b.batch_id NOT IN (SELECT batch_id FROM withdrawals)" if withdrawals else ""
+    return (f"SELECT b.batch_id, b.file, b.imported_at, b.rows FROM batches b WHERE b.kind = '{CHAIN_KIND}' {active} "
+            f"AND EXISTS (SELECT 1 FROM chain_enterprises e WHERE e.batch_id = b.batch_id AND e.plan_id = {mark}) "
+            "ORDER BY b.imported_at DESC, b.batch_id DESC LIMIT 1")
+
+
+def new_batch_id() -> str:
+    return "b_" + datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def chain_rows(frames: dict[str, pd.DataFrame]) -> int:
+    return sum(len(frames[t]) for t in CHAIN_TABLES)
+
+
+def chain_detail(plan_id: str, frames: dict[str, pd.DataFrame], file, sha256) -> dict:
+    return {"kind": CHAIN_KIND, "plan_id": plan_id, "file": file, "sha256": sha256,
+            **{t.removeprefix("chain_"): len(frames[t]) for t in CHAIN_TABLES}}
+
+
+def stored_chain_frame(frame: pd.DataFrame, cols: list[str], batch_id: str, plan_id: str) -> pd.DataFrame:
+    """A contract frame as stored: its columns, then batch_id and plan_id; blank text is NULL."""
+    out = frame.reindex(columns=cols).copy()
+    for c in cols:
+        if c in _TEXT_COLUMNS:
+            out[c] = out[c].astype(object).where(out[c].notna() & (out[c].astype(str) != ""), None)
+        else:
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+    out["batch_id"], out["plan_id"] = batch_id, plan_id
+    return out
+
+
+def chain_frame(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """A stored chain table read back as the contract frame: text as str (None when NULL), numbers as float."""
+    out = frame.reindex(columns=cols).reset_index(drop=True)
+    for c in cols:
+        if c in _TEXT_COLUMNS:
+            out[c] = out[c].astype(object).where(out[c].notna(), None)
+        else:
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+    return out

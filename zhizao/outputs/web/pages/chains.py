@@ -34,7 +34,10 @@ GRADE_COLOURS = {"high": "#c0392b", "medium": "#e08214", "low": "#1a9850", "none
 STATUSES = ("missing", "weak", "covered")
 LOCATIONS = ("local", "region", "domestic", "abroad")
 MAX_SCENARIOS = 3  # what-if scenarios compared side by side
-MAX_PICKS = 50  # enterprises, districts or regions in one scenario (a longer query is a mistake)
+MAX_PICKS = 50
+# what a scenario's comparison shows (analytics.chains.whatif SUMMARY_KEYS), in this order
+SUMMARY_SHOWN = ("removed", "links_lost", "local_links_lost", "links_weakened", "enterprises_affected",
+                 "output_at_risk_downstream", "output_at_risk")  # enterprises, districts or regions in one scenario (a longer query is a mistake)
 X_STEP, Y_STEP = 220, 90  # the graph's layered layout: one column per stage, links spread down it
 REGION_CODE = re.compile(r"^\d{2}$")  # a GB/T 2260 province prefix
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
@@ -76,18 +79,20 @@ def _analysis(ctx: Ctx) -> Analysis | None:
 
 
 def analyse(plan, data: ChainData, settings: Settings | None = None) -> Analysis:
-    """Every analytic the pages show, over one ChainData (a thin layer over zhizao.analytics.chains)."""
+    """Every analytic the pages show, over one ChainData (a thin layer over zhizao.analytics.chains):
+    the risk grading once, the summary, critical nodes and backups reuse it."""
     settings = settings or Settings()
     risk = chain_analytics.risk(plan, data, settings)
     ents = data.enterprises
     located = chain_analytics.locate(ents, plan) if not ents.empty else pd.Series(dtype=object)
     location = dict(zip(ents["enterprise_id"], located))
     enterprises = {r["enterprise_id"]: r for r in ents.to_dict(orient="records")}
-    return Analysis(data=data, summary=chain_analytics.chain_summary(plan, data, settings),
-                    coverage=chain_analytics.link_coverage(plan, data, settings), risk=risk,
-                    critical=chain_analytics.critical_nodes(plan, data, settings),
+    gaps = getattr(chain_analytics, "gaps", None)  # the 招商 brief: the analytics' later increment
+    return Analysis(data=data, summary=chain_analytics.chain_summary(plan, data, settings, chain_risk=risk),
+                    coverage=risk.coverage, risk=risk, critical=risk.critical,
                     backups=chain_analytics.backups(plan, data, risk, settings),
-                    gaps=chain_analytics.gaps(plan, data, settings), location=location, enterprises=enterprises)
+                    gaps=gaps(plan, data, settings) if gaps is not None else pd.DataFrame(),
+                    location=location, enterprises=enterprises)
 
 
 # --- words --------------------------------------------------------------------------------------
@@ -319,27 +324,22 @@ def _stage_values() -> list[str]:
 
 
 def _critical_links(a: Analysis, chain_id: str) -> list[dict]:
-    """The link-level critical nodes of a chain (articulation points, high betweenness)."""
-    rows = _records(a.critical, chain=chain_id)
-    out = []
-    for r in rows:
-        level = r.get("level")
-        if level not in (None, "link") or not r.get("link"):
-            continue
-        if level is None and r.get("enterprise_id"):
-            continue
-        out.append(r)
-    return out
+    """The link-level critical nodes of a chain (articulation points, betweenness above 0)."""
+    return [r for r in _records(a.critical, chain=chain_id) if r.get("level") == "link"]
 
 
 def _critical_enterprises(ctx: Ctx, a: Analysis, chain_id: str) -> dict:
-    rows = [r for r in _records(a.critical, chain=chain_id)
-            if (r.get("level") == "enterprise") or (r.get("level") is None and r.get("enterprise_id"))]
-    shown = []
-    for r in rows:
-        if can_name(ctx.user, a, r["enterprise_id"]):
-            shown.append({**enterprise_cell(ctx, a, r["enterprise_id"]), "reasons": reasons(r, ctx.lang),
-                          "reach": _int(r.get("downstream_reach"))})
+    """The chain's members among the critical enterprises (articulation points of the supply graph, sole
+    suppliers), named where the user may see them, else counted."""
+    m = a.data.members
+    mine = set(m.loc[m["chain"] == chain_id, "enterprise_id"]) if not m.empty else set()
+    crit = a.critical
+    rows = [] if crit.empty else [r for r in crit[crit["level"] == "enterprise"].to_dict(orient="records")
+                                  if r["enterprise_id"] in mine]
+    shown = [{**enterprise_cell(ctx, a, r["enterprise_id"]), "articulation": bool(r.get("articulation")),
+              "sole_supplier_of": _int(r.get("sole_supplier_of")), "buyers": _int(r.get("buyers")),
+              "downstream_reach": _int(r.get("downstream_reach"))}
+             for r in rows if can_name(ctx.user, a, r["enterprise_id"])]
     return {"shown": shown, "hidden": len(rows) - len(shown)}
 
 
@@ -657,11 +657,11 @@ def run_whatif(ctx: Ctx, a: Analysis, chain, scenario: dict) -> dict:
                       "name": link_names.get(key, key[1]), "status": r.get("status"),
                       "status_label": t(f"chain_whatif_{r.get('status')}", ctx.lang)
                       if f"chain_whatif_{r.get('status')}" in labels.UI else str(r.get("status") or ""),
-                      "loss_share": cell_number(r.get("loss_share")),
+                      "loss_share": cell_number(r.get("need_lost_share")),
                       "url": f"{ctx.base}/chains/{key[0]}/links/{key[1]}", "this_chain": key[0] == chain.id})
     links.sort(key=lambda x: (not x["this_chain"], x["chain"], -(x["loss_share"] or 0)))
-    ents = _records(w.enterprises)
-    shown = [{**enterprise_cell(ctx, a, r["enterprise_id"]), "loss_share": cell_number(r.get("loss_share")),
+    ents = [r for r in _records(w.enterprises) if not r.get("removed")]  # downstream: the removed are the scenario
+    shown = [{**enterprise_cell(ctx, a, r["enterprise_id"]), "loss_share": cell_number(r.get("loss")),
               "output_at_risk": cell_number(r.get("output_at_risk"))}
              for r in ents if can_name(ctx.user, a, r["enterprise_id"])]
     shown.sort(key=lambda e: -(e["output_at_risk"] or 0))
@@ -669,12 +669,15 @@ def run_whatif(ctx: Ctx, a: Analysis, chain, scenario: dict) -> dict:
     return {"n": scenario["n"], "name": scenario["name"],
             "removed": {"enterprises": [enterprise_cell(ctx, a, e) for e in scenario["enterprises"]],
                         "districts": scenario["districts"], "regions": scenario["regions"]},
-            "summary": {"removed": _int(summary.get("removed")), "links_lost": _int(summary.get("links_lost")),
-                        "enterprises_affected": _int(summary.get("enterprises_affected")),
-                        "output_at_risk": cell_number(summary.get("output_at_risk"))},
+            "summary": {k: (cell_number(summary.get(k)) if k.startswith("output") else _int(summary.get(k)))
+                        for k in SUMMARY_SHOWN},
             "links": links, "enterprises": {"shown": shown, "hidden": len(ents) - len(shown)},
-            "chains": [{"chain": r.get("chain"), "name": chain_names.get(r.get("chain"), r.get("chain"))}
-                       for r in _records(w.chains)]}
+            "chains": [{"chain": r["chain"], "name": chain_names.get(r["chain"], r["chain"]),
+                        "links_lost": _int(r.get("links_lost")), "links_weakened": _int(r.get("links_weakened")),
+                        "enterprises_affected": _int(r.get("enterprises_affected")),
+                        "output_at_risk": cell_number(r.get("output_at_risk"))}
+                       for r in _records(w.chains) if r.get("links_lost") or r.get("links_weakened")
+                       or r.get("enterprises_affected")]}
 
 
 def whatif_data(ctx: Ctx, chain, a: Analysis | None) -> tuple[dict, int]:
@@ -685,15 +688,15 @@ def whatif_data(ctx: Ctx, chain, a: Analysis | None) -> tuple[dict, int]:
     d = {"plan": ctx.plan.plan.id, "data": data_info(ctx, a),
          "chain": {"id": chain.id, "name": pick(chain.name, chain.name_en, ctx.lang), "url": f"{ctx.base}/chains/{chain.id}"},
          "choices": whatif_choices(ctx, chain, a), "scenarios": scenarios, "problems": problems, "results": results,
-         "max_scenarios": MAX_SCENARIOS, "url": f"{ctx.base}/chains/{chain.id}/whatif"}
+         "max_scenarios": MAX_SCENARIOS, "url": f"{ctx.base}/chains/{chain.id}/whatif",
+         "summary_rows": [{"key": k, "label": t(f"chain_whatif_{k}", ctx.lang), "output": k.startswith("output")}
+                          for k in SUMMARY_SHOWN]}
     return d, (422 if problems else 200)
 
 
 def compare_frame(d: dict, lang: str) -> pd.DataFrame:
-    heads = [t(k, lang) for k in ("chain_whatif_name", "chain_whatif_removed", "chain_whatif_links_lost",
-                                  "chain_whatif_affected", "chain_whatif_output")]
-    out = [dict(zip(heads, (r["name"], r["summary"]["removed"], r["summary"]["links_lost"],
-                            r["summary"]["enterprises_affected"], r["summary"]["output_at_risk"]))) for r in d["results"]]
+    heads = [t("chain_whatif_name", lang), *(t(f"chain_whatif_{k}", lang) for k in SUMMARY_SHOWN)]
+    out = [dict(zip(heads, (r["name"], *(r["summary"][k] for k in SUMMARY_SHOWN)))) for r in d["results"]]
     return _labelled(frame(out, columns=heads), d["data"], lang)
 
 

@@ -1188,6 +1188,7 @@ UI.update({
     "chain_loc_abroad": ("境外", "Abroad"),
     "chain_abroad": ("境外", "Abroad"),
     "chain_abroad_all": ("全部境外供应", "All supply from abroad"),
+    "chain_province_code": ("行政区划代码 {code}（省级）", "province code {code}"),
     "chain_hidden_members": ("另有 {n} 家企业不在您的查看范围，仅计数", "{n} more enterprises outside what you may see (counted only)"),
     "chain_no_members": ("本环节暂无企业", "no enterprise on this link yet"),
     "chain_relations": ("供应关系", "Supply relations"),

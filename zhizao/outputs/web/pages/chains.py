@@ -38,7 +38,7 @@ MAX_PICKS = 50
 # what a scenario's comparison shows (analytics.chains.whatif SUMMARY_KEYS), in this order
 SUMMARY_SHOWN = ("removed", "links_lost", "local_links_lost", "links_weakened", "enterprises_affected",
                  "output_at_risk_downstream", "output_at_risk")  # enterprises, districts or regions in one scenario (a longer query is a mistake)
-X_STEP, Y_STEP = 220, 90  # the graph's layered layout: one column per stage, links spread down it
+ROW_HEIGHT = 90  # px per link of the fullest stage: the graph's height
 REGION_CODE = re.compile(r"^\d{2}$")  # a GB/T 2260 province prefix
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
 
@@ -119,7 +119,9 @@ def reasons(row: dict, lang: str) -> str:
 
 
 def province_name(prefix: str, lang: str) -> str:
-    zh, en = PROVINCES.get(prefix, (prefix, prefix))
+    if prefix not in PROVINCES:  # a code outside GB/T 2260's provinces (a fictional plan's): say what it is
+        return t("chain_province_code", lang).format(code=prefix)
+    zh, en = PROVINCES[prefix]
     return en if lang == "en" else zh
 
 
@@ -362,44 +364,50 @@ def gap_rows(ctx: Ctx, chain, a: Analysis | None) -> list[dict]:
 
 
 def graph_option(chain, rows: list[dict], lang: str) -> dict:
-    """The chain as an ECharts graph: one column per stage (upstream left), the links of a stage spread
-    down it; colour = risk grade, size and label = local coverage. Nodes link to their page."""
+    """The chain as an ECharts graph on a hidden grid: one column per stage (upstream left, the stage
+    named above it), the links of a stage spread down it; colour = risk grade, size and label = local
+    coverage. Fixed coordinates: a stage with one link does not stretch the picture. Nodes link to their page."""
     by_stage: dict[int, list[dict]] = {}
     for r in rows:
         by_stage.setdefault(r["stage_order"], []).append(r)
-    height = max(len(v) for v in by_stage.values()) if by_stage else 1
     columns = sorted(by_stage)
-    index = {r["id"]: i for i, r in enumerate(rows)}
+    height = max((len(v) for v in by_stage.values()), default=1)
+    order = [r for stage in columns for r in by_stage[stage]]
+    index = {r["id"]: i for i, r in enumerate(order)}
     cats = [*GRADES, "none"]
+    names = [grade_label(g, lang) if g != "none" else t("chain_grade_none", lang) for g in cats]
     nodes = []
     for col, stage in enumerate(columns):
         group = by_stage[stage]
-        offset = (height - len(group)) * Y_STEP / 2
+        offset = (height - len(group)) / 2
         for j, r in enumerate(group):
             share = r["local_share"]
             cover = formatting.share(share, 0) if share is not None else formatting.MISSING
             nodes.append({
-                "name": r["name"], "x": col * X_STEP, "y": offset + j * Y_STEP,
-                "value": None if share is None else round(100 * share, 1),
+                "name": r["name"], "value": [col, offset + j],
                 "category": cats.index(r["grade"] if r["grade"] in GRADES else "none"),
-                "symbolSize": 16 + round(34 * (share or 0)),
+                "symbolSize": 18 + round(30 * (share or 0)),
                 "label": {"formatter": f"{r['name']}\n{cover}"},
                 "url": r["url"],
-                # the tooltip's lines (chains.js writes them escaped)
+                # the tooltip's lines (chains.js writes them as text)
                 "tip": [r["name"], f"{t('chain_stage', lang)}: {r['stage_label']}",
                         f"{t('chain_local_share', lang)}: {cover}",
                         f"{t('chain_risk', lang)}: {r['grade_label']}", f"{t('chain_status', lang)}: {r['status_label']}"],
             })
-    edges = [{"source": index[u], "target": index[r["id"]]} for r in rows for u in r["upstream"] if u in index]
+    edges = [{"source": index[u], "target": index[r["id"]]} for r in order for u in r["upstream"] if u in index]
+    stage_names = [by_stage[s][0]["stage_label"] for s in columns]
     return {
         "animation": False,
-        "tooltip": {"trigger": "item"},
-        "legend": {"data": [t(f"chain_grade_{g}" if g != "none" else "chain_grade_none", lang) for g in cats],
-                   "top": 0},
+        "tooltip": {"trigger": "item", "confine": True},
+        # the legend is the page's own (HTML, printed, read aloud), not drawn in the canvas
+        "grid": {"left": 40, "right": 40, "top": 48, "bottom": 40, "containLabel": False},
+        "xAxis": {"type": "category", "data": stage_names, "position": "top", "boundaryGap": True,
+                  "axisTick": {"show": False}, "axisLine": {"show": False},
+                  "axisLabel": {"fontWeight": "bold", "interval": 0, "width": 70, "overflow": "break"}},
+        "yAxis": {"type": "value", "inverse": True, "show": False, "min": -0.5, "max": height - 0.5},
         "series": [{
-            "type": "graph", "layout": "none", "roam": True, "top": 40, "bottom": 20, "left": 60, "right": 90,
-            "categories": [{"name": t(f"chain_grade_{g}" if g != "none" else "chain_grade_none", lang),
-                            "itemStyle": {"color": GRADE_COLOURS[g]}} for g in cats],
+            "type": "graph", "coordinateSystem": "cartesian2d",
+            "categories": [{"name": n, "itemStyle": {"color": GRADE_COLOURS[g]}} for g, n in zip(cats, names)],
             "label": {"show": True, "position": "bottom", "fontSize": 11},
             "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 8,
             "lineStyle": {"color": "#888", "width": 1.5, "curveness": 0.15},
@@ -413,7 +421,7 @@ def _chart_height(rows: list[dict]) -> int:
     per: dict[int, int] = {}
     for r in rows:
         per[r["stage_order"]] = per.get(r["stage_order"], 0) + 1
-    return max(320, 100 + Y_STEP * max(per.values(), default=1))
+    return max(300, 110 + ROW_HEIGHT * max(per.values(), default=1))
 
 
 def whatif_choices(ctx: Ctx, chain, a: Analysis | None) -> dict:

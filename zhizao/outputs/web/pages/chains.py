@@ -132,9 +132,8 @@ def place(ctx: Ctx, a: Analysis, eid: str) -> str:
     where = a.location.get(eid)
     if where == "local":
         return ctx.region_name(district) if ctx.lang != "en" else _district_en(ctx, district)
-    if where == "abroad" or not district:
-        return t("chain_abroad", ctx.lang) + (f" ({country})" if ctx.lang == "en" else f"（{country}）") if country else \
-            t("chain_abroad", ctx.lang)
+    if where == "abroad" or not district:  # the location class already says 境外: the country's code
+        return country or formatting.MISSING
     return province_name(str(district)[:2], ctx.lang)
 
 

@@ -97,6 +97,8 @@ def _no_chongqing(text: str, where: str) -> None:
 @pytest.fixture(scope="module")
 def fictional_db(tmp_path_factory):
     plan = zz.load_plan(ASSETS / "fictional-plan.yaml")
+    # the plan without the cluster its chain map needs (issue 12): the pages of a plan without clusters
+    plan = plan.model_copy(update={"clusters": [], "industries": [], "technologies": [], "chains": []})
     db = tmp_path_factory.mktemp("fictional") / "f.duckdb"
     zz.import_data(ASSETS / "fictional-links.yaml", plan=plan, db=db)
     zz.import_data(ASSETS / "fictional-data.csv", plan=plan, db=db)

@@ -1134,11 +1134,6 @@ UI.update({
     "chain_size_help": ("圆越大，本地配套率越高", "larger circle: higher local supply share"),
     "chain_links_table": ("环节一览", "Links"),
     "chain_stage": ("阶段", "Stage"),
-    "chain_stage_materials": ("原材料", "Materials"),
-    "chain_stage_parts": ("零部件", "Parts"),
-    "chain_stage_systems": ("系统总成", "Systems"),
-    "chain_stage_final": ("整机/终端产品", "Final products"),
-    "chain_stage_services": ("服务", "Services"),
     "chain_link": ("环节", "Link"),
     "chain_members": ("企业数", "Enterprises"),
     "chain_local_members": ("本地企业数", "Local enterprises"),
@@ -1256,3 +1251,10 @@ UI.update({
                                     "{name}: not an outside region on offer: {values}; choose from the list (a province "
                                     "prefix, abroad or a country code)"),
 })
+
+
+# issue 12: plan chain maps (the stages of a chain's links, zhizao.plan.spec.ChainStage; lint wording)
+CHAIN_STAGE: dict[str, Pair] = {"materials": ("原材料", "materials"), "parts": ("零部件", "parts"),
+                                "systems": ("系统", "systems"), "final": ("整机/终端", "final products"),
+                                "services": ("应用与服务", "services")}
+TABLES["chain_stage"] = CHAIN_STAGE

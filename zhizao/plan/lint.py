@@ -8,24 +8,17 @@ from __future__ import annotations
 
 from zhizao import formatting, labels
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import pandas as pd
 
+from zhizao.plan.chain_lint import lint_chains
+from zhizao.plan.findings import Finding
 from zhizao.plan.spec import Comparator, Direction, GrowthUnit, Indicator, Plan, TargetKind
 
 # A stated growth that misses the target by more than this share of the target is reported.
 WARN_GAP = 0.02
 INFO_GAP = 0.005
-
-
-@dataclass(frozen=True)
-class Finding:
-    indicator: str
-    check: str
-    severity: str  # error | warning | info
-    message_zh: str
-    message_en: str
 
 
 SEVERITY_LABELS = labels.LINT_SEVERITY
@@ -37,7 +30,7 @@ def lint_plan(plan: Plan) -> list[Finding]:
     for ind in plan.indicators:
         out += _growth_consistency(ind)
         out += _semantics(ind, plan)
-    return out
+    return out + lint_chains(plan)  # issue 12: the chain maps (zhizao chain lint shows them alone)
 
 
 def findings_frame(findings: list[Finding], lang: str = "zh") -> pd.DataFrame:

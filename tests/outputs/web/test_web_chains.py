@@ -148,7 +148,7 @@ def test_the_chain_graph_is_layered_by_stage_and_the_table_says_the_same(c):
                                   r.text, re.S).group(1))
     series = option["series"][0]
     assert series["type"] == "graph" and series["coordinateSystem"] == "cartesian2d"
-    assert option["xAxis"]["data"] == ["原材料", "零部件", "整机/终端产品", "服务"]  # the stages, in order
+    assert option["xAxis"]["data"] == ["原材料", "零部件", "整机/终端", "应用与服务"]  # the stages, in order
     xs = {n["name"]: n["value"][0] for n in series["data"]}
     assert xs["铸件"] < xs["电机"] < xs["整泵"] < xs["运维服务"]  # upstream left, downstream right
     edges = {(series["data"][e["source"]]["name"], series["data"][e["target"]]["name"]) for e in series["links"]}
@@ -298,3 +298,28 @@ def test_every_chain_route_has_a_permission(app):
     routes = [r for r in auth.app_routes(app) if "/chains" in r[1]]
     assert len(routes) == 8  # four pages, at / and under /p/<plan_id>
     assert all(auth.ROUTE_PERMISSIONS[r] == "read_public" for r in routes)
+
+
+@pytest.mark.parametrize("plan,chain", [(zz.BUNDLED_PLAN_ID, "nev"), ("fictional", "led")])
+def test_the_embedded_and_the_fictional_plans_chains_with_their_synthetic_data(bundled_db, tmp_path, plan, chain):
+    """The plan's own chain maps and the synthetic default data (api.chain_data): every page answers and
+    says the data are synthetic, in both languages."""
+    db = tmp_path / "store.duckdb"
+    shutil.copy(bundled_db, db)
+    plan = str(ASSETS / "fictional-plan.yaml") if plan == "fictional" else plan
+    with TestClient(create_app(db=db, plan=plan, warm=False, allowed_hosts=HOSTS)) as client:
+        d = client.get("/chains?format=json").json()
+        assert d["data"]["synthetic"] and chain in {r["id"] for r in d["chains"]}
+        assert all(r["enterprises"] for r in d["chains"])
+        one = client.get(f"/chains/{chain}?format=json").json()
+        link = one["links"][0]["id"]
+        some = one["whatif"]["choices"]["enterprises"][0]["id"]
+        for lang, label in (("zh", "合成数据"), ("en", "SYNTHETIC")):
+            for url in ("/chains", f"/chains/{chain}", f"/chains/{chain}/links/{link}",
+                        f"/chains/{chain}/whatif?s1_enterprise={some}"):
+                sep = "&" if "?" in url else "?"
+                r = client.get(f"{url}{sep}lang={lang}")
+                assert r.status_code == 200 and 'id="synthetic-banner"' in r.text and label in r.text, url
+                assert client.get(f"{url}{sep}lang={lang}&format=json").json()["data"]["synthetic"] is True
+        csv = client.get(f"/chains/{chain}?table=links&format=csv&lang=zh").content.decode("utf-8-sig")
+        assert csv.splitlines()[1].lstrip('"').startswith("合成数据")  # exported tables carry the label too

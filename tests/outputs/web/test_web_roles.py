@@ -21,7 +21,7 @@ from webtest_support import GOOD_CSV, store_counts
 ROLES = ("anonymous", "guest", "district_a", "district_b", "analyst", "admin")
 PLAN = "chongqing-manufacturing-2021-2025"
 TABLES = ("districts", "industries", "clusters", "zones", "warnings", "observations", "completion", "gaps")
-CHAIN_FILL = {"chain_id": "ev", "link_id": "battery"}  # issue 12: the chain pages' ids
+CHAIN_FILL = {"chain_id": "nev", "link_id": "power_battery"}  # issue 12: the chain pages' ids
 # Building reports and briefs in every format would take minutes; their HTML is enough to see rows.
 SLOW = ("/download/report", "/monitoring/brief")
 
@@ -40,7 +40,6 @@ def urls(app, enterprises) -> list[tuple[str, str]]:
     """(permission, url) for every GET route, each parameter filled in and out of scope."""
     ea = enterprises["a"]["credit_code"].iloc[0]
     eb = enterprises["b"]["credit_code"].iloc[0]
-    # chain_id / link_id: unknown ids while the plan has no chain maps (404 in every role, never a row)
     fills = [{"plan_id": PLAN, "indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive",
               "name": n, "adcode": code, "subject_type": st, "subject_id": sid, **CHAIN_FILL}
              for n, code, st, sid in (("observations", DISTRICT_A, "enterprise", ea),

@@ -105,8 +105,7 @@ def status_label(status: Any, lang: str) -> str:
 
 
 def stage_label(stage: Any, lang: str) -> str:
-    stage = getattr(stage, "value", stage)
-    return t(f"chain_stage_{stage}", lang) if f"chain_stage_{stage}" in labels.UI else str(stage)
+    return labels.label("chain_stage", getattr(stage, "value", stage), lang)
 
 
 def role_label(role: Any, lang: str) -> str:
@@ -171,9 +170,11 @@ def data_info(ctx: Ctx, a: Analysis | None) -> dict:
     if a is None:
         return {"synthetic": False, "synthetic_label": None, "source": None, "as_of": None, "batch_id": None}
     d = a.data
+    zh, sep, en = (d.source or "").partition(" / ")  # the synthetic default's words are "中文 / English"
+    source = (en if ctx.lang == "en" else zh) if sep else d.source
     return {"synthetic": bool(d.synthetic), "synthetic_label": t("chain_synthetic", ctx.lang) if d.synthetic else None,
             "source": d.source, "as_of": d.as_of, "batch_id": d.batch_id,
-            "notice": t("chain_source", ctx.lang).format(source=d.source or formatting.MISSING,
+            "notice": t("chain_source", ctx.lang).format(source=source or formatting.MISSING,
                                                          as_of=d.as_of or formatting.MISSING)}
 
 
@@ -347,6 +348,13 @@ def _critical_enterprises(ctx: Ctx, a: Analysis, chain_id: str) -> dict:
 def gap_rows(ctx: Ctx, chain, a: Analysis | None) -> list[dict]:
     if a is None:
         return []
+    if not hasattr(chain_analytics, "gaps"):  # until the analytics' 招商 brief lands: missing and weak links by risk
+        rows = sorted((r for r in link_rows(ctx, chain, a) if r["status"] in ("missing", "weak")),
+                      key=lambda r: (r["status"] != "missing", -(r["score"] or 0)))
+        return [{"rank": i, "link": r["id"], "name": r["name"], "status": r["status"], "status_label": r["status_label"],
+                 "grade": r["grade"], "grade_label": r["grade_label"], "why": r["reasons"], "size": None,
+                 "key_products": list(next(lk.key_products for lk in chain.links if lk.id == r["id"])), "url": r["url"]}
+                for i, r in enumerate(rows, 1)]
     names = {lk.id: pick(lk.name, lk.name_en, ctx.lang) for lk in chain.links}
     out = []
     for r in _records(a.gaps, chain=chain.id):

@@ -170,8 +170,7 @@ def data_info(ctx: Ctx, a: Analysis | None) -> dict:
     if a is None:
         return {"synthetic": False, "synthetic_label": None, "source": None, "as_of": None, "batch_id": None}
     d = a.data
-    zh, sep, en = (d.source or "").partition(" / ")  # the synthetic default's words are "中文 / English"
-    source = (en if ctx.lang == "en" else zh) if sep else d.source
+    source = d.source  # the data's own words (a file name, the generator's note), as they give them
     return {"synthetic": bool(d.synthetic), "synthetic_label": t("chain_synthetic", ctx.lang) if d.synthetic else None,
             "source": d.source, "as_of": d.as_of, "batch_id": d.batch_id,
             "notice": t("chain_source", ctx.lang).format(source=source or formatting.MISSING,

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+import zhizao.api as zz
 from zhizao.outputs.web.auth import ROUTE_PERMISSIONS, app_routes
 
 from test_web_auth_support import DISTRICT_A, DISTRICT_B, auth_synth, client_as, server  # noqa: F401
@@ -21,6 +22,7 @@ from webtest_support import GOOD_CSV, store_counts
 ROLES = ("anonymous", "guest", "district_a", "district_b", "analyst", "admin")
 PLAN = "chongqing-manufacturing-2021-2025"
 TABLES = ("districts", "industries", "clusters", "zones", "warnings", "observations", "completion", "gaps")
+CHAIN_FILL = {"chain_id": "nev", "link_id": "power_battery"}  # issue 12: the chain pages' ids
 # Building reports and briefs in every format would take minutes; their HTML is enough to see rows.
 SLOW = ("/download/report", "/monitoring/brief")
 
@@ -40,7 +42,7 @@ def urls(app, enterprises) -> list[tuple[str, str]]:
     ea = enterprises["a"]["credit_code"].iloc[0]
     eb = enterprises["b"]["credit_code"].iloc[0]
     fills = [{"plan_id": PLAN, "indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive",
-              "name": n, "adcode": code, "subject_type": st, "subject_id": sid}
+              "name": n, "adcode": code, "subject_type": st, "subject_id": sid, **CHAIN_FILL}
              for n, code, st, sid in (("observations", DISTRICT_A, "enterprise", ea),
                                       ("scorecard", DISTRICT_B, "enterprise", eb),
                                       ("sources", DISTRICT_B, "district", DISTRICT_B),
@@ -80,10 +82,26 @@ def forbidden_words(role: str, enterprises) -> set[str]:
     return {w for code in by if code != own for w in by[code] | projects.get(code, set())}
 
 
+@pytest.fixture(scope="module")
+def chain_words():
+    """The chain pages' enterprises (their own data: api.chain_data), names and codes by district. Their
+    synthetic names (合成企业000205) reuse the monitoring data's, so a chain page is checked against these."""
+    e = zz.chain_data(None, zz.load_plan(PLAN)).enterprises
+    return {code: {*g["name"], *g["enterprise_id"]} for code, g in e.groupby(e["district"].fillna(""))}
+
+
+def chain_forbidden(role: str, chain_words) -> set[str]:
+    if role in ("analyst", "admin"):
+        return set()
+    own = {"district_a": DISTRICT_A, "district_b": DISTRICT_B}.get(role)
+    return {w for code, words in chain_words.items() if code != own for w in words}
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_every_route_as_every_role_leaks_no_row_of_another_district(server, clients, enterprises, role):
+def test_every_route_as_every_role_leaks_no_row_of_another_district(server, clients, enterprises, chain_words, role):
     c = clients[role]
-    bad = forbidden_words(role, enterprises)
+    bad_monitoring = forbidden_words(role, enterprises)
+    bad_chains = chain_forbidden(role, chain_words)
     a_codes = set(enterprises["a"]["credit_code"])
     seen_ok = 0
     for permission, url in urls(server.app_, enterprises):
@@ -95,6 +113,7 @@ def test_every_route_as_every_role_leaks_no_row_of_another_district(server, clie
             continue
         seen_ok += 1
         body = r.content.decode("utf-8", "replace")
+        bad = bad_chains if "/chains" in url else bad_monitoring
         leaked = [w for w in bad if w in body]
         assert not leaked, (role, url, leaked[:5])
         # out-of-scope rows: 404, never 403 (their existence is not told)

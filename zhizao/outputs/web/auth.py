@@ -59,6 +59,11 @@ _PLAN_ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/download/{name}"): "export_all",
     ("GET", "/gaps"): "read_public",
     ("GET", "/completion"): "read_public",
+    # issue 12: the chain pages; enterprise names on them are row-scoped (pages/chains.py can_name)
+    ("GET", "/chains"): "read_public",
+    ("GET", "/chains/{chain_id}"): "read_public",
+    ("GET", "/chains/{chain_id}/links/{link_id}"): "read_public",
+    ("GET", "/chains/{chain_id}/whatif"): "read_public",
 }
 ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {
     **_PLAN_ROUTES,

@@ -1,0 +1,743 @@
+"""产业链 Chains (issue 12): the plan's industrial chains, each chain as a layered graph of its links
+coloured by risk grade, a link with its enterprises and supply relations, and the disruption what-if.
+
+Everything is computed by `zhizao.analytics.chains` over `api.chain_data` (the store's chain batch, else
+the labelled synthetic default), once per store version (`_analysis`); the pages only pick, scope and
+word it. Enterprise names and codes follow the row rules of auth.py: a city user sees every enterprise,
+a district user those producing in their district (the others are counted, never named), a guest none.
+A plan without chain maps gets the same pages saying so (本规划未列产业链图谱), never an error.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from fastapi import APIRouter, Depends, HTTPException, Request
+
+from zhizao import api, formatting, labels
+from zhizao.analytics import chains as chain_analytics
+from zhizao.analytics.chains.data import ChainData
+from zhizao.outputs.web.auth import User
+from zhizao.outputs.web.i18n import pick, t
+from zhizao.outputs.web.pages.common import Ctx, page_context
+from zhizao.outputs.web.pages.districts import place_name
+from zhizao.outputs.web.render import cell_number, frame, respond
+from zhizao.plan.spec import ChainStage
+from zhizao.settings import Settings
+
+router = APIRouter()
+
+GRADES = ("high", "medium", "low")
+GRADE_COLOURS = {"high": "#c0392b", "medium": "#e08214", "low": "#1a9850", "none": "#9e9e9e"}
+STATUSES = ("missing", "weak", "covered")
+LOCATIONS = ("local", "region", "domestic", "abroad")
+MAX_SCENARIOS = 3  # what-if scenarios compared side by side
+MAX_PICKS = 50
+# what a scenario's comparison shows (analytics.chains.whatif SUMMARY_KEYS), in this order
+SUMMARY_SHOWN = ("removed", "links_lost", "local_links_lost", "links_weakened", "enterprises_affected",
+                 "output_at_risk_downstream", "output_at_risk")  # enterprises, districts or regions in one scenario (a longer query is a mistake)
+ROW_HEIGHT = 90  # px per link of the fullest stage: the graph's height
+REGION_CODE = re.compile(r"^\d{2}$")  # a GB/T 2260 province prefix
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
+
+# GB/T 2260 province-level divisions (the first two digits of a code), for naming outside regions.
+PROVINCES: dict[str, tuple[str, str]] = {
+    "11": ("北京市", "Beijing"), "12": ("天津市", "Tianjin"), "13": ("河北省", "Hebei"), "14": ("山西省", "Shanxi"),
+    "15": ("内蒙古自治区", "Inner Mongolia"), "21": ("辽宁省", "Liaoning"), "22": ("吉林省", "Jilin"),
+    "23": ("黑龙江省", "Heilongjiang"), "31": ("上海市", "Shanghai"), "32": ("江苏省", "Jiangsu"),
+    "33": ("浙江省", "Zhejiang"), "34": ("安徽省", "Anhui"), "35": ("福建省", "Fujian"), "36": ("江西省", "Jiangxi"),
+    "37": ("山东省", "Shandong"), "41": ("河南省", "Henan"), "42": ("湖北省", "Hubei"), "43": ("湖南省", "Hunan"),
+    "44": ("广东省", "Guangdong"), "45": ("广西壮族自治区", "Guangxi"), "46": ("海南省", "Hainan"),
+    "50": ("重庆市", "Chongqing"), "51": ("四川省", "Sichuan"), "52": ("贵州省", "Guizhou"), "53": ("云南省", "Yunnan"),
+    "54": ("西藏自治区", "Tibet"), "61": ("陕西省", "Shaanxi"), "62": ("甘肃省", "Gansu"), "63": ("青海省", "Qinghai"),
+    "64": ("宁夏回族自治区", "Ningxia"), "65": ("新疆维吾尔自治区", "Xinjiang"), "71": ("台湾省", "Taiwan"),
+    "81": ("香港特别行政区", "Hong Kong"), "82": ("澳门特别行政区", "Macao"),
+}
+
+
+# --- the analysis, once per store version -------------------------------------------------------
+@dataclass(frozen=True)
+class Analysis:
+    data: ChainData
+    summary: pd.DataFrame  # per chain
+    coverage: pd.DataFrame  # per (chain, link)
+    risk: Any  # analytics ChainRisk: .links, .relations, .enterprises
+    critical: pd.DataFrame
+    backups: pd.DataFrame
+    gaps: pd.DataFrame
+    location: dict  # enterprise_id -> local / region / domestic / abroad
+    enterprises: dict  # enterprise_id -> {name, district, country, output}
+
+
+def _analysis(ctx: Ctx) -> Analysis | None:
+    """The plan's chain analysis (None for a plan without chain maps); shared by every user: scope it."""
+    if not ctx.plan.chains:
+        return None
+    return ctx.state.cached(("chains_analysis",), lambda: analyse(ctx.plan, api.chain_data(ctx.state.db, ctx.plan)))
+
+
+def analyse(plan, data: ChainData, settings: Settings | None = None) -> Analysis:
+    """Every analytic the pages show, over one ChainData (a thin layer over zhizao.analytics.chains):
+    the risk grading once, the summary, critical nodes and backups reuse it."""
+    settings = settings or Settings()
+    risk = chain_analytics.risk(plan, data, settings)
+    ents = data.enterprises
+    located = chain_analytics.locate(ents, plan) if not ents.empty else pd.Series(dtype=object)
+    location = dict(zip(ents["enterprise_id"], located))
+    enterprises = {r["enterprise_id"]: r for r in ents.to_dict(orient="records")}
+    gaps = getattr(chain_analytics, "gaps", None)  # the 招商 brief: the analytics' later increment
+    return Analysis(data=data, summary=chain_analytics.chain_summary(plan, data, settings, chain_risk=risk),
+                    coverage=risk.coverage, risk=risk, critical=risk.critical,
+                    backups=chain_analytics.backups(plan, data, risk, settings),
+                    gaps=gaps(plan, data, settings) if gaps is not None else pd.DataFrame(),
+                    location=location, enterprises=enterprises)
+
+
+# --- words --------------------------------------------------------------------------------------
+def grade_label(grade: Any, lang: str) -> str:
+    return t(f"chain_grade_{grade}", lang) if grade in GRADES else formatting.MISSING
+
+
+def status_label(status: Any, lang: str) -> str:
+    return t(f"chain_status_{status}", lang) if status in STATUSES else formatting.MISSING
+
+
+def stage_label(stage: Any, lang: str) -> str:
+    return labels.label("chain_stage", getattr(stage, "value", stage), lang)
+
+
+def role_label(role: Any, lang: str) -> str:
+    return t(f"chain_role_{role}", lang) if f"chain_role_{role}" in labels.UI else str(role)
+
+
+def reasons(row: dict, lang: str) -> str:
+    text = row.get("reasons_en" if lang == "en" else "reasons_zh")
+    return text if isinstance(text, str) else ""
+
+
+def province_name(prefix: str, lang: str) -> str:
+    if prefix not in PROVINCES:  # a code outside GB/T 2260's provinces (a fictional plan's): say what it is
+        return t("chain_province_code", lang).format(code=prefix)
+    zh, en = PROVINCES[prefix]
+    return en if lang == "en" else zh
+
+
+def place(ctx: Ctx, a: Analysis, eid: str) -> str:
+    """Where an enterprise produces, in words: the plan's district, else the province, else the country."""
+    e = a.enterprises.get(eid) or {}
+    district, country = e.get("district") or "", e.get("country") or ""
+    where = a.location.get(eid)
+    if where == "local":
+        return ctx.region_name(district) if ctx.lang != "en" else _district_en(ctx, district)
+    if where == "abroad" or not district:  # the location class already says 境外: the country's code
+        return country or formatting.MISSING
+    return province_name(str(district)[:2], ctx.lang)
+
+
+def _district_en(ctx: Ctx, code: str) -> str:
+    return place_name(code, ctx.region_name(code), "en")
+
+
+def location_label(where: Any, ctx: Ctx) -> str:
+    if where == "region" and ctx.plan.supply_region is not None:
+        return pick(ctx.plan.supply_region.name, ctx.plan.supply_region.name_en, ctx.lang)
+    return t(f"chain_loc_{where}", ctx.lang) if where in LOCATIONS else formatting.MISSING
+
+
+# --- who may see which enterprise ---------------------------------------------------------------
+def can_name(user: User, a: Analysis, eid: str) -> bool:
+    """Whether `user` may see this enterprise's name and code (auth.User.can_see_region of where it produces)."""
+    if user.level == "city":
+        return True
+    e = a.enterprises.get(eid)
+    return e is not None and user.can_see_region(e.get("district") or None)
+
+
+def enterprise_cell(ctx: Ctx, a: Analysis, eid: str) -> dict:
+    """An enterprise as a cell: its name and code when the user may see them, else only where it is."""
+    shown = can_name(ctx.user, a, eid)
+    e = a.enterprises.get(eid) or {}
+    return {"id": eid if shown else None, "name": (e.get("name") if shown else None), "shown": shown,
+            "location": a.location.get(eid), "location_label": location_label(a.location.get(eid), ctx),
+            "place": place(ctx, a, eid)}
+
+
+# --- shared page data ---------------------------------------------------------------------------
+def data_info(ctx: Ctx, a: Analysis | None) -> dict:
+    """Where the chain data come from (the synthetic label first when they are synthetic)."""
+    if a is None:
+        return {"synthetic": False, "synthetic_label": None, "source": None, "as_of": None, "batch_id": None}
+    d = a.data
+    source = d.source  # the data's own words (a file name, the generator's note), as they give them
+    return {"synthetic": bool(d.synthetic), "synthetic_label": t("chain_synthetic", ctx.lang) if d.synthetic else None,
+            "source": d.source, "as_of": d.as_of, "batch_id": d.batch_id,
+            "notice": t("chain_source", ctx.lang).format(source=source or formatting.MISSING,
+                                                         as_of=d.as_of or formatting.MISSING)}
+
+
+def _records(df: pd.DataFrame | None, **where) -> list[dict]:
+    if df is None or df.empty:
+        return []
+    mask = pd.Series(True, index=df.index)
+    for col, value in where.items():
+        if col in df.columns:
+            mask &= df[col] == value
+    return df[mask].to_dict(orient="records")
+
+
+def _chain(ctx: Ctx, chain_id: str):
+    for c in ctx.plan.chains:
+        if c.id == chain_id:
+            return c
+    if not ctx.plan.chains:
+        raise HTTPException(404, t("chain_none", ctx.lang))
+    known = ("、" if ctx.lang != "en" else ", ").join(c.id for c in ctx.plan.chains)
+    raise HTTPException(404, t("chain_unknown", ctx.lang).format(id=chain_id[:60], known=known))
+
+
+def _link(ctx: Ctx, chain, link_id: str):
+    for lk in chain.links:
+        if lk.id == link_id:
+            return lk
+    known = ("、" if ctx.lang != "en" else ", ").join(lk.id for lk in chain.links)
+    raise HTTPException(404, t("chain_link_unknown", ctx.lang).format(id=link_id[:60], chain=chain.id, known=known))
+
+
+def _title(ctx: Ctx, *what: str) -> str:
+    return " · ".join([*what, t("nav_chains", ctx.lang), pick(ctx.plan.plan.title, ctx.plan.plan.title_en, ctx.lang)])
+
+
+def _int(v) -> int | None:
+    x = cell_number(v)
+    return None if x is None else int(x)
+
+
+def _names(ctx: Ctx, a: Analysis, ids) -> dict:
+    """Names the user may see among `ids` and how many others there are."""
+    ids = list(dict.fromkeys(ids))
+    shown = [enterprise_cell(ctx, a, i) for i in ids if can_name(ctx.user, a, i)]
+    return {"shown": shown, "hidden": len(ids) - len(shown)}
+
+
+# --- /chains -------------------------------------------------------------------------------------
+def chains_data(ctx: Ctx, a: Analysis | None) -> dict:
+    rows = []
+    summary = {r["chain"]: r for r in _records(a.summary)} if a is not None else {}
+    members = a.data.members if a is not None else None
+    for c in ctx.plan.chains:
+        s = summary.get(c.id, {})
+        leaders = [] if members is None or members.empty else \
+            list(members.loc[(members["chain"] == c.id) & (members["role"] == "leader"), "enterprise_id"])
+        rows.append({"id": c.id, "name": pick(c.name, c.name_en, ctx.lang), "section": c.section,
+                     "cluster": c.cluster, "cluster_name": _cluster_name(ctx, c.cluster),
+                     "links": len(c.links), "missing": _int(s.get("missing")), "weak": _int(s.get("weak")),
+                     "local_share": cell_number(s.get("local_share")), "region_share": cell_number(s.get("region_share")),
+                     "high_risk_links": _int(s.get("high_risk_links")), "enterprises": _int(s.get("enterprises")),
+                     "leaders": _names(ctx, a, leaders) if a is not None else {"shown": [], "hidden": 0},
+                     "url": f"{ctx.base}/chains/{c.id}"})
+    region = ctx.plan.supply_region
+    return {"plan": ctx.plan.plan.id, "has_chains": bool(ctx.plan.chains),
+            "message": None if ctx.plan.chains else t("chain_none", ctx.lang),
+            "supply_region": pick(region.name, region.name_en, ctx.lang) if region else None,
+            "data": data_info(ctx, a), "chains": rows}
+
+
+def _cluster_name(ctx: Ctx, cluster_id: str) -> str:
+    for c in getattr(ctx.plan, "clusters", []) or []:
+        if c.id == cluster_id:
+            return pick(c.name, getattr(c, "name_en", None), ctx.lang)
+    return cluster_id
+
+
+def chains_frame(d: dict, lang: str) -> pd.DataFrame:
+    sep = "、" if lang != "en" else "; "
+    heads = [t(k, lang) for k in ("chain_name", "chain_cluster", "chain_links", "chain_missing", "chain_weak",
+                                  "chain_local_share", "chain_region_share", "chain_high_risk_links",
+                                  "chain_enterprises", "chain_leaders")]
+    heads[5] += "（%）" if lang != "en" else " (%)"
+    heads[6] += "（%）" if lang != "en" else " (%)"
+    out = [dict(zip(heads, (r["name"], r["cluster_name"], r["links"], r["missing"], r["weak"], _pct(r["local_share"]),
+                            _pct(r["region_share"]), r["high_risk_links"], r["enterprises"],
+                            _leaders_text(r["leaders"], lang, sep)))) for r in d["chains"]]
+    return _labelled(frame(out, columns=heads), d["data"], lang)
+
+
+def _pct(v) -> float | None:
+    return None if v is None else cell_number(100 * v)
+
+
+def _leaders_text(leaders: dict, lang: str, sep: str) -> str:
+    names = [e["name"] for e in leaders["shown"] if e["name"]]
+    if leaders["hidden"]:
+        names.append(t("chain_others_count", lang).format(n=leaders["hidden"]))
+    return sep.join(names)
+
+
+def _labelled(df: pd.DataFrame, info: dict, lang: str) -> pd.DataFrame:
+    """A table of synthetic data says so in its first column (as the monitoring exports do)."""
+    if info.get("synthetic"):
+        df.insert(0, t("source", lang), info["synthetic_label"])
+    return df
+
+
+@router.get("/chains")
+def chains_page(ctx: Ctx = Depends(page_context)):
+    a = _analysis(ctx)
+    d = chains_data(ctx, a)
+    shown = sum(len(r["leaders"]["shown"]) for r in d["chains"])
+    return respond(ctx.request, "chains.html", d, lang=ctx.lang, user=ctx.user, page="chains", title=_title(ctx),
+                   tables={"chains": lambda: chains_frame(d, ctx.lang)}, exported=("chains", shown))
+
+
+# --- /chains/{chain_id} ---------------------------------------------------------------------------
+def link_rows(ctx: Ctx, chain, a: Analysis | None) -> list[dict]:
+    cov = {r["link"]: r for r in _records(a.coverage, chain=chain.id)} if a is not None else {}
+    risk = {r["link"]: r for r in _records(a.risk.links, chain=chain.id)} if a is not None else {}
+    crit = {r["link"]: r for r in _critical_links(a, chain.id)} if a is not None else {}
+    order = {s: i for i, s in enumerate(_stage_values())}
+    rows = []
+    for lk in chain.links:
+        c, r, k = cov.get(lk.id, {}), risk.get(lk.id, {}), crit.get(lk.id, {})
+        stage = getattr(lk.stage, "value", lk.stage)
+        rows.append({"id": lk.id, "name": pick(lk.name, lk.name_en, ctx.lang), "stage": stage,
+                     "stage_order": order.get(stage, 0), "stage_label": stage_label(stage, ctx.lang),
+                     "upstream": list(lk.upstream), "section": lk.section,
+                     "n_members": _int(c.get("n_members")), "n_local": _int(c.get("n_local")),
+                     "local_share": cell_number(c.get("local_share")), "region_share": cell_number(c.get("region_share")),
+                     "abroad_share": cell_number(c.get("abroad_share")), "hhi": cell_number(c.get("hhi")),
+                     "status": c.get("status"), "status_label": status_label(c.get("status"), ctx.lang),
+                     "grade": r.get("grade"), "grade_label": grade_label(r.get("grade"), ctx.lang),
+                     "score": cell_number(r.get("score")), "reasons": reasons(r, ctx.lang),
+                     "critical": bool(k), "betweenness": cell_number(k.get("betweenness")),
+                     "articulation": bool(k.get("articulation")) if k else False,
+                     "url": f"{ctx.base}/chains/{chain.id}/links/{lk.id}"})
+    return sorted(rows, key=lambda r: (r["stage_order"], chain_index(chain, r["id"])))
+
+
+def chain_index(chain, link_id: str) -> int:
+    return next(i for i, lk in enumerate(chain.links) if lk.id == link_id)
+
+
+def _stage_values() -> list[str]:
+    return [s.value for s in ChainStage]
+
+
+def _critical_links(a: Analysis, chain_id: str) -> list[dict]:
+    """The link-level critical nodes of a chain (articulation points, betweenness above 0)."""
+    return [r for r in _records(a.critical, chain=chain_id) if r.get("level") == "link"]
+
+
+def _critical_enterprises(ctx: Ctx, a: Analysis, chain_id: str) -> dict:
+    """The chain's members among the critical enterprises (articulation points of the supply graph, sole
+    suppliers), named where the user may see them, else counted."""
+    m = a.data.members
+    mine = set(m.loc[m["chain"] == chain_id, "enterprise_id"]) if not m.empty else set()
+    crit = a.critical
+    rows = [] if crit.empty else [r for r in crit[crit["level"] == "enterprise"].to_dict(orient="records")
+                                  if r["enterprise_id"] in mine]
+    shown = [{**enterprise_cell(ctx, a, r["enterprise_id"]), "articulation": bool(r.get("articulation")),
+              "sole_supplier_of": _int(r.get("sole_supplier_of")), "buyers": _int(r.get("buyers")),
+              "downstream_reach": _int(r.get("downstream_reach"))}
+             for r in rows if can_name(ctx.user, a, r["enterprise_id"])]
+    return {"shown": shown, "hidden": len(rows) - len(shown)}
+
+
+def gap_rows(ctx: Ctx, chain, a: Analysis | None) -> list[dict]:
+    if a is None:
+        return []
+    if not hasattr(chain_analytics, "gaps"):  # until the analytics' 招商 brief lands: missing and weak links by risk
+        rows = sorted((r for r in link_rows(ctx, chain, a) if r["status"] in ("missing", "weak")),
+                      key=lambda r: (r["status"] != "missing", -(r["score"] or 0)))
+        return [{"rank": i, "link": r["id"], "name": r["name"], "status": r["status"], "status_label": r["status_label"],
+                 "grade": r["grade"], "grade_label": r["grade_label"], "why": r["reasons"], "size": None,
+                 "key_products": list(next(lk.key_products for lk in chain.links if lk.id == r["id"])), "url": r["url"]}
+                for i, r in enumerate(rows, 1)]
+    names = {lk.id: pick(lk.name, lk.name_en, ctx.lang) for lk in chain.links}
+    out = []
+    for r in _records(a.gaps, chain=chain.id):
+        why = r.get("why_en" if ctx.lang == "en" else "why_zh", r.get("why"))
+        products = r.get("key_products")
+        out.append({"rank": _int(r.get("rank")), "link": r.get("link"), "name": names.get(r.get("link"), r.get("link")),
+                    "status": r.get("status"), "status_label": status_label(r.get("status"), ctx.lang),
+                    "grade": r.get("grade"), "grade_label": grade_label(r.get("grade"), ctx.lang),
+                    "why": why if isinstance(why, str) else "", "size": cell_number(r.get("size")),
+                    "key_products": list(products) if isinstance(products, (list, tuple)) else
+                    ([products] if isinstance(products, str) and products else []),
+                    "url": f"{ctx.base}/chains/{chain.id}/links/{r.get('link')}"})
+    return sorted(out, key=lambda r: (r["rank"] is None, r["rank"] or 0))
+
+
+def graph_option(chain, rows: list[dict], lang: str) -> dict:
+    """The chain as an ECharts graph on a hidden grid: one column per stage (upstream left, the stage
+    named above it), the links of a stage spread down it; colour = risk grade, size and label = local
+    coverage. Fixed coordinates: a stage with one link does not stretch the picture. Nodes link to their page."""
+    by_stage: dict[int, list[dict]] = {}
+    for r in rows:
+        by_stage.setdefault(r["stage_order"], []).append(r)
+    columns = sorted(by_stage)
+    height = max((len(v) for v in by_stage.values()), default=1)
+    order = [r for stage in columns for r in by_stage[stage]]
+    index = {r["id"]: i for i, r in enumerate(order)}
+    cats = [*GRADES, "none"]
+    names = [grade_label(g, lang) if g != "none" else t("chain_grade_none", lang) for g in cats]
+    nodes = []
+    for col, stage in enumerate(columns):
+        group = by_stage[stage]
+        offset = (height - len(group)) / 2
+        for j, r in enumerate(group):
+            share = r["local_share"]
+            cover = formatting.share(share, 0) if share is not None else formatting.MISSING
+            nodes.append({
+                "name": r["name"], "value": [col, offset + j],
+                "category": cats.index(r["grade"] if r["grade"] in GRADES else "none"),
+                "symbolSize": 18 + round(30 * (share or 0)),
+                "label": {"formatter": f"{r['name']}\n{cover}"},
+                "url": r["url"],
+                # the tooltip's lines (chains.js writes them as text)
+                "tip": [r["name"], f"{t('chain_stage', lang)}: {r['stage_label']}",
+                        f"{t('chain_local_share', lang)}: {cover}",
+                        f"{t('chain_risk', lang)}: {r['grade_label']}", f"{t('chain_status', lang)}: {r['status_label']}"],
+            })
+    edges = [{"source": index[u], "target": index[r["id"]]} for r in order for u in r["upstream"] if u in index]
+    stage_names = [by_stage[s][0]["stage_label"] for s in columns]
+    return {
+        "animation": False,
+        "tooltip": {"trigger": "item", "confine": True},
+        # the legend is the page's own (HTML, printed, read aloud), not drawn in the canvas
+        "grid": {"left": 40, "right": 40, "top": 48, "bottom": 40, "containLabel": False},
+        "xAxis": {"type": "category", "data": stage_names, "position": "top", "boundaryGap": True,
+                  "axisTick": {"show": False}, "axisLine": {"show": False},
+                  "axisLabel": {"fontWeight": "bold", "interval": 0, "width": 70, "overflow": "break"}},
+        "yAxis": {"type": "value", "inverse": True, "show": False, "min": -0.5, "max": height - 0.5},
+        "series": [{
+            "type": "graph", "coordinateSystem": "cartesian2d",
+            "categories": [{"name": n, "itemStyle": {"color": GRADE_COLOURS[g]}} for g, n in zip(cats, names)],
+            "label": {"show": True, "position": "bottom", "fontSize": 11},
+            "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 8,
+            "lineStyle": {"color": "#888", "width": 1.5, "curveness": 0.15},
+            "emphasis": {"focus": "adjacency"},
+            "data": nodes, "links": edges,
+        }],
+    }
+
+
+def _chart_height(rows: list[dict]) -> int:
+    per: dict[int, int] = {}
+    for r in rows:
+        per[r["stage_order"]] = per.get(r["stage_order"], 0) + 1
+    return max(300, 110 + ROW_HEIGHT * max(per.values(), default=1))
+
+
+def whatif_choices(ctx: Ctx, chain, a: Analysis | None) -> dict:
+    """What a scenario may remove: the chain's enterprises the user may see, the plan's districts, and
+    the outside regions (provinces and countries) the data's enterprises are in."""
+    if a is None:
+        return {"enterprises": [], "districts": [], "regions": []}
+    m = a.data.members
+    ids = list(dict.fromkeys(m.loc[m["chain"] == chain.id, "enterprise_id"])) if not m.empty else []
+    ents = sorted((enterprise_cell(ctx, a, i) for i in ids if can_name(ctx.user, a, i)),
+                  key=lambda e: (e["location"] != "local", e["name"] or ""))
+    districts = [{"code": d.code, "name": ctx.region_name(d.code) if ctx.lang != "en" else _district_en(ctx, d.code)}
+                 for d in (ctx.plan.regions.districts if ctx.plan.regions else [])]
+    regions: dict[str, str] = {}
+    for eid, where in a.location.items():
+        e = a.enterprises.get(eid) or {}
+        if where in ("region", "domestic") and e.get("district"):
+            p = str(e["district"])[:2]
+            regions[p] = province_name(p, ctx.lang)
+        elif where == "abroad":
+            regions["abroad"] = t("chain_abroad_all", ctx.lang)
+            if e.get("country"):
+                regions[str(e["country"])] = t("chain_abroad", ctx.lang) + (f" ({e['country']})" if ctx.lang == "en"
+                                                                             else f"（{e['country']}）")
+    return {"enterprises": ents, "districts": districts,
+            "regions": [{"code": k, "name": v} for k, v in sorted(regions.items(), key=lambda kv: (kv[0] == "abroad", kv[0]))]}
+
+
+def chain_data(ctx: Ctx, chain, a: Analysis | None) -> dict:
+    rows = link_rows(ctx, chain, a)
+    crit_links = [r for r in rows if r["critical"]]
+    return {"plan": ctx.plan.plan.id, "data": data_info(ctx, a),
+            "chain": {"id": chain.id, "name": pick(chain.name, chain.name_en, ctx.lang), "section": chain.section,
+                      "text": chain.text, "cluster": chain.cluster, "cluster_name": _cluster_name(ctx, chain.cluster)},
+            "links": rows, "gaps": gap_rows(ctx, chain, a), "critical_links": crit_links,
+            "critical_enterprises": _critical_enterprises(ctx, a, chain.id) if a is not None else {"shown": [], "hidden": 0},
+            "whatif": {"url": f"{ctx.base}/chains/{chain.id}/whatif", "choices": whatif_choices(ctx, chain, a),
+                       "scenarios": MAX_SCENARIOS},
+            "graph_height": _chart_height(rows),
+            "grades": [{"grade": g, "label": grade_label(g, ctx.lang) if g != "none" else t("chain_grade_none", ctx.lang),
+                        "colour": GRADE_COLOURS[g]} for g in (*GRADES, "none")]}
+
+
+def links_frame(d: dict, lang: str) -> pd.DataFrame:
+    pct = "（%）" if lang != "en" else " (%)"
+    heads = [t("chain_stage", lang), t("chain_link", lang), t("chain_members", lang), t("chain_local_members", lang),
+             t("chain_local_share", lang) + pct, t("chain_region_share", lang) + pct, t("chain_abroad_share", lang) + pct,
+             "HHI", t("chain_status", lang), t("chain_risk", lang), t("chain_reasons", lang), t("chain_section", lang)]
+    out = [dict(zip(heads, (r["stage_label"], r["name"], r["n_members"], r["n_local"], _pct(r["local_share"]),
+                            _pct(r["region_share"]), _pct(r["abroad_share"]), r["hhi"], r["status_label"],
+                            r["grade_label"], r["reasons"], r["section"]))) for r in d["links"]]
+    return _labelled(frame(out, columns=heads), d["data"], lang)
+
+
+def gaps_frame(d: dict, lang: str) -> pd.DataFrame:
+    sep = "、" if lang != "en" else "; "
+    heads = [t(k, lang) for k in ("chain_rank", "chain_link", "chain_status", "chain_risk", "chain_why",
+                                  "chain_size", "chain_key_products")]
+    out = [dict(zip(heads, (r["rank"], r["name"], r["status_label"], r["grade_label"], r["why"], r["size"],
+                            sep.join(r["key_products"])))) for r in d["gaps"]]
+    return _labelled(frame(out, columns=heads), d["data"], lang)
+
+
+@router.get("/chains/{chain_id}")
+def chain_page(chain_id: str, ctx: Ctx = Depends(page_context)):
+    chain = _chain(ctx, chain_id)
+    a = _analysis(ctx)
+    d = chain_data(ctx, chain, a)
+    named = len(d["critical_enterprises"]["shown"]) + len(d["whatif"]["choices"]["enterprises"])
+    return respond(ctx.request, "chains_chain.html", d, lang=ctx.lang, user=ctx.user, page="chains_chain",
+                   title=_title(ctx, d["chain"]["name"]), charts={"chain": graph_option(chain, d["links"], ctx.lang)},
+                   tables={"links": lambda: links_frame(d, ctx.lang), "gaps": lambda: gaps_frame(d, ctx.lang)},
+                   exported=(f"chains:{chain.id}", named))
+
+
+# --- /chains/{chain_id}/links/{link_id} ---------------------------------------------------------
+def link_data(ctx: Ctx, chain, lk, a: Analysis | None) -> dict:
+    stage = getattr(lk.stage, "value", lk.stage)
+    techs = {tech.id: tech for tech in (getattr(ctx.plan, "technologies", None) or [])}
+    names = {x.id: pick(x.name, x.name_en, ctx.lang) for x in chain.links}
+    row = next((r for r in link_rows(ctx, chain, a) if r["id"] == lk.id), {})
+    d = {"plan": ctx.plan.plan.id, "data": data_info(ctx, a),
+         "chain": {"id": chain.id, "name": pick(chain.name, chain.name_en, ctx.lang), "url": f"{ctx.base}/chains/{chain.id}"},
+         "link": {"id": lk.id, "name": pick(lk.name, lk.name_en, ctx.lang), "stage": stage,
+                  "stage_label": stage_label(stage, ctx.lang), "section": lk.section, "quote": lk.quote,
+                  "key_products": list(lk.key_products), "industry_class": lk.industry_class,
+                  "technologies": [{"id": x, "name": _tech_name(techs.get(x), x, ctx.lang)} for x in lk.technologies],
+                  "upstream": [{"id": u, "name": names.get(u, u), "url": f"{ctx.base}/chains/{chain.id}/links/{u}"}
+                               for u in lk.upstream],
+                  "downstream": [{"id": x.id, "name": names[x.id], "url": f"{ctx.base}/chains/{chain.id}/links/{x.id}"}
+                                 for x in chain.links if lk.id in x.upstream]},
+         "coverage": {k: row.get(k) for k in ("n_members", "n_local", "local_share", "region_share", "abroad_share", "hhi",
+                                               "status", "status_label", "grade", "grade_label", "reasons")},
+         "members": {"shown": [], "hidden": 0, "by_location": []},
+         "relations": {"shown": [], "hidden": 0, "by_grade": []}, "backups": []}
+    if a is None:
+        return d
+    m = a.data.members
+    mem = m[(m["chain"] == chain.id) & (m["link"] == lk.id)] if not m.empty else m
+    shown, counts = [], {}
+    for r in mem.to_dict(orient="records"):
+        eid = r["enterprise_id"]
+        counts[a.location.get(eid)] = counts.get(a.location.get(eid), 0) + 1
+        if can_name(ctx.user, a, eid):
+            shown.append({**enterprise_cell(ctx, a, eid), "role": r["role"], "role_label": role_label(r["role"], ctx.lang),
+                          "capacity": cell_number(r.get("capacity"))})
+    role_order = {"leader": 0, "core": 1, "supplier": 2}
+    shown.sort(key=lambda e: (role_order.get(e["role"], 3), -(e["capacity"] or 0)))
+    d["members"] = {"shown": shown, "hidden": len(mem) - len(shown),
+                    "by_location": [{"location": k, "label": location_label(k, ctx), "n": n}
+                                    for k, n in counts.items() if k in LOCATIONS]}
+    rel = _records(a.risk.relations, chain=chain.id, link=lk.id)
+    seen_rel, by_grade = [], {}
+    for r in rel:
+        by_grade[r.get("grade")] = by_grade.get(r.get("grade"), 0) + 1
+        s_ok, b_ok = can_name(ctx.user, a, r["supplier_id"]), can_name(ctx.user, a, r["buyer_id"])
+        if not (s_ok or b_ok):  # neither end in the user's scope: counted only
+            continue
+        seen_rel.append({"supplier": enterprise_cell(ctx, a, r["supplier_id"]), "buyer": enterprise_cell(ctx, a, r["buyer_id"]),
+                         "share": cell_number(r.get("share")), "grade": r.get("grade"),
+                         "grade_label": grade_label(r.get("grade"), ctx.lang), "score": cell_number(r.get("score")),
+                         "reasons": reasons(r, ctx.lang)})
+    seen_rel.sort(key=lambda x: (GRADES.index(x["grade"]) if x["grade"] in GRADES else 3, -(x["score"] or 0)))
+    d["relations"] = {"shown": seen_rel, "hidden": len(rel) - len(seen_rel),
+                      "by_grade": [{"grade": g, "label": grade_label(g, ctx.lang), "n": by_grade.get(g, 0)} for g in GRADES]}
+    d["backups"] = _backup_rows(ctx, a, chain.id, lk.id)
+    return d
+
+
+def _tech_name(tech, tech_id: str, lang: str) -> str:
+    if tech is None:
+        return tech_id
+    return pick(getattr(tech, "title", tech_id), getattr(tech, "title_en", None), lang) or tech_id
+
+
+def _backup_rows(ctx: Ctx, a: Analysis, chain_id: str, link_id: str) -> list[dict]:
+    """Backup candidates of this link's high-risk relations; a relation is shown when the user may see its
+    buyer, a candidate is named when the user may see it (else counted in `hidden`)."""
+    groups: dict[tuple, dict] = {}
+    for r in _records(a.backups, chain=chain_id, link=link_id):
+        key = (r.get("supplier_id"), r.get("buyer_id"))
+        if not can_name(ctx.user, a, r.get("buyer_id")) and not can_name(ctx.user, a, r.get("supplier_id")):
+            continue
+        g = groups.setdefault(key, {"supplier": enterprise_cell(ctx, a, key[0]), "buyer": enterprise_cell(ctx, a, key[1]),
+                                    "candidates": [], "hidden": 0})
+        cand = r.get("candidate_id") or r.get("enterprise_id")
+        if cand is not None and can_name(ctx.user, a, cand):
+            reason = r.get("reason_en" if ctx.lang == "en" else "reason_zh", r.get("reason"))
+            g["candidates"].append({**enterprise_cell(ctx, a, cand), "rank": _int(r.get("rank")),
+                                    "reason": reason if isinstance(reason, str) else ""})
+        else:
+            g["hidden"] += 1
+    return list(groups.values())
+
+
+def members_frame(d: dict, lang: str) -> pd.DataFrame:
+    heads = [t(k, lang) for k in ("chain_enterprise", "code", "chain_role", "chain_location", "chain_place", "chain_capacity")]
+    out = [dict(zip(heads, (e["name"], e["id"], e["role_label"], e["location_label"], e["place"], e["capacity"])))
+           for e in d["members"]["shown"]]
+    return _labelled(frame(out, columns=heads), d["data"], lang)
+
+
+def relations_frame(d: dict, lang: str) -> pd.DataFrame:
+    hidden = t("chain_not_shown", lang)
+    heads = [t(k, lang) for k in ("chain_supplier", "chain_supplier_location", "chain_buyer", "chain_share", "chain_risk",
+                                  "chain_reasons")]
+    heads[3] += "（%）" if lang != "en" else " (%)"
+    out = [dict(zip(heads, (r["supplier"]["name"] or hidden, r["supplier"]["place"], r["buyer"]["name"] or hidden,
+                            _pct(r["share"]), r["grade_label"], r["reasons"]))) for r in d["relations"]["shown"]]
+    return _labelled(frame(out, columns=heads), d["data"], lang)
+
+
+def backups_frame(d: dict, lang: str) -> pd.DataFrame:
+    hidden = t("chain_not_shown", lang)
+    heads = [t(k, lang) for k in ("chain_buyer", "chain_supplier", "chain_rank", "chain_candidate", "chain_place",
+                                  "chain_reasons")]
+    out = [dict(zip(heads, (g["buyer"]["name"] or hidden, g["supplier"]["name"] or hidden, c["rank"], c["name"],
+                            c["place"], c["reason"]))) for g in d["backups"] for c in g["candidates"]]
+    return _labelled(frame(out, columns=heads), d["data"], lang)
+
+
+@router.get("/chains/{chain_id}/links/{link_id}")
+def link_page(chain_id: str, link_id: str, ctx: Ctx = Depends(page_context)):
+    chain = _chain(ctx, chain_id)
+    lk = _link(ctx, chain, link_id)
+    a = _analysis(ctx)
+    d = link_data(ctx, chain, lk, a)
+    named = len(d["members"]["shown"]) + len(d["relations"]["shown"]) + sum(len(g["candidates"]) for g in d["backups"])
+    return respond(ctx.request, "chains_link.html", d, lang=ctx.lang, user=ctx.user, page="chains_link",
+                   title=_title(ctx, d["link"]["name"], d["chain"]["name"]),
+                   tables={"members": lambda: members_frame(d, ctx.lang), "relations": lambda: relations_frame(d, ctx.lang),
+                           "backups": lambda: backups_frame(d, ctx.lang)},
+                   exported=(f"chains:{chain.id}:{lk.id}", named))
+
+
+# --- /chains/{chain_id}/whatif ------------------------------------------------------------------
+def parse_scenarios(request: Request, ctx: Ctx, chain, a: Analysis | None) -> tuple[list, list[str]]:
+    """Up to MAX_SCENARIOS scenarios from the query (s1_name, s1_enterprise …, s2_…), each checked:
+    an enterprise of the chain the user may see, a district of the plan, an outside region offered.
+    Returns (scenarios as dicts, problems in the page's language)."""
+    q = request.query_params
+    choices = whatif_choices(ctx, chain, a)
+    ents = {e["id"] for e in choices["enterprises"]}
+    districts = {x["code"] for x in choices["districts"]}
+    regions = {x["code"] for x in choices["regions"]}
+    problems: list[str] = []
+    known = {f"s{i}_{k}" for i in range(1, MAX_SCENARIOS + 1) for k in ("name", "enterprise", "district", "region")} | \
+        {"lang", "format", "table"}
+    extra = sorted(k for k in q.keys() if k not in known)
+    if extra:
+        problems.append(t("chain_whatif_bad_param", ctx.lang).format(names=", ".join(x[:30] for x in extra[:5]),
+                                                                     n=MAX_SCENARIOS))
+    out = []
+    for i in range(1, MAX_SCENARIOS + 1):
+        picks = {k: [v for v in q.getlist(f"s{i}_{k}") if v] for k in ("enterprise", "district", "region")}
+        name = (q.get(f"s{i}_name") or "").strip()[:40] or t("chain_whatif_scenario", ctx.lang).format(n=i)
+        if not any(picks.values()):
+            continue
+        if sum(len(v) for v in picks.values()) > MAX_PICKS:
+            problems.append(t("chain_whatif_too_many", ctx.lang).format(name=name, n=MAX_PICKS))
+            continue
+        for kind, allowed in (("enterprise", ents), ("district", districts), ("region", regions)):
+            bad = [v[:40] for v in picks[kind] if v not in allowed]
+            if bad:
+                problems.append(t(f"chain_whatif_unknown_{kind}", ctx.lang).format(
+                    name=name, values=("、" if ctx.lang != "en" else ", ").join(bad)))
+        out.append({"n": i, "name": name, **{k + "s": v for k, v in picks.items()}})
+    return out, problems
+
+
+def run_whatif(ctx: Ctx, a: Analysis, chain, scenario: dict) -> dict:
+    s = chain_analytics.Scenario(name=scenario["name"], enterprises=tuple(scenario["enterprises"]),
+                                 districts=tuple(scenario["districts"]), regions=tuple(scenario["regions"]))
+    w = chain_analytics.whatif(ctx.plan, a.data, s, Settings())
+    link_names = {(c.id, lk.id): pick(lk.name, lk.name_en, ctx.lang) for c in ctx.plan.chains for lk in c.links}
+    chain_names = {c.id: pick(c.name, c.name_en, ctx.lang) for c in ctx.plan.chains}
+    links = []
+    for r in _records(w.links):
+        key = (r.get("chain"), r.get("link"))
+        links.append({"chain": key[0], "chain_name": chain_names.get(key[0], key[0]), "link": key[1],
+                      "name": link_names.get(key, key[1]), "status": r.get("status"),
+                      "status_label": t(f"chain_whatif_{r.get('status')}", ctx.lang)
+                      if f"chain_whatif_{r.get('status')}" in labels.UI else str(r.get("status") or ""),
+                      "loss_share": cell_number(r.get("need_lost_share")),
+                      "url": f"{ctx.base}/chains/{key[0]}/links/{key[1]}", "this_chain": key[0] == chain.id})
+    links.sort(key=lambda x: (not x["this_chain"], x["chain"], -(x["loss_share"] or 0)))
+    ents = [r for r in _records(w.enterprises) if not r.get("removed")]  # downstream: the removed are the scenario
+    shown = [{**enterprise_cell(ctx, a, r["enterprise_id"]), "loss_share": cell_number(r.get("loss")),
+              "output_at_risk": cell_number(r.get("output_at_risk"))}
+             for r in ents if can_name(ctx.user, a, r["enterprise_id"])]
+    shown.sort(key=lambda e: -(e["output_at_risk"] or 0))
+    summary = dict(w.summary)
+    return {"n": scenario["n"], "name": scenario["name"],
+            "removed": {"enterprises": [enterprise_cell(ctx, a, e) for e in scenario["enterprises"]],
+                        "districts": scenario["districts"], "regions": scenario["regions"]},
+            "summary": {k: (cell_number(summary.get(k)) if k.startswith("output") else _int(summary.get(k)))
+                        for k in SUMMARY_SHOWN},
+            "links": links, "enterprises": {"shown": shown, "hidden": len(ents) - len(shown)},
+            "chains": [{"chain": r["chain"], "name": chain_names.get(r["chain"], r["chain"]),
+                        "links_lost": _int(r.get("links_lost")), "links_weakened": _int(r.get("links_weakened")),
+                        "enterprises_affected": _int(r.get("enterprises_affected")),
+                        "output_at_risk": cell_number(r.get("output_at_risk"))}
+                       for r in _records(w.chains) if r.get("links_lost") or r.get("links_weakened")
+                       or r.get("enterprises_affected")]}
+
+
+def whatif_data(ctx: Ctx, chain, a: Analysis | None) -> tuple[dict, int]:
+    scenarios, problems = parse_scenarios(ctx.request, ctx, chain, a)
+    results = []
+    if not problems and a is not None:
+        results = [run_whatif(ctx, a, chain, s) for s in scenarios]
+    d = {"plan": ctx.plan.plan.id, "data": data_info(ctx, a),
+         "chain": {"id": chain.id, "name": pick(chain.name, chain.name_en, ctx.lang), "url": f"{ctx.base}/chains/{chain.id}"},
+         "choices": whatif_choices(ctx, chain, a), "scenarios": scenarios, "problems": problems, "results": results,
+         "max_scenarios": MAX_SCENARIOS, "url": f"{ctx.base}/chains/{chain.id}/whatif",
+         "summary_rows": [{"key": k, "label": t(f"chain_whatif_{k}", ctx.lang), "output": k.startswith("output")}
+                          for k in SUMMARY_SHOWN]}
+    return d, (422 if problems else 200)
+
+
+def compare_frame(d: dict, lang: str) -> pd.DataFrame:
+    heads = [t("chain_whatif_name", lang), *(t(f"chain_whatif_{k}", lang) for k in SUMMARY_SHOWN)]
+    out = [dict(zip(heads, (r["name"], *(r["summary"][k] for k in SUMMARY_SHOWN)))) for r in d["results"]]
+    return _labelled(frame(out, columns=heads), d["data"], lang)
+
+
+def whatif_links_frame(d: dict, lang: str) -> pd.DataFrame:
+    heads = [t(k, lang) for k in ("chain_whatif_name", "chain_name", "chain_link", "chain_status")] + \
+        [t("chain_whatif_loss", lang) + ("（%）" if lang != "en" else " (%)")]
+    out = [dict(zip(heads, (r["name"], x["chain_name"], x["name"], x["status_label"], _pct(x["loss_share"]))))
+           for r in d["results"] for x in r["links"]]
+    return _labelled(frame(out, columns=heads), d["data"], lang)
+
+
+def whatif_enterprises_frame(d: dict, lang: str) -> pd.DataFrame:
+    heads = [t(k, lang) for k in ("chain_whatif_name", "chain_enterprise", "code", "chain_place")] + \
+        [t("chain_whatif_loss", lang) + ("（%）" if lang != "en" else " (%)"), t("chain_whatif_output", lang)]
+    out = [dict(zip(heads, (r["name"], e["name"], e["id"], e["place"], _pct(e["loss_share"]), e["output_at_risk"])))
+           for r in d["results"] for e in r["enterprises"]["shown"]]
+    return _labelled(frame(out, columns=heads), d["data"], lang)
+
+
+@router.get("/chains/{chain_id}/whatif")
+def whatif_page(chain_id: str, ctx: Ctx = Depends(page_context)):
+    chain = _chain(ctx, chain_id)
+    a = _analysis(ctx)
+    d, status = whatif_data(ctx, chain, a)
+    named = sum(len(r["enterprises"]["shown"]) for r in d["results"]) + len(d["choices"]["enterprises"])
+    return respond(ctx.request, "chains_whatif.html", d, lang=ctx.lang, user=ctx.user, page="chains_whatif",
+                   title=_title(ctx, t("chain_whatif", ctx.lang), d["chain"]["name"]), status_code=status,
+                   tables={"compare": lambda: compare_frame(d, ctx.lang), "links": lambda: whatif_links_frame(d, ctx.lang),
+                           "enterprises": lambda: whatif_enterprises_frame(d, ctx.lang)},
+                   exported=(f"chains:{chain.id}:whatif", named))

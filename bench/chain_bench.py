@@ -167,8 +167,14 @@ def run_zhizao(plan, data) -> dict:
     t = time.perf_counter()
     w = whatif(plan, data, Scenario("top supplier", enterprises=(top,)), s)
     wi = time.perf_counter() - t
+    # cold: the same what-if on data not yet prepared (as a first request would)
+    from zhizao.analytics.chains.data import ChainData
+    fresh = ChainData(data.enterprises, data.members, data.supply, synthetic=data.synthetic, source=data.source)
+    t = time.perf_counter()
+    whatif(plan, fresh, Scenario("top supplier", enterprises=(top,)), s)
+    cold = time.perf_counter() - t
     cov = cr.coverage
-    return {"grading_s": grading, "whatif_s": wi, "relations": len(cr.relations),
+    return {"grading_s": grading, "whatif_s": wi, "whatif_cold_s": cold, "relations": len(cr.relations),
             "high_relations": int((cr.relations["grade"] == "high").sum()), "backups": len(b),
             "articulation": int(cr.enterprises["articulation"].sum()),
             "local_share": {f"{c}/{lk}": float(x) for c, lk, x in zip(cov["chain"], cov["link"], cov["local_share"])},
@@ -341,14 +347,15 @@ def main(argv: list[str] | None = None) -> int:
         out.unlink()
     z, n = results.get("zhizao"), results.get("networkx")
     same = _same(z, n) if z and n else None
-    head = ["impl", "enterprises", "relations", "generate s", "grading s", "what-if s", "peak RSS GiB",
+    head = ["impl", "enterprises", "relations", "generate s", "grading s", "what-if s", "what-if cold s", "peak RSS GiB",
             "work peak GiB", "high rel.", "what-if affected", "speed-up grading", "speed-up what-if"]
     rows = []
     for impl, r in results.items():
         sg = f"{n['grading_s'] / z['grading_s']:.1f}×" if impl == "zhizao" and n else ""
         sw = f"{n['whatif_s'] / max(z['whatif_s'], 1e-9):.1f}×" if impl == "zhizao" and n else ""
         rows.append([impl, f"{r['enterprises']:,}", f"{r['supply_rows']:,}", f"{r['generate_s']:.1f}",
-                     f"{r['grading_s']:.2f}", f"{r['whatif_s']:.3f}", f"{r['maxrss_gib']:.2f}",
+                     f"{r['grading_s']:.2f}", f"{r['whatif_s']:.3f}",
+                     f"{r['whatif_cold_s']:.3f}" if "whatif_cold_s" in r else "—", f"{r['maxrss_gib']:.2f}",
                      f"{r['work_peak_gib']:.2f}", f"{r['high_relations']:,}", f"{r['whatif_affected']:,}", sg, sw])
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     print(" | ".join(h.ljust(w) for h, w in zip(head, widths)))
@@ -359,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"same results (local shares, single sources, high relations, output at risk): {'yes' if same else 'NO'}")
     ok = True
     if z:
-        checks = {"grading < 30 s": z["grading_s"] < TARGET_GRADING_S, "what-if < 2 s": z["whatif_s"] < TARGET_WHATIF_S,
+        checks = {"grading < 30 s": z["grading_s"] < TARGET_GRADING_S,
+                  "what-if < 2 s (cold too)": max(z["whatif_s"], z["whatif_cold_s"]) < TARGET_WHATIF_S,
                   "peak < 4 GiB": z["maxrss_gib"] < TARGET_GIB}
         print("; ".join(f"{k}: {'PASS' if v else 'FAIL'}" for k, v in checks.items()) + f" (zhizao, {size})")
         ok = all(checks.values()) and same is not False

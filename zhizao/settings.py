@@ -5,9 +5,10 @@ its meaning and where the default comes from. docs/methodology.md documents each
 and `zhizao settings` lists them. Override on the command line with `-s name value`, or in Python
 with `Settings(overrides)`.
 
-Both lists are here — the assessment's (ASSESSMENT_SETTINGS) and monthly monitoring's
-(MONITORING_SETTINGS): this is a base module that every layer imports, so it imports no layer
-itself (docs/architecture.md); the analytics receive the values in a `Settings`.
+All lists are here — the assessment's (ASSESSMENT_SETTINGS), monthly monitoring's
+(MONITORING_SETTINGS) and the chain analytics' (CHAIN_SETTINGS, docs/chains.md): this is a base module
+that every layer imports, so it imports no layer itself (docs/architecture.md); the analytics receive
+the values in a `Settings`.
 """
 from __future__ import annotations
 
@@ -462,7 +463,7 @@ CHAIN_SETTINGS: tuple[Setting, ...] = (
         _CHAIN, _CHAIN_ZH, bounds=(0.0, 1.0),
     ),
     Setting(
-        "chain_risk_high", 0.55,
+        "chain_risk_high", 0.6,
         "风险评分（0—1）不低于该值为“高”风险",
         "Risk score (0–1) at or above which the grade is high",
         _CHAIN, _CHAIN_ZH, bounds=(0.0, 1.0),

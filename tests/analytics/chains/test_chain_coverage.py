@@ -95,3 +95,19 @@ def test_a_plan_without_chains_gives_empty_frames_with_the_columns():
         assert frame.empty and list(frame.columns) == columns
     links, edges = chain_frames(p)
     assert links.empty and edges.empty and "stage_order" in links.columns
+
+
+def test_the_fictional_plan_file_without_chains():
+    """A second plan, loaded as users load it: no chains → every analysis is empty, none fails."""
+    from pathlib import Path
+
+    from zhizao.analytics.chains import Scenario, backups, chain_warnings, critical_nodes, gaps, whatif
+    from zhizao.plan.load import load_plan
+
+    p = load_plan(Path(__file__).resolve().parents[2] / "assets" / "fictional-plan.yaml")
+    assert not p.chains
+    data = ChainData.empty()
+    for f in (link_coverage, chain_summary, critical_nodes, backups, gaps, chain_warnings):
+        assert f(p, data).empty
+    w = whatif(p, data, Scenario("x", districts=("990101",)))
+    assert w.summary["removed"] == 0 and w.links.empty and w.chains.empty

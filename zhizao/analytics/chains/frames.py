@@ -141,14 +141,17 @@ class Prepared:
         return len(self.links)
 
 
-_LAST: list = []  # one-slot memo: (plan, data, Prepared); identity, so a new ChainData is prepared anew
+# One-slot memo of the last (plan, data, Prepared), by identity: a new ChainData is prepared anew. One
+# tuple, read and replaced whole, so concurrent requests never pair one data set with another's arrays.
+_LAST: list[tuple] = []
 
 
 def prepare(plan, data: ChainData) -> Prepared:
     """Integer-coded arrays of the chain data; members and relations that name an enterprise or a link
     unknown to the plan are left out (the import refuses them: this is for frames built in code)."""
-    if _LAST and _LAST[0] is plan and _LAST[1] is data:
-        return _LAST[2]
+    last = _LAST[-1] if _LAST else None
+    if last is not None and last[0] is plan and last[1] is data:
+        return last[2]
     links, edges = chain_frames(plan)
     ents = data.enterprises.drop_duplicates("enterprise_id")
     ent_index = pd.Index(ents["enterprise_id"].astype(str))
@@ -185,5 +188,5 @@ def prepare(plan, data: ChainData) -> Prepared:
         s_link=s_link[skeep].astype(np.int64), s_share=np.clip(share[skeep], 0.0, 1.0),
         s_rows=np.flatnonzero(skeep),
     )
-    _LAST[:] = [plan, data, prepared]
+    _LAST[:] = [(plan, data, prepared)]
     return prepared

@@ -148,7 +148,7 @@ def test_the_chain_graph_is_layered_by_stage_and_the_table_says_the_same(c):
                                   r.text, re.S).group(1))
     series = option["series"][0]
     assert series["type"] == "graph" and series["coordinateSystem"] == "cartesian2d"
-    assert option["xAxis"]["data"] == ["原材料", "零部件", "整机/终端", "应用与服务"]  # the stages, in order
+    assert option["xAxis"]["data"] == ["原材料", "零部件", "整机与终端", "应用与服务"]  # the stages, in order
     xs = {n["name"]: n["value"][0] for n in series["data"]}
     assert xs["铸件"] < xs["电机"] < xs["整泵"] < xs["运维服务"]  # upstream left, downstream right
     edges = {(series["data"][e["source"]]["name"], series["data"][e["target"]]["name"]) for e in series["links"]}

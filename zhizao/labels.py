@@ -1353,3 +1353,28 @@ CHAIN_WORDS: dict[str, Pair] = {
 TABLES.update({"chain_head": CHAIN_HEAD, "cli_chain_stage": CHAIN_STAGE_WORD, "cli_chain_status": CHAIN_STATUS_WORD,
                "cli_chain_role": CHAIN_ROLE_WORD, "cli_chain_place": CHAIN_PLACE_WORD, "cli_chain_grade": CHAIN_GRADE_WORD,
                "chain_words": CHAIN_WORDS})
+
+
+# issue 12: CLI polish (zhizao chain …, second wave: one-line banner, scenario names, 亿元, import progress)
+CHAIN_WORDS.update({
+    "synthetic_line": ("合成数据（演示用）：{source}", "SYNTHETIC data (demo): {source}"),
+    "data_note": ("数据说明：{note}", "About the data: {note}"),
+    "batch": ("批次 {batch}", "batch {batch}"),
+    "imported_line": ("已导入：企业 {enterprises} 家，环节企业 {members} 条，供应关系 {supply} 条（批次 {batch}）",
+                      "imported: {enterprises} enterprises, {members} link members, {supply} supply relations "
+                      "(batch {batch})"),
+    "stage_read": ("读取文件…", "reading the files…"), "stage_validate": ("逐行校验 {rows} 行…", "checking {rows} rows…"),
+    "stage_write": ("写入数据库 {rows} 行…", "writing {rows} rows to the store…"),
+    "reasons_cut": ("原因只列前两条（…表示还有）；--format csv 或 json 列出全部",
+                    "the first two reasons are shown (… means more); --format csv or json lists them all"),
+    "limited": ("共 {n} 行，显示前 {k} 行；--limit 0 显示全部，--format csv 输出全部列",
+                "{n} rows, the first {k} shown; --limit 0 shows all, --format csv gives every column"),
+    "abroad": ("境外", "abroad"), "abroad_country": ("境外（{code}）", "abroad ({code})"),
+    "province_code": ("省级代码 {code}", "province code {code}"),
+    "scenario_more": ("等{total}项", "and {more} more"),
+    "section": ("规划{section}", "plan section {section}"),
+})
+CHAIN_HEAD.update({
+    "output_at_risk_yi": ("风险产值（亿元）", "Output at risk (100m yuan)"),
+    "sheet": ("工作表", "sheet"),
+})

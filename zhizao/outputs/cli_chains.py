@@ -146,7 +146,7 @@ def _banner(df: pd.DataFrame, fmt: Fmt, lang: str, verbose: bool = False) -> Non
     a = df.attrs
     out = console if fmt == Fmt.table else err
     if a.get("synthetic"):
-        head, note = _synthetic_source(str(a.get("source") or ""), lang)
+        head, note = api.chain_source_words(a, lang)
         out.print(Text(_say("synthetic_line", lang, source=head), style="bold yellow"))
         if verbose and note:
             out.print(Text(_say("data_note", lang, note=note), style="dim"))
@@ -155,15 +155,6 @@ def _banner(df: pd.DataFrame, fmt: Fmt, lang: str, verbose: bool = False) -> Non
                        + (f" · {_say('as_of', lang)} {a['as_of']}" if a.get("as_of") else "")
                        + (f" · {_say('batch', lang, batch=a['batch_id'])}" if verbose and a.get("batch_id") else ""),
                        style="dim"))
-
-
-def _synthetic_source(source: str, lang: str) -> tuple[str, str]:
-    """(generator and seed, note in the reader's language) of the synthetic data's source text, which
-    zhizao.synth.chains writes as 合成数据（演示用）：GENERATOR, seed N[；说明 / note]."""
-    text = source.removeprefix(labels.CHAIN_WORDS["synthetic"][0]).lstrip("：: ")
-    head, _, note = text.partition("；")
-    zh, sep, en = note.partition(" / ")
-    return head.strip(), (en if lang == "en" and sep else zh).strip()
 
 
 def _machine(df: pd.DataFrame) -> pd.DataFrame:

@@ -586,6 +586,20 @@ def _stamped(df: pd.DataFrame, data) -> pd.DataFrame:
     return df
 
 
+def chain_source_words(data_or_attrs, lang: str = "zh") -> tuple[str, str]:
+    """(source, note) of chain data (a ChainData or a frame's attrs) in the reader's language: for the
+    synthetic default the generator and seed, and its calibration note (zhizao.synth.chains writes
+    合成数据（演示用）：GENERATOR, seed N[；说明 / note]); for imported data the file names and ""."""
+    a = data_or_attrs if isinstance(data_or_attrs, dict) else vars(data_or_attrs)
+    source = str(a.get("source") or "")
+    if not a.get("synthetic"):
+        return source, ""
+    text = source.removeprefix("合成数据（演示用）").lstrip("：: ")
+    head, _, note = text.partition("；")
+    zh, sep, en = note.partition(" / ")
+    return head.strip(), (en if lang == "en" and sep else zh).strip()
+
+
 def _first(values, n: int = 8, sep: str = "、") -> str:
     values = [str(v) for v in values]
     return sep.join(values[:n]) + ("…" if len(values) > n else "")

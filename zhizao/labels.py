@@ -1353,3 +1353,52 @@ CHAIN_WORDS: dict[str, Pair] = {
 TABLES.update({"chain_head": CHAIN_HEAD, "cli_chain_stage": CHAIN_STAGE_WORD, "cli_chain_status": CHAIN_STATUS_WORD,
                "cli_chain_role": CHAIN_ROLE_WORD, "cli_chain_place": CHAIN_PLACE_WORD, "cli_chain_grade": CHAIN_GRADE_WORD,
                "chain_words": CHAIN_WORDS})
+
+
+# issue 12: CLI polish (zhizao chain …, second wave: one-line banner, scenario names, 亿元, import progress)
+CHAIN_WORDS.update({
+    "synthetic_line": ("合成数据（演示用）：{source}", "SYNTHETIC data (demo): {source}"),
+    "data_note": ("数据说明：{note}", "About the data: {note}"),
+    "batch": ("批次 {batch}", "batch {batch}"),
+    "imported_line": ("已导入：企业 {enterprises} 家，环节企业 {members} 条，供应关系 {supply} 条（批次 {batch}）",
+                      "imported: {enterprises} enterprises, {members} link members, {supply} supply relations "
+                      "(batch {batch})"),
+    "stage_read": ("读取文件…", "reading the files…"), "stage_validate": ("逐行校验 {rows} 行…", "checking {rows} rows…"),
+    "stage_write": ("写入数据库 {rows} 行…", "writing {rows} rows to the store…"),
+    "reasons_cut": ("原因只列前两条（…表示还有）；--format csv 或 json 列出全部",
+                    "the first two reasons are shown (… means more); --format csv or json lists them all"),
+    "limited": ("共 {n} 行，显示前 {k} 行；--limit 0 显示全部，--format csv 输出全部列",
+                "{n} rows, the first {k} shown; --limit 0 shows all, --format csv gives every column"),
+    "abroad": ("境外", "abroad"), "abroad_country": ("境外（{code}）", "abroad ({code})"),
+    "province_code": ("省级代码 {code}", "province code {code}"),
+    "scenario_more": ("等{total}项", "and {more} more"),
+    "section": ("规划{section}", "plan section {section}"),
+})
+CHAIN_HEAD.update({
+    "output_at_risk_yi": ("风险产值（亿元）", "Output at risk (100m yuan)"),
+    "sheet": ("工作表", "sheet"),
+})
+CHAIN_HEAD.update({  # the workbook's other columns (risk inputs, backups), so no header is a code
+    "leader_names": ("链主企业名称", "Leader names"), "n_buyers": ("采购商数", "Buyers"),
+    "n_relations": ("供应关系数", "Supply relations"), "local_capacity_share": ("本地产能占比（%）", "Local capacity (%)"),
+    "recorded_outside": ("外地供应占比（%）", "Supplied from outside (%)"), "articulation": ("割点", "Articulation point"),
+    "betweenness": ("介数", "Betweenness"), "high_relations": ("高风险供应关系数", "High-risk relations"),
+    "f_members": ("因子：本地企业", "Factor: local members"), "f_outside": ("因子：外地供应", "Factor: outside supply"),
+    "f_concentration": ("因子：集中度", "Factor: concentration"), "f_critical": ("因子：关键节点", "Factor: critical"),
+    "f_relations": ("因子：高风险关系", "Factor: high-risk relations"), "f_source": ("因子：单一来源", "Factor: single source"),
+    "f_location": ("因子：供应商所在地", "Factor: supplier's place"), "f_share": ("因子：需求占比", "Factor: share of need"),
+    "f_alternatives": ("因子：替代企业", "Factor: alternatives"), "f_exposure": ("因子：投入风险", "Factor: input risk"),
+    "supplier_location": ("供应商区位", "Supplier's place"), "n_suppliers": ("供应商数", "Suppliers"),
+    "dominant": ("主要供应商", "Dominant supplier"), "alternatives": ("可替代企业数", "Alternatives"),
+    "local_alternatives": ("本地可替代企业数", "Local alternatives"), "inputs": ("投入关系数", "Inputs"),
+    "max_input_score": ("投入最高风险分", "Top input score"), "outside_input_share": ("外地投入占比（%）", "Inputs from outside (%)"),
+    "sole_supplier_of": ("独家供应采购环节数", "Sole supplier of"), "relation_score": ("供应关系风险分", "Relation score"),
+    "candidate_location": ("备份企业区位", "Backup's place"), "candidate_role": ("备份企业角色", "Backup's role"),
+    "candidate_capacity": ("备份企业产能（万元）", "Backup's capacity (10k yuan)"),
+    "supplies_buyer": ("已向该采购商供货", "Supplies this buyer already"),
+    "size_basis": ("规模口径", "Size basis"), "size": ("规模（万元）", "Size (10k yuan)"),
+})
+CHAIN_SIZE_BASIS: dict[str, Pair] = {"buyers": ("采购方产值", "the buyers' output"),
+                                     "downstream": ("下游环节企业产值", "the downstream links' output"),
+                                     "none": ("无", "none")}
+TABLES.update({"cli_chain_size_basis": CHAIN_SIZE_BASIS})

@@ -124,3 +124,28 @@ def test_chain_warning_rows_have_the_monitoring_rows_shape(plan):
     assert all(r["rule_title"] != r["rule"] and r["synthetic"] for r in rows)
     order = [mv.SEVERITY_ORDER[r["severity"]] for r in rows]
     assert order == sorted(order)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_workbook_header_is_words_in_the_readers_language(plan, lang):
+    """No column is headed by a code (n_buyers, f_source, why_zh …), each text column in one language, and
+    the first line says the synthetic data's source and note in the reader's language."""
+    data = ChainData(*(getattr(frames(True), k) for k in ("enterprises", "members", "supply")), synthetic=True,
+                     source="合成数据（演示用）：zhizao synth chains, seed 0；产值按规模目标校准（假设） / output calibrated "
+                            "to the scale target (assumption)", as_of="2025-06-30")
+    wb = openpyxl.load_workbook(io.BytesIO(chain_exports.chain_workbook(plan, data, None, None, lang=lang)))
+    cjk = __import__("re").compile(r"[\u3400-\u9fff]")
+    for ws in wb.worksheets:
+        heads = [c.value for c in ws[2] if c.value is not None]
+        codes = [h for h in heads if "_" in h or h in ("inputs", "dominant", "alternatives", "articulation")]
+        assert not codes, (ws.title, codes)
+        assert len(heads) == len(set(heads)), (ws.title, heads)  # no twin columns (chain_name beside chain)
+        if lang == "en":
+            assert not [h for h in heads if cjk.search(h)], (ws.title, heads)
+    first = wb.worksheets[0]["A1"].value
+    if lang == "en":
+        assert first.startswith("合成数据（演示用）; SYNTHETIC data (demo): zhizao synth chains, seed 0; output calibrated")
+        assert "产值" not in first
+    else:
+        assert first.startswith("合成数据（演示用）：zhizao synth chains, seed 0；产值按规模目标校准（假设）；数据截至")
+        assert "calibrated" not in first

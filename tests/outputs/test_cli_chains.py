@@ -120,7 +120,9 @@ def test_whatif_compares_named_scenarios(zz):
     rows = json.loads(out)
     assert [r["scenario"] for r in rows] == ["本区", "境外"] and all(r["removed"] > 0 for r in rows)
     want = api.chain_whatif([analytics.Scenario("境外", regions=("abroad",))], EMBEDDED)
-    assert rows[1]["output_at_risk"] == pytest.approx(float(want["output_at_risk"].iloc[0]))
+    # 万元 as computed, the unit in the column's name
+    assert rows[1]["output_at_risk_10k_yuan"] == pytest.approx(float(want["output_at_risk"].iloc[0]))
+    assert "output_at_risk" not in rows[1]
 
 
 def test_one_scenario_json_has_its_tables(zz):
@@ -217,7 +219,7 @@ def test_a_refused_import_lists_every_problem_and_stores_nothing(zz, chain_plan,
     paths = write_csv(tmp_path, tables(enterprises=spoil))
     code, out, err = zz("chain", "import", *map(str, paths), "--plan", chain_plan)
     assert code == 1 and "导入被拒绝" in err and "enterprises.csv" in err
-    assert len(re.findall(r"enterprises\.csv", err)) >= 2  # both problems, each with its file
+    assert "91500000MA00000000" in err and "与第3行重复" in err  # both problems, under their file
     assert api.chain_data(plan=chain_plan).synthetic  # nothing stored: still the synthetic default
 
 
@@ -280,3 +282,154 @@ def test_chinese_tables_have_no_code_words(zz, args):
     assert code == 0, err
     found = {m for line in out.splitlines() for m in CODE.findall(line)}
     assert not found, found
+
+
+# --- second wave: how the commands read (issue 12 polish) -------------------------------------------
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def _wide_console(monkeypatch, columns: str):
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setattr(cli_chains, "console", make_console())
+    monkeypatch.setattr(cli_chains, "err", make_console(stderr=True))
+
+
+@pytest.mark.parametrize("lang,label,other", [("zh", "合成数据（演示用）：", "calibrated"),
+                                              ("en", "SYNTHETIC data (demo): ", "产值")])
+def test_the_synthetic_banner_is_one_short_line_in_the_chosen_language(zz, monkeypatch, lang, label, other):
+    _wide_console(monkeypatch, "80")
+    code, out, err = zz("chain", "list", "--lang", lang)
+    assert code == 0, err
+    first = out.splitlines()[0]
+    assert first.startswith(label) and "seed 0" in first and cell_len(first) <= 80
+    assert other not in out and "校准" not in out and "calibrated" not in out  # the note only on request
+    code, out, _ = zz("chain", "list", "--lang", lang, "--verbose")
+    note = {"zh": "数据说明：产值按", "en": "About the data: output calibrated"}[lang]
+    assert out.splitlines()[0] == first and note in out and other not in out
+    code, out, err = zz("chain", "risk", "--lang", lang, "--format", "csv")  # machine formats: the line on stderr
+    assert err.splitlines()[0].startswith(label) and '"synthetic"' in out
+
+
+def test_whatif_scenarios_are_named_in_words(zz):
+    plan = api.resolve_plan(EMBEDDED, register=False)
+    d = plan.regions.districts[0]
+    data = api.chain_data(plan=EMBEDDED)
+    eid, ename = data.enterprises["enterprise_id"].iloc[0], data.enterprises["name"].iloc[0]
+    for args, zh, en in ((["--district", d.code], d.name, None), (["--region", "44"], "广东省", "Guangdong"),
+                         (["--region", "JP"], "境外（JP）", "abroad (JP)"), (["--region", "abroad"], "境外", "abroad"),
+                         (["--enterprise", eid], ename, ename)):
+        if args[1] not in ("abroad", "JP", eid) and args[0] == "--region" and \
+                not data.enterprises["district"].astype(str).str.startswith(args[1]).any():
+            continue
+        code, out, err = zz("chain", "whatif", *args, "--format", "json")
+        assert code == 0 and json.loads(out)["summary"]["scenario"] == zh, (args, err)
+        if en:
+            code, out, err = zz("chain", "whatif", *args, "--format", "json", "--lang", "en")
+            assert json.loads(out)["summary"]["scenario"] == en, (args, err)
+    code, out, err = zz("chain", "whatif", "--district", d.code, "--region", "abroad", "--format", "csv")
+    assert f'"{d.name}、境外"' in out and "district:" not in out
+
+
+def test_whatif_names_the_fictional_plans_places(zz, chain_plan):
+    code, out, err = zz("chain", "whatif", "--district", "990101", "--plan", chain_plan, "--format", "json",
+                        "--lang", "en")
+    assert code == 0 and json.loads(out)["summary"]["scenario"] == "东区", err  # no English name: the plan's own
+
+
+def test_output_at_risk_in_yi_yuan_in_tables_and_10k_yuan_in_json(zz, monkeypatch):
+    _wide_console(monkeypatch, "120")
+    want = float(api.chain_whatif([analytics.Scenario("x", regions=("abroad",))], EMBEDDED)["output_at_risk"].iloc[0])
+    code, out, err = zz("chain", "whatif", "--region", "abroad", "--limit", "3")
+    assert code == 0 and "风险产值（亿元）" in out and "万元" not in out, err
+    yi = f"{want / 1e4:,.0f}" if want >= 1e7 else f"{want / 1e4:,.1f}"
+    assert yi in out and f"{want:,.0f}" not in out
+    code, out, _ = zz("chain", "whatif", "--region", "abroad", "--format", "json")
+    doc = json.loads(out)
+    assert doc["summary"]["output_at_risk_10k_yuan"] == pytest.approx(want)
+    assert all("output_at_risk_10k_yuan" in r and "output_at_risk" not in r for r in doc["enterprises"])
+    code, out, _ = zz("chain", "whatif", "--region", "abroad", "--format", "json", "--lang", "en")
+    assert "(100m yuan)" not in out
+    code, out, _ = zz("chain", "whatif", "--region", "abroad", "--lang", "en")
+    assert "Output at risk (100m yuan)" in re.sub(r"[\s│┃]+", " ", out) or "(100m" in out
+
+
+def test_reasons_in_a_table_are_the_first_two(zz, monkeypatch):
+    df = api.chain_risk(EMBEDDED, level="relations")
+    df.attrs.clear()
+    short = cli_chains._reasons(df, "zh")
+    many = df["reasons_zh"].str.split("；").str.len() > 2
+    assert many.any()
+    assert (short.loc[many, "reasons"] == df.loc[many, "reasons_zh"].map(lambda t: "；".join(t.split("；")[:2]) + "…")).all()
+    assert (short.loc[~many, "reasons"] == df.loc[~many, "reasons_zh"]).all()
+    en = cli_chains._reasons(df, "en")["reasons"]
+    assert (en.str.count("; ") <= 1).all()
+    _wide_console(monkeypatch, "80")
+    code, out, err = zz("chain", "risk", "--level", "relations", "--limit", "5")
+    assert code == 0 and "…" in out and "原因只列前两条" in err
+    code, out, _ = zz("chain", "risk", "--level", "relations", "--format", "csv")
+    assert any(line.count("；") >= 2 for line in out.splitlines())  # CSV keeps every reason
+    code, out, err = zz("chain", "gaps", "--limit", "5")  # the 招商 list's reasons too
+    assert code == 0 and all(line.count("；") <= 1 for line in out.splitlines())
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "power_battery"], ["risk", "--limit", "0"],
+                                  ["risk", "--level", "enterprises", "--limit", "20"], ["gaps"],
+                                  ["whatif", "--region", "JP"]], ids=lambda a: "-".join(a))
+def test_english_output_has_no_chinese_but_names(zz, args):
+    plan = api.resolve_plan(EMBEDDED, register=False)
+    if args[0] == "show" and "power_battery" not in {c.id for c in plan.chains}:
+        args = ["show", plan.chains[0].id]
+    code, out, err = zz("chain", *args, "--lang", "en")
+    assert code == 0, err
+    data = api.chain_data(plan=EMBEDDED)
+    names = sorted(set(data.enterprises["name"]), key=len, reverse=True)
+    names += [c.section for c in plan.chains] + [p for c in plan.chains for k in c.links for p in k.key_products]
+    names += [x for c in plan.chains for k in c.links for p in k.key_products for x in re.split("[、，,]", p)]
+    text = out + err
+    if args[0] == "gaps":  # its last column: the plan's key products as printed (names, no English in the plan)
+        text = "\n".join("│".join(line.split("│")[:-2]) if line.count("│") > 2 else line for line in text.splitlines())
+    for n in sorted(set(names), key=len, reverse=True):
+        text = text.replace(n, "")
+    left = {line.strip() for line in text.splitlines() if CJK.search(line)}
+    assert not left, list(left)[:5]
+
+
+# --- import: progress, a readable refusal, GBK ---------------------------------------------------
+def test_import_shows_its_stages_and_a_gbk_csv_imports(zz, chain_plan, tmp_path):
+    paths = write_csv(tmp_path, encoding="gbk")
+    code, out, err = zz("chain", "import", *map(str, paths), "--plan", chain_plan)
+    assert code == 0, err
+    assert "读取文件…" in err and "逐行校验 14 行…" in err and "写入数据库 14 行…" in err
+    assert out.strip().startswith("已导入：企业 5 家，环节企业 5 条，供应关系 4 条（批次 b_")
+    data = api.chain_data(plan=chain_plan)
+    assert not data.synthetic and "东区磁材有限公司" in set(data.enterprises["name"])  # GBK read as Chinese
+    code, out, err = zz("chain", "import", *map(str, paths), "--plan", chain_plan, "--lang", "en")
+    assert "checking 14 rows…" in err and out.startswith("imported: 5 enterprises, 5 link members, 4 supply relations")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_refused_import_lists_row_column_value_and_reason_once(zz, chain_plan, tmp_path, monkeypatch, lang):
+    from tests.ingest.chain_files import write_xlsx
+
+    _wide_console(monkeypatch, "80")
+
+    def spoil(rows):
+        rows[1][0] = "91500000MA00000000"
+    path = write_xlsx(tmp_path, tables(enterprises=spoil, supply=lambda r: r[1].__setitem__(4, "160")))
+    code, out, err = zz("chain", "import", str(path), "--plan", chain_plan, "--lang", lang)
+    assert code == 1
+    sheet = "sheet" if lang == "en" else "工作表"
+    assert f"chains.xlsx · {sheet} 企业" in err and f"chains.xlsx · {sheet} 供应关系" in err
+    assert err.index(f"{sheet} 企业") < err.index(f"{sheet} 供应关系")  # file order
+    assert "文件“" not in err and "File '" not in err  # the place is in the columns, not repeated in the reason
+    assert ("须在0到100之间" if lang == "zh" else "between 0 and 100") in re.sub(r"[\s│]+", "", err) or \
+        ("须在0到" in err if lang == "zh" else "between 0" in err)
+    assert all(cell_len(line) <= 80 for line in err.splitlines())
+
+
+def test_province_names_come_from_the_one_gbt2260_table():
+    from zhizao.codes import regions
+
+    assert regions.province_name("44", "zh") == "广东省" and regions.province_name("440300", "en") == "Guangdong"
+    assert regions.province_name("99", "zh") is None and regions.province_name("", "en") is None
+    assert len(regions.PROVINCES) == 34

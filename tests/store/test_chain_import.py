@@ -119,3 +119,21 @@ def test_backup_and_restore_carry_the_chain_tables(store_db, plan_path, tmp_path
     assert _chain_rows(target) == _chain_rows(store_db)
     zz.restore(store_db, tmp_path / "b.zip", force=True)  # and back over the original, replacing it
     assert _chain_rows(store_db) == _chain_rows(target)
+
+
+def test_counts_and_db_status_count_the_chain_tables(store_db, plan_path, tmp_path):
+    """Store.counts / `zhizao db status`: rows of each chain table and the chain batches, on both backends
+    (PostgreSQL counts them in PostgreSQL: the chain tables are not in the statistics snapshot)."""
+    with Store(store_db) as s:
+        before = s.counts()
+    assert {k: before[k] for k in (*CHAIN_TABLE_NAMES, "chain_batches")} == dict.fromkeys(
+        (*CHAIN_TABLE_NAMES, "chain_batches"), 0)
+    zz.import_chain_data(write_csv(tmp_path), plan=plan_path, db=store_db)
+    zz.import_chain_data(write_csv(tmp_path), plan=plan_path, db=store_db)  # a second batch: rows add up
+    with Store(store_db, read_only=True) as s:
+        after = s.counts()
+    assert (after["chain_enterprises"], after["chain_members"], after["chain_supply"]) == (10, 10, 8)
+    assert after["chain_batches"] == 2 and after["batches"] == before["batches"] + 2
+    assert after["observations"] == before["observations"]  # the statistics' counts are unchanged
+    status = zz.store_status(store_db)["counts"]
+    assert status["chain_supply"] == 8 and status["chain_batches"] == 2

@@ -21,13 +21,15 @@ import networkx as nx
 import pandas as pd
 from rich.cells import cell_len
 
-from zhizao import labels
+from zhizao import api, labels
 from zhizao.analytics import chains as analytics
 from zhizao.outputs.spreadsheet_safe import ILLEGAL_CHARACTERS_RE, xlsx_cell, xlsx_text
 from zhizao.settings import Settings
 
 SHARE_COLUMNS = ("local_share", "region_share", "domestic_share", "abroad_share", "unrecorded_share", "share",
-                 "loss_share")
+                 "loss_share", "local_capacity_share", "recorded_outside", "outside_input_share")
+# Repeats of a column the workbook already shows in the reader's language (chain and link ids become names)
+REPEATS = ("chain_name", "chain_name_en", "name_en")
 
 
 def _plain(v: Any) -> Any:
@@ -151,7 +153,9 @@ def _words(df: pd.DataFrame, plan, lang: str) -> pd.DataFrame:
     if "chain" in out:
         out["chain"] = out["chain"].map(lambda c: chain_names.get(c, c))
     for col, table in (("grade", "cli_chain_grade"), ("stage", "cli_chain_stage"), ("status", "cli_chain_status"),
-                       ("role", "cli_chain_role"), ("location", "cli_chain_place")):
+                       ("role", "cli_chain_role"), ("location", "cli_chain_place"), ("candidate_role", "cli_chain_role"),
+                       ("supplier_location", "cli_chain_place"), ("candidate_location", "cli_chain_place"),
+                       ("size_basis", "cli_chain_size_basis")):
         if col in out:
             out[col] = out[col].map(lambda v, t=table: labels.label(t, v, lang) if isinstance(v, str) else v)
     for col in SHARE_COLUMNS:
@@ -160,10 +164,13 @@ def _words(df: pd.DataFrame, plan, lang: str) -> pd.DataFrame:
     for col in out.columns:  # lists (key products, upstream links) as one text
         if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
             out[col] = out[col].map(lambda v: ("; " if en else "、").join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-    reasons = "reasons_en" if en else "reasons_zh"
-    if reasons in out:
-        out = out.rename(columns={reasons: "reasons"}).drop(columns=["reasons_zh", "reasons_en"], errors="ignore")
-    return out
+    for stem in ("reasons", "reason", "why"):  # the reader's language only
+        keep = f"{stem}_en" if en else f"{stem}_zh"
+        if keep in out:
+            out = out.rename(columns={keep: stem}).drop(columns=[f"{stem}_zh", f"{stem}_en"], errors="ignore")
+    if "link" in out and "name" in out and "enterprise_id" not in out:  # a link's name: the link column says it
+        out = out.drop(columns="name")
+    return out.drop(columns=[c for c in REPEATS if c in out])
 
 
 def _width(values: list) -> float:
@@ -196,15 +203,20 @@ def _sheet(wb, title: str, df: pd.DataFrame, note: str, lang: str) -> None:
 
 
 def source_line(data, lang: str = "zh") -> str:
-    """The workbook's first line: the data's source and date, and the synthetic label when it applies."""
-    w = labels.CHAIN_WORDS
-    i = 1 if lang == "en" else 0
-    parts = [f"{w['source'][i]}{': ' if i else '：'}{data.source or '—'}"]
+    """The workbook's first line in the reader's language: the synthetic label (合成数据（演示用）, and
+    SYNTHETIC in English too) with the generator and its note, or the imported files; and the date."""
+    en = lang == "en"
+    source, note = api.chain_source_words(data, lang)
+    parts = [labels.label("chain_words", "synthetic_line" if data.synthetic else "source", lang).format(
+        source=source or "—") if data.synthetic else
+        f"{labels.label('chain_words', 'source', lang)}{': ' if en else '：'}{source or '—'}"]
+    if note:
+        parts.append(note)
     if data.as_of:
-        parts.append(f"{w['as_of'][i]} {data.as_of}")
-    if data.synthetic:
-        parts.insert(0, labels.CHAIN_WORDS["synthetic"][0] + (" / " + w["synthetic"][1] if i else ""))
-    return ("; " if i else "；").join(parts)
+        parts.append(f"{labels.label('chain_words', 'as_of', lang)} {data.as_of}")
+    if data.synthetic and en:  # the label a Chinese reader of the file looks for, too
+        parts.insert(0, labels.CHAIN_WORDS["synthetic"][0])
+    return ("; " if en else "；").join(parts)
 
 
 def chain_workbook(plan, data, risk=None, gaps: pd.DataFrame | None = None, chain: str | None = None, *,

@@ -7,9 +7,11 @@ output labels (a banner line in tables, an `origin` column in JSON/CSV, the work
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -17,14 +19,16 @@ from typing import List, Optional
 import pandas as pd
 import typer
 from rich.cells import cell_len
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from zhizao import api, formatting, labels
 from zhizao.analytics.chains import Scenario, locate
+from zhizao.codes import regions
 from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
-from zhizao.outputs.console import Lang, cell, fitted_table, make_console, numeric_columns, wrap
+from zhizao.outputs.console import Lang, cell, column_cells, fitted_table, make_console, numeric_columns, wrap
 from zhizao.outputs.spreadsheet_safe import write_csv, xlsx_bytes
 from zhizao.plan.chain_lint import lint_chains
 from zhizao.plan.lint import findings_frame
@@ -40,11 +44,17 @@ console = make_console()
 err = make_console(stderr=True)
 
 W = labels.CHAIN_WORDS
+REASONS_SHOWN = 2  # reasons in a table cell; JSON/CSV/XLSX have them all
 GRADE_ORDER = {"high": 0, "medium": 1, "low": 2}
 GRADE_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
 SHARES = ("local_share", "region_share", "domestic_share", "abroad_share", "unrecorded_share", "share", "loss_share",
           "need_lost_share", "loss")
 LEVELS = ("output", "capacity", "output_at_risk", "size")
+YI = ("output_at_risk_yi",)  # 亿元: one number of decimals for the whole column
+# Amounts in 万元 (the analytics' unit): JSON/CSV/XLSX keep it and say it in the column name; a table
+# prints output at risk in 亿元, since a city's output at risk runs to 7 digits of 万元.
+MONEY = ("output", "capacity", "output_removed", "output_at_risk_downstream", "output_at_risk")
+MONEY_SUFFIX = "_10k_yuan"
 COUNTS = ("links", "missing", "weak", "high_risk_links", "enterprises", "leaders", "n_members", "n_local", "n_region",
           "rank", "removed", "links_lost", "links_weakened", "enterprises_affected", "chains_affected",
           "members_removed")
@@ -130,27 +140,41 @@ def _no_chains(plan, fmt: Fmt, lang: str) -> bool:
     return True
 
 
-def _banner(df: pd.DataFrame, fmt: Fmt, lang: str) -> None:
-    """The data's origin above a table (stderr for machine formats): synthetic data are never unlabelled."""
+def _banner(df: pd.DataFrame, fmt: Fmt, lang: str, verbose: bool = False) -> None:
+    """The data's origin in one line above a table (stderr for machine formats): synthetic data are
+    never unlabelled. `verbose`: the data's notes too (the synthetic calibration assumption)."""
     a = df.attrs
     out = console if fmt == Fmt.table else err
     if a.get("synthetic"):
-        label, source = _say("synthetic", lang), str(a.get("source") or "")
-        said = labels.CHAIN_WORDS["synthetic"][0] in source and lang == "zh"
-        out.print(Text(source if said else f"{label} · {source}", style="bold yellow"))
+        head, note = api.chain_source_words(a, lang)
+        out.print(Text(_say("synthetic_line", lang, source=head), style="bold yellow"))
+        if verbose and note:
+            out.print(Text(_say("data_note", lang, note=note), style="dim"))
     elif fmt == Fmt.table and a.get("source"):
         out.print(Text(f"{_say('source', lang)}{': ' if lang == 'en' else '：'}{a['source']}"
-                       + (f" · {_say('as_of', lang)} {a['as_of']}" if a.get("as_of") else ""), style="dim"))
+                       + (f" · {_say('as_of', lang)} {a['as_of']}" if a.get("as_of") else "")
+                       + (f" · {_say('batch', lang, batch=a['batch_id'])}" if verbose and a.get("batch_id") else ""),
+                       style="dim"))
 
 
 def _machine(df: pd.DataFrame) -> pd.DataFrame:
-    """JSON/CSV: the codes as the analytics give them, the data's origin as the first column."""
-    out = df.copy()
+    """JSON/CSV: the codes as the analytics give them, the data's origin as the first column; amounts in
+    万元 as computed, their column named with the unit (output_at_risk_10k_yuan)."""
+    out = df.rename(columns=_money_names(df.columns))
     out.insert(0, "origin", "synthetic" if df.attrs.get("synthetic") else "imported")
     for c in out.columns:  # lists and dicts as JSON text in CSV
         if out[c].map(lambda v: isinstance(v, (list, dict, tuple))).any():
             out[c] = out[c].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict, tuple)) else v)
     return out
+
+
+def _money_names(columns) -> dict:
+    return {c: f"{c}{MONEY_SUFFIX}" for c in columns if c in MONEY}
+
+
+def _money_doc(record: dict) -> dict:
+    """A JSON object (a what-if's summary) with its 万元 amounts named like the tables' columns."""
+    return {f"{k}{MONEY_SUFFIX}" if k in MONEY else k: v for k, v in record.items()}
 
 
 def _check_out(fmt: Fmt, out: Optional[Path]) -> None:
@@ -243,6 +267,8 @@ def _cells(df: pd.DataFrame, lang: str) -> list[list[str]]:
             cols.append([cell(None if pd.isna(v) else float(v) * 100, "pct", lang) for v in df[c]])
         elif c in COUNTS:
             cols.append([cell(v, "int", lang) for v in df[c]])
+        elif c in YI:
+            cols.append(column_cells(df[c], "level", lang))
         elif c in LEVELS or c in ("score", "hhi", "buyer_hhi"):
             cols.append([cell(v, "level", lang) for v in df[c]])
         else:
@@ -259,6 +285,7 @@ def _table(df: pd.DataFrame, lang: str, title: str | None = None, group: str | N
     heads = [_head(str(c), lang) for c in df.columns]
     rows = _cells(df, lang)
     whole = set(numeric_columns([[r[i] for r in rows] for i in range(len(heads))]))
+    heads = _two_line_heads(heads, rows, whole)
     graded = list(df.columns).index("grade") if "grade" in df.columns else None
     words = {labels.label("cli_chain_grade", k, lang): k for k in GRADE_STYLE}
     shown, styles, last = [], [], object()
@@ -274,21 +301,45 @@ def _table(df: pd.DataFrame, lang: str, title: str | None = None, group: str | N
                                styles=styles))
 
 
+def _two_line_heads(heads: list[str], rows: list[list[str]], whole: set) -> list[str]:
+    """When the table is wider than the terminal, a number column's header of several words in two
+    lines: a number column is kept whole, header included, so "Output at risk (100m yuan)" over
+    "2,611" would otherwise take the room the text columns need."""
+    natural = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(heads)]
+    if sum(natural) + 3 * len(heads) + 1 <= console.width:
+        return heads
+    out = []
+    for i, h in enumerate(heads):
+        words = h.split(" ")
+        if i in whole and len(words) > 1 and "\n" not in h:
+            cut = min(range(1, len(words)), key=lambda k: max(cell_len(" ".join(words[:k])),
+                                                               cell_len(" ".join(words[k:]))))
+            h = " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
+        out.append(h)
+    return out
+
+
 def _limited(df: pd.DataFrame, limit: int, lang: str) -> pd.DataFrame:
     if limit and len(df) > limit:
-        err.print(f"{len(df)} rows, the first {limit} shown; --limit 0 shows all, --format csv gives every column"
-                  if lang == "en" else f"共 {len(df)} 行，显示前 {limit} 行；--limit 0 显示全部，--format csv 输出全部列",
-                  style="dim", markup=False)
+        err.print(_say("limited", lang, n=len(df), k=limit), style="dim", markup=False, highlight=False)
         return df.head(limit)
     return df
 
 
-def _reasons(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """reasons_zh / reasons_en as one `reasons` column in the reader's language."""
-    keep = "reasons_en" if lang == "en" else "reasons_zh"
+def _reasons(df: pd.DataFrame, lang: str, stem: str = "reasons") -> pd.DataFrame:
+    """reasons_zh / reasons_en (or why_zh / why_en) as one column `stem` in the reader's language, with
+    only the first two reasons and "…" (a table row stays a few lines high at 80 columns; JSON/CSV/XLSX
+    keep them all). Says once, on stderr, when some were left out."""
+    keep = f"{stem}_en" if lang == "en" else f"{stem}_zh"
     if keep not in df:
         return df
-    return df.rename(columns={keep: "reasons"}).drop(columns=["reasons_zh", "reasons_en"], errors="ignore")
+    sep = "; " if lang == "en" else "；"
+    full = df[keep]
+    short = full.map(lambda t: sep.join(t.split(sep)[:REASONS_SHOWN]) + "…"
+                     if isinstance(t, str) and len(t.split(sep)) > REASONS_SHOWN else t)
+    if (short != full).any():
+        err.print(_say("reasons_cut", lang), style="dim", markup=False, highlight=False)
+    return df.drop(columns=[f"{stem}_zh", f"{stem}_en"], errors="ignore").assign(**{stem: short})
 
 
 def _min_grade(df: pd.DataFrame, grade: Optional[Grade]) -> pd.DataFrame:
@@ -308,7 +359,11 @@ def _by_grade(df: pd.DataFrame) -> pd.DataFrame:
 # --- commands -----------------------------------------------------------------------------------
 @chain_app.command("list")
 def chain_list(plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt,
-               out: Optional[Path] = OutOpt, lang: Lang = LangOpt, set_: Optional[List[str]] = SetOpt):
+               out: Optional[Path] = OutOpt, lang: Lang = LangOpt, set_: Optional[List[str]] = SetOpt,
+               verbose: bool = typer.Option(False, "--verbose", "-v", help="也说明数据的来源与假设（如合成数据的产值"
+                                                                            "校准）/ also the data's notes and "
+                                                                            "assumptions (e.g. the synthetic "
+                                                                            "output calibration)")):
     """规划的产业链：环节数、缺失与薄弱环节、本地与区域配套率、高风险环节 / the plan's chains: links, missing and
     weak links, local and regional supply, high-risk links."""
     lang = lang.value
@@ -317,7 +372,7 @@ def chain_list(plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: F
     if _no_chains(p, fmt, lang):
         return
     df = api.chains(p, db, settings=_settings(set_))
-    _banner(df, fmt, lang)
+    _banner(df, fmt, lang, verbose)
     if _write(df, fmt, out, lang):
         return
     cols = ["chain", "cluster", "links", "missing", "weak", "local_share", "region_share", "high_risk_links"]
@@ -447,7 +502,7 @@ def chain_risk(level: Level = typer.Option(Level.links, "--level", help="环节�
     cols = {"links": ["chain", "link", "grade", "reasons"],
             "relations": ["chain", "relation", "link", "grade", "reasons"],
             "enterprises": ["enterprise_id", "location", "grade", "reasons"]}[level.value]
-    view = _limited(_reasons(df, lang), limit, lang)  # the most severe first, then by chain
+    view = _reasons(_limited(df, limit, lang), lang)  # the most severe first, then by chain
     if chain is not None:
         cols = [c for c in cols if c != "chain"]
     elif "chain" in view:  # the chain as a heading over its rows, in the plan's order
@@ -478,12 +533,15 @@ def chain_gaps(chain: Optional[str] = ChainOpt, plan: Optional[str] = PlanOpt, d
     _banner(df, fmt, lang)
     if _write(df, fmt, out, lang):
         return
-    why = "why_en" if lang == "en" and "why_en" in df else "why_zh" if "why_zh" in df else "why"
-    view = df.rename(columns={why: "why"}) if why in df else df
     cols = ["chain", "link", "status", "why", "key_products"]  # in rank order within each chain (JSON has rank)
     if chain is not None:
         cols.remove("chain")
-    _table(_view(_limited(view[[c for c in cols if c in view]], limit, lang), p, lang), lang, _say("gaps_title", lang),
+    view = _limited(df, limit, lang)
+    if lang == "en" and "key_products" in view:  # the plan's product names as printed, listed the English way
+        view = view.assign(key_products=view["key_products"].map(
+            lambda t: "; ".join(t.split("、")) if isinstance(t, str) else t))
+    view = _reasons(view, lang, "why")
+    _table(_view(view[[c for c in cols if c in view]], p, lang), lang, _say("gaps_title", lang),
            group="chain" if chain is None else None)
 
 
@@ -548,9 +606,7 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
         api.chain_id(p, "")
     runs = [_parse_scenario(s) for s in scenario or []]
     if enterprise or district or region:
-        name = ",".join([*(f"enterprise:{e}" for e in enterprise or []), *(f"district:{d}" for d in district or []),
-                         *(f"region:{r}" for r in region or [])])
-        runs.insert(0, _scenario(name, enterprise or (), district or (), region or ()))
+        runs.insert(0, _scenario("", enterprise or (), district or (), region or ()))
     if not runs:
         raise UserError("请指定断供对象：--enterprise 代码、--district 区县代码、--region 地区，或 --scenario 名称=…",
                         "say what stops supplying: --enterprise ID, --district CODE, --region PREFIX|abroad|XX or "
@@ -558,20 +614,24 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
     names = [r.name for r in runs]
     if len(set(names)) < len(names):
         raise UserError("情景名称重复：每个 --scenario 须有自己的名称", "scenario names repeat: give each --scenario its own name")
+    if runs[0].name == "":  # the unnamed scenario of --enterprise/--district/--region: named by what stops
+        data = api.chain_data(db=db, plan=p)
+        runs[0] = dataclasses.replace(runs[0], name=_scenario_name(runs[0], p, data, lang, taken=names[1:]))
     df = api.chain_whatif(runs, p, db, settings=_settings(set_))
     _banner(df, fmt, lang)
     whatifs = df.attrs.get("whatifs", [])
     if fmt == Fmt.json and len(runs) == 1 and out is None:  # one scenario: its tables too
         w = whatifs[0]
-        doc = {"origin": "synthetic" if df.attrs.get("synthetic") else "imported", "summary": w.summary,
-               **{k: json.loads(getattr(w, k).to_json(orient="records", force_ascii=False, default_handler=str))
-                  for k in ("links", "enterprises", "chains")}}
+        doc = {"origin": "synthetic" if df.attrs.get("synthetic") else "imported", "summary": _money_doc(w.summary),
+               **{k: json.loads(_machine(getattr(w, k)).drop(columns="origin").to_json(
+                   orient="records", force_ascii=False, default_handler=str)) for k in ("links", "enterprises", "chains")}}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     if _write(df, fmt, out, lang):
         return
-    cols = ["scenario", "removed", "links_lost", "links_weakened", "enterprises_affected", "output_at_risk"]
-    _table(_view(df[[c for c in cols if c in df]], p, lang), lang, _say("whatif_title", lang))
+    cols = ["scenario", "removed", "links_lost", "links_weakened", "enterprises_affected", "output_at_risk_yi"]
+    view = _yi(df)
+    _table(_view(view[[c for c in cols if c in view]], p, lang), lang, _say("whatif_title", lang))
     if len(whatifs) == 1:
         w = whatifs[0]
         lk = w.links
@@ -584,9 +644,44 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
         if len(en) and "output_at_risk" in en:
             en = en.sort_values("output_at_risk", ascending=False)
         if len(en):
-            cols = ["enterprise_id", "location", "loss", "output_at_risk"]
-            _table(_view(_limited(en, limit, lang)[[c for c in cols if c in en]], p, lang,
+            cols = ["enterprise_id", "location", "loss", "output_at_risk_yi"]
+            en = _yi(_limited(en, limit, lang))
+            _table(_view(en[[c for c in cols if c in en]], p, lang,
                          api.chain_data(db=db, plan=p)), lang, _say("whatif_enterprises", lang))
+
+
+def _yi(df: pd.DataFrame) -> pd.DataFrame:
+    """output_at_risk (万元) as output_at_risk_yi (亿元) for a table."""
+    if "output_at_risk" not in df:
+        return df
+    return df.assign(output_at_risk_yi=pd.to_numeric(df["output_at_risk"], errors="coerce") / 1e4)
+
+
+def _place_words(code: str, lang: str) -> str:
+    """A --region value in words: abroad, a country, a province (GB/T 2260 prefix)."""
+    if code == "abroad":
+        return _say("abroad", lang)
+    if not code.isdigit():
+        return _say("abroad_country", lang, code=code)
+    name = regions.province_name(code, lang)
+    if name is None:
+        return _say("province_code", lang, code=code)
+    return name if len(code) == 2 else (f"{name} ({code})" if lang == "en" else f"{name}（{code}）")
+
+
+def _scenario_name(sc: Scenario, plan, data, lang: str, taken=()) -> str:
+    """A scenario in words: the enterprises' names, the plan's district names, the regions' names."""
+    districts = {d.code: d.name for d in (plan.regions.districts if plan.regions else [])}
+    if lang == "en":  # a district's English name where zhizao knows one, else the plan's own
+        districts = {c: (n if regions.district_name(c, "en") == c else regions.district_name(c, "en"))
+                     for c, n in districts.items()}
+    names = dict(zip(data.enterprises["enterprise_id"], data.enterprises["name"])) if len(data.enterprises) else {}
+    words = [*(str(names.get(e, e)) for e in sc.enterprises), *(districts.get(d, d) for d in sc.districts),
+             *(_place_words(r, lang) for r in sc.regions)]
+    sep = ", " if lang == "en" else "、"
+    name = sep.join(words[:3]) + ((" " if lang == "en" else "") + _say("scenario_more", lang, total=len(words), more=len(words) - 3)
+                                  if len(words) > 3 else "")
+    return name if name not in taken else f"{name} ({len(taken) + 1})"
 
 
 @chain_app.command("lint")
@@ -629,29 +724,81 @@ def chain_import(files: List[Path] = typer.Argument(..., metavar="FILE...",
     if not p.chains:
         api.chain_id(p, "")
     try:
-        summary = api.import_chain_data([str(f) for f in files], plan=p, db=db)
+        with _import_progress(lang) as progress:
+            summary = api.import_chain_data([str(f) for f in files], plan=p, db=db, progress=progress)
     except ImportFailed as e:
         err.print(Text(_say("refused", lang, n=len(e.problems)), style="red"))
         _problems(e.problems, lang)
         raise typer.Exit(1) from None
-    counts = ", ".join(f"{k} {v}" for k, v in summary.items() if isinstance(v, (int, float)) and not isinstance(v, bool))
-    console.print(Text(f"{_say('imported', lang)}: {counts}" + (f" (batch {summary.get('batch_id')})" if lang == "en"
-                       else f"（批次 {summary.get('batch_id')}）")))
+    console.print(Text(_say("imported_line", lang, batch=summary.get("batch_id"),
+                            **{k: f"{summary.get(k, 0):,}" for k in ("enterprises", "members", "supply")})))
+
+
+@contextmanager
+def _import_progress(lang: str):
+    """The import's stage (reading, checking N rows, writing) on stderr: a live line on a terminal,
+    one line per stage in a log — a million supply rows take a while."""
+    def label(stage: str, rows) -> str:
+        key = f"stage_{stage}"
+        if key not in labels.CHAIN_WORDS:
+            return stage
+        return _say(key, lang, rows=f"{rows:,}" if isinstance(rows, int) else "…")
+
+    if not err.is_terminal:
+        yield lambda stage, rows: err.print(label(stage, rows), style="dim", markup=False, highlight=False)
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                  transient=True) as bar:
+        task = bar.add_task("", total=None)
+        yield lambda stage, rows: bar.update(task, description=label(stage, rows))
+
+
+SHEET = re.compile(r"^(?P<file>.+)\[(?P<sheet>[^\[\]]+)\]$")  # the chain reader's "file[sheet]"
+
+
+def _where(p) -> tuple[str, str | None]:
+    """(file, sheet) of a problem: the chain reader names an XLSX sheet as file[sheet]."""
+    m = SHEET.match(str(p.file or ""))
+    if m and f"“{m['sheet']}”" in p.message_zh:
+        return m["file"], m["sheet"]
+    return str(p.file or ""), None
+
+
+def _reason(p, file: str, sheet: str | None, lang: str) -> str:
+    """The problem's reason without the place the other columns already give (the reader writes
+    文件“F”工作表“S”第R行“C”列的值“V”：reason); the whole message when it is written otherwise."""
+    if lang == "en":
+        where = f"File '{file}'" + (f", sheet '{sheet}'" if sheet else "") + (
+            f", row {p.row}" if p.row is not None else "") + (f', column "{p.column}"' if p.column else "") + (
+            f', value "{p.value}"' if p.value else "") + ": "
+        text = p.message_en
+    else:
+        where = f"文件“{file}”" + (f"工作表“{sheet}”" if sheet else "") + (
+            f"第{p.row}行" if p.row is not None else "") + (f"“{p.column}”列" if p.column else "") + (
+            f"的值“{p.value}”" if p.value else "") + "："
+        text = p.message_zh
+    return text[len(where):] if text.startswith(where) and len(text) > len(where) else text
 
 
 def _problems(problems, lang: str) -> None:
-    """Every problem of a refused import: file, sheet, row, column, value, reason."""
-    df = problems_frame(problems, lang)
-    sheets = [getattr(x, "sheet", None) for x in problems]
-    if any(sheets):
-        df.insert(1, "Sheet" if lang == "en" else "工作表", sheets)
-    t = Table(show_lines=False)
-    for c in df.columns:
-        t.add_column(str(c), overflow="fold")
-    for row in df.itertuples(index=False):  # Text: a cell like "[/red]" is data, not markup
-        t.add_row(*[Text("" if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA else str(v))
-                    for v in row])
-    err.print(t)
+    """Every problem of a refused import in file and row order, a table per file (and sheet of an XLSX)
+    under its name: row, column, value, reason — the place said once, so the reason has room at 80 columns."""
+    order: dict = {}
+    rows = []
+    for p in problems:
+        file, sheet = _where(p)
+        order.setdefault((file, sheet), len(order))
+        rows.append((order[(file, sheet)], p.row if p.row is not None else 0, file, sheet, p))
+    rows.sort(key=lambda r: r[:2])
+    heads = list(problems_frame([], lang).columns)[1:]  # row, column, value, problem in the reader's language
+    groups: dict = {}
+    for _, _, file, sheet, p in rows:
+        groups.setdefault((file, sheet), []).append(["" if p.row is None else str(p.row), p.column or "",
+                                                     p.value or "", _reason(p, file, sheet, lang)])
+    for (file, sheet), shown in groups.items():
+        where = f"{file} · {_head('sheet', lang)} {sheet}" if sheet else file
+        err.print(Text(where, style="bold"))
+        err.print(fitted_table(heads, shown, err.width, keep_whole=(0,)))
 
 
 @chain_app.command("export")

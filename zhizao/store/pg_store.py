@@ -32,11 +32,12 @@ import numpy as np
 import pandas as pd
 
 from zhizao.store import postgres
-from zhizao.store.store import (AUDIT_COLUMNS, BACKENDS, CHAIN_BATCH_FIELDS, CHAIN_KIND, CHAIN_TABLES, LINK_COLUMNS,
-                                OBSERVATION_COLUMNS, SCHEMA, SERIES_COLUMNS, SOURCE_COLUMNS, STATISTICS_TABLES, Batch,
-                                Store, UnknownBatch, _actor, _audit_query, _rows, _utcnow, audit_detail,
-                                chain_batch_sql, chain_detail, chain_frame, chain_rows, default_actor, default_db,
-                                import_detail, new_batch_id, new_observations, stored_chain_frame)
+from zhizao.store.store import (AUDIT_COLUMNS, BACKENDS, CHAIN_BATCH_FIELDS, CHAIN_KIND, CHAIN_TABLE_NAMES, CHAIN_TABLES,
+                                LINK_COLUMNS, OBSERVATION_COLUMNS, SCHEMA, SERIES_COLUMNS, SOURCE_COLUMNS,
+                                STATISTICS_TABLES, Batch, Store, UnknownBatch, _actor, _audit_query, _rows, _utcnow,
+                                audit_detail, chain_batch_sql, chain_count_sql, chain_detail, chain_frame, chain_rows,
+                                default_actor, default_db, import_detail, new_batch_id, new_observations,
+                                stored_chain_frame)
 
 FLOAT_COLUMNS = {"observations": ("value",), "links": ("scale",), "chain_enterprises": ("output",),
                  "chain_members": ("capacity",), "chain_supply": ("share",)}
@@ -478,6 +479,14 @@ class PgStore(Store):
         with self._pg.transaction():
             row = self._pg.execute(chain_batch_sql("%s"), [plan_id]).fetchone()
         return dict(zip(CHAIN_BATCH_FIELDS, row)) if row else None
+
+    def _chain_counts(self) -> dict[str, int]:
+        # from PostgreSQL itself: the chain tables are not in the snapshot; an older schema has none yet
+        if not self._schema or self._pg.execute("SELECT to_regclass('chain_enterprises') IS NULL").fetchone()[0]:
+            return dict.fromkeys((*CHAIN_TABLE_NAMES, "chain_batches"), 0)
+        with self._pg.transaction():  # one view of the four counts
+            self._pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return {name: self._pg.execute(query).fetchone()[0] for name, query in chain_count_sql()}
 
     def chain_frames(self, batch_id: str) -> dict[str, pd.DataFrame]:
         from psycopg import sql  # here: the driver is loaded only when a PostgreSQL store is used

@@ -628,10 +628,18 @@ class Store:
         return self.con.execute(sql, params).df()
 
     def counts(self) -> dict[str, int]:
+        """Rows per table: the statistics', then the chain tables' and the chain batches (zero in an
+        older file opened read-only, which has no chain tables yet)."""
         out = {}
         for table in ("observations", "sources", "series", "links", "batches"):
             out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-        return out
+        return {**out, **self._chain_counts()}
+
+    def _chain_counts(self) -> dict[str, int]:
+        if not self.con.execute("SELECT count(*) FROM information_schema.tables "
+                                "WHERE table_name = 'chain_enterprises'").fetchall()[0][0]:
+            return dict.fromkeys((*CHAIN_TABLE_NAMES, "chain_batches"), 0)
+        return {sql_name: self.con.execute(query).fetchall()[0][0] for sql_name, query in chain_count_sql()}
 
     # --- plans registry ----------------------------------------------------------------------
     def _has_plans(self) -> bool:
@@ -786,6 +794,12 @@ def new_batch_id() -> str:
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def chain_count_sql() -> list[tuple[str, str]]:
+    """(name, SELECT count) of each chain table and of the chain batches, for Store.counts."""
+    return [*((t, f"SELECT count(*) FROM {t}") for t in CHAIN_TABLE_NAMES),
+            ("chain_batches", f"SELECT count(*) FROM batches WHERE kind = '{CHAIN_KIND}'")]
 
 
 def chain_rows(frames: dict[str, pd.DataFrame]) -> int:

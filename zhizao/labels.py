@@ -1278,6 +1278,32 @@ UI.update({
     "chain_whatif_unknown_region": ("{name}：不是可选的外部地区：{values}；请从列表中选择（省级代码前两位、abroad 或国家代码）",
                                     "{name}: not an outside region on offer: {values}; choose from the list (a province "
                                     "prefix, abroad or a country code)"),
+    # second wave: the 招商 list's size, downloads, chain warnings on /monitoring, the chain upload on /data
+    "chain_size_unit": ("规模（万元）", "Size (10,000 yuan)"),
+    "chain_size_basis_buyers": ("按采购方产值", "output of its buyers"),
+    "chain_size_basis_downstream": ("按下游环节企业产值", "output of the downstream links' enterprises"),
+    "chain_size_basis_none": ("无产值数据", "no output data"),
+    "chain_download": ("下载", "Download"),
+    "chain_download_xlsx": ("工作簿（XLSX）", "Workbook (XLSX)"),
+    "chain_download_graphml": ("图谱（GraphML）", "Graph (GraphML)"),
+    "chain_download_scope": ("下载文件只含您可查看的企业（其他企业不列名称和代码）",
+                             "downloads hold only the enterprises you may see (others without name or code)"),
+    "chain_download_format": ("下载格式须为 xlsx 或 graphml，收到“{value}”", "the download format is xlsx or graphml, got '{value}'"),
+    "chain_hidden_name": ("（不在查看范围）", "(not shown to you)"),
+    "mon_chain_warnings": ("产业链预警 {n} 条，数据：{source}（截至 {as_of}；不随报告期变化）",
+                           "{n} chain warnings, from: {source} (as of {as_of}; not tied to the reporting period)"),
+    "chain_upload": ("上传产业链数据", "Upload chain data"),
+    "chain_upload_help": ("一个含三个工作表（企业、链上企业、供应关系）的 XLSX，或三个 CSV 一起上传；与 zhizao chain import "
+                          "的检查相同，有任何问题则整体拒绝、不写入。产业链数据为全市数据，仅市级用户可上传。",
+                          "One XLSX with three sheets (enterprises, members, supply), or the three CSV files together; the "
+                          "same checks as zhizao chain import, refused whole on any problem. Chain data are city-level: "
+                          "city users only."),
+    "chain_upload_button": ("上传产业链数据", "Upload chain data"),
+    "chain_upload_ok": ("已导入产业链数据", "Chain data imported"),
+    "chain_upload_counts": ("企业 {enterprises} 家，链上企业 {members} 条，供应关系 {supply} 条",
+                            "{enterprises} enterprises, {members} members, {supply} supply relations"),
+    "chain_upload_none": ("本规划未列产业链图谱，无法上传产业链数据", "this plan has no chain maps: no chain data to upload"),
+    "sheet": ("工作表", "Sheet"),
 })
 
 

@@ -173,6 +173,8 @@ class PageCache:
                     key = page_key(request, user, scope_key(user))
                     # the folder's state and the header's plan switcher: rewritten data or other plans, other pages
                     key += (folder.stamp(), _listing_key(self.plans.listing(key[3])))
+                    if path in MONITORING_PATHS:  # its warnings include the chain data's (issue 12): the store's
+                        key += (version,)
                     with self._lock:
                         hit = self._monitoring.get(key)
                         if hit is not None:

@@ -1305,6 +1305,22 @@ UI.update({
     "chain_upload_none": ("本规划未列产业链图谱，无法上传产业链数据", "this plan has no chain maps: no chain data to upload"),
     "sheet": ("工作表", "Sheet"),
 })
+# the chain import's problem codes (zhizao.ingest.chains) in words, for the /data upload's problems table
+PROBLEM_CODE.update({
+    "unknown_table": ("无法识别的表", "unrecognised table"), "missing_table": ("缺少表", "missing table"),
+    "duplicate_table": ("重复的表", "table given twice"), "empty_table": ("空表", "empty table"),
+    "no_header": ("没有表头", "no header row"), "unknown_district": ("未知区划代码", "unknown district code"),
+    "bad_district": ("区划代码格式错误", "malformed district code"), "district_abroad": ("境外企业填了区县", "district given abroad"),
+    "bad_country": ("国家代码错误", "bad country code"), "bad_credit_code": ("统一社会信用代码无效", "invalid credit code"),
+    "bad_number": ("不是数字", "not a number"), "negative_value": ("负数", "negative value"),
+    "share_out_of_range": ("占比超出 0–1", "share outside 0–1"), "share_over_100": ("占比合计超过100%", "shares above 100%"),
+    "unknown_chain": ("未知产业链", "unknown chain"), "unknown_link": ("未知环节", "unknown chain link"),
+    "unknown_role": ("未知角色", "unknown role"), "unknown_enterprise": ("未知企业", "unknown enterprise"),
+    "supplier_not_member": ("供应方不在该环节", "supplier not on the link"), "self_loop": ("自己供应自己", "self-supply"),
+    "duplicate_enterprise": ("重复企业", "duplicate enterprise"), "duplicate_member": ("重复的链上企业", "duplicate member"),
+    "duplicate_relation": ("重复的供应关系", "duplicate relation"), "too_many_files": ("文件过多", "too many files"),
+    "no_chains": ("本规划未列产业链", "no chain maps"), "import_error": ("导入失败", "import failed"),
+})
 
 
 # --- issue 12: CLI and exports (zhizao chain …, the chain workbook and GraphML) ---------------------

@@ -95,8 +95,8 @@ def _plan_path(path: str) -> str:
 
 def links_key(user) -> tuple:
     """What an HTML page offers the user beyond its rows (templates/base.html, data.html): the local-mode
-    note, the administrator's link, log out or log in, the upload form."""
-    return (user.role == "local", user.role == "admin", user.authenticated, user.can_import)
+    note, the administrator's link, log out or log in, the upload forms (the chain data's: city roles)."""
+    return (user.role == "local", user.role == "admin", user.authenticated, user.can_import, user.can("import_city"))
 
 
 def json_twin(request: Request) -> bool:

@@ -83,6 +83,19 @@ def _analysis(ctx: Ctx) -> Analysis | None:
     return ctx.state.cached(("chains_analysis",), lambda: analyse(ctx.plan, api.chain_data(ctx.state.db, ctx.plan)))
 
 
+def chain_batch_key(state) -> str | None:
+    """The plan's active chain batch (None: the synthetic default, or no chain maps), read once per store
+    version: what the monitoring page's chain warnings change with (page_cache keeps that page by it)."""
+    if not state.plan.chains:
+        return None
+
+    def read():
+        with state._open() as store:
+            info = store.chain_batch(state.plan.plan.id)
+        return info["batch_id"] if info else None
+    return state.cached(("chain_batch",), read)
+
+
 def analyse(plan, data: ChainData, settings: Settings | None = None) -> Analysis:
     """Every analytic the pages show, over one ChainData (a thin layer over zhizao.analytics.chains):
     the risk grading once, the summary, critical nodes and backups reuse it."""

@@ -385,8 +385,11 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
         + [{"id": k, "label": mv.subject_type_label(k, ctx.lang)} for k in CHAIN_SUBJECT_TYPES if chain_info],
         "chain_warnings": None if chain_info is None else {
             **chain_info, "count": len(chain_rows),
-            "note": t("mon_chain_warnings", ctx.lang).format(n=len(chain_rows), source=chain_info["source"] or "—",
-                                                             as_of=chain_info["as_of"] or "—"),
+            # synthetic data in the page's words (the generator's note is Chinese); an import's file names
+            "note": t("mon_chain_warnings", ctx.lang).format(
+                n=len(chain_rows), as_of=chain_info["as_of"] or "—",
+                source=labels.label("chain_words", "synthetic", ctx.lang) if chain_info["synthetic"]
+                else chain_info["source"] or "—"),
             "url": "/chains"},
         "light_counts": {st: dict(Counter(r["light"] for r in rows if r.get("light")))
                          for st, rows in (("district", districts), ("industry", industries), ("cluster", clusters),

@@ -1278,6 +1278,48 @@ UI.update({
     "chain_whatif_unknown_region": ("{name}：不是可选的外部地区：{values}；请从列表中选择（省级代码前两位、abroad 或国家代码）",
                                     "{name}: not an outside region on offer: {values}; choose from the list (a province "
                                     "prefix, abroad or a country code)"),
+    # second wave: the 招商 list's size, downloads, chain warnings on /monitoring, the chain upload on /data
+    "chain_size_unit": ("规模（万元）", "Size (10,000 yuan)"),
+    "chain_size_basis_buyers": ("按采购方产值", "output of its buyers"),
+    "chain_size_basis_downstream": ("按下游环节企业产值", "output of the downstream links' enterprises"),
+    "chain_size_basis_none": ("无产值数据", "no output data"),
+    "chain_download": ("下载", "Download"),
+    "chain_download_xlsx": ("工作簿（XLSX）", "Workbook (XLSX)"),
+    "chain_download_graphml": ("图谱（GraphML）", "Graph (GraphML)"),
+    "chain_download_scope": ("下载文件只含您可查看的企业（其他企业不列名称和代码）",
+                             "downloads hold only the enterprises you may see (others without name or code)"),
+    "chain_download_format": ("下载格式须为 xlsx 或 graphml，收到“{value}”", "the download format is xlsx or graphml, got '{value}'"),
+    "chain_hidden_name": ("（不在查看范围）", "(not shown to you)"),
+    "mon_chain_warnings": ("产业链预警 {n} 条，数据：{source}（截至 {as_of}；不随报告期变化）",
+                           "{n} chain warnings, from: {source} (as of {as_of}; not tied to the reporting period)"),
+    "chain_upload": ("上传产业链数据", "Upload chain data"),
+    "chain_upload_help": ("一个含三个工作表（企业、链上企业、供应关系）的 XLSX，或三个 CSV 一起上传；与 zhizao chain import "
+                          "的检查相同，有任何问题则整体拒绝、不写入。产业链数据为全市数据，仅市级用户可上传。",
+                          "One XLSX with three sheets (enterprises, members, supply), or the three CSV files together; the "
+                          "same checks as zhizao chain import, refused whole on any problem. Chain data are city-level: "
+                          "city users only."),
+    "chain_upload_button": ("上传产业链数据", "Upload chain data"),
+    "chain_upload_ok": ("已导入产业链数据", "Chain data imported"),
+    "chain_upload_counts": ("企业 {enterprises} 家，链上企业 {members} 条，供应关系 {supply} 条",
+                            "{enterprises} enterprises, {members} members, {supply} supply relations"),
+    "chain_upload_none": ("本规划未列产业链图谱，无法上传产业链数据", "this plan has no chain maps: no chain data to upload"),
+    "sheet": ("工作表", "Sheet"),
+})
+# the chain import's problem codes (zhizao.ingest.chains) in words, for the /data upload's problems table
+PROBLEM_CODE.update({
+    "unknown_table": ("无法识别的表", "unrecognised table"), "missing_table": ("缺少表", "missing table"),
+    "duplicate_table": ("重复的表", "table given twice"), "empty_table": ("空表", "empty table"),
+    "no_header": ("没有表头", "no header row"), "unknown_district": ("未知区划代码", "unknown district code"),
+    "bad_district": ("区划代码格式错误", "malformed district code"), "district_abroad": ("境外企业填了区县", "district given abroad"),
+    "bad_country": ("国家代码错误", "bad country code"), "bad_credit_code": ("统一社会信用代码无效", "invalid credit code"),
+    "bad_number": ("不是数字", "not a number"), "negative_value": ("负数", "negative value"),
+    "share_out_of_range": ("占比超出 0–1", "share outside 0–1"), "share_over_100": ("占比合计超过100%", "shares above 100%"),
+    "unknown_chain": ("未知产业链", "unknown chain"), "unknown_link": ("未知环节", "unknown chain link"),
+    "unknown_role": ("未知角色", "unknown role"), "unknown_enterprise": ("未知企业", "unknown enterprise"),
+    "supplier_not_member": ("供应方不在该环节", "supplier not on the link"), "self_loop": ("自己供应自己", "self-supply"),
+    "duplicate_enterprise": ("重复企业", "duplicate enterprise"), "duplicate_member": ("重复的链上企业", "duplicate member"),
+    "duplicate_relation": ("重复的供应关系", "duplicate relation"), "too_many_files": ("文件过多", "too many files"),
+    "no_chains": ("本规划未列产业链", "no chain maps"), "import_error": ("导入失败", "import failed"),
 })
 
 

@@ -130,3 +130,36 @@ def test_projector_width_is_readable(page):
     assert size >= 18
     overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert not overflow
+
+
+# --- issue 12: the chain pages ----------------------------------------------------------------------------
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_chain_page_draws_its_graph_fits_the_width_and_prints_its_table(page, width, lang):
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in (f"/chains?lang={lang}", f"/chains/nev/links/power_battery?lang={lang}",
+                 f"/chains/nev/whatif?lang={lang}&s1_district=500112"):
+        visit(page, path, f"chains-{path.split('?')[0].strip('/').replace('/', '-')}-{lang}-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    visit(page, f"/chains/nev?lang={lang}", f"chain-nev-{lang}-{width}")
+    assert_chart_drawn(page, "chart-chain")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "no page-wide horizontal scroll"
+    assert page.locator("#chart-chain").get_attribute("data-tooltip") == "1"  # chains.js ran (no inline script)
+    # on a phone the names would overlap: shown on hover only (the table names every link)
+    assert page.locator("#chart-chain").get_attribute("data-labels") == ("hover" if width < 560 else None)
+    assert page.locator("#chain-downloads a").count() == 2
+    rows = page.locator("#links-table tbody tr").count()
+    assert rows > 3
+    page.emulate_media(media="print")
+    assert page.locator("#links-table").is_visible() and not page.locator("#chart-chain").is_visible()
+    assert not page.locator("#whatif-panel").is_visible() and not page.locator("#chain-downloads").is_visible()
+    page.emulate_media(media="screen")
+
+
+def test_chain_workbook_downloads_from_the_page(page):
+    visit(page, "/chains/nev")
+    with page.expect_download() as info:
+        page.click('#chain-downloads a[data-format="xlsx"]')
+    d = info.value
+    assert d.suggested_filename.startswith("zhizao-") and d.suggested_filename.endswith("-nev-synthetic.xlsx")
+    assert d.path().read_bytes()[:2] == b"PK"

@@ -295,9 +295,10 @@ def test_a_guest_sees_counts_never_enterprise_rows(app):
 
 
 def test_every_chain_route_has_a_permission(app):
-    routes = [r for r in auth.app_routes(app) if "/chains" in r[1]]
-    assert len(routes) == 8  # four pages, at / and under /p/<plan_id>
-    assert all(auth.ROUTE_PERMISSIONS[r] == "read_public" for r in routes)
+    routes = [r for r in auth.app_routes(app) if r[1].startswith(("/chains", "/p/{plan_id}/chains"))]
+    assert len(routes) == 12  # four pages and two downloads, at / and under /p/<plan_id>
+    assert all(auth.ROUTE_PERMISSIONS[r] == ("export_all" if r[1].endswith("/download") else "read_public")
+               for r in routes)
 
 
 @pytest.mark.parametrize("plan,chain", [(zz.BUNDLED_PLAN_ID, "nev"), ("fictional", "led")])
@@ -323,3 +324,140 @@ def test_the_embedded_and_the_fictional_plans_chains_with_their_synthetic_data(b
                 assert client.get(f"{url}{sep}lang={lang}&format=json").json()["data"]["synthetic"] is True
         csv = client.get(f"/chains/{chain}?table=links&format=csv&lang=zh").content.decode("utf-8-sig")
         assert csv.splitlines()[1].lstrip('"').startswith("合成数据")  # exported tables carry the label too
+
+
+# --- second wave: downloads, the 招商 list, the chain data upload ------------------------------------------
+def _sheets(content: bytes) -> dict[str, list[tuple]]:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+def test_the_gap_list_is_the_analytics_frame(c):
+    from zhizao.analytics import chains as analytics
+
+    plan = c.app.state.plans.default.plan
+    want = analytics.gaps(plan, chain_data())
+    got = c.get("/chains/pump?format=json").json()["gaps"]
+    assert [(g["rank"], g["link"], g["status"], g["grade"]) for g in got] == \
+        list(zip(want["rank"], want["link"], want["status"], want["grade"]))
+    assert [g["size"] for g in got] == pytest.approx(list(want["size"]))
+    assert all(g["why"] == w for g, w in zip(got, want["why_zh"]))
+    en = c.get("/chains/pump?format=json&lang=en").json()["gaps"]
+    assert all(g["why"] == w and g["size_basis_label"] for g, w in zip(en, want["why_en"]))
+    html = c.get("/chains/pump?lang=zh").text
+    assert 'id="gaps-table"' in html and "规模（万元）" in html
+
+
+@pytest.mark.parametrize("url", ["/chains/download", "/chains/pump/download"])
+def test_downloads_workbook_and_graphml(c, url):
+    page = c.get("/chains" if url == "/chains/download" else "/chains/pump")
+    assert f'href="{url}?format=xlsx"' in page.text and f'href="{url}?format=graphml"' in page.text
+    r = c.get(url + "?format=xlsx")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    cd = r.headers["content-disposition"]
+    assert cd.startswith('attachment; filename="zhizao-') and cd.isascii() and "filename*=UTF-8''" in cd
+    sheets = _sheets(r.content)
+    assert "供应关系风险" in sheets and "招商清单" in sheets
+    assert any("东岸电机厂" in str(row) for row in sheets["供应关系风险"])
+    en = _sheets(c.get(url + "?format=xlsx&lang=en").content)
+    assert not any("供应关系风险" == s for s in en)
+    g = c.get(url + "?format=graphml")
+    assert g.status_code == 200 and g.text.startswith("<?xml") and "enterprise:M1" in g.text and "pump/motors" in g.text
+    assert c.get(url + "?format=pdf").status_code == 422
+
+
+def test_downloads_hold_only_the_users_enterprises(app):
+    c = as_user(app, auth.User(id="d", level="district", region=EAST, role="district", authenticated=True))
+    try:
+        others = ["经济圈电机厂", "西岸整泵厂", "广东铸件厂", "日本铸件社", HOSTILE_ID, "M2", "C1", "C2", "E2"]
+        book = _sheets(c.get("/chains/pump/download?format=xlsx").content)
+        cells = [str(v) for rows in book.values() for row in rows for v in row if v is not None]
+        assert "东岸电机厂" in cells and "东岸整泵厂" in cells
+        assert not [w for w in others if w in cells], [w for w in others if w in cells]
+        assert "（不在查看范围）" in cells  # a relation of theirs with a supplier elsewhere: shown, unnamed
+        graph = c.get("/chains/download?format=graphml").text
+        assert "enterprise:M1" in graph and not [w for w in others if f"enterprise:{w}" in graph or f">{w}<" in graph]
+        page = c.get("/chains/pump").text
+        assert 'id="chain-downloads"' in page and "下载文件只含您可查看的企业" in page
+    finally:
+        app.dependency_overrides.clear()
+    g = as_user(app, auth.GUEST)
+    try:
+        book = _sheets(g.get("/chains/download?format=xlsx").content)
+        assert len(book["供应关系风险"]) == 2 and len(book["重点企业风险"]) == 2  # the source line and the header
+        cells = " ".join(str(v) for rows in book.values() for row in rows for v in row if v is not None)
+        assert not [n for n in chain_data().enterprises["name"] if n in cells]
+    finally:
+        app.dependency_overrides.clear()
+
+
+@pytest.fixture(scope="module")
+def upload_app(bundled_db, tmp_path_factory):
+    from tests.ingest.chain_files import chain_plan_path
+
+    tmp = tmp_path_factory.mktemp("chain-upload")
+    shutil.copy(bundled_db, tmp / "store.duckdb")
+    application = create_app(db=tmp / "store.duckdb", plan=chain_plan_path(tmp), warm=False, allowed_hosts=HOSTS)
+    with TestClient(application) as client:
+        yield client
+
+
+def _upload(client, paths, fmt="json"):
+    from webtest_support import csrf_headers
+
+    files = [("files", (Path(p).name, Path(p).read_bytes(), "application/octet-stream")) for p in paths]
+    return client.post(f"/data/chains/upload?format={fmt}", files=files, headers=csrf_headers(client))
+
+
+def test_chain_upload_refuses_a_bad_workbook_whole_then_imports_good_files(upload_app, tmp_path):
+    from tests.ingest.chain_files import D, tables, write_csv, write_xlsx
+
+    c = upload_app
+    assert 'id="chain-upload-form"' in c.get("/data").text
+    before = c.get("/chains?format=json").json()["data"]
+    assert before["synthetic"] is True
+    bad = write_xlsx(tmp_path, tables(supply=lambda rows: rows.append([D, D, "motors", "motor", "10"])))
+    r = _upload(c, [bad])
+    assert r.status_code == 422
+    up = r.json()["chain_upload"]
+    assert up["ok"] is False
+    (p,) = up["problems"]
+    assert (p["file"], p["sheet"], p["row"], p["code"]) == ("chains.xlsx", "供应关系", 6, "self_loop") and p["column"]
+    assert "/tmp" not in json.dumps(up, ensure_ascii=False)
+    page = _upload(c, [bad], fmt="html")
+    assert page.status_code == 200 and 'id="chain-problems"' in page.text and "自己供应自己" in page.text
+    assert c.get("/chains?format=json").json()["data"]["synthetic"] is True  # nothing written
+    ok = _upload(c, write_csv(tmp_path))
+    assert ok.status_code == 200, ok.text
+    up = ok.json()["chain_upload"]
+    assert up["ok"] and up["counts"]["supply"] == 4 and up["batch_id"]
+    after = c.get("/chains?format=json").json()["data"]
+    assert after["synthetic"] is False and after["batch_id"] == up["batch_id"] and "supply.csv" in after["source"]
+    book = _upload(c, [write_xlsx(tmp_path)], fmt="html")
+    assert 'id="chain-upload-ok"' in book.text
+
+
+def test_chain_upload_is_for_city_roles(upload_app, tmp_path):
+    from tests.ingest.chain_files import write_csv
+
+    app_ = upload_app.app
+    for user in (auth.User(id="d", level="district", region="990101", role="district", authenticated=True), auth.GUEST):
+        c = as_user(app_, user)
+        try:
+            assert 'id="chain-upload-form"' not in c.get("/data").text
+            assert _upload(c, write_csv(tmp_path)).status_code in (401, 403, 404)
+        finally:
+            app_.dependency_overrides.clear()
+    assert auth.ROUTE_PERMISSIONS[("POST", "/data/chains/upload")] == "import_city"
+    assert {r for r in auth.PERMISSIONS["import_city"]} == {"local", "admin", "analyst"}
+
+
+def test_a_plan_without_chains_offers_no_chain_download_or_upload(c):
+    p = "/p/chongqing-manufacturing-2023-2027"
+    assert c.get(f"{p}/chains?format=json").json()["downloads"] == []
+    assert c.get(f"{p}/chains/download").status_code == 404
+    assert 'id="chain-upload-form"' not in c.get(f"{p}/data").text

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -48,6 +49,15 @@ def expected(synth_dir):
 
 
 @pytest.fixture(scope="module")
+def chain_w(bundled_db):
+    """The chain warnings `zhizao warnings` appends (issue 12): the store's plan's chain data (here the
+    synthetic default), whatever the period."""
+    import zhizao.api as zz
+
+    return zz.chain_warnings(None, bundled_db)
+
+
+@pytest.fixture(scope="module")
 def mclient(bundled_db, synth_dir):
     app = create_app(db=bundled_db, monitoring_data=synth_dir, warm=False, allowed_hosts=["testserver"])
     with TestClient(app) as c:
@@ -65,7 +75,7 @@ def _city(r):
 
 
 # --- the page and its JSON twin ------------------------------------------------------------------
-def test_page_and_json_twin_say_synthetic_and_match_the_refresh(mc, expected):
+def test_page_and_json_twin_say_synthetic_and_match_the_refresh(mc, expected, chain_w):
     html = mc.get("/monitoring")
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     assert LABEL_ZH in html.text and 'id="synthetic-banner"' in html.text
@@ -76,7 +86,7 @@ def test_page_and_json_twin_say_synthetic_and_match_the_refresh(mc, expected):
     r = expected.latest
     assert j["period"] == f"{r.period[0]}-{r.period[1]:02d}"
     assert j["city"]["ytd_growth_pct"] == pytest.approx(float(_city(r)["ytd_growth_pct"]))
-    assert j["city"]["warnings_total"] == len(r.warnings)
+    assert len(chain_w) and j["city"]["warnings_total"] == len(r.warnings) + len(chain_w)
     # 38 districts joined to the boundaries by adcode, values from the refresh
     assert [d["id"] for d in j["districts"]] == list(DISTRICTS)
     assert j["join"]["geojson_features"] == j["join"]["joined"] == j["join"]["districts"] == 38
@@ -129,9 +139,9 @@ def all_pages(mc, query: str) -> list[dict]:
         page += 1
 
 
-def test_warning_filters(mc, expected):
+def test_warning_filters(mc, expected, chain_w):
     j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
-    w = expected.at.warnings
+    w = pd.concat([expected.at.warnings, chain_w], ignore_index=True)
     assert j["warning_filter"]["total"] == len(all_pages(mc, f"period={PERIOD}")) == len(w)
     for sev in ("high", "medium", "low"):
         f = all_pages(mc, f"period={PERIOD}&severity={sev}")
@@ -143,6 +153,10 @@ def test_warning_filters(mc, expected):
     assert f["warning_filter"]["shown"] == int((w["rule"] == rule).sum())
     html = mc.get(f"/monitoring?period={PERIOD}&rule={rule}").text
     assert html.count(f'data-rule="{rule}"') == len(f["warnings"])
+    for rule in chain_w["rule"].unique():  # the chain rules pass the filter and are offered in its list
+        f = all_pages(mc, f"period={PERIOD}&rule={rule}")
+        assert len(f) == int((chain_w["rule"] == rule).sum()) and rule in {r["id"] for r in j["rules"]}
+    assert {"chain", "chain_link"} <= {x["id"] for x in j["subject_types"]}
     assert mc.get("/monitoring?severity=urgent&format=json").status_code == 422
     assert mc.get("/monitoring?rule=no_such_rule&format=json").status_code == 422
 
@@ -367,16 +381,24 @@ def test_warnings_are_grouped_and_paged_without_five_lights(mc):
     assert 'id="warning-groups"' in html and 'id="warning-pager"' in html and 'rel="next"' in html
 
 
-def test_warning_groups_split_by_severity_as_the_refresh(mc, expected):
+def test_warning_groups_split_by_severity_as_the_refresh(mc, synth_dir, bundled_db):
     """Issue 10 w4: "企业连续下滑 · 企业 · 中 · 18" hid 17 低 behind the worst; each group now counts
-    every severity, as the refresh's warning table (what `zhizao warnings` prints) does."""
+    every severity, as `zhizao warnings` prints them — the chain warnings too (issue 12)."""
+    import json as json_
     from collections import Counter
 
+    from typer.testing import CliRunner
+
     from zhizao.analytics.monitoring.warnings import WARNING_RULES
+    from zhizao.outputs.cli import app
 
     j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
-    w = expected.at.warnings
-    w = w[w["rule"].isin(WARNING_RULES)]
+    out = CliRunner().invoke(app, ["warnings", "--data", str(synth_dir), "--db", str(bundled_db), "--period", PERIOD,
+                                   "--format", "json"])
+    assert out.exit_code == 0, out.output
+    w = pd.DataFrame(json_.loads(out.stdout[out.stdout.index("["):]))
+    w = w[w["rule"].isin(WARNING_RULES) | w["rule"].str.startswith("chain_")]
+    assert w["rule"].str.startswith("chain_").any() and (~w["rule"].str.startswith("chain_")).any()
     want = Counter(zip(w["rule"], w["subject_type"], w["severity"]))
     got = {(g["rule"], g["subject_type"], s["id"]): s["count"] for g in j["warning_groups"] for s in g["severities"]}
     assert got == dict(want)
@@ -471,3 +493,45 @@ def test_english_monitoring_pages_use_english_brackets(mc):
     for path in (f"/monitoring/district/{d}", f"/monitoring/subject/city/500000"):
         page = mc.get(path + f"?period={PERIOD}&lang=en").text
         assert not any(c in h for h in re.findall(r"<h2>(.*?)</h2>", page) for c in "（）：")
+
+
+def test_chain_warnings_link_to_their_pages_and_follow_the_district_scope(mclient, chain_w, bundled_db, synth_dir,
+                                                                          monkeypatch):
+    """Issue 12: chain and chain-link warnings link to /chains/…; an enterprise's chain warning only for users
+    of its district (the chain data's district), and a supplier of another district it names loses its name."""
+    import zhizao.api as zz
+    from zhizao.outputs.web import auth
+
+    q = f"period={PERIOD}"
+    for st in ("chain", "chain_link", "enterprise"):
+        rows = [w for w in all_pages(mclient, f"{q}&type={st}") if w["rule"].startswith("chain_")]
+        assert rows, st
+        assert all(w["url"] and w["url"].startswith("/chains/") for w in rows), st
+        assert mclient.get(rows[0]["url"]).status_code == 200
+    ents = zz.chain_data(bundled_db, None).enterprises
+    district_of = dict(zip(ents["enterprise_id"], ents["district"]))
+    name_of = dict(zip(ents["enterprise_id"], ents["name"]))
+    single = chain_w[chain_w["rule"] == "chain_single_source"]
+    # a buyer whose supplier produces elsewhere: its district's user sees the warning, not the supplier's name
+    pick = next(r for r in single.itertuples() if district_of.get(r.subject_id) and
+                any(district_of.get(s) != district_of[r.subject_id] for s in r.evidence["suppliers"]))
+    mine = district_of[pick.subject_id]
+    from zhizao.outputs.web import app as app_module
+
+    user = auth.User(id="d", level="district", region=mine, role="district", authenticated=True)
+    monkeypatch.setattr(app_module, "current_user", lambda request: user)  # the page cache asks it too
+    district_app = create_app(db=bundled_db, monitoring_data=synth_dir, warm=False, allowed_hosts=["testserver"])
+    district_app.dependency_overrides[auth.current_user] = lambda: user
+    with TestClient(district_app) as dc:
+        seen = [w for w in all_pages(dc, f"{q}&type=enterprise") if w["rule"].startswith("chain_")]
+        want = chain_w[(chain_w["subject_type"] == "enterprise") & (chain_w["subject_id"].map(district_of) == mine)]
+        assert len(seen) == len(want) > 0
+        assert all(district_of[w["subject_id"]] == mine for w in seen)
+        row = next(w for w in seen if w["subject_id"] == pick.subject_id and w["rule"] == "chain_single_source")
+        for s in pick.evidence["suppliers"]:
+            if district_of.get(s) != mine:
+                assert name_of[s] not in row["explanation"] and s not in row["evidence"]["suppliers"]
+        chain_rows = [w for w in all_pages(dc, q) if w["rule"].startswith("chain_")]
+        assert len(chain_rows) == len(want) + int((chain_w["subject_type"] != "enterprise").sum())
+        page = dc.get(f"/monitoring?{q}&rule=chain_single_source").text
+        assert not [s for s in pick.evidence["suppliers"] if district_of.get(s) != mine and name_of[s] in page]

@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_all_enterprises": frozenset({"local", "admin", "analyst"}),  # e.g. the brief: every district's enterprises
     "export_all": frozenset({"local", "admin", "analyst", "district", "guest"}),  # downloads; rows filtered by visible()
     "import": frozenset({"local", "admin", "analyst", "district"}),  # a district user's rows: own district only
+    "import_city": frozenset({"local", "admin", "analyst"}),  # city-level data (the chain data, issue 12)
     "withdraw": frozenset({"local", "admin", "analyst"}),
     "session": frozenset({"local", "admin", "analyst", "district", "guest"}),  # logout
     "admin": frozenset({"local", "admin"}),
@@ -64,6 +65,10 @@ _PLAN_ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/chains/{chain_id}"): "read_public",
     ("GET", "/chains/{chain_id}/links/{link_id}"): "read_public",
     ("GET", "/chains/{chain_id}/whatif"): "read_public",
+    # the chain workbook and GraphML: rows scoped like the pages (pages/chains.py scoped), audited
+    ("GET", "/chains/download"): "export_all",
+    ("GET", "/chains/{chain_id}/download"): "export_all",
+    ("POST", "/data/chains/upload"): "import_city",  # chain data are city-level
 }
 ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {
     **_PLAN_ROUTES,

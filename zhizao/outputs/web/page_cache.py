@@ -49,6 +49,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from zhizao.outputs.web.i18n import request_lang
+from zhizao.outputs.web.pages.chains import chain_batch_key
 from zhizao.outputs.web.render import TEMPLATES
 from zhizao.outputs.web.security import csrf_token
 
@@ -112,6 +113,8 @@ def page_key(request: Request, user, scope: tuple) -> tuple:
         offers = (user.role in ("local", "admin"),) if monitoring_page(path) else ()
     else:
         offers = links_key(user)
+        if path.endswith("/data"):  # the chain data's upload form too: city roles only (issue 12)
+            offers += (user.can("import_city"),)
     return ("page", path, request.scope.get("query_string", b""), request_lang(request), scope, offers)
 
 
@@ -173,6 +176,8 @@ class PageCache:
                     key = page_key(request, user, scope_key(user))
                     # the folder's state and the header's plan switcher: rewritten data or other plans, other pages
                     key += (folder.stamp(), _listing_key(self.plans.listing(key[3])))
+                    if path in MONITORING_PATHS:  # its warnings include the chain data's (issue 12): their batch
+                        key += (chain_batch_key(state),)
                     with self._lock:
                         hit = self._monitoring.get(key)
                         if hit is not None:

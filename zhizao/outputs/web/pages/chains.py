@@ -9,17 +9,22 @@ A plan without chain maps gets the same pages saying so (本规划未列产业�
 """
 from __future__ import annotations
 
+import dataclasses
+import io
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
 
 from zhizao import api, formatting, labels
 from zhizao.analytics import chains as chain_analytics
 from zhizao.analytics.chains.data import ChainData
-from zhizao.outputs.web.auth import User
+from zhizao.outputs import chain_exports
+from zhizao.outputs.web.auth import User, audit, may
 from zhizao.outputs.web.i18n import pick, t
 from zhizao.outputs.web.pages.common import Ctx, page_context
 from zhizao.outputs.web.pages.districts import place_name
@@ -78,6 +83,19 @@ def _analysis(ctx: Ctx) -> Analysis | None:
     return ctx.state.cached(("chains_analysis",), lambda: analyse(ctx.plan, api.chain_data(ctx.state.db, ctx.plan)))
 
 
+def chain_batch_key(state) -> str | None:
+    """The plan's active chain batch (None: the synthetic default, or no chain maps), read once per store
+    version: what the monitoring page's chain warnings change with (page_cache keeps that page by it)."""
+    if not state.plan.chains:
+        return None
+
+    def read():
+        with state._open() as store:
+            info = store.chain_batch(state.plan.plan.id)
+        return info["batch_id"] if info else None
+    return state.cached(("chain_batch",), read)
+
+
 def analyse(plan, data: ChainData, settings: Settings | None = None) -> Analysis:
     """Every analytic the pages show, over one ChainData (a thin layer over zhizao.analytics.chains):
     the risk grading once, the summary, critical nodes and backups reuse it."""
@@ -87,11 +105,10 @@ def analyse(plan, data: ChainData, settings: Settings | None = None) -> Analysis
     located = chain_analytics.locate(ents, plan) if not ents.empty else pd.Series(dtype=object)
     location = dict(zip(ents["enterprise_id"], located))
     enterprises = {r["enterprise_id"]: r for r in ents.to_dict(orient="records")}
-    gaps = getattr(chain_analytics, "gaps", None)  # the 招商 brief: the analytics' later increment
     return Analysis(data=data, summary=chain_analytics.chain_summary(plan, data, settings, chain_risk=risk),
                     coverage=risk.coverage, risk=risk, critical=risk.critical,
                     backups=chain_analytics.backups(plan, data, risk, settings),
-                    gaps=gaps(plan, data, settings) if gaps is not None else pd.DataFrame(),
+                    gaps=chain_analytics.gaps(plan, data, settings, chain_risk=risk),
                     location=location, enterprises=enterprises)
 
 
@@ -241,7 +258,7 @@ def chains_data(ctx: Ctx, a: Analysis | None) -> dict:
     return {"plan": ctx.plan.plan.id, "has_chains": bool(ctx.plan.chains),
             "message": None if ctx.plan.chains else t("chain_none", ctx.lang),
             "supply_region": pick(region.name, region.name_en, ctx.lang) if region else None,
-            "data": data_info(ctx, a), "chains": rows}
+            "data": data_info(ctx, a), "chains": rows, "downloads": download_links(ctx)}
 
 
 def _cluster_name(ctx: Ctx, cluster_id: str) -> str:
@@ -289,6 +306,111 @@ def chains_page(ctx: Ctx = Depends(page_context)):
     shown = sum(len(r["leaders"]["shown"]) for r in d["chains"])
     return respond(ctx.request, "chains.html", d, lang=ctx.lang, user=ctx.user, page="chains", title=_title(ctx),
                    tables={"chains": lambda: chains_frame(d, ctx.lang)}, exported=("chains", shown))
+
+
+# --- downloads: /chains/download and /chains/{chain_id}/download?format=xlsx|graphml --------------
+# Declared before /chains/{chain_id}, which would take "download" for a chain id.
+DOWNLOADS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "graphml": "application/graphml+xml"}
+
+
+def download_links(ctx: Ctx, chain_id: str | None = None) -> list[dict]:
+    """The download links a page shows (none when the user may not download)."""
+    path = f"{ctx.base}/chains/{chain_id}/download" if chain_id else f"{ctx.base}/chains/download"
+    if not ctx.plan.chains or not may(ctx.user, path):
+        return []
+    lang = "&lang=en" if ctx.lang == "en" else ""
+    return [{"format": f, "label": t(f"chain_download_{f}", ctx.lang), "url": f"{path}?format={f}{lang}"}
+            for f in DOWNLOADS]
+
+
+def visible_ids(user: User, a: Analysis) -> set[str] | None:
+    """The enterprises `user` may see by name and code; None for every one (a city user)."""
+    if user.level == "city":
+        return None
+    return {eid for eid in a.enterprises if can_name(user, a, eid)}
+
+
+def scoped(a: Analysis, seen: set[str] | None, lang: str) -> tuple[ChainData, Any, pd.DataFrame, int]:
+    """(data, risk, backups) for the workbook of a user who sees `seen` only, and how many enterprise rows
+    it carries. The analytics were computed on every enterprise (the grades are the pages'); what names or
+    codes an enterprise outside `seen` is dropped: its enterprise row, its relations with no end in
+    `seen` (the other end's code and name left blank), backup candidates, its name among the leaders."""
+    risk, data, backups = a.risk, a.data, a.backups
+    if seen is not None:
+        hidden = t("chain_hidden_name", lang)
+        ents = data.enterprises
+        data = dataclasses.replace(data, enterprises=ents.assign(
+            name=ents["name"].where(ents["enterprise_id"].isin(seen), hidden)))  # chain_summary's leader names
+        rel = risk.relations
+        rel = rel[rel["supplier_id"].isin(seen) | rel["buyer_id"].isin(seen)]
+        names = dict(zip(data.enterprises["enterprise_id"], data.enterprises["name"]))
+        rel = rel.assign(**{k: rel[f"{k}_id"].map(lambda x: names.get(x, hidden) if x in seen else hidden)
+                            for k in ("supplier", "buyer")})
+        rel = rel.assign(**{f"{k}_id": rel[f"{k}_id"].where(rel[f"{k}_id"].isin(seen), None)
+                            for k in ("supplier", "buyer")})
+        risk = dataclasses.replace(risk, relations=rel,
+                                   enterprises=risk.enterprises[risk.enterprises["enterprise_id"].isin(seen)])
+        b = backups
+        b = b[b["candidate_id"].isin(seen) & (b["supplier_id"].isin(seen) | b["buyer_id"].isin(seen))]
+        backups = b.assign(**{c: b[c].where(b[c].isin(seen), None) for c in ("supplier_id", "buyer_id")})
+    rows = len(risk.relations) + len(risk.enterprises) + len(backups)
+    return data, risk, backups, rows
+
+
+def ascii_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "zhizao-chains"
+
+
+def attachment(name: str) -> str:
+    """Content-Disposition: an ASCII filename for old clients, the exact one as filename*."""
+    return f'attachment; filename="{ascii_name(name)}"; filename*=UTF-8\'\'{quote(name)}'
+
+
+def download(ctx: Ctx, chain, format: str) -> Response:
+    if format not in DOWNLOADS:
+        raise HTTPException(422, t("chain_download_format", ctx.lang).format(value=str(format)[:20]))
+    a = _analysis(ctx)
+    if a is None:
+        raise HTTPException(404, t("chain_none", ctx.lang))
+    seen = visible_ids(ctx.user, a)
+    scope = None if seen is None else (ctx.user.level, ctx.user.region)
+    chain_id = chain.id if chain is not None else None
+    data, risk, backups, rows = scoped(a, seen, ctx.lang)
+
+    def build() -> bytes:
+        if format == "xlsx":
+            return chain_exports.chain_workbook(ctx.plan, data, risk, a.gaps, chain_id, lang=ctx.lang,
+                                                backups=backups)
+        g = chain_exports.chain_graph(ctx.plan, data, risk, chain_id, enterprises=True)
+        if seen is not None:  # the graph names enterprises on nodes: only the user's, the rest left out
+            g.remove_nodes_from([n for n, d in list(g.nodes(data=True))
+                                 if d.get("kind") == "enterprise" and n[len("enterprise:"):] not in seen])
+        buf = io.BytesIO()
+        chain_exports.write_graphml(g, buf)
+        return buf.getvalue()
+
+    body = ctx.state.cached(("chain_download", chain_id, format, ctx.lang, scope), build)
+    target = f"chains:{chain_id}:{format}" if chain_id else f"chains:{format}"
+    if rows:  # enterprise rows leave the server: audited as every export is
+        audit(ctx.request, "export", target, rows=rows, detail={"format": format, "path": ctx.request.url.path})
+    stem = f"zhizao-{ctx.plan.plan.id}-chains" + (f"-{chain_id}" if chain_id else "")
+    if a.data.synthetic:
+        stem += "-synthetic"
+    return Response(body, media_type=DOWNLOADS[format],
+                    headers={"Content-Disposition": attachment(f"{stem}.{format}")})
+
+
+@router.get("/chains/download")
+def chains_download(ctx: Ctx = Depends(page_context), format: str = Query("xlsx")):
+    if not ctx.plan.chains:
+        raise HTTPException(404, t("chain_none", ctx.lang))
+    return download(ctx, None, format)
+
+
+@router.get("/chains/{chain_id}/download")
+def chain_download(chain_id: str, ctx: Ctx = Depends(page_context), format: str = Query("xlsx")):
+    return download(ctx, _chain(ctx, chain_id), format)
 
 
 # --- /chains/{chain_id} ---------------------------------------------------------------------------
@@ -345,26 +467,23 @@ def _critical_enterprises(ctx: Ctx, a: Analysis, chain_id: str) -> dict:
 
 
 def gap_rows(ctx: Ctx, chain, a: Analysis | None) -> list[dict]:
+    """The chain's 招商 list: analytics.chains.gaps (missing and weak links ranked by risk, score, size)."""
     if a is None:
         return []
-    if not hasattr(chain_analytics, "gaps"):  # until the analytics' 招商 brief lands: missing and weak links by risk
-        rows = sorted((r for r in link_rows(ctx, chain, a) if r["status"] in ("missing", "weak")),
-                      key=lambda r: (r["status"] != "missing", -(r["score"] or 0)))
-        return [{"rank": i, "link": r["id"], "name": r["name"], "status": r["status"], "status_label": r["status_label"],
-                 "grade": r["grade"], "grade_label": r["grade_label"], "why": r["reasons"], "size": None,
-                 "key_products": list(next(lk.key_products for lk in chain.links if lk.id == r["id"])), "url": r["url"]}
-                for i, r in enumerate(rows, 1)]
-    names = {lk.id: pick(lk.name, lk.name_en, ctx.lang) for lk in chain.links}
     out = []
     for r in _records(a.gaps, chain=chain.id):
-        why = r.get("why_en" if ctx.lang == "en" else "why_zh", r.get("why"))
-        products = r.get("key_products")
-        out.append({"rank": _int(r.get("rank")), "link": r.get("link"), "name": names.get(r.get("link"), r.get("link")),
+        why = r.get("why_en" if ctx.lang == "en" else "why_zh")
+        products = r.get("key_products")  # the analytics join them with "、"
+        basis = r.get("size_basis")
+        out.append({"rank": _int(r.get("rank")), "link": r.get("link"),
+                    "name": pick(r.get("name"), r.get("name_en"), ctx.lang) or r.get("link"),
                     "status": r.get("status"), "status_label": status_label(r.get("status"), ctx.lang),
                     "grade": r.get("grade"), "grade_label": grade_label(r.get("grade"), ctx.lang),
                     "why": why if isinstance(why, str) else "", "size": cell_number(r.get("size")),
-                    "key_products": list(products) if isinstance(products, (list, tuple)) else
-                    ([products] if isinstance(products, str) and products else []),
+                    "size_basis": basis, "size_basis_label": t(f"chain_size_basis_{basis}", ctx.lang)
+                    if f"chain_size_basis_{basis}" in labels.UI else "",
+                    "key_products": [x for x in str(products).split("、") if x] if isinstance(products, str) else
+                    list(products) if isinstance(products, (list, tuple)) else [],
                     "url": f"{ctx.base}/chains/{chain.id}/links/{r.get('link')}"})
     return sorted(out, key=lambda r: (r["rank"] is None, r["rank"] or 0))
 
@@ -466,7 +585,7 @@ def chain_data(ctx: Ctx, chain, a: Analysis | None) -> dict:
             "critical_enterprises": _critical_enterprises(ctx, a, chain.id) if a is not None else {"shown": [], "hidden": 0},
             "whatif": {"url": f"{ctx.base}/chains/{chain.id}/whatif", "choices": whatif_choices(ctx, chain, a),
                        "scenarios": MAX_SCENARIOS},
-            "graph_height": _chart_height(rows),
+            "graph_height": _chart_height(rows), "downloads": download_links(ctx, chain.id),
             "grades": [{"grade": g, "label": grade_label(g, ctx.lang) if g != "none" else t("chain_grade_none", ctx.lang),
                         "colour": GRADE_COLOURS[g]} for g in (*GRADES, "none")]}
 
@@ -485,7 +604,7 @@ def links_frame(d: dict, lang: str) -> pd.DataFrame:
 def gaps_frame(d: dict, lang: str) -> pd.DataFrame:
     sep = "、" if lang != "en" else "; "
     heads = [t(k, lang) for k in ("chain_rank", "chain_link", "chain_status", "chain_risk", "chain_why",
-                                  "chain_size", "chain_key_products")]
+                                  "chain_size_unit", "chain_key_products")]
     out = [dict(zip(heads, (r["rank"], r["name"], r["status_label"], r["grade_label"], r["why"], r["size"],
                             sep.join(r["key_products"])))) for r in d["gaps"]]
     return _labelled(frame(out, columns=heads), d["data"], lang)

@@ -2,11 +2,14 @@
 
 The upload goes through `zhizao.api.import_data`, the same call as `zhizao data import`, so the
 checks and the all-or-nothing rule are the CLI's; this page only shows every problem in a table.
+The chain data (issue 12) upload goes through `zhizao.api.import_chain_data`, as `zhizao chain import`:
+one XLSX with three sheets or three CSVs in one form; city-level data, so city roles only (import_city).
 """
 from __future__ import annotations
 
 import logging
 import math
+import re
 import tempfile
 import unicodedata
 from dataclasses import replace
@@ -17,8 +20,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, UploadFile
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from zhizao import labels
+from zhizao import api, labels
 from zhizao.codes.regions import district_name
+from zhizao.errors import UserError
 from zhizao.ingest._errors import IngestError
 from zhizao.ingest.table import COLUMN_ALIASES, ImportProblem, TableReadError, read_table
 from zhizao.outputs.web.auth import audit
@@ -27,6 +31,7 @@ from zhizao.outputs.web.pages.common import Ctx, page_context
 from zhizao.outputs.web.pages.indicator import linked_series, observations_table
 from zhizao.outputs.web.render import jsonable, respond, wants_json
 from zhizao.store.importing import ImportFailed
+from zhizao.store.store import StoreBusy
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -70,6 +75,8 @@ def data_page_data(ctx: Ctx, q: str = "", indicator: str | None = None, region: 
                      "imported_by": actors.get(b["batch_id"])}
                     for b in jsonable(batches.sort_values("imported_at", ascending=False))],
         "upload": None,
+        # issue 12: the chain data form, for the roles that may import city-level data, on a plan with chains
+        "chain_upload": None, "chain_upload_offered": bool(ctx.plan.chains) and ctx.user.can("import_city"),
     }
 
 
@@ -245,6 +252,111 @@ async def upload(ctx: Ctx = Depends(page_context)):
     data["upload"] = result
     # A refusal is 422 for programs (the JSON twin); the HTML page that explains it is a normal
     # page (200), so the browser does not report a failed load on top of the problems table.
+    refused = not result["ok"] and wants_json(ctx.request)
+    return respond(ctx.request, "data.html", data, lang=ctx.lang, user=ctx.user, page="data",
+                   title=t("nav_data", ctx.lang) + " · " + t("app_title", ctx.lang),
+                   status_code=422 if refused else 200)
+
+
+# --- issue 12: the chain data upload -----------------------------------------------------------------------
+MAX_CHAIN_FILES = 3  # one XLSX, or the three CSVs
+SHEET_LABEL = re.compile(r"^(?P<file>.*)\[(?P<sheet>[^\[\]]*)\]$")  # ingest.chains names a sheet's problems file[sheet]
+
+
+def _chain_problem(p: ImportProblem, names: dict[str, str], lang: str) -> dict:
+    """A problem as the table shows it: the user's file name, the sheet apart."""
+    m = SHEET_LABEL.match(p.file or "")
+    file, sheet = (m["file"], m["sheet"]) if m else (p.file, None)
+    file = names.get(_base_name(file) or "", _base_name(file) or "")
+    return {"file": file, "sheet": sheet, "row": p.row, "column": p.column, "value": p.value, "code": p.code,
+            "code_label": labels.label("problem_code", p.code, lang),
+            "message": _user_names(p.message_en if lang == "en" else p.message_zh, names),
+            "message_zh": _user_names(p.message_zh, names), "message_en": _user_names(p.message_en, names)}
+
+
+def _user_names(text: str, names: dict[str, str]) -> str:
+    for saved, given in names.items():
+        text = text.replace(saved, given)
+    return text
+
+
+def import_chain_upload(ctx: Ctx, uploads: list) -> dict:
+    """Import the uploaded chain files (all or nothing); {ok, files, summary} or {ok: False, problems}.
+    Never raises: whatever goes wrong is a listed problem."""
+    given = [display_name(u.filename) for u in uploads]
+    label = ", ".join(given)
+    problems: list[ImportProblem] = []
+    names: dict[str, str] = {}
+    summary = None
+    try:
+        if not uploads:
+            problems.append(_problem("", "no_file", "没有选择文件：请选择一个 XLSX 或三个 CSV 文件再上传",
+                                     "no file was chosen: choose one XLSX or three CSV files, then upload"))
+        elif len(uploads) > MAX_CHAIN_FILES:
+            problems.append(_problem(label, "too_many_files", f"最多上传 {MAX_CHAIN_FILES} 个文件（一个 XLSX 或三个 CSV）",
+                                     f"at most {MAX_CHAIN_FILES} files (one XLSX or three CSVs)"))
+        with tempfile.TemporaryDirectory(prefix=UPLOAD_PREFIX) as tmp:
+            paths = []
+            for i, (u, name) in enumerate(zip(uploads, given) if not problems else ()):
+                content = u.file.read(MAX_UPLOAD_BYTES + 1)
+                if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+                    problems.append(_problem(name, "unsupported_file", f"只接受 CSV 或 XLSX 文件，收到“{name}”",
+                                             f"only CSV or XLSX files are accepted, got '{name}'"))
+                elif len(content) > MAX_UPLOAD_BYTES:
+                    problems.append(_problem(name, "file_too_large", "文件超过 20 MB：请拆分后分别上传",
+                                             "the file is over 20 MB: split it and upload the parts"))
+                else:
+                    saved = temp_name(name)
+                    folder = Path(tmp) / str(i)  # two files of one name do not overwrite each other
+                    folder.mkdir()
+                    (folder / saved).write_bytes(content)
+                    paths.append(folder / saved)
+                    names[saved] = name
+            if not problems:
+                signed_in = ctx.user.authenticated
+                with ctx.state._import_lock:  # uploads one at a time (WebState.import_file's lock)
+                    try:
+                        summary = api.import_chain_data(paths, plan=ctx.plan, db=ctx.state.db,
+                                                        actor=ctx.user.id if signed_in else None,
+                                                        role=ctx.user.role if signed_in else None)
+                    finally:
+                        ctx.state.invalidate()  # the chain pages and warnings read the new batch
+    except ImportFailed as e:
+        problems = list(e.problems)
+    except StoreBusy as e:
+        problems = [_problem(label, "store_busy", e.message_zh, e.message_en)]
+    except IngestError as e:
+        problems = [_problem(label, "unreadable_file", e.reason_zh, e.reason_en)]
+    except UserError as e:  # a plan without chain maps
+        problems = [_problem(label, "no_chains", e.reason_zh, e.reason_en)]
+    except Exception as e:  # a bug or an input no check foresaw: a listed problem, never a 500
+        log.exception("chain upload of %r failed", label)
+        problems = [_problem(
+            label, "import_error",
+            f"导入失败（{type(e).__name__}），未写入任何数据：请检查文件格式（docs/data-import.md §Chain data）后重试",
+            f"the import failed ({type(e).__name__}) and nothing was written: check the files' format "
+            "(docs/data-import.md §Chain data) and try again")]
+    if problems:
+        audit(ctx.request, "upload_refused", label, rows=len(problems),
+              detail={"kind": "chains", "codes": sorted({p.code for p in problems})})
+        return {"ok": False, "files": given, "problems": [_chain_problem(p, names, ctx.lang) for p in problems]}
+    counts = {k: summary.get(k) for k in ("enterprises", "members", "supply")}
+    return {"ok": True, "files": given, "batch_id": summary["batch_id"], "counts": counts,
+            "counts_text": t("chain_upload_counts", ctx.lang).format(**counts)}
+
+
+@router.post("/data/chains/upload")
+async def chain_upload(ctx: Ctx = Depends(page_context)):
+    if not ctx.user.can("import_city"):  # auth.ROUTE_PERMISSIONS refuses first; kept as a second lock
+        raise HTTPException(404, "no such page")
+    try:
+        form = await ctx.request.form()
+        files = [f for f in form.getlist("files") if isinstance(f, StarletteUploadFile) and f.filename]
+    except Exception:  # a malformed multipart body
+        files = []
+    result = await run_in_threadpool(import_chain_upload, ctx, files)
+    data = await run_in_threadpool(data_page_data, ctx)
+    data["chain_upload"] = result
     refused = not result["ok"] and wants_json(ctx.request)
     return respond(ctx.request, "data.html", data, lang=ctx.lang, user=ctx.user, page="data",
                    title=t("nav_data", ctx.lang) + " · " + t("app_title", ctx.lang),

@@ -31,9 +31,12 @@ from zhizao.outputs.reports.brief import brief_stem, build_brief_from
 from zhizao.outputs.web.auth import audit, may, not_visible
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.monitoring_state import MonitoringState, MonitoringUnavailable
+from zhizao.analytics import chains as chain_analytics
+from zhizao.outputs.web.pages import chains as chain_pages
 from zhizao.outputs.web.pages.common import Ctx, not_found, page_context, say
 from zhizao.outputs.web.pages.districts import GEO_URL, MAP_NAME, geojson_adcodes
 from zhizao.outputs.web.render import cell_number, frame, respond
+from zhizao.settings import Settings
 
 router = APIRouter()
 
@@ -48,6 +51,8 @@ BRIEF_FORMATS = {"html": "text/html; charset=utf-8",
                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 SEVERITIES = ("high", "medium", "low")
 SUBJECT_TYPES = ("city", "district", "zone", "industry", "cluster", "enterprise")
+CHAIN_SUBJECT_TYPES = ("chain", "chain_link")  # issue 12: the chain warnings' own subjects (pages under /chains)
+CHAIN_RULES = tuple(labels.CHAIN_RULE)  # the chain warnings' rules (analytics.chains.chain_warnings)
 
 
 def monitoring_state(ctx: Ctx) -> MonitoringState:
@@ -129,7 +134,69 @@ def _visible_warnings(ctx: Ctx, rows: list[dict]) -> list[dict]:
 
 
 def _with_urls(rows: list[dict], period: str) -> list[dict]:
-    return [{**w, "url": subject_url(w["subject_type"], w["subject_id"], period)} for w in rows]
+    return [{**w, "url": w["url"] if "url" in w else subject_url(w["subject_type"], w["subject_id"], period)}
+            for w in rows]
+
+
+# --- chain warnings (issue 12): the plan's chain data, listed with the monitoring ones as `zhizao warnings` does ---
+def _chain_rows(ctx: Ctx) -> tuple[list[dict], dict | None]:
+    """Every chain warning of the default plan in the page's language, each with the chain data's
+    district of its enterprise and the address of its chain, link or (an enterprise) the link it is on;
+    shared by every user (scope them with `_scoped_chain_rows`). ([], None) for a plan without chains."""
+    a = chain_pages._analysis(ctx)
+    if a is None:
+        return [], None
+
+    def compute():
+        w = chain_analytics.chain_warnings(ctx.plan, a.data, Settings(), chain_risk=a.risk)
+        w.attrs.update(synthetic=bool(a.data.synthetic))
+        rel = a.risk.relations
+        high = rel[(rel["grade"] == "high") & rel["single_source"]] if len(rel) else rel
+        first_input = {b: (c, lk) for b, c, lk in zip(high["buyer_id"][::-1], high["chain"][::-1], high["link"][::-1])}
+        m = a.data.members
+        first_link = {e: (c, lk) for e, c, lk in zip(m["enterprise_id"][::-1], m["chain"][::-1], m["link"][::-1])}
+        rows = []
+        for r in mv.chain_warning_rows(w, ctx.lang):
+            st, sid = r["subject_type"], r["subject_id"]
+            if st == "chain":
+                url = f"/chains/{sid}"
+            elif st == "chain_link":
+                url = "/chains/{}/links/{}".format(*sid.split("/", 1))
+            else:  # an enterprise: the link of its risky input (single source), else a link it is on
+                where = (first_input.get(sid) if r["rule"] == "chain_single_source" else None) or first_link.get(sid)
+                url = f"/chains/{where[0]}/links/{where[1]}" if where else None
+            district = (a.enterprises.get(sid) or {}).get("district") if st == "enterprise" else None
+            rows.append({**r, "district": district or None, "url": url, "chain": True})
+        return rows
+
+    info = {"source": a.data.source, "as_of": a.data.as_of, "synthetic": bool(a.data.synthetic)}
+    return ctx.state.cached(("chain_warning_rows", ctx.lang), compute), info
+
+
+def _scoped_chain_rows(ctx: Ctx, rows: list[dict]) -> list[dict]:
+    """The chain warnings `ctx.user` may see: an enterprise's only within their district (the chain data's
+    district, as on the chain pages); the suppliers it names outside it lose their name and code."""
+    if ctx.user.level == "city":
+        return rows
+    a = chain_pages._analysis(ctx)
+    hidden = t("chain_hidden_name", ctx.lang)
+    out = []
+    for w in rows:
+        if w["subject_type"] != "enterprise":
+            out.append(w)
+            continue
+        if not ctx.user.can_see_region(w["district"]):
+            continue
+        ev = dict(w["evidence"])
+        others = [s for s in ev.get("suppliers") or [] if not chain_pages.can_name(ctx.user, a, s)]
+        text = w["explanation"]
+        for s in others:
+            name = (a.enterprises.get(s) or {}).get("name")
+            text = text.replace(str(name), hidden) if name else text
+        if "suppliers" in ev:
+            ev["suppliers"] = [s for s in ev["suppliers"] if s not in others]
+        out.append({**w, "evidence": ev, "explanation": text})
+    return out
 
 
 SUBJECT_KEYS = {"subject_type", "subject_id", "subject_name"}
@@ -280,6 +347,10 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
     zones = [{**r, "url": subject_url("zone", r["id"], period)} for r in mv.part_rows(result, "zone", ctx.lang)]
     # The five lights are a status (the tables' light column), never listed as warnings.
     all_warnings = [w for w in _visible_warnings(ctx, mv.warning_rows(result, ctx.lang)) if w["rule"] in WARNING_RULES]
+    chain_rows, chain_info = _chain_rows(ctx)
+    chain_rows = _scoped_chain_rows(ctx, chain_rows)
+    all_warnings += chain_rows  # most severe first, as zhizao warnings sorts the two together
+    all_warnings.sort(key=lambda w: mv.SEVERITY_ORDER.get(w["severity"], 9))
     shown = [w for w in all_warnings if (not severity or w["severity"] == severity) and (not rule or w["rule"] == rule)
              and (not subject_type or w["subject_type"] == subject_type)]
     pages = max(1, -(-len(shown) // WARNINGS_PER_PAGE))
@@ -306,10 +377,20 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
                          "next_url": _warning_url(period, **keep, page=page + 1) if page < pages else None},
         "warning_counts": {s: sum(w["severity"] == s for w in all_warnings) for s in SEVERITIES},
         "severities": [{"id": s, "label": mv.severity_label(s, ctx.lang)} for s in SEVERITIES],
-        "rules": [{"id": k, "title": mv.rule_title(k, ctx.lang)} for k in WARNING_RULES],
+        "rules": [{"id": k, "title": mv.rule_title(k, ctx.lang)}
+                  for k in (*WARNING_RULES, *(CHAIN_RULES if chain_info else ()))],
         "subject_types": [{"id": k, "label": mv.subject_type_label(k, ctx.lang)}
                           for k in SUBJECT_TYPES if any(RULES[r].subject_types and k in RULES[r].subject_types
-                                                        for r in WARNING_RULES)],
+                                                        for r in WARNING_RULES)]
+        + [{"id": k, "label": mv.subject_type_label(k, ctx.lang)} for k in CHAIN_SUBJECT_TYPES if chain_info],
+        "chain_warnings": None if chain_info is None else {
+            **chain_info, "count": len(chain_rows),
+            # synthetic data in the page's words (the generator's note is Chinese); an import's file names
+            "note": t("mon_chain_warnings", ctx.lang).format(
+                n=len(chain_rows), as_of=chain_info["as_of"] or "—",
+                source=labels.label("chain_words", "synthetic", ctx.lang) if chain_info["synthetic"]
+                else chain_info["source"] or "—"),
+            "url": "/chains"},
         "light_counts": {st: dict(Counter(r["light"] for r in rows if r.get("light")))
                          for st, rows in (("district", districts), ("industry", industries), ("cluster", clusters),
                                           ("zone", zones))},
@@ -386,15 +467,16 @@ def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query
     if severity and severity not in SEVERITIES:
         raise HTTPException(422, say(ctx.lang, f"级别须为 {'、'.join(SEVERITIES)} 之一",
                                      f"severity must be one of {', '.join(SEVERITIES)}, got {severity[:20]!r}"))
-    if rule and rule not in WARNING_RULES:
-        raise HTTPException(422, say(ctx.lang, "规则须为以下之一：" + "、".join(mv.rule_title(k, "zh") for k in WARNING_RULES)
+    if rule and rule not in WARNING_RULES and rule not in CHAIN_RULES:
+        raise HTTPException(422, say(ctx.lang, "规则须为以下之一：" + "、".join(mv.rule_title(k, "zh")
+                                                                        for k in (*WARNING_RULES, *CHAIN_RULES))
                                      + "（请在页面的规则列表中选择；信号灯是各表的状态列，不是预警）",
-                                     f"rule must be one of {', '.join(WARNING_RULES)} (the five lights are a status "
-                                     f"column, not a warning), got {rule[:40]!r}"))
-    if type and type not in SUBJECT_TYPES:
-        raise HTTPException(422, say(ctx.lang, "对象类型须为以下之一：" + "、".join(mv.subject_type_label(k, "zh") for k in SUBJECT_TYPES)
-                                     + "（请在页面的类型列表中选择）",
-                                     f"type must be one of {', '.join(SUBJECT_TYPES)}, got {type[:40]!r}"))
+                                     f"rule must be one of {', '.join((*WARNING_RULES, *CHAIN_RULES))} (the five lights "
+                                     f"are a status column, not a warning), got {rule[:40]!r}"))
+    if type and type not in SUBJECT_TYPES and type not in CHAIN_SUBJECT_TYPES:
+        raise HTTPException(422, say(ctx.lang, "对象类型须为以下之一：" + "、".join(
+            mv.subject_type_label(k, "zh") for k in (*SUBJECT_TYPES, *CHAIN_SUBJECT_TYPES)) + "（请在页面的类型列表中选择）",
+            f"type must be one of {', '.join((*SUBJECT_TYPES, *CHAIN_SUBJECT_TYPES))}, got {type[:40]!r}"))
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:

@@ -35,5 +35,11 @@
       }
     }
   });
+  // A phone has no room for every link's name: the names overlap. There the graph shows the circles
+  // (the name on hover or tap, and in the tooltip); the table below names every link.
+  if (el.clientWidth < 560) {
+    chart.setOption({ series: [{ label: { show: false }, emphasis: { label: { show: true } } }] });
+    el.setAttribute("data-labels", "hover");
+  }
   el.setAttribute("data-tooltip", "1");
 })();

@@ -541,13 +541,34 @@ def _synthetic_chain_data(plan: Plan) -> ChainData:
     return synth_chains.default_chain_data(plan)
 
 
+def _chain_plan(plan, db) -> tuple[Plan, tuple | None]:
+    """The plan as resolve_plan gives it, and the row (id, title, kind, source, text) that
+    resolve_plan(register=True) would write — written by the import itself, only if it succeeds.
+    None for a Plan object (no text to keep) or one the store already has."""
+    obj = resolve_plan(plan, db, register=False)
+    if isinstance(plan, Plan):
+        return obj, None
+    if isinstance(plan, str) and not plan.strip():
+        plan = None
+    if plan is not None and looks_like_path(plan):
+        path = Path(plan).expanduser()
+        return obj, (obj.plan.id, obj.plan.title, "file", str(path.resolve()), path.read_text(encoding="utf-8"))
+    source = str(plan) if plan is not None else obj.plan.id
+    found = next((p for p in embedded_plans() if p.stem == source), None)
+    if found is None:  # a plan the store registered already
+        return obj, None
+    return obj, (obj.plan.id, obj.plan.title, "embedded", source, found.read_text(encoding="utf-8"))
+
+
 def import_chain_data(paths, *, plan=None, db: str | Path | None = None, actor: str | None = None,
                       role: str | None = None, ip: str | None = None, progress=None) -> dict:
     """Import chain data — one XLSX with three sheets, or three CSV files — for `plan`; all or nothing
     (ImportFailed lists every problem). The new batch becomes the plan's active chain data; older
     batches stay. `progress(stage, rows)` is called as each stage starts: read, validate, write.
-    Returns the batch id, the plan id, the file(s) and the rows of each table."""
-    plan = resolve_plan(plan, db)
+    Returns the batch id, the plan id, the file(s) and the rows of each table. A plan named by path or
+    embedded id is registered in the store in the import's own transaction (its id works afterwards, as
+    after `zhizao data import`); a refused import registers nothing."""
+    plan, plan_row = _chain_plan(plan, db)
     if not plan.chains:
         raise UserError(f"{NO_CHAINS_ZH}（{plan.plan.id}），无法导入产业链数据；请选用列有产业链图谱的规划（--plan）",
                         f"{NO_CHAINS_EN} ({plan.plan.id}), so chain data cannot be imported; choose a plan "
@@ -564,7 +585,7 @@ def import_chain_data(paths, *, plan=None, db: str | Path | None = None, actor: 
         f"{t.removeprefix('chain_')} {len(f)}" for t, f in frames.items()))
     with open_store(db, plan) as store:
         batch_id = store.commit_chain(plan.plan.id, frames, file=file, sha256=sha, note=note,
-                                      actor=actor, role=role, ip=ip)
+                                      actor=actor, role=role, ip=ip, register=plan_row)
     return {"batch_id": batch_id, "plan_id": plan.plan.id, "file": file,
             **{t.removeprefix("chain_"): len(f) for t, f in frames.items()}}
 

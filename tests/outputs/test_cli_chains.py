@@ -233,6 +233,26 @@ def test_a_good_import_replaces_the_synthetic_data(zz, chain_plan, tmp_path):
     assert "合成数据" not in out and "enterprises.csv" in out
 
 
+def test_an_import_registers_its_plan_file_so_its_id_works_everywhere(zz, chain_plan, tmp_path):
+    """`chain import --plan FILE` remembers the plan as `data import` does: `plan list` shows it in the
+    store, `--plan ID` finds it and its data, and the dashboard serves it at /p/ID/chains."""
+    from fastapi.testclient import TestClient
+
+    from zhizao.outputs.web.app import create_app
+
+    plan_id = api.resolve_plan(chain_plan, register=False).plan.id
+    db = str(tmp_path / "store.duckdb")
+    code, out, err = zz("chain", "import", *map(str, write_csv(tmp_path)), "--plan", chain_plan)
+    assert code == 0, err
+    code, out, err = zz("plan", "list", "--format", "json")
+    assert code == 0 and any(r["id"] == plan_id and r["in_store"] for r in json.loads(out)), out
+    code, out, err = zz("chain", "list", "--plan", plan_id, "--format", "json")
+    assert code == 0 and json.loads(out)[0]["origin"] == "imported", err
+    with TestClient(create_app(db=db, warm=False, allowed_hosts=["testserver"])) as client:
+        page = client.get(f"/p/{plan_id}/chains")
+    assert page.status_code == 200 and "电机产业链" in page.text
+
+
 def test_import_of_a_missing_file_exits_2(zz, chain_plan, tmp_path):
     code, _, err = zz("chain", "import", str(tmp_path / "none.csv"), "--plan", chain_plan)
     assert code == 2 and "文件不存在" in err

@@ -137,3 +137,52 @@ def test_counts_and_db_status_count_the_chain_tables(store_db, plan_path, tmp_pa
     assert after["observations"] == before["observations"]  # the statistics' counts are unchanged
     status = zz.store_status(store_db)["counts"]
     assert status["chain_supply"] == 8 and status["chain_batches"] == 2
+
+
+def _registered(db) -> list[str]:
+    with Store(db, read_only=True) as s:
+        return list(s.plans()["plan_id"])
+
+
+def test_a_chain_import_registers_its_plan_so_the_id_works_after(store_db, plan_path, tmp_path):
+    """A plan named by path is registered by the import (as `zhizao data import` does): its id then
+    finds the plan and its chain data, and `plans()` lists it as in the store."""
+    zz.open_store(store_db).close()
+    result = zz.import_chain_data(write_csv(tmp_path), plan=str(plan_path), db=store_db)
+    assert PLAN_ID in _registered(store_db)
+    assert zz.resolve_plan(PLAN_ID, store_db, register=False).plan.id == PLAN_ID
+    assert zz.chain_data(store_db, PLAN_ID).batch_id == result["batch_id"]
+    listed = zz.plans(store_db).set_index("id")
+    assert listed.loc[PLAN_ID, "in_store"] and listed.loc[PLAN_ID, "registered_at"] is not None
+    assert (zz.audit_log(store_db, action="plan_register")["target"] == PLAN_ID).sum() == 1
+    zz.import_chain_data(write_csv(tmp_path), plan=str(plan_path), db=store_db)  # unchanged: no second row
+    assert (zz.audit_log(store_db, action="plan_register")["target"] == PLAN_ID).sum() == 1
+
+
+def test_a_refused_chain_import_registers_nothing(store_db, plan_path, tmp_path):
+    zz.open_store(store_db).close()
+    bad = tables(supply=lambda r: r.append([D, D, "motors", "motor", "10"]))
+    with pytest.raises(ImportFailed):
+        zz.import_chain_data([write_xlsx(tmp_path, bad)], plan=str(plan_path), db=store_db)
+    assert PLAN_ID not in _registered(store_db)
+
+
+def test_the_plan_is_registered_in_the_same_transaction_as_the_data(store_db, plan_path, tmp_path, monkeypatch):
+    """A write that fails half way leaves neither the chain rows nor the plan."""
+    import zhizao.store.pg_store as pg_module
+    import zhizao.store.store as store_module
+
+    zz.open_store(store_db).close()
+    real = store_module.stored_chain_frame
+
+    def failing(frame, cols, batch_id, plan_id):
+        if "supplier_id" in cols:  # after the plans row and the first two tables
+            raise RuntimeError("disk full")
+        return real(frame, cols, batch_id, plan_id)
+
+    monkeypatch.setattr(store_module, "stored_chain_frame", failing)
+    monkeypatch.setattr(pg_module, "stored_chain_frame", failing)
+    with pytest.raises(RuntimeError):
+        zz.import_chain_data(write_csv(tmp_path), plan=str(plan_path), db=store_db)
+    assert PLAN_ID not in _registered(store_db)
+    assert _chain_rows(store_db) == dict.fromkeys(CHAIN_TABLE_NAMES, 0)

@@ -725,7 +725,8 @@ def chain_import(files: List[Path] = typer.Argument(..., metavar="FILE...",
         api.chain_id(p, "")
     try:
         with _import_progress(lang) as progress:
-            summary = api.import_chain_data([str(f) for f in files], plan=p, db=db, progress=progress)
+            # the --plan words, not `p`: the import registers a plan named by path or id (its id works after)
+            summary = api.import_chain_data([str(f) for f in files], plan=plan, db=db, progress=progress)
     except ImportFailed as e:
         err.print(Text(_say("refused", lang, n=len(e.problems)), style="red"))
         _problems(e.problems, lang)

@@ -503,10 +503,18 @@ class PgStore(Store):
 
     def commit_chain(self, plan_id: str, frames: dict[str, pd.DataFrame], *, file: str | None, sha256: str | None,
                      note: str | None = None, actor: str | None = None, role: str | None = None,
-                     ip: str | None = None) -> str:
+                     ip: str | None = None, register: tuple | None = None) -> str:
         batch_id, now, rows = new_batch_id(), _utcnow(), chain_rows(frames)
+        plan_row = self._plan_row(register)
 
         def work(cur):
+            if plan_row:
+                cur.execute(
+                    "INSERT INTO plans VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (plan_id) DO UPDATE SET "
+                    "title = EXCLUDED.title, kind = EXCLUDED.kind, source = EXCLUDED.source, yaml = EXCLUDED.yaml, "
+                    "sha256 = EXCLUDED.sha256, registered_at = EXCLUDED.registered_at", [*plan_row, now])
+                self._insert_audit(cur, "plan_register", actor=None, target=plan_row[0],
+                                   detail={"kind": plan_row[2], "source": plan_row[3], "sha256": plan_row[5]}, at=now)
             cur.execute("INSERT INTO batches VALUES (%s, %s, %s, %s, %s, %s, %s)",
                         [batch_id, CHAIN_KIND, file, sha256, rows, now, note])
             self._insert_audit(cur, "import", actor=actor, role=role, target=batch_id, rows=rows,

@@ -665,6 +665,16 @@ class Store:
             raise
         return True
 
+    def _plan_row(self, register: tuple | None) -> tuple | None:
+        """The plans row to write for `register` (id, title, kind, source, text), with its sha256; None
+        when there is nothing to register or the store has it unchanged."""
+        if not register:
+            return None
+        plan_id, title, kind, source, text = register
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        row = self.con.execute("SELECT sha256, kind, source FROM plans WHERE plan_id = ?", [plan_id]).fetchall()
+        return None if row and row[0] == (sha, kind, source) else (plan_id, title, kind, source, text, sha)
+
     def plans(self) -> pd.DataFrame:
         """Registered plans (without their text), oldest first."""
         if not self._has_plans():
@@ -701,12 +711,18 @@ class Store:
 
     def commit_chain(self, plan_id: str, frames: dict[str, pd.DataFrame], *, file: str | None, sha256: str | None,
                      note: str | None = None, actor: str | None = None, role: str | None = None,
-                     ip: str | None = None) -> str:
+                     ip: str | None = None, register: tuple | None = None) -> str:
         """Write one chain import (the three frames of CHAIN_TABLES) as a new batch with its audit row
-        ("import"), in one transaction; returns the batch id. Bulk: each frame in one statement."""
+        ("import"), in one transaction; returns the batch id. Bulk: each frame in one statement.
+        `register`: (plan_id, title, kind, source, text) of the plan, registered in the same transaction."""
         batch_id, now, rows = new_batch_id(), _utcnow(), chain_rows(frames)
+        plan_row = self._plan_row(register)
         self._run("BEGIN TRANSACTION")
         try:
+            if plan_row:
+                self._run("INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?, ?, ?)", [*plan_row, now])
+                self._audit_row("plan_register", actor=None, target=plan_row[0],
+                                detail={"kind": plan_row[2], "source": plan_row[3], "sha256": plan_row[5]}, at=now)
             self._run("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
                       [batch_id, CHAIN_KIND, file, sha256, rows, now, note])
             self._audit_row("import", actor=actor, role=role, target=batch_id, rows=rows,

@@ -1444,3 +1444,19 @@ CHAIN_SIZE_BASIS: dict[str, Pair] = {"buyers": ("采购方产值", "the buyers' 
                                      "downstream": ("下游环节企业产值", "the downstream links' output"),
                                      "none": ("无", "none")}
 TABLES.update({"cli_chain_size_basis": CHAIN_SIZE_BASIS})
+
+
+# issue 12: CLI/store fixes (zhizao chain whatif at 80 columns, zhizao warnings with chain warnings)
+CHAIN_HEAD.update({"local_links_lost": ("失去本地配套的环节", "Links losing all local supply"),
+                   "measure": ("项目", "Measure")})
+for _code, _pair in {"local_lost": ("本地配套断链", "local supply lost"), "stopped": ("停产", "stopped")}.items():
+    CHAIN_STATUS_WORD.setdefault(_code, _pair)  # the analytics' what-if statuses, if not named already
+CHAIN_WORDS.update({
+    "more_links": ("另有 {n} 个受影响环节未列出（--limit 0 显示全部）", "{n} more links hit (--limit 0 shows all)"),
+    "more_enterprises": ("另有 {n} 家受影响企业未列出（--limit 0 显示全部）",
+                         "{n} more enterprises hit (--limit 0 shows all)"),
+    "small_links": ("另有 {n} 个环节需求缺口低于 {pct}，未列出{hint}", "{n} more links lost less than {pct} of their need, "
+                    "not shown{hint}"),
+    "small_links_hint": ("（-s chain_whatif_min_loss=0 显示）", " (-s chain_whatif_min_loss=0 shows them)"),
+    "more_scenarios": ("另有 {n} 个情景未列出（--limit 0 显示全部）", "{n} more scenarios (--limit 0 shows all)"),
+})

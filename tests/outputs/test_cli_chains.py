@@ -125,6 +125,61 @@ def test_whatif_compares_named_scenarios(zz):
     assert "output_at_risk" not in rows[1]
 
 
+LINK_ROW = re.compile(r"│ (受损|断链|本地配套断链|停产) +│")
+
+
+def _link_rows(out: str) -> list[str]:
+    return [line for line in out.splitlines() if LINK_ROW.search(line)]
+
+
+def test_whatif_limits_every_table_and_hides_links_under_the_minimum_loss(zz):
+    """--limit cuts the links table as well as the enterprises (a line says how many more), and a link
+    weakened by less than the minimum loss (what would print as 0.0%) is counted, not listed."""
+    code, out, err = zz("chain", "whatif", "--region", "abroad", "--format", "json")
+    doc = json.loads(out)
+    minimum = cli_chains._min_loss(api.Settings())
+    small = [lk for lk in doc["links"] if lk["status"] == "weakened" and lk["need_lost_share"] < minimum]
+    listed = len(doc["links"]) - len(small)
+    assert small and listed > 3  # the synthetic default has both, or the test tests nothing
+    code, out, err = zz("chain", "whatif", "--region", "abroad", "--limit", "3")
+    assert code == 0, err
+    assert len(_link_rows(out)) == 3
+    assert f"另有 {listed - 3} 个受影响环节未列出" in out and f"另有 {len(small)} 个环节需求缺口低于" in out
+    assert f"另有 {len(doc['enterprises']) - 3:,} 家受影响企业未列出" in out
+    top = max((lk for lk in doc["links"]), key=lambda lk: lk["need_lost_share"])  # the worst is among the three
+    assert any(f"{top['need_lost_share'] * 100:.1f}" in line for line in _link_rows(out))
+    code, out, err = zz("chain", "whatif", "--region", "abroad", "--limit", "0")
+    rows = _link_rows(out)
+    assert len(rows) == listed and not any(line.rstrip(" │").endswith("│ 0.0") for line in rows)
+    assert "受影响环节未列出" not in out and "受影响企业未列出" not in out
+    code, out, err = zz("chain", "whatif", "--region", "abroad", "--limit", "3", "--lang", "en")
+    assert f"{listed - 3} more links hit" in out and f"{len(small)} more links lost less than" in out
+
+
+def test_whatif_comparison_reads_at_80_columns_with_links_losing_local_supply(zz, monkeypatch):
+    """Scenarios as columns, the measures as rows: no header folds a character a line, whatever the
+    scenario names; the row 失去本地配套的环节 gives compare()'s local_links_lost."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(cli_chains, "console", make_console())
+    d = api.resolve_plan(EMBEDDED, register=False).regions.districts[0].code
+    args = ["--scenario", f"本区全部企业停产的情景=district:{d}", "--scenario", "境外=region:abroad",
+            "--scenario", "日本=region:JP"]
+    code, out, err = zz("chain", "whatif", *args, "--format", "json")
+    rows = json.loads(out)
+    assert all("local_links_lost" in r for r in rows)
+    code, out, err = zz("chain", "whatif", *args)
+    assert code == 0, err
+    assert all(cell_len(line) <= 80 for line in out.splitlines())
+    lines = out.splitlines()
+    for words in ("受影响企业", "失去本地配套的环节", "风险产值（亿元）"):
+        assert any(words in line for line in lines), words  # on one line, not folded
+    local = next(line for line in lines if "失去本地配套的环节" in line)
+    assert [c.strip() for c in local.split("│")[2:-1]] == [f"{r['local_links_lost']:,}" for r in rows]
+    assert any("本区全部企业停产的情景" in line and "境外" in line for line in lines)  # scenarios side by side
+    code, out, err = zz("chain", "whatif", *args, "--lang", "en")
+    assert "Links losing all local supply" in out
+
+
 def test_one_scenario_json_has_its_tables(zz):
     code, out, err = zz("chain", "whatif", "--region", "abroad", "--format", "json")
     doc = json.loads(out)

@@ -594,8 +594,9 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
                                                               "用于比较）/ a named scenario NAME=KIND:VALUE,… "
                                                               "(repeatable, to compare)"),
                  plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt,
-                 out: Optional[Path] = OutOpt, limit: int = typer.Option(10, "--limit", min=0, help="受影响企业表的行数 / "
-                                                                                                   "rows of the enterprise table"),
+                 out: Optional[Path] = OutOpt, limit: int = typer.Option(10, "--limit", min=0, help="每张表的最多行数，"
+                                                                                                   "0 为全部 / rows of each "
+                                                                                                   "table, 0 = all"),
                  lang: Lang = LangOpt, set_: Optional[List[str]] = SetOpt):
     """断供情景：移除企业、区县或外部地区后断链的环节、受影响企业与风险产值，可比较多个情景 / disruption what-if:
     links lost, enterprises hit and output at risk when enterprises, a district or a region stop supplying."""
@@ -617,7 +618,8 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
     if runs[0].name == "":  # the unnamed scenario of --enterprise/--district/--region: named by what stops
         data = api.chain_data(db=db, plan=p)
         runs[0] = dataclasses.replace(runs[0], name=_scenario_name(runs[0], p, data, lang, taken=names[1:]))
-    df = api.chain_whatif(runs, p, db, settings=_settings(set_))
+    settings = _settings(set_)
+    df = api.chain_whatif(runs, p, db, settings=settings)
     _banner(df, fmt, lang)
     whatifs = df.attrs.get("whatifs", [])
     if fmt == Fmt.json and len(runs) == 1 and out is None:  # one scenario: its tables too
@@ -629,25 +631,71 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
         return
     if _write(df, fmt, out, lang):
         return
-    cols = ["scenario", "removed", "links_lost", "links_weakened", "enterprises_affected", "output_at_risk_yi"]
-    view = _yi(df)
-    _table(_view(view[[c for c in cols if c in view]], p, lang), lang, _say("whatif_title", lang))
+    _compare_table(df, limit, lang)
     if len(whatifs) == 1:
         w = whatifs[0]
-        lk = w.links
-        if len(lk):
-            order = {c.id: i for i, c in enumerate(p.chains)}
-            lk = lk.assign(_o=lk["chain"].map(order)).sort_values(["_o"], kind="stable")
-            cols = ["chain", "link", "status", "members_removed", "n_members", "need_lost_share"]
-            _table(_view(lk[[c for c in cols if c in lk]], p, lang), lang, _say("whatif_links", lang), group="chain")
+        _whatif_links(w.links, p, limit, _min_loss(settings), lang)
         en = w.enterprises
         if len(en) and "output_at_risk" in en:
             en = en.sort_values("output_at_risk", ascending=False)
         if len(en):
             cols = ["enterprise_id", "location", "loss", "output_at_risk_yi"]
-            en = _yi(_limited(en, limit, lang))
-            _table(_view(en[[c for c in cols if c in en]], p, lang,
+            shown = _yi(en.head(limit) if limit else en)
+            _table(_view(shown[[c for c in cols if c in shown]], p, lang,
                          api.chain_data(db=db, plan=p)), lang, _say("whatif_enterprises", lang))
+            _more(len(en) - len(shown), "more_enterprises", lang)
+
+
+# The comparison's rows: one per measure, a column per scenario, so that it reads at 80 columns
+# whatever the scenarios are called (as columns, 受影响企业 folded one character a line).
+COMPARE_ROWS = ("removed", "links_lost", "local_links_lost", "links_weakened", "enterprises_affected",
+                "output_at_risk_yi")
+LINK_ORDER = {"lost": 0, "stopped": 1, "local_lost": 2, "weakened": 3}  # the worst first when rows are cut
+MIN_LOSS = 0.0005  # without the setting chain_whatif_min_loss: a loss that would print as 0.0%
+
+
+def _min_loss(settings: Settings) -> float:
+    """The smallest need lost a link must show to be listed: the analytics' setting where there is one."""
+    value = settings.get("chain_whatif_min_loss")
+    return float(value) if value is not None else MIN_LOSS
+
+
+def _more(n: int, key: str, lang: str, **kw) -> None:
+    if n > 0:
+        console.print(Text(_say(key, lang, n=f"{n:,}", **kw), style="dim"))
+
+
+def _compare_table(df: pd.DataFrame, limit: int, lang: str) -> None:
+    view = _yi(df.head(limit) if limit else df)
+    heads = [_head("measure", lang), *(str(s) for s in view["scenario"])]
+    rows = []
+    for key in (k for k in COMPARE_ROWS if k in view):
+        values = column_cells(view[key], "level", lang) if key in YI else [cell(v, "int", lang) for v in view[key]]
+        rows.append([_head(key, lang), *values])
+    console.print(fitted_table(heads, rows, console.width, title=_say("whatif_title", lang)))
+    _more(len(df) - len(view), "more_scenarios", lang)
+
+
+def _whatif_links(lk: pd.DataFrame, plan, limit: int, min_loss: float, lang: str) -> None:
+    """The links hit, worst first up to `limit`, shown under their chain; links weakened by less than
+    `min_loss` of their need are counted in a line, not listed."""
+    if not len(lk):
+        return
+    need = pd.to_numeric(lk.get("need_lost_share"), errors="coerce").fillna(0.0)
+    small = lk["status"].eq("weakened") & (need < min_loss)
+    keep = lk[~small].assign(_s=lk["status"].map(LINK_ORDER).fillna(9), _n=-need[~small])
+    keep = keep.sort_values(["_s", "_n"], kind="stable")
+    shown = keep.head(limit) if limit else keep
+    order = {c.id: i for i, c in enumerate(plan.chains)}
+    shown = shown.assign(_o=shown["chain"].map(order)).sort_values(["_o"], kind="stable")
+    cols = ["chain", "link", "status", "members_removed", "n_members", "need_lost_share"]
+    if len(shown):
+        _table(_view(shown[[c for c in cols if c in shown]], plan, lang), lang, _say("whatif_links", lang),
+               group="chain")
+    _more(len(keep) - len(shown), "more_links", lang)
+    pct = formatting.share(min_loss, 2 if min_loss < 0.001 else 1)
+    hint = _say("small_links_hint", lang) if "chain_whatif_min_loss" in Settings() else ""
+    _more(int(small.sum()), "small_links", lang, pct=pct, hint=hint)
 
 
 def _yi(df: pd.DataFrame) -> pd.DataFrame:

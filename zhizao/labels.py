@@ -1460,3 +1460,13 @@ CHAIN_WORDS.update({
     "small_links_hint": ("（-s chain_whatif_min_loss=0 显示）", " (-s chain_whatif_min_loss=0 shows them)"),
     "more_scenarios": ("另有 {n} 个情景未列出（--limit 0 显示全部）", "{n} more scenarios (--limit 0 shows all)"),
 })
+CHAIN_WORDS.update({  # zhizao warnings: the chain warnings said apart from the monitoring ones
+    "warn_title_monitoring": ("{n} 条监测预警", "{n} monitoring warnings"),
+    "warn_title_monitoring_published": ("{n} 条监测预警（公布数）", "{n} monitoring warnings (published)"),
+    "warn_title_chain": ("{n} 条产业链预警（{origin}截至 {period}）", "{n} chain warnings ({origin}as of {period})"),
+    "warn_origin_synthetic": ("合成数据，", "SYNTHETIC data, "),
+    "warn_title_sep": ("；", "; "),
+    "warn_title_no_monitoring": ("无监测数据", "no monitoring data"),
+    "warn_no_monitoring": ("没有监测数据，只列出产业链预警。{reason}",
+                           "No monitoring data, so only the chain warnings are listed. {reason}"),
+})

@@ -341,6 +341,68 @@ def test_warnings_json_contains_the_chain_rules(zz, synth_dir):
     assert any(r.startswith("chain_") for r in rules) and any(not r.startswith("chain_") for r in rules)
 
 
+def _severity_runs(rows: list[dict]) -> list[tuple[str, bool]]:
+    """(severity, is a chain warning) in the order listed, consecutive repeats merged."""
+    runs = []
+    for w in rows:
+        key = (w["severity"], w["rule"].startswith("chain_"))
+        if not runs or runs[-1] != key:
+            runs.append(key)
+    return runs
+
+
+@pytest.mark.skipif(not HAS_WARNINGS, reason="the analytics' chain_warnings have not landed")
+def test_warnings_list_monitoring_before_chain_within_a_severity_and_count_them_apart(zz, synth_dir):
+    code, out, err = zz("warnings", "--data", str(synth_dir), "--format", "json")
+    rows = json.loads(out)
+    runs = _severity_runs(rows)
+    assert [s for s, _ in runs] == sorted((s for s, _ in runs), key=["high", "medium", "low"].index)
+    for sev in {s for s, _ in runs}:  # in each severity: monitoring (False) then chain (True), once each
+        assert [c for s, c in runs if s == sev] in ([False], [True], [False, True]), runs
+    chain = [w for w in rows if w["rule"].startswith("chain_")]
+    n, period = len(rows) - len(chain), chain[0]["period"]
+    code, out, err = zz("warnings", "--data", str(synth_dir), "--limit", "5")
+    assert code == 0 and f"{n} 条监测预警 + {len(chain)} 条产业链预警（合成数据，截至 {period}）" in out, out[:600]
+    code, out, err = zz("warnings", "--data", str(synth_dir), "--limit", "5", "--lang", "en")
+    assert f"{n} monitoring warnings + {len(chain)} chain warnings (SYNTHETIC data, as of {period})" in out
+
+
+@pytest.mark.skipif(not HAS_WARNINGS, reason="the analytics' chain_warnings have not landed")
+def test_published_warnings_say_the_chain_warnings_apart(zz):
+    code, out, err = zz("warnings", "--source", "published", "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    chain = [w for w in rows if w["rule"].startswith("chain_")]
+    assert chain and len(chain) < len(rows)
+    code, out, err = zz("warnings", "--source", "published", "--limit", "3")
+    title = re.search(r"(\d{4}-\d{2}): (\d+) 条监测预警（公布数） \+ (\d+) 条产业链预警（合成数据，截至 (\d{4}-\d{2})）", out)
+    assert title, out[:800]
+    assert (int(title[2]), int(title[3]), title[4]) == (len(rows) - len(chain), len(chain), chain[0]["period"])
+    assert title[1] != title[4]  # the point of saying them apart: not the reporting period
+
+
+@pytest.mark.skipif(not HAS_WARNINGS, reason="the analytics' chain_warnings have not landed")
+@pytest.mark.parametrize("lang,words", [("zh", "没有监测数据，只列出产业链预警"), ("en", "No monitoring data")])
+def test_warnings_without_monitoring_data_still_list_the_chain_warnings(zz, tmp_path, lang, words):
+    missing = tmp_path / "no-such-folder"
+    code, out, err = zz("warnings", "--data", str(missing), "--lang", lang, "--limit", "3")
+    assert code == 0, err
+    assert words in out and "zhizao synth" in out and "Traceback" not in out + err
+    expected = api.chain_warnings()
+    period = expected["period"].iloc[0]
+    title = (f"{len(expected)} 条产业链预警（合成数据，截至 {period}）；无监测数据" if lang == "zh"
+             else f"{len(expected)} chain warnings (SYNTHETIC data, as of {period}); no monitoring data")
+    assert title in out
+    assert len([line for line in out.splitlines() if re.match(r"│ (高|中|低|high|medium|low) ", line)]) == 3
+    code, out, err = zz("warnings", "--data", str(missing), "--format", "json", "--severity", "high", "--lang", lang)
+    rows = json.loads(out)
+    assert code == 0 and words.split("，")[0] in err  # the line on stderr, stdout stays JSON
+    assert rows and all(w["rule"].startswith("chain_") and w["severity"] == "high" for w in rows)
+    assert len(rows) == int((expected["severity"] == "high").sum())
+    code, out, err = zz("warnings", "--data", str(missing), "--period", "2024-06")
+    assert code == 2 and "zhizao synth" in err  # a period names the monitoring data: still a mistake
+
+
 # --- Chinese output reads as Chinese --------------------------------------------------------------
 CODES = sorted({k for t in ("cli_chain_grade", "cli_chain_stage", "cli_chain_status", "cli_chain_role",
                             "cli_chain_place", "chain_rule") for k in labels.TABLES.get(t, {})} | {"covered", "abroad"})

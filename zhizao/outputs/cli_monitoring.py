@@ -37,7 +37,7 @@ from zhizao.analytics.monitoring.refresh import STEPS, refresh
 from zhizao.analytics.monitoring.warnings import RULES
 from zhizao.codes.industries import division_name
 from zhizao.codes.regions import district_name
-from zhizao.errors import UserError
+from zhizao.errors import MonitoringDataMissing, UserError
 from zhizao.outputs.console import Fmt, Lang, cell, column_cells, make_console, min_width, wrap
 from zhizao.outputs.monitoring_inputs import (DATA_ENV, DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401
                                               MonitoringInputs, check_monitoring_plan, default_data_dir,
@@ -117,14 +117,64 @@ def chain_warnings(plan, db, settings, severity: str, rule, console: Console, la
         return pd.DataFrame()
     w = api.chain_warnings(p, db, settings)
     if fmt == "table" and len(w):
-        source = str(w.attrs.get("source") or "")
+        source, _ = api.chain_source_words(w.attrs, lang)  # the calibration note: zhizao chain list --verbose
         origin = labels.label("chain_words", "synthetic", lang) if w.attrs.get("synthetic") else ""
-        origin = "" if origin and origin in source else origin  # the synthetic source already says it
         console.print(Text(("产业链预警的数据：" if lang == "zh" else "Chain warnings from: ")
                            + " · ".join(x for x in (origin, source) if x),
                            style="bold yellow" if w.attrs.get("synthetic") else "dim"))
+    attrs = dict(w.attrs)
     w = w[w["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER.get(severity, 2)]
-    return w[w["rule"].isin(rule)] if rule else w
+    w = w[w["rule"].isin(rule)] if rule else w
+    w.attrs.update(attrs)
+    return w
+
+
+def with_chain_warnings(w: pd.DataFrame, cw: pd.DataFrame) -> pd.DataFrame:
+    """The monitoring warnings and the chain warnings in one table: by severity, and within a severity
+    the monitoring ones first (the chain ones, many more, would fill the first rows), then by rule."""
+    both = pd.concat([w.assign(_chain=0), cw.assign(_chain=1)], ignore_index=True) if len(cw) else w.assign(_chain=0)
+    both = both.assign(_sev=both["severity"].map(SEVERITY_ORDER).fillna(9))
+    return both.sort_values(["_sev", "_chain", "rule"], kind="stable").drop(columns=["_sev", "_chain"])
+
+
+def warnings_title(n: int | None, cw: pd.DataFrame, lang: str, published: str | None = None) -> str:
+    """The warnings table's title: the monitoring warnings (n; None when there are no monitoring data)
+    and the chain warnings said apart — their data and date are not the reporting period's."""
+    say = lambda key, **kw: labels.label("chain_words", key, lang).format(**kw)  # noqa: E731
+    if n is not None and not len(cw):
+        words = f"{n} " + ("条预警" if lang == "zh" else "warnings")
+        return f"{published}: {words}" + (("（公布数）" if lang == "zh" else " (published)") if published else "") \
+            if published else words
+    period = str(cw["period"].dropna().iloc[0]) if "period" in cw and cw["period"].notna().any() else "—"
+    chain = say("warn_title_chain", n=len(cw), period=period,
+                origin=say("warn_origin_synthetic") if cw.attrs.get("synthetic") else "")
+    if n is None:
+        return f"{chain}{say('warn_title_sep')}{say('warn_title_no_monitoring')}"
+    mon = say("warn_title_monitoring_published" if published else "warn_title_monitoring", n=n)
+    return f"{published + ': ' if published else ''}{mon} + {chain}"
+
+
+def chain_warnings_only(plan, db, settings, severity, rule, fmt, limit, lang, console, missing: UserError) -> bool:
+    """No monitoring data: the chain warnings alone, after a line saying what is missing and how to make
+    it (exit 0). False when there is nothing to show (a plan without chain maps): the caller says why."""
+    p = plan if plan is not None else api.resolve_plan(None, db, register=False)
+    if not p.chains or not hasattr(chain_analytics, "chain_warnings"):
+        return False
+    console.print(labels.label("chain_words", "warn_no_monitoring", lang).format(reason=missing.reason(lang)),
+                  style="yellow", markup=False, highlight=False)  # console: stderr for json/csv
+    cw = chain_warnings(p, db, settings, severity, rule, console, lang, fmt)
+    attrs = dict(cw.attrs)
+    cw = with_chain_warnings(cw.iloc[:0], cw)  # by severity, as with the monitoring warnings
+    cw.attrs.update(attrs)
+    if fmt != "table":
+        _emit(cw.reset_index(drop=True), fmt, lang, "", console)
+        return True
+    col = "explanation_zh" if lang == "zh" else "explanation_en"
+    view = cw[["severity", "rule", "subject_name", col]].rename(columns={col: "explanation"}).head(limit)
+    view = view.assign(severity=view["severity"].map(lambda v: labels.label("severity", v, lang)),
+                       rule=view["rule"].map(lambda v: rule_title(v, lang)))
+    _emit(view.reset_index(drop=True), fmt, lang, warnings_title(None, cw, lang), console)
+    return True
 
 
 def step_title(step: str, lang: str) -> str:
@@ -494,15 +544,20 @@ def _monitor_published(inputs, period, by, fmt, lang, s, console) -> None:
 def _warnings_published(inputs, period, severity, rule, fmt, limit, lang, s, console, plan=None) -> None:
 
     _published_banner(inputs, console, lang, fmt)
-    y, m = _published_period(inputs, period)
+    try:
+        y, m = _published_period(inputs, period)
+    except UserError as e:  # nothing published yet: the chain warnings still stand (issue 12)
+        if period or not chain_warnings_only(plan, inputs.published.db, s, severity, rule, fmt, limit, lang,
+                                             console, e):
+            raise
+        return
     w = pub.warnings_table(inputs.published, (y, m), s)
     w = w[w["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER.get(severity, 2)]
     if rule:
         w = w[w["rule"].isin(rule)]
+    n = len(w)
     cw = chain_warnings(plan, inputs.published.db, s, severity, rule, console, lang, fmt)  # issue 12
-    if len(cw):
-        w = pd.concat([w, cw], ignore_index=True)
-    w = w.sort_values(["severity", "rule"], key=lambda c: c.map(SEVERITY_ORDER) if c.name == "severity" else c)
+    w = with_chain_warnings(w, cw)
     if fmt == "table":
         col = "explanation_zh" if lang == "zh" else "explanation_en"
         view = w.assign(grade=w["evidence"].map(lambda e: e.get("grade")), source_url=w["evidence"].map(lambda e: e.get("source_url")))
@@ -511,7 +566,8 @@ def _warnings_published(inputs, period, severity, rule, fmt, limit, lang, s, con
         view = view[["severity", "rule", "subject_name", col, "grade", "source_url"]].rename(columns={col: "explanation"}).head(limit)
         view = view.assign(severity=view["severity"].map(lambda v: labels.label("severity", v, lang)),
                            rule=view["rule"].map(lambda v: rule_title(v, lang)))
-        _emit_published(inputs, view.reset_index(drop=True), fmt, lang, f"{y}-{m:02d}: {len(w)} " + ("条预警（公布数）" if lang == "zh" else "warnings (published)"), console)
+        _emit_published(inputs, view.reset_index(drop=True), fmt, lang, warnings_title(n, cw, lang, f"{y}-{m:02d}"),
+                        console)
     else:
         _emit(w.reset_index(drop=True), fmt, lang, "", console)
     console.print("未运行的规则（公布数据不足）：" if lang == "zh" else "Rules not run on published data:")
@@ -770,19 +826,24 @@ def register(app: typer.Typer) -> None:
             inputs = load_monitoring_inputs(source="published", db=db, plan=p)
             _warnings_published(inputs, period, severity, rule, fmt, limit, lang, _settings(set_), console, p)
             return
-        inputs = load_monitoring_inputs(data)
+        s = _settings(set_)
+        try:
+            inputs = load_monitoring_inputs(data)
+        except MonitoringDataMissing as e:  # the chain warnings do not need the monthly folder (issue 12)
+            if period or not chain_warnings_only(p, db, s, severity, rule, fmt, limit, lang, console, e):
+                raise
+            return
         at = check_period(period, *_data_span(inputs))
         _synthetic_banner(inputs, console, lang, fmt)
-        s = _settings(set_)
         r = _run_refresh(inputs, at, s, console, lang)
         w = r.warnings
         w = w[w["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER.get(severity, 2)]
         if rule:
             w = w[w["rule"].isin(rule)]
+        n = len(w)
         # the chain warnings in the same table (issue 12): the plan's chain data, not the monthly folder
         cw = chain_warnings(p, db, s, severity, rule, console, lang, fmt)
-        w = pd.concat([w, cw], ignore_index=True) if len(cw) else w
-        w = w.sort_values(["severity", "rule"], key=lambda c: c.map(SEVERITY_ORDER) if c.name == "severity" else c)
+        w = with_chain_warnings(w, cw)
         if fmt == "table":
             col = "explanation_zh" if lang == "zh" else "explanation_en"
             view = w[["severity", "rule", "subject_name", col]].rename(columns={col: "explanation"}).head(limit)
@@ -790,7 +851,7 @@ def register(app: typer.Typer) -> None:
                 view["subject_name"] = _names_en(r, w.head(limit))
             view = view.assign(severity=view["severity"].map(lambda v: labels.label("severity", v, lang)),
                                rule=view["rule"].map(lambda v: rule_title(v, lang)))
-            _emit(view.reset_index(drop=True), fmt, lang, f"{len(w)} " + ("条预警" if lang == "zh" else "warnings"), console)
+            _emit(view.reset_index(drop=True), fmt, lang, warnings_title(n, cw, lang), console)
         else:
             _emit(w.reset_index(drop=True), fmt, lang, "", console)
 

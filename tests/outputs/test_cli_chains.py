@@ -235,9 +235,28 @@ def test_a_plan_without_chains_says_so(zz, lang, words):
     assert code == 0 and out.strip() == words
     code, out, err = zz("chain", "list", "--plan", NO_CHAINS, "--format", "json")
     assert code == 0 and json.loads(out) == []
-    for args in (["show", "x"], ["risk", "--chain", "x"], ["whatif", "--region", "abroad"]):
+    for args in (["show", "x"], ["risk", "--chain", "x"], ["export", "--format", "xlsx", "--out", "x.xlsx",
+                                                           "--chain", "x"]):
         code, out, err = zz("chain", *args, "--plan", NO_CHAINS, "--lang", lang)
         assert code == 2 and words in err and len(err.strip().splitlines()) == 1, (args, err)
+
+
+@pytest.mark.parametrize("lang,words", [("zh", "本规划未列产业链图谱"), ("en", "this plan has no chain maps")])
+def test_commands_naming_no_chain_exit_0_on_a_plan_without_chains(zz, tmp_path, lang, words):
+    """whatif and export without --chain are like list/risk/gaps: the one line, exit 0 (exit 2 is for a
+    command naming a chain), and no file written."""
+    for args in (["whatif", "--region", "abroad"], ["risk"], ["gaps"]):
+        code, out, err = zz("chain", *args, "--plan", NO_CHAINS, "--lang", lang)
+        assert code == 0 and out.strip() == words, (args, out, err)
+    code, out, err = zz("chain", "whatif", "--region", "abroad", "--plan", NO_CHAINS, "--format", "json")
+    assert code == 0 and json.loads(out) == []
+    for fmt in ("xlsx", "graphml"):
+        target = tmp_path / f"chains.{fmt}"
+        code, out, err = zz("chain", "export", "--format", fmt, "--out", str(target), "--plan", NO_CHAINS,
+                            "--lang", lang)
+        assert code == 0 and out.strip() == words and not target.exists(), (fmt, out, err)
+    code, out, err = zz("chain", "whatif", "--plan", NO_CHAINS)  # a mistake is still one
+    assert code == 2 and "--enterprise" in err
 
 
 # --- mistakes: one line, exit 2 ---------------------------------------------------------------------

@@ -603,8 +603,6 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
     lang = lang.value
     _check_out(fmt, out)
     p = _plan(plan, db, lang)
-    if not p.chains:
-        api.chain_id(p, "")
     runs = [_parse_scenario(s) for s in scenario or []]
     if enterprise or district or region:
         runs.insert(0, _scenario("", enterprise or (), district or (), region or ()))
@@ -615,6 +613,8 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
     names = [r.name for r in runs]
     if len(set(names)) < len(names):
         raise UserError("情景名称重复：每个 --scenario 须有自己的名称", "scenario names repeat: give each --scenario its own name")
+    if _no_chains(p, fmt, lang):  # as list/risk/gaps: nothing to disrupt is no mistake (exit 0)
+        return
     if runs[0].name == "":  # the unnamed scenario of --enterprise/--district/--region: named by what stops
         data = api.chain_data(db=db, plan=p)
         runs[0] = dataclasses.replace(runs[0], name=_scenario_name(runs[0], p, data, lang, taken=names[1:]))
@@ -867,7 +867,9 @@ def chain_export(fmt: ExportFmt = typer.Option(..., "--format", help="xlsx 工�
     lang = lang.value
     _check_out(fmt, out)
     p = _plan(plan, db, lang)
-    cid = api.chain_id(p, chain) if chain is not None else (api.chain_id(p, "") if not p.chains else None)
+    if chain is None and _no_chains(p, Fmt.table, lang):  # exit 0, no file: as list/risk/gaps
+        return
+    cid = api.chain_id(p, chain) if chain is not None else None
     s = _settings(set_)
     data = api.chain_data(db=db, plan=p)
     risk = chain_exports.analytics.risk(p, data, s)

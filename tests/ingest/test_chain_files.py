@@ -162,6 +162,36 @@ def test_a_missing_table_and_unreadable_files(plan, tmp_path):
     assert [p.code for p in problems] == ["duplicate_table"]
 
 
+@pytest.mark.parametrize("spoil", ["empty file", "binary", "header only", "wrong header"])
+def test_an_unusable_enterprises_table_is_one_problem_not_a_cascade(spoil, plan, tmp_path):
+    """The members and supply rows are not each reported as "not in the enterprises table" when that
+    table could not be read or has no rows: one problem, for the file that has it."""
+    paths = write_csv(tmp_path)
+    ent = paths[0]
+    content = {"empty file": b"", "binary": b"\x00\x01\x02\xff\xfe garbage",
+               "header only": ent.read_bytes().splitlines(keepends=True)[0],
+               "wrong header": "甲,乙,丙\n1,2,3\n".encode("utf-8")}[spoil]
+    ent.write_bytes(content)
+    _, problems, _ = read_chain_files(paths, plan)
+    assert problems and all(p.file == ent.name for p in problems), [(p.file, p.code) for p in problems]
+    assert not any(p.code in ("unknown_enterprise", "supplier_not_member") for p in problems)
+
+
+def test_an_unusable_members_table_skips_the_supplier_membership_check(plan, tmp_path):
+    paths = write_csv(tmp_path)
+    paths[1].write_bytes(paths[1].read_bytes().splitlines(keepends=True)[0])  # the header, no rows
+    _, problems, _ = read_chain_files(paths, plan)
+    assert [(p.file, p.code) for p in problems] == [(paths[1].name, "empty_table")]
+
+
+def test_a_readable_enterprises_table_still_checks_every_reference(plan, tmp_path):
+    """The skip is for an unusable table only: a member missing from a good enterprises table is reported."""
+    data = tables(enterprises=lambda rows: rows.pop(1))  # A is gone: its member row and its supply rows
+    _, problems, _ = read_chain_files(write_csv(tmp_path, data), plan)
+    codes = [p.code for p in problems]
+    assert "unknown_enterprise" in codes and {p.value for p in problems if p.code == "unknown_enterprise"} == {A}
+
+
 CELL = st.one_of(st.text(max_size=12), st.sampled_from(["", "motors", "磁材", "配套", "链主", "100", "-1", "1e400",
                                                          "nan", "inf", "990101", "CN", "%", A, B, "=cmd|' /C calc'!A0"]),
                  st.text(alphabet=string.digits + "ABCDEFGHJKLMNPQRTUWXY", min_size=18, max_size=18))

@@ -544,14 +544,15 @@ def _enterprises(t: _Table, plan: Plan, problems: _Problems) -> tuple[pd.DataFra
     return frame, {i for i in ids if i}
 
 
-def _members(t: _Table, index: _ChainIndex, enterprises: set[str], problems: _Problems) -> pd.DataFrame:
+def _members(t: _Table, index: _ChainIndex, enterprises: set[str] | None, problems: _Problems) -> pd.DataFrame:
+    """The members frame; `enterprises` None: the enterprises table could not be read (not checked against)."""
     file, src = t.src.file, t.src
     ids = [v.upper() for v in t.column("enterprise_id")]
     for key, zh, en in (("enterprise_id", "企业代码", "the enterprise id"), ("chain", "产业链编号或名称", "a chain id or name"),
                         ("link", "环节编号或名称", "a link id or name"), ("role", "链主、核心配套或配套", "leader, core or supplier")):
         _missing(t, key, problems, zh, en)
     for i, e in enumerate(ids):
-        if e and e not in enterprises:
+        if e and enterprises is not None and e not in enterprises:
             problems.add(src, file, t.rows[i], t.shown.get("enterprise_id"), e, "unknown_enterprise",
                          "不在企业表中：请先在企业表列出该企业", "is not in the enterprises table: list the enterprise there first")
     chains, links = index.resolve(t, problems)
@@ -570,8 +571,10 @@ def _members(t: _Table, index: _ChainIndex, enterprises: set[str], problems: _Pr
                         columns=MEMBER_COLUMNS)
 
 
-def _supply(t: _Table, index: _ChainIndex, enterprises: set[str], members: pd.DataFrame,
+def _supply(t: _Table, index: _ChainIndex, enterprises: set[str] | None, members: pd.DataFrame | None,
             problems: _Problems) -> pd.DataFrame:
+    """The supply frame; `enterprises` / `members` None: that table could not be read, so the rows are
+    not checked against it (one problem for the file, not one per row that names it)."""
     file, src = t.src.file, t.src
     sup = [v.upper() for v in t.column("supplier_id")]
     buy = [v.upper() for v in t.column("buyer_id")]
@@ -581,7 +584,7 @@ def _supply(t: _Table, index: _ChainIndex, enterprises: set[str], members: pd.Da
         _missing(t, key, problems, zh, en)
     for key, values, who_zh, who_en in (("supplier_id", sup, "供应商", "supplier"), ("buyer_id", buy, "采购商", "buyer")):
         for i, e in enumerate(values):
-            if e and e not in enterprises:
+            if e and enterprises is not None and e not in enterprises:
                 problems.add(src, file, t.rows[i], t.shown.get(key), e, "unknown_enterprise",
                              f"该{who_zh}不在企业表中：请先在企业表列出该企业",
                              f"this {who_en} is not in the enterprises table: list the enterprise there first")
@@ -592,9 +595,12 @@ def _supply(t: _Table, index: _ChainIndex, enterprises: set[str], members: pd.Da
                          "enterprise: supply within an enterprise is not a supply relation")
     chains, links = index.resolve(t, problems)
     share = _numbers(t, "share", problems, percent=True)
-    member_keys = set(zip(members["enterprise_id"], members["chain"], members["link"]))
+    member_keys = set(zip(members["enterprise_id"], members["chain"], members["link"])) if members is not None else None
     for i, (s, c, lk) in enumerate(zip(sup, chains, links)):
-        if s in enterprises and c is not None and lk is not None and (s, c, lk) not in member_keys:
+        if member_keys is None:
+            break
+        if (s in enterprises if enterprises is not None else bool(s)) and c is not None and lk is not None \
+                and (s, c, lk) not in member_keys:
             problems.add(src, file, t.rows[i], t.shown.get("supplier_id"), s, "supplier_not_member",
                          f"该供应商不是产业链“{c}”环节“{lk}”的企业：请在环节企业表中加上它，或改正环节",
                          f"this supplier is not a member of link '{lk}' of chain '{c}': add it to the members "
@@ -658,13 +664,17 @@ def read_chain_files(paths: Sequence[str | Path], plan: Plan, progress: Callable
                          f"the {en} table has no data rows: fill in at least one")
     index = _ChainIndex(plan)
     frames: dict[str, pd.DataFrame] = {}
-    ids: set[str] = set()
+    # A table missing, unreadable or empty is one problem: the other tables' rows are not also checked
+    # against it (an empty enterprises file would make every member and relation "not in the table").
+    usable = {n for n, t in tables.items() if t is not None and t.rows}
+    ids: set[str] | None = None
     if tables.get("chain_enterprises") is not None:
-        frames["chain_enterprises"], ids = _enterprises(tables["chain_enterprises"], plan, problems)
+        frames["chain_enterprises"], found = _enterprises(tables["chain_enterprises"], plan, problems)
+        ids = found if "chain_enterprises" in usable else None
     if tables.get("chain_members") is not None:
         frames["chain_members"] = _members(tables["chain_members"], index, ids, problems)
     if tables.get("chain_supply") is not None:
-        members = frames.get("chain_members", pd.DataFrame(columns=MEMBER_COLUMNS))
+        members = frames["chain_members"] if "chain_members" in usable else None
         frames["chain_supply"] = _supply(tables["chain_supply"], index, ids, members, problems)
     if problems.items or set(frames) != set(CHAIN_TABLES):
         return {}, problems.items, digest.hexdigest()

@@ -102,6 +102,26 @@ def test_graphml_reads_back_with_links_enterprises_and_supply(plan, tmp_path):
     assert back.graph["synthetic"] is False
 
 
+def test_graphml_text_is_neutralised_as_in_a_spreadsheet(plan, tmp_path):
+    """Gephi and yEd export node tables to CSV/Excel: a hostile name leaves the GraphML as text with the
+    leading quote (spreadsheet_safe), numbers stay numbers, a plain signed number stays as it is."""
+    from zhizao.outputs.spreadsheet_safe import FORMULA_TRIGGERS, _PLAIN_NUMBER
+
+    data = frames(False)
+    path = tmp_path / "motors.graphml"
+    chain_exports.write_graphml(chain_exports.chain_graph(plan, data, None, "motors", enterprises=True), path)
+    back = nx.read_graphml(path)
+    names = {n: d.get("name") for n, d in back.nodes(data=True) if d["kind"] == "enterprise"}
+    assert names[f"enterprise:{A}"] == "'" + HOSTILE[A] and names[f"enterprise:{C}"] == "'@x"
+    assert names[f"enterprise:{D}"] == "'=1+1 电机集团" and names[f"enterprise:{B}"] == "+1"
+    assert back.graph["source"].startswith("'=cmd")
+    texts = [v for _, d in back.nodes(data=True) for v in d.values() if isinstance(v, str)]
+    texts += [v for *_, d in back.edges(data=True) for v in d.values() if isinstance(v, str)]
+    texts += [v for v in back.graph.values() if isinstance(v, str)] + list(back.nodes)
+    assert not [v for v in texts if v.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(v)]
+    assert back.edges[f"enterprise:{A}", f"enterprise:{B}"]["share"] == pytest.approx(0.6)  # still a number
+
+
 def test_graphml_without_enterprises_is_the_link_map(plan):
     g = chain_exports.chain_graph(plan, frames(True), None)
     assert all(d["kind"] == "link" for _, d in g.nodes(data=True)) and g.graph["synthetic"] is True

@@ -4,7 +4,7 @@
   grade) with upstream → downstream edges; with `enterprises=True` also one node per enterprise, its
   membership edges (enterprise → link) and its supply edges (supplier → buyer, share, grade).
 - `write_graphml` writes it with every attribute value GraphML can hold (no None, no control
-  characters XML 1.0 refuses, lists as text).
+  characters XML 1.0 refuses, lists as text), text neutralised against formula injection as in CSV.
 - `chain_workbook` returns the XLSX bytes: sheets 链条概况, 环节, 供应关系风险, 重点企业风险, 备份企业,
   招商清单; a first line naming the data's source (and 合成数据（演示用） when synthetic), the header row bold
   and frozen, CJK-wide columns, numbers as numbers and every text cell neutralised against formula
@@ -125,14 +125,27 @@ def chain_graph(plan, data, risk=None, chain: str | None = None, *, enterprises:
     return g
 
 
+def _file_value(v: Any) -> Any:
+    """A value for the GraphML file: plain, and a text neutralised as in CSV/XLSX (spreadsheet_safe) —
+    Gephi and yEd export node and edge tables to CSV/Excel, passing an imported name such as
+    `=HYPERLINK(…)` on to a spreadsheet. Numbers and booleans stay as they are."""
+    p = _plain(v)
+    return xlsx_text(p) if isinstance(p, str) else p
+
+
+def _file_attrs(d: dict) -> dict:
+    return {k: p for k, v in d.items() if (p := _file_value(v)) is not None}
+
+
 def write_graphml(graph: nx.DiGraph, target: str | Path | IO[bytes]) -> None:
-    """`graph` as GraphML; attribute values made plain (text without control characters, no None)."""
+    """`graph` as GraphML; attribute values made plain (text without control characters, no None) and
+    text neutralised against formula injection, node ids too (the same text on nodes and edges)."""
     clean = nx.DiGraph()
-    clean.graph.update(_attrs(graph.graph))
+    clean.graph.update(_file_attrs(graph.graph))
     for n, d in graph.nodes(data=True):
-        clean.add_node(_plain(n), **_attrs(d))
+        clean.add_node(_file_value(n), **_file_attrs(d))
     for u, v, d in graph.edges(data=True):
-        clean.add_edge(_plain(u), _plain(v), **_attrs(d))
+        clean.add_edge(_file_value(u), _file_value(v), **_file_attrs(d))
     nx.write_graphml(clean, target, encoding="utf-8")
 
 

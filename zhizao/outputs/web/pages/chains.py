@@ -49,7 +49,8 @@ REGION_CODE = re.compile(r"^\d{2}$")  # a GB/T 2260 province prefix
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
 
 NAME_MAX = 40  # characters of a scenario's name (the form's maxlength; a longer one is refused)
-TOP = 20  # rows of a long list shown at once (what-if tables, critical enterprises); the rest folded or in the export
+TOP = 20  # rows of a long table shown at once (what-if, members, relations); the rest folded or in the export
+TOP_LIST = 10  # critical enterprises listed before the fold (each a few lines on a phone)
 
 
 # --- the analysis, once per store version -------------------------------------------------------
@@ -612,6 +613,7 @@ def chain_data(ctx: Ctx, chain, a: Analysis | None) -> dict:
             "whatif": {"url": f"{ctx.base}/chains/{chain.id}/whatif", "choices": whatif_choices(ctx, chain, a),
                        "scenarios": MAX_SCENARIOS, "name_max": NAME_MAX},
             "graph_height": _chart_height(rows), "downloads": download_links(ctx, chain.id), "top": TOP,
+            "top_list": TOP_LIST,
             "grades": [{"grade": g, "label": grade_label(g, ctx.lang) if g != "none" else t("chain_grade_none", ctx.lang),
                         "colour": GRADE_COLOURS[g]} for g in (*GRADES, "none")]}
 

@@ -731,6 +731,12 @@ def _backup_rows(ctx: Ctx, a: Analysis, chain_id: str, link_id: str) -> list[dic
     return list(groups.values())
 
 
+def where_text(e: dict) -> str:
+    """An enterprise's location class and place in one cell (a hidden one: the class, and the province
+    outside the plan's area)."""
+    return " · ".join(x for x in (e.get("location_label"), e.get("place")) if x and x != formatting.MISSING)
+
+
 def members_frame(d: dict, lang: str) -> pd.DataFrame:
     heads = [t(k, lang) for k in ("chain_enterprise", "code", "chain_role", "chain_location", "chain_place", "chain_capacity")]
     out = [dict(zip(heads, (e["name"], e["id"], e["role_label"], e["location_label"], e["place"], e["capacity"])))
@@ -743,7 +749,7 @@ def relations_frame(d: dict, lang: str) -> pd.DataFrame:
     heads = [t(k, lang) for k in ("chain_supplier", "chain_supplier_location", "chain_buyer", "chain_share", "chain_risk",
                                   "chain_reasons")]
     heads[3] += "（%）" if lang != "en" else " (%)"
-    out = [dict(zip(heads, (r["supplier"]["name"] or hidden, r["supplier"]["place"], r["buyer"]["name"] or hidden,
+    out = [dict(zip(heads, (r["supplier"]["name"] or hidden, where_text(r["supplier"]), r["buyer"]["name"] or hidden,
                             _pct(r["share"]), r["grade_label"], r["reasons"]))) for r in d["relations"]["shown"]]
     return _labelled(frame(out, columns=heads), d["data"], lang)
 

@@ -1304,6 +1304,24 @@ UI.update({
                             "{enterprises} enterprises, {members} members, {supply} supply relations"),
     "chain_upload_none": ("本规划未列产业链图谱，无法上传产业链数据", "this plan has no chain maps: no chain data to upload"),
     "sheet": ("工作表", "Sheet"),
+    # third wave (review): names of scenarios, long lists folded, 未记录, the graph on a phone
+    "chain_whatif_name_long": ("情景{n}的名称过长（{length} 字）：最多 {max} 字，请缩短",
+                               "scenario {n}'s name is too long ({length} characters): at most {max}, shorten it"),
+    "chain_whatif_name_repeated": ("情景名称重复：{names}；每个情景须有自己的名称",
+                                   "scenario names repeat: {names}; give each scenario its own name"),
+    "chain_whatif_stopped": ("停产", "stopped"),
+    "chain_whatif_more": ("另有 {n} 项未列出，完整列表见本表的 CSV/XLSX 下载", "{n} more not listed: the table's CSV/XLSX download has them all"),
+    "chain_whatif_below": ("另有 {n} 项损失不足 {min}，未列出", "{n} more with a loss under {min}, not listed"),
+    "chain_whatif_top": ("按受影响产值排序，列出前 {n} 家", "sorted by output at risk, the first {n} listed"),
+    "chain_more_rows": ("其余 {n} 项", "{n} more"),
+    "chain_not_recorded": ("未记录", "not recorded"),
+    "chain_not_recorded_help": ("未记录：该环节没有记录到任何供应关系，配套率无从计算（图中灰色）",
+                                "not recorded: no supply of this link is recorded, so no share can be computed (grey on the map)"),
+    "chain_cut_point": ("割点", "cut point"),
+    "chain_cut_point_help": ("去掉后链条断开", "removing it splits the chain"),
+    "chain_graph_help_narrow": ("在窄屏上按阶段从上（上游）到下（下游）排列，环节名称见提示框和下表。",
+                                "On a narrow screen the stages run from top (upstream) to bottom (downstream); the tooltip and the table below name the links."),
+    "chain_table_scroll": ("表格可左右滑动", "the table scrolls sideways"),
 })
 # the chain import's problem codes (zhizao.ingest.chains) in words, for the /data upload's problems table
 PROBLEM_CODE.update({

@@ -145,8 +145,17 @@ def test_chain_page_draws_its_graph_fits_the_width_and_prints_its_table(page, wi
     assert_chart_drawn(page, "chart-chain")
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "no page-wide horizontal scroll"
     assert page.locator("#chart-chain").get_attribute("data-tooltip") == "1"  # chains.js ran (no inline script)
-    # on a phone the names would overlap: shown on hover only (the table names every link)
-    assert page.locator("#chart-chain").get_attribute("data-labels") == ("hover" if width < 560 else None)
+    # on a phone the stages run top to bottom and the names would overlap: shown on hover only
+    assert page.locator("#chart-chain").get_attribute("data-layout") == ("narrow" if width < 600 else "wide")
+    assert page.locator("#chart-chain").get_attribute("data-labels") == ("hover" if width < 600 else None)
+    stage_labels_apart(page)
+    visit(page, f"/chains/power_battery?lang={lang}", f"chain-power_battery-{lang}-{width}")  # five stages
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    stage_labels_apart(page)
+    # no column squeezed to a letter a line: names and reasons keep a readable width
+    for sel in ("#links-table td.first", "#links-table td.reasons", "#gaps-table td.first", "#gaps-table td.reasons"):
+        narrowest = page.evaluate(f"Math.min(...[...document.querySelectorAll('{sel}')].map(e => e.clientWidth))")
+        assert narrowest >= 90, (sel, narrowest)
     assert page.locator("#chain-downloads a").count() == 2
     rows = page.locator("#links-table tbody tr").count()
     assert rows > 3
@@ -154,6 +163,52 @@ def test_chain_page_draws_its_graph_fits_the_width_and_prints_its_table(page, wi
     assert page.locator("#links-table").is_visible() and not page.locator("#chart-chain").is_visible()
     assert not page.locator("#whatif-panel").is_visible() and not page.locator("#chain-downloads").is_visible()
     page.emulate_media(media="screen")
+
+
+def stage_labels_apart(page):
+    """Every stage named once on the chart, within it, no two names overlapping."""
+    page.wait_for_selector('#chart-chain[data-tooltip="1"]')
+    labels = page.evaluate(STAGE_LABELS)
+    assert len(labels) == len({x["text"] for x in labels}) >= 4, labels  # every stage named once
+    for i, a in enumerate(labels):
+        assert a["x"] >= -1 and a["x"] + a["w"] <= page.evaluate("document.getElementById('chart-chain').clientWidth") + 1, a
+        for b in labels[i + 1:]:
+            apart = a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"]
+            assert apart, ("stage labels overlap", a, b)
+
+
+# The stage names as drawn (ECharts axis labels on the canvas; a wrapped name is one label of several
+# lines): their boxes on the chart, to find two that overlap.
+STAGE_LABELS = """() => {
+  const chart = echarts.getInstanceByDom(document.getElementById('chart-chain'));
+  const o = chart.getOption();
+  const stages = (o.yAxis[0].type === 'category' ? o.yAxis[0] : o.xAxis[0]).data;
+  const boxes = new Map();
+  chart.getZr().storage.getDisplayList(true).forEach(el => {
+    if (!el.style || el.style.text == null) { return; }
+    const host = el.parent && el.parent.type === 'text' ? el.parent : el;
+    const text = String(host.style.text);
+    if (!stages.includes(text)) { return; }
+    const r = el.getBoundingRect().clone();
+    r.applyTransform(el.getComputedTransform());
+    const b = boxes.get(host) || {text: text, x: r.x, y: r.y, x2: r.x + r.width, y2: r.y + r.height};
+    b.x = Math.min(b.x, r.x); b.y = Math.min(b.y, r.y);
+    b.x2 = Math.max(b.x2, r.x + r.width); b.y2 = Math.max(b.y2, r.y + r.height);
+    boxes.set(host, b);
+  });
+  return [...boxes.values()].map(b => ({text: b.text, x: b.x, y: b.y, w: b.x2 - b.x, h: b.y2 - b.y}));
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_chain_whatif_on_a_phone_is_short_and_fits(page, lang):
+    """The review's flood: every affected enterprise and every 削弱 0% link listed (35,000 px)."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    visit(page, f"/chains/power_battery/whatif?s1_region=JP&lang={lang}", f"chain-whatif-jp-{lang}-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.documentElement.scrollHeight") < 9000
+    for table in page.locator("table.whatif-enterprises, table.whatif-links").all():
+        assert table.locator("tbody tr").count() <= 20
 
 
 def test_chain_workbook_downloads_from_the_page(page):

@@ -461,3 +461,145 @@ def test_a_plan_without_chains_offers_no_chain_download_or_upload(c):
     assert c.get(f"{p}/chains?format=json").json()["downloads"] == []
     assert c.get(f"{p}/chains/download").status_code == 404
     assert 'id="chain-upload-form"' not in c.get(f"{p}/data").text
+
+
+# --- third wave: the review's fixes ------------------------------------------------------------------------
+WEST_USER = auth.User(id="w", level="district", region=WEST, role="district", authenticated=True)
+EAST_USER = auth.User(id="e", level="district", region=EAST, role="district", authenticated=True)
+
+
+def _relation(d: dict, supplier_place_key: str = "supplier") -> list[dict]:
+    return [r[supplier_place_key] for r in d["relations"]["shown"]]
+
+
+def test_a_hidden_counterpart_shows_its_location_class_and_province_never_a_district(app):
+    """S1 (西岸区) supplies E1 (东岸区): an east user sees the relation, its supplier as 本地 only; C1 in
+    Guangdong as 国内其他地区 · 广东省; M2 in the supply region (prefix 98, no real province) by the region's name."""
+    c = as_user(app, EAST_USER)
+    try:
+        d = c.get("/chains/pump/links/service?format=json").json()
+        (s1,) = _relation(d)
+        assert s1["shown"] is False and s1["name"] is None and s1["location"] == "local"
+        assert s1["place"] is None and s1["location_label"] == "本地"
+        page = c.get("/chains/pump/links/service").text
+        csv = c.get("/chains/pump/links/service?table=relations&format=csv").content.decode("utf-8-sig")
+        en = c.get("/chains/pump/links/service?format=json&lang=en").json()
+        for body in (_words(d), page.split('id="link-relations"')[1], csv, _words(en)):
+            assert "西岸区" not in body and WEST not in body and "West" not in body
+        assert "本地" in csv
+        castings = c.get("/chains/pump/links/castings?format=json&lang=zh").json()
+        places = {(x["location"], x["place"]) for x in _relation(castings)}
+        assert ("domestic", "广东省") in places and ("abroad", None) in places  # a country is not shown either
+        assert "Guangdong" in _words(c.get("/chains/pump/links/castings?format=json&lang=en").json())
+    finally:
+        app.dependency_overrides.clear()
+    w = as_user(app, WEST_USER)
+    try:
+        motors = w.get("/chains/pump/links/motors?format=json").json()
+        m2 = next(x for x in _relation(motors) if x["location"] == "region")
+        assert m2["name"] is None and m2["place"] == "河湾经济圈"
+    finally:
+        app.dependency_overrides.clear()
+
+
+def test_the_whatif_offers_the_supply_regions_name_not_a_code(c):
+    regions = {x["code"]: x["name"] for x in c.get("/chains/pump/whatif?format=json").json()["choices"]["regions"]}
+    assert regions["98"] == "河湾经济圈" and regions["44"] == "广东省"
+    assert "行政区划代码" not in c.get("/chains/pump/whatif").text
+    en = {x["code"]: x["name"] for x in c.get("/chains/pump/whatif?format=json&lang=en").json()["choices"]["regions"]}
+    assert en["98"] == "Riverton economic zone" and en["44"] == "Guangdong"
+
+
+@pytest.mark.parametrize("query,zh,en", [
+    ("s1_name=" + "长" * 41 + "&s1_enterprise=M1", "名称过长（41 字）：最多 40 字", "name is too long (41 characters): at most 40"),
+    ("s1_name=断电&s1_enterprise=M1&s2_name=断电&s2_region=JP", "情景名称重复：断电", "scenario names repeat: 断电"),
+])
+def test_scenario_names_are_limited_and_unique(c, query, zh, en):
+    for lang, words in (("zh", zh), ("en", en)):
+        r = c.get(f"/chains/pump/whatif?{query}&lang={lang}")
+        assert r.status_code == 422 and words in html.unescape(r.text), html.unescape(r.text)[:300]
+        assert 'id="whatif-form"' in r.text and 'maxlength="40"' in r.text
+        twin = c.get(f"/chains/pump/whatif?{query}&lang={lang}&format=json")
+        assert twin.status_code == 422 and any(words in p for p in twin.json()["problems"])
+        assert twin.json()["results"] == []
+
+
+def test_a_huge_scenario_name_is_refused_not_echoed(c):
+    name = "情" * 5000
+    r = c.get(f"/chains/pump/whatif?s1_name={name}&s1_enterprise=M1")
+    assert r.status_code == 422 and "情" * 41 not in r.text
+    # a default name taken by another scenario repeats too
+    assert c.get("/chains/pump/whatif?s1_name=情景2&s1_enterprise=M1&s2_region=JP&lang=zh").status_code == 422
+    assert c.get("/chains/pump/whatif?s1_name=" + "长" * 40 + "&s1_enterprise=M1").status_code == 200
+
+
+def test_whatif_tables_show_the_top_rows_and_the_export_holds_all(c, monkeypatch):
+    from zhizao.outputs.web.pages import chains as pages
+
+    url = "/chains/pump/whatif?s1_enterprise=C2&s1_enterprise=M1"
+    full = c.get(url + "&format=json").json()["results"][0]
+    ents = full["enterprises"]["shown"]
+    assert len(ents) >= 2
+    risks = [e["output_at_risk"] or 0 for e in ents]
+    assert risks == sorted(risks, reverse=True)  # by output at risk
+    monkeypatch.setattr(pages, "TOP", 1)
+    page = c.get(url).text
+    table = page.split('class="data small chain-table whatif-enterprises"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 2 and ents[0]["name"] in table and ents[1]["name"] not in table  # header + 1
+    assert f"另有 {len(ents) - 1} 项未列出" in page
+    csv = c.get(url + "&table=enterprises&format=csv").content.decode("utf-8-sig")
+    assert all(e["name"] in csv for e in ents)
+    # losses under the minimum are left out and counted
+    floor = sorted(e["loss_share"] for e in ents)[-1]
+    monkeypatch.setattr(pages, "min_loss", lambda settings: floor)
+    cut = c.get(url + "&format=json").json()["results"][0]
+    assert all(e["loss_share"] >= floor for e in cut["enterprises"]["shown"]) and cut["enterprises"]["below"] >= 1
+    assert "损失不足" in c.get(url).text
+
+
+def test_the_minimum_loss_follows_the_setting_when_there_is_one():
+    from zhizao.outputs.web.pages import chains as pages
+    from zhizao.settings import Settings
+
+    assert 0 < pages.min_loss(Settings()) < 0.05
+    assert pages.min_loss({"chain_whatif_min_loss": 0.02}) == 0.02
+
+
+def test_a_link_with_no_recorded_supply_says_not_recorded_and_is_grey(c):
+    """No supply of 整泵 (pumps) is recorded: its shares are 未记录, not 0 %, and its node is grey."""
+    d = c.get("/chains/pump?format=json").json()
+    pumps = next(r for r in d["links"] if r["id"] == "pumps")
+    assert pumps["recorded"] is False and pumps["local_share"] is None
+    motors = next(r for r in d["links"] if r["id"] == "motors")
+    assert motors["recorded"] is True and motors["local_share"] > 0
+    page = c.get("/chains/pump").text
+    row = page.split('data-link="pumps"')[1].split("</tr>")[0]
+    assert "未记录" in row and "0%" not in row
+    assert "未记录" not in page.split('data-link="motors"')[1].split("</tr>")[0]
+    option = json.loads(re.search(r'id="chart-option-chain">(.*?)</script>', page, re.S).group(1))
+    cats = [x["name"] for x in option["series"][0]["categories"]]
+    node = next(n for n in option["series"][0]["data"] if n["name"] == "整泵")
+    assert cats[node["category"]] == "无数据" and "未记录" in node["label"]["formatter"]
+    assert "not recorded" in c.get("/chains/pump/links/pumps?lang=en").text
+
+
+def test_critical_lists_are_sorted_and_name_cut_points(c):
+    d = c.get("/chains/pump?format=json").json()
+    links = d["critical_links"]
+    keys = [(not r["articulation"], -(r["betweenness"] or 0)) for r in links]
+    assert keys == sorted(keys)
+    if any(r["articulation"] for r in links):
+        assert "割点" in c.get("/chains/pump").text.split('id="critical-links"')[1].split("</ul>")[0]
+    ents = d["critical_enterprises"]["shown"]
+    ek = [(not e["articulation"], -(e["sole_supplier_of"] or 0)) for e in ents]
+    assert ek == sorted(ek)
+
+
+def test_the_english_pages_give_the_source_in_english(bundled_db, tmp_path):
+    db = tmp_path / "store.duckdb"
+    shutil.copy(bundled_db, db)
+    with TestClient(create_app(db=db, warm=False, allowed_hosts=HOSTS)) as client:
+        en = client.get("/chains?format=json&lang=en").json()["data"]["notice"]
+        zh = client.get("/chains?format=json&lang=zh").json()["data"]["notice"]
+        assert not re.search(r"[\u4e00-\u9fff]", en), en
+        assert re.search(r"[\u4e00-\u9fff]", zh)

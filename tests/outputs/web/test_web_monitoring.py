@@ -165,7 +165,8 @@ def test_warning_filters(mc, expected, chain_w):
 def test_every_kind_of_warning_drills_down_to_its_evidence(mc):
     one_per_type = {}
     for w in all_pages(mc, f"period={PERIOD}"):
-        one_per_type.setdefault(w["subject_type"], w)
+        if not w["rule"].startswith("chain_"):  # the chain warnings open the chain pages (a test below)
+            one_per_type.setdefault(w["subject_type"], w)
     assert {"district", "industry", "enterprise"} <= set(one_per_type)
     for st, w in one_per_type.items():
         assert w["url"] == f"/monitoring/subject/{st}/{w['subject_id']}?period={PERIOD}"

@@ -23,6 +23,7 @@ from fastapi.responses import Response
 from zhizao import api, formatting, labels
 from zhizao.analytics import chains as chain_analytics
 from zhizao.analytics.chains.data import ChainData
+from zhizao.codes import regions as codes_regions
 from zhizao.outputs import chain_exports
 from zhizao.outputs.web.auth import User, audit, may
 from zhizao.outputs.web.i18n import pick, t
@@ -47,19 +48,9 @@ ROW_HEIGHT = 90  # px per link of the fullest stage: the graph's height
 REGION_CODE = re.compile(r"^\d{2}$")  # a GB/T 2260 province prefix
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
 
-# GB/T 2260 province-level divisions (the first two digits of a code), for naming outside regions.
-PROVINCES: dict[str, tuple[str, str]] = {
-    "11": ("北京市", "Beijing"), "12": ("天津市", "Tianjin"), "13": ("河北省", "Hebei"), "14": ("山西省", "Shanxi"),
-    "15": ("内蒙古自治区", "Inner Mongolia"), "21": ("辽宁省", "Liaoning"), "22": ("吉林省", "Jilin"),
-    "23": ("黑龙江省", "Heilongjiang"), "31": ("上海市", "Shanghai"), "32": ("江苏省", "Jiangsu"),
-    "33": ("浙江省", "Zhejiang"), "34": ("安徽省", "Anhui"), "35": ("福建省", "Fujian"), "36": ("江西省", "Jiangxi"),
-    "37": ("山东省", "Shandong"), "41": ("河南省", "Henan"), "42": ("湖北省", "Hubei"), "43": ("湖南省", "Hunan"),
-    "44": ("广东省", "Guangdong"), "45": ("广西壮族自治区", "Guangxi"), "46": ("海南省", "Hainan"),
-    "50": ("重庆市", "Chongqing"), "51": ("四川省", "Sichuan"), "52": ("贵州省", "Guizhou"), "53": ("云南省", "Yunnan"),
-    "54": ("西藏自治区", "Tibet"), "61": ("陕西省", "Shaanxi"), "62": ("甘肃省", "Gansu"), "63": ("青海省", "Qinghai"),
-    "64": ("宁夏回族自治区", "Ningxia"), "65": ("新疆维吾尔自治区", "Xinjiang"), "71": ("台湾省", "Taiwan"),
-    "81": ("香港特别行政区", "Hong Kong"), "82": ("澳门特别行政区", "Macao"),
-}
+NAME_MAX = 40  # characters of a scenario's name (the form's maxlength; a longer one is refused)
+TOP = 20  # rows of a long table shown at once (what-if, members, relations); the rest folded or in the export
+TOP_LIST = 10  # critical enterprises listed before the fold (each a few lines on a phone)
 
 
 # --- the analysis, once per store version -------------------------------------------------------
@@ -134,23 +125,33 @@ def reasons(row: dict, lang: str) -> str:
     return text if isinstance(text, str) else ""
 
 
-def province_name(prefix: str, lang: str) -> str:
-    if prefix not in PROVINCES:  # a code outside GB/T 2260's provinces (a fictional plan's): say what it is
-        return t("chain_province_code", lang).format(code=prefix)
-    zh, en = PROVINCES[prefix]
-    return en if lang == "en" else zh
+def province_name(plan, prefix: str, lang: str) -> str:
+    """An outside province by its GB/T 2260 prefix (codes.regions); a prefix that names no province (a
+    fictional plan's) but lies in the plan's supply region by that region's name, else the code said so."""
+    prefix = str(prefix)[:2]
+    name = codes_regions.province_name(prefix, lang)
+    if name:
+        return name
+    sr = plan.supply_region
+    if sr is not None and any(str(x)[:2] == prefix for x in sr.division_prefixes):
+        return pick(sr.name, sr.name_en, lang)
+    return t("chain_province_code", lang).format(code=prefix)
 
 
-def place(ctx: Ctx, a: Analysis, eid: str) -> str:
-    """Where an enterprise produces, in words: the plan's district, else the province, else the country."""
+def place(ctx: Ctx, a: Analysis, eid: str, shown: bool = True) -> str | None:
+    """Where an enterprise produces, in words: the plan's district, else the province, else the country.
+    For an enterprise the user may not see (`shown` False) only the province outside the plan's area:
+    never a district of the plan (it would all but name a district's few enterprises), never a country."""
     e = a.enterprises.get(eid) or {}
     district, country = e.get("district") or "", e.get("country") or ""
     where = a.location.get(eid)
+    if not shown:
+        return province_name(ctx.plan, district, ctx.lang) if where in ("region", "domestic") and district else None
     if where == "local":
         return ctx.region_name(district) if ctx.lang != "en" else _district_en(ctx, district)
     if where == "abroad" or not district:  # the location class already says 境外: the country's code
         return country or formatting.MISSING
-    return province_name(str(district)[:2], ctx.lang)
+    return province_name(ctx.plan, district, ctx.lang)
 
 
 def _district_en(ctx: Ctx, code: str) -> str:
@@ -178,7 +179,7 @@ def enterprise_cell(ctx: Ctx, a: Analysis, eid: str) -> dict:
     e = a.enterprises.get(eid) or {}
     return {"id": eid if shown else None, "name": (e.get("name") if shown else None), "shown": shown,
             "location": a.location.get(eid), "location_label": location_label(a.location.get(eid), ctx),
-            "place": place(ctx, a, eid)}
+            "place": place(ctx, a, eid, shown)}
 
 
 # --- shared page data ---------------------------------------------------------------------------
@@ -187,7 +188,9 @@ def data_info(ctx: Ctx, a: Analysis | None) -> dict:
     if a is None:
         return {"synthetic": False, "synthetic_label": None, "source": None, "as_of": None, "batch_id": None}
     d = a.data
-    source = d.source  # the data's own words (a file name, the generator's note), as they give them
+    # the source in the page's language (the generator writes its note in both): a file name as given
+    source, note = api.chain_source_words(d, ctx.lang)
+    source = source + (("; " if ctx.lang == "en" else "；") + note if note else "")
     return {"synthetic": bool(d.synthetic), "synthetic_label": t("chain_synthetic", ctx.lang) if d.synthetic else None,
             "source": d.source, "as_of": d.as_of, "batch_id": d.batch_id,
             "notice": t("chain_source", ctx.lang).format(source=source or formatting.MISSING,
@@ -422,6 +425,7 @@ def link_rows(ctx: Ctx, chain, a: Analysis | None) -> list[dict]:
     rows = []
     for lk in chain.links:
         c, r, k = cov.get(lk.id, {}), risk.get(lk.id, {}), crit.get(lk.id, {})
+        c = shares_recorded(c)
         stage = getattr(lk.stage, "value", lk.stage)
         rows.append({"id": lk.id, "name": pick(lk.name, lk.name_en, ctx.lang), "stage": stage,
                      "stage_order": order.get(stage, 0), "stage_label": stage_label(stage, ctx.lang),
@@ -429,6 +433,7 @@ def link_rows(ctx: Ctx, chain, a: Analysis | None) -> list[dict]:
                      "n_members": _int(c.get("n_members")), "n_local": _int(c.get("n_local")),
                      "local_share": cell_number(c.get("local_share")), "region_share": cell_number(c.get("region_share")),
                      "abroad_share": cell_number(c.get("abroad_share")), "hhi": cell_number(c.get("hhi")),
+                     "recorded": c.get("recorded", False),
                      "status": c.get("status"), "status_label": status_label(c.get("status"), ctx.lang),
                      "grade": r.get("grade"), "grade_label": grade_label(r.get("grade"), ctx.lang),
                      "score": cell_number(r.get("score")), "reasons": reasons(r, ctx.lang),
@@ -436,6 +441,20 @@ def link_rows(ctx: Ctx, chain, a: Analysis | None) -> list[dict]:
                      "articulation": bool(k.get("articulation")) if k else False,
                      "url": f"{ctx.base}/chains/{chain.id}/links/{lk.id}"})
     return sorted(rows, key=lambda r: (r["stage_order"], chain_index(chain, r["id"])))
+
+
+def shares_recorded(row: dict) -> dict:
+    """A coverage row with its shares blank (None) when no supply of the link is recorded: the analytics
+    give local_share NaN then (older ones 0 with unrecorded_share 1); "0 %" would read as all outside.
+    `recorded` says which; the pages write 未记录 / not recorded."""
+    if not row:
+        return {"recorded": False}
+    unrecorded = cell_number(row.get("unrecorded_share"))
+    recorded = cell_number(row.get("local_share")) is not None and not (unrecorded is not None and unrecorded >= 1 - 1e-9)
+    if recorded:
+        return {**row, "recorded": True}
+    return {**row, "recorded": False, **{k: None for k in ("local_share", "region_share", "domestic_share",
+                                                            "abroad_share")}}
 
 
 def chain_index(chain, link_id: str) -> int:
@@ -463,6 +482,9 @@ def _critical_enterprises(ctx: Ctx, a: Analysis, chain_id: str) -> dict:
               "sole_supplier_of": _int(r.get("sole_supplier_of")), "buyers": _int(r.get("buyers")),
               "downstream_reach": _int(r.get("downstream_reach"))}
              for r in rows if can_name(ctx.user, a, r["enterprise_id"])]
+    # the most critical first: articulation points, then sole supply, then how far down the loss reaches
+    shown.sort(key=lambda e: (not e["articulation"], -(e["sole_supplier_of"] or 0), -(e["downstream_reach"] or 0),
+                              -(e["buyers"] or 0), e["name"] or ""))
     return {"shown": shown, "hidden": len(rows) - len(shown)}
 
 
@@ -507,10 +529,14 @@ def graph_option(chain, rows: list[dict], lang: str) -> dict:
         offset = (height - len(group)) / 2
         for j, r in enumerate(group):
             share = r["local_share"]
-            cover = formatting.share(share, 0) if share is not None else formatting.MISSING
+            cover = formatting.share(share, 0) if share is not None else t("chain_not_recorded", lang)
+            # no supply recorded: a grey "no data" node (a colour would claim a share), but a missing link
+            # keeps its grade: that it has no local enterprise is known from the members alone
+            known = r.get("recorded", True) or r.get("status") == "missing"
+            cat = r["grade"] if r["grade"] in GRADES and known else "none"
             nodes.append({
                 "name": r["name"], "value": [col, offset + j],
-                "category": cats.index(r["grade"] if r["grade"] in GRADES else "none"),
+                "category": cats.index(cat),
                 "symbolSize": 18 + round(30 * (share or 0)),
                 "label": {"formatter": f"{r['name']}\n{cover}"},
                 "url": r["url"],
@@ -565,7 +591,7 @@ def whatif_choices(ctx: Ctx, chain, a: Analysis | None) -> dict:
         e = a.enterprises.get(eid) or {}
         if where in ("region", "domestic") and e.get("district"):
             p = str(e["district"])[:2]
-            regions[p] = province_name(p, ctx.lang)
+            regions[p] = province_name(ctx.plan, p, ctx.lang)
         elif where == "abroad":
             regions["abroad"] = t("chain_abroad_all", ctx.lang)
             if e.get("country"):
@@ -577,15 +603,17 @@ def whatif_choices(ctx: Ctx, chain, a: Analysis | None) -> dict:
 
 def chain_data(ctx: Ctx, chain, a: Analysis | None) -> dict:
     rows = link_rows(ctx, chain, a)
-    crit_links = [r for r in rows if r["critical"]]
+    # articulation points (割点) first, then by betweenness
+    crit_links = sorted((r for r in rows if r["critical"]), key=lambda r: (not r["articulation"], -(r["betweenness"] or 0)))
     return {"plan": ctx.plan.plan.id, "data": data_info(ctx, a),
             "chain": {"id": chain.id, "name": pick(chain.name, chain.name_en, ctx.lang), "section": chain.section,
                       "text": chain.text, "cluster": chain.cluster, "cluster_name": _cluster_name(ctx, chain.cluster)},
             "links": rows, "gaps": gap_rows(ctx, chain, a), "critical_links": crit_links,
             "critical_enterprises": _critical_enterprises(ctx, a, chain.id) if a is not None else {"shown": [], "hidden": 0},
             "whatif": {"url": f"{ctx.base}/chains/{chain.id}/whatif", "choices": whatif_choices(ctx, chain, a),
-                       "scenarios": MAX_SCENARIOS},
-            "graph_height": _chart_height(rows), "downloads": download_links(ctx, chain.id),
+                       "scenarios": MAX_SCENARIOS, "name_max": NAME_MAX},
+            "graph_height": _chart_height(rows), "downloads": download_links(ctx, chain.id), "top": TOP,
+            "top_list": TOP_LIST,
             "grades": [{"grade": g, "label": grade_label(g, ctx.lang) if g != "none" else t("chain_grade_none", ctx.lang),
                         "colour": GRADE_COLOURS[g]} for g in (*GRADES, "none")]}
 
@@ -639,7 +667,8 @@ def link_data(ctx: Ctx, chain, lk, a: Analysis | None) -> dict:
                   "downstream": [{"id": x.id, "name": names[x.id], "url": f"{ctx.base}/chains/{chain.id}/links/{x.id}"}
                                  for x in chain.links if lk.id in x.upstream]},
          "coverage": {k: row.get(k) for k in ("n_members", "n_local", "local_share", "region_share", "abroad_share", "hhi",
-                                               "status", "status_label", "grade", "grade_label", "reasons")},
+                                               "recorded", "status", "status_label", "grade", "grade_label", "reasons")},
+         "top": TOP,
          "members": {"shown": [], "hidden": 0, "by_location": []},
          "relations": {"shown": [], "hidden": 0, "by_grade": []}, "backups": []}
     if a is None:
@@ -702,6 +731,12 @@ def _backup_rows(ctx: Ctx, a: Analysis, chain_id: str, link_id: str) -> list[dic
     return list(groups.values())
 
 
+def where_text(e: dict) -> str:
+    """An enterprise's location class and place in one cell (a hidden one: the class, and the province
+    outside the plan's area)."""
+    return " · ".join(x for x in (e.get("location_label"), e.get("place")) if x and x != formatting.MISSING)
+
+
 def members_frame(d: dict, lang: str) -> pd.DataFrame:
     heads = [t(k, lang) for k in ("chain_enterprise", "code", "chain_role", "chain_location", "chain_place", "chain_capacity")]
     out = [dict(zip(heads, (e["name"], e["id"], e["role_label"], e["location_label"], e["place"], e["capacity"])))
@@ -714,7 +749,7 @@ def relations_frame(d: dict, lang: str) -> pd.DataFrame:
     heads = [t(k, lang) for k in ("chain_supplier", "chain_supplier_location", "chain_buyer", "chain_share", "chain_risk",
                                   "chain_reasons")]
     heads[3] += "（%）" if lang != "en" else " (%)"
-    out = [dict(zip(heads, (r["supplier"]["name"] or hidden, r["supplier"]["place"], r["buyer"]["name"] or hidden,
+    out = [dict(zip(heads, (r["supplier"]["name"] or hidden, where_text(r["supplier"]), r["buyer"]["name"] or hidden,
                             _pct(r["share"]), r["grade_label"], r["reasons"]))) for r in d["relations"]["shown"]]
     return _labelled(frame(out, columns=heads), d["data"], lang)
 
@@ -762,9 +797,12 @@ def parse_scenarios(request: Request, ctx: Ctx, chain, a: Analysis | None) -> tu
     out = []
     for i in range(1, MAX_SCENARIOS + 1):
         picks = {k: [v for v in q.getlist(f"s{i}_{k}") if v] for k in ("enterprise", "district", "region")}
-        name = (q.get(f"s{i}_name") or "").strip()[:40] or t("chain_whatif_scenario", ctx.lang).format(n=i)
+        name = (q.get(f"s{i}_name") or "").strip() or t("chain_whatif_scenario", ctx.lang).format(n=i)
         if not any(picks.values()):
             continue
+        if len(name) > NAME_MAX:  # refused, not cut: the page would otherwise echo whatever was sent
+            problems.append(t("chain_whatif_name_long", ctx.lang).format(n=i, max=NAME_MAX, length=len(name)))
+            name = t("chain_whatif_scenario", ctx.lang).format(n=i)
         if sum(len(v) for v in picks.values()) > MAX_PICKS:
             problems.append(t("chain_whatif_too_many", ctx.lang).format(name=name, n=MAX_PICKS))
             continue
@@ -774,37 +812,71 @@ def parse_scenarios(request: Request, ctx: Ctx, chain, a: Analysis | None) -> tu
                 problems.append(t(f"chain_whatif_unknown_{kind}", ctx.lang).format(
                     name=name, values=("、" if ctx.lang != "en" else ", ").join(bad)))
         out.append({"n": i, "name": name, **{k + "s": v for k, v in picks.items()}})
+    names = [x["name"] for x in out]
+    repeated = sorted({x for x in names if names.count(x) > 1}, key=names.index)
+    if repeated:  # as zhizao chain whatif: each scenario its own name (the comparison is by name)
+        problems.append(t("chain_whatif_name_repeated", ctx.lang).format(
+            names=("、" if ctx.lang != "en" else ", ").join(repeated)))
     return out, problems
 
 
+def min_loss(settings: Settings) -> float:
+    """The smallest loss shown: the analytics' chain_whatif_min_loss (settings.py) where it exists; without
+    it a loss that would read 0.0% (a link 削弱 0% says nothing)."""
+    try:
+        value = settings["chain_whatif_min_loss"]
+    except KeyError:
+        value = None
+    return float(value) if value is not None else 0.0005
+
+
+def whatif_status_label(status: Any, lang: str) -> str:
+    key = f"chain_whatif_{status}"
+    if key in labels.UI:
+        return t(key, lang)
+    if status in labels.WHATIF_STATUS:
+        return labels.label("whatif_status", status, lang)
+    return str(status or "")
+
+
 def run_whatif(ctx: Ctx, a: Analysis, chain, scenario: dict) -> dict:
+    """One scenario, worded and scoped. Links and enterprises whose loss is under min_loss are left out
+    (counted in `below`); the lists are sorted (links: this chain first, by loss; enterprises by output
+    at risk) and complete here and in the exports; the page shows their first TOP rows."""
+    settings = Settings()
     s = chain_analytics.Scenario(name=scenario["name"], enterprises=tuple(scenario["enterprises"]),
                                  districts=tuple(scenario["districts"]), regions=tuple(scenario["regions"]))
-    w = chain_analytics.whatif(ctx.plan, a.data, s, Settings())
+    w = chain_analytics.whatif(ctx.plan, a.data, s, settings)
+    floor = min_loss(settings)
     link_names = {(c.id, lk.id): pick(lk.name, lk.name_en, ctx.lang) for c in ctx.plan.chains for lk in c.links}
     chain_names = {c.id: pick(c.name, c.name_en, ctx.lang) for c in ctx.plan.chains}
-    links = []
+    links, links_below = [], 0
     for r in _records(w.links):
         key = (r.get("chain"), r.get("link"))
+        loss = cell_number(r.get("need_lost_share"))
+        if r.get("status") == "weakened" and (loss or 0) < floor:  # lost/stopped links always count
+            links_below += 1
+            continue
         links.append({"chain": key[0], "chain_name": chain_names.get(key[0], key[0]), "link": key[1],
                       "name": link_names.get(key, key[1]), "status": r.get("status"),
-                      "status_label": t(f"chain_whatif_{r.get('status')}", ctx.lang)
-                      if f"chain_whatif_{r.get('status')}" in labels.UI else str(r.get("status") or ""),
-                      "loss_share": cell_number(r.get("need_lost_share")),
+                      "status_label": whatif_status_label(r.get("status"), ctx.lang), "loss_share": loss,
                       "url": f"{ctx.base}/chains/{key[0]}/links/{key[1]}", "this_chain": key[0] == chain.id})
-    links.sort(key=lambda x: (not x["this_chain"], x["chain"], -(x["loss_share"] or 0)))
+    links.sort(key=lambda x: (not x["this_chain"], x["status"] == "weakened", -(x["loss_share"] or 0), x["chain"]))
     ents = [r for r in _records(w.enterprises) if not r.get("removed")]  # downstream: the removed are the scenario
+    below = [r for r in ents if (cell_number(r.get("loss")) or 0) < floor]
+    ents = [r for r in ents if (cell_number(r.get("loss")) or 0) >= floor]
     shown = [{**enterprise_cell(ctx, a, r["enterprise_id"]), "loss_share": cell_number(r.get("loss")),
               "output_at_risk": cell_number(r.get("output_at_risk"))}
              for r in ents if can_name(ctx.user, a, r["enterprise_id"])]
-    shown.sort(key=lambda e: -(e["output_at_risk"] or 0))
+    shown.sort(key=lambda e: (-(e["output_at_risk"] or 0), -(e["loss_share"] or 0)))
     summary = dict(w.summary)
     return {"n": scenario["n"], "name": scenario["name"],
             "removed": {"enterprises": [enterprise_cell(ctx, a, e) for e in scenario["enterprises"]],
                         "districts": scenario["districts"], "regions": scenario["regions"]},
             "summary": {k: (cell_number(summary.get(k)) if k.startswith("output") else _int(summary.get(k)))
                         for k in SUMMARY_SHOWN},
-            "links": links, "enterprises": {"shown": shown, "hidden": len(ents) - len(shown)},
+            "links": links, "links_below": links_below,
+            "enterprises": {"shown": shown, "hidden": len(ents) - len(shown), "below": len(below)},
             "chains": [{"chain": r["chain"], "name": chain_names.get(r["chain"], r["chain"]),
                         "links_lost": _int(r.get("links_lost")), "links_weakened": _int(r.get("links_weakened")),
                         "enterprises_affected": _int(r.get("enterprises_affected")),
@@ -821,7 +893,9 @@ def whatif_data(ctx: Ctx, chain, a: Analysis | None) -> tuple[dict, int]:
     d = {"plan": ctx.plan.plan.id, "data": data_info(ctx, a),
          "chain": {"id": chain.id, "name": pick(chain.name, chain.name_en, ctx.lang), "url": f"{ctx.base}/chains/{chain.id}"},
          "choices": whatif_choices(ctx, chain, a), "scenarios": scenarios, "problems": problems, "results": results,
-         "max_scenarios": MAX_SCENARIOS, "url": f"{ctx.base}/chains/{chain.id}/whatif",
+         "max_scenarios": MAX_SCENARIOS, "url": f"{ctx.base}/chains/{chain.id}/whatif", "top": TOP,
+         "name_max": NAME_MAX,
+         "min_loss": min_loss(Settings()),
          "summary_rows": [{"key": k, "label": t(f"chain_whatif_{k}", ctx.lang), "output": k.startswith("output")}
                           for k in SUMMARY_SHOWN]}
     return d, (422 if problems else 200)

@@ -431,10 +431,15 @@ def monitoring_frame(rows: list[dict], kind: str, d: dict, lang: str) -> pd.Data
     return frame(out, columns=list(out[0]) if out else [t(name_head, lang)])
 
 
+def _code(w: dict) -> str:
+    """A subject's code for the export: a chain's or link's id is zhizao's word, not a code (its name says it)."""
+    return "" if w.get("subject_type") in ("chain", "chain_link") else w["subject_id"]
+
+
 def warnings_frame(rows: list[dict], d: dict, lang: str) -> pd.DataFrame:
     out = [{**_synthetic_column(d, lang), t("mon_severity", lang): w["severity_label"], t("mon_rule", lang): w["rule_title"],
             t("mon_type", lang): w["subject_type_label"], t("mon_subject", lang): w["subject_name"],
-            t("code", lang): w["subject_id"], t("mon_explanation", lang): w["explanation"]} for w in rows]
+            t("code", lang): _code(w), t("mon_explanation", lang): w["explanation"]} for w in rows]
     heads = [*_synthetic_column(d, lang), *(t(k, lang) for k in ("mon_severity", "mon_rule", "mon_type", "mon_subject",
                                                                "code", "mon_explanation"))]
     return frame(out, columns=heads)

@@ -1466,6 +1466,7 @@ TABLES.update({"cli_chain_size_basis": CHAIN_SIZE_BASIS})
 
 # issue 12: CLI/store fixes (zhizao chain whatif at 80 columns, zhizao warnings with chain warnings)
 CHAIN_HEAD.update({"local_links_lost": ("失去本地配套的环节", "Links losing all local supply"),
+                   "links_stopped": ("停产环节", "Links stopped"),
                    "measure": ("项目", "Measure")})
 for _code, _pair in {"local_lost": ("本地配套断链", "local supply lost"), "stopped": ("停产", "stopped")}.items():
     CHAIN_STATUS_WORD.setdefault(_code, _pair)  # the analytics' what-if statuses, if not named already

@@ -648,8 +648,8 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
 
 # The comparison's rows: one per measure, a column per scenario, so that it reads at 80 columns
 # whatever the scenarios are called (as columns, 受影响企业 folded one character a line).
-COMPARE_ROWS = ("removed", "links_lost", "local_links_lost", "links_weakened", "enterprises_affected",
-                "output_at_risk_yi")
+COMPARE_ROWS = ("removed", "links_lost", "links_stopped", "local_links_lost", "links_weakened", "enterprises_affected",
+                "output_at_risk_yi")  # links_stopped: where the analytics give it
 LINK_ORDER = {"lost": 0, "stopped": 1, "local_lost": 2, "weakened": 3}  # the worst first when rows are cut
 MIN_LOSS = 0.0005  # without the setting chain_whatif_min_loss: a loss that would print as 0.0%
 

@@ -1467,6 +1467,10 @@ TABLES.update({"cli_chain_size_basis": CHAIN_SIZE_BASIS})
 # issue 12: CLI/store fixes (zhizao chain whatif at 80 columns, zhizao warnings with chain warnings)
 CHAIN_HEAD.update({"local_links_lost": ("失去本地配套的环节", "Links losing all local supply"),
                    "links_stopped": ("停产环节", "Links stopped"),
+                   # the analytics' measuring bases (risk.links), so the workbook has no code for a header
+                   "capacity_known": ("已知产能的企业占比（%）", "Members with known capacity (%)"),
+                   "outside_basis": ("外地占比口径", "Outside share measured by"),
+                   "hhi_basis": ("集中度口径", "HHI measured by"),
                    "measure": ("项目", "Measure")})
 for _code, _pair in {"local_lost": ("本地配套断链", "local supply lost"), "stopped": ("停产", "stopped")}.items():
     CHAIN_STATUS_WORD.setdefault(_code, _pair)  # the analytics' what-if statuses, if not named already
@@ -1489,3 +1493,6 @@ CHAIN_WORDS.update({  # zhizao warnings: the chain warnings said apart from the 
     "warn_no_monitoring": ("没有监测数据，只列出产业链预警。{reason}",
                            "No monitoring data, so only the chain warnings are listed. {reason}"),
 })
+CHAIN_BASIS_WORD: dict[str, Pair] = {"supply": ("供应关系", "supply relations"), "capacity": ("产能", "capacity"),
+                                     "members": ("企业数", "member counts")}
+TABLES.update({"cli_chain_basis": CHAIN_BASIS_WORD})

@@ -1123,6 +1123,10 @@ CHAIN_RULE: dict[str, Pair] = {
 CHAIN_NO_CHAINS: Pair = ("本规划未列产业链图谱", "this plan has no chain maps")
 # a share with no recorded supply behind it is unknown (NaN), shown in words, never as 0 %
 CHAIN_NOT_RECORDED: Pair = ("未记录", "not recorded")
+# what a link's outside share and concentration rest on (risk links: outside_basis, hhi_basis)
+CHAIN_BASIS: dict[str, Pair] = {"supply": ("采购记录", "recorded purchases"), "capacity": ("产能", "capacity"),
+                                "members": ("企业数", "member counts")}
+TABLES["chain_basis"] = CHAIN_BASIS
 UI.update({"chain_not_recorded": CHAIN_NOT_RECORDED, "chain_whatif_stopped": ("停产", "production stops"),
            "chain_whatif_links_stopped": ("停产的环节（企业均断供）", "Links whose members all stop")})
 SUBJECT_TYPE.update({"chain": ("产业链", "Chain"), "chain_link": ("产业链环节", "Chain link")})
@@ -1446,6 +1450,8 @@ CHAIN_HEAD.update({  # the workbook's other columns (risk inputs, backups), so n
     "candidate_capacity": ("备份企业产能（万元）", "Backup's capacity (10k yuan)"),
     "supplies_buyer": ("已向该采购商供货", "Supplies this buyer already"),
     "size_basis": ("规模口径", "Size basis"), "size": ("规模（万元）", "Size (10k yuan)"),
+    "capacity_known": ("已知产能企业占比（%）", "Capacity known (% of members)"),
+    "outside_basis": ("外地占比口径", "Outside share by"), "hhi_basis": ("集中度口径", "Concentration by"),
 })
 CHAIN_SIZE_BASIS: dict[str, Pair] = {"buyers": ("采购方产值", "the buyers' output"),
                                      "downstream": ("下游环节企业产值", "the downstream links' output"),

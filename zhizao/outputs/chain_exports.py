@@ -27,7 +27,7 @@ from zhizao.outputs.spreadsheet_safe import ILLEGAL_CHARACTERS_RE, xlsx_cell, xl
 from zhizao.settings import Settings
 
 SHARE_COLUMNS = ("local_share", "region_share", "domestic_share", "abroad_share", "unrecorded_share", "share",
-                 "loss_share", "local_capacity_share", "recorded_outside", "outside_input_share")
+                 "loss_share", "local_capacity_share", "recorded_outside", "outside_input_share", "capacity_known")
 # Repeats of a column the workbook already shows in the reader's language (chain and link ids become names)
 REPEATS = ("chain_name", "chain_name_en", "name_en")
 
@@ -155,7 +155,8 @@ def _words(df: pd.DataFrame, plan, lang: str) -> pd.DataFrame:
     for col, table in (("grade", "cli_chain_grade"), ("stage", "cli_chain_stage"), ("status", "cli_chain_status"),
                        ("role", "cli_chain_role"), ("location", "cli_chain_place"), ("candidate_role", "cli_chain_role"),
                        ("supplier_location", "cli_chain_place"), ("candidate_location", "cli_chain_place"),
-                       ("size_basis", "cli_chain_size_basis")):
+                       ("size_basis", "cli_chain_size_basis"), ("outside_basis", "chain_basis"),
+                       ("hhi_basis", "chain_basis")):
         if col in out:
             out[col] = out[col].map(lambda v, t=table: labels.label(t, v, lang) if isinstance(v, str) else v)
     for col in SHARE_COLUMNS:

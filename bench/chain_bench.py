@@ -230,7 +230,10 @@ def run_networkx(plan, data) -> dict:
         weight[key] += w
         for sup, sh in sups:
             need[key][loc[sup]] += w * sh * scale
-    local_share = {f"{c}/{lk}": (need[(c, lk)]["local"] / weight[(c, lk)] if weight[(c, lk)] else 0.0)
+    # nothing recorded for a link: its local share is unknown (NaN), as in zhizao
+    local_share = {f"{c}/{lk}": (need[(c, lk)]["local"] / weight[(c, lk)]
+                                 if weight[(c, lk)] and sum(need[(c, lk)].values()) > 1e-12 * weight[(c, lk)]
+                                 else float("nan"))
                    for c, lk in ((ch.id, x.id) for ch in plan.chains for x in ch.links)}
     # relation scores: the same factors and weights as zhizao
     n_members = {k: len(v) for k, v in members.items()}
@@ -296,7 +299,8 @@ def run_networkx(plan, data) -> dict:
     wi = time.perf_counter() - t
     return {"grading_s": grading, "whatif_s": wi, "relations": G.number_of_edges(), "high_relations": len(high),
             "backups": n_backups, "articulation": len(ap), "local_share": local_share, "single_sources": single_n,
-            "whatif_affected": sum(1 for e, v in loss.items() if v > 1e-6 and e != top),
+            "whatif_affected": sum(1 for e, v in loss.items()
+                                   if v >= max(s["chain_whatif_min_loss"], 1e-6) and e != top),
             "output_at_risk": at_risk, "rounds": rounds, "finite": True}
 
 
@@ -316,7 +320,10 @@ def child(impl: str, size: str, use_local: bool, out: Path) -> None:
 
 
 def _same(a: dict, b: dict) -> bool:
-    shares = all(abs(a["local_share"][k] - b["local_share"].get(k, -1)) < 1e-6 for k in a["local_share"])
+    def close(x, y):
+        return (x != x and y != y) or abs(x - y) < 1e-6  # NaN (nothing recorded) on both sides, or equal
+
+    shares = all(close(a["local_share"][k], b["local_share"].get(k, -1)) for k in a["local_share"])
     risk_ok = abs(a["output_at_risk"] - b["output_at_risk"]) <= 1e-3 * max(1.0, a["output_at_risk"])
     return shares and risk_ok and a["single_sources"] == b["single_sources"] and a["high_relations"] == b["high_relations"]
 

@@ -1110,6 +1110,7 @@ CHAIN_STAGE: dict[str, Pair] = {"materials": ("原材料", "materials"), "parts"
                                 "systems": ("系统与总成", "systems"), "final": ("整机与终端", "final products"),
                                 "services": ("应用与服务", "services")}
 WHATIF_STATUS: dict[str, Pair] = {"lost": ("环节断链", "link lost"),
+                                  "stopped": ("环节停产（企业均断供）", "members' production stops"),
                                   "local_lost": ("本地配套断链", "local supply lost"),
                                   "weakened": ("受影响", "weakened")}
 CHAIN_RULE: dict[str, Pair] = {
@@ -1120,6 +1121,14 @@ CHAIN_RULE: dict[str, Pair] = {
     "chain_high_risk_enterprise": ("供应链高风险企业", "High supply-chain risk enterprise"),
 }
 CHAIN_NO_CHAINS: Pair = ("本规划未列产业链图谱", "this plan has no chain maps")
+# a share with no recorded supply behind it is unknown (NaN), shown in words, never as 0 %
+CHAIN_NOT_RECORDED: Pair = ("未记录", "not recorded")
+# what a link's outside share and concentration rest on (risk links: outside_basis, hhi_basis)
+CHAIN_BASIS: dict[str, Pair] = {"supply": ("采购记录", "recorded purchases"), "capacity": ("产能", "capacity"),
+                                "members": ("企业数", "member counts")}
+TABLES["chain_basis"] = CHAIN_BASIS
+UI.update({"chain_not_recorded": CHAIN_NOT_RECORDED, "chain_whatif_stopped": ("停产", "production stops"),
+           "chain_whatif_links_stopped": ("停产的环节（企业均断供）", "Links whose members all stop")})
 SUBJECT_TYPE.update({"chain": ("产业链", "Chain"), "chain_link": ("产业链环节", "Chain link")})
 TABLES.update({"risk_grade": RISK_GRADE, "chain_status": CHAIN_STATUS, "supply_location": SUPPLY_LOCATION,
                "chain_role": CHAIN_ROLE, "chain_stage": CHAIN_STAGE, "whatif_status": WHATIF_STATUS,
@@ -1368,6 +1377,7 @@ CHAIN_HEAD: dict[str, Pair] = {
     "industry_class": ("行业分类", "Industry class"), "size": ("规模", "Size"),
     "scenario": ("情景", "Scenario"), "removed": ("移除企业", "Removed"), "links_lost": ("断链环节", "Links lost"),
     "links_weakened": ("受损环节", "Links weakened"), "enterprises_affected": ("受影响企业", "Enterprises hit"),
+    "links_stopped": ("停产环节", "Links stopped"), "local_links_lost": ("本地断链环节", "Local lost"),
     "output_at_risk": ("风险产值（万元）", "Output at risk (10k yuan)"), "chains_affected": ("受影响产业链", "Chains hit"),
     "loss_share": ("缺供比例（%）", "Supply lost (%)"),
     "loss": ("缺供%", "Loss %"), "need_lost_share": ("需求缺口%", "Need lost %"),
@@ -1383,7 +1393,8 @@ CHAIN_STAGE_WORD: dict[str, Pair] = {
 }
 CHAIN_STATUS_WORD: dict[str, Pair] = {"missing": ("缺失", "missing"), "weak": ("薄弱", "weak"),
                                       "covered": ("有配套", "covered"), "lost": ("断链", "lost"),
-                                      "weakened": ("受损", "weakened")}
+                                      "weakened": ("受损", "weakened"), "stopped": ("停产", "stopped"),
+                                      "local_lost": ("本地断链", "local lost")}
 CHAIN_ROLE_WORD: dict[str, Pair] = {"leader": ("链主", "leader"), "core": ("核心配套", "core supplier"),
                                     "supplier": ("配套", "supplier")}
 CHAIN_PLACE_WORD: dict[str, Pair] = {"local": ("本地", "local"), "region": ("区域", "region"),
@@ -1457,6 +1468,8 @@ CHAIN_HEAD.update({  # the workbook's other columns (risk inputs, backups), so n
     "candidate_capacity": ("备份企业产能（万元）", "Backup's capacity (10k yuan)"),
     "supplies_buyer": ("已向该采购商供货", "Supplies this buyer already"),
     "size_basis": ("规模口径", "Size basis"), "size": ("规模（万元）", "Size (10k yuan)"),
+    "capacity_known": ("已知产能企业占比（%）", "Capacity known (% of members)"),
+    "outside_basis": ("外地占比口径", "Outside share by"), "hhi_basis": ("集中度口径", "Concentration by"),
 })
 CHAIN_SIZE_BASIS: dict[str, Pair] = {"buyers": ("采购方产值", "the buyers' output"),
                                      "downstream": ("下游环节企业产值", "the downstream links' output"),

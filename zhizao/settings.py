@@ -428,6 +428,16 @@ CHAIN_SETTINGS: tuple[Setting, ...] = (
         bounds=(0, 50),
     ),
     Setting(
+        "chain_capacity_known_min", 1.0,
+        "环节内已知产能的企业占比不低于该值时，才按产能计算集中度（HHI）和外地产能占比；否则按企业数计",
+        "Share of a link's members whose capacity must be known before its concentration (HHI) and outside "
+        "share are measured by capacity; below it they are measured by member counts",
+        "zhizao default: all members, because one unknown capacity (often the chain leader's) can turn the "
+        "picture around",
+        "zhizao 默认值：全部企业，因为一家产能未知（常为链主）就可能使结果颠倒",
+        bounds=(0.5, 1.0),
+    ),
+    Setting(
         "chain_dominant_share", 0.7,
         "一家供应商占采购方该环节需求的比重不低于该值时为“主导来源”（仅一家记录的供应商时为“单一来源”）",
         "A supplier holding at least this share of a buyer's need for a link is a dominant source (the only "
@@ -504,6 +514,23 @@ CHAIN_SETTINGS: tuple[Setting, ...] = (
         "zhizao default: a loss change below one millionth ends the propagation earlier",
         "zhizao 默认值：损失变化小于百万分之一时提前结束",
         bounds=(1, 10000),
+    ),
+    Setting(
+        "chain_whatif_min_loss", 0.0005,
+        "断供推演中损失低于该比例的企业和环节不列为受影响（受影响产值合计仍包括全部损失）",
+        "A what-if lists an enterprise or link as affected only from this loss on (the output at risk still "
+        "sums every loss)",
+        "zhizao default: 0.05 %, below which a list row would read 0.0 %",
+        "zhizao 默认值：0.05%，低于此值的行显示为0.0%",
+        bounds=(0.0, 0.5),
+    ),
+    Setting(
+        "chain_warn_roles", "leader,core",
+        "在预警表中按企业预警的角色（逗号分隔：leader 链主、core 核心配套、supplier 配套）",
+        "Roles of the enterprises warned about one by one in the warning table (comma-separated: leader, core, "
+        "supplier)",
+        "zhizao default: the key enterprises the plan names, chain leaders and core suppliers",
+        "zhizao 默认值：规划所称重点企业，即链主和核心配套企业",
     ),
 )
 

@@ -47,6 +47,7 @@ W = labels.CHAIN_WORDS
 REASONS_SHOWN = 2  # reasons in a table cell; JSON/CSV/XLSX have them all
 GRADE_ORDER = {"high": 0, "medium": 1, "low": 2}
 GRADE_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
+UNKNOWN_WHEN_BLANK = ("local_share", "region_share", "domestic_share", "abroad_share", "need_lost_share")
 SHARES = ("local_share", "region_share", "domestic_share", "abroad_share", "unrecorded_share", "share", "loss_share",
           "need_lost_share", "loss")
 LEVELS = ("output", "capacity", "output_at_risk", "size")
@@ -56,8 +57,8 @@ YI = ("output_at_risk_yi",)  # 亿元: one number of decimals for the whole colu
 MONEY = ("output", "capacity", "output_removed", "output_at_risk_downstream", "output_at_risk")
 MONEY_SUFFIX = "_10k_yuan"
 COUNTS = ("links", "missing", "weak", "high_risk_links", "enterprises", "leaders", "n_members", "n_local", "n_region",
-          "rank", "removed", "links_lost", "links_weakened", "enterprises_affected", "chains_affected",
-          "members_removed")
+          "rank", "removed", "links_lost", "links_stopped", "local_links_lost", "links_weakened", "enterprises_affected",
+          "chains_affected", "members_removed")
 
 
 class Fmt(str, Enum):  # table|json|csv as every command, and xlsx (written to --out)
@@ -263,7 +264,10 @@ def _head(c: str, lang: str) -> str:
 def _cells(df: pd.DataFrame, lang: str) -> list[list[str]]:
     cols = []
     for c in df.columns:
-        if c in SHARES:
+        if c in UNKNOWN_WHEN_BLANK:  # no recorded supply behind it: 未记录, never a 0 % nor a bare dash
+            blank = labels.CHAIN_NOT_RECORDED[1 if lang == "en" else 0]
+            cols.append([blank if pd.isna(v) else cell(float(v) * 100, "pct", lang) for v in df[c]])
+        elif c in SHARES:
             cols.append([cell(None if pd.isna(v) else float(v) * 100, "pct", lang) for v in df[c]])
         elif c in COUNTS:
             cols.append([cell(v, "int", lang) for v in df[c]])

@@ -112,3 +112,39 @@ def test_the_fictional_plan_file_without_chains():
         assert f(p, data).empty
     w = whatif(p, data, Scenario("x", districts=("990101",)))
     assert w.summary["removed"] == 0 and w.links.empty and w.chains.empty
+
+
+def test_a_link_nobody_is_recorded_buying_has_unknown_shares_not_zero():
+    """Review: 回收与梯级利用 read 本地配套率 0 % with 16 of 22 members local: no buyer recorded is unknown."""
+    p, d = make_plan(), three_tier()
+    cov = link_coverage(p, d).set_index("link")
+    car = cov.loc["car"]  # V1 and V2 are local, nobody buys cars
+    assert car["n_local"] == 2 and car["n_buyers"] == 0 and car["unrecorded_share"] == 1.0
+    for c in ("local_share", "region_share", "domestic_share", "abroad_share"):
+        assert math.isnan(car[c]), c
+    # the risk frame passes it on; the chain's own share only weighs the links with recorded supply
+    assert math.isnan(risk(p, d).links.set_index("link").loc["car", "local_share"])
+    assert chain_summary(p, d).iloc[0]["local_share"] == pytest.approx((120 + 300 + 1000 + 250) / 2000)
+    # a chain with members but no supply at all: its shares are unknown too
+    none = chain_data(d.enterprises.to_dict("records"), d.members.to_dict("records"), [])
+    row = chain_summary(p, none).iloc[0]
+    assert math.isnan(row["local_share"]) and math.isnan(row["region_share"]) and row["unrecorded_share"] == 1.0
+    # buyers whose recorded shares are all 0 record nothing either
+    zero = chain_data(d.enterprises.to_dict("records"), d.members.to_dict("records"),
+                      [{"supplier_id": "V1", "buyer_id": "V2", "chain": "battery", "link": "car", "share": 0.0}])
+    assert math.isnan(link_coverage(p, zero).set_index("link").loc["car", "local_share"])
+
+
+def test_capacity_measures_need_the_capacity_of_enough_members():
+    # 3 of 4 local, the local 链主's capacity unknown, the outside member's large
+    ents = [ent("V"), ent("W", "110105"), ent("H"), ent("X")]
+    members = [{"enterprise_id": e, "chain": "battery", "link": "car", "role": r, "capacity": c}
+               for e, r, c in (("V", "leader", math.nan), ("W", "supplier", 90000.0), ("H", "supplier", 1.0),
+                               ("X", "supplier", 1.0))]
+    data = chain_data(ents, members, [])
+    cov = link_coverage(make_plan(), data).set_index("link")
+    assert cov.loc["car", "capacity_known"] == pytest.approx(0.75)
+    assert math.isnan(cov.loc["car", "hhi"]) and math.isnan(cov.loc["car", "local_capacity_share"])
+    # with the setting lowered to 3/4 the capacity measures come back
+    some = link_coverage(make_plan(), data, Settings({"chain_capacity_known_min": 0.75})).set_index("link")
+    assert some.loc["car", "hhi"] == pytest.approx((90000 / 90002) ** 2 + 2 * (1 / 90002) ** 2)

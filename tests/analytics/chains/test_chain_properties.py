@@ -56,6 +56,12 @@ FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 @given(chain_datasets())
 def test_coverage_shares_are_fractions_that_sum_to_one(data):
     cov = link_coverage(PLAN, data)
+    # nothing recorded: the location shares are unknown (NaN), not 0; the rest sum to 1
+    unknown = cov["unrecorded_share"] >= 1 - 1e-12
+    shares = cov[["local_share", "region_share", "domestic_share", "abroad_share"]]
+    assert shares[unknown].isna().all().all() and shares[~unknown].notna().all().all()
+    assert (cov.loc[cov["n_buyers"] == 0, "unrecorded_share"] == 1.0).all()
+    cov = cov[~unknown]
     parts = cov[["local_share", "domestic_share", "abroad_share", "unrecorded_share"]]
     assert ((parts >= -1e-12) & (parts <= 1 + 1e-12)).all().all()
     region_only = cov["region_share"] - cov["local_share"]

@@ -146,7 +146,8 @@ def test_chain_warnings_rows(graded):
     assert set(w["subject_type"]) <= {"chain", "chain_link", "enterprise"}
     assert set(w["severity"]) <= {"high", "medium", "low"}
     single = w[w["rule"] == "chain_single_source"].set_index("subject_id")
-    assert set(single.index) == {"P1", "V1"} and "电芯" in single.loc["P1", "explanation_zh"]
+    # P1's single-source input is in its chain_high_risk_enterprise row (one row per key enterprise)
+    assert set(single.index) == {"V1"} and "电池包" in single.loc["V1", "explanation_zh"]
     assert all(isinstance(e, dict) for e in w["evidence"])
     low = chain_warnings(p, d, Settings({"chain_local_share_low": 0.9}), chain_risk=cr)
     assert "chain_low_local_share" in set(low["rule"])
@@ -165,3 +166,88 @@ def test_no_chains_no_warnings_no_gaps():
     assert gaps(p, ChainData.empty()).empty and list(gaps(p, ChainData.empty()).columns) == GAP_COLUMNS
     cr = risk(p, ChainData.empty())
     assert cr.links.empty and cr.relations.empty and cr.enterprises.empty and "grade" in cr.links.columns
+
+
+def _car_link(members, supply=(), settings=None):
+    ents = [ent("V"), ent("W", "110105"), ent("H"), ent("X"), ent("B", output=10.0)]
+    rows = [{"enterprise_id": e, "chain": "battery", "link": "car", "role": r, "capacity": c} for e, r, c in members]
+    cr = risk(make_plan(), chain_data(ents, rows, list(supply)), settings)
+    return cr.links.set_index("link").loc["car"]
+
+
+def test_link_reason_says_what_the_outside_share_rests_on():
+    """Review: 3 of 4 members local (链主 capacity unknown) read "外地供应占100%; HHI 1"."""
+    nan = float("nan")
+    row = _car_link([("V", "leader", nan), ("W", "supplier", 90000.0), ("H", "supplier", 1.0),
+                     ("X", "supplier", 1.0)])
+    assert row["outside_basis"] == "members" and row["f_outside"] == pytest.approx(0.25)
+    assert row["hhi_basis"] == "members" and row["f_concentration"] == pytest.approx(0.25)
+    assert "外地供应" not in row["reasons_zh"] and "HHI 1" not in row["reasons_zh"]
+    assert "按企业数计HHI 0.25" in row["reasons_zh"] and "HHI by count 0.25" in row["reasons_en"]
+    # mostly outside, capacity unknown: named as a share of the member enterprises
+    row = _car_link([("W", "leader", nan), ("V", "supplier", 5.0)], settings=Settings({"chain_local_share_low": 0.6}))
+    assert row["outside_basis"] == "members" and "外地企业占50%（2家中1家；无采购记录）" in row["reasons_zh"]
+    assert "50% of member enterprises outside (1 of 2; no recorded purchases)" in row["reasons_en"]
+    # every capacity known: capacity is the basis and the reason says so
+    row = _car_link([("V", "leader", 10.0), ("W", "supplier", 90.0)])
+    assert row["outside_basis"] == "capacity" and row["hhi_basis"] == "capacity"
+    assert "外地产能占90%（无采购记录）" in row["reasons_zh"] and "of capacity outside" in row["reasons_en"]
+    # recorded purchases win over both, and say 外地供应
+    row = _car_link([("V", "leader", 10.0), ("W", "supplier", 90.0)],
+                    [{"supplier_id": "W", "buyer_id": "B", "chain": "battery", "link": "car", "share": 1.0}])
+    assert row["outside_basis"] == "supply" and "外地供应占100%" in row["reasons_zh"]
+
+
+def test_warnings_name_key_enterprises_only_one_row_each(graded):
+    p, d, cr = graded
+    w = chain_warnings(p, d, chain_risk=cr)
+    ents = w[w["subject_type"] == "enterprise"]
+    assert ents["subject_id"].is_unique  # one row per enterprise at most
+    roles = cr.enterprises.set_index("enterprise_id")["role"]
+    assert set(roles[ents["subject_id"]]) <= {"leader", "core"}
+    # P1 (core) is graded high: its single-source input is named in that row, not in a second one
+    p1 = ents.set_index("subject_id").loc["P1"]
+    assert p1["rule"] == "chain_high_risk_enterprise" and "电芯" in p1["explanation_zh"]
+    assert p1["evidence"]["single_source_inputs"] == 1 and p1["evidence"]["suppliers"] == ["C1"]
+    # a high-risk single source bought by a plain supplier is graded in risk() but not warned
+    ents2 = [ent("S", "", "JP"), ent("B")]
+    members = [{"enterprise_id": "S", "chain": "battery", "link": "cell", "role": "supplier", "capacity": 1.0},
+               {"enterprise_id": "B", "chain": "battery", "link": "pack", "role": "supplier", "capacity": 1.0}]
+    supply = [{"supplier_id": "S", "buyer_id": "B", "chain": "battery", "link": "cell", "share": 1.0}]
+    small = chain_data(ents2, members, supply)
+    assert (risk(p, small).relations["grade"] == "high").all()
+    assert not (chain_warnings(p, small)["subject_type"] == "enterprise").any()
+    every = chain_warnings(p, small, Settings({"chain_warn_roles": "leader, core,supplier"}))
+    assert "B" in set(every["subject_id"])
+
+
+def test_warn_roles_setting_refuses_an_unknown_role(graded):
+    from zhizao.errors import UserError
+
+    p, d, cr = graded
+    with pytest.raises(UserError, match="chain_warn_roles"):
+        chain_warnings(p, d, Settings({"chain_warn_roles": "leader,boss"}), chain_risk=cr)
+
+
+@pytest.mark.parametrize("which", ["fictional", "embedded"])
+def test_generated_data_warns_tens_of_key_enterprises_not_hundreds(which):
+    """Review: 448 chain warnings on the demo data swamped the warning table."""
+    from pathlib import Path
+
+    from zhizao import api
+    from zhizao.analytics.chains import link_coverage
+    from zhizao.plan.load import load_plan
+    from zhizao.synth.chains import generate_chain_data
+
+    p = (load_plan(Path(__file__).resolve().parents[2] / "assets" / "fictional-plan.yaml") if which == "fictional"
+         else api.resolve_plan(register=False))
+    d = generate_chain_data(p, seed=0)
+    cr = risk(p, d)
+    w = chain_warnings(p, d, chain_risk=cr)
+    ents = w[w["subject_type"] == "enterprise"]
+    assert 0 < len(w) < 100 and ents["subject_id"].is_unique
+    roles = cr.enterprises.set_index("enterprise_id")["role"]
+    assert set(roles[ents["subject_id"]]) <= {"leader", "core"}
+    assert len(cr.relations) > len(w)  # every relation is still graded
+    cov = link_coverage(p, d)
+    assert cov.loc[cov["n_buyers"] == 0, "local_share"].isna().all()

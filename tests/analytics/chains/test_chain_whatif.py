@@ -2,6 +2,8 @@
 (docs/chains.md §What-if)."""
 from __future__ import annotations
 
+import math
+
 import pytest
 from chain_helpers import chain_data, ent, make_plan, three_tier
 
@@ -85,3 +87,56 @@ def test_compare_one_row_per_scenario():
     # without C1 every downstream enterprise loses everything or half: worse than M1
     assert cmp.loc[1, "output_at_risk"] > cmp.loc[0, "output_at_risk"]
     assert cmp.loc[1, "links_lost"] == 1  # cells: C1 was the only member
+
+
+def test_a_link_whose_members_lose_all_their_inputs_is_stopped():
+    """Review: C1 not removed but without any material read as weakened with a 100 % gap."""
+    p = make_plan()
+    ents = [ent("M"), ent("C"), ent("P", output=300)]
+    members = [{"enterprise_id": e, "chain": "battery", "link": lk, "role": "core", "capacity": 1.0}
+               for e, lk in (("M", "mat"), ("C", "cell"), ("P", "pack"))]
+    supply = [{"supplier_id": "M", "buyer_id": "C", "chain": "battery", "link": "mat", "share": 1.0},
+              {"supplier_id": "C", "buyer_id": "P", "chain": "battery", "link": "cell", "share": 1.0}]
+    w = whatif(p, chain_data(ents, members, supply), Scenario("M", enterprises=("M",)))
+    links = w.links.set_index("link")
+    assert links.loc["mat", "status"] == "lost" and links.loc["cell", "status"] == "stopped"
+    assert links.loc["pack", "status"] == "stopped"  # P lost all its cells too; nobody buys packs
+    assert links.loc["mat", "need_lost_share"] == pytest.approx(1.0)
+    assert math.isnan(links.loc["pack", "need_lost_share"])  # no recorded buyer: unknown, never 0 %
+    assert w.summary["links_lost"] == 1 and w.summary["links_stopped"] == 2 and w.summary["links_weakened"] == 0
+    assert w.chains.iloc[0]["links_stopped"] == 2
+
+
+def test_a_lost_link_nobody_buys_shows_no_zero_loss():
+    p = make_plan()
+    ents = [ent("V", output=10.0)]
+    members = [{"enterprise_id": "V", "chain": "battery", "link": "car", "role": "leader", "capacity": 1.0}]
+    w = whatif(p, chain_data(ents, members, []), Scenario("V", enterprises=("V",)))
+    row = w.links.set_index("link").loc["car"]
+    assert row["status"] == "lost" and math.isnan(row["need_lost_share"])
+
+
+def test_local_links_lost_and_links_stopped_are_compared():
+    p, d = make_plan(), three_tier()
+    cmp = compare([whatif(p, d, Scenario("M1", enterprises=("M1",)))])
+    assert {"local_links_lost", "links_stopped"} <= set(cmp.columns)
+    assert cmp.loc[0, "local_links_lost"] == 1  # 正极材料: M1 was its only local member
+
+
+def test_small_losses_are_summed_but_not_listed():
+    p = make_plan()
+    ents = [ent("S", output=100.0), ent("B", output=1000.0), ent("T")]
+    members = [{"enterprise_id": e, "chain": "battery", "link": "cell", "role": "supplier", "capacity": 1.0}
+               for e in ("S", "T")]
+    supply = [{"supplier_id": "S", "buyer_id": "B", "chain": "battery", "link": "cell", "share": 0.0001},
+              {"supplier_id": "T", "buyer_id": "B", "chain": "battery", "link": "cell", "share": 0.9999}]
+    data = chain_data(ents, members, supply)
+    w = whatif(p, data, Scenario("S", enterprises=("S",)))
+    assert _loss(w) == {"S": 1.0}  # B lost 0.01 %: below chain_whatif_min_loss (0.05 %)
+    assert w.summary["enterprises_affected"] == 0
+    assert w.summary["output_at_risk"] == pytest.approx(100 + 0.0001 * 1000)  # still in the sum
+    assert w.summary["output_at_risk_downstream"] == pytest.approx(0.1)
+    assert set(w.links["link"]) == {"cell"} and w.links.iloc[0]["status"] == "weakened"  # a member removed
+    every = whatif(p, data, Scenario("S", enterprises=("S",)), Settings({"chain_whatif_min_loss": 0.0}))
+    assert _loss(every)["B"] == pytest.approx(0.0001) and every.summary["enterprises_affected"] == 1
+    assert every.summary["output_at_risk"] == w.summary["output_at_risk"]

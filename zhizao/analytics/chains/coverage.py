@@ -2,7 +2,8 @@
 
 Need-weighted: every buyer of a link's product counts with its annual output (its need for the
 product is taken as proportional to its output); the share of that need recorded from local, region,
-domestic and abroad suppliers, and the unrecorded rest, sum to 1 per buyer and so per link.
+domestic and abroad suppliers, and the unrecorded rest, sum to 1 per buyer and so per link. Where no
+supply is recorded the location shares are NaN (unknown), never 0: 0 % would read as "no local supply".
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from zhizao.settings import Settings
 
 COVERAGE_COLUMNS = ["chain", "link", "name", "name_en", "stage", "stage_order", "n_members", "n_local",
                     "n_region", "n_buyers", "n_relations", "local_share", "region_share", "domestic_share",
-                    "abroad_share", "unrecorded_share", "capacity", "local_capacity_share", "hhi", "status"]
+                    "abroad_share", "unrecorded_share", "capacity", "capacity_known", "local_capacity_share", "hhi",
+                    "status"]
 SUMMARY_COLUMNS = ["chain", "name", "name_en", "links", "missing", "weak", "local_share", "region_share",
                    "unrecorded_share", "high_risk_links", "enterprises", "leaders", "leader_names"]
 STATUSES = ("missing", "weak", "covered")
@@ -69,7 +71,8 @@ def groups(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _weighted(df: pd.DataFrame, by: str, n: int) -> dict[str, np.ndarray]:
-    """Σ weight·share / Σ weight per group code `by` (0..n-1); groups without buyers: unrecorded 1."""
+    """Σ weight·share / Σ weight per group code `by` (0..n-1); groups without buyers or with nothing
+    recorded: unrecorded 1 and the location shares NaN (unknown)."""
     g = df[by].to_numpy(dtype=np.int64)
     w = df["weight"].to_numpy(dtype=float)
     if len(df):  # relative to the group's largest weight: tiny outputs must not underflow to 0
@@ -82,6 +85,9 @@ def _weighted(df: pd.DataFrame, by: str, n: int) -> dict[str, np.ndarray]:
         num = np.bincount(g, weights=w * df[name].to_numpy(), minlength=n) if len(df) else np.zeros(n)
         res[name] = np.divide(num, wsum, out=np.zeros(n), where=wsum > 0)
     res["unrecorded"] = np.where(wsum > 0, res["unrecorded"], 1.0)
+    nothing = res["unrecorded"] >= 1.0 - 1e-12
+    for name in LOCATIONS:
+        res[name] = np.where(nothing, np.nan, res[name])
     return res
 
 
@@ -95,12 +101,17 @@ def _coverage(p: Prepared, bl: pd.DataFrame, settings: Settings) -> pd.DataFrame
     n_members = np.bincount(m_link, minlength=L)
     n_local = np.bincount(m_link, weights=(m_loc == 0), minlength=L).astype(np.int64)
     n_region = np.bincount(m_link, weights=(m_loc == 1), minlength=L).astype(np.int64)
-    cap = np.where(np.isfinite(m_cap) & (m_cap > 0), m_cap, 0.0)
+    known = np.isfinite(m_cap) & (m_cap > 0)
+    cap = np.where(known, m_cap, 0.0)
     cap_sum = np.bincount(m_link, weights=cap, minlength=L)
     cap_local = np.bincount(m_link, weights=np.where(m_loc == 0, cap, 0.0), minlength=L)
+    cap_known = np.divide(np.bincount(m_link, weights=known, minlength=L), n_members, out=np.zeros(L),
+                          where=n_members > 0)
+    # capacity measures only where enough of it is known: one unknown 链主 would turn them around
+    by_cap = (cap_sum > 0) & (cap_known >= float(settings["chain_capacity_known_min"]) - 1e-12)
     s = cap / np.where(cap_sum[m_link] > 0, cap_sum[m_link], 1.0)
     hhi = np.bincount(m_link, weights=s * s, minlength=L)
-    hhi = np.where(cap_sum > 0, hhi, np.nan)  # no capacity known: concentration unknown
+    hhi = np.where(by_cap, hhi, np.nan)
     sh = _weighted(bl, "link", L)
     n_buyers = np.bincount(bl["link"].to_numpy(), minlength=L) if len(bl) else np.zeros(L, dtype=np.int64)
     n_rel = np.bincount(p.s_link, minlength=L)
@@ -114,16 +125,17 @@ def _coverage(p: Prepared, bl: pd.DataFrame, settings: Settings) -> pd.DataFrame
         "n_buyers": np.asarray(n_buyers, dtype=np.int64), "n_relations": n_rel.astype(np.int64),
         "local_share": sh["local"], "region_share": sh["local"] + sh["region"], "domestic_share": sh["domestic"],
         "abroad_share": sh["abroad"], "unrecorded_share": sh["unrecorded"],
-        "capacity": cap_sum, "local_capacity_share": np.divide(cap_local, cap_sum, out=np.full(L, np.nan),
-                                                               where=cap_sum > 0),
+        "capacity": cap_sum, "capacity_known": cap_known,
+        "local_capacity_share": np.divide(cap_local, cap_sum, out=np.full(L, np.nan), where=by_cap),
         "hhi": hhi, "status": status.astype(object),
     }, columns=COVERAGE_COLUMNS)
 
 
 def link_coverage(plan, data: ChainData, settings: Settings | None = None) -> pd.DataFrame:
     """Per (chain, link): members (all, local, region), need-weighted supply shares by location (local,
-    local + region, domestic, abroad, unrecorded: they sum to 1 with region_share counted once),
-    capacity HHI and the status missing / weak / covered."""
+    local + region, domestic, abroad, unrecorded: they sum to 1 with region_share counted once; NaN
+    where no supply is recorded), capacity HHI (NaN unless chain_capacity_known_min of the members'
+    capacity is known) and the status missing / weak / covered."""
     settings = settings or Settings()
     p = prepare(plan, data)
     return _coverage(p, buyer_links(p), settings)

@@ -7,10 +7,11 @@ import pandas as pd
 
 from zhizao import formatting, labels
 from zhizao.analytics.chains.coverage import buyer_links
-from zhizao.analytics.chains.data import ChainData
+from zhizao.analytics.chains.data import ROLES, ChainData
 from zhizao.analytics.chains.frames import prepare
 from zhizao.analytics.chains.risk import ChainRisk, risk
 from zhizao.analytics.monitoring.warning_table import WARNING_COLUMNS, empty_warnings
+from zhizao.errors import UserError
 from zhizao.settings import Settings
 
 GAP_COLUMNS = ["rank", "chain", "chain_name", "chain_name_en", "link", "name", "name_en", "stage", "status", "grade",
@@ -69,6 +70,17 @@ def gaps(plan, data: ChainData, settings: Settings | None = None, *, chain_risk:
         {c: pd.Series(dtype=object) for c in GAP_COLUMNS})
 
 
+def warn_roles(settings: Settings) -> tuple[str, ...]:
+    """The roles chain_warn_roles names (enterprises warned about one by one); UserError on an unknown one."""
+    roles = tuple(dict.fromkeys(r.strip().lower() for r in str(settings["chain_warn_roles"]).split(",") if r.strip()))
+    bad = [r for r in roles if r not in ROLES]
+    if bad:
+        raise UserError(f"设置 chain_warn_roles 只能列出 {','.join(ROLES)}（逗号分隔），而不是“{','.join(bad)}”",
+                        f"setting chain_warn_roles lists roles among {','.join(ROLES)} (comma-separated), not "
+                        f"'{','.join(bad)}'")
+    return roles
+
+
 def _row(st, sid, name, period, rule, severity, evidence, zh, en) -> dict:
     return {"subject_type": st, "subject_id": sid, "subject_name": name, "period": period, "rule": rule,
             "severity": severity, "evidence": evidence, "explanation_zh": zh, "explanation_en": en}
@@ -81,9 +93,12 @@ def _num(x):
 
 def chain_warnings(plan, data: ChainData, settings: Settings | None = None, *,
                    chain_risk: ChainRisk | None = None) -> pd.DataFrame:
-    """Warnings with exactly WARNING_COLUMNS: missing and weak links, chains of low local supply, buyers
-    with a high-risk single-source input, enterprises graded high. period = data.as_of[:7]."""
+    """Warnings with exactly WARNING_COLUMNS: missing and weak links, chains of low local supply, and for
+    the key enterprises (roles in chain_warn_roles: 链主 and core suppliers by default) one row per buyer
+    naming its high-risk single-source inputs and one per enterprise graded high. Every graded relation
+    stays in risk(); the warning table carries the key ones only. period = data.as_of[:7]."""
     s = settings or Settings()
+    key_roles = warn_roles(s)
     if not plan.chains or data.is_empty:
         return empty_warnings()
     cr = chain_risk if chain_risk is not None else risk(plan, data, s)
@@ -122,8 +137,13 @@ def chain_warnings(plan, data: ChainData, settings: Settings | None = None, *,
                                  f"{synth[0]}",
                                  f"{ce}: need-weighted local supply share {formatting.share(share)}, below "
                                  f"{formatting.share(low)}{synth[1]}"))
+    # key enterprises only, one row each at most: graded high (naming its single-source inputs too),
+    # else a buyer with high-risk single-source inputs
+    ents = cr.enterprises
+    key_ents = ents[ents["role"].isin(key_roles)]
     rel = cr.relations
-    hit = rel[(rel["grade"] == "high") & rel["single_source"]]
+    hit = rel[(rel["grade"] == "high") & rel["single_source"] & rel["buyer_id"].isin(set(key_ents["enterprise_id"]))]
+    single: dict[str, tuple[dict, str, str]] = {}
     if len(hit):
         ent_names = dict(zip(p.ent_ids, p.ent_names))
         link_names = {(c, lk): (n, ne) for c, lk, n, ne in zip(p.links["chain"], p.links["link"], p.links["name"],
@@ -135,16 +155,23 @@ def chain_warnings(plan, data: ChainData, settings: Settings | None = None, *,
             items_en = ", ".join(f"{names[c][1]}/{link_names[(c, lk)][1]} ({ent_names.get(sup, sup)})"
                                  for c, lk, sup in top)
             more = len(g) - 3
-            rows.append(_row("enterprise", buyer, ent_names.get(buyer, buyer), period, "chain_single_source", "high",
-                             {"relations": int(len(g)), "max_score": _num(g["score"].max()),
+            single[buyer] = ({"single_source_inputs": int(len(g)), "max_score": _num(g["score"].max()),
                               "suppliers": list(g["supplier_id"][:10])},
-                             f"有{len(g)}项高风险单一来源投入：{items_zh}{'等' if more > 0 else ''}{synth[0]}",
-                             f"{len(g)} high-risk single-source input(s): {items_en}{' …' if more > 0 else ''}{synth[1]}"))
-    ents = cr.enterprises[cr.enterprises["grade"] == "high"]
-    for r in ents.itertuples(index=False):
+                             f"有{len(g)}项高风险单一来源投入：{items_zh}{'等' if more > 0 else ''}",
+                             f"{len(g)} high-risk single-source input(s): {items_en}{' …' if more > 0 else ''}")
+    high = key_ents[key_ents["grade"] == "high"]
+    for r in high.itertuples(index=False):
+        ev, zh, en = single.pop(r.enterprise_id, ({}, "", ""))
         rows.append(_row("enterprise", r.enterprise_id, r.name, period, "chain_high_risk_enterprise", "high",
-                         {"score": _num(r.score), "sole_supplier_of": int(r.sole_supplier_of),
-                          "articulation": bool(r.articulation)},
-                         f"供应链风险高（评分{formatting.ratio(r.score)}）：{r.reasons_zh}{synth[0]}",
-                         f"high supply-chain risk (score {formatting.ratio(r.score)}): {r.reasons_en}{synth[1]}"))
+                         {"score": _num(r.score), "role": r.role, "sole_supplier_of": int(r.sole_supplier_of),
+                          "articulation": bool(r.articulation), **ev},
+                         f"供应链风险高（评分{formatting.ratio(r.score)}）：{r.reasons_zh}{'；' + zh if zh else ''}"
+                         f"{synth[0]}",
+                         f"high supply-chain risk (score {formatting.ratio(r.score)}): {r.reasons_en}"
+                         f"{'; ' + en if en else ''}{synth[1]}"))
+    role_of = dict(zip(key_ents["enterprise_id"], key_ents["role"]))
+    name_of = dict(zip(key_ents["enterprise_id"], key_ents["name"]))
+    for buyer, (ev, zh, en) in single.items():
+        rows.append(_row("enterprise", buyer, name_of.get(buyer, buyer), period, "chain_single_source", "high",
+                         {"role": role_of.get(buyer), **ev}, f"{zh}{synth[0]}", f"{en}{synth[1]}"))
     return pd.DataFrame(rows, columns=WARNING_COLUMNS) if rows else empty_warnings()

@@ -28,7 +28,7 @@ RELATION_COLUMNS = ["chain", "link", "supplier_id", "buyer_id", "share", "suppli
                     "f_source", "f_concentration", "f_location", "f_share", "f_alternatives",
                     "score", "grade", "reasons_zh", "reasons_en"]
 LINK_RISK_COLUMNS = ["chain", "link", "name", "name_en", "status", "n_local", "local_share", "recorded_outside",
-                     "abroad_share", "hhi", "articulation", "betweenness", "high_relations",
+                     "outside_basis", "abroad_share", "hhi", "hhi_basis", "articulation", "betweenness", "high_relations",
                      "f_members", "f_outside", "f_concentration", "f_critical", "f_relations",
                      "score", "grade", "reasons_zh", "reasons_en"]
 ENTERPRISE_RISK_COLUMNS = ["enterprise_id", "name", "district", "location", "role", "output", "inputs",
@@ -183,12 +183,16 @@ def _links(plan, p: Prepared, bl: pd.DataFrame, cov: pd.DataFrame, rel: pd.DataF
                             where=recorded > 1e-12)
     n_members = cov["n_members"].to_numpy()
     n_local = cov["n_local"].to_numpy()
-    cap_out = 1.0 - cov["local_capacity_share"].to_numpy()
+    cap_out = 1.0 - cov["local_capacity_share"].to_numpy()  # NaN unless enough capacity is known
     count_out = np.divide(n_members - n_local, n_members, out=np.ones(L), where=n_members > 0)
     # what is known of dependence on outside: recorded supply, else capacity, else member counts
-    f_outside = np.where(np.isfinite(outside_rec), outside_rec, np.where(np.isfinite(cap_out), cap_out, count_out))
+    rec_ok, cap_ok = np.isfinite(outside_rec), np.isfinite(cap_out)
+    f_outside = np.where(rec_ok, outside_rec, np.where(cap_ok, cap_out, count_out))
+    outside_basis = np.where(rec_ok, "supply", np.where(cap_ok, "capacity", np.where(n_members > 0, "members", "")))
     hhi = cov["hhi"].to_numpy()
-    f_conc = np.where(np.isfinite(hhi), hhi, np.divide(1.0, n_members, out=np.zeros(L), where=n_members > 0))
+    hhi_ok = np.isfinite(hhi)
+    f_conc = np.where(hhi_ok, hhi, np.divide(1.0, n_members, out=np.zeros(L), where=n_members > 0))
+    hhi_basis = np.where(hhi_ok, "capacity", np.where(n_members > 0, "members", ""))
     ap, bc = _link_graph_measures(plan, p.links)
     high_rel = np.bincount(p.s_link, weights=(rel["grade"].to_numpy() == "high"), minlength=L) if len(rel) else np.zeros(L)
     n_rel = cov["n_relations"].to_numpy()
@@ -202,14 +206,22 @@ def _links(plan, p: Prepared, bl: pd.DataFrame, cov: pd.DataFrame, rel: pd.DataF
     hhi_high = s["chain_hhi_high"]
     abroad = cov["abroad_share"].to_numpy()
     # named only where something is known: recorded supply or members (a link without either is missing)
-    outside_named = (f["outside"] >= 1.0 - low) & (np.isfinite(outside_rec) | (n_members > 0))
+    outside_named = (f["outside"] >= 1.0 - low) & (outside_basis != "")
     nl = np.asarray(n_local).astype(str).astype(object)
+    nm = np.asarray(n_members).astype(str).astype(object)
+    n_out = np.asarray(n_members - n_local).astype(str).astype(object)
+    # the reason says what the outside share rests on: recorded supply, capacity or member counts
+    by_sup, by_cap, by_cnt = (outside_named & (outside_basis == b) for b in ("supply", "capacity", "members"))
+    conc_named = f_conc >= hhi_high
     zh = [
         _text(status == "missing", "缺失环节：无本地企业"),
         _text(status == "weak", "薄弱环节：本地企业仅", nl, "家"),
-        _text(outside_named, "外地供应占", _pct(f["outside"])),
+        _text(by_sup, "外地供应占", _pct(f["outside"])),
+        _text(by_cap, "外地产能占", _pct(f["outside"]), "（无采购记录）"),
+        _text(by_cnt, "外地企业占", _pct(f["outside"]), "（", nm, "家中", n_out, "家；无采购记录）"),
         _text(abroad > 0, "境外供应占需求", _pct(abroad)),
-        _text(f_conc >= hhi_high, "产能高度集中（HHI ", _ratio(f_conc), "）"),
+        _text(conc_named & hhi_ok, "产能高度集中（HHI ", _ratio(f_conc), "）"),
+        _text(conc_named & ~hhi_ok, "企业少（共", nm, "家，按企业数计HHI ", _ratio(f_conc), "）"),
         _text(ap, "链条关键节点（删去则链条断开）"),
         _text(~ap & (bc > 0.2), "链条中介节点（介数 ", _ratio(bc), "）"),
         _text(f_rel > 0, "高风险供应关系占", _pct(f_rel)),
@@ -217,9 +229,13 @@ def _links(plan, p: Prepared, bl: pd.DataFrame, cov: pd.DataFrame, rel: pd.DataF
     en = [
         _text(status == "missing", "missing link: no local enterprise"),
         _text(status == "weak", "weak link: only ", nl, " local enterprise(s)"),
-        _text(outside_named, _pct(f["outside"]), " supplied from outside"),
+        _text(by_sup, _pct(f["outside"]), " supplied from outside"),
+        _text(by_cap, _pct(f["outside"]), " of capacity outside (no recorded purchases)"),
+        _text(by_cnt, _pct(f["outside"]), " of member enterprises outside (", n_out, " of ", nm,
+              "; no recorded purchases)"),
         _text(abroad > 0, _pct(abroad), " of the need supplied from abroad"),
-        _text(f_conc >= hhi_high, "highly concentrated capacity (HHI ", _ratio(f_conc), ")"),
+        _text(conc_named & hhi_ok, "highly concentrated capacity (HHI ", _ratio(f_conc), ")"),
+        _text(conc_named & ~hhi_ok, "few members (", nm, "; HHI by count ", _ratio(f_conc), ")"),
         _text(ap, "articulation point of the chain (removing it cuts the chain)"),
         _text(~ap & (bc > 0.2), "between many links (betweenness ", _ratio(bc), ")"),
         _text(f_rel > 0, _pct(f_rel), " of its supply relations are high risk"),
@@ -227,8 +243,9 @@ def _links(plan, p: Prepared, bl: pd.DataFrame, cov: pd.DataFrame, rel: pd.DataF
     return pd.DataFrame({
         "chain": cov["chain"].to_numpy(), "link": cov["link"].to_numpy(), "name": cov["name"].to_numpy(),
         "name_en": cov["name_en"].to_numpy(), "status": status, "n_local": n_local,
-        "local_share": cov["local_share"].to_numpy(), "recorded_outside": outside_rec, "abroad_share": abroad,
-        "hhi": hhi, "articulation": ap, "betweenness": bc, "high_relations": high_rel.astype(np.int64),
+        "local_share": cov["local_share"].to_numpy(), "recorded_outside": outside_rec,
+        "outside_basis": outside_basis.astype(object), "abroad_share": abroad,
+        "hhi": hhi, "hhi_basis": hhi_basis.astype(object), "articulation": ap, "betweenness": bc, "high_relations": high_rel.astype(np.int64),
         **{f"f_{k}": v for k, v in f.items()}, "score": score, "grade": _grade(score, s),
         "reasons_zh": _join(zh, "；", NO_REASON[0]), "reasons_en": _join(en, "; ", NO_REASON[1]),
     }, columns=LINK_RISK_COLUMNS)

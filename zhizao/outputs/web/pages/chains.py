@@ -42,7 +42,7 @@ LOCATIONS = ("local", "region", "domestic", "abroad")
 MAX_SCENARIOS = 3  # what-if scenarios compared side by side
 MAX_PICKS = 50
 # what a scenario's comparison shows (analytics.chains.whatif SUMMARY_KEYS), in this order
-SUMMARY_SHOWN = ("removed", "links_lost", "local_links_lost", "links_weakened", "enterprises_affected",
+SUMMARY_SHOWN = ("removed", "links_lost", "links_stopped", "local_links_lost", "links_weakened", "enterprises_affected",
                  "output_at_risk_downstream", "output_at_risk")  # enterprises, districts or regions in one scenario (a longer query is a mistake)
 ROW_HEIGHT = 90  # px per link of the fullest stage: the graph's height
 REGION_CODE = re.compile(r"^\d{2}$")  # a GB/T 2260 province prefix

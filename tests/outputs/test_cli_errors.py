@@ -19,7 +19,7 @@ def run(args: list[str], tmp_path) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("args, words", [
     (["monitor", "--period", "2030-01"], "zhizao synth"),
-    (["warnings", "--lang", "en"], "no monitoring data"),
+    (["warnings", "--lang", "en", "--period", "2025-06"], "no monitoring data"),  # without --period: the chain warnings
     (["data", "list", "--as-of", "2024/13/01"], "YYYY-MM-DD"),
 ])
 def test_mistakes_end_in_a_message(args, words, tmp_path):

@@ -1101,7 +1101,9 @@ UI.update({
 # issue 12: chain analytics — the codes of zhizao.analytics.chains' frames in words (docs/chains.md).
 RISK_GRADE: dict[str, Pair] = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
 CHAIN_STATUS: dict[str, Pair] = {"missing": ("缺失环节", "missing link"), "weak": ("薄弱环节", "weak link"),
-                                 "covered": ("有本地配套", "locally covered")}
+                                 "covered": ("有本地配套", "locally covered"),
+                                 # a chain the data have no member on: not covered by the data, not missing
+                                 "no_data": ("无数据", "no data")}
 SUPPLY_LOCATION: dict[str, Pair] = {"local": ("本地", "local"), "region": ("区域内", "in the region"),
                                     "domestic": ("外省", "other provinces"), "abroad": ("境外", "abroad")}
 CHAIN_ROLE: dict[str, Pair] = {"leader": ("链主", "chain leader"), "core": ("核心配套", "core supplier"),

@@ -18,9 +18,22 @@ COVERAGE_COLUMNS = ["chain", "link", "name", "name_en", "stage", "stage_order", 
                     "n_region", "n_buyers", "n_relations", "local_share", "region_share", "domestic_share",
                     "abroad_share", "unrecorded_share", "capacity", "capacity_known", "local_capacity_share", "hhi",
                     "status"]
-SUMMARY_COLUMNS = ["chain", "name", "name_en", "links", "missing", "weak", "local_share", "region_share",
+SUMMARY_COLUMNS = ["chain", "name", "name_en", "has_data", "links", "missing", "weak", "local_share", "region_share",
                    "unrecorded_share", "high_risk_links", "enterprises", "leaders", "leader_names"]
-STATUSES = ("missing", "weak", "covered")
+STATUSES = ("missing", "weak", "covered", "no_data")
+
+
+def chain_has_data(p: Prepared) -> np.ndarray:
+    """Per link: whether its chain has any member in the data. Data imported for one chain say
+    nothing of the others: their links are "no_data", not missing (docs/chains.md §Coverage)."""
+    L = p.n_links
+    if L == 0:
+        return np.zeros(0, dtype=bool)
+    chain_codes, link_chain = np.unique(p.links["chain"].to_numpy(dtype=object).astype(str), return_inverse=True)
+    has = np.zeros(len(chain_codes), dtype=bool)
+    if len(p.m_link):
+        has[link_chain[p.m_link]] = True
+    return has[link_chain]
 
 
 def buyer_links(p: Prepared) -> pd.DataFrame:
@@ -117,6 +130,10 @@ def _coverage(p: Prepared, bl: pd.DataFrame, settings: Settings) -> pd.DataFrame
     n_rel = np.bincount(p.s_link, minlength=L)
     weak_max = int(settings["chain_weak_link_max"])
     status = np.where(n_local == 0, "missing", np.where(n_local <= weak_max, "weak", "covered"))
+    has = chain_has_data(p)
+    status = np.where(has, status, "no_data")
+    unrec = np.where(has, sh["unrecorded"], np.nan)
+    cap_known = np.where(has, cap_known, np.nan)
     return pd.DataFrame({
         "chain": links["chain"].to_numpy(), "link": links["link"].to_numpy(), "name": links["name"].to_numpy(),
         "name_en": links["name_en"].to_numpy(), "stage": links["stage"].to_numpy(),
@@ -124,7 +141,7 @@ def _coverage(p: Prepared, bl: pd.DataFrame, settings: Settings) -> pd.DataFrame
         "n_members": n_members.astype(np.int64), "n_local": n_local, "n_region": n_region,
         "n_buyers": np.asarray(n_buyers, dtype=np.int64), "n_relations": n_rel.astype(np.int64),
         "local_share": sh["local"], "region_share": sh["local"] + sh["region"], "domestic_share": sh["domestic"],
-        "abroad_share": sh["abroad"], "unrecorded_share": sh["unrecorded"],
+        "abroad_share": sh["abroad"], "unrecorded_share": unrec,
         "capacity": cap_sum, "capacity_known": cap_known,
         "local_capacity_share": np.divide(cap_local, cap_sum, out=np.full(L, np.nan), where=by_cap),
         "hhi": hhi, "status": status.astype(object),
@@ -135,7 +152,8 @@ def link_coverage(plan, data: ChainData, settings: Settings | None = None) -> pd
     """Per (chain, link): members (all, local, region), need-weighted supply shares by location (local,
     local + region, domestic, abroad, unrecorded: they sum to 1 with region_share counted once; NaN
     where no supply is recorded), capacity HHI (NaN unless chain_capacity_known_min of the members'
-    capacity is known) and the status missing / weak / covered."""
+    capacity is known) and the status missing / weak / covered, or no_data on a chain where the data
+    have no member at all (its shares NaN)."""
     settings = settings or Settings()
     p = prepare(plan, data)
     return _coverage(p, buyer_links(p), settings)
@@ -169,12 +187,15 @@ def summary_frame(plan, p: Prepared, bl: pd.DataFrame, cov: pd.DataFrame,
     names = (leaders.assign(name=p.ent_names[leaders["ent"].to_numpy()] if len(leaders) else [])
              .groupby("chain")["name"].agg(lambda s: "、".join(sorted(map(str, s)))))
     names = names.reindex(range(n), fill_value="").to_numpy()
+    has = np.zeros(n, dtype=bool)
+    if len(cc):
+        has[link_chain[(cc["status"] != "no_data").to_numpy()]] = True
     meta = {c.id: (c.name, c.name_en or c.name) for c in plan.chains}
     return pd.DataFrame({
         "chain": chains, "name": [meta[c][0] for c in chains], "name_en": [meta[c][1] for c in chains],
-        "links": links_n.astype(np.int64), "missing": missing.to_numpy(dtype=np.int64),
+        "has_data": has, "links": links_n.astype(np.int64), "missing": missing.to_numpy(dtype=np.int64),
         "weak": weak.to_numpy(dtype=np.int64), "local_share": sh["local"],
-        "region_share": sh["local"] + sh["region"], "unrecorded_share": sh["unrecorded"], "high_risk_links": high, "enterprises": n_ent.astype(np.int64),
+        "region_share": sh["local"] + sh["region"], "unrecorded_share": np.where(has, sh["unrecorded"], np.nan), "high_risk_links": high, "enterprises": n_ent.astype(np.int64),
         "leaders": n_lead.astype(np.int64), "leader_names": names,
     }, columns=SUMMARY_COLUMNS)
 

@@ -40,6 +40,7 @@ BACKUP_COLUMNS = ["chain", "link", "supplier_id", "buyer_id", "relation_score", 
                   "candidate_name", "candidate_location", "candidate_role", "candidate_capacity",
                   "supplies_buyer", "reason_zh", "reason_en"]
 NO_REASON = ("无突出风险因素", "no notable risk factor")
+NO_DATA = ("无数据：数据中该产业链无任何企业，不评级", "no data: the data have no enterprise on this chain, not graded")
 
 _PCT = np.array([formatting.share(i / 100, 0) for i in range(101)], dtype=object)
 _RATIO = np.array([formatting.ratio(i / 100) for i in range(101)], dtype=object)
@@ -240,14 +241,22 @@ def _links(plan, p: Prepared, bl: pd.DataFrame, cov: pd.DataFrame, rel: pd.DataF
         _text(~ap & (bc > 0.2), "between many links (betweenness ", _ratio(bc), ")"),
         _text(f_rel > 0, _pct(f_rel), " of its supply relations are high risk"),
     ]
+    # a chain the data do not cover is not graded: no factor, score or grade, one reason saying why
+    nod = status == "no_data"
+    if nod.any():
+        f = {k: np.where(nod, np.nan, v) for k, v in f.items()}
+        score = np.where(nod, np.nan, score)
+    grade = np.where(nod, None, _grade(score, s)).astype(object)
+    reasons_zh = np.where(nod, NO_DATA[0], _join(zh, "；", NO_REASON[0])).astype(object)
+    reasons_en = np.where(nod, NO_DATA[1], _join(en, "; ", NO_REASON[1])).astype(object)
     return pd.DataFrame({
         "chain": cov["chain"].to_numpy(), "link": cov["link"].to_numpy(), "name": cov["name"].to_numpy(),
         "name_en": cov["name_en"].to_numpy(), "status": status, "n_local": n_local,
         "local_share": cov["local_share"].to_numpy(), "recorded_outside": outside_rec,
         "outside_basis": outside_basis.astype(object), "abroad_share": abroad,
         "hhi": hhi, "hhi_basis": hhi_basis.astype(object), "articulation": ap, "betweenness": bc, "high_relations": high_rel.astype(np.int64),
-        **{f"f_{k}": v for k, v in f.items()}, "score": score, "grade": _grade(score, s),
-        "reasons_zh": _join(zh, "；", NO_REASON[0]), "reasons_en": _join(en, "; ", NO_REASON[1]),
+        **{f"f_{k}": v for k, v in f.items()}, "score": score, "grade": grade,
+        "reasons_zh": reasons_zh, "reasons_en": reasons_en,
     }, columns=LINK_RISK_COLUMNS)
 
 

@@ -1487,7 +1487,8 @@ CHAIN_HEAD.update({"local_links_lost": ("失去本地配套的环节", "Links lo
                    "outside_basis": ("外地占比口径", "Outside share measured by"),
                    "hhi_basis": ("集中度口径", "HHI measured by"),
                    "measure": ("项目", "Measure")})
-for _code, _pair in {"local_lost": ("本地配套断链", "local supply lost"), "stopped": ("停产", "stopped")}.items():
+for _code, _pair in {"local_lost": ("本地配套断链", "local supply lost"), "stopped": ("停产", "stopped"),
+                     "no_data": ("无数据", "no data")}.items():
     CHAIN_STATUS_WORD.setdefault(_code, _pair)  # the analytics' what-if statuses, if not named already
 CHAIN_WORDS.update({
     "more_links": ("另有 {n} 个受影响环节未列出（--limit 0 显示全部）", "{n} more links hit (--limit 0 shows all)"),

@@ -140,13 +140,11 @@ def make_data(size: str, use_local: bool):
         plan = bench_plan()
         return plan, local_data(plan, n_ent, n_rel, SEED)
     from zhizao.plan.load import load_plan
-    try:
-        from zhizao.synth.chains import generate_chain_data
-    except ImportError:
-        raise SystemExit("zhizao.synth.chains is not there yet: run with --local-data") from None
+    from zhizao.synth.chains import generate_chain_data
+
     plan = load_plan()
     if not plan.chains:
-        raise SystemExit("the default plan has no chains yet: run with --local-data")
+        raise SystemExit("the default plan has no chains: run with --local-data")
     return plan, generate_chain_data(plan, seed=SEED, n_enterprises=n_ent, n_relations=n_rel)
 
 

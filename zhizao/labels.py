@@ -1486,6 +1486,7 @@ CHAIN_HEAD.update({"local_links_lost": ("失去本地配套的环节", "Links lo
                    "capacity_known": ("已知产能的企业占比（%）", "Members with known capacity (%)"),
                    "outside_basis": ("外地占比口径", "Outside share measured by"),
                    "hhi_basis": ("集中度口径", "HHI measured by"),
+                   "has_data": ("有企业数据", "Has enterprise data"),
                    "measure": ("项目", "Measure")})
 for _code, _pair in {"local_lost": ("本地配套断链", "local supply lost"), "stopped": ("停产", "stopped"),
                      "no_data": ("无数据", "no data")}.items():

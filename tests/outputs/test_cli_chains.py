@@ -125,7 +125,7 @@ def test_whatif_compares_named_scenarios(zz):
     assert "output_at_risk" not in rows[1]
 
 
-LINK_ROW = re.compile(r"│ (受损|断链|本地配套断链|停产) +│")
+LINK_ROW = re.compile(r"│ (削弱|断链|本地配套断链|停产) +│")
 
 
 def _link_rows(out: str) -> list[str]:
@@ -146,7 +146,8 @@ def test_whatif_limits_every_table_and_hides_links_under_the_minimum_loss(zz):
     assert code == 0, err
     assert len(_link_rows(out)) == 3
     assert f"另有 {listed - 3} 个受影响环节未列出" in out and f"另有 {len(small)} 个环节需求缺口低于" in out
-    assert f"另有 {len(doc['enterprises']) - 3:,} 家受影响企业未列出" in out
+    downstream = [e for e in doc["enterprises"] if not e.get("removed")]  # the removed are the scenario
+    assert f"另有 {len(downstream) - 3:,} 家受影响的下游企业未列出" in out
     order = {"lost": 0, "stopped": 1, "local_lost": 2, "weakened": 3}  # the worst three: by status, then need lost
     worst = sorted((lk for lk in doc["links"] if lk not in small), key=lambda lk: (order[lk["status"]], -need(lk)))[:3]
     shown = sorted(line.rstrip(" │").rsplit("│", 1)[1].strip() for line in _link_rows(out))
@@ -155,7 +156,7 @@ def test_whatif_limits_every_table_and_hides_links_under_the_minimum_loss(zz):
     code, out, err = zz("chain", "whatif", "--region", "abroad", "--limit", "0")
     rows = _link_rows(out)
     assert len(rows) == listed and not any(line.rstrip(" │").endswith("│ 0.0") for line in rows)
-    assert "受影响环节未列出" not in out and "受影响企业未列出" not in out
+    assert "受影响环节未列出" not in out and "下游企业未列出" not in out
     code, out, err = zz("chain", "whatif", "--region", "abroad", "--limit", "3", "--lang", "en")
     assert f"{listed - 3} more links hit" in out and f"{len(small)} more links lost less than" in out
 
@@ -175,7 +176,7 @@ def test_whatif_comparison_reads_at_80_columns_with_links_losing_local_supply(zz
     assert code == 0, err
     assert all(cell_len(line) <= 80 for line in out.splitlines())
     lines = out.splitlines()
-    for words in ("受影响企业", "失去本地配套的环节", "风险产值（亿元）"):
+    for words in ("受影响的下游企业", "失去本地配套的环节", "下游受影响产值（亿元）", "合计（含停供企业，亿元）"):
         assert any(words in line for line in lines), words  # on one line, not folded
     local = next(line for line in lines if "失去本地配套的环节" in line)
     assert [c.strip() for c in local.split("│")[2:-1]] == [f"{r['local_links_lost']:,}" for r in rows]
@@ -593,3 +594,21 @@ def test_province_names_come_from_the_one_gbt2260_table():
     assert regions.province_name("44", "zh") == "广东省" and regions.province_name("440300", "en") == "Guangdong"
     assert regions.province_name("99", "zh") is None and regions.province_name("", "en") is None
     assert len(regions.PROVINCES) == 34
+
+
+# --- second review fixes ------------------------------------------------------------------------
+def test_whatif_table_lists_downstream_enterprises_as_the_summary_counts_them(zz):
+    """The enterprise table's rows + "另有 N" equal the summary's 受影响的下游企业 (the removed
+    enterprises are the scenario, not hit); the comparison shows downstream output apart from the total."""
+    d = api.resolve_plan(EMBEDDED, None, register=False).regions.districts[0].code
+    code, out, err = zz("chain", "whatif", "--district", d, "--format", "json")
+    doc = json.loads(out)
+    affected = doc["summary"]["enterprises_affected"]
+    assert doc["summary"]["removed"] > 0 and affected > 0
+    code, out, err = zz("chain", "whatif", "--district", d, "--limit", "3")
+    assert code == 0
+    more = re.search(r"另有 ([\d,]+) 家受影响的下游企业", out)
+    assert more and int(more[1].replace(",", "")) + 3 == affected
+    assert "下游受影响产值（亿元）" in out and "合计（含停供企业，亿元）" in out
+    code, out, err = zz("chain", "whatif", "--district", d, "--limit", "3", "--lang", "en")
+    assert "Members removed" in out and "Stopped" not in out

@@ -51,7 +51,7 @@ UNKNOWN_WHEN_BLANK = ("local_share", "region_share", "domestic_share", "abroad_s
 SHARES = ("local_share", "region_share", "domestic_share", "abroad_share", "unrecorded_share", "share", "loss_share",
           "need_lost_share", "loss")
 LEVELS = ("output", "capacity", "output_at_risk", "size")
-YI = ("output_at_risk_yi",)  # 亿元: one number of decimals for the whole column
+YI = ("output_at_risk_yi", "output_at_risk_downstream_yi", "output_at_risk_total_yi")  # 亿元: one number of decimals for the whole column
 # Amounts in 万元 (the analytics' unit): JSON/CSV/XLSX keep it and say it in the column name; a table
 # prints output at risk in 亿元, since a city's output at risk runs to 7 digits of 万元.
 MONEY = ("output", "capacity", "output_removed", "output_at_risk_downstream", "output_at_risk")
@@ -640,6 +640,8 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
         w = whatifs[0]
         _whatif_links(w.links, p, limit, _min_loss(settings), lang)
         en = w.enterprises
+        if len(en) and "removed" in en:  # downstream only, as the summary counts them (the removed are the scenario)
+            en = en[~en["removed"].fillna(False).astype(bool)]
         if len(en) and "output_at_risk" in en:
             en = en.sort_values("output_at_risk", ascending=False)
         if len(en):
@@ -653,7 +655,7 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
 # The comparison's rows: one per measure, a column per scenario, so that it reads at 80 columns
 # whatever the scenarios are called (as columns, 受影响企业 folded one character a line).
 COMPARE_ROWS = ("removed", "links_lost", "links_stopped", "local_links_lost", "links_weakened", "enterprises_affected",
-                "output_at_risk_yi")  # links_stopped: where the analytics give it
+                "output_at_risk_downstream_yi", "output_at_risk_total_yi")  # as the web: downstream apart from the total
 LINK_ORDER = {"lost": 0, "stopped": 1, "local_lost": 2, "weakened": 3}  # the worst first when rows are cut
 MIN_LOSS = 0.0005  # without the setting chain_whatif_min_loss: a loss that would print as 0.0%
 
@@ -703,10 +705,15 @@ def _whatif_links(lk: pd.DataFrame, plan, limit: int, min_loss: float, lang: str
 
 
 def _yi(df: pd.DataFrame) -> pd.DataFrame:
-    """output_at_risk (万元) as output_at_risk_yi (亿元) for a table."""
+    """output_at_risk (万元) as output_at_risk_yi (亿元) for a table; in a comparison also the downstream
+    part and the total (removed enterprises' own output included) as two rows."""
     if "output_at_risk" not in df:
         return df
-    return df.assign(output_at_risk_yi=pd.to_numeric(df["output_at_risk"], errors="coerce") / 1e4)
+    total = pd.to_numeric(df["output_at_risk"], errors="coerce") / 1e4
+    out = df.assign(output_at_risk_yi=total, output_at_risk_total_yi=total)
+    if "output_at_risk_downstream" in df:
+        out = out.assign(output_at_risk_downstream_yi=pd.to_numeric(df["output_at_risk_downstream"], errors="coerce") / 1e4)
+    return out
 
 
 def _place_words(code: str, lang: str) -> str:

@@ -612,3 +612,28 @@ def test_whatif_table_lists_downstream_enterprises_as_the_summary_counts_them(zz
     assert "下游受影响产值（亿元）" in out and "合计（含停供企业，亿元）" in out
     code, out, err = zz("chain", "whatif", "--district", d, "--limit", "3", "--lang", "en")
     assert "Members removed" in out and "Stopped" not in out
+
+
+@pytest.mark.parametrize("region", ["CN", "cn", "50", "5001", "500101", "ZZ"])
+def test_whatif_refuses_home_and_own_area_regions(zz, region):
+    """CN (the home country) and any code inside the plan's own area are districts, not outside regions
+    (one rule with the web: api.chain_region_problem); ZZ is no ISO 3166-1 code."""
+    code, out, err = zz("chain", "whatif", "--region", region)
+    assert code == 2 and "Traceback" not in err
+    assert f"--region {region.upper()}" in err
+    if region not in ("ZZ",):
+        assert "--district" in err
+
+
+def test_region_rule_is_the_plans_own_on_a_second_plan(chain_plan):
+    """The rule comes from the plan: the fictional plan's area (99…) is refused, Chongqing's 50 is an
+    outside province there, the supply region's prefix and countries are accepted."""
+    cq = api.resolve_plan(EMBEDDED, register=False)
+    fic = api.resolve_plan(chain_plan, register=False)
+    assert api.chain_region_problem(cq, "50") and api.chain_region_problem(fic, "50") is None
+    area = fic.regions.districts[0].code
+    assert api.chain_region_problem(fic, area[:4], "en") and "--district" in api.chain_region_problem(fic, area, "en")
+    for ok in ["51", "44", "abroad", "JP", "de"]:
+        assert api.chain_region_problem(fic, ok) is None, ok
+    assert "ISO 3166-1" in api.chain_region_problem(fic, "ZZ")
+    assert api.chain_region_problem(fic, "CN") and api.chain_region_problem(fic, "5x")

@@ -555,12 +555,6 @@ SPEC = re.compile(r"^(enterprise|district|region)[:：](.+)$")
 def _scenario(name: str, enterprises=(), districts=(), regions=()) -> Scenario:
     regions = tuple(r.strip() if r.strip().isdigit() or r.strip().lower() == "abroad" else r.strip().upper()
                     for r in regions)
-    for r in regions:
-        r = "abroad" if r.lower() == "abroad" else r
-        if not (r == "abroad" or re.fullmatch(r"\d{2,6}", r) or re.fullmatch(r"[A-Z]{2}", r)):
-            raise UserError(f"--region {r} 无效：可取 abroad（境外）、两位国家代码（如 JP）或 GB/T 2260 代码前缀（如 44）",
-                            f"invalid --region {r}: use abroad, a two-letter country code (e.g. JP) or a GB/T 2260 "
-                            "code prefix (e.g. 44)")
     return Scenario(name=name, enterprises=tuple(e.strip() for e in enterprises),
                     districts=tuple(d.strip() for d in districts),
                     regions=tuple("abroad" if r.lower() == "abroad" else r for r in regions))
@@ -610,6 +604,11 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
     runs = [_parse_scenario(s) for s in scenario or []]
     if enterprise or district or region:
         runs.insert(0, _scenario("", enterprise or (), district or (), region or ()))
+    for run in runs:  # one rule with the web's what-if (api.chain_region_problem)
+        for r in run.regions:
+            if api.chain_region_problem(p, r, "zh"):
+                raise UserError(f"--region {r}：{api.chain_region_problem(p, r, 'zh')}",
+                                f"--region {r}: {api.chain_region_problem(p, r, 'en')}")
     if not runs:
         raise UserError("请指定断供对象：--enterprise 代码、--district 区县代码、--region 地区，或 --scenario 名称=…",
                         "say what stops supplying: --enterprise ID, --district CODE, --region PREFIX|abroad|XX or "

@@ -806,8 +806,10 @@ def parse_scenarios(request: Request, ctx: Ctx, chain, a: Analysis | None) -> tu
         if sum(len(v) for v in picks.values()) > MAX_PICKS:
             problems.append(t("chain_whatif_too_many", ctx.lang).format(name=name, n=MAX_PICKS))
             continue
+        rule = [api.chain_region_problem(ctx.plan, v, ctx.lang) for v in picks["region"]]  # one rule with the CLI
+        problems += [f"{name}: {m}" if ctx.lang == "en" else f"{name}：{m}" for m in dict.fromkeys(filter(None, rule))]
         for kind, allowed in (("enterprise", ents), ("district", districts), ("region", regions)):
-            bad = [v[:40] for v in picks[kind] if v not in allowed]
+            bad = [v[:40] for k, v in enumerate(picks[kind]) if v not in allowed and not (kind == "region" and rule[k])]
             if bad:
                 problems.append(t(f"chain_whatif_unknown_{kind}", ctx.lang).format(
                     name=name, values=("、" if ctx.lang != "en" else ", ").join(bad)))

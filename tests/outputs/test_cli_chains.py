@@ -637,3 +637,38 @@ def test_region_rule_is_the_plans_own_on_a_second_plan(chain_plan):
         assert api.chain_region_problem(fic, ok) is None, ok
     assert "ISO 3166-1" in api.chain_region_problem(fic, "ZZ")
     assert api.chain_region_problem(fic, "CN") and api.chain_region_problem(fic, "5x")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_per_command_xlsx_is_worded_like_the_export(zz, tmp_path, lang):
+    """--format xlsx of list/risk/gaps/whatif: the source line first (synthetic labelled), headers in the
+    reader's language, chain ids as names; the what-if's links and downstream enterprises on sheets of
+    their own (the removed enterprises are the scenario, not listed as hit)."""
+    import openpyxl
+
+    heads = labels.CHAIN_HEAD
+    i = 1 if lang == "en" else 0
+    chain = first_chain(EMBEDDED)
+    name = (chain.name_en or chain.name) if lang == "en" else chain.name
+    for args, first_head in ((["list"], heads["chain"][i]), (["risk"], heads["chain"][i]),
+                             (["gaps"], heads["rank"][i])):
+        x = tmp_path / f"{args[0]}.xlsx"
+        code, out, err = zz("chain", *args, "--format", "xlsx", "--out", str(x), "--lang", lang)
+        assert code == 0, err
+        ws = openpyxl.load_workbook(x).worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+        assert "合成数据（演示用）" in rows[0][0]
+        assert first_head in rows[1] and "local_share" not in rows[1] and "origin" not in rows[1]
+        if args[0] != "gaps":
+            assert any(name in r for r in rows[2:])
+    x = tmp_path / "w.xlsx"
+    code, out, err = zz("chain", "whatif", "--region", "abroad", "--format", "xlsx", "--out", str(x), "--lang", lang)
+    assert code == 0, err
+    wb = openpyxl.load_workbook(x)
+    assert len(wb.worksheets) == 3
+    doc = json.loads(zz("chain", "whatif", "--region", "abroad", "--format", "json")[1])
+    ents = list(wb.worksheets[2].iter_rows(values_only=True))
+    assert len(ents) - 2 == doc["summary"]["enterprises_affected"]
+    assert len(list(wb.worksheets[1].iter_rows(values_only=True))) - 2 == len(doc["links"])
+    compare = list(wb.worksheets[0].iter_rows(values_only=True))
+    assert heads["output_at_risk_total"][i] in compare[1] and heads["output_at_risk_downstream"][i] in compare[1]

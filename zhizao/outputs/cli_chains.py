@@ -29,7 +29,7 @@ from zhizao.codes import regions
 from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
 from zhizao.outputs.console import Lang, cell, column_cells, fitted_table, make_console, numeric_columns, wrap
-from zhizao.outputs.spreadsheet_safe import write_csv, xlsx_bytes
+from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.plan.chain_lint import lint_chains
 from zhizao.plan.lint import findings_frame
 from zhizao.plan.load import PlanError
@@ -188,15 +188,20 @@ def _check_out(fmt: Fmt, out: Optional[Path]) -> None:
                         "--format xlsx needs --out FILE.xlsx: the file to write")
 
 
-def _write(df: pd.DataFrame, fmt: Fmt, out: Optional[Path], lang: str) -> bool:
-    """JSON/CSV/XLSX output (to stdout or `out`); False for a table (the caller prints it)."""
+def _write(df: pd.DataFrame, fmt: Fmt, out: Optional[Path], lang: str, plan=None, title: str = "sheet_summary",
+           more=()) -> bool:
+    """JSON/CSV/XLSX output (to stdout or `out`); False for a table (the caller prints it). XLSX: the
+    sheets worded as `zhizao chain export`'s (title: a chain_words key; `more`: further (key, frame)
+    sheets, e.g. a what-if's links and enterprises); JSON/CSV: the frame as computed."""
     _check_out(fmt, out)
     if fmt == Fmt.table:
         return False
-    data = _machine(df)
     if fmt == Fmt.xlsx:
-        _save(out, xlsx_bytes(data, "chains"), lang)
+        from zhizao.outputs import chain_exports  # noqa: PLC0415 - openpyxl only when a workbook is written
+        sheets = [(_say(title, lang), df), *((_say(k, lang), f) for k, f in more)]
+        _save(out, chain_exports.sheets_workbook(plan, df.attrs, sheets, lang), lang)
         return True
+    data = _machine(df)
     text = (data.to_json(orient="records", force_ascii=False, indent=2, default_handler=str) + "\n"
             if fmt == Fmt.json else write_csv(data))
     if out is None:
@@ -377,7 +382,7 @@ def chain_list(plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: F
         return
     df = api.chains(p, db, settings=_settings(set_))
     _banner(df, fmt, lang, verbose)
-    if _write(df, fmt, out, lang):
+    if _write(df, fmt, out, lang, p, "sheet_summary"):
         return
     cols = ["chain", "cluster", "links", "missing", "weak", "local_share", "region_share", "high_risk_links"]
     view = _view(df[[c for c in cols if c in df]], p, lang)
@@ -399,7 +404,7 @@ def chain_show(chain: str = typer.Argument(..., help="产业链编号或名称�
     s = _settings(set_)
     df = api.chain_links(cid, p, db, settings=s)
     _banner(df, fmt, lang)
-    if _write(df, fmt, out, lang):
+    if _write(df, fmt, out, lang, p, "sheet_links"):
         return
     summary = api.chains(p, db, settings=s)
     _outline(p, p.chains[[c.id for c in p.chains].index(cid)], df, api.chain_data(db=db, plan=p),
@@ -500,7 +505,8 @@ def chain_risk(level: Level = typer.Option(Level.links, "--level", help="环节�
     df = api.chain_risk(p, db, chain=chain, level=level.value, settings=_settings(set_))
     df = _by_grade(_min_grade(df, grade)).reset_index(drop=True)
     _banner(df, fmt, lang)
-    if _write(df, fmt, out, lang):
+    sheet = {"links": "risk_links", "relations": "risk_relations", "enterprises": "risk_enterprises"}[level.value]
+    if _write(df, fmt, out, lang, p, sheet):
         return
     data = api.chain_data(db=db, plan=p)
     cols = {"links": ["chain", "link", "grade", "reasons"],
@@ -535,7 +541,7 @@ def chain_gaps(chain: Optional[str] = ChainOpt, plan: Optional[str] = PlanOpt, d
         return
     df = api.chain_gaps(p, db, chain=chain, settings=_settings(set_))
     _banner(df, fmt, lang)
-    if _write(df, fmt, out, lang):
+    if _write(df, fmt, out, lang, p, "sheet_gaps"):
         return
     cols = ["chain", "link", "status", "why", "key_products"]  # in rank order within each chain (JSON has rank)
     if chain is not None:
@@ -632,7 +638,18 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
                    orient="records", force_ascii=False, default_handler=str)) for k in ("links", "enterprises", "chains")}}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
         return
-    if _write(df, fmt, out, lang):
+    more = ()
+    if fmt == Fmt.xlsx:  # the links and downstream enterprises of every scenario, a scenario column first
+        def every(kind: str) -> pd.DataFrame:
+            frames = [getattr(w, kind).assign(scenario=w.summary.get("scenario", "")) for w in whatifs]
+            both = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            if kind == "enterprises" and "removed" in both:
+                both = both[~both["removed"].fillna(False).astype(bool)].drop(columns="removed")
+            return both[["scenario", *[c for c in both.columns if c != "scenario"]]] if len(both.columns) else both
+        more = (("whatif_links", every("links")), ("sheet_whatif_enterprises", every("enterprises")))
+    sheet = df.rename(columns={"output_at_risk": "output_at_risk_total"}) if fmt == Fmt.xlsx else df  # the total
+    sheet.attrs.update(df.attrs)
+    if _write(sheet, fmt, out, lang, p, "whatif_title", more):
         return
     _compare_table(df, limit, lang)
     if len(whatifs) == 1:

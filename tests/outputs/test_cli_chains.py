@@ -672,3 +672,20 @@ def test_per_command_xlsx_is_worded_like_the_export(zz, tmp_path, lang):
     assert len(list(wb.worksheets[1].iter_rows(values_only=True))) - 2 == len(doc["links"])
     compare = list(wb.worksheets[0].iter_rows(values_only=True))
     assert heads["output_at_risk_total"][i] in compare[1] and heads["output_at_risk_downstream"][i] in compare[1]
+
+
+@pytest.mark.skipif(not HAS_GAPS, reason="analytics.gaps lands with the analytics part")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_gaps_of_one_chain_names_its_links(zz, lang):
+    """--chain C drops the chain column, not the links' names (no link id in the table)."""
+    df = api.chain_gaps(EMBEDDED)
+    assert len(df)
+    cid = df["chain"].iloc[0]
+    chain = next(c for c in api.resolve_plan(EMBEDDED, register=False).chains if c.id == cid)
+    names = {k.id: ((k.name_en or k.name) if lang == "en" else k.name) for k in chain.links}
+    code, out, err = zz("chain", "gaps", "--chain", cid, "--lang", lang, "--limit", "0")
+    assert code == 0, err
+    for link in df.loc[df["chain"] == cid, "link"]:
+        assert names[link][:6] in out
+        if names[link] != link:
+            assert f"│ {link} " not in out

@@ -551,7 +551,8 @@ def chain_gaps(chain: Optional[str] = ChainOpt, plan: Optional[str] = PlanOpt, d
         view = view.assign(key_products=view["key_products"].map(
             lambda t: "; ".join(t.split("、")) if isinstance(t, str) else t))
     view = _reasons(view, lang, "why")
-    _table(_view(view[[c for c in cols if c in view]], p, lang), lang, _say("gaps_title", lang),
+    view = _view(view, p, lang)  # with its chain column: a link is named within its chain, even under --chain
+    _table(view[[c for c in cols if c in view]], lang, _say("gaps_title", lang),
            group="chain" if chain is None else None)
 
 

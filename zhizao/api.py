@@ -528,8 +528,17 @@ def chain_data(db: str | Path | None = None, plan=None) -> ChainData:
         if info:
             return ChainData(frames["chain_enterprises"], frames["chain_members"], frames["chain_supply"],
                              synthetic=False, source=_file_names(info["file"]) or info["batch_id"],
-                             batch_id=info["batch_id"], as_of=pd.Timestamp(info["imported_at"]).date().isoformat())
+                             batch_id=info["batch_id"], as_of=_display_date(info["imported_at"]))
     return _synthetic_chain_data(plan)
+
+
+def _display_date(when) -> str:
+    """A stored UTC time's date in the display time zone (the day 北京时间 the batch list shows)."""
+    from zhizao.settings import display_time_zone  # noqa: PLC0415 - settings' function, this block's only use
+
+    t = pd.Timestamp(when)
+    t = t.tz_localize("UTC") if t.tzinfo is None else t
+    return t.tz_convert(display_time_zone()[0]).date().isoformat()
 
 
 def _file_names(files: str | None) -> str:

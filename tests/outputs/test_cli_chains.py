@@ -689,3 +689,19 @@ def test_gaps_of_one_chain_names_its_links(zz, lang):
         assert names[link][:6] in out
         if names[link] != link:
             assert f"│ {link} " not in out
+
+
+def test_scenario_names_over_the_shared_maximum_are_refused(zz):
+    """As the web's what-if form (one constant, api.SCENARIO_NAME_MAX): refused, not cut."""
+    from zhizao.outputs.web.pages import chains as web_chains
+
+    assert web_chains.NAME_MAX == api.SCENARIO_NAME_MAX == 40
+    code, out, err = zz("chain", "whatif", "--scenario", "境" * 41 + "=region:abroad")
+    assert code == 2 and "41" in err and "40" in err
+    code, out, err = zz("chain", "whatif", "--scenario", "境" * 40 + "=region:abroad", "--format", "json")
+    assert code == 0, err
+
+
+def test_weakened_is_xueruo_as_on_the_web():
+    assert labels.label("cli_chain_status", "weakened", "zh") == labels.UI["chain_whatif_weakened"][0] == "削弱"
+    assert labels.label("chain_head", "links_weakened", "zh") == "削弱环节"

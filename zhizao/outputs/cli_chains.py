@@ -582,7 +582,12 @@ def _parse_scenario(text: str) -> Scenario:
                             f"--scenario {name}: '{item.strip()}' should be enterprise:ID, district:CODE or "
                             "region:PREFIX|abroad|XX")
         parts[m[1]].append(m[2])
-    return _scenario(name.strip(), parts["enterprise"], parts["district"], parts["region"])
+    name = name.strip()
+    if len(name) > api.SCENARIO_NAME_MAX:  # refused, not cut, as the web's what-if form
+        raise UserError(f"--scenario：情景名称有 {len(name)} 个字符，最多 {api.SCENARIO_NAME_MAX} 个：请缩短",
+                        f"--scenario: the scenario name has {len(name)} characters, at most "
+                        f"{api.SCENARIO_NAME_MAX}: shorten it")
+    return _scenario(name, parts["enterprise"], parts["district"], parts["region"])
 
 
 @chain_app.command("whatif")

@@ -48,7 +48,7 @@ ROW_HEIGHT = 90  # px per link of the fullest stage: the graph's height
 REGION_CODE = re.compile(r"^\d{2}$")  # a GB/T 2260 province prefix
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
 
-NAME_MAX = 40  # characters of a scenario's name (the form's maxlength; a longer one is refused)
+NAME_MAX = api.SCENARIO_NAME_MAX  # characters of a scenario's name (the form's maxlength; a longer one is refused)
 TOP = 20  # rows of a long table shown at once (what-if, members, relations); the rest folded or in the export
 TOP_LIST = 10  # critical enterprises listed before the fold (each a few lines on a phone)
 

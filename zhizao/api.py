@@ -528,8 +528,17 @@ def chain_data(db: str | Path | None = None, plan=None) -> ChainData:
         if info:
             return ChainData(frames["chain_enterprises"], frames["chain_members"], frames["chain_supply"],
                              synthetic=False, source=_file_names(info["file"]) or info["batch_id"],
-                             batch_id=info["batch_id"], as_of=pd.Timestamp(info["imported_at"]).date().isoformat())
+                             batch_id=info["batch_id"], as_of=_display_date(info["imported_at"]))
     return _synthetic_chain_data(plan)
+
+
+def _display_date(when) -> str:
+    """A stored UTC time's date in the display time zone (the day 北京时间 the batch list shows)."""
+    from zhizao.settings import display_time_zone  # noqa: PLC0415 - settings' function, this block's only use
+
+    t = pd.Timestamp(when)
+    t = t.tz_localize("UTC") if t.tzinfo is None else t
+    return t.tz_convert(display_time_zone()[0]).date().isoformat()
 
 
 def _file_names(files: str | None) -> str:
@@ -721,6 +730,55 @@ def chain_gaps(plan=None, db: str | Path | None = None, chain: str | None = None
     return _stamped(df.reset_index(drop=True), data)
 
 
+SCENARIO_NAME_MAX = 40  # characters of a what-if scenario's name (CLI --scenario and the web form alike)
+HOME_COUNTRY = "CN"  # the chain data's country at home (contract: country "CN" at home)
+
+
+def _plan_area(plan: Plan) -> tuple[str, list[str]]:
+    """(the plan area's GB/T 2260 prefix — its whole code without trailing 00 pairs —, its district codes)."""
+    whole = plan.regions.whole_code if plan.regions else ""
+    area = whole
+    while len(area) > 2 and area.endswith("00"):
+        area = area[:-2]
+    return area, [d.code for d in (plan.regions.districts if plan.regions else [])]
+
+
+def chain_region_problem(plan: Plan, value: str, lang: str = "zh") -> str | None:
+    """Why `value` cannot be a what-if's outside region (None when it can): one rule for the CLI's --region
+    and the web's what-if. Allowed: "abroad", an ISO 3166-1 country code other than the home country, a
+    GB/T 2260 prefix (2–6 digits) outside the plan's own area (other provinces, the supply region's
+    prefixes). The home country and any code overlapping the plan's area are districts: use --district."""
+    from zhizao.codes.countries import is_country  # noqa: PLC0415 - data module, only for this check
+
+    en = lang == "en"
+    v = str(value or "").strip()
+    area, districts = _plan_area(plan)
+    to_district = ("use --district CODE (the plan's districts: zhizao plan show --section regions; on the web, "
+                   "the district list)" if en else
+                   "请改用 --district 区县代码（本规划区县见 zhizao plan show --section regions；网页上用区县列表）")
+    if v.lower() == "abroad":
+        return None
+    if re.fullmatch(r"[A-Za-z]{2}", v):
+        code = v.upper()
+        if code == HOME_COUNTRY:
+            return (f"region {code} is the home country, not an outside region: for another province give its "
+                    f"code prefix (e.g. 44); inside the plan's area {to_district}" if en else
+                    f"地区 {code} 是本国而不是外部地区：外省请给省级代码前缀（如 44），本规划范围内{to_district}")
+        if not is_country(code):
+            return (f"region {code} is not an ISO 3166-1 country code: use abroad, a country code such as JP or a "
+                    "GB/T 2260 province prefix such as 44" if en else
+                    f"地区 {code} 不是 ISO 3166-1 国家代码：可取 abroad（境外）、国家代码如 JP 或省级代码前缀如 44")
+        return None
+    if re.fullmatch(r"\d{2,6}", v):
+        inside = bool(area) and (v.startswith(area) or area.startswith(v)) or any(d.startswith(v) for d in districts)
+        if inside:
+            return (f"region {v} lies in the plan's own area ({area}): its enterprises are local, so {to_district}"
+                    if en else f"地区 {v} 在本规划范围（{area}）之内，其企业是本地企业：{to_district}")
+        return None
+    return ("invalid region: use abroad, a two-letter country code (e.g. JP) or a GB/T 2260 code prefix (e.g. 44)"
+            if en else "地区无效：可取 abroad（境外）、两位国家代码（如 JP）或 GB/T 2260 代码前缀（如 44）")
+
+
 def _check_scenario(sc, data, plan: Plan) -> None:
     """Every enterprise, district and region of a scenario exists in the data; UserError naming some that do."""
     ent = data.enterprises
@@ -742,6 +800,9 @@ def _check_scenario(sc, data, plan: Plan) -> None:
                         f"scenario '{sc.name}': no district code {_first(bad, 3, ', ')}; use a district of the plan "
                         f"such as {_first(local, 6, ', ')} (6-digit GB/T 2260; zhizao plan show --section regions)")
     for r in sc.regions:
+        problem = chain_region_problem(plan, r, "zh")
+        if problem:
+            raise UserError(f"情景“{sc.name}”：{problem}", f"scenario '{sc.name}': {chain_region_problem(plan, r, 'en')}")
         if r == "abroad":
             hit = (ent["country"].astype(str) != "CN").any()
         elif r.isdigit():

@@ -1513,3 +1513,27 @@ CHAIN_WORDS.update({  # zhizao warnings: the chain warnings said apart from the 
 CHAIN_BASIS_WORD: dict[str, Pair] = {"supply": ("供应关系", "supply relations"), "capacity": ("产能", "capacity"),
                                      "members": ("企业数", "member counts")}
 TABLES.update({"cli_chain_basis": CHAIN_BASIS_WORD})
+
+
+# issue 12: CLI, import and store fixes from the second review (what-if downstream vs total, 削弱 as the web)
+CHAIN_HEAD.update({
+    "enterprises_affected": ("受影响的下游企业", "Downstream enterprises hit"),
+    "output_at_risk_downstream": ("下游受影响产值（万元）", "Downstream output at risk (10k yuan)"),
+    "output_removed": ("停供企业自身产值（万元）", "Removed enterprises' own output (10k yuan)"),
+    "output_at_risk_total": ("受影响产值合计（万元，含停供企业）", "Output at risk in all (10k yuan, removed included)"),
+    "local_removed": ("停供的本地企业", "Local members removed"),
+    "output_unknown": ("产值未知的受影响企业", "Enterprises hit with unknown output"),
+    "output_at_risk_downstream_yi": ("下游受影响产值（亿元）", "Downstream output at risk (100m yuan)"),
+    "output_at_risk_total_yi": ("合计（含停供企业，亿元）", "In all, removed included (100m yuan)"),
+    "links_weakened": ("削弱环节", "Links weakened"),
+    "members_removed": ("停供企业", "Members removed"),
+})
+CHAIN_STATUS_WORD["weakened"] = ("削弱", "weakened")  # the web's word (labels.UI chain_whatif_weakened)
+WHATIF_STATUS["weakened"] = ("削弱", "weakened")
+CHAIN_WORDS.update({
+    "more_enterprises": ("另有 {n} 家受影响的下游企业未列出（--limit 0 显示全部）",
+                         "{n} more downstream enterprises hit (--limit 0 shows all)"),
+    "whatif_enterprises": ("受影响的下游企业（风险产值最大者）", "Downstream enterprises hit (largest output at risk first)"),
+    "sheet_whatif_enterprises": ("受影响的下游企业", "Downstream enterprises hit"),  # ≤ 31 characters: a sheet title
+})
+CHAIN_HEAD.update({"not_found": ("数据中未找到", "Not in the data"), "scenario": ("情景", "Scenario")})

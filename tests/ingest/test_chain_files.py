@@ -231,3 +231,44 @@ def test_every_chain_problem_code_is_documented():
     doc = (root / "docs" / "data-import.md").read_text(encoding="utf-8").split("## Chain data", 1)[1]
     missing = sorted(c for c in codes if f"`{c}`" not in doc)
     assert len(codes) > 20 and not missing, missing
+
+
+# --- second review fixes ------------------------------------------------------------------------
+def test_a_cell_too_long_is_one_problem_not_also_empty(plan, tmp_path):
+    long = "长" * 100_000
+    data = tables(enterprises=_append([code("990101", 7), long, "990101", "", ""]))
+    frames, problems, _ = read_chain_files(write_csv(tmp_path, data), plan)
+    mine = [p for p in problems if p.row == 7 and p.file == "enterprises.csv"]
+    assert [p.code for p in mine] == ["cell_too_long"], [p.message_en for p in mine]
+
+
+@pytest.mark.parametrize("country,ok", [("ZZ", False), ("XX", False), ("de", True), ("JP", True)])
+def test_country_is_an_assigned_iso_3166_code(plan, tmp_path, country, ok):
+    data = tables(enterprises=_append([f"{country.upper()}-ONE-01", "境外企业", "", country, ""]))
+    frames, problems, _ = read_chain_files(write_csv(tmp_path, data), plan)
+    bad = [p for p in problems if p.code == "bad_country"]
+    assert (not bad) == ok, [p.message_en for p in problems]
+    if not ok:
+        assert (bad[0].row, bad[0].value) == (7, country)
+
+
+def test_the_249_iso_codes_with_their_source():
+    from zhizao.codes import countries
+    assert len(countries.ALPHA_2) == 249 and {"CN", "JP", "DE", "SS", "XK"} - {"XK"} <= countries.ALPHA_2
+    assert "ZZ" not in countries.ALPHA_2 and "XK" not in countries.ALPHA_2  # user-assigned codes are not countries
+    assert "iso-codes" in countries.__doc__
+
+
+@pytest.mark.parametrize("share,refused,total", [("60.000001", False, None), ("60.00005", False, None),
+                                                 ("60.00015", True, "100.0001"), ("60.001", True, "100.001")])
+def test_shares_of_a_need_have_a_relative_tolerance_of_1e_6(plan, tmp_path, share, refused, total):
+    """60 % + 40 %: a spreadsheet's rounding (100.000001 %) is accepted; above 100.0001 % refused, and the
+    total printed with the digits that make "超过100%" true."""
+    data = tables(supply=lambda rows: rows[1].__setitem__(4, share))
+    frames, problems, _ = read_chain_files(write_csv(tmp_path, data), plan)
+    over = [p for p in problems if p.code == "share_over_100"]
+    assert bool(over) == refused, [p.message_en for p in problems]
+    if refused:
+        assert f"合计 {total}%" in over[0].message_zh and float(total) > 100
+    else:
+        assert problems == [] and frames["chain_supply"]["share"].max() <= 1

@@ -125,7 +125,7 @@ def test_whatif_compares_named_scenarios(zz):
     assert "output_at_risk" not in rows[1]
 
 
-LINK_ROW = re.compile(r"│ (受损|断链|本地配套断链|停产) +│")
+LINK_ROW = re.compile(r"│ (削弱|断链|本地配套断链|停产) +│")
 
 
 def _link_rows(out: str) -> list[str]:
@@ -146,7 +146,8 @@ def test_whatif_limits_every_table_and_hides_links_under_the_minimum_loss(zz):
     assert code == 0, err
     assert len(_link_rows(out)) == 3
     assert f"另有 {listed - 3} 个受影响环节未列出" in out and f"另有 {len(small)} 个环节需求缺口低于" in out
-    assert f"另有 {len(doc['enterprises']) - 3:,} 家受影响企业未列出" in out
+    downstream = [e for e in doc["enterprises"] if not e.get("removed")]  # the removed are the scenario
+    assert f"另有 {len(downstream) - 3:,} 家受影响的下游企业未列出" in out
     order = {"lost": 0, "stopped": 1, "local_lost": 2, "weakened": 3}  # the worst three: by status, then need lost
     worst = sorted((lk for lk in doc["links"] if lk not in small), key=lambda lk: (order[lk["status"]], -need(lk)))[:3]
     shown = sorted(line.rstrip(" │").rsplit("│", 1)[1].strip() for line in _link_rows(out))
@@ -155,7 +156,7 @@ def test_whatif_limits_every_table_and_hides_links_under_the_minimum_loss(zz):
     code, out, err = zz("chain", "whatif", "--region", "abroad", "--limit", "0")
     rows = _link_rows(out)
     assert len(rows) == listed and not any(line.rstrip(" │").endswith("│ 0.0") for line in rows)
-    assert "受影响环节未列出" not in out and "受影响企业未列出" not in out
+    assert "受影响环节未列出" not in out and "下游企业未列出" not in out
     code, out, err = zz("chain", "whatif", "--region", "abroad", "--limit", "3", "--lang", "en")
     assert f"{listed - 3} more links hit" in out and f"{len(small)} more links lost less than" in out
 
@@ -175,7 +176,7 @@ def test_whatif_comparison_reads_at_80_columns_with_links_losing_local_supply(zz
     assert code == 0, err
     assert all(cell_len(line) <= 80 for line in out.splitlines())
     lines = out.splitlines()
-    for words in ("受影响企业", "失去本地配套的环节", "风险产值（亿元）"):
+    for words in ("受影响的下游企业", "失去本地配套的环节", "下游受影响产值（亿元）", "合计（含停供企业，亿元）"):
         assert any(words in line for line in lines), words  # on one line, not folded
     local = next(line for line in lines if "失去本地配套的环节" in line)
     assert [c.strip() for c in local.split("│")[2:-1]] == [f"{r['local_links_lost']:,}" for r in rows]
@@ -593,3 +594,114 @@ def test_province_names_come_from_the_one_gbt2260_table():
     assert regions.province_name("44", "zh") == "广东省" and regions.province_name("440300", "en") == "Guangdong"
     assert regions.province_name("99", "zh") is None and regions.province_name("", "en") is None
     assert len(regions.PROVINCES) == 34
+
+
+# --- second review fixes ------------------------------------------------------------------------
+def test_whatif_table_lists_downstream_enterprises_as_the_summary_counts_them(zz):
+    """The enterprise table's rows + "另有 N" equal the summary's 受影响的下游企业 (the removed
+    enterprises are the scenario, not hit); the comparison shows downstream output apart from the total."""
+    d = api.resolve_plan(EMBEDDED, None, register=False).regions.districts[0].code
+    code, out, err = zz("chain", "whatif", "--district", d, "--format", "json")
+    doc = json.loads(out)
+    affected = doc["summary"]["enterprises_affected"]
+    assert doc["summary"]["removed"] > 0 and affected > 0
+    code, out, err = zz("chain", "whatif", "--district", d, "--limit", "3")
+    assert code == 0
+    more = re.search(r"另有 ([\d,]+) 家受影响的下游企业", out)
+    assert more and int(more[1].replace(",", "")) + 3 == affected
+    assert "下游受影响产值（亿元）" in out and "合计（含停供企业，亿元）" in out
+    code, out, err = zz("chain", "whatif", "--district", d, "--limit", "3", "--lang", "en")
+    assert "Members removed" in out and "Stopped" not in out
+
+
+@pytest.mark.parametrize("region", ["CN", "cn", "50", "5001", "500101", "ZZ"])
+def test_whatif_refuses_home_and_own_area_regions(zz, region):
+    """CN (the home country) and any code inside the plan's own area are districts, not outside regions
+    (one rule with the web: api.chain_region_problem); ZZ is no ISO 3166-1 code."""
+    code, out, err = zz("chain", "whatif", "--region", region)
+    assert code == 2 and "Traceback" not in err
+    assert f"--region {region.upper()}" in err
+    if region not in ("ZZ",):
+        assert "--district" in err
+
+
+def test_region_rule_is_the_plans_own_on_a_second_plan(chain_plan):
+    """The rule comes from the plan: the fictional plan's area (99…) is refused, Chongqing's 50 is an
+    outside province there, the supply region's prefix and countries are accepted."""
+    cq = api.resolve_plan(EMBEDDED, register=False)
+    fic = api.resolve_plan(chain_plan, register=False)
+    assert api.chain_region_problem(cq, "50") and api.chain_region_problem(fic, "50") is None
+    area = fic.regions.districts[0].code
+    assert api.chain_region_problem(fic, area[:4], "en") and "--district" in api.chain_region_problem(fic, area, "en")
+    for ok in ["51", "44", "abroad", "JP", "de"]:
+        assert api.chain_region_problem(fic, ok) is None, ok
+    assert "ISO 3166-1" in api.chain_region_problem(fic, "ZZ")
+    assert api.chain_region_problem(fic, "CN") and api.chain_region_problem(fic, "5x")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_per_command_xlsx_is_worded_like_the_export(zz, tmp_path, lang):
+    """--format xlsx of list/risk/gaps/whatif: the source line first (synthetic labelled), headers in the
+    reader's language, chain ids as names; the what-if's links and downstream enterprises on sheets of
+    their own (the removed enterprises are the scenario, not listed as hit)."""
+    import openpyxl
+
+    heads = labels.CHAIN_HEAD
+    i = 1 if lang == "en" else 0
+    chain = first_chain(EMBEDDED)
+    name = (chain.name_en or chain.name) if lang == "en" else chain.name
+    for args, first_head in ((["list"], heads["chain"][i]), (["risk"], heads["chain"][i]),
+                             (["gaps"], heads["rank"][i])):
+        x = tmp_path / f"{args[0]}.xlsx"
+        code, out, err = zz("chain", *args, "--format", "xlsx", "--out", str(x), "--lang", lang)
+        assert code == 0, err
+        ws = openpyxl.load_workbook(x).worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+        assert "合成数据（演示用）" in rows[0][0]
+        assert first_head in rows[1] and "local_share" not in rows[1] and "origin" not in rows[1]
+        if args[0] != "gaps":
+            assert any(name in r for r in rows[2:])
+    x = tmp_path / "w.xlsx"
+    code, out, err = zz("chain", "whatif", "--region", "abroad", "--format", "xlsx", "--out", str(x), "--lang", lang)
+    assert code == 0, err
+    wb = openpyxl.load_workbook(x)
+    assert len(wb.worksheets) == 3
+    doc = json.loads(zz("chain", "whatif", "--region", "abroad", "--format", "json")[1])
+    ents = list(wb.worksheets[2].iter_rows(values_only=True))
+    assert len(ents) - 2 == doc["summary"]["enterprises_affected"]
+    assert len(list(wb.worksheets[1].iter_rows(values_only=True))) - 2 == len(doc["links"])
+    compare = list(wb.worksheets[0].iter_rows(values_only=True))
+    assert heads["output_at_risk_total"][i] in compare[1] and heads["output_at_risk_downstream"][i] in compare[1]
+
+
+@pytest.mark.skipif(not HAS_GAPS, reason="analytics.gaps lands with the analytics part")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_gaps_of_one_chain_names_its_links(zz, lang):
+    """--chain C drops the chain column, not the links' names (no link id in the table)."""
+    df = api.chain_gaps(EMBEDDED)
+    assert len(df)
+    cid = df["chain"].iloc[0]
+    chain = next(c for c in api.resolve_plan(EMBEDDED, register=False).chains if c.id == cid)
+    names = {k.id: ((k.name_en or k.name) if lang == "en" else k.name) for k in chain.links}
+    code, out, err = zz("chain", "gaps", "--chain", cid, "--lang", lang, "--limit", "0")
+    assert code == 0, err
+    for link in df.loc[df["chain"] == cid, "link"]:
+        assert names[link][:6] in out
+        if names[link] != link:
+            assert f"│ {link} " not in out
+
+
+def test_scenario_names_over_the_shared_maximum_are_refused(zz):
+    """As the web's what-if form (one constant, api.SCENARIO_NAME_MAX): refused, not cut."""
+    from zhizao.outputs.web.pages import chains as web_chains
+
+    assert web_chains.NAME_MAX == api.SCENARIO_NAME_MAX == 40
+    code, out, err = zz("chain", "whatif", "--scenario", "境" * 41 + "=region:abroad")
+    assert code == 2 and "41" in err and "40" in err
+    code, out, err = zz("chain", "whatif", "--scenario", "境" * 40 + "=region:abroad", "--format", "json")
+    assert code == 0, err
+
+
+def test_weakened_is_xueruo_as_on_the_web():
+    assert labels.label("cli_chain_status", "weakened", "zh") == labels.UI["chain_whatif_weakened"][0] == "削弱"
+    assert labels.label("chain_head", "links_weakened", "zh") == "削弱环节"

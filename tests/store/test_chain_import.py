@@ -186,3 +186,24 @@ def test_the_plan_is_registered_in_the_same_transaction_as_the_data(store_db, pl
         zz.import_chain_data(write_csv(tmp_path), plan=str(plan_path), db=store_db)
     assert PLAN_ID not in _registered(store_db)
     assert _chain_rows(store_db) == dict.fromkeys(CHAIN_TABLE_NAMES, 0)
+
+
+def test_a_three_csv_batch_names_every_file_and_as_of_is_the_display_date(store_db, plan_path, tmp_path, monkeypatch):
+    """`zhizao data batches` shows Path(file).name: a three-CSV import's batch names all three (the full
+    paths stay in the audit detail); as_of is the import's date in the display time zone (the batch list's)."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from zhizao.store import pg_store, store as store_module
+
+    # 20:30 UTC is the next day in Beijing: the UTC date would be a day behind the batch list
+    for module in (store_module, pg_store):
+        monkeypatch.setattr(module, "_utcnow", lambda: datetime(2026, 3, 31, 20, 30))
+    monkeypatch.setenv("ZHIZAO_TIME_ZONE", "Asia/Shanghai")
+    paths = write_csv(tmp_path)
+    result = zz.import_chain_data(paths, plan=plan_path, db=store_db)
+    batch = zz.batches(store_db).set_index("batch_id").loc[result["batch_id"]]
+    assert Path(batch["file"]).name == "enterprises.csv | members.csv | supply.csv"
+    audit = zz.audit_log(store_db, action="import").iloc[0]
+    assert str(paths[0]) in audit["detail"]
+    assert zz.chain_data(store_db, plan_path).as_of == "2026-04-01"

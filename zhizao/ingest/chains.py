@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from zhizao.codes import uscc
+from zhizao.codes.countries import is_country
 from zhizao.plan.spec import Plan
 
 from .table import (HEADER_SCAN_ROWS, MAX_CELL_CHARS, MAX_COLUMNS, MAX_XLSX_UNPACKED, ImportProblem, TableReadError,
@@ -33,6 +34,10 @@ MEMBER_COLUMNS = ["enterprise_id", "chain", "link", "role", "capacity"]
 SUPPLY_COLUMNS = ["supplier_id", "buyer_id", "chain", "link", "share"]
 ROLES = ("leader", "core", "supplier")
 HOME_COUNTRY = "CN"
+# Σ share per buyer and link may exceed 100 % by this relative amount (rounding in a spreadsheet's
+# percentages): 1e-6 of 100 %, i.e. 0.0001 percentage points
+SHARE_TOLERANCE = 1e-6
+SHARE_LIMIT = 100 * (1 + SHARE_TOLERANCE)
 # store table → its contract columns (the store adds batch_id and plan_id)
 CHAIN_TABLES = {"chain_enterprises": ENTERPRISE_COLUMNS, "chain_members": MEMBER_COLUMNS,
                 "chain_supply": SUPPLY_COLUMNS}
@@ -120,6 +125,7 @@ class _Problems:
 
     def __init__(self) -> None:
         self.items: list[ImportProblem] = []
+        self.spoiled: set = set()  # cells already reported too long: blanked, so not reported again as empty
 
     def add(self, src: _Sheet | None, file: str, row: int | None, column: str | None, value: str | None,
             code: str, zh: str, en: str) -> None:
@@ -137,6 +143,11 @@ class _Problems:
             where_zh += f"的值“{value}”"
             where_en += f', value "{value}"'
         label = f"{file}[{sheet}]" if sheet else file
+        if column and row is not None:
+            if (label, row, column) in self.spoiled:
+                return
+            if code == "cell_too_long":
+                self.spoiled.add((label, row, column))
         self.items.append(ImportProblem(label, row, column, value, code, f"{where_zh}：{zh}", f"{where_en}: {en}"))
 
 
@@ -488,7 +499,7 @@ def _enterprises(t: _Table, plan: Plan, problems: _Problems) -> tuple[pd.DataFra
     countries = []
     for i, c in enumerate(t.column("country")):
         code = COUNTRY_WORDS.get(c, c.upper()) if c else HOME_COUNTRY
-        if not re.fullmatch(r"[A-Z]{2}", code):
+        if not is_country(code):  # ISO 3166-1 alpha-2 as assigned (ZZ is not a country)
             problems.add(src, file, t.rows[i], t.shown.get("country"), c, "bad_country",
                          "须为两位国家代码（ISO 3166-1，如 CN、JP、DE）或国名；空白即中国",
                          "must be a two-letter country code (ISO 3166-1: CN, JP, DE …) or a country name; blank is CN")
@@ -615,13 +626,13 @@ def _supply(t: _Table, index: _ChainIndex, enterprises: set[str] | None, members
     if ok.any():
         part = frame[ok].assign(_row=np.asarray(t.rows, dtype=np.int64)[ok])
         sums = part.groupby(["buyer_id", "chain", "link"], sort=False)["share"].transform("sum")
-        over = part[sums > 100 + 1e-9]
+        over = part[sums > SHARE_LIMIT]
         for (b, c, lk), group in over.groupby(["buyer_id", "chain", "link"], sort=False):
             rows = group["_row"].tolist()
             listed = "、".join(map(str, rows[:10])) + ("…" if len(rows) > 10 else "")
             # the row that takes the total over 100 %
-            k = int(np.argmax(group["share"].cumsum().to_numpy() > 100 + 1e-9))
-            total = f"{group['share'].sum():.6g}"
+            k = int(np.argmax(group["share"].cumsum().to_numpy() > SHARE_LIMIT))
+            total = _over_100(float(group["share"].sum()))
             problems.add(src, file, rows[k], t.shown.get("share"), f"{group['share'].iloc[k]:g}", "share_over_100",
                          f"采购商 {b} 对产业链“{c}”环节“{lk}”的需求比重合计 {total}%，超过100%（第{listed}行）："
                          "请核对各供应商的比重",
@@ -629,6 +640,15 @@ def _supply(t: _Table, index: _ChainIndex, enterprises: set[str] | None, members
                          f"than 100 % (rows {listed.replace('、', ', ')}): check each supplier's share")
     frame["share"] = frame["share"] / 100.0
     return frame
+
+
+def _over_100(total: float) -> str:
+    """A total above SHARE_LIMIT with the fewest digits that still read above 100 (100.0002, not 100)."""
+    for digits in range(4, 18):
+        text = f"{total:.{digits}g}"
+        if float(text) > 100:
+            return text
+    return repr(total)
 
 
 def read_chain_files(paths: Sequence[str | Path], plan: Plan, progress: Callable | None = None

@@ -27,7 +27,8 @@ from zhizao.outputs.spreadsheet_safe import ILLEGAL_CHARACTERS_RE, xlsx_cell, xl
 from zhizao.settings import Settings
 
 SHARE_COLUMNS = ("local_share", "region_share", "domestic_share", "abroad_share", "unrecorded_share", "share",
-                 "loss_share", "local_capacity_share", "recorded_outside", "outside_input_share", "capacity_known")
+                 "loss_share", "local_capacity_share", "recorded_outside", "outside_input_share", "capacity_known",
+                 "loss", "need_lost_share")  # the what-if sheets (zhizao chain whatif --format xlsx)
 # Repeats of a column the workbook already shows in the reader's language (chain and link ids become names)
 REPEATS = ("chain_name", "chain_name_en", "name_en")
 
@@ -165,6 +166,9 @@ def _words(df: pd.DataFrame, plan, lang: str) -> pd.DataFrame:
         out["link"] = [link_names.get((c, k), k) for c, k in zip(out["chain"], out["link"])]
     if "chain" in out:
         out["chain"] = out["chain"].map(lambda c: chain_names.get(c, c))
+    if "cluster" in out:  # the plan's cluster names, not their ids
+        clusters = {c.id: ((c.name_en or c.name) if en else c.name) for c in plan.clusters}
+        out["cluster"] = out["cluster"].map(lambda c: clusters.get(c, c))
     for col, table in (("grade", "cli_chain_grade"), ("stage", "cli_chain_stage"), ("status", "cli_chain_status"),
                        ("role", "cli_chain_role"), ("location", "cli_chain_place"), ("candidate_role", "cli_chain_role"),
                        ("supplier_location", "cli_chain_place"), ("candidate_location", "cli_chain_place"),
@@ -182,7 +186,7 @@ def _words(df: pd.DataFrame, plan, lang: str) -> pd.DataFrame:
         keep = f"{stem}_en" if en else f"{stem}_zh"
         if keep in out:
             out = out.rename(columns={keep: stem}).drop(columns=[f"{stem}_zh", f"{stem}_en"], errors="ignore")
-    if "link" in out and "name" in out and "enterprise_id" not in out:  # a link's name: the link column says it
+    if "name" in out and "enterprise_id" not in out and ("link" in out or "chain" in out):  # the chain/link column says it
         out = out.drop(columns="name")
     return out.drop(columns=[c for c in REPEATS if c in out])
 
@@ -272,6 +276,30 @@ def chain_workbook(plan, data, risk=None, gaps: pd.DataFrame | None = None, chai
     for key, df in (("sheet_summary", summary), ("sheet_links", link_table), ("sheet_relations", relations),
                     ("sheet_enterprises", enterprises), ("sheet_backups", backups_), ("sheet_gaps", gaps_)):
         _sheet(wb, w[key][i], _words(df.reset_index(drop=True), plan, lang), note, lang)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def sheets_workbook(plan, stamp: dict, sheets, lang: str = "zh") -> bytes:
+    """A workbook of the given (title, frame) sheets worded as chain_workbook's (headers in the reader's
+    language, codes as words, the data's source line first, text through spreadsheet_safe): what
+    `zhizao chain list|show|risk|gaps|whatif --format xlsx` writes. `stamp`: the frames' attrs
+    (synthetic, source, as_of)."""
+    from types import SimpleNamespace  # noqa: PLC0415 - the attrs as the object source_line reads
+    from openpyxl import Workbook  # noqa: PLC0415 - openpyxl only when a workbook is written
+
+    data = SimpleNamespace(synthetic=bool(stamp.get("synthetic")), source=stamp.get("source") or "",
+                           as_of=stamp.get("as_of"))
+    note = source_line(data, lang)
+    wb = Workbook(write_only=True)
+    seen: set[str] = set()
+    for title, df in sheets:
+        title = str(title)[:31]
+        while title in seen:  # openpyxl renames a repeated title; say which is which instead
+            title = f"{title[:28]} {len(seen)}"
+        seen.add(title)
+        _sheet(wb, title, _words(df.reset_index(drop=True), plan, lang), note, lang)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -29,7 +29,7 @@ from zhizao.codes import regions
 from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
 from zhizao.outputs.console import Lang, cell, column_cells, fitted_table, make_console, numeric_columns, wrap
-from zhizao.outputs.spreadsheet_safe import write_csv, xlsx_bytes
+from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.plan.chain_lint import lint_chains
 from zhizao.plan.lint import findings_frame
 from zhizao.plan.load import PlanError
@@ -51,7 +51,7 @@ UNKNOWN_WHEN_BLANK = ("local_share", "region_share", "domestic_share", "abroad_s
 SHARES = ("local_share", "region_share", "domestic_share", "abroad_share", "unrecorded_share", "share", "loss_share",
           "need_lost_share", "loss")
 LEVELS = ("output", "capacity", "output_at_risk", "size")
-YI = ("output_at_risk_yi",)  # 亿元: one number of decimals for the whole column
+YI = ("output_at_risk_yi", "output_at_risk_downstream_yi", "output_at_risk_total_yi")  # 亿元: one number of decimals for the whole column
 # Amounts in 万元 (the analytics' unit): JSON/CSV/XLSX keep it and say it in the column name; a table
 # prints output at risk in 亿元, since a city's output at risk runs to 7 digits of 万元.
 MONEY = ("output", "capacity", "output_removed", "output_at_risk_downstream", "output_at_risk")
@@ -188,15 +188,20 @@ def _check_out(fmt: Fmt, out: Optional[Path]) -> None:
                         "--format xlsx needs --out FILE.xlsx: the file to write")
 
 
-def _write(df: pd.DataFrame, fmt: Fmt, out: Optional[Path], lang: str) -> bool:
-    """JSON/CSV/XLSX output (to stdout or `out`); False for a table (the caller prints it)."""
+def _write(df: pd.DataFrame, fmt: Fmt, out: Optional[Path], lang: str, plan=None, title: str = "sheet_summary",
+           more=()) -> bool:
+    """JSON/CSV/XLSX output (to stdout or `out`); False for a table (the caller prints it). XLSX: the
+    sheets worded as `zhizao chain export`'s (title: a chain_words key; `more`: further (key, frame)
+    sheets, e.g. a what-if's links and enterprises); JSON/CSV: the frame as computed."""
     _check_out(fmt, out)
     if fmt == Fmt.table:
         return False
-    data = _machine(df)
     if fmt == Fmt.xlsx:
-        _save(out, xlsx_bytes(data, "chains"), lang)
+        from zhizao.outputs import chain_exports  # noqa: PLC0415 - openpyxl only when a workbook is written
+        sheets = [(_say(title, lang), df), *((_say(k, lang), f) for k, f in more)]
+        _save(out, chain_exports.sheets_workbook(plan, df.attrs, sheets, lang), lang)
         return True
+    data = _machine(df)
     text = (data.to_json(orient="records", force_ascii=False, indent=2, default_handler=str) + "\n"
             if fmt == Fmt.json else write_csv(data))
     if out is None:
@@ -377,7 +382,7 @@ def chain_list(plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: F
         return
     df = api.chains(p, db, settings=_settings(set_))
     _banner(df, fmt, lang, verbose)
-    if _write(df, fmt, out, lang):
+    if _write(df, fmt, out, lang, p, "sheet_summary"):
         return
     cols = ["chain", "cluster", "links", "missing", "weak", "local_share", "region_share", "high_risk_links"]
     view = _view(df[[c for c in cols if c in df]], p, lang)
@@ -399,7 +404,7 @@ def chain_show(chain: str = typer.Argument(..., help="产业链编号或名称�
     s = _settings(set_)
     df = api.chain_links(cid, p, db, settings=s)
     _banner(df, fmt, lang)
-    if _write(df, fmt, out, lang):
+    if _write(df, fmt, out, lang, p, "sheet_links"):
         return
     summary = api.chains(p, db, settings=s)
     _outline(p, p.chains[[c.id for c in p.chains].index(cid)], df, api.chain_data(db=db, plan=p),
@@ -500,7 +505,8 @@ def chain_risk(level: Level = typer.Option(Level.links, "--level", help="环节�
     df = api.chain_risk(p, db, chain=chain, level=level.value, settings=_settings(set_))
     df = _by_grade(_min_grade(df, grade)).reset_index(drop=True)
     _banner(df, fmt, lang)
-    if _write(df, fmt, out, lang):
+    sheet = {"links": "risk_links", "relations": "risk_relations", "enterprises": "risk_enterprises"}[level.value]
+    if _write(df, fmt, out, lang, p, sheet):
         return
     data = api.chain_data(db=db, plan=p)
     cols = {"links": ["chain", "link", "grade", "reasons"],
@@ -535,7 +541,7 @@ def chain_gaps(chain: Optional[str] = ChainOpt, plan: Optional[str] = PlanOpt, d
         return
     df = api.chain_gaps(p, db, chain=chain, settings=_settings(set_))
     _banner(df, fmt, lang)
-    if _write(df, fmt, out, lang):
+    if _write(df, fmt, out, lang, p, "sheet_gaps"):
         return
     cols = ["chain", "link", "status", "why", "key_products"]  # in rank order within each chain (JSON has rank)
     if chain is not None:
@@ -545,7 +551,8 @@ def chain_gaps(chain: Optional[str] = ChainOpt, plan: Optional[str] = PlanOpt, d
         view = view.assign(key_products=view["key_products"].map(
             lambda t: "; ".join(t.split("、")) if isinstance(t, str) else t))
     view = _reasons(view, lang, "why")
-    _table(_view(view[[c for c in cols if c in view]], p, lang), lang, _say("gaps_title", lang),
+    view = _view(view, p, lang)  # with its chain column: a link is named within its chain, even under --chain
+    _table(view[[c for c in cols if c in view]], lang, _say("gaps_title", lang),
            group="chain" if chain is None else None)
 
 
@@ -555,12 +562,6 @@ SPEC = re.compile(r"^(enterprise|district|region)[:：](.+)$")
 def _scenario(name: str, enterprises=(), districts=(), regions=()) -> Scenario:
     regions = tuple(r.strip() if r.strip().isdigit() or r.strip().lower() == "abroad" else r.strip().upper()
                     for r in regions)
-    for r in regions:
-        r = "abroad" if r.lower() == "abroad" else r
-        if not (r == "abroad" or re.fullmatch(r"\d{2,6}", r) or re.fullmatch(r"[A-Z]{2}", r)):
-            raise UserError(f"--region {r} 无效：可取 abroad（境外）、两位国家代码（如 JP）或 GB/T 2260 代码前缀（如 44）",
-                            f"invalid --region {r}: use abroad, a two-letter country code (e.g. JP) or a GB/T 2260 "
-                            "code prefix (e.g. 44)")
     return Scenario(name=name, enterprises=tuple(e.strip() for e in enterprises),
                     districts=tuple(d.strip() for d in districts),
                     regions=tuple("abroad" if r.lower() == "abroad" else r for r in regions))
@@ -581,7 +582,12 @@ def _parse_scenario(text: str) -> Scenario:
                             f"--scenario {name}: '{item.strip()}' should be enterprise:ID, district:CODE or "
                             "region:PREFIX|abroad|XX")
         parts[m[1]].append(m[2])
-    return _scenario(name.strip(), parts["enterprise"], parts["district"], parts["region"])
+    name = name.strip()
+    if len(name) > api.SCENARIO_NAME_MAX:  # refused, not cut, as the web's what-if form
+        raise UserError(f"--scenario：情景名称有 {len(name)} 个字符，最多 {api.SCENARIO_NAME_MAX} 个：请缩短",
+                        f"--scenario: the scenario name has {len(name)} characters, at most "
+                        f"{api.SCENARIO_NAME_MAX}: shorten it")
+    return _scenario(name, parts["enterprise"], parts["district"], parts["region"])
 
 
 @chain_app.command("whatif")
@@ -610,6 +616,11 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
     runs = [_parse_scenario(s) for s in scenario or []]
     if enterprise or district or region:
         runs.insert(0, _scenario("", enterprise or (), district or (), region or ()))
+    for run in runs:  # one rule with the web's what-if (api.chain_region_problem)
+        for r in run.regions:
+            if api.chain_region_problem(p, r, "zh"):
+                raise UserError(f"--region {r}：{api.chain_region_problem(p, r, 'zh')}",
+                                f"--region {r}: {api.chain_region_problem(p, r, 'en')}")
     if not runs:
         raise UserError("请指定断供对象：--enterprise 代码、--district 区县代码、--region 地区，或 --scenario 名称=…",
                         "say what stops supplying: --enterprise ID, --district CODE, --region PREFIX|abroad|XX or "
@@ -633,13 +644,26 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
                    orient="records", force_ascii=False, default_handler=str)) for k in ("links", "enterprises", "chains")}}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
         return
-    if _write(df, fmt, out, lang):
+    more = ()
+    if fmt == Fmt.xlsx:  # the links and downstream enterprises of every scenario, a scenario column first
+        def every(kind: str) -> pd.DataFrame:
+            frames = [getattr(w, kind).assign(scenario=w.summary.get("scenario", "")) for w in whatifs]
+            both = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            if kind == "enterprises" and "removed" in both:
+                both = both[~both["removed"].fillna(False).astype(bool)].drop(columns="removed")
+            return both[["scenario", *[c for c in both.columns if c != "scenario"]]] if len(both.columns) else both
+        more = (("whatif_links", every("links")), ("sheet_whatif_enterprises", every("enterprises")))
+    sheet = df.rename(columns={"output_at_risk": "output_at_risk_total"}) if fmt == Fmt.xlsx else df  # the total
+    sheet.attrs.update(df.attrs)
+    if _write(sheet, fmt, out, lang, p, "whatif_title", more):
         return
     _compare_table(df, limit, lang)
     if len(whatifs) == 1:
         w = whatifs[0]
         _whatif_links(w.links, p, limit, _min_loss(settings), lang)
         en = w.enterprises
+        if len(en) and "removed" in en:  # downstream only, as the summary counts them (the removed are the scenario)
+            en = en[~en["removed"].fillna(False).astype(bool)]
         if len(en) and "output_at_risk" in en:
             en = en.sort_values("output_at_risk", ascending=False)
         if len(en):
@@ -653,7 +677,7 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
 # The comparison's rows: one per measure, a column per scenario, so that it reads at 80 columns
 # whatever the scenarios are called (as columns, 受影响企业 folded one character a line).
 COMPARE_ROWS = ("removed", "links_lost", "links_stopped", "local_links_lost", "links_weakened", "enterprises_affected",
-                "output_at_risk_yi")  # links_stopped: where the analytics give it
+                "output_at_risk_downstream_yi", "output_at_risk_total_yi")  # as the web: downstream apart from the total
 LINK_ORDER = {"lost": 0, "stopped": 1, "local_lost": 2, "weakened": 3}  # the worst first when rows are cut
 MIN_LOSS = 0.0005  # without the setting chain_whatif_min_loss: a loss that would print as 0.0%
 
@@ -703,10 +727,15 @@ def _whatif_links(lk: pd.DataFrame, plan, limit: int, min_loss: float, lang: str
 
 
 def _yi(df: pd.DataFrame) -> pd.DataFrame:
-    """output_at_risk (万元) as output_at_risk_yi (亿元) for a table."""
+    """output_at_risk (万元) as output_at_risk_yi (亿元) for a table; in a comparison also the downstream
+    part and the total (removed enterprises' own output included) as two rows."""
     if "output_at_risk" not in df:
         return df
-    return df.assign(output_at_risk_yi=pd.to_numeric(df["output_at_risk"], errors="coerce") / 1e4)
+    total = pd.to_numeric(df["output_at_risk"], errors="coerce") / 1e4
+    out = df.assign(output_at_risk_yi=total, output_at_risk_total_yi=total)
+    if "output_at_risk_downstream" in df:
+        out = out.assign(output_at_risk_downstream_yi=pd.to_numeric(df["output_at_risk_downstream"], errors="coerce") / 1e4)
+    return out
 
 
 def _place_words(code: str, lang: str) -> str:

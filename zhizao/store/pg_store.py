@@ -35,7 +35,7 @@ from zhizao.store import postgres
 from zhizao.store.store import (AUDIT_COLUMNS, BACKENDS, CHAIN_BATCH_FIELDS, CHAIN_KIND, CHAIN_TABLE_NAMES, CHAIN_TABLES,
                                 LINK_COLUMNS, OBSERVATION_COLUMNS, SCHEMA, SERIES_COLUMNS, SOURCE_COLUMNS,
                                 STATISTICS_TABLES, Batch, Store, UnknownBatch, _actor, _audit_query, _rows, _utcnow,
-                                audit_detail, chain_batch_sql, chain_count_sql, chain_detail, chain_frame, chain_rows,
+                                audit_detail, chain_batch_sql, chain_count_sql, chain_detail, chain_file_names, chain_frame, chain_rows,
                                 default_actor, default_db, import_detail, new_batch_id, new_observations,
                                 stored_chain_frame)
 
@@ -516,7 +516,7 @@ class PgStore(Store):
                 self._insert_audit(cur, "plan_register", actor=None, target=plan_row[0],
                                    detail={"kind": plan_row[2], "source": plan_row[3], "sha256": plan_row[5]}, at=now)
             cur.execute("INSERT INTO batches VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                        [batch_id, CHAIN_KIND, file, sha256, rows, now, note])
+                        [batch_id, CHAIN_KIND, chain_file_names(file), sha256, rows, now, note])
             self._insert_audit(cur, "import", actor=actor, role=role, target=batch_id, rows=rows,
                                detail=chain_detail(plan_id, frames, file, sha256), ip=ip, at=now)
             for table, cols in CHAIN_TABLES.items():

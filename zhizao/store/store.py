@@ -724,7 +724,7 @@ class Store:
                 self._audit_row("plan_register", actor=None, target=plan_row[0],
                                 detail={"kind": plan_row[2], "source": plan_row[3], "sha256": plan_row[5]}, at=now)
             self._run("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      [batch_id, CHAIN_KIND, file, sha256, rows, now, note])
+                      [batch_id, CHAIN_KIND, chain_file_names(file), sha256, rows, now, note])
             self._audit_row("import", actor=actor, role=role, target=batch_id, rows=rows,
                             detail=chain_detail(plan_id, frames, file, sha256), ip=ip, at=now)
             for table, cols in CHAIN_TABLES.items():
@@ -820,6 +820,18 @@ def chain_count_sql() -> list[tuple[str, str]]:
 
 def chain_rows(frames: dict[str, pd.DataFrame]) -> int:
     return sum(len(frames[t]) for t in CHAIN_TABLES)
+
+
+CHAIN_FILE_SEPARATOR = " | "  # between the files of one chain import (api.CHAIN_FILE_SEPARATOR)
+
+
+def chain_file_names(file: str | None) -> str | None:
+    """A chain batch's `file` as stored in batches: every file's name without its folder (a three-CSV
+    import names all three, and a listing that shows Path(file).name still shows them all); the full
+    paths stay in the audit row's detail."""
+    if file is None:
+        return None
+    return CHAIN_FILE_SEPARATOR.join(Path(f).name for f in str(file).split(CHAIN_FILE_SEPARATOR) if f)
 
 
 def chain_detail(plan_id: str, frames: dict[str, pd.DataFrame], file, sha256) -> dict:

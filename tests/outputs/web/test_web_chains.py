@@ -202,7 +202,10 @@ def test_unknown_ids_answer_404_in_the_pages_language(c, url, zh, en):
 @pytest.mark.parametrize("query,zh,en", [
     ("s1_enterprise=NOPE", "不是本链的企业", "not an enterprise of this chain"),
     ("s1_district=500101", "不是本规划的区县代码", "not a district code of this plan"),
-    ("s2_region=ZZ", "不是可选的外部地区", "not an outside region on offer"),
+    ("s2_region=ZZ", "不是 ISO 3166-1 国家代码", "not an ISO 3166-1 country code"),  # api.chain_region_problem
+    ("s2_region=KP", "不是可选的外部地区", "not an outside region on offer"),  # a country with no enterprise here
+    ("s2_region=CN", "请改用 --district", "use --district"),  # the home country: as the CLI
+    ("s2_region=9901", "在本规划范围", "lies in the plan's own area"),
     ("s4_enterprise=M1", "不认识的参数", "unknown parameters"),
 ])
 def test_whatif_parameters_are_checked(c, query, zh, en):

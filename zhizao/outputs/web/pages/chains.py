@@ -48,7 +48,7 @@ ROW_HEIGHT = 90  # px per link of the fullest stage: the graph's height
 REGION_CODE = re.compile(r"^\d{2}$")  # a GB/T 2260 province prefix
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
 
-NAME_MAX = 40  # characters of a scenario's name (the form's maxlength; a longer one is refused)
+NAME_MAX = api.SCENARIO_NAME_MAX  # characters of a scenario's name (the form's maxlength; a longer one is refused)
 TOP = 20  # rows of a long table shown at once (what-if, members, relations); the rest folded or in the export
 TOP_LIST = 10  # critical enterprises listed before the fold (each a few lines on a phone)
 
@@ -806,8 +806,10 @@ def parse_scenarios(request: Request, ctx: Ctx, chain, a: Analysis | None) -> tu
         if sum(len(v) for v in picks.values()) > MAX_PICKS:
             problems.append(t("chain_whatif_too_many", ctx.lang).format(name=name, n=MAX_PICKS))
             continue
+        rule = [api.chain_region_problem(ctx.plan, v, ctx.lang) for v in picks["region"]]  # one rule with the CLI
+        problems += [f"{name}: {m}" if ctx.lang == "en" else f"{name}：{m}" for m in dict.fromkeys(filter(None, rule))]
         for kind, allowed in (("enterprise", ents), ("district", districts), ("region", regions)):
-            bad = [v[:40] for v in picks[kind] if v not in allowed]
+            bad = [v[:40] for k, v in enumerate(picks[kind]) if v not in allowed and not (kind == "region" and rule[k])]
             if bad:
                 problems.append(t(f"chain_whatif_unknown_{kind}", ctx.lang).format(
                     name=name, values=("、" if ctx.lang != "en" else ", ").join(bad)))

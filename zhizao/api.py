@@ -38,7 +38,7 @@ from zhizao.synth import chains as synth_chains
 __all__ = [
     "load_plan", "resolve_plan", "plans", "open_store", "assess", "scorecard", "observations", "sources", "lint",
     "import_data", "withdraw", "batches", "Settings", "draft_plan", "published_monitoring",
-    "backup", "restore", "store_status", "upgrade_store", "audit_log", "chain_data", "import_chain_data",
+    "backup", "restore", "store_status", "upgrade_store", "audit_log", "chain_data", "import_chain_data", "Scenario",
 ]
 
 BUNDLED_PLAN_ID = "chongqing-manufacturing-2021-2025"
@@ -601,6 +601,7 @@ def import_chain_data(paths, *, plan=None, db: str | Path | None = None, actor: 
 
 # chains: analyses
 from zhizao.analytics import chains as _chain_analytics  # noqa: E402 - this block's own import, kept with it
+Scenario = _chain_analytics.Scenario  # for chain_whatif: zz.chain_whatif([zz.Scenario("境外", regions=("abroad",))])
 # Each frame carries where its data came from in `attrs`: synthetic (bool: True → the synthetic default,
 # 合成数据（演示用）), source (in words), as_of and batch_id — a DataFrame's attrs, not a column, so the
 # tables stay as the analytics define them (the CLI adds an `origin` column to its JSON/CSV).

@@ -1331,6 +1331,8 @@ UI.update({
     "chain_graph_help_narrow": ("在窄屏上按阶段从上（上游）到下（下游）排列，环节名称见提示框和下表。",
                                 "On a narrow screen the stages run from top (upstream) to bottom (downstream); the tooltip and the table below name the links."),
     "chain_table_scroll": ("表格可左右滑动", "the table scrolls sideways"),
+    # fourth wave (second review): chain warnings without monitoring data, hidden high risks, 亿元, refused upload
+    "mon_chain_warnings_title": ("产业链预警", "Chain warnings"),
 })
 # the chain import's problem codes (zhizao.ingest.chains) in words, for the /data upload's problems table
 PROBLEM_CODE.update({

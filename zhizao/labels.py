@@ -1333,6 +1333,7 @@ UI.update({
     "chain_table_scroll": ("表格可左右滑动", "the table scrolls sideways"),
     # fourth wave (second review): chain warnings without monitoring data, hidden high risks, 亿元, refused upload
     "mon_chain_warnings_title": ("产业链预警", "Chain warnings"),
+    "chain_backups_hidden": ("{n} 条高风险供应关系不在您的查看范围", "{n} high-risk supply relations are outside what you may see"),
 })
 # the chain import's problem codes (zhizao.ingest.chains) in words, for the /data upload's problems table
 PROBLEM_CODE.update({

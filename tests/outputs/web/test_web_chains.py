@@ -603,3 +603,25 @@ def test_the_english_pages_give_the_source_in_english(bundled_db, tmp_path):
         zh = client.get("/chains?format=json&lang=zh").json()["data"]["notice"]
         assert not re.search(r"[\u4e00-\u9fff]", en), en
         assert re.search(r"[\u4e00-\u9fff]", zh)
+
+
+# --- fourth wave: the second review's fixes ---------------------------------------------------------------
+def test_hidden_high_risk_relations_are_counted_in_the_backups_section(app):
+    """A district user who sees "高 1" among a link's relations but neither end of it is told that the high-risk
+    relation is outside their view, never that the link has none (page and JSON `backups.hidden`)."""
+    city = TestClient(app).get("/chains/pump/links/castings?format=json").json()
+    high = next(g["n"] for g in city["relations"]["by_grade"] if g["grade"] == "high")
+    assert high > 0 and city["backups"]["hidden"] == 0 and city["backups"]["shown"]
+    c = as_user(app, WEST_USER)
+    try:
+        d = c.get("/chains/pump/links/castings?format=json").json()
+        seen = sum(r["grade"] == "high" for r in d["relations"]["shown"])
+        assert d["backups"]["hidden"] == high - seen > 0
+        assert len(d["backups"]["shown"]) == len({(g["supplier"]["id"], g["buyer"]["id"]) for g in d["backups"]["shown"]})
+        for lang, said, none in (("zh", f"{high - seen} 条高风险供应关系不在您的查看范围", "本环节没有需要备份的高风险供应关系"),
+                                 ("en", f"{high - seen} high-risk supply relations are outside what you may see",
+                                  "no high-risk relation on this link needs a backup")):
+            page = c.get(f"/chains/pump/links/castings?lang={lang}").text
+            assert said in page and none not in page
+    finally:
+        app.dependency_overrides.clear()

@@ -670,7 +670,7 @@ def link_data(ctx: Ctx, chain, lk, a: Analysis | None) -> dict:
                                                "recorded", "status", "status_label", "grade", "grade_label", "reasons")},
          "top": TOP,
          "members": {"shown": [], "hidden": 0, "by_location": []},
-         "relations": {"shown": [], "hidden": 0, "by_grade": []}, "backups": []}
+         "relations": {"shown": [], "hidden": 0, "by_grade": []}, "backups": {"shown": [], "hidden": 0}}
     if a is None:
         return d
     m = a.data.members
@@ -688,11 +688,12 @@ def link_data(ctx: Ctx, chain, lk, a: Analysis | None) -> dict:
                     "by_location": [{"location": k, "label": location_label(k, ctx), "n": n}
                                     for k, n in counts.items() if k in LOCATIONS]}
     rel = _records(a.risk.relations, chain=chain.id, link=lk.id)
-    seen_rel, by_grade = [], {}
+    seen_rel, by_grade, high_hidden = [], {}, 0
     for r in rel:
         by_grade[r.get("grade")] = by_grade.get(r.get("grade"), 0) + 1
         s_ok, b_ok = can_name(ctx.user, a, r["supplier_id"]), can_name(ctx.user, a, r["buyer_id"])
         if not (s_ok or b_ok):  # neither end in the user's scope: counted only
+            high_hidden += r.get("grade") == "high"
             continue
         seen_rel.append({"supplier": enterprise_cell(ctx, a, r["supplier_id"]), "buyer": enterprise_cell(ctx, a, r["buyer_id"]),
                          "share": cell_number(r.get("share")), "grade": r.get("grade"),
@@ -701,7 +702,8 @@ def link_data(ctx: Ctx, chain, lk, a: Analysis | None) -> dict:
     seen_rel.sort(key=lambda x: (GRADES.index(x["grade"]) if x["grade"] in GRADES else 3, -(x["score"] or 0)))
     d["relations"] = {"shown": seen_rel, "hidden": len(rel) - len(seen_rel),
                       "by_grade": [{"grade": g, "label": grade_label(g, ctx.lang), "n": by_grade.get(g, 0)} for g in GRADES]}
-    d["backups"] = _backup_rows(ctx, a, chain.id, lk.id)
+    # the high-risk relations the user may not see are counted, so that "高 1" above is not met by "none" here
+    d["backups"] = {"shown": _backup_rows(ctx, a, chain.id, lk.id), "hidden": high_hidden}
     return d
 
 
@@ -759,7 +761,7 @@ def backups_frame(d: dict, lang: str) -> pd.DataFrame:
     heads = [t(k, lang) for k in ("chain_buyer", "chain_supplier", "chain_rank", "chain_candidate", "chain_place",
                                   "chain_reasons")]
     out = [dict(zip(heads, (g["buyer"]["name"] or hidden, g["supplier"]["name"] or hidden, c["rank"], c["name"],
-                            c["place"], c["reason"]))) for g in d["backups"] for c in g["candidates"]]
+                            c["place"], c["reason"]))) for g in d["backups"]["shown"] for c in g["candidates"]]
     return _labelled(frame(out, columns=heads), d["data"], lang)
 
 
@@ -769,7 +771,7 @@ def link_page(chain_id: str, link_id: str, ctx: Ctx = Depends(page_context)):
     lk = _link(ctx, chain, link_id)
     a = _analysis(ctx)
     d = link_data(ctx, chain, lk, a)
-    named = len(d["members"]["shown"]) + len(d["relations"]["shown"]) + sum(len(g["candidates"]) for g in d["backups"])
+    named = len(d["members"]["shown"]) + len(d["relations"]["shown"]) + sum(len(g["candidates"]) for g in d["backups"]["shown"])
     return respond(ctx.request, "chains_link.html", d, lang=ctx.lang, user=ctx.user, page="chains_link",
                    title=_title(ctx, d["link"]["name"], d["chain"]["name"]),
                    tables={"members": lambda: members_frame(d, ctx.lang), "relations": lambda: relations_frame(d, ctx.lang),

@@ -1112,7 +1112,7 @@ CHAIN_STAGE: dict[str, Pair] = {"materials": ("原材料", "materials"), "parts"
 WHATIF_STATUS: dict[str, Pair] = {"lost": ("环节断链", "link lost"),
                                   "stopped": ("环节停产（企业均断供）", "members' production stops"),
                                   "local_lost": ("本地配套断链", "local supply lost"),
-                                  "weakened": ("受影响", "weakened")}
+                                  "weakened": ("削弱", "weakened")}
 CHAIN_RULE: dict[str, Pair] = {
     "chain_missing_link": ("产业链缺失环节", "Missing chain link"),
     "chain_weak_link": ("产业链薄弱环节", "Weak chain link"),
@@ -1254,9 +1254,9 @@ UI.update({
     "chain_whatif_local_links_lost": ("失去本地配套的环节", "Links losing all local supply"),
     "chain_whatif_links_weakened": ("削弱的环节", "Links weakened"),
     "chain_whatif_enterprises_affected": ("受影响的下游企业", "Downstream enterprises affected"),
-    "chain_whatif_output_at_risk_downstream": ("下游受影响产值（万元）", "Downstream output at risk (10,000 yuan)"),
-    "chain_whatif_output_at_risk": ("受影响产值合计（万元，含停供企业）", "Output at risk in all (10,000 yuan, removed enterprises included)"),
-    "chain_whatif_output": ("受影响产值（万元）", "Output at risk (10,000 yuan)"),
+    "chain_whatif_output_at_risk_downstream": ("下游受影响产值（亿元）", "Downstream output at risk (100 million yuan)"),
+    "chain_whatif_output_at_risk": ("受影响产值合计（亿元，含停供企业）", "Output at risk in all (100 million yuan, removed enterprises included)"),
+    "chain_whatif_output": ("受影响产值（亿元）", "Output at risk (100 million yuan)"),
     "chain_whatif_local_lost": ("失去本地配套", "local supply lost"),
     "chain_whatif_chains": ("受影响的产业链", "Chains affected"),
     "chain_whatif_chain_line": ("失去 {lost} 个环节，削弱 {weak} 个，受影响企业 {n} 家",
@@ -1379,7 +1379,7 @@ CHAIN_HEAD: dict[str, Pair] = {
     "technologies": ("关键技术", "Technologies"), "section": ("规划章节", "Section"), "quote": ("规划原文", "Plan text"),
     "industry_class": ("行业分类", "Industry class"), "size": ("规模", "Size"),
     "scenario": ("情景", "Scenario"), "removed": ("移除企业", "Removed"), "links_lost": ("断链环节", "Links lost"),
-    "links_weakened": ("受损环节", "Links weakened"), "enterprises_affected": ("受影响企业", "Enterprises hit"),
+    "links_weakened": ("削弱环节", "Links weakened"), "enterprises_affected": ("受影响企业", "Enterprises hit"),
     "links_stopped": ("停产环节", "Links stopped"), "local_links_lost": ("本地断链环节", "Local lost"),
     "output_at_risk": ("风险产值（万元）", "Output at risk (10k yuan)"), "chains_affected": ("受影响产业链", "Chains hit"),
     "loss_share": ("缺供比例（%）", "Supply lost (%)"),

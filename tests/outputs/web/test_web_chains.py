@@ -15,6 +15,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 import zhizao.api as zz
+from zhizao import formatting
 from zhizao.analytics.chains.data import ChainData
 from zhizao.outputs.web import auth
 from zhizao.outputs.web.app import create_app
@@ -218,7 +219,8 @@ def test_whatif_compares_scenarios_side_by_side(c):
     d = c.get("/chains/pump/whatif?s1_name=断电机&s1_enterprise=M1&s2_region=JP&s3_district=990101&format=json").json()
     assert [r["name"] for r in d["results"]] == ["断电机", "情景2", "情景3"]
     for r in d["results"]:
-        assert set(r["summary"]) >= {"removed", "links_lost", "enterprises_affected", "output_at_risk"}
+        assert set(r["summary"]) >= {"removed", "links_lost", "enterprises_affected", "output_at_risk_10k_yuan",
+                                     "output_at_risk_yi"}
     page = c.get("/chains/pump/whatif?s1_name=断电机&s1_enterprise=M1&s2_region=JP")
     head = page.text.split('id="compare-table"')[1].split("</thead>")[0]
     assert "断电机" in head and "情景2" in head
@@ -540,7 +542,7 @@ def test_whatif_tables_show_the_top_rows_and_the_export_holds_all(c, monkeypatch
     full = c.get(url + "&format=json").json()["results"][0]
     ents = full["enterprises"]["shown"]
     assert len(ents) >= 2
-    risks = [e["output_at_risk"] or 0 for e in ents]
+    risks = [e["output_at_risk_10k_yuan"] or 0 for e in ents]
     assert risks == sorted(risks, reverse=True)  # by output at risk
     monkeypatch.setattr(pages, "TOP", 1)
     page = c.get(url).text
@@ -625,3 +627,26 @@ def test_hidden_high_risk_relations_are_counted_in_the_backups_section(app):
             assert said in page and none not in page
     finally:
         app.dependency_overrides.clear()
+
+
+def test_whatif_output_at_risk_is_in_yi_yuan_on_the_page_and_both_units_in_json(c):
+    """As `zhizao chain whatif`: the page's amounts in 亿元 (headers say so); the JSON names each unit in its key
+    (万元 as computed, 亿元 as shown); a weakened link reads 削弱 on the page as in the CLI's words."""
+    from zhizao import labels
+
+    url = "/chains/pump/whatif?s1_enterprise=C2&s1_enterprise=M1"
+    r = c.get(url + "&format=json").json()["results"][0]
+    total = r["summary"]["output_at_risk_10k_yuan"]
+    assert total and r["summary"]["output_at_risk_yi"] == pytest.approx(total / 1e4)
+    e = r["enterprises"]["shown"][0]
+    assert e["output_at_risk_yi"] == pytest.approx(e["output_at_risk_10k_yuan"] / 1e4)
+    for lang, unit, old in (("zh", "亿元", "万元"), ("en", "100 million yuan", "10,000 yuan")):
+        page = c.get(url + f"&lang={lang}").text
+        compare = page.split('id="compare-table"')[1].split("</table>")[0]
+        assert unit in compare and old not in compare
+        row = compare.split('data-key="output_at_risk_yi"')[1].split("</tr>")[0]
+        assert formatting.number(total / 1e4, 2) in row and formatting.number(total, 0) not in row
+        assert unit in page.split('class="data small chain-table whatif-enterprises"')[1].split("</thead>")[0]
+    csv = c.get(url + "&table=compare&format=csv&lang=zh").content.decode("utf-8-sig")
+    assert "亿元" in csv and "万元" not in csv
+    assert labels.label("whatif_status", "weakened", "zh") == "削弱" == labels.CHAIN_HEAD["links_weakened"][0][:2]

@@ -832,6 +832,24 @@ def min_loss(settings: Settings) -> float:
     return float(value) if value is not None else 0.0005
 
 
+YI = 1e4  # 万元 per 亿元: the pages show output at risk in 亿元, as zhizao chain whatif does
+
+
+def money(v: Any) -> dict:
+    """An amount the analytics give in 万元, for the JSON in both units (the key names the unit); the page
+    shows the 亿元 one."""
+    x = cell_number(v)
+    return {"output_at_risk_10k_yuan": x, "output_at_risk_yi": None if x is None else x / YI}
+
+
+def yi_digits(values) -> int:
+    """One number of decimals for a column of 亿元 amounts: 0 from 1,000 up, else 1, 2 under 10 (a plant's
+    few hundred 万元 would read 0.0)."""
+    xs = [abs(v) for v in values if v is not None]
+    top = max(xs) if xs else 0
+    return 0 if top >= 1000 else 1 if top >= 10 else 2
+
+
 def whatif_status_label(status: Any, lang: str) -> str:
     key = f"chain_whatif_{status}"
     if key in labels.UI:
@@ -868,21 +886,26 @@ def run_whatif(ctx: Ctx, a: Analysis, chain, scenario: dict) -> dict:
     below = [r for r in ents if (cell_number(r.get("loss")) or 0) < floor]
     ents = [r for r in ents if (cell_number(r.get("loss")) or 0) >= floor]
     shown = [{**enterprise_cell(ctx, a, r["enterprise_id"]), "loss_share": cell_number(r.get("loss")),
-              "output_at_risk": cell_number(r.get("output_at_risk"))}
+              **money(r.get("output_at_risk"))}
              for r in ents if can_name(ctx.user, a, r["enterprise_id"])]
-    shown.sort(key=lambda e: (-(e["output_at_risk"] or 0), -(e["loss_share"] or 0)))
+    shown.sort(key=lambda e: (-(e["output_at_risk_10k_yuan"] or 0), -(e["loss_share"] or 0)))
     summary = dict(w.summary)
+    amounts = {}
+    for k in SUMMARY_SHOWN:
+        if k.startswith("output"):
+            x = cell_number(summary.get(k))
+            amounts.update({f"{k}_10k_yuan": x, f"{k}_yi": None if x is None else x / YI})
     return {"n": scenario["n"], "name": scenario["name"],
             "removed": {"enterprises": [enterprise_cell(ctx, a, e) for e in scenario["enterprises"]],
                         "districts": scenario["districts"], "regions": scenario["regions"]},
-            "summary": {k: (cell_number(summary.get(k)) if k.startswith("output") else _int(summary.get(k)))
-                        for k in SUMMARY_SHOWN},
+            "summary": {**{k: _int(summary.get(k)) for k in SUMMARY_SHOWN if not k.startswith("output")}, **amounts},
             "links": links, "links_below": links_below,
-            "enterprises": {"shown": shown, "hidden": len(ents) - len(shown), "below": len(below)},
+            "enterprises": {"shown": shown, "hidden": len(ents) - len(shown), "below": len(below),
+                            "yi_digits": yi_digits(e["output_at_risk_yi"] for e in shown[:TOP])},
             "chains": [{"chain": r["chain"], "name": chain_names.get(r["chain"], r["chain"]),
                         "links_lost": _int(r.get("links_lost")), "links_weakened": _int(r.get("links_weakened")),
                         "enterprises_affected": _int(r.get("enterprises_affected")),
-                        "output_at_risk": cell_number(r.get("output_at_risk"))}
+                        **money(r.get("output_at_risk"))}
                        for r in _records(w.chains) if r.get("links_lost") or r.get("links_weakened")
                        or r.get("enterprises_affected")]}
 
@@ -898,14 +921,18 @@ def whatif_data(ctx: Ctx, chain, a: Analysis | None) -> tuple[dict, int]:
          "max_scenarios": MAX_SCENARIOS, "url": f"{ctx.base}/chains/{chain.id}/whatif", "top": TOP,
          "name_max": NAME_MAX,
          "min_loss": min_loss(Settings()),
-         "summary_rows": [{"key": k, "label": t(f"chain_whatif_{k}", ctx.lang), "output": k.startswith("output")}
+         # the page's rows: amounts in 亿元 (the summary's *_yi), one number of decimals per row
+         "summary_rows": [{"key": f"{k}_yi" if k.startswith("output") else k, "label": t(f"chain_whatif_{k}", ctx.lang),
+                           "output": k.startswith("output"),
+                           "digits": yi_digits(r["summary"][f"{k}_yi"] for r in results) if k.startswith("output") else 0}
                           for k in SUMMARY_SHOWN]}
     return d, (422 if problems else 200)
 
 
 def compare_frame(d: dict, lang: str) -> pd.DataFrame:
-    heads = [t("chain_whatif_name", lang), *(t(f"chain_whatif_{k}", lang) for k in SUMMARY_SHOWN)]
-    out = [dict(zip(heads, (r["name"], *(r["summary"][k] for k in SUMMARY_SHOWN)))) for r in d["results"]]
+    keys = [row["key"] for row in d["summary_rows"]]  # amounts in 亿元, as the page and its headers say
+    heads = [t("chain_whatif_name", lang), *(row["label"] for row in d["summary_rows"])]
+    out = [dict(zip(heads, (r["name"], *(r["summary"][k] for k in keys)))) for r in d["results"]]
     return _labelled(frame(out, columns=heads), d["data"], lang)
 
 
@@ -920,7 +947,7 @@ def whatif_links_frame(d: dict, lang: str) -> pd.DataFrame:
 def whatif_enterprises_frame(d: dict, lang: str) -> pd.DataFrame:
     heads = [t(k, lang) for k in ("chain_whatif_name", "chain_enterprise", "code", "chain_place")] + \
         [t("chain_whatif_loss", lang) + ("（%）" if lang != "en" else " (%)"), t("chain_whatif_output", lang)]
-    out = [dict(zip(heads, (r["name"], e["name"], e["id"], e["place"], _pct(e["loss_share"]), e["output_at_risk"])))
+    out = [dict(zip(heads, (r["name"], e["name"], e["id"], e["place"], _pct(e["loss_share"]), e["output_at_risk_yi"])))
            for r in d["results"] for e in r["enterprises"]["shown"]]
     return _labelled(frame(out, columns=heads), d["data"], lang)
 

@@ -1324,8 +1324,9 @@ UI.update({
     "chain_whatif_top": ("按受影响产值排序，列出前 {n} 家", "sorted by output at risk, the first {n} listed"),
     "chain_more_rows": ("其余 {n} 项", "{n} more"),
     "chain_not_recorded": ("未记录", "not recorded"),
-    "chain_not_recorded_help": ("未记录：该环节没有记录到任何供应关系，配套率无从计算（图中灰色）",
-                                "not recorded: no supply of this link is recorded, so no share can be computed (grey on the map)"),
+    "chain_not_recorded_help": ("未记录：该环节没有记录到任何供应关系，配套率无从计算（图中仍按风险等级着色，灰色为无数据）",
+                                "not recorded: no supply of this link is recorded, so no share can be computed (the map "
+                                "still colours it by its risk grade; grey is no data)"),
     "chain_cut_point": ("割点", "cut point"),
     "chain_cut_point_help": ("去掉后链条断开", "removing it splits the chain"),
     "chain_graph_help_narrow": ("在窄屏上按阶段从上（上游）到下（下游）排列，环节名称见提示框和下表。",
@@ -1333,6 +1334,7 @@ UI.update({
     "chain_table_scroll": ("表格可左右滑动", "the table scrolls sideways"),
     # fourth wave (second review): chain warnings without monitoring data, hidden high risks, 亿元, refused upload
     "mon_chain_warnings_title": ("产业链预警", "Chain warnings"),
+    "chain_graph_print": ("图谱见网页版；下表为同一内容。", "See the web page for the map; the table below holds the same."),
     "chain_backups_hidden": ("{n} 条高风险供应关系不在您的查看范围", "{n} high-risk supply relations are outside what you may see"),
 })
 # the chain import's problem codes (zhizao.ingest.chains) in words, for the /data upload's problems table

@@ -567,8 +567,9 @@ def test_the_minimum_loss_follows_the_setting_when_there_is_one():
     assert pages.min_loss({"chain_whatif_min_loss": 0.02}) == 0.02
 
 
-def test_a_link_with_no_recorded_supply_says_not_recorded_and_is_grey(c):
-    """No supply of 整泵 (pumps) is recorded: its shares are 未记录, not 0 %, and its node is grey."""
+def test_a_link_with_no_recorded_supply_says_not_recorded_and_keeps_its_grade_colour(c):
+    """No supply of 整泵 (pumps) is recorded: its shares are 未记录, not 0 %; its node keeps its grade's colour
+    (the legend says colour is the grade) with 未记录 as its label; grey (无数据) only without a grade."""
     d = c.get("/chains/pump?format=json").json()
     pumps = next(r for r in d["links"] if r["id"] == "pumps")
     assert pumps["recorded"] is False and pumps["local_share"] is None
@@ -581,8 +582,18 @@ def test_a_link_with_no_recorded_supply_says_not_recorded_and_is_grey(c):
     option = json.loads(re.search(r'id="chart-option-chain">(.*?)</script>', page, re.S).group(1))
     cats = [x["name"] for x in option["series"][0]["categories"]]
     node = next(n for n in option["series"][0]["data"] if n["name"] == "整泵")
-    assert cats[node["category"]] == "无数据" and "未记录" in node["label"]["formatter"]
+    assert pumps["grade"] in ("high", "medium", "low")
+    assert cats[node["category"]] == pumps["grade_label"] != "无数据" and "未记录" in node["label"]["formatter"]
     assert "not recorded" in c.get("/chains/pump/links/pumps?lang=en").text
+    # no grade (a chain without any member in the data: status no_data): grey, 无数据
+    from zhizao.outputs.web.pages import chains as pages
+
+    rows = [{**r, "grade": None, "status": "no_data"} for r in d["links"]]
+    option = pages.graph_option(None, rows, "zh")  # the chain object is not read: the rows say it all
+    g = option["series"][0]
+    assert {g["categories"][n["category"]]["name"] for n in g["data"]} == {"无数据"}
+    assert {g["categories"][n["category"]]["itemStyle"]["color"] for n in g["data"]} == {pages.GRADE_COLOURS["none"]}
+    assert pages.status_label("no_data", "zh") == "无数据" and pages.status_label("no_data", "en") == "No data"
 
 
 def test_critical_lists_are_sorted_and_name_cut_points(c):

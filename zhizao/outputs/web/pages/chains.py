@@ -109,6 +109,8 @@ def grade_label(grade: Any, lang: str) -> str:
 
 
 def status_label(status: Any, lang: str) -> str:
+    if status == "no_data":  # a chain without any member in the data (analytics): 无数据, the grey of the map
+        return t("chain_grade_none", lang)
     return t(f"chain_status_{status}", lang) if status in STATUSES else formatting.MISSING
 
 
@@ -530,10 +532,9 @@ def graph_option(chain, rows: list[dict], lang: str) -> dict:
         for j, r in enumerate(group):
             share = r["local_share"]
             cover = formatting.share(share, 0) if share is not None else t("chain_not_recorded", lang)
-            # no supply recorded: a grey "no data" node (a colour would claim a share), but a missing link
-            # keeps its grade: that it has no local enterprise is known from the members alone
-            known = r.get("recorded", True) or r.get("status") == "missing"
-            cat = r["grade"] if r["grade"] in GRADES and known else "none"
+            # colour is the grade, as the legend says; grey only without one (no data at all, status no_data).
+            # A graded link with no supply recorded keeps its colour: its label says 未记录 for the share.
+            cat = r["grade"] if r["grade"] in GRADES else "none"
             nodes.append({
                 "name": r["name"], "value": [col, offset + j],
                 "category": cats.index(cat),

@@ -1335,6 +1335,8 @@ UI.update({
     # fourth wave (second review): chain warnings without monitoring data, hidden high risks, 亿元, refused upload
     "mon_chain_warnings_title": ("产业链预警", "Chain warnings"),
     "chain_graph_print": ("图谱见网页版；下表为同一内容。", "See the web page for the map; the table below holds the same."),
+    "chain_upload_refused": ("产业链数据由市级用户导入；如需更新，请联系市级用户上传",
+                             "chain data are imported by city-level users: ask a city-level user to upload them"),
     "chain_backups_hidden": ("{n} 条高风险供应关系不在您的查看范围", "{n} high-risk supply relations are outside what you may see"),
 })
 # the chain import's problem codes (zhizao.ingest.chains) in words, for the /data upload's problems table

@@ -451,7 +451,15 @@ def test_chain_upload_is_for_city_roles(upload_app, tmp_path):
         c = as_user(app_, user)
         try:
             assert 'id="chain-upload-form"' not in c.get("/data").text
-            assert _upload(c, write_csv(tmp_path)).status_code in (401, 403, 404)
+            # not "no such page": the data page is theirs; the upload is refused, saying why, in the page's language
+            r = _upload(c, write_csv(tmp_path))
+            assert r.status_code == 403 and "产业链数据由市级用户导入" in r.text, (user.role, r.status_code, r.text[:200])
+            html_r = _upload(c, write_csv(tmp_path), fmt="html")
+            assert html_r.status_code == 403 and "产业链数据由市级用户导入" in html_r.text
+            en = c.post("/data/chains/upload?lang=en", files=[("files", ("x.csv", b"a", "text/csv"))],
+                        headers=__import__("webtest_support").csrf_headers(c))
+            assert en.status_code == 403 and "chain data are imported by city-level users" in en.text
+            assert "Traceback" not in en.text
         finally:
             app_.dependency_overrides.clear()
     assert auth.ROUTE_PERMISSIONS[("POST", "/data/chains/upload")] == "import_city"

@@ -1114,7 +1114,7 @@ CHAIN_STAGE: dict[str, Pair] = {"materials": ("原材料", "materials"), "parts"
 WHATIF_STATUS: dict[str, Pair] = {"lost": ("环节断链", "link lost"),
                                   "stopped": ("环节停产（企业均断供）", "members' production stops"),
                                   "local_lost": ("本地配套断链", "local supply lost"),
-                                  "weakened": ("受影响", "weakened")}
+                                  "weakened": ("削弱", "weakened")}
 CHAIN_RULE: dict[str, Pair] = {
     "chain_missing_link": ("产业链缺失环节", "Missing chain link"),
     "chain_weak_link": ("产业链薄弱环节", "Weak chain link"),
@@ -1256,9 +1256,9 @@ UI.update({
     "chain_whatif_local_links_lost": ("失去本地配套的环节", "Links losing all local supply"),
     "chain_whatif_links_weakened": ("削弱的环节", "Links weakened"),
     "chain_whatif_enterprises_affected": ("受影响的下游企业", "Downstream enterprises affected"),
-    "chain_whatif_output_at_risk_downstream": ("下游受影响产值（万元）", "Downstream output at risk (10,000 yuan)"),
-    "chain_whatif_output_at_risk": ("受影响产值合计（万元，含停供企业）", "Output at risk in all (10,000 yuan, removed enterprises included)"),
-    "chain_whatif_output": ("受影响产值（万元）", "Output at risk (10,000 yuan)"),
+    "chain_whatif_output_at_risk_downstream": ("下游受影响产值（亿元）", "Downstream output at risk (100 million yuan)"),
+    "chain_whatif_output_at_risk": ("受影响产值合计（亿元，含停供企业）", "Output at risk in all (100 million yuan, removed enterprises included)"),
+    "chain_whatif_output": ("受影响产值（亿元）", "Output at risk (100 million yuan)"),
     "chain_whatif_local_lost": ("失去本地配套", "local supply lost"),
     "chain_whatif_chains": ("受影响的产业链", "Chains affected"),
     "chain_whatif_chain_line": ("失去 {lost} 个环节，削弱 {weak} 个，受影响企业 {n} 家",
@@ -1326,13 +1326,20 @@ UI.update({
     "chain_whatif_top": ("按受影响产值排序，列出前 {n} 家", "sorted by output at risk, the first {n} listed"),
     "chain_more_rows": ("其余 {n} 项", "{n} more"),
     "chain_not_recorded": ("未记录", "not recorded"),
-    "chain_not_recorded_help": ("未记录：该环节没有记录到任何供应关系，配套率无从计算（图中灰色）",
-                                "not recorded: no supply of this link is recorded, so no share can be computed (grey on the map)"),
+    "chain_not_recorded_help": ("未记录：该环节没有记录到任何供应关系，配套率无从计算（图中仍按风险等级着色，灰色为无数据）",
+                                "not recorded: no supply of this link is recorded, so no share can be computed (the map "
+                                "still colours it by its risk grade; grey is no data)"),
     "chain_cut_point": ("割点", "cut point"),
     "chain_cut_point_help": ("去掉后链条断开", "removing it splits the chain"),
     "chain_graph_help_narrow": ("在窄屏上按阶段从上（上游）到下（下游）排列，环节名称见提示框和下表。",
                                 "On a narrow screen the stages run from top (upstream) to bottom (downstream); the tooltip and the table below name the links."),
     "chain_table_scroll": ("表格可左右滑动", "the table scrolls sideways"),
+    # fourth wave (second review): chain warnings without monitoring data, hidden high risks, 亿元, refused upload
+    "mon_chain_warnings_title": ("产业链预警", "Chain warnings"),
+    "chain_graph_print": ("图谱见网页版；下表为同一内容。", "See the web page for the map; the table below holds the same."),
+    "chain_upload_refused": ("产业链数据由市级用户导入；如需更新，请联系市级用户上传",
+                             "chain data are imported by city-level users: ask a city-level user to upload them"),
+    "chain_backups_hidden": ("{n} 条高风险供应关系不在您的查看范围", "{n} high-risk supply relations are outside what you may see"),
 })
 # the chain import's problem codes (zhizao.ingest.chains) in words, for the /data upload's problems table
 PROBLEM_CODE.update({
@@ -1378,7 +1385,7 @@ CHAIN_HEAD: dict[str, Pair] = {
     "technologies": ("关键技术", "Technologies"), "section": ("规划章节", "Section"), "quote": ("规划原文", "Plan text"),
     "industry_class": ("行业分类", "Industry class"), "size": ("规模", "Size"),
     "scenario": ("情景", "Scenario"), "removed": ("移除企业", "Removed"), "links_lost": ("断链环节", "Links lost"),
-    "links_weakened": ("受损环节", "Links weakened"), "enterprises_affected": ("受影响企业", "Enterprises hit"),
+    "links_weakened": ("削弱环节", "Links weakened"), "enterprises_affected": ("受影响企业", "Enterprises hit"),
     "links_stopped": ("停产环节", "Links stopped"), "local_links_lost": ("本地断链环节", "Local lost"),
     "output_at_risk": ("风险产值（万元）", "Output at risk (10k yuan)"), "chains_affected": ("受影响产业链", "Chains hit"),
     "loss_share": ("缺供比例（%）", "Supply lost (%)"),

@@ -159,8 +159,22 @@ def test_chain_page_draws_its_graph_fits_the_width_and_prints_its_table(page, wi
     assert page.locator("#chain-downloads a").count() == 2
     rows = page.locator("#links-table tbody tr").count()
     assert rows > 3
+    # the stage: a column of whole words on a wide screen, under the link's name on a phone
+    if width < 600:
+        assert not page.locator("#links-table th.stage").is_visible()
+        assert page.locator("#links-table td.first .link-stage").first.is_visible()
+    else:
+        lines = page.evaluate("Math.max(...[...document.querySelectorAll('#links-table .stage')].map(e => { "
+                              "const r = document.createRange(); r.selectNodeContents(e); "
+                              "return r.getClientRects().length; }))")
+        assert lines == 1, lines  # each stage on one line, never a character a line
+    assert not page.locator("#chain-graph-print").is_visible()
     page.emulate_media(media="print")
     assert page.locator("#links-table").is_visible() and not page.locator("#chart-chain").is_visible()
+    # no "Chain map" heading over an empty space: a line sends the reader to the web page instead
+    assert not page.locator("#chain-graph h2").is_visible() and page.locator("#chain-graph-print").is_visible()
+    if width >= 600:  # (printing from a phone keeps the phone's layout: the stage under the name)
+        assert page.locator("#links-table th.stage").is_visible()
     assert not page.locator("#whatif-panel").is_visible() and not page.locator("#chain-downloads").is_visible()
     page.emulate_media(media="screen")
 

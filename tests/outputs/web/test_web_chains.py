@@ -15,6 +15,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 import zhizao.api as zz
+from zhizao import formatting
 from zhizao.analytics.chains.data import ChainData
 from zhizao.outputs.web import auth
 from zhizao.outputs.web.app import create_app
@@ -221,7 +222,8 @@ def test_whatif_compares_scenarios_side_by_side(c):
     d = c.get("/chains/pump/whatif?s1_name=断电机&s1_enterprise=M1&s2_region=JP&s3_district=990101&format=json").json()
     assert [r["name"] for r in d["results"]] == ["断电机", "情景2", "情景3"]
     for r in d["results"]:
-        assert set(r["summary"]) >= {"removed", "links_lost", "enterprises_affected", "output_at_risk"}
+        assert set(r["summary"]) >= {"removed", "links_lost", "enterprises_affected", "output_at_risk_10k_yuan",
+                                     "output_at_risk_yi"}
     page = c.get("/chains/pump/whatif?s1_name=断电机&s1_enterprise=M1&s2_region=JP")
     head = page.text.split('id="compare-table"')[1].split("</thead>")[0]
     assert "断电机" in head and "情景2" in head
@@ -452,7 +454,15 @@ def test_chain_upload_is_for_city_roles(upload_app, tmp_path):
         c = as_user(app_, user)
         try:
             assert 'id="chain-upload-form"' not in c.get("/data").text
-            assert _upload(c, write_csv(tmp_path)).status_code in (401, 403, 404)
+            # not "no such page": the data page is theirs; the upload is refused, saying why, in the page's language
+            r = _upload(c, write_csv(tmp_path))
+            assert r.status_code == 403 and "产业链数据由市级用户导入" in r.text, (user.role, r.status_code, r.text[:200])
+            html_r = _upload(c, write_csv(tmp_path), fmt="html")
+            assert html_r.status_code == 403 and "产业链数据由市级用户导入" in html_r.text
+            en = c.post("/data/chains/upload?lang=en", files=[("files", ("x.csv", b"a", "text/csv"))],
+                        headers=__import__("webtest_support").csrf_headers(c))
+            assert en.status_code == 403 and "chain data are imported by city-level users" in en.text
+            assert "Traceback" not in en.text
         finally:
             app_.dependency_overrides.clear()
     assert auth.ROUTE_PERMISSIONS[("POST", "/data/chains/upload")] == "import_city"
@@ -543,7 +553,7 @@ def test_whatif_tables_show_the_top_rows_and_the_export_holds_all(c, monkeypatch
     full = c.get(url + "&format=json").json()["results"][0]
     ents = full["enterprises"]["shown"]
     assert len(ents) >= 2
-    risks = [e["output_at_risk"] or 0 for e in ents]
+    risks = [e["output_at_risk_10k_yuan"] or 0 for e in ents]
     assert risks == sorted(risks, reverse=True)  # by output at risk
     monkeypatch.setattr(pages, "TOP", 1)
     page = c.get(url).text
@@ -568,8 +578,9 @@ def test_the_minimum_loss_follows_the_setting_when_there_is_one():
     assert pages.min_loss({"chain_whatif_min_loss": 0.02}) == 0.02
 
 
-def test_a_link_with_no_recorded_supply_says_not_recorded_and_is_grey(c):
-    """No supply of 整泵 (pumps) is recorded: its shares are 未记录, not 0 %, and its node is grey."""
+def test_a_link_with_no_recorded_supply_says_not_recorded_and_keeps_its_grade_colour(c):
+    """No supply of 整泵 (pumps) is recorded: its shares are 未记录, not 0 %; its node keeps its grade's colour
+    (the legend says colour is the grade) with 未记录 as its label; grey (无数据) only without a grade."""
     d = c.get("/chains/pump?format=json").json()
     pumps = next(r for r in d["links"] if r["id"] == "pumps")
     assert pumps["recorded"] is False and pumps["local_share"] is None
@@ -582,8 +593,18 @@ def test_a_link_with_no_recorded_supply_says_not_recorded_and_is_grey(c):
     option = json.loads(re.search(r'id="chart-option-chain">(.*?)</script>', page, re.S).group(1))
     cats = [x["name"] for x in option["series"][0]["categories"]]
     node = next(n for n in option["series"][0]["data"] if n["name"] == "整泵")
-    assert cats[node["category"]] == "无数据" and "未记录" in node["label"]["formatter"]
+    assert pumps["grade"] in ("high", "medium", "low")
+    assert cats[node["category"]] == pumps["grade_label"] != "无数据" and "未记录" in node["label"]["formatter"]
     assert "not recorded" in c.get("/chains/pump/links/pumps?lang=en").text
+    # no grade (a chain without any member in the data: status no_data): grey, 无数据
+    from zhizao.outputs.web.pages import chains as pages
+
+    rows = [{**r, "grade": None, "status": "no_data"} for r in d["links"]]
+    option = pages.graph_option(None, rows, "zh")  # the chain object is not read: the rows say it all
+    g = option["series"][0]
+    assert {g["categories"][n["category"]]["name"] for n in g["data"]} == {"无数据"}
+    assert {g["categories"][n["category"]]["itemStyle"]["color"] for n in g["data"]} == {pages.GRADE_COLOURS["none"]}
+    assert pages.status_label("no_data", "zh") == "无数据" and pages.status_label("no_data", "en") == "No data"
 
 
 def test_critical_lists_are_sorted_and_name_cut_points(c):
@@ -606,3 +627,48 @@ def test_the_english_pages_give_the_source_in_english(bundled_db, tmp_path):
         zh = client.get("/chains?format=json&lang=zh").json()["data"]["notice"]
         assert not re.search(r"[\u4e00-\u9fff]", en), en
         assert re.search(r"[\u4e00-\u9fff]", zh)
+
+
+# --- fourth wave: the second review's fixes ---------------------------------------------------------------
+def test_hidden_high_risk_relations_are_counted_in_the_backups_section(app):
+    """A district user who sees "高 1" among a link's relations but neither end of it is told that the high-risk
+    relation is outside their view, never that the link has none (page and JSON `backups.hidden`)."""
+    city = TestClient(app).get("/chains/pump/links/castings?format=json").json()
+    high = next(g["n"] for g in city["relations"]["by_grade"] if g["grade"] == "high")
+    assert high > 0 and city["backups"]["hidden"] == 0 and city["backups"]["shown"]
+    c = as_user(app, WEST_USER)
+    try:
+        d = c.get("/chains/pump/links/castings?format=json").json()
+        seen = sum(r["grade"] == "high" for r in d["relations"]["shown"])
+        assert d["backups"]["hidden"] == high - seen > 0
+        assert len(d["backups"]["shown"]) == len({(g["supplier"]["id"], g["buyer"]["id"]) for g in d["backups"]["shown"]})
+        for lang, said, none in (("zh", f"{high - seen} 条高风险供应关系不在您的查看范围", "本环节没有需要备份的高风险供应关系"),
+                                 ("en", f"{high - seen} high-risk supply relations are outside what you may see",
+                                  "no high-risk relation on this link needs a backup")):
+            page = c.get(f"/chains/pump/links/castings?lang={lang}").text
+            assert said in page and none not in page
+    finally:
+        app.dependency_overrides.clear()
+
+
+def test_whatif_output_at_risk_is_in_yi_yuan_on_the_page_and_both_units_in_json(c):
+    """As `zhizao chain whatif`: the page's amounts in 亿元 (headers say so); the JSON names each unit in its key
+    (万元 as computed, 亿元 as shown); a weakened link reads 削弱 on the page as in the CLI's words."""
+    from zhizao import labels
+
+    url = "/chains/pump/whatif?s1_enterprise=C2&s1_enterprise=M1"
+    r = c.get(url + "&format=json").json()["results"][0]
+    total = r["summary"]["output_at_risk_10k_yuan"]
+    assert total and r["summary"]["output_at_risk_yi"] == pytest.approx(total / 1e4)
+    e = r["enterprises"]["shown"][0]
+    assert e["output_at_risk_yi"] == pytest.approx(e["output_at_risk_10k_yuan"] / 1e4)
+    for lang, unit, old in (("zh", "亿元", "万元"), ("en", "100 million yuan", "10,000 yuan")):
+        page = c.get(url + f"&lang={lang}").text
+        compare = page.split('id="compare-table"')[1].split("</table>")[0]
+        assert unit in compare and old not in compare
+        row = compare.split('data-key="output_at_risk_yi"')[1].split("</tr>")[0]
+        assert formatting.number(total / 1e4, 2) in row and formatting.number(total, 0) not in row
+        assert unit in page.split('class="data small chain-table whatif-enterprises"')[1].split("</thead>")[0]
+    csv = c.get(url + "&table=compare&format=csv&lang=zh").content.decode("utf-8-sig")
+    assert "亿元" in csv and "万元" not in csv
+    assert labels.label("whatif_status", "weakened", "zh") == "削弱" == labels.CHAIN_HEAD["links_weakened"][0][:2]

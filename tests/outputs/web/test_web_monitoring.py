@@ -536,3 +536,21 @@ def test_chain_warnings_link_to_their_pages_and_follow_the_district_scope(mclien
         assert len(chain_rows) == len(want) + int((chain_w["subject_type"] != "enterprise").sum())
         page = dc.get(f"/monitoring?{q}&rule=chain_single_source").text
         assert not [s for s in pick.evidence["suppliers"] if district_of.get(s) != mine and name_of[s] in page]
+
+
+def test_chain_warnings_show_without_monitoring_data(bundled_db, tmp_path, chain_w):
+    """Second review: without monitoring data /monitoring still lists the chain warnings (as `zhizao warnings`
+    does), below the notice, on the page and in its JSON twin, in the page's language."""
+    app = create_app(db=bundled_db, monitoring_data=tmp_path / "not-there", warm=False, allowed_hosts=["testserver"])
+    with TestClient(app) as c:
+        j = c.get("/monitoring?format=json").json()
+        assert j["available"] is False and j["chain_warnings"]["count"] == len(chain_w) > 0
+        rows = j["chain_warnings"]["rows"]
+        assert sorted((w["rule"], w["subject_id"]) for w in rows) == sorted(zip(chain_w["rule"], chain_w["subject_id"]))
+        assert all(w["url"] and w["url"].startswith("/chains/") for w in rows if w["subject_type"] != "enterprise")
+        for lang, notice, title in (("zh", "没有监测数据", "产业链预警"), ("en", "No monitoring data", "Chain warnings")):
+            page = c.get(f"/monitoring?lang={lang}").text
+            assert page.index(notice) < page.index('id="chain-warnings"') < page.index(title + (" (" if lang == "en" else "（"))
+            assert page.count('<tr data-rule="chain_') == len(chain_w)
+        # the other monitoring pages need the monitoring data: the notice alone
+        assert 'id="chain-warnings"' not in c.get("/monitoring/district/500112").text

@@ -95,6 +95,17 @@ def register_permissions(mapping: Mapping[tuple[str, str], str]) -> None:
         ROUTE_PERMISSIONS[(key[0].upper(), key[1])] = perm
 
 
+# issue 12: routes whose refusal says why (403) instead of hiding the route (404): an action offered
+# on a page the user does see (the data page's chain upload), where "no such page" would mislead.
+REFUSAL_REASONS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def register_refusal_reason(method: str, path: str, zh: str, en: str) -> None:
+    """A route (at / and under /p/<plan_id>) refused with 403 and these words to anyone lacking its permission."""
+    for p in (path, _PLAN + path):
+        REFUSAL_REASONS[(method.upper(), p)] = (zh, en)
+
+
 @dataclass(frozen=True)
 class User:
     id: str
@@ -254,6 +265,9 @@ def authorize(request: Request, user: User = Depends(current_user)) -> User:
     if permission is not None and user.can(permission):
         return user
     lang = request_language(request)
+    reason = REFUSAL_REASONS.get(("GET" if request.method == "HEAD" else request.method, route_template(request) or ""))
+    if permission is not None and reason is not None:
+        raise Refused(403, *reason, lang=lang)
     if permission is not None and not user.authenticated and user.role == "guest":
         nxt = quote(request.url.path + (("?" + request.url.query) if request.url.query else ""), safe="")
         raise login_required(lang, f"/login?next={nxt}")

@@ -109,6 +109,8 @@ def grade_label(grade: Any, lang: str) -> str:
 
 
 def status_label(status: Any, lang: str) -> str:
+    if status == "no_data":  # a chain without any member in the data (analytics): 无数据, the grey of the map
+        return t("chain_grade_none", lang)
     return t(f"chain_status_{status}", lang) if status in STATUSES else formatting.MISSING
 
 
@@ -530,10 +532,9 @@ def graph_option(chain, rows: list[dict], lang: str) -> dict:
         for j, r in enumerate(group):
             share = r["local_share"]
             cover = formatting.share(share, 0) if share is not None else t("chain_not_recorded", lang)
-            # no supply recorded: a grey "no data" node (a colour would claim a share), but a missing link
-            # keeps its grade: that it has no local enterprise is known from the members alone
-            known = r.get("recorded", True) or r.get("status") == "missing"
-            cat = r["grade"] if r["grade"] in GRADES and known else "none"
+            # colour is the grade, as the legend says; grey only without one (no data at all, status no_data).
+            # A graded link with no supply recorded keeps its colour: its label says 未记录 for the share.
+            cat = r["grade"] if r["grade"] in GRADES else "none"
             nodes.append({
                 "name": r["name"], "value": [col, offset + j],
                 "category": cats.index(cat),
@@ -670,7 +671,7 @@ def link_data(ctx: Ctx, chain, lk, a: Analysis | None) -> dict:
                                                "recorded", "status", "status_label", "grade", "grade_label", "reasons")},
          "top": TOP,
          "members": {"shown": [], "hidden": 0, "by_location": []},
-         "relations": {"shown": [], "hidden": 0, "by_grade": []}, "backups": []}
+         "relations": {"shown": [], "hidden": 0, "by_grade": []}, "backups": {"shown": [], "hidden": 0}}
     if a is None:
         return d
     m = a.data.members
@@ -688,11 +689,12 @@ def link_data(ctx: Ctx, chain, lk, a: Analysis | None) -> dict:
                     "by_location": [{"location": k, "label": location_label(k, ctx), "n": n}
                                     for k, n in counts.items() if k in LOCATIONS]}
     rel = _records(a.risk.relations, chain=chain.id, link=lk.id)
-    seen_rel, by_grade = [], {}
+    seen_rel, by_grade, high_hidden = [], {}, 0
     for r in rel:
         by_grade[r.get("grade")] = by_grade.get(r.get("grade"), 0) + 1
         s_ok, b_ok = can_name(ctx.user, a, r["supplier_id"]), can_name(ctx.user, a, r["buyer_id"])
         if not (s_ok or b_ok):  # neither end in the user's scope: counted only
+            high_hidden += r.get("grade") == "high"
             continue
         seen_rel.append({"supplier": enterprise_cell(ctx, a, r["supplier_id"]), "buyer": enterprise_cell(ctx, a, r["buyer_id"]),
                          "share": cell_number(r.get("share")), "grade": r.get("grade"),
@@ -701,7 +703,8 @@ def link_data(ctx: Ctx, chain, lk, a: Analysis | None) -> dict:
     seen_rel.sort(key=lambda x: (GRADES.index(x["grade"]) if x["grade"] in GRADES else 3, -(x["score"] or 0)))
     d["relations"] = {"shown": seen_rel, "hidden": len(rel) - len(seen_rel),
                       "by_grade": [{"grade": g, "label": grade_label(g, ctx.lang), "n": by_grade.get(g, 0)} for g in GRADES]}
-    d["backups"] = _backup_rows(ctx, a, chain.id, lk.id)
+    # the high-risk relations the user may not see are counted, so that "高 1" above is not met by "none" here
+    d["backups"] = {"shown": _backup_rows(ctx, a, chain.id, lk.id), "hidden": high_hidden}
     return d
 
 
@@ -759,7 +762,7 @@ def backups_frame(d: dict, lang: str) -> pd.DataFrame:
     heads = [t(k, lang) for k in ("chain_buyer", "chain_supplier", "chain_rank", "chain_candidate", "chain_place",
                                   "chain_reasons")]
     out = [dict(zip(heads, (g["buyer"]["name"] or hidden, g["supplier"]["name"] or hidden, c["rank"], c["name"],
-                            c["place"], c["reason"]))) for g in d["backups"] for c in g["candidates"]]
+                            c["place"], c["reason"]))) for g in d["backups"]["shown"] for c in g["candidates"]]
     return _labelled(frame(out, columns=heads), d["data"], lang)
 
 
@@ -769,7 +772,7 @@ def link_page(chain_id: str, link_id: str, ctx: Ctx = Depends(page_context)):
     lk = _link(ctx, chain, link_id)
     a = _analysis(ctx)
     d = link_data(ctx, chain, lk, a)
-    named = len(d["members"]["shown"]) + len(d["relations"]["shown"]) + sum(len(g["candidates"]) for g in d["backups"])
+    named = len(d["members"]["shown"]) + len(d["relations"]["shown"]) + sum(len(g["candidates"]) for g in d["backups"]["shown"])
     return respond(ctx.request, "chains_link.html", d, lang=ctx.lang, user=ctx.user, page="chains_link",
                    title=_title(ctx, d["link"]["name"], d["chain"]["name"]),
                    tables={"members": lambda: members_frame(d, ctx.lang), "relations": lambda: relations_frame(d, ctx.lang),
@@ -832,6 +835,24 @@ def min_loss(settings: Settings) -> float:
     return float(value) if value is not None else 0.0005
 
 
+YI = 1e4  # 万元 per 亿元: the pages show output at risk in 亿元, as zhizao chain whatif does
+
+
+def money(v: Any) -> dict:
+    """An amount the analytics give in 万元, for the JSON in both units (the key names the unit); the page
+    shows the 亿元 one."""
+    x = cell_number(v)
+    return {"output_at_risk_10k_yuan": x, "output_at_risk_yi": None if x is None else x / YI}
+
+
+def yi_digits(values) -> int:
+    """One number of decimals for a column of 亿元 amounts: 0 from 1,000 up, else 1, 2 under 10 (a plant's
+    few hundred 万元 would read 0.0)."""
+    xs = [abs(v) for v in values if v is not None]
+    top = max(xs) if xs else 0
+    return 0 if top >= 1000 else 1 if top >= 10 else 2
+
+
 def whatif_status_label(status: Any, lang: str) -> str:
     key = f"chain_whatif_{status}"
     if key in labels.UI:
@@ -868,21 +889,26 @@ def run_whatif(ctx: Ctx, a: Analysis, chain, scenario: dict) -> dict:
     below = [r for r in ents if (cell_number(r.get("loss")) or 0) < floor]
     ents = [r for r in ents if (cell_number(r.get("loss")) or 0) >= floor]
     shown = [{**enterprise_cell(ctx, a, r["enterprise_id"]), "loss_share": cell_number(r.get("loss")),
-              "output_at_risk": cell_number(r.get("output_at_risk"))}
+              **money(r.get("output_at_risk"))}
              for r in ents if can_name(ctx.user, a, r["enterprise_id"])]
-    shown.sort(key=lambda e: (-(e["output_at_risk"] or 0), -(e["loss_share"] or 0)))
+    shown.sort(key=lambda e: (-(e["output_at_risk_10k_yuan"] or 0), -(e["loss_share"] or 0)))
     summary = dict(w.summary)
+    amounts = {}
+    for k in SUMMARY_SHOWN:
+        if k.startswith("output"):
+            x = cell_number(summary.get(k))
+            amounts.update({f"{k}_10k_yuan": x, f"{k}_yi": None if x is None else x / YI})
     return {"n": scenario["n"], "name": scenario["name"],
             "removed": {"enterprises": [enterprise_cell(ctx, a, e) for e in scenario["enterprises"]],
                         "districts": scenario["districts"], "regions": scenario["regions"]},
-            "summary": {k: (cell_number(summary.get(k)) if k.startswith("output") else _int(summary.get(k)))
-                        for k in SUMMARY_SHOWN},
+            "summary": {**{k: _int(summary.get(k)) for k in SUMMARY_SHOWN if not k.startswith("output")}, **amounts},
             "links": links, "links_below": links_below,
-            "enterprises": {"shown": shown, "hidden": len(ents) - len(shown), "below": len(below)},
+            "enterprises": {"shown": shown, "hidden": len(ents) - len(shown), "below": len(below),
+                            "yi_digits": yi_digits(e["output_at_risk_yi"] for e in shown[:TOP])},
             "chains": [{"chain": r["chain"], "name": chain_names.get(r["chain"], r["chain"]),
                         "links_lost": _int(r.get("links_lost")), "links_weakened": _int(r.get("links_weakened")),
                         "enterprises_affected": _int(r.get("enterprises_affected")),
-                        "output_at_risk": cell_number(r.get("output_at_risk"))}
+                        **money(r.get("output_at_risk"))}
                        for r in _records(w.chains) if r.get("links_lost") or r.get("links_weakened")
                        or r.get("enterprises_affected")]}
 
@@ -898,14 +924,18 @@ def whatif_data(ctx: Ctx, chain, a: Analysis | None) -> tuple[dict, int]:
          "max_scenarios": MAX_SCENARIOS, "url": f"{ctx.base}/chains/{chain.id}/whatif", "top": TOP,
          "name_max": NAME_MAX,
          "min_loss": min_loss(Settings()),
-         "summary_rows": [{"key": k, "label": t(f"chain_whatif_{k}", ctx.lang), "output": k.startswith("output")}
+         # the page's rows: amounts in 亿元 (the summary's *_yi), one number of decimals per row
+         "summary_rows": [{"key": f"{k}_yi" if k.startswith("output") else k, "label": t(f"chain_whatif_{k}", ctx.lang),
+                           "output": k.startswith("output"),
+                           "digits": yi_digits(r["summary"][f"{k}_yi"] for r in results) if k.startswith("output") else 0}
                           for k in SUMMARY_SHOWN]}
     return d, (422 if problems else 200)
 
 
 def compare_frame(d: dict, lang: str) -> pd.DataFrame:
-    heads = [t("chain_whatif_name", lang), *(t(f"chain_whatif_{k}", lang) for k in SUMMARY_SHOWN)]
-    out = [dict(zip(heads, (r["name"], *(r["summary"][k] for k in SUMMARY_SHOWN)))) for r in d["results"]]
+    keys = [row["key"] for row in d["summary_rows"]]  # amounts in 亿元, as the page and its headers say
+    heads = [t("chain_whatif_name", lang), *(row["label"] for row in d["summary_rows"])]
+    out = [dict(zip(heads, (r["name"], *(r["summary"][k] for k in keys)))) for r in d["results"]]
     return _labelled(frame(out, columns=heads), d["data"], lang)
 
 
@@ -920,7 +950,7 @@ def whatif_links_frame(d: dict, lang: str) -> pd.DataFrame:
 def whatif_enterprises_frame(d: dict, lang: str) -> pd.DataFrame:
     heads = [t(k, lang) for k in ("chain_whatif_name", "chain_enterprise", "code", "chain_place")] + \
         [t("chain_whatif_loss", lang) + ("（%）" if lang != "en" else " (%)"), t("chain_whatif_output", lang)]
-    out = [dict(zip(heads, (r["name"], e["name"], e["id"], e["place"], _pct(e["loss_share"]), e["output_at_risk"])))
+    out = [dict(zip(heads, (r["name"], e["name"], e["id"], e["place"], _pct(e["loss_share"]), e["output_at_risk_yi"])))
            for r in d["results"] for e in r["enterprises"]["shown"]]
     return _labelled(frame(out, columns=heads), d["data"], lang)
 

@@ -25,7 +25,7 @@ from zhizao.codes.regions import district_name
 from zhizao.errors import UserError
 from zhizao.ingest._errors import IngestError
 from zhizao.ingest.table import COLUMN_ALIASES, ImportProblem, TableReadError, read_table
-from zhizao.outputs.web.auth import audit
+from zhizao.outputs.web.auth import Refused, audit, register_refusal_reason
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.pages.common import Ctx, page_context
 from zhizao.outputs.web.pages.indicator import linked_series, observations_table
@@ -345,10 +345,14 @@ def import_chain_upload(ctx: Ctx, uploads: list) -> dict:
             "counts_text": t("chain_upload_counts", ctx.lang).format(**counts)}
 
 
+# a district user sees the data page: the chain upload refused says why (403), not "no such page"
+register_refusal_reason("POST", "/data/chains/upload", *labels.UI["chain_upload_refused"])
+
+
 @router.post("/data/chains/upload")
 async def chain_upload(ctx: Ctx = Depends(page_context)):
-    if not ctx.user.can("import_city"):  # auth.ROUTE_PERMISSIONS refuses first; kept as a second lock
-        raise HTTPException(404, "no such page")
+    if not ctx.user.can("import_city"):  # auth.authorize refuses first; kept as a second lock
+        raise Refused(403, *labels.UI["chain_upload_refused"], lang=ctx.lang)
     try:
         form = await ctx.request.form()
         files = [f for f in form.getlist("files") if isinstance(f, StarletteUploadFile) and f.filename]

@@ -101,7 +101,9 @@ def _base(ctx: Ctx, data, result) -> dict:
     }
 
 
-def _unavailable(ctx: Ctx, e: MonitoringUnavailable, page: str):
+def _unavailable(ctx: Ctx, e: MonitoringUnavailable, page: str, chains: bool = False):
+    """The notice that there are no (usable) monitoring data; `chains`: the chain warnings below it, which
+    do not depend on the monitoring data (`zhizao warnings` lists them then too)."""
     state = monitoring_state(ctx)
     if sees_folder(ctx):
         data = {
@@ -112,8 +114,25 @@ def _unavailable(ctx: Ctx, e: MonitoringUnavailable, page: str):
     else:  # the server's folders and commands are the administrator's business
         data = {"available": False, "reason": e.reason, "data_dir": None, "message": t("mon_data_admin_only", ctx.lang),
                 "command": None, "env": None}
+    data["chain_warnings"] = None
+    exported = None
+    if chains:
+        rows, info = _chain_rows(ctx)
+        if info is not None:
+            rows = sorted(_scoped_chain_rows(ctx, rows), key=lambda w: mv.SEVERITY_ORDER.get(w["severity"], 9))
+            data["chain_warnings"] = {**info, "count": len(rows), "url": "/chains", "rows": rows,
+                                      "note": _chain_note(ctx, info, len(rows))}
+            # enterprise rows leave the server in the JSON twin: an audited export, as on the full page
+            exported = ("monitoring:chain_warnings", sum(w["subject_type"] == "enterprise" for w in rows))
     return respond(ctx.request, "monitoring_missing.html", data, lang=ctx.lang, user=ctx.user, page=page,
-                   title=_title(ctx))
+                   title=_title(ctx), exported=exported)
+
+
+def _chain_note(ctx: Ctx, info: dict, n: int) -> str:
+    """Where the chain warnings come from, in the page's words (the generator's note is Chinese)."""
+    return t("mon_chain_warnings", ctx.lang).format(
+        n=n, as_of=info["as_of"] or "—",
+        source=labels.label("chain_words", "synthetic", ctx.lang) if info["synthetic"] else info["source"] or "—")
 
 
 def _q(period: str) -> str:
@@ -386,10 +405,7 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
         "chain_warnings": None if chain_info is None else {
             **chain_info, "count": len(chain_rows),
             # synthetic data in the page's words (the generator's note is Chinese); an import's file names
-            "note": t("mon_chain_warnings", ctx.lang).format(
-                n=len(chain_rows), as_of=chain_info["as_of"] or "—",
-                source=labels.label("chain_words", "synthetic", ctx.lang) if chain_info["synthetic"]
-                else chain_info["source"] or "—"),
+            "note": _chain_note(ctx, chain_info, len(chain_rows)),
             "url": "/chains"},
         "light_counts": {st: dict(Counter(r["light"] for r in rows if r.get("light")))
                          for st, rows in (("district", districts), ("industry", industries), ("cluster", clusters),
@@ -485,7 +501,7 @@ def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query
     try:
         data, result = _load(ctx, period)
     except MonitoringUnavailable as e:
-        return _unavailable(ctx, e, "monitoring")
+        return _unavailable(ctx, e, "monitoring", chains=True)
     d = monitoring_data(ctx, data, result, severity, rule, type, page)
     tables = {name: (lambda rows=rows, kind=kind: monitoring_frame(rows, kind, d, ctx.lang))
               for name, kind, rows in (("districts", "district", d["districts"]),

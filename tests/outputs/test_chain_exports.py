@@ -135,8 +135,6 @@ def test_chain_warning_rows_have_the_monitoring_rows_shape(plan):
     chain rows one to one, titled, most severe first."""
     from zhizao.outputs import monitoring_view as mv
 
-    if not hasattr(analytics, "chain_warnings"):
-        pytest.skip("the analytics' chain_warnings have not landed")
     w = analytics.chain_warnings(plan, frames(True))
     w.attrs["synthetic"] = True
     rows = mv.chain_warning_rows(w, "en")

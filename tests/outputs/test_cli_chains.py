@@ -20,12 +20,7 @@ from zhizao.outputs.console import make_console
 
 EMBEDDED = "chongqing-manufacturing-2021-2025"
 NO_CHAINS = "chongqing-manufacturing-2023-2027"
-HAS_GAPS = hasattr(analytics, "gaps")
-HAS_WARNINGS = hasattr(analytics, "chain_warnings")
-try:
-    from zhizao.plan.chain_lint import lint_chains
-except ImportError:  # the plan part's module (issue 12) lands separately
-    lint_chains = None
+from zhizao.plan.chain_lint import lint_chains
 
 
 @pytest.fixture
@@ -50,9 +45,7 @@ def first_chain(plan=None):
 
 # --- every subcommand, every format, both languages -------------------------------------------------
 COMMANDS = [["list"], ["risk"], ["risk", "--level", "relations", "--grade", "high"],
-            ["risk", "--level", "enterprises", "--grade", "medium"], ["whatif", "--region", "abroad"]]
-if HAS_GAPS:
-    COMMANDS.append(["gaps"])
+            ["risk", "--level", "enterprises", "--grade", "medium"], ["whatif", "--region", "abroad"], ["gaps"]]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -196,8 +189,6 @@ def test_export_writes_a_workbook_and_a_graph(zz, tmp_path):
     import networkx as nx
     import openpyxl
 
-    if not HAS_GAPS:
-        pytest.skip("the analytics' gaps (招商清单) have not landed")
     x, g = tmp_path / "c.xlsx", tmp_path / "c.graphml"
     assert zz("chain", "export", "--format", "xlsx", "--out", str(x))[0] == 0
     wb = openpyxl.load_workbook(x)
@@ -218,9 +209,8 @@ def test_the_fictional_plans_own_chain(zz):
     assert code == 0 and all(k.name[:3] in out for k in chain.links), err
     code, out, err = zz("chain", "whatif", "--region", "abroad", "--plan", plan, "--format", "json")
     assert code == 0 and json.loads(out)["summary"]["removed"] > 0, err
-    if HAS_GAPS:
-        code, out, err = zz("chain", "gaps", "--plan", plan, "--format", "json")
-        assert code == 0 and isinstance(json.loads(out), list), err
+    code, out, err = zz("chain", "gaps", "--plan", plan, "--format", "json")
+    assert code == 0 and isinstance(json.loads(out), list), err
 
 
 def test_fictional_plan_with_a_chain(zz, chain_plan):
@@ -338,7 +328,6 @@ def test_import_of_a_missing_file_exits_2(zz, chain_plan, tmp_path):
 
 
 # --- lint -----------------------------------------------------------------------------------------
-@pytest.mark.skipif(lint_chains is None, reason="zhizao.plan.chain_lint has not landed")
 def test_lint_is_clean_on_the_embedded_plan_and_fails_a_cycle(zz, chain_plan, tmp_path):
     import yaml
 
@@ -357,7 +346,6 @@ def test_lint_is_clean_on_the_embedded_plan_and_fails_a_cycle(zz, chain_plan, tm
 
 
 # --- chain warnings in `zhizao warnings` ------------------------------------------------------------
-@pytest.mark.skipif(not HAS_WARNINGS, reason="the analytics' chain_warnings have not landed")
 def test_warnings_json_contains_the_chain_rules(zz, synth_dir):
     code, out, err = zz("warnings", "--data", str(synth_dir), "--format", "json")
     assert code == 0, err
@@ -375,7 +363,6 @@ def _severity_runs(rows: list[dict]) -> list[tuple[str, bool]]:
     return runs
 
 
-@pytest.mark.skipif(not HAS_WARNINGS, reason="the analytics' chain_warnings have not landed")
 def test_warnings_list_monitoring_before_chain_within_a_severity_and_count_them_apart(zz, synth_dir):
     code, out, err = zz("warnings", "--data", str(synth_dir), "--format", "json")
     rows = json.loads(out)
@@ -391,7 +378,6 @@ def test_warnings_list_monitoring_before_chain_within_a_severity_and_count_them_
     assert f"{n} monitoring warnings + {len(chain)} chain warnings (SYNTHETIC data, as of {period})" in out
 
 
-@pytest.mark.skipif(not HAS_WARNINGS, reason="the analytics' chain_warnings have not landed")
 def test_published_warnings_say_the_chain_warnings_apart(zz):
     code, out, err = zz("warnings", "--source", "published", "--format", "json")
     assert code == 0, err
@@ -405,7 +391,6 @@ def test_published_warnings_say_the_chain_warnings_apart(zz):
     assert title[1] != title[4]  # the point of saying them apart: not the reporting period
 
 
-@pytest.mark.skipif(not HAS_WARNINGS, reason="the analytics' chain_warnings have not landed")
 @pytest.mark.parametrize("lang,words", [("zh", "没有监测数据，只列出产业链预警"), ("en", "No monitoring data")])
 def test_warnings_without_monitoring_data_still_list_the_chain_warnings(zz, tmp_path, lang, words):
     missing = tmp_path / "no-such-folder"
@@ -674,7 +659,6 @@ def test_per_command_xlsx_is_worded_like_the_export(zz, tmp_path, lang):
     assert heads["output_at_risk_total"][i] in compare[1] and heads["output_at_risk_downstream"][i] in compare[1]
 
 
-@pytest.mark.skipif(not HAS_GAPS, reason="analytics.gaps lands with the analytics part")
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_gaps_of_one_chain_names_its_links(zz, lang):
     """--chain C drops the chain column, not the links' names (no link id in the table)."""

@@ -29,14 +29,14 @@ from zhizao.outputs.cli_chains import register as register_chains
 from zhizao.outputs.cli_monitoring import register as register_monitoring
 from zhizao.outputs.cli_users import register as register_users
 from zhizao.outputs.console import (Fmt, Lang, cell, check_year, fitted_table, make_console,
-                                    numeric_columns, wrap)
+                                    numeric_columns, parse_settings, wrap)
 from zhizao.outputs.reports.cli import register_all as register_reports  # report and brief
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.outputs.web.cli import register as register_web
 from zhizao.plan.load import PlanError
 from zhizao.settings import display_time_zone
 from zhizao.plan.search import search_plan
-from zhizao.settings import SETTINGS, Settings, baseline_rule
+from zhizao.settings import SETTINGS, baseline_rule
 from zhizao.store.importing import ImportFailed
 from zhizao.store.store import StoreBusy, as_db
 
@@ -162,19 +162,7 @@ def _plan(plan: Optional[str], db: Optional[Path] = None, lang: "Lang | str" = "
         raise typer.Exit(2) from None
 
 
-def _settings(pairs: list[str]) -> Settings:
-    """-s NAME=VALUE overrides; a wrong name, type or range is a UserError naming what is expected."""
-    overrides = {}
-    for p in pairs or []:
-        if "=" not in p:
-            raise UserError(f"-s/--set 应写成 名称=值，而不是“{p}”（名称见 zhizao settings）",
-                            f"-s/--set expects NAME=VALUE, got '{p}' (names: zhizao settings)")
-        k, v = p.split("=", 1)
-        overrides[k.strip()] = v.strip()
-    try:
-        return Settings(overrides)
-    except UserError as e:  # name the option: the message comes from the settings themselves
-        raise UserError(f"-s/--set：{e.reason_zh}", f"-s/--set: {e.reason_en}") from None
+_settings = parse_settings  # -s NAME=VALUE (console.parse_settings, shared with zhizao chain)
 
 
 def _emit(df: pd.DataFrame, fmt: Fmt, title: str | None = None, lang: "Lang | str" = "zh",

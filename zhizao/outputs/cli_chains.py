@@ -28,7 +28,8 @@ from zhizao.analytics.chains import Scenario, locate
 from zhizao.codes import regions
 from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
-from zhizao.outputs.console import Lang, cell, column_cells, fitted_table, make_console, numeric_columns, wrap
+from zhizao.outputs.console import (Lang, cell, column_cells, fitted_table, make_console, numeric_columns,
+                                   parse_settings, wrap)
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.plan.chain_lint import lint_chains
 from zhizao.plan.lint import findings_frame
@@ -117,18 +118,7 @@ def _plan(plan: Optional[str], db, lang: str):
         raise UserError(f"规划文件无法使用：{e}", f"the plan file cannot be used: {e}") from None
 
 
-def _settings(pairs: Optional[List[str]]) -> Settings:
-    overrides = {}
-    for p in pairs or []:
-        name, sep, value = p.partition("=")
-        if not sep:
-            raise UserError(f"-s/--set 应写成 名称=值，而不是“{p}”（名称见 zhizao settings）",
-                            f"-s/--set expects NAME=VALUE, got '{p}' (names: zhizao settings)")
-        overrides[name.strip()] = value.strip()
-    try:
-        return Settings(overrides)
-    except UserError as e:
-        raise UserError(f"-s/--set：{e.reason_zh}", f"-s/--set: {e.reason_en}") from None
+_settings = parse_settings
 
 
 def _no_chains(plan, fmt: Fmt, lang: str) -> bool:
@@ -679,13 +669,9 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
 COMPARE_ROWS = ("removed", "links_lost", "links_stopped", "local_links_lost", "links_weakened", "enterprises_affected",
                 "output_at_risk_downstream_yi", "output_at_risk_total_yi")  # as the web: downstream apart from the total
 LINK_ORDER = {"lost": 0, "stopped": 1, "local_lost": 2, "weakened": 3}  # the worst first when rows are cut
-MIN_LOSS = 0.0005  # without the setting chain_whatif_min_loss: a loss that would print as 0.0%
-
-
 def _min_loss(settings: Settings) -> float:
-    """The smallest need lost a link must show to be listed: the analytics' setting where there is one."""
-    value = settings.get("chain_whatif_min_loss")
-    return float(value) if value is not None else MIN_LOSS
+    """The smallest need lost a link must show to be listed (setting chain_whatif_min_loss)."""
+    return float(settings["chain_whatif_min_loss"])
 
 
 def _more(n: int, key: str, lang: str, **kw) -> None:
@@ -722,7 +708,7 @@ def _whatif_links(lk: pd.DataFrame, plan, limit: int, min_loss: float, lang: str
                group="chain")
     _more(len(keep) - len(shown), "more_links", lang)
     pct = formatting.share(min_loss, 2 if min_loss < 0.001 else 1)
-    hint = _say("small_links_hint", lang) if "chain_whatif_min_loss" in Settings() else ""
+    hint = _say("small_links_hint", lang)
     _more(int(small.sum()), "small_links", lang, pct=pct, hint=hint)
 
 

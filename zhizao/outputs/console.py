@@ -15,6 +15,7 @@ from rich.text import Text
 
 from zhizao import formatting
 from zhizao.errors import UserError
+from zhizao.settings import Settings
 
 
 # Output format and language of every command (typer refuses other values: exit 2).
@@ -232,3 +233,18 @@ _NUMBER = __import__("re").compile(r"[-+−≥≤<>~约超近]?[\d,.]+%?( \(\d{4
 def numeric_columns(columns: list[list[str]]) -> tuple[int, ...]:
     """Columns whose cells are all numbers (or —): printed whole, never wrapped."""
     return tuple(i for i, col in enumerate(columns) if all(_NUMBER.fullmatch(str(c).strip()) for c in col))
+
+
+def parse_settings(pairs: list[str] | None) -> Settings:
+    """-s NAME=VALUE overrides; a wrong name, type or range is a UserError naming what is expected."""
+    overrides = {}
+    for p in pairs or []:
+        if "=" not in p:
+            raise UserError(f"-s/--set 应写成 名称=值，而不是“{p}”（名称见 zhizao settings）",
+                            f"-s/--set expects NAME=VALUE, got '{p}' (names: zhizao settings)")
+        k, v = p.split("=", 1)
+        overrides[k.strip()] = v.strip()
+    try:
+        return Settings(overrides)
+    except UserError as e:  # name the option: the message comes from the settings themselves
+        raise UserError(f"-s/--set：{e.reason_zh}", f"-s/--set: {e.reason_en}") from None

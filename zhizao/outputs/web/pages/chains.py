@@ -826,13 +826,8 @@ def parse_scenarios(request: Request, ctx: Ctx, chain, a: Analysis | None) -> tu
 
 
 def min_loss(settings: Settings) -> float:
-    """The smallest loss shown: the analytics' chain_whatif_min_loss (settings.py) where it exists; without
-    it a loss that would read 0.0% (a link 削弱 0% says nothing)."""
-    try:
-        value = settings["chain_whatif_min_loss"]
-    except KeyError:
-        value = None
-    return float(value) if value is not None else 0.0005
+    """The smallest loss shown (setting chain_whatif_min_loss): a link 削弱 0% says nothing."""
+    return float(settings["chain_whatif_min_loss"])
 
 
 YI = 1e4  # 万元 per 亿元: the pages show output at risk in 亿元, as zhizao chain whatif does

@@ -121,6 +121,15 @@ def _problem(name: str, code: str, zh: str, en: str) -> ImportProblem:
     return ImportProblem(file=name, row=None, column=None, value=None, code=code, message_zh=zh, message_en=en)
 
 
+def _unforeseen(name: str, e: Exception, doc: str) -> ImportProblem:
+    """A bug or an input no check foresaw, as one listed problem (never a 500); nothing was written."""
+    return _problem(
+        name, "import_error",
+        f"导入失败（{type(e).__name__}），未写入任何数据：请检查文件格式（{doc}）后重试；仍失败请把文件交给维护人员",
+        f"the import failed ({type(e).__name__}) and nothing was written: check the file's format ({doc}) "
+        "and try again; if it still fails, give the file to the maintainers")
+
+
 def display_name(filename: str | None) -> str:
     """The user's file name as problems cite it: no directories (the browser's path means nothing
     here), no control characters, at most 255 characters."""
@@ -174,11 +183,7 @@ def import_upload(ctx: Ctx, upload: UploadFile) -> dict:
                     problems.append(_problem(name, "unreadable_file", e.reason_zh, e.reason_en))
     except Exception as e:  # a bug or an input no check foresaw: a listed problem, never a 500
         log.exception("upload of %r failed", name)
-        problems = [_problem(
-            name, "import_error",
-            f"导入失败（{type(e).__name__}），未写入任何数据：请检查文件格式（docs/data-import.md）后重试；仍失败请把文件交给维护人员",
-            f"the import failed ({type(e).__name__}) and nothing was written: check the file's format "
-            "(docs/data-import.md) and try again; if it still fails, give the file to the maintainers")]
+        problems = [_unforeseen(name, e, "docs/data-import.md")]
     if problems:
         audit(ctx.request, "upload_refused", name, rows=len(problems),
               detail={"codes": sorted({p.code for p in problems})})
@@ -331,11 +336,7 @@ def import_chain_upload(ctx: Ctx, uploads: list) -> dict:
         problems = [_problem(label, "no_chains", e.reason_zh, e.reason_en)]
     except Exception as e:  # a bug or an input no check foresaw: a listed problem, never a 500
         log.exception("chain upload of %r failed", label)
-        problems = [_problem(
-            label, "import_error",
-            f"导入失败（{type(e).__name__}），未写入任何数据：请检查文件格式（docs/data-import.md §Chain data）后重试",
-            f"the import failed ({type(e).__name__}) and nothing was written: check the files' format "
-            "(docs/data-import.md §Chain data) and try again")]
+        problems = [_unforeseen(label, e, "docs/data-import.md §Chain data")]
     if problems:
         audit(ctx.request, "upload_refused", label, rows=len(problems),
               detail={"kind": "chains", "codes": sorted({p.code for p in problems})})

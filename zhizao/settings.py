@@ -536,6 +536,97 @@ CHAIN_SETTINGS: tuple[Setting, ...] = (
 
 
 # Cited when a baseline is re-based and the plan states no rule of its own (plan.baseline_rule).
+# --- enterprises, parks and green targets (issue 13; docs/enterprises.md) ----------------------------
+_MUJU = "台州黄岩区2022年亩均效益评价（docs/reference/methods.md §3.1 [C]）"
+_MUJU_EN = "Huangyan (Taizhou) 2022 亩均 evaluation (docs/reference/methods.md §3.1 [C])"
+_ZZ = "zhizao default: no official source fixes this; tunable (docs/enterprises.md)"
+_ZZ_ZH = "zhizao 默认值：无官方来源规定，可调整（见 docs/enterprises.md）"
+
+
+def _muju_weight(name: str, default: float, zh: str, en: str, small: bool = False) -> Setting:
+    who_zh, who_en = ("规下企业", "below-scale") if small else ("规上企业", "above-scale")
+    return Setting(name, default, f"亩均效益评价（{who_zh}）中“{zh}”的权重（分）",
+                   f"Points for '{en}' in the 亩均 evaluation of {who_en} enterprises", _MUJU_EN, _MUJU,
+                   bounds=(0.0, 100.0))
+
+
+def _share(name: str, cls: str, default: float) -> Setting:
+    return Setting(name, default, f"亩均效益评价按得分排序后 {cls} 类企业所占比例（%；A、B、C、D 四类合计须为100）",
+                   f"Share (%) of evaluated enterprises put in class {cls} by score rank (A+B+C+D must be 100)",
+                   "铜陵2021年亩均效益评价2.0版（docs/reference/methods.md §3.1 [C]）: A 20 %, B 45 %, C 30 %, D 5 %",
+                   "Tongling 2021 (2.0) 亩均 evaluation (docs/reference/methods.md §3.1 [C]): A 20 %, B 45 %, C 30 %, D 5 %",
+                   bounds=(0.0, 100.0))
+
+
+MUJU_SHARE_SETTINGS = ("muju_share_a", "muju_share_b", "muju_share_c", "muju_share_d")
+
+ENTERPRISE_SETTINGS: tuple[Setting, ...] = (
+    _muju_weight("muju_weight_tax_per_mu", 30.0, "亩均税收", "tax per mu"),
+    _muju_weight("muju_weight_va_per_mu", 20.0, "亩均增加值", "value added per mu"),
+    _muju_weight("muju_weight_va_per_energy", 20.0, "单位能耗增加值", "value added per unit of energy"),
+    _muju_weight("muju_weight_va_per_emission", 10.0, "单位排放增加值", "value added per unit of emissions"),
+    _muju_weight("muju_weight_labour_productivity", 10.0, "全员劳动生产率", "labour productivity"),
+    _muju_weight("muju_weight_rd_intensity", 10.0, "R&D经费占营业收入比重", "R&D spending / revenue"),
+    _muju_weight("muju_small_weight_tax_per_mu", 50.0, "亩均税收", "tax per mu", small=True),
+    _muju_weight("muju_small_weight_tax_per_kwh", 50.0, "单位电耗税收", "tax per kWh", small=True),
+    Setting("muju_item_cap", 2.0,
+            "每项得分不超过该项权重的倍数（0为不封顶），以免个别企业的极端值左右排名",
+            "Cap on each item's points as a multiple of its weight (0: no cap), so outliers do not decide ranks",
+            "Many counties cap items at 1.5–2× the weight (docs/reference/methods.md §3.1 [M], unconfirmed): zhizao default",
+            "许多区县将单项得分封顶为权重的1.5—2倍（docs/reference/methods.md §3.1 [M]，未证实）：zhizao 默认值", bounds=(0.0, 10.0)),
+    _share("muju_share_a", "A", 20.0),
+    _share("muju_share_b", "B", 45.0),
+    _share("muju_share_c", "C", 30.0),
+    _share("muju_share_d", "D", 5.0),
+    Setting("muju_surcharge_electricity_c", 0.10, "C 类企业差别电价加价（元/千瓦时）",
+            "Electricity surcharge for class C (yuan/kWh)", "瑞安2018（docs/reference/methods.md §3.1 [C]）: C +0.10",
+            "瑞安2018（docs/reference/methods.md §3.1 [C]）：C 类加价0.10元/千瓦时", bounds=(0.0, 5.0)),
+    Setting("muju_surcharge_electricity_d", 0.15, "D 类企业差别电价加价（元/千瓦时）",
+            "Electricity surcharge for class D (yuan/kWh)", "瑞安2018（docs/reference/methods.md §3.1 [C]）: C− +0.15",
+            "瑞安2018（docs/reference/methods.md §3.1 [C]）：C−类加价0.15元/千瓦时", bounds=(0.0, 5.0)),
+    Setting("muju_surcharge_water_c", 15.0, "C 类企业差别水价加价（%）", "Water surcharge for class C (%)",
+            "瑞安2018（docs/reference/methods.md §3.1 [C]）: C +15 %", "瑞安2018（docs/reference/methods.md §3.1 [C]）：C 类加价15%",
+            bounds=(0.0, 500.0)),
+    Setting("muju_surcharge_water_d", 30.0, "D 类企业差别水价加价（%）", "Water surcharge for class D (%)",
+            "瑞安2018（docs/reference/methods.md §3.1 [C]）: +30 %", "瑞安2018（docs/reference/methods.md §3.1 [C]）：加价30%", bounds=(0.0, 500.0)),
+    Setting("above_scale_revenue_min", 2000.0, "规模以上工业企业的年营业收入下限（万元）",
+            "Annual revenue (万元) from which an industrial enterprise is above-scale (规上)",
+            "NBS, since 2011 (国统字〔2010〕87号; docs/reference/methods.md §3.3 [C])",
+            "国家统计局，2011年起（国统字〔2010〕87号；docs/reference/methods.md §3.3 [C]）", bounds=(0.0, 1e6)),
+    Setting("srdi_pass_score", 60.0, "专精特新中小企业评分的合格线（分）", "Pass mark of the 专精特新 score",
+            "工信部企业〔2022〕63号（docs/reference/methods.md §3.2 [C]）", "工信部企业〔2022〕63号（docs/reference/methods.md §3.2 [C]）",
+            bounds=(0.0, 100.0)),
+    Setting("srdi_local_points_max", 15.0, "专精特新评分中“特色化”地方指标的满分（省级主管部门设定）",
+            "Points of the 特色化 local indicators in the 专精特新 score (set by the province)",
+            "工信部企业〔2022〕63号（docs/reference/methods.md §3.2 [C]）", "工信部企业〔2022〕63号（docs/reference/methods.md §3.2 [C]）",
+            bounds=(0.0, 15.0)),
+    Setting("srdi_near_points", 10.0, "评分差距不超过该分数的未达标企业列为“接近达标”候选",
+            "Candidates within this many points of the pass mark are listed as closest to qualifying",
+            _ZZ, _ZZ_ZH, bounds=(0.0, 60.0)),
+    Setting("backward_energy_ratio", 2.0,
+            "单位增加值能耗高于同行业（GB/T 4754 中类）中位数该倍数的企业，不符合能耗标准",
+            "An enterprise whose energy per unit of value added exceeds its industry group's median by this "
+            "factor fails the energy criterion", _ZZ, _ZZ_ZH, bounds=(1.0, 20.0)),
+    Setting("key_energy_user_min", 10000.0, "年综合能耗不低于该值（吨标准煤）的企业为重点用能单位",
+            "Annual energy use (tce) from which an enterprise is a key energy user (重点用能单位)",
+            "《重点用能单位节能管理办法》（2018）：年综合能源消费量一万吨标准煤及以上",
+            "《重点用能单位节能管理办法》（2018）：年综合能源消费量一万吨标准煤及以上", bounds=(0.0, 1e7)),
+    Setting("green_red_change", 0.0,
+            "单位增加值能耗（水耗）同比变化高于该值（%）为一级预警（红色，不降反升）",
+            "A year-on-year change in energy (water) intensity above this (%) is a level-1 (red) warning: it rose",
+            "国家发展改革委《2021年上半年各地区能耗双控目标完成情况晴雨表》的一级预警（能耗强度不降反升）; "
+            "the threshold is zhizao's reading",
+            "国家发展改革委《2021年上半年各地区能耗双控目标完成情况晴雨表》一级预警：能耗强度不降反升（阈值为 zhizao 的理解）",
+            bounds=(-50.0, 50.0)),
+    Setting("green_schedule_tolerance", 0.0,
+            "累计降低率落后于进度要求不超过该值（百分点）仍视为三级（绿色，进展顺利）；超过为二级（黄色）",
+            "Percentage points a cumulative reduction may trail the schedule and still be level 3 (green); "
+            "beyond it, level 2 (yellow)",
+            "国家发展改革委2021年晴雨表的二级预警（降低率未达到进度要求）；容差为 zhizao 默认值",
+            "国家发展改革委2021年晴雨表二级预警：能耗强度降低率未达到进度要求（容差为 zhizao 默认值）",
+            bounds=(0.0, 10.0)),
+)
+
 DEFAULT_BASELINE_RULE = ("zhizao 默认做法：以最终公布数据替换规划印刷的基期值",
                          "zhizao's default practice: final published figures replace printed baselines")
 
@@ -550,7 +641,7 @@ def baseline_rule(plan, lang: str = "zh") -> str:
     return DEFAULT_BASELINE_RULE[lang == "en"]
 
 
-SETTINGS: tuple[Setting, ...] = ASSESSMENT_SETTINGS + MONITORING_SETTINGS + CHAIN_SETTINGS
+SETTINGS: tuple[Setting, ...] = ASSESSMENT_SETTINGS + MONITORING_SETTINGS + CHAIN_SETTINGS + ENTERPRISE_SETTINGS
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
@@ -561,6 +652,7 @@ class Settings(Mapping[str, Any]):
         self._values = {s.name: s.default for s in SETTINGS}
         for name, value in dict(overrides or {}).items():
             self._values[name] = _checked(name, value)
+        _check_shares(self._values)
 
     def __getitem__(self, key: str) -> Any:
         return self._values[key]
@@ -598,6 +690,17 @@ def _checked(name: str, value: Any) -> Any:
         raise UserError(f"设置 {name} 应在 {lo}—{hi} 之间（缺省 {default}），而不是 {value}",
                         f"setting {name} must lie between {lo} and {hi} (default {default}), not {value}")
     return v
+
+
+def _check_shares(values: Mapping[str, Any]) -> None:
+    """The 亩均 class shares are one set: they must add up to 100 %."""
+    total = sum(float(values[n]) for n in MUJU_SHARE_SETTINGS)
+    if abs(total - 100.0) > 1e-6:
+        parts = " + ".join(f"{values[n]:g}" for n in MUJU_SHARE_SETTINGS)
+        raise UserError(f"亩均效益 A、B、C、D 四类比例之和应为100%，现为 {parts} = {total:g}%：请调整 "
+                        f"{'、'.join(MUJU_SHARE_SETTINGS)}",
+                        f"the 亩均 class shares A, B, C and D must add up to 100 %, not {parts} = {total:g} %: "
+                        f"adjust {', '.join(MUJU_SHARE_SETTINGS)}")
 
 
 def _coerce(default: Any, value: Any) -> Any:

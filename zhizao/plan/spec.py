@@ -165,6 +165,17 @@ class Indicator(Strict):
     # Warning settings as Chinese indicator cards carry them (触警阈值 / 优质阈值).
     alert_threshold: float | None = None
     excellence_threshold: float | None = None
+    # An enterprise count (专精特新 5000 家) read from an imported enterprise registry's tag history.
+    registry_count: RegistryCount | None = None
+
+    @model_validator(mode="after")
+    def _registry_count(self) -> "Indicator":
+        rc = self.registry_count
+        if rc is not None and rc.measure == "new" and self.baseline is None:
+            raise ValueError(f"指标 {self.id}：registry_count.measure 为 new（累计新增）时须给出 baseline（起算年）/ "
+                             f"indicator {self.id}: registry_count with measure 'new' needs a baseline (the year "
+                             f"additions count from)")
+        return self
 
     @property
     def path_shape(self) -> PathShape:
@@ -181,6 +192,29 @@ class Indicator(Strict):
         if self.kind in (TargetKind.level, TargetKind.ratio):
             return PathShape.geometric
         return PathShape.linear
+
+
+class EnterpriseTag(str, Enum):
+    """The enterprise labels plans set targets for (an enterprise holds each over dated spells)."""
+
+    chain_leader = "chain_leader"  # 链主企业
+    srdi_sme = "srdi_sme"  # 专精特新中小企业
+    little_giant = "little_giant"  # 专精特新“小巨人”企业
+    single_champion = "single_champion"  # 制造业单项冠军企业
+    high_tech = "high_tech"  # 高新技术企业
+    tech_sme = "tech_sme"  # 科技型企业
+    innovative_sme = "innovative_sme"  # 创新型中小企业
+    above_scale = "above_scale"  # 规模以上工业企业 (营业收入 ≥ 2000万元)
+
+
+class RegistryCount(Strict):
+    """How an indicator counts enterprises in the registry: holders of `tag` (at `level`, any when
+    None) at the end of each year (`stock`), or those that acquired it after the baseline year
+    (`new`, the plans' 累计新增 / 新培育)."""
+
+    tag: EnterpriseTag
+    level: Literal["national", "municipal"] | None = None
+    measure: Literal["stock", "new"] = "stock"
 
 
 class Cluster(Strict):
@@ -320,6 +354,26 @@ class SupplyRegion(Strict):
     section: str | None = None
 
 
+class ParkTier(Strict):
+    """A tier of the plan's park system (the "10" of “2+10+36”)."""
+
+    id: str = Field(pattern=ASCII_ID)
+    name: str
+    name_en: str | None = None
+    count: int | None = Field(default=None, ge=0)  # how many parks the plan counts in this tier
+
+
+class ParkSystem(Strict):
+    """The plan's industrial park system (产业园区体系): its tiers as the plan names them. The parks
+    themselves (area, districts, industries, land-use targets) are data that users enter."""
+
+    name: str
+    name_en: str | None = None
+    tiers: list[ParkTier] = Field(min_length=1)
+    section: str
+    quote: str | None = None
+
+
 class PlanMeta(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
     title: str
@@ -359,6 +413,7 @@ class Plan(Strict):
     regions: Regions | None = None
     chains: list[Chain] = Field(default_factory=list)  # 产业链图谱 (四(二))
     supply_region: SupplyRegion | None = None  # the wider region of local supply (成渝), if the plan names one
+    park_system: ParkSystem | None = None  # 产业园区体系 (“2+10+36”), if the plan names one
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> "Plan":
@@ -439,6 +494,7 @@ def reference_problems(data: dict) -> list[tuple[list, str]]:
     for section in TEXT_SECTIONS:
         refs((section,), "industries", industries, "industry")
         refs((section,), "indicators", indicators, "indicator")
+    ids(("park_system", "tiers"))
     ids(("chains",))
     refs(("chains",), "cluster", clusters, "cluster", many=False)
     refs(("chains",), "industries", industries, "industry")

@@ -1544,3 +1544,69 @@ CHAIN_WORDS.update({
     "sheet_whatif_enterprises": ("受影响的下游企业", "Downstream enterprises hit"),  # ≤ 31 characters: a sheet title
 })
 CHAIN_HEAD.update({"not_found": ("数据中未找到", "Not in the data"), "scenario": ("情景", "Scenario")})
+
+
+# issue 13: analytics-2 (专精特新 screening, enterprise counts, green targets, enterprise warnings;
+# zhizao/analytics/enterprises/srdi.py, counts.py, green.py, warnings.py; docs/enterprises.md)
+ENTERPRISE_TAG_NAME: dict[str, Pair] = {
+    "chain_leader": ("链主企业", "chain leader"), "srdi_sme": ("专精特新中小企业", "specialised SME (专精特新)"),
+    "little_giant": ("专精特新“小巨人”企业", "'little giant' (小巨人)"),
+    "single_champion": ("制造业单项冠军企业", "single champion (单项冠军)"),
+    "high_tech": ("高新技术企业", "high-tech enterprise"), "tech_sme": ("科技型企业", "technology-based enterprise"),
+    "innovative_sme": ("创新型中小企业", "innovative SME"), "above_scale": ("规模以上工业企业", "above-scale enterprise"),
+}
+COUNT_MEASURE: dict[str, Pair] = {"stock": ("年末存量", "stock at year end"), "new": ("累计新增", "cumulative new")}
+SRDI_ITEM: dict[str, Pair] = {
+    "main_share": ("主营业务收入占营业收入比重", "main business share of revenue"),
+    "revenue_growth": ("近2年主营业务收入平均增长率", "2-year average growth of main business revenue"),
+    "niche_years": ("从事细分市场年限", "years in the niche market"),
+    "product_field": ("主导产品所属领域", "field of the lead product"),
+    "digital_level": ("数字化水平", "digitalisation level"),
+    "quality": ("质量管理水平", "quality management"),
+    "net_margin": ("上年度净利润率", "net profit margin"),
+    "debt_ratio": ("上年度资产负债率", "debt-to-asset ratio"),
+    "local": ("地方特色指标", "local (特色化) indicators"),
+    "ip": ("与主导产品相关的有效知识产权", "intellectual property of the lead product"),
+    "rd_expense": ("上年度研发费用投入", "R&D spending"),
+    "rd_staff": ("上年度研发人员占比", "R&D staff share"),
+    "rd_institution": ("研发机构级别", "R&D institution level"),
+}
+SRDI_GROUP: dict[str, Pair] = {"specialised": ("专业化", "specialisation"), "refined": ("精细化", "refinement"),
+                               "distinctive": ("特色化", "distinctiveness"), "innovation": ("创新能力", "innovation")}
+SRDI_CHECK: dict[str, Pair] = {
+    "check_niche": ("从事细分市场2年以上", "2+ years in a niche market"),
+    "check_rd": ("研发费用不低于100万元且占营业收入3%以上", "R&D ≥ 1 million yuan and ≥ 3 % of revenue"),
+    "check_revenue": ("营业收入不低于1000万元，或近2年新增股权融资不低于2000万元",
+                      "revenue ≥ 10 million yuan, or new equity ≥ 20 million yuan in 2 years"),
+    "check_score": ("评分达到合格线或符合直通条件", "score at the pass mark, or a direct pass"),
+}
+GREEN_MEASURE: dict[str, Pair] = {"energy": ("单位工业增加值能耗", "energy per unit of industrial value added"),
+                                  "water": ("单位工业增加值用水量", "water per unit of industrial value added")}
+GREEN_LEVEL: dict[str, Pair] = {"1": ("一级预警（红色）", "level 1 (red)"), "2": ("二级预警（黄色）", "level 2 (yellow)"),
+                                "3": ("三级（绿色）", "level 3 (green)")}
+ENTERPRISE_RULE: dict[str, Pair] = {
+    "green_level1": ("能耗（水耗）强度一级预警", "Energy (water) intensity level-1 warning"),
+    "green_level2": ("能耗（水耗）强度二级预警", "Energy (water) intensity level-2 warning"),
+    "park_below_target": ("园区未达用地控制指标", "Park below its land-use targets"),
+    "enterprise_backward": ("落后产能候选企业", "Backward-capacity candidates"),
+}
+ENTERPRISE_WORDS: dict[str, Pair] = {
+    "no_registry_counts": ("本规划未列按企业名录计数的指标", "this plan has no enterprise-count indicators"),
+    "no_green_concept": ("本规划未列单位工业增加值能耗（水耗）指标", "this plan has no energy or water intensity indicator"),
+    "no_green_data": ("没有能耗水耗数据（能耗水耗表为空）", "no energy and water data (the green table is empty)"),
+    "no_whole_area": ("能耗水耗数据中没有全市（全域）数据", "the energy and water data have no whole-area rows"),
+    "synthetic_suffix": ("（合成数据）", " (SYNTHETIC data)"),
+}
+SUBJECT_TYPE.update({"park": ("园区", "Park")})
+TABLES.update({"enterprise_tag_name": ENTERPRISE_TAG_NAME, "count_measure": COUNT_MEASURE, "srdi_item": SRDI_ITEM,
+               "srdi_group": SRDI_GROUP, "srdi_check": SRDI_CHECK, "green_measure": GREEN_MEASURE,
+               "green_level": GREEN_LEVEL, "enterprise_rule": ENTERPRISE_RULE})
+# the 专精特新 inputs' category codes (zhizao.ingest.enterprise_frames PRODUCT_FIELDS, IP_CLASSES, RD_INSTITUTIONS)
+SRDI_LEVEL_WORD: dict[str, Pair] = {
+    "key": ("补短板/锻长板/填空白领域", "a gap-filling or strength field"),
+    "foundation": ("工业“六基”/老字号/配套龙头", "industrial foundations / time-honoured brand / key supplier"),
+    "1_high_value": ("Ⅰ类高价值知识产权", "high-value class I IP"), "1_own": ("自主研发Ⅰ类知识产权", "own class I IP"),
+    "1": ("Ⅰ类知识产权", "class I IP"), "2": ("Ⅱ类知识产权", "class II IP"),
+    "national": ("国家级", "national"), "provincial": ("省级", "provincial"), "municipal": ("市级", "municipal"),
+    "below": ("市级以下", "below municipal"),
+}

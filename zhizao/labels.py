@@ -1597,6 +1597,10 @@ ENTERPRISE_WORDS: dict[str, Pair] = {
     "no_whole_area": ("能耗水耗数据中没有全市（全域）数据", "the energy and water data have no whole-area rows"),
     "synthetic_suffix": ("（合成数据）", " (SYNTHETIC data)"),
 }
+# backward_candidates' criteria as the district warning counts them
+ENTERPRISE_BACKWARD_WORD: dict[str, Pair] = {"energy": ("能耗", "energy"), "environment": ("环保", "environment"),
+                                             "quality": ("质量", "quality"), "safety": ("安全", "safety"),
+                                             "technology": ("技术", "technology")}
 SUBJECT_TYPE.update({"park": ("园区", "Park")})
 TABLES.update({"enterprise_tag_name": ENTERPRISE_TAG_NAME, "count_measure": COUNT_MEASURE, "srdi_item": SRDI_ITEM,
                "srdi_group": SRDI_GROUP, "srdi_check": SRDI_CHECK, "green_measure": GREEN_MEASURE,

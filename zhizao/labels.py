@@ -1550,7 +1550,7 @@ CHAIN_HEAD.update({"not_found": ("数据中未找到", "Not in the data"), "scen
 # zhizao/analytics/enterprises/srdi.py, counts.py, green.py, warnings.py; docs/enterprises.md)
 ENTERPRISE_TAG_NAME: dict[str, Pair] = {
     "chain_leader": ("链主企业", "chain leader"), "srdi_sme": ("专精特新中小企业", "specialised SME (专精特新)"),
-    "little_giant": ("专精特新“小巨人”企业", "'little giant' (小巨人)"),
+    "little_giant": ("专精特新“小巨人”企业", "little giant (小巨人)"),
     "single_champion": ("制造业单项冠军企业", "single champion (单项冠军)"),
     "high_tech": ("高新技术企业", "high-tech enterprise"), "tech_sme": ("科技型企业", "technology-based enterprise"),
     "innovative_sme": ("创新型中小企业", "innovative SME"), "above_scale": ("规模以上工业企业", "above-scale enterprise"),

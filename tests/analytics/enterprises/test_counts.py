@@ -113,8 +113,9 @@ def test_counts_properties(rows):
     assert (c["lost"] <= prev).all()
     assert (c["stock"] >= prev - c["lost"]).all()
     # the stock equals the holders found one enterprise at a time
+    def held(day):
+        return {r["enterprise_id"] for r in rows if r["acquired"] <= day and (not r["lost"] or day < r["lost"])}
+
     for y, n in zip(c["year"], c["stock"]):
-        day = f"{y}-12-31"
-        assert n == len({r["enterprise_id"] for r in rows if r["acquired"] <= day and (not r["lost"] or day < r["lost"])})
-    assert list(counts.holders(edata(tags=rows), "tech_sme", "2027-12-31")) == sorted(
-        {r["enterprise_id"] for r in rows if r["acquired"] <= "2027-12-31" and (not r["lost"] or "2027-12-31" < r["lost"])})
+        assert n == len(held(f"{y}-12-31"))
+    assert list(counts.holders(edata(tags=rows), "tech_sme", "2027-12-31")) == sorted(held("2027-12-31"))

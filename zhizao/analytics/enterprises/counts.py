@@ -113,8 +113,10 @@ def registry_observations(plan, data: EnterpriseData) -> pd.DataFrame:
                           f"not counted"))
             continue
         if s.empty:
-            notes.append((f"{ind.name}：企业名录未记录“{tz}”标签，无法计数",
-                          f"{ind.name_en or ind.name}: the registry records no '{te}' tag, so it cannot be counted"))
+            lz, le = labels.SRDI_LEVEL_WORD.get(rc.level or "", ("", ""))
+            notes.append((f"{ind.name}：企业名录未记录{lz}{tz}标签，无法计数",
+                          f"{ind.name_en or ind.name}: the registry records no {le + ' ' if le else ''}{te} tag, "
+                          f"so it cannot be counted"))
             continue
         last = _last_year(data, s)
         if rc.measure == "new":

@@ -229,7 +229,8 @@ def key_energy_users(data: EnterpriseData, year: int, settings: Settings | None 
         e = [f"{formatting.number(r.energy)} tce in {year}"]
         if np.isfinite(r.energy_change):
             z.append(f"较上年{'增加' if r.energy_change > 0 else '减少'}{formatting.number(abs(r.energy_change))}吨标准煤")
-            e.append(f"{'up' if r.energy_change > 0 else 'down'} {formatting.number(abs(r.energy_change))} tce on the year")
+            e.append(f"{'up' if r.energy_change > 0 else 'down'} {formatting.number(abs(r.energy_change))} tce "
+                     f"on the year")
         if np.isfinite(r.intensity_change):
             z.append(f"单位增加值能耗（当年价）{'上升' if r.intensity_change > 0 else '下降'}"
                      f"{formatting.percent(abs(r.intensity_change))}")

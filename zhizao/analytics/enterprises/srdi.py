@@ -138,8 +138,8 @@ def _value_text(item: Item, value, lang: str) -> str:
     if item.levels:
         code = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
         return labels.SRDI_LEVEL_WORD.get(code, (code, code))[lang == "en"] if code else formatting.MISSING
-    x = formatting._float(value)
-    return formatting.MISSING if x is None else formatting.number(x) + _unit(item.unit, lang)
+    x = pd.to_numeric(value, errors="coerce")
+    return formatting.MISSING if pd.isna(x) else formatting.number(x) + _unit(item.unit, lang)
 
 
 def _inputs(data: EnterpriseData, year: int) -> pd.DataFrame:
@@ -234,8 +234,10 @@ def _reasons(r: dict, missed: dict, s: Settings) -> tuple[str, str]:
     score = formatting.number(r["score"], 1)
     pass_mark = formatting.number(s["srdi_pass_score"], 0)
     if r["qualifies"]:
-        how = ("直通条件：" + r["direct_pass"], "direct pass: " + r["direct_pass"]) if r["direct_pass"] and \
-            r["score"] < s["srdi_pass_score"] else (f"评分{score}分，达到{pass_mark}分", f"score {score}, at least {pass_mark}")
+        if r["direct_pass"] and r["score"] < s["srdi_pass_score"]:
+            how = ("直通条件：" + r["direct_pass"], "direct pass: " + r["direct_pass"])
+        else:
+            how = (f"评分{score}分，达到{pass_mark}分", f"score {score}, at least {pass_mark}")
         zh.append(f"符合专精特新中小企业条件（{how[0]}）")
         en.append(f"meets the 专精特新 criteria ({how[1]})")
     else:

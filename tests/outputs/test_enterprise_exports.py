@@ -141,7 +141,7 @@ def test_muju_note_row_names_weights_benchmarks_classes_and_source(fictional, sy
     note = ws.cell(row=ws.max_row, column=1).value
     assert note.startswith("说明：1. 得分＝Σ（指标值÷基准值×权重），单项得分不超过权重的 2 倍")
     assert "亩均税收 30、亩均增加值 20、单位能耗增加值 20" in note
-    assert "亩均税收 24.1 万元/亩" in note and "单位排放增加值 4930 万元/吨" in note
+    assert "亩均税收 24.1 万元/亩" in note and "单位排放增加值 4930 万元/吨" in note and "比重 3.02%。" in note
     assert "A 类前 20%、B 类 45%、C 类 30%、D 类 5%" in note
     assert ("合成数据（演示用）" in note) == synthetic
     if not synthetic:  # the source follows words, so an imported file name cannot start a formula

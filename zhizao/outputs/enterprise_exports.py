@@ -73,6 +73,11 @@ def _unit(unit: str, lang: str) -> str:
     return unit if pair is None else pair[1 if lang == "en" else 0]
 
 
+def _unit_after(unit: str, lang: str) -> str:
+    """A unit after a number: 3.02% in Chinese, 24.1 万元/亩 / 3.02 % as English writes them."""
+    return _unit(unit, lang) if unit == "%" and lang != "en" else f" {_unit(unit, lang)}"
+
+
 def _sep(lang: str) -> str:
     return "; " if lang == "en" else "、"
 
@@ -259,7 +264,7 @@ def _muju_notes(result, group: str, data, s: Settings, lang: str) -> list[str]:
     bench = _benchmarks(result, group)
     if bench:
         lines.append(_w("note_benchmarks", lang).format(items=_sep(lang).join(
-            f"{_head(i, lang)} {formatting.significant(bench.get(i))} {_unit(ITEM_UNITS[i], lang)}"
+            f"{_head(i, lang)} {formatting.significant(bench.get(i))}{_unit_after(ITEM_UNITS[i], lang)}"
             for i in ITEMS[group])))
     lines.append(_w("note_classes", lang).format(**{k: formatting.number(s[f"muju_share_{k}"]) for k in "abcd"}))
     lines.append(source_line(data, lang))

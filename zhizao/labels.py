@@ -1584,7 +1584,7 @@ ENT_EXPORT_HEAD: dict[str, Pair] = {
     "target_output_per_mu": ("亩均产出目标", "target output per mu"),
     "target_tax_per_mu": ("亩均税收目标", "target tax per mu"),
     "green_area": ("地区代码", "area"), "green_energy": ("能源消费量", "energy"), "green_water": ("用水量", "water"),
-    "green_value_added": ("地区工业增加值（当年价）", "value added (current prices)"),
+    "green_value_added": ("地区工业增加值", "value added"),
     "va_real_growth": ("工业增加值可比增速", "real growth of value added"),
     "registry_district": ("所在区县代码", "district"), "registry_park": ("所在园区编号", "park"),
     "registry_industry": ("行业代码（GB/T 4754-2017）", "industry_class"),
@@ -1598,6 +1598,7 @@ ENT_EXPORT_UNIT: dict[str, Pair] = {
     "万立方米": ("万立方米", "10k m³"), "吨标准煤": ("吨标准煤", "tce"), "万吨标准煤": ("万吨标准煤", "10k tce"),
     "吨": ("吨", "t"), "人": ("人", "persons"), "次": ("次", "times"), "年": ("年", "years"), "0/1": ("0/1", "0/1"),
     "级": ("级", "level"), "项": ("项", "items"), "家": ("家", "enterprises"),
+    "亿元，当年价": ("亿元，当年价", "100m yuan, current prices"),
 }
 ENT_EXPORT_WORDS: dict[str, Pair] = {
     "muju_title": ("{year}年度{area}工业企业亩均效益综合评价结果",
@@ -1647,6 +1648,7 @@ ENT_EXPORT_WORDS: dict[str, Pair] = {
     "example_park": ("示例园区（导入前请删除本行）", "Example park (delete this row before importing)"),
     "about_title": ("企业数据导入模板（{plan}）", "Enterprise data import template ({plan})"),
     "about_head": ("项目", "Item"), "about_values": ("可填写的值", "Accepted values"),
+    "about_general": ("填写方法", "How to fill in"),
     "about_rows": ("每个工作表第一行为表头，第二行是示例（统一社会信用代码为合成的有效代码），导入前请删除示例行。可只填写其中几个工作表；也可每表一个 CSV 文件（UTF-8 或 GBK）。",
                    "Row 1 of each sheet is the header and row 2 an example (its credit code is a synthetic valid "
                    "code): delete the example rows before importing. Any of the sheets may be filled in; or one "
@@ -1669,7 +1671,7 @@ ENT_EXPORT_WORDS: dict[str, Pair] = {
     "about_rd_institutions": ("研发机构级别", "R&D institution levels"),
     "about_blank": ("空白", "blank"),
     "about_codes": ("列名", "Column names"),
-    "about_codes_values": ("表头可用中文（如本模板）或英文列名（lang=en 的模板）",
+    "about_codes_values": ("表头可用中文（如本模板）或英文列名（见英文模板）",
                            "headers in Chinese (the Chinese template) or the English column names (this template)"),
 }
 ENT_EXPORT_TAG: dict[str, Pair] = {

@@ -55,7 +55,7 @@ TEMPLATE_UNITS = {
              "equity_financing": "万元", "local_points": "分"},
     "parks": {"area": "亩", "target_investment_per_mu": "万元/亩", "target_output_per_mu": "万元/亩",
               "target_tax_per_mu": "万元/亩"},
-    "green": {"energy": "万吨标准煤", "water": "万立方米", "value_added": "亿元", "va_real_growth": "%"},
+    "green": {"energy": "万吨标准煤", "water": "万立方米", "value_added": "亿元，当年价", "va_real_growth": "%"},
 }
 NUMBER_FORMAT = "#,##0.00"
 
@@ -461,7 +461,7 @@ def example_rows(plan, lang: str = "zh") -> dict[str, dict[str, Any]]:
 
 def _about_rows(plan, lang: str) -> list[list[str]]:
     zh = lang != "en"
-    rows = [[_w("about_codes", lang), "", _w("about_rows", lang)],
+    rows = [[_w("about_general", lang), "", _w("about_rows", lang)],
             [_w("about_codes", lang), "", _w("about_codes_values", lang)],
             [_w("about_dates", lang), "", _w("about_dates_values", lang)],
             [_w("about_units", lang), "", _w("about_units_values", lang)]]

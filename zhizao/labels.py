@@ -1614,3 +1614,149 @@ SRDI_LEVEL_WORD: dict[str, Pair] = {
     "national": ("国家级", "national"), "provincial": ("省级", "provincial"), "municipal": ("市级", "municipal"),
     "below": ("市级以下", "below municipal"),
 }
+# issue 13: exports (亩均评价结果表, 差别电价/水价名单 and the blank import template; zhizao/outputs/enterprise_exports.py)
+# A column's name without its unit (the workbooks put the unit in the header row below, or in brackets).
+ENT_EXPORT_HEAD: dict[str, Pair] = {
+    "seq": ("序号", "No."), "name": ("企业名称", "Enterprise"), "enterprise_id": ("统一社会信用代码", "Credit code"),
+    "district": ("所在区县", "District"), "park": ("园区", "Park"), "industry_class": ("行业", "Industry"),
+    "size": ("企业规模", "Size"), "established": ("成立日期", "Established"),
+    "land_area": ("用地面积", "Land area"), "tax_per_mu": ("亩均税收", "Tax per mu"),
+    "va_per_mu": ("亩均增加值", "Value added per mu"), "va_per_energy": ("单位能耗增加值", "Value added per unit of energy"),
+    "va_per_emission": ("单位排放增加值", "Value added per unit of emissions"),
+    "labour_productivity": ("全员劳动生产率", "Labour productivity"),
+    "rd_intensity": ("R&D经费占营业收入比重", "R&D spending / revenue"), "tax_per_kwh": ("单位电耗税收", "Tax per kWh"),
+    "score": ("综合得分", "Score"), "rank": ("组内排名", "Rank in group"), "klass": ("评价类别", "Class"),
+    "remarks": ("说明", "Remarks"), "surcharge": ("加价标准", "Surcharge"), "electricity": ("年用电量", "Electricity use"),
+    "extra_cost": ("预计加价金额", "Expected extra cost"), "group": ("评价范围", "Group"), "n": ("企业数", "Enterprises"),
+    "share": ("占比", "Share"),
+    # the import template's columns (zhizao/ingest/enterprise_frames.py), registry first
+    "tag": ("企业标签", "tag"), "level": ("级别", "level"), "acquired": ("认定日期", "acquired"), "lost": ("失效日期", "lost"),
+    "year": ("年份", "year"), "revenue": ("营业收入", "revenue"), "main_revenue": ("主营业务收入", "main revenue"),
+    "value_added": ("工业增加值", "value added"), "tax": ("税收", "tax"), "energy": ("综合能耗", "energy"),
+    "water": ("用水量", "water"), "emissions": ("主要污染物排放量", "emissions"), "rd_expense": ("研发经费支出", "R&D expense"),
+    "employees": ("年平均职工人数", "employees"), "net_profit": ("净利润", "net profit"), "assets": ("资产总额", "assets"),
+    "liabilities": ("负债总额", "liabilities"), "investment": ("固定资产投资", "investment"),
+    "env_violations": ("环保违法次数", "environmental violations"),
+    "quality_failures": ("质量抽检不合格次数", "quality failures"),
+    "safety_violations": ("安全生产违法次数", "safety violations"),
+    "obsolete_equipment": ("使用淘汰类落后设备", "obsolete equipment"),
+    "niche_years": ("从事细分市场年限", "years in the niche"), "product_field": ("主导产品领域", "product field"),
+    "digital_level": ("数字化水平等级", "digital level"), "quality_items": ("质量管理项数", "quality items"),
+    "ip_class": ("最高知识产权类别", "best IP class"), "rd_staff_share": ("研发人员占比", "R&D staff share"),
+    "rd_institution": ("研发机构级别", "R&D institution"), "equity_financing": ("近两年股权融资", "equity financing"),
+    "local_points": ("特色化指标得分", "local points"), "direct_pass": ("直接认定条件", "direct pass"),
+    "park_id": ("园区编号", "park id"), "park_name": ("园区名称", "park name"), "tier": ("园区层级", "tier"),
+    "districts": ("所在区县代码", "district codes"), "area": ("面积", "area"),
+    "leading_industries": ("主导产业代码", "leading industries"),
+    "target_investment_per_mu": ("亩均投资强度目标", "target investment per mu"),
+    "target_output_per_mu": ("亩均产出目标", "target output per mu"),
+    "target_tax_per_mu": ("亩均税收目标", "target tax per mu"),
+    "green_area": ("地区代码", "area"), "green_energy": ("能源消费量", "energy"), "green_water": ("用水量", "water"),
+    "green_value_added": ("地区工业增加值", "value added"),
+    "va_real_growth": ("工业增加值可比增速", "real growth of value added"),
+    "registry_district": ("所在区县代码", "district"), "registry_park": ("所在园区编号", "park"),
+    "registry_industry": ("行业代码（GB/T 4754-2017）", "industry_class"),
+}
+# Units as the workbooks print them (the Chinese reader sees the Chinese unit).
+ENT_EXPORT_UNIT: dict[str, Pair] = {
+    "亩": ("亩", "mu"), "万元": ("万元", "10k yuan"), "亿元": ("亿元", "100m yuan"), "万元/亩": ("万元/亩", "10k yuan/mu"),
+    "万元/吨标准煤": ("万元/吨标准煤", "10k yuan/tce"), "万元/吨": ("万元/吨", "10k yuan/t"),
+    "万元/人": ("万元/人", "10k yuan/person"), "%": ("%", "%"), "元/千瓦时": ("元/千瓦时", "yuan/kWh"),
+    "分": ("分", "points"), "万千瓦时": ("万千瓦时", "10k kWh"), "立方米": ("立方米", "m³"),
+    "万立方米": ("万立方米", "10k m³"), "吨标准煤": ("吨标准煤", "tce"), "万吨标准煤": ("万吨标准煤", "10k tce"),
+    "吨": ("吨", "t"), "人": ("人", "persons"), "次": ("次", "times"), "年": ("年", "years"), "0/1": ("0/1", "0/1"),
+    "级": ("级", "level"), "项": ("项", "items"), "家": ("家", "enterprises"),
+    "亿元，当年价": ("亿元，当年价", "100m yuan, current prices"),
+}
+ENT_EXPORT_WORDS: dict[str, Pair] = {
+    "muju_title": ("{year}年度{area}工业企业亩均效益综合评价结果",
+                   "{area}: per-mu efficiency evaluation of industrial enterprises, {year}"),
+    "price_title": ("{year}年度{area}差别电价（水价）执行企业名单",
+                    "{area}: enterprises under differentiated electricity and water prices, {year}"),
+    "unit_row": ("填报单位（盖章）：　　　　　　　　数据年度：{year}年　　范围：{scope}　　单位：见表头",
+                 "Reporting office (seal):          Data year: {year}    Scope: {scope}    Units: see the header"),
+    "price_unit_row": ("填报单位（盖章）：　　　　　　　　数据年度：{year}年　　单位：万千瓦时、万元",
+                       "Reporting office (seal):          Data year: {year}    Units: 10k kWh, 10k yuan"),
+    "scope_above": ("规模以上工业企业（年营业收入≥{min}万元）", "above-scale enterprises (revenue ≥ {min} 10k yuan)"),
+    "scope_below": ("规模以下工业企业（年营业收入<{min}万元）", "below-scale enterprises (revenue < {min} 10k yuan)"),
+    "sheet_above": ("规上企业", "Above scale"), "sheet_below": ("规下企业", "Below scale"),
+    "sheet_classes": ("分类统计", "Classes"), "sheet_prices": ("差别电价水价名单", "Price list"),
+    "group_above": ("规上", "above scale"), "group_below": ("规下", "below scale"),
+    "not_evaluated": ("未评价", "not evaluated"), "imputed": ("按平均分计：{items}", "average points for: {items}"),
+    "none_evaluated": ("本年度没有可评价的企业（需要用地面积和年度数据）。",
+                       "No enterprise could be evaluated this year (land area and yearly figures are needed)."),
+    "no_prices": ("本年度没有 C 类、D 类企业，名单为空。", "No enterprise is in class C or D this year: the list is empty."),
+    "note_head": ("说明：", "Notes: "),
+    "note_formula": ("得分＝Σ（指标值÷基准值×权重），单项得分不超过权重的 {cap} 倍；缺少某项数据的企业该项按本组平均分计；没有用地面积的企业不评价。",
+                     "Score = Σ (value ÷ benchmark × weight), each item at most {cap} × its weight; a missing item "
+                     "gets the group's average points; enterprises without land area are not evaluated."),
+    "note_formula_nocap": ("得分＝Σ（指标值÷基准值×权重），单项得分不设上限；缺少某项数据的企业该项按本组平均分计；没有用地面积的企业不评价。",
+                           "Score = Σ (value ÷ benchmark × weight), items not capped; a missing item gets the group's "
+                           "average points; enterprises without land area are not evaluated."),
+    "note_weights": ("权重：{items}。", "Weights: {items}."),
+    "note_benchmarks": ("基准值（本组评价企业平均值）：{items}。", "Benchmarks (the evaluated group's mean): {items}."),
+    "note_classes": ("分类：按得分排名，A 类前 {a}%、B 类 {b}%、C 类 {c}%、D 类 {d}%（同分者取较高类别）。",
+                     "Classes by score rank: A the top {a} %, B {b} %, C {c} %, D {d} % (ties take the better class)."),
+    "note_source": ("数据来源：{source}", "Source: {source}"),
+    "note_as_of": ("数据截至 {date}", "data as of {date}"),
+    "synthetic": ("合成数据（演示用），不是真实企业，不得作为评价结果使用",
+                  "SYNTHETIC data (demo): not real enterprises, not an evaluation result"),
+    "surcharge_text": ("电价加价 {e} 元/千瓦时；水价加价 {w}%", "electricity +{e} yuan/kWh; water +{w} %"),
+    "note_price": ("预计加价金额＝年用电量×电价加价标准（万千瓦时×元/千瓦时＝万元）；差别水价按水费的百分比加收，取决于各企业水价，未计入金额。"
+                   "加价标准：C 类电价加价 {ec} 元/千瓦时、水价加价 {wc}%；D 类电价加价 {ed} 元/千瓦时、水价加价 {wd}%。",
+                   "Expected extra cost = electricity use × the electricity surcharge (10k kWh × yuan/kWh = 10k yuan); "
+                   "the water surcharge is a share of each enterprise's water bill and is not in the amount. "
+                   "Surcharges: class C electricity +{ec} yuan/kWh, water +{wc} %; class D electricity +{ed} yuan/kWh, "
+                   "water +{wd} %."),
+    # the blank import template
+    "sheet_registry": ("企业名录", "registry"), "sheet_tags": ("企业标签", "tags"), "sheet_annual": ("年度指标", "annual"),
+    "sheet_srdi": ("专精特新", "srdi"), "sheet_parks": ("园区", "parks"), "sheet_green": ("能耗水耗", "green"),
+    "sheet_about": ("说明", "About"),
+    "example_name": ("示例企业（导入前请删除本行）", "Example enterprise (delete this row before importing)"),
+    "example_park": ("示例园区（导入前请删除本行）", "Example park (delete this row before importing)"),
+    "about_title": ("企业数据导入模板（{plan}）", "Enterprise data import template ({plan})"),
+    "about_head": ("项目", "Item"), "about_values": ("可填写的值", "Accepted values"),
+    "about_general": ("填写方法", "How to fill in"),
+    "about_rows": ("每个工作表第一行为表头，第二行是示例（统一社会信用代码为合成的有效代码），导入前请删除示例行。可只填写其中几个工作表；也可每表一个 CSV 文件（UTF-8 或 GBK）。",
+                   "Row 1 of each sheet is the header and row 2 an example (its credit code is a synthetic valid "
+                   "code): delete the example rows before importing. Any of the sheets may be filled in; or one "
+                   "CSV file per sheet (UTF-8 or GBK)."),
+    "about_dates": ("日期", "Dates"),
+    "about_dates_values": ("2024-05-01、2024/5/1、2024年5月1日 或 Excel 日期；失效日期空白表示仍持有",
+                           "2024-05-01, 2024/5/1 or an Excel date; a blank 'lost' means the tag is still held"),
+    "about_units": ("单位", "Units"),
+    "about_units_values": ("见各列表头括号内；金额万元，土地亩，企业能耗吨标准煤，地区能耗万吨标准煤，企业用水立方米，地区用水万立方米，用电万千瓦时",
+                           "in each header's brackets: money 10k yuan, land mu, enterprise energy tce, area energy 10k "
+                           "tce, enterprise water m³, area water 10k m³, electricity 10k kWh"),
+    "about_districts": ("区县代码", "District codes"),
+    "about_districts_any": ("本规划未列区县：填写以 {prefix} 开头的 6 位行政区划代码",
+                            "This plan lists no districts: a 6-digit GB/T 2260 code starting with {prefix}"),
+    "about_green_area": ("能耗水耗的地区代码", "Area codes of the green sheet"),
+    "about_tiers": ("园区层级", "Park tiers"),
+    "about_tiers_none": ("本规划未列园区体系：园区层级按原文填写", "This plan has no park system: write the tier as you name it"),
+    "about_tags": ("企业标签", "Tags"), "about_levels": ("级别", "Levels"), "about_sizes": ("企业规模", "Sizes"),
+    "about_product_fields": ("主导产品领域", "Product fields"), "about_ip_classes": ("最高知识产权类别", "Best IP class"),
+    "about_rd_institutions": ("研发机构级别", "R&D institution levels"),
+    "about_blank": ("空白", "blank"),
+    "about_codes": ("列名", "Column names"),
+    "about_codes_values": ("表头可用中文（如本模板）或英文列名（见英文模板）",
+                           "headers in Chinese (the Chinese template) or the English column names (this template)"),
+}
+ENT_EXPORT_TAG: dict[str, Pair] = {
+    "chain_leader": ("链主", "chain leader"), "srdi_sme": ("专精特新中小企业", "SRDI SME"),
+    "little_giant": ("小巨人", "little giant"), "single_champion": ("单项冠军", "single champion"),
+    "high_tech": ("高新技术企业", "high-tech enterprise"), "tech_sme": ("科技型企业", "tech-based SME"),
+    "innovative_sme": ("创新型中小企业", "innovative SME"), "above_scale": ("规上", "above scale"),
+}
+ENT_EXPORT_LEVEL: dict[str, Pair] = {"national": ("国家级", "national"), "municipal": ("市级", "municipal")}
+ENT_EXPORT_SIZE: dict[str, Pair] = {"large": ("大型", "large"), "medium": ("中型", "medium"), "small": ("小型", "small"),
+                                    "micro": ("微型", "micro")}
+ENT_EXPORT_PRODUCT_FIELD: dict[str, Pair] = {
+    "key": ("补短板、锻长板、填空白领域（5 分）", "key fields: gaps and strengths (5 points)"),
+    "foundation": ("工业“六基”、老字号、配套龙头（3 分）", "industrial foundations, time-honoured brands (3 points)")}
+ENT_EXPORT_IP_CLASS: dict[str, Pair] = {
+    "1_high_value": ("Ⅰ类高价值知识产权", "class I, high value"), "1_own": ("自主研发Ⅰ类知识产权", "class I, own research"),
+    "1": ("Ⅰ类知识产权", "class I"), "2": ("Ⅱ类知识产权", "class II")}
+ENT_EXPORT_RD_INSTITUTION: dict[str, Pair] = {
+    "national": ("国家级", "national"), "provincial": ("省级", "provincial"), "municipal": ("市级", "municipal"),
+    "below": ("市级以下", "below municipal")}

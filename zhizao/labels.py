@@ -1572,6 +1572,7 @@ MUJU_NOT_EVALUATED: dict[str, Pair] = {
                 "not evaluated: land area missing or not positive, so the per-mu items cannot be computed"),
     "no_revenue": ("未评价：营业收入缺失，无法判定规上或规下",
                    "not evaluated: revenue missing, so above- or below-scale cannot be told"),
+    "no_figures": ("未评价：本年无年度数据", "not evaluated: no figures for the year"),
 }
 PARK_TARGET: dict[str, Pair] = {"investment_per_mu": ("亩均投资", "investment per mu"),
                                 "output_per_mu": ("亩均产出（营业收入）", "output (revenue) per mu"),

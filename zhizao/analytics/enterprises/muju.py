@@ -115,7 +115,9 @@ def _ratio(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
     """num/den × scale; NaN where either is unknown or the denominator is not positive (undefined)."""
     ok = np.isfinite(num) & np.isfinite(den) & (den > 0)
     out = np.full(len(num), np.nan)
-    out[ok] = num[ok] / den[ok] * scale
+    with np.errstate(over="ignore"):
+        out[ok] = num[ok] / den[ok] * scale
+    out[~np.isfinite(out)] = np.nan  # a denominator too close to 0 says nothing either
     return out
 
 

@@ -84,8 +84,8 @@ def test_missing_emissions_get_the_groups_average_points():
     # the other four: VA/emission 10,10,10,60 against Σ900/Σ40 = 22.5 → 4.44 ×3 and 26.7 capped at 20
     others = [10 / 22.5 * 10] * 3 + [20.0]
     assert e.loc["E3", "pts_va_per_emission"] == pytest.approx(sum(others) / 4)
-    assert e.loc["E3", "imputed"] == ["va_per_emission"]
-    assert e.loc["E1", "imputed"] == []
+    assert e.loc["E3", "imputed"] == ("va_per_emission",)
+    assert e.loc["E1", "imputed"] == ()
     assert "单位排放增加值缺数据，按本组平均分计" in e.loc["E3", "reasons_zh"]
     assert "no figure for value added per unit of emissions" in e.loc["E3", "reasons_en"]
     b = muju.evaluate(data(five_firms(E3={"emissions": np.nan})), 2024, S).benchmarks.set_index(["group", "item"])
@@ -95,7 +95,7 @@ def test_missing_emissions_get_the_groups_average_points():
 def test_zero_energy_is_no_figure_not_infinity():
     e = by_id(muju.evaluate(data(five_firms(E2={"energy": 0.0})), 2024, S))
     assert math.isnan(e.loc["E2", "va_per_energy"])
-    assert e.loc["E2", "imputed"] == ["va_per_energy"]
+    assert e.loc["E2", "imputed"] == ("va_per_energy",)
     assert np.isfinite(e["score"]).all()
 
 
@@ -307,3 +307,20 @@ def test_class_changes_from_last_year():
     assert "变化最大：亩均税收" in ch.loc["E1", "reasons_zh"]
     assert "moved most: tax per mu" in ch.loc["E5", "reasons_en"]
     assert list(ch.columns) == muju.CHANGE_COLUMNS[1:]
+
+
+def test_fast_number_words_match_formatting():
+    from zhizao import formatting
+
+    values = [0, 1, 7, 999, 1000, 12345, 500000, 1234567]
+    assert list(muju.fmt_int(np.array(values, dtype=float))) == [formatting.number(v, 0) for v in values]
+    ones = [0.0, 0.04, 0.05, 1.25, 99.95, 170.0, 1999.94, 2500.55, 1e7]
+    assert list(muju.fmt1(np.array(ones))) == [formatting.number(v, 1) for v in ones]
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(v=st.floats(min_value=-10.0, max_value=3000.0, allow_nan=False))
+def test_one_decimal_words_match_formatting_for_any_value(v):
+    from zhizao import formatting
+
+    assert muju.fmt1(np.array([v]))[0] == formatting.number(v, 1)

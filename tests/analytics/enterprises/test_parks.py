@@ -86,7 +86,7 @@ def test_park_enterprises():
     assert set(p1["park"]) == {"P1"} and list(p1.columns) == muju.ENTERPRISE_COLUMNS
     p3 = parks.park_enterprises(d, "P3", r)
     assert list(p3["enterprise_id"]) == ["D"] and p3["klass"].iat[0] == ""
-    assert p3["reasons_zh"].iat[0] == "未评价：本年无年度数据" and p3["imputed"].iat[0] == []
+    assert p3["reasons_zh"].iat[0] == "未评价：本年无年度数据" and p3["imputed"].iat[0] == ()
     with pytest.raises(UserError) as e:
         parks.park_enterprises(d, "P9", r)
     assert "P9" in e.value.reason_zh and "P1" in e.value.reason_en
@@ -101,3 +101,12 @@ def test_park_class_counts_follow_the_evaluation():
     # F0–F2 have the three best scores of 20: class A (A = the top 4)
     assert (res["n_A"], res["n_B"], res["n_C"], res["n_D"]) == (3, 0, 0, 0)
     assert res["mean_score"] == pytest.approx(r.enterprises.iloc[:3]["score"].mean())
+
+
+@pytest.mark.parametrize("plan_id,tier,name", [("chongqing-manufacturing-2021-2025", "national_zone", "国家级开发区"),
+                                               ("chongqing-manufacturing-2023-2027", "national_zone", "national_zone")])
+def test_the_embedded_plans_tiers(plan_id, tier, name):
+    from zhizao.plan.load import embedded_plan_path, load_plan
+
+    plan = load_plan(embedded_plan_path(plan_id))
+    assert parks.tier_names(plan, tier)[0] == name

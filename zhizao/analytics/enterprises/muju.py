@@ -68,8 +68,11 @@ _ONE_DECIMAL = np.array([formatting.number(i / 10, 1) for i in range(20001)], dt
 def fmt1(x: np.ndarray) -> np.ndarray:
     """One decimal, as formatting.number(v, 1): a table for 0–2000 (scores, points), else per value."""
     x = np.asarray(x, dtype=float)
-    idx = np.rint(np.nan_to_num(x, nan=-1.0) * 10)
-    inside = (idx >= 0) & (idx <= 20000) & np.isfinite(x)
+    tenths = np.nan_to_num(x, nan=-1.0, posinf=-1.0, neginf=-1.0) * 10
+    idx = np.rint(tenths)
+    # near a half the table could round the other way than the decimal formatting: format those exactly
+    half = np.abs(tenths - np.floor(tenths) - 0.5) < 1e-6
+    inside = (idx >= 0) & (idx <= 20000) & np.isfinite(x) & ~half
     out = np.empty(len(x), dtype=object)
     out[inside] = _ONE_DECIMAL[idx[inside].astype(np.int64)]
     for i in np.flatnonzero(~inside):
@@ -78,11 +81,9 @@ def fmt1(x: np.ndarray) -> np.ndarray:
 
 
 def fmt_int(x: np.ndarray) -> np.ndarray:
-    """Whole numbers (ranks, counts) as formatting.number(v, 0), each distinct value formatted once."""
-    x = np.asarray(x, dtype=float)
-    uniq, inv = np.unique(x, return_inverse=True)
-    return np.array([formatting.number(v, 0) for v in uniq], dtype=object)[inv.reshape(-1)] if len(x) else \
-        np.zeros(0, dtype=object)
+    """Whole numbers (ranks, counts) as formatting.number(v, 0) prints them (thousands separators; a test
+    keeps the two equal): a plain format, as ranks run to hundreds of thousands of distinct values."""
+    return np.array([f"{int(v):,}" for v in np.asarray(x, dtype=float).tolist()], dtype=object)
 
 
 def fmt_sig(x: np.ndarray) -> np.ndarray:
@@ -128,7 +129,7 @@ def _indicators(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
                      np.where(np.isfinite(revenue), "below", "")).astype(object)
     out = df[["enterprise_id", "name", "district", "park", "industry_class"]].copy()
     for c in ("name", "district", "park", "industry_class"):
-        out[c] = out[c].fillna("").astype(object)
+        out[c] = out[c].fillna("")
     out["group"] = group
     out["land_area"] = col["land_area"]
     for item, (num, den, scale) in ITEM_PARTS.items():
@@ -225,13 +226,14 @@ def evaluate(data: EnterpriseData, year: int, settings: Settings) -> MujuResult:
                       pd.DataFrame(class_rows, columns=CLASS_COLUMNS), int(year))
 
 
-def _imputed(flags: dict[str, np.ndarray], n: int) -> list[list[str]]:
+def _imputed(flags: dict[str, np.ndarray], n: int) -> list[tuple[str, ...]]:
+    """Per enterprise: the items scored at the group's average, a tuple (the empty one shared by most)."""
     any_flag = np.zeros(n, dtype=bool)
     for f in flags.values():
         any_flag |= f
-    out: list[list[str]] = [[] for _ in range(n)]
-    for i in np.flatnonzero(any_flag):
-        out[i] = [item for item in ALL_ITEMS if flags[item][i]]
+    out: list[tuple[str, ...]] = [()] * n
+    for i in np.flatnonzero(any_flag).tolist():
+        out[i] = tuple(item for item in ALL_ITEMS if flags[item][i])
     return out
 
 
@@ -269,7 +271,7 @@ def _reasons(out: pd.DataFrame, evaluated: np.ndarray, has_land: np.ndarray, gro
         # imputed items as a bit mask, each combination put in words once
         mask = (imp * (1 << np.arange(len(items)))).sum(axis=1)
         imp_zh, imp_en = {}, {}
-        for v in np.unique(mask):
+        for v in np.unique(mask).tolist():
             chosen = [i for i in range(len(items)) if v >> i & 1]
             imp_zh[v] = f"；{'、'.join(izh[i] for i in chosen)}缺数据，按本组平均分计" if chosen else ""
             imp_en[v] = f"; no figure for {', '.join(ien[i] for i in chosen)}: the group's average points" \
@@ -280,7 +282,8 @@ def _reasons(out: pd.DataFrame, evaluated: np.ndarray, has_land: np.ndarray, gro
         gn = formatting.number(int(m.sum()), 0)
         gzh, gen = labels.MUJU_GROUP[g]
         zh_m, en_m = [], []
-        for kk, s_, r_, a1, x1, q1, a2, x2, q2, mk in zip(k, sc, rk, j1, b1, p1, j2, b2, p2, mask):
+        cols = (k, sc, rk, j1, b1, p1, j2, b2, p2, mask)
+        for kk, s_, r_, a1, x1, q1, a2, x2, q2, mk in zip(*(np.asarray(c).tolist() for c in cols)):
             if x1 and x2:
                 lz = f"低于基准：{izh[a1]}（{q1}/{wt[a1]}分）、{izh[a2]}（{q2}/{wt[a2]}分）"
                 le = f"below the benchmark: {ien[a1]} ({q1} of {wt[a1]} points), {ien[a2]} ({q2} of {wt[a2]} points)"

@@ -135,7 +135,7 @@ def park_enterprises(data: EnterpriseData, park_id: str, result: MujuResult) -> 
     out["klass"] = out["klass"].fillna("")
     out["group"] = out["group"].fillna("")
     out.loc[none, "reasons_zh"], out.loc[none, "reasons_en"] = labels.MUJU_NOT_EVALUATED["no_figures"]
-    out["imputed"] = [v if isinstance(v, list) else [] for v in out["imputed"]]
+    out["imputed"] = [v if isinstance(v, tuple) else () for v in out["imputed"]]
     order = out["klass"].map({"A": 0, "B": 1, "C": 2, "D": 3}).fillna(4)
     out = out.assign(_o=order).sort_values(["_o", "score", "enterprise_id"], ascending=[True, False, True],
                                            na_position="last").drop(columns="_o")

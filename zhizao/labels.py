@@ -1760,3 +1760,41 @@ ENT_EXPORT_IP_CLASS: dict[str, Pair] = {
 ENT_EXPORT_RD_INSTITUTION: dict[str, Pair] = {
     "national": ("国家级", "national"), "provincial": ("省级", "provincial"), "municipal": ("市级", "municipal"),
     "below": ("市级以下", "below municipal")}
+# issue 13: analytics-1 (亩均效益, parks, backward capacity: zhizao.analytics.enterprises muju/parks/backward)
+MUJU_ITEM: dict[str, Pair] = {
+    "tax_per_mu": ("亩均税收", "tax per mu"), "va_per_mu": ("亩均增加值", "value added per mu"),
+    "va_per_energy": ("单位能耗增加值", "value added per unit of energy"),
+    "va_per_emission": ("单位排放增加值", "value added per unit of emissions"),
+    "labour_productivity": ("全员劳动生产率", "labour productivity"),
+    "rd_intensity": ("R&D经费占营业收入比重", "R&D spending / revenue"), "tax_per_kwh": ("单位电耗税收", "tax per kWh"),
+}
+# the unit of each item as zhizao computes it (万元/万千瓦时 is 元/千瓦时)
+MUJU_ITEM_UNIT: dict[str, Pair] = {
+    "tax_per_mu": ("万元/亩", "10,000 yuan per mu"), "va_per_mu": ("万元/亩", "10,000 yuan per mu"),
+    "va_per_energy": ("万元/吨标准煤", "10,000 yuan per tce"), "va_per_emission": ("万元/吨", "10,000 yuan per tonne"),
+    "labour_productivity": ("万元/人", "10,000 yuan per person"), "rd_intensity": ("%", "%"),
+    "tax_per_kwh": ("元/千瓦时", "yuan per kWh"),
+}
+MUJU_GROUP: dict[str, Pair] = {"above": ("规上", "above-scale"), "below": ("规下", "below-scale")}
+MUJU_CLASS: dict[str, Pair] = {"A": ("A类", "class A"), "B": ("B类", "class B"), "C": ("C类", "class C"),
+                               "D": ("D类", "class D"), "": ("未评价", "not evaluated")}
+MUJU_CHANGE: dict[str, Pair] = {"up": ("上升", "up"), "down": ("下降", "down"), "same": ("不变", "same"),
+                                "new": ("新参评", "newly evaluated"), "gone": ("本年未评价", "not evaluated this year")}
+# why an enterprise with annual figures is not evaluated (klass "")
+MUJU_NOT_EVALUATED: dict[str, Pair] = {
+    "no_land": ("未评价：用地面积缺失或不为正，无法计算亩均指标",
+                "not evaluated: land area missing or not positive, so the per-mu items cannot be computed"),
+    "no_revenue": ("未评价：营业收入缺失，无法判定规上或规下",
+                   "not evaluated: revenue missing, so above- or below-scale cannot be told"),
+    "no_figures": ("未评价：本年无年度数据", "not evaluated: no figures for the year"),
+}
+PARK_TARGET: dict[str, Pair] = {"investment_per_mu": ("亩均投资", "investment per mu"),
+                                "output_per_mu": ("亩均产出（营业收入）", "output (revenue) per mu"),
+                                "tax_per_mu": ("亩均税收", "tax per mu")}
+PARK_NO_SYSTEM: Pair = ("本规划未列产业园区体系", "this plan has no park system")
+BACKWARD_CRITERION: dict[str, Pair] = {"energy": ("能耗", "energy"), "environment": ("环保", "environment"),
+                                       "quality": ("质量", "quality"), "safety": ("安全", "safety"),
+                                       "technology": ("技术（落后设备）", "technology (obsolete equipment)")}
+TABLES.update({"muju_item": MUJU_ITEM, "muju_item_unit": MUJU_ITEM_UNIT, "muju_group": MUJU_GROUP,
+               "muju_class": MUJU_CLASS, "muju_change": MUJU_CHANGE, "muju_not_evaluated": MUJU_NOT_EVALUATED,
+               "park_target": PARK_TARGET, "backward_criterion": BACKWARD_CRITERION})

@@ -18,12 +18,9 @@ from zhizao.analytics.enterprises.data import PARK_TARGETS, EnterpriseData
 from zhizao.analytics.monitoring.warning_table import WARNING_COLUMNS, empty_warnings
 from zhizao.settings import Settings
 
-try:  # analytics-1 (muju, parks, backward) lands beside this module in issue 13's parallel work
-    from zhizao.analytics.enterprises.backward import backward_candidates
-    from zhizao.analytics.enterprises.muju import evaluate
-    from zhizao.analytics.enterprises.parks import park_results
-except ImportError:  # until it has: the park and backward rules need their frames passed in
-    backward_candidates = evaluate = park_results = None
+from zhizao.analytics.enterprises.backward import backward_candidates
+from zhizao.analytics.enterprises.muju import evaluate
+from zhizao.analytics.enterprises.parks import park_results
 
 RULES = ("green_level1", "green_level2", "park_below_target", "enterprise_backward")
 # park_results' measure for each land-use target of the parks frame
@@ -52,12 +49,12 @@ def enterprise_warnings(plan, data: EnterpriseData, year: int, settings: Setting
     period = f"{year}-12"
     synth = labels.ENTERPRISE_WORDS["synthetic_suffix"] if data.synthetic else ("", "")
     rows = _green_rows(plan, data, year, s, period, synth)
-    if parks is None and park_results is not None and not data.parks.empty:
+    if parks is None and not data.parks.empty:
         res = result if result is not None else evaluate(data, year, s)
         parks = park_results(plan, data, year, res, s)
     if parks is not None:
         rows += _park_rows(data, parks, period, synth)
-    if backward is None and backward_candidates is not None and not data.annual.empty:
+    if backward is None and not data.annual.empty:
         backward = backward_candidates(data, year, s, result)
     if backward is not None:
         rows += _backward_rows(plan, data, backward, period, synth)

@@ -109,7 +109,7 @@ def generate_enterprise_data(plan: Plan, *, seed: int = 0, n_enterprises: int | 
     parks, park_of = _parks(plan, ent, years, rng)
     ent["park"] = park_of
     green = _green(plan, ent, years, codes, rng)
-    registry = pd.DataFrame({"enterprise_id": ent["id"], "name": ent["name"], "district": ent["district"],
+    registry = _frame({"enterprise_id": ent["id"], "name": ent["name"], "district": ent["district"],
                              "park": ent["park"], "industry_class": ent["industry_class"], "size": ent["size"],
                              "established": ent["established"]})
     annual = _annual_frame(ent, years)
@@ -142,7 +142,19 @@ def _typed(frame: str, df: pd.DataFrame) -> pd.DataFrame:
     out = empty_frame(frame)
     if df.empty:
         return out
-    return pd.DataFrame({c: df[c].astype(out[c].dtype) for c in out.columns}).reset_index(drop=True)
+    return pd.DataFrame({c: df[c] if df[c].dtype == out[c].dtype else df[c].astype(out[c].dtype)
+                         for c in out.columns}).reset_index(drop=True)
+
+
+def _frame(cols: dict) -> pd.DataFrame:
+    """A frame whose text columns stay numpy objects (pandas 3 would infer its str dtype, which the
+    contract frames do not use, and converting back costs seconds at 500,000 enterprises)."""
+    n = max((len(v) for v in cols.values() if np.ndim(v)), default=0)
+    out = {}
+    for k, v in cols.items():
+        a = np.asarray(v) if np.ndim(v) else np.full(n, v, dtype=object if isinstance(v, str) else None)
+        out[k] = pd.Series(a, dtype=object) if a.dtype.kind in "OUS" else a
+    return pd.DataFrame(out)
 
 
 # --- the registry: monitoring, chain and further enterprises ------------------------------------------------
@@ -201,12 +213,10 @@ def _registry_base(plan: Plan, codes: list[str], seed: int, n_enterprises, years
     ent = _concat(parts)
     # credit codes are unique across parts (independent draws could meet: redraw the later one)
     ids = ent["id"]
-    _, first = np.unique(ids, return_index=True)
-    dup = np.setdiff1d(np.arange(len(ids)), first)
+    dup = np.flatnonzero(pd.Series(ids).duplicated().to_numpy())
     while len(dup):
         ids[dup] = generate_codes(ent["district"][dup], rng)
-        _, first = np.unique(ids, return_index=True)
-        dup = np.setdiff1d(np.arange(len(ids)), first)
+        dup = np.flatnonzero(pd.Series(ids).duplicated().to_numpy())
     assert ent["revenue"].shape == (len(ids), Y)
     return ent
 
@@ -281,7 +291,7 @@ def _chain_part(plan: Plan, codes: list[str], seed: int, years: list[int], rng) 
     m = cd.members
     main = m.drop_duplicates("enterprise_id").set_index("enterprise_id")
     leaders = set(m.loc[m["role"] == "leader", "enterprise_id"])
-    p["leader"] = np.isin(p["id"], list(leaders))
+    p["leader"] = pd.Series(p["id"]).isin(leaders).to_numpy()
     link_class = {(c.id, lk.id): lk.industry_class for c in plan.chains for lk in c.links}
     cls = np.array([link_class.get((main.at[i, "chain"], main.at[i, "link"])) or "" if i in main.index else ""
                     for i in p["id"]], dtype=object)
@@ -326,7 +336,8 @@ def _measures(ent: dict, years: list[int], rng) -> None:
     n, Y = ent["revenue"].shape
     div = ent["division"]
     heavy = np.isin(div, HEAVY)
-    missing_class = np.array([not c for c in ent["industry_class"]], dtype=bool)
+    # a division alone (or nothing) becomes a group inside it: the backward-capacity test compares groups
+    missing_class = np.array([not c or len(c) < 3 for c in ent["industry_class"]], dtype=bool)
     ent["industry_class"] = np.where(missing_class, _groups_of(div, rng), ent["industry_class"]).astype(object)
 
     # years a firm exists: monitoring firms as in the directory; others from their establishment
@@ -506,7 +517,7 @@ def _tags(plan: Plan, ent: dict, years: list[int], near: np.ndarray, rng) -> pd.
 
     def add(idx, tag, level, acquired, lost):
         if len(idx):
-            rows.append(pd.DataFrame({"enterprise_id": ent["id"][idx], "tag": tag, "level": level,
+            rows.append(_frame({"enterprise_id": ent["id"][idx], "tag": tag, "level": level,
                                       "acquired": acquired, "lost": lost}))
 
     # 规上: monitoring firms as in the directory; others by runs of years with revenue over the line
@@ -566,7 +577,7 @@ def _tags(plan: Plan, ent: dict, years: list[int], near: np.ndarray, rng) -> pd.
 
     # 小巨人 (national): among current 专精特新 holders; the plan's "new" target sets the yearly additions
     held = _held_at(rows, "srdi_sme", f"{last}-12-31")
-    srdi_now = np.flatnonzero(np.isin(ent["id"], list(held)))
+    srdi_now = np.flatnonzero(pd.Series(ent["id"]).isin(held).to_numpy())
     n_lg = min(len(srdi_now), max(1, int(round(LITTLE_GIANT_SHARE * len(srdi_now)))))
     per_year = _per_year(targets, "little_giant", "national", years, n_lg / 6)
     rows.extend(_new_each_year(ent, srdi_now, "little_giant", "national", years, per_year, n_lg, "08-10", rng))
@@ -581,8 +592,7 @@ def _tags(plan: Plan, ent: dict, years: list[int], near: np.ndarray, rng) -> pd.
         order = cand[np.argsort(-weights * rng.uniform(0.5, 1.5, len(cand)), kind="stable")]
         rows.extend(_new_each_year(ent, order[:max(n_c, int(per_year.sum()) + 1)], "single_champion", level,
                                    years, per_year, n_c, "12-01", rng, ordered=True))
-    out = pd.concat(rows, ignore_index=True) if rows else empty_frame("tags")
-    return out.sort_values(["enterprise_id", "tag", "level", "acquired"], kind="stable").reset_index(drop=True)
+    return pd.concat(rows, ignore_index=True) if rows else empty_frame("tags")
 
 
 def _per_year(targets: dict, tag: str, level: str, years: list[int], default: float, any_level: bool = True
@@ -622,12 +632,12 @@ def _spell_frames(ent: dict, idx: np.ndarray, tag: str, level: str, years: list[
     due = acq + VALIDITY_YEARS <= last
     drop = due & (rng.random(len(idx)) > RENEWAL_RATE)
     lost[drop] = acq[drop] + VALIDITY_YEARS
-    out = [pd.DataFrame({"enterprise_id": ent["id"][idx], "tag": tag, "level": level,
+    out = [_frame({"enterprise_id": ent["id"][idx], "tag": tag, "level": level,
                          "acquired": [f"{a}-{batch}" for a in acq],
                          "lost": ["" if x == 0 else f"{x}-{batch}" for x in lost]})]
     regain = drop & (lost + 1 <= last) & (rng.random(len(idx)) < REGAIN_RATE)
     if regain.any():
-        out.append(pd.DataFrame({"enterprise_id": ent["id"][idx[regain]], "tag": tag, "level": level,
+        out.append(_frame({"enterprise_id": ent["id"][idx[regain]], "tag": tag, "level": level,
                                  "acquired": [f"{x + 1}-{batch}" for x in lost[regain]], "lost": ""}))
     return out
 
@@ -659,7 +669,7 @@ def _new_each_year(ent: dict, cand: np.ndarray, tag: str, level: str, years: lis
     idx = order[:total]
     acq = np.maximum(acq, ent["est_year"][idx] + 1)
     acq = np.minimum(acq, years[-1])
-    return [pd.DataFrame({"enterprise_id": ent["id"][idx], "tag": tag, "level": level,
+    return [_frame({"enterprise_id": ent["id"][idx], "tag": tag, "level": level,
                           "acquired": [f"{a}-{batch}" for a in acq], "lost": ""})]
 
 
@@ -669,7 +679,7 @@ def _srdi(ent: dict, years: list[int], tags: pd.DataFrame, near: np.ndarray, rng
     n, Y = ent["revenue"].shape
     sme = np.flatnonzero(np.isin(ent["size"], SME))
     holders = set(tags.loc[tags["tag"] == "srdi_sme", "enterprise_id"])
-    strong = np.isin(ent["id"][sme], list(holders))
+    strong = pd.Series(ent["id"][sme]).isin(holders).to_numpy()  # hashing: np.isin on strings is slow
     m = len(sme)
     # a firm's niche years, product field, quality, IP … are traits; years add to the niche only
     niche0 = np.clip(years[0] - ent["est_year"][sme] - rng.integers(0, 6, m), 0, 40)
@@ -695,7 +705,7 @@ def _srdi(ent: dict, years: list[int], tags: pd.DataFrame, near: np.ndarray, rng
     for j, y in enumerate(years):
         live = ent["exists"][sme, j]
         s = sme[live]
-        frames.append(pd.DataFrame({
+        frames.append(_frame({
             "enterprise_id": ent["id"][s], "year": y, "niche_years": (niche0 + j)[live].astype(float),
             "product_field": field[live], "digital_level": digital[live], "quality_items": quality[live],
             "ip_class": ip[live], "rd_staff_share": np.round(staff[live], 1), "rd_institution": inst[live],
@@ -840,4 +850,4 @@ def _annual_frame(ent: dict, years: list[int]) -> pd.DataFrame:
     for m in ANNUAL_MEASURES:
         v = ent[m][rows, cols].astype(float)
         out[m] = np.round(v, 2) if m not in ("employees",) else np.round(v)
-    return pd.DataFrame(out).sort_values(["enterprise_id", "year"], kind="stable")
+    return _frame(out)  # registry order, then year

@@ -49,10 +49,12 @@ from zhizao.codes.industries import CODES, DIVISIONS
 from zhizao.codes.regions import DISTRICTS as MONITORING_DISTRICTS
 from zhizao.codes.uscc import generate_codes
 from zhizao.errors import UserError
-from zhizao.ingest.enterprise_frames import FRAMES, EnterpriseData, empty_frame
+from zhizao.ingest.enterprise_frames import ANNUAL_MEASURES, FRAMES, EnterpriseData, empty_frame
 from zhizao.plan.spec import Plan
 from zhizao.settings import Settings
 from zhizao.synth import reference as R
+from zhizao.synth.chains import default_chain_data, generate_chain_data
+from zhizao.synth.generator import generate
 
 GENERATOR = "zhizao synth enterprises"
 DEFAULT_YEARS = (2022, 2023, 2024)
@@ -161,7 +163,6 @@ def _frame(cols: dict) -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def _monitoring(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from zhizao.synth.generator import generate
     d = generate(MONITORING_ARGS["n_enterprises"], MONITORING_ARGS["months"], MONITORING_ARGS["start"], seed,
                  projects=False)
     m = d.monthly
@@ -277,7 +278,6 @@ def _monitoring_part(codes: list[str], seed: int, years: list[int]) -> dict:
 
 
 def _chain_part(plan: Plan, codes: list[str], seed: int, years: list[int], rng) -> dict:
-    from zhizao.synth.chains import default_chain_data, generate_chain_data
     cd = default_chain_data(plan) if seed == 0 else generate_chain_data(plan, seed=seed)
     e = cd.enterprises
     local = e["district"].isin(codes).to_numpy()
@@ -430,7 +430,6 @@ def _size(emp: np.ndarray, rev: np.ndarray, exists: np.ndarray) -> np.ndarray:
 def _near_misses(ent: dict, years: list[int], rng) -> np.ndarray:
     """Up to NEAR_MISS_PER_DISTRICT small firms per district made eligible for 专精特新 (niche, R&D ≥ 100万
     and ≥ 3 %, revenue ≥ 1,000万) with a profile scoring about 50–56: close to the 60 pass mark."""
-    n, Y = ent["revenue"].shape
     ok = np.isin(ent["size"], ("small", "medium")) & ent["exists"].all(axis=1) & ~ent["leader"]
     picks = []
     for d in np.unique(ent["district"]):
@@ -510,7 +509,7 @@ def _targets(plan: Plan, years: list[int]) -> dict[tuple[str, str | None], dict]
 
 
 def _tags(plan: Plan, ent: dict, years: list[int], near: np.ndarray, rng) -> pd.DataFrame:
-    n, Y = ent["revenue"].shape
+    n = len(ent["id"])
     last = years[-1]
     targets = _targets(plan, years)
     rows: list[pd.DataFrame] = []
@@ -676,7 +675,6 @@ def _new_each_year(ent: dict, cand: np.ndarray, tag: str, level: str, years: lis
 # --- 专精特新 inputs -----------------------------------------------------------------------------------------------------
 
 def _srdi(ent: dict, years: list[int], tags: pd.DataFrame, near: np.ndarray, rng) -> pd.DataFrame:
-    n, Y = ent["revenue"].shape
     sme = np.flatnonzero(np.isin(ent["size"], SME))
     holders = set(tags.loc[tags["tag"] == "srdi_sme", "enterprise_id"])
     strong = pd.Series(ent["id"][sme]).isin(holders).to_numpy()  # hashing: np.isin on strings is slow
@@ -844,7 +842,6 @@ def _green(plan: Plan, ent: dict, years: list[int], codes: list[str], rng) -> pd
 # --- frames -----------------------------------------------------------------------------------------------------------
 
 def _annual_frame(ent: dict, years: list[int]) -> pd.DataFrame:
-    from zhizao.ingest.enterprise_frames import ANNUAL_MEASURES
     rows, cols = np.nonzero(ent["exists"])
     out = {"enterprise_id": ent["id"][rows], "year": np.asarray(years)[cols]}
     for m in ANNUAL_MEASURES:

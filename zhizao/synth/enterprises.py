@@ -33,7 +33,7 @@ a year, energy and water intensity −3.5 % and −4.5 % a year), prices (real g
 Deliberately present: D-class material (enterprises holding far more land than their output needs),
 backward-capacity candidates (energy per value added 3–5× its GB/T 4754 group's median; environment,
 quality, safety violations; obsolete equipment), near-miss 专精特新 candidates (eligible, scoring about
-50–56, one or two per district), a district whose energy intensity rose in the last year (a red green
+55–57, one or two per district), a district whose energy intensity rose in the last year (a red green
 warning; the whole area when the plan has no districts), parks below their land-use targets.
 """
 from __future__ import annotations
@@ -429,7 +429,7 @@ def _size(emp: np.ndarray, rev: np.ndarray, exists: np.ndarray) -> np.ndarray:
 
 def _near_misses(ent: dict, years: list[int], rng) -> np.ndarray:
     """Up to NEAR_MISS_PER_DISTRICT small firms per district made eligible for 专精特新 (niche, R&D ≥ 100万
-    and ≥ 3 %, revenue ≥ 1,000万) with a profile scoring about 50–56: close to the 60 pass mark."""
+    and ≥ 3 %, revenue ≥ 1,000万) with a profile scoring about 55–57: close to the 60 pass mark."""
     ok = np.isin(ent["size"], ("small", "medium")) & ent["exists"].all(axis=1) & ~ent["leader"]
     picks = []
     for d in np.unique(ent["district"]):
@@ -694,7 +694,7 @@ def _srdi(ent: dict, years: list[int], tags: pd.DataFrame, near: np.ndarray, rng
     local = np.where(strong, rng.integers(8, 16, m), rng.integers(0, 12, m)).astype(float)
     direct = np.where(rng.random(m) < 0.002, "近两年新增股权融资≥6000万元", "").astype(object)
     equity[direct != ""] = np.maximum(equity[direct != ""], 6000.0)
-    # the near misses: a fixed profile worth about 50–56 points with the annual figures of _near_misses
+    # the near misses: a fixed profile worth about 55–57 points with the annual figures of _near_misses
     nm = np.isin(sme, near)
     niche0[nm] = 6
     field[nm], digital[nm], quality[nm], ip[nm] = "foundation", 3.0, 1.0, "1"

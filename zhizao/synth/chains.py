@@ -1,6 +1,7 @@
 """SYNTHETIC industrial-chain data: enterprises on the plan's chain links and who supplies whom.
 
-Nothing here describes a real enterprise: names are 合成企业…, credit codes are random (but pass the
+Nothing here describes a real enterprise: names are 合成企业C000001… (the C keeps them apart from the
+monitoring enterprises' 合成企业000001 in the one enterprise registry of zhizao.synth.enterprises), credit codes are random (but pass the
 GB 32100 check, region part = the enterprise's district), and the ChainData says synthetic=True with
 a source text naming the generator and its seed. It works for any plan with chains and uses only the
 plan: its chains and links (stage, upstream), the districts of plan.regions, the supply region's
@@ -119,7 +120,7 @@ def generate_chain_data(plan: Plan, *, seed: int = 0, n_enterprises: int | None 
     code_regions = np.where(loc == 3, ABROAD_REGION, districts)
     ids = generate_codes(code_regions, rng).astype(object)
     width = max(6, len(str(n_ent)))
-    names = np.array([f"合成企业{i:0{width}d}" for i in range(1, n_ent + 1)], dtype=object)
+    names = np.array([f"合成企业C{i:0{width}d}" for i in range(1, n_ent + 1)], dtype=object)
     enterprises = pd.DataFrame({"enterprise_id": ids, "name": names, "district": districts.astype(object),
                                 "country": countries.astype(object), "output": output.astype("float64")})
     chain_ids = np.array(links["chain_id"], dtype=object)

@@ -85,7 +85,7 @@ def forbidden_words(role: str, enterprises) -> set[str]:
 @pytest.fixture(scope="module")
 def chain_words():
     """The chain pages' enterprises (their own data: api.chain_data), names and codes by district. Their
-    synthetic names (合成企业000205) reuse the monitoring data's, so a chain page is checked against these."""
+    synthetic names (合成企业C000205) are their own, so a chain page is checked against these."""
     e = zz.chain_data(None, zz.load_plan(PLAN)).enterprises
     return {code: {*g["name"], *g["enterprise_id"]} for code, g in e.groupby(e["district"].fillna(""))}
 
@@ -114,8 +114,8 @@ def test_every_route_as_every_role_leaks_no_row_of_another_district(server, clie
         seen_ok += 1
         body = r.content.decode("utf-8", "replace")
         bad = bad_chains if "/chains" in url else bad_monitoring
-        if url.split("?")[0].endswith("/monitoring"):  # it lists the chain warnings too (issue 12); the two
-            # synthetic sets share names (合成企业000205), so a name the role may see in either is no leak
+        if url.split("?")[0].endswith("/monitoring"):  # it lists the chain warnings too (issue 12): a name
+            # the role may see in either synthetic set is no leak
             own = {"district_a": DISTRICT_A, "district_b": DISTRICT_B}.get(role)
             allowed = enterprises["names_by_district"].get(own, set()) | chain_words.get(own, set())
             bad = (bad_monitoring | bad_chains) - allowed

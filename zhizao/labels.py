@@ -1735,6 +1735,12 @@ UI.update({
     "ent_col_gap_pp": ("差距（百分点）", "Gap (pp)"),
     "ent_col_green_level": ("预警等级", "Warning level"),
     "ent_col_binding": ("约束性", "Binding"),
+    "ent_col_unit": ("单位", "Unit"),
+    "ent_col_energy_change": ("能耗增量（吨标准煤）", "Change in energy (tce)"),
+    "ent_col_check_niche": ("专注细分市场≥2年", "Niche ≥ 2 years"),
+    "ent_col_check_rd": ("研发投入达标", "R&D requirement"),
+    "ent_col_check_revenue": ("营收或融资达标", "Revenue or financing"),
+    "ent_col_check_score": ("评分达标或直通", "Score or direct pass"),
     # coded values
     **{f"ent_tag_{k}": v for k, v in {
         "chain_leader": ("链主企业", "chain leader"), "srdi_sme": ("专精特新中小企业", "specialised SME (专精特新)"),

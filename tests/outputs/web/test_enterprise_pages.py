@@ -21,6 +21,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from zhizao.errors import UserError
 from zhizao.ingest.enterprise_frames import EnterpriseData, empty_frame
 from zhizao.ingest.table import ImportProblem
 from zhizao.outputs.web import auth
@@ -98,9 +99,8 @@ class FakeApi:
         return df
 
     def enterprise_counts(self, plan=None, db=None, tag=None, level=None, **kw):
-        if tag != "srdi_sme":
-            return pd.DataFrame(columns=["year", "stock", "new", "lost"])
-        return pd.DataFrame({"year": [2023, 2024], "stock": [1, 1], "new": [0, 0], "lost": [0, 0]})
+        assert tag is None  # every tag at once, a `tag` column first
+        return pd.DataFrame({"tag": ["srdi_sme"] * 2, "year": [2023, 2024], "stock": [1, 1], "new": [0, 0], "lost": [0, 0]})
 
     def muju(self, plan=None, db=None, year=None, settings=None, level="enterprises"):
         if level == "classes":
@@ -123,6 +123,8 @@ class FakeApi:
                              "share_ab": [100.0, 0.0], "tax_per_mu": [20.0, 4.0]})
 
     def muju_changes(self, plan=None, db=None, year=None, settings=None):
+        if year == 2023:  # as the real API: no figures for the year before
+            raise UserError("2022 年没有年度指标，无法比较", "no annual figures for 2022")
         return _reasons(_ents(klass_before=["B", "C", ""], klass_now=["A", "C", "D"], change=["up", "same", "new"]))
 
     def backward_candidates(self, plan=None, db=None, year=None, settings=None):
@@ -130,7 +132,7 @@ class FakeApi:
 
     def srdi_candidates(self, plan=None, db=None, year=None, settings=None, closest=False):
         df = _reasons(_ents((E2, E3), score=[55.0, 30.0], gap=[5.0, 30.0], eligible=[True, False],
-                            qualifies=[False, False], missed_points=["研发投入 5 分", "无"]))
+                            qualifies=[False, False], missed_points=[{"rd": 5.0}, {}], check_rd=[False, True]))
         return df.iloc[:1] if closest else df
 
     def parks(self, plan=None, db=None, year=None, settings=None):
@@ -240,7 +242,11 @@ def test_filters_are_checked(c):
     r = c.get("/muju?year=1999")
     assert r.status_code == 422 and "2023、2024" in r.text
     assert c.get("/muju?year=1999&lang=en").text.count("2023, 2024") >= 1
-    assert c.get("/muju?year=2023&format=json").json()["year"] == 2023
+    older = c.get("/muju?year=2023&format=json&lang=zh").json()
+    assert older["year"] == 2023
+    changes = next(tb for tb in older["tables"] if tb["name"] == "changes")
+    assert changes["rows"] == [] and changes["empty"] == "2022 年没有年度指标，无法比较"
+    assert "2022 年没有年度指标" in c.get("/muju?year=2023&lang=zh").text
     assert c.get("/muju?format=json").json()["year"] == 2024  # the latest by default
 
 
@@ -481,3 +487,24 @@ def test_the_second_plan_has_no_park_system_and_the_first_has_green_targets(real
     assert green["message"] is None
     assert {r["level"] for r in green["tables"][0]["rows"]} <= {"一级（红）", "二级（黄）", "三级（绿）"}
     assert any(r["level"] == "一级（红）" for r in green["tables"][1]["rows"])  # the synthetic district whose intensity rose
+
+
+def test_enterprise_warnings_join_the_monitoring_list_with_their_pages(app, fake, monkeypatch):
+    from zhizao.outputs import monitoring_view as mv
+
+    rows = pd.DataFrame([("area", EAST, "东岸区", "2024-12", "green_level1", "high", {"yoy_change": 2.5}, "能耗强度上升", "rose"),
+                         ("park", "P1", "东岸开发区", "2024-12", "park_below_target", "medium", {}, "低于目标", "below")],
+                        columns=["subject_type", "subject_id", "subject_name", "period", "rule", "severity", "evidence",
+                                 "explanation_zh", "explanation_en"])
+    monkeypatch.setattr(fake, "enterprise_warnings", lambda **kw: rows)
+    state = app.state.plans.default
+    state.invalidate()
+    try:
+        ctx = SimpleNamespace(state=state, plan=state.plan, lang="zh")
+        out, info = ent_pages.warning_rows(ctx, mv.chain_warning_rows)
+        assert info["synthetic"] is False and info["source"] == "test-enterprises.xlsx"
+        assert [(w["rule"], w["url"], w["severity"]) for w in out] == [
+            ("green_level1", "/green", "high"), ("park_below_target", "/parks/P1", "medium")]
+        assert out[0]["explanation"] == "能耗强度上升"
+    finally:
+        state.invalidate()

@@ -23,6 +23,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from zhizao import formatting, labels
+from zhizao.errors import UserError
 from zhizao.ingest.enterprise_frames import TAGS
 from zhizao.outputs.web.auth import not_visible
 from zhizao.outputs.web.i18n import pick, t
@@ -71,8 +72,15 @@ def _call(ctx: Ctx, name: str, **kw) -> pd.DataFrame:
     """`api_enterprises.<name>(plan, db, **kw)` once per store version and arguments; shared by every
     user (scope its enterprise rows with `visible`)."""
     api = _api(ctx)
-    key = ("ent", name, tuple(sorted(kw.items())))
-    return ctx.state.cached(key, lambda: getattr(api, name)(plan=ctx.plan, db=ctx.state.db, **kw))
+
+    def compute() -> pd.DataFrame:
+        try:
+            return getattr(api, name)(plan=ctx.plan, db=ctx.state.db, **kw)
+        except UserError as e:  # e.g. no figures for the year before: the table says why, the page stands
+            out = pd.DataFrame()
+            out.attrs["message"] = (e.reason_zh, e.reason_en)
+            return out
+    return ctx.state.cached(("ent", name, tuple(sorted(kw.items()))), compute)
 
 
 def enterprise_batch_key(state) -> str | None:
@@ -192,7 +200,7 @@ class Col:
 
     @property
     def numeric(self) -> bool:
-        return self.kind in ("num", "int", "pct")
+        return self.kind in ("num", "int", "pct", "share")
 
 
 def cell(ctx: Ctx, col: Col, row: dict) -> Any:
@@ -210,6 +218,11 @@ def cell(ctx: Ctx, col: Col, row: dict) -> Any:
         return t("ent_yes" if bool(v) else "ent_no", lang)
     if col.kind == "district":
         return district_words(ctx, v)
+    if col.kind == "area":  # a district by the plan's name, the whole area by the frame's
+        return district_words(ctx, v) or str(row.get("area_name") or v or "")
+    if col.kind == "share":  # a fraction shown as a percent
+        x = cell_number(v)
+        return None if x is None else cell_number(100 * x)
     if col.kind == "districts":
         return (", " if lang == "en" else "、").join(district_words(ctx, x) for x in _items(v))
     if col.kind == "tag":
@@ -255,10 +268,15 @@ def table(ctx: Ctx, name: str, df: pd.DataFrame | None, cols: list[Col], *, titl
         rows.append(out)
     return {"name": name, "title": title, "help": help, "hidden": hidden, "total": len(df),
             "enterprise_rows": "enterprise_id" in df.columns, "top": top,
-            "empty": empty or t("ent_none", ctx.lang),
+            "empty": _message(df, ctx.lang) or empty or t("ent_none", ctx.lang),
             "columns": [{"key": c.key, "label": c.head(ctx.lang), "kind": c.kind, "numeric": c.numeric,
                          "digits": c.digits} for c in cols],
             "rows": rows}
+
+
+def _message(df: pd.DataFrame, lang: str) -> str | None:
+    m = df.attrs.get("message")
+    return (m[1] if lang == "en" else m[0]) if m else None
 
 
 def table_frame(tb: dict, info: dict, lang: str) -> pd.DataFrame:
@@ -328,9 +346,11 @@ CHANGES = [*ID, Col("district", "ent_col_district", "district"), Col("klass_befo
 BACKWARD = [*ID, Col("district", "ent_col_district", "district"), Col("industry_class", "ent_col_industry_class"),
             Col("criteria", "ent_col_criteria", "criteria"), Col("n_failed", "ent_col_n_failed", "int"),
             Col("klass", "ent_col_klass", "klass"), Col("reasons", "ent_col_reasons", "reasons")]
+# the points missed per item are in the reasons, in words (missed_points holds the items' codes)
 SRDI = [*ID, Col("district", "ent_col_district", "district"), Col("score", "ent_col_score", "num", 1),
-        Col("gap", "ent_col_srdi_gap", "num", 1), Col("eligible", "ent_col_eligible", "bool"),
-        Col("qualifies", "ent_col_qualifies", "bool"), Col("missed_points", "ent_col_missed_points", "missed"),
+        Col("gap", "ent_col_srdi_gap", "num", 1),
+        *(Col(f"check_{k}", f"ent_col_check_{k}", "bool") for k in ("niche", "rd", "revenue", "score")),
+        Col("eligible", "ent_col_eligible", "bool"), Col("qualifies", "ent_col_qualifies", "bool"),
         Col("reasons", "ent_col_reasons", "reasons")]
 COUNTS = [Col("tag", "ent_col_tag", "tag"), Col("level", "ent_col_level", "level"), Col("year", "ent_col_year"),
           Col("stock", "ent_col_stock", "int"), Col("new", "ent_col_new", "int"), Col("lost", "ent_col_lost_n", "int")]
@@ -343,17 +363,17 @@ ANNUAL = [Col("year", "ent_col_year"), Col("land_area", "ent_col_land_area", "nu
           Col("emissions", "ent_col_emissions", "num", 1), Col("rd_expense", "ent_col_rd_expense", "num", 0),
           Col("employees", "ent_col_employees", "int")]
 PARK_FIGURES = ("investment_per_mu", "output_per_mu", "tax_per_mu")
-GREEN = [Col("indicator", "ent_col_indicator"), Col("measure", "ent_col_measure", "measure"),
-         Col("area", "ent_col_area", "district"), Col("year", "ent_col_year"),
-         Col("intensity", "ent_col_intensity", "num", 4), Col("yoy_change", "ent_col_yoy_change", "pct", 1),
+GREEN = [Col("indicator_name", "ent_col_indicator"), Col("measure", "ent_col_measure", "measure"),
+         Col("area", "ent_col_area", "area"), Col("year", "ent_col_year"),
+         Col("intensity", "ent_col_intensity", "num", 4), Col("intensity_unit", "ent_col_unit"), Col("yoy_change", "ent_col_yoy_change", "pct", 1),
          Col("base_year", "ent_col_base_year"), Col("cumulative_change", "ent_col_cumulative_change", "pct", 1),
          Col("required_to_date", "ent_col_required_to_date", "pct", 1), Col("gap_pp", "ent_col_gap_pp", "num", 1),
          Col("level", "ent_col_green_level", "green_level"), Col("binding", "ent_col_binding", "bool"),
          Col("reasons", "ent_col_reasons", "reasons")]
 KEY_USERS = [*ID, Col("district", "ent_col_district", "district"), Col("energy", "ent_col_energy", "num", 0),
-             Col("value_added", "ent_col_value_added_current", "num", 0), Col("intensity", "ent_col_ent_intensity", "num", 3),
+             Col("energy_change", "ent_col_energy_change", "num", 0), Col("value_added", "ent_col_value_added_current", "num", 0), Col("intensity", "ent_col_ent_intensity", "num", 3),
              Col("intensity_change", "ent_col_intensity_change", "pct", 1),
-             Col("share_of_change", "ent_col_share_of_change", "pct", 1), Col("reasons", "ent_col_reasons", "reasons")]
+             Col("share_of_change", "ent_col_share_of_change", "share", 1), Col("reasons", "ent_col_reasons", "reasons")]
 
 
 def park_columns(ctx: Ctx, df: pd.DataFrame) -> list[Col]:
@@ -417,9 +437,7 @@ def enterprises_page(ctx: Ctx = Depends(page_context), district: str | None = Qu
     tag = _choice(ctx, tag, {x: tag_words(x, ctx.lang) for x in TAGS}, "ent_col_tag")
     park = _choice(ctx, park, park_names(ctx), "ent_col_park")
     reg = _call(ctx, "enterprises", district=district, park=park, tag=tag)
-    # every tag's yearly stock, new and lost (api_enterprises.enterprise_counts): counts, public
-    counts = [c.assign(tag=x) for x in TAGS for c in [_call(ctx, "enterprise_counts", tag=x, level=None)] if len(c)]
-    counts = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame()
+    counts = _call(ctx, "enterprise_counts", tag=None, level=None)  # every tag's yearly stock, new, lost: public
     tables = [table(ctx, "enterprises", with_park_names(ctx, reg), REGISTRY, title=t("ent_registry", ctx.lang)),
               table(ctx, "tag_counts", counts, COUNTS, title=t("ent_tag_counts", ctx.lang),
                     help=t("ent_tag_counts_help", ctx.lang))]
@@ -539,6 +557,8 @@ def park_system(ctx: Ctx) -> dict | None:
 def parks_page(ctx: Ctx = Depends(page_context), year: str | None = Query(None)):
     y = pick_year(ctx, year)
     parks = _call(ctx, "parks", year=y) if y else pd.DataFrame()
+    if ctx.lang == "en" and "tier_name_en" in parks.columns:
+        parks = parks.assign(tier_name=parks["tier_name_en"].where(parks["tier_name_en"].notna(), parks["tier_name"]))
     if len(parks) and "park_id" in parks.columns:
         parks = parks.assign(_url=[f"{ctx.base}/parks/{quote(str(p), safe='')}" for p in parks["park_id"]])
     tb = table(ctx, "parks", parks, park_columns(ctx, parks), title=t("ent_parks", ctx.lang), help=t("ent_parks_help", ctx.lang))

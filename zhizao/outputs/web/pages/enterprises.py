@@ -176,22 +176,13 @@ def _items(v: Any) -> list:
     return []
 
 
-def _missed(v: Any, lang: str) -> str:
-    """专精特新 points missed, in words: a mapping indicator → what it lacks, a list, or text."""
-    sep = "; " if lang == "en" else "；"
-    if isinstance(v, dict):
-        return sep.join(f"{word('ent_item', k, lang)} {x}" for k, x in v.items())
-    items = _items(v)
-    return sep.join(str(x) for x in items)
-
-
 # --- one table: columns, scoped rows, the page's cells, the export ------------------------------
 @dataclass(frozen=True)
 class Col:
     key: str  # the frame's column
     label: str  # labels.UI key, or the words themselves when `raw`
     kind: str = "text"  # text num int pct klass bool district districts tag tags level reasons list criteria
-    #                     green_level measure group change size missed
+    #                     green_level measure group change size area share
     digits: int | None = None
     raw: bool = False
 
@@ -233,8 +224,6 @@ def cell(ctx: Ctx, col: Col, row: dict) -> Any:
         return (", " if lang == "en" else "、").join(word("ent_criterion", x, lang) for x in _items(v))
     if col.kind == "list":
         return (", " if lang == "en" else "、").join(word("ent_item", x, lang) for x in _items(v))
-    if col.kind == "missed":
-        return _missed(v, lang)
     if col.kind == "green_level":
         x = cell_number(v)
         return word("ent_green_level", int(x), lang) if x is not None else ""

@@ -22,7 +22,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Values for the path parameters of the page routes, to reach every route with a real URL.
 SAMPLE = {"plan_id": "chongqing-manufacturing-2021-2025", "indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive", "name": "observations",
           "adcode": "500112", "subject_type": "district", "subject_id": "500112", "batch_id": "b_1",
-          "chain_id": "nev", "link_id": "power_battery"}  # issue 12: the chain pages
+          "chain_id": "nev", "link_id": "power_battery",  # issue 12: the chain pages
+          "enterprise_id": "91500000MA0000001X", "park_id": "P1"}  # issue 13: the enterprise pages
 
 
 def every_route() -> list[tuple[str, str]]:

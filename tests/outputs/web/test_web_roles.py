@@ -42,7 +42,9 @@ def urls(app, enterprises) -> list[tuple[str, str]]:
     ea = enterprises["a"]["credit_code"].iloc[0]
     eb = enterprises["b"]["credit_code"].iloc[0]
     fills = [{"plan_id": PLAN, "indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive",
-              "name": n, "adcode": code, "subject_type": st, "subject_id": sid, **CHAIN_FILL}
+              "name": n, "adcode": code, "subject_type": st, "subject_id": sid, **CHAIN_FILL,
+              # issue 13: an enterprise of the district (the registry shares the monitoring synth's codes), a park
+              "enterprise_id": ea if code == DISTRICT_A else eb, "park_id": "P1"}
              for n, code, st, sid in (("observations", DISTRICT_A, "enterprise", ea),
                                       ("scorecard", DISTRICT_B, "enterprise", eb),
                                       ("sources", DISTRICT_B, "district", DISTRICT_B),

@@ -27,6 +27,7 @@ from zhizao.ingest._errors import IngestError
 from zhizao.ingest.table import COLUMN_ALIASES, ImportProblem, TableReadError, read_table
 from zhizao.outputs.web.auth import Refused, audit, register_refusal_reason
 from zhizao.outputs.web.i18n import t
+from zhizao.outputs.web.pages import enterprises as ent_pages
 from zhizao.outputs.web.pages.common import Ctx, page_context
 from zhizao.outputs.web.pages.indicator import linked_series, observations_table
 from zhizao.outputs.web.render import jsonable, respond, wants_json
@@ -77,6 +78,9 @@ def data_page_data(ctx: Ctx, q: str = "", indicator: str | None = None, region: 
         "upload": None,
         # issue 12: the chain data form, for the roles that may import city-level data, on a plan with chains
         "chain_upload": None, "chain_upload_offered": bool(ctx.plan.chains) and ctx.user.can("import_city"),
+        # issue 13: the enterprise files (api_enterprises.import_enterprise_data), city roles only
+        "enterprise_upload": None,
+        "enterprise_upload_offered": ent_pages.ent_api is not None and ctx.user.can("import_city"),
     }
 
 
@@ -362,6 +366,99 @@ async def chain_upload(ctx: Ctx = Depends(page_context)):
     result = await run_in_threadpool(import_chain_upload, ctx, files)
     data = await run_in_threadpool(data_page_data, ctx)
     data["chain_upload"] = result
+    refused = not result["ok"] and wants_json(ctx.request)
+    return respond(ctx.request, "data.html", data, lang=ctx.lang, user=ctx.user, page="data",
+                   title=t("nav_data", ctx.lang) + " · " + t("app_title", ctx.lang),
+                   status_code=422 if refused else 200)
+
+
+# --- issue 13: the enterprise data upload (as zhizao enterprise import; city-level data) --------------------
+MAX_ENTERPRISE_FILES = 6  # one XLSX, or one CSV per frame
+
+
+def import_enterprise_upload(ctx: Ctx, uploads: list) -> dict:
+    """Import the uploaded enterprise files (all or nothing); {ok, files, batch_id, rows} or {ok: False,
+    problems}. Never raises: whatever goes wrong is a listed problem."""
+    given = [display_name(u.filename) for u in uploads]
+    label = ", ".join(given)
+    problems: list[ImportProblem] = []
+    names: dict[str, str] = {}
+    summary = None
+    try:
+        if ent_pages.ent_api is None:
+            problems.append(_problem(label, "import_error", *labels.UI["ent_unavailable"]))
+        elif not uploads:
+            problems.append(_problem("", "no_file", "没有选择文件：请选择一个 XLSX 或若干 CSV 文件再上传",
+                                     "no file was chosen: choose one XLSX or the CSV files, then upload"))
+        elif len(uploads) > MAX_ENTERPRISE_FILES:
+            problems.append(_problem(label, "too_many_files",
+                                     f"最多上传 {MAX_ENTERPRISE_FILES} 个文件（一个 XLSX 或每类数据一个 CSV）",
+                                     f"at most {MAX_ENTERPRISE_FILES} files (one XLSX or one CSV per kind of data)"))
+        with tempfile.TemporaryDirectory(prefix=UPLOAD_PREFIX) as tmp:
+            paths = []
+            for i, (u, name) in enumerate(zip(uploads, given) if not problems else ()):
+                content = u.file.read(MAX_UPLOAD_BYTES + 1)
+                if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+                    problems.append(_problem(name, "unsupported_file", f"只接受 CSV 或 XLSX 文件，收到“{name}”",
+                                             f"only CSV or XLSX files are accepted, got '{name}'"))
+                elif len(content) > MAX_UPLOAD_BYTES:
+                    problems.append(_problem(name, "file_too_large", "文件超过 20 MB：请拆分后分别上传",
+                                             "the file is over 20 MB: split it and upload the parts"))
+                else:
+                    saved = temp_name(name)
+                    folder = Path(tmp) / str(i)  # two files of one name do not overwrite each other
+                    folder.mkdir()
+                    (folder / saved).write_bytes(content)
+                    paths.append(folder / saved)
+                    names[saved] = name
+            if not problems:
+                signed_in = ctx.user.authenticated
+                with ctx.state._import_lock:  # uploads one at a time (WebState.import_file's lock)
+                    try:
+                        summary = ent_pages.ent_api.import_enterprise_data(
+                            paths, plan=ctx.plan, db=ctx.state.db, actor=ctx.user.id if signed_in else None,
+                            role=ctx.user.role if signed_in else None, ip=ctx.request.client.host if ctx.request.client else None)
+                    finally:
+                        ctx.state.invalidate()  # the enterprise pages and warnings read the new batch
+    except ImportFailed as e:
+        problems = list(e.problems)
+    except StoreBusy as e:
+        problems = [_problem(label, "store_busy", e.message_zh, e.message_en)]
+    except IngestError as e:
+        problems = [_problem(label, "unreadable_file", e.reason_zh, e.reason_en)]
+    except UserError as e:
+        problems = [_problem(label, "import_error", e.reason_zh, e.reason_en)]
+    except Exception as e:  # a bug or an input no check foresaw: a listed problem, never a 500
+        log.exception("enterprise upload of %r failed", label)
+        problems = [_unforeseen(label, e, "docs/data-import.md")]
+    if problems:
+        audit(ctx.request, "upload_refused", label, rows=len(problems),
+              detail={"kind": "enterprises", "codes": sorted({p.code for p in problems})})
+        return {"ok": False, "files": given, "problems": [_chain_problem(p, names, ctx.lang) for p in problems]}
+    rows = summary.get("rows") if isinstance(summary.get("rows"), dict) else \
+        {k: summary[k] for k in ("registry", "tags", "annual", "srdi", "parks", "green") if k in summary}
+    sep = ", " if ctx.lang == "en" else "、"
+    return {"ok": True, "files": given, "batch_id": summary.get("batch_id"), "rows": rows,
+            "rows_text": sep.join(t("ent_upload_rows", ctx.lang).format(name=t(f"ent_frame_{k}", ctx.lang), n=n)
+                                  for k, n in rows.items() if f"ent_frame_{k}" in labels.UI)}
+
+
+# a district user sees the data page: the enterprise upload refused says why (403), not "no such page"
+register_refusal_reason("POST", ent_pages.UPLOAD, *labels.UI["ent_upload_refused"])
+
+
+@router.post(ent_pages.UPLOAD)
+async def enterprise_upload(ctx: Ctx = Depends(page_context)):
+    if not ctx.user.can("import_city"):  # auth.authorize refuses first; kept as a second lock
+        raise Refused(403, *labels.UI["ent_upload_refused"], lang=ctx.lang)
+    try:
+        form = await ctx.request.form()
+        files = [f for f in form.getlist("files") if isinstance(f, StarletteUploadFile) and f.filename]
+    except Exception:  # a malformed multipart body
+        files = []
+    result = await run_in_threadpool(import_enterprise_upload, ctx, files)
+    data = await run_in_threadpool(data_page_data, ctx)
+    data["enterprise_upload"] = result
     refused = not result["ok"] and wants_json(ctx.request)
     return respond(ctx.request, "data.html", data, lang=ctx.lang, user=ctx.user, page="data",
                    title=t("nav_data", ctx.lang) + " · " + t("app_title", ctx.lang),

@@ -33,6 +33,7 @@ from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.monitoring_state import MonitoringState, MonitoringUnavailable
 from zhizao.analytics import chains as chain_analytics
 from zhizao.outputs.web.pages import chains as chain_pages
+from zhizao.outputs.web.pages import enterprises as ent_pages
 from zhizao.outputs.web.pages.common import Ctx, not_found, page_context, say
 from zhizao.outputs.web.pages.districts import GEO_URL, MAP_NAME, geojson_adcodes
 from zhizao.outputs.web.render import cell_number, frame, respond
@@ -53,6 +54,9 @@ SEVERITIES = ("high", "medium", "low")
 SUBJECT_TYPES = ("city", "district", "zone", "industry", "cluster", "enterprise")
 CHAIN_SUBJECT_TYPES = ("chain", "chain_link")  # issue 12: the chain warnings' own subjects (pages under /chains)
 CHAIN_RULES = tuple(labels.CHAIN_RULE)  # the chain warnings' rules (analytics.chains.chain_warnings)
+# issue 13: the green, park and backward-capacity warnings (api_enterprises.enterprise_warnings), all aggregates
+ENTERPRISE_RULES = ("green_level1", "green_level2", "park_below_target", "enterprise_backward")
+ENTERPRISE_SUBJECT_TYPES = ("area", "park")
 
 
 def monitoring_state(ctx: Ctx) -> MonitoringState:
@@ -369,6 +373,8 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
     chain_rows, chain_info = _chain_rows(ctx)
     chain_rows = _scoped_chain_rows(ctx, chain_rows)
     all_warnings += chain_rows  # most severe first, as zhizao warnings sorts the two together
+    ent_rows, ent_info = ent_pages.warning_rows(ctx, mv.chain_warning_rows)
+    all_warnings += ent_rows
     all_warnings.sort(key=lambda w: mv.SEVERITY_ORDER.get(w["severity"], 9))
     shown = [w for w in all_warnings if (not severity or w["severity"] == severity) and (not rule or w["rule"] == rule)
              and (not subject_type or w["subject_type"] == subject_type)]
@@ -397,11 +403,13 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
         "warning_counts": {s: sum(w["severity"] == s for w in all_warnings) for s in SEVERITIES},
         "severities": [{"id": s, "label": mv.severity_label(s, ctx.lang)} for s in SEVERITIES],
         "rules": [{"id": k, "title": mv.rule_title(k, ctx.lang)}
-                  for k in (*WARNING_RULES, *(CHAIN_RULES if chain_info else ()))],
+                  for k in (*WARNING_RULES, *(CHAIN_RULES if chain_info else ()),
+                            *(ENTERPRISE_RULES if ent_info else ()))],
         "subject_types": [{"id": k, "label": mv.subject_type_label(k, ctx.lang)}
                           for k in SUBJECT_TYPES if any(RULES[r].subject_types and k in RULES[r].subject_types
                                                         for r in WARNING_RULES)]
-        + [{"id": k, "label": mv.subject_type_label(k, ctx.lang)} for k in CHAIN_SUBJECT_TYPES if chain_info],
+        + [{"id": k, "label": mv.subject_type_label(k, ctx.lang)} for k in CHAIN_SUBJECT_TYPES if chain_info]
+        + [{"id": k, "label": mv.subject_type_label(k, ctx.lang)} for k in ENTERPRISE_SUBJECT_TYPES if ent_info],
         "chain_warnings": None if chain_info is None else {
             **chain_info, "count": len(chain_rows),
             # synthetic data in the page's words (the generator's note is Chinese); an import's file names
@@ -488,13 +496,13 @@ def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query
     if severity and severity not in SEVERITIES:
         raise HTTPException(422, say(ctx.lang, f"级别须为 {'、'.join(SEVERITIES)} 之一",
                                      f"severity must be one of {', '.join(SEVERITIES)}, got {severity[:20]!r}"))
-    if rule and rule not in WARNING_RULES and rule not in CHAIN_RULES:
+    if rule and rule not in WARNING_RULES and rule not in CHAIN_RULES and rule not in ENTERPRISE_RULES:
         raise HTTPException(422, say(ctx.lang, "规则须为以下之一：" + "、".join(mv.rule_title(k, "zh")
                                                                         for k in (*WARNING_RULES, *CHAIN_RULES))
                                      + "（请在页面的规则列表中选择；信号灯是各表的状态列，不是预警）",
                                      f"rule must be one of {', '.join((*WARNING_RULES, *CHAIN_RULES))} (the five lights "
                                      f"are a status column, not a warning), got {rule[:40]!r}"))
-    if type and type not in SUBJECT_TYPES and type not in CHAIN_SUBJECT_TYPES:
+    if type and type not in SUBJECT_TYPES and type not in CHAIN_SUBJECT_TYPES and type not in ENTERPRISE_SUBJECT_TYPES:
         raise HTTPException(422, say(ctx.lang, "对象类型须为以下之一：" + "、".join(
             mv.subject_type_label(k, "zh") for k in (*SUBJECT_TYPES, *CHAIN_SUBJECT_TYPES)) + "（请在页面的类型列表中选择）",
             f"type must be one of {', '.join((*SUBJECT_TYPES, *CHAIN_SUBJECT_TYPES))}, got {type[:40]!r}"))

@@ -1808,6 +1808,7 @@ UI.update({
                             "the synthetic enterprises are those of the monitoring and chain data; R&D intensity and "
                             "the 专精特新 and other counts follow published figures or the plan's targets in order of "
                             "magnitude, the rest is assumed (docs/synthetic-data.md)"),
+})
 # issue 13: web (the enterprise, 亩均, 专精特新, park and green pages; zhizao/outputs/web/pages/enterprises.py)
 UI.update({
     "ent_nav": ("企业园区", "Enterprises"),

@@ -1544,3 +1544,6 @@ CHAIN_WORDS.update({
     "sheet_whatif_enterprises": ("受影响的下游企业", "Downstream enterprises hit"),  # ≤ 31 characters: a sheet title
 })
 CHAIN_HEAD.update({"not_found": ("数据中未找到", "Not in the data"), "scenario": ("情景", "Scenario")})
+
+# issue 13: store — the batch kind of an enterprise import (zhizao data batches, the /data page)
+BATCH_KIND.update({"enterprise": ("企业数据", "enterprise data")})

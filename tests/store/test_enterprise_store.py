@@ -291,8 +291,10 @@ def test_an_older_duckdb_file_read_only_has_no_enterprise_data_and_gains_the_tab
         counts = s.counts()
     assert all(f.empty for f in frames.values()) and info["batch_ids"] == []
     assert counts["ent_registry"] == counts["enterprise_batches"] == 0
+    status = zz.store_status(db)
+    assert not status["up_to_date"] and status["counts"]["ent_annual"] == 0  # db status: older, no crash
     commit(db, {"registry": registry(E1)})  # opened for writing: the tables are made
-    assert len(read(db)[0]["registry"]) == 1
+    assert len(read(db)[0]["registry"]) == 1 and zz.store_status(db)["up_to_date"]
 
 
 def test_an_older_postgresql_database_read_only_has_no_enterprise_data(pg_url):
@@ -411,3 +413,18 @@ def test_importing_a_real_workbook(store_db, plan_path, tmp_path):
     for name in FRAMES:
         assert len(data.frame(name)) == len(frames[name]), name
     assert set(data.registry["enterprise_id"]) == {E1, E2}
+
+
+def test_the_cli_lists_and_withdraws_an_enterprise_batch(store_db, capsys, monkeypatch):
+    """`zhizao data batches` names the kind in words; `zhizao data withdraw BATCH` stops it counting."""
+    from tests.outputs.cli_support import run_main
+
+    batch_id = commit(store_db, everything())
+    code, out, err = run_main(["data", "batches", "--db", str(store_db)], capsys, monkeypatch)
+    assert code == 0 and "企业数据" in out, err
+    code, out, err = run_main(["data", "withdraw", batch_id, "--reason", "错文件", "--db", str(store_db)],
+                              capsys, monkeypatch)
+    assert code == 0, err
+    frames, info = read(store_db)
+    assert info["batch_ids"] == [] and all(f.empty for f in frames.values())
+    assert table_rows(store_db)["ent_registry"] == 2

@@ -70,7 +70,8 @@ def everything() -> dict[str, pd.DataFrame]:
         "annual": frame("annual", [
             {"enterprise_id": E1, "year": 2024, "land_area": 12.5, "revenue": 123456789.123456, "tax": 0.0,
              "energy": 1e-9, "obsolete_equipment": 1.0},
-            {"enterprise_id": E2, "year": 2024, "revenue": 2500.0}]),
+            {"enterprise_id": E2, "year": 2024, "revenue": 0.1 + 0.2, "tax": 1 / 3, "energy": 5e-324,
+             "value_added": 1.7976931348623157e308}]),
         "srdi": frame("srdi", [
             {"enterprise_id": E1, "year": 2024, "niche_years": 5.0, "product_field": "key", "digital_level": 2.0,
              "ip_class": "1_high_value", "rd_institution": "", "local_points": 7.5, "direct_pass": ""}]),
@@ -126,7 +127,8 @@ def test_the_six_frames_read_back_as_written(store_db):
     batch_id = commit(store_db, frames, note="note", actor="analyst1", role="analyst", ip="10.0.0.9")
     got, info = read(store_db)
     for name in FRAMES:
-        pd.testing.assert_frame_equal(got[name], frames[name], obj=name)  # dtypes too: text "", year Int64
+        # exactly, dtypes too: text "", year Int64, every float bit for bit
+        pd.testing.assert_frame_equal(got[name], frames[name], obj=name, check_exact=True)
     assert got["registry"].loc[1, "park"] == "" and np.isnan(got["annual"].loc[1, "land_area"])
     assert info["batch_ids"] == [batch_id] and info["files"] == ["enterprises.xlsx"]
     assert info["active"] == {"registry": batch_id, "tags": batch_id, "parks": batch_id, "annual": {2024: batch_id},

@@ -1099,14 +1099,15 @@ def _kinds(frame: str) -> dict[str, str]:
 
 def stored_enterprise_frame(frame: str, data: pd.DataFrame, batch_id: str, plan_id: str) -> pd.DataFrame:
     """A contract frame as stored: its columns, then batch_id and plan_id; blank text is NULL."""
-    out = pd.DataFrame(index=range(len(data)))
+    out = {}
     for c, kind in _kinds(frame).items():
-        values = data[c].tolist()
+        values = data[c].reset_index(drop=True)
         if kind == "text":
-            out[c] = pd.Series([_text(v) or None for v in values], dtype=object)
+            out[c] = pd.Series([_text(v) or None for v in values.tolist()], dtype=object)
         else:
-            number = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+            number = _numbers(values)
             out[c] = number.round().astype("Int64") if kind == "int" else number.astype("float64")
+    out = pd.DataFrame(out)
     out["batch_id"], out["plan_id"] = batch_id, plan_id
     return out
 
@@ -1116,13 +1117,20 @@ def enterprise_frame(frame: str, data: pd.DataFrame) -> pd.DataFrame:
     numbers float64 (NaN when unknown) — the frame the reader gave."""
     out = {}
     for c, kind in _kinds(frame).items():
-        values = data[c].tolist() if c in data.columns else [None] * len(data)
+        values = (data[c] if c in data.columns else pd.Series([None] * len(data), dtype=object)).reset_index(drop=True)
         if kind == "text":
-            out[c] = pd.Series([_text(v) for v in values], dtype=object)
+            out[c] = pd.Series([_text(v) for v in values.tolist()], dtype=object)
         else:
-            number = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+            number = _numbers(values)
             out[c] = number.astype("Int64") if kind == "int" else number.astype("float64")
     return pd.DataFrame(out, columns=list(ENTERPRISE_FRAMES[frame]))
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """A column as numbers (NaN when not one); a numeric column as it is (a million rows: no Python loop)."""
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype("float64") if values.dtype.kind == "f" else values
+    return pd.to_numeric(values.astype(object), errors="coerce")
 
 
 def _text(v) -> str:

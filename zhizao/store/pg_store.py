@@ -126,7 +126,7 @@ def copy_arrow(cur, table: str, frame: pd.DataFrame) -> None:
     numbers; floats in their shortest exact form). Text is always quoted, NaN/None/NA unquoted empty
     (NULL), so no stored text is empty."""
     import pyarrow as pa  # here: only a PostgreSQL import writes CSV
-    import pyarrow.csv as pa_csv
+    import pyarrow.csv as pa_csv  # with pyarrow, as above
 
     options = pa_csv.WriteOptions(include_header=False)
     with cur.copy(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv)") as cp:

@@ -484,7 +484,8 @@ def store_status(db: str | Path | None = None) -> dict:
         info.update(revision=None, up_to_date=False)
         return info
     with Store(db, read_only=True) as store:
-        current = store._has_basis and store._withdrawals and store._has_audit() and store._has_plans()
+        current = (store._has_basis and store._withdrawals and store._has_audit() and store._has_plans()
+                   and store._has_table("ent_registry"))  # the newest tables (0004): an older file lacks them
         info.update(revision=head if current else "older", up_to_date=bool(current))
         info["counts"] = {**store.counts(), **({"audit": len(store.audit_log())} if current else {})}
     return info

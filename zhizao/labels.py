@@ -2041,3 +2041,5 @@ UI.update({
     "ent_frame_annual": ("年度指标", "annual"), "ent_frame_srdi": ("专精特新", "srdi"),
     "ent_frame_parks": ("园区", "parks"), "ent_frame_green": ("能耗水耗", "green"),
 })
+# issue 13: store — the batch kind of an enterprise import (zhizao data batches, the /data page)
+BATCH_KIND.update({"enterprise": ("企业数据", "enterprise data")})

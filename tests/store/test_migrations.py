@@ -6,7 +6,7 @@ import psycopg
 
 import zhizao.api as zz
 from zhizao.store import postgres
-from zhizao.store.store import CHAIN_TABLE_NAMES, SCHEMA, STATISTICS_TABLES, Store
+from zhizao.store.store import CHAIN_TABLE_NAMES, ENTERPRISE_TABLE_NAMES, SCHEMA, STATISTICS_TABLES, Store
 
 # Compatible column types: DuckDB's name → PostgreSQL's information_schema.data_type
 TYPES = {"VARCHAR": "character varying", "INTEGER": "integer", "BIGINT": "bigint", "DOUBLE": "double precision",
@@ -95,11 +95,11 @@ def test_duckdb_schema_and_postgresql_head_have_the_same_tables_and_columns(pg_u
     for table, column, kind in rows:
         pg_cols.setdefault(table, {})[column] = kind
     duck = _duckdb_columns()
-    for table in (*STATISTICS_TABLES, *CHAIN_TABLE_NAMES, "audit"):
+    for table in (*STATISTICS_TABLES, *CHAIN_TABLE_NAMES, *ENTERPRISE_TABLE_NAMES, "audit"):
         assert set(duck[table]) == set(pg_cols[table]), table
         for column, kind in duck[table].items():
             assert TYPES[kind] == pg_cols[table][column], (table, column, kind, pg_cols[table][column])
-    assert set(duck) == {*STATISTICS_TABLES, *CHAIN_TABLE_NAMES, "audit"}
+    assert set(duck) == {*STATISTICS_TABLES, *CHAIN_TABLE_NAMES, *ENTERPRISE_TABLE_NAMES, "audit"}
 
 
 def test_a_database_migrated_by_a_newer_zhizao_is_one_clear_line_everywhere(tmp_path, pg_url, capsys, monkeypatch):
@@ -115,7 +115,8 @@ def test_a_database_migrated_by_a_newer_zhizao_is_one_clear_line_everywhere(tmp_
     postgres.upgrade(pg_url)
     with psycopg.connect(pg_url, autocommit=True) as con:
         con.execute("UPDATE alembic_version SET version_num = '0099'")
-    line = "数据库结构版本 0099 比本程序（最新 0003）新：请使用更新版本的 zhizao，或把备份恢复到一个新建的空数据库"
+    head = postgres.latest_revision()
+    line = f"数据库结构版本 0099 比本程序（最新 {head}）新：请使用更新版本的 zhizao，或把备份恢复到一个新建的空数据库"
     for args in (["restore", str(archive), "--force"], ["db", "upgrade"], ["user", "list"]):
         code, out, err = run_main([*args, "--db", pg_url], capsys, monkeypatch)
         assert code == 2, (args, err)
@@ -125,7 +126,7 @@ def test_a_database_migrated_by_a_newer_zhizao_is_one_clear_line_everywhere(tmp_
     code, out, _ = run_main(["db", "status", "--db", pg_url, "--lang", "en", "--format", "json"], capsys, monkeypatch)
     assert '"newer": true' in out
     code, _, err = run_main(["db", "upgrade", "--db", pg_url, "--lang", "en"], capsys, monkeypatch)
-    assert code == 2 and "newer than this zhizao knows (latest 0003)" in err
+    assert code == 2 and f"newer than this zhizao knows (latest {head})" in err
     assert postgres.current_revision(pg_url) == "0099"  # nothing was touched
 
 
@@ -134,7 +135,8 @@ def test_db_upgrade_and_status_say_what_they_did_in_one_kind_of_bracket(pg_url, 
     from tests.outputs.cli_support import run_main
 
     code, out, err = run_main(["db", "upgrade", "--db", pg_url], capsys, monkeypatch)
-    assert code == 0 and "已升级到 0003（原为空数据库）" in out and "(" not in out.split("0003", 1)[1]
+    head = postgres.latest_revision()
+    assert code == 0 and f"已升级到 {head}（原为空数据库）" in out and "(" not in out.split(head, 1)[1]
     code, out, _ = run_main(["db", "status", "--db", pg_url], capsys, monkeypatch)
     assert all(f"表 {t}" in out for t in ("users", "sessions", "api_tokens"))
     postgres.upgrade(pg_url)

@@ -1,7 +1,8 @@
 """Backup and restore of a store, whichever its backend (docs/storage.md §Backup).
 
-The archive is a zip of one Parquet file per table and a manifest.json (format, zhizao version,
-schema revision, and each table's row count and SHA-256). It does not depend on the backend: a
+The archive is a zip of one Parquet file per table (statistics, chain and enterprise data, audit,
+accounts) and a manifest.json (format, zhizao version, schema revision, and each table's row count
+and SHA-256). It does not depend on the backend: a
 DuckDB backup restores into PostgreSQL and back, which is also how a deployment moves from the
 embedded store to a server. A restore checks the manifest and every checksum before it writes
 anything, goes into an empty store (or replaces a store's data with `force`), in one transaction.
@@ -24,12 +25,13 @@ from zhizao import __version__
 from zhizao.errors import UserError
 from zhizao.store import postgres
 from zhizao.store.pg_store import _read_tables, copy_rows
-from zhizao.store.store import CHAIN_TABLE_NAMES, NO_EXTENSIONS, STATISTICS_TABLES, Store, as_db, default_actor
+from zhizao.store.store import (CHAIN_TABLE_NAMES, ENTERPRISE_TABLE_NAMES, NO_EXTENSIONS, STATISTICS_TABLES, Store, as_db,
+                                default_actor)
 
 FORMAT = "zhizao-backup"
 FORMAT_VERSION = 1
 ACCOUNT_TABLES = ("users", "sessions", "api_tokens")  # PostgreSQL only; users first (foreign keys)
-DATA_TABLES = (*STATISTICS_TABLES, *CHAIN_TABLE_NAMES)  # replaced by a restore with force
+DATA_TABLES = (*STATISTICS_TABLES, *CHAIN_TABLE_NAMES, *ENTERPRISE_TABLE_NAMES)  # replaced by a restore with force
 TABLES = (*DATA_TABLES, "audit", *ACCOUNT_TABLES)
 # A store holding any of these rows is not empty: a restore would mix two stores.
 CONTENT_TABLES = ("batches", "plans", "observations", "links", "users")

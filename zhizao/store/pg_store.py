@@ -33,14 +33,20 @@ import pandas as pd
 
 from zhizao.store import postgres
 from zhizao.store.store import (AUDIT_COLUMNS, BACKENDS, CHAIN_BATCH_FIELDS, CHAIN_KIND, CHAIN_TABLE_NAMES, CHAIN_TABLES,
+                                ENTERPRISE_FRAMES, ENTERPRISE_KIND, ENTERPRISE_TABLE_NAMES, ENTERPRISE_TABLES,
                                 LINK_COLUMNS, OBSERVATION_COLUMNS, SCHEMA, SERIES_COLUMNS, SOURCE_COLUMNS,
-                                STATISTICS_TABLES, Batch, Store, UnknownBatch, _actor, _audit_query, _rows, _utcnow,
+                                STATISTICS_TABLES, Batch, Store, UnknownBatch, _actor, _audit_query, _kinds, _rows, _utcnow,
                                 audit_detail, chain_batch_sql, chain_count_sql, chain_detail, chain_file_names, chain_frame, chain_rows,
-                                default_actor, default_db, import_detail, new_batch_id, new_observations,
-                                stored_chain_frame)
+                                check_enterprise_frames, default_actor, default_db, empty_enterprise_frame,
+                                empty_enterprise_frames, empty_picks, enterprise_count_sql, enterprise_detail,
+                                enterprise_frame, enterprise_info, enterprise_picks_sql, enterprise_rows,
+                                enterprise_rows_sql, import_detail, new_batch_id, new_observations, picks_frame,
+                                stored_chain_frame, stored_enterprise_frame)
 
 FLOAT_COLUMNS = {"observations": ("value",), "links": ("scale",), "chain_enterprises": ("output",),
-                 "chain_members": ("capacity",), "chain_supply": ("share",)}
+                 "chain_members": ("capacity",), "chain_supply": ("share",),
+                 **{ENTERPRISE_TABLES[f]: tuple(c for c, k in _kinds(f).items() if k == "float")
+                    for f in ENTERPRISE_FRAMES}}
 COPY_CHUNK = 200_000  # rows per CSV block sent to COPY: bounded memory for a million supply rows
 
 _lock = threading.Lock()
@@ -113,6 +119,36 @@ def read_frame(pg, query, columns: list[str]) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     buf.seek(0)
     return pd.read_csv(buf, header=None, names=columns, dtype=str, keep_default_na=False, na_values=[""])
+
+
+def copy_arrow(cur, table: str, frame: pd.DataFrame) -> None:
+    """As copy_frame, with the CSV written by Arrow (C++: ten times pandas' to_csv for a million rows of
+    numbers; floats in their shortest exact form). Text is always quoted, NaN/None/NA unquoted empty
+    (NULL), so no stored text is empty."""
+    import pyarrow as pa  # here: only a PostgreSQL import writes CSV
+    import pyarrow.csv as pa_csv  # with pyarrow, as above
+
+    options = pa_csv.WriteOptions(include_header=False)
+    with cur.copy(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv)") as cp:
+        for start in range(0, len(frame), COPY_CHUNK):
+            buf = io.BytesIO()
+            pa_csv.write_csv(pa.Table.from_pandas(frame.iloc[start:start + COPY_CHUNK], preserve_index=False), buf, options)
+            cp.write(buf.getvalue())
+
+
+def read_query_frame(pg, query: str, params: list, columns: list[str], dtypes: dict | None = None) -> pd.DataFrame:
+    """As read_frame, for a query in plain SQL with %s parameters (bound by the driver); `dtypes`
+    types columns as they are parsed (floats exactly: pandas 3 parses them round-trip)."""
+    buf = io.BytesIO()
+    with pg.cursor() as cur:
+        with cur.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", params) as cp:
+            for block in cp:
+                buf.write(block)
+    if not buf.getbuffer().nbytes:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    buf.seek(0)
+    return pd.read_csv(buf, header=None, names=columns, dtype=dtypes or object, keep_default_na=False,
+                       na_values=[""])
 
 
 def _read_tables(pg, tables, into: duckdb.DuckDBPyConnection) -> None:
@@ -508,13 +544,7 @@ class PgStore(Store):
         plan_row = self._plan_row(register)
 
         def work(cur):
-            if plan_row:
-                cur.execute(
-                    "INSERT INTO plans VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (plan_id) DO UPDATE SET "
-                    "title = EXCLUDED.title, kind = EXCLUDED.kind, source = EXCLUDED.source, yaml = EXCLUDED.yaml, "
-                    "sha256 = EXCLUDED.sha256, registered_at = EXCLUDED.registered_at", [*plan_row, now])
-                self._insert_audit(cur, "plan_register", actor=None, target=plan_row[0],
-                                   detail={"kind": plan_row[2], "source": plan_row[3], "sha256": plan_row[5]}, at=now)
+            self._insert_plan_row(cur, plan_row, now)
             cur.execute("INSERT INTO batches VALUES (%s, %s, %s, %s, %s, %s, %s)",
                         [batch_id, CHAIN_KIND, chain_file_names(file), sha256, rows, now, note])
             self._insert_audit(cur, "import", actor=actor, role=role, target=batch_id, rows=rows,
@@ -523,6 +553,65 @@ class PgStore(Store):
                 frame = stored_chain_frame(frames[table], cols, batch_id, plan_id)
                 if len(frame):
                     copy_frame(cur, table, frame)
+            return batch_id
+
+        return self._write(work)
+
+    def _insert_plan_row(self, cur, plan_row: tuple | None, now: datetime) -> None:
+        """Register a plan (a `_plan_row`) in the caller's transaction, with its audit row."""
+        if plan_row:
+            cur.execute(
+                "INSERT INTO plans VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (plan_id) DO UPDATE SET "
+                "title = EXCLUDED.title, kind = EXCLUDED.kind, source = EXCLUDED.source, yaml = EXCLUDED.yaml, "
+                "sha256 = EXCLUDED.sha256, registered_at = EXCLUDED.registered_at", [*plan_row, now])
+            self._insert_audit(cur, "plan_register", actor=None, target=plan_row[0],
+                               detail={"kind": plan_row[2], "source": plan_row[3], "sha256": plan_row[5]}, at=now)
+
+    # --- enterprise data: read from PostgreSQL itself, as the chain data -------------------------
+    def _has_enterprise_tables(self) -> bool:
+        return self._schema and self._pg.execute("SELECT to_regclass('ent_registry') IS NOT NULL").fetchone()[0]
+
+    def _enterprise_counts(self) -> dict[str, int]:
+        if not self._has_enterprise_tables():  # an older schema (0003) read without migrating
+            return dict.fromkeys((*ENTERPRISE_TABLE_NAMES, "enterprise_batches"), 0)
+        with self._pg.transaction():
+            self._pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return {name: self._pg.execute(query).fetchone()[0] for name, query in enterprise_count_sql()}
+
+    def enterprise_frames(self, plan_id: str) -> tuple[dict[str, pd.DataFrame], dict]:
+        if not self._has_enterprise_tables():
+            return empty_enterprise_frames(), enterprise_info(empty_picks())
+        frames = {}
+        with self._pg.transaction():  # one view of the picks and the six tables
+            self._pg.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            picks = picks_frame(self._pg.execute(enterprise_picks_sql("%s"),
+                                                 [plan_id] * len(ENTERPRISE_TABLES)).fetchall())
+            for frame, cols in ENTERPRISE_FRAMES.items():
+                # ctid: the physical order, which is the order written (the tables are only appended to)
+                query = enterprise_rows_sql(frame, picks, "%s", "ctid")
+                dtypes = {c: {"text": object, "int": "Int64", "float": "float64"}[k] for c, k in _kinds(frame).items()}
+                frames[frame] = (enterprise_frame(frame, read_query_frame(self._pg, query[0], [plan_id, *query[1]],
+                                                                          list(cols), dtypes))
+                                 if query else empty_enterprise_frame(frame))
+        return frames, enterprise_info(picks)
+
+    def commit_enterprises(self, plan_id: str, frames: dict[str, pd.DataFrame], *, file: str | None,
+                           sha256: str | None, note: str | None = None, actor: str | None = None,
+                           role: str | None = None, ip: str | None = None, register: tuple | None = None) -> str:
+        check_enterprise_frames(frames)
+        batch_id, now, rows = new_batch_id(), _utcnow(), enterprise_rows(frames)
+        plan_row = self._plan_row(register)
+
+        def work(cur):
+            self._insert_plan_row(cur, plan_row, now)
+            cur.execute("INSERT INTO batches VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                        [batch_id, ENTERPRISE_KIND, chain_file_names(file), sha256, rows, now, note])
+            self._insert_audit(cur, "import", actor=actor, role=role, target=batch_id, rows=rows,
+                               detail=enterprise_detail(plan_id, frames, file, sha256), ip=ip, at=now)
+            for name, frame in frames.items():
+                stored = stored_enterprise_frame(name, frame, batch_id, plan_id)
+                if len(stored):
+                    copy_arrow(cur, ENTERPRISE_TABLES[name], stored)
             return batch_id
 
         return self._write(work)

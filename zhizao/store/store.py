@@ -23,6 +23,7 @@ import pandas as pd
 
 from zhizao.errors import UserError
 from zhizao.ingest.chains import CHAIN_TABLES, TEXT_COLUMNS, contract_frame
+from zhizao.ingest.enterprise_frames import FRAMES as ENTERPRISE_FRAMES, empty_frame as empty_enterprise_frame
 from zhizao.settings import Settings
 from zhizao.store.postgres import check_address, is_postgres, redact
 
@@ -148,12 +149,81 @@ CREATE TABLE IF NOT EXISTS chain_supply (
     batch_id VARCHAR NOT NULL,
     plan_id VARCHAR NOT NULL
 );
+-- Enterprise data (issue 13; Alembic 0004): the six frames of zhizao/ingest/enterprise_frames.py, each with
+-- batch_id and plan_id. One import is one batch of kind 'enterprise'; what is active is chosen per frame
+-- (registry, tags, parks) or per year (annual, srdi, green): Store.enterprise_frames. Units: ANNUAL_UNITS
+-- of the contract; text "" is stored as NULL.
+CREATE TABLE IF NOT EXISTS ent_registry (
+    enterprise_id VARCHAR NOT NULL, -- 统一社会信用代码
+    name VARCHAR NOT NULL,
+    district VARCHAR,               -- GB/T 2260
+    park VARCHAR,                   -- a park_id of ent_parks; NULL outside parks
+    industry_class VARCHAR,         -- GB/T 4754-2017
+    size VARCHAR,                   -- large | medium | small | micro
+    established VARCHAR,            -- YYYY-MM-DD
+    batch_id VARCHAR NOT NULL,
+    plan_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ent_tags (
+    enterprise_id VARCHAR NOT NULL,
+    tag VARCHAR NOT NULL,
+    level VARCHAR,                  -- national | municipal | NULL
+    acquired VARCHAR NOT NULL,      -- YYYY-MM-DD
+    lost VARCHAR,                   -- YYYY-MM-DD; NULL while held
+    batch_id VARCHAR NOT NULL,
+    plan_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ent_annual (
+    enterprise_id VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    land_area DOUBLE, revenue DOUBLE, main_revenue DOUBLE, value_added DOUBLE, tax DOUBLE, energy DOUBLE,
+    electricity DOUBLE, water DOUBLE, emissions DOUBLE, rd_expense DOUBLE, employees DOUBLE, net_profit DOUBLE,
+    assets DOUBLE, liabilities DOUBLE, investment DOUBLE, env_violations DOUBLE, quality_failures DOUBLE,
+    safety_violations DOUBLE, obsolete_equipment DOUBLE,
+    batch_id VARCHAR NOT NULL,
+    plan_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ent_srdi (
+    enterprise_id VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    niche_years DOUBLE, product_field VARCHAR, digital_level DOUBLE, quality_items DOUBLE, ip_class VARCHAR,
+    rd_staff_share DOUBLE, rd_institution VARCHAR, equity_financing DOUBLE, local_points DOUBLE, direct_pass VARCHAR,
+    batch_id VARCHAR NOT NULL,
+    plan_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ent_parks (
+    park_id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    tier VARCHAR,                   -- a tier id of the plan's park_system
+    districts VARCHAR,              -- ;-joined GB/T 2260 codes
+    area DOUBLE,                    -- 亩
+    leading_industries VARCHAR,     -- ;-joined GB/T 4754 codes
+    target_investment_per_mu DOUBLE, target_output_per_mu DOUBLE, target_tax_per_mu DOUBLE,  -- 万元/亩
+    batch_id VARCHAR NOT NULL,
+    plan_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ent_green (
+    area VARCHAR NOT NULL,          -- the plan's whole_code or a district code
+    year INTEGER NOT NULL,
+    energy DOUBLE,                  -- 万吨标准煤
+    water DOUBLE,                   -- 万立方米
+    value_added DOUBLE,             -- 亿元, current prices
+    va_real_growth DOUBLE,          -- % on the previous year, comparable prices
+    batch_id VARCHAR NOT NULL,
+    plan_id VARCHAR NOT NULL
+);
 """
 STATISTICS_TABLES = ("batches", "sources", "series", "links", "observations", "withdrawals", "plans")
 # Chain tables are read per batch (chain_batch / chain_frames), not with the statistics: a million
 # supply rows stay out of the PostgreSQL snapshot that every page reads.
 CHAIN_TABLE_NAMES = tuple(CHAIN_TABLES)
 CHAIN_KIND = "chain"  # batches.kind of a chain import
+# Enterprise tables (issue 13), read per plan on request like the chain tables, not in the snapshot.
+ENTERPRISE_TABLES = {frame: f"ent_{frame}" for frame in ENTERPRISE_FRAMES}  # contract frame → table
+ENTERPRISE_TABLE_NAMES = tuple(ENTERPRISE_TABLES.values())
+ENTERPRISE_KIND = "enterprise"  # batches.kind of an enterprise import
+# Active per year: importing 2025 adds a year, re-importing 2024 revises it. The others: whole frames.
+ENTERPRISE_YEARLY = ("annual", "srdi", "green")
 AUDIT_COLUMNS = ["audit_id", "at", "actor", "role", "action", "target", "rows", "detail", "ip"]
 
 OBSERVATION_COLUMNS = [
@@ -633,13 +703,22 @@ class Store:
         out = {}
         for table in ("observations", "sources", "series", "links", "batches"):
             out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-        return {**out, **self._chain_counts()}
+        return {**out, **self._chain_counts(), **self._enterprise_counts()}
 
     def _chain_counts(self) -> dict[str, int]:
         if not self.con.execute("SELECT count(*) FROM information_schema.tables "
                                 "WHERE table_name = 'chain_enterprises'").fetchall()[0][0]:
             return dict.fromkeys((*CHAIN_TABLE_NAMES, "chain_batches"), 0)
         return {sql_name: self.con.execute(query).fetchall()[0][0] for sql_name, query in chain_count_sql()}
+
+    def _enterprise_counts(self) -> dict[str, int]:
+        if not self._has_table("ent_registry"):
+            return dict.fromkeys((*ENTERPRISE_TABLE_NAMES, "enterprise_batches"), 0)
+        return {name: self.con.execute(query).fetchall()[0][0] for name, query in enterprise_count_sql()}
+
+    def _has_table(self, table: str) -> bool:
+        return self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                [table]).fetchall()[0][0] > 0
 
     # --- plans registry ----------------------------------------------------------------------
     def _has_plans(self) -> bool:
@@ -719,10 +798,7 @@ class Store:
         plan_row = self._plan_row(register)
         self._run("BEGIN TRANSACTION")
         try:
-            if plan_row:
-                self._run("INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?, ?, ?)", [*plan_row, now])
-                self._audit_row("plan_register", actor=None, target=plan_row[0],
-                                detail={"kind": plan_row[2], "source": plan_row[3], "sha256": plan_row[5]}, at=now)
+            self._write_plan_row(plan_row, now)
             self._run("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
                       [batch_id, CHAIN_KIND, chain_file_names(file), sha256, rows, now, note])
             self._audit_row("import", actor=actor, role=role, target=batch_id, rows=rows,
@@ -734,6 +810,59 @@ class Store:
                     names = ", ".join([*cols, "batch_id", "plan_id"])
                     self._run(f"INSERT INTO {table} ({names}) SELECT {names} FROM new_chain_rows")
                     self.con.unregister("new_chain_rows")
+            self._run("COMMIT")
+        except Exception:
+            self._run("ROLLBACK")
+            raise
+        return batch_id
+
+    def _write_plan_row(self, plan_row: tuple | None, now: datetime) -> None:
+        """Register a plan (a `_plan_row`) in the caller's transaction, with its audit row."""
+        if plan_row:
+            self._run("INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?, ?, ?)", [*plan_row, now])
+            self._audit_row("plan_register", actor=None, target=plan_row[0],
+                            detail={"kind": plan_row[2], "source": plan_row[3], "sha256": plan_row[5]}, at=now)
+
+    # --- enterprise data (issue 13) --------------------------------------------------------------
+    def enterprise_frames(self, plan_id: str) -> tuple[dict[str, pd.DataFrame], dict]:
+        """The plan's active enterprise data: {frame: contract frame} for the six frames (empty when
+        none is active), and info {batch_ids, files, imported_at, as_of, active}. Active: for registry,
+        tags and parks the frame of the latest enterprise batch not withdrawn that has rows of it; for
+        annual, srdi and green, per year, that year's rows of the latest such batch that has the year."""
+        if not self._has_table("ent_registry"):  # an older file opened read-only: no enterprise data yet
+            return empty_enterprise_frames(), enterprise_info(empty_picks())
+        picks = picks_frame(self.con.execute(enterprise_picks_sql("?", self._withdrawals),
+                                             [plan_id] * len(ENTERPRISE_TABLES)).fetchall())
+        frames = {}
+        for frame in ENTERPRISE_FRAMES:
+            query = enterprise_rows_sql(frame, picks, "?", "rowid")
+            frames[frame] = (enterprise_frame(frame, self.con.execute(query[0], [plan_id, *query[1]]).df())
+                             if query else empty_enterprise_frame(frame))
+        return frames, enterprise_info(picks)
+
+    def commit_enterprises(self, plan_id: str, frames: dict[str, pd.DataFrame], *, file: str | None,
+                           sha256: str | None, note: str | None = None, actor: str | None = None,
+                           role: str | None = None, ip: str | None = None, register: tuple | None = None) -> str:
+        """Write one enterprise import (any of the six contract frames, by name) as a new batch of kind
+        "enterprise" with its audit row ("import"), in one transaction; returns the batch id. Bulk: each
+        frame in one statement. `register` as for commit_chain."""
+        check_enterprise_frames(frames)
+        batch_id, now, rows = new_batch_id(), _utcnow(), enterprise_rows(frames)
+        plan_row = self._plan_row(register)
+        self._run("BEGIN TRANSACTION")
+        try:
+            self._write_plan_row(plan_row, now)
+            self._run("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      [batch_id, ENTERPRISE_KIND, chain_file_names(file), sha256, rows, now, note])
+            self._audit_row("import", actor=actor, role=role, target=batch_id, rows=rows,
+                            detail=enterprise_detail(plan_id, frames, file, sha256), ip=ip, at=now)
+            for name, frame in frames.items():
+                stored = stored_enterprise_frame(name, frame, batch_id, plan_id)
+                if len(stored):
+                    self.con.register("new_enterprise_rows", stored)
+                    names = ", ".join(f'"{c}"' for c in stored.columns)
+                    self._run(f"INSERT INTO {ENTERPRISE_TABLES[name]} ({names}) SELECT {names} FROM new_enterprise_rows")
+                    self.con.unregister("new_enterprise_rows")
             self._run("COMMIT")
         except Exception:
             self._run("ROLLBACK")
@@ -854,3 +983,160 @@ def stored_chain_frame(frame: pd.DataFrame, cols: list[str], batch_id: str, plan
 def chain_frame(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     """A stored chain table read back as the contract frame (as the reader gives it)."""
     return contract_frame(frame, cols)
+
+
+# --- enterprise data, shared by both backends ---------------------------------------------------------
+PICK_FIELDS = ("frame", "year", "batch_id", "imported_at", "file")
+
+
+def enterprise_count_sql() -> list[tuple[str, str]]:
+    """(name, SELECT count) of each enterprise table and of the enterprise batches, for Store.counts."""
+    return [*((t, f"SELECT count(*) FROM {t}") for t in ENTERPRISE_TABLE_NAMES),
+            ("enterprise_batches", f"SELECT count(*) FROM batches WHERE kind = '{ENTERPRISE_KIND}'")]
+
+
+def enterprise_picks_sql(mark: str, withdrawals: bool = True) -> str:
+    """The active batch of each (frame, year) of a plan (year NULL for the whole frames): one row per
+    pick with PICK_FIELDS. Takes the plan id once per enterprise table (`mark`: the driver's placeholder)."""
+    active = "AND b.batch_id NOT IN (SELECT batch_id FROM withdrawals)" if withdrawals else ""
+    keys = " UNION ALL ".join(
+        f"SELECT DISTINCT CAST('{frame}' AS VARCHAR) AS frame, "
+        f"{'year' if frame in ENTERPRISE_YEARLY else 'CAST(NULL AS INTEGER)'} AS year, batch_id "
+        f"FROM {table} WHERE plan_id = {mark}" for frame, table in ENTERPRISE_TABLES.items())
+    return ("SELECT frame, year, batch_id, imported_at, file FROM ("
+            "SELECT k.frame, k.year, b.batch_id, b.imported_at, b.file, row_number() OVER ("
+            "PARTITION BY k.frame, k.year ORDER BY b.imported_at DESC, b.batch_id DESC) AS pick "
+            f"FROM ({keys}) k JOIN batches b ON b.batch_id = k.batch_id WHERE b.kind = '{ENTERPRISE_KIND}' {active}"
+            ") x WHERE pick = 1 ORDER BY frame, year")
+
+
+def picks_frame(rows) -> pd.DataFrame:
+    out = pd.DataFrame(list(rows), columns=list(PICK_FIELDS), dtype=object)
+    out["imported_at"] = pd.to_datetime(out["imported_at"])
+    return out
+
+
+def empty_picks() -> pd.DataFrame:
+    return picks_frame([])
+
+
+def enterprise_rows_sql(frame: str, picks: pd.DataFrame, mark: str, order: str) -> tuple[str, list] | None:
+    """(SELECT of the frame's active rows, its parameters after the plan id) or None when nothing is
+    active. `order`: the physical row order (rowid in DuckDB, ctid in PostgreSQL), the order imported."""
+    mine = picks[picks["frame"] == frame]
+    if mine.empty:
+        return None
+    cols = ", ".join(f'"{c}"' for c in ENTERPRISE_FRAMES[frame])
+    sql = f"SELECT {cols} FROM {ENTERPRISE_TABLES[frame]} WHERE plan_id = {mark} AND "
+    if frame not in ENTERPRISE_YEARLY:
+        return sql + f"batch_id = {mark} ORDER BY {order}", [mine["batch_id"].iloc[0]]
+    terms, params = [], []
+    for batch_id, years in mine.groupby("batch_id", sort=True)["year"]:
+        terms.append(f"(batch_id = {mark} AND year IN ({', '.join([mark] * len(years))}))")
+        params += [batch_id, *(int(y) for y in years)]
+    return sql + f"({' OR '.join(terms)}) ORDER BY year, {order}", params
+
+
+def enterprise_info(picks: pd.DataFrame) -> dict:
+    """What the active enterprise data came from: batch_ids and their files (oldest import first),
+    imported_at (the latest import's UTC time), as_of (that import's date in the display time zone),
+    active ({frame: batch_id} for whole frames, {frame: {year: batch_id}} for the yearly ones)."""
+    batches = (picks.drop_duplicates("batch_id").sort_values(["imported_at", "batch_id"])
+               if len(picks) else picks)
+    files: list[str] = []
+    for f in batches["file"]:
+        files += [name for name in str(f or "").split(CHAIN_FILE_SEPARATOR) if name and name not in files]
+    active: dict = {}
+    for row in picks.itertuples(index=False):
+        if row.frame in ENTERPRISE_YEARLY:
+            active.setdefault(row.frame, {})[int(row.year)] = row.batch_id
+        else:
+            active[row.frame] = row.batch_id
+    latest = batches["imported_at"].iloc[-1] if len(batches) else None
+    return {"batch_ids": list(batches["batch_id"]), "files": files,
+            "imported_at": None if latest is None else latest.to_pydatetime(),
+            "as_of": None if latest is None else display_date(latest), "active": active}
+
+
+def display_date(when) -> str:
+    """A stored UTC time's date in the display time zone (the day 北京时间 the batch list shows)."""
+    from zhizao.settings import display_time_zone  # noqa: PLC0415 - read when used: the zone is an env setting
+
+    t = pd.Timestamp(when)
+    t = t.tz_localize("UTC") if t.tzinfo is None else t
+    return t.tz_convert(display_time_zone()[0]).date().isoformat()
+
+
+def empty_enterprise_frames() -> dict[str, pd.DataFrame]:
+    return {frame: empty_enterprise_frame(frame) for frame in ENTERPRISE_FRAMES}
+
+
+def check_enterprise_frames(frames: dict[str, pd.DataFrame]) -> None:
+    """A programming error, not a user's: frames named other than the contract's, or missing columns."""
+    unknown = set(frames) - set(ENTERPRISE_FRAMES)
+    if unknown:
+        raise ValueError(f"not enterprise frames: {sorted(unknown)}")
+    for name, frame in frames.items():
+        missing = [c for c in ENTERPRISE_FRAMES[name] if c not in frame.columns]
+        if missing:
+            raise ValueError(f"enterprise frame {name} lacks {missing}")
+
+
+def enterprise_rows(frames: dict[str, pd.DataFrame]) -> int:
+    return sum(len(f) for f in frames.values())
+
+
+def enterprise_detail(plan_id: str, frames: dict[str, pd.DataFrame], file, sha256) -> dict:
+    return {"kind": ENTERPRISE_KIND, "plan_id": plan_id, "file": file, "sha256": sha256,
+            **{name: len(f) for name, f in frames.items()}}
+
+
+def _kinds(frame: str) -> dict[str, str]:
+    """Column → "text" | "int" | "float" as the contract's empty frame types them."""
+    return {c: "text" if d == object else "int" if str(d) == "Int64" else "float"
+            for c, d in empty_enterprise_frame(frame).dtypes.items()}
+
+
+def stored_enterprise_frame(frame: str, data: pd.DataFrame, batch_id: str, plan_id: str) -> pd.DataFrame:
+    """A contract frame as stored: its columns, then batch_id and plan_id; blank text is NULL."""
+    out = {}
+    for c, kind in _kinds(frame).items():
+        values = data[c].reset_index(drop=True)
+        if kind == "text":
+            out[c] = pd.Series([_text(v) or None for v in values.tolist()], dtype=object)
+        else:
+            number = _numbers(values)
+            out[c] = number.round().astype("Int64") if kind == "int" else number.astype("float64")
+    out = pd.DataFrame(out)
+    out["batch_id"], out["plan_id"] = batch_id, plan_id
+    return out
+
+
+def enterprise_frame(frame: str, data: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows read back (from either backend) as the contract frame: text "" when none, year Int64,
+    numbers float64 (NaN when unknown) — the frame the reader gave."""
+    out = {}
+    for c, kind in _kinds(frame).items():
+        values = (data[c] if c in data.columns else pd.Series([None] * len(data), dtype=object)).reset_index(drop=True)
+        if kind == "text":
+            out[c] = pd.Series([_text(v) for v in values.tolist()], dtype=object)
+        else:
+            number = _numbers(values)
+            out[c] = number.astype("Int64") if kind == "int" else number.astype("float64")
+    return pd.DataFrame(out, columns=list(ENTERPRISE_FRAMES[frame]))
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """A column as numbers (NaN when not one); a numeric column as it is (a million rows: no Python loop)."""
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype("float64") if values.dtype.kind == "f" else values
+    return pd.to_numeric(values.astype(object), errors="coerce")
+
+
+def _text(v) -> str:
+    """A text cell as the contract has it: "" for missing (None, NaN, NA)."""
+    if isinstance(v, str):
+        return v
+    if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)):
+        return ""
+    return str(v)

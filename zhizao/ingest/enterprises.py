@@ -438,8 +438,11 @@ def _columns(src: Sheet, frame: str, data: pd.DataFrame, problems: Problems) -> 
 def _filled(s: pd.Series) -> np.ndarray:
     if s.dtype.kind in "if":
         return s.notna().to_numpy()
-    return np.array([isinstance(v, str) and not v.isspace() and v != "" or isinstance(v, (int, float)) and v == v
-                     for v in s.to_numpy(dtype=object)], dtype=bool)
+    text = s.fillna("")
+    try:
+        return (text.astype(str).str.strip() != "").to_numpy(dtype=bool)
+    except (TypeError, ValueError):
+        return np.array([bool(clean(v)) for v in text.astype(str)], dtype=bool)
 
 
 # --- checking cells ------------------------------------------------------------------------------------
@@ -490,20 +493,10 @@ def _numbers(t: _Table, key: str, problems: Problems, *, unit: str, lo: float = 
         x = s.to_numpy(dtype="float64", copy=True)
     else:
         x = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", copy=True)
-        for i in np.nonzero(np.isnan(x) & s.notna().to_numpy())[0]:
-            raw = clean(s.iloc[i])
-            if not raw:
-                continue
-            text = raw.replace(",", "").replace(" ", "").removesuffix("%")
-            if words and _word(raw) in words:
-                x[i] = words[_word(raw)]
-                continue
-            try:
-                x[i] = float(text)
-            except ValueError:
-                x[i] = np.inf  # reported below
-            if np.isnan(x[i]):
-                x[i] = np.inf
+        idx = np.nonzero(np.isnan(x) & s.notna().to_numpy())[0]
+        if len(idx):  # what the fast parser did not read: each distinct text once
+            codes, uniques = pd.factorize(s.to_numpy(dtype=object)[idx])
+            x[idx] = np.array([_parse_number(u, words) for u in uniques] + [np.nan])[codes]
     bad = ~np.isfinite(x) & ~np.isnan(x)
     for i in np.nonzero(bad)[0]:
         problems.add(t.src, t.src.file, int(t.rows[i]), label, _cell(s, i), "bad_number",
@@ -531,6 +524,20 @@ def _numbers(t: _Table, key: str, problems: Problems, *, unit: str, lo: float = 
                          f"must be a whole number ({unit})")
     x[low | high | frac] = np.nan
     return x
+
+
+def _parse_number(value: object, words: dict[str, float] | None) -> float:
+    """A cell the fast parser did not read: NaN when blank, inf when not a number (reported)."""
+    raw = clean(value) if isinstance(value, str) else _number_text(value)
+    if not raw:
+        return np.nan
+    if words and _word(raw) in words:
+        return words[_word(raw)]
+    try:
+        x = float(raw.replace(",", "").replace(" ", "").removesuffix("%"))
+    except ValueError:
+        return np.inf
+    return np.inf if np.isnan(x) else x
 
 
 def _cell(s: pd.Series, i: int) -> str:

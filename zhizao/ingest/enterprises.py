@@ -278,7 +278,7 @@ def _fast_csv(text: str, name: str) -> list[tuple[Sheet, str, pd.DataFrame]] | N
         return None
     lookup = _LOOKUP[frame]
     text_cols = {p for p, c in enumerate(header) if lookup.get(_norm_header(c)) is None
-                 or _dtype(frame, lookup[_norm_header(c)]) != "float64"}
+                 or _dtype(frame, lookup[_norm_header(c)]) == "object"}
     try:
         data = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(len(header)), skiprows=lines,
                            dtype={p: str for p in text_cols}, keep_default_na=False, na_values=[""],

@@ -34,6 +34,7 @@ from .table import HEADER_SCAN_ROWS, MAX_CELL_CHARS, MAX_COLUMNS, ImportProblem,
 from .table import _norm_header, _shorten, decode_bytes
 from .workbook import MAX_AMOUNT, Problems, Sheet, clean, xlsx_sheets
 
+FILE_PROBLEMS = ("unreadable_file", "no_header", "unknown_table")  # a table may hide behind these
 FAST_CSV_BYTES = 4 << 20  # CSV files this large are parsed column-wise (pandas); smaller ones row by row
 YEAR_MIN, YEAR_MAX = 1949, 2100
 DATE_MIN_YEAR = 1000  # an 老字号's founding date may be centuries old; tag dates keep YEAR_MIN–YEAR_MAX
@@ -286,7 +287,7 @@ def _fast_csv(text: str, name: str) -> list[tuple[Sheet, str, pd.DataFrame]] | N
     except (pd.errors.ParserError, ValueError, OverflowError):
         return None
     data.index = np.arange(number + 1, number + 1 + len(data))
-    src = Sheet(name, None, number, [clean(c) for c in header], [])
+    src = Sheet(name, None, number, [c.strip() for c in header], [])  # headers as written
     return [(src, frame, data)]
 
 
@@ -311,7 +312,7 @@ def _row_tables(name: str, sheet: str | None, records, problems: Problems, workb
                      "(enterprise_id, name, year, park_id …); see docs/data-import.md §Enterprise data")
         return []
     number, header = rows[h]
-    src = Sheet(name, sheet, number, [clean(c) for c in header], rows[h + 1:])
+    src = Sheet(name, sheet, number, [c.strip() for c in header], rows[h + 1:])
     frame = _which_frame(src.header, sheet)
     if frame is None:
         return [(src, "", pd.DataFrame())]
@@ -506,7 +507,7 @@ def _numbers(t: _Table, key: str, problems: Problems, *, unit: str, lo: float = 
     with np.errstate(invalid="ignore"):
         low = (x <= lo) if lo_open else (x < lo)
         high = x > hi
-        frac = (x != np.round(x)) if whole else np.zeros(n, dtype=bool)
+        frac = (x != np.round(x)) & ~np.isnan(x) if whole else np.zeros(n, dtype=bool)
     for i in np.nonzero(low | high | frac)[0]:
         v = _cell(s, i)
         if low[i] and lo == 0 and not lo_open:
@@ -1008,11 +1009,15 @@ def read_enterprise_files(paths: Sequence[str | Path], plan: Plan, *, existing: 
                      "nothing to import: give at least one of the registry, tags, annual, srdi, parks or green tables")
     step("validate", sum(len(t.rows) for t in tables.values() if t is not None))
     usable = {f: t for f, t in tables.items() if t is not None and len(t.rows)}
+    # a file that could not be read may hold the registry or the parks: their absence is not reported again
+    hidden = any(p.code in FILE_PROBLEMS for p in problems.items)
     area = _area(plan)
     columns: dict[str, dict] = {}
     if "parks" in usable:
         columns["parks"] = _parks(usable["parks"], plan, area, problems)
     park_refs = _park_refs(columns.get("parks"), tables, _existing(existing, "parks"))
+    if park_refs is None and hidden:
+        park_refs = False
     if "registry" in usable:
         columns["registry"] = _registry(usable["registry"], area, park_refs, problems)
     known = _known_ids(columns.get("registry"), tables, _existing(existing, "registry"))
@@ -1020,7 +1025,7 @@ def read_enterprise_files(paths: Sequence[str | Path], plan: Plan, *, existing: 
         t = usable.get(frame)
         if t is None:
             continue
-        if known is None and "registry" not in tables:
+        if known is None and "registry" not in tables and not hidden:
             zh, en = FRAME_NAMES[frame]
             problems.add(t.src, t.src.file, None, None, None, "no_registry",
                          f"{zh}表所列企业须在企业名录中，但本次没有企业名录表，此前也未导入：请与企业名录一起导入",

@@ -179,6 +179,13 @@ def test_the_large_file_reader_gives_the_same_frames(plan, tmp_path, monkeypatch
     data["annual"].append([code("500112", 1), "2022", "1", "1", "1", "1", "1", "否", "多出来的"])
     _, problems, _ = read_enterprise_files(write_csv(tmp_path, data), plan)
     assert [(p.code, p.row) for p in problems] == [("extra_cells", 5)]
+    # a row cut short is refused, not padded with blanks, by either reader
+    data = good(plan)
+    data["annual"][2] = data["annual"][2][:5]
+    for limit in (0, 1 << 30):
+        monkeypatch.setattr(enterprises, "FAST_CSV_BYTES", limit)
+        _, problems, _ = read_enterprise_files(write_csv(tmp_path, data), plan)
+        assert [(p.code, p.row) for p in problems] == [("missing_fields", 3)], limit
 
 
 def _append(row):

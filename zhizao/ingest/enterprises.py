@@ -206,6 +206,7 @@ _YMD = (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0?0:00(?::00(?:\.
         re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"), re.compile(r"(\d{4})(\d{2})(\d{2})"))
 _SERIAL = re.compile(r"(\d{5})(?:\.0+)?")  # an Excel date read as its serial number (1900 system)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 # --- reading ------------------------------------------------------------------------------------------
@@ -264,7 +265,7 @@ def _csv_head(text: str) -> tuple[str, list[tuple[int, list[str], int]]]:
     return delimiter, out
 
 
-def _fast_csv(text: str, name: str) -> list[tuple[Sheet, str, pd.DataFrame]] | None:
+def _fast_csv(text: str, name: str, problems: Problems) -> list[tuple[Sheet, str, pd.DataFrame]] | None:
     """A large CSV through pandas' C parser: (sheet, frame, cells by header position), or None when
     the row reader must take it (no header found, a multi-line cell above the data, ragged rows)."""
     delimiter, head = _csv_head(text)
@@ -288,7 +289,35 @@ def _fast_csv(text: str, name: str) -> list[tuple[Sheet, str, pd.DataFrame]] | N
         return None
     data.index = np.arange(number + 1, number + 1 + len(data))
     src = Sheet(name, None, number, [c.strip() for c in header], [])  # headers as written
+    # The parser pads a row cut short with blanks: a row whose last cell is blank is counted again.
+    last = data[len(header) - 1]
+    suspect = ~_filled(last) & _filled_rows(data)
+    if suspect.any():
+        body = _LINE_END.split(text)[lines:]
+        if body and body[-1] == "":
+            body.pop()
+        if len(body) != len(data):
+            return None  # a cell spanning lines: rows and lines differ
+        short = []
+        for k in np.nonzero(suspect)[0]:
+            cells = next(csv.reader([body[k]], delimiter=delimiter), [])
+            if len(cells) < len(header):
+                short.append(k)
+                lost = [h or f"(第{p + 1}列)" for p, h in enumerate(src.header) if p >= len(cells)]
+                problems.add(src, name, int(data.index[k]), None, None, "missing_fields",
+                             f"只有{len(cells)}个字段，缺少“{'、'.join(lost)}”列：该行可能被截断，请补全或删除该行",
+                             f"has only {len(cells)} fields; the columns {', '.join(lost)} are missing: the row "
+                             "looks cut off; complete or delete it")
+        if short:
+            data = data.drop(index=data.index[short])
     return [(src, frame, data)]
+
+
+def _filled_rows(data: pd.DataFrame) -> np.ndarray:
+    filled = np.zeros(len(data), dtype=bool)
+    for c in data.columns:
+        filled |= _filled(data[c])
+    return filled
 
 
 def _records_frame(records: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list[str]]], int | None]:
@@ -370,7 +399,7 @@ def _file_tables(path: Path, problems: Problems) -> list[tuple[Sheet, str, pd.Da
         problems.add(None, name, None, None, None, "unreadable_file", e.reason_zh, e.reason_en)
         return []
     if len(data) >= FAST_CSV_BYTES:
-        fast = _fast_csv(text, name)
+        fast = _fast_csv(text, name, problems)
         if fast is not None:
             return fast
     return _row_tables(name, None, _csv_records(text), problems, False)

@@ -11,10 +11,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import unicodedata
-import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +22,9 @@ from zhizao.codes import uscc
 from zhizao.codes.countries import is_country
 from zhizao.plan.spec import Plan
 
-from .table import (HEADER_SCAN_ROWS, MAX_CELL_CHARS, MAX_COLUMNS, MAX_XLSX_UNPACKED, ImportProblem, TableReadError,
-                    _cell_text, _csv_records, _norm_header, _shorten, decode_bytes)
+from .table import HEADER_SCAN_ROWS, MAX_CELL_CHARS, MAX_COLUMNS, ImportProblem, TableReadError, _norm_header, _shorten
+from .workbook import MAX_AMOUNT, Problems as _Problems, Sheet as _Sheet, clean as _clean
+from .workbook import records_of_file as _records_of_file
 
 # The chain-data contract's columns (zhizao/analytics/chains/data.py; the store sits below the
 # analytics, so they are repeated here and a test keeps the two equal).
@@ -104,112 +103,7 @@ COUNTRY_WORDS = {"中国": "CN", "中华人民共和国": "CN", "日本": "JP", 
 PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
                       "61 62 63 64 65 71 81 82".split())
 FILE_PROBLEMS = ("unreadable_file", "no_header", "unknown_table")  # a table may hide behind these: not "missing"
-MAX_AMOUNT = 1e13  # 万元 (1e9 亿元, the import's bound for money): more is a typo or a wrong unit
 _FOREIGN_ID = re.compile(r"[A-Z0-9][A-Z0-9_.\-]{0,63}")
-
-
-@dataclass
-class _Sheet:
-    """One table as read: where it came from, its header and its rows of text cells."""
-
-    file: str
-    sheet: str | None  # the workbook's sheet; None for a CSV
-    header_row: int
-    header: list[str]
-    rows: list[tuple[int, list[str]]]
-    keys: list[str | None] = field(default_factory=list)  # canonical key per header cell
-
-
-class _Problems:
-    """Every problem with file, sheet, row, column, value and the reason in Chinese and English."""
-
-    def __init__(self) -> None:
-        self.items: list[ImportProblem] = []
-        self.spoiled: set = set()  # cells already reported too long: blanked, so not reported again as empty
-
-    def add(self, src: _Sheet | None, file: str, row: int | None, column: str | None, value: str | None,
-            code: str, zh: str, en: str) -> None:
-        sheet = src.sheet if src is not None else None
-        value = _shorten(value) if value is not None else None
-        where_zh = f"文件“{file}”" + (f"工作表“{sheet}”" if sheet else "")
-        where_en = f"File '{file}'" + (f", sheet '{sheet}'" if sheet else "")
-        if row is not None:
-            where_zh += f"第{row}行"
-            where_en += f", row {row}"
-        if column:
-            where_zh += f"“{column}”列"
-            where_en += f', column "{column}"'
-        if value:
-            where_zh += f"的值“{value}”"
-            where_en += f', value "{value}"'
-        label = f"{file}[{sheet}]" if sheet else file
-        if column and row is not None:
-            if (label, row, column) in self.spoiled:
-                return
-            if code == "cell_too_long":
-                self.spoiled.add((label, row, column))
-        self.items.append(ImportProblem(label, row, column, value, code, f"{where_zh}：{zh}", f"{where_en}: {en}"))
-
-
-# --- reading --------------------------------------------------------------------------------------------
-def _clean(v: object) -> str:
-    text = v if isinstance(v, str) else "" if v is None else str(v)
-    return text.strip() if text.isascii() else unicodedata.normalize("NFKC", text).strip()
-
-
-def _records_of_file(path: Path) -> list[tuple[str | None, list[tuple[int, list[str]]]]]:
-    """(sheet name or None, [(row number, cells)]) of a CSV or every sheet of an XLSX; TableReadError."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TableReadError(f"无法打开文件（{exc.strerror or type(exc).__name__}）",
-                             f"cannot open the file ({exc.strerror or type(exc).__name__})") from exc
-    suffix = path.suffix.lower()
-    if suffix == ".xls" or data[:4] == b"\xd0\xcf\x11\xe0":
-        raise TableReadError("不支持旧版.xls文件，请另存为.xlsx或CSV", "old .xls files are not supported; save as .xlsx or CSV")
-    if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
-        return _xlsx_sheets(path)
-    text, _ = decode_bytes(data)
-    return [(None, _csv_records(text))]
-
-
-def _xlsx_sheets(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]:
-    import openpyxl  # noqa: PLC0415 - ~0.2 s to import; only .xlsx chain files need it
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise TableReadError("不是有效的Excel（.xlsx）文件，可能已损坏；请用Excel重新另存为.xlsx",
-                             "not a valid Excel (.xlsx) file, perhaps damaged; save it again as .xlsx") from exc
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise TableReadError("Excel文件解压后超过1 GB；请拆分或另存为CSV",
-                             "the Excel file unpacks to more than 1 GB; split it or save it as CSV")
-    out = []
-    try:
-        # Read-only: a sheet of a million supply rows is streamed, not held as cell objects.
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            for ws in wb.worksheets:
-                if not hasattr(ws, "iter_rows"):  # a chart sheet
-                    continue
-                ws.reset_dimensions()  # some writers record a wrong size
-                rows = []
-                for n, row in enumerate(ws.iter_rows(min_row=1), start=1):
-                    cells = [_cell_text(getattr(c, "value", None), getattr(c, "number_format", "") or "")
-                             for c in row]
-                    if any(c.strip() for c in cells):
-                        rows.append((n, cells))
-                out.append((str(ws.title), rows))
-        finally:
-            wb.close()
-    except TableReadError:
-        raise
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise TableReadError(f"无法打开Excel文件（{type(exc).__name__}），可能已损坏；请用Excel重新另存为.xlsx",
-                             f"cannot open the Excel file ({type(exc).__name__}), perhaps damaged; "
-                             "save it again as .xlsx") from exc
-    return out
 
 
 def _header_index(rows: list[tuple[int, list[str]]]) -> int | None:

@@ -1,0 +1,1113 @@
+"""Enterprise data files: the registry with its dated tags, yearly figures, 专精特新 inputs, parks and the
+area energy/water statistics (issue 13; the frames of zhizao/ingest/enterprise_frames.py).
+
+One XLSX workbook with any of the sheets 企业名录 / 企业标签 / 年度指标 / 专精特新 / 园区 / 能耗水耗 (or registry /
+tags / annual / srdi / parks / green), or CSV files (UTF-8 or GBK) one per frame, recognised by their
+headers. `read_enterprise_files` checks every row against the plan (districts, park tiers, credit codes,
+vocabularies, dates, amounts, references between the frames) and returns the frames present or every
+problem at once, each naming file, sheet, row and column (docs/data-import.md §Enterprise data).
+
+Large CSV files (FAST_CSV_BYTES and more) are parsed by pandas' C reader and checked column by column,
+so that 500,000 registry rows and 1.5 million yearly rows read in seconds; smaller files and workbooks
+go through the row reader the chain import uses. Nothing here writes.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from zhizao.codes import uscc
+from zhizao.plan.spec import Plan
+
+from .chains import _uscc_reason  # the same wording as the chain import
+from .enterprise_frames import ANNUAL_MEASURES, ANNUAL_UNITS, FRAMES, EnterpriseData, _dtype
+from .table import HEADER_SCAN_ROWS, MAX_CELL_CHARS, MAX_COLUMNS, ImportProblem, TableReadError, _csv_records
+from .table import _norm_header, _shorten, decode_bytes
+from .workbook import MAX_AMOUNT, Problems, Sheet, clean, xlsx_sheets
+
+FILE_PROBLEMS = ("unreadable_file", "no_header", "unknown_table")  # a table may hide behind these
+FAST_CSV_BYTES = 4 << 20  # CSV files this large are parsed column-wise (pandas); smaller ones row by row
+YEAR_MIN, YEAR_MAX = 1949, 2100
+DATE_MIN_YEAR = 1000  # an 老字号's founding date may be centuries old; tag dates keep YEAR_MIN–YEAR_MAX
+LOCAL_POINTS_MAX = 15.0  # 特色化 points: at most 15 (工信部企业〔2022〕63号); the analytics cap by setting
+
+FRAME_NAMES = {  # frame → (中文, English) as messages and sheets name it
+    "registry": ("企业名录", "registry"), "tags": ("企业标签", "tags"), "annual": ("年度指标", "annual"),
+    "srdi": ("专精特新", "srdi"), "parks": ("园区", "parks"), "green": ("能耗水耗", "green"),
+}
+SHEET_NAMES = {
+    "registry": ("企业名录", "registry", "企业", "企业清单", "企业名单", "enterprises"),
+    "tags": ("企业标签", "tags", "标签", "企业称号", "认定情况"),
+    "annual": ("年度指标", "annual", "年度数据", "亩均数据", "企业年度指标"),
+    "srdi": ("专精特新", "srdi", "专精特新指标", "专精特新评价"),
+    "parks": ("园区", "parks", "园区名录", "园区清单"),
+    "green": ("能耗水耗", "green", "能耗", "能耗双控", "能耗和水耗"),
+}
+_IGNORED = ("序号", "no.", "no", "备注", "note", "notes", "说明")
+_ENTERPRISE_NAME = ("企业名称", "name", "enterprise name", "名称")  # beside an id: for people, not stored
+_ID = ("enterprise_id", "统一社会信用代码", "企业代码", "社会信用代码", "信用代码", "credit code", "credit_code", "uscc")
+_YEAR = ("year", "年份", "年度", "统计年度", "年")
+COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "registry": {
+        "enterprise_id": _ID,
+        "name": ("name", "企业名称", "名称", "enterprise name"),
+        "district": ("district", "所在区县", "区县", "区县代码", "所在地代码", "所在地", "行政区划代码", "district code"),
+        "park": ("park", "所在园区", "园区", "所属园区", "园区代码", "park id"),
+        "industry_class": ("industry_class", "行业代码", "国民经济行业代码", "行业分类代码", "所属行业代码", "行业分类",
+                           "industry class", "industry code"),
+        "size": ("size", "企业规模", "规模", "规模类型", "企业规模类型", "enterprise size"),
+        "established": ("established", "成立日期", "成立时间", "注册日期", "date established"),
+    },
+    "tags": {
+        "enterprise_id": _ID, "_ignore": _ENTERPRISE_NAME,
+        "tag": ("tag", "标签", "企业标签", "称号", "认定类型", "资质"),
+        "level": ("level", "级别", "认定级别", "层级"),
+        "acquired": ("acquired", "认定日期", "获得日期", "取得日期", "认定时间", "date acquired"),
+        "lost": ("lost", "失效日期", "取消日期", "撤销日期", "摘牌日期", "date lost"),
+    },
+    "annual": {
+        "enterprise_id": _ID, "_ignore": _ENTERPRISE_NAME, "year": _YEAR,
+        "land_area": ("land_area", "land area", "land area (mu)", "用地面积（亩）", "用地面积", "占地面积（亩）"),
+        "revenue": ("revenue", "营业收入（万元）", "营业收入", "销售收入（万元）"),
+        "main_revenue": ("main_revenue", "main revenue", "主营业务收入（万元）", "主营业务收入"),
+        "value_added": ("value_added", "value added", "增加值（万元）", "工业增加值（万元）", "增加值", "工业增加值"),
+        "tax": ("tax", "税收（万元）", "税收", "实缴税金（万元）", "实缴税金", "税收实际贡献（万元）", "纳税总额（万元）"),
+        "energy": ("energy", "综合能耗（吨标准煤）", "综合能耗", "能耗（吨标准煤）", "综合能源消费量（吨标准煤）"),
+        "electricity": ("electricity", "用电量（万千瓦时）", "用电量", "用电（万千瓦时）"),
+        "water": ("water", "用水量（立方米）", "用水量", "取水量（立方米）"),
+        "emissions": ("emissions", "主要污染物排放量（吨）", "污染物排放量（吨）", "排放量（吨）", "排放量"),
+        "rd_expense": ("rd_expense", "r&d expense", "研发经费（万元）", "研发费用（万元）", "研发经费支出（万元）",
+                       "r&d经费（万元）", "研发经费", "研发费用"),
+        "employees": ("employees", "从业人员（人）", "从业人员", "从业人员平均人数", "年平均职工人数", "职工人数"),
+        "net_profit": ("net_profit", "net profit", "净利润（万元）", "净利润"),
+        "assets": ("assets", "资产总额（万元）", "资产总额", "总资产"),
+        "liabilities": ("liabilities", "负债总额（万元）", "负债总额", "总负债"),
+        "investment": ("investment", "固定资产投资（万元）", "投资额（万元）", "累计投资（万元）", "固定资产投资"),
+        "env_violations": ("env_violations", "环保违法次数", "环境违法次数", "环保处罚次数"),
+        "quality_failures": ("quality_failures", "质量抽检不合格次数", "质量不合格次数"),
+        "safety_violations": ("safety_violations", "安全生产违法次数", "安全违法次数", "安全事故次数"),
+        "obsolete_equipment": ("obsolete_equipment", "淘汰类设备", "使用淘汰类设备", "使用淘汰类工艺设备", "淘汰类工艺设备"),
+    },
+    "srdi": {
+        "enterprise_id": _ID, "_ignore": _ENTERPRISE_NAME, "year": _YEAR,
+        "niche_years": ("niche_years", "从事细分市场年限（年）", "从事细分市场年限", "细分市场年限", "从事特定细分市场时间（年）"),
+        "product_field": ("product_field", "主导产品领域", "产品领域", "主导产品所属领域"),
+        "digital_level": ("digital_level", "数字化水平", "数字化水平等级"),
+        "quality_items": ("quality_items", "质量项目数", "质量荣誉与认证数", "质量奖项及认证数"),
+        "ip_class": ("ip_class", "知识产权类别", "最高知识产权类别", "知识产权"),
+        "rd_staff_share": ("rd_staff_share", "研发人员占比（%）", "研发人员占比", "研发人员占比(%)"),
+        "rd_institution": ("rd_institution", "研发机构级别", "研发机构"),
+        "equity_financing": ("equity_financing", "股权融资（万元）", "近两年股权融资（万元）", "股权融资"),
+        "local_points": ("local_points", "特色化指标得分", "特色化得分", "地方特色指标得分"),
+        "direct_pass": ("direct_pass", "直通条件", "直通理由", "直接认定条件"),
+    },
+    "parks": {
+        "park_id": ("park_id", "园区代码", "园区编号", "园区编码", "park id"),
+        "name": ("name", "园区名称", "名称", "park name"),
+        "tier": ("tier", "层级", "园区层级", "园区类别", "类别", "级别"),
+        "districts": ("districts", "所在区县", "涉及区县", "区县", "区县代码"),
+        "area": ("area", "面积（亩）", "规划面积（亩）", "园区面积（亩）", "面积", "area (mu)"),
+        "leading_industries": ("leading_industries", "主导产业", "主导产业代码", "主导产业（行业代码）", "leading industries"),
+        "target_investment_per_mu": ("target_investment_per_mu", "投资强度目标（万元/亩）", "亩均投资目标（万元/亩）",
+                                     "投资强度（万元/亩）"),
+        "target_output_per_mu": ("target_output_per_mu", "亩均产出目标（万元/亩）", "亩均产值目标（万元/亩）",
+                                 "亩均产出（万元/亩）", "产出强度目标（万元/亩）"),
+        "target_tax_per_mu": ("target_tax_per_mu", "亩均税收目标（万元/亩）", "亩均税收（万元/亩）"),
+    },
+    "green": {
+        "area": ("area", "地区", "地区代码", "区域", "区域代码", "行政区划代码", "区县", "区县代码"), "year": _YEAR,
+        "energy": ("energy", "能源消费量（万吨标准煤）", "综合能耗（万吨标准煤）", "规上工业能耗（万吨标准煤）", "能耗（万吨标准煤）"),
+        "water": ("water", "用水量（万立方米）", "规上工业用水量（万立方米）"),
+        "value_added": ("value_added", "工业增加值（亿元）", "规上工业增加值（亿元）", "增加值（亿元）"),
+        "va_real_growth": ("va_real_growth", "增加值可比增速（%）", "工业增加值增速（%）", "可比价增速（%）",
+                           "工业增加值可比增速（%）"),
+    },
+}
+for _aliases in COLUMN_ALIASES.values():
+    _aliases["_ignore"] = tuple(_aliases.get("_ignore", ())) + _IGNORED
+_LOOKUP = {f: {_norm_header(a): k for k, names in cols.items() for a in names} for f, cols in COLUMN_ALIASES.items()}
+_ANY = set().union(*(set(m) - {_norm_header(a) for a in _IGNORED} for m in _LOOKUP.values()))
+_UNIT = re.compile(r"^(?P<base>.+?)\((?P<unit>[^()]*)\)$")
+_BASES = {f: {m.group("base"): m.group("unit") for a in m_ if (m := _UNIT.match(a))}
+          for f, m_ in _LOOKUP.items()}  # 用地面积 → 亩: a header naming another unit is told so
+REQUIRED = {"registry": ("enterprise_id", "name", "district"), "tags": ("enterprise_id", "tag", "acquired"),
+            "annual": ("enterprise_id", "year"), "srdi": ("enterprise_id", "year"), "parks": ("park_id", "name"),
+            "green": ("area", "year")}
+COLUMN_ZH = {"enterprise_id": "统一社会信用代码", "name": "名称", "district": "所在区县", "park": "所在园区",
+             "industry_class": "行业代码", "size": "企业规模", "established": "成立日期", "tag": "标签", "level": "级别",
+             "acquired": "认定日期", "lost": "失效日期", "year": "年份", "land_area": "用地面积（亩）",
+             "revenue": "营业收入（万元）", "main_revenue": "主营业务收入（万元）", "value_added": "增加值（万元）",
+             "tax": "税收（万元）", "energy": "综合能耗（吨标准煤）", "electricity": "用电量（万千瓦时）",
+             "water": "用水量（立方米）", "emissions": "主要污染物排放量（吨）", "rd_expense": "研发经费（万元）",
+             "employees": "从业人员（人）", "net_profit": "净利润（万元）", "assets": "资产总额（万元）",
+             "liabilities": "负债总额（万元）", "investment": "固定资产投资（万元）", "env_violations": "环保违法次数",
+             "quality_failures": "质量抽检不合格次数", "safety_violations": "安全生产违法次数",
+             "obsolete_equipment": "淘汰类设备", "niche_years": "从事细分市场年限（年）", "product_field": "主导产品领域",
+             "digital_level": "数字化水平", "quality_items": "质量项目数", "ip_class": "知识产权类别",
+             "rd_staff_share": "研发人员占比（%）", "rd_institution": "研发机构级别", "equity_financing": "股权融资（万元）",
+             "local_points": "特色化指标得分", "direct_pass": "直通条件", "park_id": "园区代码", "tier": "层级",
+             "districts": "所在区县", "area": "面积（亩）", "leading_industries": "主导产业",
+             "target_investment_per_mu": "投资强度目标（万元/亩）", "target_output_per_mu": "亩均产出目标（万元/亩）",
+             "target_tax_per_mu": "亩均税收目标（万元/亩）"}
+GREEN_UNITS = {"energy": "万吨标准煤", "water": "万立方米", "value_added": "亿元", "va_real_growth": "%"}
+WHOLE = frozenset({"employees", "env_violations", "quality_failures", "safety_violations", "obsolete_equipment",
+                   "quality_items", "digital_level"})
+
+
+def _words(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {_word(w): key for key, words in table.items() for w in (key, *words)}
+
+
+def _word(text: str) -> str:
+    """A vocabulary word as compared: NFKC (Ⅱ → II), case, spaces and quotes ignored."""
+    return re.sub(r"[\s“”\"'‘’「」《》]", "", _norm_header(text))
+
+
+TAG_WORDS = _words({
+    "chain_leader": ("链主", "链主企业", "chain leader"),
+    "srdi_sme": ("专精特新中小企业", "专精特新", "专精特新企业", "srdi sme"),
+    "little_giant": ("小巨人", "专精特新小巨人", "专精特新小巨人企业", "小巨人企业", "little giant"),
+    "single_champion": ("单项冠军", "制造业单项冠军", "单项冠军企业", "制造业单项冠军企业", "single champion"),
+    "high_tech": ("高新技术企业", "高企", "high tech", "high-tech"),
+    "tech_sme": ("科技型企业", "科技型中小企业", "tech sme"),
+    "innovative_sme": ("创新型中小企业", "innovative sme"),
+    "above_scale": ("规上", "规上企业", "规模以上", "规模以上工业企业", "规模以上企业", "above scale"),
+})
+# 省级 is the plan area's own level in a province's plan, as 市级 is in a municipality's
+LEVEL_WORDS = _words({"national": ("国家级", "国家", "national"), "municipal": ("市级", "省级", "省市级", "provincial"),
+                      "": ("无", "-", "—")})
+_LEVEL_PREFIXES = (("国家级", "national"), ("省级", "municipal"), ("市级", "municipal"), ("国家", "national"))
+SIZE_WORDS = _words({"large": ("大型", "大", "大型企业"), "medium": ("中型", "中", "中型企业"),
+                     "small": ("小型", "小", "小型企业"), "micro": ("微型", "微", "微型企业")})
+BOOL_WORDS = {**{_word(w): 1.0 for w in ("是", "有", "yes", "y", "true", "√", "✓")},
+              **{_word(w): 0.0 for w in ("否", "无", "no", "n", "false", "×", "✗")}}
+DIGITAL_WORDS = {_word(w): float(i) for i, ws in ((1, ("一级", "1级")), (2, ("二级", "2级")), (3, ("三级", "3级")))
+                 for w in ws}
+PRODUCT_WORDS = _words({"key": ("补短板", "锻长板", "填空白", "补短板/锻长板/填空白"),
+                        "foundation": ("工业六基", "工业“六基”", "老字号", "配套龙头", "六基"), "": ("其他", "无", "other")})
+IP_WORDS = _words({"1_high_value": ("Ⅰ类高价值", "I类高价值", "一类高价值", "高价值Ⅰ类", "高价值"),
+                   "1_own": ("自主研发Ⅰ类", "自主研发I类", "自主研发一类"), "1": ("Ⅰ类", "I类", "一类"),
+                   "2": ("Ⅱ类", "II类", "二类"), "": ("无", "none")})
+INSTITUTION_WORDS = _words({"national": ("国家级",), "provincial": ("省级",), "municipal": ("市级",),
+                            "below": ("市级以下", "区县级", "区级", "县级"), "": ("无", "none")})
+NONE_WORDS = {_word(w) for w in ("无", "否", "-", "—", "none", "no")}
+_SPLIT = re.compile(r"[;；,，、/\s]+")
+_INDUSTRY = re.compile(r"[A-Ta-t]?(\d{2,4})")
+_YMD = (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0?0:00(?::00(?:\.0+)?)?)?"),
+        re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"), re.compile(r"(\d{4})(\d{2})(\d{2})"))
+_SERIAL = re.compile(r"(\d{5})(?:\.0+)?")  # an Excel date read as its serial number (1900 system)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+# --- reading ------------------------------------------------------------------------------------------
+@dataclass
+class _Table:
+    """One frame's table: its cells by canonical column (positional Series), the spreadsheet row numbers
+    and the headers as written."""
+
+    src: Sheet
+    frame: str
+    rows: np.ndarray
+    cols: dict[str, pd.Series]
+    shown: dict[str, str]
+
+    def label(self, key: str) -> str:
+        return self.shown.get(key, COLUMN_ZH.get(key, key))
+
+
+def _header_index(rows: list[tuple[int, list[str]]]) -> int | None:
+    for i, (_, cells) in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if len({_norm_header(c) for c in cells} & _ANY) >= 2:
+            return i
+    return None
+
+
+def _which_frame(header: list[str], sheet: str | None) -> str | None:
+    if sheet is not None:
+        name = _norm_header(sheet)
+        for frame, names in SHEET_NAMES.items():
+            if name in {_norm_header(n) for n in names}:
+                return frame
+    norms = [_norm_header(c) for c in header]
+    best, score = None, (0, 0)
+    for frame, lookup in _LOOKUP.items():  # FRAMES' order breaks ties: annual before srdi
+        keys = {lookup[n] for n in norms if n in lookup} - {"_ignore"}
+        s = (all(k in keys for k in REQUIRED[frame]), len(keys))
+        if s > score:
+            best, score = frame, s
+    return best if score[1] >= 2 else None
+
+
+def _csv_head(text: str) -> tuple[str, list[tuple[int, list[str], int]]]:
+    """The delimiter (as _csv_records judges it) and the first records with the lines they end on."""
+    head = text[:65536].splitlines()[:HEADER_SCAN_ROWS]
+    tabs = sum("\t" in line for line in head)
+    delimiter = "\t" if tabs > sum("," in line and "\t" not in line for line in head) else ","
+    reader = csv.reader(io.StringIO(text[:1 << 20], newline=""), delimiter=delimiter)
+    out = []
+    try:
+        for n, cells in enumerate(reader, start=1):
+            out.append((n, cells, reader.line_num))
+            if n >= HEADER_SCAN_ROWS:
+                break
+    except csv.Error:
+        pass
+    return delimiter, out
+
+
+def _fast_csv(text: str, name: str, problems: Problems) -> list[tuple[Sheet, str, pd.DataFrame]] | None:
+    """A large CSV through pandas' C parser: (sheet, frame, cells by header position), or None when
+    the row reader must take it (no header found, a multi-line cell above the data, ragged rows)."""
+    delimiter, head = _csv_head(text)
+    rows = [(n, cells) for n, cells, _ in head if any(c.strip() for c in cells)]
+    h = _header_index(rows)
+    if h is None:
+        return None
+    number, header = rows[h]
+    lines = next(line for n, _, line in head if n == number)
+    frame = _which_frame(header, None)
+    if frame is None or lines != number:
+        return None
+    lookup = _LOOKUP[frame]
+    text_cols = {p for p, c in enumerate(header) if lookup.get(_norm_header(c)) is None
+                 or _dtype(frame, lookup[_norm_header(c)]) == "object"}
+    try:
+        data = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(len(header)), skiprows=lines,
+                           dtype={p: str for p in text_cols}, keep_default_na=False, na_values=[""],
+                           skip_blank_lines=False, engine="c", low_memory=False)
+    except (pd.errors.ParserError, ValueError, OverflowError):
+        return None
+    data.index = np.arange(number + 1, number + 1 + len(data))
+    src = Sheet(name, None, number, [c.strip() for c in header], [])  # headers as written
+    # The parser pads a row cut short with blanks: a row whose last cell is blank is counted again.
+    last = data[len(header) - 1]
+    suspect = ~_filled(last) & _filled_rows(data)
+    if suspect.any():
+        body = _LINE_END.split(text)[lines:]
+        if body and body[-1] == "":
+            body.pop()
+        if len(body) != len(data):
+            return None  # a cell spanning lines: rows and lines differ
+        short = []
+        for k in np.nonzero(suspect)[0]:
+            cells = next(csv.reader([body[k]], delimiter=delimiter), [])
+            if len(cells) < len(header):
+                short.append(k)
+                lost = [h or f"(第{p + 1}列)" for p, h in enumerate(src.header) if p >= len(cells)]
+                problems.add(src, name, int(data.index[k]), None, None, "missing_fields",
+                             f"只有{len(cells)}个字段，缺少“{'、'.join(lost)}”列：该行可能被截断，请补全或删除该行",
+                             f"has only {len(cells)} fields; the columns {', '.join(lost)} are missing: the row "
+                             "looks cut off; complete or delete it")
+        if short:
+            data = data.drop(index=data.index[short])
+    return [(src, frame, data)]
+
+
+def _filled_rows(data: pd.DataFrame) -> np.ndarray:
+    filled = np.zeros(len(data), dtype=bool)
+    for c in data.columns:
+        filled |= _filled(data[c])
+    return filled
+
+
+def _records_frame(records: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list[str]]], int | None]:
+    rows = [(n, [c if isinstance(c, str) else str(c) for c in cells]) for n, cells in records
+            if any(str(c).strip() for c in cells)]
+    return rows, _header_index(rows)
+
+
+def _row_tables(name: str, sheet: str | None, records, problems: Problems, workbook: bool
+                ) -> list[tuple[Sheet, str, pd.DataFrame]]:
+    """A sheet or small CSV read row by row: (sheet, frame, cells by header position); short rows and
+    cells beyond the header reported as the chain import does."""
+    rows, h = _records_frame(records)
+    if h is None:
+        if workbook and _which_frame([], sheet) is None:
+            return []  # a sheet of notes (说明) beside the tables
+        problems.add(Sheet(name, sheet, 1, [], []), name, None, None, None, "no_header",
+                     f"找不到表头行：前{HEADER_SCAN_ROWS}行中没有一行含两个以上可识别的列名（如 统一社会信用代码、企业名称、"
+                     "年份、园区代码）；列名见 docs/data-import.md §Enterprise data",
+                     f"no header row: none of the first {HEADER_SCAN_ROWS} rows names two known columns "
+                     "(enterprise_id, name, year, park_id …); see docs/data-import.md §Enterprise data")
+        return []
+    number, header = rows[h]
+    src = Sheet(name, sheet, number, [c.strip() for c in header], rows[h + 1:])
+    frame = _which_frame(src.header, sheet)
+    if frame is None:
+        return [(src, "", pd.DataFrame())]
+    width = len(header)
+    while width and not header[width - 1].strip() and not any(len(c) >= width and c[width - 1].strip()
+                                                              for _, c in src.rows):
+        width -= 1
+    numbers, kept = [], []
+    for n, raw in src.rows:
+        extra = " | ".join(c.strip() for c in raw[width:] if c.strip())
+        if extra:
+            problems.add(src, name, n, None, extra, "extra_cells", "表头之外还有内容：请删除或为其添加表头",
+                         "there are cells beyond the last header; delete them or give them a header")
+        if len(raw) < width and workbook:
+            raw = raw + [""] * (width - len(raw))  # a workbook leaves trailing empty cells out
+        elif len(raw) < width:
+            lost = [src.header[p] or f"(第{p + 1}列)" for p in range(len(raw), width)]
+            problems.add(src, name, n, None, None, "missing_fields",
+                         f"只有{len(raw)}个字段，缺少“{'、'.join(lost)}”列：该行可能被截断，请补全或删除该行",
+                         f"has only {len(raw)} fields; the columns {', '.join(lost)} are missing: the row looks "
+                         "cut off; complete or delete it")
+            continue
+        numbers.append(n)
+        kept.append(raw[:width])
+    data = pd.DataFrame(kept, columns=range(width), index=np.array(numbers, dtype=np.int64), dtype=object) \
+        if kept else pd.DataFrame(columns=range(width), dtype=object)
+    src.header = src.header[:width]
+    return [(src, frame, data)]
+
+
+def _file_tables(path: Path, problems: Problems) -> list[tuple[Sheet, str, pd.DataFrame]]:
+    name = path.name[:200]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        problems.add(None, name, None, None, None, "unreadable_file", f"无法打开文件（{why}）",
+                     f"cannot open the file ({why})")
+        return []
+    try:
+        if path.suffix.lower() == ".xls" or data[:4] == b"\xd0\xcf\x11\xe0":
+            raise TableReadError("不支持旧版.xls文件，请另存为.xlsx或CSV", "old .xls files are not supported; save as .xlsx or CSV")
+        if path.suffix.lower() in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
+            out = []
+            for sheet, records in xlsx_sheets(path):
+                out += _row_tables(name, sheet, records, problems, True)
+            if not out and not any(p.file.startswith(name) for p in problems.items):
+                problems.add(None, name, None, None, None, "unknown_table",
+                             "工作簿中没有可识别的工作表：请命名为 企业名录 / 企业标签 / 年度指标 / 专精特新 / 园区 / 能耗水耗 并写表头",
+                             "no sheet of the workbook is recognised: name them registry / tags / annual / srdi / "
+                             "parks / green and give each a header row")
+            return out
+        text, _ = decode_bytes(data)
+    except TableReadError as e:
+        problems.add(None, name, None, None, None, "unreadable_file", e.reason_zh, e.reason_en)
+        return []
+    if len(data) >= FAST_CSV_BYTES:
+        fast = _fast_csv(text, name, problems)
+        if fast is not None:
+            return fast
+    return _row_tables(name, None, _csv_records(text), problems, False)
+
+
+def _columns(src: Sheet, frame: str, data: pd.DataFrame, problems: Problems) -> _Table | None:
+    """Map the header to the frame's columns (unknown, duplicate, missing columns reported) and the
+    cells by column; None when the table cannot be used."""
+    file, hr = src.file, src.header_row
+    zh, en = FRAME_NAMES[frame]
+    lookup = _LOOKUP[frame]
+    cols: dict[str, pd.Series] = {}
+    shown: dict[str, str] = {}
+    ok = True
+    if len(src.header) > MAX_COLUMNS:
+        problems.add(src, file, hr, None, None, "unreadable_file", f"表头有{len(src.header)}列，超过{MAX_COLUMNS}列",
+                     f"the header has {len(src.header)} columns, more than {MAX_COLUMNS}")
+        return None
+    for pos, header in enumerate(src.header):
+        norm = _norm_header(header)
+        key = lookup.get(norm)
+        column = data[pos] if pos in data.columns else pd.Series(dtype=object)
+        if key == "_ignore" or (not header and not _filled(column).any()):
+            continue  # 序号/备注, or a column with neither header nor content
+        label = _shorten(header) or f"(第{pos + 1}列)"
+        if key is None:
+            m = _UNIT.match(norm)
+            unit = _BASES[frame].get(m.group("base")) if m else None
+            if unit is not None:
+                problems.add(src, file, hr, label, None, "wrong_unit",
+                             f"单位须为“{unit}”：请把数值换算为{unit}并改写表头",
+                             f"the unit must be '{unit}': convert the values to {unit} and rename the column")
+            else:
+                known = "、".join(COLUMN_ZH[c] for c in FRAMES[frame] if c in COLUMN_ZH)
+                problems.add(src, file, hr, label, None, "unknown_column",
+                             f"不是{zh}表的列名：{zh}表的列为 {known}（及序号、备注）；请改名或删除该列",
+                             f"not a column of the {en} table, whose columns are " + ", ".join(FRAMES[frame])
+                             + " (and no., note); rename or delete the column")
+            ok = False
+        elif key in cols:
+            problems.add(src, file, hr, label, None, "duplicate_column",
+                         f"与“{shown[key]}”是同一列（{key}）：请删除其中一列",
+                         f'the same column ({key}) as "{shown[key]}": delete one of them')
+            ok = False
+        else:
+            cols[key], shown[key] = column.reset_index(drop=True), header
+    for key in REQUIRED[frame]:
+        if key not in cols:
+            problems.add(src, file, None, COLUMN_ZH[key], None, "missing_column",
+                         f"缺少必填列“{COLUMN_ZH[key]}”（{key}）：请添加该列",
+                         f"the required column '{key}' ({COLUMN_ZH[key]}) is missing: add it")
+            ok = False
+    if not ok:
+        return None
+    rows = data.index.to_numpy(dtype=np.int64)
+    if len(rows):  # rows with nothing in the frame's columns (a spreadsheet's blank lines)
+        filled = np.zeros(len(rows), dtype=bool)
+        for s in cols.values():
+            filled |= _filled(s)
+        if not filled.all():
+            rows = rows[filled]
+            cols = {k: s[filled].reset_index(drop=True) for k, s in cols.items()}
+    return _Table(src, frame, rows, cols, shown)
+
+
+def _filled(s: pd.Series) -> np.ndarray:
+    if s.dtype.kind in "if":
+        return s.notna().to_numpy()
+    text = s.fillna("")
+    try:
+        return (text.astype(str).str.strip() != "").to_numpy(dtype=bool)
+    except (TypeError, ValueError):
+        return np.array([bool(clean(v)) for v in text.astype(str)], dtype=bool)
+
+
+# --- checking cells ------------------------------------------------------------------------------------
+def _text(t: _Table, key: str, problems: Problems, *, upper: bool = False) -> np.ndarray:
+    """The column as cleaned text ("" blank): each distinct value cleaned once; too long cells reported."""
+    s = t.cols.get(key)
+    if s is None:
+        return np.full(len(t.rows), "", dtype=object)
+    codes, uniques = pd.factorize(s)
+    cleaned = []
+    for u in uniques:
+        v = clean(u if isinstance(u, str) else _number_text(u))
+        cleaned.append(v.upper() if upper else v)
+    for j, v in enumerate(cleaned):
+        if len(v) > MAX_CELL_CHARS:
+            for i in np.nonzero(codes == j)[0]:
+                problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), v, "cell_too_long",
+                             f"超过{MAX_CELL_CHARS}个字符（Excel单元格上限）：请缩短",
+                             f"longer than {MAX_CELL_CHARS} characters (Excel's cell limit): shorten it")
+            cleaned[j] = ""
+    table = np.array([*cleaned, ""], dtype=object)
+    return table[codes]  # code −1 (a blank) picks the trailing ""
+
+
+def _number_text(x) -> str:
+    return "" if x is None or (isinstance(x, float) and x != x) else \
+        str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _required(t: _Table, key: str, values: np.ndarray, problems: Problems, what_zh: str, what_en: str) -> np.ndarray:
+    filled = values != ""
+    for i in np.nonzero(~filled)[0]:
+        problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), None, "missing_value",
+                     f"为空：该列必填，请填写{what_zh}", f"is empty: this column is required; fill in {what_en}")
+    return filled
+
+
+def _numbers(t: _Table, key: str, problems: Problems, *, unit: str, lo: float = 0.0, hi: float = MAX_AMOUNT,
+             lo_open: bool = False, whole: bool = False, words: dict[str, float] | None = None) -> np.ndarray:
+    """The column as floats (NaN blank); what is not a finite number, below `lo`, above `hi` or not whole
+    is reported (and NaN). Thousands separators, full-width digits, a trailing % and `words` are read."""
+    s = t.cols.get(key)
+    n = len(t.rows)
+    if s is None:
+        return np.full(n, np.nan)
+    label = t.label(key)
+    if s.dtype.kind in "if":
+        x = s.to_numpy(dtype="float64", copy=True)
+    else:
+        x = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", copy=True)
+        idx = np.nonzero(np.isnan(x) & s.notna().to_numpy())[0]
+        if len(idx):  # what the fast parser did not read: each distinct text once
+            codes, uniques = pd.factorize(s.to_numpy(dtype=object)[idx])
+            x[idx] = np.array([_parse_number(u, words) for u in uniques] + [np.nan])[codes]
+    bad = ~np.isfinite(x) & ~np.isnan(x)
+    for i in np.nonzero(bad)[0]:
+        problems.add(t.src, t.src.file, int(t.rows[i]), label, _cell(s, i), "bad_number",
+                     "不是数字：请填写数值（如 1200.5）" + ("，或 是/否" if words is BOOL_WORDS else ""),
+                     "is not a number: write a number (e.g. 1200.5)" + (" or 是/否 (yes/no)" if words is BOOL_WORDS else ""))
+    x[bad] = np.nan
+    with np.errstate(invalid="ignore"):
+        low = (x <= lo) if lo_open else (x < lo)
+        high = x > hi
+        frac = (x != np.round(x)) & ~np.isnan(x) if whole else np.zeros(n, dtype=bool)
+    for i in np.nonzero(low | high | frac)[0]:
+        v = _cell(s, i)
+        if low[i] and lo == 0 and not lo_open:
+            problems.add(t.src, t.src.file, int(t.rows[i]), label, v, "negative_value", "不能为负数", "must not be negative")
+        elif low[i] or high[i]:
+            bound = f"{hi:.0e}" if hi >= 1e6 else f"{hi:g}"
+            code = "value_out_of_range"
+            zh_lo = f"大于{lo:g}" if lo_open else f"不小于{lo:g}"
+            en_lo = f"above {lo:g}" if lo_open else f"at least {lo:g}"
+            problems.add(t.src, t.src.file, int(t.rows[i]), label, v, code,
+                         f"须{zh_lo}且不超过{bound}（单位：{unit}）：请检查数值与单位",
+                         f"must be {en_lo} and at most {bound} (unit: {unit}): check the value and the unit")
+        else:
+            problems.add(t.src, t.src.file, int(t.rows[i]), label, v, "not_whole", f"须为整数（{unit}）",
+                         f"must be a whole number ({unit})")
+    x[low | high | frac] = np.nan
+    return x
+
+
+def _parse_number(value: object, words: dict[str, float] | None) -> float:
+    """A cell the fast parser did not read: NaN when blank, inf when not a number (reported)."""
+    raw = clean(value) if isinstance(value, str) else _number_text(value)
+    if not raw:
+        return np.nan
+    if words and _word(raw) in words:
+        return words[_word(raw)]
+    try:
+        x = float(raw.replace(",", "").replace(" ", "").removesuffix("%"))
+    except ValueError:
+        return np.inf
+    return np.inf if np.isnan(x) else x
+
+
+def _cell(s: pd.Series, i: int) -> str:
+    v = s.iloc[i]
+    return clean(v) if isinstance(v, str) else _number_text(v)
+
+
+def _years(t: _Table, problems: Problems) -> np.ndarray:
+    """The year column (required, whole, YEAR_MIN–YEAR_MAX); 0 where it is not usable."""
+    s = t.cols["year"]
+    if s.dtype.kind not in "if":
+        s = s.map(lambda v: clean(v).removesuffix("年") if isinstance(v, str) else v)
+        t = _Table(t.src, t.frame, t.rows, {**t.cols, "year": s}, t.shown)
+    x = _numbers(t, "year", problems, unit="年", lo=YEAR_MIN, hi=YEAR_MAX, whole=True)
+    for i in np.nonzero(~_filled(s))[0]:
+        problems.add(t.src, t.src.file, int(t.rows[i]), t.label("year"), None, "missing_value",
+                     "为空：该列必填，请填写年份（如 2024）", "is empty: this column is required; fill in the year (e.g. 2024)")
+    return np.where(np.isnan(x), 0, x).astype(np.int64)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """2024-05-01, 2024/5/1, 2024.5.1, 2024年5月1日, 20240501 or an Excel serial (45413); None if not a date."""
+    for pattern in _YMD:
+        m = pattern.fullmatch(text)
+        if m:
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None
+    m = _SERIAL.fullmatch(text)
+    if m:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(m.group(1)))
+    return None
+
+
+def _dates(t: _Table, key: str, problems: Problems, *, first_year: int) -> np.ndarray:
+    """The column as 'YYYY-MM-DD' ("" blank or unusable, reported)."""
+    values = _text(t, key, problems)
+    codes, uniques = pd.factorize(values)
+    out = []
+    bad: dict[int, tuple[str, str]] = {}
+    for j, u in enumerate(uniques):
+        if not u:
+            out.append("")
+            continue
+        d = parse_date(u)
+        if d is None:
+            bad[j] = ("不是有效日期：请写成 2024-05-01、2024/5/1 或 2024年5月1日", "is not a valid date: write 2024-05-01, "
+                      "2024/5/1 or 2024年5月1日")
+        elif not first_year <= d.year <= YEAR_MAX:
+            bad[j] = (f"日期须在{first_year}年至{YEAR_MAX}年之间", f"the date must be between {first_year} and {YEAR_MAX}")
+        out.append("" if j in bad else d.isoformat())
+    for j, (zh, en) in bad.items():
+        for i in np.nonzero(codes == j)[0]:
+            problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), uniques[j], "bad_date", zh, en)
+    return np.array([*out, ""], dtype=object)[codes]
+
+
+def _vocabulary(t: _Table, key: str, values: np.ndarray, words: dict[str, str], problems: Problems, code: str,
+                zh: str, en: str) -> np.ndarray:
+    """Words → the contract's vocabulary ("" blank); unknown words reported with what is accepted."""
+    codes, uniques = pd.factorize(values)
+    out, bad = [], []
+    for j, u in enumerate(uniques):
+        w = words.get(_word(u)) if u else ""
+        if w is None:
+            bad.append(j)
+        out.append(w or "")
+    for j in bad:
+        for i in np.nonzero(codes == j)[0]:
+            problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), uniques[j], code, zh, en)
+    return np.array([*out, ""], dtype=object)[codes]
+
+
+def _report_rows(t: _Table, key: str, mask: np.ndarray, values, problems: Problems, code: str, zh: str, en: str):
+    for i in np.nonzero(mask)[0]:
+        problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), str(values[i]) or None, code, zh, en)
+
+
+def _duplicates(t: _Table, keys: list[np.ndarray], valid: np.ndarray, problems: Problems, label_key: str,
+                code: str, zh: str, en: str) -> np.ndarray:
+    """Rows repeating an earlier valid row's key, each naming the first; returns the mask of repeats."""
+    frame = pd.DataFrame({i: k for i, k in enumerate(keys)})
+    repeat = np.zeros(len(t.rows), dtype=bool)
+    if not valid.any():
+        return repeat
+    sub = frame[valid]
+    dup = sub.duplicated(keep=False).to_numpy()
+    first: dict[tuple, int] = {}
+    for i, k in zip(np.nonzero(valid)[0][dup], sub[dup].itertuples(index=False, name=None)):
+        if k in first:
+            repeat[i] = True
+            problems.add(t.src, t.src.file, int(t.rows[i]), t.label(label_key), str(k[0]), code,
+                         f"与第{first[k]}行重复（{zh}）：请删除其中一行", f"duplicates row {first[k]} ({en}): delete one")
+        else:
+            first[k] = int(t.rows[i])
+    return repeat
+
+
+class _Area:
+    """The plan's area: its districts by code, name or alias; its whole code."""
+
+    def __init__(self, plan: Plan) -> None:
+        r = plan.regions
+        self.whole = r.whole_code if r else None
+        self.codes = {d.code for d in r.districts} if r else set()
+        self.names: dict[str, str] = {}
+        for d in (r.districts if r else []):
+            for w in (d.name, *d.aliases):
+                self.names.setdefault(_word(w), d.code)
+        self.listed = "、".join(f"{d.code}（{d.name}）" for d in (r.districts if r else [])[:8]) + \
+            ("…" if r and len(r.districts) > 8 else "")
+        self.whole_names = {_word(w) for w in ((r.whole_name, "全市", "全省", "全区", "全域", "合计") if r else ())}
+
+    def district(self, value: str) -> tuple[str | None, str, str, str]:
+        """(code, problem code, zh, en); code None when refused."""
+        if value in self.codes:
+            return value, "", "", ""
+        code = self.names.get(_word(value))
+        if code:
+            return code, "", "", ""
+        if not re.fullmatch(r"\d{6}", value):
+            return None, "bad_district", "须为6位行政区划代码（GB/T 2260）或规划所列区县的名称", \
+                "must be a 6-digit GB/T 2260 code or the name of one of the plan's districts"
+        if self.codes:
+            return None, "unknown_district", f"不是规划所列的区县；可用的区县如：{self.listed}", \
+                f"is not one of the plan's districts; they are e.g. {self.listed}"
+        if self.whole and value[:2] != self.whole[:2]:
+            return None, "unknown_district", f"不在规划区域（{self.whole}）内：区县代码须以{self.whole[:2]}开头", \
+                f"is outside the plan's area ({self.whole}): the code must start with {self.whole[:2]}"
+        return value, "", "", ""
+
+    def resolve(self, t: _Table, key: str, values: np.ndarray, problems: Problems, *, whole: bool = False
+                ) -> np.ndarray:
+        codes, uniques = pd.factorize(values)
+        out = []
+        for j, u in enumerate(uniques):
+            if whole and self.whole and (u == self.whole or _word(u) in self.whole_names):
+                out.append(self.whole)
+                continue
+            code, problem, zh, en = self.district(u) if u else ("", "", "", "")
+            if problem and whole:
+                zh = f"须为全域代码 {self.whole} 或规划所列区县：" + zh
+                en = f"must be the whole area's code {self.whole} or one of the plan's districts: " + en
+            if problem:
+                for i in np.nonzero(codes == j)[0]:
+                    problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), u, problem, zh, en)
+            out.append(code or "")
+        return np.array([*out, ""], dtype=object)[codes]
+
+
+# --- the frames ---------------------------------------------------------------------------------------
+def _registry(t: _Table, area: _Area, parks: dict[str, str] | None | bool, problems: Problems) -> dict:
+    """`parks`: park id or name → id; None: there is no parks table; False: it is given but cannot be
+    used (its own problems say why: the registry's parks are not checked against it)."""
+    file, src = t.src.file, t.src
+    ids = _text(t, "enterprise_id", problems, upper=True)
+    filled = _required(t, "enterprise_id", ids, problems, "18位统一社会信用代码", "the 18-character credit code")
+    valid = uscc.valid_mask(ids) if len(ids) else np.zeros(0, dtype=bool)
+    for i in np.nonzero(filled & ~valid)[0]:
+        zh, en = _uscc_reason(ids[i])
+        problems.add(src, file, int(t.rows[i]), t.label("enterprise_id"), ids[i], "bad_credit_code",
+                     f"不是有效的统一社会信用代码：{zh}；请核对", f"is not a valid unified social credit code: {en}; check it")
+    _duplicates(t, [ids], filled, problems, "enterprise_id", "duplicate_enterprise", "统一社会信用代码相同",
+                "the same credit code")
+    names = _text(t, "name", problems)
+    _required(t, "name", names, problems, "企业名称", "the enterprise's name")
+    raw = _text(t, "district", problems)
+    _required(t, "district", raw, problems, "企业所在区县（代码或名称）", "the enterprise's district (code or name)")
+    districts = area.resolve(t, "district", raw, problems)
+    park_text = _text(t, "park", problems)
+    park = park_text.copy()
+    if parks is False:
+        pass
+    elif parks is None:
+        listed = park_text != ""
+        if listed.any():
+            _report_rows(t, "park", listed, park_text, problems, "unknown_park",
+                         "没有园区表：请与企业名录一起导入园区表（或先导入园区表）", "there is no parks table: import the "
+                         "parks sheet with the registry (or before it)")
+    else:
+        codes, uniques = pd.factorize(park_text)
+        resolved = [parks.get(u, parks.get("\0" + _word(u))) if u else "" for u in uniques]
+        unknown = np.array([r is None for r in resolved] + [False], dtype=bool)[codes]
+        _report_rows(t, "park", unknown, park_text, problems, "unknown_park",
+                     "不在园区表中：请填园区表中的园区代码或名称，园区外的企业留空", "is not in the parks table: give a park "
+                     "id or name of the parks table, or leave it empty outside parks")
+        park = np.array([r or "" for r in resolved] + [""], dtype=object)[codes]
+    industry = _industries(t, "industry_class", _text(t, "industry_class", problems), problems, single=True)
+    sizes = _vocabulary(t, "size", _text(t, "size", problems), SIZE_WORDS, problems, "unknown_size",
+                        "企业规模须为 大型、中型、小型 或 微型（留空为未知）", "the size must be 大型/中型/小型/微型 "
+                        "(large, medium, small, micro) or empty")
+    established = _dates(t, "established", problems, first_year=DATE_MIN_YEAR)
+    return {"enterprise_id": ids, "name": names, "district": districts, "park": park, "industry_class": industry,
+            "size": sizes, "established": established}
+
+
+def _industries(t: _Table, key: str, values: np.ndarray, problems: Problems, *, single: bool) -> np.ndarray:
+    """GB/T 4754-2017 codes (2–4 digits, a section letter before them dropped; divisions 01–97)."""
+    codes, uniques = pd.factorize(values)
+    out = []
+    for j, u in enumerate(uniques):
+        parts = [u] if single else [p for p in _SPLIT.split(u) if p]
+        got = []
+        for p in parts:
+            m = _INDUSTRY.fullmatch(p)
+            if m is None or not 1 <= int(m.group(1)[:2]) <= 97:
+                got = None
+                break
+            got.append(m.group(1))
+        if got is None:
+            for i in np.nonzero(codes == j)[0]:
+                problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), u, "bad_industry_class",
+                             "须为国民经济行业分类（GB/T 4754-2017）的2–4位代码（如 3670）" + ("" if single else "，多个用分号隔开"),
+                             "must be a GB/T 4754-2017 code of 2–4 digits (e.g. 3670)" + ("" if single else
+                                                                                       ", several separated by ;"))
+            out.append("")
+        else:
+            out.append(";".join(dict.fromkeys(got)))
+    return np.array([*out, ""], dtype=object)[codes]
+
+
+def _references(t: _Table, ids: np.ndarray, known: set[str] | None, problems: Problems) -> None:
+    if known is None:
+        return
+    unknown = (ids != "") & ~pd.Series(ids, dtype=object).isin(known).to_numpy()
+    _report_rows(t, "enterprise_id", unknown, ids, problems, "unknown_enterprise",
+                 "不在企业名录中：请先在企业名录列出该企业", "is not in the registry: list the enterprise there first")
+
+
+def _enterprise_ids(t: _Table, known: set[str] | None, problems: Problems) -> np.ndarray:
+    ids = _text(t, "enterprise_id", problems, upper=True)
+    _required(t, "enterprise_id", ids, problems, "统一社会信用代码", "the credit code")
+    _references(t, ids, known, problems)
+    return ids
+
+
+def _tags(t: _Table, known: set[str] | None, problems: Problems) -> dict:
+    ids = _enterprise_ids(t, known, problems)
+    raw = _text(t, "tag", problems)
+    _required(t, "tag", raw, problems, "标签（如 专精特新中小企业、高新技术企业）", "the tag (e.g. 专精特新中小企业)")
+    stated = _vocabulary(t, "level", _text(t, "level", problems), LEVEL_WORDS, problems, "unknown_level",
+                         "级别须为 国家级 或 市级（省级规划为 省级），无级别留空", "the level must be 国家级 (national) or "
+                         "市级/省级 (the plan area's own), or empty")
+    # "国家级专精特新小巨人": a level written before the tag
+    prefixed = np.full(len(raw), "", dtype=object)
+    tag_text = raw.copy()
+    for i in np.nonzero(pd.Series(raw, dtype=object).str.match(r"^(国家级|省级|市级|国家)").to_numpy())[0]:
+        for word, level in _LEVEL_PREFIXES:
+            if raw[i].startswith(word) and _word(raw[i][len(word):]) in TAG_WORDS:
+                tag_text[i], prefixed[i] = raw[i][len(word):], level
+                break
+    tags = _vocabulary(t, "tag", tag_text, TAG_WORDS, problems, "unknown_tag",
+                       "不是可识别的标签：可用 链主、专精特新中小企业、专精特新“小巨人”、制造业单项冠军、高新技术企业、科技型企业、"
+                       "创新型中小企业、规上", "is not a known tag: use 链主 (chain leader), 专精特新中小企业, 小巨人, 单项冠军, "
+                       "高新技术企业, 科技型企业, 创新型中小企业 or 规上 (or the ids chain_leader, srdi_sme …)")
+    conflict = (prefixed != "") & (stated != "") & (prefixed != stated)
+    _report_rows(t, "level", conflict, stated, problems, "level_conflict",
+                 "与标签中写明的级别不一致：请只在一处写级别", "differs from the level written in the tag: state it once")
+    levels = np.where(stated != "", stated, prefixed)
+    acquired = _dates(t, "acquired", problems, first_year=YEAR_MIN)
+    _required(t, "acquired", _text(t, "acquired", problems), problems, "认定日期（如 2024-05-01）",
+              "the date acquired (e.g. 2024-05-01)")
+    lost = _dates(t, "lost", problems, first_year=YEAR_MIN)
+    backwards = (acquired != "") & (lost != "") & (lost <= acquired)
+    _report_rows(t, "lost", backwards, lost, problems, "lost_before_acquired",
+                 "失效日期须晚于认定日期", "the date lost must be after the date acquired")
+    ok = (ids != "") & (tags != "") & (acquired != "") & ~backwards & ~conflict
+    repeat = _duplicates(t, [ids, tags, levels, acquired], ok, problems, "enterprise_id", "duplicate_tag",
+                         "同一企业、标签、级别与认定日期", "the same enterprise, tag, level and date acquired")
+    _overlaps(t, ids, tags, levels, acquired, lost, ok & ~repeat, problems)
+    return {"enterprise_id": ids, "tag": tags, "level": levels, "acquired": acquired, "lost": lost}
+
+
+def _overlaps(t: _Table, ids, tags, levels, acquired, lost, ok: np.ndarray, problems: Problems) -> None:
+    """Spells of one (enterprise, tag, level) that overlap: reported on the later one, naming the earlier."""
+    if not ok.any():
+        return
+    idx = np.nonzero(ok)[0]
+    start = np.array([int(a.replace("-", "")) for a in acquired[idx]], dtype=np.int64)
+    end = np.array([int(x.replace("-", "")) if x else 99999999 for x in lost[idx]], dtype=np.int64)
+    f = pd.DataFrame({"e": ids[idx], "t": tags[idx], "l": levels[idx], "start": start, "end": end, "i": idx})
+    f = f.sort_values(["e", "t", "l", "start"], kind="stable")
+    group = f.groupby(["e", "t", "l"], sort=False)
+    before = group["end"].cummax().groupby([f["e"], f["t"], f["l"]], sort=False).shift(1)
+    hit = (f["start"] < before).to_numpy()
+    e, tg, lv = f["e"].to_numpy(), f["t"].to_numpy(), f["l"].to_numpy()
+    s_, en, ix = f["start"].to_numpy(), f["end"].to_numpy(), f["i"].to_numpy()
+    for k in np.nonzero(hit)[0]:
+        j = k - 1  # the spell still running when this one starts: walk back within the group
+        while j > 0 and en[j] <= s_[k] and (e[j - 1], tg[j - 1], lv[j - 1]) == (e[k], tg[k], lv[k]):
+            j -= 1
+        other, i = int(t.rows[ix[j]]), int(ix[k])
+        problems.add(t.src, t.src.file, int(t.rows[i]), t.label("acquired"), acquired[i], "overlapping_spells",
+                     f"与第{other}行的同一标签时段重叠：该标签失效后才能再次认定，请核对两行的认定与失效日期",
+                     f"overlaps the spell of the same tag in row {other}: a tag is acquired again only after it "
+                     "was lost; check both rows' dates")
+
+
+def _annual(t: _Table, known: set[str] | None, problems: Problems) -> dict:
+    ids = _enterprise_ids(t, known, problems)
+    years = _years(t, problems)
+    out = {"enterprise_id": ids, "year": years}
+    for m in ANNUAL_MEASURES:
+        out[m] = _numbers(t, m, problems, unit=ANNUAL_UNITS[m], hi=1.0 if m == "obsolete_equipment" else MAX_AMOUNT,
+                          whole=m in WHOLE, words=BOOL_WORDS if m == "obsolete_equipment" else None)
+    _duplicates(t, [ids, years], (ids != "") & (years > 0), problems, "enterprise_id", "duplicate_year",
+                "同一企业与年份", "the same enterprise and year")
+    return out
+
+
+def _srdi(t: _Table, known: set[str] | None, problems: Problems) -> dict:
+    ids = _enterprise_ids(t, known, problems)
+    years = _years(t, problems)
+    out = {"enterprise_id": ids, "year": years,
+           "niche_years": _numbers(t, "niche_years", problems, unit="年", hi=300),
+           "digital_level": _numbers(t, "digital_level", problems, unit="级（1–3）", lo=1, hi=3, whole=True,
+                                     words=DIGITAL_WORDS),
+           "quality_items": _numbers(t, "quality_items", problems, unit="项", hi=1000, whole=True),
+           "rd_staff_share": _numbers(t, "rd_staff_share", problems, unit="%", hi=100),
+           "equity_financing": _numbers(t, "equity_financing", problems, unit="万元"),
+           "local_points": _numbers(t, "local_points", problems, unit="分", hi=LOCAL_POINTS_MAX)}
+    for key, words, zh, en in (
+            ("product_field", PRODUCT_WORDS, "主导产品领域须为 补短板/锻长板/填空白、工业六基/老字号/配套龙头 或 其他",
+             "the product field must be key (补短板/锻长板/填空白), foundation (工业六基/老字号/配套龙头) or other"),
+            ("ip_class", IP_WORDS, "知识产权类别须为 Ⅰ类高价值、自主研发Ⅰ类、Ⅰ类、Ⅱ类 或 无",
+             "the IP class must be 1_high_value, 1_own, 1, 2 or none (Ⅰ类高价值, 自主研发Ⅰ类, Ⅰ类, Ⅱ类, 无)"),
+            ("rd_institution", INSTITUTION_WORDS, "研发机构级别须为 国家级、省级、市级、市级以下 或 无",
+             "the R&D institution level must be national, provincial, municipal, below or none")):
+        out[key] = _vocabulary(t, key, _text(t, key, problems), words, problems, f"unknown_{key}", zh, en)
+    direct = _text(t, "direct_pass", problems)
+    out["direct_pass"] = np.where(pd.Series(direct, dtype=object).map(_word).isin(NONE_WORDS).to_numpy(), "", direct)
+    _duplicates(t, [ids, years], (ids != "") & (years > 0), problems, "enterprise_id", "duplicate_year",
+                "同一企业与年份", "the same enterprise and year")
+    return out
+
+
+def _parks(t: _Table, plan: Plan, area: _Area, problems: Problems) -> dict:
+    ids = _text(t, "park_id", problems)
+    filled = _required(t, "park_id", ids, problems, "园区代码", "the park's id")
+    _duplicates(t, [ids], filled, problems, "park_id", "duplicate_park", "园区代码相同", "the same park id")
+    names = _text(t, "name", problems)
+    _required(t, "name", names, problems, "园区名称", "the park's name")
+    tiers = _text(t, "tier", problems)
+    system = plan.park_system
+    if system is not None:  # a plan without a park system takes any tier text, shown as is
+        words = {_word(w): tier.id for tier in system.tiers for w in (tier.id, tier.name, tier.name_en) if w}
+        listed = "、".join(f"{tier.id}（{tier.name}）" for tier in system.tiers)
+        tiers = _vocabulary(t, "tier", tiers, words, problems, "unknown_tier",
+                            f"不是{system.name}的层级：可用 {listed}，体系外的园区留空",
+                            f"is not a tier of {system.name_en or system.name}: use {listed}, or leave it empty for "
+                            "a park outside the system")
+    districts = _text(t, "districts", problems)
+    codes, uniques = pd.factorize(districts)
+    joined = []
+    for j, u in enumerate(uniques):
+        got = []
+        for part in (p for p in _SPLIT.split(u) if p):
+            code, problem, zh, en = area.district(part)
+            if problem:
+                for i in np.nonzero(codes == j)[0]:
+                    problems.add(t.src, t.src.file, int(t.rows[i]), t.label("districts"), part, problem, zh, en)
+            elif code not in got:
+                got.append(code)
+        joined.append(";".join(got))
+    out = {"park_id": ids, "name": names, "tier": tiers, "districts": np.array([*joined, ""], dtype=object)[codes],
+           "area": _numbers(t, "area", problems, unit="亩"),
+           "leading_industries": _industries(t, "leading_industries", _text(t, "leading_industries", problems),
+                                             problems, single=False)}
+    for key in ("target_investment_per_mu", "target_output_per_mu", "target_tax_per_mu"):
+        out[key] = _numbers(t, key, problems, unit="万元/亩")
+    return out
+
+
+def _green(t: _Table, area: _Area, problems: Problems) -> dict:
+    raw = _text(t, "area", problems)
+    _required(t, "area", raw, problems, f"地区（全域代码 {area.whole} 或区县）", f"the area ({area.whole} or a district)")
+    areas = area.resolve(t, "area", raw, problems, whole=True)
+    years = _years(t, problems)
+    out = {"area": areas, "year": years}
+    for key in ("energy", "water", "value_added"):
+        out[key] = _numbers(t, key, problems, unit=GREEN_UNITS[key])
+    out["va_real_growth"] = _numbers(t, "va_real_growth", problems, unit="%", lo=-100, lo_open=True, hi=1000)
+    _duplicates(t, [areas, years], (areas != "") & (years > 0), problems, "area", "duplicate_year",
+                "同一地区与年份", "the same area and year")
+    return out
+
+
+def _contract(frame: str, columns: dict) -> pd.DataFrame:
+    """The frame with exactly the contract's columns and types ("" for no text, NaN unknown, Int64 years)."""
+    n = len(next(iter(columns.values()))) if columns else 0
+    out = {}
+    for c in FRAMES[frame]:
+        kind = _dtype(frame, c)
+        v = columns.get(c)
+        if kind == "Int64":
+            out[c] = pd.array(np.asarray(v, dtype=np.int64), dtype="Int64")
+        elif kind == "object":
+            out[c] = pd.Series(np.full(n, "", dtype=object) if v is None else np.asarray(v, dtype=object),
+                               dtype=object)
+        else:
+            out[c] = np.full(n, np.nan) if v is None else np.asarray(v, dtype="float64")
+    return pd.DataFrame(out, columns=FRAMES[frame]).reset_index(drop=True)
+
+
+def _existing(existing: EnterpriseData | None, frame: str) -> pd.DataFrame | None:
+    if existing is None:
+        return None
+    f = existing.frame(frame)
+    return f if f is not None and not f.empty else None
+
+
+# --- the import ---------------------------------------------------------------------------------------
+def read_enterprise_files(paths: Sequence[str | Path], plan: Plan, *, existing: EnterpriseData | None = None,
+                          progress: Callable | None = None
+                          ) -> tuple[dict[str, pd.DataFrame], list[ImportProblem], str]:
+    """Read and check enterprise data for `plan`: one XLSX with any of the six sheets, or CSV files one
+    per frame. Returns ({frame: contract frame} for the frames given, [], sha256 of the files) or ({},
+    every problem, sha256). References (tags/annual/srdi → registry, registry park → parks) are checked
+    against this import's frames, else against `existing` (the active data). Never raises for what a
+    file holds."""
+    step = progress or (lambda stage, rows: None)
+    problems = Problems()
+    paths = [Path(p) for p in paths]
+    step("read", None)
+    digest = hashlib.sha256()
+    for p in paths:
+        try:
+            digest.update(p.read_bytes())
+        except OSError:
+            pass  # reported by the reading below
+    tables: dict[str, _Table | None] = {}
+    given: dict[str, Sheet] = {}
+    for path in paths:
+        for src, frame, data in _file_tables(path, problems):
+            if not frame:
+                problems.add(src, src.file, None, None, None, "unknown_table",
+                             "认不出是哪张表：表头须含该表的必填列（企业名录：统一社会信用代码、企业名称、所在区县；企业标签：标签、"
+                             "认定日期；年度指标与专精特新：统一社会信用代码、年份；园区：园区代码、园区名称；能耗水耗：地区、年份），"
+                             "或把工作表命名为 企业名录 / 企业标签 / 年度指标 / 专精特新 / 园区 / 能耗水耗",
+                             "cannot tell which table this is: the header must name the table's required columns "
+                             "(registry: enterprise_id, name, district; tags: tag, acquired; annual and srdi: "
+                             "enterprise_id, year; parks: park_id, name; green: area, year), or name the sheet "
+                             "registry / tags / annual / srdi / parks / green")
+                continue
+            if frame in given:
+                other = given[frame]
+                zh, en = FRAME_NAMES[frame]
+                problems.add(src, src.file, None, None, None, "duplicate_table",
+                             f"{zh}表已由“{other.file}”{('工作表“' + other.sheet + '”') if other.sheet else ''}给出；"
+                             "每张表只能给一次，请合并后导入",
+                             f"the {en} table was already given by '{other.file}'"
+                             f"{(' sheet ' + repr(other.sheet)) if other.sheet else ''}; give each table once "
+                             "(merge them)")
+                continue
+            if data.empty and src.sheet is not None:
+                continue  # a workbook's sheet with only its header (a template's unused sheet): not given
+            given[frame] = src
+            tables[frame] = _columns(src, frame, data, problems)
+    for frame, t in tables.items():
+        if t is not None and not len(t.rows):
+            zh, en = FRAME_NAMES[frame]
+            problems.add(t.src, t.src.file, None, None, None, "empty_table", f"{zh}表没有数据行：请至少填写一行，或不给该表",
+                         f"the {en} table has no data rows: fill in at least one, or leave the table out")
+    if not given and not problems.items:
+        problems.add(None, paths[0].name[:200] if paths else "", None, None, None, "missing_table",
+                     "没有可导入的表：请给出企业名录、企业标签、年度指标、专精特新、园区或能耗水耗中的至少一张",
+                     "nothing to import: give at least one of the registry, tags, annual, srdi, parks or green tables")
+    step("validate", sum(len(t.rows) for t in tables.values() if t is not None))
+    usable = {f: t for f, t in tables.items() if t is not None and len(t.rows)}
+    # a file that could not be read may hold the registry or the parks: their absence is not reported again
+    hidden = any(p.code in FILE_PROBLEMS for p in problems.items)
+    area = _area(plan)
+    columns: dict[str, dict] = {}
+    if "parks" in usable:
+        columns["parks"] = _parks(usable["parks"], plan, area, problems)
+    park_refs = _park_refs(columns.get("parks"), tables, _existing(existing, "parks"))
+    if park_refs is None and hidden:
+        park_refs = False
+    if "registry" in usable:
+        columns["registry"] = _registry(usable["registry"], area, park_refs, problems)
+    known = _known_ids(columns.get("registry"), tables, _existing(existing, "registry"))
+    for frame in ("tags", "annual", "srdi"):
+        t = usable.get(frame)
+        if t is None:
+            continue
+        if known is None and "registry" not in tables and not hidden:
+            zh, en = FRAME_NAMES[frame]
+            problems.add(t.src, t.src.file, None, None, None, "no_registry",
+                         f"{zh}表所列企业须在企业名录中，但本次没有企业名录表，此前也未导入：请与企业名录一起导入",
+                         f"the {en} table's enterprises must be in the registry, but there is none in this import "
+                         "nor imported before: import the registry with it")
+        columns[frame] = {"tags": _tags, "annual": _annual, "srdi": _srdi}[frame](t, known, problems)
+    if "green" in usable:
+        columns["green"] = _green(usable["green"], area, problems)
+    if "parks" in columns and "registry" not in tables:
+        _parks_in_use(usable["parks"], columns["parks"], _existing(existing, "registry"), problems)
+    if problems.items or not given:
+        return {}, problems.items, digest.hexdigest()
+    return {f: _contract(f, columns[f]) for f in FRAMES if f in columns}, [], digest.hexdigest()
+
+
+def _area(plan: Plan) -> _Area:
+    return _Area(plan)
+
+
+def _park_refs(parks: dict | None, tables: dict, existing: pd.DataFrame | None) -> dict[str, str] | None | bool:
+    """Park id or name → park id, from this import's parks table, else the active one; None: no parks."""
+    if "parks" in tables:
+        if parks is None:  # the table was given but cannot be used: its problems are reported
+            return False
+        ids, names = parks["park_id"], parks["name"]
+    elif existing is not None:
+        ids, names = existing["park_id"].astype(str).to_numpy(), existing["name"].astype(str).to_numpy()
+    else:
+        return None
+    out = {"\0" + _word(n): i for i, n in zip(ids, names) if i and n}
+    out.update({i: i for i in ids if i})
+    return out
+
+
+def _known_ids(registry: dict | None, tables: dict, existing: pd.DataFrame | None) -> set[str] | None:
+    """The enterprise ids references are checked against; None: not checked (the registry table given
+    here cannot be used — one problem for it, not one per row naming it — or there is none)."""
+    if "registry" in tables:
+        return {i for i in registry["enterprise_id"] if i} if registry is not None else None
+    if existing is not None:
+        return set(existing["enterprise_id"].astype(str))
+    return None
+
+
+def _parks_in_use(t: _Table, parks: dict, registry: pd.DataFrame | None, problems: Problems) -> None:
+    """A new parks table without a park the active registry places enterprises in."""
+    if registry is None:
+        return
+    ids = set(parks["park_id"])
+    used = registry["park"].fillna("").astype(str)
+    counts = used[(used != "") & ~used.isin(ids)].value_counts()
+    for park, n in counts.items():
+        problems.add(t.src, t.src.file, None, t.label("park_id"), str(park), "park_in_use",
+                     f"已导入的企业名录中有{n}家企业位于该园区，但本次园区表没有它：请保留该园区，或一并导入更新后的企业名录",
+                     f"{n} enterprises of the imported registry are in this park, but the new parks table lacks it: "
+                     "keep the park, or import the updated registry with it")

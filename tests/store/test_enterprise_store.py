@@ -5,6 +5,8 @@ restore carry the tables; an older store read without the tables has no enterpri
 enterprise_data and import_enterprise_data (with a stand-in reader where the ingest part has not landed)."""
 from __future__ import annotations
 
+import importlib
+
 import sys
 import types
 
@@ -324,7 +326,7 @@ def test_enterprise_data_is_the_active_imported_data(store_db, plan_path):
 
 
 def test_without_imported_data_enterprise_data_is_the_synthetic_default(tmp_path, plan_path):
-    synth = pytest.importorskip("zhizao.synth.enterprises")
+    synth = importlib.import_module("zhizao.synth.enterprises")
     db = tmp_path / "none.duckdb"  # no store: reading creates none
     data = ed.enterprise_data(db, plan_path)
     assert data.synthetic and data.batch_id is None and not db.exists()
@@ -401,7 +403,6 @@ def test_a_refused_import_stores_and_registers_nothing(store_db, plan_path, tmp_
 
 def test_importing_a_real_workbook(store_db, plan_path, tmp_path):
     """The ingest part's reader on one workbook of six sheets (English headers), read back from the store."""
-    pytest.importorskip("zhizao.ingest.enterprises")
     frames = everything()
     path = tmp_path / "enterprises.xlsx"
     sheets = {"registry": "企业名录", "tags": "企业标签", "annual": "年度指标", "srdi": "专精特新", "parks": "园区",

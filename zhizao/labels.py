@@ -1576,6 +1576,7 @@ CLI_ENTERPRISE_HEAD: dict[str, Pair] = {
     "safety_violations": ("安全生产违法（次）", "Safety violations"), "obsolete_equipment": ("淘汰类设备", "Obsolete equipment"),
     "eligible": ("满足基本条件", "Eligible"), "qualifies": ("达到认定标准", "Qualifies"), "gap": ("距及格线（分）", "Points short"),
     "missed_points": ("失分项", "Points missed"), "stock": ("年末数", "Holders"), "new": ("新增", "New"),
+    "n_lost": ("失去", "Lost"),
     "tier": ("层级", "Tier"), "tier_name": ("层级", "Tier"), "districts": ("所在区县", "Districts"), "area": ("地区", "Area"),
     "park_area": ("面积（亩）", "Area (mu)"), "land_used": ("已用地（亩）", "Land used (mu)"),
     "n_enterprises": ("企业数", "Enterprises"), "investment_per_mu": ("亩均投资（万元/亩）", "Investment per mu (10k yuan)"),
@@ -1587,6 +1588,11 @@ CLI_ENTERPRISE_HEAD: dict[str, Pair] = {
     "intensity_change": ("强度变化（%）", "Intensity change (%)"), "share_of_change": ("占能耗增量（%）", "Share of the rise (%)"),
     "revenue": ("营业收入（万元）", "Revenue (10k yuan)"), "tax": ("税收（万元）", "Tax (10k yuan)"),
     "origin": ("数据", "Data"), "what": ("项目", "Item"), "value": ("值", "Value"),
+    "main_revenue": ("主营业务收入（万元）", "Main business revenue (10k yuan)"), "emissions": ("排放（吨）", "Emissions (t)"),
+    "rd_expense": ("研发经费（万元）", "R&D spending (10k yuan)"), "employees": ("从业人员（人）", "Employees"),
+    "net_profit": ("净利润（万元）", "Net profit (10k yuan)"), "assets": ("资产（万元）", "Assets (10k yuan)"),
+    "liabilities": ("负债（万元）", "Liabilities (10k yuan)"), "investment": ("投资（万元）", "Investment (10k yuan)"),
+    "tag_levels": ("标签级别", "Tag levels"),
 }
 CLI_ENTERPRISE_TAG: dict[str, Pair] = {
     "chain_leader": ("链主企业", "chain leader"), "srdi_sme": ("专精特新中小企业", "专精特新 SME"),
@@ -1629,7 +1635,7 @@ CLI_ENTERPRISE_WORDS: dict[str, Pair] = {
     "srdi_title": ("{year}年专精特新培育对象筛查（{n} 家）", "专精特新 screening {year} ({n} candidates)"),
     "closest_title": ("{year}年最接近认定标准的企业（按区县）", "Closest to qualifying {year} (per district)"),
     "backward_title": ("{year}年落后产能候选企业（{n} 家）", "Backward-capacity candidates {year} ({n})"),
-    "counts_title": ("企业数（年末持有、当年新增、当年失去）", "Enterprises: holders at year end, new, lost"),
+    "counts_title": ("企业数：年末持有、新增、失去", "Enterprises: holders, new, lost"),
     "parks_title": ("{year}年园区亩均效益与用地控制指标（{n} 个）", "Parks {year}: 亩均 results and land-use targets ({n})"),
     "park_title": ("{year}年{park}的企业", "Enterprises of {park}, {year}"),
     "green_status_title": ("能耗、水耗强度目标进展（约束性）", "Energy and water intensity targets (binding)"),
@@ -1653,6 +1659,14 @@ CLI_ENTERPRISE_WORDS: dict[str, Pair] = {
     "frame_annual": ("年度指标 {n} 行", "annual figures {n} rows"), "frame_srdi": ("专精特新 {n} 行", "专精特新 {n} rows"),
     "frame_parks": ("园区 {n} 行", "parks {n} rows"), "frame_green": ("能耗水耗 {n} 行", "energy and water {n} rows"),
     "warn_source": ("企业、园区与绿色预警的数据：", "Enterprise, park and green warnings from: "),
+    "warn_title_enterprise": ("{n} 条企业、园区与绿色预警（{origin}{period}）",
+                              "{n} enterprise, park and green warnings ({origin}{period})"),
+    "warn_no_monitoring_both": ("没有监测数据，只列出产业链预警和企业、园区与绿色预警。{reason}",
+                                "No monitoring data, so only the chain warnings and the enterprise, park and green "
+                                "warnings are listed. {reason}"),
+    "warn_no_monitoring_enterprise": ("没有监测数据，只列出企业、园区与绿色预警。{reason}",
+                                      "No monitoring data, so only the enterprise, park and green warnings are "
+                                      "listed. {reason}"),
     "legend_klass": ("类别：A 优先发展、B 提升发展、C 整治提升、D 淘汰退出（按得分排名与占比设定）",
                      "classes: A develop first, B improve, C rectify, D exit (by score rank and the class shares)"),
 }

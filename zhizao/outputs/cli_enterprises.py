@@ -43,7 +43,7 @@ err = make_console(stderr=True)
 REASONS_SHOWN = 2  # reasons in a table cell; JSON/CSV/XLSX have them all
 KLASS_STYLE = {"A": "green", "B": "", "C": "yellow", "D": "bold red"}
 LEVEL_STYLE = {1: "bold red", 2: "yellow", 3: "green"}
-INTS = ("rank", "n", "n_A", "n_B", "n_C", "n_D", "n_failed", "stock", "new", "lost", "n_enterprises", "year",
+INTS = ("rank", "n", "n_lost", "n_A", "n_B", "n_C", "n_D", "n_failed", "stock", "new", "lost", "n_enterprises", "year",
         "base_year", "env_violations", "quality_failures", "safety_violations")
 PCTS = ("share_ab", "rd_intensity", "yoy_change", "cumulative_change", "required_to_date", "intensity_change",
         "share_of_change", "surcharge_water")
@@ -661,8 +661,8 @@ def enterprise_counts(tag: Optional[Tag] = typer.Option(None, "--tag", help="只
     _banner(df, fmt, lang)
     if _write(df, fmt, out, lang, p, title):
         return
-    cols = ["year", "stock", "new", "lost"] if tag else ["tag", "year", "stock", "new", "lost"]
-    _show(df, cols, p, lang, title, limit)
+    cols = ["year", "stock", "new", "n_lost"] if tag else ["tag", "year", "stock", "new", "n_lost"]
+    _show(df.rename(columns={"lost": "n_lost"}), cols, p, lang, title, limit)
 
 
 @enterprise_app.command("import")
@@ -740,9 +740,11 @@ def park_list(year: Optional[int] = YearOpt, plan: Optional[str] = PlanOpt, db: 
     title = _say("parks_title", lang, year=df.attrs.get("year"), n=len(df))
     if _write(df, fmt, out, lang, p, title):
         return
-    _show(df.assign(targets_met=_targets_met(df)),
-          ["rank", "name", "tier", "n_enterprises", "investment_per_mu", "output_per_mu", "tax_per_mu", "targets_met"],
-          p, lang, title, limit)
+    cols = ["rank", "park_name", "tier", "n_enterprises", "investment_per_mu", "output_per_mu", "tax_per_mu",
+            "targets_met"]
+    if console.width < 100:  # 80 columns keep the names: investment per mu is in JSON/CSV/XLSX
+        cols.remove("investment_per_mu")
+    _show(df.assign(targets_met=_targets_met(df), park_name=df["name"]), cols, p, lang, title, limit)
 
 
 @park_app.command("show")
@@ -861,6 +863,14 @@ def enterprise_rules() -> dict:
     return labels.TABLES["cli_enterprise_rule"]
 
 
+def warnings_source_line(w: pd.DataFrame, out_console, lang: str) -> None:
+    """The line above the warnings table saying where the enterprise warnings' data come from."""
+    head, _ = ze.enterprise_source_words(dict(w.attrs), lang)
+    origin = labels.label("chain_words", "synthetic", lang) if w.attrs.get("synthetic") else ""
+    out_console.print(Text(_say("warn_source", lang) + " · ".join(x for x in (origin, head) if x),
+                           style="bold yellow" if w.attrs.get("synthetic") else "dim"))
+
+
 def enterprise_warning_rows(plan, db, settings, severity_rank: int, rules, severity_order: dict, out_console,
                             lang: str, fmt: str) -> pd.DataFrame:
     """The plan's enterprise, park and green warnings (api_enterprises.enterprise_warnings), filtered as the
@@ -868,11 +878,10 @@ def enterprise_warning_rows(plan, db, settings, severity_rank: int, rules, sever
     a line says where their data come from."""
     w = ze.enterprise_warnings(plan, db, None, settings)
     if fmt == "table" and len(w):
-        head, _ = ze.enterprise_source_words(dict(w.attrs), lang)
-        origin = labels.label("chain_words", "synthetic", lang) if w.attrs.get("synthetic") else ""
-        out_console.print(Text(_say("warn_source", lang) + " · ".join(x for x in (origin, head) if x),
-                               style="bold yellow" if w.attrs.get("synthetic") else "dim"))
+        warnings_source_line(w, out_console, lang)
     attrs = dict(w.attrs)
+    if "evidence" in w:  # the monitoring table reads evidence as a dict
+        w = w.assign(evidence=w["evidence"].map(lambda e: e if isinstance(e, dict) else {}))
     w = w[w["severity"].map(severity_order).fillna(9) <= severity_rank]
     w = w[w["rule"].isin(rules)] if rules else w
     w.attrs.update(attrs)

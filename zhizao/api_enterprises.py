@@ -8,7 +8,7 @@
 
 Each function takes (plan=None, db=None, year=None, settings=None, …) and returns a DataFrame whose attrs
 say where the data came from: synthetic (True → the labelled synthetic default, 合成数据（演示用）), source,
-as_of, batch_id (and year where a year was evaluated). The data are the plan's active imported enterprise data,
+as_of, batch_id (and year where a year was evaluated; park_names {park_id: name} where rows name a park). The data are the plan's active imported enterprise data,
 else the synthetic default (zhizao.api_enterprise_data.enterprise_data); the analytics are
 zhizao.analytics.enterprises. Synthetic data never feed the plan's assessment (registry_assessment_inputs).
 """
@@ -58,6 +58,8 @@ def _context(plan, db, settings) -> tuple[Plan, EnterpriseData, Settings]:
 
 def _stamped(df: pd.DataFrame, data: EnterpriseData, year: int | None = None) -> pd.DataFrame:
     df.attrs.update(synthetic=bool(data.synthetic), source=data.source, as_of=data.as_of, batch_id=data.batch_id)
+    if "park" in df and len(data.parks):  # so an output can name a row's park (a few dozen parks)
+        df.attrs["park_names"] = dict(zip(data.parks["park_id"].astype(str), data.parks["name"].astype(str)))
     if year is not None:
         df.attrs["year"] = int(year)
     return df

@@ -9,6 +9,7 @@ on stderr for machine formats; an `origin` column in JSON/CSV; the workbook's fi
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -205,12 +206,12 @@ def _workbook(plan, attrs: dict, sheets, lang: str) -> bytes:
     note = _source_line(attrs, lang)
     seen: set[str] = set()
     for title, df in sheets:
-        title = str(title)[:31]
+        title = re.sub(r"[\\/*?:\[\]]", "-", str(title))[:31]  # characters a sheet title may not hold
         while title in seen:
             title = f"{title[:28]} {len(seen)}"
         seen.add(title)
         ws = wb.create_sheet(title=title)
-        view = _words(_drop_other_language(df, lang), plan, lang)
+        view = _words(_drop_other_language(df, lang), plan, lang, attrs.get("park_names") or df.attrs.get("park_names"))
         ws.append([xlsx_text(note)])
         bold = Font(bold=True)
         row = []
@@ -382,18 +383,12 @@ def _show(df: pd.DataFrame, cols: list[str], plan, lang: str, title: str, limit:
     view = _limited(df, limit, lang) if limit else df
     view = _reasons(view, lang)
     cols = list(dict.fromkeys("reasons" if c in ("reasons_zh", "reasons_en") else c for c in cols))
-    view = _words(view[[c for c in cols if c in view]], plan, lang, data_parks)
+    view = _words(view[[c for c in cols if c in view]], plan, lang, data_parks or df.attrs.get("park_names"))
     _table(view.reset_index(drop=True), lang, title)
 
 
 def _title(key: str, lang: str, **kw) -> str:
     return _say(key, lang, **kw)
-
-
-def _park_names(plan, db) -> dict:
-    """park_id → name of the data's parks (for the park column of enterprise tables)."""
-    parks = ze.enterprise_data(db=db, plan=plan).parks
-    return dict(zip(parks["park_id"].astype(str), parks["name"])) if len(parks) else {}
 
 
 def _start(plan, db, fmt: Fmt, out, lang: Lang):
@@ -523,9 +518,6 @@ def enterprise_muju(level: MujuLevel = typer.Option(MujuLevel.enterprises, "--le
             return
         first = by.value if by.value in df else df.columns[0]
         view = df
-        if by.value == "park":
-            names = _park_names(p, db)
-            view = df.assign(park=df["park"].map(lambda v: names.get(str(v), v)))
         cols = [first, "n", "n_A", "n_B", "n_C", "n_D", "share_ab", "tax_per_mu", "va_per_mu"]
         if console.width < 100:  # 80 columns keep the names: value added per mu is in JSON/CSV/XLSX
             cols.remove("va_per_mu")

@@ -793,7 +793,8 @@ def _green_table(df: pd.DataFrame, cols: list[str], plan, lang: str, title: str,
 
 @green_app.command("status")
 def green_status(plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt,
-                 out: Optional[Path] = OutOpt, lang: Lang = LangOpt, set_: Optional[List[str]] = SetOpt):
+                 out: Optional[Path] = OutOpt, limit: int = LimitOpt, lang: Lang = LangOpt,
+                 set_: Optional[List[str]] = SetOpt):
     """能耗、水耗强度约束性目标：累计下降、进度要求、差距与三级预警 / energy and water intensity targets: the
     cumulative fall, the schedule, the gap and the warning level."""
     p, lang = _start(plan, db, fmt, out, lang)
@@ -805,7 +806,7 @@ def green_status(plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt:
     if _write(df, fmt, out, lang, p, title):
         return
     _green_table(df, ["indicator", "year", "cumulative_change", "required_to_date", "gap_pp", "warning_level",
-                      "reasons_zh", "reasons_en"], p, lang, title, 0)
+                      "reasons_zh", "reasons_en"], p, lang, title, limit)
 
 
 @green_app.command("intensity")

@@ -475,8 +475,8 @@ def registry_assessment_inputs(plan=None, db: str | Path | None = None, *,
     the enterprise data are the synthetic default (synthetic data never feed the assessment).
 
     The values are `preliminary` with grade REGISTRY_GRADE: a published final figure for the same year
-    decides before them; they are known from the earlier of the batch's import and the usual annual release
-    (setting assumed_annual_release) of the next year."""
+    decides before them; they are known (for an as-of view: filter on known_since) from the earlier of the
+    data's date (as_of) and the usual annual release (setting assumed_annual_release) of the next year."""
     plan = _api.resolve_plan(plan, db, register=False)
     s = settings if isinstance(settings, Settings) else Settings(settings)
     empty = (pd.DataFrame(columns=OBSERVATION_COLUMNS), pd.DataFrame(columns=LINK_COLUMNS))

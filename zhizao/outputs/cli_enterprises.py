@@ -526,10 +526,11 @@ def enterprise_muju(level: MujuLevel = typer.Option(MujuLevel.enterprises, "--le
     df = ze.muju(p, db, year, s, level=level.value, district=district, park=park)
     y = df.attrs.get("year")
     if level == MujuLevel.enterprises:
+        attrs = dict(df.attrs)
         if klass is not None:
             df = df[df["klass"] == klass.value]
         df = _by_class(df).reset_index(drop=True)
-        df.attrs.update(ze.muju(p, db, year, s, level="classes").attrs)
+        df.attrs.update(attrs)
     _banner(df, fmt, lang)
     key = {"enterprises": "muju_title", "classes": "classes_title", "benchmarks": "benchmarks_title"}[level.value]
     title = _say(key, lang, year=y, n=len(df))

@@ -2043,3 +2043,133 @@ UI.update({
 })
 # issue 13: store — the batch kind of an enterprise import (zhizao data batches, the /data page)
 BATCH_KIND.update({"enterprise": ("企业数据", "enterprise data")})
+# issue 13: cli — zhizao enterprise|park|green … (terminal, JSON/CSV keep the codes; the generic XLSX headers)
+CLI_ENTERPRISE_HEAD: dict[str, Pair] = {
+    "enterprise_id": ("统一社会信用代码", "Credit code"), "name": ("企业名称", "Enterprise"),
+    "district": ("区县", "District"), "park": ("园区", "Park"), "park_name": ("园区", "Park"),
+    "industry_class": ("行业代码", "Industry"), "size": ("规模", "Size"), "established": ("成立日期", "Established"),
+    "tags": ("标签", "Tags"), "tag": ("标签", "Tag"), "level": ("级别", "Level"), "acquired": ("获得日期", "Acquired"),
+    "lost": ("失去日期", "Lost"), "held": ("持有", "Held"), "year": ("年份", "Year"), "group": ("组别", "Group"),
+    "land_area": ("用地（亩）", "Land (mu)"), "tax_per_mu": ("亩均税收（万元/亩）", "Tax per mu (10k yuan)"),
+    "va_per_mu": ("亩均增加值（万元/亩）", "Value added per mu (10k yuan)"),
+    "va_per_energy": ("单位能耗增加值（万元/吨标准煤）", "Value added per tce (10k yuan)"),
+    "va_per_emission": ("单位排放增加值（万元/吨）", "Value added per tonne emitted (10k yuan)"),
+    "labour_productivity": ("全员劳动生产率（万元/人）", "Labour productivity (10k yuan/person)"),
+    "rd_intensity": ("研发经费占营业收入（%）", "R&D / revenue (%)"),
+    "tax_per_kwh": ("单位电耗税收（万元/万千瓦时）", "Tax per 10k kWh (10k yuan)"),
+    "score": ("得分", "Score"), "rank": ("排名", "Rank"), "klass": ("类别", "Class"),
+    "imputed": ("按平均分计的指标", "Items given the average"), "reasons": ("原因", "Reasons"),
+    "item": ("指标", "Item"), "benchmark": ("基准值", "Benchmark"), "weight": ("权重", "Weight"),
+    "cap": ("封顶（权重倍数）", "Cap (× weight)"), "n": ("企业数", "Enterprises"), "share": ("占比（%）", "Share (%)"),
+    "n_A": ("A类", "A"), "n_B": ("B类", "B"), "n_C": ("C类", "C"), "n_D": ("D类", "D"),
+    "share_ab": ("A、B类占比（%）", "A+B (%)"),
+    "surcharge_electricity": ("电价加价（元/千瓦时）", "Electricity surcharge (yuan/kWh)"),
+    "surcharge_water": ("水价加价（%）", "Water surcharge (%)"), "electricity": ("用电量（万千瓦时）", "Electricity (10k kWh)"),
+    "water": ("用水量（立方米）", "Water (m³)"), "extra_cost": ("加价金额（万元）", "Extra cost (10k yuan)"),
+    "klass_before": ("上年类别", "Class before"), "klass_now": ("本年类别", "Class now"), "change": ("变化", "Change"),
+    "score_change": ("得分变化", "Score change"), "criteria": ("未达标判据", "Criteria failed"),
+    "n_failed": ("未达标项数", "Failed"), "energy": ("能耗（吨标准煤）", "Energy (tce)"),
+    "env_violations": ("环保违法（次）", "Environmental violations"), "quality_failures": ("质量抽检不合格（次）", "Quality failures"),
+    "safety_violations": ("安全生产违法（次）", "Safety violations"), "obsolete_equipment": ("淘汰类设备", "Obsolete equipment"),
+    "eligible": ("满足基本条件", "Eligible"), "qualifies": ("达到认定标准", "Qualifies"), "gap": ("距及格线（分）", "Points short"),
+    "missed_points": ("失分项", "Points missed"), "stock": ("年末数", "Holders"), "new": ("新增", "New"),
+    "n_lost": ("失去", "Lost"),
+    "tier": ("层级", "Tier"), "tier_name": ("层级", "Tier"), "districts": ("所在区县", "Districts"), "area": ("地区", "Area"),
+    "park_area": ("面积（亩）", "Area (mu)"), "land_used": ("已用地（亩）", "Land used (mu)"),
+    "n_enterprises": ("企业数", "Enterprises"), "investment_per_mu": ("亩均投资（万元/亩）", "Investment per mu (10k yuan)"),
+    "output_per_mu": ("亩均产值（万元/亩）", "Output per mu (10k yuan)"), "targets_met": ("达标", "Targets met"),
+    "measure": ("类别", "Measure"), "intensity": ("强度", "Intensity"), "yoy_change": ("同比（%）", "Year on year (%)"),
+    "cumulative_change": ("累计变化（%）", "Cumulative (%)"), "required_to_date": ("进度要求（%）", "Schedule (%)"),
+    "gap_pp": ("差距（百分点）", "Gap (pp)"), "indicator": ("指标", "Indicator"), "base_year": ("基期", "Base year"),
+    "binding": ("约束性", "Binding"), "warning_level": ("预警等级", "Warning"), "value_added": ("增加值（万元）", "Value added (10k yuan)"),
+    "intensity_change": ("强度变化（%）", "Intensity change (%)"), "share_of_change": ("占能耗增量（%）", "Share of the rise (%)"),
+    "revenue": ("营业收入（万元）", "Revenue (10k yuan)"), "tax": ("税收（万元）", "Tax (10k yuan)"),
+    "origin": ("数据", "Data"), "what": ("项目", "Item"), "value": ("值", "Value"),
+    "main_revenue": ("主营业务收入（万元）", "Main business revenue (10k yuan)"), "emissions": ("排放（吨）", "Emissions (t)"),
+    "rd_expense": ("研发经费（万元）", "R&D spending (10k yuan)"), "employees": ("从业人员（人）", "Employees"),
+    "net_profit": ("净利润（万元）", "Net profit (10k yuan)"), "assets": ("资产（万元）", "Assets (10k yuan)"),
+    "liabilities": ("负债（万元）", "Liabilities (10k yuan)"), "investment": ("投资（万元）", "Investment (10k yuan)"),
+    "tag_levels": ("标签级别", "Tag levels"),
+}
+CLI_ENTERPRISE_TAG: dict[str, Pair] = {
+    "chain_leader": ("链主企业", "chain leader"), "srdi_sme": ("专精特新中小企业", "专精特新 SME"),
+    "little_giant": ("专精特新“小巨人”", "little giant"), "single_champion": ("制造业单项冠军", "single champion"),
+    "high_tech": ("高新技术企业", "high-tech enterprise"), "tech_sme": ("科技型企业", "tech-based SME"),
+    "innovative_sme": ("创新型中小企业", "innovative SME"), "above_scale": ("规上企业", "above-scale"),
+}
+CLI_ENTERPRISE_LEVEL: dict[str, Pair] = {"national": ("国家级", "national"), "municipal": ("市级", "municipal"),
+                                         "": ("", "")}
+CLI_ENTERPRISE_SIZE: dict[str, Pair] = {"large": ("大型", "large"), "medium": ("中型", "medium"),
+                                        "small": ("小型", "small"), "micro": ("微型", "micro")}
+CLI_ENTERPRISE_GROUP: dict[str, Pair] = {"above": ("规上", "above-scale"), "below": ("规下", "below-scale")}
+CLI_ENTERPRISE_CHANGE: dict[str, Pair] = {"up": ("上升", "up"), "down": ("下降", "down"), "same": ("不变", "same"),
+                                          "new": ("新参评", "new"), "gone": ("未参评", "not evaluated")}
+CLI_ENTERPRISE_CRITERION: dict[str, Pair] = {"energy": ("能耗", "energy"), "environment": ("环保", "environment"),
+                                             "quality": ("质量", "quality"), "safety": ("安全", "safety"),
+                                             "technology": ("技术装备", "technology")}
+CLI_ENTERPRISE_ITEM: dict[str, Pair] = {k: CLI_ENTERPRISE_HEAD[k] for k in (
+    "tax_per_mu", "va_per_mu", "va_per_energy", "va_per_emission", "labour_productivity", "rd_intensity", "tax_per_kwh")}
+CLI_GREEN_MEASURE: dict[str, Pair] = {"energy": ("能耗强度", "energy intensity"), "water": ("水耗强度", "water intensity")}
+CLI_GREEN_LEVEL: dict[int, Pair] = {1: ("一级（红色）", "level 1 (red)"), 2: ("二级（黄色）", "level 2 (yellow)"),
+                                    3: ("三级（绿色）", "level 3 (green)")}
+CLI_ENTERPRISE_RULE: dict[str, Pair] = {
+    "green_level1": ("能耗/水耗强度一级预警（红色）", "energy/water intensity level 1 (red)"),
+    "green_level2": ("能耗/水耗强度二级预警（黄色）", "energy/water intensity level 2 (yellow)"),
+    "park_below_target": ("园区未达用地控制指标", "park below its land-use targets"),
+    "enterprise_backward": ("落后产能候选企业", "backward-capacity candidates"),
+}
+CLI_ENTERPRISE_WORDS: dict[str, Pair] = {
+    "synthetic_line": ("合成数据（演示用）：{source}", "SYNTHETIC data (demo): {source}"),
+    "source": ("数据来源", "Data source"), "as_of": ("数据截至", "as of"), "batch": ("批次 {batch}", "batch {batch}"),
+    "list_title": ("企业名录（{n} 家）", "Enterprise registry ({n})"),
+    "tags_title": ("企业标签记录（{n} 条）", "Enterprise tags ({n})"),
+    "muju_title": ("{year}年亩均效益评价（{n} 家）", "亩均 evaluation {year} ({n} enterprises)"),
+    "classes_title": ("{year}年亩均效益评价：各类企业数", "亩均 evaluation {year}: enterprises per class"),
+    "benchmarks_title": ("{year}年亩均效益评价：基准值与权重", "亩均 evaluation {year}: benchmarks and weights"),
+    "summary_title": ("{year}年亩均效益评价：按{by}汇总", "亩均 evaluation {year} by {by}"),
+    "prices_title": ("{year}年差别电价/水价名单（{n} 家）", "Differentiated electricity/water prices {year} ({n})"),
+    "changes_title": ("{year}年较{prev}年类别变化", "Class changes {prev} → {year}"),
+    "srdi_title": ("{year}年专精特新培育对象筛查（{n} 家）", "专精特新 screening {year} ({n} candidates)"),
+    "closest_title": ("{year}年最接近认定标准的企业（按区县）", "Closest to qualifying {year} (per district)"),
+    "backward_title": ("{year}年落后产能候选企业（{n} 家）", "Backward-capacity candidates {year} ({n})"),
+    "counts_title": ("企业数：年末持有、新增、失去", "Enterprises: holders, new, lost"),
+    "parks_title": ("{year}年园区亩均效益与用地控制指标（{n} 个）", "Parks {year}: 亩均 results and land-use targets ({n})"),
+    "park_title": ("{year}年{park}的企业", "Enterprises of {park}, {year}"),
+    "green_status_title": ("能耗、水耗强度目标进展（约束性）", "Energy and water intensity targets (binding)"),
+    "green_intensity_title": ("单位增加值能耗、水耗", "Energy and water per unit of value added"),
+    "key_users_title": ("{year}年重点用能企业（{n} 家；增加值为现价）", "Key energy users {year} ({n}; value added at "
+                        "current prices)"),
+    "by_district": ("区县", "district"), "by_park": ("园区", "park"), "by_industry": ("行业", "industry"),
+    "show_facts": ("企业信息", "Enterprise"), "show_tags": ("标签记录", "Tags"), "show_annual": ("年度指标", "Annual figures"),
+    "show_muju": ("亩均效益评价", "亩均 evaluation"), "show_backward": ("落后产能判据", "Backward-capacity criteria"),
+    "none": ("无", "none"), "held_now": ("持有中", "held"),
+    "no_parks": ("企业数据中没有园区：导入含“园区”表的文件后显示（zhizao enterprise import）",
+                 "the enterprise data have no parks: import a file with the 园区 (parks) sheet (zhizao enterprise "
+                 "import)"),
+    "no_park_system": ("本规划未列产业园区体系：园区层级按导入数据原样显示", "this plan has no park system: park tiers are "
+                       "shown as imported"),
+    "no_green": ("本规划未列能耗、水耗强度指标：没有可评估的绿色约束性目标",
+                 "this plan has no energy or water intensity indicator: there is no green target to assess"),
+    "no_rows": ("没有符合条件的记录", "nothing matches"),
+    "imported_line": ("已导入企业数据（批次 {batch}）：{rows}", "imported enterprise data (batch {batch}): {rows}"),
+    "frame_registry": ("企业名录 {n} 行", "registry {n} rows"), "frame_tags": ("企业标签 {n} 行", "tags {n} rows"),
+    "frame_annual": ("年度指标 {n} 行", "annual figures {n} rows"), "frame_srdi": ("专精特新 {n} 行", "专精特新 {n} rows"),
+    "frame_parks": ("园区 {n} 行", "parks {n} rows"), "frame_green": ("能耗水耗 {n} 行", "energy and water {n} rows"),
+    "warn_source": ("企业、园区与绿色预警的数据：", "Enterprise, park and green warnings from: "),
+    "warn_title_enterprise": ("{n} 条企业、园区与绿色预警（{origin}{period}）",
+                              "{n} enterprise, park and green warnings ({origin}{period})"),
+    "warn_no_monitoring_both": ("没有监测数据，只列出产业链预警和企业、园区与绿色预警。{reason}",
+                                "No monitoring data, so only the chain warnings and the enterprise, park and green "
+                                "warnings are listed. {reason}"),
+    "warn_no_monitoring_enterprise": ("没有监测数据，只列出企业、园区与绿色预警。{reason}",
+                                      "No monitoring data, so only the enterprise, park and green warnings are "
+                                      "listed. {reason}"),
+    "legend_klass": ("类别：A 优先发展、B 提升发展、C 整治提升、D 淘汰退出（按得分排名与占比设定）",
+                     "classes: A develop first, B improve, C rectify, D exit (by score rank and the class shares)"),
+}
+TABLES.update({"cli_enterprise_head": CLI_ENTERPRISE_HEAD, "cli_enterprise_tag": CLI_ENTERPRISE_TAG,
+               "cli_enterprise_level": CLI_ENTERPRISE_LEVEL, "cli_enterprise_size": CLI_ENTERPRISE_SIZE,
+               "cli_enterprise_group": CLI_ENTERPRISE_GROUP, "cli_enterprise_change": CLI_ENTERPRISE_CHANGE,
+               "cli_enterprise_criterion": CLI_ENTERPRISE_CRITERION, "cli_enterprise_item": CLI_ENTERPRISE_ITEM,
+               "cli_green_measure": CLI_GREEN_MEASURE, "cli_green_level": CLI_GREEN_LEVEL,
+               "cli_enterprise_rule": CLI_ENTERPRISE_RULE, "cli_enterprise_words": CLI_ENTERPRISE_WORDS})

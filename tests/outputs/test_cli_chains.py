@@ -16,9 +16,11 @@ from tests.outputs.chain_plan import chain_plan_path
 from zhizao import api, labels
 from zhizao.analytics import chains as analytics
 from zhizao.outputs import cli_chains
+from zhizao.outputs.cli_enterprises import enterprise_rules
 from zhizao.outputs.console import make_console
 
 EMBEDDED = "chongqing-manufacturing-2021-2025"
+ENTERPRISE_RULES = set(enterprise_rules())  # issue 13: listed beside the chain warnings
 NO_CHAINS = "chongqing-manufacturing-2023-2027"
 from zhizao.plan.chain_lint import lint_chains
 
@@ -354,10 +356,11 @@ def test_warnings_json_contains_the_chain_rules(zz, synth_dir):
 
 
 def _severity_runs(rows: list[dict]) -> list[tuple[str, bool]]:
-    """(severity, is a chain warning) in the order listed, consecutive repeats merged."""
+    """(severity, is a chain warning — or an enterprise one, listed after them: issue 13) in the order listed,
+    consecutive repeats merged."""
     runs = []
     for w in rows:
-        key = (w["severity"], w["rule"].startswith("chain_"))
+        key = (w["severity"], w["rule"].startswith("chain_") or w["rule"] in ENTERPRISE_RULES)
         if not runs or runs[-1] != key:
             runs.append(key)
     return runs
@@ -371,7 +374,7 @@ def test_warnings_list_monitoring_before_chain_within_a_severity_and_count_them_
     for sev in {s for s, _ in runs}:  # in each severity: monitoring (False) then chain (True), once each
         assert [c for s, c in runs if s == sev] in ([False], [True], [False, True]), runs
     chain = [w for w in rows if w["rule"].startswith("chain_")]
-    n, period = len(rows) - len(chain), chain[0]["period"]
+    n, period = len(rows) - len(chain) - sum(w["rule"] in ENTERPRISE_RULES for w in rows), chain[0]["period"]
     code, out, err = zz("warnings", "--data", str(synth_dir), "--limit", "5")
     assert code == 0 and f"{n} 条监测预警 + {len(chain)} 条产业链预警（合成数据，截至 {period}）" in out, out[:600]
     code, out, err = zz("warnings", "--data", str(synth_dir), "--limit", "5", "--lang", "en")
@@ -387,7 +390,8 @@ def test_published_warnings_say_the_chain_warnings_apart(zz):
     code, out, err = zz("warnings", "--source", "published", "--limit", "3")
     title = re.search(r"(\d{4}-\d{2}): (\d+) 条监测预警（公布数） \+ (\d+) 条产业链预警（合成数据，截至 (\d{4}-\d{2})）", out)
     assert title, out[:800]
-    assert (int(title[2]), int(title[3]), title[4]) == (len(rows) - len(chain), len(chain), chain[0]["period"])
+    n = len(rows) - len(chain) - sum(w["rule"] in ENTERPRISE_RULES for w in rows)
+    assert (int(title[2]), int(title[3]), title[4]) == (n, len(chain), chain[0]["period"])
     assert title[1] != title[4]  # the point of saying them apart: not the reporting period
 
 
@@ -399,15 +403,16 @@ def test_warnings_without_monitoring_data_still_list_the_chain_warnings(zz, tmp_
     assert words in out and "zhizao synth" in out and "Traceback" not in out + err
     expected = api.chain_warnings()
     period = expected["period"].iloc[0]
-    title = (f"{len(expected)} 条产业链预警（合成数据，截至 {period}）；无监测数据" if lang == "zh"
-             else f"{len(expected)} chain warnings (SYNTHETIC data, as of {period}); no monitoring data")
-    assert title in out
+    title = (f"{len(expected)} 条产业链预警（合成数据，截至 {period}）" if lang == "zh"
+             else f"{len(expected)} chain warnings (SYNTHETIC data, as of {period})")
+    assert title in out and ("；无监测数据" if lang == "zh" else "; no monitoring data") in out
     assert len([line for line in out.splitlines() if re.match(r"│ (高|中|低|high|medium|low) ", line)]) == 3
     code, out, err = zz("warnings", "--data", str(missing), "--format", "json", "--severity", "high", "--lang", lang)
     rows = json.loads(out)
     assert code == 0 and words.split("，")[0] in err  # the line on stderr, stdout stays JSON
-    assert rows and all(w["rule"].startswith("chain_") and w["severity"] == "high" for w in rows)
-    assert len(rows) == int((expected["severity"] == "high").sum())
+    assert rows and all((w["rule"].startswith("chain_") or w["rule"] in ENTERPRISE_RULES) and w["severity"] == "high"
+                        for w in rows)
+    assert sum(w["rule"].startswith("chain_") for w in rows) == int((expected["severity"] == "high").sum())
     code, out, err = zz("warnings", "--data", str(missing), "--period", "2024-06")
     assert code == 2 and "zhizao synth" in err  # a period names the monitoring data: still a mistake
 

@@ -26,6 +26,7 @@ from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
 from zhizao.outputs.cli_admin import register as register_admin
 from zhizao.outputs.cli_chains import register as register_chains
+from zhizao.outputs.cli_enterprises import register as register_enterprises
 from zhizao.outputs.cli_monitoring import register as register_monitoring
 from zhizao.outputs.cli_users import register as register_users
 from zhizao.outputs.console import (Fmt, Lang, cell, check_year, fitted_table, make_console,
@@ -884,7 +885,8 @@ def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
 
 def _register_areas() -> None:
     """Each output area adds its own commands (report, serve, monitor …)."""
-    for register in (register_reports, register_web, register_monitoring, register_users, register_admin, register_chains):
+    for register in (register_reports, register_web, register_monitoring, register_users, register_admin, register_chains,
+                     register_enterprises):
         register(app)
 
 

@@ -38,6 +38,7 @@ from zhizao.analytics.monitoring.warnings import RULES
 from zhizao.codes.industries import division_name
 from zhizao.codes.regions import district_name
 from zhizao.errors import MonitoringDataMissing, UserError
+from zhizao.outputs.cli_enterprises import enterprise_rules, enterprise_warning_rows, warnings_source_line
 from zhizao.outputs.console import Fmt, Lang, cell, column_cells, make_console, min_width, wrap
 from zhizao.outputs.monitoring_inputs import (DATA_ENV, DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401
                                               MonitoringInputs, check_monitoring_plan, default_data_dir,
@@ -100,6 +101,8 @@ def rule_title(rule: str, lang: str) -> str:
         return "企业类规则" if lang == "zh" else "enterprise rules"
     if rule in chain_rules():
         return labels.label("chain_rule", rule, lang)
+    if rule in enterprise_rules():  # issue 13
+        return labels.label("cli_enterprise_rule", rule, lang)
     r = RULES.get(rule)
     return rule if r is None else (r.title_zh if lang == "zh" else r.title_en)
 
@@ -109,12 +112,17 @@ def chain_rules() -> dict:
     return labels.TABLES.get("chain_rule", {})
 
 
-def chain_warnings(plan, db, settings, severity: str, rule, console: Console, lang: str, fmt: str) -> pd.DataFrame:
+def chain_warnings(plan, db, settings, severity: str, rule, console: Console, lang: str, fmt: str,
+                   ew: pd.DataFrame | None = None) -> pd.DataFrame:
     """The plan's chain warnings (api.chain_warnings: imported chain data, else the synthetic default),
     filtered as the monitoring ones; a line in table format says where the chain data come from."""
     p = plan if plan is not None else api.resolve_plan(None, db, register=False)
+    # issue 13: the enterprise, park and green warnings go with the chain ones (their data are not the period's)
+    if ew is None:
+        ew = enterprise_warning_rows(p, db, settings, SEVERITY_ORDER.get(severity, 2), rule, SEVERITY_ORDER, console,
+                                     lang, fmt)
     if not p.chains or not hasattr(chain_analytics, "chain_warnings"):  # the analytics' rules may land after this
-        return pd.DataFrame()
+        return _with_enterprise_warnings(pd.DataFrame(), ew)
     w = api.chain_warnings(p, db, settings)
     if fmt == "table" and len(w):
         source, _ = api.chain_source_words(w.attrs, lang)  # the calibration note: zhizao chain list --verbose
@@ -126,7 +134,14 @@ def chain_warnings(plan, db, settings, severity: str, rule, console: Console, la
     w = w[w["severity"].map(SEVERITY_ORDER) <= SEVERITY_ORDER.get(severity, 2)]
     w = w[w["rule"].isin(rule)] if rule else w
     w.attrs.update(attrs)
-    return w
+    return _with_enterprise_warnings(w, ew)
+
+
+def _with_enterprise_warnings(cw: pd.DataFrame, ew: pd.DataFrame) -> pd.DataFrame:
+    """The chain warnings and then the enterprise ones; attrs: the chain data's, and enterprise_synthetic."""
+    both = pd.concat([cw, ew], ignore_index=True) if len(ew) else cw
+    both.attrs.update(cw.attrs, enterprise_synthetic=bool(ew.attrs.get("synthetic")))
+    return both
 
 
 def with_chain_warnings(w: pd.DataFrame, cw: pd.DataFrame) -> pd.DataFrame:
@@ -145,9 +160,17 @@ def warnings_title(n: int | None, cw: pd.DataFrame, lang: str, published: str | 
         words = f"{n} " + ("条预警" if lang == "zh" else "warnings")
         return f"{published}: {words}" + (("（公布数）" if lang == "zh" else " (published)") if published else "") \
             if published else words
-    period = str(cw["period"].dropna().iloc[0]) if "period" in cw and cw["period"].notna().any() else "—"
-    chain = say("warn_title_chain", n=len(cw), period=period,
-                origin=say("warn_origin_synthetic") if cw.attrs.get("synthetic") else "")
+    ent = cw["rule"].isin(list(enterprise_rules())) if "rule" in cw else pd.Series(False, index=cw.index)
+    parts = []
+    for rows, key, synthetic in ((cw[~ent], "warn_title_chain", cw.attrs.get("synthetic")),
+                                 (cw[ent], "warn_title_enterprise", cw.attrs.get("enterprise_synthetic"))):
+        if not len(rows) and (key != "warn_title_chain" or ent.any()):
+            continue
+        period = str(rows["period"].dropna().iloc[0]) if "period" in rows and rows["period"].notna().any() else "—"
+        words = labels.CHAIN_WORDS if key in labels.CHAIN_WORDS else labels.CLI_ENTERPRISE_WORDS  # issue 13
+        parts.append(words[key][1 if lang == "en" else 0].format(
+            n=len(rows), period=period, origin=say("warn_origin_synthetic") if synthetic else ""))
+    chain = " + ".join(parts)
     if n is None:
         return f"{chain}{say('warn_title_sep')}{say('warn_title_no_monitoring')}"
     mon = say("warn_title_monitoring_published" if published else "warn_title_monitoring", n=n)
@@ -158,11 +181,20 @@ def chain_warnings_only(plan, db, settings, severity, rule, fmt, limit, lang, co
     """No monitoring data: the chain warnings alone, after a line saying what is missing and how to make
     it (exit 0). False when there is nothing to show (a plan without chain maps): the caller says why."""
     p = plan if plan is not None else api.resolve_plan(None, db, register=False)
-    if not p.chains or not hasattr(chain_analytics, "chain_warnings"):
+    chains = p.chains and hasattr(chain_analytics, "chain_warnings")
+    # issue 13: computed first (the first line says what is listed); their source line follows it
+    ew = enterprise_warning_rows(p, db, settings, SEVERITY_ORDER.get(severity, 2), rule, SEVERITY_ORDER, console,
+                                 lang, "json")
+    if not chains and not len(ew):
         return False
-    console.print(labels.label("chain_words", "warn_no_monitoring", lang).format(reason=missing.reason(lang)),
+    key = ("warn_no_monitoring" if not len(ew) else "warn_no_monitoring_both" if chains
+           else "warn_no_monitoring_enterprise")
+    words = labels.CHAIN_WORDS if key in labels.CHAIN_WORDS else labels.CLI_ENTERPRISE_WORDS
+    console.print(words[key][1 if lang == "en" else 0].format(reason=missing.reason(lang)),
                   style="yellow", markup=False, highlight=False)  # console: stderr for json/csv
-    cw = chain_warnings(p, db, settings, severity, rule, console, lang, fmt)
+    if fmt == "table" and len(ew):
+        warnings_source_line(ew, console, lang)
+    cw = chain_warnings(p, db, settings, severity, rule, console, lang, fmt, ew)
     attrs = dict(cw.attrs)
     cw = with_chain_warnings(cw.iloc[:0], cw)  # by severity, as with the monitoring warnings
     cw.attrs.update(attrs)
@@ -187,7 +219,7 @@ def step_title(step: str, lang: str) -> str:
 def check_rules(rules: Optional[List[str]]) -> Optional[List[str]]:
     """--rule: each a registered rule name; UserError naming them otherwise."""
 
-    known = [*RULES, *chain_rules()]
+    known = [*RULES, *chain_rules(), *enterprise_rules()]
     bad = [r for r in rules or [] if r not in known]
     if bad:
         raise UserError(f"没有规则 {'、'.join(bad)}：--rule 可取 {'、'.join(known)}",

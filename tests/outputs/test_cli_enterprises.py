@@ -1,0 +1,239 @@
+"""`zhizao enterprise|park|green …` as a user runs it: every subcommand in every format and both languages on
+the embedded plan's synthetic default (labelled everywhere), tables within 80 columns, a second plan without
+parks or green targets saying so, mistakes exiting 2 with one line, an import refused with row and column
+(nothing stored) and an import accepted (its data then replace the synthetic default), and the enterprise
+warnings in `zhizao warnings`."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from cli_support import run_main
+from zhizao import api
+from zhizao import api_enterprises as ze
+from zhizao.outputs import cli_chains, cli_enterprises
+from zhizao.outputs.console import make_console
+
+EMBEDDED = "chongqing-manufacturing-2021-2025"
+CURRENT = "chongqing-manufacturing-2023-2027"
+FICTIONAL = str(Path(__file__).parents[1] / "assets" / "fictional-plan.yaml")
+CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015
+CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code(body: str) -> str:
+    """A unified social credit code: the 17 characters and their check character."""
+    total = sum(CODE_CHARS.index(c) * w for c, w in zip(body, CODE_WEIGHTS))
+    return body + CODE_CHARS[(31 - total % 31) % 31]
+
+
+@pytest.fixture
+def zz(tmp_path, capsys, monkeypatch):
+    """`zhizao ARGS` on a store that does not exist yet (the enterprise data: the synthetic default)."""
+    monkeypatch.setenv("ZHIZAO_DB", str(tmp_path / "store.duckdb"))
+    monkeypatch.delenv("ZHIZAO_PLAN", raising=False)
+
+    def run(*args: str):
+        return run_main(list(args), capsys, monkeypatch)
+    return run
+
+
+def _narrow(monkeypatch, columns: str = "80") -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    for module in (cli_enterprises, cli_chains):
+        monkeypatch.setattr(module, "console", make_console())
+        monkeypatch.setattr(module, "err", make_console(stderr=True))
+
+
+def _some_enterprise() -> str:
+    return str(ze.enterprises(EMBEDDED)["enterprise_id"].iloc[0])
+
+
+def _some_park() -> str | None:
+    parks = ze.enterprise_data(plan=EMBEDDED).parks
+    return str(parks["park_id"].iloc[0]) if len(parks) else None
+
+
+COMMANDS = [["enterprise", "list"], ["enterprise", "tags"], ["enterprise", "muju"],
+            ["enterprise", "muju", "--level", "classes"], ["enterprise", "muju", "--level", "benchmarks"],
+            ["enterprise", "muju", "--by", "district"], ["enterprise", "prices"], ["enterprise", "changes"],
+            ["enterprise", "srdi"], ["enterprise", "srdi", "--closest"], ["enterprise", "backward"],
+            ["enterprise", "counts"], ["park", "list"], ["green", "status"], ["green", "intensity"],
+            ["green", "key-users"]]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: "-".join(a))
+def test_every_command_and_format_labels_the_synthetic_data(zz, args, lang, tmp_path):
+    label = "合成数据（演示用）" if lang == "zh" else "SYNTHETIC"
+    code, out, err = zz(*args, "--lang", lang)
+    assert code == 0, err
+    assert label in out and "Traceback" not in out + err
+    code, out, err = zz(*args, "--lang", lang, "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert all(r["origin"] == "synthetic" for r in rows)
+    assert label in err  # machine formats: the label on stderr, stdout stays parseable
+    code, out, err = zz(*args, "--lang", lang, "--format", "csv")
+    assert code == 0 and (out.startswith('"origin"') or not out.strip()), err
+    book = tmp_path / f"{'-'.join(args)}-{lang}.xlsx"
+    code, _, err = zz(*args, "--lang", lang, "--format", "xlsx", "--out", str(book))
+    assert code == 0, err
+    openpyxl = pytest.importorskip("openpyxl")
+    first = openpyxl.load_workbook(book).worksheets[0].cell(1, 1).value
+    assert "合成数据（演示用）" in first  # the workbook's first line, in English too
+
+
+def test_tables_fit_80_columns(zz, monkeypatch):
+    _narrow(monkeypatch)
+    more = [["enterprise", "show", _some_enterprise()], ["enterprise", "muju", "--by", "park"]]
+    if _some_park():
+        more.append(["park", "show", _some_park()])
+    for args in [*COMMANDS, *more]:
+        for lang in ("zh", "en"):
+            code, out, err = zz(*args, "--lang", lang, "--limit", "5") if args[1] != "show" else \
+                zz(*args, "--lang", lang)
+            assert code == 0, (args, err)
+            wide = [line for line in out.splitlines() + err.splitlines() if cell_len(line) > 80]
+            assert not wide, (args, lang, wide[:2])
+
+
+def test_list_matches_the_api_and_a_filter_narrows_it(zz):
+    df = ze.enterprises(EMBEDDED)
+    code, out, _ = zz("enterprise", "list", "--format", "json")
+    rows = json.loads(out)
+    assert [r["enterprise_id"] for r in rows] == list(df["enterprise_id"])
+    district = df["district"].iloc[0]
+    code, out, _ = zz("enterprise", "list", "--district", district, "--format", "json")
+    assert {r["district"] for r in json.loads(out)} == {district}
+    code, out, _ = zz("enterprise", "list", "--district", district, "--limit", "0")
+    name = next(d.name for d in api.resolve_plan(EMBEDDED, register=False).regions.districts if d.code == district)
+    assert code == 0 and name in out and district not in out  # a district by its name in a table
+
+
+def test_show_prints_the_enterprise_with_its_tags_and_classes(zz):
+    eid = _some_enterprise()
+    name = str(ze.enterprises(EMBEDDED).set_index("enterprise_id").at[eid, "name"])
+    code, out, err = zz("enterprise", "show", eid)
+    assert code == 0, err
+    assert name[:6] in out and eid in out
+    code, out, _ = zz("enterprise", "show", name, "--format", "json")
+    doc = json.loads(out)
+    assert doc["origin"] == "synthetic" and doc["registry"][0]["enterprise_id"] == eid
+    assert {"tags", "annual", "muju", "backward"} <= set(doc)
+
+
+def test_muju_table_is_ordered_by_class_and_says_what_the_classes_mean(zz):
+    code, out, _ = zz("enterprise", "muju", "--format", "json")
+    classes = [r["klass"] for r in json.loads(out) if r["klass"]]
+    assert classes == sorted(classes)
+    code, out, _ = zz("enterprise", "muju", "--class", "D", "--format", "json")
+    assert {r["klass"] for r in json.loads(out)} <= {"D"}
+    code, out, _ = zz("enterprise", "muju", "--lang", "en")
+    assert "A develop first" in out
+
+
+@pytest.mark.parametrize("args,words", [
+    (["enterprise", "list", "--district", "999999"], "区县"),
+    (["enterprise", "show", "NO-SUCH-ENTERPRISE"], "企业名录中没有"),
+    (["enterprise", "muju", "--year", "1990"], "--year"),
+    (["enterprise", "muju", "--level", "cities"], "--level"),
+    (["enterprise", "list", "--tag", "unicorn"], "--tag"),
+    (["enterprise", "muju", "--format", "xlsx"], "--out"),
+    (["enterprise", "list", "--out", "x.csv"], "--format"),
+    (["enterprise", "muju", "-s", "muju_share_a=50"], "100"),
+    (["park", "show", "no-such-park"], "园区"),
+    (["enterprise", "import", "no-such-file.xlsx"], "文件不存在"),
+])
+def test_mistakes_exit_2_with_one_line(zz, args, words):
+    code, out, err = zz(*args)
+    assert code == 2, (out, err)
+    assert words in err and "Traceback" not in err
+    code, _, err_en = zz(*args, "--lang", "en")
+    assert code == 2 and err_en.strip() and err_en != err
+
+
+def test_a_plan_without_parks_or_green_targets_says_so(zz):
+    code, out, err = zz("park", "list", "--plan", FICTIONAL)
+    assert code == 0, err
+    assert "本规划未列产业园区体系" in out
+    code, out, err = zz("green", "status", "--plan", FICTIONAL, "--lang", "en")
+    assert code == 0 and "this plan has no energy or water intensity indicator" in out
+    code, out, err = zz("green", "status", "--plan", FICTIONAL, "--format", "json")
+    assert code == 0 and json.loads(out) == []
+    code, out, err = zz("enterprise", "list", "--plan", FICTIONAL, "--format", "json")
+    assert code == 0 and all(r["origin"] == "synthetic" for r in json.loads(out))
+
+
+# --- import --------------------------------------------------------------------------------------------
+def _workbook(path: Path, rows: list[dict], tags: list[dict]) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "企业名录"
+    cols = ["enterprise_id", "name", "district", "park", "industry_class", "size", "established"]
+    ws.append(cols)
+    for r in rows:
+        ws.append([r.get(c, "") for c in cols])
+    ws = wb.create_sheet("企业标签")
+    cols = ["enterprise_id", "tag", "level", "acquired", "lost"]
+    ws.append(cols)
+    for r in tags:
+        ws.append([r.get(c, "") for c in cols])
+    wb.save(path)
+    return path
+
+
+def test_a_bad_credit_code_is_refused_with_row_and_column_and_nothing_is_stored(zz, tmp_path):
+    d = api.resolve_plan(CURRENT, register=False).regions.districts[0].code
+    good = credit_code("91500000MA5U00001")
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    path = _workbook(tmp_path / "bad.xlsx", [
+        {"enterprise_id": good, "name": "甲制造有限公司", "district": d, "size": "small"},
+        {"enterprise_id": bad, "name": "乙制造有限公司", "district": d, "size": "small"}], [])
+    code, out, err = zz("enterprise", "import", str(path), "--plan", CURRENT)
+    assert code == 1, (out, err)
+    assert "导入被拒绝" in err and bad in err and "3" in err  # the second data row is spreadsheet row 3
+    code, out, _ = zz("enterprise", "list", "--plan", CURRENT, "--format", "json")
+    assert all(r["origin"] == "synthetic" for r in json.loads(out))
+
+
+def test_an_import_replaces_the_synthetic_default_and_feeds_the_counts(zz, tmp_path):
+    d = api.resolve_plan(CURRENT, register=False).regions.districts[0].code
+    ids = [credit_code(f"91500000MA5U{i:05d}") for i in range(3)]
+    path = _workbook(tmp_path / "registry.xlsx",
+                     [{"enterprise_id": e, "name": f"测试企业{i}有限公司", "district": d, "size": "small",
+                       "industry_class": "3670"} for i, e in enumerate(ids)],
+                     [{"enterprise_id": ids[0], "tag": "srdi_sme", "acquired": "2023-05-01"},
+                      {"enterprise_id": ids[1], "tag": "srdi_sme", "acquired": "2024-03-01", "lost": "2024-06-01"},
+                      {"enterprise_id": ids[2], "tag": "srdi_sme", "acquired": "2024-09-01"}])
+    code, out, err = zz("enterprise", "import", str(path), "--plan", CURRENT)
+    assert code == 0, err
+    assert "已导入企业数据" in out
+    code, out, err = zz("enterprise", "list", "--plan", CURRENT, "--format", "json")
+    rows = json.loads(out)
+    assert sorted(r["enterprise_id"] for r in rows) == sorted(ids) and {r["origin"] for r in rows} == {"imported"}
+    assert "合成数据" not in err
+    code, out, _ = zz("enterprise", "counts", "--tag", "srdi_sme", "--plan", CURRENT, "--format", "json")
+    stock = {r["year"]: r["stock"] for r in json.loads(out)}
+    assert stock[2023] == 1 and stock[2024] == 2
+    obs, _ = ze.registry_assessment_inputs(CURRENT)
+    assert obs.set_index(["series", "year"]).at[("registry.specialised_smes", 2024), "value"] == 2
+
+
+# --- zhizao warnings -------------------------------------------------------------------------------------
+def test_warnings_list_the_enterprise_warnings_with_their_rules(zz, tmp_path):
+    w = ze.enterprise_warnings(EMBEDDED)
+    if not len(w):
+        pytest.skip("the synthetic default raises no enterprise warning")
+    code, out, err = zz("warnings", "--data", str(tmp_path / "none"), "--format", "json")
+    assert code == 0, err
+    rules = {r["rule"] for r in json.loads(out)}
+    assert set(w["rule"]) <= rules
+    rule = w["rule"].iloc[0]
+    code, out, err = zz("warnings", "--data", str(tmp_path / "none"), "--rule", rule)
+    assert code == 0, err
+    assert cli_enterprises.enterprise_rules()[rule][0][:6] in out and "企业、园区与绿色预警" in out

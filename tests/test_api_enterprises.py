@@ -81,7 +81,7 @@ def test_tags_held_at_a_year_end_follow_the_contract_rule():
     held = t[(t["acquired"].astype(str) <= when) & ((lost == "") | (when < lost))]
     expected = held.groupby("enterprise_id")["tag"].agg(lambda s: sorted(set(s)))
     df = ze.enterprises(EMBEDDED, year=year)
-    got = dict(zip(df["enterprise_id"], df["tags"].map(sorted)))
+    got = dict(zip(df["enterprise_id"], df["tags"].map(lambda ts: sorted(set(ts)))))  # one tag may be held at two levels
     for e, tags in expected.items():
         assert got[e] == tags
     assert sum(map(len, got.values())) == sum(map(len, expected))

@@ -5,13 +5,13 @@ for the yearly frames), else the labelled synthetic default of zhizao.synth.ente
 all or nothing: one batch of kind "enterprise" that registers its plan in the same transaction, as a
 chain import does (docs/storage.md §Enterprise data).
 
-zhizao.api is imported inside the functions: zhizao.api re-exports this module, so a module-level
-import would be circular whichever of the two is imported first.
+The plan and store helpers come from zhizao.api_plans, so that zhizao.api can re-export this module.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from zhizao import api_plans as api
 from zhizao.errors import UserError
 from zhizao.ingest.enterprise_frames import FRAMES, EnterpriseData
 from zhizao.store.importing import ImportFailed
@@ -29,7 +29,6 @@ def enterprise_data(db=None, plan=None) -> EnterpriseData:
     """The plan's enterprise data: what is imported and active in the store at `db` (synthetic=False,
     source = the file names, batch_id = the latest import, as_of = its date), else the synthetic default
     of the plan (labelled synthetic). Reading creates no store."""
-    from zhizao import api  # noqa: PLC0415 - see the module docstring
 
     plan = api.resolve_plan(plan, db, register=False)
     imported = _imported(db, plan.plan.id)
@@ -42,7 +41,6 @@ def enterprise_data(db=None, plan=None) -> EnterpriseData:
 
 def _imported(db, plan_id: str) -> EnterpriseData | None:
     """The active imported data of the plan, or None when nothing is imported (or no store exists)."""
-    from zhizao import api  # noqa: PLC0415 - see the module docstring
 
     store = api._store_if_exists(db)
     if store is None:
@@ -63,10 +61,9 @@ def import_enterprise_data(paths, *, plan=None, db=None, actor: str | None = Non
     else against the plan's active imported data. Returns batch_id, plan_id, file, frames (the frames
     present) and the rows of each of the six frames (0 when absent). A plan named by path or embedded id is
     registered in the import's own transaction; a refused import registers nothing."""
-    from zhizao import api  # noqa: PLC0415 - see the module docstring
     from zhizao.ingest.enterprises import read_enterprise_files  # noqa: PLC0415 - the ingest part's module
 
-    plan, plan_row = api._chain_plan(plan, db)
+    plan, plan_row = api.plan_and_record(plan, db)
     paths = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     existing = _imported(db, plan.plan.id)  # never the synthetic default: its enterprises are not real
     frames, problems, sha = read_enterprise_files(paths, plan, existing=existing, progress=progress)

@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from zhizao import api as _api
+from zhizao import api_plans as _api
 from zhizao.analytics.enterprises import backward as _backward
 from zhizao.analytics.enterprises import counts as _counts
 from zhizao.analytics.enterprises import green as _green
@@ -527,4 +527,7 @@ def registry_assessment_inputs(plan=None, db: str | Path | None = None, *,
                           "numerator_unit": None, "denominator": None, "denominator_unit": None, "scale": None,
                           "region": region, "note": "企业名录标签记录 / enterprise registry tag history",
                           "batch_id": data.batch_id or ""})
-    return pd.DataFrame(obs, columns=OBSERVATION_COLUMNS), pd.DataFrame(links, columns=LINK_COLUMNS)
+    # the store's observation columns and, beside them, its source columns (title, grade, known_since …)
+    frame = pd.DataFrame(obs)
+    frame = frame[[*OBSERVATION_COLUMNS, *(c for c in frame.columns if c not in OBSERVATION_COLUMNS)]]
+    return frame, pd.DataFrame(links, columns=LINK_COLUMNS)

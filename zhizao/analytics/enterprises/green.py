@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from zhizao import formatting, labels
+from zhizao.codes.regions import CITY_CODE, CITY_NAME_EN, district_name
 from zhizao.analytics.enterprises.data import EnterpriseData
 from zhizao.settings import Settings
 
@@ -25,7 +26,7 @@ CONCEPTS = {"energy": "energy_per_unit_industrial_va_above_scale",
             "water": "water_per_unit_industrial_va_above_scale"}
 INTENSITY_UNIT = {"energy": "吨标准煤/万元", "water": "立方米/万元"}
 USE_UNIT = {"energy": "万吨标准煤", "water": "万立方米"}
-INTENSITY_COLUMNS = ["measure", "area", "area_name", "year", "use", "use_unit", "value_added", "va_real_growth",
+INTENSITY_COLUMNS = ["measure", "area", "area_name", "area_name_en", "year", "use", "use_unit", "value_added", "va_real_growth",
                      "va_constant", "intensity", "intensity_unit", "yoy_change", "indicator", "indicator_name",
                      "base_year", "target", "target_year", "cumulative_change", "required_to_date", "gap_pp", "level",
                      "binding", "reasons_zh", "reasons_en"]
@@ -53,12 +54,15 @@ def _empty(reason: tuple[str, str]) -> pd.DataFrame:
     return df
 
 
-def _area_names(plan) -> dict[str, tuple[str, str]]:
+def area_names(plan) -> dict[str, tuple[str, str]]:
     r = plan.regions
     if r is None:
         return {}
-    names = {r.whole_code: (r.whole_name, r.whole_name)}
-    names.update({d.code: (d.name, d.name) for d in r.districts})
+    # English names where zhizao knows them (GB/T 2260 codes of its bundled list), else the plan's own name
+    whole_en = CITY_NAME_EN if r.whole_code == CITY_CODE else r.whole_name
+    names = {r.whole_code: (r.whole_name, whole_en)}
+    names.update({d.code: (d.name, en if (en := district_name(d.code, "en")) != d.code else d.name)
+                  for d in r.districts})
     return names
 
 
@@ -111,7 +115,7 @@ def intensity(plan, data: EnterpriseData, settings: Settings | None = None) -> p
         return _empty(labels.ENTERPRISE_WORDS["no_green_concept"])
     if data.green.empty:
         return _empty(labels.ENTERPRISE_WORDS["no_green_data"])
-    names = _area_names(plan)
+    names = area_names(plan)
     whole = plan.regions.whole_code if plan.regions else None
     rows = []
     green = data.green.dropna(subset=["year"])
@@ -135,7 +139,7 @@ def intensity(plan, data: EnterpriseData, settings: Settings | None = None) -> p
                 lvl = _level(r.yoy_change, gap, s) if r.year > base else np.nan
                 az, ae = names.get(area, (area, area))
                 zh, en = _reasons(m, ind, r.year, base, r.yoy_change, cum, req, gap, lvl, i0)
-                rows.append({"measure": m, "area": area, "area_name": az, "year": int(r.year), "use": r.use,
+                rows.append({"measure": m, "area": area, "area_name": az, "area_name_en": ae, "year": int(r.year), "use": r.use,
                              "use_unit": USE_UNIT[m], "value_added": r.value_added, "va_real_growth": r.va_real_growth,
                              "va_constant": r.va_constant, "intensity": r.intensity,
                              "intensity_unit": INTENSITY_UNIT[m], "yoy_change": r.yoy_change, "indicator": ind.id,

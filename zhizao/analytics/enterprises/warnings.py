@@ -78,7 +78,7 @@ def _green_rows(plan, data, year, s, period, synth) -> list[dict]:
                           "required_to_date": _num(r.required_to_date), "gap_pp": _num(r.gap_pp),
                           "base_year": int(r.base_year), "binding": bool(r.binding), "level": lvl},
                          f"{r.area_name}{ind.name}：{r.reasons_zh}{synth[0]}",
-                         f"{r.area_name}, {ind.name_en or ind.name}: {r.reasons_en}{synth[1]}"))
+                         f"{r.area_name_en}, {ind.name_en or ind.name}: {r.reasons_en}{synth[1]}"))
     return rows
 
 
@@ -125,5 +125,6 @@ def _backward_rows(plan, data, backward: pd.DataFrame, period, synth) -> list[di
         rows.append(_row("district", district, name, period, "enterprise_backward", "low",
                          {"n_candidates": n, "criteria": counts, "enterprises": sorted(grp["enterprise_id"])[:10]},
                          f"{name}有{n}家企业符合落后产能认定条件" + (f"（{cz}）" if cz else "") + synth[0],
-                         f"{name}: {n} backward-capacity candidate(s)" + (f" ({ce})" if ce else "") + synth[1]))
+                         f"{green.area_names(plan).get(district, (name, name))[1]}: {n} backward-capacity candidate(s)"
+                         + (f" ({ce})" if ce else "") + synth[1]))
     return rows

@@ -139,7 +139,7 @@ def _imported(plan) -> EnterpriseData:
 def test_imported_registry_counts_reach_the_assessment(monkeypatch):
     plan = api.resolve_plan(CURRENT, register=False)
     data = _imported(plan)
-    monkeypatch.setattr(ze, "enterprise_data", lambda db=None, plan=None: data)
+    monkeypatch.setattr(ze, "_stored_enterprise_data", lambda db, plan_id: data)
     obs, links = ze.registry_assessment_inputs(plan)
     assert len(obs) and set(obs["series"]) == {f"registry.{i}" for i in links["indicator"]}
     assert set(links["comparability"]) == {"comparable"} and set(links["transform"]) == {"identity"}
@@ -177,7 +177,7 @@ def _green_only(plan, final: float, last: int) -> EnterpriseData:
 ])
 def test_imported_green_data_reach_the_assessment(monkeypatch, plan_id, indicator, final, last, statuses):
     plan = api.resolve_plan(plan_id, register=False)
-    monkeypatch.setattr(ze, "enterprise_data", lambda db=None, plan=None: _green_only(plan, final, last))
+    monkeypatch.setattr(ze, "_stored_enterprise_data", lambda db, plan_id: _green_only(plan, final, last))
     obs, links = ze.green_assessment_inputs(plan)
     one = obs[obs["series"] == f"green.{indicator}"].set_index("year")
     assert one.at[last, "value"] == pytest.approx(final)  # the cumulative change in %, signed as the target
@@ -203,7 +203,7 @@ def test_registry_and_green_inputs_together_have_distinct_ids(monkeypatch):
     both = EnterpriseData(both.registry, both.tags, both.annual, both.srdi, both.parks,
                           _green_only(plan, -6, 2024).green, synthetic=False, source="x.xlsx", batch_id="b",
                           as_of="2025-03-01")
-    monkeypatch.setattr(ze, "enterprise_data", lambda db=None, plan=None: both)
+    monkeypatch.setattr(ze, "_stored_enterprise_data", lambda db, plan_id: both)
     obs, links = ze.enterprise_assessment_inputs(plan)
     assert {s.split(".")[0] for s in obs["series"]} == {"registry", "green"}
     assert obs["obs_id"].is_unique and set(links["series"]) == set(obs["series"])

@@ -30,6 +30,7 @@ from zhizao.analytics.enterprises import srdi as _srdi
 from zhizao.analytics.enterprises import warnings as _warnings
 from zhizao.analytics.enterprises.data import TAGS, EnterpriseData
 from zhizao.api_enterprise_data import enterprise_data, enterprise_source_words, import_enterprise_data
+from zhizao.api_enterprise_data import _imported as _stored_enterprise_data  # imported only, no synthetic
 from zhizao.errors import UserError
 from zhizao.plan.spec import Plan
 from zhizao.settings import Settings
@@ -536,9 +537,9 @@ def _frames(obs: list[dict], links: list[dict]) -> tuple[pd.DataFrame, pd.DataFr
 
 
 def _imported_data(plan: Plan, db) -> EnterpriseData | None:
-    """The plan's imported enterprise data; None for the synthetic default (it never feeds the assessment)."""
-    data = enterprise_data(db=db, plan=plan)
-    return None if data.synthetic else data
+    """The plan's active imported enterprise data, None when nothing is imported: the synthetic default never
+    feeds the assessment, so it is not even generated (that would cost every `zhizao assess` most of a second)."""
+    return _stored_enterprise_data(db, plan.plan.id)
 
 
 def registry_assessment_inputs(plan=None, db: str | Path | None = None, *,

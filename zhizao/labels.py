@@ -2133,8 +2133,7 @@ CLI_ENTERPRISE_WORDS: dict[str, Pair] = {
     "srdi_title": ("{year}年专精特新培育对象筛查（{n} 家）", "专精特新 screening {year} ({n} candidates)"),
     "closest_title": ("{year}年最接近认定标准的企业（按区县）", "Closest to qualifying {year} (per district)"),
     "backward_title": ("{year}年落后产能候选企业（{n} 家）", "Backward-capacity candidates {year} ({n})"),
-    "counts_title": ("企业数：年末持有、当年新增、累计新增、当年失去", "Enterprises: holders, new in the year, new since the "
-                     "first year, lost"),
+    "counts_title": ("企业数：年末持有、当年新增、累计新增、当年失去", "Enterprises per tag: holders, new, lost"),
     "new_cumulative_since": ("累计新增（自{year}年起）", "New since {year}"),
     "outside_parks": ("园区外", "not in a park"),
     "parks_title": ("{year}年园区亩均效益与用地控制指标（{n} 个）", "Parks {year}: 亩均 results and land-use targets ({n})"),

@@ -1,7 +1,8 @@
 """`zhizao enterprise|park|green …`: enterprises, parks and the binding green targets (docs/enterprises.md).
 
-enterprise list | show ID | tags | muju | prices | changes | srdi | backward | counts | import FILE…;
-park list | show ID; green status | intensity | key-users. Thin: the analyses are zhizao.api_enterprises (which
+enterprise list | show ID | tags | muju | prices | changes | srdi | backward | counts | import FILE… | template;
+park list | show ID; green status | intensity | key-users. `muju --format xlsx` and `prices --format xlsx` write the
+office layouts (zhizao.outputs.enterprise_exports); `template` the blank import workbook. Thin: the analyses are zhizao.api_enterprises (which
 calls zhizao.analytics.enterprises); this module parses options and prints. The data are the plan's active
 imported enterprise data, else the synthetic default, which every output labels (a banner line above a table,
 on stderr for machine formats; an `origin` column in JSON/CSV; the workbook's first line).
@@ -33,9 +34,10 @@ from zhizao.plan.load import PlanError
 from zhizao.store.importing import ImportFailed
 from zhizao.store.store import as_db
 
-enterprise_app = typer.Typer(help="企业：名录、标签、亩均效益评价、差别电价名单、类别变化、专精特新筛查、落后产能、企业数、导入 / "
-                                  "enterprises: registry, tags, 亩均 evaluation, price list, class changes, 专精特新 "
-                                  "screening, backward capacity, counts, import.", no_args_is_help=True)
+enterprise_app = typer.Typer(help="企业：名录、标签、亩均效益评价、差别电价名单、类别变化、专精特新筛查、落后产能、企业数、导入"
+                                  "及导入模板 / enterprises: registry, tags, 亩均 evaluation, price list, class changes, "
+                                  "专精特新 screening, backward capacity, counts, import and its template.",
+                             no_args_is_help=True)
 park_app = typer.Typer(help="园区：亩均效益、用地控制指标与排名，园区企业 / parks: 亩均 results, land-use targets, rank, "
                             "their enterprises.", no_args_is_help=True)
 green_app = typer.Typer(help="绿色约束性目标：单位增加值能耗、水耗及三级预警 / binding green targets: energy and water "

@@ -139,7 +139,7 @@ def _imported(plan) -> EnterpriseData:
 def test_imported_registry_counts_reach_the_assessment(monkeypatch):
     plan = api.resolve_plan(CURRENT, register=False)
     data = _imported(plan)
-    monkeypatch.setattr(ze, "enterprise_data", lambda db=None, plan=None: data)
+    monkeypatch.setattr(ze, "_stored_enterprise_data", lambda db, plan_id: data)
     obs, links = ze.registry_assessment_inputs(plan)
     assert len(obs) and set(obs["series"]) == {f"registry.{i}" for i in links["indicator"]}
     assert set(links["comparability"]) == {"comparable"} and set(links["transform"]) == {"identity"}
@@ -153,3 +153,92 @@ def test_imported_registry_counts_reach_the_assessment(monkeypatch):
     card = {i["id"]: i for i in result["indicators"]}
     assert card["specialised_smes"]["actual"] == 2
     assert card["specialised_smes"]["data_year"] == 2024
+
+
+# --- imported green data reach the assessment (fix C) ------------------------------------------------
+def _green_only(plan, final: float, last: int) -> EnterpriseData:
+    """An imported green table whose whole-area energy and water intensity fall evenly from the plan's
+    base year to `final` % in `last` (value added flat at comparable prices)."""
+    base = plan.plan.base_year
+    rows = [{"area": plan.regions.whole_code, "year": y, "energy": 1000 * (1 + final / 100) ** ((y - base) / (last - base)),
+             "water": 5e4 * (1 + final / 100) ** ((y - base) / (last - base)), "value_added": 1e4,
+             "va_real_growth": 0.0 if y > base else float("nan")} for y in range(base, last + 1)]
+    frames = {f: empty_frame(f) for f in ("registry", "tags", "annual", "srdi", "parks")}
+    return EnterpriseData(**frames, green=pd.DataFrame(rows), synthetic=False, source="green.xlsx", batch_id="b-g",
+                          as_of=f"{last + 1}-03-01")
+
+
+@pytest.mark.parametrize("plan_id,indicator,final,last,statuses", [
+    (EMBEDDED, "energy_intensity_reduction", -16, 2025, {"achieved"}),
+    (EMBEDDED, "energy_intensity_reduction", -5, 2025, {"behind", "seriously_behind", "not_met"}),
+    (EMBEDDED, "water_intensity_reduction", -16, 2025, {"behind", "seriously_behind", "not_met"}),  # −20 % asked
+    (CURRENT, "energy_intensity_reduction", -5, 2025, {"behind", "seriously_behind"}),  # −13 % by 2027
+    (CURRENT, "energy_intensity_reduction", -10, 2025, {"on_track", "ahead", "achieved"}),
+])
+def test_imported_green_data_reach_the_assessment(monkeypatch, plan_id, indicator, final, last, statuses):
+    plan = api.resolve_plan(plan_id, register=False)
+    monkeypatch.setattr(ze, "_stored_enterprise_data", lambda db, plan_id: _green_only(plan, final, last))
+    obs, links = ze.green_assessment_inputs(plan)
+    one = obs[obs["series"] == f"green.{indicator}"].set_index("year")
+    assert one.at[last, "value"] == pytest.approx(final)  # the cumulative change in %, signed as the target
+    assert set(one["basis"]) == {"cumulative_since"} and set(one["basis_from"]) == {str(plan.plan.base_year)}
+    assert not obs["synthetic"].any() and obs["obs_id"].lt(0).all() and obs["obs_id"].is_unique
+    card = {i["id"]: i for i in api.assess(plan_id, year=last)["indicators"]}  # through api.assess's hook
+    assert card[indicator]["status"] in statuses
+    assert card[indicator]["actual"] == pytest.approx(final) and card[indicator]["data_year"] == last
+
+
+def test_synthetic_green_data_never_feed_the_assessment():
+    obs, links = ze.green_assessment_inputs(EMBEDDED)
+    assert obs.empty and links.empty
+    assert ze.green(EMBEDDED).attrs["synthetic"] is True  # there are green figures, only synthetic
+    card = {i["id"]: i for i in api.assess(EMBEDDED, year=2024)["indicators"]}
+    assert card["energy_intensity_reduction"]["actual"] is None
+    assert ze.green_assessment_inputs(FICTIONAL)[0].empty  # a plan without green indicators
+
+
+def test_registry_and_green_inputs_together_have_distinct_ids(monkeypatch):
+    plan = api.resolve_plan(CURRENT, register=False)
+    both = _imported(plan)
+    both = EnterpriseData(both.registry, both.tags, both.annual, both.srdi, both.parks,
+                          _green_only(plan, -6, 2024).green, synthetic=False, source="x.xlsx", batch_id="b",
+                          as_of="2025-03-01")
+    monkeypatch.setattr(ze, "_stored_enterprise_data", lambda db, plan_id: both)
+    obs, links = ze.enterprise_assessment_inputs(plan)
+    assert {s.split(".")[0] for s in obs["series"]} == {"registry", "green"}
+    assert obs["obs_id"].is_unique and set(links["series"]) == set(obs["series"])
+
+
+# --- counts: the year's additions and the cumulative (fix C) ----------------------------------------------
+def test_counts_give_the_years_additions_and_the_cumulative(monkeypatch):
+    plan = api.resolve_plan(CURRENT, register=False)
+    monkeypatch.setattr(ze, "enterprise_data", lambda db=None, plan=None: _imported(plan))
+    c = ze.enterprise_counts("srdi_sme", None, plan).set_index("year")
+    assert c.attrs["new_since"] == 2023
+    assert c.at[2023, "new"] == 1 and c.at[2024, "new"] == 2  # E0 in 2023; E1 and E2 in 2024
+    assert c.at[2023, "new_cumulative"] == 1 and c.at[2024, "new_cumulative"] == 3
+    assert c.at[2024, "stock"] == 2 and c.at[2024, "lost"] == 0  # E1 came and went within 2024: not held a year end
+    every = ze.enterprise_counts(None, None, plan)
+    assert every.attrs["new_since"] == 2022  # E3's little giant
+    for _, g in every.groupby("tag"):
+        assert (g["new"].cumsum() == g["new_cumulative"]).all()
+
+
+# --- 亩均 reasons: an item at the benchmark is not below it (fix C, muju.py's tolerance) -------------------
+def test_an_item_at_the_benchmark_is_not_called_below_it(monkeypatch):
+    """Three identical enterprises: each item equals its benchmark up to floating point."""
+    from zhizao.ingest.enterprise_frames import ANNUAL_COLUMNS
+    reg = pd.DataFrame([{"enterprise_id": f"E{i}", "name": f"企业{i}", "district": "500101", "park": "",
+                         "industry_class": "3670", "size": "small", "established": ""} for i in range(3)])
+    ann = pd.DataFrame([{"enterprise_id": f"E{i}", "year": 2024, "land_area": 3.3, "revenue": 5000.0,
+                         "main_revenue": 5000.0, "value_added": 1000.1, "tax": 0.7, "energy": 300.3,
+                         "electricity": 100.7, "water": 1000.0, "emissions": 3.3, "rd_expense": 170.1,
+                         "employees": 30.0, "net_profit": 1.0, "assets": 1.0, "liabilities": 1.0, "investment": 1.0,
+                         "env_violations": 0, "quality_failures": 0, "safety_violations": 0, "obsolete_equipment": 0}
+                        for i in range(3)], columns=ANNUAL_COLUMNS)
+    data = EnterpriseData(reg, annual=ann, synthetic=False, source="t.xlsx",
+                          **{f: empty_frame(f) for f in ("tags", "srdi", "parks", "green")})
+    monkeypatch.setattr(ze, "enterprise_data", lambda db=None, plan=None: data)
+    df = ze.muju(EMBEDDED, year=2024)
+    assert len(df) == 3 and not df["reasons_zh"].str.contains("低于基准").any()
+    assert not df["reasons_en"].str.contains("below the benchmark").any()

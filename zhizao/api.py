@@ -136,24 +136,25 @@ def assess(
     finally:
         if own:
             store.close()
-    obs, links = _with_registry_counts(plan, obs, links, db if own else getattr(store, "path", db), when, settings)
+    obs, links = _with_enterprise_data(plan, obs, links, db if own else getattr(store, "path", db), when, settings)
     return assess_plan(plan, obs, links, year=year, settings=settings, lang=lang,
                        as_of=when.isoformat() if when else None)
 
 
-def _with_registry_counts(plan: Plan, obs: pd.DataFrame, links: pd.DataFrame, db, when: date | None,
+def _with_enterprise_data(plan: Plan, obs: pd.DataFrame, links: pd.DataFrame, db, when: date | None,
                           settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The store's values plus the enterprise counts of an imported registry for the plan's indicators with a
-    registry_count (never from synthetic data); in an as-of view, only those known by then."""
-    if not any(i.registry_count is not None for i in plan.indicators):
-        return obs, links
-    reg_obs, reg_links = registry_assessment_inputs(plan, db, settings=settings)
-    if reg_obs.empty:
+    """The store's values plus what imported enterprise data give the plan's indicators (never synthetic
+    data): the registry's counts for indicators with a registry_count, the green table's cumulative
+    intensity change for energy/water intensity indicators; in an as-of view, only those known by then."""
+    if not (any(i.registry_count is not None for i in plan.indicators) or green_concepts(plan)):
+        return obs, links  # nothing to add: the enterprise data are not even read
+    ent_obs, ent_links = enterprise_assessment_inputs(plan, db, settings=settings)
+    if ent_obs.empty:
         return obs, links
     if when is not None:
-        reg_obs = reg_obs[pd.to_datetime(reg_obs["known_since"]).dt.date <= when]
-    return (pd.concat([obs, reg_obs.reindex(columns=obs.columns)], ignore_index=True),
-            pd.concat([links, reg_links.reindex(columns=links.columns)], ignore_index=True))
+        ent_obs = ent_obs[pd.to_datetime(ent_obs["known_since"]).dt.date <= when]
+    return (pd.concat([obs, ent_obs.reindex(columns=obs.columns)], ignore_index=True),
+            pd.concat([links, ent_links.reindex(columns=links.columns)], ignore_index=True))
 
 
 SCORECARD_COLUMNS = [
@@ -717,9 +718,10 @@ def chain_warnings(plan=None, db: str | Path | None = None, settings: Settings |
 
 # enterprises, parks and green targets (issue 13): zhizao.api_enterprises, here as part of the one API
 from zhizao.api_enterprises import (  # noqa: E402 - this block's own import, kept with it
-    backward_candidates, enterprise_counts, enterprise_data, enterprise_profile, enterprise_source_words,
-    enterprise_tags, enterprise_warnings, enterprise_years, enterprises, green, import_enterprise_data, muju,
-    muju_changes, muju_prices, muju_summary, park_enterprises, parks, registry_assessment_inputs, srdi_candidates)
+    backward_candidates, enterprise_assessment_inputs, enterprise_counts, enterprise_data, enterprise_profile,
+    enterprise_source_words, enterprise_tags, enterprise_warnings, enterprise_years, enterprises, green,
+    green_assessment_inputs, green_concepts, import_enterprise_data, muju, muju_changes, muju_prices, muju_summary,
+    park_enterprises, parks, registry_assessment_inputs, srdi_candidates)
 
 __all__ += ["enterprise_data", "import_enterprise_data", "enterprises", "enterprise_profile", "enterprise_tags",
             "muju", "muju_prices", "muju_summary", "muju_changes", "parks", "park_enterprises", "srdi_candidates",

@@ -30,15 +30,17 @@ from zhizao.analytics.enterprises import srdi as _srdi
 from zhizao.analytics.enterprises import warnings as _warnings
 from zhizao.analytics.enterprises.data import TAGS, EnterpriseData
 from zhizao.api_enterprise_data import enterprise_data, enterprise_source_words, import_enterprise_data
+from zhizao.api_enterprise_data import _imported as _stored_enterprise_data  # imported only, no synthetic
 from zhizao.errors import UserError
 from zhizao.plan.spec import Plan
 from zhizao.settings import Settings
 
 __all__ = [
     "enterprise_data", "import_enterprise_data", "enterprise_source_words", "enterprises", "enterprise_profile",
-    "enterprise_tags", "muju", "muju_prices", "muju_summary", "muju_changes", "parks", "park_enterprises",
-    "srdi_candidates", "backward_candidates", "enterprise_counts", "green", "enterprise_warnings",
-    "registry_assessment_inputs", "enterprise_years",
+    "enterprise_tags", "muju", "muju_evaluation", "muju_prices", "muju_summary", "muju_changes", "parks",
+    "park_enterprises", "srdi_candidates", "backward_candidates", "enterprise_counts", "green", "enterprise_warnings",
+    "registry_assessment_inputs", "green_assessment_inputs", "enterprise_assessment_inputs",
+    "enterprise_years",
 ]
 
 MUJU_LEVELS = ("enterprises", "benchmarks", "classes")
@@ -283,14 +285,33 @@ def _evaluation(plan, db, year, settings):
     return plan, data, s, y, _muju.evaluate(data, y, s)
 
 
+def muju_evaluation(plan=None, db: str | Path | None = None, year: int | None = None,
+                    settings: Mapping[str, Any] | Settings | None = None) -> tuple[EnterpriseData, _muju.MujuResult]:
+    """(data, MujuResult): the enterprise data and their whole 亩均 evaluation of `year` — what the office
+    workbooks (zhizao.outputs.enterprise_exports) take; pass it as `evaluation=` to muju / muju_prices so
+    one command evaluates once."""
+    _, data, _, _, res = _evaluation(plan, db, year, settings)
+    return data, res
+
+
+def _evaluated(plan, db, year, settings, evaluation):
+    """_evaluation, or the caller's (data, MujuResult) from muju_evaluation."""
+    if evaluation is None:
+        return _evaluation(plan, db, year, settings)
+    data, res = evaluation
+    s = settings if isinstance(settings, Settings) else Settings(settings)
+    return _api.resolve_plan(plan, db, register=False), data, s, int(res.year), res
+
+
 def muju(plan=None, db: str | Path | None = None, year: int | None = None,
          settings: Mapping[str, Any] | Settings | None = None, *, level: str = "enterprises",
-         district: str | None = None, park: str | None = None) -> pd.DataFrame:
+         district: str | None = None, park: str | None = None,
+         evaluation: tuple[EnterpriseData, _muju.MujuResult] | None = None) -> pd.DataFrame:
     """The 亩均效益 evaluation of `year` (default: the latest with annual data), `zhizao enterprise muju`:
     level "enterprises" (indicators, pts_<item>, score, rank, klass, imputed, reasons_zh/en), "benchmarks" or
     "classes". district/park filter the enterprises (the classes are the whole evaluation's)."""
     _choice(level, MUJU_LEVELS, "亩均评价层级", "muju level")
-    plan, data, s, y, res = _evaluation(plan, db, year, settings)
+    plan, data, s, y, res = _evaluated(plan, db, year, settings, evaluation)
     district, park = check_district(plan, data, district), check_park(data, park)
     df = getattr(res, level)
     if level == "enterprises":
@@ -299,9 +320,10 @@ def muju(plan=None, db: str | Path | None = None, year: int | None = None,
 
 
 def muju_prices(plan=None, db: str | Path | None = None, year: int | None = None,
-                settings: Mapping[str, Any] | Settings | None = None, *, district: str | None = None) -> pd.DataFrame:
+                settings: Mapping[str, Any] | Settings | None = None, *, district: str | None = None,
+                evaluation: tuple[EnterpriseData, _muju.MujuResult] | None = None) -> pd.DataFrame:
     """差别电价/水价名单 (`zhizao enterprise prices`): classes C and D with their surcharges and extra cost."""
-    plan, data, s, y, res = _evaluation(plan, db, year, settings)
+    plan, data, s, y, res = _evaluated(plan, db, year, settings, evaluation)
     district = check_district(plan, data, district)
     return _stamped(_filtered(_muju.price_list(res, data, s), district), data, y)
 
@@ -388,18 +410,29 @@ def backward_candidates(plan=None, db: str | Path | None = None, year: int | Non
 
 def enterprise_counts(tag: str | None = None, level: str | None = None, plan=None, db: str | Path | None = None,
                       year: int | None = None, settings: Mapping[str, Any] | Settings | None = None) -> pd.DataFrame:
-    """Holders of a tag per year (`zhizao enterprise counts`): year, stock, new, lost; with no tag, every tag
-    (a `tag` column first). `year` keeps that year only."""
+    """Holders of a tag per year (`zhizao enterprise counts`): tag, year, stock (holders on 31 December),
+    new (enterprises first acquiring the tag in that year), new_cumulative (first acquisitions from
+    attrs["new_since"], the first year shown, to that year — all of them, as nobody acquired the tag before)
+    and lost (held at the end of the year before, not at the end of this one); with no tag, every tag.
+    `year` keeps that year only."""
     plan, data, _ = _context(plan, db, settings)
     tag, level = check_tag(tag), check_level(level)
-    tags = [tag] if tag is not None else list(TAGS)
-    frames = [_counts.tag_counts(data, t, level).assign(tag=t) for t in tags]
-    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["tag", "year", "stock", "new", "lost"])
-    df = df[["tag", *[c for c in df.columns if c != "tag"]]]
+    frames = []
+    for t in [tag] if tag is not None else list(TAGS):
+        c = _counts.tag_counts(data, t, level)  # its `new` is cumulative since the year before its first year
+        if len(c):
+            c = c.rename(columns={"new": "new_cumulative"})
+            c["new"] = c["new_cumulative"].diff().fillna(c["new_cumulative"]).astype("int64")
+            frames.append(c.assign(tag=t))
+    cols = ["tag", "year", "stock", "new", "new_cumulative", "lost"]
+    df = (pd.concat(frames, ignore_index=True)[cols] if frames
+          else pd.DataFrame({c: pd.Series(dtype=object if c == "tag" else "int64") for c in cols}))
+    since = int(df["year"].min()) if len(df) else None
     if year is not None:
         df = df[df["year"] == int(year)]
     df = _stamped(df.reset_index(drop=True), data, year)
     df.attrs["level"] = level
+    df.attrs["new_since"] = since
     return df
 
 
@@ -465,6 +498,50 @@ LINK_COLUMNS = ["plan_id", "indicator", "series", "comparability", "transform", 
                 "denominator", "denominator_unit", "scale", "region", "note", "batch_id"]
 
 
+def _observation(k: int, plan: Plan, ind, data: EnterpriseData, *, series: str, year: int, value: float, unit: str,
+                 quote: str, title: tuple[str, str], publisher: str, basis: str, basis_from: str | None,
+                 price_basis: str | None, imported: str, release: str) -> dict:
+    """One observation row in the store's layout (with its source columns) from imported enterprise data:
+    `preliminary`, grade REGISTRY_GRADE, known from the earlier of the data's date and the next year's
+    usual annual release."""
+    known = min(imported, f"{year + 1}-{release}")
+    return {
+        "obs_id": -(k + 1),  # negative: never an id of the store's own rows
+        "series": series, "region": plan.regions.whole_code if plan.regions else "", "industry": "ALL",
+        "period_type": "year", "year": year, "month": None, "period_key": str(year), "value": float(value),
+        "qualifier": "exact", "value_text": f"{value:g}", "unit": unit, "unit_original": None,
+        "price_basis": price_basis, "status": "preliminary", "vintage": None,
+        "source_id": f"enterprise:{data.batch_id or 'imported'}", "quote": quote, "note": str(data.source),
+        "batch_id": data.batch_id or "", "synthetic": False, "basis": basis, "basis_from": basis_from,
+        "source_title": f"{title[0]}（{data.source}） / {title[1]} ({data.source})", "publisher": publisher,
+        "source_url": None, "published": None, "accessed": None, "grade": REGISTRY_GRADE,
+        "known_since": pd.Timestamp(known), "vintage_assumed": True,
+        "vintage_assumed_from": "imported" if known == imported else "annual_release",  # the store's codes
+    }
+
+
+def _link(plan: Plan, ind, series: str, note: str, data: EnterpriseData) -> dict:
+    return {"plan_id": plan.plan.id, "indicator": ind.id, "series": series, "comparability": "comparable",
+            "transform": "identity", "numerator": None, "numerator_unit": None, "denominator": None,
+            "denominator_unit": None, "scale": None, "region": plan.regions.whole_code if plan.regions else "",
+            "note": note, "batch_id": data.batch_id or ""}
+
+
+def _frames(obs: list[dict], links: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The store's observation columns and, beside them, its source columns (title, grade, known_since …)."""
+    if not obs:
+        return pd.DataFrame(columns=OBSERVATION_COLUMNS), pd.DataFrame(columns=LINK_COLUMNS)
+    frame = pd.DataFrame(obs)
+    frame = frame[[*OBSERVATION_COLUMNS, *(c for c in frame.columns if c not in OBSERVATION_COLUMNS)]]
+    return frame, pd.DataFrame(links, columns=LINK_COLUMNS)
+
+
+def _imported_data(plan: Plan, db) -> EnterpriseData | None:
+    """The plan's active imported enterprise data, None when nothing is imported: the synthetic default never
+    feeds the assessment, so it is not even generated (that would cost every `zhizao assess` most of a second)."""
+    return _stored_enterprise_data(db, plan.plan.id)
+
+
 def registry_assessment_inputs(plan=None, db: str | Path | None = None, *,
                                settings: Mapping[str, Any] | Settings | None = None
                                ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -479,19 +556,16 @@ def registry_assessment_inputs(plan=None, db: str | Path | None = None, *,
     data's date (as_of) and the usual annual release (setting assumed_annual_release) of the next year."""
     plan = _api.resolve_plan(plan, db, register=False)
     s = settings if isinstance(settings, Settings) else Settings(settings)
-    empty = (pd.DataFrame(columns=OBSERVATION_COLUMNS), pd.DataFrame(columns=LINK_COLUMNS))
     if not any(i.registry_count is not None for i in plan.indicators):
-        return empty
-    data = enterprise_data(db=db, plan=plan)
-    if data.synthetic or data.registry.empty or data.tags.empty:
-        return empty
+        return _frames([], [])
+    data = _imported_data(plan, db)
+    if data is None or data.registry.empty or data.tags.empty:
+        return _frames([], [])
     ro = _counts.registry_observations(plan, data)
     if ro is None or ro.empty:
-        return empty
-    region = plan.regions.whole_code if plan.regions else ""
+        return _frames([], [])
     imported = str(data.as_of or date.today().isoformat())[:10]
     release = str(s["assumed_annual_release"])
-    source_id = f"registry:{data.batch_id or 'imported'}"
     indicators = {i.id: i for i in plan.indicators}
     obs, links = [], []
     for k, r in enumerate(ro.to_dict("records")):
@@ -500,34 +574,85 @@ def registry_assessment_inputs(plan=None, db: str | Path | None = None, *,
             continue
         y = int(r["year"])
         series = f"{REGISTRY_SERIES_PREFIX}{ind.id}"
-        known = min(imported, f"{y + 1}-{release}")
         stock = r.get("measure", "stock") == "stock"
         what_zh = (f"{y}年末持有标签的企业数" if stock else f"{r.get('basis_year')}年后首次获得标签的企业数")
         what_en = (f"enterprises holding the tag at the end of {y}" if stock
                    else f"enterprises first acquiring the tag after {r.get('basis_year')}")
-        obs.append({
-            "obs_id": -(k + 1),  # negative: never an id of the store's own rows
-            "series": series, "region": region, "industry": "ALL", "period_type": "year", "year": y, "month": None,
-            "period_key": str(y), "value": float(r["value"]), "qualifier": "exact",
-            "value_text": f"{r['value']:g}", "unit": r.get("unit") or ind.unit, "unit_original": None,
-            "price_basis": ind.price_basis.value if ind.price_basis is not None else None,
-            "status": "preliminary", "vintage": None, "source_id": source_id,
-            "quote": f"企业名录标签记录：{what_zh} / enterprise registry tag history: {what_en}",
-            "note": str(r.get("source") or data.source), "batch_id": data.batch_id or "", "synthetic": False,
-            "basis": "level", "basis_from": None,
-            "source_title": f"导入的企业名录（{data.source}） / imported enterprise registry ({data.source})",
-            "publisher": "企业名录导入 / enterprise registry import", "source_url": None, "published": None,
-            "accessed": None, "grade": REGISTRY_GRADE, "known_since": pd.Timestamp(known),
-            "vintage_assumed": True,
-            "vintage_assumed_from": "imported" if known == imported else "annual_release",  # the store's codes
-        })
+        obs.append(_observation(
+            k, plan, ind, data, series=series, year=y, value=float(r["value"]), unit=r.get("unit") or ind.unit,
+            quote=f"企业名录标签记录：{what_zh} / enterprise registry tag history: {what_en}",
+            title=("导入的企业名录", "imported enterprise registry"), publisher="企业名录导入 / enterprise registry import",
+            basis="level", basis_from=None,
+            price_basis=ind.price_basis.value if ind.price_basis is not None else None,
+            imported=imported, release=release))
         if not any(lk["series"] == series for lk in links):
-            links.append({"plan_id": plan.plan.id, "indicator": ind.id, "series": series,
-                          "comparability": "comparable", "transform": "identity", "numerator": None,
-                          "numerator_unit": None, "denominator": None, "denominator_unit": None, "scale": None,
-                          "region": region, "note": "企业名录标签记录 / enterprise registry tag history",
-                          "batch_id": data.batch_id or ""})
-    # the store's observation columns and, beside them, its source columns (title, grade, known_since …)
-    frame = pd.DataFrame(obs)
-    frame = frame[[*OBSERVATION_COLUMNS, *(c for c in frame.columns if c not in OBSERVATION_COLUMNS)]]
-    return frame, pd.DataFrame(links, columns=LINK_COLUMNS)
+            links.append(_link(plan, ind, series, "企业名录标签记录 / enterprise registry tag history", data))
+    return _frames(obs, links)
+
+
+GREEN_SERIES_PREFIX = "green."  # the series of a green indicator's cumulative change: green.<indicator id>
+
+
+def green_assessment_inputs(plan=None, db: str | Path | None = None, *,
+                            settings: Mapping[str, Any] | Settings | None = None
+                            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(observations, links) in the store's layout for the plan's indicators whose concept is energy or water
+    per unit of industrial value added (GREEN_CONCEPTS): from the IMPORTED green table
+    (analytics.enterprises.green.intensity), the whole area's cumulative change (%) of the intensity since the
+    indicator's base year, one value per year after it — the value a cumulative_change target reads (−16 =
+    down 16 %), basis cumulative_since <base year>, price basis constant (value added chained at comparable
+    prices). Series green.<indicator>, linked as comparable/identity. Empty for a plan without such an
+    indicator, for the synthetic default and for imported data without a green table. `preliminary`, grade
+    REGISTRY_GRADE and known_since as registry_assessment_inputs."""
+    plan = _api.resolve_plan(plan, db, register=False)
+    s = settings if isinstance(settings, Settings) else Settings(settings)
+    if not green_concepts(plan) or plan.regions is None:
+        return _frames([], [])
+    data = _imported_data(plan, db)
+    if data is None or data.green.empty:
+        return _frames([], [])
+    full = _green.intensity(plan, data, s)
+    if full.empty:
+        return _frames([], [])
+    whole = full[(full["area"].astype(str) == plan.regions.whole_code) & (full["year"] > full["base_year"])
+                 & pd.to_numeric(full["cumulative_change"], errors="coerce").notna()]
+    imported = str(data.as_of or date.today().isoformat())[:10]
+    release = str(s["assumed_annual_release"])
+    indicators = {i.id: i for i in plan.indicators}
+    obs, links = [], []
+    for k, r in enumerate(whole.to_dict("records")):
+        ind = indicators.get(r["indicator"])
+        if ind is None:
+            continue
+        y, base = int(r["year"]), int(r["base_year"])
+        series = f"{GREEN_SERIES_PREFIX}{ind.id}"
+        mz, me = ("单位工业增加值能耗", "energy per unit of industrial value added") if r["measure"] == "energy" else \
+            ("单位工业增加值用水量", "water per unit of industrial value added")
+        obs.append(_observation(
+            k, plan, ind, data, series=series, year=y, value=float(r["cumulative_change"]), unit="%",
+            quote=f"能耗水耗表：{y}年{mz}较{base}年累计变化（增加值按可比价） / energy and water table: {me} in {y}, "
+                  f"cumulative change since {base} (value added at comparable prices)",
+            title=("导入的能耗水耗数据", "imported energy and water data"),
+            publisher="企业数据导入 / enterprise data import", basis="cumulative_since", basis_from=str(base),
+            price_basis="constant", imported=imported, release=release))
+        if not any(lk["series"] == series for lk in links):
+            links.append(_link(plan, ind, series, "能耗水耗表（可比价） / energy and water table (comparable prices)",
+                               data))
+    return _frames(obs, links)
+
+
+def enterprise_assessment_inputs(plan=None, db: str | Path | None = None, *,
+                                 settings: Mapping[str, Any] | Settings | None = None
+                                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What imported enterprise data give the plan's assessment: registry_assessment_inputs and
+    green_assessment_inputs together (observation ids distinct). Empty for the synthetic default."""
+    reg_obs, reg_links = registry_assessment_inputs(plan, db, settings=settings)
+    green_obs, green_links = green_assessment_inputs(plan, db, settings=settings)
+    parts = [(o, lk) for o, lk in ((reg_obs, reg_links), (green_obs, green_links)) if len(o)]
+    if not parts:
+        return reg_obs, reg_links
+    if len(parts) == 2:
+        green_obs = green_obs.assign(obs_id=green_obs["obs_id"] - len(reg_obs))
+        parts = [(reg_obs, reg_links), (green_obs, green_links)]
+    return (pd.concat([o for o, _ in parts], ignore_index=True),
+            pd.concat([lk for _, lk in parts], ignore_index=True))

@@ -83,8 +83,9 @@ def test_every_command_and_format_labels_the_synthetic_data(zz, args, lang, tmp_
     code, _, err = zz(*args, "--lang", lang, "--format", "xlsx", "--out", str(book))
     assert code == 0, err
     openpyxl = pytest.importorskip("openpyxl")
-    first = openpyxl.load_workbook(book).worksheets[0].cell(1, 1).value
-    assert "合成数据（演示用）" in first  # the workbook's first line, in English too
+    ws = openpyxl.load_workbook(book).worksheets[0]
+    top = f"{ws.cell(1, 1).value} {ws.cell(2, 1).value}"  # the source line, or an office layout's title and 单位 row
+    assert "合成数据（演示用）" in top or (lang == "en" and "SYNTHETIC" in top)
 
 
 def test_tables_fit_80_columns(zz, monkeypatch):
@@ -237,3 +238,139 @@ def test_warnings_list_the_enterprise_warnings_with_their_rules(zz, tmp_path):
     code, out, err = zz("warnings", "--data", str(tmp_path / "none"), "--rule", rule)
     assert code == 0, err
     assert cli_enterprises.enterprise_rules()[rule][0][:6] in out and "企业、园区与绿色预警" in out
+
+
+# --- fix C: the template, the office layouts, counts, shares, natures, benchmarks --------------------------
+def _book(path: Path):
+    openpyxl = pytest.importorskip("openpyxl")
+    return openpyxl.load_workbook(path)
+
+
+def test_template_writes_the_six_sheets_and_their_notes(zz, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = zz("enterprise", "template")
+    assert code == 0, err
+    wb = _book(tmp_path / "企业数据导入模板.xlsx")  # the default name, in the current folder
+    assert wb.sheetnames == ["企业名录", "企业标签", "年度指标", "专精特新", "园区", "能耗水耗", "说明"]
+    assert wb["企业名录"].cell(1, 1).value.startswith("统一社会信用代码") and wb["企业名录"].max_row == 2
+    code, _, err = zz("enterprise", "template", "--lang", "en", "--out", str(tmp_path / "t.xlsx"), "--plan", FICTIONAL)
+    assert code == 0, err
+    wb = _book(tmp_path / "t.xlsx")
+    assert wb.sheetnames[:6] == ["registry", "tags", "annual", "srdi", "parks", "green"] and len(wb.sheetnames) == 7
+    code, _, err = zz("enterprise", "template", "--out", str(tmp_path / "t.csv"))
+    assert code == 2 and ".xlsx" in err and not (tmp_path / "t.csv").exists()
+
+
+def test_muju_and_prices_xlsx_are_the_office_layouts(zz, tmp_path):
+    district = ze.enterprises(EMBEDDED)["district"].iloc[0]
+    code, _, err = zz("enterprise", "muju", "--format", "xlsx", "--out", str(tmp_path / "m.xlsx"),
+                      "--district", district)
+    assert code == 0, err
+    wb = _book(tmp_path / "m.xlsx")
+    assert "分类统计" in wb.sheetnames and "规上企业" in wb.sheetnames
+    ws = wb["规上企业"]
+    assert "工业企业亩均效益综合评价结果" in ws.cell(1, 1).value and "合成数据（演示用）" in ws.cell(2, 1).value
+    heads = [c.value for c in ws[3]]
+    assert heads[:3] == ["序号", "企业名称", "统一社会信用代码"]
+    assert any("得分" in str(h) for h in heads) and any("类别" in str(h) for h in heads)
+    col = next(k for k, h in enumerate(heads, start=1) if "区县" in str(h))
+    name = next(d.name for d in api.resolve_plan(EMBEDDED, register=False).regions.districts if d.code == district)
+    values = {ws.cell(r, col).value for r in range(5, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, int)}
+    assert values == {name}  # --district kept in the office layout
+    code, _, err = zz("enterprise", "prices", "--format", "xlsx", "--out", str(tmp_path / "p.xlsx"))
+    assert code == 0, err
+    ws = _book(tmp_path / "p.xlsx").worksheets[0]
+    assert "差别电价" in ws.cell(1, 1).value and [c.value for c in ws[3]][:2] == ["序号", "企业名称"]
+    n = len(ze.muju_prices(EMBEDDED))
+    assert sum(isinstance(ws.cell(r, 1).value, int) for r in range(4, ws.max_row + 1)) == n
+
+
+def test_counts_show_the_years_additions_and_the_cumulative(zz, monkeypatch):
+    _narrow(monkeypatch)
+    code, out, _ = zz("enterprise", "counts", "--tag", "srdi_sme", "--format", "json")
+    rows = json.loads(out)
+    assert all(b["new_cumulative"] == a["new_cumulative"] + b["new"] for a, b in zip(rows, rows[1:]))
+    assert any(r["new"] != r["new_cumulative"] for r in rows)
+    code, out, err = zz("enterprise", "counts", "--tag", "srdi_sme")
+    assert code == 0, err
+    assert "当年新增" in out and f"累计新增（自{rows[0]['year']}年起）" in out
+    code, out, _ = zz("enterprise", "counts", "--tag", "srdi_sme", "--lang", "en")
+    assert "New in year" in out and f"New since {rows[0]['year']}" in out
+
+
+@pytest.mark.parametrize("args,column", [(["enterprise", "muju", "--by", "district"], "share_ab"),
+                                         (["enterprise", "muju", "--by", "park"], "share_ab"),
+                                         (["enterprise", "muju", "--level", "classes"], "share"),
+                                         (["green", "key-users"], "share_of_change")])
+def test_shares_are_shown_in_percent(zz, args, column, tmp_path):
+    code, out, _ = zz(*args, "--format", "json")
+    shares = [r[column] for r in json.loads(out) if r[column] is not None]
+    assert shares and max(abs(x) for x in shares) <= 1  # the analytics' fractions in machine formats
+    big = max(shares, key=abs)
+    code, out, err = zz(*args, "--limit", "0")
+    assert code == 0, err
+    assert f"{big * 100:.1f}" in out  # 64.5, not 0.6
+    book = tmp_path / "s.xlsx"
+    zz(*args, "--format", "xlsx", "--out", str(book))
+    cells = [c.value for row in _book(book).worksheets[0].iter_rows(min_row=3) for c in row]
+    assert any(isinstance(v, float) and v == pytest.approx(big * 100) for v in cells)
+
+
+def test_the_outside_park_row_is_named(zz):
+    code, out, _ = zz("enterprise", "muju", "--by", "park", "--limit", "0")
+    assert "园区外" in out
+    code, out, _ = zz("enterprise", "muju", "--by", "park", "--limit", "0", "--lang", "en")
+    assert "not in a park" in out
+    code, out, _ = zz("enterprise", "muju", "--by", "park", "--format", "json")
+    assert "" in {r["park"] for r in json.loads(out)}  # machine formats keep the code
+
+
+def test_green_status_title_follows_each_indicators_nature(zz):
+    code, out, err = zz("green", "status")
+    assert code == 0, err
+    assert "（约束性）" in out
+    code, out, err = zz("green", "status", "--plan", CURRENT)
+    assert code == 0, err
+    assert "未标属性" in out and "约束性" not in out
+    code, out, _ = zz("green", "status", "--plan", CURRENT, "--lang", "en")
+    assert "nature not stated" in out and "binding" not in out
+
+
+def test_benchmarks_keep_three_significant_digits(zz):
+    b = ze.muju(EMBEDDED, level="benchmarks")
+    rd = float(b[b["item"] == "rd_intensity"]["benchmark"].iloc[0])
+    code, out, _ = zz("enterprise", "muju", "--level", "benchmarks")
+    assert f"{rd:.3g}" in out
+
+
+def test_key_users_give_the_intensity_unit(zz):
+    code, out, _ = zz("green", "key-users", "--limit", "3")
+    assert "吨标准煤/万元" in out
+    code, out, _ = zz("green", "key-users", "--limit", "3", "--lang", "en")
+    assert "tce/10k yuan" in out
+
+
+def test_imported_green_table_reaches_zhizao_assess(zz, tmp_path):
+    """Imported (never synthetic) energy and water figures decide the green indicators' status."""
+    openpyxl = pytest.importorskip("openpyxl")
+    plan = api.resolve_plan(EMBEDDED, register=False)
+    base, whole = plan.plan.base_year, plan.regions.whole_code
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "能耗水耗"
+    ws.append(["area", "year", "energy", "water", "value_added", "va_real_growth"])
+    for y in range(base, 2026):  # intensity down 16 % (energy) and 20 % (water) by 2025, value added flat
+        k = (y - base) / (2025 - base)
+        ws.append([whole, y, 1000 * 0.84 ** k, 50000 * 0.8 ** k, 10000, 0 if y > base else None])
+    wb.save(tmp_path / "green.xlsx")
+    code, out, err = zz("assess", "--plan", EMBEDDED, "--year", "2025", "--format", "json")
+    assert code == 0, err
+    before = {i["id"]: i for i in json.loads(out)["indicators"]}
+    assert before["energy_intensity_reduction"]["status"] != "achieved"
+    code, out, err = zz("enterprise", "import", str(tmp_path / "green.xlsx"), "--plan", EMBEDDED)
+    assert code == 0, err
+    code, out, err = zz("assess", "--plan", EMBEDDED, "--year", "2025", "--format", "json")
+    assert code == 0, err
+    after = {i["id"]: i for i in json.loads(out)["indicators"]}
+    for ind in ("energy_intensity_reduction", "water_intensity_reduction"):
+        assert after[ind]["status"] == "achieved", after[ind]

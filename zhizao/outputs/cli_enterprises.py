@@ -1,7 +1,8 @@
 """`zhizao enterprise|park|green …`: enterprises, parks and the binding green targets (docs/enterprises.md).
 
-enterprise list | show ID | tags | muju | prices | changes | srdi | backward | counts | import FILE…;
-park list | show ID; green status | intensity | key-users. Thin: the analyses are zhizao.api_enterprises (which
+enterprise list | show ID | tags | muju | prices | changes | srdi | backward | counts | import FILE… | template;
+park list | show ID; green status | intensity | key-users. `muju --format xlsx` and `prices --format xlsx` write the
+office layouts (zhizao.outputs.enterprise_exports); `template` the blank import workbook. Thin: the analyses are zhizao.api_enterprises (which
 calls zhizao.analytics.enterprises); this module parses options and prints. The data are the plan's active
 imported enterprise data, else the synthetic default, which every output labels (a banner line above a table,
 on stderr for machine formats; an `origin` column in JSON/CSV; the workbook's first line).
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -20,20 +22,22 @@ import typer
 from rich.cells import cell_len
 from rich.text import Text
 
-from zhizao import api, labels
+from zhizao import api, formatting, labels
 from zhizao import api_enterprises as ze
 from zhizao.codes import regions
 from zhizao.errors import UserError
 from zhizao.outputs.cli_chains import _check_out, _import_progress, _limited, _problems, _save
+from zhizao.outputs import enterprise_exports
 from zhizao.outputs.console import Lang, cell, fitted_table, fixed, make_console, numeric_columns, parse_settings
 from zhizao.outputs.spreadsheet_safe import write_csv, xlsx_cell, xlsx_text
 from zhizao.plan.load import PlanError
 from zhizao.store.importing import ImportFailed
 from zhizao.store.store import as_db
 
-enterprise_app = typer.Typer(help="企业：名录、标签、亩均效益评价、差别电价名单、类别变化、专精特新筛查、落后产能、企业数、导入 / "
-                                  "enterprises: registry, tags, 亩均 evaluation, price list, class changes, 专精特新 "
-                                  "screening, backward capacity, counts, import.", no_args_is_help=True)
+enterprise_app = typer.Typer(help="企业：名录、标签、亩均效益评价、差别电价名单、类别变化、专精特新筛查、落后产能、企业数、导入"
+                                  "及导入模板 / enterprises: registry, tags, 亩均 evaluation, price list, class changes, "
+                                  "专精特新 screening, backward capacity, counts, import and its template.",
+                             no_args_is_help=True)
 park_app = typer.Typer(help="园区：亩均效益、用地控制指标与排名，园区企业 / parks: 亩均 results, land-use targets, rank, "
                             "their enterprises.", no_args_is_help=True)
 green_app = typer.Typer(help="绿色约束性目标：单位增加值能耗、水耗及三级预警 / binding green targets: energy and water "
@@ -44,10 +48,12 @@ err = make_console(stderr=True)
 REASONS_SHOWN = 2  # reasons in a table cell; JSON/CSV/XLSX have them all
 KLASS_STYLE = {"A": "green", "B": "", "C": "yellow", "D": "bold red"}
 LEVEL_STYLE = {1: "bold red", 2: "yellow", 3: "green"}
-INTS = ("rank", "n", "n_lost", "n_A", "n_B", "n_C", "n_D", "n_failed", "stock", "new", "lost", "n_enterprises", "year",
-        "base_year", "env_violations", "quality_failures", "safety_violations")
-PCTS = ("share_ab", "rd_intensity", "yoy_change", "cumulative_change", "required_to_date", "intensity_change",
+INTS = ("rank", "n", "n_lost", "n_A", "n_B", "n_C", "n_D", "n_failed", "stock", "new", "new_cumulative", "lost",
+        "n_enterprises", "year", "base_year", "env_violations", "quality_failures", "safety_violations")
+PCTS = ("share", "share_ab", "rd_intensity", "yoy_change", "cumulative_change", "required_to_date", "intensity_change",
         "share_of_change", "surcharge_water")
+# shares the analytics give as fractions (docs/enterprises.md); a reader's table or workbook shows percent
+FRACTIONS = ("share", "share_ab", "share_of_change")
 PPS = ("gap_pp",)
 CHANGE_ORDER = {"down": 0, "up": 1, "new": 2, "gone": 3, "same": 4}
 
@@ -255,8 +261,11 @@ def _district_names(plan, lang: str) -> dict:
 
 
 def _words(df: pd.DataFrame, plan, lang: str, park_names: dict | None = None) -> pd.DataFrame:
-    """A frame for a reader: district codes as names, codes as words, lists joined."""
+    """A frame for a reader: district codes as names, codes as words, lists joined, shares in percent."""
     out = df.copy()
+    for col in FRACTIONS:
+        if col in out:
+            out[col] = pd.to_numeric(out[col], errors="coerce") * 100
     districts = _district_names(plan, lang)
     sep = "; " if lang == "en" else "、"
     for col in ("district", "area"):
@@ -326,10 +335,9 @@ def _cells(df: pd.DataFrame, lang: str) -> list[list[str]]:
             cols.append([cell(v, "pct", lang) for v in df[c]])
         elif c in PPS:
             cols.append([cell(v, "pp", lang) for v in df[c]])
-        elif c == "share":  # a percentage; a fraction 0–1 if that is what the analytics give
-            x = pd.to_numeric(df[c], errors="coerce")
-            x = x * 100 if x.max() <= 1 else x
-            cols.append([cell(v, "pct", lang) for v in x])
+        elif c == "benchmark":  # three significant digits: an R&D share of 1.69 % is not 2
+            cols.append([formatting.grouped(formatting.significant(v, 3)) if pd.notna(v) else formatting.MISSING
+                         for v in df[c]])
         elif pd.api.types.is_float_dtype(df[c]):
             cols.append(_floats(df[c]))
         else:
@@ -381,7 +389,8 @@ def _table(df: pd.DataFrame, lang: str, title: str | None = None) -> None:
 def _show(df: pd.DataFrame, cols: list[str], plan, lang: str, title: str, limit: int = 0, data_parks=None) -> None:
     """Columns `cols` (those present) of `df`, limited, reasons shortened, in words, as a table."""
     view = _limited(df, limit, lang) if limit else df
-    view = _reasons(view, lang)
+    if {"reasons_zh", "reasons_en"} & set(cols):  # the note on cut reasons only when reasons are shown
+        view = _reasons(view, lang)
     cols = list(dict.fromkeys("reasons" if c in ("reasons_zh", "reasons_en") else c for c in cols))
     view = _words(view[[c for c in cols if c in view]], plan, lang, data_parks or df.attrs.get("park_names"))
     _table(view.reset_index(drop=True), lang, title)
@@ -396,6 +405,15 @@ def _start(plan, db, fmt: Fmt, out, lang: Lang):
     lang = lang.value
     _check_out(fmt, out)
     return _plan(plan, db, lang), lang
+
+
+def _outside_parks_last(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A by-park summary for a reader: the enterprises outside any park (park "") named so, last."""
+    attrs = dict(df.attrs)
+    outside = df["park"].fillna("").astype(str) == ""
+    out = pd.concat([df[~outside], df[outside].assign(park=_say("outside_parks", lang))], ignore_index=True)
+    out.attrs.update(attrs)
+    return out
 
 
 def _by_class(df: pd.DataFrame) -> pd.DataFrame:
@@ -514,14 +532,24 @@ def enterprise_muju(level: MujuLevel = typer.Option(MujuLevel.enterprises, "--le
         y = df.attrs.get("year")
         title = _say("summary_title", lang, year=y, by=_say(f"by_{by.value}", lang))
         _banner(df, fmt, lang)
+        if fmt in (Fmt.table, Fmt.xlsx) and by == By.park and "park" in df:
+            df = _outside_parks_last(df, lang)
         if _write(df, fmt, out, lang, p, title):
             return
         first = by.value if by.value in df else df.columns[0]
-        view = df
         cols = [first, "n", "n_A", "n_B", "n_C", "n_D", "share_ab", "tax_per_mu", "va_per_mu"]
         if console.width < 100:  # 80 columns keep the names: value added per mu is in JSON/CSV/XLSX
             cols.remove("va_per_mu")
-        _show(view, cols, p, lang, title, limit)
+        _show(df, cols, p, lang, title, limit)
+        return
+    if fmt == Fmt.xlsx and level == MujuLevel.enterprises:  # the office layout: 亩均评价结果表
+        data, res = ze.muju_evaluation(p, db, year, s)
+        df = ze.muju(p, db, year, s, district=district, park=park, evaluation=(data, res))
+        if klass is not None:
+            df = df[df["klass"] == klass.value]
+        _banner(df, fmt, lang)
+        book = enterprise_exports.muju_workbook(p, data, replace(res, enterprises=df), lang=lang, settings=s)
+        _save(out, book, lang)
         return
     df = ze.muju(p, db, year, s, level=level.value, district=district, park=park)
     y = df.attrs.get("year")
@@ -553,7 +581,14 @@ def enterprise_prices(district: Optional[str] = DistrictOpt, year: Optional[int]
     """差别电价/水价名单：C、D 类企业的加价标准与预计加价金额 / the differentiated-price list: classes C and D with
     their surcharges and extra cost."""
     p, lang = _start(plan, db, fmt, out, lang)
-    df = ze.muju_prices(p, db, year, parse_settings(set_), district=district)
+    s = parse_settings(set_)
+    if fmt == Fmt.xlsx:  # the office layout: 差别电价/水价名单
+        data, res = ze.muju_evaluation(p, db, year, s)
+        df = ze.muju_prices(p, db, year, s, district=district, evaluation=(data, res))
+        _banner(df, fmt, lang)
+        _save(out, enterprise_exports.price_workbook(p, data, res, df, lang=lang, settings=s), lang)
+        return
+    df = ze.muju_prices(p, db, year, s, district=district)
     df = _by_class(df).reset_index(drop=True) if "klass" in df else df
     title = _say("prices_title", lang, year=df.attrs.get("year"), n=len(df))
     _banner(df, fmt, lang)
@@ -646,16 +681,23 @@ def enterprise_counts(tag: Optional[Tag] = typer.Option(None, "--tag", help="只
                       year: Optional[int] = YearOpt, plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt,
                       fmt: Fmt = FmtOpt, out: Optional[Path] = OutOpt, limit: int = typer.Option(0, "--limit", min=0,
                       help="表格最多行数，0 为全部 / rows in table format, 0 = all"), lang: Lang = LangOpt):
-    """按标签统计的企业数：年末持有、当年新增、当年失去 / enterprises per tag and year: holders at year end, new,
-    lost."""
+    """按标签统计的企业数：年末持有、当年新增、累计新增（自首年起）、当年失去 / enterprises per tag and year:
+    holders at year end, new in the year, new since the first year shown, lost in the year."""
     p, lang = _start(plan, db, fmt, out, lang)
     df = ze.enterprise_counts(tag.value if tag else None, level.value if level else None, p, db, year)
     title = _say("counts_title", lang)
     _banner(df, fmt, lang)
+    # a reader's table or workbook names the first year in the cumulative column's header
+    since = df.attrs.get("new_since")
+    cumulative = _say("new_cumulative_since", lang, year=since) if since else _head("new_cumulative", lang)
+    view = df.rename(columns={"lost": "n_lost", "new": "new_in_year", "new_cumulative": cumulative})
+    if fmt == Fmt.xlsx:
+        _write(view, fmt, out, lang, p, title)
+        return
     if _write(df, fmt, out, lang, p, title):
         return
-    cols = ["year", "stock", "new", "n_lost"] if tag else ["tag", "year", "stock", "new", "n_lost"]
-    _show(df.rename(columns={"lost": "n_lost"}), cols, p, lang, title, limit)
+    cols = ["tag", "year", "stock", "new_in_year", cumulative, "n_lost"]
+    _show(view, cols[1:] if tag else cols, p, lang, title, limit)
 
 
 @enterprise_app.command("import")
@@ -684,6 +726,28 @@ def enterprise_import(files: List[Path] = typer.Argument(..., metavar="FILE...",
     rows = sep.join(_say(f"frame_{k}", lang, n=f"{summary[k]:,}") for k in ("registry", "tags", "annual", "srdi",
                                                                              "parks", "green") if k in summary)
     console.print(Text(_say("imported_line", lang, batch=summary.get("batch_id"), rows=rows)))
+
+
+@enterprise_app.command("template")
+def enterprise_template(out: Optional[Path] = typer.Option(None, "--out", help="写入的文件（.xlsx）；缺省为当前目录下的"
+                                                                              "“企业数据导入模板.xlsx”/ the file to write "
+                                                                              "(.xlsx); default: "
+                                                                              "enterprise-import-template.xlsx here"),
+                        plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, lang: Lang = LangOpt):
+    """空白导入模板：企业名录、企业标签、年度指标、专精特新、园区、能耗水耗六张表（各一行示例）和说明表 / the blank
+    import template: the six sheets zhizao enterprise import reads, one example row each, and a sheet of the
+    accepted values."""
+    lang = lang.value
+    if out is None:
+        out = Path(_say("template_file", lang))
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"模板是 Excel 工作簿：--out 请用 .xlsx 结尾的文件名（现为 {out}）",
+                        f"the template is an Excel workbook: give --out a file name ending in .xlsx (not {out})")
+    if out.is_dir():
+        raise UserError(f"{out} 是目录：--out 请给出文件名，如 {out / _say('template_file', 'zh')}",
+                        f"{out} is a folder: give --out a file name, e.g. {out / _say('template_file', 'en')}")
+    p = _plan(plan, db, lang)
+    _save(out, enterprise_exports.template_workbook(p, lang), lang)
 
 
 # --- park … ------------------------------------------------------------------------------------------
@@ -792,6 +856,31 @@ def _green_table(df: pd.DataFrame, cols: list[str], plan, lang: str, title: str,
     _show(view, cols, plan, lang, title, limit)
 
 
+def _natures(df: pd.DataFrame, plan) -> dict[str, str]:
+    """{indicator id: its nature (binding, expected, unstated)} for the indicators of `df`."""
+    ids = set(df["indicator"].astype(str)) if "indicator" in df else set()
+    return {i.id: i.nature.value for i in plan.indicators if i.id in ids}
+
+
+def _indicator_with_nature(ind_id: str, plan, natures: dict, lang: str) -> str:
+    ind = next((i for i in plan.indicators if i.id == ind_id), None)
+    name = ind_id if ind is None else ((ind.name_en or ind.name) if lang == "en" else ind.name)
+    nature = _say(f"nature_{natures.get(ind_id, 'unstated')}", lang)
+    return f"{name} ({nature})" if lang == "en" else f"{name}（{nature}）"
+
+
+def _green_status_title(df: pd.DataFrame, plan, lang: str) -> str:
+    """The status table's title: the measures it holds and the natures the plan gives their indicators
+    (约束性 / 预期性 / 未标属性) — a plan that does not call a target binding is not said to."""
+    measures = [m for m in ("energy", "water") if "measure" in df and (df["measure"] == m).any()] or ["energy", "water"]
+    sep = " and " if lang == "en" else "、"
+    what = sep.join(_say(f"measure_{m}", lang) for m in measures)
+    natures = [n for n in ("binding", "expected", "unstated") if n in set(_natures(df, plan).values())]
+    nature = ("; " if lang == "en" else "；").join(_say(f"nature_{n}", lang) for n in natures)
+    return _say("green_status_title", lang, what=what, nature=nature) if nature else \
+        _say("green_status_title_plain", lang, what=what)
+
+
 @green_app.command("status")
 def green_status(plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: Fmt = FmtOpt,
                  out: Optional[Path] = OutOpt, limit: int = LimitOpt, lang: Lang = LangOpt,
@@ -803,11 +892,16 @@ def green_status(plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt:
     _banner(df, fmt, lang)
     if _no_green(df, fmt, lang):
         return
-    title = _say("green_status_title", lang)
+    title = _green_status_title(df, p, lang)
     if _write(df, fmt, out, lang, p, title):
         return
-    _green_table(df, ["indicator", "year", "cumulative_change", "required_to_date", "gap_pp", "warning_level",
-                      "reasons_zh", "reasons_en"], p, lang, title, limit)
+    natures = _natures(df, p)
+    if len(set(natures.values())) > 1:  # mixed: each indicator says its own nature
+        df = df.assign(indicator=df["indicator"].map(lambda i: _indicator_with_nature(i, p, natures, lang)))
+    cols = ["indicator", "year", "yoy_change", "cumulative_change", "required_to_date", "gap_pp", "warning_level"]
+    if console.width >= 120:  # the reasons repeat these numbers in words: at 80 columns they are in JSON/CSV/XLSX
+        cols += ["reasons_zh", "reasons_en"]
+    _green_table(df, cols, p, lang, title, limit)
 
 
 @green_app.command("intensity")
@@ -833,6 +927,8 @@ def green_intensity(measure: Optional[Measure] = typer.Option(None, "--measure",
         console.print(Text(_say("no_green", lang), style="dim"))
     _green_table(df, ["measure", "area", "year", "intensity", "yoy_change", "cumulative_change", "warning_level"], p,
                  lang, title, limit)
+    if len(df):
+        console.print(Text(_say("intensity_units", lang), style="dim"))
 
 
 @green_app.command("key-users")
@@ -846,9 +942,12 @@ def green_key_users(district: Optional[str] = DistrictOpt, year: Optional[int] =
     df = ze.green(p, db, year, parse_settings(set_), level="key_users", district=district)
     title = _say("key_users_title", lang, year=df.attrs.get("year"), n=len(df))
     _banner(df, fmt, lang)
-    if _write(df, fmt, out, lang, p, title):
+    # the enterprise's intensity is energy per value added: its unit in the header (tce per 10k yuan)
+    view = df.rename(columns={"intensity": "energy_intensity"})
+    if _write(view if fmt == Fmt.xlsx else df, fmt, out, lang, p, title):
         return
-    _show(df, ["name", "district", "energy", "intensity", "intensity_change", "share_of_change"], p, lang, title, limit)
+    _show(view, ["name", "district", "energy", "energy_intensity", "intensity_change", "share_of_change"], p, lang, title,
+          limit)
 
 
 # --- zhizao warnings ------------------------------------------------------------------------------------

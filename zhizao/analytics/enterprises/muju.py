@@ -261,7 +261,7 @@ def _reasons(out: pd.DataFrame, evaluated: np.ndarray, has_land: np.ndarray, gro
         rel[imp] = np.inf  # an average is no weakness
         order = np.argsort(rel, axis=1, kind="stable")[:, :2]
         rows = np.arange(len(rel))
-        lows = [(order[:, j], rel[rows, order[:, j]] < 1.0, fmt1(mat[rows, order[:, j]])) for j in range(order.shape[1])]
+        lows = [(order[:, j], rel[rows, order[:, j]] < 1.0 - 1e-9, fmt1(mat[rows, order[:, j]])) for j in range(order.shape[1])]
         if len(lows) == 1:  # a one-item scheme: no second item
             lows.append((lows[0][0], np.zeros(len(rel), dtype=bool), lows[0][2]))
         (j1, b1, p1), (j2, b2, p2) = lows

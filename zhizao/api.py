@@ -33,7 +33,7 @@ from zhizao.store import backup as _archive, postgres
 from zhizao.store.store import Store, as_db, system_user
 from zhizao.synth import chains as synth_chains
 
-from zhizao.api_plans import (BUNDLED_PLAN_ID, PLAN_ENV, _default_id,  # noqa: F401 - re-exported
+from zhizao.api_plans import (BUNDLED_PLAN_ID, PLAN_ENV, UnknownPlan, _default_id,  # noqa: F401 - re-exported
                                _store_if_exists, known_plan_ids, open_store, plan_and_record, resolve_plan)
 
 _chain_plan = plan_and_record

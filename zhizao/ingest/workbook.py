@@ -154,7 +154,7 @@ def _mark_formulas(path: Path, sheets: list[tuple[str, list[tuple[int, list[str]
     """Blank cells that hold a formula (no value computed by Excel) become FormulaCell: the first reading
     (data_only) sees only the cached value, the second the formula. A formula with a cached value is read
     as that value, as the user sees it in Excel."""
-    import openpyxl  # noqa: PLC0415
+    import openpyxl  # noqa: PLC0415 - only workbooks with formulas are read a second time
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:

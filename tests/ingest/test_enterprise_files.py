@@ -509,3 +509,25 @@ def test_a_blank_industry_is_unknown(plan, tmp_path):
     data["registry"][2][4] = ""
     frames, problems, _ = read_enterprise_files(write_csv(tmp_path, data), plan)
     assert problems == [] and frames["registry"]["industry_class"].tolist() == ["3670", ""]
+
+
+def test_a_formula_excel_computed_is_read_as_its_value(plan, tmp_path):
+    """A workbook saved by Excel keeps each formula's value beside it: that value is read, as shown."""
+    import zipfile
+
+    data = good(plan)
+    data["registry"][2][1] = '=HYPERLINK("http://example.com","乙电子有限公司")'
+    path = write_xlsx(tmp_path, {"registry": data["registry"], "parks": data["parks"]})
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(saved, "w") as out:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/") and b"<f>" in body:
+                # what Excel writes: the formula, and its cached string value
+                body = re.sub(rb'<c r="B3"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?',
+                              lambda m: b'<c r="B3" t="str"><f>' + m.group(2) + "</f><v>乙电子有限公司</v>".encode(),
+                              body)
+                assert "乙电子有限公司</v>".encode() in body
+            out.writestr(item, body)
+    frames, problems, _ = read_enterprise_files([saved], plan)
+    assert problems == [] and frames["registry"]["name"].tolist() == ["甲精密制造有限公司", "乙电子有限公司"]

@@ -238,6 +238,18 @@ BAD = {  # case → (table, change, code, row, column)
     "unknown column": ("parks", lambda rows: [r.append("x") for r in rows] and rows[0].__setitem__(-1, "联系人"),
                        "unknown_column", 1, "联系人"),
     "missing column": ("tags", lambda rows: [r.pop(4) for r in rows], "missing_column", None, "认定日期"),
+    # an enterprise in 500101 placed in P1, which lies in 500112 and 500106
+    "enterprise outside its park's districts": ("registry", _set(1, 2, "500101"), "park_district_mismatch", 2,
+                                                "所在园区"),
+    "name too long": ("registry", _set(2, 1, "乙" * 201), "name_too_long", 3, "企业名称"),
+    "bidi override in a name": ("registry", _set(2, 1, "乙电子\u202e司公限有"), "bad_name", 3, "企业名称"),
+    "line break in a name": ("registry", _set(2, 1, "乙电子\n有限公司"), "bad_name", 3, "企业名称"),
+    "control character in a park name": ("parks", _set(1, 1, "甲\x07新区"), "bad_name", 2, "园区名称"),
+    "park name too long": ("parks", _set(1, 1, "园" * 201), "name_too_long", 2, "园区名称"),
+    "year in Chinese numerals": ("annual", _set(1, 1, "二〇二四年"), "bad_number", 2, "年份"),
+    "green value added at constant prices": ("green", _set(0, 4, "工业增加值（亿元，可比价）"), "wrong_unit", 1,
+                                             "工业增加值（亿元，可比价）"),
+    "English header in another unit": ("annual", _set(0, 2, "land_area (ha)"), "wrong_unit", 1, "land_area (ha)"),
 }
 
 
@@ -367,7 +379,155 @@ def test_every_enterprise_problem_code_is_documented():
     src = (ROOT / "zhizao" / "ingest" / "enterprises.py").read_text(encoding="utf-8")
     codes = set(re.findall(r'"([a-z]+(?:_[a-z0-9]+)+)",\s*f?"[^"]*[\u4e00-\u9fff]', src))
     codes |= {f"unknown_{k}" for k in ("product_field", "ip_class", "rd_institution")}
+    codes |= {"name_too_long", "bad_name", "formula"}
     codes -= set().union(*map(set, ef.FRAMES.values()))
     doc = (ROOT / "docs" / "data-import.md").read_text(encoding="utf-8").split("## Enterprise data", 1)[1]
     missing = sorted(c for c in codes if f"`{c}`" not in doc)
     assert len(codes) > 20 and not missing, missing
+
+
+# --- review findings: one source of headers, own columns per table, formulas, names, parks, years -------------
+def test_headers_with_units_and_price_basis_are_accepted(plan, tmp_path):
+    """The template's headers (Chinese and English with units), any alias with the column's unit, and a
+    money column's price basis after the unit read as the plain headers do."""
+    data = good(plan)
+    expected, _, _ = read_enterprise_files(write_csv(tmp_path, data), plan)
+    for lang, names in (("zh", enterprises.COLUMN_ZH), ("en", enterprises.COLUMN_EN)):
+        folder = tmp_path / lang
+        folder.mkdir()
+        renamed = {}
+        for frame, rows in data.items():
+            keys = [enterprises.header_key(frame, h)[0] for h in rows[0]]
+            renamed[frame] = [[h if k == "_ignore" else names[frame][k] for h, k in zip(rows[0], keys)], *rows[1:]]
+        frames, problems, _ = read_enterprise_files(write_csv(folder, renamed), plan)
+        assert problems == [], (lang, [p.message_en for p in problems])
+        for name in ef.FRAMES:
+            pd.testing.assert_frame_equal(frames[name], expected[name])
+    assert enterprises.COLUMN_EN["annual"]["land_area"] == "land_area (mu)"
+    for frame, header, key in (("annual", "land area (mu)", "land_area"), ("annual", "revenue (10k yuan)", "revenue"),
+                               ("annual", "营业收入（万元，当年价）", "revenue"),
+                               ("green", "增加值（亿元，当年价）", "value_added"),
+                               ("green", "工业增加值(亿元, 现价)", "value_added"),
+                               ("green", "value added (100m yuan, current prices)", "value_added"),
+                               ("green", "工业增加值可比增速（%，可比价）", "va_real_growth"),
+                               ("annual", "环保违法次数（次）", "env_violations"),
+                               ("annual", "淘汰类设备（0/1）", "obsolete_equipment")):
+        assert enterprises.header_key(frame, header) == (key, None), header
+    for frame, header in (("green", "增加值（万元）"), ("annual", "增加值（亿元）"), ("annual", "营业收入（万元，不变价）"),
+                          ("green", "增加值可比增速（%，当年价）")):
+        key, why = enterprises.header_key(frame, header)
+        assert key is None and why is not None, header
+
+
+def test_an_unknown_column_is_told_its_own_tables_columns(plan, tmp_path):
+    """The green table's message lists the green columns and units (万吨标准煤, 万立方米, 亿元), not annual's."""
+    data = good(plan)
+    for rows in data["green"]:
+        rows.append("x")
+    data["green"][0][-1] = "联系人"
+    _, problems, _ = read_enterprise_files(write_csv(tmp_path, {"green": data["green"]}), plan)
+    (p,) = problems
+    assert p.code == "unknown_column" and p.column == "联系人"
+    for words in ("地区代码", "能源消费量（万吨标准煤）", "用水量（万立方米）", "工业增加值（亿元，当年价）"):
+        assert words in p.message_zh, words
+    assert "用地面积" not in p.message_zh and "吨标准煤）、" not in p.message_zh.replace("万吨标准煤）", "")
+    assert "energy (10k tce)" in p.message_en and "land_area" not in p.message_en
+    data = good(plan)
+    data["annual"][0][2] = "占地"
+    _, problems, _ = read_enterprise_files(write_csv(tmp_path, {"registry": data["registry"], "parks": data["parks"],
+                                                                "annual": data["annual"]}), plan)
+    (p,) = problems
+    assert "综合能耗（吨标准煤）" in p.message_zh and "万吨标准煤" not in p.message_zh
+
+
+def test_a_year_in_words_is_told_to_write_four_digits(plan, tmp_path):
+    data = good(plan)
+    data["annual"][1][1] = "二〇二四年"
+    data["annual"][2][2] = "三十"  # a number column keeps the number hint
+    _, problems, _ = read_enterprise_files(write_csv(tmp_path, data), plan)
+    year, number = problems
+    assert year.column == "年份" and "四位数字的年份（如 2024）" in year.message_zh and "four digits" in year.message_en
+    assert "1200.5" not in year.message_zh
+    assert number.column == "用地面积（亩）" and "如 1200.5" in number.message_zh
+
+
+def test_a_bidi_name_is_quoted_with_its_characters_visible(plan, tmp_path):
+    data = good(plan)
+    data["registry"][2][1] = "乙\u202e电子"
+    _, problems, _ = read_enterprise_files(write_csv(tmp_path, data), plan)
+    (p,) = problems
+    assert "\u202e" not in p.message_zh and "U+202E" in p.message_zh and "U+202E" in p.message_en
+    data["registry"][2][1] = "乙" * 200  # at the limit: accepted
+    frames, problems, _ = read_enterprise_files(write_csv(tmp_path, data), plan)
+    assert problems == [] and len(frames["registry"]["name"].iloc[1]) == 200
+
+
+def test_a_formula_without_a_value_is_reported_as_a_formula(plan, tmp_path):
+    """A workbook written by a program holds formulas with no value Excel computed: said so, not "为空"."""
+    data = good(plan)
+    data["registry"][2][1] = '=HYPERLINK("http://example.com","乙电子有限公司")'
+    data["annual"][1][3] = "=B2*100"
+    data["annual"][1].append("")
+    data["annual"][0].append("备注")
+    data["annual"][2].append("=A1")  # in a column not stored: not a problem
+    _, problems, _ = read_enterprise_files([write_xlsx(tmp_path, data)], plan)
+    assert {(p.file, p.row, p.column, p.code) for p in problems} == {
+        ("enterprises.xlsx[年度指标]", 2, "营业收入（万元）", "formula"),
+        ("enterprises.xlsx[企业名录]", 3, "企业名称", "formula")} and len(problems) == 2
+    p = next(p for p in problems if p.row == 3)
+    assert "公式" in p.message_zh and "数值" in p.message_zh and "为空" not in p.message_zh
+    assert "HYPERLINK" in p.value and "formula" in p.message_en
+
+
+def test_a_park_in_other_districts_is_refused_against_the_active_data(plan, tmp_path):
+    data = good(plan)
+    first, problems, _ = read_enterprise_files(write_csv(tmp_path, data), plan)
+    assert problems == []
+    active = ef.EnterpriseData(*(first[f] for f in ef.FRAMES), synthetic=False, source="test")
+    later = tmp_path / "later"
+    later.mkdir()
+    # a registry alone: its parks are the active ones (P1 in 500112 and 500106)
+    data["registry"][2][3] = "P1"  # B in 500106: inside
+    data["registry"].append([code("500101", 3), "丙", "500101", "P1", "", "", ""])
+    _, problems, _ = read_enterprise_files(write_csv(later, {"registry": data["registry"]}), plan, existing=active)
+    (p,) = problems
+    assert (p.code, p.row, p.column, p.value) == ("park_district_mismatch", 4, "所在园区", "P1")
+    assert "500112、500106" in p.message_zh and "500101" in p.message_zh and "500112, 500106" in p.message_en
+    # a parks table alone: P1 now only in 500106 leaves out A (500112) of the active registry
+    parks = [data["parks"][0], ["P1", "甲新区", "国家级新区", "500106", "100000", "3670", "30"]]
+    _, problems, _ = read_enterprise_files(write_csv(later, {"parks": parks}), plan, existing=active)
+    (p,) = problems
+    assert (p.code, p.row, p.column) == ("park_district_mismatch", 2, "所在区县") and "500112" in p.message_zh
+    # a park without districts is not checked
+    parks[1][3] = ""
+    _, problems, _ = read_enterprise_files(write_csv(later, {"parks": parks}), plan, existing=active)
+    assert problems == []
+
+
+def test_a_blank_industry_is_unknown(plan, tmp_path):
+    data = good(plan)
+    data["registry"][2][4] = ""
+    frames, problems, _ = read_enterprise_files(write_csv(tmp_path, data), plan)
+    assert problems == [] and frames["registry"]["industry_class"].tolist() == ["3670", ""]
+
+
+def test_a_formula_excel_computed_is_read_as_its_value(plan, tmp_path):
+    """A workbook saved by Excel keeps each formula's value beside it: that value is read, as shown."""
+    import zipfile
+
+    data = good(plan)
+    data["registry"][2][1] = '=HYPERLINK("http://example.com","乙电子有限公司")'
+    path = write_xlsx(tmp_path, {"registry": data["registry"], "parks": data["parks"]})
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(saved, "w") as out:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/") and b"<f>" in body:
+                # what Excel writes: the formula, and its cached string value
+                body = re.sub(rb'<c r="B3"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?',
+                              lambda m: b'<c r="B3" t="str"><f>' + m.group(2) + "</f><v>乙电子有限公司</v>".encode(),
+                              body)
+                assert "乙电子有限公司</v>".encode() in body
+            out.writestr(item, body)
+    frames, problems, _ = read_enterprise_files([saved], plan)
+    assert problems == [] and frames["registry"]["name"].tolist() == ["甲精密制造有限公司", "乙电子有限公司"]

@@ -262,17 +262,17 @@ def test_template_has_six_sheets_an_example_and_notes(plan_id):
     reg = {c.value: v.value for c, v in zip(wb["企业名录"][1], wb["企业名录"][2])}
     code = reg["统一社会信用代码"]
     assert is_valid(code) and "删除" in reg["企业名称"]
-    district = reg["所在区县代码"]
+    district = reg["所在区县"]
     if plan.regions.districts:
         assert district in {d.code for d in plan.regions.districts}
     else:
         assert district.startswith(plan.regions.whole_code[:2]) and district != plan.regions.whole_code
     park = {c.value: v.value for c, v in zip(wb["园区"][1], wb["园区"][2])}
-    assert park["园区编号"] == reg["所在园区编号"]
+    assert park["园区代码"] == reg["所在园区"]
     tiers = [t.id for t in plan.park_system.tiers] if plan.park_system else None
-    assert tiers is None or park["园区层级"] in tiers
+    assert tiers is None or park["层级"] in tiers
     annual = [c.value for c in wb["年度指标"][1]]
-    assert "用地面积（亩）" in annual and "综合能耗（吨标准煤）" in annual and "年用电量（万千瓦时）" in annual
+    assert "用地面积（亩）" in annual and "综合能耗（吨标准煤）" in annual and "用电量（万千瓦时）" in annual
     assert wb["年度指标"]["A2"].value == code and wb["企业标签"]["A2"].value == code
     green = {c.value: v.value for c, v in zip(wb["能耗水耗"][1], wb["能耗水耗"][2])}
     assert green["地区代码"] == plan.regions.whole_code and "能源消费量（万吨标准煤）" in green
@@ -291,7 +291,8 @@ def test_template_has_six_sheets_an_example_and_notes(plan_id):
 def test_template_in_english_uses_the_column_names(embedded):
     wb = book(ex.template_workbook(embedded, lang="en"))
     assert wb.sheetnames == [*FRAMES, "About"]
-    assert [c.value for c in wb["registry"][1]] == FRAMES["registry"]
+    assert [c.value for c in wb["registry"][1]] == [*FRAMES["registry"][:4], "industry_class (GB/T 4754-2017)",
+                                                    *FRAMES["registry"][5:]]
     heads = [c.value for c in wb["annual"][1]]
     assert heads[:3] == ["enterprise_id", "year", "land_area (mu)"] and "energy (tce)" in heads
     tags = {c.value: v.value for c, v in zip(wb["tags"][1], wb["tags"][2])}
@@ -309,6 +310,53 @@ def test_template_imports_without_a_problem(tmp_path, plan_id, lang):
     assert problems == []
     assert set(frames) == set(FRAMES) and all(len(f) == 1 for f in frames.values())
     assert frames["tags"]["tag"].iloc[0] == "srdi_sme" and frames["registry"]["size"].iloc[0] == "medium"
+
+
+def test_every_template_header_and_sheet_name_is_the_readers(embedded):
+    """One source: each header the template writes is the reader's own (it maps to its column), each sheet
+    name is one the reader recognises, and the 说明 sheet is one it skips."""
+    ingest = importlib.import_module("zhizao.ingest.enterprises")
+    from zhizao.ingest.table import _norm_header
+
+    for lang in ("zh", "en"):
+        wb = book(ex.template_workbook(embedded, lang))
+        for frame, name in zip(FRAMES, wb.sheetnames):
+            assert _norm_header(name) in {_norm_header(n) for n in ingest.SHEET_NAMES[frame]}
+            heads = [c.value for c in wb[name][1]]
+            assert [ingest.header_key(frame, h) for h in heads] == [(c, None) for c in FRAMES[frame]], (lang, frame)
+        assert _norm_header(wb.sheetnames[-1]) in {_norm_header(n) for n in ingest.NOTES_SHEETS}
+    assert ex.template_header("green", "energy") == "能源消费量（万吨标准煤）"
+    assert ex.template_header("annual", "energy") == "综合能耗（吨标准煤）"
+    assert ex.template_header("annual", "land_area", "en") == "land_area (mu)"
+
+
+def test_the_notes_sheet_is_skipped_even_when_it_looks_like_a_table(tmp_path, fictional):
+    """The 说明 sheet lists column names and values: the reader does not take it for a table."""
+    ingest = importlib.import_module("zhizao.ingest.enterprises")
+    wb = book(ex.template_workbook(fictional))
+    ws = wb["说明"]
+    ws.append(["统一社会信用代码", "年份", "企业名称"])  # would be a header row on any other sheet
+    ws.append(["不是代码", "不是年份", ""])
+    for name in wb.sheetnames[:-1]:
+        wb[name].delete_rows(2)  # no example rows: an empty template has nothing to import
+    wb["企业名录"].append([make_code("990101", "MA0000XX"), "某企业", "990101"])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    frames, problems, _ = ingest.read_enterprise_files([path], fictional)
+    assert problems == [] and list(frames) == ["registry"]
+
+
+def test_the_words_of_the_notes_sheet_are_accepted(embedded):
+    """The tags, levels and sizes the 说明 sheet offers are words the reader accepts."""
+    ingest = importlib.import_module("zhizao.ingest.enterprises")
+    from zhizao import labels
+
+    for tag, (zh, en) in labels.ENT_EXPORT_TAG.items():
+        assert ingest.TAG_WORDS[ingest._word(zh)] == tag and ingest.TAG_WORDS[ingest._word(tag)] == tag
+    for size, (zh, _) in labels.ENT_EXPORT_SIZE.items():
+        assert ingest.SIZE_WORDS[ingest._word(zh)] == size
+    for level, (zh, _) in labels.ENT_EXPORT_LEVEL.items():
+        assert ingest.LEVEL_WORDS[ingest._word(zh)] == level
 
 
 # --- with the analytics (once merged) -------------------------------------------------------------------

@@ -330,7 +330,11 @@ def test_without_imported_data_enterprise_data_is_the_synthetic_default(tmp_path
     db = tmp_path / "none.duckdb"  # no store: reading creates none
     data = ed.enterprise_data(db, plan_path)
     assert data.synthetic and data.batch_id is None and not db.exists()
-    assert data is synth.default_enterprise_data(zz.resolve_plan(plan_path, db, register=False))
+    default = synth.default_enterprise_data(zz.resolve_plan(plan_path, db, register=False))
+    # the synth default hands each caller its own copies of the frames: equal, not the same object
+    assert (data.source, data.as_of) == (default.source, default.as_of) and len(data.registry)
+    for name in FRAMES:
+        pd.testing.assert_frame_equal(data.frame(name), default.frame(name))
     b = commit(db, {"registry": registry(E1)})
     assert ed.enterprise_data(db, plan_path).batch_id == b
     zz.withdraw(b, "test", db=db)
@@ -404,6 +408,9 @@ def test_a_refused_import_stores_and_registers_nothing(store_db, plan_path, tmp_
 def test_importing_a_real_workbook(store_db, plan_path, tmp_path):
     """The ingest part's reader on one workbook of six sheets (English headers), read back from the store."""
     frames = everything()
+    # what a store keeps but an import refuses: a line break in a name, an amount beyond the import's bound
+    frames["registry"].loc[0, "name"] = '河湾"精密",电机有限公司'
+    frames["annual"].loc[1, "value_added"] = 1e12
     path = tmp_path / "enterprises.xlsx"
     sheets = {"registry": "企业名录", "tags": "企业标签", "annual": "年度指标", "srdi": "专精特新", "parks": "园区",
               "green": "能耗水耗"}
@@ -416,6 +423,8 @@ def test_importing_a_real_workbook(store_db, plan_path, tmp_path):
     for name in FRAMES:
         assert len(data.frame(name)) == len(frames[name]), name
     assert set(data.registry["enterprise_id"]) == {E1, E2}
+    assert data.registry.set_index("enterprise_id").loc[E2, "industry_class"] == ""  # a blank industry is unknown
+    assert data.registry.set_index("enterprise_id").loc[E1, "industry_class"] == "0610"
 
 
 def test_the_cli_lists_and_withdraws_an_enterprise_batch(store_db, capsys, monkeypatch):

@@ -32,12 +32,15 @@ from .chains import _uscc_reason  # the same wording as the chain import
 from .enterprise_frames import ANNUAL_MEASURES, ANNUAL_UNITS, FRAMES, EnterpriseData, _dtype
 from .table import HEADER_SCAN_ROWS, MAX_CELL_CHARS, MAX_COLUMNS, ImportProblem, TableReadError, _csv_records
 from .table import _norm_header, _shorten, decode_bytes
-from .workbook import MAX_AMOUNT, Problems, Sheet, clean, xlsx_sheets
+from .workbook import MAX_AMOUNT, FormulaCell, Problems, Sheet, clean, xlsx_sheets
 
 FILE_PROBLEMS = ("unreadable_file", "no_header", "unknown_table")  # a table may hide behind these
 FAST_CSV_BYTES = 4 << 20  # CSV files this large are parsed column-wise (pandas); smaller ones row by row
 YEAR_MIN, YEAR_MAX = 1949, 2100
 DATE_MIN_YEAR = 1000  # an 老字号's founding date may be centuries old; tag dates keep YEAR_MIN–YEAR_MAX
+NAME_MAX = 200  # characters of an enterprise's or park's name (registered names are far shorter)
+# control characters (Unicode Cc) and the bidi marks, embeddings, overrides and isolates
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 LOCAL_POINTS_MAX = 15.0  # 特色化 points: at most 15 (工信部企业〔2022〕63号); the analytics cap by setting
 
 FRAME_NAMES = {  # frame → (中文, English) as messages and sheets name it
@@ -127,38 +130,137 @@ COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "area": ("area", "地区", "地区代码", "区域", "区域代码", "行政区划代码", "区县", "区县代码"), "year": _YEAR,
         "energy": ("energy", "能源消费量（万吨标准煤）", "综合能耗（万吨标准煤）", "规上工业能耗（万吨标准煤）", "能耗（万吨标准煤）"),
         "water": ("water", "用水量（万立方米）", "规上工业用水量（万立方米）"),
-        "value_added": ("value_added", "工业增加值（亿元）", "规上工业增加值（亿元）", "增加值（亿元）"),
+        "value_added": ("value_added", "value added", "工业增加值（亿元）", "规上工业增加值（亿元）", "增加值（亿元）"),
         "va_real_growth": ("va_real_growth", "增加值可比增速（%）", "工业增加值增速（%）", "可比价增速（%）",
                            "工业增加值可比增速（%）"),
     },
 }
-for _aliases in COLUMN_ALIASES.values():
+# Each frame's columns as the template writes them and messages name them: the Chinese word and, for a
+# quantity, its unit (docs/data-import.md §Enterprise data). "word（unit）" and "key (unit)" are accepted
+# headers, as is any alias above followed by the column's unit in Chinese or English (用地面积（亩）,
+# land area (mu)); a money column may add its price basis after the unit (增加值（亿元，当年价）).
+COLUMN_WORDS: dict[str, dict[str, str]] = {
+    "registry": {"enterprise_id": "统一社会信用代码", "name": "企业名称", "district": "所在区县", "park": "所在园区",
+                 "industry_class": "行业代码", "size": "企业规模", "established": "成立日期"},
+    "tags": {"enterprise_id": "统一社会信用代码", "tag": "标签", "level": "级别", "acquired": "认定日期",
+             "lost": "失效日期"},
+    "annual": {"enterprise_id": "统一社会信用代码", "year": "年份", "land_area": "用地面积", "revenue": "营业收入",
+               "main_revenue": "主营业务收入", "value_added": "增加值", "tax": "税收", "energy": "综合能耗",
+               "electricity": "用电量", "water": "用水量", "emissions": "主要污染物排放量", "rd_expense": "研发经费",
+               "employees": "从业人员", "net_profit": "净利润", "assets": "资产总额", "liabilities": "负债总额",
+               "investment": "固定资产投资", "env_violations": "环保违法次数", "quality_failures": "质量抽检不合格次数",
+               "safety_violations": "安全生产违法次数", "obsolete_equipment": "使用淘汰类设备"},
+    "srdi": {"enterprise_id": "统一社会信用代码", "year": "年份", "niche_years": "从事细分市场年限",
+             "product_field": "主导产品领域", "digital_level": "数字化水平", "quality_items": "质量项目数",
+             "ip_class": "知识产权类别", "rd_staff_share": "研发人员占比", "rd_institution": "研发机构级别",
+             "equity_financing": "股权融资", "local_points": "特色化指标得分", "direct_pass": "直通条件"},
+    "parks": {"park_id": "园区代码", "name": "园区名称", "tier": "层级", "districts": "所在区县", "area": "面积",
+              "leading_industries": "主导产业", "target_investment_per_mu": "投资强度目标",
+              "target_output_per_mu": "亩均产出目标", "target_tax_per_mu": "亩均税收目标"},
+    "green": {"area": "地区代码", "year": "年份", "energy": "能源消费量", "water": "用水量", "value_added": "工业增加值",
+              "va_real_growth": "工业增加值可比增速"},
+}
+GREEN_UNITS = {"energy": "万吨标准煤", "water": "万立方米", "value_added": "亿元", "va_real_growth": "%"}
+REQUIRED = {"registry": ("enterprise_id", "name", "district"), "tags": ("enterprise_id", "tag", "acquired"),
+            "annual": ("enterprise_id", "year"), "srdi": ("enterprise_id", "year"), "parks": ("park_id", "name"),
+            "green": ("area", "year")}
+_COUNTS = ("env_violations", "quality_failures", "safety_violations")  # 次: written without a unit
+COLUMN_UNITS: dict[str, dict[str, str]] = {  # the unit a header states (a column absent here has none)
+    "registry": {"industry_class": "GB/T 4754-2017"},
+    "annual": {k: ("是/否" if k == "obsolete_equipment" else u) for k, u in ANNUAL_UNITS.items() if k not in _COUNTS},
+    "srdi": {"niche_years": "年", "digital_level": "级", "quality_items": "项", "rd_staff_share": "%",
+             "equity_financing": "万元", "local_points": "分"},
+    "parks": {"area": "亩", "target_investment_per_mu": "万元/亩", "target_output_per_mu": "万元/亩",
+              "target_tax_per_mu": "万元/亩"},
+    "green": dict(GREEN_UNITS),
+}
+UNITS_EN = {"亩": "mu", "万元": "10k yuan", "亿元": "100m yuan", "吨标准煤": "tce", "万吨标准煤": "10k tce",
+            "万千瓦时": "10k kWh", "立方米": "m³", "万立方米": "10k m³", "吨": "t", "人": "persons", "次": "times",
+            "是/否": "yes/no", "0/1": "0/1", "年": "years", "级": "level", "项": "items", "%": "%", "分": "points",
+            "万元/亩": "10k yuan/mu", "GB/T 4754-2017": "GB/T 4754-2017"}
+_MORE_UNITS = {"次": ("次", "times"), "0/1": ("0/1", "是/否", "yes/no"), "是/否": ("0/1", "是/否", "yes/no"),
+               "立方米": ("m3", "立方米"), "万立方米": ("10k m3", "万立方米")}
+PRICE_BASIS = {  # words after a money column's unit: the price basis (value added at current prices)
+    "current": ("当年价", "现价", "当年价格", "现行价格", "现行价", "current prices", "current price", "current"),
+    "constant": ("可比价", "不变价", "可比价格", "不变价格", "constant prices", "comparable prices"),
+}
+HEADER_BASIS = {("green", "value_added"): ("当年价", "current prices")}  # stated in the template's header
+
+
+def _header(frame: str, key: str, lang: str) -> str:
+    word = key if lang == "en" else COLUMN_WORDS[frame][key]
+    unit = COLUMN_UNITS.get(frame, {}).get(key)
+    if unit is None:
+        return word
+    basis = HEADER_BASIS.get((frame, key))
+    if lang == "en":
+        return f"{word} ({UNITS_EN[unit]}{', ' + basis[1] if basis else ''})"
+    return f"{word}（{unit}{'，' + basis[0] if basis else ''}）"
+
+
+COLUMN_ZH = {f: {k: _header(f, k, "zh") for k in FRAMES[f]} for f in FRAMES}  # 用地面积（亩）
+COLUMN_EN = {f: {k: _header(f, k, "en") for k in FRAMES[f]} for f in FRAMES}  # land_area (mu)
+NOTES_SHEETS = ("说明", "About", "填表说明", "使用说明", "notes", "readme")  # a workbook's notes: not read
+_NOTES = {_norm_header(n) for n in NOTES_SHEETS}
+for _f, _aliases in COLUMN_ALIASES.items():
+    for _k in FRAMES[_f]:
+        _aliases[_k] = (*_aliases[_k], COLUMN_WORDS[_f][_k], COLUMN_ZH[_f][_k], COLUMN_EN[_f][_k])
     _aliases["_ignore"] = tuple(_aliases.get("_ignore", ())) + _IGNORED
 _LOOKUP = {f: {_norm_header(a): k for k, names in cols.items() for a in names} for f, cols in COLUMN_ALIASES.items()}
 _ANY = set().union(*(set(m) - {_norm_header(a) for a in _IGNORED} for m in _LOOKUP.values()))
 _UNIT = re.compile(r"^(?P<base>.+?)\((?P<unit>[^()]*)\)$")
-_BASES = {f: {m.group("base"): m.group("unit") for a in m_ if (m := _UNIT.match(a))}
-          for f, m_ in _LOOKUP.items()}  # 用地面积 → 亩: a header naming another unit is told so
-REQUIRED = {"registry": ("enterprise_id", "name", "district"), "tags": ("enterprise_id", "tag", "acquired"),
-            "annual": ("enterprise_id", "year"), "srdi": ("enterprise_id", "year"), "parks": ("park_id", "name"),
-            "green": ("area", "year")}
-COLUMN_ZH = {"enterprise_id": "统一社会信用代码", "name": "名称", "district": "所在区县", "park": "所在园区",
-             "industry_class": "行业代码", "size": "企业规模", "established": "成立日期", "tag": "标签", "level": "级别",
-             "acquired": "认定日期", "lost": "失效日期", "year": "年份", "land_area": "用地面积（亩）",
-             "revenue": "营业收入（万元）", "main_revenue": "主营业务收入（万元）", "value_added": "增加值（万元）",
-             "tax": "税收（万元）", "energy": "综合能耗（吨标准煤）", "electricity": "用电量（万千瓦时）",
-             "water": "用水量（立方米）", "emissions": "主要污染物排放量（吨）", "rd_expense": "研发经费（万元）",
-             "employees": "从业人员（人）", "net_profit": "净利润（万元）", "assets": "资产总额（万元）",
-             "liabilities": "负债总额（万元）", "investment": "固定资产投资（万元）", "env_violations": "环保违法次数",
-             "quality_failures": "质量抽检不合格次数", "safety_violations": "安全生产违法次数",
-             "obsolete_equipment": "淘汰类设备", "niche_years": "从事细分市场年限（年）", "product_field": "主导产品领域",
-             "digital_level": "数字化水平", "quality_items": "质量项目数", "ip_class": "知识产权类别",
-             "rd_staff_share": "研发人员占比（%）", "rd_institution": "研发机构级别", "equity_financing": "股权融资（万元）",
-             "local_points": "特色化指标得分", "direct_pass": "直通条件", "park_id": "园区代码", "tier": "层级",
-             "districts": "所在区县", "area": "面积（亩）", "leading_industries": "主导产业",
-             "target_investment_per_mu": "投资强度目标（万元/亩）", "target_output_per_mu": "亩均产出目标（万元/亩）",
-             "target_tax_per_mu": "亩均税收目标（万元/亩）"}
-GREEN_UNITS = {"energy": "万吨标准煤", "water": "万立方米", "value_added": "亿元", "va_real_growth": "%"}
+# an alias written with its unit, by its words alone (用地面积 → land_area): "用地面积（公顷）" is told the unit
+_BASE_LOOKUP = {f: {m.group("base"): k for a, k in lookup.items() if (m := _UNIT.match(a)) and k != "_ignore"}
+                for f, lookup in _LOOKUP.items()}
+
+
+def _units_ok(frame: str, key: str) -> set[str]:
+    unit = COLUMN_UNITS.get(frame, {}).get(key) or ("次" if key in _COUNTS else None)
+    if unit is None:
+        return set()
+    return {_norm_header(u) for u in (unit, UNITS_EN[unit], *_MORE_UNITS.get(unit, ()))}
+
+
+def _basis_ok(frame: str, key: str) -> set[str]:
+    unit = COLUMN_UNITS.get(frame, {}).get(key)
+    kind = "current" if unit in ("万元", "亿元") else "constant" if key == "va_real_growth" else None
+    return {_norm_header(w) for w in PRICE_BASIS[kind]} if kind else set()
+
+
+def header_key(frame: str, header: str) -> tuple[str | None, tuple[str, str] | None]:
+    """The column a header names in `frame`: (key, None); (None, (zh, en) why) for one of the frame's
+    columns in another unit or price basis; (None, None) when it names none ("_ignore" for 序号/备注)."""
+    norm = _norm_header(header)
+    key = _LOOKUP[frame].get(norm)
+    if key is not None:
+        return key, None
+    m = _UNIT.match(norm)
+    if m is None:
+        return None, None
+    key = _LOOKUP[frame].get(m.group("base")) or _BASE_LOOKUP[frame].get(m.group("base"))
+    units = _units_ok(frame, key) if key and key != "_ignore" else set()
+    if not units:
+        return None, None
+    unit, basis = (re.split(r"[,、;]", m.group("unit"), maxsplit=1) + [""])[:2]
+    return _unit_verdict(frame, key, units, unit, basis)
+
+
+def _unit_verdict(frame: str, key: str, units: set[str], unit: str, basis: str):
+    want = COLUMN_UNITS.get(frame, {}).get(key) or "次"
+    if unit not in units:
+        return None, (f"单位须为“{want}”：请把数值换算为{want}并改写表头（如“{COLUMN_ZH[frame][key]}”）",
+                      f"the unit must be '{UNITS_EN[want]}' ({want}): convert the values and rename the column "
+                      f"(e.g. '{COLUMN_EN[frame][key]}')")
+    if basis and basis not in _basis_ok(frame, key):
+        if key == "va_real_growth":
+            return None, ("增速须按可比价计算：表头中的价格口径请写“可比价”或不写",
+                          "the growth rate is at constant prices: write 可比价 (constant prices) or nothing")
+        return None, ("金额须为当年价（现价）：请换算为当年价，表头中的价格口径写“当年价”或不写",
+                      "amounts are at current prices: convert them, and write 当年价 (current prices) or nothing "
+                      "after the unit")
+    return key, None
+
+
 WHOLE = frozenset({"employees", "env_violations", "quality_failures", "safety_violations", "obsolete_equipment",
                    "quality_items", "digital_level"})
 
@@ -222,7 +324,7 @@ class _Table:
     shown: dict[str, str]
 
     def label(self, key: str) -> str:
-        return self.shown.get(key, COLUMN_ZH.get(key, key))
+        return self.shown.get(key, COLUMN_ZH[self.frame].get(key, key))
 
 
 def _header_index(rows: list[tuple[int, list[str]]]) -> int | None:
@@ -278,9 +380,8 @@ def _fast_csv(text: str, name: str, problems: Problems) -> list[tuple[Sheet, str
     frame = _which_frame(header, None)
     if frame is None or lines != number:
         return None
-    lookup = _LOOKUP[frame]
-    text_cols = {p for p, c in enumerate(header) if lookup.get(_norm_header(c)) is None
-                 or _dtype(frame, lookup[_norm_header(c)]) == "object"}
+    keys = [header_key(frame, c)[0] for c in header]
+    text_cols = {p for p, k in enumerate(keys) if k in (None, "_ignore") or _dtype(frame, k) == "object"}
     try:
         data = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(len(header)), skiprows=lines,
                            dtype={p: str for p in text_cols}, keep_default_na=False, na_values=[""],
@@ -322,7 +423,7 @@ def _filled_rows(data: pd.DataFrame) -> np.ndarray:
 
 def _records_frame(records: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list[str]]], int | None]:
     rows = [(n, [c if isinstance(c, str) else str(c) for c in cells]) for n, cells in records
-            if any(str(c).strip() for c in cells)]
+            if any(str(c).strip() or isinstance(c, FormulaCell) for c in cells)]
     return rows, _header_index(rows)
 
 
@@ -366,10 +467,22 @@ def _row_tables(name: str, sheet: str | None, records, problems: Problems, workb
             continue
         numbers.append(n)
         kept.append(raw[:width])
+        if workbook:
+            _formulas(src, frame, n, raw[:width], problems)
     data = pd.DataFrame(kept, columns=range(width), index=np.array(numbers, dtype=np.int64), dtype=object) \
         if kept else pd.DataFrame(columns=range(width), dtype=object)
     src.header = src.header[:width]
     return [(src, frame, data)]
+
+
+def _formulas(src: Sheet, frame: str, n: int, cells: list[str], problems: Problems) -> None:
+    """A formula Excel never computed (FormulaCell) is reported as such, not as an empty cell."""
+    for p, cell in enumerate(cells):
+        if isinstance(cell, FormulaCell) and header_key(frame, src.header[p])[0] != "_ignore":
+            problems.add(src, src.file, n, src.header[p] or f"(第{p + 1}列)", cell.formula, "formula",
+                         "单元格含公式，zhizao 不计算公式：请在Excel中复制该列并“选择性粘贴→数值”（代码等粘贴为文本）后重新导入",
+                         "the cell holds a formula, which zhizao does not evaluate: copy the column in Excel and "
+                         "paste it as values (codes as text), then import again")
 
 
 def _file_tables(path: Path, problems: Problems) -> list[tuple[Sheet, str, pd.DataFrame]]:
@@ -387,6 +500,8 @@ def _file_tables(path: Path, problems: Problems) -> list[tuple[Sheet, str, pd.Da
         if path.suffix.lower() in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
             out = []
             for sheet, records in xlsx_sheets(path):
+                if _norm_header(sheet) in _NOTES:
+                    continue  # the template's 说明: words for people, not a table
                 out += _row_tables(name, sheet, records, problems, True)
             if not out and not any(p.file.startswith(name) for p in problems.items):
                 problems.add(None, name, None, None, None, "unknown_table",
@@ -410,7 +525,6 @@ def _columns(src: Sheet, frame: str, data: pd.DataFrame, problems: Problems) -> 
     cells by column; None when the table cannot be used."""
     file, hr = src.file, src.header_row
     zh, en = FRAME_NAMES[frame]
-    lookup = _LOOKUP[frame]
     cols: dict[str, pd.Series] = {}
     shown: dict[str, str] = {}
     ok = True
@@ -419,25 +533,20 @@ def _columns(src: Sheet, frame: str, data: pd.DataFrame, problems: Problems) -> 
                      f"the header has {len(src.header)} columns, more than {MAX_COLUMNS}")
         return None
     for pos, header in enumerate(src.header):
-        norm = _norm_header(header)
-        key = lookup.get(norm)
+        key, why = header_key(frame, header)
         column = data[pos] if pos in data.columns else pd.Series(dtype=object)
         if key == "_ignore" or (not header and not _filled(column).any()):
             continue  # 序号/备注, or a column with neither header nor content
         label = _shorten(header) or f"(第{pos + 1}列)"
-        if key is None:
-            m = _UNIT.match(norm)
-            unit = _BASES[frame].get(m.group("base")) if m else None
-            if unit is not None:
-                problems.add(src, file, hr, label, None, "wrong_unit",
-                             f"单位须为“{unit}”：请把数值换算为{unit}并改写表头",
-                             f"the unit must be '{unit}': convert the values to {unit} and rename the column")
-            else:
-                known = "、".join(COLUMN_ZH[c] for c in FRAMES[frame] if c in COLUMN_ZH)
-                problems.add(src, file, hr, label, None, "unknown_column",
-                             f"不是{zh}表的列名：{zh}表的列为 {known}（及序号、备注）；请改名或删除该列",
-                             f"not a column of the {en} table, whose columns are " + ", ".join(FRAMES[frame])
-                             + " (and no., note); rename or delete the column")
+        if why is not None:
+            problems.add(src, file, hr, label, None, "wrong_unit", *why)
+            ok = False
+        elif key is None:  # each table names its own columns and units (the green table's are not annual's)
+            problems.add(src, file, hr, label, None, "unknown_column",
+                         f"不是{zh}表的列名：{zh}表的列为 {'、'.join(COLUMN_ZH[frame].values())}（及序号、备注）；"
+                         "请改名或删除该列",
+                         f"not a column of the {en} table, whose columns are {', '.join(COLUMN_EN[frame].values())} "
+                         "(and no., note); rename or delete the column")
             ok = False
         elif key in cols:
             problems.add(src, file, hr, label, None, "duplicate_column",
@@ -448,9 +557,9 @@ def _columns(src: Sheet, frame: str, data: pd.DataFrame, problems: Problems) -> 
             cols[key], shown[key] = column.reset_index(drop=True), header
     for key in REQUIRED[frame]:
         if key not in cols:
-            problems.add(src, file, None, COLUMN_ZH[key], None, "missing_column",
-                         f"缺少必填列“{COLUMN_ZH[key]}”（{key}）：请添加该列",
-                         f"the required column '{key}' ({COLUMN_ZH[key]}) is missing: add it")
+            problems.add(src, file, None, COLUMN_ZH[frame][key], None, "missing_column",
+                         f"缺少必填列“{COLUMN_ZH[frame][key]}”（{key}）：请添加该列",
+                         f"the required column '{key}' ({COLUMN_ZH[frame][key]}) is missing: add it")
             ok = False
     if not ok:
         return None
@@ -511,7 +620,8 @@ def _required(t: _Table, key: str, values: np.ndarray, problems: Problems, what_
 
 
 def _numbers(t: _Table, key: str, problems: Problems, *, unit: str, lo: float = 0.0, hi: float = MAX_AMOUNT,
-             lo_open: bool = False, whole: bool = False, words: dict[str, float] | None = None) -> np.ndarray:
+             lo_open: bool = False, whole: bool = False, words: dict[str, float] | None = None,
+             hint: tuple[str, str] | None = None) -> np.ndarray:
     """The column as floats (NaN blank); what is not a finite number, below `lo`, above `hi` or not whole
     is reported (and NaN). Thousands separators, full-width digits, a trailing % and `words` are read."""
     s = t.cols.get(key)
@@ -528,10 +638,11 @@ def _numbers(t: _Table, key: str, problems: Problems, *, unit: str, lo: float = 
             codes, uniques = pd.factorize(s.to_numpy(dtype=object)[idx])
             x[idx] = np.array([_parse_number(u, words) for u in uniques] + [np.nan])[codes]
     bad = ~np.isfinite(x) & ~np.isnan(x)
+    hint = hint or ("不是数字：请填写数值（如 1200.5）" + ("，或 是/否" if words is BOOL_WORDS else ""),
+                    "is not a number: write a number (e.g. 1200.5)" + (" or 是/否 (yes/no)" if words is BOOL_WORDS
+                                                                      else ""))
     for i in np.nonzero(bad)[0]:
-        problems.add(t.src, t.src.file, int(t.rows[i]), label, _cell(s, i), "bad_number",
-                     "不是数字：请填写数值（如 1200.5）" + ("，或 是/否" if words is BOOL_WORDS else ""),
-                     "is not a number: write a number (e.g. 1200.5)" + (" or 是/否 (yes/no)" if words is BOOL_WORDS else ""))
+        problems.add(t.src, t.src.file, int(t.rows[i]), label, _cell(s, i), "bad_number", *hint)
     x[bad] = np.nan
     with np.errstate(invalid="ignore"):
         low = (x <= lo) if lo_open else (x < lo)
@@ -581,7 +692,8 @@ def _years(t: _Table, problems: Problems) -> np.ndarray:
     if s.dtype.kind not in "if":
         s = s.map(lambda v: clean(v).removesuffix("年") if isinstance(v, str) else v)
         t = _Table(t.src, t.frame, t.rows, {**t.cols, "year": s}, t.shown)
-    x = _numbers(t, "year", problems, unit="年", lo=YEAR_MIN, hi=YEAR_MAX, whole=True)
+    x = _numbers(t, "year", problems, unit="年", lo=YEAR_MIN, hi=YEAR_MAX, whole=True,
+                 hint=("不是年份：请填写四位数字的年份（如 2024）", "is not a year: write the year in four digits (e.g. 2024)"))
     for i in np.nonzero(~_filled(s))[0]:
         problems.add(t.src, t.src.file, int(t.rows[i]), t.label("year"), None, "missing_value",
                      "为空：该列必填，请填写年份（如 2024）", "is empty: this column is required; fill in the year (e.g. 2024)")
@@ -640,6 +752,28 @@ def _vocabulary(t: _Table, key: str, values: np.ndarray, words: dict[str, str], 
         for i in np.nonzero(codes == j)[0]:
             problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), uniques[j], code, zh, en)
     return np.array([*out, ""], dtype=object)[codes]
+
+
+def _names(t: _Table, key: str, values: np.ndarray, problems: Problems) -> None:
+    """Enterprise and park names: at most NAME_MAX characters, no control characters (a line break, a
+    tab) nor the invisible bidi controls (U+202E …) that would show a name reversed or spoofed."""
+    text = pd.Series(values, dtype=object)
+    long = (text.str.len() > NAME_MAX).to_numpy()
+    hidden = text.str.contains(_HIDDEN, regex=True).to_numpy() & ~long  # vectorised: 500,000 names
+    for i in np.nonzero(long)[0]:
+        u = values[i]
+        problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), u, "name_too_long",
+                     f"名称超过{NAME_MAX}个字符（{len(u)}个）：请填写登记的名称",
+                     f"the name is longer than {NAME_MAX} characters ({len(u)}): give the registered name")
+    for i in np.nonzero(hidden)[0]:
+        u = values[i]
+        shown = "、".join(f"U+{ord(c):04X}" for c in sorted(set(_HIDDEN.findall(u))))
+        # quoted in the message with the characters made visible: the name must not reverse the message
+        value = _HIDDEN.sub(lambda m: f"[U+{ord(m.group()):04X}]", u)
+        problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), value, "bad_name",
+                     f"名称含控制字符或双向文本控制符（{shown}）：请删除这些不可见字符（换行等）后重新导入",
+                     f"the name holds control or bidi characters ({shown.replace('、', ', ')}): delete these "
+                     "invisible characters (line breaks …) and import again")
 
 
 def _report_rows(t: _Table, key: str, mask: np.ndarray, values, problems: Problems, code: str, zh: str, en: str):
@@ -720,7 +854,8 @@ class _Area:
 
 
 # --- the frames ---------------------------------------------------------------------------------------
-def _registry(t: _Table, area: _Area, parks: dict[str, str] | None | bool, problems: Problems) -> dict:
+def _registry(t: _Table, area: _Area, parks: dict[str, str] | None | bool, problems: Problems,
+              park_districts: dict[str, list[str]] | None = None) -> dict:
     """`parks`: park id or name → id; None: there is no parks table; False: it is given but cannot be
     used (its own problems say why: the registry's parks are not checked against it)."""
     file, src = t.src.file, t.src
@@ -735,6 +870,7 @@ def _registry(t: _Table, area: _Area, parks: dict[str, str] | None | bool, probl
                 "the same credit code")
     names = _text(t, "name", problems)
     _required(t, "name", names, problems, "企业名称", "the enterprise's name")
+    _names(t, "name", names, problems)
     raw = _text(t, "district", problems)
     _required(t, "district", raw, problems, "企业所在区县（代码或名称）", "the enterprise's district (code or name)")
     districts = area.resolve(t, "district", raw, problems)
@@ -756,6 +892,7 @@ def _registry(t: _Table, area: _Area, parks: dict[str, str] | None | bool, probl
                      "不在园区表中：请填园区表中的园区代码或名称，园区外的企业留空", "is not in the parks table: give a park "
                      "id or name of the parks table, or leave it empty outside parks")
         park = np.array([r or "" for r in resolved] + [""], dtype=object)[codes]
+        _park_districts(t, park, districts, park_districts or {}, problems)
     industry = _industries(t, "industry_class", _text(t, "industry_class", problems), problems, single=True)
     sizes = _vocabulary(t, "size", _text(t, "size", problems), SIZE_WORDS, problems, "unknown_size",
                         "企业规模须为 大型、中型、小型 或 微型（留空为未知）", "the size must be 大型/中型/小型/微型 "
@@ -765,11 +902,29 @@ def _registry(t: _Table, area: _Area, parks: dict[str, str] | None | bool, probl
             "size": sizes, "established": established}
 
 
+def _park_districts(t: _Table, park: np.ndarray, districts: np.ndarray, of_park: dict[str, list[str]],
+                    problems: Problems) -> None:
+    """An enterprise in a park that lies in other districts (a park without districts is not checked)."""
+    for i in np.nonzero((park != "") & (districts != ""))[0]:
+        listed = of_park.get(park[i])
+        if listed and districts[i] not in listed:
+            where = "、".join(listed)
+            problems.add(t.src, t.src.file, int(t.rows[i]), t.label("park"), str(park[i]), "park_district_mismatch",
+                         f"园区“{park[i]}”位于区县 {where}，不含企业所在区县 {districts[i]}：请核对企业的所在区县或园区，"
+                         "或在园区表中为该园区补上该区县",
+                         f"the park {park[i]} lies in the districts {', '.join(listed)}, not in the enterprise's "
+                         f"district {districts[i]}: check the enterprise's district or park, or add the district "
+                         "to the park in the parks table")
+
+
 def _industries(t: _Table, key: str, values: np.ndarray, problems: Problems, *, single: bool) -> np.ndarray:
     """GB/T 4754-2017 codes (2–4 digits, a section letter before them dropped; divisions 01–97)."""
     codes, uniques = pd.factorize(values)
     out = []
     for j, u in enumerate(uniques):
+        if not u:  # blank: the industry is unknown
+            out.append("")
+            continue
         parts = [u] if single else [p for p in _SPLIT.split(u) if p]
         got = []
         for p in parts:
@@ -911,6 +1066,7 @@ def _parks(t: _Table, plan: Plan, area: _Area, problems: Problems) -> dict:
     _duplicates(t, [ids], filled, problems, "park_id", "duplicate_park", "园区代码相同", "the same park id")
     names = _text(t, "name", problems)
     _required(t, "name", names, problems, "园区名称", "the park's name")
+    _names(t, "name", names, problems)
     tiers = _text(t, "tier", problems)
     system = plan.park_system
     if system is not None:  # a plan without a park system takes any tier text, shown as is
@@ -1048,7 +1204,8 @@ def read_enterprise_files(paths: Sequence[str | Path], plan: Plan, *, existing: 
     if park_refs is None and hidden:
         park_refs = False
     if "registry" in usable:
-        columns["registry"] = _registry(usable["registry"], area, park_refs, problems)
+        columns["registry"] = _registry(usable["registry"], area, park_refs, problems,
+                                        _districts_of_parks(columns.get("parks"), tables, _existing(existing, "parks")))
     known = _known_ids(columns.get("registry"), tables, _existing(existing, "registry"))
     for frame in ("tags", "annual", "srdi"):
         t = usable.get(frame)
@@ -1089,6 +1246,19 @@ def _park_refs(parks: dict | None, tables: dict, existing: pd.DataFrame | None) 
     return out
 
 
+def _districts_of_parks(parks: dict | None, tables: dict, existing: pd.DataFrame | None) -> dict[str, list[str]]:
+    """Park id → its district codes, from this import's parks table, else the active one."""
+    if "parks" in tables:
+        if parks is None:
+            return {}
+        ids, districts = parks["park_id"], parks["districts"]
+    elif existing is not None:
+        ids, districts = existing["park_id"].astype(str), existing["districts"].fillna("").astype(str)
+    else:
+        return {}
+    return {i: [d for d in str(ds).split(";") if d] for i, ds in zip(ids, districts) if i}
+
+
 def _known_ids(registry: dict | None, tables: dict, existing: pd.DataFrame | None) -> set[str] | None:
     """The enterprise ids references are checked against; None: not checked (the registry table given
     here cannot be used — one problem for it, not one per row naming it — or there is none)."""
@@ -1100,7 +1270,8 @@ def _known_ids(registry: dict | None, tables: dict, existing: pd.DataFrame | Non
 
 
 def _parks_in_use(t: _Table, parks: dict, registry: pd.DataFrame | None, problems: Problems) -> None:
-    """A new parks table without a park the active registry places enterprises in."""
+    """A new parks table without a park the active registry places enterprises in, or whose districts
+    leave out the district of such an enterprise."""
     if registry is None:
         return
     ids = set(parks["park_id"])
@@ -1111,3 +1282,21 @@ def _parks_in_use(t: _Table, parks: dict, registry: pd.DataFrame | None, problem
                      f"已导入的企业名录中有{n}家企业位于该园区，但本次园区表没有它：请保留该园区，或一并导入更新后的企业名录",
                      f"{n} enterprises of the imported registry are in this park, but the new parks table lacks it: "
                      "keep the park, or import the updated registry with it")
+    # a park whose new districts leave out an enterprise the active registry places in it
+    row_of = {pid: (int(t.rows[i]), ds) for i, (pid, ds) in enumerate(zip(parks["park_id"], parks["districts"]))
+              if pid}
+    placed = registry[used != ""]
+    for pid, group in placed.groupby(placed["park"].astype(str), sort=True):
+        if pid not in row_of or not row_of[pid][1]:
+            continue
+        row, ds = row_of[pid]
+        listed = ds.split(";")
+        outside = sorted(set(group["district"].astype(str)) - set(listed))
+        if outside:
+            n = int(group["district"].astype(str).isin(outside).sum())
+            problems.add(t.src, t.src.file, row, t.label("districts"), ds.replace(";", "、"), "park_district_mismatch",
+                         f"已导入的企业名录中有{n}家该园区的企业位于区县 {'、'.join(outside)}，不在本行所列区县中："
+                         "请在园区的所在区县中补上这些区县，或一并导入更新后的企业名录",
+                         f"{n} enterprises of the imported registry in this park are in the districts "
+                         f"{', '.join(outside)}, which this row leaves out: add them to the park's districts, or "
+                         "import the updated registry with it")

@@ -3,6 +3,7 @@ or a CSV as rows of text cells, the cell cleaning, and the collector of located 
 row, column, value; the reason in Chinese and English). Nothing here knows a table's columns."""
 from __future__ import annotations
 
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -11,6 +12,21 @@ from pathlib import Path
 from .table import MAX_XLSX_UNPACKED, ImportProblem, TableReadError, _cell_text, _csv_records, _shorten, decode_bytes
 
 MAX_AMOUNT = 1e13  # 万元 (1e9 亿元, the import's bound for money): more is a typo or a wrong unit
+SPOILING = ("cell_too_long", "formula")  # a cell reported so is blanked: not reported again as empty
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+class FormulaCell(str):
+    """A workbook cell holding a formula without a computed value (a file written by a program, never
+    opened in Excel): zhizao does not evaluate formulas, so it reads as blank text and the reader
+    that knows the table reports it (`formula`, the formula as written)."""
+
+    formula: str
+
+    def __new__(cls, formula: str) -> "FormulaCell":
+        cell = super().__new__(cls, "")
+        cell.formula = formula
+        return cell
 
 
 @dataclass
@@ -51,7 +67,7 @@ class Problems:
         if column and row is not None:
             if (label, row, column) in self.spoiled:
                 return
-            if code == "cell_too_long":
+            if code in SPOILING:
                 self.spoiled.add((label, row, column))
         self.items.append(ImportProblem(label, row, column, value, code, f"{where_zh}：{zh}", f"{where_en}: {en}"))
 
@@ -108,6 +124,8 @@ def xlsx_sheets(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]:
                 out.append((str(ws.title), rows))
         finally:
             wb.close()
+        if _has_formulas(path):
+            _mark_formulas(path, out)
     except TableReadError:
         raise
     except Exception as exc:  # openpyxl raises many types for a damaged file
@@ -115,3 +133,49 @@ def xlsx_sheets(path: Path) -> list[tuple[str, list[tuple[int, list[str]]]]]:
                              f"cannot open the Excel file ({type(exc).__name__}), perhaps damaged; "
                              "save it again as .xlsx") from exc
     return out
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet holds a formula (<f> element): only then is the workbook read a second time."""
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            with z.open(info) as f:
+                tail = b""
+                while chunk := f.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
+
+
+def _mark_formulas(path: Path, sheets: list[tuple[str, list[tuple[int, list[str]]]]]) -> None:
+    """Blank cells that hold a formula (no value computed by Excel) become FormulaCell: the first reading
+    (data_only) sees only the cached value, the second the formula. A formula with a cached value is read
+    as that value, as the user sees it in Excel."""
+    import openpyxl  # noqa: PLC0415 - only workbooks with formulas are read a second time
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        by_title = dict(sheets)
+        for ws in wb.worksheets:
+            rows = by_title.get(str(ws.title))
+            if not hasattr(ws, "iter_rows") or not rows:
+                continue
+            ws.reset_dimensions()
+            cells_of = dict(rows)
+            for n, row in enumerate(ws.iter_rows(min_row=1), start=1):
+                cells = cells_of.get(n)
+                for p, c in enumerate(row):
+                    if getattr(c, "data_type", None) != "f":
+                        continue
+                    formula = str(getattr(c.value, "text", c.value) or "=")
+                    if cells is None:  # a row of formulas only, all without values: not read at all before
+                        cells = cells_of[n] = [""] * len(row)
+                        rows.append((n, cells))
+                    if p < len(cells) and not cells[p].strip():
+                        cells[p] = FormulaCell(formula)
+            rows.sort(key=lambda r: r[0])
+    finally:
+        wb.close()

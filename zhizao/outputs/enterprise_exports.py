@@ -7,9 +7,10 @@
   and the source line (合成数据 when synthetic); a 分类统计 sheet counts the classes.
 - `price_workbook` — 差别电价/水价名单: 序号, 企业名称, 统一社会信用代码, 区县, 评价类别, 加价标准, 年用电量,
   预计加价金额 for the class C and D enterprises, with the same title, 单位 and 说明 rows.
-- `template_workbook` — the blank import template: the six sheets zhizao.ingest.enterprises reads
-  (headers in Chinese, or the English column names with lang="en", units in brackets), one example row
-  each (a synthetic valid credit code), and a 说明 sheet listing the accepted values.
+- `template_workbook` — the blank import template: the six sheets zhizao.ingest.enterprises reads, with
+  its sheet names and headers (Chinese, or the English column names with lang="en", units in brackets:
+  the reader's COLUMN_ZH / COLUMN_EN, so every header written is one it accepts), one example row each
+  (a synthetic valid credit code), and a 说明 sheet listing the accepted values (skipped by the reader).
 
 Every text cell goes through spreadsheet_safe (never a formula); numbers stay numbers with a display
 format. Cells name a CJK face (宋体, titles 黑体) so Excel/WPS on a Chinese machine lay them out as the
@@ -27,7 +28,8 @@ from zhizao import formatting, labels
 from zhizao.codes import regions as region_codes
 from zhizao.codes.industries import industry_code_name
 from zhizao.codes.uscc import make_code
-from zhizao.ingest.enterprise_frames import (ANNUAL_UNITS, FRAMES, IP_CLASSES, LEVELS, PRODUCT_FIELDS,
+from zhizao.ingest import enterprises as ingest
+from zhizao.ingest.enterprise_frames import (FRAMES, IP_CLASSES, LEVELS, PRODUCT_FIELDS,
                                              RD_INSTITUTIONS, SIZES, TAGS)
 from zhizao.outputs.reports.fonts import GW_HEI, GW_SONG
 from zhizao.outputs.spreadsheet_safe import xlsx_cell, xlsx_text
@@ -42,21 +44,6 @@ ITEM_UNITS = {"tax_per_mu": "万元/亩", "va_per_mu": "万元/亩", "va_per_ene
               "va_per_emission": "万元/吨", "labour_productivity": "万元/人", "rd_intensity": "%",
               "tax_per_kwh": "元/千瓦时"}
 CLASS_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
-SHEET_KEYS = {"registry": "sheet_registry", "tags": "sheet_tags", "annual": "sheet_annual", "srdi": "sheet_srdi",
-              "parks": "sheet_parks", "green": "sheet_green"}
-# Template columns whose word differs from the shared one (a park's name, the green table's area figures).
-TEMPLATE_HEAD_KEYS = {("registry", "district"): "registry_district", ("registry", "park"): "registry_park",
-                      ("registry", "industry_class"): "registry_industry", ("parks", "name"): "park_name",
-                      ("green", "area"): "green_area", ("green", "energy"): "green_energy",
-                      ("green", "water"): "green_water", ("green", "value_added"): "green_value_added"}
-TEMPLATE_UNITS = {
-    "annual": {k: v for k, v in ANNUAL_UNITS.items() if k != "obsolete_equipment"} | {"obsolete_equipment": "0/1"},
-    "srdi": {"niche_years": "年", "digital_level": "级", "quality_items": "项", "rd_staff_share": "%",
-             "equity_financing": "万元", "local_points": "分"},
-    "parks": {"area": "亩", "target_investment_per_mu": "万元/亩", "target_output_per_mu": "万元/亩",
-              "target_tax_per_mu": "万元/亩"},
-    "green": {"energy": "万吨标准煤", "water": "万立方米", "value_added": "亿元，当年价", "va_real_growth": "%"},
-}
 NUMBER_FORMAT = "#,##0.00"
 
 
@@ -405,13 +392,16 @@ def price_workbook(plan, data, result=None, prices: pd.DataFrame | None = None, 
 # --- the blank import template -----------------------------------------------------------------------
 
 def template_header(frame: str, column: str, lang: str = "zh") -> str:
-    """A template column's header: Chinese with its unit in full-width brackets, or in English the
-    contract's column name with its unit in brackets."""
-    unit = TEMPLATE_UNITS.get(frame, {}).get(column, "")
-    if lang == "en":
-        return f"{column} ({_unit(unit, 'en')})" if unit else column
-    word = _head(TEMPLATE_HEAD_KEYS.get((frame, column), column), "zh")
-    return f"{word}（{unit}）" if unit else word
+    """A template column's header, as the import reads it (zhizao.ingest.enterprises, the one source of
+    headers, units and sheet names): Chinese with its unit in full-width brackets (用地面积（亩）), or in
+    English the contract's column name with its unit (land_area (mu))."""
+    return (ingest.COLUMN_EN if lang == "en" else ingest.COLUMN_ZH)[frame][column]
+
+
+def template_sheet(frame: str | None, lang: str = "zh") -> str:
+    """A template sheet's name as the import reads it; None: the notes sheet (说明), which it skips."""
+    names = ingest.NOTES_SHEETS if frame is None else ingest.SHEET_NAMES[frame]
+    return names[1 if lang == "en" else 0]
 
 
 def _example_district(plan) -> str:
@@ -447,7 +437,7 @@ def example_rows(plan, lang: str = "zh") -> dict[str, dict[str, Any]]:
                    "value_added": 8000, "tax": 1500, "energy": 2600, "electricity": 900, "water": 52000,
                    "emissions": 12.5, "rd_expense": 1100, "employees": 260, "net_profit": 2100, "assets": 41000,
                    "liabilities": 17000, "investment": 3500, "env_violations": 0, "quality_failures": 0,
-                   "safety_violations": 0, "obsolete_equipment": 0},
+                   "safety_violations": 0, "obsolete_equipment": "否" if zh else "no"},
         "srdi": {"enterprise_id": code, "year": year, "niche_years": 6, "product_field": "key", "digital_level": 2,
                  "quality_items": 2, "ip_class": "1", "rd_staff_share": 15, "rd_institution": "municipal",
                  "equity_financing": 0, "local_points": 8, "direct_pass": ""},
@@ -507,7 +497,7 @@ def template_workbook(plan, lang: str = "zh") -> bytes:
     examples = example_rows(plan, lang)
     wb = _new_workbook()
     for frame, columns in FRAMES.items():
-        ws = wb.create_sheet(_w(SHEET_KEYS[frame], lang))
+        ws = wb.create_sheet(template_sheet(frame, lang))
         heads = [template_header(frame, c, lang) for c in columns]
         ws.append([xlsx_text(h) for h in heads])
         ws.append([xlsx_cell(examples[frame].get(c)) for c in columns])
@@ -520,7 +510,7 @@ def template_workbook(plan, lang: str = "zh") -> bytes:
         for cell, h, v in zip(ws[1], heads, ws[2]):
             ws.column_dimensions[cell.column_letter].width = _width([h, v.value])
         ws.freeze_panes = "A2"
-    ws = wb.create_sheet(_w("sheet_about", lang))
+    ws = wb.create_sheet(template_sheet(None, lang))
     ws.append([xlsx_text(_w("about_title", lang).format(plan=plan.plan.title_en or plan.plan.title if lang == "en"
                                                        else plan.plan.title))])
     ws["A1"].font = st["title"]

@@ -78,6 +78,8 @@ TCE_PER_10K_KWH = 1.229  # 电力折标准煤系数（当量值）: 1.229 tce pe
 ELECTRIFICATION_GAIN = 0.045  # electricity's share of energy rises 4.5 % a year: intensity falls
 DEFLATION_PP = 1.0  # real growth = nominal growth − 1 point
 RISE_PCT = 5.0  # the deliberate district's energy intensity rise in the last year
+# an area the registry sample leaves empty (assumed): value added 万元 and energy tce per 万元
+AREA_VA_ASSUMED, ENERGY_PER_VA_ASSUMED = 100_000.0, 0.5
 HEAVY = ("22", "25", "26", "28", "30", "31", "32", "44")  # energy-intensive divisions
 MAX_PARKS_PER_TIER = 50
 NEAR_MISS_PER_DISTRICT = 2
@@ -782,24 +784,26 @@ def _green(plan: Plan, ent: dict, years: list[int], codes: list[str], rng) -> pd
         m = above[:, j] & (ai >= 0)
         for arr, col in ((E, "energy"), (W, "water"), (V, "value_added")):
             arr[:, j] = np.bincount(ai[m], weights=np.nan_to_num(ent[col][m, j]), minlength=A)
+    assumed = _fill_empty_areas(E, W, V, years)
     g = np.full((A, Y), np.nan)  # real growth, %
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g[:, 1:] = (V[:, 1:] / V[:, :-1] - 1) * 100 - DEFLATION_PP
-    # the deliberate red: one sizeable area's energy intensity rises RISE_PCT in the last year
+    g[:, 1:] = (V[:, 1:] / V[:, :-1] - 1) * 100 - DEFLATION_PP
+    # the deliberate red: one sizeable area's energy intensity rises RISE_PCT in the last year (an area
+    # backed by the registry when there is one: its largest energy users use more)
     if Y >= 2:
-        ok = np.flatnonzero((V[:, -2] > 0) & (E[:, -2] > 0))
-        if len(ok):
-            big = ok[E[ok, -2] >= np.quantile(E[ok, -2], 0.5)]
-            a = int(rng.choice(big))
-            target = E[a, -2] * (1 + g[a, -1] / 100) * (1 + RISE_PCT / 100)
-            mine = np.flatnonzero(above[:, -1] & (ai == a))
-            e = np.nan_to_num(ent["energy"][mine, -1])
-            top = mine[np.argsort(-e)][:max(1, int(np.searchsorted(np.cumsum(np.sort(e)[::-1]), 0.5 * e.sum())) + 1)]
-            rest = E[a, -1] - np.nansum(ent["energy"][top, -1])
-            if target > rest and np.nansum(ent["energy"][top, -1]) > 0:
-                ent["energy"][top, -1] *= (target - rest) / np.nansum(ent["energy"][top, -1])
-                E[a, -1] = target
-            ent["rising_area"] = areas[a]
+        pool = np.flatnonzero(~assumed) if (~assumed).any() else np.arange(A)
+        big = pool[E[pool, -2] >= np.quantile(E[pool, -2], 0.5)]
+        a = int(rng.choice(big))
+        target = E[a, -2] * (1 + g[a, -1] / 100) * (1 + RISE_PCT / 100)
+        mine = np.flatnonzero(above[:, -1] & (ai == a))
+        e = np.nan_to_num(ent["energy"][mine, -1])
+        top = mine[np.argsort(-e)][:max(1, int(np.searchsorted(np.cumsum(np.sort(e)[::-1]), 0.5 * e.sum())) + 1)]
+        rest = E[a, -1] - np.nansum(ent["energy"][top, -1])
+        if assumed[a]:  # no registry enterprise carries the area's figure
+            E[a, -1] = target
+        elif target > rest and np.nansum(ent["energy"][top, -1]) > 0:
+            ent["energy"][top, -1] *= (target - rest) / np.nansum(ent["energy"][top, -1])
+            E[a, -1] = target
+        ent["rising_area"] = areas[a]
     # back-cast the years before the first generated one
     base = plan.plan.base_year
     first = min(base, years[-1] - GREEN_YEARS_BEFORE)
@@ -837,6 +841,33 @@ def _green(plan: Plan, ent: dict, years: list[int], codes: list[str], rng) -> pd
     for c in ("energy", "water", "value_added", "va_real_growth"):
         out[c] = out[c].round(4)
     return out
+
+
+def _fill_empty_areas(E: np.ndarray, W: np.ndarray, V: np.ndarray, years: list[int]) -> np.ndarray:
+    """An area whose above-scale registry enterprises leave a generated year without energy, water or
+    value added (a small sample spread over many districts) gets an assumed path, in place: in the last
+    year half the median value added of the areas the registry covers (AREA_VA_ASSUMED without any),
+    nominal growth 6 % + DEFLATION_PP a year before, and the covered areas' pooled intensities of each
+    year (else ENERGY_PER_VA_ASSUMED and WATER_PER_VA falling 3.5 % and 4.5 % a year). A statistical
+    table has no empty district, and intensities need positive figures. Returns the filled areas."""
+    Y = E.shape[1]
+    covered = ((E >= 1) & (W >= 1) & (V >= 1)).all(axis=1)  # ≥ 1 (tce, m³, 万元): 万-unit tables round to 4 decimals
+    if covered.all():
+        return ~covered
+    k = np.arange(Y) - (Y - 1)  # years before the last: −(Y−1) … 0
+    if covered.any():
+        va_last = 0.5 * float(np.median(V[covered, -1]))
+        e_int = E[covered].sum(axis=0) / V[covered].sum(axis=0)
+        w_int = W[covered].sum(axis=0) / V[covered].sum(axis=0)
+    else:
+        va_last = AREA_VA_ASSUMED
+        e_int = ENERGY_PER_VA_ASSUMED * (1 - 0.035) ** (k + Y - 1)
+        w_int = WATER_PER_VA * (1 - 0.045) ** (k + Y - 1)
+    va = va_last * (1 + (6.0 + DEFLATION_PP) / 100) ** k
+    V[~covered] = va
+    E[~covered] = va * e_int
+    W[~covered] = va * w_int
+    return ~covered
 
 
 # --- frames -----------------------------------------------------------------------------------------------------------

@@ -7,26 +7,30 @@ Each implementation runs in a fresh subprocess (so peak RSS is its own). The chi
 --local-data: the small generator in this file, for use before the synth generator exists), then times
 the evaluation of the latest year from the EnterpriseData frames:
 - zhizao: `zhizao.analytics.enterprises.muju.evaluate(data, year, Settings())`;
-- pandas: `pandas_evaluate` below, the same formula written as an analyst would in pandas (merge,
-  groupby-transform, rank).
+- pandas: `pandas_evaluate` below, the same method written as an analyst would in pandas (a merge,
+  a loop over the groups and items with column arithmetic, rank).
 Reported: times, peak RSS (ru_maxrss, includes making the data) and sampled during the work, the
 classes found, whether both gave every enterprise the same class, and PASS/FAIL against the target
 (zhizao < 10 s for 500,000 enterprises on 2 cores). --small: 20,000 enterprises. Exit 0 when the target
 passes and the classes agree, 1 otherwise.
 
-The formula (docs/enterprises.md, docs/reference/methods.md §3.1), as the pandas version reads the
-contract of issue 13 — where zhizao's analytics choose differently, "same classes" says so:
+The method (docs/enterprises.md §亩均效益评价, docs/reference/methods.md §3.1), which the pandas
+version implements on its own from the docs (not from zhizao's code), so that the two must agree on
+every enterprise's class:
 - enterprises: the registry's with an `annual` row in the year; group "above" when revenue ≥
-  above_scale_revenue_min (万元), else "below" (unknown revenue included);
-- evaluated: land_area > 0; the others get class "";
-- items: above — tax/land, VA/land, VA/energy, VA/emissions, VA/employees, R&D/revenue×100;
-  below — tax/land, tax/electricity. An item is missing when its divisor is not > 0 or a figure is
-  unknown;
-- benchmark = mean of the item over the group's evaluated enterprises that have it;
-  points = value / benchmark × weight, capped at muju_item_cap × weight (0: no cap); a missing item
-  gets the mean points of the item in its group; score = Σ points;
-- classes within the group by score rank (ties: the best rank, so the better class): A when
-  rank ≤ n·share_a %, B when ≤ n·(share_a+share_b) %, C when ≤ n·(a+b+c) %, else D.
+  above_scale_revenue_min (万元), "below" under it; unknown revenue: no group, not evaluated;
+- evaluated: a group and land_area > 0; the others get class "";
+- items: above — tax/land, VA/land, VA/energy, VA/emissions, VA/employees, R&D/revenue × 100;
+  below — tax/land, tax/electricity. An item has no figure when a figure is unknown or its
+  divisor is not > 0;
+- benchmark = Σ numerator ÷ Σ denominator over the group's evaluated enterprises with the item (the
+  group's aggregate, not the mean of the ratios); points = value ÷ benchmark × weight, at least 0 and
+  at most muju_item_cap × weight (0: no cap); an item without a figure gets the mean points of the
+  item in its group; an item no enterprise has, or whose benchmark is not > 0, gives everyone its
+  weight; score = Σ points;
+- classes within the group by score rank (scores equal to 9 decimals tie and take the best rank, so
+  the better class): A when rank ≤ round(n × share_a %), B when ≤ round(n × (a+b) %), C when ≤
+  round(n × (a+b+c) %), else D (rounded half up).
 """
 from __future__ import annotations
 
@@ -132,33 +136,37 @@ def make_data(size: str, use_local: bool):
 # --- the two implementations -----------------------------------------------------------------------
 
 def pandas_evaluate(data, year: int, s) -> "pd.DataFrame":
-    """The 亩均 evaluation in plain pandas (the module docstring's formula): enterprise_id, group, score, klass."""
+    """The 亩均 evaluation in plain pandas (the module docstring's method): enterprise_id, group, score, klass."""
     import numpy as np
     import pandas as pd
 
-    a = data.annual[data.annual["year"] == year]
-    df = data.registry[["enterprise_id"]].merge(a, on="enterprise_id", how="inner")
-    df["group"] = np.where(df["revenue"] >= s["above_scale_revenue_min"], "above", "below")
-    df["evaluated"] = df["land_area"] > 0
+    a = data.annual[data.annual["year"] == year].drop_duplicates("enterprise_id", keep="last")
+    reg = data.registry[["enterprise_id"]].drop_duplicates("enterprise_id", keep="last")
+    df = reg.merge(a, on="enterprise_id", how="inner")
+    df["group"] = np.select([df["revenue"] >= s["above_scale_revenue_min"], df["revenue"].notna()],
+                            ["above", "below"], "")
+    df["evaluated"] = (df["land_area"] > 0) & (df["group"] != "")
     cap = s["muju_item_cap"]
     parts = []
     for group, items in ITEMS.items():
         g = df[(df["group"] == group) & df["evaluated"]].copy()
         g["score"] = 0.0
         for item, (num, den) in items.items():
-            value = (g[num] / g[den]).where(g[den] > 0)
-            if item == "rd_intensity":
-                value = value * 100
+            scale = 100.0 if item == "rd_intensity" else 1.0
             weight = s[WEIGHT_PREFIX[group] + item]
-            pts = value / value.mean() * weight
-            if cap:
-                pts = pts.clip(upper=cap * weight)
-            g["score"] += pts.fillna(pts.mean())
+            value = (g[num] / g[den] * scale).where((g[den] > 0) & g[num].notna())
+            value = value.where(np.isfinite(value))  # a denominator too close to 0: no figure
+            has = value.notna()
+            benchmark = g.loc[has, num].sum() / g.loc[has, den].sum() * scale if has.any() else np.nan
+            if benchmark > 0:
+                pts = (value / benchmark * weight).clip(lower=0, upper=cap * weight if cap else None)
+            else:  # no usable benchmark: the item does not tell the enterprises apart
+                pts = pd.Series(weight, index=g.index, dtype=float).where(has)
+            g["score"] += pts.fillna(pts.mean() if has.any() else weight)
         n = len(g)
-        rank = g["score"].rank(method="min", ascending=False)
-        cum = np.cumsum([s["muju_share_a"], s["muju_share_b"], s["muju_share_c"]])
-        g["klass"] = np.select([rank * 100 <= n * cum[0] + 1e-9, rank * 100 <= n * cum[1] + 1e-9,
-                                rank * 100 <= n * cum[2] + 1e-9], ["A", "B", "C"], "D")
+        rank = g["score"].round(9).rank(method="min", ascending=False)
+        cuts = [np.floor(n * c / 100 + 0.5 + 1e-9) for c in np.cumsum([s[f"muju_share_{k}"] for k in "abc"])]
+        g["klass"] = np.select([rank <= cuts[0], rank <= cuts[1], rank <= cuts[2]], ["A", "B", "C"], "D")
         parts.append(g[["enterprise_id", "group", "score", "klass"]])
     rest = df.loc[~df["evaluated"], ["enterprise_id", "group"]].assign(score=np.nan, klass="")
     return pd.concat([*parts, rest], ignore_index=True)

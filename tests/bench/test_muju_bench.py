@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -69,11 +70,53 @@ def test_pandas_formula_by_hand():
     # the same for all (value = benchmark → the weight): 20 + 10 + 10 + 10 = 50 each
     expected = [10 + 20 / 3 + 50, 20 + 40 / 3 + 50, 30 + 20 + 50, 40 + 80 / 3 + 50, min(50, 60) + 100 / 3 + 50]
     assert out.loc[ids[:5], "score"].tolist() == pytest.approx(expected)
-    # 5 evaluated, A 20 % B 45 % C 30 % D 5 %: rank 1 A; ranks 2–3 B (≤ 3.25); rank 4 C (≤ 4.75); rank 5 D
-    assert out.loc[ids, "klass"].tolist() == ["D", "C", "B", "B", "A", ""]
+    # 5 evaluated, A 20 % B 45 % C 30 % D 5 %, cuts rounded half up: A ≤ round(1) = 1, B ≤ round(3.25) = 3,
+    # C ≤ round(4.75) = 5 — no D among five (docs/enterprises.md §亩均效益评价)
+    assert out.loc[ids, "klass"].tolist() == ["C", "C", "B", "B", "A", ""]
     capped = bench().pandas_evaluate(five_firms(), 2024, Settings({"muju_item_cap": 1.5}))
     top = capped.set_index("enterprise_id").loc[ids[4], "score"]
     assert top == pytest.approx(45 + 30 + 50)  # tax/mu 5/3 × 30 = 50 > 1.5 × 30; VA/mu 50/30 × 20 > 1.5 × 20
+
+
+def _both(data: EnterpriseData, s: Settings = Settings()) -> pd.DataFrame:
+    from zhizao.analytics.enterprises.muju import evaluate
+
+    p = bench().pandas_evaluate(data, 2024, s).set_index("enterprise_id")
+    z = evaluate(data, 2024, s).enterprises.set_index("enterprise_id")
+    assert p.loc[z.index, "klass"].tolist() == z["klass"].tolist()  # the bench's pandas agrees with zhizao
+    np.testing.assert_allclose(p.loc[z.index, "score"].to_numpy(dtype=float), z["score"].to_numpy(dtype=float))
+    return p
+
+
+def test_pandas_benchmark_is_the_groups_aggregate_and_ties_share_the_better_class():
+    ids = [make_code("990101", f"MB00000{i}") for i in range(1, 5)]
+    reg = pd.DataFrame({"enterprise_id": ids, "name": list("子丑寅卯"), "district": "990101", "park": "",
+                        "industry_class": "39", "size": "", "established": ""})
+    # below-scale: tax/mu 1, 3, 1 on 10, 30, 20 亩 → benchmark 120/60 = 2 (the mean of the ratios would be 5/3)
+    # → 25, 75, 25 points of 50; tax/kWh 1 and 1 (benchmark 1 → 50 each), the third has no electricity → the
+    # average 50; the fourth has no revenue: no group, not evaluated
+    ann = pd.DataFrame({"enterprise_id": ids, "year": pd.array([2024] * 4, dtype="Int64"),
+                        "land_area": [10.0, 30, 20, 10], "revenue": [1000.0, 1000, 1000, float("nan")],
+                        "tax": [10.0, 90, 20, 10], "electricity": [10.0, 90, 0, 10]})
+    for c in FRAMES["annual"]:
+        if c not in ann:
+            ann[c] = float("nan")
+    data = EnterpriseData(reg, empty_frame("tags"), ann[FRAMES["annual"]], empty_frame("srdi"),
+                          empty_frame("parks"), empty_frame("green"), synthetic=True, source="test")
+    out = _both(data)
+    assert out.loc[ids[:3], "score"].tolist() == pytest.approx([75, 125, 75])
+    # n = 3: A ≤ round(0.6) = 1, B ≤ round(1.95) = 2; the tie at rank 2 shares B
+    assert out.loc[ids, "klass"].tolist() == ["B", "A", "B", ""]
+    assert out.loc[ids[3], "group"] == ""
+
+
+def test_pandas_points_never_fall_below_zero():
+    d = five_firms()
+    d.annual.loc[0, "value_added"] = -100.0  # a loss-making firm: its value-added items score 0, not below
+    out = _both(d)
+    # tax/mu 1 of benchmark 3 → 10; VA/mu, VA/energy, VA/emission, VA/employees → 0; R&D 3 % of 3 % → 10
+    assert out.loc[d.registry["enterprise_id"].iloc[0], "score"] == pytest.approx(20)
+    _both(d, Settings({"muju_item_cap": 0}))
 
 
 def test_small_run_compares_zhizao_and_pandas():

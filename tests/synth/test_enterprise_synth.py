@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from zhizao import labels
@@ -135,6 +135,7 @@ def test_a_plan_without_regions_gets_labelled_empty_frames():
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31), n=st.integers(1, 400), n_districts=st.integers(1, 5))
+@example(seed=184123697, n=12, n_districts=5)  # districts without an above-scale enterprise: no zero green rows
 def test_invariants_hold_for_any_seed_and_size(seed, n, n_districts):
     plan = _fictional_with_parks(n_districts)
     data = generate_enterprise_data(plan, seed=seed, n_enterprises=n, years=[2021, 2022])
@@ -254,6 +255,26 @@ def test_rd_intensity_of_above_scale_firms_is_calibrated(embedded):
     assert a["rd_expense"].sum() / a["revenue"].sum() * 100 == pytest.approx(E.RD_INTENSITY_ABOVE_SCALE, rel=0.05)
     above = _held(data.tags, "above_scale", "2020-12-31")
     assert 6000 <= len(above) <= 9000  # the plan: 规上工业企业超过6800家 (2020)
+
+
+def test_muju_items_centre_on_the_huangyan_benchmarks(embedded):
+    """Medians at the 黄岩 2022 benchmarks and each group's aggregate (the evaluation's benchmark) near its
+    median, so that the median firm scores about each item's weight (docs/synthetic-data.md)."""
+    _, data = embedded
+    a = data.annual[(data.annual["year"] == 2024) & (data.annual["land_area"] > 0)]
+    above, below = a[a["revenue"] >= 2000], a[a["revenue"] < 2000]
+    for g, num, den, target in ((above, "value_added", "land_area", E.VA_PER_MU),
+                                (above, "tax", "land_area", E.TAX_PER_MU_ABOVE),
+                                (below, "tax", "land_area", E.TAX_PER_MU_BELOW),
+                                (above, "value_added", "energy", E.VA_PER_TCE),
+                                (above, "value_added", "emissions", E.VA_PER_EMISSION)):
+        ok = g[num].notna() & (g[den] > 0)
+        median = (g.loc[ok, num] / g.loc[ok, den]).median()
+        aggregate = g.loc[ok, num].sum() / g.loc[ok, den].sum()
+        assert median == pytest.approx(target, rel=0.05), (num, den)
+        assert aggregate == pytest.approx(median, rel=0.15), (num, den)  # the deliberate cases move it a little
+    # electricity stays within energy (1.229 tce per 万千瓦时; its share at most 95 %, figures rounded)
+    assert (a["electricity"] * 1.229 <= a["energy"] * 0.951).all()
 
 
 # --- the deliberate cases -----------------------------------------------------------------------------------------

@@ -22,9 +22,11 @@ CALIBRATED (published or plan figures; docs/synthetic-data.md):
   last year (an assumption about progress, capped at TAG_CAP_SHARE of the enterprises that can hold the
   tag: the registry is a sample, so the 万家 targets cannot be reached by it); a "new" target (新培育小巨人
   120 家 in 2024—2027) gives T ÷ (target year − baseline year) new holders a year after the baseline;
-- 亩均 levels: the medians of value added per mu and per tce, emissions and tax follow the benchmark
-  values of the worked 黄岩 2022 evaluation (docs/reference/methods.md §3.1: 亩均增加值 136万元,
-  单位能耗增加值 2.7万元/吨标准煤, 单位排放增加值 4,930万元/吨, 亩均税收 24万元) in order of magnitude.
+- 亩均 levels: in the last year, the medians of 亩均增加值, 单位能耗增加值, 单位排放增加值 (规上) and 亩均税收
+  (规上 and 规下) are the benchmarks of the worked 黄岩 2022 evaluation (docs/reference/methods.md §3.1:
+  136.16万元/亩, 2.694万元/吨标准煤, 4,929.81万元/吨, 24.097 and 11.5932万元/亩), and each group's aggregate
+  (the evaluation's benchmark, Σ ÷ Σ) is made equal to its median by tilting the firms' spread with their
+  size (_centred), so the median enterprise scores about each item's weight.
 ASSUMED (zhizao, not statistics): every distribution's shape and spread, land, tax, water, emission,
 investment and compliance rates, tag shares when the plan has no target, validity of tags (3 years,
 85 % renewed), park areas and targets, the area paths before the first annual year (value added +6 %
@@ -70,14 +72,19 @@ DEFAULT_TAG_SHARE = {"srdi_sme": 0.06, "high_tech": 0.15, "tech_sme": 0.25, "inn
 LITTLE_GIANT_SHARE, CHAMPION_SHARE = 0.08, 0.01  # of 专精特新 holders / of large+medium firms, when no target
 VALIDITY_YEARS, RENEWAL_RATE, REGAIN_RATE = 3, 0.85, 0.3
 EXTRA_SHARE, EXTRA_MIN = 0.4, 1000
-VA_PER_MU = 120.0  # 万元/亩, median (黄岩 2022 benchmark 136)
-TAX_PER_VA = 0.18  # so the median 亩均税收 is about 20万元/亩 (黄岩 24)
-VA_PER_EMISSION = 5000.0  # 万元 per tonne (黄岩 4,930)
+# 亩均 medians: the 黄岩 2022 benchmarks (docs/reference/methods.md §3.1)
+VA_PER_MU = 136.16  # 亩均增加值, 万元/亩
+TAX_PER_MU_ABOVE, TAX_PER_MU_BELOW = 24.097, 11.5932  # 亩均税收 of 规上 and 规下, 万元/亩
+VA_PER_TCE = 2.694  # 单位能耗增加值, 万元/吨标准煤
+VA_PER_EMISSION = 4929.81  # 单位排放增加值, 万元/吨
+TAX_PER_VA = 0.18  # tax ÷ value added of enterprises outside both groups in the last year (assumed)
 WATER_PER_VA = 20.0  # m³ per 万元 of value added
 TCE_PER_10K_KWH = 1.229  # 电力折标准煤系数（当量值）: 1.229 tce per 万千瓦时
 ELECTRIFICATION_GAIN = 0.045  # electricity's share of energy rises 4.5 % a year: intensity falls
 DEFLATION_PP = 1.0  # real growth = nominal growth − 1 point
 RISE_PCT = 5.0  # the deliberate district's energy intensity rise in the last year
+# an area the registry sample leaves empty (assumed): value added 万元 and energy tce per 万元
+AREA_VA_ASSUMED, ENERGY_PER_VA_ASSUMED = 100_000.0, 0.5
 HEAVY = ("22", "25", "26", "28", "30", "31", "32", "44")  # energy-intensive divisions
 MAX_PARKS_PER_TIER = 50
 NEAR_MISS_PER_DISTRICT = 2
@@ -367,19 +374,43 @@ def _measures(ent: dict, years: list[int], rng) -> None:
     # energy from electricity and its share of energy (rising: electrification lowers intensity)
     share0 = np.where(heavy, rng.uniform(0.2, 0.45, n), rng.uniform(0.4, 0.8, n))
     share = np.minimum(0.95, share0[:, None] * (1 + ELECTRIFICATION_GAIN) ** (yrs - years[0])[None, :])
-    energy = elec * TCE_PER_10K_KWH / share
     water = va * WATER_PER_VA * np.where(heavy, 3.0, 1.0)[:, None] * np.exp(rng.normal(0, 0.7, n))[:, None] \
         * (1 - 0.045) ** (yrs - years[0])[None, :]
-    emissions = va / (VA_PER_EMISSION * np.exp(rng.normal(0, 0.9, n)) * np.where(heavy, 0.3, 1.0))[:, None]
-    emissions[rng.random(n) < 0.04] = np.nan  # not reported: the evaluation imputes it
-    tax = va * TAX_PER_VA * np.exp(rng.normal(0, 0.45, n))[:, None] * np.exp(rng.normal(0, 0.1, (n, Y)))
+    eps_emission = rng.normal(0, 0.9, n) + np.where(heavy, np.log(0.3), 0.0)
+    no_emission = rng.random(n) < 0.04  # not reported: the evaluation imputes it
+    eps_tax = rng.normal(0, 0.45, n)
+    tax_noise = np.exp(rng.normal(0, 0.1, (n, Y)))
+    eps_land = rng.normal(0, 0.7, n)
+    no_land = rng.random(n) < 0.01  # land area not known: not evaluated
 
-    # land: fixed per enterprise, from the value added of its first year
-    first = np.argmax(exists, axis=1)
-    va_first = va[np.arange(n), first]
-    land = np.maximum(2.0, va_first / (VA_PER_MU * np.exp(rng.normal(0, 0.7, n))))
-    land = np.round(land, 1)
-    land[rng.random(n) < 0.01] = np.nan  # land area not known: not evaluated
+    # the 亩均 items, calibrated on the last year: medians at the 黄岩 2022 benchmarks and each group's
+    # aggregate (the evaluation's benchmark) at its median, so the median enterprise scores about the weight
+    ref = exists.shape[1] - 1 - np.argmax(exists[:, ::-1], axis=1)  # the last year a firm exists
+    va_ref = va[np.arange(n), ref]
+    z = np.log(np.clip(np.nan_to_num(va_ref), 1e-6, None))
+    above_last = exists[:, -1] & (rev[:, -1] >= _above_min())
+    below_last = exists[:, -1] & ~above_last
+    # land: fixed per enterprise, its last year's value added at a 亩均增加值 around VA_PER_MU
+    land = va_ref / (np.exp(eps_land) * _centred(eps_land, z, VA_PER_MU, above_last, num=va_ref))
+    land = np.round(np.maximum(2.0, land), 1)
+    land[no_land] = np.nan
+    # tax: a share of value added, scaled per group (by its last year's revenue) to its 亩均税收 benchmark
+    base = np.log(va[:, -1] / land * tax_noise[:, -1] * TAX_PER_VA)  # NaN: no land or not in the last year
+    grp_above = rev[np.arange(n), ref] >= _above_min()
+    factor = np.ones(n)
+    for mask, target, members in ((above_last, TAX_PER_MU_ABOVE, grp_above), (below_last, TAX_PER_MU_BELOW, ~grp_above)):
+        f = _centred(eps_tax + base, z, target, mask & np.isfinite(base), den=np.nan_to_num(land))
+        factor[members] = f[members]
+    tax = va * (TAX_PER_VA * np.exp(eps_tax) * factor)[:, None] * tax_noise
+    energy = elec * TCE_PER_10K_KWH / share
+    # energy: the electricity-based ratio shifted so that 单位能耗增加值 sits around VA_PER_TCE (electricity
+    # stays within energy: its share at most 95 %)
+    x0 = va[:, -1] / energy[:, -1]
+    ok = np.isfinite(x0) & (x0 > 0)
+    f = _centred(np.log(np.where(ok, x0, 1.0)), z, VA_PER_TCE, above_last & ok, num=np.nan_to_num(va[:, -1]))
+    energy = np.maximum(energy / f[:, None], elec * TCE_PER_10K_KWH / 0.95)
+    emissions = va / (np.exp(eps_emission) * _centred(eps_emission, z, VA_PER_EMISSION, above_last, num=va_ref))[:, None]
+    emissions[no_emission] = np.nan
 
     # R&D: a third do none; the rest lognormal, scaled so the above-scale aggregate hits the calibration
     rd_int = np.where(rng.random(n) < 0.35, 0.0, np.exp(rng.normal(np.log(0.02), 0.7, n)))
@@ -410,6 +441,40 @@ def _measures(ent: dict, years: list[int], rng) -> None:
         "safety_violations": rng.poisson(0.015, (n, Y)).astype(float),
         "obsolete_equipment": (rng.random((n, 1)) < 0.005).repeat(Y, axis=1).astype(float),
     })
+
+
+def _centred(eps: np.ndarray, z: np.ndarray, target: float, mask: np.ndarray, *, num: np.ndarray | None = None,
+             den: np.ndarray | None = None) -> np.ndarray:
+    """The factor c·exp(b·z) per enterprise that makes the ratio x = exp(eps)·factor have, over `mask`,
+    the median `target` and an aggregate equal to that median — Σ num ÷ Σ (num ÷ x) when the denominator
+    is derived from x (num given), Σ (den·x) ÷ Σ den when the numerator is (den given). b tilts the
+    spread with size z (larger firms a little more efficient): with a spread independent of size a
+    lognormal ratio's aggregate sits exp(±σ²/2) off its median, and the evaluation's benchmark is that
+    aggregate. b by bisection (the aggregate rises with b)."""
+    w = num if num is not None else den
+    m = mask & np.isfinite(eps) & np.isfinite(z) & (w > 0)
+    if not m.any():
+        return np.full(len(eps), target)
+    zc = z - z[m].mean()
+
+    def factor(b: float) -> np.ndarray:
+        f = np.exp(b * zc)
+        return f * (target / np.median(np.exp(eps[m]) * f[m]))
+
+    def gap(b: float) -> float:
+        x = np.exp(eps[m]) * factor(b)[m]
+        agg = num[m].sum() / (num[m] / x).sum() if num is not None else (den[m] * x).sum() / den[m].sum()
+        return float(np.log(agg / target))
+
+    lo, hi = -1.5, 1.5
+    if gap(lo) >= 0:
+        return factor(lo)
+    if gap(hi) <= 0:
+        return factor(hi)
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if gap(mid) < 0 else (lo, mid)
+    return factor((lo + hi) / 2)
 
 
 def _above_min() -> float:
@@ -782,24 +847,26 @@ def _green(plan: Plan, ent: dict, years: list[int], codes: list[str], rng) -> pd
         m = above[:, j] & (ai >= 0)
         for arr, col in ((E, "energy"), (W, "water"), (V, "value_added")):
             arr[:, j] = np.bincount(ai[m], weights=np.nan_to_num(ent[col][m, j]), minlength=A)
+    assumed = _fill_empty_areas(E, W, V, years)
     g = np.full((A, Y), np.nan)  # real growth, %
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g[:, 1:] = (V[:, 1:] / V[:, :-1] - 1) * 100 - DEFLATION_PP
-    # the deliberate red: one sizeable area's energy intensity rises RISE_PCT in the last year
+    g[:, 1:] = (V[:, 1:] / V[:, :-1] - 1) * 100 - DEFLATION_PP
+    # the deliberate red: one sizeable area's energy intensity rises RISE_PCT in the last year (an area
+    # backed by the registry when there is one: its largest energy users use more)
     if Y >= 2:
-        ok = np.flatnonzero((V[:, -2] > 0) & (E[:, -2] > 0))
-        if len(ok):
-            big = ok[E[ok, -2] >= np.quantile(E[ok, -2], 0.5)]
-            a = int(rng.choice(big))
-            target = E[a, -2] * (1 + g[a, -1] / 100) * (1 + RISE_PCT / 100)
-            mine = np.flatnonzero(above[:, -1] & (ai == a))
-            e = np.nan_to_num(ent["energy"][mine, -1])
-            top = mine[np.argsort(-e)][:max(1, int(np.searchsorted(np.cumsum(np.sort(e)[::-1]), 0.5 * e.sum())) + 1)]
-            rest = E[a, -1] - np.nansum(ent["energy"][top, -1])
-            if target > rest and np.nansum(ent["energy"][top, -1]) > 0:
-                ent["energy"][top, -1] *= (target - rest) / np.nansum(ent["energy"][top, -1])
-                E[a, -1] = target
-            ent["rising_area"] = areas[a]
+        pool = np.flatnonzero(~assumed) if (~assumed).any() else np.arange(A)
+        big = pool[E[pool, -2] >= np.quantile(E[pool, -2], 0.5)]
+        a = int(rng.choice(big))
+        target = E[a, -2] * (1 + g[a, -1] / 100) * (1 + RISE_PCT / 100)
+        mine = np.flatnonzero(above[:, -1] & (ai == a))
+        e = np.nan_to_num(ent["energy"][mine, -1])
+        top = mine[np.argsort(-e)][:max(1, int(np.searchsorted(np.cumsum(np.sort(e)[::-1]), 0.5 * e.sum())) + 1)]
+        rest = E[a, -1] - np.nansum(ent["energy"][top, -1])
+        if assumed[a]:  # no registry enterprise carries the area's figure
+            E[a, -1] = target
+        elif target > rest and np.nansum(ent["energy"][top, -1]) > 0:
+            ent["energy"][top, -1] *= (target - rest) / np.nansum(ent["energy"][top, -1])
+            E[a, -1] = target
+        ent["rising_area"] = areas[a]
     # back-cast the years before the first generated one
     base = plan.plan.base_year
     first = min(base, years[-1] - GREEN_YEARS_BEFORE)
@@ -837,6 +904,33 @@ def _green(plan: Plan, ent: dict, years: list[int], codes: list[str], rng) -> pd
     for c in ("energy", "water", "value_added", "va_real_growth"):
         out[c] = out[c].round(4)
     return out
+
+
+def _fill_empty_areas(E: np.ndarray, W: np.ndarray, V: np.ndarray, years: list[int]) -> np.ndarray:
+    """An area whose above-scale registry enterprises leave a generated year without energy, water or
+    value added (a small sample spread over many districts) gets an assumed path, in place: in the last
+    year half the median value added of the areas the registry covers (AREA_VA_ASSUMED without any),
+    nominal growth 6 % + DEFLATION_PP a year before, and the covered areas' pooled intensities of each
+    year (else ENERGY_PER_VA_ASSUMED and WATER_PER_VA falling 3.5 % and 4.5 % a year). A statistical
+    table has no empty district, and intensities need positive figures. Returns the filled areas."""
+    Y = E.shape[1]
+    covered = ((E >= 1) & (W >= 1) & (V >= 1)).all(axis=1)  # ≥ 1 (tce, m³, 万元): 万-unit tables round to 4 decimals
+    if covered.all():
+        return ~covered
+    k = np.arange(Y) - (Y - 1)  # years before the last: −(Y−1) … 0
+    if covered.any():
+        va_last = 0.5 * float(np.median(V[covered, -1]))
+        e_int = E[covered].sum(axis=0) / V[covered].sum(axis=0)
+        w_int = W[covered].sum(axis=0) / V[covered].sum(axis=0)
+    else:
+        va_last = AREA_VA_ASSUMED
+        e_int = ENERGY_PER_VA_ASSUMED * (1 - 0.035) ** (k + Y - 1)
+        w_int = WATER_PER_VA * (1 - 0.045) ** (k + Y - 1)
+    va = va_last * (1 + (6.0 + DEFLATION_PP) / 100) ** k
+    V[~covered] = va
+    E[~covered] = va * e_int
+    W[~covered] = va * w_int
+    return ~covered
 
 
 # --- frames -----------------------------------------------------------------------------------------------------------

@@ -497,6 +497,7 @@ def test_enterprise_warnings_join_the_monitoring_list_with_their_pages(app, fake
                         columns=["subject_type", "subject_id", "subject_name", "period", "rule", "severity", "evidence",
                                  "explanation_zh", "explanation_en"])
     monkeypatch.setattr(fake, "enterprise_warnings", lambda **kw: rows)
+    monkeypatch.setattr(ent_pages, "ent_api", fake)  # the `real` fixture above leaves the real API in place
     state = app.state.plans.default
     state.invalidate()
     try:

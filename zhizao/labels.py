@@ -2040,6 +2040,12 @@ UI.update({
     "ent_frame_registry": ("企业名录", "registry"), "ent_frame_tags": ("企业标签", "tags"),
     "ent_frame_annual": ("年度指标", "annual"), "ent_frame_srdi": ("专精特新", "srdi"),
     "ent_frame_parks": ("园区", "parks"), "ent_frame_green": ("能耗水耗", "green"),
+    # the review's fixes (i13-fixW): warnings without monitoring data, downloads, data years, score notes
+    "ent_warnings_title": ("能耗水耗、园区与落后产能预警", "Energy, water, park and backward-capacity warnings"),
+    "ent_warnings_note": ("{n} 条，数据：{source}（截至 {as_of}；不随报告期变化）",
+                          "{n} warnings, from: {source} (as of {as_of}; not tied to the reporting period)"),
+    "ent_synthetic_short": ("合成数据（演示用）", "SYNTHETIC data (demo)"),
+    # @@MORE@@
 })
 # issue 13: store — the batch kind of an enterprise import (zhizao data batches, the /data page)
 BATCH_KIND.update({"enterprise": ("企业数据", "enterprise data")})

@@ -509,3 +509,59 @@ def test_enterprise_warnings_join_the_monitoring_list_with_their_pages(app, fake
         assert out[0]["explanation"] == "能耗强度上升"
     finally:
         state.invalidate()
+
+
+BACKWARD_WARNINGS = pd.DataFrame(
+    [("district", WEST, "西岸区", "2024-12", "enterprise_backward", "low",
+      {"n_candidates": 3, "enterprises": [E1, E2, E3]}, "西岸区有3家企业符合落后产能认定条件", "3 candidates"),
+     ("area", EAST, "东岸区", "2024-12", "green_level1", "high", {"yoy_change": 2.5}, "能耗强度上升", "rose")],
+    columns=["subject_type", "subject_id", "subject_name", "period", "rule", "severity", "evidence",
+             "explanation_zh", "explanation_en"])
+
+
+def test_monitoring_without_its_data_lists_the_enterprise_warnings_scoped_to_the_viewer(app, fake, monkeypatch):
+    monkeypatch.setattr(fake, "enterprise_warnings", lambda **kw: BACKWARD_WARNINGS)
+    monkeypatch.setattr(ent_pages, "ent_api", fake)
+    state = app.state.plans.default
+    state.invalidate()
+    try:
+        def evidence(client, who):  # `who`: the page cache keys by the signed-in user, not the stand-in one
+            d = client.get(f"/monitoring?format=json&who={who}").json()
+            ew = d["enterprise_warnings"]
+            assert ew["count"] == 2 and [w["rule"] for w in ew["rows"]] == ["green_level1", "enterprise_backward"]
+            (w,) = [w for w in ew["rows"] if w["rule"] == "enterprise_backward"]
+            assert w["evidence"]["n_candidates"] == 3 and w["url"] == "/muju#section-backward"
+            return w["evidence"]["enterprises"], json.dumps(d, ensure_ascii=False)
+
+        with TestClient(app) as city:
+            assert evidence(city, 'city')[0] == [E1, E2, E3]
+            html = city.get("/monitoring").text
+            assert 'id="enterprise-warnings"' in html and "西岸区有3家企业符合落后产能认定条件" in html
+            assert "test-enterprises.xlsx" in html  # its own source, not the monitoring folder's
+        west = as_user(app, DISTRICT_WEST)
+        codes, text = evidence(west, 'west')
+        assert codes == [E2, E3] and E1 not in text
+        app.dependency_overrides.clear()
+        guest = as_user(app, auth.GUEST)
+        codes, text = evidence(guest, 'guest')
+        assert codes == [] and not any(e in text for e in (E1, E2, E3))
+    finally:
+        app.dependency_overrides.clear()
+        state.invalidate()
+
+
+def test_a_warning_export_labels_each_row_by_its_own_data(monkeypatch):
+    from zhizao.outputs.web.pages import monitoring as mon_pages
+
+    d = {"period_label": "2024年12月", "synthetic": True, "synthetic_label": "合成数据（演示用，非真实企业）"}
+    rows = [{"severity_label": "低", "rule_title": "落后产能", "subject_type": "district", "subject_type_label": "区县",
+             "subject_name": "西岸区", "subject_id": WEST, "explanation": "x", "synthetic": False,
+             "source": "企业数据.xlsx"},
+            {"severity_label": "中", "rule_title": "增速回落", "subject_type": "district", "subject_type_label": "区县",
+             "subject_name": "东岸区", "subject_id": EAST, "explanation": "y"}]
+    df = mon_pages.warnings_frame(rows, d, "zh")
+    assert list(df["来源"]) == ["企业数据.xlsx", "合成数据（演示用，非真实企业）"]
+    d["synthetic"] = False
+    assert "来源" not in mon_pages.warnings_frame(rows[1:], d, "zh").columns
+    assert list(mon_pages.warnings_frame([{**rows[0], "synthetic": True}], d, "en")["Source"]) == \
+        ["Synthetic data (demo, not real enterprises)"]

@@ -631,21 +631,46 @@ def green_page(ctx: Ctx = Depends(page_context), year: str | None = Query(None))
 def warning_rows(ctx: Ctx, rows_of: Callable[[pd.DataFrame, str], list[dict]]) -> tuple[list[dict], dict | None]:
     """The plan's enterprise and green warnings (api_enterprises.enterprise_warnings, WARNING_COLUMNS) as
     the monitoring page's rows (`rows_of`: monitoring_view.chain_warning_rows, which words any warning
-    frame), each with the address of its page; a district's backward-capacity count is public (a count),
-    so every row is for every user. ([], None) until the enterprise API is there."""
+    frame), each with the address of its page and its own data's origin (`synthetic`, `source`: the
+    enterprise data's, not the monitoring folder's). The warnings are aggregates, for every user; the
+    credit codes a backward-capacity warning's evidence names are scoped to the viewer (`scope_evidence`).
+    ([], None) until the enterprise API is there."""
     if ent_api is None:
         return [], None
     data = enterprise_data(ctx)
+    base = getattr(ctx, "base", "")
 
     def compute():
         w = _call(ctx, "enterprise_warnings")
         w.attrs.update(synthetic=bool(data.synthetic))
         out = []
         for r in rows_of(w, ctx.lang):
-            url = {"park_below_target": f"/parks/{quote(str(r['subject_id']), safe='')}",
-                   "enterprise_backward": "/muju"}.get(r["rule"], "/green")
-            out.append({**r, "district": None, "url": url, "enterprise": True})
+            url = {"park_below_target": f"{base}/parks/{quote(str(r['subject_id']), safe='')}",
+                   "enterprise_backward": f"{base}/muju#section-backward"}.get(r["rule"], f"{base}/green")
+            out.append({**r, "district": None, "url": url, "enterprise": True, "synthetic": bool(data.synthetic),
+                        "source": data.source or ""})
         return out
 
     info = {"source": data.source, "as_of": data.as_of, "synthetic": bool(data.synthetic)}
-    return ctx.state.cached(("ent_warning_rows", ctx.lang), compute), info
+    rows = ctx.state.cached(("ent_warning_rows", ctx.lang, base), compute)
+    return [scope_evidence(ctx, w) for w in rows], info
+
+
+def scope_evidence(ctx: Ctx, w: dict) -> dict:
+    """A warning with the enterprises its evidence names cut to the viewer's: a city user all of them, a
+    district user those registered in their district, anyone else none (the counts stay)."""
+    ev = w.get("evidence")
+    if not isinstance(ev, dict) or not ev.get("enterprises"):
+        return w
+    user = getattr(ctx, "user", None)
+    if user is not None and user.level == "city":
+        return w
+    where = district_of(ctx)
+    keep = [e for e in _items(ev["enterprises"]) if user is not None and can_name(ctx, where.get(e))]
+    return {**w, "evidence": {**ev, "enterprises": keep}}
+
+
+def named_in_evidence(rows: list[dict]) -> int:
+    """Credit codes the warnings' evidence hands out (the JSON twin's: an audited export when any)."""
+    return sum(len(_items((w.get("evidence") or {}).get("enterprises")))
+               for w in rows if isinstance(w.get("evidence"), dict))

@@ -105,7 +105,7 @@ class FakeApi:
     def muju(self, plan=None, db=None, year=None, settings=None, level="enterprises"):
         if level == "classes":
             return pd.DataFrame({"group": ["above"] * 4, "klass": list("ABCD"), "n": [1, 0, 1, 1],
-                                 "share": [33.3, 0, 33.3, 33.3]})
+                                 "share": [1 / 3, 0.0, 1 / 3, 1 / 3]})  # fractions, as the analytics give them
         if level == "benchmarks":
             return pd.DataFrame({"group": ["above"], "item": ["tax_per_mu"], "benchmark": [12.5], "weight": [30.0],
                                  "cap": [3.0]})
@@ -120,7 +120,7 @@ class FakeApi:
     def muju_summary(self, plan=None, db=None, year=None, settings=None, by="district"):
         keys = {"district": [EAST, WEST], "park": ["P1", ""], "industry": ["34", "33"]}[by]
         return pd.DataFrame({by: keys, "n": [1, 2], "n_A": [1, 0], "n_B": [0, 0], "n_C": [0, 1], "n_D": [0, 1],
-                             "share_ab": [100.0, 0.0], "tax_per_mu": [20.0, 4.0]})
+                             "share_ab": [1.0, 0.0], "tax_per_mu": [20.0, 4.0]})
 
     def muju_changes(self, plan=None, db=None, year=None, settings=None):
         if year == 2023:  # as the real API: no figures for the year before

@@ -247,6 +247,9 @@ def cell(ctx: Ctx, col: Col, row: dict) -> Any:
     if col.kind == "reasons":
         text = row.get("reasons_en" if lang == "en" else "reasons_zh")
         return text if isinstance(text, str) else ""
+    if col.kind == "share":  # a fraction (what the analytics give) shown as a percent
+        x = cell_number(v)
+        return None if x is None else cell_number(100 * x)
     if col.numeric:
         x = cell_number(v)
         return None if x is None else (int(round(x)) if col.kind == "int" else x)
@@ -260,9 +263,6 @@ def cell(ctx: Ctx, col: Col, row: dict) -> Any:
         return industry_words(v, lang)
     if col.kind == "area":
         return area_words(ctx, v, row.get("area_name"))
-    if col.kind == "share":  # a fraction shown as a percent
-        x = cell_number(v)
-        return None if x is None else cell_number(100 * x)
     if col.kind == "districts":
         return (", " if lang == "en" else "、").join(district_words(ctx, x) for x in _items(v))
     if col.kind == "tag":

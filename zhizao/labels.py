@@ -2071,6 +2071,7 @@ UI.update({
     "ent_template": ("下载导入模板（XLSX）", "Download the import template (XLSX)"),
     "ent_template_help": ("六个工作表各含表头和一行示例，另附“说明”工作表列出可填的值。",
                           "Six sheets, each with its headers and one example row, and a sheet listing the accepted values."),
+    "ent_more_in_export": ("另有 {n} 行未在网页列出：请下载上方的 CSV 或 XLSX 查看全部", "{n} more rows are not listed on the page: download the CSV or XLSX above for all of them"),
     # @@MORE@@
 })
 # issue 13: store — the batch kind of an enterprise import (zhizao data batches, the /data page)

@@ -2072,7 +2072,8 @@ UI.update({
     "ent_template_help": ("六个工作表各含表头和一行示例，另附“说明”工作表列出可填的值。",
                           "Six sheets, each with its headers and one example row, and a sheet listing the accepted values."),
     "ent_more_in_export": ("另有 {n} 行未在网页列出：请下载上方的 CSV 或 XLSX 查看全部", "{n} more rows are not listed on the page: download the CSV or XLSX above for all of them"),
-    # @@MORE@@
+    "ent_unit_吨标准煤/万元": ("吨标准煤/万元", "tce per 10k yuan"),
+    "ent_unit_立方米/万元": ("立方米/万元", "m³ per 10k yuan"),
 })
 # issue 13: store — the batch kind of an enterprise import (zhizao data batches, the /data page)
 BATCH_KIND.update({"enterprise": ("企业数据", "enterprise data")})

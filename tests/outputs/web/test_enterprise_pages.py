@@ -679,5 +679,5 @@ def test_green_chart_draws_the_whole_area_first_and_the_districts_in_grey(real):
     assert energy["legend"]["data"][0] == first["name"] and len(energy["legend"]["data"]) < len(energy["series"])
     assert {s["lineStyle"]["color"] for s in others} <= {ent_pages.GREY, ent_pages.LEVEL_COLOURS[1]}
     assert "Dadukou District" in {s["name"] for s in others}
-    assert "tce" in energy["yAxis"]["name"] or "吨标准煤" in energy["yAxis"]["name"]
+    assert energy["yAxis"]["name"] == "Energy per unit of value added (tce per 10k yuan)"
     assert energy["yAxis"]["nameLocation"] == "middle"

@@ -232,7 +232,7 @@ class Col:
     key: str  # the frame's column
     label: str  # labels.UI key, or the words themselves when `raw`
     kind: str = "text"  # text num int pct klass bool district districts tag tags level reasons list criteria
-    #                     green_level measure group change size area industry share (a fraction shown as %)
+    #                     green_level measure group change size unit area industry indicator share (a fraction as %)
     digits: int | None = None
     raw: bool = False
 
@@ -264,6 +264,9 @@ def cell(ctx: Ctx, col: Col, row: dict) -> Any:
         return district_words(ctx, v)
     if col.kind == "industry":
         return industry_words(v, lang)
+    if col.kind == "indicator":  # the plan's own name of the indicator, English on an English page
+        ind = next((i for i in ctx.plan.indicators if i.id == row.get("indicator")), None)
+        return pick(ind.name, getattr(ind, "name_en", None), lang) if ind is not None else str(v or "")
     if col.kind == "area":
         return area_words(ctx, v, row.get("area_name"))
     if col.kind == "districts":
@@ -279,7 +282,7 @@ def cell(ctx: Ctx, col: Col, row: dict) -> Any:
     if col.kind == "green_level":
         x = cell_number(v)
         return word("ent_green_level", int(x), lang) if x is not None else ""
-    if col.kind in ("level", "measure", "group", "change", "size"):
+    if col.kind in ("level", "measure", "group", "change", "size", "unit"):
         return word(f"ent_{col.kind}", v, lang)
     if col.kind == "klass":
         return v if v in CLASSES else ""
@@ -405,9 +408,9 @@ ANNUAL = [Col("year", "ent_col_year"), Col("land_area", "ent_col_land_area", "nu
           Col("emissions", "ent_col_emissions", "num", 1), Col("rd_expense", "ent_col_rd_expense", "num", 0),
           Col("employees", "ent_col_employees", "int")]
 PARK_FIGURES = ("investment_per_mu", "output_per_mu", "tax_per_mu")
-GREEN = [Col("indicator_name", "ent_col_indicator"), Col("measure", "ent_col_measure", "measure"),
+GREEN = [Col("indicator_name", "ent_col_indicator", "indicator"), Col("measure", "ent_col_measure", "measure"),
          Col("area", "ent_col_area", "area"), Col("year", "ent_col_year"),
-         Col("intensity", "ent_col_intensity", "num", 4), Col("intensity_unit", "ent_col_unit"), Col("yoy_change", "ent_col_yoy_change", "pct", 1),
+         Col("intensity", "ent_col_intensity", "num", 4), Col("intensity_unit", "ent_col_unit", "unit"), Col("yoy_change", "ent_col_yoy_change", "pct", 1),
          Col("base_year", "ent_col_base_year"), Col("cumulative_change", "ent_col_cumulative_change", "pct", 1),
          Col("required_to_date", "ent_col_required_to_date", "pct", 1), Col("gap_pp", "ent_col_gap_pp", "num", 1),
          Col("level", "ent_col_green_level", "green_level"), Col("binding", "ent_col_binding", "bool"),
@@ -788,6 +791,7 @@ def intensity_chart(ctx: Ctx, df: pd.DataFrame, measure: str) -> dict | None:
                        "symbol": "circle" if area == whole else "none", "lineStyle": style,
                        "itemStyle": {"color": style["color"]}, "z": z,
                        "emphasis": {"focus": "series", "lineStyle": {"width": 3}}})
+    unit = word("ent_unit", unit, ctx.lang)
     axis = t(f"ent_intensity_{measure}", ctx.lang) + (f" ({unit})" if ctx.lang == "en" else f"（{unit}）") * bool(unit)
     return {"animation": False, "tooltip": {"trigger": "item", "confine": True},
             "legend": {"type": "scroll", "top": 0, "data": legend},

@@ -185,9 +185,12 @@ def _client(app):
 
 
 @pytest.fixture
-def c(_client):
+def c(_client, fake, monkeypatch):
     _client.cookies.clear()
     _client.app.dependency_overrides.clear()
+    if ent_pages.ent_api is not fake:  # the `real` fixture below puts the real API in place for its module
+        monkeypatch.setattr(ent_pages, "ent_api", fake)
+        _client.app.state.plans.default.invalidate()
     return _client
 
 
@@ -681,3 +684,12 @@ def test_green_chart_draws_the_whole_area_first_and_the_districts_in_grey(real):
     assert "Dadukou District" in {s["name"] for s in others}
     assert energy["yAxis"]["name"] == "Energy per unit of value added (tce per 10k yuan)"
     assert energy["yAxis"]["nameLocation"] == "middle"
+
+
+def test_a_page_renders_at_most_html_rows_and_says_the_rest_are_in_the_export(c, monkeypatch):
+    monkeypatch.setattr(ent_pages, "HTML_ROWS", 2)
+    html = c.get("/enterprises").text
+    assert 'id="enterprises-in-export"' in html and "另有 1 行未在网页列出" in html
+    assert NAMES[E1] in html and NAMES[E2] in html and "<bdi>&lt;script&gt;" not in html
+    assert len(c.get("/enterprises?format=json").json()["tables"][0]["rows"]) == 3
+    assert c.get("/enterprises?table=enterprises&format=csv").text.count("\n") == 4  # the header and every row

@@ -866,13 +866,19 @@ def warning_rows(ctx: Ctx, rows_of: Callable[[pd.DataFrame, str], list[dict]]) -
         for r in rows_of(w, ctx.lang):
             url = {"park_below_target": f"{base}/parks/{quote(str(r['subject_id']), safe='')}",
                    "enterprise_backward": f"{base}/muju#section-backward"}.get(r["rule"], f"{base}/green")
-            out.append({**r, "district": None, "url": url, "enterprise": True, "synthetic": bool(data.synthetic),
-                        "source": data.source or ""})
+            # titled by the enterprise analytics' words (monitoring_view knows the monitoring and chain rules)
+            out.append({**r, "rule_title": rule_title(r["rule"], ctx.lang), "district": None, "url": url,
+                        "enterprise": True, "synthetic": bool(data.synthetic), "source": data.source or ""})
         return out
 
     info = {"source": data.source, "as_of": data.as_of, "synthetic": bool(data.synthetic)}
     rows = ctx.state.cached(("ent_warning_rows", ctx.lang, base), compute)
     return [scope_evidence(ctx, w) for w in rows], info
+
+
+def rule_title(rule: str, lang: str) -> str:
+    """An enterprise warning rule's title (labels.ENTERPRISE_RULE), else the rule as given."""
+    return labels.label("enterprise_rule", rule, lang) if rule in labels.ENTERPRISE_RULE else rule
 
 
 def scope_evidence(ctx: Ctx, w: dict) -> dict:

@@ -413,8 +413,8 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
         "warning_counts": {s: sum(w["severity"] == s for w in all_warnings) for s in SEVERITIES},
         "severities": [{"id": s, "label": mv.severity_label(s, ctx.lang)} for s in SEVERITIES],
         "rules": [{"id": k, "title": mv.rule_title(k, ctx.lang)}
-                  for k in (*WARNING_RULES, *(CHAIN_RULES if chain_info else ()),
-                            *(ENTERPRISE_RULES if ent_info else ()))],
+                  for k in (*WARNING_RULES, *(CHAIN_RULES if chain_info else ()))]
+        + [{"id": k, "title": ent_pages.rule_title(k, ctx.lang)} for k in (ENTERPRISE_RULES if ent_info else ())],
         "subject_types": [{"id": k, "label": mv.subject_type_label(k, ctx.lang)}
                           for k in SUBJECT_TYPES if any(RULES[r].subject_types and k in RULES[r].subject_types
                                                         for r in WARNING_RULES)]

@@ -105,7 +105,7 @@ class FakeApi:
     def muju(self, plan=None, db=None, year=None, settings=None, level="enterprises"):
         if level == "classes":
             return pd.DataFrame({"group": ["above"] * 4, "klass": list("ABCD"), "n": [1, 0, 1, 1],
-                                 "share": [33.3, 0, 33.3, 33.3]})
+                                 "share": [1 / 3, 0.0, 1 / 3, 1 / 3]})  # fractions, as the analytics give them
         if level == "benchmarks":
             return pd.DataFrame({"group": ["above"], "item": ["tax_per_mu"], "benchmark": [12.5], "weight": [30.0],
                                  "cap": [3.0]})
@@ -120,7 +120,7 @@ class FakeApi:
     def muju_summary(self, plan=None, db=None, year=None, settings=None, by="district"):
         keys = {"district": [EAST, WEST], "park": ["P1", ""], "industry": ["34", "33"]}[by]
         return pd.DataFrame({by: keys, "n": [1, 2], "n_A": [1, 0], "n_B": [0, 0], "n_C": [0, 1], "n_D": [0, 1],
-                             "share_ab": [100.0, 0.0], "tax_per_mu": [20.0, 4.0]})
+                             "share_ab": [1.0, 0.0], "tax_per_mu": [20.0, 4.0]})
 
     def muju_changes(self, plan=None, db=None, year=None, settings=None):
         if year == 2023:  # as the real API: no figures for the year before
@@ -185,9 +185,12 @@ def _client(app):
 
 
 @pytest.fixture
-def c(_client):
+def c(_client, fake, monkeypatch):
     _client.cookies.clear()
     _client.app.dependency_overrides.clear()
+    if ent_pages.ent_api is not fake:  # the `real` fixture below puts the real API in place for its module
+        monkeypatch.setattr(ent_pages, "ent_api", fake)
+        _client.app.state.plans.default.invalidate()
     return _client
 
 
@@ -497,6 +500,7 @@ def test_enterprise_warnings_join_the_monitoring_list_with_their_pages(app, fake
                         columns=["subject_type", "subject_id", "subject_name", "period", "rule", "severity", "evidence",
                                  "explanation_zh", "explanation_en"])
     monkeypatch.setattr(fake, "enterprise_warnings", lambda **kw: rows)
+    monkeypatch.setattr(ent_pages, "ent_api", fake)  # the `real` fixture above leaves the real API in place
     state = app.state.plans.default
     state.invalidate()
     try:
@@ -508,3 +512,184 @@ def test_enterprise_warnings_join_the_monitoring_list_with_their_pages(app, fake
         assert out[0]["explanation"] == "能耗强度上升"
     finally:
         state.invalidate()
+
+
+BACKWARD_WARNINGS = pd.DataFrame(
+    [("district", WEST, "西岸区", "2024-12", "enterprise_backward", "low",
+      {"n_candidates": 3, "enterprises": [E1, E2, E3]}, "西岸区有3家企业符合落后产能认定条件", "3 candidates"),
+     ("area", EAST, "东岸区", "2024-12", "green_level1", "high", {"yoy_change": 2.5}, "能耗强度上升", "rose")],
+    columns=["subject_type", "subject_id", "subject_name", "period", "rule", "severity", "evidence",
+             "explanation_zh", "explanation_en"])
+
+
+def test_monitoring_without_its_data_lists_the_enterprise_warnings_scoped_to_the_viewer(app, fake, monkeypatch):
+    monkeypatch.setattr(fake, "enterprise_warnings", lambda **kw: BACKWARD_WARNINGS)
+    monkeypatch.setattr(ent_pages, "ent_api", fake)
+    state = app.state.plans.default
+    state.invalidate()
+    try:
+        def evidence(client, who):  # `who`: the page cache keys by the signed-in user, not the stand-in one
+            d = client.get(f"/monitoring?format=json&who={who}").json()
+            ew = d["enterprise_warnings"]
+            assert ew["count"] == 2 and [w["rule"] for w in ew["rows"]] == ["green_level1", "enterprise_backward"]
+            (w,) = [w for w in ew["rows"] if w["rule"] == "enterprise_backward"]
+            assert w["evidence"]["n_candidates"] == 3 and w["url"] == "/muju#section-backward"
+            return w["evidence"]["enterprises"], json.dumps(d, ensure_ascii=False)
+
+        with TestClient(app) as city:
+            assert evidence(city, 'city')[0] == [E1, E2, E3]
+            html = city.get("/monitoring").text
+            assert 'id="enterprise-warnings"' in html and "西岸区有3家企业符合落后产能认定条件" in html
+            assert "test-enterprises.xlsx" in html  # its own source, not the monitoring folder's
+        west = as_user(app, DISTRICT_WEST)
+        codes, text = evidence(west, 'west')
+        assert codes == [E2, E3] and E1 not in text
+        app.dependency_overrides.clear()
+        guest = as_user(app, auth.GUEST)
+        codes, text = evidence(guest, 'guest')
+        assert codes == [] and not any(e in text for e in (E1, E2, E3))
+    finally:
+        app.dependency_overrides.clear()
+        state.invalidate()
+
+
+def test_a_warning_export_labels_each_row_by_its_own_data(monkeypatch):
+    from zhizao.outputs.web.pages import monitoring as mon_pages
+
+    d = {"period_label": "2024年12月", "synthetic": True, "synthetic_label": "合成数据（演示用，非真实企业）"}
+    rows = [{"severity_label": "低", "rule_title": "落后产能", "subject_type": "district", "subject_type_label": "区县",
+             "subject_name": "西岸区", "subject_id": WEST, "explanation": "x", "synthetic": False,
+             "source": "企业数据.xlsx"},
+            {"severity_label": "中", "rule_title": "增速回落", "subject_type": "district", "subject_type_label": "区县",
+             "subject_name": "东岸区", "subject_id": EAST, "explanation": "y"}]
+    df = mon_pages.warnings_frame(rows, d, "zh")
+    assert list(df["来源"]) == ["企业数据.xlsx", "合成数据（演示用，非真实企业）"]
+    d["synthetic"] = False
+    assert "来源" not in mon_pages.warnings_frame(rows[1:], d, "zh").columns
+    assert list(mon_pages.warnings_frame([{**rows[0], "synthetic": True}], d, "en")["Source"]) == \
+        ["Synthetic data (demo, not real enterprises)"]
+
+
+def test_shares_are_percent_and_each_group_shows_its_own_items(c):
+    d = c.get("/muju?format=json").json()
+    tables = {tb["name"]: tb for tb in d["tables"]}
+    assert [r["share"] for r in tables["classes"]["rows"]] == [33.3333, 0.0, 33.3333, 33.3333]  # not 0.333
+    assert [r["share_ab"] for r in tables["by_district"]["rows"]] == [100.0, 0.0]
+    html = c.get("/muju").text
+    assert ">33.3<" in html and ">0.3<" not in html
+    help_ = tables["enterprises"]["help"]
+    assert "权重的 2 倍为上限" in help_ and "总分因此可超过 100" in help_ and "规上企业评价：亩均税收。" in help_
+    en = c.get("/muju?format=json&lang=en").json()["tables"]
+    assert "capped at 2× its weight" in next(tb for tb in en if tb["name"] == "enterprises")["help"]
+
+
+def test_industry_codes_come_with_their_names(c):
+    rows = c.get("/muju?format=json").json()["tables"]
+    ent = next(tb for tb in rows if tb["name"] == "enterprises")["rows"]
+    assert ent[0]["industry_class"] == "3441 泵及真空设备制造"
+    assert c.get(f"/enterprises/{E1}?format=json").json()["enterprise"]["industry_class"] == "3441 泵及真空设备制造"
+    by = next(tb for tb in rows if tb["name"] == "by_industry")["rows"]
+    assert by[0]["_by"] == "34 通用设备制造业"
+
+
+def test_the_notice_says_the_data_years_and_the_import_date(c):
+    d = c.get("/enterprises?format=json").json()["data"]
+    assert d["years"]["annual"] == [2023, 2024]
+    assert "数据年份：年度指标 2023—2024；导入于 2024-12-31" in d["notice"]
+    en = c.get("/enterprises?format=json&lang=en").json()["data"]["notice"]
+    assert "years: yearly figures 2023–2024; imported on 2024-12-31" in en
+
+
+def test_a_filter_given_twice_is_refused_and_a_park_404_points_to_the_plans_parks(c):
+    r = c.get(f"/enterprises?district={EAST}&district={WEST}")
+    assert r.status_code == 422 and "district" in r.text and "只能给一个值" in r.text
+    assert c.get("/muju?year=2023&year=2024&lang=en").status_code == 422
+    r = c.get(f"/p/{PLAN_ID}/parks/P9")
+    assert r.status_code == 404 and f"/p/{PLAN_ID}/parks" in r.text
+
+
+def test_the_import_template_is_linked_on_the_data_page_in_both_languages(c):
+    from openpyxl import load_workbook
+
+    html = c.get("/data").text
+    assert 'href="/data/enterprises/template"' in html
+    assert 'href="/data/enterprises/template?lang=en"' in c.get("/data?lang=en").text
+    for lang, sheet in (("zh", "企业名录"), ("en", "registry")):
+        r = c.get(f"/data/enterprises/template?lang={lang}")
+        assert r.status_code == 200 and r.content[:2] == b"PK"
+        assert sheet in load_workbook(io.BytesIO(r.content)).sheetnames
+
+
+def test_the_office_workbooks_hold_the_rows_the_user_may_see(app, c):
+    from openpyxl import load_workbook
+
+    def cells(client, path):
+        r = client.get(path)
+        assert r.status_code == 200, r.text[:200]
+        wb = load_workbook(io.BytesIO(r.content))
+        return {str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None}
+
+    html = c.get("/muju").text
+    assert 'id="workbook-results"' in html and 'href="/muju/prices.xlsx?year=2024"' in html
+    every = cells(c, "/muju/results.xlsx?year=2024")
+    assert {E1, E2, E3} <= every and NAMES[E1] in every
+    assert {E2, E3} <= cells(c, "/muju/prices.xlsx")
+    west = as_user(app, DISTRICT_WEST)
+    try:
+        mine = cells(west, "/muju/results.xlsx")
+        assert E2 in mine and E1 not in mine and NAMES[E1] not in mine
+    finally:
+        app.dependency_overrides.clear()
+    guest = as_user(app, auth.GUEST)
+    try:
+        assert 'id="workbook-results"' not in guest.get("/muju").text
+        assert guest.get("/muju/results.xlsx").status_code == 404
+    finally:
+        app.dependency_overrides.clear()
+
+
+def test_user_text_is_isolated_from_the_cells_around_it(c):
+    html = c.get("/enterprises").text
+    assert f"<bdi>{NAMES[E2]}</bdi>" in html and "<bdi>&lt;script&gt;" in html
+
+
+def test_green_opens_with_the_whole_area_and_each_district_in_the_year_asked(real):
+    d = real.get("/green?format=json").json()
+    tb = next(tb for tb in d["tables"] if tb["name"] == "intensity")
+    top = tb["rows"][:tb["top"]]
+    assert len(tb["rows"]) > 3 * tb["top"] and tb["more_url"] == "/green?all=1#section-intensity"
+    whole = {r["area"] for r in top[:3]}
+    assert whole == {"重庆市"} and {r["year"] for r in top if r["area"] != "重庆市"} == {"2024"}
+    assert "2019" in d["data"]["notice"] or "2020" in d["data"]["notice"]  # the area table's own years
+    older = real.get("/green?year=2020&format=json")
+    assert older.status_code == 200, older.text[:200]  # a year of the area table only
+    tb = next(tb for tb in older.json()["tables"] if tb["name"] == "intensity")
+    assert {r["year"] for r in tb["rows"][:tb["top"]] if r["area"] != "重庆市"} == {"2020"}
+    users = next(tb for tb in older.json()["tables"] if tb["name"] == "key_users")
+    assert users["rows"] == [] and "2020 年没有企业年度指标" in users["empty"]
+    assert real.get("/green?all=1&format=json").json()["tables"][1]["top"] is None
+    csv = real.get("/green?table=intensity&format=csv").text
+    assert csv.count("\n") > len(top) + 50  # the export holds every row
+    html = real.get("/green").text
+    assert 'id="intensity-more"' in html and 'id="intensity-all"' in html
+
+
+def test_green_chart_draws_the_whole_area_first_and_the_districts_in_grey(real):
+    html = real.get("/green?lang=en").text
+    energy = json.loads(html.split('id="chart-option-intensity_energy"', 1)[1].split(">", 1)[1].split("</script>", 1)[0])
+    first, *others = energy["series"]
+    assert first["name"] == "Whole area (500000)" and first["lineStyle"]["width"] == 4
+    assert energy["legend"]["data"][0] == first["name"] and len(energy["legend"]["data"]) < len(energy["series"])
+    assert {s["lineStyle"]["color"] for s in others} <= {ent_pages.GREY, ent_pages.LEVEL_COLOURS[1]}
+    assert "Dadukou District" in {s["name"] for s in others}
+    assert energy["yAxis"]["name"] == "Energy per unit of value added (tce per 10k yuan)"
+    assert energy["yAxis"]["nameLocation"] == "middle"
+
+
+def test_a_page_renders_at_most_html_rows_and_says_the_rest_are_in_the_export(c, monkeypatch):
+    monkeypatch.setattr(ent_pages, "HTML_ROWS", 2)
+    html = c.get("/enterprises").text
+    assert 'id="enterprises-in-export"' in html and "另有 1 行未在网页列出" in html
+    assert NAMES[E1] in html and NAMES[E2] in html and "<bdi>&lt;script&gt;" not in html
+    assert len(c.get("/enterprises?format=json").json()["tables"][0]["rows"]) == 3
+    assert c.get("/enterprises?table=enterprises&format=csv").text.count("\n") == 4  # the header and every row

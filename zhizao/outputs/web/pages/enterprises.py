@@ -16,20 +16,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, Callable
 from urllib.parse import quote
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import Response
 
 from zhizao import formatting, labels
+from zhizao.codes.industries import industry_code_name
 from zhizao.errors import UserError
 from zhizao.ingest.enterprise_frames import TAGS
-from zhizao.outputs.web.auth import not_visible
+from zhizao.outputs import enterprise_exports
+from zhizao.outputs.web.auth import audit, not_visible
 from zhizao.outputs.web.i18n import pick, t
 from zhizao.outputs.web.pages.common import Ctx, page_context
 from zhizao.outputs.web.pages.districts import place_name
 from zhizao.outputs.web.render import cell_number, frame, respond
+from zhizao.settings import Settings
 
 try:
     from zhizao import api_enterprises as ent_api
@@ -40,9 +45,13 @@ router = APIRouter()
 
 PAGES = ("/enterprises", "/enterprises/{enterprise_id}", "/muju", "/srdi", "/parks", "/parks/{park_id}", "/green")
 UPLOAD = "/data/enterprises/upload"  # pages/data.py: the enterprise files, city-level data (import_city)
-# every page public: enterprise names and codes on them are row-scoped (`visible`); app.py registers
-# these at / and under /p/<plan_id>/
-PERMISSIONS = {**{("GET", p): "read_public" for p in PAGES}, ("POST", UPLOAD): "import_city"}
+TEMPLATE = "/data/enterprises/template"  # the blank import template (enterprise_exports.template_workbook)
+WORKBOOKS = {"results": "/muju/results.xlsx", "prices": "/muju/prices.xlsx"}  # 亩均评价结果表, 差别电价名单
+# every page public: enterprise names and codes on them are row-scoped (`visible`), and so are the
+# office workbooks; app.py registers these at / and under /p/<plan_id>/
+PERMISSIONS = {**{("GET", p): "read_public" for p in (*PAGES, TEMPLATE, *WORKBOOKS.values())},
+               ("POST", UPLOAD): "import_city"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 CLASSES = ("A", "B", "C", "D")
 CLASS_COLOURS = {"A": "#1a9850", "B": "#91cf60", "C": "#fc8d59", "D": "#d73027"}
@@ -50,6 +59,9 @@ LEVEL_COLOURS = {1: "#c0392b", 2: "#e6b800", 3: "#1a9850"}  # 能耗双控 一�
 GREEN_CONCEPTS = {"energy": "energy_per_unit_industrial_va_above_scale",
                   "water": "water_per_unit_industrial_va_above_scale"}
 TOP = 50  # rows of an enterprise table shown at once; the rest folded, all in the exports
+# rows a page renders at most (shown and folded): 12,000 enterprises in four tables made a 29 MB page that
+# took 20 s to render; the rest are in the table's CSV/XLSX and the JSON twin
+HTML_ROWS = 1000
 SUBNAV = (("enterprises", "/enterprises", "ent_nav_registry"), ("muju", "/muju", "ent_nav_muju"),
           ("srdi", "/srdi", "ent_nav_srdi"), ("parks", "/parks", "ent_nav_parks"), ("green", "/green", "ent_nav_green"))
 ID_TEXT = re.compile(r"^[0-9A-Za-z_-]{1,40}$")  # an enterprise's or park's id in an address
@@ -92,14 +104,16 @@ def enterprise_batch_key(state) -> str | None:
     return data.batch_id
 
 
-def years(ctx: Ctx) -> list[int]:
-    annual = enterprise_data(ctx).annual
-    return sorted({int(y) for y in annual["year"].dropna()}) if len(annual) else []
+def years(ctx: Ctx, frame_name: str = "annual") -> list[int]:
+    """The years of one of the enterprise frames ("annual" by default, "green" for the area table)."""
+    df = getattr(enterprise_data(ctx), frame_name)
+    return sorted({int(y) for y in pd.to_numeric(df["year"], errors="coerce").dropna()}) if len(df) else []
 
 
-def pick_year(ctx: Ctx, year: str | None) -> int | None:
-    """The year asked (one of the data's), else the latest; 422 naming the years for any other."""
-    known = years(ctx)
+def pick_year(ctx: Ctx, year: str | None, known: list[int] | None = None) -> int | None:
+    """The year asked (one of `known`, by default the annual figures' years), else the latest; 422 naming
+    the years for any other."""
+    known = years(ctx) if known is None else known
     if not year:
         return known[-1] if known else None
     if year.isdigit() and int(year) in known:
@@ -114,10 +128,23 @@ def data_info(ctx: Ctx) -> dict:
     d = enterprise_data(ctx)
     source, note = _api(ctx).enterprise_source_words(d, ctx.lang)
     source = source + (("; " if ctx.lang == "en" else "；") + note if note else "")
+    spans = {k: span(years(ctx, k), ctx.lang) for k in ("annual", "green")}
+    # the data's own years first: an import's date says when it was read, not what it covers
+    covered = ("; " if ctx.lang == "en" else "；").join(t(f"ent_years_{k}", ctx.lang).format(years=v)
+                                                         for k, v in spans.items() if v) or formatting.MISSING
+    when = t("ent_as_of_synthetic" if d.synthetic else "ent_imported_on", ctx.lang).format(
+        as_of=d.as_of or formatting.MISSING)
     return {"synthetic": bool(d.synthetic), "synthetic_label": t("ent_synthetic", ctx.lang) if d.synthetic else None,
             "source": d.source, "as_of": d.as_of, "batch_id": d.batch_id, "empty": bool(d.is_empty),
-            "notice": t("ent_source", ctx.lang).format(source=source or formatting.MISSING,
-                                                       as_of=d.as_of or formatting.MISSING)}
+            "years": {k: years(ctx, k) for k in spans},
+            "notice": t("ent_source", ctx.lang).format(source=source or formatting.MISSING, years=covered, when=when)}
+
+
+def span(ys: list[int], lang: str) -> str:
+    """2022—2024 (2022–2024 in English), one year alone, "" for none."""
+    if not ys:
+        return ""
+    return str(ys[0]) if ys[0] == ys[-1] else f"{ys[0]}{'–' if lang == 'en' else '—'}{ys[-1]}"
 
 
 # --- who may see which enterprise ---------------------------------------------------------------
@@ -152,6 +179,29 @@ def district_words(ctx: Ctx, code: Any) -> str:
     return place_name(code, ctx.region_name(code), ctx.lang)
 
 
+def industry_words(code: Any, lang: str) -> str:
+    """A GB/T 4754 code with its name (223 纸制品制造; in English the NBS's division name and the code)."""
+    if code is None or (isinstance(code, float) and pd.isna(code)) or code == "":
+        return ""
+    code = str(code)
+    name = industry_code_name(code, lang)
+    if name == code:
+        return code
+    return name if code in name else f"{code} {name}"
+
+
+def area_words(ctx: Ctx, code: Any, fallback: Any = None) -> str:
+    """An area of the green table: a district by its name (English where known), the whole area by the
+    plan's name (in English "Whole area" and its code: the plan names it in Chinese only)."""
+    words = district_words(ctx, code)
+    if words and (ctx.lang != "en" or words != ctx.region_name(code)):
+        return words
+    regions = ctx.plan.regions
+    if regions is not None and code == regions.whole_code:
+        return t("ent_whole_area", ctx.lang).format(code=code) if ctx.lang == "en" else regions.whole_name
+    return words or str(fallback or code or "")
+
+
 def tag_words(tag: Any, lang: str) -> str:
     key = f"ent_tag_{tag}"
     return t(key, lang) if key in labels.UI else str(tag or "")
@@ -182,7 +232,7 @@ class Col:
     key: str  # the frame's column
     label: str  # labels.UI key, or the words themselves when `raw`
     kind: str = "text"  # text num int pct klass bool district districts tag tags level reasons list criteria
-    #                     green_level measure group change size area share
+    #                     green_level measure group change size unit area industry indicator share (a fraction as %)
     digits: int | None = None
     raw: bool = False
 
@@ -200,6 +250,9 @@ def cell(ctx: Ctx, col: Col, row: dict) -> Any:
     if col.kind == "reasons":
         text = row.get("reasons_en" if lang == "en" else "reasons_zh")
         return text if isinstance(text, str) else ""
+    if col.kind == "share":  # a fraction (what the analytics give) shown as a percent
+        x = cell_number(v)
+        return None if x is None else cell_number(100 * x)
     if col.numeric:
         x = cell_number(v)
         return None if x is None else (int(round(x)) if col.kind == "int" else x)
@@ -209,11 +262,13 @@ def cell(ctx: Ctx, col: Col, row: dict) -> Any:
         return t("ent_yes" if bool(v) else "ent_no", lang)
     if col.kind == "district":
         return district_words(ctx, v)
-    if col.kind == "area":  # a district by the plan's name, the whole area by the frame's
-        return district_words(ctx, v) or str(row.get("area_name") or v or "")
-    if col.kind == "share":  # a fraction shown as a percent
-        x = cell_number(v)
-        return None if x is None else cell_number(100 * x)
+    if col.kind == "industry":
+        return industry_words(v, lang)
+    if col.kind == "indicator":  # the plan's own name of the indicator, English on an English page
+        ind = next((i for i in ctx.plan.indicators if i.id == row.get("indicator")), None)
+        return pick(ind.name, getattr(ind, "name_en", None), lang) if ind is not None else str(v or "")
+    if col.kind == "area":
+        return area_words(ctx, v, row.get("area_name"))
     if col.kind == "districts":
         return (", " if lang == "en" else "、").join(district_words(ctx, x) for x in _items(v))
     if col.kind == "tag":
@@ -227,7 +282,7 @@ def cell(ctx: Ctx, col: Col, row: dict) -> Any:
     if col.kind == "green_level":
         x = cell_number(v)
         return word("ent_green_level", int(x), lang) if x is not None else ""
-    if col.kind in ("level", "measure", "group", "change", "size"):
+    if col.kind in ("level", "measure", "group", "change", "size", "unit"):
         return word(f"ent_{col.kind}", v, lang)
     if col.kind == "klass":
         return v if v in CLASSES else ""
@@ -237,7 +292,7 @@ def cell(ctx: Ctx, col: Col, row: dict) -> Any:
 
 
 def table(ctx: Ctx, name: str, df: pd.DataFrame | None, cols: list[Col], *, title: str, help: str | None = None,
-          link: bool = True, empty: str | None = None, top: int | None = TOP) -> dict:
+          link: bool = True, empty: str | None = None, top: int | None = TOP, more_url: str | None = None) -> dict:
     """A page's table `name`: the columns `df` has among `cols`, its rows the user may see (`hidden`
     counts the others), each enterprise row with the address of its page."""
     df = df if df is not None else pd.DataFrame()
@@ -256,7 +311,7 @@ def table(ctx: Ctx, name: str, df: pd.DataFrame | None, cols: list[Col], *, titl
             out["_level"] = int(x) if x is not None else None
         rows.append(out)
     return {"name": name, "title": title, "help": help, "hidden": hidden, "total": len(df),
-            "enterprise_rows": "enterprise_id" in df.columns, "top": top,
+            "enterprise_rows": "enterprise_id" in df.columns, "top": top, "more_url": more_url, "limit": HTML_ROWS,
             "empty": _message(df, ctx.lang) or empty or t("ent_none", ctx.lang),
             "columns": [{"key": c.key, "label": c.head(ctx.lang), "kind": c.kind, "numeric": c.numeric,
                          "digits": c.digits} for c in cols],
@@ -303,25 +358,26 @@ def subnav(ctx: Ctx, page: str) -> list[dict]:
 
 
 # --- the columns ----------------------------------------------------------------------------------
-ID = [Col("enterprise_id", "ent_col_enterprise_id"), Col("name", "ent_col_name")]
-WHERE = [Col("district", "ent_col_district", "district"), Col("park", "ent_col_park"),
-         Col("industry_class", "ent_col_industry_class")]
+# the name first: the column that stays in view while a wide table scrolls on a phone (app.css)
+ID = [Col("name", "ent_col_name"), Col("enterprise_id", "ent_col_enterprise_id")]
+INDUSTRY = Col("industry_class", "ent_col_industry_class", "industry")
+WHERE = [Col("district", "ent_col_district", "district"), Col("park", "ent_col_park"), INDUSTRY]
 MUJU_ITEMS = ("tax_per_mu", "va_per_mu", "va_per_energy", "va_per_emission", "labour_productivity", "rd_intensity",
               "tax_per_kwh")
 REGISTRY = [*ID, *WHERE, Col("size", "ent_col_size", "size"), Col("tags", "ent_col_tags", "tags"),
             Col("established", "ent_col_established")]
 MUJU = [*ID, Col("district", "ent_col_district", "district"), Col("park", "ent_col_park"),
-        Col("industry_class", "ent_col_industry_class"), Col("group", "ent_col_group", "group"),
+        INDUSTRY, Col("group", "ent_col_group", "group"),
         Col("land_area", "ent_col_land_area", "num", 1), *(Col(k, f"ent_col_{k}", "num", 2) for k in MUJU_ITEMS),
         Col("score", "ent_col_score", "num", 1), Col("rank", "ent_col_rank", "int"), Col("klass", "ent_col_klass", "klass"),
         Col("imputed", "ent_col_imputed", "list"), Col("reasons", "ent_col_reasons", "reasons")]
 CLASS_TABLE = [Col("group", "ent_col_group", "group"), Col("klass", "ent_col_klass", "klass"),
-               Col("n", "ent_col_n", "int"), Col("share", "ent_col_share", "pct", 1)]
+               Col("n", "ent_col_n", "int"), Col("share", "ent_col_share", "share", 1)]
 BENCHMARKS = [Col("group", "ent_col_group", "group"), Col("item", "ent_col_item", "list"),
               Col("benchmark", "ent_col_benchmark", "num", 2), Col("weight", "ent_col_weight", "num", 1),
               Col("cap", "ent_col_cap", "num", 2)]
 COUNTS_BY = [Col("n", "ent_col_n", "int"), *(Col(f"n_{k}", f"ent_col_n_{k}", "int") for k in CLASSES),
-             Col("share_ab", "ent_col_share_ab", "pct", 1), Col("tax_per_mu", "ent_col_tax_per_mu", "num", 2),
+             Col("share_ab", "ent_col_share_ab", "share", 1), Col("tax_per_mu", "ent_col_tax_per_mu", "num", 2),
              Col("va_per_mu", "ent_col_va_per_mu", "num", 2), Col("score", "ent_col_mean_score", "num", 1),
              Col("mean_score", "ent_col_mean_score", "num", 1)]
 PRICES = [*ID, Col("district", "ent_col_district", "district"), Col("klass", "ent_col_klass", "klass"),
@@ -332,7 +388,7 @@ PRICES = [*ID, Col("district", "ent_col_district", "district"), Col("klass", "en
 CHANGES = [*ID, Col("district", "ent_col_district", "district"), Col("klass_before", "ent_col_klass_before", "klass"),
            Col("klass_now", "ent_col_klass_now", "klass"), Col("change", "ent_col_change", "change"),
            Col("score_change", "ent_col_score_change", "num", 1), Col("reasons", "ent_col_reasons", "reasons")]
-BACKWARD = [*ID, Col("district", "ent_col_district", "district"), Col("industry_class", "ent_col_industry_class"),
+BACKWARD = [*ID, Col("district", "ent_col_district", "district"), INDUSTRY,
             Col("criteria", "ent_col_criteria", "criteria"), Col("n_failed", "ent_col_n_failed", "int"),
             Col("klass", "ent_col_klass", "klass"), Col("reasons", "ent_col_reasons", "reasons")]
 # the points missed per item are in the reasons, in words (missed_points holds the items' codes)
@@ -352,9 +408,9 @@ ANNUAL = [Col("year", "ent_col_year"), Col("land_area", "ent_col_land_area", "nu
           Col("emissions", "ent_col_emissions", "num", 1), Col("rd_expense", "ent_col_rd_expense", "num", 0),
           Col("employees", "ent_col_employees", "int")]
 PARK_FIGURES = ("investment_per_mu", "output_per_mu", "tax_per_mu")
-GREEN = [Col("indicator_name", "ent_col_indicator"), Col("measure", "ent_col_measure", "measure"),
+GREEN = [Col("indicator_name", "ent_col_indicator", "indicator"), Col("measure", "ent_col_measure", "measure"),
          Col("area", "ent_col_area", "area"), Col("year", "ent_col_year"),
-         Col("intensity", "ent_col_intensity", "num", 4), Col("intensity_unit", "ent_col_unit"), Col("yoy_change", "ent_col_yoy_change", "pct", 1),
+         Col("intensity", "ent_col_intensity", "num", 4), Col("intensity_unit", "ent_col_unit", "unit"), Col("yoy_change", "ent_col_yoy_change", "pct", 1),
          Col("base_year", "ent_col_base_year"), Col("cumulative_change", "ent_col_cumulative_change", "pct", 1),
          Col("required_to_date", "ent_col_required_to_date", "pct", 1), Col("gap_pp", "ent_col_gap_pp", "num", 1),
          Col("level", "ent_col_green_level", "green_level"), Col("binding", "ent_col_binding", "bool"),
@@ -368,7 +424,7 @@ KEY_USERS = [*ID, Col("district", "ent_col_district", "district"), Col("energy",
 def park_columns(ctx: Ctx, df: pd.DataFrame) -> list[Col]:
     """The park table's columns: fixed ones, then each land-use figure with its target, whether it is met
     and the gap, under whichever of the usual names the frame gives them."""
-    cols = [Col("rank", "ent_col_rank", "int"), Col("park_id", "ent_col_park_id"), Col("name", "ent_col_park_name"),
+    cols = [Col("name", "ent_col_park_name"), Col("rank", "ent_col_rank", "int"), Col("park_id", "ent_col_park_id"),
             Col("tier_name", "ent_col_tier"), Col("districts", "ent_col_districts", "districts"),
             Col("area", "ent_col_park_area", "num", 0), Col("land_used", "ent_col_land_used", "num", 0),
             Col("n_enterprises", "ent_col_n", "int")]
@@ -413,6 +469,14 @@ def _choice(ctx: Ctx, value: str | None, allowed: dict[str, str], what: str) -> 
                                                                   known=known or formatting.MISSING))
 
 
+def once(ctx: Ctx, *names: str) -> None:
+    """422 when a filter is given more than once (?district=A&district=B): the pages take one of each and
+    would otherwise answer for the last one silently."""
+    for name in names:
+        if len(ctx.request.query_params.getlist(name)) > 1:
+            raise HTTPException(422, t("ent_param_twice", ctx.lang).format(name=name))
+
+
 def districts_offered(ctx: Ctx) -> dict[str, str]:
     regions = ctx.plan.regions
     codes = [d.code for d in regions.districts] if regions else []
@@ -422,6 +486,7 @@ def districts_offered(ctx: Ctx) -> dict[str, str]:
 @router.get("/enterprises")
 def enterprises_page(ctx: Ctx = Depends(page_context), district: str | None = Query(None),
                      tag: str | None = Query(None), park: str | None = Query(None)):
+    once(ctx, "district", "tag", "park", "year")
     district = _choice(ctx, district, districts_offered(ctx), "ent_col_district")
     tag = _choice(ctx, tag, {x: tag_words(x, ctx.lang) for x in TAGS}, "ent_col_tag")
     park = _choice(ctx, park, park_names(ctx), "ent_col_park")
@@ -440,6 +505,7 @@ def enterprises_page(ctx: Ctx = Depends(page_context), district: str | None = Qu
 
 @router.get("/enterprises/{enterprise_id}")
 def enterprise_page(enterprise_id: str, ctx: Ctx = Depends(page_context), year: str | None = Query(None)):
+    once(ctx, "year")
     data = enterprise_data(ctx)
     reg = data.registry
     row = reg[reg["enterprise_id"] == enterprise_id] if ID_TEXT.match(enterprise_id) and len(reg) else reg.iloc[0:0]
@@ -451,7 +517,8 @@ def enterprise_page(enterprise_id: str, ctx: Ctx = Depends(page_context), year: 
     annual = data.annual[data.annual["enterprise_id"] == enterprise_id].sort_values("year") if len(data.annual) \
         else data.annual
     mine = lambda df: df[df["enterprise_id"] == enterprise_id] if df is not None and len(df) and "enterprise_id" in df.columns else pd.DataFrame()  # noqa: E731
-    muju = mine(_call(ctx, "muju", level="enterprises", year=y)) if y else pd.DataFrame()
+    items = scored_items(_call(ctx, "muju", level="benchmarks", year=y)) if y else {}
+    muju = only_scored(mine(_call(ctx, "muju", level="enterprises", year=y)), items) if y else pd.DataFrame()
     change = mine(_call(ctx, "muju_changes", year=y)) if y else pd.DataFrame()
     srdi = mine(_call(ctx, "srdi_candidates", closest=False, year=y)) if y else pd.DataFrame()
     backward = mine(_call(ctx, "backward_candidates", year=y)) if y else pd.DataFrame()
@@ -468,13 +535,51 @@ def enterprise_page(enterprise_id: str, ctx: Ctx = Depends(page_context), year: 
     park = e.get("park") or ""
     d = {"enterprise": {"id": enterprise_id, "name": e.get("name"), "district": district_words(ctx, e.get("district")),
                         "park": park_names(ctx).get(park, park), "park_url": f"{ctx.base}/parks/{quote(park)}" if park else None,
-                        "industry_class": e.get("industry_class") or "", "size": word("ent_size", e.get("size"), ctx.lang),
+                        "industry_class": industry_words(e.get("industry_class"), ctx.lang),
+                        "size": word("ent_size", e.get("size"), ctx.lang),
                         "established": e.get("established") or ""},
          "year": y, "years": years(ctx), "crumb": {"label": t("ent_nav_registry", ctx.lang), "url": f"{ctx.base}/enterprises"}}
     return _page(ctx, "enterprises_one", "enterprises_one.html", d, str(e.get("name")), tables, f"enterprises:{enterprise_id}")
 
 
 # --- /muju ----------------------------------------------------------------------------------------
+def scored_items(benchmarks: pd.DataFrame | None) -> dict[str, list[str]]:
+    """group → the items it is scored on (weight > 0 in the evaluation's benchmarks): 规下 enterprises on
+    fewer items (tax per mu and per kWh by the published practice) than 规上 ones."""
+    if benchmarks is None or benchmarks.empty or not {"group", "item"} <= set(benchmarks.columns):
+        return {}
+    b = benchmarks
+    if "weight" in b.columns:
+        b = b[pd.to_numeric(b["weight"], errors="coerce").fillna(0) > 0]
+    return {g: list(dict.fromkeys(x["item"])) for g, x in b.groupby("group", sort=False)}
+
+
+def only_scored(df: pd.DataFrame | None, items: dict[str, list[str]]) -> pd.DataFrame | None:
+    """Each row's figures of the items its group is not scored on blanked (a 规上 row shows no 单位电耗税收)."""
+    if df is None or df.empty or not items or "group" not in df.columns:
+        return df
+    out = df.copy()
+    for item in MUJU_ITEMS:
+        if item in out.columns:
+            unused = ~out["group"].map(lambda g: item in items.get(g, MUJU_ITEMS)).astype(bool)
+            out[item] = out[item].astype(float).mask(unused)
+    return out
+
+
+def muju_help(ctx: Ctx, items: dict[str, list[str]]) -> str:
+    """The results table's help: how a score is made, the item cap (a score can exceed 100) and which
+    group is scored on which items."""
+    sep = ", " if ctx.lang == "en" else "、"
+    groups = [t("ent_muju_items", ctx.lang).format(group=word("ent_group", g, ctx.lang),
+                                                   items=sep.join(word("ent_item", i, ctx.lang) for i in its))
+              for g, its in items.items()]
+    cap = Settings()["muju_item_cap"]
+    parts = [t("ent_muju_help", ctx.lang),
+             t("ent_muju_cap", ctx.lang).format(cap=formatting.number(cap), example=formatting.number(30 * cap)) if cap else "",
+             *groups]
+    return (" " if ctx.lang == "en" else "").join(p for p in parts if p)
+
+
 def class_chart(ctx: Ctx, classes: pd.DataFrame) -> dict | None:
     """The classes as stacked bars per group (规上 / 规下): how many enterprises in each of A–D."""
     if classes is None or classes.empty or not {"klass", "n"} <= set(classes.columns):
@@ -497,16 +602,19 @@ def class_chart(ctx: Ctx, classes: pd.DataFrame) -> dict | None:
 
 @router.get("/muju")
 def muju_page(ctx: Ctx = Depends(page_context), year: str | None = Query(None)):
+    once(ctx, "year")
     y = pick_year(ctx, year)
     get = (lambda name, **kw: _call(ctx, name, year=y, **kw)) if y else (lambda name, **kw: pd.DataFrame())
     classes = get("muju", level="classes")
+    items = scored_items(get("muju", level="benchmarks"))
     summaries = [table(ctx, f"by_{by}", with_park_names(ctx, get("muju_summary", by=by)).rename(columns={by: "_by"}),
-                       [Col("_by", f"ent_by_{by}", "district" if by == "district" else "text"), *COUNTS_BY],
+                       [Col("_by", f"ent_by_{by}", {"district": "district", "industry": "industry"}.get(by, "text")),
+                        *COUNTS_BY],
                        title=t(f"ent_summary_{by}", ctx.lang)) for by in ("district", "park", "industry")]
     tables = [table(ctx, "classes", classes, CLASS_TABLE, title=t("ent_classes", ctx.lang), help=t("ent_classes_help", ctx.lang)),
               *summaries,
-              table(ctx, "enterprises", with_park_names(ctx, get("muju", level="enterprises")), MUJU,
-                    title=t("ent_muju_results", ctx.lang), help=t("ent_muju_help", ctx.lang)),
+              table(ctx, "enterprises", only_scored(with_park_names(ctx, get("muju", level="enterprises")), items), MUJU,
+                    title=t("ent_muju_results", ctx.lang), help=muju_help(ctx, items)),
               table(ctx, "prices", get("muju_prices"), PRICES, title=t("ent_prices", ctx.lang),
                     help=t("ent_prices_help", ctx.lang)),
               table(ctx, "changes", get("muju_changes"), CHANGES, title=t("ent_changes", ctx.lang)),
@@ -515,14 +623,69 @@ def muju_page(ctx: Ctx = Depends(page_context), year: str | None = Query(None)):
               table(ctx, "benchmarks", get("muju", level="benchmarks"), BENCHMARKS, title=t("ent_benchmarks", ctx.lang))]
     chart = class_chart(ctx, classes)
     d = {"year": y, "years": years(ctx), "intro": t("ent_muju_intro", ctx.lang),
+         "workbooks": workbook_links(ctx, y),
          "chart": {"name": "classes", "title": t("ent_classes", ctx.lang), "height": 220} if chart else None}
     return _page(ctx, "muju", "enterprises.html", d, t("ent_nav_muju", ctx.lang), tables, "muju",
                  charts={"classes": chart} if chart else None)
 
 
+# --- the office workbooks of /muju and the import template of /data ------------------------------------
+def workbook_links(ctx: Ctx, year: int | None) -> list[dict]:
+    """The 亩均评价结果表 and 差别电价名单 downloads, for users who may see enterprises by name (the rows
+    are theirs: a district user's district); none for a guest, who would get empty sheets."""
+    if year is None or ctx.user.level not in ("city", "district"):
+        return []
+    q = f"?year={year}" + ("&lang=en" if ctx.lang == "en" else "")
+    return [{"kind": k, "label": t(f"ent_workbook_{k}", ctx.lang), "url": f"{ctx.base}{path}{q}"}
+            for k, path in WORKBOOKS.items()]
+
+
+def _xlsx(body: bytes, filename: str) -> Response:
+    return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _workbook(ctx: Ctx, kind: str, year: str | None) -> Response:
+    """One office workbook of the year's evaluation with the enterprises the user may see (404 for a user
+    who may see none); handing them out is an export, audited as the table exports are."""
+    once(ctx, "year")
+    y = pick_year(ctx, year)
+    if y is None or ctx.user.level not in ("city", "district"):
+        raise not_visible(ctx.lang)
+    ents, _ = visible(ctx, _call(ctx, "muju", level="enterprises", year=y))
+    result = SimpleNamespace(enterprises=ents, benchmarks=_call(ctx, "muju", level="benchmarks", year=y),
+                             classes=_call(ctx, "muju", level="classes", year=y), year=y)
+    data = enterprise_data(ctx)
+    if kind == "results":
+        rows, body = len(ents), enterprise_exports.muju_workbook(ctx.plan, data, result, lang=ctx.lang)
+    else:
+        prices, _ = visible(ctx, _call(ctx, "muju_prices", year=y))
+        rows = len(prices)
+        body = enterprise_exports.price_workbook(ctx.plan, data, result, prices, lang=ctx.lang)
+    audit(ctx.request, "export", f"muju:{kind}", rows=rows, detail={"format": "xlsx", "path": ctx.request.url.path})
+    return _xlsx(body, f"zhizao-muju-{kind}-{y}.xlsx")
+
+
+@router.get(WORKBOOKS["results"])
+def muju_results_workbook(ctx: Ctx = Depends(page_context), year: str | None = Query(None)):
+    return _workbook(ctx, "results", year)
+
+
+@router.get(WORKBOOKS["prices"])
+def muju_prices_workbook(ctx: Ctx = Depends(page_context), year: str | None = Query(None)):
+    return _workbook(ctx, "prices", year)
+
+
+@router.get(TEMPLATE)
+def import_template(ctx: Ctx = Depends(page_context)):
+    """The blank import template of the plan (six sheets, one example row each, a 说明 sheet), zh or en."""
+    body = enterprise_exports.template_workbook(ctx.plan, ctx.lang)
+    return _xlsx(body, f"zhizao-enterprise-template-{ctx.plan.plan.id}-{ctx.lang}.xlsx")
+
+
 # --- /srdi ----------------------------------------------------------------------------------------
 @router.get("/srdi")
 def srdi_page(ctx: Ctx = Depends(page_context), year: str | None = Query(None)):
+    once(ctx, "year")
     y = pick_year(ctx, year)
     get = (lambda name, **kw: _call(ctx, name, year=y, **kw)) if y else (lambda name, **kw: pd.DataFrame())
     tables = [table(ctx, "closest", get("srdi_candidates", closest=True), SRDI, title=t("ent_srdi_closest", ctx.lang),
@@ -544,6 +707,7 @@ def park_system(ctx: Ctx) -> dict | None:
 
 @router.get("/parks")
 def parks_page(ctx: Ctx = Depends(page_context), year: str | None = Query(None)):
+    once(ctx, "year")
     y = pick_year(ctx, year)
     parks = _call(ctx, "parks", year=y) if y else pd.DataFrame()
     if ctx.lang == "en" and "tier_name_en" in parks.columns:
@@ -562,17 +726,23 @@ def parks_page(ctx: Ctx = Depends(page_context), year: str | None = Query(None))
 
 @router.get("/parks/{park_id}")
 def park_page(park_id: str, ctx: Ctx = Depends(page_context), year: str | None = Query(None)):
+    once(ctx, "year")
     names = park_names(ctx)
     if park_id not in names:
         sep = ", " if ctx.lang == "en" else "、"
         known = sep.join(list(names)[:20]) + ("…" if len(names) > 20 else "")
-        raise HTTPException(404, t("ent_park_unknown", ctx.lang).format(id=park_id[:40], known=known or formatting.MISSING))
+        if not names:
+            raise HTTPException(404, t("ent_park_none", ctx.lang).format(id=park_id[:40], url=f"{ctx.base}/parks"))
+        raise HTTPException(404, t("ent_park_unknown", ctx.lang).format(id=park_id[:40], known=known,
+                                                                        url=f"{ctx.base}/parks"))
     y = pick_year(ctx, year)
     parks = _call(ctx, "parks", year=y) if y else pd.DataFrame()
     row = parks[parks["park_id"] == park_id] if len(parks) else parks
     ents = _call(ctx, "park_enterprises", park_id=park_id, year=y) if y else pd.DataFrame()
+    items = scored_items(_call(ctx, "muju", level="benchmarks", year=y)) if y else {}
     tables = [table(ctx, "park", row, park_columns(ctx, row), title=t("ent_park_figures", ctx.lang), link=False),
-              table(ctx, "enterprises", with_park_names(ctx, ents), MUJU, title=t("ent_park_enterprises", ctx.lang))]
+              table(ctx, "enterprises", only_scored(with_park_names(ctx, ents), items), MUJU,
+                    title=t("ent_park_enterprises", ctx.lang), help=muju_help(ctx, items) if len(ents) else None)]
     raw = enterprise_data(ctx).parks
     p = raw[raw["park_id"] == park_id].iloc[0].to_dict()
     d = {"year": y, "years": years(ctx),
@@ -588,8 +758,14 @@ def green_indicators(ctx: Ctx) -> list:
     return [i for i in ctx.plan.indicators if getattr(i, "concept", None) in GREEN_CONCEPTS.values()]
 
 
+GREY = "#b8bec6"  # the districts' lines: context for the whole area's, not a legend of 39 colours
+WHOLE_COLOUR = "#1f5fa8"
+
+
 def intensity_chart(ctx: Ctx, df: pd.DataFrame, measure: str) -> dict | None:
-    """Yearly intensity per area (the whole area drawn thicker) for one measure; the area names are the plan's."""
+    """Yearly intensity per area for one measure: the whole area first, thick and coloured; the districts
+    thin grey lines (named on hover), those whose latest year is a level-1 (red) warning in red and in the
+    legend. The y axis names the intensity and its unit, beside the axis (clear of the legend above)."""
     if df is None or df.empty or not {"measure", "area", "year", "intensity"} <= set(df.columns):
         return None
     sel = df[df["measure"] == measure].drop_duplicates(["area", "year"])
@@ -597,33 +773,76 @@ def intensity_chart(ctx: Ctx, df: pd.DataFrame, measure: str) -> dict | None:
         return None
     yrs = sorted({int(y) for y in sel["year"].dropna()})
     whole = ctx.plan.regions.whole_code if ctx.plan.regions else None
-    series = []
-    for area, g in sel.groupby("area", sort=False):
+    unit = next((str(u) for u in sel.get("intensity_unit", pd.Series(dtype=object)).dropna() if str(u)), "")
+    series, legend = [], []
+    for area, g in sorted(sel.groupby("area", sort=False), key=lambda kv: kv[0] != whole):
+        g = g.sort_values("year")
         by = {int(y): cell_number(v) for y, v in zip(g["year"], g["intensity"])}
-        name = district_words(ctx, area) or (pick(ctx.plan.regions.whole_name, None, ctx.lang) if area == whole else area)
+        name = area_words(ctx, area, g["area_name"].iloc[0] if "area_name" in g.columns else None)
+        last = cell_number(g["level"].iloc[-1]) if "level" in g.columns else None
+        red = last == 1
+        if area == whole:
+            style, z = {"width": 4, "color": WHOLE_COLOUR}, 4
+        else:
+            style, z = {"width": 1.5 if red else 1, "color": LEVEL_COLOURS[1] if red else GREY}, 3 if red else 2
+        if area == whole or red:
+            legend.append(name)
         series.append({"name": name, "type": "line", "data": [by.get(y) for y in yrs], "connectNulls": False,
-                       "lineStyle": {"width": 4 if area == whole else 1.5}, "z": 3 if area == whole else 2})
-    return {"animation": False, "tooltip": {"trigger": "axis", "confine": True},
-            "legend": {"type": "scroll", "top": 0}, "grid": {"left": 60, "right": 20, "top": 40, "bottom": 30},
+                       "symbol": "circle" if area == whole else "none", "lineStyle": style,
+                       "itemStyle": {"color": style["color"]}, "z": z,
+                       "emphasis": {"focus": "series", "lineStyle": {"width": 3}}})
+    unit = word("ent_unit", unit, ctx.lang)
+    axis = t(f"ent_intensity_{measure}", ctx.lang) + (f" ({unit})" if ctx.lang == "en" else f"（{unit}）") * bool(unit)
+    return {"animation": False, "tooltip": {"trigger": "item", "confine": True},
+            "legend": {"type": "scroll", "top": 0, "data": legend},
+            "grid": {"left": 64, "right": 16, "top": 36, "bottom": 28, "containLabel": True},
             "xAxis": {"type": "category", "data": [str(y) for y in yrs]},
-            "yAxis": {"type": "value", "name": t(f"ent_intensity_{measure}", ctx.lang), "scale": True},
+            "yAxis": {"type": "value", "name": axis, "nameLocation": "middle", "nameGap": 48, "scale": True},
             "series": series}
 
 
+def intensity_rows(ctx: Ctx, df: pd.DataFrame, year: int | None) -> tuple[pd.DataFrame, int]:
+    """The area table in reading order and how many rows open it: the whole area's years first, then each
+    district in `year` (default the latest); every other row after them (folded on the page, all in the
+    exports)."""
+    if df is None or df.empty or not {"area", "year"} <= set(df.columns):
+        return df, 0
+    whole = ctx.plan.regions.whole_code if ctx.plan.regions else None
+    yr = pd.to_numeric(df["year"], errors="coerce")
+    latest = year if year is not None and (yr == year).any() else int(yr.max())
+    is_whole = df["area"].astype(str) == str(whole)
+    first = is_whole | (yr == latest)
+    key = pd.DataFrame({"f": ~first, "w": ~is_whole, "m": df["measure"].astype(str) if "measure" in df else "",
+                        "a": df["area"].astype(str), "y": -yr}, index=df.index)
+    order = key.sort_values(["f", "w", "m", "a", "y"]).index
+    return df.loc[order], int(first.sum())
+
+
 @router.get("/green")
-def green_page(ctx: Ctx = Depends(page_context), year: str | None = Query(None)):
-    y = pick_year(ctx, year)
+def green_page(ctx: Ctx = Depends(page_context), year: str | None = Query(None),
+               all_rows: str | None = Query(None, alias="all")):
+    once(ctx, "year", "all")
+    annual, green_years = years(ctx), years(ctx, "green")
+    y = pick_year(ctx, year, sorted(set(annual) | set(green_years)))
     status = _call(ctx, "green", level="status")
     intensity = _call(ctx, "green", level="intensity")
-    users = _call(ctx, "green", level="key_users", year=y) if y else pd.DataFrame()
+    users = _call(ctx, "green", level="key_users", year=y) if y in annual else pd.DataFrame()
+    if y is not None and y not in annual:  # a year of the area table only: no enterprise figures to list
+        users.attrs["message"] = (t("ent_no_annual_year", "zh").format(year=y), t("ent_no_annual_year", "en").format(year=y))
+    ordered, first = intensity_rows(ctx, intensity, y)
+    full = all_rows in ("1", "true", "yes")
+    more = None if full or len(ordered) <= first else f"{ctx.base}/green?" + "&".join(
+        x for x in (f"year={y}" if year else "", "lang=en" if ctx.lang == "en" else "", "all=1") if x) + "#section-intensity"
     tables = [table(ctx, "status", status, GREEN, title=t("ent_green_status", ctx.lang), help=t("ent_green_help", ctx.lang)),
-              table(ctx, "intensity", intensity, GREEN, title=t("ent_green_intensity", ctx.lang), top=None),
+              table(ctx, "intensity", ordered, GREEN, title=t("ent_green_intensity", ctx.lang),
+                    help=t("ent_green_intensity_help", ctx.lang), top=None if full else max(first, 1), more_url=more),
               table(ctx, "key_users", users, KEY_USERS, title=t("ent_key_users", ctx.lang), help=t("ent_key_users_help", ctx.lang))]
     charts = {f"intensity_{m}": c for m in GREEN_CONCEPTS for c in [intensity_chart(ctx, intensity, m)] if c}
     levels = [{"level": k, "label": word("ent_green_level", k, ctx.lang), "colour": c} for k, c in LEVEL_COLOURS.items()]
-    d = {"year": y, "years": years(ctx), "intro": t("ent_green_intro", ctx.lang), "levels": levels,
-         "message": None if green_indicators(ctx) else t("ent_no_green", ctx.lang),
-         "charts": [{"name": k, "title": t(f"ent_intensity_{k.split('_', 1)[1]}", ctx.lang), "height": 320} for k in charts]}
+    d = {"year": y, "years": sorted(set(annual) | set(green_years)), "intro": t("ent_green_intro", ctx.lang), "levels": levels,
+         "message": None if green_indicators(ctx) else t("ent_no_green", ctx.lang), "all": full,
+         "charts": [{"name": k, "title": t(f"ent_intensity_{k.split('_', 1)[1]}", ctx.lang), "height": 340,
+                     "note": t("ent_chart_note", ctx.lang)} for k in charts]}
     return _page(ctx, "green", "enterprises.html", d, t("ent_nav_green", ctx.lang), tables, "green", charts=charts or None)
 
 
@@ -631,21 +850,52 @@ def green_page(ctx: Ctx = Depends(page_context), year: str | None = Query(None))
 def warning_rows(ctx: Ctx, rows_of: Callable[[pd.DataFrame, str], list[dict]]) -> tuple[list[dict], dict | None]:
     """The plan's enterprise and green warnings (api_enterprises.enterprise_warnings, WARNING_COLUMNS) as
     the monitoring page's rows (`rows_of`: monitoring_view.chain_warning_rows, which words any warning
-    frame), each with the address of its page; a district's backward-capacity count is public (a count),
-    so every row is for every user. ([], None) until the enterprise API is there."""
+    frame), each with the address of its page and its own data's origin (`synthetic`, `source`: the
+    enterprise data's, not the monitoring folder's). The warnings are aggregates, for every user; the
+    credit codes a backward-capacity warning's evidence names are scoped to the viewer (`scope_evidence`).
+    ([], None) until the enterprise API is there."""
     if ent_api is None:
         return [], None
     data = enterprise_data(ctx)
+    base = getattr(ctx, "base", "")
 
     def compute():
         w = _call(ctx, "enterprise_warnings")
         w.attrs.update(synthetic=bool(data.synthetic))
         out = []
         for r in rows_of(w, ctx.lang):
-            url = {"park_below_target": f"/parks/{quote(str(r['subject_id']), safe='')}",
-                   "enterprise_backward": "/muju"}.get(r["rule"], "/green")
-            out.append({**r, "district": None, "url": url, "enterprise": True})
+            url = {"park_below_target": f"{base}/parks/{quote(str(r['subject_id']), safe='')}",
+                   "enterprise_backward": f"{base}/muju#section-backward"}.get(r["rule"], f"{base}/green")
+            # titled by the enterprise analytics' words (monitoring_view knows the monitoring and chain rules)
+            out.append({**r, "rule_title": rule_title(r["rule"], ctx.lang), "district": None, "url": url,
+                        "enterprise": True, "synthetic": bool(data.synthetic), "source": data.source or ""})
         return out
 
     info = {"source": data.source, "as_of": data.as_of, "synthetic": bool(data.synthetic)}
-    return ctx.state.cached(("ent_warning_rows", ctx.lang), compute), info
+    rows = ctx.state.cached(("ent_warning_rows", ctx.lang, base), compute)
+    return [scope_evidence(ctx, w) for w in rows], info
+
+
+def rule_title(rule: str, lang: str) -> str:
+    """An enterprise warning rule's title (labels.ENTERPRISE_RULE), else the rule as given."""
+    return labels.label("enterprise_rule", rule, lang) if rule in labels.ENTERPRISE_RULE else rule
+
+
+def scope_evidence(ctx: Ctx, w: dict) -> dict:
+    """A warning with the enterprises its evidence names cut to the viewer's: a city user all of them, a
+    district user those registered in their district, anyone else none (the counts stay)."""
+    ev = w.get("evidence")
+    if not isinstance(ev, dict) or not ev.get("enterprises"):
+        return w
+    user = getattr(ctx, "user", None)
+    if user is not None and user.level == "city":
+        return w
+    where = district_of(ctx)
+    keep = [e for e in _items(ev["enterprises"]) if user is not None and can_name(ctx, where.get(e))]
+    return {**w, "evidence": {**ev, "enterprises": keep}}
+
+
+def named_in_evidence(rows: list[dict]) -> int:
+    """Credit codes the warnings' evidence hands out (the JSON twin's: an audited export when any)."""
+    return sum(len(_items((w.get("evidence") or {}).get("enterprises")))
+               for w in rows if isinstance(w.get("evidence"), dict))

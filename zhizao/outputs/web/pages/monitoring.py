@@ -118,7 +118,7 @@ def _unavailable(ctx: Ctx, e: MonitoringUnavailable, page: str, chains: bool = F
     else:  # the server's folders and commands are the administrator's business
         data = {"available": False, "reason": e.reason, "data_dir": None, "message": t("mon_data_admin_only", ctx.lang),
                 "command": None, "env": None}
-    data["chain_warnings"] = None
+    data["chain_warnings"] = data["enterprise_warnings"] = None
     exported = None
     if chains:
         rows, info = _chain_rows(ctx)
@@ -128,6 +128,16 @@ def _unavailable(ctx: Ctx, e: MonitoringUnavailable, page: str, chains: bool = F
                                       "note": _chain_note(ctx, info, len(rows))}
             # enterprise rows leave the server in the JSON twin: an audited export, as on the full page
             exported = ("monitoring:chain_warnings", sum(w["subject_type"] == "enterprise" for w in rows))
+        # issue 13: the green, park and backward-capacity warnings need no monitoring data either
+        ent_rows, ent_info = ent_pages.warning_rows(ctx, mv.chain_warning_rows)
+        data["enterprise_warnings"] = None if ent_info is None else {
+            **ent_info, "count": len(ent_rows), "rows": sorted(ent_rows, key=lambda w: mv.SEVERITY_ORDER.get(w["severity"], 9)),
+            "note": t("ent_warnings_note", ctx.lang).format(
+                n=len(ent_rows), as_of=ent_info["as_of"] or "—",
+                source=t("ent_synthetic_short", ctx.lang) if ent_info["synthetic"] else ent_info["source"] or "—")}
+        n = ent_pages.named_in_evidence(ent_rows)
+        if n:
+            exported = ("monitoring:warnings", n + (exported[1] if exported else 0))
     return respond(ctx.request, "monitoring_missing.html", data, lang=ctx.lang, user=ctx.user, page=page,
                    title=_title(ctx), exported=exported)
 
@@ -403,8 +413,8 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
         "warning_counts": {s: sum(w["severity"] == s for w in all_warnings) for s in SEVERITIES},
         "severities": [{"id": s, "label": mv.severity_label(s, ctx.lang)} for s in SEVERITIES],
         "rules": [{"id": k, "title": mv.rule_title(k, ctx.lang)}
-                  for k in (*WARNING_RULES, *(CHAIN_RULES if chain_info else ()),
-                            *(ENTERPRISE_RULES if ent_info else ()))],
+                  for k in (*WARNING_RULES, *(CHAIN_RULES if chain_info else ()))]
+        + [{"id": k, "title": ent_pages.rule_title(k, ctx.lang)} for k in (ENTERPRISE_RULES if ent_info else ())],
         "subject_types": [{"id": k, "label": mv.subject_type_label(k, ctx.lang)}
                           for k in SUBJECT_TYPES if any(RULES[r].subject_types and k in RULES[r].subject_types
                                                         for r in WARNING_RULES)]
@@ -460,12 +470,24 @@ def _code(w: dict) -> str:
     return "" if w.get("subject_type") in ("chain", "chain_link") else w["subject_id"]
 
 
+def _origin(w: dict, d: dict, lang: str) -> str:
+    """A warning's source: its own data's (the chain and enterprise warnings carry theirs), else the page's."""
+    if w.get("synthetic", d.get("synthetic")):
+        return mv.SYNTHETIC_LABEL["en" if lang == "en" else "zh"]
+    return w.get("source") or ""
+
+
 def warnings_frame(rows: list[dict], d: dict, lang: str) -> pd.DataFrame:
-    out = [{**_synthetic_column(d, lang), t("mon_severity", lang): w["severity_label"], t("mon_rule", lang): w["rule_title"],
-            t("mon_type", lang): w["subject_type_label"], t("mon_subject", lang): w["subject_name"],
-            t("code", lang): _code(w), t("mon_explanation", lang): w["explanation"]} for w in rows]
-    heads = [*_synthetic_column(d, lang), *(t(k, lang) for k in ("mon_severity", "mon_rule", "mon_type", "mon_subject",
-                                                               "code", "mon_explanation"))]
+    """The warnings as a table; the source column (when any row is synthetic) says each row's own origin."""
+    period = {t("mon_period", lang): d["period_label"]}
+    labelled = d.get("synthetic") or any(w.get("synthetic") for w in rows)
+    src = t("source", lang)
+    out = [{**period, **({src: _origin(w, d, lang)} if labelled else {}), t("mon_severity", lang): w["severity_label"],
+            t("mon_rule", lang): w["rule_title"], t("mon_type", lang): w["subject_type_label"],
+            t("mon_subject", lang): w["subject_name"], t("code", lang): _code(w),
+            t("mon_explanation", lang): w["explanation"]} for w in rows]
+    heads = [*period, *([src] if labelled else []), *(t(k, lang) for k in ("mon_severity", "mon_rule", "mon_type",
+                                                                         "mon_subject", "code", "mon_explanation"))]
     return frame(out, columns=heads)
 
 
@@ -520,8 +542,9 @@ def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query
     charts = {"map": growth_map(d, ctx.lang),
               "cluster_pulls": pull_bars(d["clusters"], t("mon_pulls_cluster", ctx.lang), ctx.lang),
               "industry_pulls": pull_bars(d["industries"], None, ctx.lang)}
-    # the JSON twin's enterprise warnings (the user's scope) are enterprise rows: audited when there are any
-    ent = sum(w["subject_type"] == "enterprise" for w in d["warnings"])
+    # the JSON twin's enterprise warnings (the user's scope) and the credit codes their evidence names are
+    # enterprise rows: audited when there are any
+    ent = sum(w["subject_type"] == "enterprise" for w in d["warnings"]) + ent_pages.named_in_evidence(d["warnings"])
     return respond(ctx.request, "monitoring.html", d, lang=ctx.lang, user=ctx.user, page="monitoring",
                    title=_title(ctx, d["period_label"]), charts=charts, tables=tables,
                    exported=("monitoring:warnings", ent))

@@ -121,6 +121,28 @@ def data_page(ctx: Ctx = Depends(page_context), q: str = Query("", max_length=10
                    title=t("nav_data", ctx.lang) + " · " + t("app_title", ctx.lang), tables=tables)
 
 
+
+def _saved_uploads(uploads, given: list[str], tmp: Path, problems: list, names: dict[str, str]) -> list[Path]:
+    """The uploaded files written under `tmp` (their paths), each checked for its kind and size; a refused file
+    is a problem (and is not written). `names` maps each saved name to the name the user gave."""
+    paths = []
+    for i, (u, name) in enumerate(zip(uploads, given)):
+        content = u.file.read(MAX_UPLOAD_BYTES + 1)
+        if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+            problems.append(_problem(name, "unsupported_file", f"只接受 CSV 或 XLSX 文件，收到“{name}”",
+                                     f"only CSV or XLSX files are accepted, got '{name}'"))
+        elif len(content) > MAX_UPLOAD_BYTES:
+            problems.append(_problem(name, "file_too_large", "文件超过 20 MB：请拆分后分别上传",
+                                     "the file is over 20 MB: split it and upload the parts"))
+        else:
+            saved = temp_name(name)
+            folder = tmp / str(i)  # two files of one name do not overwrite each other
+            folder.mkdir()
+            (folder / saved).write_bytes(content)
+            paths.append(folder / saved)
+            names[saved] = name
+    return paths
+
 def _problem(name: str, code: str, zh: str, en: str) -> ImportProblem:
     return ImportProblem(file=name, row=None, column=None, value=None, code=code, message_zh=zh, message_en=en)
 
@@ -305,22 +327,7 @@ def import_chain_upload(ctx: Ctx, uploads: list) -> dict:
             problems.append(_problem(label, "too_many_files", f"最多上传 {MAX_CHAIN_FILES} 个文件（一个 XLSX 或三个 CSV）",
                                      f"at most {MAX_CHAIN_FILES} files (one XLSX or three CSVs)"))
         with tempfile.TemporaryDirectory(prefix=UPLOAD_PREFIX) as tmp:
-            paths = []
-            for i, (u, name) in enumerate(zip(uploads, given) if not problems else ()):
-                content = u.file.read(MAX_UPLOAD_BYTES + 1)
-                if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-                    problems.append(_problem(name, "unsupported_file", f"只接受 CSV 或 XLSX 文件，收到“{name}”",
-                                             f"only CSV or XLSX files are accepted, got '{name}'"))
-                elif len(content) > MAX_UPLOAD_BYTES:
-                    problems.append(_problem(name, "file_too_large", "文件超过 20 MB：请拆分后分别上传",
-                                             "the file is over 20 MB: split it and upload the parts"))
-                else:
-                    saved = temp_name(name)
-                    folder = Path(tmp) / str(i)  # two files of one name do not overwrite each other
-                    folder.mkdir()
-                    (folder / saved).write_bytes(content)
-                    paths.append(folder / saved)
-                    names[saved] = name
+            paths = [] if problems else _saved_uploads(uploads, given, Path(tmp), problems, names)
             if not problems:
                 signed_in = ctx.user.authenticated
                 with ctx.state._import_lock:  # uploads one at a time (WebState.import_file's lock)
@@ -385,9 +392,7 @@ def import_enterprise_upload(ctx: Ctx, uploads: list) -> dict:
     names: dict[str, str] = {}
     summary = None
     try:
-        if ent_pages.ent_api is None:
-            problems.append(_problem(label, "import_error", *labels.UI["ent_unavailable"]))
-        elif not uploads:
+        if not uploads:
             problems.append(_problem("", "no_file", "没有选择文件：请选择一个 XLSX 或若干 CSV 文件再上传",
                                      "no file was chosen: choose one XLSX or the CSV files, then upload"))
         elif len(uploads) > MAX_ENTERPRISE_FILES:
@@ -395,22 +400,7 @@ def import_enterprise_upload(ctx: Ctx, uploads: list) -> dict:
                                      f"最多上传 {MAX_ENTERPRISE_FILES} 个文件（一个 XLSX 或每类数据一个 CSV）",
                                      f"at most {MAX_ENTERPRISE_FILES} files (one XLSX or one CSV per kind of data)"))
         with tempfile.TemporaryDirectory(prefix=UPLOAD_PREFIX) as tmp:
-            paths = []
-            for i, (u, name) in enumerate(zip(uploads, given) if not problems else ()):
-                content = u.file.read(MAX_UPLOAD_BYTES + 1)
-                if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-                    problems.append(_problem(name, "unsupported_file", f"只接受 CSV 或 XLSX 文件，收到“{name}”",
-                                             f"only CSV or XLSX files are accepted, got '{name}'"))
-                elif len(content) > MAX_UPLOAD_BYTES:
-                    problems.append(_problem(name, "file_too_large", "文件超过 20 MB：请拆分后分别上传",
-                                             "the file is over 20 MB: split it and upload the parts"))
-                else:
-                    saved = temp_name(name)
-                    folder = Path(tmp) / str(i)  # two files of one name do not overwrite each other
-                    folder.mkdir()
-                    (folder / saved).write_bytes(content)
-                    paths.append(folder / saved)
-                    names[saved] = name
+            paths = [] if problems else _saved_uploads(uploads, given, Path(tmp), problems, names)
             if not problems:
                 signed_in = ctx.user.authenticated
                 with ctx.state._import_lock:  # uploads one at a time (WebState.import_file's lock)

@@ -36,10 +36,7 @@ from zhizao.outputs.web.pages.districts import place_name
 from zhizao.outputs.web.render import cell_number, frame, respond
 from zhizao.settings import Settings
 
-try:
-    from zhizao import api_enterprises as ent_api
-except ImportError:  # issue 13: written in parallel by another part; the pages answer 503 until it lands
-    ent_api = None
+from zhizao import api_enterprises as ent_api
 
 router = APIRouter()
 
@@ -69,8 +66,6 @@ ID_TEXT = re.compile(r"^[0-9A-Za-z_-]{1,40}$")  # an enterprise's or park's id i
 
 # --- the analyses, once per store version -------------------------------------------------------
 def _api(ctx: Ctx):
-    if ent_api is None:
-        raise HTTPException(503, t("ent_unavailable", ctx.lang))
     return ent_api
 
 
@@ -98,8 +93,6 @@ def _call(ctx: Ctx, name: str, **kw) -> pd.DataFrame:
 def enterprise_batch_key(state) -> str | None:
     """The plan's enterprise data version (None: the synthetic default or not yet available): what the
     monitoring page's enterprise warnings change with (page_cache keeps that page by it)."""
-    if ent_api is None:
-        return None
     data = state.cached(("ent_data",), lambda: ent_api.enterprise_data(db=state.db, plan=state.plan))
     return data.batch_id
 
@@ -853,9 +846,7 @@ def warning_rows(ctx: Ctx, rows_of: Callable[[pd.DataFrame, str], list[dict]]) -
     frame), each with the address of its page and its own data's origin (`synthetic`, `source`: the
     enterprise data's, not the monitoring folder's). The warnings are aggregates, for every user; the
     credit codes a backward-capacity warning's evidence names are scoped to the viewer (`scope_evidence`).
-    ([], None) until the enterprise API is there."""
-    if ent_api is None:
-        return [], None
+    """
     data = enterprise_data(ctx)
     base = getattr(ctx, "base", "")
 

@@ -363,16 +363,23 @@ register_refusal_reason("POST", "/data/chains/upload", *labels.UI["chain_upload_
 
 @router.post("/data/chains/upload")
 async def chain_upload(ctx: Ctx = Depends(page_context)):
+    return await _city_upload(ctx, "chain_upload", import_chain_upload, labels.UI["chain_upload_refused"])
+
+
+async def _city_upload(ctx: Ctx, what: str, importer, refused_reason: tuple[str, str]) -> object:
+    """A city-level upload (`what`: chain_upload | enterprise_upload): the files of the form through
+    `importer`, then the data page with its result (422 for a refused import asked as JSON); other roles
+    get 403 with `refused_reason` (zh, en)."""
     if not ctx.user.can("import_city"):  # auth.authorize refuses first; kept as a second lock
-        raise Refused(403, *labels.UI["chain_upload_refused"], lang=ctx.lang)
+        raise Refused(403, *refused_reason, lang=ctx.lang)
     try:
         form = await ctx.request.form()
         files = [f for f in form.getlist("files") if isinstance(f, StarletteUploadFile) and f.filename]
     except Exception:  # a malformed multipart body
         files = []
-    result = await run_in_threadpool(import_chain_upload, ctx, files)
+    result = await run_in_threadpool(importer, ctx, files)
     data = await run_in_threadpool(data_page_data, ctx)
-    data["chain_upload"] = result
+    data[what] = result
     refused = not result["ok"] and wants_json(ctx.request)
     return respond(ctx.request, "data.html", data, lang=ctx.lang, user=ctx.user, page="data",
                    title=t("nav_data", ctx.lang) + " · " + t("app_title", ctx.lang),
@@ -439,17 +446,4 @@ register_refusal_reason("POST", ent_pages.UPLOAD, *labels.UI["ent_upload_refused
 
 @router.post(ent_pages.UPLOAD)
 async def enterprise_upload(ctx: Ctx = Depends(page_context)):
-    if not ctx.user.can("import_city"):  # auth.authorize refuses first; kept as a second lock
-        raise Refused(403, *labels.UI["ent_upload_refused"], lang=ctx.lang)
-    try:
-        form = await ctx.request.form()
-        files = [f for f in form.getlist("files") if isinstance(f, StarletteUploadFile) and f.filename]
-    except Exception:  # a malformed multipart body
-        files = []
-    result = await run_in_threadpool(import_enterprise_upload, ctx, files)
-    data = await run_in_threadpool(data_page_data, ctx)
-    data["enterprise_upload"] = result
-    refused = not result["ok"] and wants_json(ctx.request)
-    return respond(ctx.request, "data.html", data, lang=ctx.lang, user=ctx.user, page="data",
-                   title=t("nav_data", ctx.lang) + " · " + t("app_title", ctx.lang),
-                   status_code=422 if refused else 200)
+    return await _city_upload(ctx, "enterprise_upload", import_enterprise_upload, labels.UI["ent_upload_refused"])

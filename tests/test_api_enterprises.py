@@ -145,6 +145,7 @@ def test_imported_registry_counts_reach_the_assessment(monkeypatch):
     assert set(links["comparability"]) == {"comparable"} and set(links["transform"]) == {"identity"}
     assert set(links["plan_id"]) == {plan.plan.id}
     assert not obs["synthetic"].any() and obs["obs_id"].lt(0).all()
+    assert set(obs["grade"]) == {"R"}  # an office's own register, not "A 政府网站原文" (it still decides: below)
     value = obs.set_index(["series", "year"])["value"]
     assert value[("registry.specialised_smes", 2024)] == 2  # E0 and E2 hold it on 2024-12-31; E1 lost it
     assert value[("registry.specialised_smes", 2023)] == 1

@@ -137,6 +137,7 @@ def assess(
         if own:
             store.close()
     obs, links = _with_enterprise_data(plan, obs, links, db if own else getattr(store, "path", db), when, settings)
+    obs, links = _with_project_counts(plan, obs, links, db if own else getattr(store, "path", db), when)
     return assess_plan(plan, obs, links, year=year, settings=settings, lang=lang,
                        as_of=when.isoformat() if when else None)
 
@@ -155,6 +156,19 @@ def _with_enterprise_data(plan: Plan, obs: pd.DataFrame, links: pd.DataFrame, db
         ent_obs = ent_obs[pd.to_datetime(ent_obs["known_since"]).dt.date <= when]
     return (pd.concat([obs, ent_obs.reindex(columns=obs.columns)], ignore_index=True),
             pd.concat([links, ent_links.reindex(columns=links.columns)], ignore_index=True))
+
+
+def _with_project_counts(plan: Plan, obs: pd.DataFrame, links: pd.DataFrame, db, when: date | None
+                         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The store's values plus the stored project register's counts for indicators with a project_count
+    (never synthetic projects); in an as-of view, only stages reached by then."""
+    if not any(i.project_count is not None for i in plan.indicators):
+        return obs, links  # nothing to add: the project register is not even read
+    p_obs, p_links = project_assessment_inputs(plan, db, as_of=when)
+    if p_obs.empty:
+        return obs, links
+    return (pd.concat([obs, p_obs.reindex(columns=obs.columns)], ignore_index=True),
+            pd.concat([links, p_links.reindex(columns=links.columns)], ignore_index=True))
 
 
 SCORECARD_COLUMNS = [
@@ -258,7 +272,10 @@ def withdraw(batch_id: str, reason: str | None = None, *, db: str | Path | None 
             raise WithdrawRefused(
                 f"批次 {batch_id} 已于 {info['withdrawn_at']:%Y-%m-%d %H:%M} 撤回",
                 f"batch {batch_id} was already withdrawn on {info['withdrawn_at']:%Y-%m-%d %H:%M}")
-        return store.withdraw(batch_id, reason=reason, by=by, role=role, ip=ip)
+        out = store.withdraw(batch_id, reason=reason, by=by, role=role, ip=ip)
+        if out.get("kind") in ("delivery", "delivery_edit"):  # what it held, for the message
+            out["frames"] = store.delivery_batch_rows(batch_id)
+        return out
 
 
 def sources(db: str | Path | None = None) -> pd.DataFrame:
@@ -374,7 +391,7 @@ def store_status(db: str | Path | None = None) -> dict:
         return info
     with Store(db, read_only=True) as store:
         current = (store._has_basis and store._withdrawals and store._has_audit() and store._has_plans()
-                   and store._has_table("ent_registry"))  # the newest tables (0004): an older file lacks them
+                   and store._has_table("dl_projects"))  # the newest tables (0005): an older file lacks them
         info.update(revision=head if current else "older", up_to_date=bool(current))
         info["counts"] = {**store.counts(), **({"audit": len(store.audit_log())} if current else {})}
     return info
@@ -726,3 +743,14 @@ from zhizao.api_enterprises import (  # noqa: E402 - this block's own import, ke
 __all__ += ["enterprise_data", "import_enterprise_data", "enterprises", "enterprise_profile", "enterprise_tags",
             "muju", "muju_prices", "muju_summary", "muju_changes", "parks", "park_enterprises", "srdi_candidates",
             "backward_candidates", "enterprise_counts", "green", "enterprise_warnings"]
+
+
+# projects, 三服务 problems and the plan's tasks (issue 14): zhizao.api_delivery, here as part of the one API
+from zhizao.api_delivery import (  # noqa: E402 - this block's own import, kept with it
+    delivery_data, delivery_history, delivery_source_words, delivery_warnings, import_delivery_data, item_reports,
+    problem_profile, problems, project_assessment_inputs, project_funnel, project_history, project_profile, projects,
+    record_delivery_edit, service_summary, task_progress, work_item_profile, work_items)
+
+__all__ += ["delivery_data", "import_delivery_data", "record_delivery_edit", "projects", "project_profile",
+            "project_funnel", "project_history", "problems", "problem_profile", "service_summary", "work_items",
+            "work_item_profile", "task_progress", "item_reports", "delivery_history", "delivery_warnings"]

@@ -487,7 +487,7 @@ def enterprise_warnings(plan=None, db: str | Path | None = None, year: int | Non
 
 # --- the plan's assessment ----------------------------------------------------------------------------
 REGISTRY_SERIES_PREFIX = "registry."  # the series of a registry count: registry.<indicator id>
-REGISTRY_GRADE = "A"  # the office's own administrative record (see docs/api.md §Enterprises)
+REGISTRY_GRADE = "R"  # an office's own register, not a published text (labels.GRADE; docs/api.md §Enterprises)
 OBSERVATION_COLUMNS = [
     "obs_id", "series", "region", "industry", "period_type", "year", "month", "period_key", "value", "qualifier",
     "value_text", "unit", "unit_original", "price_basis", "status", "vintage", "source_id", "quote", "note",

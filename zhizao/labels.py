@@ -1438,6 +1438,8 @@ TABLES.update({"chain_head": CHAIN_HEAD, "cli_chain_stage": CHAIN_STAGE_WORD, "c
 # issue 12: CLI polish (zhizao chain …, second wave: one-line banner, scenario names, 亿元, import progress)
 CHAIN_WORDS.update({
     "synthetic_line": ("合成数据（演示用）：{source}", "SYNTHETIC data (demo): {source}"),
+    "cols_dropped": ("终端较窄，略去：{cols}（--format csv 输出全部列）",
+                     "narrow terminal: {cols} left out (--format csv gives every column)"),
     "data_note": ("数据说明：{note}", "About the data: {note}"),
     "batch": ("批次 {batch}", "batch {batch}"),
     "imported_line": ("已导入：企业 {enterprises} 家，环节企业 {members} 条，供应关系 {supply} 条（批次 {batch}）",
@@ -2154,6 +2156,8 @@ CLI_ENTERPRISE_RULE: dict[str, Pair] = {
 }
 CLI_ENTERPRISE_WORDS: dict[str, Pair] = {
     "synthetic_line": ("合成数据（演示用）：{source}", "SYNTHETIC data (demo): {source}"),
+    "cols_dropped": ("终端较窄，略去：{cols}（--format csv 输出全部列）",
+                     "narrow terminal: {cols} left out (--format csv gives every column)"),
     "source": ("数据来源", "Data source"), "as_of": ("数据截至", "as of"), "batch": ("批次 {batch}", "batch {batch}"),
     "list_title": ("企业名录（{n} 家）", "Enterprise registry ({n})"),
     "tags_title": ("企业标签记录（{n} 条）", "Enterprise tags ({n})"),
@@ -2217,3 +2221,412 @@ TABLES.update({"cli_enterprise_head": CLI_ENTERPRISE_HEAD, "cli_enterprise_tag":
                "cli_enterprise_criterion": CLI_ENTERPRISE_CRITERION, "cli_enterprise_item": CLI_ENTERPRISE_ITEM,
                "cli_green_measure": CLI_GREEN_MEASURE, "cli_green_level": CLI_GREEN_LEVEL,
                "cli_enterprise_rule": CLI_ENTERPRISE_RULE, "cli_enterprise_words": CLI_ENTERPRISE_WORDS})
+
+# issue 14: analytics-2 (三服务 problems, task status and progress, edit history;
+# zhizao/analytics/delivery/services.py, tasks.py, history.py; docs/delivery.md)
+TASK_STATUS: dict[str, Pair] = {
+    "done": ("已完成", "done"), "overdue": ("逾期未完成", "overdue"), "stalled": ("进展停滞", "stalled"),
+    "behind": ("进度滞后", "behind schedule"), "on_track": ("正常推进", "on track"),
+    "not_started": ("未开始", "not started"),
+}
+HISTORY_CHANGE: dict[str, Pair] = {"created": ("新增", "created"), "changed": ("修改", "changed")}
+DELIVERY_TASK_WORDS: dict[str, Pair] = {
+    "no_work_items": ("本规划未列任务分工", "this plan has no task decomposition"),
+    "no_reasons": ("无", "none"),
+    "withdrawn": ("（已撤回）", " (withdrawn)"),
+}
+TABLES.update({"task_status": TASK_STATUS, "history_change": HISTORY_CHANGE})
+# issue 14: exports (三服务问题台账, 任务分工方案 XLSX/DOCX, 重点项目台账, the delivery import template;
+# zhizao/outputs/delivery_exports.py) and the final report's chapter 三 (zhizao/outputs/reports/final.py)
+DL_EXPORT_WORDS: dict[str, Pair] = {
+    "synthetic": ("合成数据（演示用）", "SYNTHETIC (demo data)"),
+    "source": ("数据来源：{source}", "Source: {source}"),
+    "as_of": ("统计截至{date}", "as of {date}"),
+    "plan_default": ("分工依据：规划原文（zhizao 按规划文本整理的默认分工，可导入修订）",
+                     "basis: the plan's own text (zhizao's default decomposition from the plan; import a revised one)"),
+    "attachment": ("附件", "Annex"),
+    "task_title": ("《{plan}》重点任务分工方案", "Task decomposition of the {plan}"),
+    "task_unit_row": ("填报单位：{area}　　进度统计截至：{date}", "Area: {area}    progress as of {date}"),
+    "no_tasks": ("本规划未列任务分工", "this plan has no task decomposition"),
+    "no_report": ("暂无进展报告", "no progress report yet"),
+    "service_title": ("{area}“三服务”企业问题办理台账", "{area}: 三服务 enterprise problems ledger"),
+    "project_title": ("{area}重点项目推进台账", "{area}: key projects ledger"),
+    "unit_row": ("统计截至：{date}　　单位：万元", "As of {date}; amounts in 10k yuan"),
+    "no_rows": ("没有记录", "no rows"),
+    "note_head": ("说明：", "Notes: "),
+    "note_overdue": ("超期：办理期限早于统计日期仍未办结；超期天数按统计日期计。",
+                     "Overdue: past the deadline at the as-of date and not resolved; days counted to that date."),
+    "note_project": ("阶段逾期：计划日期已过宽限期（{grace}天）仍未实现；投资滞后：累计完成投资占比落后于时间进度超过{gap}个百分点。",
+                     "Stage overdue: a planned date passed by more than the grace period ({grace} days); investment "
+                     "behind: the completed share of investment trails the time elapsed by more than {gap} points."),
+    "note_task": ("状态：已完成、逾期（超过完成时限未完成）、停滞（{stalled}天无进展报告）、滞后（完成进度落后时间进度超过{behind}个百分点）、"
+                  "按期推进、未开始。完成进度为最近一次进展报告的自报数。",
+                  "Status: done, overdue (past the deadline, not done), stalled (no report for {stalled} days), behind "
+                  "(completion trails the time elapsed by more than {behind} points), on track, not started. Completion "
+                  "is the latest report's own estimate."),
+    "sheet_services": ("三服务问题台账", "problems ledger"),
+    "sheet_tasks": ("任务分工方案", "task decomposition"),
+    "sheet_projects": ("重点项目台账", "projects ledger"),
+    "days": ("{n}天", "{n} days"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    # the template
+    "about_sheet": ("说明", "notes"),
+    "about_title": ("《{plan}》项目、三服务问题与任务分工导入模板", "Import template for projects, problems and tasks: {plan}"),
+    "about_head": ("事项", "item"),
+    "about_values": ("可填写的值", "accepted values"),
+    "about_remark": ("说明", "remark"),
+    "about_rows": ("每张表第1行为表头，第2行为示例（导入前请改写或删除）；只导入需要的表即可，未列出的编号保持原值。",
+                   "Row 1 of each sheet is its header, row 2 an example (rewrite or delete it before importing); "
+                   "import only the sheets you need: keys not listed keep their values."),
+    "about_dates": ("日期", "dates"), "about_dates_values": ("YYYY-MM-DD，如 2024-06-30", "YYYY-MM-DD, e.g. 2024-06-30"),
+    "about_units": ("金额单位", "amounts"), "about_units_values": ("万元；完成进度为0—100的百分数", "10k yuan (万元); completion 0–100 %"),
+    "about_units_list": ("牵头单位、配合单位、责任单位", "lead, co-operating and responsible units"),
+    "about_units_list_values": ("单位名称、编号或别名，或区县名称/代码；多个单位用“;”分隔",
+                                "a unit's id, name or alias, or a district's code or name; several separated by \";\""),
+    "about_stage": ("项目阶段", "project stages"),
+    "about_stage_values": ("签约 ≤ 开工 ≤ 投产 ≤ 达产（计划和实际日期均不得倒序；实际日期不晚于导入当日）",
+                           "signed ≤ started ≤ production ≤ full production (planned and actual; actual dates not after today)"),
+    "about_project_status": ("项目状态", "project status"),
+    "about_category": ("问题类别", "problem category"),
+    "about_problem_status": ("办理状态", "problem status"),
+    "about_basis": ("分工依据", "basis"),
+    "about_kind": ("单位类别", "unit kind"),
+    "about_task": ("对应规划任务", "plan task"),
+    "about_no_tasks": ("本规划未列重点任务，任务分工表不能导入", "this plan lists no tasks: work items cannot be imported"),
+    "about_district": ("区县", "districts"),
+    "about_unit": ("单位", "units"),
+    "example_project": ("示例项目（请替换）", "Example project (replace)"),
+    "example_investor": ("示例投资主体有限公司", "Example Investor Co., Ltd."),
+    "example_enterprise": ("示例企业有限公司", "Example Enterprise Co., Ltd."),
+    "example_problem": ("项目用地指标尚未落实", "the project's land quota is not yet granted"),
+    "example_item": ("示例工作任务（请替换）", "Example work item (replace)"),
+    "example_milestone": ("完成方案编制", "draft the scheme"),
+    "example_report": ("已完成调研，方案起草中", "survey done, scheme being drafted"),
+    "example_reporter": ("张三", "Zhang San"),
+    "example_unit": ("示例单位（请替换）", "Example unit (replace)"),
+    "example_note": ("示例", "example"),
+}
+DL_EXPORT_HEAD: dict[str, Pair] = {
+    "seq": ("序号", "No."), "task": ("重点任务", "Plan task"), "title": ("工作任务", "Work item"),
+    "lead": ("牵头单位", "Lead units"), "cooperating": ("配合单位", "Co-operating units"),
+    "deadline": ("完成时限", "Deadline"), "progress": ("进展情况", "Progress"), "completion": ("完成进度", "Completion"),
+    "status": ("状态", "Status"), "days_overdue": ("超期天数", "Days overdue"), "remarks": ("备注", "Remarks"),
+    "cumulative_investment": ("累计完成投资", "Investment completed"), "investment_share": ("投资完成率", "Share invested"),
+    "stage": ("当前阶段", "Stage reached"), "warnings": ("预警", "Warnings"),
+}
+FINAL_TASK_WORDS: dict[str, Pair] = {
+    "tasks_lead": ("截至{date}，任务分工方案共{items}项工作任务，{n}项报送了进展（进展报告{reports}份）：{counts}；"
+                   "平均完成进度{mean}（表{table}）。",
+                   "As of {date} the task decomposition has {items} work items, {n} with reported progress ({reports} "
+                   "reports): {counts}; mean completion {mean} (Table {table})."),
+    "tasks_caption": ("表{table}　重点任务分工推进情况", "Table {table}. Progress of the task decomposition"),
+    "h_seq": ("序号", "No."), "h_task": ("重点任务（规划出处）", "Task"), "h_lead": ("牵头单位", "Lead units"),
+    "h_items": ("工作任务数", "Work items"), "h_mean": ("平均完成进度", "Mean completion"), "h_status": ("推进状态", "Status"),
+    "tasks_no_progress": ("数据库中没有任务分工的进展报告（合成数据不用于本报告）", "the store holds no progress reports on "
+                          "the task decomposition (synthetic data never feed this report)"),
+    # issue 14: fix-ana — the register's total, then the signed (the shares are of the signed)
+    "projects_lead": ("截至{date}，重点项目台账共有项目{total}个，其中已签约{signed}个（计划总投资{investment}），"
+                      "已开工{started}个（占签约的{started_share}），已投产{production}个（占签约的{production_share}），"
+                      "已达产{full}个（占签约的{full_share}）。",
+                      "As of {date} the projects ledger holds {total} projects, {signed} of them signed ({investment} "
+                      "of planned investment); {started} have started construction ({started_share} of those "
+                      "signed), {production} are in production ({production_share}) and {full} at full production "
+                      "({full_share})."),
+    "projects_none_signed": ("截至{date}，重点项目台账共有项目{total}个，尚无已签约项目。",
+                             "As of {date} the projects ledger holds {total} projects, none of them signed yet."),
+    "projects_cluster": ("按产业集群：{items}。", "By cluster: {items}."),
+    "projects_cluster_item": ("{name}签约{signed}个、投产{production}个", "{name} {signed} signed, {production} in production"),
+    "synthetic_never": ("演示用合成数据不进入本报告。", "Synthetic demo data never feed this report."),
+    "st_done": ("已完成{n}项", "{n} done"), "st_on_track": ("按期推进{n}项", "{n} on track"),
+    "st_behind": ("滞后{n}项", "{n} behind"), "st_stalled": ("停滞{n}项", "{n} stalled"),
+    "st_overdue": ("逾期未完成{n}项", "{n} overdue"), "st_not_started": ("尚未开始{n}项", "{n} not started"),
+    "no_project_data": ("数据库中没有重大项目的进度数据（项目数、投资完成额、建成投产情况等）",
+                        "The store holds no progress data on major projects (project counts, investment completed, "
+                        "plants in operation)"),
+    "no_task_reports": ("数据库中没有重点任务分工的进展报告，各项任务的完成情况需由牵头部门补充",
+                        "The store holds no progress reports on the task decomposition: the lead departments must "
+                        "report each task's progress"),
+}
+# issue 14: analytics-1 (projects and delivery warnings: zhizao.analytics.delivery projects/warnings)
+DELIVERY_RULE: dict[str, Pair] = {
+    "project_stage_overdue": ("项目阶段逾期", "Project stage overdue"),
+    "project_investment_behind": ("项目投资滞后", "Project investment behind schedule"),
+    "problem_overdue": ("“三服务”问题逾期未办结", "三服务 problem overdue"),
+    "task_overdue": ("任务逾期未完成", "Work item overdue"),
+    "task_behind": ("任务进度滞后", "Work item behind schedule"),
+    "task_stalled": ("任务长期未报进展", "Work item stalled"),
+    "milestone_overdue": ("任务节点逾期", "Milestone overdue"),
+}
+DELIVERY_ANALYTICS_WORDS: dict[str, Pair] = {
+    "stage_overdue": ("计划{planned}{stage}，截至{as_of}逾期{days}天仍未{stage}（宽限{grace}天）",
+                      "{stage} planned for {planned}: not reached {days} days later at {as_of} (grace {grace} days)"),
+    "investment_behind": ("累计完成投资{cum}万元，占计划总投资{share}，时间进度{schedule}，落后{gap}"
+                          "（允许落后{limit}个百分点）",
+                          "{cum} 万元 invested, {share} of the planned investment, trails the {schedule} of "
+                          "construction time elapsed by {gap} (allowed: {limit} pp)"),
+    "project_subject": ("项目{name}：", "Project {name}: "),
+    "problem_overdue": ("{name}反映的{category}问题（责任单位{department}）办理期限为{deadline}，已逾期{days}天仍未办结",
+                        "{category} problem of {name} (responsible: {department}) still open {days} days after "
+                        "its deadline {deadline}"),
+    "problem_high": ("，超过{high}天升为高级预警", "; over {high} days, so high"),
+    "task_overdue": ("{title}（牵头单位{lead}）已过完成时限{deadline}，完成进度{completion}",
+                     "{title} (lead: {lead}) is past its deadline {deadline} at {completion} complete"),
+    "task_behind": ("{title}（牵头单位{lead}）完成进度{completion}，时间进度{time}，落后{gap}（允许落后{limit}个百分点）",
+                    "{title} (lead: {lead}) is {completion} complete, trailing the {time} of its time elapsed by "
+                    "{gap} (allowed: {limit} pp)"),
+    "task_stalled": ("{title}（牵头单位{lead}）{since}，超过{limit}天未报送进展",
+                     "{title} (lead: {lead}): {since}, more than {limit} days without a progress report"),
+    "last_report": ("最近一次报送进展为{date}", "last progress report {date}"),
+    "no_report": ("自{start}开始以来从未报送进展", "no progress report since it started on {start}"),
+    "milestone_overdue": ("{title}（牵头单位{lead}）有{n}个节点逾期未完成：{items}",
+                          "{title} (lead: {lead}) has {n} overdue milestone(s): {items}"),
+    "milestone_item": ("{due}前{text}", "{text} by {due}"),
+    "no_project_counts": ("本规划未列按项目库计数的指标", "this plan has no indicator counted from the project register"),
+    "no_projects": ("项目库为空，无法计数", "the project register is empty, so nothing can be counted"),
+    "bad_unit_count": ("{name}：单位“{unit}”不是项目个数的单位（个、项、万个），未计数",
+                       "{name}: unit '{unit}' is not a count of projects (个, 项, 万个): not counted"),
+    "bad_unit_investment": ("{name}：单位“{unit}”不是投资额的单位（亿元、万元），未计数",
+                            "{name}: unit '{unit}' is not an amount of investment (亿元, 万元): not counted"),
+}
+
+# issue 14: web (the project, 三服务 and 任务分工 pages, their forms, the /data delivery upload; pages/delivery.py)
+UI.update({
+    "dl_nav": ("项目·服务·任务", "Delivery"),
+    "dl_nav_projects": ("重点项目", "Projects"), "dl_nav_services": ("三服务问题", "Enterprise problems"),
+    "dl_nav_tasks": ("任务分工与督办", "Tasks and supervision"),
+    "dl_synthetic": ("合成数据（演示用）：{area}由 zhizao 生成，不是真实数据；请在“数据”页导入真实台账",
+                     "SYNTHETIC (demo data): the {area} are generated by zhizao, not real; import the real ledger on the Data page"),
+    "dl_area_projects": ("项目", "projects"), "dl_area_services": ("三服务问题", "problems"),
+    "dl_area_tasks": ("进展报告", "progress reports"),
+    "dl_source": ("数据来源：{source}；状态判断日期 {as_of}", "Data: {source}; statuses judged at {as_of}"),
+    "dl_no_cluster": ("未归入集群", "no cluster"), "dl_col_key": ("编号", "Id"),
+    "dl_no_tasks": ("本规划未列任务分工：没有可督办的工作任务（可在“数据”页导入任务分工方案）",
+                    "this plan has no task decomposition: there are no work items to supervise (import one on the Data page)"),
+    "dl_plan_text_basis": ("任务分工依据规划原文（规划点名的单位），非用户导入", "the work items follow the plan's own text (the units it names), not an import"),
+    "dl_guest_counts": ("未登录：只显示汇总数，不列项目、问题或任务明细；请登录", "not logged in: counts only, no projects, problems or items listed; log in"),
+    "dl_hidden": ("另有 {n} 条不属于您所在区县，未列出", "{n} more rows of other districts are not listed"),
+    "dl_none": ("没有记录", "nothing to list"),
+    "dl_all": ("全部", "All"), "dl_show": ("显示", "Show"),
+    "dl_funnel": ("项目推进漏斗（签约→开工→投产→达产）", "Project funnel (signed → started → in production → at full production)"),
+    "dl_funnel_by_district": ("按区县的项目推进", "Projects by district"),
+    "dl_funnel_by_cluster": ("按产业集群的项目推进", "Projects by cluster"),
+    "dl_projects": ("项目清单", "Projects"), "dl_stages": ("建设阶段：计划与实际", "Stages: planned and actual"),
+    "dl_progress": ("月度完成投资与产值（万元）", "Monthly investment and output (10k yuan)"),
+    "dl_history": ("修改记录", "Edit history"),
+    "dl_summary_department": ("按责任单位", "By responsible unit"), "dl_summary_district": ("按区县", "By district"),
+    "dl_summary_category": ("按问题类别", "By category"), "dl_problems": ("问题清单", "Problems"),
+    "dl_by_department": ("按牵头单位的进展", "Progress by lead unit"), "dl_by_task": ("按规划任务的进展", "Progress by plan task"),
+    "dl_items": ("工作任务", "Work items"), "dl_milestones": ("节点", "Milestones"), "dl_reports": ("进展报告", "Progress reports"),
+    "dl_col_project_id": ("项目编号", "Project id"), "dl_col_name": ("项目名称", "Project"),
+    "dl_col_district": ("区县", "District"), "dl_col_cluster": ("产业集群", "Cluster"), "dl_col_park": ("园区", "Park"),
+    "dl_col_investor": ("投资主体", "Investor"), "dl_col_planned_investment": ("计划总投资（万元）", "Planned investment (10k yuan)"),
+    "dl_col_cumulative_investment": ("累计完成投资（万元）", "Invested to date (10k yuan)"),
+    "dl_col_investment_share": ("投资完成率（%）", "Investment done (%)"),
+    "dl_col_schedule_share": ("时间进度（%）", "Time elapsed (%)"), "dl_col_gap_pp": ("差距（百分点）", "Gap (pp)"),
+    "dl_col_stage": ("当前阶段", "Stage reached"), "dl_col_stage_name": ("阶段", "Stage"),
+    "dl_col_share_signed": ("占签约项目（%）", "Share of signed (%)"), "dl_col_next_stage": ("下一阶段", "Next stage"),
+    "dl_col_next_planned": ("下一阶段计划日期", "Next stage planned"), "dl_col_days_overdue": ("逾期天数", "Days overdue"),
+    "dl_col_status": ("状态", "Status"), "dl_col_reasons": ("说明", "Explanation"),
+    "dl_col_planned": ("计划日期", "Planned"), "dl_col_actual": ("实际日期", "Actual"), "dl_col_slip": ("偏差（天）", "Slip (days)"),
+    "dl_col_year": ("年份", "Year"), "dl_col_month": ("月份", "Month"),
+    "dl_col_investment": ("当月完成投资（万元）", "Investment (10k yuan)"), "dl_col_output": ("当月产值（万元）", "Output (10k yuan)"),
+    "dl_col_recorded_at": ("时间", "When"), "dl_col_actor": ("操作人", "Who"), "dl_col_kind": ("方式", "How"),
+    "dl_col_column": ("项目", "Field"), "dl_col_before": ("原值", "Before"), "dl_col_after": ("新值", "After"),
+    "dl_col_problem_id": ("问题编号", "Problem id"), "dl_col_enterprise_name": ("企业名称", "Enterprise"),
+    "dl_col_category": ("问题类别", "Category"), "dl_col_description": ("问题描述", "Description"),
+    "dl_col_department": ("责任单位", "Responsible unit"), "dl_col_raised": ("提出日期", "Raised"),
+    "dl_col_deadline": ("办理期限", "Deadline"), "dl_col_resolved": ("办结日期", "Resolved"),
+    "dl_col_resolution": ("办理结果", "Resolution"), "dl_col_days_open": ("已办天数", "Days open"),
+    "dl_col_group": ("分组", "Group"), "dl_col_n": ("数量", "Number"), "dl_col_open": ("待办", "Open"),
+    "dl_col_in_progress": ("办理中", "In progress"), "dl_col_resolved_n": ("已办结", "Resolved"),
+    "dl_col_overdue": ("逾期", "Overdue"), "dl_col_on_time_share": ("按期办结率（%）", "Resolved on time (%)"),
+    "dl_col_median_resolution_days": ("办结用时中位数（天）", "Median days to resolve"),
+    "dl_col_item_id": ("任务编号", "Item id"), "dl_col_task": ("重点任务", "Plan task"), "dl_col_title": ("工作任务", "Work item"),
+    "dl_col_lead": ("牵头单位", "Lead units"), "dl_col_cooperating": ("配合单位", "Co-operating units"),
+    "dl_col_start": ("开始日期", "Start"), "dl_col_completion": ("完成进度（%）", "Completion (%)"),
+    "dl_col_time_share": ("时间进度（%）", "Time elapsed (%)"), "dl_col_last_report": ("最近报告", "Last report"),
+    "dl_col_basis": ("分工依据", "Basis"), "dl_col_done": ("已完成", "Done"), "dl_col_on_track": ("正常", "On track"),
+    "dl_col_behind": ("滞后", "Behind"), "dl_col_stalled": ("停滞", "Stalled"), "dl_col_not_started": ("未开始", "Not started"),
+    "dl_col_mean_completion": ("平均完成进度（%）", "Mean completion (%)"),
+    "dl_col_seq": ("序号", "No."), "dl_col_due": ("时限", "Due"), "dl_col_text": ("内容", "Text"),
+    "dl_col_done_date": ("完成日期", "Done on"), "dl_col_report_id": ("报告编号", "Report id"),
+    "dl_col_date": ("日期", "Date"), "dl_col_attachments": ("附件", "Attachments"), "dl_col_reporter": ("报送人", "Reporter"),
+    "dl_kind_delivery": ("导入", "import"), "dl_kind_delivery_edit": ("表单修改", "form edit"),
+    "dl_created": ("新建", "created"),
+    "dl_form_stage": ("录入阶段实际日期", "Record a stage date"), "dl_form_stage_button": ("保存阶段日期", "Save the stage date"),
+    "dl_form_problem": ("登记问题", "Log a problem"), "dl_form_problem_button": ("登记", "Log the problem"),
+    "dl_form_resolve": ("办结问题", "Mark a problem resolved"), "dl_form_resolve_button": ("办结", "Mark resolved"),
+    "dl_form_report": ("报送进展", "Add a progress report"), "dl_form_report_button": ("报送", "Submit the report"),
+    "dl_form_saved": ("已保存（批次 {batch}），原记录保留在修改记录中", "saved (batch {batch}); the previous version stays in the history"),
+    "dl_form_refused": ("未保存：发现 {n} 个问题，数据库未改变", "not saved: {n} problem(s), nothing was written"),
+    "dl_form_other_district": ("只能为本区县（{region}）的记录录入或修改：本条属于其他区县，未保存",
+                               "you may enter or change only your district's ({region}) rows: this one is another district's; nothing was saved"),
+    "dl_form_read_only": ("您的账号只能查看，不能录入或修改；请使用有录入权限的账号登录",
+                          "your account may only read: log in with an account that may enter data"),
+    "dl_form_missing": ("请填写“{field}”后再提交", "fill in \"{field}\", then submit"),
+    "dl_form_bad_number": ("“{field}”应为 0—100 的数字，收到“{value}”", "\"{field}\" must be a number from 0 to 100, got \"{value}\""),
+    "dl_unknown_choice": ("{what}“{value}”不在可选范围内：可选 {known}", "{what} \"{value}\" is not one of: {known}"),
+    "dl_upload": ("项目、三服务问题与任务分工数据", "Projects, enterprise problems and task data"),
+    "dl_upload_help": ("一个 XLSX（含项目、项目进度、三服务问题、任务分工、任务节点、进展报告、单位工作表中的任意几个）或每类一个 CSV；全部通过检查才写入，原记录保留为历史版本。区县用户只能导入本区县的记录",
+                       "one XLSX (any of the sheets projects, project progress, problems, work items, milestones, progress reports, units) or one CSV per kind; written only when every row passes, earlier versions kept as history. A district user may import only their district's rows"),
+    "dl_upload_button": ("上传并导入", "Upload and import"),
+    "dl_upload_ok": ("已导入", "Imported"),
+    "dl_upload_rows": ("{name} {n} 行", "{name} {n} rows"),
+    "dl_upload_not_district": ("区县用户只能导入本区县（{region}）的记录：本行属于其他区县或全市",
+                               "a district user may import only their district's ({region}) rows: this row is another district's or the city's"),
+    "dl_upload_units_city": ("单位表是全市共用数据：区县用户不能导入", "the units sheet is city-wide data: a district user cannot import it"),
+    "dl_upload_refused": ("您的账号不能导入数据；请使用有导入权限的账号登录", "your account cannot import data: log in with an account that may import"),
+    "dl_warnings_note": ("{n} 条项目、三服务与任务督办预警（{source}，判断日期 {as_of}）",
+                         "{n} project, service and task warnings ({source}, judged at {as_of})"),
+    "dl_synthetic_short": ("合成数据（演示用）", "SYNTHETIC demo data"),
+    "dl_rule_project_stage_overdue": ("项目阶段逾期", "Project stage overdue"),
+    "dl_rule_project_investment_behind": ("项目投资滞后", "Project investment behind"),
+    "dl_rule_problem_overdue": ("三服务问题逾期", "Enterprise problem overdue"),
+    "dl_rule_task_overdue": ("任务逾期", "Work item overdue"), "dl_rule_task_behind": ("任务进度滞后", "Work item behind"),
+    "dl_rule_task_stalled": ("任务停滞", "Work item stalled"), "dl_rule_milestone_overdue": ("任务节点逾期", "Milestone overdue"),
+    "dl_not_found": ("没有找到“{id}”：请从列表中选择（{url}）", "\"{id}\" was not found: choose one from the list ({url})"),
+    # fixes after review: a field over its limit, listings in pages, the office layouts
+    "dl_form_too_long": ("“{field}”最多 {limit} 个字符，收到 {n} 个：请删减后再提交，未保存",
+                         "\"{field}\" takes at most {limit} characters, got {n}: shorten it and submit again; nothing was saved"),
+    "dl_page_of": ("第 {page}/{pages} 页：第 {first}—{last} 行，共 {total} 行",
+                   "page {page} of {pages}: rows {first}–{last} of {total}"),
+    "dl_more": ("另有 {n} 行未在本页显示：翻页查看，或下载完整列表", "{n} more rows are not on this page: turn the page or download the full list"),
+    "dl_bad_page": ("页码应为正整数，收到“{value}”", "page must be a whole number from 1, got \"{value}\""),
+    "dl_prev": ("上一页", "Previous page"), "dl_next": ("下一页", "Next page"),
+    "dl_download_full": ("完整列表", "Full list"),
+    "dl_office": ("下载公文格式", "Office layouts"),
+    "dl_office_services_ledger": ("三服务问题台账（XLSX）", "Enterprise problem ledger (XLSX)"),
+    "dl_office_tasks_table": ("任务分工方案（XLSX）", "Task decomposition table (XLSX)"),
+    "dl_office_tasks_docx": ("任务分工方案（DOCX）", "Task decomposition table (DOCX)"),
+    "dl_office_projects_ledger": ("重点项目台账（XLSX）", "Key project ledger (XLSX)"),
+    "dl_warnings_more": ("另有 {n} 条预警未在此列出：请在项目、三服务问题与任务分工页面查看",
+                         "{n} more warnings are not listed here: see the projects, problems and tasks pages"),
+})
+SUBJECT_TYPE.update({"project": ("项目", "Project"), "problem": ("三服务问题", "Enterprise problem"),
+                     "work_item": ("工作任务", "Work item")})
+# issue 14: store — the batch kinds of a delivery import and of one form/API edit (zhizao data batches, /data)
+BATCH_KIND.update({"delivery": ("项目、三服务与任务数据", "projects, services and tasks data"),
+                   "delivery_edit": ("项目、三服务与任务修改", "projects, services and tasks edit")})
+
+# issue 14: cli (zhizao project|service|task …, zhizao/outputs/cli_delivery.py; delivery warnings in zhizao warnings)
+CLI_DELIVERY_HEAD: dict[str, Pair] = {
+    "project_id": ("项目编号", "Project"), "name": ("项目名称", "Name"), "cluster": ("产业集群", "Cluster"),
+    "chain": ("产业链", "Chain"), "link": ("环节", "Link"), "district": ("区县", "District"), "park": ("园区", "Park"),
+    "investor": ("投资主体", "Investor"), "planned_investment": ("计划总投资（万元）", "Planned investment (10k yuan)"),
+    "planned_output": ("达产年产值（万元）", "Output at full production (10k yuan)"),
+    "stage": ("当前阶段", "Stage"), "next_stage": ("下一阶段", "Next stage"), "next_planned": ("下一阶段计划", "Next planned"),
+    "days_overdue": ("逾期天数", "Days overdue"), "cumulative_investment": ("累计投资（万元）", "Invested (10k yuan)"),
+    "investment_share": ("投资完成（%）", "Invested (%)"), "schedule_share": ("时间进度（%）", "Time elapsed (%)"),
+    "gap_pp": ("差距（百分点）", "Gap (pp)"), "status": ("状态", "Status"), "reasons": ("原因", "Why"),
+    "group": ("分组", "Group"), "n": ("项目数", "Projects"), "share": ("占签约（%）", "Of signed (%)"),
+    "year": ("年", "Year"), "month": ("月", "Month"), "investment": ("当月投资（万元）", "Investment (10k yuan)"),
+    "output": ("当月产值（万元）", "Output (10k yuan)"),
+    "problem_id": ("问题编号", "Problem"), "enterprise_name": ("企业", "Enterprise"), "category": ("类别", "Category"),
+    "department": ("责任单位", "Responsible"), "raised": ("提出日期", "Raised"), "deadline": ("期限", "Deadline"),
+    "resolved": ("办结日期", "Resolved"), "description": ("问题描述", "Problem"), "resolution": ("办理结果", "Resolution"),
+    "days_open": ("已办天数", "Days open"), "open": ("待办", "Open"), "in_progress": ("办理中", "In progress"),
+    "overdue": ("逾期", "Overdue"), "on_time_share": ("按期办结（%）", "On time (%)"),
+    "median_resolution_days": ("办结天数中位数", "Median days"), "mean_resolution_days": ("平均办结天数", "Mean days"),
+    "item_id": ("任务编号", "Item"), "task": ("规划任务", "Plan task"), "title": ("工作任务", "Work item"),
+    "lead_names": ("牵头单位", "Lead"), "cooperating_names": ("配合单位", "Co-operating"), "start": ("开始", "Start"),
+    "completion": ("完成（%）", "Done (%)"), "time_share": ("时间进度（%）", "Time (%)"),
+    "last_report": ("最近报告", "Last report"), "n_reports": ("报告数", "Reports"),
+    "next_milestone": ("下一节点", "Next milestone"), "done": ("已完成", "Done"), "on_track": ("正常", "On track"),
+    "behind": ("滞后", "Behind"), "stalled": ("停滞", "Stalled"), "not_started": ("未开始", "Not started"),
+    "mean_completion": ("平均完成（%）", "Mean done (%)"), "seq": ("序号", "No."), "due": ("时限", "Due"),
+    "text": ("内容", "Text"), "date": ("日期", "Date"), "attachments": ("附件", "Attachments"),
+    "reporter": ("报送人", "Reporter"), "report_id": ("报告编号", "Report"), "recorded_at": ("记录时间", "Recorded"),
+    "actor": ("操作人", "By"), "kind": ("方式", "How"), "column": ("字段", "Field"), "before": ("原值", "Before"),
+    "after": ("新值", "After"), "basis": ("分工依据", "Basis"), "overdue_n": ("逾期", "Overdue"),
+    "resolved_n": ("已办结", "Resolved"), "done_n": ("已完成", "Done"), "n_problems": ("问题数", "Problems"),
+    "n_items": ("任务数", "Items"), "next_planned_short": ("计划日期", "Planned"), "no": ("序号", "No."),
+}
+CLI_DELIVERY_RULE: dict[str, Pair] = {
+    "project_stage_overdue": ("项目阶段逾期", "project stage overdue"),
+    "project_investment_behind": ("项目投资滞后", "project investment behind schedule"),
+    "problem_overdue": ("三服务问题逾期", "三服务 problem overdue"),
+    "task_overdue": ("任务逾期", "work item overdue"), "task_behind": ("任务进度滞后", "work item behind schedule"),
+    "task_stalled": ("任务停滞", "work item stalled"), "milestone_overdue": ("任务节点逾期", "milestone overdue"),
+}
+CLI_DELIVERY_KIND: dict[str, Pair] = {"delivery": ("导入", "import"), "delivery_edit": ("录入", "edit")}
+CLI_DELIVERY_WORDS: dict[str, Pair] = {
+    "synthetic_line": ("合成数据（演示用）：{source}", "SYNTHETIC data (demo): {source}"),
+    "cols_dropped": ("终端较窄，略去：{cols}（--format csv 输出全部列）",
+                     "narrow terminal: {cols} left out (--format csv gives every column)"),
+    "plan_tasks_line": ("任务分工：规划原文所列（{n} 项）", "Work items: as the plan's text gives them ({n})"),
+    "source": ("数据来源", "Data source"), "as_of": ("判断日期", "judged on"),
+    "no_rows": ("没有符合条件的记录", "nothing matches"),
+    "no_tasks": ("本规划未列任务分工：可用 zhizao task import 导入任务分工方案",
+                 "this plan has no task decomposition: import one with zhizao task import"),
+    "projects_title": ("重点项目 {n} 个（截至 {as_of}）", "{n} projects (as of {as_of})"),
+    "funnel_title": ("项目推进漏斗（截至 {as_of}）", "Project funnel (as of {as_of})"),
+    "problems_title": ("三服务问题 {n} 个（截至 {as_of}）", "{n} 三服务 problems (as of {as_of})"),
+    "summary_title": ("三服务问题办理情况（按{by}，截至 {as_of}）", "三服务 problems by {by} (as of {as_of})"),
+    "items_title": ("任务分工 {n} 项（截至 {as_of}）", "{n} work items (as of {as_of})"),
+    "progress_title": ("任务进展（按{by}，截至 {as_of}）", "Work item progress by {by} (as of {as_of})"),
+    "by_whole": ("全域", "whole area"), "by_cluster": ("产业集群", "cluster"), "by_district": ("区县", "district"),
+    "by_department": ("牵头单位", "lead unit"),
+    "by_responsible": ("责任单位", "responsible unit"), "by_category": ("问题类别", "category"), "by_task": ("规划任务", "plan task"),
+    "show_progress": ("投资与产值（逐月）", "Investment and output by month"), "show_history": ("修改记录", "Changes"),
+    "show_milestones": ("节点", "Milestones"), "show_reports": ("进展报告", "Progress reports"),
+    "none": ("无", "none"), "stage_none": ("未签约", "not signed"),
+    "stored_line": ("已记录（批次 {batch}，操作人 {actor}）：{what}", "stored (batch {batch}, by {actor}): {what}"),
+    "edit_refused": ("未保存：发现 {n} 个问题，数据库未改变", "not stored: {n} problem(s), nothing was written"),
+    "imported_line": ("已导入项目、三服务与任务数据（批次 {batch}）：{rows}",
+                      "imported project, 三服务 and task data (batch {batch}): {rows}"),
+    "rows": ("{frame} {n} 行", "{frame} {n} rows"),
+    "warn_source": ("项目、三服务与任务预警的数据：", "Project, 三服务 and task warnings from: "),
+    "warn_title_delivery": ("{n} 条项目、三服务与任务预警（{origin}{period}）",
+                            "{n} project, 三服务 and task warnings ({origin}{period})"),
+    "sheet": ("{title}", "{title}"),
+}
+TABLES.update({"cli_delivery_head": CLI_DELIVERY_HEAD, "cli_delivery_rule": CLI_DELIVERY_RULE,
+               "cli_delivery_kind": CLI_DELIVERY_KIND, "cli_delivery_words": CLI_DELIVERY_WORDS})
+
+# issue 14: data fix — the grade of an office's own register (imported project register, enterprise registry):
+# not a published text, so never "A 政府网站原文"; ranked with B (zhizao.analytics.selection.GRADE_RANK)
+GRADE["R"] = ("R 本单位台账（导入的管理数据，非公开发布）", "R: an office's own register (imported records, not published)")
+GRADE_SHORT["R"] = ("R 本单位台账", "R own register")
+# `zhizao data withdraw` of a batch that is not observations: what it held and what withdrawing it does
+WITHDRAW_WORDS: dict[str, Pair] = {
+    "head": ("已撤回：批次 {batch}（{what}），{when}；", "withdrawn: batch {batch} ({what}) on {when}; "),
+    "file": ("文件 {file}", "file {file}"),
+    "rows": ("{n} 行", "{n} rows"),
+    "delivery": ("本批次的记录回到此前的版本，本批次新建的记录不再显示；修改记录仍在 zhizao project|service|task show 中",
+                 "its rows go back to their previous versions and rows it created no longer show; the change "
+                 "history stays in zhizao project|service|task show"),
+    "enterprise": ("其企业数据不再参与分析与评估（未撤回的批次照常）",
+                   "its enterprise data no longer count in analyses and the assessment (other batches still do)"),
+    "chain": ("其产业链数据不再参与分析（未撤回的批次照常）",
+              "its chain data no longer count in analyses (other batches still do)"),
+}
+TABLES["withdraw_words"] = WITHDRAW_WORDS
+BATCH_KIND.setdefault("chain", ("产业链数据", "chain data"))
+# issue 14: fix-cli (zhizao warnings naming every kind it lists; the change history in words; the headers of
+# the plain workbook dumps of project|service|task show, funnel, summary and progress)
+CLI_DELIVERY_WORDS.update({
+    "warn_no_monitoring_list": ("没有监测数据，只列出{what}。{reason}", "No monitoring data, so only {what} are listed. {reason}"),
+    "warn_kind_chain": ("产业链预警", "the chain warnings"),
+    "warn_kind_enterprise": ("企业、园区与绿色预警", "the enterprise, park and green warnings"),
+    "warn_kind_delivery": ("项目、三服务与任务预警", "the project, 三服务 and task warnings"),
+    "warn_kind_sep": ("，", ", "), "warn_kind_and": ("以及", " and "),
+    "history_created": ("新建", "created"),
+    "history_withdrawn": ("已撤回", "withdrawn"),
+    "show_project": ("项目", "Project"), "show_problem": ("问题", "Problem"), "show_item": ("工作任务", "Work item"),
+})
+CLI_DELIVERY_HEAD.update({
+    "stage_overdue": ("阶段逾期", "Stage overdue"), "investment_behind": ("投资滞后", "Investment behind"),
+    "slip_signed": ("签约偏差（天）", "Signing slip (days)"), "slip_started": ("开工偏差（天）", "Start slip (days)"),
+    "slip_production": ("投产偏差（天）", "Production slip (days)"),
+    "slip_full_production": ("达产偏差（天）", "Full production slip (days)"),
+    "department_name": ("责任单位名称", "Responsible unit"), "district_name": ("区县名称", "District name"),
+    "on_time": ("按期办结", "Resolved on time"), "resolution_days": ("办结天数", "Days to resolve"),
+    "days_since_report": ("距最近报告（天）", "Days since last report"),
+    "next_milestone_due": ("下一节点时限", "Next milestone due"), "next_milestone_text": ("下一节点内容", "Next milestone"),
+    "overdue_milestones": ("逾期节点数", "Milestones overdue"), "task_section": ("规划章节", "Plan section"),
+    "task_title": ("规划任务名称", "Plan task title"), "title_en": ("英文名称", "English title"),
+    "frame": ("数据表", "Table"), "key": ("编号", "Key"), "batch_id": ("批次", "Batch"),
+    "withdrawn": ("已撤回", "Withdrawn"), "change": ("变动", "Change"),
+    "note": ("备注", "Note"), "state": ("办理状态（截至判断日）", "State (as of)"),
+})

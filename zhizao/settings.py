@@ -627,6 +627,36 @@ ENTERPRISE_SETTINGS: tuple[Setting, ...] = (
             bounds=(0.0, 10.0)),
 )
 
+# issue 14: projects, 三服务 problems and the 任务分工方案 under supervision
+DELIVERY_SETTINGS: tuple[Setting, ...] = (
+    Setting("project_stage_grace_days", 30,
+            "项目阶段（开工、投产、达产）超过计划日期该天数仍未实现，列为“阶段逾期”预警",
+            "Days past a stage's planned date (start, production, full production) before it is a warning",
+            "zhizao default (offices usually review slipped projects monthly)",
+            "zhizao 默认值（各地一般按月调度滞后项目）", bounds=(0, 365)),
+    Setting("project_investment_gap_pp", 20.0,
+            "在建项目累计完成投资占计划总投资比重落后于时间进度超过该值（百分点），列为“投资滞后”预警",
+            "Percentage points by which a project's completed share of planned investment may trail the share "
+            "of its construction time elapsed before it is a warning",
+            "zhizao default; the 序时进度 comparison of 重点项目 调度",
+            "zhizao 默认值；比较方法为重点项目调度的序时进度", bounds=(0.0, 100.0)),
+    Setting("problem_overdue_high_days", 30,
+            "“三服务”问题超过办理期限该天数仍未办结，预警由中级升为高级",
+            "Days a 三服务 problem may be past its deadline before its warning is raised from medium to high",
+            "zhizao default", "zhizao 默认值", bounds=(0, 365)),
+    Setting("task_behind_pp", 20.0,
+            "任务自报完成度落后于时间进度超过该值（百分点），列为“进度滞后”",
+            "Percentage points by which an item's reported completion may trail the share of its time elapsed "
+            "before it is behind schedule",
+            "zhizao default; 督办 practice compares progress with time elapsed (序时进度)",
+            "zhizao 默认值；督办通行做法为与序时进度比较", bounds=(0.0, 100.0)),
+    Setting("task_stalled_days", 90,
+            "未完成的任务超过该天数没有新的进展报告，列为“进展停滞”",
+            "Days without a progress report after which an unfinished item is stalled",
+            "zhizao default (a quarter: most 任务分工 ask for quarterly reports)",
+            "zhizao 默认值（一个季度：任务分工方案一般要求按季度报送进展）", bounds=(1, 3650)),
+)
+
 DEFAULT_BASELINE_RULE = ("zhizao 默认做法：以最终公布数据替换规划印刷的基期值",
                          "zhizao's default practice: final published figures replace printed baselines")
 
@@ -641,7 +671,8 @@ def baseline_rule(plan, lang: str = "zh") -> str:
     return DEFAULT_BASELINE_RULE[lang == "en"]
 
 
-SETTINGS: tuple[Setting, ...] = ASSESSMENT_SETTINGS + MONITORING_SETTINGS + CHAIN_SETTINGS + ENTERPRISE_SETTINGS
+SETTINGS: tuple[Setting, ...] = (ASSESSMENT_SETTINGS + MONITORING_SETTINGS + CHAIN_SETTINGS + ENTERPRISE_SETTINGS
+                                 + DELIVERY_SETTINGS)
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 

@@ -16,11 +16,14 @@ from tests.outputs.chain_plan import chain_plan_path
 from zhizao import api, labels
 from zhizao.analytics import chains as analytics
 from zhizao.outputs import cli_chains
+from zhizao.outputs.cli_delivery import delivery_rules
 from zhizao.outputs.cli_enterprises import enterprise_rules
 from zhizao.outputs.console import make_console
 
 EMBEDDED = "chongqing-manufacturing-2021-2025"
-ENTERPRISE_RULES = set(enterprise_rules())  # issue 13: listed beside the chain warnings
+# listed beside the chain warnings, after them: the enterprise ones (issue 13) and the project, 三服务 and task
+# ones (issue 14)
+ENTERPRISE_RULES = set(enterprise_rules()) | set(delivery_rules())
 NO_CHAINS = "chongqing-manufacturing-2023-2027"
 from zhizao.plan.chain_lint import lint_chains
 

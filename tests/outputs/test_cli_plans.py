@@ -45,7 +45,7 @@ def test_plan_list_shows_embedded_and_registered_plans(db):
     rows = {r["id"]: r for r in json.loads(runner.invoke(app, ["plan", "list", "--format", "json"]).stdout)}
     assert rows[CHONGQING]["kind"] == "embedded" and rows[CHONGQING]["in_store"] and rows[CHONGQING]["default"]
     f = rows[FICTIONAL]
-    assert f["kind"] == "file" and f["in_store"] and f["indicators"] == 6 and f["period"] == "2022–2027"
+    assert f["kind"] == "file" and f["in_store"] and f["indicators"] == 7 and f["period"] == "2022–2027"
     assert f["source"] == str(PLAN_FILE.resolve()) and f["registered_at"]
     table = runner.invoke(app, ["plan", "list", "--lang", "en"])
     assert table.exit_code == 0 and FICTIONAL in table.stdout and "In this store" in table.stdout
@@ -115,7 +115,7 @@ def test_plan_show_and_lint_take_an_id_positionally_or_by_option(db):
         r = runner.invoke(app, [*args, "--format", "json"])
         assert r.exit_code == 0, r.output
         assert {x["id"] for x in json.loads(r.stdout)} == {"output", "value_added", "hightech_share", "margin",
-                                                          "energy_intensity", "parks"}
+                                                          "energy_intensity", "parks", "new_projects"}
     r = runner.invoke(app, ["plan", "lint", "--format", "json"], env={"ZHIZAO_PLAN": FICTIONAL})
     assert r.exit_code in (0, 1) and "软件业务收入" not in r.stdout
 

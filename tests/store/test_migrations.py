@@ -6,6 +6,7 @@ import psycopg
 
 import zhizao.api as zz
 from zhizao.store import postgres
+from zhizao.store.delivery import DELIVERY_TABLE_NAMES
 from zhizao.store.store import CHAIN_TABLE_NAMES, ENTERPRISE_TABLE_NAMES, SCHEMA, STATISTICS_TABLES, Store
 
 # Compatible column types: DuckDB's name → PostgreSQL's information_schema.data_type
@@ -95,11 +96,11 @@ def test_duckdb_schema_and_postgresql_head_have_the_same_tables_and_columns(pg_u
     for table, column, kind in rows:
         pg_cols.setdefault(table, {})[column] = kind
     duck = _duckdb_columns()
-    for table in (*STATISTICS_TABLES, *CHAIN_TABLE_NAMES, *ENTERPRISE_TABLE_NAMES, "audit"):
+    for table in (*STATISTICS_TABLES, *CHAIN_TABLE_NAMES, *ENTERPRISE_TABLE_NAMES, *DELIVERY_TABLE_NAMES, "audit"):
         assert set(duck[table]) == set(pg_cols[table]), table
         for column, kind in duck[table].items():
             assert TYPES[kind] == pg_cols[table][column], (table, column, kind, pg_cols[table][column])
-    assert set(duck) == {*STATISTICS_TABLES, *CHAIN_TABLE_NAMES, *ENTERPRISE_TABLE_NAMES, "audit"}
+    assert set(duck) == {*STATISTICS_TABLES, *CHAIN_TABLE_NAMES, *ENTERPRISE_TABLE_NAMES, *DELIVERY_TABLE_NAMES, "audit"}
 
 
 def test_a_database_migrated_by_a_newer_zhizao_is_one_clear_line_everywhere(tmp_path, pg_url, capsys, monkeypatch):

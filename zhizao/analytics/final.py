@@ -29,6 +29,17 @@ QUAL_EN = {k: en + " " for k, (_zh, en) in labels.QUALIFIER_MARK.items()}  # the
 BOUNDS = {"more_than": "at_least", "at_least": "at_least", "at_most": "at_most", "less_than": "at_most"}
 
 
+# units of things counted (家, 个, 项; 万家 …): such a value is never below 0
+COUNT_UNITS = ("个", "家", "项", "件", "户", "座")
+
+
+def nonnegative(ind: Indicator) -> bool:
+    """Whether the indicator's values cannot be negative: a count (kind, unit, or counted from a register)."""
+    unit = (ind.unit or "").strip().removeprefix("万")
+    return (ind.kind == TargetKind.count or unit in COUNT_UNITS or getattr(ind, "project_count", None) is not None
+            or getattr(ind, "registry_count", None) is not None)
+
+
 def final_label(status: str, lang: str = "zh") -> str:
     zh, en = FINAL_LABELS[status]
     return en if lang == "en" else zh
@@ -161,8 +172,11 @@ def project(ind: Indicator, points: dict[int, float], year: int, settings) -> di
     conv = (lambda v: 100.0 * (v - 1)) if cumulative else (lambda v: v)
     method = ("仅有一个年度变化，按最新值持平外推，90%区间据该变化（随机游走）" if n == 2 else
               "对数线性趋势（基期值及各年选用值），90%区间据残差" if log else "线性趋势（基期值及各年选用值），90%区间据残差")
-    return {"year": year, "value": conv(back(y0)), "low": conv(back(lo)), "high": conv(back(hi)),
-            "method": method, "points": n}
+    value, low, high = conv(back(y0)), conv(back(lo)), conv(back(hi))
+    if not log and nonnegative(ind) and low < 0:  # a linear band can cross 0; a number of things cannot
+        value, low, high = max(value, 0.0), 0.0, max(high, 0.0)
+        method += "；数量不为负，区间下端取0"
+    return {"year": year, "value": value, "low": low, "high": high, "method": method, "points": n}
 
 
 def _project_average(res: dict, ind: Indicator, target_year: int, settings) -> dict | None:

@@ -16,6 +16,7 @@ from scipy import stats
 
 from zhizao.plan.lint import _growth_consistency as stated_growth_findings  # the lint's own check
 from zhizao import formatting, labels
+from zhizao.analytics.final import nonnegative
 from zhizao.analytics.progress import target_display
 from zhizao.plan.lint import lint_plan
 from zhizao.plan.spec import Direction, GrowthUnit, Indicator, PathShape, Plan, Point, Target, TargetKind
@@ -276,6 +277,11 @@ def draft(plan: Plan, result: dict, *, to_year: int, base_year: int, in_force: P
                 nzh.append("比重限于0—100%")
                 nen.append("a share is kept within 0–100 %")
             ref = Reference(*clipped, ref.method, ref.points, bound=ref.bound)
+        elif ref.value is not None and nonnegative(ind) and min(ref.value, ref.low, ref.high) < 0:
+            nzh.append("数量不为负，区间下端取0")
+            nen.append("a count is never below 0: the interval stops at 0")
+            ref = Reference(*(max(x, 0.0) for x in (ref.value, ref.low, ref.high)), ref.method, ref.points,
+                            bound=ref.bound)
         if ref.value is None:
             nzh.insert(0, ref.reason)
             nen.insert(0, ref.reason_en)

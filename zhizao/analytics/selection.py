@@ -14,7 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-GRADE_RANK = {"A": 0, "B": 1, "C": 2, "D": 3, "none": 4}
+# R: an office's own register (imported project register, enterprise registry): decides like B
+GRADE_RANK = {"A": 0, "B": 1, "R": 1, "C": 2, "D": 3, "none": 4}
 KEY = ["series", "region", "industry", "period_key"]
 
 

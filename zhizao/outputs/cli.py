@@ -26,6 +26,7 @@ from zhizao.errors import UserError
 from zhizao.ingest.table import problems_frame
 from zhizao.outputs.cli_admin import register as register_admin
 from zhizao.outputs.cli_chains import register as register_chains
+from zhizao.outputs.cli_delivery import register as register_delivery
 from zhizao.outputs.cli_enterprises import register as register_enterprises
 from zhizao.outputs.cli_monitoring import register as register_monitoring
 from zhizao.outputs.cli_users import register as register_users
@@ -623,13 +624,37 @@ def data_withdraw(
         err.print(e.message_en if lang == Lang.en else e.message_zh, style="red", markup=False)
         raise typer.Exit(2) from None
     when = f"{info['withdrawn_at']:%Y-%m-%d %H:%M}"
-    if lang == Lang.en:
+    if info.get("kind") in ("delivery", "delivery_edit", "enterprise", "chain"):
+        console.print(_withdrawn_words(batch, info, when, lang.value), markup=False)
+    elif lang == Lang.en:
         console.print(f"withdrawn: batch {batch} ({info['rows']} values, {info['file'] or ''}) on {when}; "
                       "its values and links no longer count. List them with data list --include-withdrawn.",
                       markup=False)
     else:
         console.print(f"已撤回：批次 {batch}（{info['rows']} 条数值，{info['file'] or ''}），{when}；"
                       "其数值与关联不再参与评估。用 data list --include-withdrawn 查看。", markup=False)
+
+
+def _withdrawn_words(batch: str, info: dict, when: str, lang: str) -> str:
+    """The withdraw message of a delivery, enterprise or chain batch: its kind, rows (per frame for delivery
+    data), file and what withdrawing it does — not the observations' wording."""
+    from zhizao.ingest.delivery_frames import FRAME_NAMES  # noqa: PLC0415 - delivery batches only
+
+    en = lang == "en"
+    w = labels.WITHDRAW_WORDS
+    kind = str(info.get("kind"))
+    frames = info.get("frames") or {}
+    rows = ("、" if not en else ", ").join(f"{FRAME_NAMES[f][en]} {w['rows'][en].format(n=n)}" for f, n in frames.items()
+                                           if f in FRAME_NAMES)
+    if not rows and info.get("rows") is not None and info.get("rows") == info.get("rows"):
+        rows = w["rows"][en].format(n=int(info["rows"]))
+    file = info.get("file")
+    what = [labels.BATCH_KIND.get(kind, (kind, kind))[en], rows,
+            w["file"][en].format(file=file) if isinstance(file, str) and file else ""]
+    sep = "; " if en else "；"
+    what_text = (f"{what[0]}: " if en else f"{what[0]}：") + sep.join(p for p in what[1:] if p)
+    tail = w["delivery" if kind.startswith("delivery") else kind][en]
+    return w["head"][en].format(batch=batch, what=what_text, when=when) + tail + ("." if en else "。")
 
 
 @data_app.command("sources")
@@ -886,7 +911,7 @@ def settings_cmd(fmt: Fmt = FmtOpt, lang: Lang = LangOpt):
 def _register_areas() -> None:
     """Each output area adds its own commands (report, serve, monitor …)."""
     for register in (register_reports, register_web, register_monitoring, register_users, register_admin, register_chains,
-                     register_enterprises):
+                     register_enterprises, register_delivery):
         register(app)
 
 

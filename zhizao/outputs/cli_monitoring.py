@@ -38,6 +38,7 @@ from zhizao.analytics.monitoring.warnings import RULES
 from zhizao.codes.industries import division_name
 from zhizao.codes.regions import district_name
 from zhizao.errors import MonitoringDataMissing, UserError
+from zhizao.outputs.cli_delivery import delivery_rules, delivery_source_line, visible, with_delivery_rows
 from zhizao.outputs.cli_enterprises import enterprise_rules, enterprise_warning_rows, warnings_source_line
 from zhizao.outputs.console import Fmt, Lang, cell, column_cells, make_console, min_width, wrap
 from zhizao.outputs.monitoring_inputs import (DATA_ENV, DEFAULT_DATA, PUBLISHED_VIEWS, SOURCES,  # noqa: F401
@@ -103,6 +104,8 @@ def rule_title(rule: str, lang: str) -> str:
         return labels.label("chain_rule", rule, lang)
     if rule in enterprise_rules():  # issue 13
         return labels.label("cli_enterprise_rule", rule, lang)
+    if rule in delivery_rules():  # issue 14
+        return labels.label("cli_delivery_rule", rule, lang)
     r = RULES.get(rule)
     return rule if r is None else (r.title_zh if lang == "zh" else r.title_en)
 
@@ -121,6 +124,9 @@ def chain_warnings(plan, db, settings, severity: str, rule, console: Console, la
     if ew is None:
         ew = enterprise_warning_rows(p, db, settings, SEVERITY_ORDER.get(severity, 2), rule, SEVERITY_ORDER, console,
                                      lang, fmt)
+        # issue 14: the project, 三服务 and task warnings after the enterprise ones
+        ew = with_delivery_rows(ew, p, db, settings, SEVERITY_ORDER.get(severity, 2), rule, SEVERITY_ORDER, console,
+                                lang, fmt)
     if not p.chains or not hasattr(chain_analytics, "chain_warnings"):  # the analytics' rules may land after this
         return _with_enterprise_warnings(pd.DataFrame(), ew)
     w = api.chain_warnings(p, db, settings)
@@ -140,7 +146,8 @@ def chain_warnings(plan, db, settings, severity: str, rule, console: Console, la
 def _with_enterprise_warnings(cw: pd.DataFrame, ew: pd.DataFrame) -> pd.DataFrame:
     """The chain warnings and then the enterprise ones; attrs: the chain data's, and enterprise_synthetic."""
     both = pd.concat([cw, ew], ignore_index=True) if len(ew) else cw
-    both.attrs.update(cw.attrs, enterprise_synthetic=bool(ew.attrs.get("synthetic")))
+    both.attrs.update(cw.attrs, enterprise_synthetic=bool(ew.attrs.get("synthetic")),
+                      delivery_synthetic=bool(ew.attrs.get("delivery_synthetic")))
     return both
 
 
@@ -161,16 +168,19 @@ def warnings_title(n: int | None, cw: pd.DataFrame, lang: str, published: str | 
         return f"{published}: {words}" + (("（公布数）" if lang == "zh" else " (published)") if published else "") \
             if published else words
     ent = cw["rule"].isin(list(enterprise_rules())) if "rule" in cw else pd.Series(False, index=cw.index)
+    dlv = cw["rule"].isin(list(delivery_rules())) if "rule" in cw else pd.Series(False, index=cw.index)  # issue 14
     parts = []
-    for rows, key, synthetic in ((cw[~ent], "warn_title_chain", cw.attrs.get("synthetic")),
-                                 (cw[ent], "warn_title_enterprise", cw.attrs.get("enterprise_synthetic"))):
-        if not len(rows) and (key != "warn_title_chain" or ent.any()):
+    for rows, key, synthetic in ((cw[~ent & ~dlv], "warn_title_chain", cw.attrs.get("synthetic")),
+                                 (cw[ent], "warn_title_enterprise", cw.attrs.get("enterprise_synthetic")),
+                                 (cw[dlv], "warn_title_delivery", cw.attrs.get("delivery_synthetic"))):
+        if not len(rows) and (key != "warn_title_chain" or ent.any() or dlv.any()):
             continue
         period = str(rows["period"].dropna().iloc[0]) if "period" in rows and rows["period"].notna().any() else "—"
-        words = labels.CHAIN_WORDS if key in labels.CHAIN_WORDS else labels.CLI_ENTERPRISE_WORDS  # issue 13
+        words = (labels.CHAIN_WORDS if key in labels.CHAIN_WORDS else labels.CLI_DELIVERY_WORDS
+                 if key in labels.CLI_DELIVERY_WORDS else labels.CLI_ENTERPRISE_WORDS)  # issues 13, 14
         parts.append(words[key][1 if lang == "en" else 0].format(
             n=len(rows), period=period, origin=say("warn_origin_synthetic") if synthetic else ""))
-    chain = " + ".join(parts)
+    chain = "\n+ ".join(parts)  # issue 14: a part per line, each readable at 80 columns
     if n is None:
         return f"{chain}{say('warn_title_sep')}{say('warn_title_no_monitoring')}"
     mon = say("warn_title_monitoring_published" if published else "warn_title_monitoring", n=n)
@@ -185,15 +195,23 @@ def chain_warnings_only(plan, db, settings, severity, rule, fmt, limit, lang, co
     # issue 13: computed first (the first line says what is listed); their source line follows it
     ew = enterprise_warning_rows(p, db, settings, SEVERITY_ORDER.get(severity, 2), rule, SEVERITY_ORDER, console,
                                  lang, "json")
+    ew = with_delivery_rows(ew, p, db, settings, SEVERITY_ORDER.get(severity, 2), rule, SEVERITY_ORDER, console,
+                            lang, "json")  # issue 14
     if not chains and not len(ew):
         return False
-    key = ("warn_no_monitoring" if not len(ew) else "warn_no_monitoring_both" if chains
-           else "warn_no_monitoring_enterprise")
-    words = labels.CHAIN_WORDS if key in labels.CHAIN_WORDS else labels.CLI_ENTERPRISE_WORDS
-    console.print(words[key][1 if lang == "en" else 0].format(reason=missing.reason(lang)),
+    dlv = ew["rule"].isin(list(delivery_rules())) if len(ew) else pd.Series(dtype=bool)
+    kinds = [k for k, there in (("chain", chains), ("enterprise", bool((~dlv).any())), ("delivery", bool(dlv.any())))
+             if there]  # issue 14: the line names every kind listed
+    say = lambda key: labels.label("cli_delivery_words", key, lang)  # noqa: E731
+    listed = [say(f"warn_kind_{k}") for k in kinds]
+    what = (listed[0] if len(listed) == 1
+            else f"{say('warn_kind_sep').join(listed[:-1])}{say('warn_kind_and')}{listed[-1]}")
+    console.print(say("warn_no_monitoring_list").format(what=what, reason=missing.reason(lang)),
                   style="yellow", markup=False, highlight=False)  # console: stderr for json/csv
-    if fmt == "table" and len(ew):
+    if fmt == "table" and (~dlv).any():
         warnings_source_line(ew, console, lang)
+    if fmt == "table" and dlv.any():
+        delivery_source_line(ew.attrs.get("delivery_attrs", {}), console, lang)
     cw = chain_warnings(p, db, settings, severity, rule, console, lang, fmt, ew)
     attrs = dict(cw.attrs)
     cw = with_chain_warnings(cw.iloc[:0], cw)  # by severity, as with the monitoring warnings
@@ -204,7 +222,9 @@ def chain_warnings_only(plan, db, settings, severity, rule, fmt, limit, lang, co
     col = "explanation_zh" if lang == "zh" else "explanation_en"
     view = cw[["severity", "rule", "subject_name", col]].rename(columns={col: "explanation"}).head(limit)
     view = view.assign(severity=view["severity"].map(lambda v: labels.label("severity", v, lang)),
-                       rule=view["rule"].map(lambda v: rule_title(v, lang)))
+                       rule=view["rule"].map(lambda v: rule_title(v, lang)),
+                       subject_name=view["subject_name"].map(visible),  # stored text: escapes shown, not obeyed
+                       explanation=view["explanation"].map(visible))
     _emit(view.reset_index(drop=True), fmt, lang, warnings_title(None, cw, lang), console)
     return True
 
@@ -219,7 +239,7 @@ def step_title(step: str, lang: str) -> str:
 def check_rules(rules: Optional[List[str]]) -> Optional[List[str]]:
     """--rule: each a registered rule name; UserError naming them otherwise."""
 
-    known = [*RULES, *chain_rules(), *enterprise_rules()]
+    known = [*RULES, *chain_rules(), *enterprise_rules(), *delivery_rules()]
     bad = [r for r in rules or [] if r not in known]
     if bad:
         raise UserError(f"没有规则 {'、'.join(bad)}：--rule 可取 {'、'.join(known)}",
@@ -852,8 +872,15 @@ def register(app: typer.Typer) -> None:
         """预警：目标差距、五色灯、异常与转折、企业风险、拖累 / early warnings."""
         fmt, lang, source, severity = fmt.value, lang.value, source.value, severity.value
         console = make_console(stderr=fmt != "table")
-        p = _plan_or_exit(plan, db, source, lang)
         check_rules(rule)
+        if source == "synthetic" and plan is not None and not period:
+            try:
+                check_monitoring_plan(plan, db, source)
+            except UserError as e:  # issue 14: the synthetic monitoring data do not fit this plan, its own data do
+                other = _plan_or_exit(plan, db, "published", lang)
+                if chain_warnings_only(other, db, _settings(set_), severity, rule, fmt, limit, lang, console, e):
+                    return
+        p = _plan_or_exit(plan, db, source, lang)
         if source == "published":
             inputs = load_monitoring_inputs(source="published", db=db, plan=p)
             _warnings_published(inputs, period, severity, rule, fmt, limit, lang, _settings(set_), console, p)
@@ -882,7 +909,9 @@ def register(app: typer.Typer) -> None:
             if lang == "en":
                 view["subject_name"] = _names_en(r, w.head(limit))
             view = view.assign(severity=view["severity"].map(lambda v: labels.label("severity", v, lang)),
-                               rule=view["rule"].map(lambda v: rule_title(v, lang)))
+                               rule=view["rule"].map(lambda v: rule_title(v, lang)),
+                               subject_name=view["subject_name"].map(visible),  # stored text: never obeyed
+                               explanation=view["explanation"].map(visible))
             _emit(view.reset_index(drop=True), fmt, lang, warnings_title(n, cw, lang), console)
         else:
             _emit(w.reset_index(drop=True), fmt, lang, "", console)

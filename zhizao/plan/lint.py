@@ -113,7 +113,23 @@ def _semantics(ind: Indicator, plan: Plan) -> list[Finding]:
               "a stated growth without a target: it is not used")
         return out
     level_kind = ind.kind not in PERIOD_KINDS
-    if b is None and level_kind and t.year is not None and not t.every_year:
+    pc = ind.project_count
+    if b is None and level_kind and t.year is not None and not t.every_year and pc is not None:
+        # a register count: analytics.delivery.projects.project_observations decides what its base year is
+        if pc.period == "cumulative":
+            f("baseline_zero", "info",
+              f"未列基期值：按项目台账累计计数，{meta.base_year}年末按定义为0，据此判断进度（无需填写基期值）",
+              f"no printed baseline: the project register's cumulative count is 0 by definition at the end of "
+              f"{meta.base_year}, and the pace is judged from it (no baseline needed)")
+        else:
+            f("baseline_missing", "info",
+              f"未列基期值：按年计数的项目台账指标无法从台账得出{meta.base_year}年的数值，不判断进度；"
+              f"请在规划文件中写出基期值（baseline: {{year: {meta.base_year}, value: …}}），"
+              "或改为累计计数（project_count.period: cumulative）",
+              f"no printed baseline: a yearly count from the project register gives no {meta.base_year} value, so "
+              f"no pace is judged; write the baseline in the plan file (baseline: {{year: {meta.base_year}, "
+              "value: …}) or count cumulatively (project_count.period: cumulative)")
+    elif b is None and level_kind and t.year is not None and not t.every_year:
         f("baseline_missing", "info",
           f"规划未给出基期值：若数据库导入了{meta.base_year}年的可比数值，据此判断进度；否则只判断是否达到目标、"
           "差距和此后所需增速，不判断进度",

@@ -167,6 +167,8 @@ class Indicator(Strict):
     excellence_threshold: float | None = None
     # An enterprise count (专精特新 5000 家) read from an imported enterprise registry's tag history.
     registry_count: RegistryCount | None = None
+    # Counted from the project register (签约/开工/投产 targets), when the plan sets such targets
+    project_count: ProjectCount | None = None
 
     @model_validator(mode="after")
     def _registry_count(self) -> "Indicator":
@@ -215,6 +217,70 @@ class RegistryCount(Strict):
     tag: EnterpriseTag
     level: Literal["national", "municipal"] | None = None
     measure: Literal["stock", "new"] = "stock"
+
+
+class ProjectStage(str, Enum):
+    """The stages an investment project passes (签约一批、建设一批、投产一批), in order."""
+
+    signed = "signed"  # 签约
+    started = "started"  # 开工
+    production = "production"  # 投产
+    full_production = "full_production"  # 达产
+
+
+PROJECT_STAGES = tuple(ProjectStage)
+
+
+class ProjectCount(Strict):
+    """How an indicator is counted from the project register: the projects that reached `stage`
+    (their number, or their planned investment in 亿元), each year (`yearly`) or since the baseline
+    year (`cumulative`, the plans' 累计)."""
+
+    stage: ProjectStage
+    measure: Literal["count", "investment"] = "count"
+    period: Literal["yearly", "cumulative"] = "cumulative"
+
+
+class Department(Strict):
+    """A unit a plan assigns work to (市经济信息委, 领导小组, 各区县…): the vocabulary of 牵头单位/配合单位.
+    Districts of `regions` are units too and need not be listed."""
+
+    id: str = Field(pattern=ASCII_ID)
+    name: str
+    name_en: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    kind: Literal["department", "group", "districts", "other"] = "department"
+
+
+class Milestone(Strict):
+    due: date
+    text: str
+    text_en: str | None = None
+
+
+class WorkItem(Strict):
+    """One line of the plan's 任务分工方案: a piece of a task (四) or safeguard (五) with its lead and
+    co-operating units (department ids or district codes), deadline and milestones.
+    `basis`: "plan_text" when the plan's own words assign it (quoted), "zhizao_reading" otherwise."""
+
+    id: str = Field(pattern=ASCII_ID)
+    task: str  # id in tasks or safeguards
+    title: str
+    title_en: str | None = None
+    lead: list[str] = Field(min_length=1)
+    cooperating: list[str] = Field(default_factory=list)
+    start: date | None = None  # None: the plan's issue date, else its base year's end
+    deadline: date
+    milestones: list[Milestone] = Field(default_factory=list)
+    basis: Literal["plan_text", "zhizao_reading"] = "plan_text"
+    section: str
+    quote: str | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> "WorkItem":
+        if self.start is not None and self.deadline < self.start:
+            raise ValueError(f"期限 deadline {self.deadline} 早于开始 start {self.start} / deadline before start")
+        return self
 
 
 class Cluster(Strict):
@@ -414,6 +480,8 @@ class Plan(Strict):
     chains: list[Chain] = Field(default_factory=list)  # 产业链图谱 (四(二))
     supply_region: SupplyRegion | None = None  # the wider region of local supply (成渝), if the plan names one
     park_system: ParkSystem | None = None  # 产业园区体系 (“2+10+36”), if the plan names one
+    departments: list[Department] = Field(default_factory=list)  # the units the plan names (牵头/配合单位)
+    work_items: list[WorkItem] = Field(default_factory=list)  # 任务分工方案 the plan's text supports
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> "Plan":
@@ -495,6 +563,9 @@ def reference_problems(data: dict) -> list[tuple[list, str]]:
         refs((section,), "industries", industries, "industry")
         refs((section,), "indicators", indicators, "indicator")
     ids(("park_system", "tiers"))
+    departments = ids(("departments",))
+    ids(("work_items",))
+    refs(("work_items",), "task", text_ids["tasks"] | text_ids["safeguards"], "task or safeguard", many=False)
     ids(("chains",))
     refs(("chains",), "cluster", clusters, "cluster", many=False)
     refs(("chains",), "industries", industries, "industry")
@@ -511,4 +582,8 @@ def reference_problems(data: dict) -> list[tuple[list, str]]:
         refs(("regions", "groups"), "districts", districts | zones, "district code")
         refs(("regions", "groups"), "parent", groups, "region group", many=False)
         refs(("regions", "functional_zones"), "host_districts", districts, "district code")
+    else:
+        districts = set()
+    for key in ("lead", "cooperating"):
+        refs(("work_items",), key, departments | districts, "department id or district code")
     return out

@@ -1,6 +1,6 @@
 """Backup and restore of a store, whichever its backend (docs/storage.md §Backup).
 
-The archive is a zip of one Parquet file per table (statistics, chain and enterprise data, audit,
+The archive is a zip of one Parquet file per table (statistics, chain, enterprise and delivery data, audit,
 accounts) and a manifest.json (format, zhizao version, schema revision, and each table's row count
 and SHA-256). It does not depend on the backend: a
 DuckDB backup restores into PostgreSQL and back, which is also how a deployment moves from the
@@ -24,6 +24,7 @@ import duckdb
 from zhizao import __version__
 from zhizao.errors import UserError
 from zhizao.store import postgres
+from zhizao.store.delivery import DELIVERY_TABLE_NAMES
 from zhizao.store.pg_store import _read_tables, copy_rows
 from zhizao.store.store import (CHAIN_TABLE_NAMES, ENTERPRISE_TABLE_NAMES, NO_EXTENSIONS, STATISTICS_TABLES, Store, as_db,
                                 default_actor)
@@ -31,7 +32,7 @@ from zhizao.store.store import (CHAIN_TABLE_NAMES, ENTERPRISE_TABLE_NAMES, NO_EX
 FORMAT = "zhizao-backup"
 FORMAT_VERSION = 1
 ACCOUNT_TABLES = ("users", "sessions", "api_tokens")  # PostgreSQL only; users first (foreign keys)
-DATA_TABLES = (*STATISTICS_TABLES, *CHAIN_TABLE_NAMES, *ENTERPRISE_TABLE_NAMES)  # replaced by a restore with force
+DATA_TABLES = (*STATISTICS_TABLES, *CHAIN_TABLE_NAMES, *ENTERPRISE_TABLE_NAMES, *DELIVERY_TABLE_NAMES)  # replaced by a restore with force
 TABLES = (*DATA_TABLES, "audit", *ACCOUNT_TABLES)
 # A store holding any of these rows is not empty: a restore would mix two stores.
 CONTENT_TABLES = ("batches", "plans", "observations", "links", "users")

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from zhizao.store import postgres
+from zhizao.store.delivery import PgDeliveryStoreMixin
 from zhizao.store.store import (AUDIT_COLUMNS, BACKENDS, CHAIN_BATCH_FIELDS, CHAIN_KIND, CHAIN_TABLE_NAMES, CHAIN_TABLES,
                                 ENTERPRISE_FRAMES, ENTERPRISE_KIND, ENTERPRISE_TABLE_NAMES, ENTERPRISE_TABLES,
                                 LINK_COLUMNS, OBSERVATION_COLUMNS, SCHEMA, SERIES_COLUMNS, SOURCE_COLUMNS,
@@ -334,10 +335,12 @@ def has_schema(pg) -> bool:
     return pg.execute("SELECT to_regclass('store_meta') IS NOT NULL").fetchone()[0]
 
 
-class PgStore(Store):
+class PgStore(PgDeliveryStoreMixin, Store):
     """A store in a PostgreSQL database; `path` is its URL (see the module's docstring)."""
 
     backend = "postgresql"
+    # the delivery mixin's COPY helpers (zhizao/store/delivery.py cannot import this module)
+    _copy_arrow, _read_query_frame = staticmethod(copy_arrow), staticmethod(read_query_frame)
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
                  lock_timeout: float | None = None):

@@ -25,6 +25,7 @@ from zhizao.errors import UserError
 from zhizao.ingest.chains import CHAIN_TABLES, TEXT_COLUMNS, contract_frame
 from zhizao.ingest.enterprise_frames import FRAMES as ENTERPRISE_FRAMES, empty_frame as empty_enterprise_frame
 from zhizao.settings import Settings
+from zhizao.store.delivery import DELIVERY_SCHEMA, DeliveryStoreMixin
 from zhizao.store.postgres import check_address, is_postgres, redact
 
 SCHEMA = """
@@ -212,7 +213,7 @@ CREATE TABLE IF NOT EXISTS ent_green (
     batch_id VARCHAR NOT NULL,
     plan_id VARCHAR NOT NULL
 );
-"""
+""" + DELIVERY_SCHEMA  # issue 14: the delivery tables (zhizao/store/delivery.py)
 STATISTICS_TABLES = ("batches", "sources", "series", "links", "observations", "withdrawals", "plans")
 # Chain tables are read per batch (chain_batch / chain_frames), not with the statistics: a million
 # supply rows stay out of the PostgreSQL snapshot that every page reads.
@@ -427,7 +428,7 @@ class UnknownBatch(LookupError):
     """Withdrawing a batch that is not in the store."""
 
 
-class Store:
+class Store(DeliveryStoreMixin):
     """The store at `path`: a DuckDB file (this class), or a PostgreSQL URL (a PgStore is returned)."""
 
     backend = "duckdb"
@@ -576,7 +577,10 @@ class Store:
     def batch(self, batch_id: str) -> dict | None:
         df = self.batches()
         rows = df[df["batch_id"] == batch_id]
-        return None if rows.empty else rows.iloc[0].to_dict()
+        if rows.empty:
+            return None
+        # an edit's batch has no file: None, not NaN ("nan" in messages and the audit detail)
+        return {k: None if isinstance(v, float) and v != v else v for k, v in rows.iloc[0].to_dict().items()}
 
     def series_units(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT series, unit FROM series").fetchall())
@@ -698,12 +702,12 @@ class Store:
         return self.con.execute(sql, params).df()
 
     def counts(self) -> dict[str, int]:
-        """Rows per table: the statistics', then the chain tables' and the chain batches (zero in an
-        older file opened read-only, which has no chain tables yet)."""
+        """Rows per table: the statistics', then the chain, enterprise and delivery tables' with their
+        batches (zero in an older file opened read-only, which has no such tables yet)."""
         out = {}
         for table in ("observations", "sources", "series", "links", "batches"):
             out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-        return {**out, **self._chain_counts(), **self._enterprise_counts()}
+        return {**out, **self._chain_counts(), **self._enterprise_counts(), **self._delivery_counts()}
 
     def _chain_counts(self) -> dict[str, int]:
         if not self.con.execute("SELECT count(*) FROM information_schema.tables "

@@ -23,7 +23,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 SAMPLE = {"plan_id": "chongqing-manufacturing-2021-2025", "indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive", "name": "observations",
           "adcode": "500112", "subject_type": "district", "subject_id": "500112", "batch_id": "b_1",
           "chain_id": "nev", "link_id": "power_battery",  # issue 12: the chain pages
-          "enterprise_id": "91500000MA0000001X", "park_id": "P1"}  # issue 13: the enterprise pages
+          "enterprise_id": "91500000MA0000001X", "park_id": "P1",  # issue 13: the enterprise pages
+          "project_id": "P1", "problem_id": "Q1"}  # issue 14: the delivery pages
 
 
 def every_route() -> list[tuple[str, str]]:

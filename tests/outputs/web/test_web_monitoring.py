@@ -66,6 +66,14 @@ def ent_w(bundled_db):
 
 
 @pytest.fixture(scope="module")
+def dl_w(bundled_db):
+    """The project, 三服务 and task warnings listed beside them (issue 14; here the synthetic default)."""
+    from zhizao import api_delivery
+
+    return api_delivery.delivery_warnings(db=bundled_db)
+
+
+@pytest.fixture(scope="module")
 def mclient(bundled_db, synth_dir):
     app = create_app(db=bundled_db, monitoring_data=synth_dir, warm=False, allowed_hosts=["testserver"])
     with TestClient(app) as c:
@@ -83,7 +91,7 @@ def _city(r):
 
 
 # --- the page and its JSON twin ------------------------------------------------------------------
-def test_page_and_json_twin_say_synthetic_and_match_the_refresh(mc, expected, chain_w, ent_w):
+def test_page_and_json_twin_say_synthetic_and_match_the_refresh(mc, expected, chain_w, ent_w, dl_w):
     html = mc.get("/monitoring")
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     assert LABEL_ZH in html.text and 'id="synthetic-banner"' in html.text
@@ -94,7 +102,8 @@ def test_page_and_json_twin_say_synthetic_and_match_the_refresh(mc, expected, ch
     r = expected.latest
     assert j["period"] == f"{r.period[0]}-{r.period[1]:02d}"
     assert j["city"]["ytd_growth_pct"] == pytest.approx(float(_city(r)["ytd_growth_pct"]))
-    assert len(chain_w) and len(ent_w) and j["city"]["warnings_total"] == len(r.warnings) + len(chain_w) + len(ent_w)
+    assert len(chain_w) and len(ent_w) and len(dl_w)
+    assert j["city"]["warnings_total"] == len(r.warnings) + len(chain_w) + len(ent_w) + len(dl_w)
     # 38 districts joined to the boundaries by adcode, values from the refresh
     assert [d["id"] for d in j["districts"]] == list(DISTRICTS)
     assert j["join"]["geojson_features"] == j["join"]["joined"] == j["join"]["districts"] == 38
@@ -147,9 +156,9 @@ def all_pages(mc, query: str) -> list[dict]:
         page += 1
 
 
-def test_warning_filters(mc, expected, chain_w, ent_w):
+def test_warning_filters(mc, expected, chain_w, ent_w, dl_w):
     j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
-    w = pd.concat([expected.at.warnings, chain_w, ent_w], ignore_index=True)
+    w = pd.concat([expected.at.warnings, chain_w, ent_w, dl_w], ignore_index=True)
     assert j["warning_filter"]["total"] == len(all_pages(mc, f"period={PERIOD}")) == len(w)
     for sev in ("high", "medium", "low"):
         f = all_pages(mc, f"period={PERIOD}&severity={sev}")
@@ -174,7 +183,7 @@ def test_every_kind_of_warning_drills_down_to_its_evidence(mc):
     one_per_type = {}
     for w in all_pages(mc, f"period={PERIOD}"):
         # the chain warnings open the chain pages (a test below), the enterprise ones theirs (issue 13)
-        if not w["rule"].startswith("chain_") and not w.get("enterprise"):
+        if not w["rule"].startswith("chain_") and not w.get("enterprise") and not w.get("delivery"):
             one_per_type.setdefault(w["subject_type"], w)
     assert {"district", "industry", "enterprise"} <= set(one_per_type)
     for st, w in one_per_type.items():
@@ -400,6 +409,7 @@ def test_warning_groups_split_by_severity_as_the_refresh(mc, synth_dir, bundled_
     from typer.testing import CliRunner
 
     from zhizao.analytics.monitoring.warnings import WARNING_RULES
+    from zhizao.api_delivery import DELIVERY_RULES
     from zhizao.outputs.cli import app
 
     j = mc.get(f"/monitoring?period={PERIOD}&format=json").json()
@@ -408,7 +418,8 @@ def test_warning_groups_split_by_severity_as_the_refresh(mc, synth_dir, bundled_
     assert out.exit_code == 0, out.output
     w = pd.DataFrame(json_.loads(out.stdout[out.stdout.index("["):]))
     w = w[w["rule"].isin(WARNING_RULES) | w["rule"].str.startswith("chain_")
-          | w["rule"].isin(["green_level1", "green_level2", "park_below_target", "enterprise_backward"])]  # issue 13
+          | w["rule"].isin(["green_level1", "green_level2", "park_below_target", "enterprise_backward"])  # issue 13
+          | w["rule"].isin(DELIVERY_RULES)]  # issue 14
     assert w["rule"].str.startswith("chain_").any() and (~w["rule"].str.startswith("chain_")).any()
     want = Counter(zip(w["rule"], w["subject_type"], w["severity"]))
     got = {(g["rule"], g["subject_type"], s["id"]): s["count"] for g in j["warning_groups"] for s in g["severities"]}

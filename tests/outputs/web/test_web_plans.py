@@ -18,7 +18,7 @@ FICTIONAL = "riverton-industry-2023-2027"
 CHONGQING = zz.BUNDLED_PLAN_ID
 SECOND = "chongqing-manufacturing-2023-2027"  # embedded, not yet used: listed and served on its first visit
 HOSTS = ["testserver"]
-F_IDS = {"output", "value_added", "hightech_share", "margin", "energy_intensity", "parks"}
+F_IDS = {"output", "value_added", "hightech_share", "margin", "energy_intensity", "parks", "new_projects"}
 
 
 @pytest.fixture(scope="module")

@@ -37,14 +37,22 @@ def enterprises(auth_synth):
             "projects_by_district": {code: set(g["name"]) for code, g in p.groupby("district")}}
 
 
+def _delivery(app):
+    """The delivery data the server shows (issue 14: api.delivery_data of its store)."""
+    return zz.delivery_data(app.db, zz.load_plan(PLAN))
+
+
 def urls(app, enterprises) -> list[tuple[str, str]]:
     """(permission, url) for every GET route, each parameter filled in and out of scope."""
     ea = enterprises["a"]["credit_code"].iloc[0]
     eb = enterprises["b"]["credit_code"].iloc[0]
+    projects = _delivery(app).projects
+    pa, pb = (projects.loc[projects["district"] == d, "project_id"].iloc[0] for d in (DISTRICT_A, DISTRICT_B))
     fills = [{"plan_id": PLAN, "indicator_id": "software_revenue", "kind": "cluster", "item_id": "automotive",
               "name": n, "adcode": code, "subject_type": st, "subject_id": sid, **CHAIN_FILL,
               # issue 13: an enterprise of the district (the registry shares the monitoring synth's codes), a park
-              "enterprise_id": ea if code == DISTRICT_A else eb, "park_id": "P1"}
+              "enterprise_id": ea if code == DISTRICT_A else eb, "park_id": "P1",
+              "project_id": pa if code == DISTRICT_A else pb}  # issue 14: a project of the district
              for n, code, st, sid in (("observations", DISTRICT_A, "enterprise", ea),
                                       ("scorecard", DISTRICT_B, "enterprise", eb),
                                       ("sources", DISTRICT_B, "district", DISTRICT_B),
@@ -102,6 +110,20 @@ def enterprise_words(server):
 
 
 ENTERPRISE_PAGES = re.compile(r"^(/p/[^/]+)?/(enterprises|muju|srdi|parks|green)(/|$)")
+DELIVERY_PAGES = re.compile(r"^(/p/[^/]+)?/(projects|services|tasks)(/|$)")
+
+
+@pytest.fixture(scope="module")
+def delivery_words(server):
+    """The delivery pages' rows (issue 14): project names and ids, investors, and the enterprises of
+    三服务 problems, by the district of their project or problem."""
+    d = _delivery(server.app_)
+    out: dict[str, set] = {}
+    for frame, cols in ((d.projects, ("project_id", "name", "investor", "investor_id")),
+                        (d.problems, ("enterprise_name", "enterprise_id"))):
+        for code, g in frame.groupby(frame["district"].fillna("")):
+            out.setdefault(code, set()).update(w for c in cols for w in g[c] if isinstance(w, str) and w)
+    return out
 
 
 def chain_forbidden(role: str, chain_words) -> set[str]:
@@ -123,11 +145,14 @@ def leaks(bad: set[str], body: str) -> list[str]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_as_every_role_leaks_no_row_of_another_district(server, clients, enterprises, chain_words,
-                                                                    enterprise_words, role):
+                                                                    enterprise_words, delivery_words, role):
     c = clients[role]
     bad_monitoring = forbidden_words(role, enterprises)
     bad_chains = chain_forbidden(role, chain_words)
     bad_registry = chain_forbidden(role, enterprise_words)  # the same rule over the registry's districts
+    # and over the projects' and problems' districts (an investor with projects in two districts is no leak)
+    bad_delivery = chain_forbidden(role, delivery_words) - delivery_words.get(
+        {"district_a": DISTRICT_A, "district_b": DISTRICT_B}.get(role), set())
     a_codes = set(enterprises["a"]["credit_code"])
     seen_ok = 0
     for permission, url in urls(server.app_, enterprises):
@@ -140,13 +165,14 @@ def test_every_route_as_every_role_leaks_no_row_of_another_district(server, clie
         seen_ok += 1
         body = r.content.decode("utf-8", "replace")
         path = url.split("?")[0]
-        bad = bad_chains if "/chains" in url else bad_registry if ENTERPRISE_PAGES.match(path) else bad_monitoring
+        bad = (bad_chains if "/chains" in url else bad_registry if ENTERPRISE_PAGES.match(path)
+               else bad_delivery if DELIVERY_PAGES.match(path) else bad_monitoring)
         if path.endswith("/monitoring"):  # it lists the chain (issue 12) and enterprise (issue 13) warnings
             # too: a name the role may see in any of the synthetic sets is no leak
             own = {"district_a": DISTRICT_A, "district_b": DISTRICT_B}.get(role)
             allowed = (enterprises["names_by_district"].get(own, set()) | chain_words.get(own, set())
-                       | enterprise_words.get(own, set()))
-            bad = (bad_monitoring | bad_chains | bad_registry) - allowed
+                       | enterprise_words.get(own, set()) | delivery_words.get(own, set()))
+            bad = (bad_monitoring | bad_chains | bad_registry | bad_delivery) - allowed
         leaked = leaks(bad, body)
         assert not leaked, (role, url, leaked[:5])
         # out-of-scope rows: 404, never 403 (their existence is not told)

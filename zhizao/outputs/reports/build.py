@@ -45,13 +45,15 @@ def build_report(
     style: str = "auto",
     draft: pd.DataFrame | None = None,
     draft_error: str | None = None,
+    delivery=None,
 ) -> dict[str, Path]:
     """Write the report in `formats` to `out_dir`; returns {format: path}, plus "json".
 
     Assess with the same `lang` for a fully translated report (reasons and evidence labels come
     from the assessment). `previous` is the assessment to report changes against (see `previous_assessment`); a report
     JSON saved earlier in `out_dir` for an earlier evaluation takes precedence. The JSON of this
-    report is always written beside it, for the next report to compare with.
+    report is always written beside it, for the next report to compare with. `delivery` (a
+    DeliveryData) gives the final report's chapter 三 the reported task progress and project counts.
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
@@ -67,7 +69,8 @@ def build_report(
     stem = report_stem(result, lang)
 
     prev = find_saved(out, result) or (Previous(previous, "assessment") if previous else None)
-    report = build_content(result, observations, plan, lang, prev, style=style, draft=draft, draft_error=draft_error)
+    report = build_content(result, observations, plan, lang, prev, style=style, draft=draft, draft_error=draft_error,
+                           delivery=delivery)
 
     paths: dict[str, Path] = {}
     if "docx" in wanted or "pdf" in wanted:

@@ -60,6 +60,14 @@ def _draft(p, db, lang: str, target_year: int):
         return None, str(e)
 
 
+def _delivery(p, db, as_of: str | None):
+    """The stored delivery data for the final report's chapter 三 (zhizao.api.delivery_data; the chapter
+    reads only its non-synthetic frames), or None when there is no store (nothing real to read)."""
+    if api._store_if_exists(db) is None:
+        return None
+    return api.delivery_data(db=db, plan=p, as_of=str(as_of)[:10] if as_of else None)
+
+
 def register(app: typer.Typer) -> None:
     """Add the `report` command to `app`."""
 
@@ -96,8 +104,9 @@ def register(app: typer.Typer) -> None:
             prev = previous_assessment(result, p, db)
             draft, draft_error = (_draft(p, db, lang.value, result["plan"]["target_year"]) if is_final(result)
                                   else (None, None))
+            delivery = _delivery(p, db, as_of) if is_final(result) else None
             paths = build_report(result, obs, p, formats=fmt, out_dir=out_dir, lang=lang.value, previous=prev,
-                                 style=style.value, draft=draft, draft_error=draft_error)
+                                 style=style.value, draft=draft, draft_error=draft_error, delivery=delivery)
         except UserError as e:
             err.print(e.reason(lang.value), style="red", markup=False, highlight=False)
             raise typer.Exit(2) from None

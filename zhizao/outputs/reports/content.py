@@ -552,12 +552,14 @@ def _sources(result: dict, observations: pd.DataFrame | None, plan, lang: str) -
     blocks: list = [Heading(1, t("s_sources", lang), "sources")]
     blocks.append(Para(
         "本附录列出报告中每个数字的来源（发布单位和标题、来源等级、网址）和发布（版本）日期。来源等级：A＝政府网站原文，"
-        "B＝主流或官方媒体，C＝其他网站转载的政府或官方媒体原文，D＝二手整理或自媒体（不单独决定状态）。"
+        "B＝主流或官方媒体，C＝其他网站转载的政府或官方媒体原文，D＝二手整理或自媒体（不单独决定状态），"
+        "R＝本单位台账（导入的管理数据，非公开发布）。"
         "“—”表示来源未注明发布日期。"
         if zh else
         "Every number in the report with its source (publisher and title, grade, address) and vintage (publication "
         "date). Grades: A the government's own site, B mainstream or official media, C an official text reprinted "
-        "on another site, D a secondary compilation or self-media (never decides alone). “—”: the source gives no date."))
+        "on another site, D a secondary compilation or self-media (never decides alone), R the office's own register "
+        "(imported administrative data, not published). “—”: the source gives no date."))
     if observations is not None and not observations.empty:
         by_grade = observations["grade"].fillna("none").value_counts().sort_index()
         rows = [[Cell(labels.label("grade", g if g in labels.GRADE else "none", lang)), Cell(str(int(n)), align="right")]
@@ -678,9 +680,10 @@ def _method(result: dict, lang: str) -> list:
 # --- the whole report ------------------------------------------------------------------------
 def build_content(result: dict, observations: pd.DataFrame | None, plan, lang: str = "zh",
                   previous: Previous | None = None, *, style: str = "auto", draft: pd.DataFrame | None = None,
-                  draft_error: str | None = None) -> Report:
+                  draft_error: str | None = None, delivery=None) -> Report:
     """The report as format-neutral blocks, in reading order: the 终期评估 draft (final.py) for the
-    target year, the mid-term layout before it. `draft` holds the next-plan reference values."""
+    target year, the mid-term layout before it. `draft` holds the next-plan reference values, `delivery`
+    the store's delivery data for the final report's chapter 三 (final.final_blocks)."""
     lines, sub = _title(result, lang)
     title = ("" if _zh(lang) else " ").join(lines)
     final = is_final(result)
@@ -689,7 +692,7 @@ def build_content(result: dict, observations: pd.DataFrame | None, plan, lang: s
                   style=style_for(style, final, lang))
     if final:
         return Report(blocks=final_blocks(result, observations, plan, lang, mid_clusters=_clusters, draft=draft,
-                                          draft_error=draft_error), **common)
+                                          draft_error=draft_error, delivery=delivery), **common)
     blocks: list = []
     blocks += _summary(result, lang, previous)
     blocks += _scorecard(result, lang)

@@ -7,6 +7,8 @@ chapter then says so instead of guessing a status.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from zhizao import formatting, labels
@@ -15,6 +17,7 @@ from zhizao.outputs.reports import charts
 from zhizao.outputs.reports.model import Bullets, Cell, Figure, Heading, Para, Table
 from zhizao.outputs.reports.style import FINAL_STATUSES
 from zhizao.outputs.reports.text import actual_text, cluster_heading, final_label, ind_name, num, pct, qual_mark, unit, with_unit
+from zhizao.settings import Settings
 
 NUMERALS = "一二三四五六七八九十"
 DONE = ("completed", "basically_completed", "expected_completed", "expected_basically_completed")
@@ -234,12 +237,166 @@ def _cluster_share(result: dict) -> dict[str, dict]:
     return {c["id"]: c for c in result.get("clusters") or []}
 
 
-def _tasks(result: dict, finals: dict[str, dict], plan, observations: pd.DataFrame | None, lang: str) -> list:
+@dataclass(frozen=True)
+class DeliveryChapter:
+    """What chapter 三 reads from the delivery data (docs/delivery.md): reported, never synthetic, rows.
+    `items` is zhizao.analytics.delivery.tasks.item_status, `by_task` its task_progress(by="task"),
+    `funnel` / `funnel_by_cluster` projects.funnel of project_status (signed projects only); None where nothing
+    real is stored. `n_projects` counts the whole register, signed or not."""
+    as_of: str
+    items: pd.DataFrame | None = None
+    by_task: pd.DataFrame | None = None
+    n_reports: int = 0
+    funnel: pd.DataFrame | None = None
+    funnel_by_cluster: pd.DataFrame | None = None
+    n_projects: int = 0
+    synthetic_left_out: bool = False  # synthetic frames existed and were not used
+
+    @property
+    def has_tasks(self) -> bool:
+        return self.items is not None and len(self.items) > 0
+
+    @property
+    def has_projects(self) -> bool:
+        return self.n_projects > 0 or (self.funnel is not None and len(self.funnel) > 0)
+
+
+def delivery_chapter(plan, data, settings=None, as_of: str | None = None) -> DeliveryChapter:
+    """Chapter 三's inputs from a DeliveryData: task progress only from non-synthetic progress reports,
+    the project funnel only from non-synthetic projects (synthetic data never feed the evaluation)."""
+    s = settings if settings is not None else Settings()
+    when = as_of or data.as_of or pd.Timestamp.today().date().isoformat()
+    real_reports = "progress_reports" not in data.synthetic_frames and len(data.progress_reports) > 0
+    real_projects = not data.area_synthetic("projects") and len(data.projects) > 0
+    out = {"synthetic_left_out": bool(data.synthetic_frames)}
+    if real_reports and len(data.work_items):
+        from zhizao.analytics.delivery import tasks as dl_tasks  # noqa: PLC0415 - only with reported progress
+
+        items = dl_tasks.item_status(plan, data, when, s)
+        out.update(items=items, by_task=dl_tasks.task_progress(items, by="task"), n_reports=len(data.progress_reports))
+    if real_projects:
+        from zhizao.analytics.delivery import projects as dl_projects  # noqa: PLC0415 - only with real projects
+
+        status = dl_projects.project_status(data, when, s)
+        out.update(funnel=dl_projects.funnel(status), funnel_by_cluster=dl_projects.funnel(status, by="cluster"),
+                   n_projects=len(status))
+    return DeliveryChapter(as_of=when, **out)
+
+
+ITEM_STATES = ("done", "on_track", "behind", "stalled", "overdue", "not_started")
+
+
+def _tw(key: str, lang: str) -> str:
+    return labels.FINAL_TASK_WORDS[key][0 if _zh(lang) else 1]
+
+
+def _state_counts(counts: dict, lang: str) -> str:
+    parts = [_tw(f"st_{k}", lang).format(n=int(counts.get(k, 0))) for k in ITEM_STATES if counts.get(k, 0)]
+    return ("、" if _zh(lang) else ", ").join(parts) or "—"
+
+
+def _names(v, lang: str) -> list[str]:
+    if isinstance(v, (list, tuple)):
+        return [str(x) for x in v if str(x)]
+    text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+    return [x.strip() for x in text.replace("；", ";").replace("、", ";").split(";") if x.strip()]
+
+
+def _task_key(by_task: pd.DataFrame) -> str:
+    return next(c for c in ("task", "group", "key") if c in by_task.columns)
+
+
+def _task_progress_blocks(chapter: DeliveryChapter, plan, lang: str, table: int) -> list:
+    """The lead sentence and 表{table}: per plan task its lead units, work items, mean completion, statuses."""
+    zh = _zh(lang)
+    items, by_task = chapter.items, chapter.by_task
+    counts = items["status"].value_counts().to_dict()
+    reported = int((pd.to_numeric(items.get("n_reports", 0), errors="coerce").fillna(0) > 0).sum()) \
+        if "n_reports" in items else int(len(items))
+    mean = pd.to_numeric(items["completion"], errors="coerce").mean()
+    blocks: list = [Para(_tw("tasks_lead", lang).format(
+        date=formatting.date(chapter.as_of), items=len(items), n=reported, reports=chapter.n_reports,
+        counts=_state_counts(counts, lang), mean=formatting.percent(mean), table=table))]
+    words = {t.id: (f"{t.title}（{t.section}）" if zh else f"{t.title} ({t.section})")
+             for t in [*plan.tasks, *plan.safeguards]}
+    order = {t: k for k, t in enumerate(words)}
+    lead_col = "lead_names" if zh or "lead_names_en" not in items else "lead_names_en"
+    leads: dict[str, list[str]] = {}
+    for r in items.to_dict("records"):
+        seen = leads.setdefault(str(r.get("task")), [])
+        seen += [n for n in _names(r.get(lead_col), lang) if n not in seen]
+    key = _task_key(by_task)
+    t = by_task.assign(_o=by_task[key].map(lambda x: order.get(str(x), len(order)))).sort_values(["_o", key])
+    rows = []
+    for k, r in enumerate(t.to_dict("records"), 1):
+        task = str(r[key])
+        rows.append([Cell(str(k), align="center"), Cell(words.get(task, task)),
+                     Cell(_j(leads.get(task, []), lang) or "—"), Cell(str(int(r.get("n", 0))), align="right"),
+                     Cell(formatting.percent(r.get("mean_completion")), align="right"),
+                     Cell(_state_counts(r, lang))])
+    blocks.append(Para(_tw("tasks_caption", lang).format(table=table), "caption"))
+    blocks.append(Table([_tw(h, lang) for h in ("h_seq", "h_task", "h_lead", "h_items", "h_mean", "h_status")],
+                        rows, "final-task-progress", widths=[0.5, 2.8, 2.0, 0.8, 0.9, 2.4], small=True))
+    return blocks
+
+
+def _funnel_counts(funnel: pd.DataFrame) -> dict[str, tuple[int, float]]:
+    out = {}
+    for stage, g in funnel.groupby("stage"):
+        out[str(stage)] = (int(pd.to_numeric(g["n"], errors="coerce").fillna(0).sum()),
+                           float(pd.to_numeric(g.get("planned_investment", 0), errors="coerce").fillna(0).sum()))
+    return out
+
+
+def _share(part: int, whole: int) -> str:
+    return formatting.percent(100.0 * part / whole) if whole else "—"
+
+
+def _project_blocks(chapter: DeliveryChapter, plan, lang: str) -> list:
+    """The project funnel in sentences: how many projects signed, started, in production, at full production."""
+    zh = _zh(lang)
+    c = _funnel_counts(chapter.funnel) if chapter.funnel is not None else {}
+    n = {s: c.get(s, (0, 0.0))[0] for s in ("signed", "started", "production", "full_production")}
+    total = max(chapter.n_projects, n["signed"])  # the funnel leaves out projects not yet signed
+    if not n["signed"]:
+        return [Para(_tw("projects_none_signed", lang).format(date=formatting.date(chapter.as_of), total=total))]
+    money = c.get("signed", (0, 0.0))[1]  # the signed projects' planned investment
+    investment = (f"{formatting.grouped(formatting.number(money / 10000, 1))}亿元" if zh else
+                  f"{formatting.grouped(formatting.number(money / 10000, 1))} 100m yuan")
+    items = [_tw("projects_lead", lang).format(
+        date=formatting.date(chapter.as_of), total=total, signed=n["signed"], investment=investment,
+        started=n["started"],
+        started_share=_share(n["started"], n["signed"]), production=n["production"],
+        production_share=_share(n["production"], n["signed"]), full=n["full_production"],
+        full_share=_share(n["full_production"], n["signed"]))]
+    by = chapter.funnel_by_cluster
+    if by is not None and len(by) and "group" in by:
+        cnames = {x.id: ((x.name_en or x.name) if lang == "en" else x.name) for x in plan.clusters}
+        order = {x.id: k for k, x in enumerate(plan.clusters)}
+        parts = []
+        for g in sorted(by["group"].dropna().astype(str).unique(), key=lambda x: (order.get(x, len(order)), x)):
+            if not g:
+                continue
+            gc = _funnel_counts(by[by["group"].astype(str) == g])
+            parts.append(_tw("projects_cluster_item", lang).format(
+                name=cnames.get(g, g), signed=gc.get("signed", (0, 0))[0], production=gc.get("production", (0, 0))[0]))
+        if parts:
+            items.append(_tw("projects_cluster", lang).format(items=_j(parts, lang) if zh else "; ".join(parts)))
+    return [Para("".join(items) if zh else " ".join(items))]
+
+
+def _tasks(result: dict, finals: dict[str, dict], plan, observations: pd.DataFrame | None, lang: str,
+           delivery: DeliveryChapter | None = None) -> list:
     zh = _zh(lang)
     blocks: list = [Heading(1, "三、重点任务和重大工程进展" if zh else "3. Key tasks and major projects", "f-tasks")]
     tasks = list(getattr(plan, "tasks", None) or [])
+    has_tasks = delivery is not None and delivery.has_tasks
+    has_projects = delivery is not None and delivery.has_projects
+    left_out = [Para(_tw("synthetic_never", lang), "note")] if delivery is not None and \
+        delivery.synthetic_left_out and not (has_tasks and has_projects) else []
     if not tasks:
-        return blocks + [Para("规划未列出重点任务条目，本章无内容可评。" if zh else "The plan lists no key tasks.")]
+        blocks.append(Para("规划未列出重点任务条目，本章无内容可评。" if zh else "The plan lists no key tasks."))
+        return blocks + (_project_blocks(delivery, plan, lang) if has_projects else []) + left_out
     by_id = {i["id"]: i for i in result["indicators"]}
     industries = {x.id: x for x in getattr(plan, "industries", None) or []}
     clusters = _cluster_share(result)
@@ -267,18 +424,34 @@ def _tasks(result: dict, finals: dict[str, dict], plan, observations: pd.DataFra
             with_data += 1
         rows.append([Cell(str(k), align="center"), Cell(f"{task.title}（{task.section}）" if zh and task.section else task.title),
                      Cell(("；" if zh else "; ").join(shows) or ("无关联数据" if zh else "no linked data"))])
-    blocks.append(Para(
-        f"规划列出重点任务{len(tasks)}项，其中{with_data}项可由关联的主要指标或产业集群数据反映进展（表2）。"
-        "数据库中没有重点任务和重大工程的进度数据（项目数、投资完成额、建成投产情况等），"
-        + ("也没有按行业分列的数据，" if not has_industry_data else "")
-        + "以下仅为关联数据所能说明的内容；各项任务和重大工程的完成情况需由牵头部门补充。" if zh else
-        f"The plan lists {len(tasks)} key tasks; for {with_data} of them linked indicators or cluster data show progress "
-        "(Table 2). The store holds no progress data on tasks or major projects (project counts, investment completed, "
-        "plants in operation)" + (" and no data by industry" if not has_industry_data else "")
-        + ": the table shows only what linked data can say; the lead departments must report each task's progress."))
+    if not has_tasks and not has_projects:  # nothing reported: the chapter as it always read
+        blocks.append(Para(
+            f"规划列出重点任务{len(tasks)}项，其中{with_data}项可由关联的主要指标或产业集群数据反映进展（表2）。"
+            "数据库中没有重点任务和重大工程的进度数据（项目数、投资完成额、建成投产情况等），"
+            + ("也没有按行业分列的数据，" if not has_industry_data else "")
+            + "以下仅为关联数据所能说明的内容；各项任务和重大工程的完成情况需由牵头部门补充。" if zh else
+            f"The plan lists {len(tasks)} key tasks; for {with_data} of them linked indicators or cluster data show "
+            "progress (Table 2). The store holds no progress data on tasks or major projects (project counts, "
+            "investment completed, plants in operation)" + (" and no data by industry" if not has_industry_data else "")
+            + ": the table shows only what linked data can say; the lead departments must report each task's progress."))
+        blocks += left_out
+    else:
+        missing = [] if has_projects else [_tw("no_project_data", lang)]
+        missing += [] if has_tasks else [_tw("no_task_reports", lang)]
+        blocks.append(Para(
+            (f"规划列出重点任务{len(tasks)}项，其中{with_data}项可由关联的主要指标或产业集群数据反映进展（表2）"
+             + "".join(f"；{m}" for m in missing) + "。") if zh else
+            (f"The plan lists {len(tasks)} key tasks; for {with_data} of them linked indicators or cluster data show "
+             "progress (Table 2)." + "".join(f" {m}." for m in missing))))
     blocks.append(Para("表2　重点任务相关数据" if zh else "Table 2. Key tasks and linked data", "caption"))
     blocks.append(Table(["序号", "重点任务（规划出处）", "相关数据反映的进展"] if zh else ["No.", "Task", "What linked data shows"],
                         rows, "final-tasks", widths=[0.5, 3.0, 4.5], small=True))
+    if has_tasks:  # 表3 follows 表2; chapter 七's table moves on to 表4 (final_blocks)
+        blocks += _task_progress_blocks(delivery, plan, lang, 3)
+    if has_projects:
+        blocks += _project_blocks(delivery, plan, lang)
+    if has_tasks or has_projects:
+        blocks += left_out
     return blocks
 
 
@@ -435,7 +608,7 @@ def _given(v) -> bool:
 
 
 def _next(result: dict, finals: dict[str, dict], draft: pd.DataFrame | None, lang: str, n: int,
-          draft_error: str | None = None) -> list:
+          draft_error: str | None = None, table: int = 3) -> list:
     zh = _zh(lang)
     inds = result["indicators"]
     target = result["plan"]["target_year"]
@@ -468,13 +641,13 @@ def _next(result: dict, finals: dict[str, dict], draft: pd.DataFrame | None, lan
     to_year = next((int(v) for v in draft.get("reference_year", pd.Series(dtype=float)).dropna()), target + 5)
     in_force = next((str(v) for v in draft["in_force_plan"].dropna() if str(v)), "") if "in_force_plan" in draft else ""
     blocks.append(Para(
-        f"按各指标已观测的变化趋势外推到{to_year}年，得到参考值及其区间（表3）；"
+        f"按各指标已观测的变化趋势外推到{to_year}年，得到参考值及其区间（表{table}）；"
         + (f"现行规划（{in_force}）已设目标的，一并列出其目标值；" if in_force else "")
         + "只有两个可比数值（一个年度变化）的，与终期评估的推算相同，按最新值持平，区间据该变化（本表为80%区间，"
         "终期评估为90%区间）；最新值为界限值（如“超”）的，不作外推，按界限持平，记为“至少”；"
         "现行规划中名称相近但口径不同的指标不列为现行目标，只在说明中供参考。"
         + "参考值是趋势的延续，不是目标建议，设定目标还需结合发展战略和政策力度。" if zh else
-        f"Each indicator's observed trend, extended to {to_year}, gives a reference value with an interval (Table 3)"
+        f"Each indicator's observed trend, extended to {to_year}, gives a reference value with an interval (Table {table})"
         + (f"; targets of the plan in force ({in_force}) are listed beside them" if in_force else "")
         + ". With only two comparable values (one yearly change) the latest value is held, as in the final "
         "evaluation, with an interval from that change (80 % here, 90 % in the final evaluation); a latest value "
@@ -506,7 +679,7 @@ def _next(result: dict, finals: dict[str, dict], draft: pd.DataFrame | None, lan
         rows.append([Cell(str(g("name") or g("indicator"))), Cell(unit(str(g("unit") or ""), lang), align="center"),
                      Cell(latest, align="right"), Cell(ref, align="right"), Cell(rng, align="right"),
                      Cell(inf, align="right"), Cell(note or "—")])
-    blocks.append(Para(f"表3　{to_year}年目标设定参考值" if zh else f"Table 3. Reference values for {to_year}", "caption"))
+    blocks.append(Para(f"表{table}　{to_year}年目标设定参考值" if zh else f"Table {table}. Reference values for {to_year}", "caption"))
     blocks.append(Table(["指标", "单位", "最新值（年份）", f"{to_year}年参考值", "区间", "现行规划目标（年份）", "说明"] if zh else
                         ["Indicator", "Unit", "Latest (year)", f"{to_year} reference", "Interval", "Plan in force (year)", "Note"],
                         rows, "final-draft", widths=[2.4, 0.7, 1.4, 1.1, 1.7, 1.4, 2.2], small=True))
@@ -519,10 +692,11 @@ def _annex(result: dict, lang: str) -> list:
     blocks: list = [Heading(1, "附件：指标口径与数据来源" if zh else "Annex: definitions and sources", "f-annex")]
     blocks.append(Para("下表列出每项指标评估所用的统计口径（统计序列、价格口径、推算公式）和数据来源（发布单位和标题、来源等级、"
                        "来源地址）。来源等级：A为政府网站原文，B为主流或官方媒体，C为其他网站转载的政府或官方媒体原文，"
-                       "D为二手整理或自媒体（慎用，不单独作为判断依据）。" if zh else
+                       "D为二手整理或自媒体（慎用，不单独作为判断依据），R为本单位台账（导入的管理数据，非公开发布）。" if zh else
                        "Each indicator's definition (series, price basis, formula) and sources (publisher and title, grade, "
                        "address). Grades: A the government's own site, B mainstream or official media, C an official text "
-                       "reprinted on another site, D a secondary compilation or self-media (use with care, never deciding alone)."))
+                       "reprinted on another site, D a secondary compilation or self-media (use with care, never deciding alone), R "
+                       "the office's own register (imported administrative data, not published)."))
     rows = []
     for k, ind in enumerate(result["indicators"], 1):
         caliber = [x for x in (ind.get("actual_series"),) if x]
@@ -554,17 +728,21 @@ def _annex(result: dict, lang: str) -> list:
 
 
 def final_blocks(result: dict, observations: pd.DataFrame | None, plan, lang: str, *, mid_clusters,
-                 draft: pd.DataFrame | None = None, draft_error: str | None = None) -> list:
-    """Every chapter of the 终期评估 draft, in reading order."""
+                 draft: pd.DataFrame | None = None, draft_error: str | None = None, delivery=None) -> list:
+    """Every chapter of the 终期评估 draft, in reading order. `delivery`: a DeliveryData (the store's
+    projects and 任务分工; zhizao.api_delivery_data.delivery_data) or its DeliveryChapter, for chapter 三."""
     finals = {i["id"]: final_of(i, lang) for i in result["indicators"]}
+    if delivery is not None and not isinstance(delivery, DeliveryChapter):
+        delivery = delivery_chapter(plan, delivery, as_of=result.get("as_of") or None)
     blocks = _overall(result, finals, lang) + _main_table(result, finals, plan, lang)
-    blocks += _tasks(result, finals, plan, observations, lang)
+    blocks += _tasks(result, finals, plan, observations, lang, delivery)
     clusters = _clusters(result, plan, lang, mid_clusters)
     blocks += clusters
     n = 5 if clusters else 4  # chapters after 四 move up when the plan has no clusters
     blocks += _districts(plan, observations, lang, n)
     blocks += _problems(result, finals, lang, n + 1)
-    blocks += _next(result, finals, draft, lang, n + 2, draft_error)
+    blocks += _next(result, finals, draft, lang, n + 2, draft_error,
+                    table=4 if delivery is not None and delivery.has_tasks and getattr(plan, "tasks", None) else 3)
     blocks += _annex(result, lang)
     return blocks
 

@@ -23,7 +23,7 @@ from zhizao.outputs.web.i18n import COOKIE, LANGS, request_lang, t
 from zhizao.outputs.monitoring_view import default_data_dir
 from zhizao.outputs.web.monitoring_state import MonitoringState
 from zhizao.outputs.web.page_cache import PageCache
-from zhizao.outputs.web.pages import (admin, chains, completion, data, districts, downloads, enterprises, gaps,
+from zhizao.outputs.web.pages import (admin, chains, completion, data, delivery, districts, downloads, enterprises, gaps,
                                       indicator, login, monitoring, overview, plan, plans)
 from zhizao.outputs.web.render import TEMPLATES, wants_json, with_params
 from zhizao.outputs.web.security import (RateLimiter, SecurityMiddleware, allowed_hosts as default_allowed_hosts,
@@ -34,13 +34,16 @@ from zhizao.store.postgres import StoreUnavailable
 STATIC = Path(__file__).parent / "static"
 # A plan's pages: at / for the default plan and at /p/<plan_id>/ for every plan in the store.
 PLAN_ROUTERS = (overview.router, indicator.router, plan.router, districts.router, data.router, downloads.router,
-                gaps.router, completion.router, chains.router, enterprises.router)
+                gaps.router, completion.router, chains.router, enterprises.router,
+                delivery.router)  # issue 14: projects, 三服务, tasks
 ROUTERS = (*PLAN_ROUTERS, monitoring.router, plans.router, login.router, admin.router)
 PLAN_PREFIX = "/p/{plan_id}"
 # Routes declared by their page modules (the map geometry), under both prefixes.
 register_permissions({**districts.PERMISSIONS, **{(m, PLAN_PREFIX + p): perm for (m, p), perm in districts.PERMISSIONS.items()}})
 register_permissions({**enterprises.PERMISSIONS,  # issue 13: the enterprise pages and their upload
                       **{(m, PLAN_PREFIX + p): perm for (m, p), perm in enterprises.PERMISSIONS.items()}})
+register_permissions({**delivery.PERMISSIONS,  # issue 14: the delivery pages, their forms and upload
+                      **{(m, PLAN_PREFIX + p): perm for (m, p), perm in delivery.PERMISSIONS.items()}})
 
 
 def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path | None = None,

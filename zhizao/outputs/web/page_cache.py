@@ -51,6 +51,7 @@ from starlette.requests import Request
 from zhizao.outputs.web.i18n import request_lang
 from zhizao.outputs.web.pages.chains import chain_batch_key
 from zhizao.outputs.web.pages.enterprises import enterprise_batch_key
+from zhizao.outputs.web.pages.delivery import delivery_batch_key
 from zhizao.outputs.web.render import TEMPLATES
 from zhizao.outputs.web.security import csrf_token
 
@@ -178,7 +179,8 @@ class PageCache:
                     # the folder's state and the header's plan switcher: rewritten data or other plans, other pages
                     key += (folder.stamp(), _listing_key(self.plans.listing(key[3])))
                     if path in MONITORING_PATHS:  # its warnings include the chain data's (issue 12): their batch
-                        key += (chain_batch_key(state), enterprise_batch_key(state))  # issue 13: and the enterprise data's
+                        key += (chain_batch_key(state), enterprise_batch_key(state),  # issue 13: and the enterprise data's
+                                delivery_batch_key(state))  # issue 14: and the delivery data's
                     with self._lock:
                         hit = self._monitoring.get(key)
                         if hit is not None:

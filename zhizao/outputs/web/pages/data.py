@@ -81,6 +81,8 @@ def data_page_data(ctx: Ctx, q: str = "", indicator: str | None = None, region: 
         # issue 13: the enterprise files (api_enterprises.import_enterprise_data), city roles only
         "enterprise_upload": None,
         "enterprise_upload_offered": ent_pages.ent_api is not None and ctx.user.can("import_city"),
+        # issue 14: the project, problem and task files (api_delivery.import_delivery_data); district users their rows
+        "delivery_upload": None, "delivery_upload_offered": delivery_offered(ctx),
     }
 
 
@@ -447,3 +449,8 @@ register_refusal_reason("POST", ent_pages.UPLOAD, *labels.UI["ent_upload_refused
 @router.post(ent_pages.UPLOAD)
 async def enterprise_upload(ctx: Ctx = Depends(page_context)):
     return await _city_upload(ctx, "enterprise_upload", import_enterprise_upload, labels.UI["ent_upload_refused"])
+
+
+
+# issue 14: whether the delivery upload form is shown; pages/delivery.py (which imports this module) sets it
+delivery_offered = lambda ctx: False  # noqa: E731

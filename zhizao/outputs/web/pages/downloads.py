@@ -42,11 +42,19 @@ def report_builder():
 
 def build_report_bytes(build, ctx: Ctx, when: When, fmt: str) -> bytes:
     """One report file, built in a temporary folder by the reports module's own contract:
-    build_report(result, observations, plan, formats=[fmt], out_dir, lang) -> {format: path}."""
+    build_report(result, observations, plan, formats=[fmt], out_dir, lang, delivery) -> {format: path}; the
+    final report's chapter 三 gets the stored delivery data as `zhizao report` does (never the synthetic)."""
+    from zhizao import api  # noqa: PLC0415 - the delivery data only for a final report
+    from zhizao.outputs.reports.final import is_final  # noqa: PLC0415 - with the reports module, lazily
+
     result = ctx.state.assessment(ctx.lang, when.year, when.as_of)
     observations = ctx.user.visible(ctx.state.observations(when.as_of))
+    as_of = str(when.as_of)[:10] if when.as_of else None
+    delivery = (api.delivery_data(db=ctx.state.db, plan=ctx.plan, as_of=as_of)
+                if is_final(result) and api._store_if_exists(ctx.state.db) is not None else None)
     with tempfile.TemporaryDirectory(prefix="zhizao-web-report-") as tmp:
-        paths = build(result, observations, ctx.plan, formats=[fmt], out_dir=Path(tmp), lang=ctx.lang)
+        more = {"delivery": delivery} if delivery is not None else {}  # a mid-term report has no chapter 三 data
+        paths = build(result, observations, ctx.plan, formats=[fmt], out_dir=Path(tmp), lang=ctx.lang, **more)
         return Path(paths[fmt]).read_bytes()
 
 

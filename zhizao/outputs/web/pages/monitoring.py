@@ -34,6 +34,7 @@ from zhizao.outputs.web.monitoring_state import MonitoringState, MonitoringUnava
 from zhizao.analytics import chains as chain_analytics
 from zhizao.outputs.web.pages import chains as chain_pages
 from zhizao.outputs.web.pages import enterprises as ent_pages
+from zhizao.outputs.web.pages import delivery as dl_pages
 from zhizao.outputs.web.pages.common import Ctx, not_found, page_context, say
 from zhizao.outputs.web.pages.districts import GEO_URL, MAP_NAME, geojson_adcodes
 from zhizao.outputs.web.render import cell_number, frame, respond
@@ -56,6 +57,10 @@ CHAIN_SUBJECT_TYPES = ("chain", "chain_link")  # issue 12: the chain warnings' o
 CHAIN_RULES = tuple(labels.CHAIN_RULE)  # the chain warnings' rules (analytics.chains.chain_warnings)
 # issue 13: the green, park and backward-capacity warnings (api_enterprises.enterprise_warnings), all aggregates
 ENTERPRISE_RULES = ("green_level1", "green_level2", "park_below_target", "enterprise_backward")
+# issue 14: projects, 三服务 problems and work items (api_delivery.delivery_warnings), scoped to the user's rows
+DELIVERY_RULES = ("project_stage_overdue", "project_investment_behind", "problem_overdue", "task_overdue",
+                  "task_behind", "task_stalled", "milestone_overdue")
+DELIVERY_SUBJECT_TYPES = ("project", "problem", "work_item")
 ENTERPRISE_SUBJECT_TYPES = ("area", "park")
 
 
@@ -118,7 +123,7 @@ def _unavailable(ctx: Ctx, e: MonitoringUnavailable, page: str, chains: bool = F
     else:  # the server's folders and commands are the administrator's business
         data = {"available": False, "reason": e.reason, "data_dir": None, "message": t("mon_data_admin_only", ctx.lang),
                 "command": None, "env": None}
-    data["chain_warnings"] = data["enterprise_warnings"] = None
+    data["chain_warnings"] = data["enterprise_warnings"] = data["delivery_warnings"] = None
     exported = None
     if chains:
         rows, info = _chain_rows(ctx)
@@ -138,6 +143,13 @@ def _unavailable(ctx: Ctx, e: MonitoringUnavailable, page: str, chains: bool = F
         n = ent_pages.named_in_evidence(ent_rows)
         if n:
             exported = ("monitoring:warnings", n + (exported[1] if exported else 0))
+        # issue 14: the project, problem and task warnings need no monitoring data either (the user's rows)
+        dl_rows, dl_info = dl_pages.warning_rows(ctx, mv.chain_warning_rows)
+        data["delivery_warnings"] = None if dl_info is None else {
+            **dl_info, "count": len(dl_rows), "rows": sorted(dl_rows, key=lambda w: mv.SEVERITY_ORDER.get(w["severity"], 9)),
+            "note": t("dl_warnings_note", ctx.lang).format(
+                n=len(dl_rows), as_of=dl_info["as_of"] or "—",
+                source=t("dl_synthetic_short", ctx.lang) if dl_info["synthetic"] else dl_info["source"] or "—")}
     return respond(ctx.request, "monitoring_missing.html", data, lang=ctx.lang, user=ctx.user, page=page,
                    title=_title(ctx), exported=exported)
 
@@ -385,6 +397,8 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
     all_warnings += chain_rows  # most severe first, as zhizao warnings sorts the two together
     ent_rows, ent_info = ent_pages.warning_rows(ctx, mv.chain_warning_rows)
     all_warnings += ent_rows
+    dl_rows, dl_info = dl_pages.warning_rows(ctx, mv.chain_warning_rows)  # issue 14: the user's rows only
+    all_warnings += dl_rows
     all_warnings.sort(key=lambda w: mv.SEVERITY_ORDER.get(w["severity"], 9))
     shown = [w for w in all_warnings if (not severity or w["severity"] == severity) and (not rule or w["rule"] == rule)
              and (not subject_type or w["subject_type"] == subject_type)]
@@ -414,12 +428,14 @@ def monitoring_data(ctx: Ctx, data, result, severity: str | None, rule: str | No
         "severities": [{"id": s, "label": mv.severity_label(s, ctx.lang)} for s in SEVERITIES],
         "rules": [{"id": k, "title": mv.rule_title(k, ctx.lang)}
                   for k in (*WARNING_RULES, *(CHAIN_RULES if chain_info else ()))]
-        + [{"id": k, "title": ent_pages.rule_title(k, ctx.lang)} for k in (ENTERPRISE_RULES if ent_info else ())],
+        + [{"id": k, "title": ent_pages.rule_title(k, ctx.lang)} for k in (ENTERPRISE_RULES if ent_info else ())]
+        + [{"id": k, "title": dl_pages.rule_title(k, ctx.lang)} for k in (DELIVERY_RULES if dl_info else ())],
         "subject_types": [{"id": k, "label": mv.subject_type_label(k, ctx.lang)}
                           for k in SUBJECT_TYPES if any(RULES[r].subject_types and k in RULES[r].subject_types
                                                         for r in WARNING_RULES)]
         + [{"id": k, "label": mv.subject_type_label(k, ctx.lang)} for k in CHAIN_SUBJECT_TYPES if chain_info]
-        + [{"id": k, "label": mv.subject_type_label(k, ctx.lang)} for k in ENTERPRISE_SUBJECT_TYPES if ent_info],
+        + [{"id": k, "label": mv.subject_type_label(k, ctx.lang)} for k in ENTERPRISE_SUBJECT_TYPES if ent_info]
+        + [{"id": k, "label": labels.label("subject_type", k, ctx.lang)} for k in DELIVERY_SUBJECT_TYPES if dl_info],
         "chain_warnings": None if chain_info is None else {
             **chain_info, "count": len(chain_rows),
             # synthetic data in the page's words (the generator's note is Chinese); an import's file names
@@ -466,8 +482,9 @@ def monitoring_frame(rows: list[dict], kind: str, d: dict, lang: str) -> pd.Data
 
 
 def _code(w: dict) -> str:
-    """A subject's code for the export: a chain's or link's id is zhizao's word, not a code (its name says it)."""
-    return "" if w.get("subject_type") in ("chain", "chain_link") else w["subject_id"]
+    """A subject's code for the export: a chain's, link's or work item's id is zhizao's (or the plan file's) word,
+    not a code (its name says it)."""
+    return "" if w.get("subject_type") in ("chain", "chain_link", "work_item") else w["subject_id"]
 
 
 def _origin(w: dict, d: dict, lang: str) -> str:
@@ -518,13 +535,15 @@ def monitoring_page(ctx: Ctx = Depends(page_context), period: str | None = Query
     if severity and severity not in SEVERITIES:
         raise HTTPException(422, say(ctx.lang, f"级别须为 {'、'.join(SEVERITIES)} 之一",
                                      f"severity must be one of {', '.join(SEVERITIES)}, got {severity[:20]!r}"))
-    if rule and rule not in WARNING_RULES and rule not in CHAIN_RULES and rule not in ENTERPRISE_RULES:
+    if rule and rule not in WARNING_RULES and rule not in CHAIN_RULES and rule not in ENTERPRISE_RULES \
+            and rule not in DELIVERY_RULES:
         raise HTTPException(422, say(ctx.lang, "规则须为以下之一：" + "、".join(mv.rule_title(k, "zh")
                                                                         for k in (*WARNING_RULES, *CHAIN_RULES))
                                      + "（请在页面的规则列表中选择；信号灯是各表的状态列，不是预警）",
                                      f"rule must be one of {', '.join((*WARNING_RULES, *CHAIN_RULES))} (the five lights "
                                      f"are a status column, not a warning), got {rule[:40]!r}"))
-    if type and type not in SUBJECT_TYPES and type not in CHAIN_SUBJECT_TYPES and type not in ENTERPRISE_SUBJECT_TYPES:
+    if type and type not in SUBJECT_TYPES and type not in CHAIN_SUBJECT_TYPES and type not in ENTERPRISE_SUBJECT_TYPES \
+            and type not in DELIVERY_SUBJECT_TYPES:
         raise HTTPException(422, say(ctx.lang, "对象类型须为以下之一：" + "、".join(
             mv.subject_type_label(k, "zh") for k in (*SUBJECT_TYPES, *CHAIN_SUBJECT_TYPES)) + "（请在页面的类型列表中选择）",
             f"type must be one of {', '.join((*SUBJECT_TYPES, *CHAIN_SUBJECT_TYPES))}, got {type[:40]!r}"))

@@ -10,7 +10,7 @@ from zhizao import formatting, labels
 from zhizao.outputs.web.i18n import t
 from zhizao.outputs.web.render import target_text
 
-GRADE_ORDER = ("A", "B", "C", "D", "none")
+GRADE_ORDER = ("A", "B", "R", "C", "D", "none")  # R: an office's own register (labels.GRADE)
 WEAK_GRADES = ("C", "D", "none")  # C: a reprint, not the publisher's own text
 
 

@@ -471,7 +471,7 @@ def project_assessment_inputs(plan=None, db: str | Path | None = None, *, as_of=
     feed the assessment). `preliminary`, grade R (an office's own register, labels.GRADE: not a published
     text), source the register's own files, known from the data's date;
     `as_of`: only the stages reached by then (an as-of assessment)."""
-    from zhizao.api_enterprises import _frames, _link, _observation  # noqa: PLC0415 - the shared layout
+    from zhizao.api_enterprises import _frames, _observation, counted_inputs  # noqa: PLC0415 - the shared layout
 
     plan = _api.resolve_plan(plan, db, register=False)
     if not any(getattr(i, "project_count", None) is not None for i in plan.indicators):
@@ -486,14 +486,9 @@ def project_assessment_inputs(plan=None, db: str | Path | None = None, *, as_of=
     ro = _projects.project_observations(plan, data, known)
     if ro is None or ro.empty:
         return _frames([], [])
-    indicators = {i.id: i for i in plan.indicators}
-    obs, links = [], []
-    for k, r in enumerate(ro.to_dict("records")):
-        ind = indicators.get(r["indicator"])
-        if ind is None:
-            continue
+
+    def observation(k: int, ind, r: dict, series: str) -> dict:
         y = int(r["year"])
-        series = f"{PROJECT_SERIES_PREFIX}{ind.id}"
         row = _observation(
             k, plan, ind, data, series=series, year=y, value=float(r["value"]), unit=r.get("unit") or ind.unit,
             quote=f"项目台账：{register} / project register: {r.get('measure') or ''} {y}".strip(),
@@ -505,7 +500,5 @@ def project_assessment_inputs(plan=None, db: str | Path | None = None, *, as_of=
         # the project register's own files, never the other areas' nor the plan's 任务分工
         row["source_title"] = f"项目台账（{register}） / project register ({register})"
         row["note"] = register
-        obs.append(row)
-        if not any(lk["series"] == series for lk in links):
-            links.append(_link(plan, ind, series, "项目台账 / project register", data))
-    return _frames(obs, links)
+        return row
+    return counted_inputs(plan, ro, data, PROJECT_SERIES_PREFIX, "项目台账 / project register", observation)

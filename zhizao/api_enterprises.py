@@ -536,6 +536,24 @@ def _frames(obs: list[dict], links: list[dict]) -> tuple[pd.DataFrame, pd.DataFr
     return frame, pd.DataFrame(links, columns=LINK_COLUMNS)
 
 
+def counted_inputs(plan: Plan, counted: pd.DataFrame, data, prefix: str, link_note: str,
+                   observation) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(observations, links) from counted rows (indicator, year, value …) of the plan's indicators: one
+    observation per row by `observation(k, ind, row, series)` on series <prefix><indicator>, one link per
+    series. Shared by the registry, green and project inputs."""
+    indicators = {i.id: i for i in plan.indicators}
+    obs, links = [], []
+    for k, r in enumerate(counted.to_dict("records")):
+        ind = indicators.get(r["indicator"])
+        if ind is None:
+            continue
+        series = f"{prefix}{ind.id}"
+        obs.append(observation(k, ind, r, series))
+        if not any(lk["series"] == series for lk in links):
+            links.append(_link(plan, ind, series, link_note, data))
+    return _frames(obs, links)
+
+
 def _imported_data(plan: Plan, db) -> EnterpriseData | None:
     """The plan's active imported enterprise data, None when nothing is imported: the synthetic default never
     feeds the assessment, so it is not even generated (that would cost every `zhizao assess` most of a second)."""
@@ -566,28 +584,22 @@ def registry_assessment_inputs(plan=None, db: str | Path | None = None, *,
         return _frames([], [])
     imported = str(data.as_of or date.today().isoformat())[:10]
     release = str(s["assumed_annual_release"])
-    indicators = {i.id: i for i in plan.indicators}
-    obs, links = [], []
-    for k, r in enumerate(ro.to_dict("records")):
-        ind = indicators.get(r["indicator"])
-        if ind is None:
-            continue
+
+    def observation(k: int, ind, r: dict, series: str) -> dict:
         y = int(r["year"])
-        series = f"{REGISTRY_SERIES_PREFIX}{ind.id}"
         stock = r.get("measure", "stock") == "stock"
         what_zh = (f"{y}年末持有标签的企业数" if stock else f"{r.get('basis_year')}年后首次获得标签的企业数")
         what_en = (f"enterprises holding the tag at the end of {y}" if stock
                    else f"enterprises first acquiring the tag after {r.get('basis_year')}")
-        obs.append(_observation(
+        return _observation(
             k, plan, ind, data, series=series, year=y, value=float(r["value"]), unit=r.get("unit") or ind.unit,
             quote=f"企业名录标签记录：{what_zh} / enterprise registry tag history: {what_en}",
             title=("导入的企业名录", "imported enterprise registry"), publisher="企业名录导入 / enterprise registry import",
             basis="level", basis_from=None,
             price_basis=ind.price_basis.value if ind.price_basis is not None else None,
-            imported=imported, release=release))
-        if not any(lk["series"] == series for lk in links):
-            links.append(_link(plan, ind, series, "企业名录标签记录 / enterprise registry tag history", data))
-    return _frames(obs, links)
+            imported=imported, release=release)
+    return counted_inputs(plan, ro, data, REGISTRY_SERIES_PREFIX,
+                          "企业名录标签记录 / enterprise registry tag history", observation)
 
 
 GREEN_SERIES_PREFIX = "green."  # the series of a green indicator's cumulative change: green.<indicator id>
@@ -618,27 +630,20 @@ def green_assessment_inputs(plan=None, db: str | Path | None = None, *,
                  & pd.to_numeric(full["cumulative_change"], errors="coerce").notna()]
     imported = str(data.as_of or date.today().isoformat())[:10]
     release = str(s["assumed_annual_release"])
-    indicators = {i.id: i for i in plan.indicators}
-    obs, links = [], []
-    for k, r in enumerate(whole.to_dict("records")):
-        ind = indicators.get(r["indicator"])
-        if ind is None:
-            continue
+
+    def observation(k: int, ind, r: dict, series: str) -> dict:
         y, base = int(r["year"]), int(r["base_year"])
-        series = f"{GREEN_SERIES_PREFIX}{ind.id}"
         mz, me = ("单位工业增加值能耗", "energy per unit of industrial value added") if r["measure"] == "energy" else \
             ("单位工业增加值用水量", "water per unit of industrial value added")
-        obs.append(_observation(
+        return _observation(
             k, plan, ind, data, series=series, year=y, value=float(r["cumulative_change"]), unit="%",
             quote=f"能耗水耗表：{y}年{mz}较{base}年累计变化（增加值按可比价） / energy and water table: {me} in {y}, "
                   f"cumulative change since {base} (value added at comparable prices)",
             title=("导入的能耗水耗数据", "imported energy and water data"),
             publisher="企业数据导入 / enterprise data import", basis="cumulative_since", basis_from=str(base),
-            price_basis="constant", imported=imported, release=release))
-        if not any(lk["series"] == series for lk in links):
-            links.append(_link(plan, ind, series, "能耗水耗表（可比价） / energy and water table (comparable prices)",
-                               data))
-    return _frames(obs, links)
+            price_basis="constant", imported=imported, release=release)
+    return counted_inputs(plan, whole, data, GREEN_SERIES_PREFIX,
+                          "能耗水耗表（可比价） / energy and water table (comparable prices)", observation)
 
 
 def enterprise_assessment_inputs(plan=None, db: str | Path | None = None, *,

@@ -156,9 +156,13 @@ def test_synthetic_monitoring_refuses_a_plan_it_was_not_generated_for(db, tmp_pa
     for args in (["monitor"], ["warnings"], ["forecast"], ["synth", "--out", str(tmp_path / "s")],
                  ["brief", "--out", str(tmp_path)]):
         r = runner.invoke(app, [*args, "--plan", FICTIONAL, "--lang", "en"])
-        assert r.exit_code == 2, (args, r.output)
+        # warnings lists what it has without monitoring data (the synthetic chain, enterprise and delivery
+        # warnings are made for any plan) and says why the monitoring ones are missing; the others refuse
+        assert r.exit_code == (0 if args == ["warnings"] else 2), (args, r.output)
         text = " ".join(r.output.split())
         assert "--source published" in text and FICTIONAL in text
+        if args == ["warnings"]:
+            assert text.startswith("No monitoring data, so only") and "三服务 and task warnings are listed" in text
 
 
 def test_serve_takes_the_plan(db, monkeypatch):

@@ -350,13 +350,14 @@ def test_the_words_of_the_notes_sheet_are_accepted(embedded):
     """The tags, levels and sizes the 说明 sheet offers are words the reader accepts."""
     ingest = importlib.import_module("zhizao.ingest.enterprises")
     from zhizao import labels
+    from zhizao.ingest.cells import word_key
 
     for tag, (zh, en) in labels.ENT_EXPORT_TAG.items():
-        assert ingest.TAG_WORDS[ingest._word(zh)] == tag and ingest.TAG_WORDS[ingest._word(tag)] == tag
+        assert ingest.TAG_WORDS[word_key(zh)] == tag and ingest.TAG_WORDS[word_key(tag)] == tag
     for size, (zh, _) in labels.ENT_EXPORT_SIZE.items():
-        assert ingest.SIZE_WORDS[ingest._word(zh)] == size
+        assert ingest.SIZE_WORDS[word_key(zh)] == size
     for level, (zh, _) in labels.ENT_EXPORT_LEVEL.items():
-        assert ingest.LEVEL_WORDS[ingest._word(zh)] == level
+        assert ingest.LEVEL_WORDS[word_key(zh)] == level
 
 
 # --- with the analytics (once merged) -------------------------------------------------------------------

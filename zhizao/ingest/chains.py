@@ -8,7 +8,6 @@ each naming file, sheet, row and column (docs/data-import.md §Chain data). Noth
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from zhizao.plan.spec import Plan
 
 from .table import HEADER_SCAN_ROWS, MAX_CELL_CHARS, MAX_COLUMNS, ImportProblem, TableReadError, _norm_header, _shorten
 from .workbook import MAX_AMOUNT, Problems as _Problems, Sheet as _Sheet, clean as _clean
+from .workbook import files_sha256
 from .workbook import records_of_file as _records_of_file
 
 # The chain-data contract's columns (zhizao/analytics/chains/data.py; the store sits below the
@@ -376,7 +376,8 @@ _USCC_REASONS = (  # uscc.validate's reason (English, stable) → what to tell t
 )
 
 
-def _uscc_reason(code: str) -> tuple[str, str]:
+def uscc_reason(code: str) -> tuple[str, str]:
+    """Why a credit code is refused, (zh, en): the chain, enterprise and delivery imports say it alike."""
     reason = uscc.validate(code).reason
     zh = next((z for k, z in _USCC_REASONS if reason.startswith(k)), "格式不符")
     return zh, reason
@@ -406,7 +407,7 @@ def _enterprises(t: _Table, plan: Plan, problems: _Problems) -> tuple[pd.DataFra
             continue
         if not home[i] and _FOREIGN_ID.fullmatch(code) and not (len(code) == 18 and code[2:8].isdigit()):
             continue  # a foreign enterprise has no credit code: its own id (letters, digits, _ . -)
-        zh, en = _uscc_reason(code)
+        zh, en = uscc_reason(code)
         problems.add(src, file, t.rows[i], t.shown.get("enterprise_id"), code, "bad_credit_code",
                      f"不是有效的统一社会信用代码：{zh}；请核对（境外企业可填其他编号并填写国家）",
                      f"is not a valid unified social credit code: {en}; check it (an enterprise abroad may "
@@ -554,12 +555,7 @@ def read_chain_files(paths: Sequence[str | Path], plan: Plan, progress: Callable
     problems = _Problems()
     paths = [Path(p) for p in paths]
     step("read", None)
-    digest = hashlib.sha256()
-    for p in paths:
-        try:
-            digest.update(p.read_bytes())
-        except OSError:
-            pass  # reported by the reading below
+    digest = files_sha256(paths)
     found = _sheets(paths, problems)
     label = paths[0].name[:200] if paths else ""
     for table, (zh, en) in TABLE_NAMES.items():
@@ -591,5 +587,5 @@ def read_chain_files(paths: Sequence[str | Path], plan: Plan, progress: Callable
         members = frames["chain_members"] if "chain_members" in usable else None
         frames["chain_supply"] = _supply(tables["chain_supply"], index, ids, members, problems)
     if problems.items or set(frames) != set(CHAIN_TABLES):
-        return {}, problems.items, digest.hexdigest()
-    return {t: contract_frame(frames[t], cols) for t, cols in CHAIN_TABLES.items()}, [], digest.hexdigest()
+        return {}, problems.items, digest
+    return {t: contract_frame(frames[t], cols) for t, cols in CHAIN_TABLES.items()}, [], digest

@@ -9,13 +9,12 @@ dates and their order, amounts, references between the frames and to the active 
 frames present or every problem at once (docs/data-import.md §Delivery data). `check_edit` runs the
 same checks on one form/API edit. Nothing here writes.
 
-The cell checks are the enterprise import's (zhizao/ingest/enterprises.py): same wording, one place.
+The cell checks are zhizao/ingest/cells.py's, shared with the enterprise import: same wording, one place.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,15 +26,14 @@ import pandas as pd
 from zhizao.codes import uscc
 from zhizao.plan.spec import ASCII_ID, Plan
 
-from .chains import _uscc_reason
+from .cells import (YEAR_MAX, YEAR_MIN, Area, Table, check_required, date_cells, duplicates, is_filled, number_cells,
+                    report_rows, text_cells, vocabulary, word_key)
+from .chains import uscc_reason
 from .delivery_frames import (COLUMN_UNITS, COLUMN_WORDS, DEPARTMENT_KINDS, FRAME_NAMES, FRAMES, KEYS,
-                              PROBLEM_CATEGORIES, STAGE_NAMES, STAGES, STATUS_NAMES, DeliveryData, _dtype,
+                              PROBLEM_CATEGORIES, STAGES, STATUS_NAMES, DeliveryData, _dtype,
                               empty_frame, plan_work_items, unit_vocabulary)
-from .enterprises import (YEAR_MAX, YEAR_MIN, _Area, _duplicates, _filled, _numbers, _report_rows, _required,
-                          _Table, _text, _vocabulary, _word)
-from .enterprises import _dates as _enterprise_dates
 from .table import HEADER_SCAN_ROWS, MAX_COLUMNS, ImportProblem, TableReadError, _norm_header, _shorten
-from .workbook import FormulaCell, Problems, Sheet, records_of_file
+from .workbook import FormulaCell, Problems, Sheet, files_sha256, records_of_file
 
 # --- words --------------------------------------------------------------------------------------------
 SHEET_ALIASES: dict[str, tuple[str, ...]] = {  # frame → sheet (or CSV file) names it is known by
@@ -102,7 +100,7 @@ _SPLIT = re.compile(r"[;；,，、/\n]+")
 
 
 def _vocab(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {_word(w): key for key, words in groups.items() for w in (key, *words)}
+    return {word_key(w): key for key, words in groups.items() for w in (key, *words)}
 
 
 def _status_words(kind: str, more: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -143,7 +141,7 @@ def _header_key(frame: str, header: str) -> tuple[str | None, tuple[str, str] | 
 
 # --- reading ------------------------------------------------------------------------------------------
 @dataclass
-class _DTable(_Table):
+class _DTable(Table):
     optional: bool = False  # the key may be blank (a form's new problem or report: the caller assigns it)
 
     def label(self, key: str) -> str:
@@ -238,7 +236,7 @@ def _columns(src: Sheet, frame: str, data: pd.DataFrame, problems: Problems,
     for pos, header in enumerate(src.header):
         key, why = _header_key(frame, header)
         column = data[pos] if pos in data.columns else pd.Series(dtype=object)
-        if key == "_ignore" or (not header and not _filled(column).any()):
+        if key == "_ignore" or (not header and not is_filled(column).any()):
             continue
         label = _shorten(header) or f"(第{pos + 1}列)"
         if why is not None:
@@ -268,7 +266,7 @@ def _columns(src: Sheet, frame: str, data: pd.DataFrame, problems: Problems,
     rows = data.index.to_numpy(dtype=np.int64)
     filled = np.zeros(len(rows), dtype=bool)
     for s in cols.values():
-        filled |= _filled(s)
+        filled |= is_filled(s)
     if len(rows) and not filled.all() and not keep_blank:  # a spreadsheet's blank lines
         rows = rows[filled]
         cols = {k: s[filled].reset_index(drop=True) for k, s in cols.items()}
@@ -279,9 +277,9 @@ def _columns(src: Sheet, frame: str, data: pd.DataFrame, problems: Problems,
 @dataclass
 class _Context:
     plan: Plan
-    area: _Area
+    area: Area
     today: str
-    units: dict[str, str]  # _word(spelling) → canonical unit
+    units: dict[str, str]  # word_key(spelling) → canonical unit
     parks: set[str] | None
     projects: set[str] | None  # known project ids (None: not checked)
     items: set[str]  # known work item ids
@@ -289,12 +287,12 @@ class _Context:
 
 
 def _dates(t: _DTable, key: str, problems: Problems, *, actual: bool = False, today: str = "") -> np.ndarray:
-    out = _enterprise_dates(t, key, problems, first_year=YEAR_MIN)
+    out = date_cells(t, key, problems, first_year=YEAR_MIN)
     if actual:
         late = out > today
-        _report_rows(t, key, late & (out != ""), out, problems, "future_date",
-                     f"晚于今天（{today}）：已发生的日期不能在将来，请核对",
-                     f"is after today ({today}): a date of what has happened cannot be in the future; check it")
+        report_rows(t, key, late & (out != ""), out, problems, "future_date",
+                    f"晚于今天（{today}）：已发生的日期不能在将来，请核对",
+                    f"is after today ({today}): a date of what has happened cannot be in the future; check it")
         out = np.where(late, "", out)
     return out
 
@@ -303,10 +301,10 @@ def _years(t: _DTable, problems: Problems) -> np.ndarray:
     """The year column (required, whole, YEAR_MIN–YEAR_MAX; "2024年" read); 0 where not usable."""
     s = t.cols.get("year", pd.Series([""] * len(t.rows), dtype=object))
     s = s.map(lambda v: v.strip().removesuffix("年") if isinstance(v, str) else v)
-    x = _numbers(dataclasses.replace(t, cols={**t.cols, "year": s}), "year", problems, unit="年", lo=YEAR_MIN,
-                 hi=YEAR_MAX, whole=True, hint=("不是年份：请填写四位数字的年份（如 2024）",
-                                                "is not a year: write the year in four digits (e.g. 2024)"))
-    _required(t, "year", _text(t, "year", problems), problems, "年份（如 2024）", "the year (e.g. 2024)")
+    x = number_cells(dataclasses.replace(t, cols={**t.cols, "year": s}), "year", problems, unit="年", lo=YEAR_MIN,
+                     hi=YEAR_MAX, whole=True, hint=("不是年份：请填写四位数字的年份（如 2024）",
+                                                    "is not a year: write the year in four digits (e.g. 2024)"))
+    check_required(t, "year", text_cells(t, "year", problems), problems, "年份（如 2024）", "the year (e.g. 2024)")
     return np.where(np.isnan(x), 0, x).astype(np.int64)
 
 
@@ -320,18 +318,18 @@ def _not_before(t: _DTable, key: str, later: np.ndarray, earlier: np.ndarray, pr
 
 
 def _plan_words(items) -> dict[str, str]:
-    return {_word(w): x.id for x in items for w in (x.id, x.name, x.name_en or "") if w}
+    return {word_key(w): x.id for x in items for w in (x.id, x.name, x.name_en or "") if w}
 
 
 def _unit_list(ctx: _Context, t: _DTable, key: str, problems: Problems, *, single: bool = False) -> np.ndarray:
     """Units written as any spelling → ";"-joined canonical ids; unknown ones reported."""
-    values = _text(t, key, problems)
+    values = text_cells(t, key, problems)
     codes, uniques = pd.factorize(values)
     out = []
     for j, u in enumerate(uniques):
         got, bad = [], []
         for part in ([u] if single else [p.strip() for p in _SPLIT.split(u) if p.strip()]):
-            unit = ctx.units.get(_word(part))
+            unit = ctx.units.get(word_key(part))
             if unit is None and re.fullmatch(r"\d{6}", part):
                 unit = ctx.area.district(part)[0]  # a plan that lists no districts takes any code of its area
             if unit is None:
@@ -351,55 +349,55 @@ def _unit_list(ctx: _Context, t: _DTable, key: str, problems: Problems, *, singl
 
 
 def _credit(t: _DTable, key: str, problems: Problems) -> np.ndarray:
-    ids = _text(t, key, problems, upper=True)
+    ids = text_cells(t, key, problems, upper=True)
     filled = ids != ""
     valid = uscc.valid_mask(ids) if len(ids) else np.zeros(0, dtype=bool)
     for i in np.nonzero(filled & ~valid)[0]:
-        zh, en = _uscc_reason(ids[i])
+        zh, en = uscc_reason(ids[i])
         problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), ids[i], "bad_credit_code",
                      f"不是有效的统一社会信用代码：{zh}；请核对", f"is not a valid unified social credit code: {en}; check it")
     return ids
 
 
 def _key(t: _DTable, key: str, problems: Problems, zh: str, en: str, *, optional: bool = False) -> np.ndarray:
-    ids = _text(t, key, problems)
-    filled = ids != "" if optional else _required(t, key, ids, problems, zh, en)
-    _duplicates(t, [ids], filled, problems, key, "duplicate_key", f"{zh}相同", f"the same {en}")
+    ids = text_cells(t, key, problems)
+    filled = ids != "" if optional else check_required(t, key, ids, problems, zh, en)
+    duplicates(t, [ids], filled, problems, key, "duplicate_key", f"{zh}相同", f"the same {en}")
     return ids
 
 
 def _known(t: _DTable, key: str, ids: np.ndarray, known: set[str] | None, problems: Problems, zh: str, en: str):
     if known is not None:
-        _report_rows(t, key, (ids != "") & ~np.isin(ids.astype(str), list(known)), ids, problems,
-                     "unknown_reference", zh, en)
+        report_rows(t, key, (ids != "") & ~np.isin(ids.astype(str), list(known)), ids, problems,
+                    "unknown_reference", zh, en)
 
 
 def _projects(t: _DTable, ctx: _Context, problems: Problems) -> dict:
     plan = ctx.plan
     out = {"project_id": _key(t, "project_id", problems, "项目编号", "project id", optional=t.optional),
-           "name": _text(t, "name", problems)}
-    _required(t, "name", out["name"], problems, "项目名称", "the project's name")
+           "name": text_cells(t, "name", problems)}
+    check_required(t, "name", out["name"], problems, "项目名称", "the project's name")
     clusters = _plan_words(plan.clusters)
-    out["cluster"] = _vocabulary(t, "cluster", _text(t, "cluster", problems), clusters, problems, "unknown_cluster",
-                                 "不是规划的产业集群：可用 " + "、".join(c.name for c in plan.clusters) + "，无则留空",
-                                 "is not a cluster of the plan: use " + ", ".join(c.id for c in plan.clusters)
-                                 + ", or leave it empty")
+    out["cluster"] = vocabulary(t, "cluster", text_cells(t, "cluster", problems), clusters, problems, "unknown_cluster",
+                                "不是规划的产业集群：可用 " + "、".join(c.name for c in plan.clusters) + "，无则留空",
+                                "is not a cluster of the plan: use " + ", ".join(c.id for c in plan.clusters)
+                                + ", or leave it empty")
     chains = {c.id: c for c in plan.chains}
-    out["chain"] = _vocabulary(t, "chain", _text(t, "chain", problems), _plan_words(plan.chains), problems,
-                               "unknown_chain", "不是规划产业链图谱中的产业链：请核对，无则留空",
-                               "is not a chain of the plan's chain map: check it, or leave it empty")
+    out["chain"] = vocabulary(t, "chain", text_cells(t, "chain", problems), _plan_words(plan.chains), problems,
+                              "unknown_chain", "不是规划产业链图谱中的产业链：请核对，无则留空",
+                              "is not a chain of the plan's chain map: check it, or leave it empty")
     mismatch = np.array([bool(ch) and bool(cl) and chains[ch].cluster != cl
                          for ch, cl in zip(out["chain"], out["cluster"])], dtype=bool)
-    _report_rows(t, "chain", mismatch, out["chain"], problems, "chain_cluster_mismatch",
-                 "该产业链不属于本行的产业集群：请核对集群或产业链", "the chain is not in this row's cluster: check either")
-    links, chain_text = _text(t, "link", problems), _text(t, "chain", problems)
+    report_rows(t, "chain", mismatch, out["chain"], problems, "chain_cluster_mismatch",
+                "该产业链不属于本行的产业集群：请核对集群或产业链", "the chain is not in this row's cluster: check either")
+    links, chain_text = text_cells(t, "link", problems), text_cells(t, "chain", problems)
     resolved = []
     for i, (ch, ln) in enumerate(zip(out["chain"], links)):
         if not ln or (chain_text[i] and not ch):  # an unknown chain is reported, not its link again
             resolved.append("")
             continue
         chain = chains.get(ch)
-        got = _plan_words(chain.links).get(_word(ln)) if chain else None
+        got = _plan_words(chain.links).get(word_key(ln)) if chain else None
         if got is None:
             where = (f"“{chain.name}”的环节：可用 " + "、".join(x.name for x in chain.links)) if chain else "须先填所属产业链"
             where_en = (f"of the chain {chain.id}: use " + ", ".join(x.id for x in chain.links)) if chain \
@@ -409,18 +407,18 @@ def _projects(t: _DTable, ctx: _Context, problems: Problems) -> dict:
                          else f"the link {where_en}")
         resolved.append(got or "")
     out["link"] = np.array(resolved, dtype=object)
-    raw = _text(t, "district", problems)
-    _required(t, "district", raw, problems, "所在区县（代码或名称）", "the district (code or name)")
+    raw = text_cells(t, "district", problems)
+    check_required(t, "district", raw, problems, "所在区县（代码或名称）", "the district (code or name)")
     out["district"] = ctx.area.resolve(t, "district", raw, problems)
-    out["park"] = _text(t, "park", problems)
+    out["park"] = text_cells(t, "park", problems)
     if ctx.parks is not None:
-        _report_rows(t, "park", (out["park"] != "") & ~np.isin(out["park"], list(ctx.parks)), out["park"], problems,
-                     "unknown_park", "不是已导入的园区：请填园区名录中的园区代码，园区外的项目留空",
-                     "is not an imported park: give a park id of the parks table, or leave it empty outside parks")
-    out["investor"] = _text(t, "investor", problems)
+        report_rows(t, "park", (out["park"] != "") & ~np.isin(out["park"], list(ctx.parks)), out["park"], problems,
+                    "unknown_park", "不是已导入的园区：请填园区名录中的园区代码，园区外的项目留空",
+                    "is not an imported park: give a park id of the parks table, or leave it empty outside parks")
+    out["investor"] = text_cells(t, "investor", problems)
     out["investor_id"] = _credit(t, "investor_id", problems)
     for key in ("planned_investment", "planned_output"):
-        out[key] = _numbers(t, key, problems, unit="万元")
+        out[key] = number_cells(t, key, problems, unit="万元")
     words = COLUMN_WORDS["projects"]
     for prefix, actual in (("planned_", False), ("", True)):
         previous = np.full(len(t.rows), "", dtype=object)
@@ -451,34 +449,34 @@ def _projects(t: _DTable, ctx: _Context, problems: Problems) -> dict:
             out[key] = d
             prev_key = np.where(d != "", key, prev_key)
             previous = np.where(d != "", d, previous)
-    status = _vocabulary(t, "status", _text(t, "status", problems), PROJECT_STATUS_WORDS, problems,
-                         "unknown_status", "项目状态须为 推进中、暂缓 或 终止（留空为推进中）",
-                         "the status must be active, suspended or cancelled (empty: active)")
+    status = vocabulary(t, "status", text_cells(t, "status", problems), PROJECT_STATUS_WORDS, problems,
+                        "unknown_status", "项目状态须为 推进中、暂缓 或 终止（留空为推进中）",
+                        "the status must be active, suspended or cancelled (empty: active)")
     out["status"] = np.where(status == "", "active", status)
-    out["note"] = _text(t, "note", problems)
+    out["note"] = text_cells(t, "note", problems)
     return out
 
 
 def _progress(t: _DTable, ctx: _Context, problems: Problems) -> dict:
-    ids = _text(t, "project_id", problems)
-    _required(t, "project_id", ids, problems, "项目编号", "the project id")
+    ids = text_cells(t, "project_id", problems)
+    check_required(t, "project_id", ids, problems, "项目编号", "the project id")
     _known(t, "project_id", ids, ctx.projects, problems, "不是已知项目：请先在项目表中列出该项目",
            "is not a known project: list it in the projects table first")
     years = _years(t, problems)
-    months = _numbers(t, "month", problems, unit="月", lo=1, hi=12, whole=True,
-                      hint=("不是月份：请填1–12", "is not a month: write 1–12"))
-    _required(t, "month", _text(t, "month", problems), problems, "月份（1–12）", "the month (1–12)")
+    months = number_cells(t, "month", problems, unit="月", lo=1, hi=12, whole=True,
+                          hint=("不是月份：请填1–12", "is not a month: write 1–12"))
+    check_required(t, "month", text_cells(t, "month", problems), problems, "月份（1–12）", "the month (1–12)")
     months = np.where(np.isnan(months), 0, months).astype(np.int64)
     future = (years > 0) & (months > 0) & (years * 100 + months > int(ctx.today[:4]) * 100 + int(ctx.today[5:7]))
     later_year = years > int(ctx.today[:4])
     for key, mask, values in (("year", future & later_year, years), ("month", future & ~later_year, months)):
-        _report_rows(t, key, mask, values, problems, "future_date", f"晚于本月（{ctx.today[:7]}）：只能填报已过去的月份",
-                     f"is after the current month ({ctx.today[:7]}): report only months that have passed")
-    _duplicates(t, [ids, years, months], (ids != "") & (years > 0) & (months > 0), problems, "month",
-                "duplicate_key", "同一项目、年份与月份", "the same project, year and month")
+        report_rows(t, key, mask, values, problems, "future_date", f"晚于本月（{ctx.today[:7]}）：只能填报已过去的月份",
+                    f"is after the current month ({ctx.today[:7]}): report only months that have passed")
+    duplicates(t, [ids, years, months], (ids != "") & (years > 0) & (months > 0), problems, "month",
+               "duplicate_key", "同一项目、年份与月份", "the same project, year and month")
     return {"project_id": ids, "year": years, "month": months,
-            "investment": _numbers(t, "investment", problems, unit="万元"),
-            "output": _numbers(t, "output", problems, unit="万元")}
+            "investment": number_cells(t, "investment", problems, unit="万元"),
+            "output": number_cells(t, "output", problems, unit="万元")}
 
 
 def _problems(t: _DTable, ctx: _Context, problems: Problems) -> dict:
@@ -486,40 +484,40 @@ def _problems(t: _DTable, ctx: _Context, problems: Problems) -> dict:
            "enterprise_id": _credit(t, "enterprise_id", problems)}
     for key, zh, en in (("enterprise_name", "企业名称", "the enterprise's name"),
                         ("description", "问题描述", "the problem")):
-        out[key] = _text(t, key, problems)
-        _required(t, key, out[key], problems, zh, en)
-    raw = _text(t, "district", problems)
-    _required(t, "district", raw, problems, "所在区县（代码或名称）", "the district (code or name)")
+        out[key] = text_cells(t, key, problems)
+        check_required(t, key, out[key], problems, zh, en)
+    raw = text_cells(t, "district", problems)
+    check_required(t, "district", raw, problems, "所在区县（代码或名称）", "the district (code or name)")
     out["district"] = ctx.area.resolve(t, "district", raw, problems)
     cats = "、".join(v[0] for v in PROBLEM_CATEGORIES.values())
-    out["category"] = _vocabulary(t, "category", _text(t, "category", problems), CATEGORY_WORDS, problems,
-                                  "unknown_category", f"问题类别须为 {cats}",
-                                  "the category must be one of " + ", ".join(PROBLEM_CATEGORIES))
-    _required(t, "category", _text(t, "category", problems), problems, f"问题类别（{cats}）", "the category")
+    out["category"] = vocabulary(t, "category", text_cells(t, "category", problems), CATEGORY_WORDS, problems,
+                                 "unknown_category", f"问题类别须为 {cats}",
+                                 "the category must be one of " + ", ".join(PROBLEM_CATEGORIES))
+    check_required(t, "category", text_cells(t, "category", problems), problems, f"问题类别（{cats}）", "the category")
     out["department"] = _unit_list(ctx, t, "department", problems, single=True)
-    _required(t, "department", _text(t, "department", problems), problems, "责任单位", "the responsible unit")
+    check_required(t, "department", text_cells(t, "department", problems), problems, "责任单位", "the responsible unit")
     out["raised"] = _dates(t, "raised", problems, actual=True, today=ctx.today)
-    _required(t, "raised", _text(t, "raised", problems), problems, "提出日期", "the date raised")
+    check_required(t, "raised", text_cells(t, "raised", problems), problems, "提出日期", "the date raised")
     out["deadline"] = _dates(t, "deadline", problems)
-    _required(t, "deadline", _text(t, "deadline", problems), problems, "办理期限", "the deadline")
+    check_required(t, "deadline", text_cells(t, "deadline", problems), problems, "办理期限", "the deadline")
     _not_before(t, "deadline", out["deadline"], out["raised"], problems, "deadline_before_start",
                 "办理期限早于提出日期", "the deadline is before the date raised")
     resolved = _dates(t, "resolved", problems, actual=True, today=ctx.today)
-    status = _vocabulary(t, "status", _text(t, "status", problems), PROBLEM_STATUS_WORDS, problems,
-                         "unknown_status", "办理状态须为 待办、办理中 或 已办结（留空：有办结日期为已办结，否则待办）",
-                         "the status must be open, in progress or resolved (empty: resolved with a resolved date, "
-                         "else open)")
+    status = vocabulary(t, "status", text_cells(t, "status", problems), PROBLEM_STATUS_WORDS, problems,
+                        "unknown_status", "办理状态须为 待办、办理中 或 已办结（留空：有办结日期为已办结，否则待办）",
+                        "the status must be open, in progress or resolved (empty: resolved with a resolved date, "
+                        "else open)")
     status = np.where(status != "", status, np.where(resolved != "", "resolved", "open"))
-    raw_resolved = _text(t, "resolved", problems)
-    _report_rows(t, "resolved", (status == "resolved") & (raw_resolved == ""), raw_resolved, problems,
-                 "resolved_missing", "状态为已办结，但没有办结日期：请填写办结日期",
-                 "the status is resolved but there is no resolved date: fill it in")
-    _report_rows(t, "resolved", (status != "resolved") & (raw_resolved != ""), raw_resolved, problems,
-                 "resolved_not_done", "尚未办结的问题不能有办结日期：请改办理状态为已办结，或删去办结日期",
-                 "a problem not resolved has no resolved date: set the status to resolved or clear the date")
+    raw_resolved = text_cells(t, "resolved", problems)
+    report_rows(t, "resolved", (status == "resolved") & (raw_resolved == ""), raw_resolved, problems,
+                "resolved_missing", "状态为已办结，但没有办结日期：请填写办结日期",
+                "the status is resolved but there is no resolved date: fill it in")
+    report_rows(t, "resolved", (status != "resolved") & (raw_resolved != ""), raw_resolved, problems,
+                "resolved_not_done", "尚未办结的问题不能有办结日期：请改办理状态为已办结，或删去办结日期",
+                "a problem not resolved has no resolved date: set the status to resolved or clear the date")
     _not_before(t, "resolved", resolved, out["raised"], problems, "resolved_before_raised", "办结日期早于提出日期",
                 "the resolved date is before the date raised")
-    out.update(status=status, resolved=resolved, resolution=_text(t, "resolution", problems))
+    out.update(status=status, resolved=resolved, resolution=text_cells(t, "resolution", problems))
     return out
 
 
@@ -527,7 +525,7 @@ def _work_items(t: _DTable, ctx: _Context, problems: Problems) -> dict:
     plan = ctx.plan
     out = {"item_id": _key(t, "item_id", problems, "任务编号", "item id", optional=t.optional)}
     tasks = [*plan.tasks, *plan.safeguards]
-    words = {_word(w): x.id for x in tasks for w in (x.id, x.title)}
+    words = {word_key(w): x.id for x in tasks for w in (x.id, x.title)}
     if tasks:
         why = ("不是规划的重点任务或保障措施：请填任务编号或标题（如 " + "、".join(x.title for x in tasks[:4]) + "）",
                "is not a task or safeguard of the plan: give its id or title (e.g. "
@@ -535,32 +533,32 @@ def _work_items(t: _DTable, ctx: _Context, problems: Problems) -> dict:
     else:
         why = ("本规划未列任务分工：没有可对应的规划任务", "this plan has no task decomposition: there is no task to "
                "attach the item to")
-    raw = _text(t, "task", problems)
-    _required(t, "task", raw, problems, "对应的规划任务", "the plan task")
-    out["task"] = _vocabulary(t, "task", raw, words, problems, "unknown_task", *why)
-    out["title"] = _text(t, "title", problems)
-    _required(t, "title", out["title"], problems, "工作任务", "the work item's title")
+    raw = text_cells(t, "task", problems)
+    check_required(t, "task", raw, problems, "对应的规划任务", "the plan task")
+    out["task"] = vocabulary(t, "task", raw, words, problems, "unknown_task", *why)
+    out["title"] = text_cells(t, "title", problems)
+    check_required(t, "title", out["title"], problems, "工作任务", "the work item's title")
     out["lead"] = _unit_list(ctx, t, "lead", problems)
-    _required(t, "lead", _text(t, "lead", problems), problems, "牵头单位", "the lead unit(s)")
+    check_required(t, "lead", text_cells(t, "lead", problems), problems, "牵头单位", "the lead unit(s)")
     out["cooperating"] = _unit_list(ctx, t, "cooperating", problems)
     default_start = plan.plan.issued.isoformat() if plan.plan.issued else f"{plan.plan.base_year + 1}-01-01"
     start = _dates(t, "start", problems)
-    out["start"] = np.where(_text(t, "start", problems) == "", default_start, start)
+    out["start"] = np.where(text_cells(t, "start", problems) == "", default_start, start)
     out["deadline"] = _dates(t, "deadline", problems)
-    _required(t, "deadline", _text(t, "deadline", problems), problems, "完成时限", "the deadline")
+    check_required(t, "deadline", text_cells(t, "deadline", problems), problems, "完成时限", "the deadline")
     _not_before(t, "deadline", out["deadline"], out["start"], problems, "deadline_before_start",
                 "完成时限早于开始日期", "the deadline is before the start")
-    basis = _vocabulary(t, "basis", _text(t, "basis", problems), BASIS_WORDS, problems, "unknown_basis",
-                        "分工依据须为 规划原文、zhizao 的理解 或 用户录入（留空为用户录入）",
-                        "the basis must be plan_text, zhizao_reading or user (empty: user)")
+    basis = vocabulary(t, "basis", text_cells(t, "basis", problems), BASIS_WORDS, problems, "unknown_basis",
+                       "分工依据须为 规划原文、zhizao 的理解 或 用户录入（留空为用户录入）",
+                       "the basis must be plan_text, zhizao_reading or user (empty: user)")
     out["basis"] = np.where(basis == "", "user", basis)
-    out["section"], out["quote"] = _text(t, "section", problems), _text(t, "quote", problems)
+    out["section"], out["quote"] = text_cells(t, "section", problems), text_cells(t, "quote", problems)
     return out
 
 
 def _item_ref(t: _DTable, ctx: _Context, problems: Problems) -> np.ndarray:
-    ids = _text(t, "item_id", problems)
-    _required(t, "item_id", ids, problems, "任务编号", "the work item's id")
+    ids = text_cells(t, "item_id", problems)
+    check_required(t, "item_id", ids, problems, "任务编号", "the work item's id")
     _known(t, "item_id", ids, ctx.items, problems, "不是已知的工作任务：请先在任务分工表中列出该任务"
            + ("（本规划未列任务分工）" if not ctx.plan.work_items else ""),
            "is not a known work item: list it in the work items table first"
@@ -570,15 +568,15 @@ def _item_ref(t: _DTable, ctx: _Context, problems: Problems) -> np.ndarray:
 
 def _milestones(t: _DTable, ctx: _Context, problems: Problems) -> dict:
     ids = _item_ref(t, ctx, problems)
-    seq = _numbers(t, "seq", problems, unit="个", lo=1, hi=1000, whole=True)
-    _required(t, "seq", _text(t, "seq", problems), problems, "节点序号（1、2…）", "the milestone number (1, 2 …)")
+    seq = number_cells(t, "seq", problems, unit="个", lo=1, hi=1000, whole=True)
+    check_required(t, "seq", text_cells(t, "seq", problems), problems, "节点序号（1、2…）", "the milestone number (1, 2 …)")
     seq = np.where(np.isnan(seq), 0, seq).astype(np.int64)
-    _duplicates(t, [ids, seq], (ids != "") & (seq > 0), problems, "seq", "duplicate_key", "同一任务与节点序号",
-                "the same item and milestone number")
+    duplicates(t, [ids, seq], (ids != "") & (seq > 0), problems, "seq", "duplicate_key", "同一任务与节点序号",
+               "the same item and milestone number")
     due = _dates(t, "due", problems)
-    _required(t, "due", _text(t, "due", problems), problems, "节点时限", "the due date")
-    text = _text(t, "text", problems)
-    _required(t, "text", text, problems, "节点内容", "what the milestone is")
+    check_required(t, "due", text_cells(t, "due", problems), problems, "节点时限", "the due date")
+    text = text_cells(t, "text", problems)
+    check_required(t, "text", text, problems, "节点内容", "what the milestone is")
     done = _dates(t, "done", problems, actual=True, today=ctx.today)
     _before_start(t, "done", done, ids, ctx, problems, "节点不能在任务开始前完成",
                   "a milestone cannot be done before its work item starts")
@@ -599,30 +597,31 @@ def _reports(t: _DTable, ctx: _Context, problems: Problems) -> dict:
     out = {"report_id": _key(t, "report_id", problems, "报告编号", "report id", optional=t.optional),
            "item_id": _item_ref(t, ctx, problems),
            "date": _dates(t, "date", problems, actual=True, today=ctx.today)}
-    _required(t, "date", _text(t, "date", problems), problems, "报告日期", "the report's date")
+    check_required(t, "date", text_cells(t, "date", problems), problems, "报告日期", "the report's date")
     _before_start(t, "date", out["date"], out["item_id"], ctx, problems, "进展报告不能早于任务开始",
                   "a progress report cannot be dated before its work item starts")
-    out["completion"] = _numbers(t, "completion", problems, unit="%", hi=100)
-    _required(t, "completion", _text(t, "completion", problems), problems, "完成进度（0–100）", "the completion (0–100)")
-    attachments = _text(t, "attachments", problems)
+    out["completion"] = number_cells(t, "completion", problems, unit="%", hi=100)
+    check_required(t, "completion", text_cells(t, "completion", problems), problems, "完成进度（0–100）",
+                   "the completion (0–100)")
+    attachments = text_cells(t, "attachments", problems)
     out["attachments"] = np.array([";".join(p.strip() for p in re.split(r"[;；\n]+", a) if p.strip())
                                    for a in attachments], dtype=object)
-    out["text"], out["reporter"] = _text(t, "text", problems), _text(t, "reporter", problems)
+    out["text"], out["reporter"] = text_cells(t, "text", problems), text_cells(t, "reporter", problems)
     return out
 
 
 def _departments(t: _DTable, ctx: _Context, problems: Problems) -> dict:
     ids = _key(t, "department_id", problems, "单位编号", "unit id")
-    _report_rows(t, "department_id", (ids != "") & ~pd.Series(ids, dtype=object).str.fullmatch(ASCII_ID).to_numpy(),
-                 ids, problems, "bad_unit_id", "单位编号须为小写英文字母开头的字母、数字或下划线（如 economy_it）",
-                 "the unit id must be lower-case letters, digits or _ starting with a letter (e.g. economy_it)")
-    names = _text(t, "name", problems)
-    _required(t, "name", names, problems, "单位名称", "the unit's name")
-    kind = _vocabulary(t, "kind", _text(t, "kind", problems), KIND_WORDS, problems, "unknown_kind",
-                       "单位类别须为 部门、领导小组、各区县 或 其他（留空为部门）",
-                       "the kind must be " + ", ".join(DEPARTMENT_KINDS) + " (empty: department)")
-    aliases = [";".join(p.strip() for p in _SPLIT.split(a) if p.strip()) for a in _text(t, "aliases", problems)]
-    return {"department_id": ids, "name": names, "name_en": _text(t, "name_en", problems),
+    report_rows(t, "department_id", (ids != "") & ~pd.Series(ids, dtype=object).str.fullmatch(ASCII_ID).to_numpy(),
+                ids, problems, "bad_unit_id", "单位编号须为小写英文字母开头的字母、数字或下划线（如 economy_it）",
+                "the unit id must be lower-case letters, digits or _ starting with a letter (e.g. economy_it)")
+    names = text_cells(t, "name", problems)
+    check_required(t, "name", names, problems, "单位名称", "the unit's name")
+    kind = vocabulary(t, "kind", text_cells(t, "kind", problems), KIND_WORDS, problems, "unknown_kind",
+                      "单位类别须为 部门、领导小组、各区县 或 其他（留空为部门）",
+                      "the kind must be " + ", ".join(DEPARTMENT_KINDS) + " (empty: department)")
+    aliases = [";".join(p.strip() for p in _SPLIT.split(a) if p.strip()) for a in text_cells(t, "aliases", problems)]
+    return {"department_id": ids, "name": names, "name_en": text_cells(t, "name_en", problems),
             "kind": np.where(kind == "", "department", kind), "aliases": np.array(aliases, dtype=object)}
 
 
@@ -657,7 +656,7 @@ def _units(plan: Plan, frames: list[pd.DataFrame]) -> dict[str, str]:
     if merged is not None:
         english.update({n: i for n, i in zip(merged["name_en"].astype(str), merged["department_id"]) if n.strip()})
     vocab = {**english, **unit_vocabulary(plan, merged)}
-    return {_word(k): v for k, v in vocab.items()}
+    return {word_key(k): v for k, v in vocab.items()}
 
 
 def _ids(frame: str, key: str, columns: dict, existing: DeliveryData | None, fallback=None) -> set[str] | None:
@@ -716,7 +715,7 @@ def _screen(t: _DTable, problems: Problems) -> None:
 
 def _check(tables: dict[str, _DTable], plan: Plan, existing: DeliveryData | None, parks, today: str,
            problems: Problems) -> dict[str, dict]:
-    ctx = _Context(plan, _Area(plan), today, {}, set(parks) if parks is not None else None, None, set())
+    ctx = _Context(plan, Area(plan), today, {}, set(parks) if parks is not None else None, None, set())
     for t in tables.values():
         _screen(t, problems)
     columns: dict[str, dict] = {}
@@ -754,12 +753,7 @@ def read_delivery_files(paths: Sequence[str | Path], plan: Plan, *, existing: De
     problems = Problems()
     paths = [Path(p) for p in paths]
     step("read", None)
-    digest = hashlib.sha256()
-    for p in paths:
-        try:
-            digest.update(p.read_bytes())
-        except OSError:
-            pass  # reported by the reading below
+    digest = files_sha256(paths)
     tables: dict[str, _DTable] = {}
     given: dict[str, Sheet] = {}
     for path in paths:
@@ -794,12 +788,12 @@ def read_delivery_files(paths: Sequence[str | Path], plan: Plan, *, existing: De
     step("validate", sum(len(t.rows) for t in tables.values()))
     columns = _check(tables, plan, existing, parks, today, problems)
     if problems.items or not given:
-        return {}, problems.items, digest.hexdigest()
+        return {}, problems.items, digest
     out = {f: _contract(f, columns[f]) for f in FRAMES if f in columns}
     for f, frame in out.items():  # where each row came from, for a caller's own refusals (a district's scope)
         t = tables[f]
         frame.attrs.update(file=t.src.file, sheet=t.src.sheet, rows=[int(r) for r in t.rows], headers=dict(t.shown))
-    return out, [], digest.hexdigest()
+    return out, [], digest
 
 
 FORM = ("表单", "form")

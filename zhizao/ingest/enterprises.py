@@ -14,12 +14,9 @@ go through the row reader the chain import uses. Nothing here writes.
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import hashlib
 import io
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,15 +25,17 @@ import pandas as pd
 from zhizao.codes import uscc
 from zhizao.plan.spec import Plan
 
-from .chains import _uscc_reason  # the same wording as the chain import
+from .cells import (BOOL_WORDS, YEAR_MAX, YEAR_MIN, Area, Table, check_required, date_cells, duplicates, is_filled,
+                    number_cells, report_rows, text_cells, vocabulary, word_key)
+from .cells import parse_date  # noqa: F401 - read as enterprises.parse_date (tests/ingest)
+from .chains import uscc_reason  # the same wording as the chain import
 from .enterprise_frames import ANNUAL_MEASURES, ANNUAL_UNITS, FRAMES, EnterpriseData, _dtype
-from .table import HEADER_SCAN_ROWS, MAX_CELL_CHARS, MAX_COLUMNS, ImportProblem, TableReadError, _csv_records
-from .table import _norm_header, _shorten, decode_bytes
-from .workbook import MAX_AMOUNT, FormulaCell, Problems, Sheet, clean, xlsx_sheets
+from .table import HEADER_SCAN_ROWS, MAX_COLUMNS, ImportProblem, TableReadError, _csv_records, _norm_header
+from .table import _shorten, decode_bytes
+from .workbook import MAX_AMOUNT, FormulaCell, Problems, Sheet, clean, files_sha256, xlsx_sheets
 
 FILE_PROBLEMS = ("unreadable_file", "no_header", "unknown_table")  # a table may hide behind these
 FAST_CSV_BYTES = 4 << 20  # CSV files this large are parsed column-wise (pandas); smaller ones row by row
-YEAR_MIN, YEAR_MAX = 1949, 2100
 DATE_MIN_YEAR = 1000  # an 老字号's founding date may be centuries old; tag dates keep YEAR_MIN–YEAR_MAX
 NAME_MAX = 200  # characters of an enterprise's or park's name (registered names are far shorter)
 # control characters (Unicode Cc) and the bidi marks, embeddings, overrides and isolates
@@ -266,12 +265,7 @@ WHOLE = frozenset({"employees", "env_violations", "quality_failures", "safety_vi
 
 
 def _words(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {_word(w): key for key, words in table.items() for w in (key, *words)}
-
-
-def _word(text: str) -> str:
-    """A vocabulary word as compared: NFKC (Ⅱ → II), case, spaces and quotes ignored."""
-    return re.sub(r"[\s“”\"'‘’「」《》]", "", _norm_header(text))
+    return {word_key(w): key for key, words in table.items() for w in (key, *words)}
 
 
 TAG_WORDS = _words({
@@ -290,9 +284,7 @@ LEVEL_WORDS = _words({"national": ("国家级", "国家", "national"), "municipa
 _LEVEL_PREFIXES = (("国家级", "national"), ("省级", "municipal"), ("市级", "municipal"), ("国家", "national"))
 SIZE_WORDS = _words({"large": ("大型", "大", "大型企业"), "medium": ("中型", "中", "中型企业"),
                      "small": ("小型", "小", "小型企业"), "micro": ("微型", "微", "微型企业")})
-BOOL_WORDS = {**{_word(w): 1.0 for w in ("是", "有", "yes", "y", "true", "√", "✓")},
-              **{_word(w): 0.0 for w in ("否", "无", "no", "n", "false", "×", "✗")}}
-DIGITAL_WORDS = {_word(w): float(i) for i, ws in ((1, ("一级", "1级")), (2, ("二级", "2级")), (3, ("三级", "3级")))
+DIGITAL_WORDS = {word_key(w): float(i) for i, ws in ((1, ("一级", "1级")), (2, ("二级", "2级")), (3, ("三级", "3级")))
                  for w in ws}
 PRODUCT_WORDS = _words({"key": ("补短板", "锻长板", "填空白", "补短板/锻长板/填空白"),
                         "foundation": ("工业六基", "工业“六基”", "老字号", "配套龙头", "六基"), "": ("其他", "无", "other")})
@@ -301,27 +293,15 @@ IP_WORDS = _words({"1_high_value": ("Ⅰ类高价值", "I类高价值", "一类�
                    "2": ("Ⅱ类", "II类", "二类"), "": ("无", "none")})
 INSTITUTION_WORDS = _words({"national": ("国家级",), "provincial": ("省级",), "municipal": ("市级",),
                             "below": ("市级以下", "区县级", "区级", "县级"), "": ("无", "none")})
-NONE_WORDS = {_word(w) for w in ("无", "否", "-", "—", "none", "no")}
+NONE_WORDS = {word_key(w) for w in ("无", "否", "-", "—", "none", "no")}
 _SPLIT = re.compile(r"[;；,，、/\s]+")
 _INDUSTRY = re.compile(r"[A-Ta-t]?(\d{2,4})")
-_YMD = (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0?0:00(?::00(?:\.0+)?)?)?"),
-        re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"), re.compile(r"(\d{4})(\d{2})(\d{2})"))
-_SERIAL = re.compile(r"(\d{5})(?:\.0+)?")  # an Excel date read as its serial number (1900 system)
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 # --- reading ------------------------------------------------------------------------------------------
-@dataclass
-class _Table:
-    """One frame's table: its cells by canonical column (positional Series), the spreadsheet row numbers
-    and the headers as written."""
-
-    src: Sheet
-    frame: str
-    rows: np.ndarray
-    cols: dict[str, pd.Series]
-    shown: dict[str, str]
+class _ETable(Table):
+    """An enterprise table: a column it lacks is named as the template writes it (用地面积（亩）)."""
 
     def label(self, key: str) -> str:
         return self.shown.get(key, COLUMN_ZH[self.frame].get(key, key))
@@ -392,7 +372,7 @@ def _fast_csv(text: str, name: str, problems: Problems) -> list[tuple[Sheet, str
     src = Sheet(name, None, number, [c.strip() for c in header], [])  # headers as written
     # The parser pads a row cut short with blanks: a row whose last cell is blank is counted again.
     last = data[len(header) - 1]
-    suspect = ~_filled(last) & _filled_rows(data)
+    suspect = ~is_filled(last) & _filled_rows(data)
     if suspect.any():
         body = _LINE_END.split(text)[lines:]
         if body and body[-1] == "":
@@ -417,7 +397,7 @@ def _fast_csv(text: str, name: str, problems: Problems) -> list[tuple[Sheet, str
 def _filled_rows(data: pd.DataFrame) -> np.ndarray:
     filled = np.zeros(len(data), dtype=bool)
     for c in data.columns:
-        filled |= _filled(data[c])
+        filled |= is_filled(data[c])
     return filled
 
 
@@ -520,7 +500,7 @@ def _file_tables(path: Path, problems: Problems) -> list[tuple[Sheet, str, pd.Da
     return _row_tables(name, None, _csv_records(text), problems, False)
 
 
-def _columns(src: Sheet, frame: str, data: pd.DataFrame, problems: Problems) -> _Table | None:
+def _columns(src: Sheet, frame: str, data: pd.DataFrame, problems: Problems) -> Table | None:
     """Map the header to the frame's columns (unknown, duplicate, missing columns reported) and the
     cells by column; None when the table cannot be used."""
     file, hr = src.file, src.header_row
@@ -535,7 +515,7 @@ def _columns(src: Sheet, frame: str, data: pd.DataFrame, problems: Problems) -> 
     for pos, header in enumerate(src.header):
         key, why = header_key(frame, header)
         column = data[pos] if pos in data.columns else pd.Series(dtype=object)
-        if key == "_ignore" or (not header and not _filled(column).any()):
+        if key == "_ignore" or (not header and not is_filled(column).any()):
             continue  # 序号/备注, or a column with neither header nor content
         label = _shorten(header) or f"(第{pos + 1}列)"
         if why is not None:
@@ -567,194 +547,29 @@ def _columns(src: Sheet, frame: str, data: pd.DataFrame, problems: Problems) -> 
     if len(rows):  # rows with nothing in the frame's columns (a spreadsheet's blank lines)
         filled = np.zeros(len(rows), dtype=bool)
         for s in cols.values():
-            filled |= _filled(s)
+            filled |= is_filled(s)
         if not filled.all():
             rows = rows[filled]
             cols = {k: s[filled].reset_index(drop=True) for k, s in cols.items()}
-    return _Table(src, frame, rows, cols, shown)
+    return _ETable(src, frame, rows, cols, shown)
 
 
-def _filled(s: pd.Series) -> np.ndarray:
-    if s.dtype.kind in "if":
-        return s.notna().to_numpy()
-    text = s.fillna("")
-    try:
-        return (text.astype(str).str.strip() != "").to_numpy(dtype=bool)
-    except (TypeError, ValueError):
-        return np.array([bool(clean(v)) for v in text.astype(str)], dtype=bool)
-
-
-# --- checking cells ------------------------------------------------------------------------------------
-def _text(t: _Table, key: str, problems: Problems, *, upper: bool = False) -> np.ndarray:
-    """The column as cleaned text ("" blank): each distinct value cleaned once; too long cells reported."""
-    s = t.cols.get(key)
-    if s is None:
-        return np.full(len(t.rows), "", dtype=object)
-    codes, uniques = pd.factorize(s)
-    cleaned = []
-    for u in uniques:
-        v = clean(u if isinstance(u, str) else _number_text(u))
-        cleaned.append(v.upper() if upper else v)
-    for j, v in enumerate(cleaned):
-        if len(v) > MAX_CELL_CHARS:
-            for i in np.nonzero(codes == j)[0]:
-                problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), v, "cell_too_long",
-                             f"超过{MAX_CELL_CHARS}个字符（Excel单元格上限）：请缩短",
-                             f"longer than {MAX_CELL_CHARS} characters (Excel's cell limit): shorten it")
-            cleaned[j] = ""
-    table = np.array([*cleaned, ""], dtype=object)
-    return table[codes]  # code −1 (a blank) picks the trailing ""
-
-
-def _number_text(x) -> str:
-    return "" if x is None or (isinstance(x, float) and x != x) else \
-        str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
-def _required(t: _Table, key: str, values: np.ndarray, problems: Problems, what_zh: str, what_en: str) -> np.ndarray:
-    filled = values != ""
-    for i in np.nonzero(~filled)[0]:
-        problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), None, "missing_value",
-                     f"为空：该列必填，请填写{what_zh}", f"is empty: this column is required; fill in {what_en}")
-    return filled
-
-
-def _numbers(t: _Table, key: str, problems: Problems, *, unit: str, lo: float = 0.0, hi: float = MAX_AMOUNT,
-             lo_open: bool = False, whole: bool = False, words: dict[str, float] | None = None,
-             hint: tuple[str, str] | None = None) -> np.ndarray:
-    """The column as floats (NaN blank); what is not a finite number, below `lo`, above `hi` or not whole
-    is reported (and NaN). Thousands separators, full-width digits, a trailing % and `words` are read."""
-    s = t.cols.get(key)
-    n = len(t.rows)
-    if s is None:
-        return np.full(n, np.nan)
-    label = t.label(key)
-    if s.dtype.kind in "if":
-        x = s.to_numpy(dtype="float64", copy=True)
-    else:
-        x = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", copy=True)
-        idx = np.nonzero(np.isnan(x) & s.notna().to_numpy())[0]
-        if len(idx):  # what the fast parser did not read: each distinct text once
-            codes, uniques = pd.factorize(s.to_numpy(dtype=object)[idx])
-            x[idx] = np.array([_parse_number(u, words) for u in uniques] + [np.nan])[codes]
-    bad = ~np.isfinite(x) & ~np.isnan(x)
-    hint = hint or ("不是数字：请填写数值（如 1200.5）" + ("，或 是/否" if words is BOOL_WORDS else ""),
-                    "is not a number: write a number (e.g. 1200.5)" + (" or 是/否 (yes/no)" if words is BOOL_WORDS
-                                                                      else ""))
-    for i in np.nonzero(bad)[0]:
-        problems.add(t.src, t.src.file, int(t.rows[i]), label, _cell(s, i), "bad_number", *hint)
-    x[bad] = np.nan
-    with np.errstate(invalid="ignore"):
-        low = (x <= lo) if lo_open else (x < lo)
-        high = x > hi
-        frac = (x != np.round(x)) & ~np.isnan(x) if whole else np.zeros(n, dtype=bool)
-    for i in np.nonzero(low | high | frac)[0]:
-        v = _cell(s, i)
-        if low[i] and lo == 0 and not lo_open:
-            problems.add(t.src, t.src.file, int(t.rows[i]), label, v, "negative_value", "不能为负数", "must not be negative")
-        elif low[i] or high[i]:
-            bound = f"{hi:.0e}" if hi >= 1e6 else f"{hi:g}"
-            code = "value_out_of_range"
-            zh_lo = f"大于{lo:g}" if lo_open else f"不小于{lo:g}"
-            en_lo = f"above {lo:g}" if lo_open else f"at least {lo:g}"
-            problems.add(t.src, t.src.file, int(t.rows[i]), label, v, code,
-                         f"须{zh_lo}且不超过{bound}（单位：{unit}）：请检查数值与单位",
-                         f"must be {en_lo} and at most {bound} (unit: {unit}): check the value and the unit")
-        else:
-            problems.add(t.src, t.src.file, int(t.rows[i]), label, v, "not_whole", f"须为整数（{unit}）",
-                         f"must be a whole number ({unit})")
-    x[low | high | frac] = np.nan
-    return x
-
-
-def _parse_number(value: object, words: dict[str, float] | None) -> float:
-    """A cell the fast parser did not read: NaN when blank, inf when not a number (reported)."""
-    raw = clean(value) if isinstance(value, str) else _number_text(value)
-    if not raw:
-        return np.nan
-    if words and _word(raw) in words:
-        return words[_word(raw)]
-    try:
-        x = float(raw.replace(",", "").replace(" ", "").removesuffix("%"))
-    except ValueError:
-        return np.inf
-    return np.inf if np.isnan(x) else x
-
-
-def _cell(s: pd.Series, i: int) -> str:
-    v = s.iloc[i]
-    return clean(v) if isinstance(v, str) else _number_text(v)
-
-
-def _years(t: _Table, problems: Problems) -> np.ndarray:
+# --- checking cells: the enterprise-only checks (the shared ones are cells.py's) -----------------------
+def _years(t: Table, problems: Problems) -> np.ndarray:
     """The year column (required, whole, YEAR_MIN–YEAR_MAX); 0 where it is not usable."""
     s = t.cols["year"]
     if s.dtype.kind not in "if":
         s = s.map(lambda v: clean(v).removesuffix("年") if isinstance(v, str) else v)
-        t = _Table(t.src, t.frame, t.rows, {**t.cols, "year": s}, t.shown)
-    x = _numbers(t, "year", problems, unit="年", lo=YEAR_MIN, hi=YEAR_MAX, whole=True,
-                 hint=("不是年份：请填写四位数字的年份（如 2024）", "is not a year: write the year in four digits (e.g. 2024)"))
-    for i in np.nonzero(~_filled(s))[0]:
+        t = _ETable(t.src, t.frame, t.rows, {**t.cols, "year": s}, t.shown)
+    x = number_cells(t, "year", problems, unit="年", lo=YEAR_MIN, hi=YEAR_MAX, whole=True,
+                     hint=("不是年份：请填写四位数字的年份（如 2024）", "is not a year: write the year in four digits (e.g. 2024)"))
+    for i in np.nonzero(~is_filled(s))[0]:
         problems.add(t.src, t.src.file, int(t.rows[i]), t.label("year"), None, "missing_value",
                      "为空：该列必填，请填写年份（如 2024）", "is empty: this column is required; fill in the year (e.g. 2024)")
     return np.where(np.isnan(x), 0, x).astype(np.int64)
 
 
-def parse_date(text: str) -> dt.date | None:
-    """2024-05-01, 2024/5/1, 2024.5.1, 2024年5月1日, 20240501 or an Excel serial (45413); None if not a date."""
-    for pattern in _YMD:
-        m = pattern.fullmatch(text)
-        if m:
-            try:
-                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return None
-    m = _SERIAL.fullmatch(text)
-    if m:
-        return _EXCEL_EPOCH + dt.timedelta(days=int(m.group(1)))
-    return None
-
-
-def _dates(t: _Table, key: str, problems: Problems, *, first_year: int) -> np.ndarray:
-    """The column as 'YYYY-MM-DD' ("" blank or unusable, reported)."""
-    values = _text(t, key, problems)
-    codes, uniques = pd.factorize(values)
-    out = []
-    bad: dict[int, tuple[str, str]] = {}
-    for j, u in enumerate(uniques):
-        if not u:
-            out.append("")
-            continue
-        d = parse_date(u)
-        if d is None:
-            bad[j] = ("不是有效日期：请写成 2024-05-01、2024/5/1 或 2024年5月1日", "is not a valid date: write 2024-05-01, "
-                      "2024/5/1 or 2024年5月1日")
-        elif not first_year <= d.year <= YEAR_MAX:
-            bad[j] = (f"日期须在{first_year}年至{YEAR_MAX}年之间", f"the date must be between {first_year} and {YEAR_MAX}")
-        out.append("" if j in bad else d.isoformat())
-    for j, (zh, en) in bad.items():
-        for i in np.nonzero(codes == j)[0]:
-            problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), uniques[j], "bad_date", zh, en)
-    return np.array([*out, ""], dtype=object)[codes]
-
-
-def _vocabulary(t: _Table, key: str, values: np.ndarray, words: dict[str, str], problems: Problems, code: str,
-                zh: str, en: str) -> np.ndarray:
-    """Words → the contract's vocabulary ("" blank); unknown words reported with what is accepted."""
-    codes, uniques = pd.factorize(values)
-    out, bad = [], []
-    for j, u in enumerate(uniques):
-        w = words.get(_word(u)) if u else ""
-        if w is None:
-            bad.append(j)
-        out.append(w or "")
-    for j in bad:
-        for i in np.nonzero(codes == j)[0]:
-            problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), uniques[j], code, zh, en)
-    return np.array([*out, ""], dtype=object)[codes]
-
-
-def _names(t: _Table, key: str, values: np.ndarray, problems: Problems) -> None:
+def _names(t: Table, key: str, values: np.ndarray, problems: Problems) -> None:
     """Enterprise and park names: at most NAME_MAX characters, no control characters (a line break, a
     tab) nor the invisible bidi controls (U+202E …) that would show a name reversed or spoofed."""
     text = pd.Series(values, dtype=object)
@@ -776,133 +591,56 @@ def _names(t: _Table, key: str, values: np.ndarray, problems: Problems) -> None:
                      "invisible characters (line breaks …) and import again")
 
 
-def _report_rows(t: _Table, key: str, mask: np.ndarray, values, problems: Problems, code: str, zh: str, en: str):
-    for i in np.nonzero(mask)[0]:
-        problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), str(values[i]) or None, code, zh, en)
-
-
-def _duplicates(t: _Table, keys: list[np.ndarray], valid: np.ndarray, problems: Problems, label_key: str,
-                code: str, zh: str, en: str) -> np.ndarray:
-    """Rows repeating an earlier valid row's key, each naming the first; returns the mask of repeats."""
-    frame = pd.DataFrame({i: k for i, k in enumerate(keys)})
-    repeat = np.zeros(len(t.rows), dtype=bool)
-    if not valid.any():
-        return repeat
-    sub = frame[valid]
-    dup = sub.duplicated(keep=False).to_numpy()
-    first: dict[tuple, int] = {}
-    for i, k in zip(np.nonzero(valid)[0][dup], sub[dup].itertuples(index=False, name=None)):
-        if k in first:
-            repeat[i] = True
-            problems.add(t.src, t.src.file, int(t.rows[i]), t.label(label_key), str(k[0]), code,
-                         f"与第{first[k]}行重复（{zh}）：请删除其中一行", f"duplicates row {first[k]} ({en}): delete one")
-        else:
-            first[k] = int(t.rows[i])
-    return repeat
-
-
-class _Area:
-    """The plan's area: its districts by code, name or alias; its whole code."""
-
-    def __init__(self, plan: Plan) -> None:
-        r = plan.regions
-        self.whole = r.whole_code if r else None
-        self.codes = {d.code for d in r.districts} if r else set()
-        self.names: dict[str, str] = {}
-        for d in (r.districts if r else []):
-            for w in (d.name, *d.aliases):
-                self.names.setdefault(_word(w), d.code)
-        self.listed = "、".join(f"{d.code}（{d.name}）" for d in (r.districts if r else [])[:8]) + \
-            ("…" if r and len(r.districts) > 8 else "")
-        self.whole_names = {_word(w) for w in ((r.whole_name, "全市", "全省", "全区", "全域", "合计") if r else ())}
-
-    def district(self, value: str) -> tuple[str | None, str, str, str]:
-        """(code, problem code, zh, en); code None when refused."""
-        if value in self.codes:
-            return value, "", "", ""
-        code = self.names.get(_word(value))
-        if code:
-            return code, "", "", ""
-        if not re.fullmatch(r"\d{6}", value):
-            return None, "bad_district", "须为6位行政区划代码（GB/T 2260）或规划所列区县的名称", \
-                "must be a 6-digit GB/T 2260 code or the name of one of the plan's districts"
-        if self.codes:
-            return None, "unknown_district", f"不是规划所列的区县；可用的区县如：{self.listed}", \
-                f"is not one of the plan's districts; they are e.g. {self.listed}"
-        if self.whole and value[:2] != self.whole[:2]:
-            return None, "unknown_district", f"不在规划区域（{self.whole}）内：区县代码须以{self.whole[:2]}开头", \
-                f"is outside the plan's area ({self.whole}): the code must start with {self.whole[:2]}"
-        return value, "", "", ""
-
-    def resolve(self, t: _Table, key: str, values: np.ndarray, problems: Problems, *, whole: bool = False
-                ) -> np.ndarray:
-        codes, uniques = pd.factorize(values)
-        out = []
-        for j, u in enumerate(uniques):
-            if whole and self.whole and (u == self.whole or _word(u) in self.whole_names):
-                out.append(self.whole)
-                continue
-            code, problem, zh, en = self.district(u) if u else ("", "", "", "")
-            if problem and whole:
-                zh = f"须为全域代码 {self.whole} 或规划所列区县：" + zh
-                en = f"must be the whole area's code {self.whole} or one of the plan's districts: " + en
-            if problem:
-                for i in np.nonzero(codes == j)[0]:
-                    problems.add(t.src, t.src.file, int(t.rows[i]), t.label(key), u, problem, zh, en)
-            out.append(code or "")
-        return np.array([*out, ""], dtype=object)[codes]
-
-
 # --- the frames ---------------------------------------------------------------------------------------
-def _registry(t: _Table, area: _Area, parks: dict[str, str] | None | bool, problems: Problems,
+def _registry(t: Table, area: Area, parks: dict[str, str] | None | bool, problems: Problems,
               park_districts: dict[str, list[str]] | None = None) -> dict:
     """`parks`: park id or name → id; None: there is no parks table; False: it is given but cannot be
     used (its own problems say why: the registry's parks are not checked against it)."""
     file, src = t.src.file, t.src
-    ids = _text(t, "enterprise_id", problems, upper=True)
-    filled = _required(t, "enterprise_id", ids, problems, "18位统一社会信用代码", "the 18-character credit code")
+    ids = text_cells(t, "enterprise_id", problems, upper=True)
+    filled = check_required(t, "enterprise_id", ids, problems, "18位统一社会信用代码", "the 18-character credit code")
     valid = uscc.valid_mask(ids) if len(ids) else np.zeros(0, dtype=bool)
     for i in np.nonzero(filled & ~valid)[0]:
-        zh, en = _uscc_reason(ids[i])
+        zh, en = uscc_reason(ids[i])
         problems.add(src, file, int(t.rows[i]), t.label("enterprise_id"), ids[i], "bad_credit_code",
                      f"不是有效的统一社会信用代码：{zh}；请核对", f"is not a valid unified social credit code: {en}; check it")
-    _duplicates(t, [ids], filled, problems, "enterprise_id", "duplicate_enterprise", "统一社会信用代码相同",
-                "the same credit code")
-    names = _text(t, "name", problems)
-    _required(t, "name", names, problems, "企业名称", "the enterprise's name")
+    duplicates(t, [ids], filled, problems, "enterprise_id", "duplicate_enterprise", "统一社会信用代码相同",
+               "the same credit code")
+    names = text_cells(t, "name", problems)
+    check_required(t, "name", names, problems, "企业名称", "the enterprise's name")
     _names(t, "name", names, problems)
-    raw = _text(t, "district", problems)
-    _required(t, "district", raw, problems, "企业所在区县（代码或名称）", "the enterprise's district (code or name)")
+    raw = text_cells(t, "district", problems)
+    check_required(t, "district", raw, problems, "企业所在区县（代码或名称）", "the enterprise's district (code or name)")
     districts = area.resolve(t, "district", raw, problems)
-    park_text = _text(t, "park", problems)
+    park_text = text_cells(t, "park", problems)
     park = park_text.copy()
     if parks is False:
         pass
     elif parks is None:
         listed = park_text != ""
         if listed.any():
-            _report_rows(t, "park", listed, park_text, problems, "unknown_park",
-                         "没有园区表：请与企业名录一起导入园区表（或先导入园区表）", "there is no parks table: import the "
-                         "parks sheet with the registry (or before it)")
+            report_rows(t, "park", listed, park_text, problems, "unknown_park",
+                        "没有园区表：请与企业名录一起导入园区表（或先导入园区表）", "there is no parks table: import the "
+                        "parks sheet with the registry (or before it)")
     else:
         codes, uniques = pd.factorize(park_text)
-        resolved = [parks.get(u, parks.get("\0" + _word(u))) if u else "" for u in uniques]
+        resolved = [parks.get(u, parks.get("\0" + word_key(u))) if u else "" for u in uniques]
         unknown = np.array([r is None for r in resolved] + [False], dtype=bool)[codes]
-        _report_rows(t, "park", unknown, park_text, problems, "unknown_park",
-                     "不在园区表中：请填园区表中的园区代码或名称，园区外的企业留空", "is not in the parks table: give a park "
-                     "id or name of the parks table, or leave it empty outside parks")
+        report_rows(t, "park", unknown, park_text, problems, "unknown_park",
+                    "不在园区表中：请填园区表中的园区代码或名称，园区外的企业留空", "is not in the parks table: give a park "
+                    "id or name of the parks table, or leave it empty outside parks")
         park = np.array([r or "" for r in resolved] + [""], dtype=object)[codes]
         _park_districts(t, park, districts, park_districts or {}, problems)
-    industry = _industries(t, "industry_class", _text(t, "industry_class", problems), problems, single=True)
-    sizes = _vocabulary(t, "size", _text(t, "size", problems), SIZE_WORDS, problems, "unknown_size",
-                        "企业规模须为 大型、中型、小型 或 微型（留空为未知）", "the size must be 大型/中型/小型/微型 "
-                        "(large, medium, small, micro) or empty")
-    established = _dates(t, "established", problems, first_year=DATE_MIN_YEAR)
+    industry = _industries(t, "industry_class", text_cells(t, "industry_class", problems), problems, single=True)
+    sizes = vocabulary(t, "size", text_cells(t, "size", problems), SIZE_WORDS, problems, "unknown_size",
+                       "企业规模须为 大型、中型、小型 或 微型（留空为未知）", "the size must be 大型/中型/小型/微型 "
+                       "(large, medium, small, micro) or empty")
+    established = date_cells(t, "established", problems, first_year=DATE_MIN_YEAR)
     return {"enterprise_id": ids, "name": names, "district": districts, "park": park, "industry_class": industry,
             "size": sizes, "established": established}
 
 
-def _park_districts(t: _Table, park: np.ndarray, districts: np.ndarray, of_park: dict[str, list[str]],
+def _park_districts(t: Table, park: np.ndarray, districts: np.ndarray, of_park: dict[str, list[str]],
                     problems: Problems) -> None:
     """An enterprise in a park that lies in other districts (a park without districts is not checked)."""
     for i in np.nonzero((park != "") & (districts != ""))[0]:
@@ -917,7 +655,7 @@ def _park_districts(t: _Table, park: np.ndarray, districts: np.ndarray, of_park:
                          "to the park in the parks table")
 
 
-def _industries(t: _Table, key: str, values: np.ndarray, problems: Problems, *, single: bool) -> np.ndarray:
+def _industries(t: Table, key: str, values: np.ndarray, problems: Problems, *, single: bool) -> np.ndarray:
     """GB/T 4754-2017 codes (2–4 digits, a section letter before them dropped; divisions 01–97)."""
     codes, uniques = pd.factorize(values)
     out = []
@@ -945,59 +683,59 @@ def _industries(t: _Table, key: str, values: np.ndarray, problems: Problems, *, 
     return np.array([*out, ""], dtype=object)[codes]
 
 
-def _references(t: _Table, ids: np.ndarray, known: set[str] | None, problems: Problems) -> None:
+def _references(t: Table, ids: np.ndarray, known: set[str] | None, problems: Problems) -> None:
     if known is None:
         return
     unknown = (ids != "") & ~pd.Series(ids, dtype=object).isin(known).to_numpy()
-    _report_rows(t, "enterprise_id", unknown, ids, problems, "unknown_enterprise",
-                 "不在企业名录中：请先在企业名录列出该企业", "is not in the registry: list the enterprise there first")
+    report_rows(t, "enterprise_id", unknown, ids, problems, "unknown_enterprise",
+                "不在企业名录中：请先在企业名录列出该企业", "is not in the registry: list the enterprise there first")
 
 
-def _enterprise_ids(t: _Table, known: set[str] | None, problems: Problems) -> np.ndarray:
-    ids = _text(t, "enterprise_id", problems, upper=True)
-    _required(t, "enterprise_id", ids, problems, "统一社会信用代码", "the credit code")
+def _enterprise_ids(t: Table, known: set[str] | None, problems: Problems) -> np.ndarray:
+    ids = text_cells(t, "enterprise_id", problems, upper=True)
+    check_required(t, "enterprise_id", ids, problems, "统一社会信用代码", "the credit code")
     _references(t, ids, known, problems)
     return ids
 
 
-def _tags(t: _Table, known: set[str] | None, problems: Problems) -> dict:
+def _tags(t: Table, known: set[str] | None, problems: Problems) -> dict:
     ids = _enterprise_ids(t, known, problems)
-    raw = _text(t, "tag", problems)
-    _required(t, "tag", raw, problems, "标签（如 专精特新中小企业、高新技术企业）", "the tag (e.g. 专精特新中小企业)")
-    stated = _vocabulary(t, "level", _text(t, "level", problems), LEVEL_WORDS, problems, "unknown_level",
-                         "级别须为 国家级 或 市级（省级规划为 省级），无级别留空", "the level must be 国家级 (national) or "
-                         "市级/省级 (the plan area's own), or empty")
+    raw = text_cells(t, "tag", problems)
+    check_required(t, "tag", raw, problems, "标签（如 专精特新中小企业、高新技术企业）", "the tag (e.g. 专精特新中小企业)")
+    stated = vocabulary(t, "level", text_cells(t, "level", problems), LEVEL_WORDS, problems, "unknown_level",
+                        "级别须为 国家级 或 市级（省级规划为 省级），无级别留空", "the level must be 国家级 (national) or "
+                        "市级/省级 (the plan area's own), or empty")
     # "国家级专精特新小巨人": a level written before the tag
     prefixed = np.full(len(raw), "", dtype=object)
     tag_text = raw.copy()
     for i in np.nonzero(pd.Series(raw, dtype=object).str.match(r"^(国家级|省级|市级|国家)").to_numpy())[0]:
         for word, level in _LEVEL_PREFIXES:
-            if raw[i].startswith(word) and _word(raw[i][len(word):]) in TAG_WORDS:
+            if raw[i].startswith(word) and word_key(raw[i][len(word):]) in TAG_WORDS:
                 tag_text[i], prefixed[i] = raw[i][len(word):], level
                 break
-    tags = _vocabulary(t, "tag", tag_text, TAG_WORDS, problems, "unknown_tag",
-                       "不是可识别的标签：可用 链主、专精特新中小企业、专精特新“小巨人”、制造业单项冠军、高新技术企业、科技型企业、"
-                       "创新型中小企业、规上", "is not a known tag: use 链主 (chain leader), 专精特新中小企业, 小巨人, 单项冠军, "
-                       "高新技术企业, 科技型企业, 创新型中小企业 or 规上 (or the ids chain_leader, srdi_sme …)")
+    tags = vocabulary(t, "tag", tag_text, TAG_WORDS, problems, "unknown_tag",
+                      "不是可识别的标签：可用 链主、专精特新中小企业、专精特新“小巨人”、制造业单项冠军、高新技术企业、科技型企业、"
+                      "创新型中小企业、规上", "is not a known tag: use 链主 (chain leader), 专精特新中小企业, 小巨人, 单项冠军, "
+                      "高新技术企业, 科技型企业, 创新型中小企业 or 规上 (or the ids chain_leader, srdi_sme …)")
     conflict = (prefixed != "") & (stated != "") & (prefixed != stated)
-    _report_rows(t, "level", conflict, stated, problems, "level_conflict",
-                 "与标签中写明的级别不一致：请只在一处写级别", "differs from the level written in the tag: state it once")
+    report_rows(t, "level", conflict, stated, problems, "level_conflict",
+                "与标签中写明的级别不一致：请只在一处写级别", "differs from the level written in the tag: state it once")
     levels = np.where(stated != "", stated, prefixed)
-    acquired = _dates(t, "acquired", problems, first_year=YEAR_MIN)
-    _required(t, "acquired", _text(t, "acquired", problems), problems, "认定日期（如 2024-05-01）",
-              "the date acquired (e.g. 2024-05-01)")
-    lost = _dates(t, "lost", problems, first_year=YEAR_MIN)
+    acquired = date_cells(t, "acquired", problems, first_year=YEAR_MIN)
+    check_required(t, "acquired", text_cells(t, "acquired", problems), problems, "认定日期（如 2024-05-01）",
+                   "the date acquired (e.g. 2024-05-01)")
+    lost = date_cells(t, "lost", problems, first_year=YEAR_MIN)
     backwards = (acquired != "") & (lost != "") & (lost <= acquired)
-    _report_rows(t, "lost", backwards, lost, problems, "lost_before_acquired",
-                 "失效日期须晚于认定日期", "the date lost must be after the date acquired")
+    report_rows(t, "lost", backwards, lost, problems, "lost_before_acquired",
+                "失效日期须晚于认定日期", "the date lost must be after the date acquired")
     ok = (ids != "") & (tags != "") & (acquired != "") & ~backwards & ~conflict
-    repeat = _duplicates(t, [ids, tags, levels, acquired], ok, problems, "enterprise_id", "duplicate_tag",
-                         "同一企业、标签、级别与认定日期", "the same enterprise, tag, level and date acquired")
+    repeat = duplicates(t, [ids, tags, levels, acquired], ok, problems, "enterprise_id", "duplicate_tag",
+                        "同一企业、标签、级别与认定日期", "the same enterprise, tag, level and date acquired")
     _overlaps(t, ids, tags, levels, acquired, lost, ok & ~repeat, problems)
     return {"enterprise_id": ids, "tag": tags, "level": levels, "acquired": acquired, "lost": lost}
 
 
-def _overlaps(t: _Table, ids, tags, levels, acquired, lost, ok: np.ndarray, problems: Problems) -> None:
+def _overlaps(t: Table, ids, tags, levels, acquired, lost, ok: np.ndarray, problems: Problems) -> None:
     """Spells of one (enterprise, tag, level) that overlap: reported on the later one, naming the earlier."""
     if not ok.any():
         return
@@ -1022,29 +760,29 @@ def _overlaps(t: _Table, ids, tags, levels, acquired, lost, ok: np.ndarray, prob
                      "was lost; check both rows' dates")
 
 
-def _annual(t: _Table, known: set[str] | None, problems: Problems) -> dict:
+def _annual(t: Table, known: set[str] | None, problems: Problems) -> dict:
     ids = _enterprise_ids(t, known, problems)
     years = _years(t, problems)
     out = {"enterprise_id": ids, "year": years}
     for m in ANNUAL_MEASURES:
-        out[m] = _numbers(t, m, problems, unit=ANNUAL_UNITS[m], hi=1.0 if m == "obsolete_equipment" else MAX_AMOUNT,
-                          whole=m in WHOLE, words=BOOL_WORDS if m == "obsolete_equipment" else None)
-    _duplicates(t, [ids, years], (ids != "") & (years > 0), problems, "enterprise_id", "duplicate_year",
-                "同一企业与年份", "the same enterprise and year")
+        out[m] = number_cells(t, m, problems, unit=ANNUAL_UNITS[m], hi=1.0 if m == "obsolete_equipment" else MAX_AMOUNT,
+                              whole=m in WHOLE, words=BOOL_WORDS if m == "obsolete_equipment" else None)
+    duplicates(t, [ids, years], (ids != "") & (years > 0), problems, "enterprise_id", "duplicate_year",
+               "同一企业与年份", "the same enterprise and year")
     return out
 
 
-def _srdi(t: _Table, known: set[str] | None, problems: Problems) -> dict:
+def _srdi(t: Table, known: set[str] | None, problems: Problems) -> dict:
     ids = _enterprise_ids(t, known, problems)
     years = _years(t, problems)
     out = {"enterprise_id": ids, "year": years,
-           "niche_years": _numbers(t, "niche_years", problems, unit="年", hi=300),
-           "digital_level": _numbers(t, "digital_level", problems, unit="级（1–3）", lo=1, hi=3, whole=True,
-                                     words=DIGITAL_WORDS),
-           "quality_items": _numbers(t, "quality_items", problems, unit="项", hi=1000, whole=True),
-           "rd_staff_share": _numbers(t, "rd_staff_share", problems, unit="%", hi=100),
-           "equity_financing": _numbers(t, "equity_financing", problems, unit="万元"),
-           "local_points": _numbers(t, "local_points", problems, unit="分", hi=LOCAL_POINTS_MAX)}
+           "niche_years": number_cells(t, "niche_years", problems, unit="年", hi=300),
+           "digital_level": number_cells(t, "digital_level", problems, unit="级（1–3）", lo=1, hi=3, whole=True,
+                                         words=DIGITAL_WORDS),
+           "quality_items": number_cells(t, "quality_items", problems, unit="项", hi=1000, whole=True),
+           "rd_staff_share": number_cells(t, "rd_staff_share", problems, unit="%", hi=100),
+           "equity_financing": number_cells(t, "equity_financing", problems, unit="万元"),
+           "local_points": number_cells(t, "local_points", problems, unit="分", hi=LOCAL_POINTS_MAX)}
     for key, words, zh, en in (
             ("product_field", PRODUCT_WORDS, "主导产品领域须为 补短板/锻长板/填空白、工业六基/老字号/配套龙头 或 其他",
              "the product field must be key (补短板/锻长板/填空白), foundation (工业六基/老字号/配套龙头) or other"),
@@ -1052,31 +790,31 @@ def _srdi(t: _Table, known: set[str] | None, problems: Problems) -> dict:
              "the IP class must be 1_high_value, 1_own, 1, 2 or none (Ⅰ类高价值, 自主研发Ⅰ类, Ⅰ类, Ⅱ类, 无)"),
             ("rd_institution", INSTITUTION_WORDS, "研发机构级别须为 国家级、省级、市级、市级以下 或 无",
              "the R&D institution level must be national, provincial, municipal, below or none")):
-        out[key] = _vocabulary(t, key, _text(t, key, problems), words, problems, f"unknown_{key}", zh, en)
-    direct = _text(t, "direct_pass", problems)
-    out["direct_pass"] = np.where(pd.Series(direct, dtype=object).map(_word).isin(NONE_WORDS).to_numpy(), "", direct)
-    _duplicates(t, [ids, years], (ids != "") & (years > 0), problems, "enterprise_id", "duplicate_year",
-                "同一企业与年份", "the same enterprise and year")
+        out[key] = vocabulary(t, key, text_cells(t, key, problems), words, problems, f"unknown_{key}", zh, en)
+    direct = text_cells(t, "direct_pass", problems)
+    out["direct_pass"] = np.where(pd.Series(direct, dtype=object).map(word_key).isin(NONE_WORDS).to_numpy(), "", direct)
+    duplicates(t, [ids, years], (ids != "") & (years > 0), problems, "enterprise_id", "duplicate_year",
+               "同一企业与年份", "the same enterprise and year")
     return out
 
 
-def _parks(t: _Table, plan: Plan, area: _Area, problems: Problems) -> dict:
-    ids = _text(t, "park_id", problems)
-    filled = _required(t, "park_id", ids, problems, "园区代码", "the park's id")
-    _duplicates(t, [ids], filled, problems, "park_id", "duplicate_park", "园区代码相同", "the same park id")
-    names = _text(t, "name", problems)
-    _required(t, "name", names, problems, "园区名称", "the park's name")
+def _parks(t: Table, plan: Plan, area: Area, problems: Problems) -> dict:
+    ids = text_cells(t, "park_id", problems)
+    filled = check_required(t, "park_id", ids, problems, "园区代码", "the park's id")
+    duplicates(t, [ids], filled, problems, "park_id", "duplicate_park", "园区代码相同", "the same park id")
+    names = text_cells(t, "name", problems)
+    check_required(t, "name", names, problems, "园区名称", "the park's name")
     _names(t, "name", names, problems)
-    tiers = _text(t, "tier", problems)
+    tiers = text_cells(t, "tier", problems)
     system = plan.park_system
     if system is not None:  # a plan without a park system takes any tier text, shown as is
-        words = {_word(w): tier.id for tier in system.tiers for w in (tier.id, tier.name, tier.name_en) if w}
+        words = {word_key(w): tier.id for tier in system.tiers for w in (tier.id, tier.name, tier.name_en) if w}
         listed = "、".join(f"{tier.id}（{tier.name}）" for tier in system.tiers)
-        tiers = _vocabulary(t, "tier", tiers, words, problems, "unknown_tier",
-                            f"不是{system.name}的层级：可用 {listed}，体系外的园区留空",
-                            f"is not a tier of {system.name_en or system.name}: use {listed}, or leave it empty for "
-                            "a park outside the system")
-    districts = _text(t, "districts", problems)
+        tiers = vocabulary(t, "tier", tiers, words, problems, "unknown_tier",
+                           f"不是{system.name}的层级：可用 {listed}，体系外的园区留空",
+                           f"is not a tier of {system.name_en or system.name}: use {listed}, or leave it empty for "
+                           "a park outside the system")
+    districts = text_cells(t, "districts", problems)
     codes, uniques = pd.factorize(districts)
     joined = []
     for j, u in enumerate(uniques):
@@ -1090,25 +828,25 @@ def _parks(t: _Table, plan: Plan, area: _Area, problems: Problems) -> dict:
                 got.append(code)
         joined.append(";".join(got))
     out = {"park_id": ids, "name": names, "tier": tiers, "districts": np.array([*joined, ""], dtype=object)[codes],
-           "area": _numbers(t, "area", problems, unit="亩"),
-           "leading_industries": _industries(t, "leading_industries", _text(t, "leading_industries", problems),
+           "area": number_cells(t, "area", problems, unit="亩"),
+           "leading_industries": _industries(t, "leading_industries", text_cells(t, "leading_industries", problems),
                                              problems, single=False)}
     for key in ("target_investment_per_mu", "target_output_per_mu", "target_tax_per_mu"):
-        out[key] = _numbers(t, key, problems, unit="万元/亩")
+        out[key] = number_cells(t, key, problems, unit="万元/亩")
     return out
 
 
-def _green(t: _Table, area: _Area, problems: Problems) -> dict:
-    raw = _text(t, "area", problems)
-    _required(t, "area", raw, problems, f"地区（全域代码 {area.whole} 或区县）", f"the area ({area.whole} or a district)")
+def _green(t: Table, area: Area, problems: Problems) -> dict:
+    raw = text_cells(t, "area", problems)
+    check_required(t, "area", raw, problems, f"地区（全域代码 {area.whole} 或区县）", f"the area ({area.whole} or a district)")
     areas = area.resolve(t, "area", raw, problems, whole=True)
     years = _years(t, problems)
     out = {"area": areas, "year": years}
     for key in ("energy", "water", "value_added"):
-        out[key] = _numbers(t, key, problems, unit=GREEN_UNITS[key])
-    out["va_real_growth"] = _numbers(t, "va_real_growth", problems, unit="%", lo=-100, lo_open=True, hi=1000)
-    _duplicates(t, [areas, years], (areas != "") & (years > 0), problems, "area", "duplicate_year",
-                "同一地区与年份", "the same area and year")
+        out[key] = number_cells(t, key, problems, unit=GREEN_UNITS[key])
+    out["va_real_growth"] = number_cells(t, "va_real_growth", problems, unit="%", lo=-100, lo_open=True, hi=1000)
+    duplicates(t, [areas, years], (areas != "") & (years > 0), problems, "area", "duplicate_year",
+               "同一地区与年份", "the same area and year")
     return out
 
 
@@ -1149,13 +887,8 @@ def read_enterprise_files(paths: Sequence[str | Path], plan: Plan, *, existing: 
     problems = Problems()
     paths = [Path(p) for p in paths]
     step("read", None)
-    digest = hashlib.sha256()
-    for p in paths:
-        try:
-            digest.update(p.read_bytes())
-        except OSError:
-            pass  # reported by the reading below
-    tables: dict[str, _Table | None] = {}
+    digest = files_sha256(paths)
+    tables: dict[str, Table | None] = {}
     given: dict[str, Sheet] = {}
     for path in paths:
         for src, frame, data in _file_tables(path, problems):
@@ -1223,12 +956,12 @@ def read_enterprise_files(paths: Sequence[str | Path], plan: Plan, *, existing: 
     if "parks" in columns and "registry" not in tables:
         _parks_in_use(usable["parks"], columns["parks"], _existing(existing, "registry"), problems)
     if problems.items or not given:
-        return {}, problems.items, digest.hexdigest()
-    return {f: _contract(f, columns[f]) for f in FRAMES if f in columns}, [], digest.hexdigest()
+        return {}, problems.items, digest
+    return {f: _contract(f, columns[f]) for f in FRAMES if f in columns}, [], digest
 
 
-def _area(plan: Plan) -> _Area:
-    return _Area(plan)
+def _area(plan: Plan) -> Area:
+    return Area(plan)
 
 
 def _park_refs(parks: dict | None, tables: dict, existing: pd.DataFrame | None) -> dict[str, str] | None | bool:
@@ -1241,7 +974,7 @@ def _park_refs(parks: dict | None, tables: dict, existing: pd.DataFrame | None) 
         ids, names = existing["park_id"].astype(str).to_numpy(), existing["name"].astype(str).to_numpy()
     else:
         return None
-    out = {"\0" + _word(n): i for i, n in zip(ids, names) if i and n}
+    out = {"\0" + word_key(n): i for i, n in zip(ids, names) if i and n}
     out.update({i: i for i in ids if i})
     return out
 
@@ -1269,7 +1002,7 @@ def _known_ids(registry: dict | None, tables: dict, existing: pd.DataFrame | Non
     return None
 
 
-def _parks_in_use(t: _Table, parks: dict, registry: pd.DataFrame | None, problems: Problems) -> None:
+def _parks_in_use(t: Table, parks: dict, registry: pd.DataFrame | None, problems: Problems) -> None:
     """A new parks table without a park the active registry places enterprises in, or whose districts
     leave out the district of such an enterprise."""
     if registry is None:

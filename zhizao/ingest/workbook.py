@@ -1,11 +1,13 @@
-"""Reading import workbooks shared by the chain and enterprise imports: every sheet of an XLSX (streamed)
+"""Reading import workbooks shared by the chain, enterprise and delivery imports: every sheet of an XLSX (streamed)
 or a CSV as rows of text cells, the cell cleaning, and the collector of located problems (file, sheet,
 row, column, value; the reason in Chinese and English). Nothing here knows a table's columns."""
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +78,18 @@ class Problems:
 def clean(v: object) -> str:
     text = v if isinstance(v, str) else "" if v is None else str(v)
     return text.strip() if text.isascii() else unicodedata.normalize("NFKC", text).strip()
+
+
+def files_sha256(paths: Iterable[Path]) -> str:
+    """sha256 over the bytes of the files in turn: the import's record of what it read. A file that
+    cannot be read is left out: the reading reports it."""
+    digest = hashlib.sha256()
+    for p in paths:
+        try:
+            digest.update(p.read_bytes())
+        except OSError:
+            pass
+    return digest.hexdigest()
 
 
 def records_of_file(path: Path) -> list[tuple[str | None, list[tuple[int, list[str]]]]]:

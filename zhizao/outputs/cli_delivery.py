@@ -31,8 +31,8 @@ from zhizao import api_delivery as zd
 from zhizao.api_delivery_data import SYNTHETIC_WORDS
 from zhizao import labels
 from zhizao.errors import UserError
-from zhizao.ingest.delivery_frames import (COLUMN_WORDS, FRAME_NAMES, FRAMES, PROBLEM_CATEGORIES, STAGE_NAMES,
-                                           STAGES, STATUS_NAMES, unit_names)
+from zhizao.ingest.delivery_frames import (COLUMN_WORDS, FRAME_NAMES, FRAMES, PROBLEM_CATEGORIES, PROBLEM_STATUSES,
+                                           STAGE_NAMES, STAGES, STATUS_NAMES, unit_names)
 from zhizao.outputs.cli_chains import _import_progress, _problems, _save
 from zhizao.outputs.cli_enterprises import (DbOpt, Fmt, FmtOpt, LangOpt, LimitOpt, OutOpt, PlanOpt, SetOpt,
                                             _district_names, _start)
@@ -74,35 +74,16 @@ class TaskFmt(str, Enum):  # task list: Fmt and the 任务分工方案 as a Word
     docx = "docx"
 
 
-class FunnelBy(str, Enum):
-    cluster = "cluster"
-    district = "district"
+def _choices(name: str, values: tuple[str, ...]) -> type[Enum]:
+    """A typer choice over a vocabulary declared once elsewhere (api_delivery, delivery_frames)."""
+    return Enum(name, {v: v for v in values}, type=str)
 
 
-class ServiceBy(str, Enum):
-    department = "department"
-    district = "district"
-    category = "category"
-
-
-class TaskBy(str, Enum):
-    department = "department"
-    task = "task"
-
-
-class ProblemStatus(str, Enum):
-    open = "open"
-    in_progress = "in_progress"
-    resolved = "resolved"
-
-
-class ItemStatus(str, Enum):
-    done = "done"
-    overdue = "overdue"
-    stalled = "stalled"
-    behind = "behind"
-    on_track = "on_track"
-    not_started = "not_started"
+FunnelBy = _choices("FunnelBy", zd.FUNNEL_BY)
+ServiceBy = _choices("ServiceBy", zd.SERVICE_BY)
+TaskBy = _choices("TaskBy", zd.TASK_BY)
+ProblemStatus = _choices("ProblemStatus", PROBLEM_STATUSES)
+ItemStatus = _choices("ItemStatus", zd.ITEM_STATUSES)
 
 
 AsOfOpt = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="按这一天判断逾期与进度；缺省为今天（合成数据为其自"

@@ -25,7 +25,8 @@ from zhizao.codes.uscc import make_code
 from zhizao.ingest import delivery_frames as df_
 from zhizao.ingest.delivery_frames import (COLUMN_UNITS, COLUMN_WORDS, FRAME_NAMES, FRAMES, PROBLEM_CATEGORIES,
                                            STAGE_NAMES, STAGES, STATUS_NAMES, DeliveryData)
-from zhizao.outputs.enterprise_exports import _district_names, _new_workbook, _save, _styles, _width, area_name
+from zhizao.outputs.enterprise_exports import (_district_names, _new_workbook, _save, _styles, _width, about_sheet,
+                                               area_name)
 from zhizao.outputs.reports.fonts import GW_FANG, GW_HEI, GW_TITLE
 from zhizao.outputs.spreadsheet_safe import xlsx_cell, xlsx_text
 from zhizao.settings import Settings
@@ -535,8 +536,6 @@ def _about_rows(plan, lang: str) -> list[list[str]]:
 def template_workbook(plan, lang: str = "zh") -> bytes:
     """The blank import template (XLSX bytes): the seven sheets (FRAME_NAMES in `lang`), a header row and
     one example row each (none in the task sheets for a plan without tasks), then 说明."""
-    from openpyxl.styles import Alignment  # noqa: PLC0415 - openpyxl only when a workbook is written
-
     st = _styles()
     examples = example_rows(plan, lang)
     wb = _new_workbook()
@@ -556,17 +555,7 @@ def template_workbook(plan, lang: str = "zh") -> bytes:
             sample = [heads[k], ws.cell(row=2, column=k + 1).value]
             ws.column_dimensions[cell.column_letter].width = _width(sample)
         ws.freeze_panes = "A2"
-    ws = wb.create_sheet(template_sheet(None, lang))
-    ws.append([xlsx_text(_w("about_title", lang).format(plan=_plan_title(plan, lang)))])
-    ws["A1"].font = st["title"]
-    ws.append([xlsx_text(_w(k, lang)) for k in ("about_head", "about_values", "about_remark")])
-    for cell in ws[2]:
-        cell.font, cell.fill, cell.border = st["head"], st["fill"], st["border"]
-    for r in _about_rows(plan, lang):
-        ws.append([xlsx_cell(v) if v != "" else None for v in r])
-        for cell in ws[ws.max_row]:
-            cell.font, cell.alignment = st["body"], Alignment(vertical="top", wrap_text=True)
-    for col, width in zip("ABC", (28, 40, 60)):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A3"
+    about_sheet(wb, template_sheet(None, lang), _w("about_title", lang).format(plan=_plan_title(plan, lang)),
+                [_w(k, lang) for k in ("about_head", "about_values", "about_remark")], _about_rows(plan, lang),
+                (28, 40, 60))
     return _save(wb)

@@ -491,8 +491,6 @@ def _about_rows(plan, lang: str) -> list[list[str]]:
 def template_workbook(plan, lang: str = "zh") -> bytes:
     """The blank import template (XLSX bytes): 企业名录, 企业标签, 年度指标, 专精特新, 园区, 能耗水耗 (registry,
     tags, annual, srdi, parks, green with lang="en"), a header row and one example row each, then 说明."""
-    from openpyxl.styles import Alignment  # noqa: PLC0415 - openpyxl only when a workbook is written
-
     st = _styles()
     examples = example_rows(plan, lang)
     wb = _new_workbook()
@@ -510,18 +508,30 @@ def template_workbook(plan, lang: str = "zh") -> bytes:
         for cell, h, v in zip(ws[1], heads, ws[2]):
             ws.column_dimensions[cell.column_letter].width = _width([h, v.value])
         ws.freeze_panes = "A2"
-    ws = wb.create_sheet(template_sheet(None, lang))
-    ws.append([xlsx_text(_w("about_title", lang).format(plan=plan.plan.title_en or plan.plan.title if lang == "en"
-                                                       else plan.plan.title))])
+    about_sheet(wb, template_sheet(None, lang),
+                _w("about_title", lang).format(plan=plan.plan.title_en or plan.plan.title if lang == "en"
+                                               else plan.plan.title),
+                [_w("about_head", lang), _w("about_values", lang), _head("remarks", lang)],
+                _about_rows(plan, lang), (18, 22, 80))
+    return _save(wb)
+
+
+def about_sheet(wb, name: str, title: str, heads: list[str], rows, widths: tuple[int, ...]) -> None:
+    """A template's 说明 sheet: a title line, a header row, then the rows (column, values, remark) wrapped;
+    shared by the enterprise and delivery templates."""
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - openpyxl only where a workbook is written
+
+    st = _styles()
+    ws = wb.create_sheet(name)
+    ws.append([xlsx_text(title)])
     ws["A1"].font = st["title"]
-    ws.append([xlsx_text(_w(k, lang)) for k in ("about_head", "about_values")] + [xlsx_text(_head("remarks", lang))])
+    ws.append([xlsx_text(h) for h in heads])
     for cell in ws[2]:
         cell.font, cell.fill, cell.border = st["head"], st["fill"], st["border"]
-    for r in _about_rows(plan, lang):
+    for r in rows:
         ws.append([xlsx_cell(v) if v != "" else None for v in r])
         for cell in ws[ws.max_row]:
-            cell.font, cell.alignment = st["body"], Alignment(vertical="top", wrap_text=True)
-    for col, width in zip("ABC", (18, 22, 80)):
-        ws.column_dimensions[col].width = width
+            cell.font, cell.alignment = st["body"], st["top"]
+    for k, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(k)].width = width
     ws.freeze_panes = "A3"
-    return _save(wb)

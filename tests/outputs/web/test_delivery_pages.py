@@ -507,7 +507,7 @@ def test_office_layouts_are_reachable_and_district_scoped(fresh):
     assert e.get("/tasks/table.xlsx").status_code == 200
     assert as_user(app, auth.LOCAL).get(f"/p/{PLAN_ID}/services/ledger.xlsx").status_code == 200
     g = as_user(app, auth.GUEST)
-    assert g.get("/services/ledger.xlsx").status_code == 403 and g.get("/services?format=json").json()["office"] == []
+    assert g.get("/services/ledger.xlsx").status_code == 401 and g.get("/services?format=json").json()["office"] == []
 
 
 def test_routes_are_registered_with_their_permissions(app):

@@ -60,8 +60,9 @@ UPLOAD = "/data/delivery/upload"
 # the office layouts of zhizao/outputs/delivery_exports.py (rows scoped like the pages; none for a guest)
 OFFICE = {"services_ledger": "/services/ledger.xlsx", "tasks_table": "/tasks/table.xlsx",
           "tasks_docx": "/tasks/table.docx", "projects_ledger": "/projects/ledger.xlsx"}
-# pages public (rows scoped below); forms and the upload need the import role (a district user: own rows)
-PERMISSIONS = {**{("GET", p): "read_public" for p in (*PAGES, *OFFICE.values())},
+# pages public (rows scoped below); the office layouts list rows by name, so they need read_enterprise (not
+# logged in: 401; a guest: 404, like the other district-row routes); forms and the upload need the import role
+PERMISSIONS = {**{("GET", p): "read_public" for p in PAGES}, **{("GET", p): "read_enterprise" for p in OFFICE.values()},
                **{("POST", p): "import" for p in (*FORMS.values(), UPLOAD)}}
 for _p in (*FORMS.values(), UPLOAD):  # a guest sees the page: a refused form says why (403), not "no such page"
     register_refusal_reason("POST", _p, *labels.UI["dl_form_read_only"])

@@ -2,12 +2,12 @@
 are written elsewhere), and good chain files as CSV or XLSX that tests spoil one cell at a time."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import yaml
 
-from zhizao.codes import uscc
+from tests import table_files
+from tests.table_files import credit_code as code  # the chain tests take it from here
 
 ASSETS = Path(__file__).parents[1] / "assets"
 PLAN_ID = "riverton-industry-2023-2027"
@@ -42,11 +42,6 @@ def chain_plan_path(folder: Path, *, chains: bool = True) -> Path:
     path = folder / ("chain-plan.yaml" if chains else "no-chain-plan.yaml")
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
-
-
-def code(region: str, n: int) -> str:
-    """A valid credit code registered in `region`."""
-    return uscc.make_code(region, f"MA{n:06d}")
 
 
 A, B, C, D = code("990101", 1), code("990102", 2), code("510100", 3), code("990101", 4)
@@ -86,29 +81,12 @@ def tables(**changes) -> dict[str, list[list[str]]]:
 
 
 def write_csv(folder: Path, data: dict | None = None, encoding: str = "utf-8") -> list[Path]:
-    data = data or tables()
-    paths = []
-    for name, rows in data.items():
-        path = folder / f"{name}.csv"
-        with open(path, "w", newline="", encoding=encoding) as f:
-            csv.writer(f).writerows(rows)
-        paths.append(path)
-    return paths
+    """<table>.csv for each table of `data` (else the good tables)."""
+    return table_files.write_csv(folder, data or tables(), encoding)
 
 
 def write_xlsx(folder: Path, data: dict | None = None, sheet_names: dict | None = None) -> Path:
-    import openpyxl  # only the XLSX tests need it
-
-    data = data or tables()
+    """chains.xlsx: a sheet a table of `data` (else the good tables), named by `sheet_names` (else SHEETS)."""
     names = sheet_names or SHEETS
-    wb = openpyxl.Workbook()
-    notes = wb.active
-    notes.title = "说明"
-    notes.append(["本工作簿为测试用虚构数据"])
-    for name, rows in data.items():
-        ws = wb.create_sheet(names[name])
-        for r in rows:
-            ws.append(r)
-    path = folder / "chains.xlsx"
-    wb.save(path)
-    return path
+    sheets = {names[name]: rows for name, rows in (data or tables()).items()}
+    return table_files.write_workbook(folder / "chains.xlsx", sheets, note="本工作簿为测试用虚构数据")

@@ -5,7 +5,6 @@ the same rules; the same on the 2023—2027 plan (no tasks) and the fictional te
 its districts are the units)."""
 from __future__ import annotations
 
-import csv
 import re
 import dataclasses
 from pathlib import Path
@@ -15,17 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zhizao.codes import uscc
 from zhizao.ingest import delivery_frames as df
 from zhizao.ingest.delivery import COLUMN_ALIASES, SHEET_ALIASES, check_edit, read_delivery_files
 from zhizao.plan.load import embedded_plan_path, load_plan
 
+from tests.table_files import credit_code, workbook, write_csv, write_workbook
+
 ASSETS = Path(__file__).parents[1] / "assets"
 TODAY = "2025-06-30"
-
-
-def credit(region: str, n: int) -> str:
-    return uscc.make_code(region, f"MA{n:06d}")
 
 
 def tables(d1: str = "500112", d2: str = "500106", *, task: str = "key_core_technology_breakthroughs",
@@ -37,7 +33,7 @@ def tables(d1: str = "500112", d2: str = "500106", *, task: str = "key_core_tech
                       "投资主体统一社会信用代码", "计划总投资（万元）", "达产后年产值（万元）", "计划签约日期", "计划开工日期",
                       "计划投产日期", "计划达产日期", "实际签约日期", "实际开工日期", "实际投产日期", "实际达产日期", "项目状态",
                       "备注"],
-                     ["P-001", "甲芯片项目", cluster, chain, link, d1, "", "甲公司", credit(d1, 1), "120,000", "300000",
+                     ["P-001", "甲芯片项目", cluster, chain, link, d1, "", "甲公司", credit_code(d1, 1), "120,000", "300000",
                       "2023-01-10", "2023/6/1", "2024年6月30日", "2025-12-31", "2023-01-12", "2023-07-01", "", "",
                       "正常推进", ""],
                      ["P-002", "乙项目", "", "", "", d2, "", "乙公司", "", "5000", "", "2024-03-01", "", "", "", "", "",
@@ -46,7 +42,7 @@ def tables(d1: str = "500112", d2: str = "500106", *, task: str = "key_core_tech
                              ["P-001", "2024", "5", "2000", ""], ["P-001", "2024年", "6", "1500.5", "0"]],
         "problems": [["问题编号", "统一社会信用代码", "企业名称", "所在区县", "问题类别", "问题描述", "责任单位", "提出日期",
                       "办理期限", "办理状态", "办结日期", "办理结果"],
-                     ["Q-1", credit(d1, 2), "丙公司", d1, "用地", "缺少工业用地", lead, "2025-01-05", "2025-03-31",
+                     ["Q-1", credit_code(d1, 2), "丙公司", d1, "用地", "缺少工业用地", lead, "2025-01-05", "2025-03-31",
                       "已办结", "2025-03-01", "已协调"],
                      ["Q-2", "", "丁公司", d2, "要素保障（煤电油气运）", "用电紧张", d2, "2025-02-01", "2025-04-30",
                       "办理中", "", ""]],
@@ -87,29 +83,9 @@ def english(data: dict) -> dict:
     return out
 
 
-def write_csv(folder: Path, data: dict, encoding: str = "utf-8", names: dict | None = None) -> list[Path]:
-    paths = []
-    for frame, rows in data.items():
-        path = folder / f"{(names or {}).get(frame, frame)}.csv"
-        with open(path, "w", newline="", encoding=encoding) as f:
-            csv.writer(f).writerows(rows)
-        paths.append(path)
-    return paths
-
-
 def write_xlsx(folder: Path, data: dict, lang: int = 0) -> Path:
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.active.title = "说明"
-    wb.active.append(["测试用虚构数据"])
-    for frame, rows in data.items():
-        ws = wb.create_sheet(df.FRAME_NAMES[frame][lang])
-        for r in rows:
-            ws.append(r)
-    path = folder / "delivery.xlsx"
-    wb.save(path)
-    return path
+    """delivery.xlsx: a sheet a frame, named in Chinese (lang 0) or English (1)."""
+    return write_workbook(folder / "delivery.xlsx", {df.FRAME_NAMES[f][lang]: rows for f, rows in data.items()})
 
 
 @pytest.fixture(scope="module")
@@ -467,15 +443,8 @@ def test_edits_of_the_task_frames(plan, plan_2027, data):
 
 
 def test_xlsx_formula_without_value_and_a_header_only_sheet(plan, tmp_path):
-    import openpyxl
-
     data = tables()
-    wb = openpyxl.Workbook()
-    wb.active.title = "说明"
-    for frame in ("projects", "problems"):
-        ws = wb.create_sheet(df.FRAME_NAMES[frame][0])
-        for r in data[frame]:
-            ws.append(r)
+    wb = workbook({df.FRAME_NAMES[f][0]: data[f] for f in ("projects", "problems")}, note=None)
     wb["三服务问题"]["G2"] = "=B1"  # 责任单位: written by a program, never computed
     empty = wb.create_sheet("任务分工")
     empty.append(data["work_items"][0])  # the template's unused sheet

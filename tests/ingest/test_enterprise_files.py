@@ -4,7 +4,6 @@ file, sheet, row and column; references are checked against the import, else the
 same on the embedded plan, the 2023—2027 plan (no park system) and the fictional test plan."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from pathlib import Path
@@ -13,23 +12,20 @@ import pandas as pd
 import pytest
 import yaml
 
-from zhizao.codes import uscc
 from zhizao.ingest import enterprise_frames as ef
 from zhizao.ingest import enterprises
 from zhizao.ingest.enterprises import read_enterprise_files
 from zhizao.plan.load import embedded_plan_path, load_plan
 
+from tests.table_files import credit_code, write_csv, write_workbook
+
 ASSETS = Path(__file__).parents[1] / "assets"
 ROOT = Path(__file__).parents[2]
 
 
-def code(region: str, n: int) -> str:
-    return uscc.make_code(region, f"MA{n:06d}")
-
-
 def tables(d1: str, d2: str, tier: str = "国家级新区", whole: str = "500000") -> dict[str, list[list[str]]]:
     """Good tables for a plan with districts d1 and d2 (the first rows of each table)."""
-    a, b = code(d1, 1), code(d2, 2)
+    a, b = credit_code(d1, 1), credit_code(d2, 2)
     return {
         "registry": [["统一社会信用代码", "企业名称", "所在区县", "所在园区", "行业代码", "企业规模", "成立日期"],
                      [a, "甲精密制造有限公司", d1, "P1", "C3670", "中型", "2010/3/5"],
@@ -65,29 +61,10 @@ ENGLISH = {"registry": ["enterprise_id", "name", "district", "park", "industry_c
            "green": ["area", "year", "energy", "water", "value_added", "va_real_growth"]}
 
 
-def write_csv(folder: Path, data: dict, encoding: str = "utf-8") -> list[Path]:
-    paths = []
-    for name, rows in data.items():
-        path = folder / f"{name}.csv"
-        with open(path, "w", newline="", encoding=encoding) as f:
-            csv.writer(f).writerows(rows)
-        paths.append(path)
-    return paths
-
-
 def write_xlsx(folder: Path, data: dict, sheets: dict | None = None) -> Path:
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.active.title = "说明"
-    wb.active.append(["测试用虚构数据"])
-    for name, rows in data.items():
-        ws = wb.create_sheet((sheets or enterprises.FRAME_NAMES)[name][0] if sheets is None else sheets[name])
-        for r in rows:
-            ws.append(r)
-    path = folder / "enterprises.xlsx"
-    wb.save(path)
-    return path
+    """enterprises.xlsx: a sheet a table, named as `sheets` says, else by its Chinese name."""
+    names = {k: v[0] for k, v in enterprises.FRAME_NAMES.items()} if sheets is None else sheets
+    return write_workbook(folder / "enterprises.xlsx", {names[name]: rows for name, rows in data.items()})
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +100,7 @@ def test_good_csv_reads_to_the_contract_frames(plan, tmp_path):
         assert list(f.columns) == ef.FRAMES[name]
         assert f.dtypes.to_dict() == ef.empty_frame(name).dtypes.to_dict(), name
     reg = frames["registry"].set_index("enterprise_id")
-    a, b = code("500112", 1), code("500106", 2)
+    a, b = credit_code("500112", 1), credit_code("500106", 2)
     assert reg.loc[a, "established"] == "2010-03-05" and reg.loc[b, "established"] == "2015-06-01"
     assert (reg.loc[a, "industry_class"], reg.loc[a, "size"], reg.loc[a, "park"]) == ("3670", "medium", "P1")
     assert reg.loc[b, "park"] == ""
@@ -176,7 +153,7 @@ def test_the_large_file_reader_gives_the_same_frames(plan, tmp_path, monkeypatch
         pd.testing.assert_frame_equal(fast[name], slow[name])
     # a row wider than the header: the row reader takes the file and says where
     data = good(plan)
-    data["annual"].append([code("500112", 1), "2022", "1", "1", "1", "1", "1", "否", "多出来的"])
+    data["annual"].append([credit_code("500112", 1), "2022", "1", "1", "1", "1", "1", "否", "多出来的"])
     _, problems, _ = read_enterprise_files(write_csv(tmp_path, data), plan)
     assert [(p.code, p.row) for p in problems] == [("extra_cells", 5)]
     # a row cut short is refused, not padded with blanks, by either reader
@@ -196,7 +173,7 @@ def _set(r, c, value):
     return lambda rows: rows[r].__setitem__(c, value)
 
 
-A, B = code("500112", 1), code("500106", 2)
+A, B = credit_code("500112", 1), credit_code("500106", 2)
 BAD = {  # case → (table, change, code, row, column)
     "wrong check character": ("registry", _append([A[:-1] + ("0" if A[-1] != "0" else "1"), "丙", "500112", "", "",
                                                    "", ""]), "bad_credit_code", 4, "统一社会信用代码"),
@@ -216,7 +193,7 @@ BAD = {  # case → (table, change, code, row, column)
     "lost before acquired": ("tags", _set(2, 5, "2018-01-01"), "lost_before_acquired", 3, "失效日期"),
     "overlapping spells": ("tags", _set(3, 4, "2021-06-30"), "overlapping_spells", 4, "认定日期"),
     "tag date before 1949": ("tags", _set(1, 4, "1948-12-31"), "bad_date", 2, "认定日期"),
-    "tag of an unknown enterprise": ("tags", _set(1, 0, code("500112", 77)), "unknown_enterprise", 2,
+    "tag of an unknown enterprise": ("tags", _set(1, 0, credit_code("500112", 77)), "unknown_enterprise", 2,
                                      "统一社会信用代码"),
     "negative land area": ("annual", _set(1, 2, "-120"), "negative_value", 2, "用地面积（亩）"),
     "not a number": ("annual", _set(1, 4, "一千五"), "bad_number", 2, "税收（万元）"),
@@ -302,7 +279,7 @@ def test_references_use_the_active_data_when_the_import_lacks_the_table(plan, tm
     active = ef.EnterpriseData(*(first[f] for f in ef.FRAMES), synthetic=False, source="test")
     later = tmp_path / "later"
     later.mkdir()
-    data["annual"].append([code("500112", 77), "2025", "1", "1", "1", "1", "1", "否"])
+    data["annual"].append([credit_code("500112", 77), "2025", "1", "1", "1", "1", "1", "否"])
     paths = write_csv(later, {"annual": data["annual"]})
     _, problems, _ = read_enterprise_files(paths, plan, existing=active)
     assert [(p.code, p.row) for p in problems] == [("unknown_enterprise", 5)]
@@ -488,7 +465,7 @@ def test_a_park_in_other_districts_is_refused_against_the_active_data(plan, tmp_
     later.mkdir()
     # a registry alone: its parks are the active ones (P1 in 500112 and 500106)
     data["registry"][2][3] = "P1"  # B in 500106: inside
-    data["registry"].append([code("500101", 3), "丙", "500101", "P1", "", "", ""])
+    data["registry"].append([credit_code("500101", 3), "丙", "500101", "P1", "", "", ""])
     _, problems, _ = read_enterprise_files(write_csv(later, {"registry": data["registry"]}), plan, existing=active)
     (p,) = problems
     assert (p.code, p.row, p.column, p.value) == ("park_district_mismatch", 4, "所在园区", "P1")

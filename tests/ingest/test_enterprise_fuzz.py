@@ -12,7 +12,8 @@ from zhizao.ingest import enterprises
 from zhizao.ingest.enterprises import read_enterprise_files
 from zhizao.plan.load import load_plan
 
-from tests.ingest.test_enterprise_files import A, B, tables, write_csv
+from tests.ingest.test_enterprise_files import A, B, tables
+from tests.table_files import write_csv
 
 CELL = st.one_of(
     st.text(max_size=12),

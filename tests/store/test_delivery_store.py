@@ -18,19 +18,14 @@ from zhizao.store import postgres
 from zhizao.store.delivery import DELIVERY_TABLE_NAMES, DELIVERY_TABLES
 from zhizao.store.store import SCHEMA, Store
 
+from tests.table_files import SQL_TYPES, contract_frame, row_counts, stored_columns
+
 PLAN_ID = "riverton-industry-2023-2027"
 
 
 def frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """A contract frame from partial rows: missing text is "", missing numbers NaN, ints Int64."""
-    template = empty_frame(name)
-    out = pd.DataFrame(rows, columns=list(template.columns))
-    for c, dtype in template.dtypes.items():
-        if dtype == object:
-            out[c] = pd.Series([v if isinstance(v, str) else "" for v in out[c]], dtype=object)
-        else:
-            out[c] = out[c].astype(dtype)
-    return out
+    return contract_frame(empty_frame(name), rows)
 
 
 def project(pid: str, **kw) -> dict:
@@ -84,26 +79,16 @@ def history(db, frame_name=None, key=None, plan_id=PLAN_ID):
 
 
 def table_rows(db) -> dict[str, int]:
-    with Store(db, read_only=True) as s:
-        counts = s.counts()
-    return {t: counts[t] for t in DELIVERY_TABLE_NAMES}
+    return row_counts(db, DELIVERY_TABLE_NAMES)
 
 
 # --- the tables --------------------------------------------------------------------------------------
 def test_each_table_has_the_contract_columns_then_batch_and_plan(store_db):
-    kinds = {"object": ("VARCHAR", "character varying"), "Int64": ("INTEGER", "integer"),
-             "float64": ("DOUBLE", "double precision")}
-    with Store(store_db) as s:
-        pg = s.backend == "postgresql"
-        sql = ("SELECT table_name, column_name, data_type FROM information_schema.columns "
-               + ("WHERE table_schema = current_schema() " if pg else "") + "ORDER BY table_name, ordinal_position")
-        rows = s._pg.execute(sql).fetchall() if pg else s.con.execute(sql).fetchall()
-    got: dict[str, list] = {}
-    for table, column, kind in rows:
-        got.setdefault(table, []).append((column, kind))
+    got, pg = stored_columns(store_db)
     for name, table in DELIVERY_TABLES.items():
-        expected = [(c, kinds[str(d)][pg]) for c, d in empty_frame(name).dtypes.items()]
-        assert got[table] == [*expected, ("batch_id", kinds["object"][pg]), ("plan_id", kinds["object"][pg])], table
+        expected = [(c, SQL_TYPES[str(d)][pg]) for c, d in empty_frame(name).dtypes.items()]
+        text = SQL_TYPES["object"][pg]
+        assert got[table] == [*expected, ("batch_id", text), ("plan_id", text)], table
 
 
 def test_the_seven_frames_read_back_as_written(store_db):

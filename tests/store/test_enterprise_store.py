@@ -25,6 +25,7 @@ from zhizao.store.importing import ImportFailed
 from zhizao.store.store import ENTERPRISE_TABLE_NAMES, ENTERPRISE_TABLES, SCHEMA, Store
 
 from tests.ingest.chain_files import PLAN_ID, chain_plan_path, write_csv
+from tests.table_files import SQL_TYPES, contract_frame, row_counts, stored_columns
 
 E1, E2, E3, E4 = (uscc.make_code(d, f"MB{n:06d}") for n, d in enumerate(("990101", "990102", "990101", "990102"), 1))
 
@@ -36,14 +37,7 @@ def plan_path(tmp_path):
 
 def frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """A contract frame from partial rows: missing text is "", missing numbers NaN, year Int64."""
-    template = empty_frame(name)
-    out = pd.DataFrame(rows, columns=list(template.columns))
-    for c, dtype in template.dtypes.items():
-        if dtype == object:
-            out[c] = pd.Series([v if isinstance(v, str) else "" for v in out[c]], dtype=object)
-        else:
-            out[c] = out[c].astype(dtype)
-    return out
+    return contract_frame(empty_frame(name), rows)
 
 
 def registry(*ids, name_suffix="") -> pd.DataFrame:
@@ -99,28 +93,15 @@ def read(db, plan_id=PLAN_ID):
 
 
 def table_rows(db) -> dict[str, int]:
-    with Store(db, read_only=True) as s:
-        counts = s.counts()
-    return {t: counts[t] for t in ENTERPRISE_TABLE_NAMES}
+    return row_counts(db, ENTERPRISE_TABLE_NAMES)
 
 
 # --- the tables --------------------------------------------------------------------------------------
 def test_each_table_has_the_contract_columns_then_batch_and_plan(store_db):
-    kinds = {"object": ("VARCHAR", "character varying"), "Int64": ("INTEGER", "integer"),
-             "float64": ("DOUBLE", "double precision")}
-    with Store(store_db) as s:
-        if s.backend == "postgresql":
-            rows = s._pg.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                                 "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position").fetchall()
-        else:
-            rows = s.con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                                 "ORDER BY table_name, ordinal_position").fetchall()
-    got: dict[str, list] = {}
-    for table, column, kind in rows:
-        got.setdefault(table, []).append((column, kind))
+    got, pg = stored_columns(store_db)
     for name, table in ENTERPRISE_TABLES.items():
-        expected = [(c, kinds[str(d)][s.backend == "postgresql"]) for c, d in empty_frame(name).dtypes.items()]
-        text = kinds["object"][s.backend == "postgresql"]
+        expected = [(c, SQL_TYPES[str(d)][pg]) for c, d in empty_frame(name).dtypes.items()]
+        text = SQL_TYPES["object"][pg]
         assert got[table] == [*expected, ("batch_id", text), ("plan_id", text)], table
 
 

@@ -7,7 +7,9 @@ files, then times `refresh` (growth, contributions, five lights, every warning r
 latest period. Data are generated once per scale into --data-dir (reused when present).
 Reported: load time, refresh wall time, peak RSS of the whole process (ru_maxrss, includes the
 loaded data), peak RSS sampled during the refresh, speed-up vs pandas, whether both produced the
-same results, and PASS/FAIL against the targets.
+same results, and PASS/FAIL against the targets; then, for zhizao, where the time goes (the refresh's
+parts: panel index, scatter, deflation, totals, aggregates, growth, contributions, detectors,
+enterprise rules) beside a one-column scan of the same file, and at national scale issue 15's targets.
 """
 from __future__ import annotations
 
@@ -91,6 +93,7 @@ def child_run(impl: str, data: Path, out: Path) -> None:
     prices = pd.read_parquet(data / "prices.parquet")
     load_s = time.perf_counter() - t
     rss_loaded = _rss_bytes()
+    scan_s = _one_column_scan(data)
 
     stamps: dict[str, float] = {}
 
@@ -105,7 +108,7 @@ def child_run(impl: str, data: Path, out: Path) -> None:
     if impl == "zhizao":
         r = refresh(enterprises, monthly, prices, progress=progress)
         res = {"period": r.period, "growth": r.growth, "contributions": r.contributions,
-               "enterprises": r.enterprises, "warnings": r.warnings}
+               "enterprises": r.enterprises, "warnings": r.warnings, "profile": r.timings}
     else:
         res = refresh_pandas(enterprises, monthly, prices, progress=progress)
     refresh_s = time.perf_counter() - t
@@ -123,6 +126,7 @@ def child_run(impl: str, data: Path, out: Path) -> None:
         "impl": impl, "rows": len(monthly), "enterprises": len(enterprises), "period": list(res["period"]),
         "load_s": load_s, "refresh_s": refresh_s, "maxrss_gib": maxrss / GIB,
         "refresh_peak_gib": peak_refresh / GIB, "loaded_gib": rss_loaded / GIB, "steps": steps,
+        "scan_s": scan_s, "profile": res.get("profile", {}),
         "shared_s": sum(v for k, v in steps.items() if k in SHARED_STEPS),
         "detect_s": sum(v for k, v in steps.items() if k in DETECT_STEPS),
         "city_ytd_growth": float(city["ytd_growth_pct"].iloc[0]),
@@ -133,7 +137,51 @@ def child_run(impl: str, data: Path, out: Path) -> None:
     out.write_text(json.dumps(summary))
 
 
+def _one_column_scan(data: Path) -> float:
+    """Seconds to read one measure of the monthly file (memory-mapped) and sum it: what the hardware
+    allows for a pass over the data, the floor a refresh is compared with."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    t = time.perf_counter()
+    pc.sum(pq.read_table(data / "monthly.parquet", columns=["value_added"], memory_map=True)["value_added"])
+    return time.perf_counter() - t
+
+
 # --- parent ----------------------------------------------------------------------------------------
+
+# where the time goes: the zhizao refresh's parts (result.timings), in the order they run
+PROFILE_PARTS = (("load (parquet → frames)", ("load",)), ("panel: index rows and periods", ("panel.index",)),
+                 ("panel: scatter into dense arrays", ("panel.scatter",)), ("panel: deflation", ("panel.deflation",)),
+                 ("panel: city totals", ("panel.totals",)), ("panel: aggregates by subject", ("panel.aggregates",)),
+                 ("growth", ("growth",)), ("contributions (贡献率/拉动)", ("contributions",)),
+                 ("lights, target gap, drag", ("lights", "target_gap", "drag")), ("detectors", DETECT_STEPS),
+                 ("enterprise rules", ("enterprise_sharp_fall", "enterprise_consecutive_decline",
+                                       "enterprise_stopped_reporting", "enterprise_output_power_divergence")))
+# issue 15's targets for the national scale (the incremental new-month refresh is not built yet)
+SCALE_TARGETS = {"refresh_s": 2.5, "maxrss_gib": 3.0, "load_s": 1.5}
+
+
+def profile_rows(r: dict) -> list[tuple[str, float, float]]:
+    """(part, seconds, share of load + refresh) of one zhizao run's summary, then the refresh total and
+    the one-column scan; parts the run did not report are left out."""
+    times = {"load": r["load_s"], **r.get("profile", {})}
+    total = r["load_s"] + r["refresh_s"]
+    rows = []
+    for name, keys in PROFILE_PARTS:
+        got = [times[k] for k in keys if k in times]
+        if got:
+            rows.append((name, sum(got), sum(got) / total if total else 0.0))
+    rows.append(("refresh total (without load)", r["refresh_s"], r["refresh_s"] / total if total else 0.0))
+    rows.append(("one-column scan (read + sum)", r.get("scan_s", float("nan")), float("nan")))
+    return rows
+
+
+def scale_target_rows(r: dict) -> list[tuple[str, float, float, bool]]:
+    """(what, measured, target, met) for issue 15's national targets."""
+    return [(k, r[k], v, r[k] < v) for k, v in SCALE_TARGETS.items()]
+
+
 
 def _spawn(args: list[str], progress, task) -> None:
     proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
@@ -224,6 +272,22 @@ def main(argv: list[str] | None = None) -> int:
                       "" if same is None or not is_z else ("yes" if same else "[red]NO[/]"),
                       pf(checks[0]), pf(checks[1]), pf(checks[2]) if speed is not None else "—")
     console.print(t)
+    for scale, rs in results.items():
+        z = rs.get("zhizao")
+        if not z or "profile" not in z:
+            continue
+        prof = Table(title=f"Where the time goes: zhizao, {scale} ({z['rows']:,} rows)")
+        for col in ("part", "seconds", "share"):
+            prof.add_column(col, justify="left" if col == "part" else "right")
+        for name, sec, share in profile_rows(z):
+            prof.add_row(name, f"{sec:.3f}", "" if share != share else f"{share:.0%}")
+        console.print(prof)
+        if scale == "national":
+            for what, got, target, met in scale_target_rows(z):
+                ok_all &= met
+                console.print(f"issue 15 target {what} < {target}: {got:.2f} "
+                              + ("[green]PASS[/]" if met else "[red]FAIL[/]"))
+            console.print("issue 15 target: a new month under 0.5 s — the incremental refresh is not built yet")
     console.print(f"Targets: province < {SCALES['province']['target_s']} s, national < {SCALES['national']['target_s']} s, "
                   f"peak RSS < {MEMORY_TARGET_GIB} GiB, ≥ {SPEEDUP_TARGET}× faster than pandas. 'shared' = the "
                   f"aggregate-series steps ({', '.join(SHARED_STEPS)}), same code in both; 'detectors' = "

@@ -95,14 +95,17 @@ def _row_index(enterprise_ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 def build_panel(enterprises: pd.DataFrame, monthly: pd.DataFrame, prices: pd.DataFrame | None = None,
-                measures: Sequence[str] = DENSE_MEASURES) -> Panel:
+                measures: Sequence[str] = DENSE_MEASURES, *, timings: dict[str, float] | None = None) -> Panel:
     """Long monthly frame → dense panel (January rows are added into 1–2月).
 
     enterprises: enterprise_id, industry (GB/T 4754 division) and the grouping columns.
     monthly: enterprise_id, year, month and the measures (single-period, current prices).
     prices: industry, year, month, deflator (constant-price level = current / deflator). Without it
     levels stay at current prices and `price_basis` says so.
+    timings: when given, seconds spent per part are added to it (index, scatter, deflation, totals):
+    the benchmark's profile.
     """
+    clock = _Clock(timings)
     ent = enterprises.reset_index(drop=True)
     ids = ent["enterprise_id"].to_numpy()
     years = monthly["year"].to_numpy()
@@ -122,6 +125,7 @@ def build_panel(enterprises: pd.DataFrame, monthly: pd.DataFrame, prices: pd.Dat
     flat += slots
     slots = slots.astype(np.intp)
     has_jan = bool((months == 1).any())
+    clock("index")
 
     def column(col: str) -> np.ndarray:
         v = monthly[col].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -146,11 +150,14 @@ def build_panel(enterprises: pd.DataFrame, monthly: pd.DataFrame, prices: pd.Dat
     values: dict[str, np.ndarray] = {}
     basis: dict[str, str] = {}
     city: dict[str, np.ndarray] = {}
+    clock("scatter")
     deflator = _deflator_matrix(ent, prices, first_year, T) if prices is not None else None
+    clock("deflation")
     for m in measures:
         if m not in monthly.columns:
             continue
         a = scatter(m)
+        clock("scatter")
         if m == "value_added":
             city["value_added_current"] = a.sum(axis=0)  # before deflation: the current-price total
         if m in DEFLATED and deflator is not None:
@@ -158,8 +165,10 @@ def build_panel(enterprises: pd.DataFrame, monthly: pd.DataFrame, prices: pd.Dat
             basis[m] = "constant"
         else:
             basis[m] = "current" if m != "electricity" else "physical"
+        clock("deflation")
         values[m] = a
         city[m] = a.sum(axis=0)
+        clock("totals")
     for m in CITY_MEASURES:  # measures only needed as city totals: one bincount each, no dense copy
         if m not in values and m in monthly.columns:
             city[m] = np.bincount(slots, weights=column(m), minlength=T)
@@ -167,7 +176,22 @@ def build_panel(enterprises: pd.DataFrame, monthly: pd.DataFrame, prices: pd.Dat
     any_report = reported.any(axis=0)
     for m in city:
         city[m] = np.where(any_report, city[m], np.nan)
+    clock("totals")
     return Panel(first_year, T, ent, values, reported, city, basis)
+
+
+class _Clock:
+    """Adds the seconds since its last call to timings[part] (nothing when timings is None)."""
+
+    def __init__(self, timings: dict[str, float] | None):
+        self.timings, self._t = timings, time.perf_counter()
+
+    def __call__(self, part: str) -> None:
+        if self.timings is None:
+            return
+        t = time.perf_counter()
+        self.timings[part] = self.timings.get(part, 0.0) + t - self._t
+        self._t = t
 
 
 def _slots(years: np.ndarray, months: np.ndarray, first_year: int) -> np.ndarray:

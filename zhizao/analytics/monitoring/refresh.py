@@ -34,7 +34,7 @@ class MonitoringResult:
     lights: pd.DataFrame
     warnings: pd.DataFrame
     price_basis: dict[str, str]
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step (and panel.<part>)
     context: MonitoringContext | None = None
 
 
@@ -161,12 +161,18 @@ def refresh(enterprises: pd.DataFrame, monthly: pd.DataFrame, prices: pd.DataFra
             period: tuple[int, int] | str | None = None, settings: Settings | Mapping | None = None,
             rules: Iterable[str] | None = None,
             progress: Callable[[str], None] | None = None) -> MonitoringResult:
-    """Full monitoring refresh. `progress(step)` is called after each step of STEPS."""
+    """Full monitoring refresh. `progress(step)` is called after each step of STEPS; the result's
+    timings hold each step's seconds and, as panel.<part>, the panel step's parts (index, scatter,
+    deflation, totals, aggregates: the benchmark's profile)."""
     steps = _Steps(progress)
+    parts: dict[str, float] = {}
     with no_hugepage_advice():
-        panel = build_panel(prepare_enterprises(enterprises), monthly, prices)
+        panel = build_panel(prepare_enterprises(enterprises), monthly, prices, timings=parts)
+        t = time.perf_counter()
         ctx = context_from_panel(panel)
+        parts["aggregates"] = time.perf_counter() - t
     steps("panel")
+    steps.timings.update({f"panel.{k}": v for k, v in parts.items()})
     return _refresh(ctx, period, settings, rules, steps)
 
 

@@ -14,6 +14,7 @@ Inputs and outputs at the edges are pandas frames; the long → dense conversion
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass, field
 from typing import Sequence
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
-from zhizao.analytics.monitoring.panel import CITY_MEASURES, Panel, chain_index, comparable_pairs, one_hot
+from zhizao.analytics.monitoring.panel import CITY_MEASURES, Panel, chain_index, one_hot
 from zhizao.analytics.monitoring.periods import PERIODS_PER_YEAR, slot_of, year_month_of
 from zhizao.codes.industries import CLUSTERS, DIVISIONS, OTHER_CLUSTER, cluster_name, division_name
 from zhizao.codes.regions import CITY_CODE, CITY_NAME, CITY_NAME_EN, district_name, zone_name
@@ -43,6 +44,7 @@ class MonitoringContext:
     panel: Panel | None = None
     basis: dict[str, str] = field(default_factory=dict)  # measure → constant/current/physical
     cache: dict = field(default_factory=dict)  # derived arrays shared between rules
+    groups: "Groups | None" = None  # the panel's subject indicator (kept for a new period's update)
 
     def slot(self, year: int, month: int) -> int:
         return int(slot_of(year, month, self.first_year))
@@ -74,32 +76,123 @@ def subject_name(subject_type: str, subject_id: str, lang: str = "zh") -> str:
     return subject_id
 
 
-def context_from_panel(panel: Panel) -> MonitoringContext:
+@dataclass
+class Groups:
+    """Every aggregate subject as one stacked sparse indicator matrix (row 0: the whole city, then
+    each subject type's groups): one pass over an enterprise array sums it for every subject."""
+
+    matrix: sp.csr_matrix  # (1 + Σ groups) × enterprises
+    spans: dict[str, tuple[int, int, list[str]]]  # subject type → (first row, end row, ids)
+    _blocks: dict = field(default_factory=dict, repr=False)  # chunk → the matrix's columns of that row chunk (CSC)
+
+    def block(self, start: int, chunk: int) -> sp.csc_matrix:
+        key = (start, chunk)
+        if key not in self._blocks:
+            if not self._blocks:
+                self._csc = self.matrix.tocsc()
+            self._blocks[key] = self._csc[:, start:start + chunk]
+        return self._blocks[key]
+
+
+def groups_of(enterprises: pd.DataFrame) -> Groups:
+    n = len(enterprises)
+    blocks, spans, row = [sp.csr_matrix(np.ones((1, n)))], {}, 1
+    for st, col in GROUP_COLUMNS.items():
+        if col not in enterprises.columns:
+            continue
+        codes, uniq = pd.factorize(enterprises[col].astype(str), sort=True)  # hashing, not sorting strings
+        blocks.append(one_hot(codes, len(uniq)))
+        spans[st] = (row, row + len(uniq), [str(u) for u in uniq])
+        row += len(uniq)
+    return Groups(sp.vstack(blocks, format="csr"), spans)
+
+
+def comparable_sums(panel: Panel, groups: Groups, slots: slice | None = None, chunk: int = 1 << 15,
+                    measure: str = "value_added") -> tuple[np.ndarray, np.ndarray]:
+    """Sums by subject of the comparable pairs of `comparable_pairs` (value at t, value a year earlier,
+    同口径) for the periods t ≥ 1 year in `slots` (default all): in row chunks, so the pairs never
+    exist whole. A full refresh and a new period's chunk alike, so their sums agree to the bit."""
+    A, R, P = panel.values[measure], panel.reported, PERIODS_PER_YEAR
+    lo, hi = (P, panel.n_slots) if slots is None else (max(slots.start, P), slots.stop)
+    num = np.zeros((groups.matrix.shape[0], max(hi - lo, 0)))
+    den = np.zeros_like(num)
+    if hi <= lo:
+        return num, den
+    for i in range(0, panel.n, chunk):
+        a, r = A[i:i + chunk], R[i:i + chunk]
+        cur, prev = a[:, lo:hi], a[:, lo - P:hi - P]
+        both = r[:, lo:hi] & r[:, lo - P:hi - P] & (prev > 0)
+        m = groups.block(i, chunk)
+        num += m @ (cur * both)
+        den += m @ (prev * both)
+    return num, den
+
+
+def context_from_panel(panel: Panel, groups: Groups | None = None) -> MonitoringContext:
     """Aggregate series from the panel: value-added sums (they add up, for growth and contributions)
     and a comparable-enterprise chained index (`value_added_comparable`, for the anomaly rules)."""
-    series: dict[str, SeriesSet] = {}
+    g = groups if groups is not None else groups_of(panel.enterprises)
     T = panel.n_slots
-    num, den = comparable_pairs(panel)
+    sums = g.matrix @ panel.values["value_added"]
+    num, den = comparable_sums(panel, g)
+    comp = chain_index(sums, num, den)
     any_report = panel.reported.any(axis=0)
+    series: dict[str, SeriesSet] = {}
     city_levels = {m: panel.city_totals[m].reshape(1, T) for m in panel.city_totals}
-    city_levels["value_added_comparable"] = chain_index(city_levels["value_added"], num.sum(axis=0)[None, :],
-                                                        den.sum(axis=0)[None, :])
+    city_levels["value_added_comparable"] = chain_index(city_levels["value_added"], num[:1], den[:1])
     series["city"] = SeriesSet("city", [CITY_CODE], [CITY_NAME], city_levels, [CITY_NAME_EN])
-    for st, col in GROUP_COLUMNS.items():
-        if col not in panel.enterprises.columns:
-            continue
-        codes, uniq = pd.factorize(panel.enterprises[col].astype(str), sort=True)
-        M = one_hot(codes, len(uniq))
-        sums = M @ panel.values["value_added"]
-        sums[:, ~any_report] = np.nan
-        comp = chain_index(sums, M @ num, M @ den)
-        ids = [str(u) for u in uniq]
+    for st, (lo, hi, ids) in g.spans.items():
+        va = sums[lo:hi]
+        va[:, ~any_report] = np.nan
         series[st] = SeriesSet(st, ids, [subject_name(st, i) for i in ids],
-                               {"value_added": sums, "value_added_comparable": comp},
+                               {"value_added": va, "value_added_comparable": comp[lo:hi]},
                                [subject_name(st, i, "en") for i in ids])
-    del num, den
     latest = int(np.nonzero(any_report)[0].max())
-    return MonitoringContext(panel.first_year, T, latest, series, panel, dict(panel.price_basis))
+    return MonitoringContext(panel.first_year, T, latest, series, panel, dict(panel.price_basis), groups=g)
+
+
+def context_with_period(ctx: MonitoringContext, panel: Panel, slot: int) -> MonitoringContext:
+    """The context of a panel that `add_period` gave one more period: each series' column `slot` is
+    summed from the panel, the other columns are kept. Equal to `context_from_panel(panel)` (tested);
+    new enterprises in a subject that did not exist yet fall back to it."""
+    g = ctx.groups
+    if g is None or g.matrix.shape[1] != panel.n:
+        fresh = groups_of(panel.enterprises)
+        if g is None or {k: v[2] for k, v in fresh.spans.items()} != {k: v[2] for k, v in g.spans.items()}:
+            return context_from_panel(panel, fresh)
+        g = fresh
+    T, P = panel.n_slots, PERIODS_PER_YEAR
+    col = g.matrix @ panel.values["value_added"][:, slot]
+    num, den = comparable_sums(panel, g, slice(slot, slot + 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(den[:, 0] > 0, num[:, 0] / den[:, 0], np.nan) if slot >= P else None
+
+    def widened(a: np.ndarray) -> np.ndarray:
+        out = np.full((a.shape[0], T), np.nan)
+        out[:, :a.shape[1]] = a
+        return out
+
+    def comparable(old: np.ndarray, first_year_level: np.ndarray, rows: slice) -> np.ndarray:
+        c = widened(old)
+        c[:, slot] = first_year_level if ratio is None else c[:, slot - P] * ratio[rows]
+        return c
+
+    series: dict[str, SeriesSet] = {}
+    old_city = ctx.city
+    city_levels = {m: panel.city_totals[m].reshape(1, T) for m in panel.city_totals}
+    city_levels["value_added_comparable"] = comparable(old_city.levels["value_added_comparable"],
+                                                       city_levels["value_added"][:, slot], slice(0, 1))
+    series["city"] = SeriesSet("city", old_city.ids, old_city.names, city_levels, old_city.names_en)
+    for st, (lo, hi, ids) in g.spans.items():
+        old = ctx.series[st]
+        va = widened(old.levels["value_added"])
+        va[:, slot] = col[lo:hi]
+        series[st] = SeriesSet(st, ids, old.names, {
+            "value_added": va,
+            "value_added_comparable": comparable(old.levels["value_added_comparable"], col[lo:hi], slice(lo, hi)),
+        }, old.names_en)
+    return MonitoringContext(panel.first_year, T, max(ctx.latest, slot), series, panel, dict(panel.price_basis),
+                             groups=g)
 
 
 def context_from_levels(levels: pd.DataFrame, basis: dict[str, str] | None = None) -> MonitoringContext:

@@ -227,8 +227,9 @@ def single_industry_clusters(ctx: MonitoringContext) -> dict[str, str]:
     def make():
         ent = ctx.panel.enterprises if ctx.panel is not None else None
         if ent is not None and {"industry", "cluster"} <= set(ent.columns):
-            members = ent.groupby(ent["cluster"].astype(str))["industry"].agg(lambda x: set(x.astype(str)))
-            return {c: next(iter(m)) for c, m in members.items() if len(m) == 1}
+            pairs = pd.DataFrame({"c": ent["cluster"].astype(str), "i": ent["industry"].astype(str)}).drop_duplicates()
+            one = pairs.drop_duplicates("c", keep=False)  # a cluster with exactly one industry among its members
+            return dict(zip(one["c"], one["i"]))
         return {c: divs[0] for c, (_, _, divs) in CLUSTERS.items() if len(divs) == 1}
     return _cached(ctx, ("single_industry_clusters",), make)
 

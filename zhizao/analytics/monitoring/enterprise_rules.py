@@ -9,7 +9,7 @@ from zhizao import formatting
 from zhizao.analytics.monitoring.context import MonitoringContext
 from zhizao.analytics.monitoring.panel import PERIODS_PER_YEAR
 from zhizao.analytics.monitoring.periods import period_label
-from zhizao.analytics.monitoring.warning_table import _frame, _num, _period_text, empty_warnings, register
+from zhizao.analytics.monitoring.warning_table import WARNING_COLUMNS, _cached, _period_text, empty_warnings, register
 from zhizao.settings import Settings
 
 # --- enterprise distress ----------------------------------------------------------------------------
@@ -20,24 +20,33 @@ def _enterprise_rows(ctx, slot, rule, idx, evidence, zh, en) -> pd.DataFrame:
         return empty_warnings()
     p = ctx.panel
     ent = p.enterprises
-    codes = ent["credit_code"].to_numpy()[idx] if "credit_code" in ent else ent["enterprise_id"].astype(str).to_numpy()[idx]
-    names = ent["name"].to_numpy()[idx] if "name" in ent else codes
+    # only the hit rows of the two columns leave the (Arrow-backed) frame
+    codes = (ent["credit_code"] if "credit_code" in ent else ent["enterprise_id"].astype(str)).iloc[idx].to_numpy()
+    names = ent["name"].iloc[idx].to_numpy() if "name" in ent else codes
     sev = evidence.pop("_severity")
-    period = _period_text(ctx, slot)
-    rows = []
-    for j, i in enumerate(idx):
-        ev = {k: (_num(v[j]) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else
-                  (v[j].item() if isinstance(v, np.ndarray) else v)) for k, v in evidence.items()}
-        rows.append({"subject_type": "enterprise", "subject_id": str(codes[j]), "subject_name": str(names[j]),
-                     "period": period, "rule": rule, "severity": sev[j], "evidence": ev,
-                     "explanation_zh": zh(names[j], ev), "explanation_en": en(codes[j], ev)})
-    return _frame(rows)
+    k = len(idx)
+    # column by column (thousands of hits at national scale): each evidence array converted once
+    cols = {key: (_nums(v) if v.dtype.kind == "f" else v.tolist())
+            if isinstance(v, np.ndarray) else [v] * k for key, v in evidence.items()}
+    evs = [dict(zip(cols, vals)) for vals in zip(*cols.values())] if cols else [{} for _ in range(k)]
+    codes, names = [str(c) for c in codes], [str(n) for n in names]
+    return pd.DataFrame({
+        "subject_type": "enterprise", "subject_id": codes, "subject_name": names,
+        "period": _period_text(ctx, slot), "rule": rule, "severity": list(sev), "evidence": evs,
+        "explanation_zh": [zh(n, e) for n, e in zip(names, evs)],
+        "explanation_en": [en(c, e) for c, e in zip(codes, evs)]}, columns=WARNING_COLUMNS)
+
+
+def _nums(v: np.ndarray, nd: int = 4) -> list:
+    """_num over an array: Python floats rounded as round() does, None for NaN/inf."""
+    finite = np.isfinite(v).tolist()
+    return [round(x, nd) if f else None for x, f in zip(v.tolist(), finite)]
 
 
 def _enterprise_severity(ctx: MonitoringContext, idx: np.ndarray, slot: int, s: Settings) -> np.ndarray:
     p = ctx.panel
     base_slot = slot - PERIODS_PER_YEAR if slot >= PERIODS_PER_YEAR else slot
-    total = np.nansum(p.values["value_added"][:, base_slot])
+    total = _cached(ctx, ("enterprise_total", base_slot), lambda: np.nansum(p.values["value_added"][:, base_slot]))
     base = p.values["value_added"][idx, base_slot]
     share = base / total * 100 if total > 0 else np.zeros(len(idx))
     return np.where(share >= float(s["enterprise_high_share_pct"]), "high",
@@ -83,17 +92,23 @@ def consecutive_decline_rule(ctx: MonitoringContext, slot: int, s: Settings) -> 
     if not _has_panel(ctx, slot) or slot - need + 1 < PERIODS_PER_YEAR:
         return empty_warnings()
     thr = float(s["enterprise_decline_pct"])
-    run = np.zeros(ctx.panel.n, dtype=np.int64)
-    alive = np.ones(ctx.panel.n, dtype=bool)
-    # Run length of qualifying declines ending at `slot`, looked back at most one year.
-    for t in range(slot, max(PERIODS_PER_YEAR - 1, slot - PERIODS_PER_YEAR), -1):
-        _, _, g = _enterprise_yoy(ctx, "value_added", t)
-        alive &= g < thr
-        run += alive
-        if not alive.any():
-            break
-    idx = np.nonzero(run >= need)[0]
+    # Run length of qualifying declines ending at `slot`, looked back at most one year: the window's
+    # year-on-year growth in one block (a few contiguous cells per enterprise, not one column at a time).
+    # Only enterprises falling now can have a run: the window is read for them alone.
     _, _, g_now = _enterprise_yoy(ctx, "value_added", slot)
+    cand = np.nonzero(g_now < thr)[0]
+    lo = max(PERIODS_PER_YEAR, slot - PERIODS_PER_YEAR + 1)
+    p, P = ctx.panel, PERIODS_PER_YEAR
+    A, R = p.values["value_added"][cand], p.reported[cand]
+    cur, prev = A[:, lo:slot + 1], A[:, lo - P:slot + 1 - P]
+    ok = R[:, lo:slot + 1] & R[:, lo - P:slot + 1 - P] & (prev > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(ok, (cur / prev - 1) * 100, np.nan)
+    falling = (g < thr)[:, ::-1]  # newest first
+    run_c = np.where(falling.all(axis=1), falling.shape[1], np.argmin(falling, axis=1))
+    run = np.zeros(p.n, dtype=np.int64)
+    run[cand] = run_c
+    idx = np.nonzero(run >= need)[0]
     ev = {"periods": run[idx], "growth_pct": g_now[idx], "threshold_pct": thr, "min_periods": need,
           "_severity": _enterprise_severity(ctx, idx, slot, s)}
     y, m = ctx.period(slot)

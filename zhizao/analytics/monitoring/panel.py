@@ -42,6 +42,8 @@ class Panel:
     reported: np.ndarray  # (n, T) bool
     city_totals: dict[str, np.ndarray] = field(default_factory=dict)  # measure → (T,)
     price_basis: dict[str, str] = field(default_factory=dict)
+    measures_in: tuple[str, ...] = ()  # the monthly columns the panel was built from (a new period needs them too)
+    industry_codes: tuple[np.ndarray, list[str]] | None = None  # (row → industry index, industries): deflation
 
     @property
     def n(self) -> int:
@@ -125,7 +127,11 @@ def build_panel(enterprises: pd.DataFrame, monthly: pd.DataFrame, prices: pd.Dat
     flat *= T
     flat += slots
     slots = slots.astype(np.intp)
-    has_jan = bool((months == 1).any())
+    mk = months[known] if not all_known else months
+    jan_rows = np.flatnonzero(mk == 1)
+    if len(jan_rows):  # 1–2月 is one cell: January and February are added, not overwritten
+        feb_rows = np.flatnonzero(mk == 2)
+        flat_jan, flat_feb = flat[jan_rows], flat[feb_rows]
     clock("index")
 
     def column(col: str) -> np.ndarray:
@@ -139,10 +145,12 @@ def build_panel(enterprises: pd.DataFrame, monthly: pd.DataFrame, prices: pd.Dat
 
     def scatter(col: str) -> np.ndarray:
         v = column(col)
-        if has_jan:  # January and February land in one cell: add, do not overwrite
-            return np.bincount(flat, weights=v, minlength=n * T).reshape(n, T)
         a = np.zeros(n * T)
-        a[flat] = v
+        a[flat] = v  # one assignment (a bincount into n·T cells costs several times more)
+        if len(jan_rows):  # then the 1–2月 cells again: February's value plus January's
+            a[flat_jan] = 0.0
+            a[flat_feb] = v[feb_rows]
+            a[flat_jan] += v[jan_rows]
         return a.reshape(n, T)
 
     reported = np.zeros(n * T, dtype=bool)
@@ -153,6 +161,7 @@ def build_panel(enterprises: pd.DataFrame, monthly: pd.DataFrame, prices: pd.Dat
     city: dict[str, np.ndarray] = {}
     clock("scatter")
     deflator = _deflator_matrix(ent, prices, first_year, T) if prices is not None else None
+    industries = (deflator[0], deflator[2]) if deflator is not None else None
     clock("deflation")
     for m in measures:
         if m not in monthly.columns:
@@ -178,7 +187,95 @@ def build_panel(enterprises: pd.DataFrame, monthly: pd.DataFrame, prices: pd.Dat
     for m in city:
         city[m] = np.where(any_report, city[m], np.nan)
     clock("totals")
-    return Panel(first_year, T, ent, values, reported, city, basis)
+    given = tuple(m for m in CITY_MEASURES if m in monthly.columns)
+    return Panel(first_year, T, ent, values, reported, city, basis, given, industries)
+
+
+def add_period(panel: Panel, enterprises: pd.DataFrame, rows: pd.DataFrame,
+               prices: pd.DataFrame | None = None) -> tuple[Panel, int]:
+    """The reports of the next reporting period added to a panel: (panel, its slot).
+
+    Equal to building the panel again with these rows (tested), at the cost of one period: the
+    rows are scattered into one column, which is deflated and totalled alone. `rows` hold one
+    reporting period (January and February together for 1–2月) — the one after the panel's latest.
+    `enterprises` is the panel's frame with any newly reporting enterprises appended at its end.
+    The panel's arrays are written in place when they have room; a new year or new enterprises
+    give a new, larger panel (the old arrays are copied once).
+    """
+    ent = enterprises.reset_index(drop=True)
+    n0, T0 = panel.n, panel.n_slots
+    old_ids = panel.enterprises["enterprise_id"].to_numpy()
+    if len(ent) < n0 or not np.array_equal(ent["enterprise_id"].to_numpy()[:n0], old_ids):
+        raise ValueError("enterprises must be the panel's enterprises, in order, with new ones appended")
+    missing = [m for m in panel.measures_in if m not in rows.columns]
+    if missing:
+        raise ValueError(f"the new period lacks the measures the panel holds: {', '.join(missing)}")
+    if rows.empty:
+        raise ValueError("the new period has no rows")
+    slots = np.unique(slot_of(rows["year"].to_numpy(), rows["month"].to_numpy(), panel.first_year))
+    va = panel.city_totals.get("value_added")  # NaN exactly where nobody reported: no pass over the panel
+    expected = (int(np.nonzero(~np.isnan(va))[0].max()) if va is not None else latest_slot(panel)) + 1
+    if len(slots) != 1 or int(slots[0]) != expected:
+        got = ", ".join(f"{y}-{m:02d}" for y, m in (year_month_of(int(t), panel.first_year) for t in slots))
+        y, m = year_month_of(expected, panel.first_year)
+        raise ValueError(f"the new period must be {int(y)}-{int(m):02d} alone; the rows hold {got}")
+    slot = int(slots[0])
+    T = max(T0, (slot // PERIODS_PER_YEAR + 1) * PERIODS_PER_YEAR)
+    n = len(ent)
+    if (n, T) != (n0, T0):
+        panel = _grown(panel, ent, n, T)
+    r = _row_index(ent["enterprise_id"].to_numpy(), rows["enterprise_id"].to_numpy())
+    known = r >= 0
+    r = r[known]
+    jan = rows["month"].to_numpy()[known] == 1  # 1–2月: one January and one February row allowed
+    if len(r) and np.bincount(r * 2 + jan).max() > 1:
+        raise ValueError("an enterprise reports twice for one month of the new period")
+    deflator = None
+    if any(panel.price_basis.get(m) == "constant" for m in DEFLATED):
+        if prices is None:
+            raise ValueError("the panel is at constant prices: the new period needs its deflators")
+        p = prices[slot_of(prices["year"].to_numpy(), prices["month"].to_numpy(), panel.first_year) == slot]
+        panel.industry_codes = _industry_codes(panel, ent)
+        codes, D, _ = _deflator_matrix(ent, p, panel.first_year, T, panel.industry_codes)
+        deflator = codes, D[:, slot]
+    panel.reported[r, slot] = True
+    reported_any = bool(len(r))
+    for m in panel.measures_in:
+        v = rows[m].to_numpy(dtype=np.float64, na_value=np.nan)[known]
+        v = np.where(np.isnan(v), 0.0, v)
+        if m in panel.values:
+            col = np.bincount(r, weights=v, minlength=n)  # January and February add up
+            if m == "value_added":
+                panel.city_totals["value_added_current"][slot] = col.sum()
+            if deflator is not None and panel.price_basis.get(m) == "constant":
+                col /= deflator[1][deflator[0]]
+            panel.values[m][:, slot] = col
+            panel.city_totals[m][slot] = col.sum()
+        else:
+            panel.city_totals[m][slot] = v.sum()
+    if not reported_any:
+        for m in panel.city_totals:
+            panel.city_totals[m][slot] = np.nan
+    return panel, slot
+
+
+def _grown(panel: Panel, ent: pd.DataFrame, n: int, T: int) -> Panel:
+    """A copy of the panel with room for n enterprises and T periods (new cells empty)."""
+    n0, T0 = panel.n, panel.n_slots
+    values = {}
+    for m, a in panel.values.items():
+        b = np.zeros((n, T))
+        b[:n0, :T0] = a
+        values[m] = b
+    reported = np.zeros((n, T), dtype=bool)
+    reported[:n0, :T0] = panel.reported
+    city = {}
+    for m, c in panel.city_totals.items():
+        d = np.full(T, np.nan)
+        d[:T0] = c
+        city[m] = d
+    return Panel(panel.first_year, T, ent, values, reported, city, dict(panel.price_basis), panel.measures_in,
+                 panel.industry_codes)
 
 
 class _Clock:
@@ -207,16 +304,36 @@ def _slots(years: np.ndarray, months: np.ndarray, first_year: int) -> np.ndarray
     return s
 
 
-def _deflator_matrix(ent: pd.DataFrame, prices: pd.DataFrame, first_year: int, T: int):
-    """(industry index per enterprise, deflator matrix industries × T); missing cells → 1.0."""
-    codes, inds = pd.factorize(ent["industry"].astype(str), sort=True)
+def _deflator_matrix(ent: pd.DataFrame, prices: pd.DataFrame, first_year: int, T: int,
+                     industry_codes: tuple[np.ndarray, list[str]] | None = None):
+    """(industry index per enterprise, deflator matrix industries × T, industries); missing cells → 1.0."""
+    if industry_codes is None:
+        codes, inds = pd.factorize(ent["industry"].astype(str), sort=True)
+        inds = [str(i) for i in inds]
+    else:
+        codes, inds = industry_codes
     D = np.ones((len(inds), T))
     p = prices[prices["year"] >= first_year]
     s = slot_of(p["year"].to_numpy(), p["month"].to_numpy(), first_year)
     r = pd.Index(inds).get_indexer(p["industry"].astype(str).to_numpy())
     ok = (s >= 0) & (s < T) & (r >= 0)
     D[r[ok], s[ok]] = p["deflator"].to_numpy(dtype=float)[ok]
-    return codes, D
+    return codes, D, inds
+
+
+def _industry_codes(panel: Panel, ent: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """The panel's industry index extended to enterprises appended after it was built (an industry new
+    to the panel goes at the end: its index only has to be consistent within the panel)."""
+    if panel.industry_codes is None:
+        codes, inds = pd.factorize(ent["industry"].astype(str), sort=True)
+        return codes, [str(i) for i in inds]
+    codes, inds = panel.industry_codes
+    if len(ent) == len(codes):
+        return codes, inds
+    new = ent["industry"].iloc[len(codes):].astype(str)
+    inds = list(inds) + sorted(set(new) - set(inds))
+    pos = {k: i for i, k in enumerate(inds)}
+    return np.concatenate([codes, new.map(pos).to_numpy(dtype=codes.dtype)]), inds
 
 
 def _divide_rows(a: np.ndarray, ind_idx: np.ndarray, D: np.ndarray, chunk: int = 65536) -> None:

@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, int], ...] = (
     ("zhizao.api_enterprise_data", 5), ("zhizao.api_enterprises", 5),  # its enterprise part (issue 13)
     ("zhizao.api_delivery_data", 5), ("zhizao.api_delivery", 5),  # projects, 三服务, tasks (issue 14)
     ("zhizao.api_plans", 5),  # its plan and store helpers, shared by both
+    ("zhizao.api_monitoring", 5),  # the stored monitoring panel (issue 15)
     ("zhizao.synth", 4),      # SYNTHETIC demo data, written in the analytics' reporting-period calendar
     ("zhizao.analytics", 3),  # pure functions over data frames, no I/O
     ("zhizao.store", 2),

@@ -754,3 +754,10 @@ from zhizao.api_delivery import (  # noqa: E402 - this block's own import, kept 
 __all__ += ["delivery_data", "import_delivery_data", "record_delivery_edit", "projects", "project_profile",
             "project_funnel", "project_history", "problems", "problem_profile", "service_summary", "work_items",
             "work_item_profile", "task_progress", "item_reports", "delivery_history", "delivery_warnings"]
+
+
+# monitoring at scale (issue 15): the refresh, and its context stored memory-mapped with a new period added
+from zhizao.analytics.monitoring.refresh import refresh, refresh_context  # noqa: E402 - this block's own import
+from zhizao.api_monitoring import add_period, load_panel, panel_meta, save_panel  # noqa: E402 - this block's own import
+
+__all__ += ["refresh", "refresh_context", "save_panel", "load_panel", "panel_meta", "add_period"]

@@ -1,5 +1,6 @@
 """bench/monitoring_bench.py's profile: a province run of the zhizao refresh prints where the time goes, its
-parts add up to the refresh, and the one-column scan is measured beside it. Speed is not asserted here
+parts add up to the refresh, and the one-column scan is measured beside it; the stored panel's run
+(load, a new period, a full refresh from it) gives the full refresh's results. Speed is not asserted here
 (that is the benchmark's own job, on a quiet machine)."""
 import importlib.util
 import json
@@ -34,8 +35,12 @@ def test_profile_rows_add_up_and_name_every_part():
     assert rows["one-column scan (read + sum)"][0] == 0.02
     parts = sum(sec for name, sec, _ in b.profile_rows(run) if not name.startswith(("load", "refresh", "one-")))
     assert abs(parts - 3.0) < 1e-9  # the parts of this run cover its refresh
-    met = {what: ok for what, _, _, ok in b.scale_target_rows({"refresh_s": 2.4, "maxrss_gib": 3.5, "load_s": 1.5})}
-    assert met == {"refresh_s": True, "maxrss_gib": False, "load_s": False}  # strictly under each target
+    stored = {"new_period_s": 0.4, "full_s": 2.5, "maxrss_gib": 1.0, "load_s": 0.1}
+    met = {what: ok for what, _, _, ok in b.scale_target_rows(stored)}
+    assert met == {"new_period_s": True, "full_s": False, "maxrss_gib": True, "load_s": True}  # strictly under
+    national = b.stored_rows(stored, national=True)
+    assert [r[3] for r in national] == ["PASS", "PASS", "FAIL", "PASS"]  # load, new period, full, memory
+    assert all(r[2] == "—" and r[3] == "—" for r in b.stored_rows(stored, national=False))  # no target at province
 
 
 def test_a_province_run_prints_where_the_time_goes(tmp_path):
@@ -51,3 +56,13 @@ def test_a_province_run_prints_where_the_time_goes(tmp_path):
     panel_parts = sum(v for k, v in prof.items() if k.startswith("panel."))
     assert 0 < panel_parts <= prof["panel"] + 1e-6  # the parts are inside the panel step
     assert summary["scan_s"] > 0
+    # the stored panel: loaded, the last period added, a full refresh from it — both equal to the full refresh
+    assert "Stored panel (issue 15), province" in r.stdout
+    assert "same results as the full refresh: new period / full from stored" in r.stdout
+    s = json.loads((tmp_path / "province" / "result-stored.json").read_text())
+    assert b_same(s["new"], summary) and b_same(s["full"], summary)
+    assert s["new"]["warnings"] and s["load_s"] > 0 and s["new_period_s"] > 0
+
+
+def b_same(a, b):
+    return bench()._same(a, b)

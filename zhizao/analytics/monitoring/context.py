@@ -81,30 +81,57 @@ class Groups:
     """Every aggregate subject as one stacked sparse indicator matrix (row 0: the whole city, then
     each subject type's groups): one pass over an enterprise array sums it for every subject."""
 
-    matrix: sp.csr_matrix  # (1 + Σ groups) × enterprises
+    matrix: sp.csc_matrix  # (1 + Σ groups) × enterprises
     spans: dict[str, tuple[int, int, list[str]]]  # subject type → (first row, end row, ids)
+    codes: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # subject type → group of each row
     _blocks: dict = field(default_factory=dict, repr=False)  # chunk → the matrix's columns of that row chunk (CSC)
 
     def block(self, start: int, chunk: int) -> sp.csc_matrix:
         key = (start, chunk)
         if key not in self._blocks:
-            if not self._blocks:
-                self._csc = self.matrix.tocsc()
-            self._blocks[key] = self._csc[:, start:start + chunk]
+            self._blocks[key] = self.matrix[:, start:start + chunk]
         return self._blocks[key]
 
 
 def groups_of(enterprises: pd.DataFrame) -> Groups:
-    n = len(enterprises)
-    blocks, spans, row = [sp.csr_matrix(np.ones((1, n)))], {}, 1
+    coded = {}
     for st, col in GROUP_COLUMNS.items():
-        if col not in enterprises.columns:
-            continue
-        codes, uniq = pd.factorize(enterprises[col].astype(str), sort=True)  # hashing, not sorting strings
-        blocks.append(one_hot(codes, len(uniq)))
-        spans[st] = (row, row + len(uniq), [str(u) for u in uniq])
-        row += len(uniq)
-    return Groups(sp.vstack(blocks, format="csr"), spans)
+        if col in enterprises.columns:
+            codes, uniq = pd.factorize(enterprises[col].astype(str), sort=True)  # hashing, not sorting strings
+            coded[st] = (codes, [str(u) for u in uniq])
+    return groups_from_codes(coded, len(enterprises))
+
+
+def groups_from_codes(coded: dict[str, tuple[np.ndarray, list[str]]], n: int) -> Groups:
+    """Groups from each subject type's (group index per enterprise, group ids), e.g. as stored.
+
+    The matrix is built column-wise (CSC: each enterprise's column lists the city row and its groups'
+    rows, ascending), so a block of enterprises is a cheap column slice. A CSC product adds each
+    row's terms in enterprise order, as CSR does, so sums do not depend on the format."""
+    spans, row, rows = {}, 1, [np.zeros(n, dtype=np.int64)]
+    for st, (codes, ids) in coded.items():
+        c = np.asarray(codes, dtype=np.int64)
+        rows.append(np.where(c >= 0, c + row, -1))
+        spans[st] = (row, row + len(ids), list(ids))
+        row += len(ids)
+    R = np.stack(rows, axis=1)
+    if all(r.min(initial=0) >= 0 for r in rows):  # every enterprise in a group of each type: k per column
+        indptr, indices = np.arange(0, R.size + 1, R.shape[1]), R.ravel()
+    else:
+        keep = R >= 0
+        indptr = np.concatenate([[0], np.cumsum(keep.sum(axis=1))])
+        indices = R[keep]
+    matrix = sp.csc_matrix((np.ones(len(indices)), indices, indptr), shape=(row, n))
+    return Groups(matrix, spans, {st: np.asarray(c) for st, (c, _) in coded.items()})
+
+
+def group_sums_of(groups: Groups, a: np.ndarray) -> np.ndarray:
+    """groups.matrix @ a for an enterprise × period array in either layout: a period-major one (a stored
+    panel, memory-mapped) is summed period by period, which reads each period's contiguous run once
+    instead of copying the whole array; the sums are the same to the bit either way."""
+    if a.flags.c_contiguous or a.shape[1] == 0:
+        return groups.matrix @ a
+    return np.column_stack([groups.matrix @ a[:, t] for t in range(a.shape[1])])
 
 
 def comparable_sums(panel: Panel, groups: Groups, slots: slice | None = None, chunk: int = 1 << 15,
@@ -133,7 +160,7 @@ def context_from_panel(panel: Panel, groups: Groups | None = None) -> Monitoring
     and a comparable-enterprise chained index (`value_added_comparable`, for the anomaly rules)."""
     g = groups if groups is not None else groups_of(panel.enterprises)
     T = panel.n_slots
-    sums = g.matrix @ panel.values["value_added"]
+    sums = group_sums_of(g, panel.values["value_added"])
     num, den = comparable_sums(panel, g)
     comp = chain_index(sums, num, den)
     any_report = panel.reported.any(axis=0)

@@ -226,6 +226,15 @@ def single_industry_clusters(ctx: MonitoringContext) -> dict[str, str]:
     zhizao.codes.industries. Such a cluster's series is the industry's: one fact, not two."""
     def make():
         ent = ctx.panel.enterprises if ctx.panel is not None else None
+        g = ctx.groups
+        if g is not None and {"industry", "cluster"} <= set(g.codes):  # from the group codes: no string pass
+            ci, ii = g.codes["cluster"], g.codes["industry"]
+            ok = (ci >= 0) & (ii >= 0)
+            clusters, industries = g.spans["cluster"][2], g.spans["industry"][2]
+            seen = np.zeros((len(clusters), len(industries)), dtype=bool)
+            seen[ci[ok], ii[ok]] = True
+            one = np.nonzero(seen.sum(axis=1) == 1)[0]
+            return {clusters[c]: industries[int(seen[c].argmax())] for c in one}
         if ent is not None and {"industry", "cluster"} <= set(ent.columns):
             pairs = pd.DataFrame({"c": ent["cluster"].astype(str), "i": ent["industry"].astype(str)}).drop_duplicates()
             one = pairs.drop_duplicates("c", keep=False)  # a cluster with exactly one industry among its members

@@ -99,9 +99,9 @@ def consecutive_decline_rule(ctx: MonitoringContext, slot: int, s: Settings) -> 
     cand = np.nonzero(g_now < thr)[0]
     lo = max(PERIODS_PER_YEAR, slot - PERIODS_PER_YEAR + 1)
     p, P = ctx.panel, PERIODS_PER_YEAR
-    A, R = p.values["value_added"][cand], p.reported[cand]
-    cur, prev = A[:, lo:slot + 1], A[:, lo - P:slot + 1 - P]
-    ok = R[:, lo:slot + 1] & R[:, lo - P:slot + 1 - P] & (prev > 0)
+    A, R = p.values["value_added"], p.reported
+    cur, prev = A[cand, lo:slot + 1], A[cand, lo - P:slot + 1 - P]
+    ok = R[cand, lo:slot + 1] & R[cand, lo - P:slot + 1 - P] & (prev > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.where(ok, (cur / prev - 1) * 100, np.nan)
     falling = (g < thr)[:, ::-1]  # newest first

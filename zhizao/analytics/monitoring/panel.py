@@ -23,6 +23,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from zhizao.analytics.monitoring.periods import PERIODS_PER_YEAR, slot_of, year_month_of
+from zhizao.errors import UserError
 
 # Measures deflated to constant prices when a price table is given (levels of 产出; electricity is
 # physical and profit is left at current prices, as published).
@@ -206,19 +207,23 @@ def add_period(panel: Panel, enterprises: pd.DataFrame, rows: pd.DataFrame,
     n0, T0 = panel.n, panel.n_slots
     old_ids = panel.enterprises["enterprise_id"].to_numpy()
     if len(ent) < n0 or not np.array_equal(ent["enterprise_id"].to_numpy()[:n0], old_ids):
-        raise ValueError("enterprises must be the panel's enterprises, in order, with new ones appended")
+        raise UserError("企业名录须是面板原有企业（顺序不变）加上新增企业（附在末尾）",
+                        "enterprises must be the panel's enterprises, in order, with new ones appended")
     missing = [m for m in panel.measures_in if m not in rows.columns]
     if missing:
-        raise ValueError(f"the new period lacks the measures the panel holds: {', '.join(missing)}")
+        raise UserError(f"新的一期缺少面板已有的指标：{'、'.join(missing)}",
+                        f"the new period lacks the measures the panel holds: {', '.join(missing)}")
     if rows.empty:
-        raise ValueError("the new period has no rows")
+        raise UserError("新的一期没有数据行", "the new period has no rows")
     slots = np.unique(slot_of(rows["year"].to_numpy(), rows["month"].to_numpy(), panel.first_year))
     va = panel.city_totals.get("value_added")  # NaN exactly where nobody reported: no pass over the panel
     expected = (int(np.nonzero(~np.isnan(va))[0].max()) if va is not None else latest_slot(panel)) + 1
     if len(slots) != 1 or int(slots[0]) != expected:
         got = ", ".join(f"{y}-{m:02d}" for y, m in (year_month_of(int(t), panel.first_year) for t in slots))
         y, m = year_month_of(expected, panel.first_year)
-        raise ValueError(f"the new period must be {int(y)}-{int(m):02d} alone; the rows hold {got}")
+        raise UserError(f"新的一期须是且仅是 {int(y)}-{int(m):02d}；数据中的期别为 {got}（补报或修订往期请重建面板）",
+                        f"the new period must be {int(y)}-{int(m):02d} alone; the rows hold {got} (for a late "
+                        "report or a revision of an earlier period, rebuild the panel)")
     slot = int(slots[0])
     T = max(T0, (slot // PERIODS_PER_YEAR + 1) * PERIODS_PER_YEAR)
     n = len(ent)
@@ -229,11 +234,11 @@ def add_period(panel: Panel, enterprises: pd.DataFrame, rows: pd.DataFrame,
     r = r[known]
     jan = rows["month"].to_numpy()[known] == 1  # 1–2月: one January and one February row allowed
     if len(r) and np.bincount(r * 2 + jan).max() > 1:
-        raise ValueError("an enterprise reports twice for one month of the new period")
+        raise UserError("同一企业在新的一期的同一月份有两行数据", "an enterprise reports twice for one month of the new period")
     deflator = None
     if any(panel.price_basis.get(m) == "constant" for m in DEFLATED):
         if prices is None:
-            raise ValueError("the panel is at constant prices: the new period needs its deflators")
+            raise UserError("面板按不变价计算：新的一期须同时给出价格指数", "the panel is at constant prices: the new period needs its deflators")
         p = prices[slot_of(prices["year"].to_numpy(), prices["month"].to_numpy(), panel.first_year) == slot]
         panel.industry_codes = _industry_codes(panel, ent)
         codes, D, _ = _deflator_matrix(ent, p, panel.first_year, T, panel.industry_codes)

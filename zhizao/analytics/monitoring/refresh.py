@@ -19,6 +19,7 @@ from zhizao.analytics.monitoring.panel import PERIODS_PER_YEAR, add_period, buil
 from zhizao.analytics.monitoring.warnings import (RULES, WARNING_COLUMNS, WARNING_RULES, empty_warnings, lights,
                                                   slot_for)
 from zhizao.codes.industries import cluster_of
+from zhizao.errors import UserError
 from zhizao.settings import Settings
 
 STEPS = ("panel", "growth", "contributions", "lights", *WARNING_RULES)
@@ -187,7 +188,7 @@ def refresh_period(ctx: MonitoringContext, enterprises: pd.DataFrame, rows: pd.D
     `ctx` must come from a refresh on micro-data; its panel's arrays are updated in place, so use the
     returned result's context from then on."""
     if ctx.panel is None:
-        raise ValueError("a new period needs a context built from enterprise micro-data")
+        raise UserError("追加新的一期需要由企业月报构建的监测结果", "a new period needs a context built from enterprise micro-data")
     steps = _Steps(progress)
     t = time.perf_counter()
     with no_hugepage_advice():

@@ -20,7 +20,7 @@ from zhizao.analytics.monitoring.context import context_from_levels, subject_nam
 from zhizao.analytics.monitoring.contributions import contribution_table
 from zhizao.analytics.monitoring.growth import add_growth
 from zhizao.analytics.monitoring.periods import period_label
-from zhizao.analytics.monitoring.warnings import RULES, WARNING_COLUMNS, lights
+from zhizao.analytics.monitoring.warnings import RULES, WARNING_COLUMNS, WARNING_RULES, lights
 from zhizao.settings import Settings
 
 GROUPS = ("district", "zone", "industry", "cluster")
@@ -254,7 +254,7 @@ def refresh_pandas(enterprises: pd.DataFrame, monthly: pd.DataFrame, prices: pd.
     step("lights")
 
     frames = []
-    for name in SHARED_RULES[:2]:
+    for name in [r for r in SHARED_RULES[:2] if r in WARNING_RULES]:  # as zhizao: five_light is a status (in lt)
         frames.append(RULES[name](ctx, p, s))
         step(name)
     frames += detection_rules(levels, y0, y, m, s, step)

@@ -14,13 +14,14 @@ year or new enterprises rewrite the folder. Its results equal a full refresh on 
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from zhizao.analytics.monitoring.context import MonitoringContext, SeriesSet, groups_from_codes, subject_name
+from zhizao.analytics.monitoring.context import MonitoringContext, SeriesSet, groups_from_matrix, subject_name
 from zhizao.analytics.monitoring.panel import Panel
 from zhizao.analytics.monitoring.refresh import MonitoringResult, refresh_period
 from zhizao.codes.regions import CITY_CODE, CITY_NAME, CITY_NAME_EN
@@ -68,9 +69,11 @@ def add_period(folder: Path | str, rows: pd.DataFrame, prices: pd.DataFrame | No
     January and February rows). enterprises: the directory with new enterprises appended (default:
     the stored one). Nothing is written unless the period is accepted; a refused period raises
     UserError with the reason."""
+    t0 = time.perf_counter()
     f = arrays.open_folder(folder, writable=True)
     _clean_after(f)
     ctx = _context(f)
+    opened = time.perf_counter() - t0
     n, T = ctx.panel.n, ctx.n_slots
     try:
         result = refresh_period(ctx, ctx.panel.enterprises if enterprises is None else enterprises, rows, prices,
@@ -82,11 +85,13 @@ def add_period(folder: Path | str, rows: pd.DataFrame, prices: pd.DataFrame | No
     new = result.context
     large, small, meta = _parts(new)
     meta["source"] = f.meta.get("source", {})
+    t0 = time.perf_counter()
     if (new.panel.n, new.n_slots) != (n, T):
         arrays.write_folder(folder, large, small, {"enterprises": new.panel.enterprises}, meta)
     else:
         arrays.flush(f)
         arrays.commit_small(folder, small, meta)
+    result.timings.update({"store.open": opened, "store.write": time.perf_counter() - t0})
     return result
 
 
@@ -99,6 +104,7 @@ def _parts(ctx: MonitoringContext) -> tuple[dict, dict, dict]:
     large = {f"values.{m}": a.T for m, a in p.values.items()}
     large["reported"] = p.reported.T
     large.update({f"groups.{st}": c.astype(np.int32) for st, c in g.codes.items()})
+    large["groups_matrix.indptr"], large["groups_matrix.indices"] = g.matrix.indptr, g.matrix.indices
     if p.industry_codes is not None:
         large["industry_codes"] = np.asarray(p.industry_codes[0], dtype=np.int32)
     small = {f"city.{m}": np.asarray(v) for m, v in p.city_totals.items()}
@@ -121,7 +127,12 @@ def _context(f: arrays.ArrayFolder) -> MonitoringContext:
                   L["reported"].T, {k[5:]: np.array(v) for k, v in S.items() if k.startswith("city.")},
                   dict(m["price_basis"]), tuple(m["measures_in"]),
                   (np.asarray(L["industry_codes"]), list(inds)) if inds is not None else None)
-    groups = groups_from_codes({st: (np.asarray(L[f"groups.{st}"]), ids) for st, ids in m["groups"].items()}, panel.n)
+    spans, row = {}, 1
+    for st, ids in m["groups"].items():
+        spans[st] = (row, row + len(ids), list(ids))
+        row += len(ids)
+    groups = groups_from_matrix(L["groups_matrix.indptr"], L["groups_matrix.indices"], spans,
+                                {st: L[f"groups.{st}"] for st in m["groups"]})
     city_levels = {k: v.reshape(1, T) for k, v in panel.city_totals.items()}
     city_levels["value_added_comparable"] = np.array(S["series.city.value_added_comparable"])
     series = {"city": SeriesSet("city", [CITY_CODE], [CITY_NAME], city_levels, [CITY_NAME_EN])}

@@ -758,6 +758,8 @@ __all__ += ["delivery_data", "import_delivery_data", "record_delivery_edit", "pr
 
 # monitoring at scale (issue 15): the refresh, and its context stored memory-mapped with a new period added
 from zhizao.analytics.monitoring.refresh import refresh, refresh_context  # noqa: E402 - this block's own import
-from zhizao.api_monitoring import add_period, load_panel, panel_meta, save_panel  # noqa: E402 - this block's own import
+from zhizao.api_monitoring import (add_period, load_panel, panel_meta, refresh_data, save_panel,  # noqa: E402
+                                   spark_session)
 
-__all__ += ["refresh", "refresh_context", "save_panel", "load_panel", "panel_meta", "add_period"]
+__all__ += ["refresh", "refresh_context", "refresh_data", "spark_session", "save_panel", "load_panel", "panel_meta",
+            "add_period"]

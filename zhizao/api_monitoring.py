@@ -14,6 +14,7 @@ year or new enterprises rewrite the folder. Its results equal a full refresh on 
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -23,13 +24,16 @@ import pandas as pd
 
 from zhizao.analytics.monitoring.context import MonitoringContext, SeriesSet, groups_from_matrix, subject_name
 from zhizao.analytics.monitoring.panel import Panel
-from zhizao.analytics.monitoring.refresh import MonitoringResult, refresh_period
+from zhizao.analytics.monitoring.refresh import MonitoringResult, refresh, refresh_period
 from zhizao.codes.regions import CITY_CODE, CITY_NAME, CITY_NAME_EN
 from zhizao.errors import UserError
 from zhizao.settings import Settings
 from zhizao.store import arrays
 
-__all__ = ["save_panel", "load_panel", "panel_meta", "add_period"]
+__all__ = ["save_panel", "load_panel", "panel_meta", "add_period", "refresh_data", "spark_session"]
+
+SPARK_MASTER_ENV = "ZHIZAO_SPARK_MASTER"
+_FRAMES = ("enterprises", "monthly", "prices")
 
 _SERIES_MEASURES = ("value_added", "value_added_comparable")
 
@@ -151,3 +155,72 @@ def _clean_after(f: arrays.ArrayFolder) -> None:
         rep[nxt:] = False
         for k in f.meta["measures"]:
             f.large[f"values.{k}"][nxt:] = 0.0
+
+
+# --- the engine: one machine or Spark -----------------------------------------------------------------
+
+def refresh_data(folder: Path | str, *, period: tuple[int, int] | str | None = None,
+                 settings: Settings | Mapping | None = None, rules: Iterable[str] | None = None,
+                 progress: Callable[[str], None] | None = None, spark=None) -> MonitoringResult:
+    """The full refresh of a monitoring data folder — zhizao synth's layout: enterprises.parquet,
+    monthly.parquet (one file, or a folder of Parquet parts for data written in pieces) and
+    prices.parquet (optional) — on the engine the `monitoring_engine` setting names: numpy (one
+    machine) or spark (`spark`: a session, default spark_session())."""
+    s = settings if isinstance(settings, Settings) else Settings(settings)
+    remote = "://" in str(folder)  # hdfs://, s3a://, …: only Spark reads those, and checks them itself
+    if s["monitoring_engine"] == "spark":
+        from zhizao.analytics.monitoring.spark import refresh_spark  # optional extra: only the spark engine loads pyspark
+
+        session = spark if spark is not None else spark_session()
+        base = str(folder).rstrip("/")
+        if not remote:
+            _check_folder(Path(folder))
+        frames = {k: session.read.parquet(f"{base}/{k}.parquet")
+                  if remote or (Path(folder) / f"{k}.parquet").exists() else None for k in _FRAMES}
+        return refresh_spark(frames["enterprises"], frames["monthly"], frames["prices"], period=period, settings=s,
+                             rules=rules, progress=progress)
+    if remote:
+        raise UserError("numpy 引擎只读本机目录；远程路径请用 -s monitoring_engine=spark",
+                        "the numpy engine reads local folders only; for a remote path use -s monitoring_engine=spark")
+    folder = Path(folder)
+    _check_folder(folder)
+    paths = {name: folder / f"{name}.parquet" for name in _FRAMES}
+    frames = {k: pd.read_parquet(p) if p.exists() else None for k, p in paths.items()}
+    return refresh(frames["enterprises"], frames["monthly"], frames["prices"], period=period, settings=s,
+                   rules=rules, progress=progress)
+
+
+def _check_folder(folder: Path) -> None:
+    for name in ("enterprises", "monthly"):
+        if not (folder / f"{name}.parquet").exists():
+            raise UserError(f"监测数据目录 {folder} 中没有 {name}.parquet", f"{folder} has no {name}.parquet")
+
+
+def spark_session(master: str | None = None, **conf: str):
+    """A Spark session for the spark engine. master: a cluster's URL (spark://host:7077, yarn,
+    k8s://https://…) runs the work there; default $ZHIZAO_SPARK_MASTER, else local[*] (this machine's
+    cores). conf: more Spark settings (e.g. spark.executor.memory="8g"). A missing pyspark or Java is
+    a UserError naming the install step."""
+    try:
+        from pyspark.sql import SparkSession  # optional extra zhizao[spark]
+    except ImportError:
+        raise UserError("Spark 引擎需要 pyspark：pip install 'zhizao[spark]'（测试安装 scripts/install.sh --test 已含）",
+                        "the spark engine needs pyspark: pip install 'zhizao[spark]' (scripts/install.sh --test "
+                        "installs it)") from None
+    import shutil  # only here: the Java check of the optional engine
+
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise UserError("Spark 引擎需要 Java 运行环境：apt-get install openjdk-17-jre-headless（scripts/install-system.sh 会安装）",
+                        "the spark engine needs a Java runtime: apt-get install openjdk-17-jre-headless "
+                        "(scripts/install-system.sh installs it)")
+    url = master or os.environ.get(SPARK_MASTER_ENV, "").strip() or "local[*]"
+    builder = (SparkSession.builder.master(url).appName("zhizao-monitoring")
+               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
+    if url.startswith("local"):
+        builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+    for k, v in conf.items():
+        builder = builder.config(k, v)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session

@@ -30,6 +30,7 @@ class Setting:
     basis: str  # where the default comes from: an official source, or "zhizao default"
     basis_zh: str = ""  # the same in Chinese, for Chinese outputs (empty: `basis` is shown)
     bounds: tuple[float, float] | None = None  # the values that make sense (inclusive); -s outside is refused
+    choices: tuple[str, ...] | None = None  # the words a text setting takes; -s anything else is refused
 
 
 ASSESSMENT_SETTINGS: tuple[Setting, ...] = (
@@ -165,6 +166,17 @@ MONITORING_SETTINGS: tuple[Setting, ...] = (
         "warning is high",
         "zhizao default",
         "zhizao 默认值",
+    ),
+    # --- engine --------------------------------------------------------------------------------
+    Setting(
+        "monitoring_engine", "numpy",
+        "月度监测刷新的计算引擎：numpy（缺省，单机）；spark（Apache Spark，用于超出单机的企业数据：需安装 "
+        "zhizao[spark] 与 Java 运行环境，结果与 numpy 相同）",
+        "Engine of the monitoring refresh: numpy (default, one machine); spark (Apache Spark, for enterprise data "
+        "that outgrow one machine: needs zhizao[spark] and a Java runtime; same results as numpy)",
+        "zhizao default (docs/monitoring.md §Scale)",
+        "zhizao 默认值（docs/monitoring.md §Scale）",
+        choices=("numpy", "spark"),
     ),
     # --- five lights ---------------------------------------------------------------------------
     Setting(
@@ -716,6 +728,9 @@ def _checked(name: str, value: Any) -> Any:
                             ("整数", "a whole number") if isinstance(default, int) else ("数字", "a number"))
         raise UserError(f"设置 {name} 应为{kind_zh}（缺省 {default}），而不是“{value}”",
                         f"setting {name} takes {kind_en} (default {default}), not '{value}'") from None
+    if setting.choices and v not in setting.choices:
+        raise UserError(f"设置 {name} 应为 {' 或 '.join(setting.choices)}（缺省 {default}），而不是“{value}”",
+                        f"setting {name} takes {' or '.join(setting.choices)} (default {default}), not '{value}'")
     if setting.bounds and not isinstance(v, bool) and not setting.bounds[0] <= v <= setting.bounds[1]:
         lo, hi = (f"{x:g}" for x in setting.bounds)
         raise UserError(f"设置 {name} 应在 {lo}—{hi} 之间（缺省 {default}），而不是 {value}",

@@ -282,3 +282,12 @@ def test_parts_are_lit_against_their_peers_the_city_against_its_cut_offs():
     assert light_of(city_stats[0], city_cut) == "过热"  # the city keeps the city's cut-offs
     few, _, _ = _subject_stats(np.array([[5.0], [30.0]]), "zone", 0, s)
     assert np.isnan(few).all()  # two peers are no spread
+
+
+def test_the_engine_setting_takes_numpy_or_spark_only():
+    from zhizao.errors import UserError
+
+    assert Settings({"monitoring_engine": "spark"})["monitoring_engine"] == "spark"
+    with pytest.raises(UserError) as e:
+        Settings({"monitoring_engine": "hadoop"})
+    assert "numpy 或 spark" in e.value.reason("zh") and "numpy or spark" in e.value.reason("en")

@@ -175,10 +175,18 @@ def refresh_data(folder: Path | str, *, period: tuple[int, int] | str | None = N
         base = str(folder).rstrip("/")
         if not remote:
             _check_folder(Path(folder))
-        frames = {k: session.read.parquet(f"{base}/{k}.parquet")
-                  if remote or (Path(folder) / f"{k}.parquet").exists() else None for k in _FRAMES}
-        return refresh_spark(frames["enterprises"], frames["monthly"], frames["prices"], period=period, settings=s,
-                             rules=rules, progress=progress)
+        try:
+            frames = {k: session.read.parquet(f"{base}/{k}.parquet")
+                      if remote or (Path(folder) / f"{k}.parquet").exists() else None for k in _FRAMES}
+            return refresh_spark(frames["enterprises"], frames["monthly"], frames["prices"], period=period,
+                                 settings=s, rules=rules, progress=progress)
+        except UserError:
+            raise
+        except Exception as e:  # Spark's own errors (a missing path, a lost executor …) come as Java traces
+            first = str(e).strip().splitlines()[0][:300] if str(e).strip() else type(e).__name__
+            raise UserError(f"Spark 刷新失败：{first}（检查数据路径与 Spark 集群，见 docs/monitoring.md §Scale）",
+                            f"the Spark refresh failed: {first} (check the data path and the Spark cluster; "
+                            "docs/monitoring.md §Scale)") from None
     if remote:
         raise UserError("numpy 引擎只读本机目录；远程路径请用 -s monitoring_engine=spark",
                         "the numpy engine reads local folders only; for a remote path use -s monitoring_engine=spark")

@@ -458,12 +458,16 @@ def _synthetic_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt
 
 
 def _run_refresh(inputs: MonitoringInputs, period, settings, console: Console, lang: str):
-
+    """The refresh on the engine the monitoring_engine setting names (spark reads the data folder itself)."""
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as prog:
         task = prog.add_task("监测刷新" if lang == "zh" else "Monitoring refresh", total=len(STEPS))
+        advance = lambda step: prog.update(task, advance=1, description=step_title(step, lang))  # noqa: E731
+        if settings["monitoring_engine"] == "spark" and inputs.data_dir is not None:
+            prog.update(task, description="启动 Spark" if lang == "zh" else "Starting Spark")
+            return api.refresh_data(inputs.data_dir, period=period, settings=settings, progress=advance)
         return refresh(inputs.enterprises, inputs.monthly, inputs.prices, period=period, settings=settings,
-                       progress=lambda step: prog.update(task, advance=1, description=step_title(step, lang)))
+                       progress=advance)
 
 
 # --- published source -----------------------------------------------------------------------------

@@ -49,6 +49,7 @@ class MonitoringInputs:
     # source == "published": the store's published growth rows (monitoring.published.PublishedData);
     # enterprises and monthly are then empty (nothing enterprise-level is published)
     published: Any = None
+    data_dir: Path | None = None  # the folder read (source synthetic): the spark engine reads it itself
 
 
 def check_monitoring_plan(plan: str | None, db, source: str):
@@ -99,4 +100,5 @@ def load_monitoring_inputs(data_dir: Path | str | None = None, *, source: str = 
     if bad:  # a wrong check character means a mistyped or corrupted code: refuse rather than guess
         raise ValueError(f"{bad} enterprises have an invalid 统一社会信用代码 (GB 32100 check failed)")
     return MonitoringInputs(s.enterprises, s.monthly, s.prices if len(s.prices) else None, s.projects,
-                            s.project_monthly, s.metadata, "synthetic" if s.metadata.get("synthetic") else "data")
+                            s.project_monthly, s.metadata, "synthetic" if s.metadata.get("synthetic") else "data",
+                            data_dir=d)

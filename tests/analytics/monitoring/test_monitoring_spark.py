@@ -89,3 +89,34 @@ def test_refresh_data_picks_the_engine_by_setting_and_reads_parquet_parts(spark,
     assert_same(got, want)
     assert "spark.aggregates" in got.timings and "spark.aggregates" not in want.timings
 
+
+
+def test_the_cli_honours_the_engine_setting(spark, tmp_path):
+    """`zhizao monitor -s monitoring_engine=spark` gives the numpy command's JSON (the session of the
+    fixture is reused: getOrCreate)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from tests.analytics.monitoring.test_monitoring_cli import app
+
+    d = data()[0]
+    d.write(tmp_path)
+    runner = CliRunner()
+    out = {}
+    for engine in ("numpy", "spark"):
+        r = runner.invoke(app, ["monitor", "--data", str(tmp_path), "--by", "district", "--format", "json",
+                                "--set", f"monitoring_engine={engine}"])
+        assert r.exit_code == 0, r.output
+        out[engine] = json.loads(r.stdout[r.stdout.index("["):])
+    assert [x["subject_id"] for x in out["spark"]] == [x["subject_id"] for x in out["numpy"]]
+    for a, b in zip(out["spark"], out["numpy"]):
+        assert a["pull_pp"] == pytest.approx(b["pull_pp"], rel=1e-9, abs=1e-12) and a["light"] == b["light"]
+
+
+def test_a_spark_failure_is_a_message_not_a_trace(spark, tmp_path):
+    from zhizao.errors import UserError
+
+    with pytest.raises(UserError) as e:
+        zz.refresh_data("file:///nonexistent/zhizao-data", settings=SPARK, spark=spark)
+    assert "Spark" in e.value.reason("zh") and "docs/monitoring.md" in e.value.reason("en")

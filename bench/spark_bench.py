@@ -1,6 +1,7 @@
 """Monitoring beyond one machine: the spark engine against the single machine on 10× the national data.
 
     python bench/spark_bench.py [--parts 10] [--enterprises 500000] [--months 60] [--data-dir DIR]
+                                [--spark-master URL] [--driver-memory 12g] [--generate-only]
 
 Writes a partitioned SYNTHETIC data set once (reused while its configuration matches): `--parts`
 pieces, each `zhizao.synth.generate(--enterprises, --months, 2020-01)` with its own seed and
@@ -140,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--spark-master", default=f"local[{os.cpu_count() or 2}]")
     ap.add_argument("--driver-memory", default="12g")
     ap.add_argument("--shuffle-partitions", type=int, default=64)
+    ap.add_argument("--generate-only", action="store_true", help="write the data set and stop")
     ap.add_argument("--child", choices=["generate", "spark", "numpy"], help=argparse.SUPPRESS)
     ap.add_argument("--child-part", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
@@ -172,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(p.stat().st_size for p in a.data_dir.rglob("*.parquet") if p.is_file())
         meta.write_text(json.dumps({"config": config, "generate_s": time.perf_counter() - t, "bytes": size}))
     info = json.loads(meta.read_text())
+    if a.generate_only:
+        print(f"{a.data_dir}: {info['bytes'] / GIB:.1f} GiB of Parquet")
+        return 0
     results = {}
     for engine in ("numpy", "spark"):
         print(f"{engine}: refreshing …", flush=True)

@@ -102,3 +102,28 @@ def test_a_refresh_without_micro_data_cannot_be_stored(tmp_path):
     with pytest.raises(UserError):
         zz.save_panel(ctx_from(city_levels([1.0] * 22)), tmp_path / "p")
     assert not (tmp_path / "p").exists()
+
+
+def test_the_spark_engine_without_pyspark_is_a_message(tmp_path, monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def no_pyspark(name, *a, **k):
+        if name.startswith("pyspark"):
+            raise ImportError(name)
+        return real(name, *a, **k)
+
+    d, key, periods = data()
+    d.write(tmp_path)
+    monkeypatch.setattr(builtins, "__import__", no_pyspark)
+    with pytest.raises(UserError) as e:
+        zz.refresh_data(tmp_path, settings={"monitoring_engine": "spark"})
+    assert "zhizao[spark]" in e.value.reason("zh") and "zhizao[spark]" in e.value.reason("en")
+
+
+def test_refresh_data_names_a_folder_without_reports(tmp_path):
+    with pytest.raises(UserError, match="enterprises.parquet"):
+        zz.refresh_data(tmp_path)
+    with pytest.raises(UserError, match="spark"):
+        zz.refresh_data("hdfs://cluster/monitoring")  # a remote path needs the spark engine

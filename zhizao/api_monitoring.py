@@ -169,9 +169,9 @@ def refresh_data(folder: Path | str, *, period: tuple[int, int] | str | None = N
     s = settings if isinstance(settings, Settings) else Settings(settings)
     remote = "://" in str(folder)  # hdfs://, s3a://, …: only Spark reads those, and checks them itself
     if s["monitoring_engine"] == "spark":
+        session = spark if spark is not None else spark_session()  # first: it names a missing pyspark or Java
         from zhizao.analytics.monitoring.spark import refresh_spark  # optional extra: only the spark engine loads pyspark
 
-        session = spark if spark is not None else spark_session()
         base = str(folder).rstrip("/")
         if not remote:
             _check_folder(Path(folder))

@@ -127,3 +127,13 @@ def test_refresh_data_names_a_folder_without_reports(tmp_path):
         zz.refresh_data(tmp_path)
     with pytest.raises(UserError, match="spark"):
         zz.refresh_data("hdfs://cluster/monitoring")  # a remote path needs the spark engine
+
+
+def test_a_spark_error_is_told_by_its_java_message():
+    from zhizao.api_monitoring import _spark_reason
+
+    e = RuntimeError("An error occurred while calling o64.getResult.\n: org.apache.spark.SparkException: Job aborted "
+                     "due to stage failure: Total size of serialized results is bigger than spark.driver.maxResultSize"
+                     "\n\tat org.apache.spark.scheduler.DAGScheduler.failJobAndIndependentStages(DAGScheduler.scala:1)")
+    assert _spark_reason(e).startswith("org.apache.spark.SparkException: Job aborted")  # Py4J's ": " prefix too
+    assert _spark_reason(ValueError("plain")) == "plain"

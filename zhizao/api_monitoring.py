@@ -15,6 +15,7 @@ year or new enterprises rewrite the folder. Its results equal a full refresh on 
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -183,7 +184,7 @@ def refresh_data(folder: Path | str, *, period: tuple[int, int] | str | None = N
         except UserError:
             raise
         except Exception as e:  # Spark's own errors (a missing path, a lost executor …) come as Java traces
-            first = str(e).strip().splitlines()[0][:300] if str(e).strip() else type(e).__name__
+            first = _spark_reason(e)
             raise UserError(f"Spark 刷新失败：{first}（检查数据路径与 Spark 集群，见 docs/monitoring.md §Scale）",
                             f"the Spark refresh failed: {first} (check the data path and the Spark cluster; "
                             "docs/monitoring.md §Scale)") from None
@@ -196,6 +197,14 @@ def refresh_data(folder: Path | str, *, period: tuple[int, int] | str | None = N
     frames = {k: pd.read_parquet(p) if p.exists() else None for k, p in paths.items()}
     return refresh(frames["enterprises"], frames["monthly"], frames["prices"], period=period, settings=s,
                    rules=rules, progress=progress)
+
+
+def _spark_reason(e: Exception) -> str:
+    """The line of a Spark error that says what happened: the Java exception's message when there is
+    one (a Py4J error's first line only names the call), else the first line."""
+    lines = [x.strip().lstrip(": ") for x in str(e).strip().splitlines() if x.strip().lstrip(": ")]
+    said = [x for x in lines[1:] if re.match(r"^[\w.$]+(Exception|Error): ", x)]
+    return (said[0] if said else lines[0] if lines else type(e).__name__)[:400]
 
 
 def _check_folder(folder: Path) -> None:
@@ -222,8 +231,10 @@ def spark_session(master: str | None = None, **conf: str):
                         "the spark engine needs a Java runtime: apt-get install openjdk-17-jre-headless "
                         "(scripts/install-system.sh installs it)")
     url = master or os.environ.get(SPARK_MASTER_ENV, "").strip() or "local[*]"
+    # the driver collects the enterprise table (about 100 bytes an enterprise): more than Spark's 1 GiB default
     builder = (SparkSession.builder.master(url).appName("zhizao-monitoring")
                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8")
+               .config("spark.driver.maxResultSize", "8g")
                .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
     if url.startswith("local"):
         builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")

@@ -50,7 +50,9 @@ def refresh_spark(enterprises: SparkFrame, monthly: SparkFrame, prices: SparkFra
     t = time.perf_counter()
     ent = _with_cluster(enterprises)
     groups = [c for c in GROUP_COLUMNS.values() if c in ent.columns]
-    ent_pd = ent.orderBy("enterprise_id").toArrow().to_pandas()
+    keep = [c for c in ("enterprise_id", "credit_code", "name", "district", "zone", "industry", "cluster",
+                        "size_class") if c in ent.columns]  # what the tables and warnings show: the driver holds one row per enterprise
+    ent_pd = ent.select(*keep).orderBy("enterprise_id").toArrow().to_pandas()
     measures = [m for m in CITY_MEASURES if m in monthly.columns]
     if "value_added" not in measures:
         raise UserError("企业月报缺少增加值（value_added）列", "the enterprise reports lack the value_added column")

@@ -120,3 +120,12 @@ def test_a_spark_failure_is_a_message_not_a_trace(spark, tmp_path):
     with pytest.raises(UserError) as e:
         zz.refresh_data("file:///nonexistent/zhizao-data", settings=SPARK, spark=spark)
     assert "Spark" in e.value.reason("zh") and "docs/monitoring.md" in e.value.reason("en")
+
+
+def test_the_enterprise_window_received_in_pieces_gives_the_same(spark, monkeypatch):
+    import zhizao.analytics.monitoring.spark as engine
+
+    monkeypatch.setattr(engine, "WINDOW_PIECE_CELLS", 997)  # a few thousand cells: several pieces, uneven bounds
+    d = data()[0]
+    got, want = refreshes(spark, d.enterprises, d.monthly, d.prices)
+    assert_same(got, want)

@@ -37,6 +37,7 @@ from zhizao.errors import UserError
 from zhizao.settings import Settings
 
 P = PERIODS_PER_YEAR
+WINDOW_PIECE_CELLS = 20_000_000  # enterprise cells the driver receives at a time (~0.7 GB in Arrow)
 
 
 def refresh_spark(enterprises: SparkFrame, monthly: SparkFrame, prices: SparkFrame | None = None, *,
@@ -200,19 +201,26 @@ def _window_panel(cells, ent_pd, dense, slot, first_year, T, city, basis, measur
     years before it (the same period a year earlier, and that year's start) — in a panel of full
     width: the other periods stay unwritten zeros (period-major, so they take no memory)."""
     lo = max(0, slot - 2 * P + 1)
-    win = cells.filter((F.col("slot") >= lo) & (F.col("slot") <= slot)) \
-        .select("enterprise_id", "slot", *dense).toArrow().to_pandas()
     ids = ent_pd["enterprise_id"].to_numpy()
-    rows = np.searchsorted(ids, win["enterprise_id"].to_numpy())
-    slots = win["slot"].to_numpy()
     n = len(ids)
-    values = {}
-    for m in dense:
-        a = np.zeros((T, n)).T
-        a[rows, slots] = win[m].to_numpy(dtype=float)
-        values[m] = a
+    values = {m: np.zeros((T, n)).T for m in dense}
     reported = np.zeros((T, n), dtype=bool).T
-    reported[rows, slots] = True
+    window = cells.filter((F.col("slot") >= lo) & (F.col("slot") <= slot)).select("enterprise_id", "slot", *dense)
+    # in pieces of enterprises, straight from Arrow into the arrays: neither the JVM nor Python ever holds
+    # the whole window (22 periods × every enterprise) at once
+    pieces = max(1, -(-n * (slot - lo + 1) // WINDOW_PIECE_CELLS))
+    bounds = [ids[min(i * n // pieces, n - 1)] for i in range(pieces)] + [None]
+    for first, last in zip(bounds[:-1], bounds[1:]):
+        cond = F.col("enterprise_id") >= int(first)
+        if last is not None:
+            cond &= F.col("enterprise_id") < int(last)
+        part = window.filter(cond).toArrow()
+        rows = np.searchsorted(ids, part.column("enterprise_id").to_numpy())
+        slots = part.column("slot").to_numpy()
+        for m in dense:
+            values[m][rows, slots] = part.column(m).to_numpy()
+        reported[rows, slots] = True
+        del part
     city_totals = {m: v for m, v in city.items()}
     return Panel(first_year, T, ent_pd, values, reported, city_totals, {m: basis[m] for m in measures},
                  tuple(measures))

@@ -1,7 +1,7 @@
 """Monitoring beyond one machine: the spark engine against the single machine on 10× the national data.
 
     python bench/spark_bench.py [--parts 10] [--enterprises 500000] [--months 60] [--data-dir DIR]
-                                [--spark-master URL] [--driver-memory 12g] [--generate-only]
+                                [--spark-master URL] [--driver-memory 8g] [--generate-only]
 
 Writes a partitioned SYNTHETIC data set once (reused while its configuration matches): `--parts`
 pieces, each `zhizao.synth.generate(--enterprises, --months, 2020-01)` with its own seed and
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--months", type=int, default=60)
     ap.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "zhizao-spark-bench")
     ap.add_argument("--spark-master", default=f"local[{os.cpu_count() or 2}]")
-    ap.add_argument("--driver-memory", default="12g")
+    ap.add_argument("--driver-memory", default="8g")
     ap.add_argument("--shuffle-partitions", type=int, default=64)
     ap.add_argument("--generate-only", action="store_true", help="write the data set and stop")
     ap.add_argument("--child", choices=["generate", "spark", "numpy"], help=argparse.SUPPRESS)

@@ -1,17 +1,14 @@
 """A feature that is not documented is a failing test (the datasette habit)."""
-import importlib.util
 from pathlib import Path
 
 from zhizao.settings import SETTINGS
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _gen():
-    spec = importlib.util.spec_from_file_location("gen_cli_docs", ROOT / "scripts" / "gen_cli_docs.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("scripts/gen_cli_docs.py")
 
 
 def test_cli_reference_is_current():

@@ -2,21 +2,19 @@
 parts add up to the refresh, and the one-column scan is measured beside it; the stored panel's run
 (load, a new period, a full refresh from it) gives the full refresh's results. Speed is not asserted here
 (that is the benchmark's own job, on a quiet machine)."""
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "bench" / "monitoring_bench.py"
 
 
 def bench():
-    spec = importlib.util.spec_from_file_location("monitoring_bench", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("bench/monitoring_bench.py")
 
 
 def test_profile_rows_add_up_and_name_every_part():

@@ -1,7 +1,6 @@
 """bench/muju_bench.py: a --small run reports both implementations, their classes and whether they agree;
 its plain pandas formula gives the classes worked out by hand. Speed is not asserted here (that is the
 benchmark's own job, on a quiet machine)."""
-import importlib.util
 import json
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 from zhizao.codes.uscc import make_code
 from zhizao.ingest.enterprise_frames import FRAMES, EnterpriseData, empty_frame
 from zhizao.settings import Settings
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "bench" / "muju_bench.py"
@@ -25,10 +25,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def bench():
-    spec = importlib.util.spec_from_file_location("muju_bench", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("bench/muju_bench.py")
 
 
 def test_small_pandas_run_on_the_local_data():

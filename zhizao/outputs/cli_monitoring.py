@@ -457,6 +457,13 @@ def _synthetic_banner(inputs: MonitoringInputs, console: Console, lang: str, fmt
                       markup=False)
 
 
+def _synthetic_inputs(data, settings) -> MonitoringInputs:
+    """The data folder's inputs; for the spark engine only the periods of the monthly reports (Spark
+    reads the folder itself: the reports are not read twice)."""
+    spark = settings["monitoring_engine"] == "spark"
+    return load_monitoring_inputs(data, monthly_columns=("year", "month") if spark else None)
+
+
 def _run_refresh(inputs: MonitoringInputs, period, settings, console: Console, lang: str):
     """The refresh on the engine the monitoring_engine setting names (spark reads the data folder itself)."""
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -812,11 +819,11 @@ def register(app: typer.Typer) -> None:
             inputs = load_monitoring_inputs(source="published", db=db, plan=p)
             _monitor_published(inputs, period, by or "industry", fmt, lang, _settings(set_), console)
             return
-        inputs = load_monitoring_inputs(data)
+        s = _settings(set_)
+        inputs = _synthetic_inputs(data, s)
         at = check_period(period, *_data_span(inputs))
         by = by or "district"
         _synthetic_banner(inputs, console, lang, fmt)
-        s = _settings(set_)
         r = _run_refresh(inputs, at, s, console, lang)
         y, m = r.period
         title = f"{y}年1—{m}月" if lang == "zh" else f"{y}-{m:02d} YTD"
@@ -891,7 +898,7 @@ def register(app: typer.Typer) -> None:
             return
         s = _settings(set_)
         try:
-            inputs = load_monitoring_inputs(data)
+            inputs = _synthetic_inputs(data, s)
         except MonitoringDataMissing as e:  # the chain warnings do not need the monthly folder (issue 12)
             if period or not chain_warnings_only(p, db, s, severity, rule, fmt, limit, lang, console, e):
                 raise
@@ -943,10 +950,10 @@ def register(app: typer.Typer) -> None:
             _forecast_published(load_monitoring_inputs(source="published", db=db, plan=p), period, fmt, lang,
                                 console)
             return
-        inputs = load_monitoring_inputs(data)
+        s = _settings(set_)
+        inputs = _synthetic_inputs(data, s)
         at = check_period(period, *_data_span(inputs))
         _synthetic_banner(inputs, console, lang, fmt)
-        s = _settings(set_)
         r = _run_refresh(inputs, at, s, console, lang)
         y, m = r.period
         levels = r.city_path[["year", "month", "value"]]

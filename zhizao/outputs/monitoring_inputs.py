@@ -72,7 +72,8 @@ def check_monitoring_plan(plan: str | None, db, source: str):
 
 
 def load_monitoring_inputs(data_dir: Path | str | None = None, *, source: str = "synthetic",
-                           db: Path | str | None = None, plan=None) -> MonitoringInputs:
+                           db: Path | str | None = None, plan=None,
+                           monthly_columns: tuple[str, ...] | None = None) -> MonitoringInputs:
     """The inputs of monitoring.
 
     source="synthetic" (default): the parquet files written by `zhizao synth` in `data_dir` (default:
@@ -81,6 +82,8 @@ def load_monitoring_inputs(data_dir: Path | str | None = None, *, source: str = 
     new store gets the bundled data), in `.published`; growth rates only, so there are no enterprise
     frames and `refresh` does not apply (see zhizao.analytics.monitoring.published). `plan` (a Plan)
     is the plan the store is opened for: a new store gets the bundled data only for the embedded one.
+    `monthly_columns`: read only these columns of the monthly reports (the spark engine reads the
+    folder itself and needs from here only the periods the data span).
     """
     if source == "published":
         pub = api.published_monitoring(db, plan)
@@ -95,7 +98,11 @@ def load_monitoring_inputs(data_dir: Path | str | None = None, *, source: str = 
             "或用 --source published 读取已发布的月度数据",
             f"no monitoring data in {d}: run `zhizao synth --out {d}` first (synthetic demo data), point --data "
             "at your data folder, or use --source published for the published monthly series")
-    s = SynthData.read(d)
+    if monthly_columns is None:
+        s = SynthData.read(d)
+    else:
+        s = SynthData.read(d, frames=tuple(n for n in SynthData.FILES if n != "monthly"))
+        s.monthly = pd.read_parquet(d / "monthly.parquet", columns=list(monthly_columns))
     bad = int((~valid_mask(s.enterprises["credit_code"].to_numpy(dtype=str))).sum())
     if bad:  # a wrong check character means a mistyped or corrupted code: refuse rather than guess
         raise ValueError(f"{bad} enterprises have an invalid 统一社会信用代码 (GB 32100 check failed)")

@@ -64,3 +64,17 @@ def test_forecast(data_dir):
 def test_missing_data_dir_says_what_to_do(tmp_path):
     r = runner.invoke(app, ["monitor", "--data", str(tmp_path / "none")])
     assert r.exit_code != 0 and "zhizao synth" in str(r.exception)
+
+
+def test_the_spark_engine_gets_only_the_periods_from_the_cli(data_dir):
+    """With monitoring_engine = spark the CLI reads of the monthly reports only their periods (Spark reads
+    the folder itself); the span it checks periods against is the full read's."""
+    from zhizao.outputs.cli_monitoring import _data_span, _synthetic_inputs
+    from zhizao.settings import Settings
+
+    full = _synthetic_inputs(data_dir, Settings())
+    light = _synthetic_inputs(data_dir, Settings({"monitoring_engine": "spark"}))
+    assert list(light.monthly.columns) == ["year", "month"] and len(full.monthly.columns) > 2
+    assert len(light.monthly) == len(full.monthly) and light.data_dir == full.data_dir == data_dir
+    assert _data_span(light) == _data_span(full)
+    assert light.enterprises.equals(full.enterprises) and light.projects.equals(full.projects)

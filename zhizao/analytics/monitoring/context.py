@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from zhizao.analytics.monitoring.panel import CITY_MEASURES, Panel, chain_index, one_hot
+from zhizao.analytics.monitoring.panel import CITY_MEASURES, Panel, chain_index
 from zhizao.analytics.monitoring.periods import PERIODS_PER_YEAR, slot_of, year_month_of
 from zhizao.codes.industries import CLUSTERS, DIVISIONS, OTHER_CLUSTER, cluster_name, division_name
 from zhizao.codes.regions import CITY_CODE, CITY_NAME, CITY_NAME_EN, district_name, zone_name
@@ -144,9 +144,10 @@ def group_sums_of(groups: Groups, a: np.ndarray) -> np.ndarray:
 
 def comparable_sums(panel: Panel, groups: Groups, slots: slice | None = None, chunk: int = 1 << 15,
                     measure: str = "value_added") -> tuple[np.ndarray, np.ndarray]:
-    """Sums by subject of the comparable pairs of `comparable_pairs` (value at t, value a year earlier,
-    同口径) for the periods t ≥ 1 year in `slots` (default all): in row chunks, so the pairs never
-    exist whole (a single period is summed in one pass; the two agree to rounding, ~1e-16 relative)."""
+    """Sums by subject of the comparable pairs (value at t and a year earlier, both kept only when the
+    enterprise reported in both periods and the earlier value is positive: 同口径) for the periods
+    t ≥ 1 year in `slots` (default all): in row chunks, so the pairs never exist whole (a single
+    period is summed in one pass; the two agree to rounding, ~1e-16 relative)."""
     A, R, P = panel.values[measure], panel.reported, PERIODS_PER_YEAR
     lo, hi = (P, panel.n_slots) if slots is None else (max(slots.start, P), slots.stop)
     num = np.zeros((groups.matrix.shape[0], max(hi - lo, 0)))

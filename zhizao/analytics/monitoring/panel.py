@@ -20,7 +20,6 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from zhizao.analytics.monitoring.periods import PERIODS_PER_YEAR, slot_of, year_month_of
 from zhizao.errors import UserError
@@ -347,23 +346,6 @@ def _divide_rows(a: np.ndarray, ind_idx: np.ndarray, D: np.ndarray, chunk: int =
         a[i:i + chunk] /= D[ind_idx[i:i + chunk]]
 
 
-def one_hot(codes: np.ndarray, n_groups: int) -> sp.csr_matrix:
-    """Sparse (groups × units) indicator matrix; code −1 = in no group."""
-    keep = codes >= 0
-    cols = np.nonzero(keep)[0]
-    return sp.csr_matrix((np.ones(len(cols)), (codes[keep], cols)), shape=(n_groups, len(codes)))
-
-
-def comparable_pairs(panel: Panel, measure: str = "value_added") -> tuple[np.ndarray, np.ndarray]:
-    """Per enterprise and period t ≥ 1 year: (value at t, value at t − 1 year), both kept only when
-    the enterprise reported in both periods (同口径, the same enterprises in both years). Zeros
-    elsewhere; shape n × (T − 11)."""
-    A = panel.values[measure]
-    P = PERIODS_PER_YEAR
-    both = panel.reported[:, P:] & panel.reported[:, :-P] & (A[:, :-P] > 0)
-    return A[:, P:] * both, A[:, :-P] * both
-
-
 def chain_index(levels: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """Index chained from comparable year-on-year ratios: I_t = I_{t−1y} · num_t / den_t, starting
     from the first year's levels. Directory changes (entries, exits) then move no part of it."""
@@ -375,15 +357,6 @@ def chain_index(levels: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndar
     for t in range(P, levels.shape[-1]):
         out[..., t] = out[..., t - P] * ratio[..., t - P]
     return out
-
-
-def group_sums(panel: Panel, column: str, measure: str = "value_added") -> tuple[list[str], np.ndarray]:
-    """Sums of a measure by an enterprise attribute: (group keys, groups × T matrix)."""
-    codes, uniq = pd.factorize(panel.enterprises[column].astype(str), sort=True)  # hashing, not sorting strings
-    sums = one_hot(codes, len(uniq)) @ panel.values[measure]
-    any_report = panel.reported.any(axis=0)
-    sums[:, ~any_report] = np.nan
-    return [str(u) for u in uniq], sums
 
 
 # --- small matrix helpers shared by the rules ------------------------------------------------------

@@ -15,7 +15,7 @@ from tests.ingest.chain_files import ASSETS, tables, write_csv
 from tests.outputs.chain_plan import chain_plan_path
 from zhizao import api, labels
 from zhizao.analytics import chains as analytics
-from zhizao.outputs import cli_chains
+from zhizao.outputs import cli_chains, cli_common
 from zhizao.outputs.cli_delivery import delivery_rules
 from zhizao.outputs.cli_enterprises import enterprise_rules
 from zhizao.outputs.console import make_console
@@ -446,6 +446,7 @@ def _wide_console(monkeypatch, columns: str):
     monkeypatch.setenv("COLUMNS", columns)
     monkeypatch.setattr(cli_chains, "console", make_console())
     monkeypatch.setattr(cli_chains, "err", make_console(stderr=True))
+    monkeypatch.setattr(cli_common, "err", make_console(stderr=True))  # the shared helpers' stderr
 
 
 @pytest.mark.parametrize("lang,label,other", [("zh", "合成数据（演示用）：", "calibrated"),

@@ -16,7 +16,7 @@ import pytest
 from rich.cells import cell_len
 
 from cli_support import run_main
-from zhizao.outputs import cli_chains, cli_delivery, cli_enterprises
+from zhizao.outputs import cli_chains, cli_common, cli_delivery, cli_enterprises
 from zhizao.outputs.console import make_console
 
 EMBEDDED = "chongqing-manufacturing-2021-2025"
@@ -34,6 +34,7 @@ def zz(tmp_path, capsys, monkeypatch):
     for module in (cli_delivery, cli_enterprises, cli_chains):
         monkeypatch.setattr(module, "console", make_console())
         monkeypatch.setattr(module, "err", make_console(stderr=True))
+    monkeypatch.setattr(cli_common, "err", make_console(stderr=True))  # the shared helpers' stderr
 
     def run(*args: str):
         return run_main(list(args), capsys, monkeypatch)

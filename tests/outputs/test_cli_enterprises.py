@@ -14,7 +14,7 @@ from rich.cells import cell_len
 from cli_support import run_main
 from zhizao import api
 from zhizao import api_enterprises as ze
-from zhizao.outputs import cli_chains, cli_enterprises
+from zhizao.outputs import cli_chains, cli_common, cli_enterprises
 from zhizao.outputs.console import make_console
 
 EMBEDDED = "chongqing-manufacturing-2021-2025"
@@ -46,6 +46,7 @@ def _narrow(monkeypatch, columns: str = "80") -> None:
     for module in (cli_enterprises, cli_chains):
         monkeypatch.setattr(module, "console", make_console())
         monkeypatch.setattr(module, "err", make_console(stderr=True))
+    monkeypatch.setattr(cli_common, "err", make_console(stderr=True))  # the shared helpers' stderr
 
 
 def _some_enterprise() -> str:

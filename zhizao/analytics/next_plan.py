@@ -258,7 +258,7 @@ def draft(plan: Plan, result: dict, *, to_year: int, base_year: int, in_force: P
     """(YAML skeleton, table with COLUMNS) for a plan from `base_year` to `to_year` following `plan`,
     from the assessment `result` of `plan` (evaluated at `base_year`)."""
     by_id = {i["id"]: i for i in result.get("indicators", [])}
-    rows, indicators, zh_notes = [], [], []
+    rows, indicators = [], []
     for ind in plan.indicators:
         assessed = by_id.get(ind.id, {})
         points, nzh, nen = observed_path(ind, assessed, base_year)

@@ -11,7 +11,6 @@ import dataclasses
 import json
 import re
 import sys
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -19,24 +18,21 @@ from typing import List, Optional
 import pandas as pd
 import typer
 from rich.cells import cell_len
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from zhizao import api, formatting, labels
 from zhizao.analytics.chains import Scenario, locate
 from zhizao.codes import regions
 from zhizao.errors import UserError
-from zhizao.ingest.table import problems_frame
+from zhizao.outputs.cli_common import (REASONS_SHOWN, DbOpt, Fmt, FmtOpt, LangOpt, LimitOpt, OutOpt, PlanOpt, SetOpt,
+                                        check_out, import_progress, limited, resolve_plan, save, show_problems)
 from zhizao.outputs.console import (Lang, cell, column_cells, fitted_table, make_console, numeric_columns,
                                    parse_settings, wrap)
 from zhizao.outputs.spreadsheet_safe import write_csv
 from zhizao.plan.chain_lint import lint_chains
 from zhizao.plan.lint import findings_frame
-from zhizao.plan.load import PlanError
 from zhizao.settings import Settings
 from zhizao.store.importing import ImportFailed
-from zhizao.store.store import as_db
 
 chain_app = typer.Typer(help="产业链图谱与供应链安全：列表、图谱、风险、断供情景、招商清单、检查、导入、导出 / industrial "
                              "chains and supply-chain security: list, map, risk, what-if, gaps, lint, import, export.",
@@ -45,7 +41,6 @@ console = make_console()
 err = make_console(stderr=True)
 
 W = labels.CHAIN_WORDS
-REASONS_SHOWN = 2  # reasons in a table cell; JSON/CSV/XLSX have them all
 GRADE_ORDER = {"high": 0, "medium": 1, "low": 2}
 GRADE_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
 UNKNOWN_WHEN_BLANK = ("local_share", "region_share", "domestic_share", "abroad_share", "need_lost_share")
@@ -60,13 +55,6 @@ MONEY_SUFFIX = "_10k_yuan"
 COUNTS = ("links", "missing", "weak", "high_risk_links", "enterprises", "leaders", "n_members", "n_local", "n_region",
           "rank", "removed", "links_lost", "links_stopped", "local_links_lost", "links_weakened", "enterprises_affected",
           "chains_affected", "members_removed")
-
-
-class Fmt(str, Enum):  # table|json|csv as every command, and xlsx (written to --out)
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
 
 
 class Level(str, Enum):
@@ -86,21 +74,8 @@ class ExportFmt(str, Enum):
     graphml = "graphml"
 
 
-PlanOpt = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help="规划：编号或 YAML 文件路径；缺省为数据库所属规划 / "
-                                                                  "plan id or YAML path; default: the store's plan")
-DbOpt = typer.Option(None, "--db", parser=as_db, metavar="PATH|URL",
-                     help="DuckDB 文件或 postgresql:// URL；缺省 $ZHIZAO_DB / DuckDB file or postgresql:// URL")
-LangOpt = typer.Option(Lang.zh, "--lang", help="输出语言 / output language")
-FmtOpt = typer.Option(Fmt.table, "--format", help="输出格式（xlsx 须配 --out）/ output format (xlsx needs --out)")
-OutOpt = typer.Option(None, "--out", help="写入文件而不是屏幕（csv、json、xlsx）/ write to this file instead (csv, json, "
-                                          "xlsx)")
-SetOpt = typer.Option(None, "-s", "--set", help="覆盖设置 NAME=VALUE（可重复，见 zhizao settings）/ setting override "
-                                                "NAME=VALUE (repeatable)")
 ChainOpt = typer.Option(None, "--chain", help="只看这条产业链（编号或名称，见 zhizao chain list）/ one chain only (id "
                                               "or name)")
-LimitOpt = typer.Option(50, "--limit", min=0, help="表格最多行数，0 为全部 / rows in table format, 0 = all")
-
-
 def register(app: typer.Typer) -> None:
     """Add `zhizao chain …` to the main app."""
     app.add_typer(chain_app, name="chain")
@@ -109,13 +84,6 @@ def register(app: typer.Typer) -> None:
 # --- helpers ------------------------------------------------------------------------------------
 def _say(key: str, lang: str, **kw) -> str:
     return labels.label("chain_words", key, lang).format(**kw)
-
-
-def _plan(plan: Optional[str], db, lang: str):
-    try:
-        return api.resolve_plan(plan, db, register=False)
-    except PlanError as e:  # the file's own problems, located
-        raise UserError(f"规划文件无法使用：{e}", f"the plan file cannot be used: {e}") from None
 
 
 _settings = parse_settings
@@ -168,28 +136,18 @@ def _money_doc(record: dict) -> dict:
     return {f"{k}{MONEY_SUFFIX}" if k in MONEY else k: v for k, v in record.items()}
 
 
-def _check_out(fmt: Fmt, out: Optional[Path]) -> None:
-    """--format and --out agree (checked before any work, so the mistake is the only line)."""
-    if fmt == Fmt.table and out is not None:
-        raise UserError("--out 用于 csv、json 或 xlsx：请同时给出 --format csv|json|xlsx",
-                        "--out writes csv, json or xlsx: add --format csv|json|xlsx")
-    if fmt == Fmt.xlsx and out is None:
-        raise UserError("--format xlsx 须用 --out 文件名.xlsx 指定写入的文件",
-                        "--format xlsx needs --out FILE.xlsx: the file to write")
-
-
 def _write(df: pd.DataFrame, fmt: Fmt, out: Optional[Path], lang: str, plan=None, title: str = "sheet_summary",
            more=()) -> bool:
     """JSON/CSV/XLSX output (to stdout or `out`); False for a table (the caller prints it). XLSX: the
     sheets worded as `zhizao chain export`'s (title: a chain_words key; `more`: further (key, frame)
     sheets, e.g. a what-if's links and enterprises); JSON/CSV: the frame as computed."""
-    _check_out(fmt, out)
+    check_out(fmt, out)
     if fmt == Fmt.table:
         return False
     if fmt == Fmt.xlsx:
         from zhizao.outputs import chain_exports  # noqa: PLC0415 - openpyxl only when a workbook is written
         sheets = [(_say(title, lang), df), *((_say(k, lang), f) for k, f in more)]
-        _save(out, chain_exports.sheets_workbook(plan, df.attrs, sheets, lang), lang)
+        save(out, chain_exports.sheets_workbook(plan, df.attrs, sheets, lang), lang)
         return True
     data = _machine(df)
     text = (data.to_json(orient="records", force_ascii=False, indent=2, default_handler=str) + "\n"
@@ -197,17 +155,8 @@ def _write(df: pd.DataFrame, fmt: Fmt, out: Optional[Path], lang: str, plan=None
     if out is None:
         sys.stdout.write(text)
     else:
-        _save(out, text.encode("utf-8"), lang)
+        save(out, text.encode("utf-8"), lang)
     return True
-
-
-def _save(out: Path, payload: bytes, lang: str) -> None:
-    try:
-        out.write_bytes(payload)
-    except OSError as e:
-        raise UserError(f"无法写入 {out}（{e.strerror or e}）：请检查目录是否存在、是否有写权限",
-                        f"cannot write {out} ({e.strerror or e}): check that the folder exists and is writable") from None
-    err.print(f"{_say('written', lang)} {out}", markup=False, highlight=False)
 
 
 def _names(plan, lang: str) -> tuple[dict, dict]:
@@ -318,13 +267,6 @@ def _two_line_heads(heads: list[str], rows: list[list[str]], whole: set) -> list
     return out
 
 
-def _limited(df: pd.DataFrame, limit: int, lang: str) -> pd.DataFrame:
-    if limit and len(df) > limit:
-        err.print(_say("limited", lang, n=len(df), k=limit), style="dim", markup=False, highlight=False)
-        return df.head(limit)
-    return df
-
-
 def _reasons(df: pd.DataFrame, lang: str, stem: str = "reasons") -> pd.DataFrame:
     """reasons_zh / reasons_en (or why_zh / why_en) as one column `stem` in the reader's language, with
     only the first two reasons and "…" (a table row stays a few lines high at 80 columns; JSON/CSV/XLSX
@@ -366,8 +308,8 @@ def chain_list(plan: Optional[str] = PlanOpt, db: Optional[Path] = DbOpt, fmt: F
     """规划的产业链：环节数、缺失与薄弱环节、本地与区域配套率、高风险环节 / the plan's chains: links, missing and
     weak links, local and regional supply, high-risk links."""
     lang = lang.value
-    _check_out(fmt, out)
-    p = _plan(plan, db, lang)
+    check_out(fmt, out)
+    p = resolve_plan(plan, db, lang)
     if _no_chains(p, fmt, lang):
         return
     df = api.chains(p, db, settings=_settings(set_))
@@ -388,8 +330,8 @@ def chain_show(chain: str = typer.Argument(..., help="产业链编号或名称�
     """产业链图谱：从上游到下游逐环节列出本地企业、配套状态与风险 / the chain upstream → downstream: each link
     with its local members, status and risk."""
     lang = lang.value
-    _check_out(fmt, out)
-    p = _plan(plan, db, lang)
+    check_out(fmt, out)
+    p = resolve_plan(plan, db, lang)
     cid = api.chain_id(p, chain)
     s = _settings(set_)
     df = api.chain_links(cid, p, db, settings=s)
@@ -488,8 +430,8 @@ def chain_risk(level: Level = typer.Option(Level.links, "--level", help="环节�
     """风险分级（高/中/低）及其原因：环节、供应关系、重点企业 / risk grades (high/medium/low) with their reasons:
     links, supply relations, key enterprises."""
     lang = lang.value
-    _check_out(fmt, out)
-    p = _plan(plan, db, lang)
+    check_out(fmt, out)
+    p = resolve_plan(plan, db, lang)
     if chain is None and _no_chains(p, fmt, lang):
         return
     df = api.chain_risk(p, db, chain=chain, level=level.value, settings=_settings(set_))
@@ -502,7 +444,7 @@ def chain_risk(level: Level = typer.Option(Level.links, "--level", help="环节�
     cols = {"links": ["chain", "link", "grade", "reasons"],
             "relations": ["chain", "relation", "link", "grade", "reasons"],
             "enterprises": ["enterprise_id", "location", "grade", "reasons"]}[level.value]
-    view = _reasons(_limited(df, limit, lang), lang)  # the most severe first, then by chain
+    view = _reasons(limited(df, limit, lang), lang)  # the most severe first, then by chain
     if chain is not None:
         cols = [c for c in cols if c != "chain"]
     elif "chain" in view:  # the chain as a heading over its rows, in the plan's order
@@ -525,8 +467,8 @@ def chain_gaps(chain: Optional[str] = ChainOpt, plan: Optional[str] = PlanOpt, d
     """分链条招商清单：缺失与薄弱环节，按风险与规模排序 / what to attract: the missing and weak links of each
     chain, ranked by risk and size."""
     lang = lang.value
-    _check_out(fmt, out)
-    p = _plan(plan, db, lang)
+    check_out(fmt, out)
+    p = resolve_plan(plan, db, lang)
     if chain is None and _no_chains(p, fmt, lang):
         return
     df = api.chain_gaps(p, db, chain=chain, settings=_settings(set_))
@@ -536,7 +478,7 @@ def chain_gaps(chain: Optional[str] = ChainOpt, plan: Optional[str] = PlanOpt, d
     cols = ["chain", "link", "status", "why", "key_products"]  # in rank order within each chain (JSON has rank)
     if chain is not None:
         cols.remove("chain")
-    view = _limited(df, limit, lang)
+    view = limited(df, limit, lang)
     if lang == "en" and "key_products" in view:  # the plan's product names as printed, listed the English way
         view = view.assign(key_products=view["key_products"].map(
             lambda t: "; ".join(t.split("、")) if isinstance(t, str) else t))
@@ -601,8 +543,8 @@ def chain_whatif(enterprise: Optional[List[str]] = typer.Option(None, "--enterpr
     """断供情景：移除企业、区县或外部地区后断链的环节、受影响企业与风险产值，可比较多个情景 / disruption what-if:
     links lost, enterprises hit and output at risk when enterprises, a district or a region stop supplying."""
     lang = lang.value
-    _check_out(fmt, out)
-    p = _plan(plan, db, lang)
+    check_out(fmt, out)
+    p = resolve_plan(plan, db, lang)
     runs = [_parse_scenario(s) for s in scenario or []]
     if enterprise or district or region:
         runs.insert(0, _scenario("", enterprise or (), district or (), region or ()))
@@ -758,7 +700,7 @@ def chain_lint(plan_file: Optional[str] = typer.Argument(None, metavar="[PLAN_FI
     """检查产业链图谱：环节成环、上下游倒置、孤立环节、行业代码 / check the chain maps: cycles, stage inversions,
     isolated links, industry classes (exit 1 on errors)."""
     lang = lang.value
-    p = _plan(plan_file or plan, db, lang)
+    p = resolve_plan(plan_file or plan, db, lang)
     if not p.chains:
         console.print(_say("no_chains", lang), markup=False, highlight=False)
         return
@@ -787,86 +729,19 @@ def chain_import(files: List[Path] = typer.Argument(..., metavar="FILE...",
         if not f.is_file():
             raise UserError(f"文件不存在：{f}" if not f.exists() else f"不是文件而是目录：{f}，请给出要导入的文件",
                             f"file not found: {f}" if not f.exists() else f"{f} is a folder; give the file to import")
-    p = _plan(plan, db, lang)
+    p = resolve_plan(plan, db, lang)
     if not p.chains:
         api.chain_id(p, "")
     try:
-        with _import_progress(lang) as progress:
+        with import_progress(lang) as progress:
             # the --plan words, not `p`: the import registers a plan named by path or id (its id works after)
             summary = api.import_chain_data([str(f) for f in files], plan=plan, db=db, progress=progress)
     except ImportFailed as e:
         err.print(Text(_say("refused", lang, n=len(e.problems)), style="red"))
-        _problems(e.problems, lang)
+        show_problems(e.problems, lang)
         raise typer.Exit(1) from None
     console.print(Text(_say("imported_line", lang, batch=summary.get("batch_id"),
                             **{k: f"{summary.get(k, 0):,}" for k in ("enterprises", "members", "supply")})))
-
-
-@contextmanager
-def _import_progress(lang: str):
-    """The import's stage (reading, checking N rows, writing) on stderr: a live line on a terminal,
-    one line per stage in a log — a million supply rows take a while."""
-    def label(stage: str, rows) -> str:
-        key = f"stage_{stage}"
-        if key not in labels.CHAIN_WORDS:
-            return stage
-        return _say(key, lang, rows=f"{rows:,}" if isinstance(rows, int) else "…")
-
-    if not err.is_terminal:
-        yield lambda stage, rows: err.print(label(stage, rows), style="dim", markup=False, highlight=False)
-        return
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
-                  transient=True) as bar:
-        task = bar.add_task("", total=None)
-        yield lambda stage, rows: bar.update(task, description=label(stage, rows))
-
-
-SHEET = re.compile(r"^(?P<file>.+)\[(?P<sheet>[^\[\]]+)\]$")  # the chain reader's "file[sheet]"
-
-
-def _where(p) -> tuple[str, str | None]:
-    """(file, sheet) of a problem: the chain reader names an XLSX sheet as file[sheet]."""
-    m = SHEET.match(str(p.file or ""))
-    if m and f"“{m['sheet']}”" in p.message_zh:
-        return m["file"], m["sheet"]
-    return str(p.file or ""), None
-
-
-def _reason(p, file: str, sheet: str | None, lang: str) -> str:
-    """The problem's reason without the place the other columns already give (the reader writes
-    文件“F”工作表“S”第R行“C”列的值“V”：reason); the whole message when it is written otherwise."""
-    if lang == "en":
-        where = f"File '{file}'" + (f", sheet '{sheet}'" if sheet else "") + (
-            f", row {p.row}" if p.row is not None else "") + (f', column "{p.column}"' if p.column else "") + (
-            f', value "{p.value}"' if p.value else "") + ": "
-        text = p.message_en
-    else:
-        where = f"文件“{file}”" + (f"工作表“{sheet}”" if sheet else "") + (
-            f"第{p.row}行" if p.row is not None else "") + (f"“{p.column}”列" if p.column else "") + (
-            f"的值“{p.value}”" if p.value else "") + "："
-        text = p.message_zh
-    return text[len(where):] if text.startswith(where) and len(text) > len(where) else text
-
-
-def _problems(problems, lang: str) -> None:
-    """Every problem of a refused import in file and row order, a table per file (and sheet of an XLSX)
-    under its name: row, column, value, reason — the place said once, so the reason has room at 80 columns."""
-    order: dict = {}
-    rows = []
-    for p in problems:
-        file, sheet = _where(p)
-        order.setdefault((file, sheet), len(order))
-        rows.append((order[(file, sheet)], p.row if p.row is not None else 0, file, sheet, p))
-    rows.sort(key=lambda r: r[:2])
-    heads = list(problems_frame([], lang).columns)[1:]  # row, column, value, problem in the reader's language
-    groups: dict = {}
-    for _, _, file, sheet, p in rows:
-        groups.setdefault((file, sheet), []).append(["" if p.row is None else str(p.row), p.column or "",
-                                                     p.value or "", _reason(p, file, sheet, lang)])
-    for (file, sheet), shown in groups.items():
-        where = f"{file} · {_head('sheet', lang)} {sheet}" if sheet else file
-        err.print(Text(where, style="bold"))
-        err.print(fitted_table(heads, shown, err.width, keep_whole=(0,)))
 
 
 @chain_app.command("export")
@@ -884,8 +759,8 @@ def chain_export(fmt: ExportFmt = typer.Option(..., "--format", help="xlsx 工�
     from zhizao.outputs import chain_exports  # noqa: PLC0415 - openpyxl/networkx writers: only for an export
 
     lang = lang.value
-    _check_out(fmt, out)
-    p = _plan(plan, db, lang)
+    check_out(fmt, out)
+    p = resolve_plan(plan, db, lang)
     if chain is None and _no_chains(p, Fmt.table, lang):  # exit 0, no file: as list/risk/gaps
         return
     cid = api.chain_id(p, chain) if chain is not None else None
@@ -903,4 +778,4 @@ def chain_export(fmt: ExportFmt = typer.Option(..., "--format", help="xlsx 工�
     stamp = pd.DataFrame()
     stamp.attrs.update(synthetic=data.synthetic, source=data.source, as_of=data.as_of)
     _banner(stamp, Fmt.csv, lang)  # on stderr: the file itself says it too
-    _save(out, payload, lang)
+    save(out, payload, lang)

@@ -33,9 +33,9 @@ from zhizao import labels
 from zhizao.errors import UserError
 from zhizao.ingest.delivery_frames import (COLUMN_WORDS, FRAME_NAMES, FRAMES, PROBLEM_CATEGORIES, PROBLEM_STATUSES,
                                            STAGE_NAMES, STAGES, STATUS_NAMES, unit_names)
-from zhizao.outputs.cli_chains import _import_progress, _problems, _save
-from zhizao.outputs.cli_enterprises import (DbOpt, Fmt, FmtOpt, LangOpt, LimitOpt, OutOpt, PlanOpt, SetOpt,
-                                            _district_names, _start)
+from zhizao.outputs.cli_common import (REASONS_SHOWN, DbOpt, DistrictOpt, Fmt, FmtOpt, LangOpt, LimitOpt, OutOpt,
+                                        PlanOpt, SetOpt, import_progress, save, show_problems)
+from zhizao.outputs.cli_enterprises import _district_names, _start
 from zhizao.outputs.console import (Lang, cell, fitted_table, make_console, min_width, numeric_columns,
                                     parse_settings, wrap)
 from zhizao.outputs.spreadsheet_safe import write_csv, xlsx_cell, xlsx_text
@@ -52,7 +52,6 @@ task_app = typer.Typer(help="任务分工与督办：牵头/配合单位、节�
 console = make_console()
 err = make_console(stderr=True)
 
-REASONS_SHOWN = 2  # reasons in a table cell; JSON/CSV/XLSX have them all
 INTS = ("no", "days_overdue", "days_open", "n", "open", "in_progress", "resolved_n", "n_reports", "done", "on_track",
         "behind", "stalled", "not_started", "seq", "year", "month", "resolution_days", "overdue_n", "done_n",
         "n_problems", "n_items")
@@ -89,8 +88,6 @@ ItemStatus = _choices("ItemStatus", zd.ITEM_STATUSES)
 AsOfOpt = typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help="按这一天判断逾期与进度；缺省为今天（合成数据为其自"
                                                                   "带日期）/ judge overdue and progress on this date; "
                                                                   "default: today (synthetic data: their own date)")
-DistrictOpt = typer.Option(None, "--district", help="只看这个区县（GB/T 2260 代码或名称）/ one district only (code or "
-                                                    "name)")
 DepartmentOpt = typer.Option(None, "--department", help="只看这个单位（编号或名称）/ one unit only (id or name)")
 
 
@@ -218,7 +215,7 @@ def _write(df: pd.DataFrame, fmt: Fmt, out: Optional[Path], lang: str, plan, tit
     if fmt == Fmt.table:
         return False
     if fmt == Fmt.xlsx:
-        _save(out, _workbook(plan, df.attrs, [(title, df), *more], lang), lang)
+        save(out, _workbook(plan, df.attrs, [(title, df), *more], lang), lang)
         return True
     data = _machine(df, fmt, lang)
     text = (data.to_json(orient="records", force_ascii=False, indent=2, default_handler=str) + "\n"
@@ -226,7 +223,7 @@ def _write(df: pd.DataFrame, fmt: Fmt, out: Optional[Path], lang: str, plan, tit
     if out is None:
         sys.stdout.write(text)
     else:
-        _save(out, text.encode("utf-8"), lang)
+        save(out, text.encode("utf-8"), lang)
     return True
 
 
@@ -243,7 +240,7 @@ def _office(maker: str, df: pd.DataFrame, fmt: Fmt, plan, db, out: Path, lang: s
     if frame is not None:  # a table built from the frame itself (任务分工方案): its rows filtered as the list
         rows = getattr(data, frame)
         data = dataclasses.replace(data, **{frame: rows[rows[key].astype(str).isin(set(df[key].astype(str)))]})
-    _save(out, getattr(delivery_exports, maker)(plan, data, df, lang=lang, as_of=when,
+    save(out, getattr(delivery_exports, maker)(plan, data, df, lang=lang, as_of=when,
                                                 settings=parse_settings(set_)), lang)
     return True
 
@@ -578,12 +575,12 @@ def _import(files: List[Path], plan, db, lang: str) -> None:
                             f"file not found: {f}" if not f.exists() else f"{f} is a folder; give the file to import")
     _start(plan, db, Fmt.table, None, Lang(lang))  # a plan that cannot be used is said before any file is read
     try:
-        with _import_progress(lang) as progress:
+        with import_progress(lang) as progress:
             summary = zd.import_delivery_data([str(f) for f in files], plan=plan, db=db, actor=_actor(),
                                               progress=progress)
     except ImportFailed as e:
         err.print(Text(labels.label("chain_words", "refused", lang).format(n=len(e.problems)), style="red"))
-        _problems(e.problems, lang)
+        show_problems(e.problems, lang)
         raise typer.Exit(1) from None
     counts = summary.get("rows") if isinstance(summary.get("rows"), dict) else summary
     sep = "; " if lang == "en" else "，"
@@ -682,7 +679,7 @@ def _profile_out(prof: dict, first: str, fmt: Fmt, out, lang: str, plan) -> bool
         if out is None:
             sys.stdout.write(text)
         else:
-            _save(out, text.encode("utf-8"), lang)
+            save(out, text.encode("utf-8"), lang)
         return True
     titles = {k: _say(f"show_{k}", lang) if f"show_{k}" in labels.CLI_DELIVERY_WORDS else k for k in prof}
     if fmt == Fmt.csv:
@@ -746,7 +743,7 @@ def _template(out: Optional[Path], plan, db, lang: str) -> None:
     p, _ = _start(plan, db, Fmt.table, None, Lang(lang))
     from zhizao.outputs import delivery_exports  # noqa: PLC0415 - openpyxl only when a workbook is written
 
-    _save(out, delivery_exports.template_workbook(p, lang), lang)
+    save(out, delivery_exports.template_workbook(p, lang), lang)
 
 
 for _group in (project_app, service_app, task_app):

@@ -22,17 +22,17 @@ import typer
 from rich.cells import cell_len
 from rich.text import Text
 
-from zhizao import api, formatting, labels
+from zhizao import formatting, labels
 from zhizao import api_enterprises as ze
 from zhizao.codes import regions
 from zhizao.errors import UserError
-from zhizao.outputs.cli_chains import _check_out, _import_progress, _limited, _problems, _save
+from zhizao.outputs.cli_common import (REASONS_SHOWN, DbOpt, DistrictOpt, Fmt, FmtOpt, LangOpt, LimitOpt, OutOpt,
+                                        PlanOpt, SetOpt, YearOpt, check_out, import_progress, limited, resolve_plan,
+                                        save, show_problems)
 from zhizao.outputs import enterprise_exports
 from zhizao.outputs.console import Lang, cell, fitted_table, fixed, make_console, numeric_columns, parse_settings
 from zhizao.outputs.spreadsheet_safe import write_csv, xlsx_cell, xlsx_text
-from zhizao.plan.load import PlanError
 from zhizao.store.importing import ImportFailed
-from zhizao.store.store import as_db
 
 enterprise_app = typer.Typer(help="企业：名录、标签、亩均效益评价、差别电价名单、类别变化、专精特新筛查、落后产能、企业数、导入"
                                   "及导入模板 / enterprises: registry, tags, 亩均 evaluation, price list, class changes, "
@@ -45,7 +45,6 @@ green_app = typer.Typer(help="绿色约束性目标：单位增加值能耗、�
 console = make_console()
 err = make_console(stderr=True)
 
-REASONS_SHOWN = 2  # reasons in a table cell; JSON/CSV/XLSX have them all
 KLASS_STYLE = {"A": "green", "B": "", "C": "yellow", "D": "bold red"}
 LEVEL_STYLE = {1: "bold red", 2: "yellow", 3: "green"}
 INTS = ("rank", "n", "n_lost", "n_A", "n_B", "n_C", "n_D", "n_failed", "stock", "new", "new_cumulative", "lost",
@@ -56,13 +55,6 @@ PCTS = ("share", "share_ab", "rd_intensity", "yoy_change", "cumulative_change", 
 FRACTIONS = ("share", "share_ab", "share_of_change")
 PPS = ("gap_pp",)
 CHANGE_ORDER = {"down": 0, "up": 1, "new": 2, "gone": 3, "same": 4}
-
-
-class Fmt(str, Enum):  # table|json|csv as every command, and xlsx (written to --out)
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
 
 
 class Tag(str, Enum):
@@ -105,23 +97,6 @@ class Measure(str, Enum):
     water = "water"
 
 
-PlanOpt = typer.Option(None, "--plan", envvar="ZHIZAO_PLAN", help="规划：编号或 YAML 文件路径；缺省为数据库所属规划 / "
-                                                                  "plan id or YAML path; default: the store's plan")
-DbOpt = typer.Option(None, "--db", parser=as_db, metavar="PATH|URL", help="DuckDB 文件或 postgresql:// URL；缺省 $ZHIZAO_DB / "
-                                                            "DuckDB file or postgresql:// URL")
-LangOpt = typer.Option(Lang.zh, "--lang", help="输出语言 / output language")
-FmtOpt = typer.Option(Fmt.table, "--format", help="输出格式（xlsx 须配 --out）/ output format (xlsx needs --out)")
-OutOpt = typer.Option(None, "--out", help="写入文件而不是屏幕（csv、json、xlsx）/ write to this file instead (csv, json, "
-                                          "xlsx)")
-SetOpt = typer.Option(None, "-s", "--set", help="覆盖设置 NAME=VALUE（可重复，见 zhizao settings）/ setting override "
-                                                "NAME=VALUE (repeatable)")
-YearOpt = typer.Option(None, "--year", min=1949, max=2100, help="评价年份；缺省为数据中最近一年 / the year; default: "
-                                                                "the latest in the data")
-DistrictOpt = typer.Option(None, "--district", help="只看这个区县（GB/T 2260 代码或名称）/ one district only (code or "
-                                                    "name)")
-LimitOpt = typer.Option(50, "--limit", min=0, help="表格最多行数，0 为全部 / rows in table format, 0 = all")
-
-
 def register(app: typer.Typer) -> None:
     """Add `zhizao enterprise|park|green …` to the main app."""
     app.add_typer(enterprise_app, name="enterprise")
@@ -132,13 +107,6 @@ def register(app: typer.Typer) -> None:
 # --- helpers ------------------------------------------------------------------------------------
 def _say(key: str, lang: str, **kw) -> str:
     return labels.label("cli_enterprise_words", key, lang).format(**kw)
-
-
-def _plan(plan: Optional[str], db, lang: str):
-    try:
-        return api.resolve_plan(plan, db, register=False)
-    except PlanError as e:  # the file's own problems, located
-        raise UserError(f"规划文件无法使用：{e}", f"the plan file cannot be used: {e}") from None
 
 
 def _banner(df: pd.DataFrame, fmt: Fmt, lang: str) -> None:
@@ -174,7 +142,7 @@ def _write(df: pd.DataFrame, fmt: Fmt, out: Optional[Path], lang: str, plan, tit
     if fmt == Fmt.table:
         return False
     if fmt == Fmt.xlsx:
-        _save(out, _workbook(plan, df.attrs, [(title, df), *more], lang), lang)
+        save(out, _workbook(plan, df.attrs, [(title, df), *more], lang), lang)
         return True
     data = _machine(df, fmt)
     text = (data.to_json(orient="records", force_ascii=False, indent=2, default_handler=str) + "\n"
@@ -182,7 +150,7 @@ def _write(df: pd.DataFrame, fmt: Fmt, out: Optional[Path], lang: str, plan, tit
     if out is None:
         sys.stdout.write(text)
     else:
-        _save(out, text.encode("utf-8"), lang)
+        save(out, text.encode("utf-8"), lang)
     return True
 
 
@@ -388,7 +356,7 @@ def _table(df: pd.DataFrame, lang: str, title: str | None = None) -> None:
 
 def _show(df: pd.DataFrame, cols: list[str], plan, lang: str, title: str, limit: int = 0, data_parks=None) -> None:
     """Columns `cols` (those present) of `df`, limited, reasons shortened, in words, as a table."""
-    view = _limited(df, limit, lang) if limit else df
+    view = limited(df, limit, lang) if limit else df
     if {"reasons_zh", "reasons_en"} & set(cols):  # the note on cut reasons only when reasons are shown
         view = _reasons(view, lang)
     cols = list(dict.fromkeys("reasons" if c in ("reasons_zh", "reasons_en") else c for c in cols))
@@ -403,8 +371,8 @@ def _title(key: str, lang: str, **kw) -> str:
 def _start(plan, db, fmt: Fmt, out, lang: Lang):
     """The checks every command makes first: --format and --out agree, the plan resolves."""
     lang = lang.value
-    _check_out(fmt, out)
-    return _plan(plan, db, lang), lang
+    check_out(fmt, out)
+    return resolve_plan(plan, db, lang), lang
 
 
 def _outside_parks_last(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -466,7 +434,7 @@ def enterprise_show(enterprise: str = typer.Argument(..., metavar="ID", help="�
         if out is None:
             sys.stdout.write(text)
         else:
-            _save(out, text.encode("utf-8"), lang)
+            save(out, text.encode("utf-8"), lang)
         return
     sheets = [(_say(f"show_{k}" if k != "registry" else "show_facts", lang), v) for k, v in prof.items() if len(v)]
     if fmt == Fmt.csv:  # one table: the registry row; the other tables are in JSON and XLSX
@@ -549,7 +517,7 @@ def enterprise_muju(level: MujuLevel = typer.Option(MujuLevel.enterprises, "--le
             df = df[df["klass"] == klass.value]
         _banner(df, fmt, lang)
         book = enterprise_exports.muju_workbook(p, data, replace(res, enterprises=df), lang=lang, settings=s)
-        _save(out, book, lang)
+        save(out, book, lang)
         return
     df = ze.muju(p, db, year, s, level=level.value, district=district, park=park)
     y = df.attrs.get("year")
@@ -586,7 +554,7 @@ def enterprise_prices(district: Optional[str] = DistrictOpt, year: Optional[int]
         data, res = ze.muju_evaluation(p, db, year, s)
         df = ze.muju_prices(p, db, year, s, district=district, evaluation=(data, res))
         _banner(df, fmt, lang)
-        _save(out, enterprise_exports.price_workbook(p, data, res, df, lang=lang, settings=s), lang)
+        save(out, enterprise_exports.price_workbook(p, data, res, df, lang=lang, settings=s), lang)
         return
     df = ze.muju_prices(p, db, year, s, district=district)
     df = _by_class(df).reset_index(drop=True) if "klass" in df else df
@@ -713,14 +681,14 @@ def enterprise_import(files: List[Path] = typer.Argument(..., metavar="FILE...",
         if not f.is_file():
             raise UserError(f"文件不存在：{f}" if not f.exists() else f"不是文件而是目录：{f}，请给出要导入的文件",
                             f"file not found: {f}" if not f.exists() else f"{f} is a folder; give the file to import")
-    _plan(plan, db, lang)  # a plan that cannot be used is said before any file is read
+    resolve_plan(plan, db, lang)  # a plan that cannot be used is said before any file is read
     try:
-        with _import_progress(lang) as progress:
+        with import_progress(lang) as progress:
             # the --plan words: the import registers a plan named by path or id (its id works after)
             summary = ze.import_enterprise_data([str(f) for f in files], plan=plan, db=db, progress=progress)
     except ImportFailed as e:
         err.print(Text(labels.label("chain_words", "refused", lang).format(n=len(e.problems)), style="red"))
-        _problems(e.problems, lang)
+        show_problems(e.problems, lang)
         raise typer.Exit(1) from None
     sep = "; " if lang == "en" else "，"
     rows = sep.join(_say(f"frame_{k}", lang, n=f"{summary[k]:,}") for k in ("registry", "tags", "annual", "srdi",
@@ -746,8 +714,8 @@ def enterprise_template(out: Optional[Path] = typer.Option(None, "--out", help="
     if out.is_dir():
         raise UserError(f"{out} 是目录：--out 请给出文件名，如 {out / _say('template_file', 'zh')}",
                         f"{out} is a folder: give --out a file name, e.g. {out / _say('template_file', 'en')}")
-    p = _plan(plan, db, lang)
-    _save(out, enterprise_exports.template_workbook(p, lang), lang)
+    p = resolve_plan(plan, db, lang)
+    save(out, enterprise_exports.template_workbook(p, lang), lang)
 
 
 # --- park … ------------------------------------------------------------------------------------------

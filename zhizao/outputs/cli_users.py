@@ -15,7 +15,6 @@ from enum import Enum
 from typing import Optional
 
 import typer
-from rich.table import Table
 
 from zhizao import formatting, labels
 from zhizao.codes.regions import DISTRICTS, district_name

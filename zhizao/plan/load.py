@@ -1,7 +1,6 @@
 """Read a plan YAML file into a validated `Plan`, reporting every problem at once."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources

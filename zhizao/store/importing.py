@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import date
 from importlib import resources
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pandas as pd
-import yaml
 
 from zhizao.ingest.names import read_series_name
 from zhizao.ingest.table import ImportProblem, TableReadError, canonical_columns, read_table, validate_rows

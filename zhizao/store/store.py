@@ -599,7 +599,7 @@ class Store(DeliveryStoreMixin):
                   WHERE {self._active("o")}"""
         params: list = []
         if series is not None:
-            sql += f" AND o.series IN (SELECT unnest(?::VARCHAR[]))"
+            sql += " AND o.series IN (SELECT unnest(?::VARCHAR[]))"
             params.append(list(series))
         return self.con.execute(sql, params).df()
 

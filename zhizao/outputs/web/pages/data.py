@@ -235,7 +235,6 @@ def region_problems(ctx: Ctx, path: Path, name: str) -> list[ImportProblem]:
     if ctx.user.level == "city":
         return []
     mine = ctx.user.region or ""
-    mine_name = ctx.region_name(mine)
     try:
         df = read_table(path)
     except TableReadError:

@@ -26,7 +26,7 @@ from zhizao.ingest import delivery_frames as df_
 from zhizao.ingest.delivery_frames import (COLUMN_UNITS, COLUMN_WORDS, FRAME_NAMES, FRAMES, PROBLEM_CATEGORIES,
                                            STAGE_NAMES, STAGES, STATUS_NAMES, DeliveryData)
 from zhizao.outputs.enterprise_exports import (_district_names, _new_workbook, _save, _styles, _width, about_sheet,
-                                               area_name)
+                                               area_name, body_rows, notes_row)
 from zhizao.outputs.reports.fonts import GW_FANG, GW_HEI, GW_TITLE
 from zhizao.outputs.spreadsheet_safe import xlsx_cell, xlsx_text
 from zhizao.settings import Settings
@@ -125,16 +125,7 @@ def _sheet(wb, title: str, heading: str, unit_row: str, heads: list[str], rows: 
     for c in ws[head_row]:
         c.font, c.alignment, c.border, c.fill = st["head"], st["center"], st["border"], st["fill"]
     first = head_row + 1
-    for values in rows:
-        ws.append([xlsx_cell(v) for v in values])
-        r = ws.max_row
-        for i in range(1, n + 1):
-            c = ws.cell(row=r, column=i)
-            c.font, c.border = st["body"], st["border"]
-            if i in numbers:
-                c.number_format = numbers[i]
-            elif isinstance(c.value, str):
-                c.alignment = st["left"]
+    body_rows(ws, rows, n, st, numbers)
     if span and rows:
         start = first
         for k in range(1, len(rows) + 1):
@@ -145,12 +136,7 @@ def _sheet(wb, title: str, heading: str, unit_row: str, heads: list[str], rows: 
                     ws.merge_cells(f"{col}{start}:{col}{first + k - 1}")
                     ws[f"{col}{start}"].alignment = st["left"]
                 start = first + k
-    if notes:
-        ws.append([xlsx_text("\n".join(notes))])
-        r = ws.max_row
-        ws.merge_cells(f"A{r}:{last}{r}")
-        ws.cell(row=r, column=1).font, ws.cell(row=r, column=1).alignment = st["body"], st["top"]
-        ws.row_dimensions[r].height = 15 * (sum(1 + len(x) // max(4 * n, 60) for x in notes) + 1)
+    notes_row(ws, notes, n, st)
     for i in range(1, n + 1):
         ws.column_dimensions[get_column_letter(i)].width = _width([heads[i - 1], *(row[i - 1] for row in rows[:2000])])
     ws.freeze_panes = f"A{first}"

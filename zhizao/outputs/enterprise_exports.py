@@ -121,6 +121,34 @@ def _width(values: list) -> float:
     return float(min(max(longest + 2, 6), 50))
 
 
+def body_rows(ws, rows: list[list[Any]], n: int, st: dict, numbers: dict[int, str]) -> None:
+    """The table's rows, bordered, in 宋体: numbers in their column's format (`numbers`: 1-based column →
+    number format), text left-aligned and wrapped; every cell made safe for a spreadsheet first."""
+    for values in rows:
+        ws.append([xlsx_cell(v) for v in values])
+        r = ws.max_row
+        for i in range(1, n + 1):
+            c = ws.cell(row=r, column=i)
+            c.font, c.border = st["body"], st["border"]
+            if i in numbers:
+                c.number_format = numbers[i]
+            elif isinstance(c.value, str):
+                c.alignment = st["left"]
+
+
+def notes_row(ws, notes: list[str], n: int, st: dict) -> None:
+    """The 说明 row below the table: merged over its `n` columns, wrapped, as high as its lines need."""
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - openpyxl only when a workbook is written
+
+    if not notes:
+        return
+    ws.append([xlsx_text("\n".join(notes))])
+    r = ws.max_row
+    ws.merge_cells(f"A{r}:{get_column_letter(n)}{r}")
+    ws.cell(row=r, column=1).font, ws.cell(row=r, column=1).alignment = st["body"], st["top"]
+    ws.row_dimensions[r].height = 15 * (sum(1 + cell_len(x) // max(8 * n, 80) for x in notes) + 1)
+
+
 def _table_sheet(wb, title: str, heading: str, unit_row: str, heads: list[str], units: list[str],
                  rows: list[list[Any]], number_columns: set[int], notes: list[str], freeze: str = "C5") -> None:
     """One sheet in the exchanged layout: title (merged, 黑体), 单位 row, header names over units (a column
@@ -147,22 +175,8 @@ def _table_sheet(wb, title: str, heading: str, unit_row: str, heads: list[str], 
         for r in (3, 4):
             c = ws[f"{col}{r}"]
             c.font, c.alignment, c.border, c.fill = st["head"], st["center"], st["border"], st["fill"]
-    for values in rows:
-        ws.append([xlsx_cell(v) for v in values])
-        r = ws.max_row
-        for i in range(1, n + 1):
-            c = ws.cell(row=r, column=i)
-            c.font, c.border = st["body"], st["border"]
-            if i in number_columns:
-                c.number_format = NUMBER_FORMAT
-            elif isinstance(c.value, str):
-                c.alignment = st["left"]
-    if notes:
-        ws.append([xlsx_text("\n".join(notes))])
-        r = ws.max_row
-        ws.merge_cells(f"A{r}:{last}{r}")
-        ws.cell(row=r, column=1).font, ws.cell(row=r, column=1).alignment = st["body"], st["top"]
-        ws.row_dimensions[r].height = 15 * (sum(1 + cell_len(x) // max(8 * n, 80) for x in notes) + 1)
+    body_rows(ws, rows, n, st, dict.fromkeys(number_columns, NUMBER_FORMAT))
+    notes_row(ws, notes, n, st)
     for i in range(1, n + 1):
         sample = [heads[i - 1], units[i - 1], *(row[i - 1] for row in rows[:2000])]
         ws.column_dimensions[get_column_letter(i)].width = _width(sample)

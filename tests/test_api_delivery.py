@@ -255,3 +255,29 @@ def test_summaries_take_the_grouping_first(no_store):
     assert zd.service_summary("district", plan=EMBEDDED)["n"].sum() == len(zd.problems(EMBEDDED))
     funnel = zd.project_funnel("district", plan=FICTIONAL)
     assert set(funnel["group"]) <= set(zd.projects(FICTIONAL)["district"]) and "all" not in set(funnel["group"])
+
+
+def test_data_already_read_are_judged_once_and_give_the_same_tables(no_store, monkeypatch):
+    """already_read (the dashboard reads once per store version): the functions use the data given and keep
+    the statuses judged with the default settings; the tables equal those of a fresh read. An as_of or
+    settings of the caller's own are judged anew from the store, never from the kept statuses."""
+    from zhizao.analytics.delivery import services
+
+    plan = load_plan(EMBEDDED)
+    fresh = {"problems": zd.problems(plan=plan), "summary": zd.service_summary("category", plan=plan),
+             "projects": zd.projects(plan=plan), "items": zd.work_items(plan=plan)}
+    data = zd.delivery_data(plan=plan)
+    judged: dict = {}
+    calls = []
+    judge = services.problem_status
+    monkeypatch.setattr(services, "problem_status", lambda *a, **k: calls.append(1) or judge(*a, **k))
+    with zd.already_read(data, None, plan, judged):
+        monkeypatch.setattr(zd, "delivery_data", lambda **kw: pytest.fail("the store was read again"))
+        got = {"problems": zd.problems(plan=plan), "summary": zd.service_summary("category", plan=plan),
+               "projects": zd.projects(plan=plan), "items": zd.work_items(plan=plan)}
+        assert len(calls) == 1 and {k[0] for k in judged} == {"services", "projects", "tasks"}
+        monkeypatch.undo()
+        other_day = zd.problems(plan=plan, as_of="2020-01-01")
+    for k, frame in fresh.items():
+        pd.testing.assert_frame_equal(got[k], frame)
+    assert not other_day["overdue"].any()  # judged at its own date, not from the kept statuses

@@ -16,6 +16,8 @@ zhizao.analytics.delivery. Synthetic data never feed the plan's assessment (proj
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
@@ -89,12 +91,32 @@ def check_as_of(as_of) -> str | None:
                         f"invalid date '{text[:40]}': write it as YYYY-MM-DD, e.g. 2024-06-30") from None
 
 
+_READ: ContextVar[tuple | None] = ContextVar("zhizao_delivery_data_read", default=None)
+
+
+@contextmanager
+def already_read(data: DeliveryData, db, plan: Plan, judged: dict | None = None):
+    """Within it, the functions here asked for `plan` on `db` without an as_of use `data` (what
+    delivery_data(db, plan) returned) instead of reading the store again, and keep the statuses they
+    judge with the default settings in `judged` (a dict the caller keeps with `data`): the dashboard
+    reads once per store version and shows several tables of the same statuses."""
+    token = _READ.set((str(db), plan.plan.id, data, judged))
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
 def _context(plan, db, as_of, settings, area: str | None) -> tuple[Plan, DeliveryData, Settings, str]:
     """The plan, its data, the settings and the date `area` is judged at: the given as_of, else the area's
     own (DeliveryData.area_as_of: a synthetic area its synthetic date, a stored one today)."""
     plan = _api.resolve_plan(plan, db, register=False)
     when = check_as_of(as_of)
-    data = delivery_data(db=db, plan=plan, as_of=when)
+    read = _READ.get()
+    if read is not None and when is None and read[:2] == (str(db), plan.plan.id):
+        data = read[2]
+    else:
+        data = delivery_data(db=db, plan=plan, as_of=when)
     s = settings if isinstance(settings, Settings) else Settings(settings)
     own = data.area_as_of(area) if area is not None else data.as_of
     return plan, data, s, when or str(own or date.today().isoformat())[:10]
@@ -183,9 +205,21 @@ def _unknown(kind_zh: str, kind_en: str, text: str, ids, command: str) -> UserEr
 
 
 # --- projects ----------------------------------------------------------------------------------------------
+def _judged(area: str, judge, plan, db, as_of, settings):
+    """(plan, data, settings, when, judge(data, when, settings)); the status frame kept in already_read's
+    `judged` when the data are those read and the settings the defaults (callers never change it)."""
+    plan, data, s, when = _context(plan, db, as_of, settings, area)
+    read = _READ.get()
+    if read is None or read[3] is None or read[2] is not data or settings is not None:
+        return plan, data, s, when, judge(data, when, s)
+    key = (area, when)
+    if key not in read[3]:
+        read[3][key] = judge(data, when, s)
+    return plan, data, s, when, read[3][key]
+
+
 def _project_status(plan, db, as_of, settings):
-    plan, data, s, when = _context(plan, db, as_of, settings, "projects")
-    return plan, data, s, when, _projects.project_status(data, when, s)
+    return _judged("projects", _projects.project_status, plan, db, as_of, settings)
 
 
 def projects(plan=None, db: str | Path | None = None, as_of=None,
@@ -257,8 +291,7 @@ def project_history(project_id: str, plan=None, db: str | Path | None = None, as
 
 # --- 三服务 problems ------------------------------------------------------------------------------------------
 def _problem_status(plan, db, as_of, settings):
-    plan, data, s, when = _context(plan, db, as_of, settings, "services")
-    return plan, data, s, when, _services.problem_status(data, when, s)
+    return _judged("services", _services.problem_status, plan, db, as_of, settings)
 
 
 def problems(plan=None, db: str | Path | None = None, as_of=None,
@@ -309,12 +342,15 @@ def service_summary(by: str = "department", plan=None, db: str | Path | None = N
 
 # --- the 任务分工方案 ------------------------------------------------------------------------------------------
 def _item_status(plan, db, as_of, settings):
-    plan, data, s, when = _context(plan, db, as_of, settings, "tasks")
-    st = _numbered(plan, _tasks.item_status(plan, data, when, s))
-    st.attrs["no_tasks"] = data.work_items.empty
-    if data.work_items.empty:
-        st.attrs.update(note_zh=NO_TASKS[0], note_en=NO_TASKS[1])
-    return plan, data, s, when, st
+    plan = _api.resolve_plan(plan, db, register=False)
+
+    def judge(data, when, s):
+        st = _numbered(plan, _tasks.item_status(plan, data, when, s))
+        st.attrs["no_tasks"] = data.work_items.empty
+        if data.work_items.empty:
+            st.attrs.update(note_zh=NO_TASKS[0], note_en=NO_TASKS[1])
+        return st
+    return _judged("tasks", judge, plan, db, as_of, settings)
 
 
 def _numbered(plan: Plan, st: pd.DataFrame) -> pd.DataFrame:

@@ -177,6 +177,8 @@ UI: dict[str, tuple[str, str]] = {
     "mon_reported": ("本期报送", "Reported"),
     "mon_series": ("月度序列", "Monthly series"),
     "mon_no_warnings": ("本期无预警", "No warnings in this period"),
+    "mon_more_warnings": ("另有 {n:,} 条较轻的预警未列出：zhizao warnings 列出全部",
+                          "{n:,} less severe warnings are not listed: zhizao warnings lists them all"),
     "mon_none_data": ("该区县在数据中没有企业", "The data hold no enterprise in this district"),
     "mon_zones": ("功能区", "Functional zones"),
     "mon_districts": ("区县", "Districts"),

@@ -250,3 +250,28 @@ def test_template_imports_cleanly(which, lang, tmp_path):
     expected = set(dx.example_rows(plan, lang))
     assert {f for f, v in frames.items() if len(v)} == expected
     assert all(len(frames[f]) == 1 for f in expected)
+
+
+def test_every_body_cell_of_a_long_table_is_styled_by_its_kind():
+    """The rows' style is set once per kind and copied (a hundred thousand rows): every row has it, the
+    header is left alone, numbers keep their column's format, text is left-aligned, blanks are not."""
+    from zhizao.outputs.enterprise_exports import _styles, body_rows
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["编号", "名称", "金额", "备注"])
+    rows = [[f"Q{i}", "企业", 1234.5 + i, None if i % 2 else "说明"] for i in range(300)]
+    body_rows(ws, rows, 4, _styles(), {3: "#,##0.00"})
+    ws = book(dx._save(wb)).worksheets[0]
+    assert ws["A1"].font.name != "宋体"
+    for r in ws.iter_rows(min_row=2, max_row=301):
+        assert all(c.font.name == "宋体" and c.border.left.style == "thin" for c in r)
+        assert r[0].alignment.horizontal == "left" and r[2].number_format == "#,##0.00"
+        assert r[2].alignment.horizontal is None
+        assert r[3].alignment.horizontal == ("left" if r[3].value else None)
+
+
+@pytest.mark.parametrize("value,number", [(3, 3.0), (2.5, 2.5), ("7", 7.0), (" 8.5 ", 8.5), ("", None), (None, None),
+                                          (float("nan"), None), (pd.NA, None), ("abc", None), (True, None)])
+def test_a_cell_number_is_a_float_or_nothing(value, number):
+    assert dx._num(value) == number

@@ -11,11 +11,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 
 import zhizao.api as zz
 from zhizao.ingest.delivery_frames import FRAMES, HISTORY_COLUMNS, empty_frame
 from zhizao.store import postgres
-from zhizao.store.delivery import DELIVERY_TABLE_NAMES, DELIVERY_TABLES
+from zhizao.store.delivery import (DELIVERY_TABLE_NAMES, DELIVERY_TABLES, _text, batches_frame, delivery_frame,
+                                   history_frame, versions)
 from zhizao.store.store import SCHEMA, Store
 
 from tests.table_files import SQL_TYPES, contract_frame, row_counts, stored_columns
@@ -353,3 +355,29 @@ def test_the_helpers_the_delivery_module_keeps_agree_with_the_stores():
     assert len(delivery.new_batch_id()) == len(store.new_batch_id()) and delivery.new_batch_id()[:2] == "b_"
     when = pd.Timestamp("2025-06-30 17:30")  # UTC: 1 July in Beijing
     assert delivery.display_date(when) == store.display_date(when) == "2025-07-01"
+
+_CELLS = st.one_of(st.none(), st.just(float("nan")), st.text(max_size=6), st.integers(-10**6, 10**6),
+                   st.floats(allow_nan=False, allow_infinity=False, width=32))
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(st.lists(_CELLS, min_size=1, max_size=12), st.booleans())
+def test_stored_text_reads_back_as_the_cell_rule_says(values, only_text):
+    """A text column read back: "" for a missing value, whole floats without ".0", text as it is — the fast
+    path for columns of text alone gives what the cell-by-cell rule gives."""
+    if only_text:
+        values = [v if v is None or isinstance(v, str) else str(v) for v in values]
+    rows = pd.DataFrame({"problem_id": pd.Series(values, dtype=object)})
+    got = delivery_frame("problems", rows)["problem_id"].tolist()
+    assert got == [_text(v) for v in values]
+    assert all(isinstance(v, str) for v in got)
+
+
+def test_the_history_values_are_plain_python_by_kind():
+    """history_frame's `values`: int for an int column, float for a float one, str for text, None when missing."""
+    rows = pd.DataFrame({"project_id": ["P1", "P1"], "year": [2024, None], "month": [3, 4],
+                         "investment": [12.5, None], "batch_id": ["b1", "b1"]})
+    batches = batches_frame([("b1", "delivery", "f.csv", pd.Timestamp("2025-01-01"), False, "me")])
+    v = history_frame("project_progress", versions("project_progress", rows, batches))["values"].tolist()
+    assert v[0]["project_id"] == "P1" and type(v[0]["year"]) is int and type(v[0]["investment"]) is float
+    assert v[1]["year"] is None and v[1]["investment"] is None and type(v[1]["month"]) is int

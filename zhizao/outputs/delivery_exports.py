@@ -65,8 +65,14 @@ def _text(v: Any) -> str:
 
 
 def _num(v: Any) -> float | None:
-    x = pd.to_numeric(pd.Series([v]), errors="coerce").iloc[0]
-    return None if pd.isna(x) else float(x)
+    """A number, or None (a blank, text that is no number). Per cell, so without a Series."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return None if v != v else float(v)
+    try:
+        x = float(str(v).strip())
+    except ValueError:
+        return None
+    return None if x != x else x
 
 
 def _sep(lang: str) -> str:

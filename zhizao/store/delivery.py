@@ -127,13 +127,13 @@ def _kind(column: str) -> str:
 
 
 def _text(v) -> str:
-    if isinstance(v, str):
+    if isinstance(v, str):  # the common cases first, without pd.isna: a million cells are read at scale
         return v
-    if v is None or pd.isna(v):
+    if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+    if isinstance(v, float):
+        return "" if v != v else str(int(v)) if v.is_integer() else str(v)
+    return "" if pd.isna(v) else str(v)
 
 
 def check_delivery_frames(frames: dict[str, pd.DataFrame], kind: str) -> None:
@@ -203,7 +203,10 @@ def delivery_frame(frame: str, data: pd.DataFrame) -> pd.DataFrame:
         values = (data[c] if c in data.columns else pd.Series([None] * len(data), dtype=object)).reset_index(drop=True)
         kind = _kind(c)
         if kind == "text":
-            out[c] = pd.Series([_text(v) for v in values.tolist()], dtype=object)
+            if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):  # text or nothing: no per-cell work
+                out[c] = pd.Series(values.astype(object).where(values.notna(), "").tolist(), dtype=object)
+            else:
+                out[c] = pd.Series([_text(v) for v in values.tolist()], dtype=object)
         else:
             number = pd.to_numeric(values.astype(object), errors="coerce").astype("float64")
             out[c] = number.astype("Int64") if kind == "int" else number
@@ -278,6 +281,19 @@ def _key_texts(frame: str, data: pd.DataFrame) -> pd.Series:
     return out
 
 
+def _plain(values: pd.Series, kind: str) -> list:
+    """Python int / float / str per the column's kind, None where missing (the history's `values`);
+    lists, not frames: pandas would turn the text back into Arrow strings."""
+    missing = values.isna().tolist()
+    if kind == "int":
+        typed = pd.to_numeric(values, errors="coerce").astype("Int64").tolist()
+    elif kind == "float":
+        typed = pd.to_numeric(values, errors="coerce").astype("float64").tolist()
+    else:
+        typed = [str(v) for v in values.tolist()]
+    return [None if m else v for v, m in zip(typed, missing)]
+
+
 def history_frame(frame: str, all_versions: pd.DataFrame, key: str | None = None) -> pd.DataFrame:
     """HISTORY_COLUMNS + values (a dict column → value; None for an unknown number) of each version,
     oldest first. Vectorised: a project's monthly progress over years is tens of thousands of versions."""
@@ -288,9 +304,7 @@ def history_frame(frame: str, all_versions: pd.DataFrame, key: str | None = None
     if chosen.empty:
         return empty_history()
     cols = FRAMES[frame]
-    convert = {"int": int, "float": float, "text": str}
-    lists = [[None if pd.isna(v) else convert[_kind(c)](v) for v in chosen[c].tolist()] for c in cols]
-    records = [dict(zip(cols, row)) for row in zip(*lists)]
+    records = [dict(zip(cols, row)) for row in zip(*(_plain(chosen[c], _kind(c)) for c in cols))]
     out = pd.DataFrame({
         "frame": frame, "key": keys[chosen.index].tolist(), "batch_id": chosen["batch_id"].tolist(),
         "kind": chosen["__kind"].tolist(),

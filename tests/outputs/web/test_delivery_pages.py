@@ -626,3 +626,20 @@ def test_no_delivery_page_is_wider_than_a_phone_and_print_hides_the_forms(app, b
         thread.join(timeout=10)
 
 
+
+
+def test_without_monitoring_data_the_most_severe_warnings_are_listed_and_the_rest_counted(app, monkeypatch):
+    """A hundred thousand overdue problems must not make a page of tens of MB: the first rows, most severe
+    first, and a line saying how many more there are (the count in the heading stays the whole)."""
+    from zhizao.outputs.web.pages import monitoring as mon_pages
+
+    c = as_user(app, auth.LOCAL)
+    whole = c.get("/monitoring?format=json&n=all").json()["delivery_warnings"]
+    assert whole["more"] == 0 and len(whole["rows"]) == whole["count"] >= 6
+    monkeypatch.setattr(mon_pages, "UNAVAILABLE_ROWS", 2)
+    cut = c.get("/monitoring?format=json&n=two").json()["delivery_warnings"]
+    assert cut["count"] == whole["count"] and cut["more"] == whole["count"] - 2
+    assert cut["rows"] == whole["rows"][:2] and cut["rows"][0]["severity"] == "high"
+    html = c.get("/monitoring?n=two").text
+    assert f"另有 {whole['count'] - 2:,} 条较轻的预警未列出" in html
+    app.dependency_overrides.clear()

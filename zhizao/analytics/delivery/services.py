@@ -51,13 +51,13 @@ def problem_status(data: DeliveryData, as_of=None, settings: Settings | None = N
     p = data.problems.reset_index(drop=True).copy()
     out = p.reindex(columns=PROBLEM_COLUMNS)
     names_zh, names_en = _unit_names(plan, data)
-    cat = out["category"].fillna("").astype(str)
+    cat = out["category"].fillna("").astype(str).tolist()  # plain lists: iterating Arrow strings is slow
     out["category_zh"] = [PROBLEM_CATEGORIES.get(c, (c, c))[0] for c in cat]
     out["category_en"] = [PROBLEM_CATEGORIES.get(c, (c, c))[1] for c in cat]
-    dep = out["department"].fillna("").astype(str)
+    dep = out["department"].fillna("").astype(str).tolist()
     out["department_name"] = [names_zh.get(d, d) for d in dep]
     out["department_name_en"] = [names_en.get(d, d) for d in dep]
-    dis = out["district"].fillna("").astype(str)
+    dis = out["district"].fillna("").astype(str).tolist()
     out["district_name"] = [names_zh.get(d, d) for d in dis]
     out["district_name_en"] = [names_en.get(d, d) for d in dis]
 
@@ -76,20 +76,17 @@ def problem_status(data: DeliveryData, as_of=None, settings: Settings | None = N
     known = is_resolved & deadline.notna().to_numpy()
     on_time[known] = (resolved <= deadline)[known]
     out["on_time"] = on_time
-    late = _days(resolved, deadline)
-    zh, en = [], []
-    for i in range(len(out)):
-        rz, re_ = [], []
-        if overdue[i]:
-            n, d = int(out["days_overdue"].iat[i]), out["deadline"].iat[i]
-            rz.append(f"超过办理期限（{d}）{formatting.number(n, 0)} 天未办结")
-            re_.append(f"{formatting.number(n, 0)} days past its deadline ({d}), not resolved")
-        elif known[i] and not bool(on_time.iat[i]):
-            n, d = int(late.iat[i]), out["deadline"].iat[i]
-            rz.append(f"办结日期晚于办理期限（{d}）{formatting.number(n, 0)} 天")
-            re_.append(f"resolved {formatting.number(n, 0)} days after its deadline ({d})")
-        zh.append("；".join(rz))
-        en.append("; ".join(re_))
+    # the reasons: one per problem that is overdue or was resolved late (only those rows are visited)
+    zh, en = [""] * len(out), [""] * len(out)
+    deadlines = out["deadline"].tolist()
+    over_days = out["days_overdue"].to_numpy()
+    for i in np.flatnonzero(overdue):
+        n, d = formatting.number(int(over_days[i]), 0), deadlines[i]
+        zh[i], en[i] = f"超过办理期限（{d}）{n} 天未办结", f"{n} days past its deadline ({d}), not resolved"
+    late_days = _days(resolved, deadline).to_numpy()
+    for i in np.flatnonzero(~overdue & known & ~on_time.fillna(True).to_numpy(dtype=bool)):
+        n, d = formatting.number(int(late_days[i]), 0), deadlines[i]
+        zh[i], en[i] = f"办结日期晚于办理期限（{d}）{n} 天", f"resolved {n} days after its deadline ({d})"
     out["reasons_zh"], out["reasons_en"] = zh, en
     out = out[STATUS_COLUMNS]
     out.attrs.update(label_attrs(data, "services", day))

@@ -77,6 +77,7 @@ def create_app(db=None, plan=None, *, warm: bool = True, monitoring_data: Path |
     async def lifespan(app: FastAPI):
         if warm:
             plans_state.warm()
+            delivery.warm(state)  # the 三服务, project and task statuses: seconds at 100,000 problems
             downloads.report_builder()  # import the reports module now, not on a visitor's click
             monitoring_state.warm()
         yield

@@ -41,6 +41,7 @@ from zhizao.outputs.web.pages import data as data_pages
 from zhizao.outputs.web.pages import enterprises as ent_pages
 from zhizao.outputs.web.pages.common import Ctx, page_context
 from zhizao.outputs.web.render import cell_number, frame, respond, wants_json, with_params
+from zhizao.outputs.web.state import StoreBusyPage
 from zhizao.store.importing import ImportFailed
 from zhizao.store.store import default_actor
 
@@ -88,12 +89,27 @@ def delivery_batch_key(state) -> str | None:
         return None
 
 
+def warm(state) -> None:
+    """At start-up (create_app's warm): the plan's delivery data read and their statuses judged, so the first
+    visitor to /services, /projects or /tasks does not wait for them. A busy or unusable store is left to
+    the pages, which say why."""
+    try:
+        data = state.cached(("dl_data",), lambda: dl_api.delivery_data(db=state.db, plan=state.plan))
+        with dl_api.already_read(data, state.db, state.plan, state.cached(("dl_judged",), dict)):
+            for name in ("problems", "projects", "work_items"):
+                getattr(dl_api, name)(plan=state.plan, db=state.db)
+    except (StoreBusyPage, UserError):
+        pass
+
+
 def _call(ctx: Ctx, name: str, **kw) -> pd.DataFrame:
     """`api_delivery.<name>(plan, db, **kw)` once per store version and arguments, for every user (scope
     the rows with `scoped`); a UserError becomes an empty table that says why."""
     def compute() -> pd.DataFrame:
         try:
-            return getattr(dl_api, name)(plan=ctx.plan, db=ctx.state.db, **kw)
+            judged = ctx.state.cached(("dl_judged",), dict)  # the statuses, judged once per store version
+            with dl_api.already_read(delivery_data(ctx), ctx.state.db, ctx.plan, judged):  # one read per version
+                return getattr(dl_api, name)(plan=ctx.plan, db=ctx.state.db, **kw)
         except UserError as e:
             out = pd.DataFrame()
             out.attrs["message"] = (e.reason_zh, e.reason_en)
@@ -172,10 +188,18 @@ def page_number(ctx: Ctx) -> int:
 
 # --- words ----------------------------------------------------------------------------------------
 def unit_words(ctx: Ctx, v: Any) -> str:
-    names = dlf.unit_names(ctx.plan, delivery_data(ctx).departments, ctx.lang)
+    names, districts = _unit_names(ctx)
     sep = ", " if ctx.lang == "en" else "、"
-    return sep.join(ent_pages.district_words(ctx, u) if u in _district_codes(ctx) else names.get(u, u)
-                    for u in units_of(v))
+    return sep.join(ent_pages.district_words(ctx, u) if u in districts else names.get(u, u) for u in units_of(v))
+
+
+def _unit_names(ctx: Ctx) -> tuple[dict[str, str], set[str]]:
+    """(the units' names, the district codes) once per request: a table of 100,000 problems names a unit per row."""
+    memo = getattr(ctx.request.state, "dl_unit_names", None)
+    if memo is None:
+        memo = (dlf.unit_names(ctx.plan, delivery_data(ctx).departments, ctx.lang), _district_codes(ctx))
+        ctx.request.state.dl_unit_names = memo
+    return memo
 
 
 def _district_codes(ctx: Ctx) -> set[str]:

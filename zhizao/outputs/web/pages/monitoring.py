@@ -47,6 +47,9 @@ router = APIRouter()
 GROWTH_COLOURS = ["#2166ac", "#67a9cf", "#d1e5f0", "#fee0b6", "#f1a340", "#b35806"]
 POSITIVE, NEGATIVE = "#2166ac", "#7b3294"
 WARNINGS_PER_PAGE = 20
+# without monitoring data: the most severe rows of each kind of warning listed (a hundred thousand overdue
+# problems made a page of 29 MB); the rest are counted and `zhizao warnings` lists them all
+UNAVAILABLE_ROWS = 100
 SERIES_COLOURS = {"value": "#b9c7dc", "ytd_growth": "#1f4e99", "month_growth": "#e08214", "output": "#5aae61",
                   "electricity": "#c51b7d"}
 BRIEF_FORMATS = {"html": "text/html; charset=utf-8",
@@ -128,30 +131,39 @@ def _unavailable(ctx: Ctx, e: MonitoringUnavailable, page: str, chains: bool = F
     if chains:
         rows, info = _chain_rows(ctx)
         if info is not None:
-            rows = sorted(_scoped_chain_rows(ctx, rows), key=lambda w: mv.SEVERITY_ORDER.get(w["severity"], 9))
-            data["chain_warnings"] = {**info, "count": len(rows), "url": "/chains", "rows": rows,
-                                      "note": _chain_note(ctx, info, len(rows))}
+            rows = _scoped_chain_rows(ctx, rows)
+            n_all, rows, more = _most_severe(rows)
+            data["chain_warnings"] = {**info, "count": n_all, "url": "/chains", "rows": rows, "more": more,
+                                      "note": _chain_note(ctx, info, n_all)}
             # enterprise rows leave the server in the JSON twin: an audited export, as on the full page
             exported = ("monitoring:chain_warnings", sum(w["subject_type"] == "enterprise" for w in rows))
         # issue 13: the green, park and backward-capacity warnings need no monitoring data either
         ent_rows, ent_info = ent_pages.warning_rows(ctx, mv.chain_warning_rows)
+        n_ent, ent_rows, ent_more = _most_severe(ent_rows)
         data["enterprise_warnings"] = None if ent_info is None else {
-            **ent_info, "count": len(ent_rows), "rows": sorted(ent_rows, key=lambda w: mv.SEVERITY_ORDER.get(w["severity"], 9)),
+            **ent_info, "count": n_ent, "rows": ent_rows, "more": ent_more,
             "note": t("ent_warnings_note", ctx.lang).format(
-                n=len(ent_rows), as_of=ent_info["as_of"] or "—",
+                n=n_ent, as_of=ent_info["as_of"] or "—",
                 source=t("ent_synthetic_short", ctx.lang) if ent_info["synthetic"] else ent_info["source"] or "—")}
         n = ent_pages.named_in_evidence(ent_rows)
         if n:
             exported = ("monitoring:warnings", n + (exported[1] if exported else 0))
         # issue 14: the project, problem and task warnings need no monitoring data either (the user's rows)
         dl_rows, dl_info = dl_pages.warning_rows(ctx, mv.chain_warning_rows)
+        n_dl, dl_rows, dl_more = _most_severe(dl_rows)
         data["delivery_warnings"] = None if dl_info is None else {
-            **dl_info, "count": len(dl_rows), "rows": sorted(dl_rows, key=lambda w: mv.SEVERITY_ORDER.get(w["severity"], 9)),
+            **dl_info, "count": n_dl, "rows": dl_rows, "more": dl_more,
             "note": t("dl_warnings_note", ctx.lang).format(
-                n=len(dl_rows), as_of=dl_info["as_of"] or "—",
+                n=n_dl, as_of=dl_info["as_of"] or "—",
                 source=t("dl_synthetic_short", ctx.lang) if dl_info["synthetic"] else dl_info["source"] or "—")}
     return respond(ctx.request, "monitoring_missing.html", data, lang=ctx.lang, user=ctx.user, page=page,
                    title=_title(ctx), exported=exported)
+
+
+def _most_severe(rows: list[dict]) -> tuple[int, list[dict], int]:
+    """(how many, the UNAVAILABLE_ROWS most severe in order, how many more) of a list of warnings."""
+    ordered = sorted(rows, key=lambda w: mv.SEVERITY_ORDER.get(w["severity"], 9))
+    return len(rows), ordered[:UNAVAILABLE_ROWS], max(0, len(rows) - UNAVAILABLE_ROWS)
 
 
 def _chain_note(ctx: Ctx, info: dict, n: int) -> str:

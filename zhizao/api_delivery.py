@@ -206,20 +206,22 @@ def _unknown(kind_zh: str, kind_en: str, text: str, ids, command: str) -> UserEr
 
 # --- projects ----------------------------------------------------------------------------------------------
 def _judged(area: str, judge, plan, db, as_of, settings):
-    """(plan, data, settings, when, judge(data, when, settings)); the status frame kept in already_read's
-    `judged` when the data are those read and the settings the defaults (callers never change it)."""
+    """(plan, data, settings, when, judge(plan, data, when, settings)); the status frame kept in
+    already_read's `judged` when the data are those read and the settings the defaults (callers never
+    change it)."""
     plan, data, s, when = _context(plan, db, as_of, settings, area)
     read = _READ.get()
     if read is None or read[3] is None or read[2] is not data or settings is not None:
-        return plan, data, s, when, judge(data, when, s)
+        return plan, data, s, when, judge(plan, data, when, s)
     key = (area, when)
     if key not in read[3]:
-        read[3][key] = judge(data, when, s)
+        read[3][key] = judge(plan, data, when, s)
     return plan, data, s, when, read[3][key]
 
 
 def _project_status(plan, db, as_of, settings):
-    return _judged("projects", _projects.project_status, plan, db, as_of, settings)
+    return _judged("projects", lambda _, data, when, s: _projects.project_status(data, when, s),
+                   plan, db, as_of, settings)
 
 
 def projects(plan=None, db: str | Path | None = None, as_of=None,
@@ -291,7 +293,8 @@ def project_history(project_id: str, plan=None, db: str | Path | None = None, as
 
 # --- 三服务 problems ------------------------------------------------------------------------------------------
 def _problem_status(plan, db, as_of, settings):
-    return _judged("services", _services.problem_status, plan, db, as_of, settings)
+    return _judged("services", lambda _, data, when, s: _services.problem_status(data, when, s),
+                   plan, db, as_of, settings)
 
 
 def problems(plan=None, db: str | Path | None = None, as_of=None,
@@ -342,15 +345,15 @@ def service_summary(by: str = "department", plan=None, db: str | Path | None = N
 
 # --- the 任务分工方案 ------------------------------------------------------------------------------------------
 def _item_status(plan, db, as_of, settings):
-    plan = _api.resolve_plan(plan, db, register=False)
+    return _judged("tasks", _judge_items, plan, db, as_of, settings)
 
-    def judge(data, when, s):
-        st = _numbered(plan, _tasks.item_status(plan, data, when, s))
-        st.attrs["no_tasks"] = data.work_items.empty
-        if data.work_items.empty:
-            st.attrs.update(note_zh=NO_TASKS[0], note_en=NO_TASKS[1])
-        return st
-    return _judged("tasks", judge, plan, db, as_of, settings)
+
+def _judge_items(plan: Plan, data: DeliveryData, when: str, s: Settings) -> pd.DataFrame:
+    st = _numbered(plan, _tasks.item_status(plan, data, when, s))
+    st.attrs["no_tasks"] = data.work_items.empty
+    if data.work_items.empty:
+        st.attrs.update(note_zh=NO_TASKS[0], note_en=NO_TASKS[1])
+    return st
 
 
 def _numbered(plan: Plan, st: pd.DataFrame) -> pd.DataFrame:

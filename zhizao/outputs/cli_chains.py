@@ -25,7 +25,7 @@ from zhizao.analytics.chains import Scenario, locate
 from zhizao.codes import regions
 from zhizao.errors import UserError
 from zhizao.outputs.cli_common import (REASONS_SHOWN, DbOpt, Fmt, FmtOpt, LangOpt, LimitOpt, OutOpt, PlanOpt, SetOpt,
-                                        check_out, import_progress, limited, resolve_plan, save, show_problems)
+                                        check_out, import_progress, limited, refuse_import, resolve_plan, save)
 from zhizao.outputs.console import (Lang, cell, column_cells, fitted_table, make_console, numeric_columns,
                                    parse_settings, wrap)
 from zhizao.outputs.spreadsheet_safe import write_csv
@@ -737,9 +737,7 @@ def chain_import(files: List[Path] = typer.Argument(..., metavar="FILE...",
             # the --plan words, not `p`: the import registers a plan named by path or id (its id works after)
             summary = api.import_chain_data([str(f) for f in files], plan=plan, db=db, progress=progress)
     except ImportFailed as e:
-        err.print(Text(_say("refused", lang, n=len(e.problems)), style="red"))
-        show_problems(e.problems, lang)
-        raise typer.Exit(1) from None
+        refuse_import(e.problems, lang)
     console.print(Text(_say("imported_line", lang, batch=summary.get("batch_id"),
                             **{k: f"{summary.get(k, 0):,}" for k in ("enterprises", "members", "supply")})))
 

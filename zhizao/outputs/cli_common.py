@@ -8,7 +8,7 @@ import re
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import pandas as pd
 import typer
@@ -134,6 +134,13 @@ def _reason(p, file: str, sheet: str | None, lang: str) -> str:
             f"的值“{p.value}”" if p.value else "") + "："
         text = p.message_zh
     return text[len(where):] if text.startswith(where) and len(text) > len(where) else text
+
+
+def refuse_import(problems, lang: str) -> NoReturn:
+    """A refused import (nothing was written): how many problems, each in a table, exit status 1."""
+    err.print(Text(_say("refused", lang, n=len(problems)), style="red"))
+    show_problems(problems, lang)
+    raise typer.Exit(1)
 
 
 def show_problems(problems, lang: str) -> None:

@@ -34,7 +34,7 @@ from zhizao.errors import UserError
 from zhizao.ingest.delivery_frames import (COLUMN_WORDS, FRAME_NAMES, FRAMES, PROBLEM_CATEGORIES, PROBLEM_STATUSES,
                                            STAGE_NAMES, STAGES, STATUS_NAMES, unit_names)
 from zhizao.outputs.cli_common import (REASONS_SHOWN, DbOpt, DistrictOpt, Fmt, FmtOpt, LangOpt, LimitOpt, OutOpt,
-                                        PlanOpt, SetOpt, import_progress, save, show_problems)
+                                        PlanOpt, SetOpt, import_progress, limited, refuse_import, save)
 from zhizao.outputs.cli_enterprises import _district_names, _start
 from zhizao.outputs.console import (Lang, cell, fitted_table, make_console, min_width, numeric_columns,
                                     parse_settings, wrap)
@@ -414,10 +414,7 @@ def _show(df: pd.DataFrame, cols: list[str], plan, lang: str, title: str | None,
             console.print(Text(title, style="bold"))
         console.print(_say("no_rows", lang), markup=False, highlight=False)
         return
-    if limit and len(df) > limit:
-        err.print(labels.label("chain_words", "limited", lang).format(n=len(df), k=limit), style="dim",
-                  markup=False, highlight=False)
-        df = df.head(limit)
+    df = limited(df, limit, lang)
     codes = list(df[styled]) if styled and styled in df else None
     view = _one_language(df, lang)
     keep = "reasons"
@@ -579,9 +576,7 @@ def _import(files: List[Path], plan, db, lang: str) -> None:
             summary = zd.import_delivery_data([str(f) for f in files], plan=plan, db=db, actor=_actor(),
                                               progress=progress)
     except ImportFailed as e:
-        err.print(Text(labels.label("chain_words", "refused", lang).format(n=len(e.problems)), style="red"))
-        show_problems(e.problems, lang)
-        raise typer.Exit(1) from None
+        refuse_import(e.problems, lang)
     counts = summary.get("rows") if isinstance(summary.get("rows"), dict) else summary
     sep = "; " if lang == "en" else "，"
     rows = sep.join(_say("rows", lang, frame=FRAME_NAMES[k][1 if lang == "en" else 0], n=f"{int(counts[k]):,}")

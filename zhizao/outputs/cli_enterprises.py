@@ -27,8 +27,8 @@ from zhizao import api_enterprises as ze
 from zhizao.codes import regions
 from zhizao.errors import UserError
 from zhizao.outputs.cli_common import (REASONS_SHOWN, DbOpt, DistrictOpt, Fmt, FmtOpt, LangOpt, LimitOpt, OutOpt,
-                                        PlanOpt, SetOpt, YearOpt, check_out, import_progress, limited, resolve_plan,
-                                        save, show_problems)
+                                        PlanOpt, SetOpt, YearOpt, check_out, import_progress, limited, refuse_import,
+                                        resolve_plan, save)
 from zhizao.outputs import enterprise_exports
 from zhizao.outputs.console import Lang, cell, fitted_table, fixed, make_console, numeric_columns, parse_settings
 from zhizao.outputs.spreadsheet_safe import write_csv, xlsx_cell, xlsx_text
@@ -687,9 +687,7 @@ def enterprise_import(files: List[Path] = typer.Argument(..., metavar="FILE...",
             # the --plan words: the import registers a plan named by path or id (its id works after)
             summary = ze.import_enterprise_data([str(f) for f in files], plan=plan, db=db, progress=progress)
     except ImportFailed as e:
-        err.print(Text(labels.label("chain_words", "refused", lang).format(n=len(e.problems)), style="red"))
-        show_problems(e.problems, lang)
-        raise typer.Exit(1) from None
+        refuse_import(e.problems, lang)
     sep = "; " if lang == "en" else "，"
     rows = sep.join(_say(f"frame_{k}", lang, n=f"{summary[k]:,}") for k in ("registry", "tags", "annual", "srdi",
                                                                              "parks", "green") if k in summary)

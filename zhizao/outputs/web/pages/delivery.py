@@ -17,6 +17,7 @@ import dataclasses
 import logging
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -77,16 +78,27 @@ MAX_FILES = 7  # one XLSX, or one CSV per frame
 
 
 # --- the data and the analyses, once per store version -------------------------------------------
+def _state_data(state):
+    return state.cached(("dl_data",), lambda: dl_api.delivery_data(db=state.db, plan=state.plan))
+
+
 def delivery_data(ctx: Ctx):
-    return ctx.state.cached(("dl_data",), lambda: dl_api.delivery_data(db=ctx.state.db, plan=ctx.plan))
+    return _state_data(ctx.state)
 
 
 def delivery_batch_key(state) -> str | None:
     """The plan's delivery data version: what the monitoring page's delivery warnings change with."""
     try:
-        return state.cached(("dl_data",), lambda: dl_api.delivery_data(db=state.db, plan=state.plan)).batch_id
+        return _state_data(state).batch_id
     except Exception:  # noqa: BLE001 - the key must never break the monitoring page
         return None
+
+
+@contextmanager
+def _read_once(state):
+    """api_delivery's functions within it judge the data read once per store version, and their statuses once."""
+    with dl_api.already_read(_state_data(state), state.db, state.plan, state.cached(("dl_judged",), dict)):
+        yield
 
 
 def warm(state) -> None:
@@ -94,8 +106,7 @@ def warm(state) -> None:
     visitor to /services, /projects or /tasks does not wait for them. A busy or unusable store is left to
     the pages, which say why."""
     try:
-        data = state.cached(("dl_data",), lambda: dl_api.delivery_data(db=state.db, plan=state.plan))
-        with dl_api.already_read(data, state.db, state.plan, state.cached(("dl_judged",), dict)):
+        with _read_once(state):
             for name in ("problems", "projects", "work_items"):
                 getattr(dl_api, name)(plan=state.plan, db=state.db)
     except (StoreBusyPage, UserError):
@@ -107,8 +118,7 @@ def _call(ctx: Ctx, name: str, **kw) -> pd.DataFrame:
     the rows with `scoped`); a UserError becomes an empty table that says why."""
     def compute() -> pd.DataFrame:
         try:
-            judged = ctx.state.cached(("dl_judged",), dict)  # the statuses, judged once per store version
-            with dl_api.already_read(delivery_data(ctx), ctx.state.db, ctx.plan, judged):  # one read per version
+            with _read_once(ctx.state):
                 return getattr(dl_api, name)(plan=ctx.plan, db=ctx.state.db, **kw)
         except UserError as e:
             out = pd.DataFrame()
